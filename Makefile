@@ -1,0 +1,42 @@
+# Two commands for a fresh machine:  make run  (the bot on SQLite)  and  make test  (all the tests).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+FLASK  := $(PY) -m flask --app webhooks.app
+
+.PHONY: run test install migrate seed chat worker clock bench clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed demo
+
+## make run: the web app, the dispatcher and the clock in one process on SQLite.
+run: seed
+	$(PY) -m scheduler.embedded
+
+## make test: the whole suite (SQLite, and PostgreSQL too where 127.0.0.1:5432 answers).
+test: install
+	$(PY) -m pytest -q
+
+chat: migrate
+	$(PY) -m bot chat
+
+worker: install
+	$(PY) -m scheduler.worker
+
+clock: install
+	$(PY) -m scheduler.clock
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3*

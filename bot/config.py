@@ -1,0 +1,119 @@
+"""Settings, read once from the environment (and `.env` when present).
+
+This is the only module that reads `os.environ`; everything else receives a
+`Settings`. A missing token disables that channel with a log line, never a crash.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Mapping
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'instance' / 'posyandu.sqlite3'}"
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "ya", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the deployment, with its default. Documented in README.md."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    public_url: str = "http://localhost:5000"
+    host: str = "127.0.0.1"  # `make run` listens here
+    port: int = 5000
+    log_level: str = "INFO"
+    # Telegram
+    telegram_token: str = ""
+    telegram_webhook_secret: str = ""
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    # WhatsApp via Twilio
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_whatsapp_from: str = ""
+    twilio_api_url: str = ""
+    twilio_content_sid_reminder: str = ""
+    twilio_content_sid_broadcast: str = ""
+    twilio_messages_per_second: float = 10.0
+    twilio_reply_inline: bool = False
+    # Dispatch
+    telegram_messages_per_second: float = 30.0
+    telegram_per_chat_per_second: float = 1.0
+    send_now: bool = True  # send replies right after the webhook commits
+    dispatch_interval_seconds: float = 2.0
+    dispatch_max_attempts: int = 8
+    dispatch_batch_size: int = 100
+    # Conversations
+    conversation_timeout_minutes: int = 120
+    default_language: str = "id"
+    # Onboarding and broadcasts
+    invite_valid_days: int = 7
+    announcements_per_day: int = 3
+    # Reminders
+    reminder_local_hour: int = 7
+    reminder_catchup_days: int = 7
+    je_endemic: bool = False
+    # Privacy: key for hashing phone numbers/ids in logs
+    log_hash_salt: str = "posyandu"
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_token)
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_whatsapp_from)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, read_dotenv: bool = True) -> "Settings":
+        """Build settings from `environ` (default `os.environ`, after loading `.env`)."""
+        if environ is None:
+            if read_dotenv:
+                try:
+                    from dotenv import load_dotenv
+
+                    load_dotenv(ROOT / ".env", override=False)
+                except ImportError:  # pragma: no cover - python-dotenv is a requirement
+                    pass
+            environ = os.environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = environ.get(f.name.upper())
+            if raw is None:
+                continue
+            if f.type in ("bool", bool):
+                values[f.name] = _bool(raw, f.default)  # type: ignore[arg-type]
+            elif f.type in ("int", int):
+                values[f.name] = int(raw)
+            elif f.type in ("float", float):
+                values[f.name] = float(raw)
+            else:
+                values[f.name] = raw
+        return cls(**values)  # type: ignore[arg-type]
+
+    def with_(self, **changes: object) -> "Settings":
+        """A copy with some values changed (tests, CLI options)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def log_channel_state(self) -> None:
+        """Say once at start-up which channels are live, so an operator is never surprised."""
+        if not self.telegram_enabled:
+            log.warning("Telegram disabled: TELEGRAM_TOKEN is not set")
+        elif not self.telegram_webhook_secret:
+            log.warning("TELEGRAM_WEBHOOK_SECRET is not set: the Telegram webhook refuses every request")
+        if not self.whatsapp_enabled:
+            log.warning("WhatsApp disabled: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN or TWILIO_WHATSAPP_FROM is not set")
+        elif not (self.twilio_content_sid_reminder and self.twilio_content_sid_broadcast):
+            log.warning(
+                "No Twilio Content template for reminders/broadcasts: they go as free text, "
+                "which WhatsApp rejects outside the 24-hour window (the sandbox accepts it)"
+            )

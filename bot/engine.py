@@ -1,0 +1,209 @@
+"""One step of a conversation: route the person's message and run the active flow.
+
+The engine works on the contact's `ConversationState` row and returns the
+replies; it never commits and never sends (see `bot.service`). Global words
+work anywhere, in Indonesian and English: `batal`/`cancel`, `bantuan`/`help`,
+`menu`, `berhenti`/`stop` and `mulai`.
+"""
+from __future__ import annotations
+
+import copy
+import logging
+import re
+import unicodedata
+from typing import Any
+
+from bot import flows as registry
+from bot.choices import pick_numbered
+from bot.flows.base import Answer, Ctx, Flow, Invalid, Turn
+from bot.messages import Choice, Inbound, InboundKind, Reply, Role
+from storage.models import ConversationState
+from storage.repositories import state_expiry
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 1000  # longer messages are refused kindly, not parsed
+CANCEL = {"batal", "cancel", "batalkan"}
+HELP = {"bantuan", "help", "tolong", "?"}
+MENU = {"menu", "home"}
+STOP = {"berhenti", "stop", "unsubscribe", "stopall", "end", "quit"}
+RESUME = {"mulai", "resume"}
+START = {"start"}
+MAX_CHAIN = 3  # flows may hand over to another flow, but never loop
+
+
+def normalise(text: str) -> str:
+    """Lower-case keyword form: no leading '/', no bot suffix, no trailing punctuation."""
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    text = re.sub(r"^/", "", text)
+    text = re.sub(r"@\w+", "", text, count=1) if text and " " not in text.split("@")[0] else text
+    return text.strip(" .!?,;:")
+
+
+def _stored_choices(state: ConversationState) -> tuple[Choice, ...]:
+    return tuple(Choice(str(v), str(label)) for v, label in (state.choices or []))
+
+
+def resolve_choice(inbound: Inbound, offered: tuple[Choice, ...]) -> str | None:
+    """Which offered choice the person meant: a button, its number, its label or its value."""
+    if not offered:
+        return inbound.text if inbound.kind is InboundKind.CHOICE else None
+    text = inbound.text.strip()
+    if inbound.kind is InboundKind.CHOICE:
+        return text
+    picked = pick_numbered(text, offered)
+    if picked is not None:
+        return picked.value
+    key = normalise(text)
+    for choice in offered:
+        if key and (key == normalise(choice.label) or key == normalise(choice.value)):
+            return choice.value
+    return None
+
+
+class Engine:
+    """Routes one inbound message for one contact and returns the replies."""
+
+    def __init__(self, ctx: Ctx, state: ConversationState) -> None:
+        self.ctx = ctx
+        self.state = state
+
+    # -- public -------------------------------------------------------------
+    def step(self, inbound: Inbound) -> list[Reply]:
+        ctx = self.ctx
+        if inbound.kind is InboundKind.MEDIA:
+            return [Reply(ctx.t("core.media"))] + self._reprompt()
+        text = inbound.text.strip()
+        if not text:
+            return [Reply(ctx.t("core.empty"))] + self._reprompt()
+        if len(text) > MAX_TEXT:
+            return [Reply(ctx.t("core.too_long", length=len(text)))] + self._reprompt()
+
+        replies: list[Reply] = []
+        if self.state.flow and self._expired():
+            self._clear()
+            replies.append(Reply(ctx.t("core.expired")))
+        word = normalise(text) if inbound.kind is InboundKind.TEXT else ""
+        global_replies = self._global(word)
+        if global_replies is not None:
+            return replies + global_replies
+
+        flow = registry.get(self.state.flow) if self.state.flow else None
+        if self.state.flow and (flow is None or self.state.data.get("_v") != flow.version):
+            self._clear()
+            return replies + [Reply(ctx.t("core.restarted"))] + self.menu()
+        if flow is not None:
+            answer = Answer(text, resolve_choice(inbound, _stored_choices(self.state)))
+            return replies + self._run(flow, lambda data: flow.handle(ctx, self.state.step or "", data, answer))
+        return replies + self._idle(inbound, text)
+
+    def menu(self) -> list[Reply]:
+        """The menu for the contact's role, as choices (buttons or a numbered list)."""
+        ctx = self.ctx
+        items = registry.menu_for(ctx.role)
+        if not items:
+            return [Reply(ctx.t("core.menu_empty"))]
+        choice_list = tuple(Choice(f.triggers[0], ctx.t(f.menu_key or f.name)) for f in items)
+        self.state.choices = [[c.value, c.label] for c in choice_list]
+        return [Reply(ctx.t("core.menu_title"), choice_list)]
+
+    def begin(self, name: str, arg: str = "") -> list[Reply]:
+        flow = registry.get(name)
+        if flow is None:
+            raise LookupError(name)
+        if self.ctx.role not in flow.roles:
+            return [Reply(self.ctx.t("core.not_allowed"))] + self.menu()
+        self._clear()
+        return self._run(flow, lambda data: flow.begin(self.ctx, arg), fresh=True)
+
+    # -- routing --------------------------------------------------------------
+    def _global(self, word: str) -> list[Reply] | None:
+        ctx = self.ctx
+        contact = ctx.contact
+        if word in CANCEL:
+            had_flow = bool(self.state.flow)
+            self._clear()
+            return [Reply(ctx.t("core.cancelled" if had_flow else "core.nothing_to_cancel"))] + self.menu()
+        if word in HELP:
+            if self.state.flow:
+                return [Reply(ctx.t("core.help"))] + self._reprompt()
+            return [Reply(ctx.t("core.help_idle"))] + self.menu()
+        if word in MENU:
+            self._clear()
+            return self.menu()
+        if word in STOP:
+            self._clear()
+            if contact.stopped_at is not None:
+                return [Reply(ctx.t("core.already_stopped"))]
+            contact.stopped_at = ctx.now
+            return [Reply(ctx.t("core.stopped"))]
+        if word in RESUME or (word in START and contact.stopped_at is not None):
+            self._clear()
+            if contact.stopped_at is not None:
+                contact.stopped_at = None
+                return [Reply(ctx.t("core.resumed"))] + self.menu()
+            return self.begin("start")
+        return None
+
+    def _idle(self, inbound: Inbound, text: str) -> list[Reply]:
+        ctx = self.ctx
+        picked = resolve_choice(inbound, _stored_choices(self.state))
+        candidate = picked if picked is not None else text
+        flow, arg = registry.find(candidate)
+        if flow is None and not ctx.contact.language:
+            return self.begin("start")  # a newcomer's first words: greet them
+        if flow is None:
+            if text.startswith("/"):
+                command = text.split()[0][:32]
+                return [Reply(ctx.t("core.unknown_command", command=command))] + self.menu()
+            return [Reply(ctx.t("core.unknown"))] + self.menu()
+        return self.begin(flow.name, arg)
+
+    # -- running a flow ---------------------------------------------------------
+    def _run(self, flow: Flow, call: Any, fresh: bool = False, depth: int = 0) -> list[Reply]:
+        data = {} if fresh else copy.deepcopy({k: v for k, v in self.state.data.items() if not k.startswith("_")})
+        try:
+            turn: Turn = call(data)
+        except Invalid as problem:
+            return [Reply(self.ctx.t(problem.key, **problem.params))] + self._reprompt()
+        replies = list(turn.replies)
+        if turn.step is None:
+            self._clear()
+            if turn.then:
+                nxt = registry.get(turn.then)
+                if nxt is not None and self.ctx.role in nxt.roles and depth < MAX_CHAIN:
+                    return replies + self._run(nxt, lambda d: nxt.begin(self.ctx, ""), fresh=True, depth=depth + 1)
+                return replies + self.menu()
+            return replies
+        last = replies[-1] if replies else Reply("")
+        self.state.flow = flow.name
+        self.state.step = turn.step
+        self.state.data = {**turn.data, "_v": flow.version, "_prompt": [last.text, [[c.value, c.label] for c in last.choices]]}
+        self.state.choices = [[c.value, c.label] for c in last.choices]
+        self.state.expires_at = state_expiry(self.ctx.now, self.ctx.settings.conversation_timeout_minutes)
+        return replies
+
+    def _reprompt(self) -> list[Reply]:
+        prompt = self.state.data.get("_prompt") if self.state.flow else None
+        if not prompt:
+            return []
+        text, offered = prompt
+        return [Reply(text, tuple(Choice(str(v), str(label)) for v, label in offered))]
+
+    def _expired(self) -> bool:
+        return self.state.expires_at is not None and self.ctx.now >= self.state.expires_at
+
+    def _clear(self) -> None:
+        self.state.flow = None
+        self.state.step = None
+        self.state.data = {}
+        self.state.choices = []
+        self.state.expires_at = None
+
+
+def is_staff(role: Role) -> bool:
+    return role in (Role.KADER, Role.BIDAN, Role.ADMIN)
+
+
+def role_of(value: Any) -> Role:
+    return Role(value)

@@ -1,0 +1,47 @@
+"""The registry of conversations. Add a flow by importing it into FLOWS."""
+from __future__ import annotations
+
+import re
+
+from bot.flows.base import Flow
+from bot.messages import Role
+
+
+def _all() -> tuple[Flow, ...]:
+    from bot.flows.start import LanguageFlow, StartFlow
+
+    return (StartFlow(), LanguageFlow())
+
+
+_FLOWS: tuple[Flow, ...] | None = None
+
+
+def flows() -> tuple[Flow, ...]:
+    global _FLOWS
+    if _FLOWS is None:
+        _FLOWS = _all()
+        names = [f.name for f in _FLOWS]
+        if len(names) != len(set(names)):
+            raise ValueError("two flows share a name")
+    return _FLOWS
+
+
+def get(name: str | None) -> Flow | None:
+    return next((f for f in flows() if f.name == name), None)
+
+
+def find(text: str) -> tuple[Flow | None, str]:
+    """The flow a message starts, and the rest of the message: 'lapor bb 9,5' -> (lapor, 'bb 9,5')."""
+    key = re.sub(r"\s+", " ", text.strip().lower().lstrip("/")).strip(" .!?")
+    key = re.sub(r"^(\w+)@\w+", r"\1", key)  # /lapor@posyandu_bot in a chat
+    best: tuple[Flow | None, str] = (None, "")
+    best_len = 0
+    for flow in flows():
+        for trigger in flow.triggers:
+            if (key == trigger or key.startswith(trigger + " ")) and len(trigger) > best_len:
+                best, best_len = (flow, key[len(trigger):].strip()), len(trigger)
+    return best
+
+
+def menu_for(role: Role) -> list[Flow]:
+    return sorted((f for f in flows() if f.menu_key and role in f.roles), key=lambda f: f.menu_order)

@@ -1,0 +1,108 @@
+"""`/start`: greet, choose the language, choose the role (resident, or kader/bidan by invite code).
+
+    > /start
+    Halo! Saya asisten Posyandu ILP ...
+    Pilih bahasa / Choose a language:  1. Bahasa Indonesia  2. English
+    > 1
+    Anda menggunakan layanan ini sebagai apa?  1. Warga (keluarga)  2. Kader atau bidan ...
+    > 2
+    Ketik kode undangan dari bidan atau puskesmas (contoh: K7M2QP).
+    > k7m2qp
+    Terima kasih! Anda terdaftar sebagai kader di Posyandu Mawar 7.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.flows.base import Answer, Ctx, Invalid, StepFlow, Turn, ask, choices, done, say
+from bot.messages import Role
+from storage.models import AuditEvent, Invite, Posyandu
+
+LANGUAGE_CHOICES = (("id", "core.lang.id"), ("en", "core.lang.en"))
+LANGUAGE_WORDS = {"id": "id", "indonesia": "id", "bahasa indonesia": "id", "en": "en", "english": "en",
+                  "inggris": "en"}
+
+
+def parse_language(answer: Answer) -> str:
+    lang = LANGUAGE_WORDS.get(answer.value.strip().lower())
+    if lang is None:
+        raise Invalid("core.choose_from_list", count=len(LANGUAGE_CHOICES))
+    return lang
+
+
+def normalise_invite(text: str) -> str:
+    """Invite codes are typed on phones: ignore case, spaces and dashes."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def redeem_invite(ctx: Ctx, code: str) -> Invite:
+    """Bind the contact to the invite's posyandu and role; raises Invalid with the reason."""
+    invite = ctx.session.scalars(select(Invite).where(Invite.code == code).with_for_update()).one_or_none()
+    if invite is None:
+        raise Invalid("core.invite_unknown")
+    if invite.used_at is not None:
+        raise Invalid("core.invite_used")
+    if invite.expires_at <= ctx.now:
+        raise Invalid("core.invite_expired")
+    posyandu = ctx.session.get(Posyandu, invite.posyandu_id)
+    assert posyandu is not None
+    contact = ctx.contact
+    contact.role = invite.role
+    contact.posyandu_id = posyandu.id
+    if invite.role == Role.BIDAN.value:
+        contact.desa_id = posyandu.desa_id
+    contact.opted_in = True
+    invite.used_by_id = contact.id
+    invite.used_at = ctx.now
+    ctx.session.add(AuditEvent(contact_id=contact.id, action="invite.redeemed", subject=f"invite:{invite.id}", at=ctx.now))
+    ctx.session.flush()
+    return invite
+
+
+class StartFlow(StepFlow):
+    name = "start"
+    triggers = ("start", "mulai daftar")
+    roles = frozenset(Role)
+
+    def begin(self, ctx: Ctx, arg: str) -> Turn:
+        if ctx.contact.language and arg == "":
+            return done(say(ctx, "core.welcome"), then="menu")
+        return ask(ctx, "language", {}, "core.ask_language", choices(ctx, LANGUAGE_CHOICES),
+                   before=[say(ctx, "core.welcome")])
+
+    def on_language(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        ctx.contact.language = parse_language(answer)
+        if ctx.role is not Role.RESIDENT:
+            return done(say(ctx, "core.language_set"), then="menu")
+        return ask(ctx, "role", data, "core.ask_role",
+                   choices(ctx, (("resident", "core.role.resident"), ("worker", "core.role.worker"))))
+
+    def on_role(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        if answer.value == "resident":
+            return done(say(ctx, "core.registered_resident"), then="daftar")
+        if answer.value == "worker":
+            return ask(ctx, "invite", data, "core.ask_invite")
+        raise Invalid("core.choose_from_list", count=2)
+
+    def on_invite(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        invite = redeem_invite(ctx, normalise_invite(answer.text))
+        posyandu = ctx.session.get(Posyandu, invite.posyandu_id)
+        role_name = ctx.t(f"core.role_name.{invite.role}")
+        return done(say(ctx, "core.invite_ok", role=role_name, posyandu=posyandu.name if posyandu else ""),
+                    then="menu")
+
+
+class LanguageFlow(StepFlow):
+    name = "bahasa"
+    triggers = ("bahasa", "language")
+    menu_key = "core.menu.bahasa"
+    menu_order = 90
+
+    def begin(self, ctx: Ctx, arg: str) -> Turn:
+        return ask(ctx, "language", {}, "core.ask_language", choices(ctx, LANGUAGE_CHOICES))
+
+    def on_language(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        ctx.contact.language = parse_language(answer)
+        return done(say(ctx, "core.language_set"), then="menu")

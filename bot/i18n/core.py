@@ -1,0 +1,94 @@
+"""Sentences of the conversation core: greeting, language, roles, menus, errors."""
+from bot.texts import register
+
+ID = {
+    "core.welcome": "Halo! Saya asisten Posyandu ILP 👋\nSaya membantu kader mencatat hasil posyandu, "
+    "mengingatkan keluarga jadwal posyandu, imunisasi dan pemeriksaan, dan membantu bidan desa.",
+    "core.ask_language": "Pilih bahasa / Choose a language:",
+    "core.lang.id": "Bahasa Indonesia",
+    "core.lang.en": "English",
+    "core.ask_role": "Anda menggunakan layanan ini sebagai apa?",
+    "core.role.resident": "Warga (keluarga)",
+    "core.role.worker": "Kader atau bidan (punya kode undangan)",
+    "core.ask_invite": "Ketik kode undangan dari bidan atau puskesmas (contoh: K7M2QP).",
+    "core.invite_unknown": "Kode undangan itu tidak ditemukan. Periksa lagi hurufnya, atau minta kode baru ke bidan.",
+    "core.invite_expired": "Kode undangan itu sudah kedaluwarsa. Minta kode baru ke bidan.",
+    "core.invite_used": "Kode undangan itu sudah dipakai. Satu kode hanya untuk satu orang; minta kode baru ke bidan.",
+    "core.invite_ok": "Terima kasih! Anda terdaftar sebagai {role} di {posyandu}.",
+    "core.registered_resident": "Terima kasih! Anda terdaftar sebagai warga.",
+    "core.menu_title": "Menu — pilih atau ketik kata kuncinya:",
+    "core.menu_empty": "Belum ada layanan untuk peran Anda.",
+    "core.role_name.resident": "warga",
+    "core.role_name.kader": "kader",
+    "core.role_name.bidan": "bidan",
+    "core.role_name.admin": "admin",
+    "core.cancelled": "Dibatalkan. Tidak ada yang disimpan.",
+    "core.nothing_to_cancel": "Tidak ada yang sedang berjalan.",
+    "core.help": "Bantuan: jawab pertanyaan terakhir di atas. Ketik *batal* untuk membatalkan, *menu* untuk "
+    "kembali ke menu, *berhenti* untuk berhenti menerima pesan.",
+    "core.help_idle": "Bantuan: ketik *menu* untuk melihat layanan. Ketik *berhenti* untuk berhenti menerima pesan, "
+    "*mulai* untuk berlangganan lagi.",
+    "core.unknown": "Maaf, saya belum paham pesan itu. Ketik *menu* untuk melihat pilihan.",
+    "core.unknown_command": "Perintah {command} tidak dikenal. Ketik *menu* untuk melihat pilihan.",
+    "core.not_allowed": "Maaf, layanan itu tidak tersedia untuk peran Anda.",
+    "core.media": "Maaf, saya hanya bisa membaca pesan teks. Silakan ketik jawabannya.",
+    "core.empty": "Pesannya kosong. Silakan ketik jawabannya.",
+    "core.too_long": "Pesannya terlalu panjang ({length} huruf). Mohon kirim yang lebih singkat.",
+    "core.expired": "Percakapan sebelumnya sudah lama tidak dilanjutkan, jadi saya mulai dari awal.",
+    "core.restarted": "Maaf, bagian ini baru saja diperbarui. Silakan mulai lagi.",
+    "core.choose_from_list": "Pilih salah satu dengan mengetik angkanya (1–{count}).",
+    "core.stopped": "Baik, Anda tidak akan menerima pengingat atau pengumuman lagi. "
+    "Ketik *mulai* kapan saja untuk berlangganan lagi.",
+    "core.already_stopped": "Anda sudah berhenti berlangganan. Ketik *mulai* untuk berlangganan lagi.",
+    "core.resumed": "Selamat datang kembali! Anda akan menerima pengingat dan pengumuman lagi.",
+    "core.language_set": "Bahasa diganti ke Bahasa Indonesia.",
+    "core.menu.bahasa": "Ganti bahasa",
+    "core.error": "Maaf, ada gangguan saat memproses pesan Anda. Silakan coba lagi sebentar lagi.",
+}
+
+EN = {
+    "core.welcome": "Hello! I am the ILP Posyandu assistant 👋\nI help kaders record posyandu results, remind "
+    "families of posyandu days, immunisations and check-ups, and help the village midwife.",
+    "core.ask_language": "Pilih bahasa / Choose a language:",
+    "core.lang.id": "Bahasa Indonesia",
+    "core.lang.en": "English",
+    "core.ask_role": "How will you use this service?",
+    "core.role.resident": "Resident (family)",
+    "core.role.worker": "Kader or midwife (I have an invite code)",
+    "core.ask_invite": "Type the invite code from the midwife or puskesmas (for example: K7M2QP).",
+    "core.invite_unknown": "That invite code was not found. Check the letters, or ask the midwife for a new code.",
+    "core.invite_expired": "That invite code has expired. Ask the midwife for a new one.",
+    "core.invite_used": "That invite code was already used. Each code is for one person; ask the midwife for a new one.",
+    "core.invite_ok": "Thank you! You are registered as {role} at {posyandu}.",
+    "core.registered_resident": "Thank you! You are registered as a resident.",
+    "core.menu_title": "Menu — choose or type the keyword:",
+    "core.menu_empty": "There is no service for your role yet.",
+    "core.role_name.resident": "resident",
+    "core.role_name.kader": "kader",
+    "core.role_name.bidan": "midwife",
+    "core.role_name.admin": "admin",
+    "core.cancelled": "Cancelled. Nothing was saved.",
+    "core.nothing_to_cancel": "Nothing is in progress.",
+    "core.help": "Help: answer the last question above. Type *cancel* to stop, *menu* for the menu, "
+    "*stop* to stop receiving messages.",
+    "core.help_idle": "Help: type *menu* to see the services. Type *stop* to stop receiving messages, "
+    "*mulai* to subscribe again.",
+    "core.unknown": "Sorry, I did not understand that. Type *menu* to see the options.",
+    "core.unknown_command": "Unknown command {command}. Type *menu* to see the options.",
+    "core.not_allowed": "Sorry, that service is not available for your role.",
+    "core.media": "Sorry, I can only read text messages. Please type your answer.",
+    "core.empty": "The message was empty. Please type your answer.",
+    "core.too_long": "The message is too long ({length} characters). Please send a shorter one.",
+    "core.expired": "The previous conversation was left for a long time, so I started again.",
+    "core.restarted": "Sorry, this part was just updated. Please start again.",
+    "core.choose_from_list": "Choose one by typing its number (1–{count}).",
+    "core.stopped": "OK, you will not receive reminders or announcements any more. "
+    "Type *mulai* at any time to subscribe again.",
+    "core.already_stopped": "You have already unsubscribed. Type *mulai* to subscribe again.",
+    "core.resumed": "Welcome back! You will receive reminders and announcements again.",
+    "core.language_set": "Language changed to English.",
+    "core.menu.bahasa": "Change language",
+    "core.error": "Sorry, something went wrong while handling your message. Please try again shortly.",
+}
+
+register(ID, EN)

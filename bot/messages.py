@@ -1,0 +1,89 @@
+"""Value objects every layer shares: channels, roles, inbound and outbound messages.
+
+They are plain frozen dataclasses so flows, storage and webhooks can pass them
+around without importing each other.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class Channel(str, enum.Enum):
+    """Where a person talks to us. `terminal` is the local chat for trying flows."""
+
+    TELEGRAM = "telegram"
+    WHATSAPP = "whatsapp"
+    TERMINAL = "terminal"
+
+
+class Role(str, enum.Enum):
+    """What a contact may do. A resident subscribes; a kader reports; a bidan supervises."""
+
+    RESIDENT = "resident"
+    KADER = "kader"
+    BIDAN = "bidan"
+    ADMIN = "admin"
+
+
+class InboundKind(str, enum.Enum):
+    """What arrived. Only text and button presses carry an answer; the rest get a kind reply."""
+
+    TEXT = "text"
+    CHOICE = "choice"  # a button press (Telegram callback query)
+    MEDIA = "media"  # photo, sticker, voice note, document, location...
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option offered to the person: `value` comes back, `label` is shown."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One message from a person, already verified and normalised by a webhook.
+
+    `address` is the channel's id for the person (Telegram chat id, WhatsApp
+    E.164 number, terminal user name). `provider_id` identifies the delivery
+    (Telegram update_id, Twilio MessageSid) so a redelivery is handled once.
+    """
+
+    channel: Channel
+    address: str
+    text: str = ""
+    kind: InboundKind = InboundKind.TEXT
+    provider_id: str | None = None
+    display_name: str | None = None
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message a flow wants sent back to the person it is talking to."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """A message ready for a sender: one outbox row, in channel-neutral form.
+
+    `template_key`/`template_vars` are set for messages that may fall outside
+    WhatsApp's 24-hour window (reminders, broadcasts); the WhatsApp sender
+    then uses the approved Content template when one is configured.
+    """
+
+    id: int
+    channel: Channel
+    address: str
+    text: str
+    choices: tuple[Choice, ...] = ()
+    template_key: str | None = None
+    template_vars: dict[str, str] = field(default_factory=dict)
+    in_session_window: bool = True

@@ -1,0 +1,72 @@
+"""Narrow interfaces between the core and the edges (clock, senders)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Protocol, Union
+
+from bot.messages import Channel, Outbound
+
+
+class Clock(Protocol):
+    """Injected everywhere time matters, so tests can freeze or move it."""
+
+    def now(self) -> datetime:  # aware, UTC
+        ...
+
+
+class SystemClock:
+    """The real clock (aware UTC)."""
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+@dataclass
+class FixedClock:
+    """A clock tests set and move by hand."""
+
+    current: datetime
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        from datetime import timedelta
+
+        self.current = self.current + timedelta(**delta)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """The provider accepted the message."""
+
+    provider_message_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RetryLater:
+    """A transient failure: try again no sooner than `after_seconds` (None: use backoff)."""
+
+    reason: str
+    after_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A permanent failure: never retry. `unreachable` means the person blocked or opted out."""
+
+    reason: str
+    unreachable: bool = False
+
+
+SendResult = Union[Sent, RetryLater, Failed]
+
+
+class Sender(Protocol):
+    """Delivers one outbox message on one channel. Never raises: it sorts errors."""
+
+    channel: Channel
+
+    def send(self, message: Outbound) -> SendResult:
+        ...

@@ -1,0 +1,88 @@
+"""Handle one inbound message inside the caller's transaction.
+
+dedupe -> contact -> locked conversation state -> engine step -> outbox rows.
+The caller commits (so the state, the domain records and the replies land
+together) and then asks the dispatcher to send the returned outbox ids at once.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.config import Settings
+from bot.engine import Engine
+from bot.flows.base import Ctx
+from bot.messages import Inbound, Reply
+from bot.privacy import pseudonym
+from storage import repositories as repo
+from storage.models import Contact
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Handled:
+    """What one inbound message produced: the outbox ids to send now, or that it was a duplicate."""
+
+    outbox_ids: list[int] = field(default_factory=list)
+    duplicate: bool = False
+    contact_id: int | None = None
+
+
+def handle_inbound(session: Session, inbound: Inbound, now: datetime, settings: Settings) -> Handled:
+    """Run one step for the sender of `inbound`. Never commits; never raises for a flow's bug."""
+    if inbound.provider_id is not None and not repo.record_delivery(session, inbound.channel, inbound.provider_id, now):
+        log.info("duplicate delivery on %s ignored", inbound.channel.value)
+        return Handled(duplicate=True)
+    contact = repo.contact_for(session, inbound.channel, inbound.address, now, inbound.display_name)
+    state = repo.lock_state(session, contact, now)
+    contact.last_inbound_at = now
+    ctx = Ctx(session=session, contact=contact, now=now, settings=settings)
+    savepoint = session.begin_nested()
+    try:
+        replies = Engine(ctx, state).step(inbound)
+        state.updated_at = now
+        session.flush()
+        savepoint.commit()
+    except Exception:
+        savepoint.rollback()
+        log.exception("flow %s step %s failed for contact %s", state.flow, state.step, pseudonym(contact.address))
+        session.refresh(state)
+        session.refresh(contact)
+        state.flow, state.step, state.data, state.choices, state.expires_at = None, None, {}, [], None
+        state.updated_at = now
+        contact.last_inbound_at = now
+        ctx.notices.clear()
+        replies = [Reply(ctx.t("core.error"))]
+    ids = write_replies(session, contact, replies, now)
+    for notice in ctx.notices:
+        target = session.get(Contact, notice.contact_id)
+        if target is None:
+            continue
+        outbox_id = repo.enqueue_to_contact(
+            session, target, notice.text, now, kind=notice.kind, dedupe_key=notice.dedupe_key,
+            template_key=notice.template_key, template_vars=notice.template_vars)
+        if outbox_id is not None:
+            ids.append(outbox_id)
+    return Handled(outbox_ids=ids, contact_id=contact.id)
+
+
+def write_replies(session: Session, contact: Contact, replies: list[Reply], now: datetime) -> list[int]:
+    """Replies become outbox rows, in order; consecutive plain texts are joined into one message."""
+    merged: list[Reply] = []
+    for reply in replies:
+        if not reply.text and not reply.choices:
+            continue
+        if merged and not merged[-1].choices and len(merged[-1].text) + len(reply.text) < 3000:
+            merged[-1] = Reply(merged[-1].text + "\n\n" + reply.text, reply.choices)
+        else:
+            merged.append(reply)
+    ids: list[int] = []
+    for reply in merged:
+        outbox_id = repo.enqueue_to_contact(session, contact, reply.text, now, choices=reply.choices, kind="reply")
+        if outbox_id is not None:
+            ids.append(outbox_id)
+    return ids

@@ -1,0 +1,34 @@
+"""The terminal channel: replies printed to a stream, for trying flows and replaying transcripts.
+
+Transcript format (the same one the flow tests replay): a line starting with
+`> ` is what the person typed; the lines after it are what the bot answered;
+a choice is shown as `  1. label`; a message to someone else is prefixed with
+`[to NAME]`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from bot.messages import Channel, Outbound
+from bot.ports import SendResult, Sent
+
+
+@dataclass
+class TerminalSender:
+    """Prints each message; marks it sent. `me` is the address typing at the terminal."""
+
+    out: TextIO
+    me: str
+    channel: Channel = Channel.TERMINAL
+    names: dict[str, str] = field(default_factory=dict)
+
+    def send(self, message: Outbound) -> SendResult:
+        lines = []
+        if message.address != self.me or message.channel is not Channel.TERMINAL:
+            lines.append(f"[to {self.names.get(message.address, message.address)}]")
+        lines.append(message.text)
+        lines.extend(f"  {i}. {choice.label}" for i, choice in enumerate(message.choices, 1))
+        self.out.write("\n".join(lines) + "\n\n")
+        self.out.flush()
+        return Sent(f"terminal-{message.id}")

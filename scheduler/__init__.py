@@ -1,0 +1,1 @@
+"""Background work: the outbox dispatcher and the APScheduler clock that plans reminders."""

@@ -1,0 +1,231 @@
+"""Drain the outbox: claim due rows, send them through the channel's sender, record the outcome.
+
+Every row is claimed with a lease (`status='sending'`, `locked_until`), so a
+process that dies mid-send leaves a row another dispatcher picks up when the
+lease runs out. On PostgreSQL, claims use `FOR UPDATE SKIP LOCKED`, so several
+dispatchers share the outbox without sending a row twice.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable, Iterable, Mapping, Sequence
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.messages import Channel, Choice, Outbound
+from bot.ports import Clock, Failed, RetryLater, Sender, SendResult, Sent
+from bot.privacy import pseudonym
+from scheduler.pacing import Pacer
+from storage.db import transaction
+from storage.models import Contact, OutboxMessage
+from storage.repositories import is_postgres
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=120)
+SESSION_WINDOW = timedelta(hours=24)
+BACKOFF_BASE = 5.0
+BACKOFF_CAP = 3600.0
+CONSENT_KINDS = {"reminder", "broadcast", "result"}  # need an opted-in, not stopped contact
+
+
+def backoff_seconds(attempts: int, rng: Callable[[], float] = random.random) -> float:
+    """Exponential backoff with jitter: 5 s, 10 s, 20 s ... capped at an hour."""
+    base = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+    return base * (0.8 + 0.4 * rng())
+
+
+@dataclass
+class DispatchStats:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    cancelled: int = 0
+    claimed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def claim(session: Session, now: datetime, limit: int, ids: Sequence[int] | None = None,
+          channel: str | None = None) -> list[OutboxMessage]:
+    """Take up to `limit` due rows for this process (pending and due, or a lapsed lease)."""
+    due = or_(
+        (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == "sending") & (OutboxMessage.locked_until < now),
+    )
+    stmt = select(OutboxMessage).where(due)
+    if ids is not None:
+        stmt = stmt.where(OutboxMessage.id.in_(list(ids)))
+    if channel is not None:
+        stmt = stmt.where(OutboxMessage.channel == channel)
+    stmt = stmt.order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit)
+    if is_postgres(session):
+        stmt = stmt.with_for_update(skip_locked=True)
+    rows = list(session.scalars(stmt))
+    for row in rows:
+        row.status = "sending"
+        row.locked_until = now + LEASE
+        row.attempts += 1
+    session.flush()
+    return rows
+
+
+def to_outbound(row: OutboxMessage, contact: Contact | None, now: datetime) -> Outbound:
+    in_window = bool(contact and contact.last_inbound_at and now - contact.last_inbound_at < SESSION_WINDOW)
+    return Outbound(
+        id=row.id, channel=Channel(row.channel), address=row.address, text=row.text,
+        choices=tuple(Choice(str(v), str(label)) for v, label in (row.choices or [])),
+        template_key=row.template_key, template_vars={k: str(v) for k, v in (row.template_vars or {}).items()},
+        in_session_window=in_window if row.kind != "reply" else True,
+    )
+
+
+class Dispatcher:
+    """Sends what is due. Thread-safe: each call uses its own sessions."""
+
+    def __init__(self, session_factory: sessionmaker[Session], senders: Mapping[Channel, Sender],
+                 clock: Clock, settings: Settings, pacers: Mapping[Channel, Pacer] | None = None) -> None:
+        self.session_factory = session_factory
+        self.senders = dict(senders)
+        self.clock = clock
+        self.settings = settings
+        self.pacers = dict(pacers) if pacers is not None else default_pacers(settings)
+
+    def run_once(self, now: datetime | None = None, ids: Sequence[int] | None = None,
+                 limit: int | None = None) -> DispatchStats:
+        """Claim one batch of due rows and send them. `now` fixes the instant (catch-up, tests)."""
+        stats = DispatchStats()
+        at = now or self.clock.now()
+        channels = [c.value for c in self.senders]
+        with transaction(self.session_factory) as session:
+            rows = [r for r in claim(session, at, limit or self.settings.dispatch_batch_size, ids)
+                    if r.channel in channels]
+            stats.claimed = len(rows)
+            contacts = {c.id: c for c in session.scalars(select(Contact).where(
+                Contact.id.in_({r.contact_id for r in rows if r.contact_id})))}
+            work = []
+            for row in rows:
+                contact = contacts.get(row.contact_id) if row.contact_id else None
+                if row.kind in CONSENT_KINDS and (contact is None or not contact.reachable):
+                    row.status, row.last_error, row.locked_until = "cancelled", "contact stopped or unsubscribed", None
+                    stats.cancelled += 1
+                    continue
+                work.append((row.id, row.attempts, to_outbound(row, contact, at)))
+        for row_id, attempts, outbound in work:
+            result = self._send(outbound)
+            self._record(row_id, attempts, result, now, stats)
+        return stats
+
+    def drain(self, now: datetime | None = None, max_batches: int = 10000) -> DispatchStats:
+        """Send everything due at `now` (catch-up); stops when a batch comes back empty."""
+        total = DispatchStats()
+        for _ in range(max_batches):
+            stats = self.run_once(now)
+            for name in ("sent", "retried", "dead", "cancelled", "claimed"):
+                setattr(total, name, getattr(total, name) + getattr(stats, name))
+            if stats.claimed == 0 or stats.sent + stats.dead + stats.cancelled == 0:
+                break
+        return total
+
+    def send_ids(self, ids: Iterable[int]) -> DispatchStats:
+        """Send these rows now (the webhook's fresh replies); the poller is only the safety net."""
+        ids = list(ids)
+        return self.run_once(ids=ids, limit=len(ids)) if ids else DispatchStats()
+
+    # -- internals ---------------------------------------------------------
+    def _send(self, outbound: Outbound) -> SendResult:
+        sender = self.senders[outbound.channel]
+        pacer = self.pacers.get(outbound.channel)
+        if pacer is not None:
+            pacer.wait(outbound.address)
+        try:
+            result = sender.send(outbound)
+        except Exception as exc:  # a sender must not raise, but a bug must not lose the row
+            log.exception("sender %s raised", outbound.channel.value)
+            result = RetryLater(f"sender error: {type(exc).__name__}")
+        if isinstance(result, RetryLater) and result.after_seconds and pacer is not None:
+            pacer.pause(result.after_seconds)
+        return result
+
+    def _record(self, row_id: int, attempts: int, result: SendResult, now: datetime | None,
+                stats: DispatchStats) -> None:
+        at = now or self.clock.now()
+        with transaction(self.session_factory) as session:
+            row = session.get(OutboxMessage, row_id)
+            if row is None:
+                return
+            row.locked_until = None
+            if isinstance(result, Sent):
+                row.status, row.sent_at = "sent", at
+                row.provider_message_id = result.provider_message_id
+                row.last_error = None
+                stats.sent += 1
+            elif isinstance(result, RetryLater) and attempts < self.settings.dispatch_max_attempts:
+                delay = max(result.after_seconds or 0.0, backoff_seconds(attempts))
+                row.status, row.next_attempt_at, row.last_error = "pending", at + timedelta(seconds=delay), result.reason[:300]
+                stats.retried += 1
+            else:
+                reason = result.reason if isinstance(result, (Failed, RetryLater)) else "unknown"
+                if isinstance(result, RetryLater):
+                    reason = f"gave up after {attempts} attempts: {reason}"
+                row.status, row.last_error = "dead", reason[:300]
+                stats.dead += 1
+                if isinstance(result, Failed) and result.unreachable and row.contact_id:
+                    contact = session.get(Contact, row.contact_id)
+                    if contact is not None and contact.stopped_at is None:
+                        contact.stopped_at = at
+                log.warning("outbox %s to %s failed for good: %s", row.id, pseudonym(row.address), reason)
+
+
+def default_pacers(settings: Settings) -> dict[Channel, Pacer]:
+    return {
+        Channel.TELEGRAM: Pacer(settings.telegram_messages_per_second, 1.0 / settings.telegram_per_chat_per_second
+                                if settings.telegram_per_chat_per_second > 0 else 0.0),
+        Channel.WHATSAPP: Pacer(settings.twilio_messages_per_second),
+    }
+
+
+class SendNow:
+    """A small per-process thread pool that sends a request's replies right after its commit.
+
+    The webhook answers the provider at once; the replies follow within
+    milliseconds. If the process dies first, the rows stay pending and the
+    dispatcher's poll sends them.
+    """
+
+    def __init__(self, dispatcher: Dispatcher, workers: int = 4) -> None:
+        self.dispatcher = dispatcher
+        self.workers = workers
+        self._pool: ThreadPoolExecutor | None = None
+        self._pid: int | None = None
+        self._lock = threading.Lock()
+
+    def _executor(self) -> ThreadPoolExecutor:
+        import os
+
+        with self._lock:
+            if self._pool is None or self._pid != os.getpid():
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="send-now")
+                self._pid = os.getpid()
+            return self._pool
+
+    def submit(self, ids: Sequence[int]):  # type: ignore[no-untyped-def]
+        if not ids:
+            return None
+        return self._executor().submit(self._safe_send, list(ids))
+
+    def _safe_send(self, ids: list[int]) -> None:
+        try:
+            self.dispatcher.send_ids(ids)
+        except Exception:
+            log.exception("send-now failed; the dispatcher will retry")
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)

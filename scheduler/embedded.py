@@ -1,0 +1,47 @@
+"""`make run`: the web app, the dispatcher and the clock in one process (a laptop, SQLite).
+
+Production runs them as separate Procfile processes on PostgreSQL instead.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def main() -> None:
+    from scheduler.clock import register_jobs
+    from scheduler.worker import run_forever
+    from storage.migrate import upgrade
+    from webhooks.app import create_app
+    from webhooks.runtime import build_runtime
+
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    upgrade(settings.database_url)
+    runtime = build_runtime(settings)
+    app = create_app(runtime=runtime)
+    stop = threading.Event()
+    threading.Thread(target=run_forever, args=(runtime, stop), name="dispatcher", daemon=True).start()
+    clock = BackgroundScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
+    register_jobs(clock, runtime)
+    clock.start()
+    port = settings.port
+    print(f"\nPosyandu bot running on http://127.0.0.1:{port} (database: {settings.database_url.split('///')[-1]})")
+    print("Telegram webhook: POST /webhooks/telegram   WhatsApp webhook: POST /webhooks/whatsapp")
+    print("No tokens? Talk to the bot in another terminal:  .venv/bin/python -m bot chat --as kader\n")
+    try:
+        app.run(host=settings.host, port=port, threaded=True, use_reloader=False)
+    finally:
+        stop.set()
+        clock.shutdown(wait=False)
+        runtime.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,360 @@
+"""The tables. One module so that the schema reads as one story.
+
+Times are aware UTC (`UTCDateTime`); dates of health events (birth, HPHT,
+measurement) are plain local dates, as written in the Buku KIA.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Optional
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.db import Base, UTCDateTime
+
+intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
+utc = Annotated[datetime, mapped_column(UTCDateTime)]
+kg = Annotated[Optional[float], mapped_column(Numeric(6, 2, asdecimal=False))]
+cm = Annotated[Optional[float], mapped_column(Numeric(5, 1, asdecimal=False))]
+zscore = Annotated[Optional[float], mapped_column(Numeric(5, 2, asdecimal=False))]
+
+
+class Region(Base):
+    """Provinsi > kabupaten > kecamatan > desa. A desa carries its time zone (WIB/WITA/WIT)."""
+
+    __tablename__ = "region"
+    __table_args__ = (UniqueConstraint("level", "parent_id", "name"),)
+
+    id: Mapped[intpk]
+    level: Mapped[str] = mapped_column(String(12))  # provinsi | kabupaten | kecamatan | desa
+    name: Mapped[str] = mapped_column(String(120))
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
+    timezone: Mapped[Optional[str]] = mapped_column(String(40))
+
+    parent: Mapped[Optional["Region"]] = relationship(remote_side="Region.id")
+
+
+class Puskesmas(Base):
+    __tablename__ = "puskesmas"
+    __table_args__ = (UniqueConstraint("region_id", "name"),)
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(String(120))
+    region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))  # its kecamatan
+
+
+class Posyandu(Base):
+    __tablename__ = "posyandu"
+
+    id: Mapped[intpk]
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    desa_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    puskesmas_id: Mapped[Optional[int]] = mapped_column(ForeignKey("puskesmas.id"))
+    timezone: Mapped[str] = mapped_column(String(40), default="Asia/Jakarta")
+    address: Mapped[Optional[str]] = mapped_column(String(200))
+
+    desa: Mapped[Region] = relationship(foreign_keys=[desa_id])
+    puskesmas: Mapped[Optional[Puskesmas]] = relationship()
+
+
+class Household(Base):
+    """A family served by one posyandu; residents who subscribe link their chat to it."""
+
+    __tablename__ = "household"
+
+    id: Mapped[intpk]
+    posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id"), index=True)
+    name: Mapped[Optional[str]] = mapped_column(String(120))
+    phone: Mapped[Optional[str]] = mapped_column(String(20), index=True)  # E.164 of the guardian
+    opted_in: Mapped[bool] = mapped_column(Boolean, default=False)  # paper consent to WhatsApp
+    created_at: Mapped[utc]
+
+
+class Contact(Base):
+    """One person on one channel: their role, language and consent."""
+
+    __tablename__ = "contact"
+    __table_args__ = (UniqueConstraint("channel", "address"),)
+
+    id: Mapped[intpk]
+    channel: Mapped[str] = mapped_column(String(12))
+    address: Mapped[str] = mapped_column(String(64))  # chat id, E.164 number or terminal name
+    role: Mapped[str] = mapped_column(String(12), default="resident")
+    language: Mapped[Optional[str]] = mapped_column(String(2))
+    display_name: Mapped[Optional[str]] = mapped_column(String(120))
+    posyandu_id: Mapped[Optional[int]] = mapped_column(ForeignKey("posyandu.id"), index=True)
+    desa_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))  # a bidan's desa
+    household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("household.id"), index=True)
+    opted_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    stopped_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_inbound_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    created_at: Mapped[utc]
+
+    posyandu: Mapped[Optional[Posyandu]] = relationship(foreign_keys=[posyandu_id])
+    household: Mapped[Optional[Household]] = relationship()
+
+    @property
+    def reachable(self) -> bool:
+        """Whether non-reply messages (reminders, broadcasts) may go to this contact."""
+        return self.opted_in and self.stopped_at is None
+
+
+class Member(Base):
+    """A person the posyandu serves (a child, a mother, an elder...)."""
+
+    __tablename__ = "member"
+    __table_args__ = (UniqueConstraint("posyandu_id", "name_key", "birth_date"),)
+
+    id: Mapped[intpk]
+    posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id"), index=True)
+    household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("household.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_key: Mapped[str] = mapped_column(String(120), index=True)  # lower-case, for search
+    sex: Mapped[str] = mapped_column(String(1))  # L | P
+    birth_date: Mapped[date] = mapped_column(Date, index=True)
+    nik: Mapped[Optional[str]] = mapped_column(String(16))
+    guardian_name: Mapped[Optional[str]] = mapped_column(String(120))
+    guardian_phone: Mapped[Optional[str]] = mapped_column(String(20))
+    created_at: Mapped[utc]
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+
+    posyandu: Mapped[Posyandu] = relationship()
+    household: Mapped[Optional[Household]] = relationship()
+    pregnancies: Mapped[list["Pregnancy"]] = relationship(back_populates="member", order_by="Pregnancy.hpht")
+
+
+class Pregnancy(Base):
+    """A pregnancy, dated from HPHT; `delivered_on` starts the nifas and neonatal schedule."""
+
+    __tablename__ = "pregnancy"
+
+    id: Mapped[intpk]
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    hpht: Mapped[date] = mapped_column(Date, index=True)
+    delivered_on: Mapped[Optional[date]] = mapped_column(Date, index=True)
+    ended_on: Mapped[Optional[date]] = mapped_column(Date)
+    created_at: Mapped[utc]
+
+    member: Mapped[Member] = relationship(back_populates="pregnancies")
+
+
+class Measurement(Base):
+    """What was measured at one visit, with the interpretation computed when it was saved."""
+
+    __tablename__ = "measurement"
+    __table_args__ = (UniqueConstraint("member_id", "measured_on"),)
+
+    id: Mapped[intpk]
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id"), index=True)
+    measured_on: Mapped[date] = mapped_column(Date, index=True)
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(10), default="chat")  # chat | import
+    life_stage: Mapped[Optional[str]] = mapped_column(String(16))
+    age_days: Mapped[Optional[int]] = mapped_column(Integer)
+    weight_kg: Mapped[kg]
+    height_cm: Mapped[cm]
+    position: Mapped[Optional[str]] = mapped_column(String(1))  # L lying | H standing
+    head_cm: Mapped[cm]
+    muac_cm: Mapped[cm]
+    waist_cm: Mapped[cm]
+    systolic: Mapped[Optional[int]] = mapped_column(Integer)
+    diastolic: Mapped[Optional[int]] = mapped_column(Integer)
+    glucose_mgdl: Mapped[Optional[int]] = mapped_column(Integer)
+    glucose_kind: Mapped[Optional[str]] = mapped_column(String(3))  # GDS | GDP
+    hb_gdl: Mapped[Optional[float]] = mapped_column(Numeric(4, 1, asdecimal=False))
+    gestational_weeks: Mapped[Optional[int]] = mapped_column(Integer)
+    waz: Mapped[zscore]
+    haz: Mapped[zscore]
+    whz: Mapped[zscore]
+    baz: Mapped[zscore]
+    weight_gain: Mapped[Optional[str]] = mapped_column(String(1))  # N | T | O | B
+    statuses: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[utc]
+
+    member: Mapped[Member] = relationship()
+
+
+class ServiceGiven(Base):
+    """A service recorded at the posyandu (a dose, a capsule, a visit); it silences its reminder."""
+
+    __tablename__ = "service_given"
+    __table_args__ = (UniqueConstraint("member_id", "code", "given_on"),)
+
+    id: Mapped[intpk]
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(20), index=True)
+    given_on: Mapped[date] = mapped_column(Date)
+    posyandu_id: Mapped[Optional[int]] = mapped_column(ForeignKey("posyandu.id"))
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    measurement_id: Mapped[Optional[int]] = mapped_column(ForeignKey("measurement.id", ondelete="SET NULL"))
+
+
+class Referral(Base):
+    """A case the bidan must follow up, raised by a measurement's flags."""
+
+    __tablename__ = "referral"
+
+    id: Mapped[intpk]
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    measurement_id: Mapped[Optional[int]] = mapped_column(ForeignKey("measurement.id", ondelete="CASCADE"))
+    posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id"), index=True)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | handled
+    created_at: Mapped[utc]
+    handled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class Invite(Base):
+    """A single-use code that binds a kader or bidan to a posyandu."""
+
+    __tablename__ = "invite"
+
+    id: Mapped[intpk]
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    role: Mapped[str] = mapped_column(String(12))
+    posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id"))
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    created_at: Mapped[utc]
+    expires_at: Mapped[utc]
+    used_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class PosyanduSession(Base):
+    """A posyandu opening day (hari buka). `revision` grows on every change so people are told again."""
+
+    __tablename__ = "posyandu_session"
+
+    id: Mapped[intpk]
+    posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id"), index=True)
+    starts_at: Mapped[utc] = mapped_column(UTCDateTime, index=True)
+    place: Mapped[Optional[str]] = mapped_column(String(200))
+    groups: Mapped[list[str]] = mapped_column(JSON, default=list)  # life stages expected
+    status: Mapped[str] = mapped_column(String(10), default="scheduled")  # scheduled | cancelled
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    created_at: Mapped[utc]
+    updated_at: Mapped[utc]
+
+    posyandu: Mapped[Posyandu] = relationship()
+
+
+class Announcement(Base):
+    """A message the bidan sent to a posyandu's households (a schedule or free text)."""
+
+    __tablename__ = "announcement"
+
+    id: Mapped[intpk]
+    posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id"), index=True)
+    session_id: Mapped[Optional[int]] = mapped_column(ForeignKey("posyandu_session.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(10))  # session | change | cancel | free
+    text: Mapped[str] = mapped_column(Text)
+    groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    created_at: Mapped[utc]
+
+
+class PlannedReminder(Base):
+    """One reminder for one member for one due period: the database makes it unique."""
+
+    __tablename__ = "planned_reminder"
+    __table_args__ = (UniqueConstraint("member_id", "code", "period"),)
+
+    id: Mapped[intpk]
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(20))
+    period: Mapped[str] = mapped_column(String(20))
+    due_on: Mapped[date] = mapped_column(Date)
+    household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    outbox_id: Mapped[Optional[int]] = mapped_column(ForeignKey("outbox_message.id", ondelete="SET NULL"))
+    planned_at: Mapped[utc]
+
+
+class ConversationState(Base):
+    """Where a contact is in a conversation. Any web worker can continue from it."""
+
+    __tablename__ = "conversation_state"
+
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True)
+    flow: Mapped[Optional[str]] = mapped_column(String(40))
+    step: Mapped[Optional[str]] = mapped_column(String(60))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    choices: Mapped[list[Any]] = mapped_column(JSON, default=list)  # last offered [value, label]
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[utc]
+    expires_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class InboundDelivery(Base):
+    """Every delivery id seen, so a webhook delivered twice is handled once."""
+
+    __tablename__ = "inbound_delivery"
+    __table_args__ = (UniqueConstraint("channel", "provider_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(12))
+    provider_id: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[utc]
+
+
+class OutboxMessage(Base):
+    """Every outbound message is a row first; only the dispatcher (or send-now) sends it.
+
+    status: pending -> sending -> sent | pending (retry) | dead | cancelled
+    """
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at", "priority"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(12))
+    address: Mapped[str] = mapped_column(String(64))
+    contact_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default="reply")  # reply|alert|result|reminder|broadcast|nudge
+    priority: Mapped[int] = mapped_column(Integer, default=0)  # 0 replies first, 10 bulk
+    text: Mapped[str] = mapped_column(Text)
+    choices: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    template_key: Mapped[Optional[str]] = mapped_column(String(20))
+    template_vars: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[utc]
+    locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_error: Mapped[Optional[str]] = mapped_column(String(300))
+    provider_message_id: Mapped[Optional[str]] = mapped_column(String(64), index=True)
+    provider_status: Mapped[Optional[str]] = mapped_column(String(20))
+    dedupe_key: Mapped[Optional[str]] = mapped_column(String(120), unique=True)
+    created_at: Mapped[utc]
+    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class AuditEvent(Base):
+    """Who did what to whose record (UU PDP accountability); never message bodies."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    contact_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[Optional[str]] = mapped_column(String(60))
+    at: Mapped[utc]

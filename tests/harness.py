@@ -1,0 +1,52 @@
+"""Talk to the real engine in tests: each `say` runs one transaction and sends the replies."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from bot.messages import Channel, Inbound, InboundKind, Outbound
+from bot.terminal import TerminalSender
+from webhooks.inbound import process
+
+
+class Person:
+    """Someone chatting on a channel; `say` returns what the bot answered them, as text."""
+
+    def __init__(self, runtime, address: str, channel: Channel = Channel.TERMINAL) -> None:  # type: ignore[no-untyped-def]
+        self.runtime = runtime
+        self.address = address
+        self.channel = channel
+        self.last: list[Outbound] = []
+
+    def say(self, text: str, kind: InboundKind = InboundKind.TEXT, provider_id: str | None = None) -> str:
+        handled = process(self.runtime, Inbound(self.channel, self.address, text, kind, provider_id), send=False)
+        sender = self.runtime.senders[self.channel]
+        before = len(sender.sent)
+        self.runtime.dispatcher.send_ids(handled.outbox_ids)
+        self.last = [m for m in sender.sent[before:] if m.address == self.address]
+        return "\n\n".join(m.text for m in self.last)
+
+    def choices(self) -> list[str]:
+        return [c.label for m in self.last for c in m.choices]
+
+    def press(self, value: str) -> str:
+        return self.say(value, InboundKind.CHOICE)
+
+
+def replay(runtime, address: str, transcript: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """Run a transcript's '> ' lines through the engine; return (expected, actual) output."""
+    out = io.StringIO()
+    sender = TerminalSender(out, address)
+    runtime.senders[Channel.TERMINAL] = sender
+    runtime.dispatcher.senders[Channel.TERMINAL] = sender
+    for line in transcript.splitlines():
+        if line.startswith("> "):
+            out.write(line + "\n")
+            handled = process(runtime, Inbound(Channel.TERMINAL, address, line[2:]), send=False)
+            runtime.dispatcher.send_ids(handled.outbox_ids)
+    expected = "\n".join(l.rstrip() for l in transcript.strip().splitlines())
+    actual = "\n".join(l.rstrip() for l in out.getvalue().strip().splitlines())
+    return expected, actual
+
+
+TRANSCRIPTS = Path(__file__).resolve().parent / "transcripts"

@@ -1,0 +1,26 @@
+"""The path every channel shares: one transaction for the step, then send the replies at once."""
+from __future__ import annotations
+
+import logging
+
+from bot.messages import Inbound
+from bot.service import Handled, handle_inbound
+from storage.db import transaction
+from webhooks.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def process(runtime: Runtime, inbound: Inbound, *, send: bool = True) -> Handled:
+    """Handle `inbound` and commit; then hand the replies to the send-now pool.
+
+    If the process dies after the commit, the replies are in the outbox and the
+    dispatcher sends them; if it dies before, the provider redelivers and nothing
+    was recorded, so nothing is lost either way.
+    """
+    now = runtime.clock.now()
+    with transaction(runtime.session_factory) as session:
+        handled = handle_inbound(session, inbound, now, runtime.settings)
+    if send and handled.outbox_ids and runtime.settings.send_now:
+        runtime.send_now.submit(handled.outbox_ids)
+    return handled

@@ -1,0 +1,113 @@
+"""POST /webhooks/whatsapp (+ /status): Twilio's signature on the public URL, each MessageSid once.
+
+Replies go through the outbox and twilio's Client (or inline as TwiML when
+TWILIO_REPLY_INLINE is set). Status callbacks update the outbox row.
+"""
+from __future__ import annotations
+
+import logging
+
+import phonenumbers
+from flask import Blueprint, Response, current_app, request
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.messages import Channel, Inbound, InboundKind
+from storage.db import transaction
+from storage.repositories import set_provider_status
+from webhooks.inbound import process
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("whatsapp", __name__)
+
+
+def public_url(base: str) -> str:
+    """The URL Twilio signed: PUBLIC_URL + this request's path and query (works behind a proxy)."""
+    path = request.full_path if request.query_string else request.path
+    return base.rstrip("/") + path
+
+
+def verified() -> bool:
+    runtime = current_app.get_runtime()  # type: ignore[attr-defined]
+    token = runtime.settings.twilio_auth_token
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not token or not signature:
+        return False
+    return RequestValidator(token).validate(public_url(runtime.settings.public_url), request.form, signature)
+
+
+def whatsapp_address(value: str) -> str | None:
+    """`whatsapp:+62812...` -> `+62812...` (E.164), or None when it is no phone number."""
+    raw = value.removeprefix("whatsapp:").strip()
+    try:
+        number = phonenumbers.parse(raw, "ID")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def twiml(texts: list[str] | None = None) -> Response:
+    response = MessagingResponse()
+    for text in texts or []:
+        response.message(text)
+    return Response(str(response), mimetype="application/xml")
+
+
+@blueprint.post("/webhooks/whatsapp")
+def whatsapp_webhook():  # type: ignore[no-untyped-def]
+    if not verified():
+        return {"ok": False, "error": "bad signature"}, 403
+    runtime = current_app.get_runtime()  # type: ignore[attr-defined]
+    form = request.form
+    sid = form.get("MessageSid") or form.get("SmsMessageSid")
+    address = whatsapp_address(form.get("From", ""))
+    if not sid or address is None:
+        return {"ok": False, "error": "not a WhatsApp message"}, 400
+    body = form.get("Body", "")
+    try:
+        media = int(form.get("NumMedia", "0") or 0)
+    except ValueError:
+        media = 0
+    kind = InboundKind.MEDIA if media and not body.strip() else InboundKind.TEXT
+    if form.get("ButtonPayload"):
+        body, kind = form["ButtonPayload"], InboundKind.CHOICE
+    inbound = Inbound(Channel.WHATSAPP, address, body, kind, sid, form.get("ProfileName"))
+    handled = process(runtime, inbound, send=not runtime.settings.twilio_reply_inline)
+    if runtime.settings.twilio_reply_inline and handled.outbox_ids:
+        return twiml(inline_replies(runtime, handled.outbox_ids))
+    return twiml()
+
+
+def inline_replies(runtime, ids: list[int]) -> list[str]:  # type: ignore[no-untyped-def]
+    """Mark the replies as sent inline and return their texts (choices numbered)."""
+    from bot.choices import numbered_choices
+    from bot.messages import Choice
+    from storage.models import OutboxMessage
+
+    texts = []
+    now = runtime.clock.now()
+    with transaction(runtime.session_factory) as session:
+        for row in session.query(OutboxMessage).filter(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id):
+            if row.channel != Channel.WHATSAPP.value or row.status != "pending":
+                continue
+            choices = tuple(Choice(str(v), str(label)) for v, label in row.choices or [])
+            texts.append(numbered_choices(row.text, choices) if choices else row.text)
+            row.status, row.sent_at, row.provider_status = "sent", now, "inline"
+    return texts
+
+
+@blueprint.post("/webhooks/whatsapp/status")
+def whatsapp_status():  # type: ignore[no-untyped-def]
+    if not verified():
+        return {"ok": False, "error": "bad signature"}, 403
+    runtime = current_app.get_runtime()  # type: ignore[attr-defined]
+    sid = request.form.get("MessageSid")
+    status = request.form.get("MessageStatus") or request.form.get("SmsStatus")
+    if not sid or not status:
+        return {"ok": False, "error": "not a status callback"}, 400
+    error = request.form.get("ErrorCode")
+    with transaction(runtime.session_factory) as session:
+        found = set_provider_status(session, sid, status, f"twilio {error}" if error else None, runtime.clock.now())
+    return {"ok": True, "found": found}
