@@ -7,10 +7,23 @@ from bot.flows.base import Flow
 from bot.messages import Role
 
 
-def _all() -> tuple[Flow, ...]:
-    from bot.flows.start import LanguageFlow, StartFlow
+# One module per area; each exports FLOWS (a tuple of Flow instances).
+FLOW_MODULES = ("start", "invites", "lapor", "resident", "broadcast")
 
-    return (StartFlow(), LanguageFlow())
+
+def _all() -> tuple[Flow, ...]:
+    import importlib
+
+    found: list[Flow] = []
+    for name in FLOW_MODULES:
+        try:
+            module = importlib.import_module(f"bot.flows.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"bot.flows.{name}":
+                raise
+            continue  # an area not installed in this build
+        found.extend(module.FLOWS)
+    return tuple(found)
 
 
 _FLOWS: tuple[Flow, ...] | None = None

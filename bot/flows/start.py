@@ -106,3 +106,6 @@ class LanguageFlow(StepFlow):
     def on_language(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         ctx.contact.language = parse_language(answer)
         return done(say(ctx, "core.language_set"), then="menu")
+
+
+FLOWS = (StartFlow(), LanguageFlow())

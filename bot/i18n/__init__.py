@@ -1,2 +1,11 @@
 """Sentences by area; importing this package registers them all with `bot.texts`."""
-from bot.i18n import core  # noqa: F401
+import importlib
+
+AREAS = ("core", "report", "resident", "broadcast")
+
+for _area in AREAS:
+    try:
+        importlib.import_module(f"bot.i18n.{_area}")
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"bot.i18n.{_area}":
+            raise
