@@ -5,6 +5,7 @@ import json
 from datetime import datetime, timezone
 
 import click
+from flask.cli import AppGroup
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -31,7 +32,7 @@ def parse_instant(value: str | None) -> datetime | None:
 
 
 # -- db ------------------------------------------------------------------------
-@click.group("db", help="Database migrations (Alembic).")
+@click.group("db", cls=AppGroup, help="Database migrations (Alembic).")
 def db_group() -> None:
     pass
 
@@ -51,7 +52,7 @@ def db_downgrade(revision: str) -> None:
 
 
 # -- contacts ------------------------------------------------------------------
-@click.group("contacts", help="People who talk to the bot.")
+@click.group("contacts", cls=AppGroup, help="People who talk to the bot.")
 def contacts_group() -> None:
     pass
 
@@ -93,7 +94,7 @@ def contacts_list() -> None:
 
 
 # -- seed ----------------------------------------------------------------------
-@click.group("seed", help="Demo data.")
+@click.group("seed", cls=AppGroup, help="Demo data.")
 def seed_group() -> None:
     pass
 
@@ -109,7 +110,7 @@ def seed_demo_command() -> None:
 
 
 # -- telegram --------------------------------------------------------------------
-@click.group("telegram", help="Telegram set-up.")
+@click.group("telegram", cls=AppGroup, help="Telegram set-up.")
 def telegram_group() -> None:
     pass
 
@@ -139,7 +140,7 @@ def telegram_poll(once: bool) -> None:
 
 
 # -- outbox --------------------------------------------------------------------------
-@click.group("outbox", help="Outbound messages.")
+@click.group("outbox", cls=AppGroup, help="Outbound messages.")
 def outbox_group() -> None:
     pass
 
