@@ -117,3 +117,15 @@ class Settings:
                 "No Twilio Content template for reminders/broadcasts: they go as free text, "
                 "which WhatsApp rejects outside the 24-hour window (the sandbox accepts it)"
             )
+
+
+def configure_logging(settings: Settings) -> None:
+    """One logging set-up for every process.
+
+    httpx logs each request URL at INFO, and a Telegram URL carries the bot
+    token; python-telegram-bot logs message texts and chat ids at DEBUG; so
+    those loggers stay at WARNING whatever LOG_LEVEL says.
+    """
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in ("httpx", "httpcore", "telegram", "twilio.http_client", "apscheduler.executors"):
+        logging.getLogger(name).setLevel(logging.WARNING)

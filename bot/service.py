@@ -17,6 +17,7 @@ from bot.engine import Engine
 from bot.flows.base import Ctx
 from bot.messages import Inbound, Reply
 from bot.privacy import pseudonym
+from bot.texts import render
 from storage import repositories as repo
 from storage.models import Contact
 
@@ -33,7 +34,20 @@ class Handled:
 
 
 def handle_inbound(session: Session, inbound: Inbound, now: datetime, settings: Settings) -> Handled:
-    """Run one step for the sender of `inbound`. Never commits; never raises for a flow's bug."""
+    """Run one step for the sender of `inbound`. Never commits; never raises for a flow's bug.
+
+    A bug in a flow rolls the whole step back (nothing half-written) and the
+    person gets a kind apology instead, written in a fresh transaction.
+    """
+    try:
+        return _step(session, inbound, now, settings)
+    except Exception:
+        session.rollback()
+        log.exception("step failed on %s for contact %s", inbound.channel.value, pseudonym(inbound.address))
+    return _apologise(session, inbound, now, settings)
+
+
+def _step(session: Session, inbound: Inbound, now: datetime, settings: Settings) -> Handled:
     if inbound.provider_id is not None and not repo.record_delivery(session, inbound.channel, inbound.provider_id, now):
         log.info("duplicate delivery on %s ignored", inbound.channel.value)
         return Handled(duplicate=True)
@@ -41,22 +55,8 @@ def handle_inbound(session: Session, inbound: Inbound, now: datetime, settings: 
     state = repo.lock_state(session, contact, now)
     contact.last_inbound_at = now
     ctx = Ctx(session=session, contact=contact, now=now, settings=settings)
-    savepoint = session.begin_nested()
-    try:
-        replies = Engine(ctx, state).step(inbound)
-        state.updated_at = now
-        session.flush()
-        savepoint.commit()
-    except Exception:
-        savepoint.rollback()
-        log.exception("flow %s step %s failed for contact %s", state.flow, state.step, pseudonym(contact.address))
-        session.refresh(state)
-        session.refresh(contact)
-        state.flow, state.step, state.data, state.choices, state.expires_at = None, None, {}, [], None
-        state.updated_at = now
-        contact.last_inbound_at = now
-        ctx.notices.clear()
-        replies = [Reply(ctx.t("core.error"))]
+    replies = Engine(ctx, state).step(inbound)
+    state.updated_at = now
     ids = write_replies(session, contact, replies, now)
     for notice in ctx.notices:
         target = session.get(Contact, notice.contact_id)
@@ -68,6 +68,19 @@ def handle_inbound(session: Session, inbound: Inbound, now: datetime, settings: 
         if outbox_id is not None:
             ids.append(outbox_id)
     return Handled(outbox_ids=ids, contact_id=contact.id)
+
+
+def _apologise(session: Session, inbound: Inbound, now: datetime, settings: Settings) -> Handled:
+    """After a failed step: record the delivery, reset the conversation, say sorry."""
+    if inbound.provider_id is not None and not repo.record_delivery(session, inbound.channel, inbound.provider_id, now):
+        return Handled(duplicate=True)
+    contact = repo.contact_for(session, inbound.channel, inbound.address, now, inbound.display_name)
+    state = repo.lock_state(session, contact, now)
+    state.flow, state.step, state.data, state.choices, state.expires_at = None, None, {}, [], None
+    state.updated_at = now
+    contact.last_inbound_at = now
+    text = render(contact.language or settings.default_language, "core.error")
+    return Handled(outbox_ids=write_replies(session, contact, [Reply(text)], now), contact_id=contact.id)
 
 
 def write_replies(session: Session, contact: Contact, replies: list[Reply], now: datetime) -> list[int]:

@@ -15,7 +15,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import text
 
-from bot.config import Settings
+from bot.config import Settings, configure_logging
 
 log = logging.getLogger(__name__)
 ADVISORY_LOCK_KEY = 0x504F5359  # "POSY"
@@ -50,7 +50,7 @@ def main() -> None:
     from webhooks.runtime import build_runtime
 
     settings = Settings.from_env()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)
     runtime = build_runtime(settings, senders={})
     lock = hold_leadership(runtime)
     scheduler = BlockingScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})

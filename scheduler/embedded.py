@@ -9,7 +9,7 @@ import threading
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.config import Settings
+from bot.config import Settings, configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ def main() -> None:
     from webhooks.runtime import build_runtime
 
     settings = Settings.from_env()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)
     upgrade(settings.database_url)
     runtime = build_runtime(settings)
     app = create_app(runtime=runtime)

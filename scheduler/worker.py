@@ -9,7 +9,7 @@ import logging
 import signal
 import threading
 
-from bot.config import Settings
+from bot.config import Settings, configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def main() -> None:
     from webhooks.runtime import build_runtime
 
     settings = Settings.from_env()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)
     settings.log_channel_state()
     runtime = build_runtime(settings)
     stop = threading.Event()

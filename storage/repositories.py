@@ -37,14 +37,16 @@ def record_delivery(session: Session, channel: Channel, provider_id: str, now: d
 def contact_for(session: Session, channel: Channel, address: str, now: datetime,
                 display_name: str | None = None) -> Contact:
     """The contact behind (channel, address), created on first contact; safe under races."""
+    query = select(Contact).where(Contact.channel == channel.value, Contact.address == address)
+    found = session.scalars(query).one_or_none()
+    if found is not None:
+        return found
     stmt = _insert(session, Contact).values(
         channel=channel.value, address=address, role=Role.RESIDENT.value, opted_in=False,
         display_name=(display_name or None) and display_name[:120], created_at=now,
     ).on_conflict_do_nothing(index_elements=["channel", "address"])
     session.execute(stmt)
-    return session.scalars(
-        select(Contact).where(Contact.channel == channel.value, Contact.address == address)
-    ).one()
+    return session.scalars(query).one()
 
 
 def lock_state(session: Session, contact: Contact, now: datetime) -> ConversationState:

@@ -11,14 +11,14 @@ from typing import Any
 from flask import Flask, jsonify
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot.config import Settings
+from bot.config import Settings, configure_logging
 from webhooks.runtime import Runtime, build_runtime
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None, **runtime_kwargs: Any) -> Flask:
     """Build the app. Tests pass a `runtime` (fake clock, senders pointed at loopback fakes)."""
     settings = settings or (runtime.settings if runtime else Settings.from_env())
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)
     app = Flask(__name__, instance_relative_config=False)
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import threading
 
 from flask import Blueprint, current_app, request
 from telegram import Update
@@ -72,7 +73,11 @@ def telegram_webhook():  # type: ignore[no-untyped-def]
 
 def answer_callback(runner: object, query_id: str) -> None:
     """Stop the button's spinner; best effort, off the request path."""
-    try:
-        runner.submit(lambda bot: bot.answer_callback_query(query_id))  # type: ignore[attr-defined]
-    except Exception:
-        log.debug("answer_callback_query failed", exc_info=True)
+
+    def call() -> None:
+        try:
+            runner.run(lambda bot: bot.answer_callback_query(query_id), timeout=10)  # type: ignore[attr-defined]
+        except Exception:
+            log.debug("answer_callback_query failed", exc_info=True)
+
+    threading.Thread(target=call, name="answer-callback", daemon=True).start()

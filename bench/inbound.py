@@ -1,0 +1,193 @@
+"""Messages per second through the Telegram webhook, against a bare Flask endpoint, and reply latency.
+
+    .venv/bin/python bench/inbound.py [--messages 2000] [--concurrency 16] [--backends sqlite,postgres]
+
+For each backend it starts gunicorn (gthread, one worker per core) serving the
+real app with the real python-telegram-bot `Bot` pointed at a loopback fake
+Bot API, posts `/start` updates from distinct users (built with PTB's own
+classes), and measures: requests per second, webhook p50/p99 latency, and the
+time from sending the update to the reply reaching the fake Bot API. The same
+run measures a bare Flask endpoint under the same gunicorn settings.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from telegram import Chat, Message, Update, User  # noqa: E402
+
+from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
+
+SECRET = "bench-secret"
+PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def update_body(update_id: int, chat_id: int) -> bytes:
+    user = User(chat_id, "Sari", False)
+    message = Message(update_id, datetime.now(timezone.utc), Chat(chat_id, "private"), from_user=user, text="/start")
+    return json.dumps(Update(update_id, message=message).to_dict()).encode()
+
+
+def start_gunicorn(app_spec: str, port: int, env: dict[str, str], workers: int) -> subprocess.Popen[bytes]:
+    cmd = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--threads", "8",
+           "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+           "--backlog", "2048", app_spec]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env})
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            time.sleep(1.0)  # let every worker boot
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def load(port: int, bodies: list[tuple[int, bytes]], concurrency: int) -> tuple[float, list[float], dict[int, float]]:
+    """Post every body with `concurrency` keep-alive clients; returns (elapsed, latencies, start time per chat)."""
+    latencies: list[float] = []
+    started: dict[int, float] = {}
+    lock = threading.Lock()
+    queue = list(reversed(bodies))
+    errors = 0
+
+    def client() -> None:
+        nonlocal errors
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                chat_id, body = queue.pop()
+            t0 = time.monotonic()
+            with lock:
+                started[chat_id] = t0
+            try:
+                conn.request("POST", "/webhooks/telegram", body, {
+                    "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET})
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                ok = False
+            t1 = time.monotonic()
+            with lock:
+                latencies.append(t1 - t0)
+                errors += 0 if ok else 1
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    begin = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        print(f"  ({errors} requests failed)")
+    return time.monotonic() - begin, latencies, started
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+
+
+def database_for(backend: str, tmp: Path) -> str:
+    from storage.migrate import upgrade
+
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    else:
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(PG)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA IF EXISTS bench_inbound CASCADE; CREATE SCHEMA bench_inbound")
+        engine.dispose()
+        url = f"{PG}?options=-csearch_path%3Dbench_inbound"
+    upgrade(url)
+    return url
+
+
+def run(args: argparse.Namespace) -> None:
+    workers = os.cpu_count() or 2
+    print(f"{args.messages} messages, {args.concurrency} clients, gunicorn gthread x{workers} workers x8 threads")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, FakeTelegramAPI() as tg:
+        port = free_port()
+        proc = start_gunicorn("bench.bare_app:create_app()", port, {}, workers)
+        try:
+            bodies = [(10_000_000 + i, update_body(i + 1, 10_000_000 + i)) for i in range(args.messages)]
+            load(port, bodies[:200], args.concurrency)  # warm up
+            elapsed, lat, _ = load(port, bodies, args.concurrency)
+            bare_rate = len(bodies) / elapsed
+            rows.append(("bare Flask", bare_rate, pct(lat, 50), pct(lat, 99), None, None))
+        finally:
+            proc.terminate()
+            proc.wait()
+        for n, backend in enumerate(args.backends.split(",")):
+            url = database_for(backend, Path(tmp))
+            port = free_port()
+            env = {"DATABASE_URL": url, "TELEGRAM_TOKEN": "123456:BENCH", "TELEGRAM_WEBHOOK_SECRET": SECRET,
+                   "TELEGRAM_API_URL": tg.base_url, "LOG_LEVEL": "WARNING",
+                   "TELEGRAM_MESSAGES_PER_SECOND": "0", "TELEGRAM_PER_CHAT_PER_SECOND": "0"}
+            proc = start_gunicorn("webhooks.app:create_app()", port, env, workers)
+            try:
+                offset = 1_000_000 * (n + 1)
+                warm = [(20_000_000 + offset + i, update_body(offset + 900_000 + i, 20_000_000 + offset + i)) for i in range(100)]
+                load(port, warm, args.concurrency)
+                tg.wait_for(len(warm), timeout=30)
+                base = len(tg.sent_messages())
+                bodies = [(40_000_000 + offset + i, update_body(offset + i, 40_000_000 + offset + i)) for i in range(args.messages)]
+                elapsed, lat, started = load(port, bodies, args.concurrency)
+                tg.wait_for(base + len(bodies), timeout=120)
+                reply = []
+                for chat_id, t0 in started.items():
+                    times = tg.send_times(chat_id)
+                    if times:
+                        reply.append(times[0] - t0)
+                rate = len(bodies) / elapsed
+                rows.append((f"webhook, {backend}", rate, pct(lat, 50), pct(lat, 99), pct(reply, 50), pct(reply, 99)))
+            finally:
+                proc.terminate()
+                proc.wait()
+    bare = rows[0][1]
+    print(f"\n| endpoint | msgs/s | share of bare | webhook p50 ms | webhook p99 ms | reply p50 ms | reply p99 ms |")
+    print("|---|---|---|---|---|---|---|")
+    for name, rate, p50, p99, r50, r99 in rows:
+        share = f"{rate / bare:.0%}"
+        r50s = f"{r50:.0f}" if r50 is not None else "–"
+        r99s = f"{r99:.0f}" if r99 is not None else "–"
+        print(f"| {name} | {rate:.0f} | {share} | {p50:.1f} | {p99:.1f} | {r50s} | {r99s} |")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--backends", default="sqlite,postgres")
+    run(parser.parse_args())
