@@ -109,7 +109,12 @@ def whatsapp(tw: FakeTwilioAPI) -> TwilioWhatsAppSender:
 
 def test_telegram_plain_text(telegram: TelegramSender, tg: FakeTelegramAPI) -> None:
     assert telegram.send(tg_msg()) == Sent("1")
-    assert tg.sent_messages() == [{"chat_id": "555", "text": "Halo Bu Sari"}]
+    assert tg.sent_messages() == [{"chat_id": "555", "text": "Halo Bu Sari", "parse_mode": "HTML"}]
+
+
+def test_telegram_keywords_are_bold_and_html_is_escaped(telegram: TelegramSender, tg: FakeTelegramAPI) -> None:
+    telegram.send(tg_msg(text="Ketik *batal* <atau> & *menu*"))
+    assert tg.sent_messages()[0]["text"] == "Ketik <b>batal</b> &lt;atau&gt; &amp; <b>menu</b>"
 
 
 def test_telegram_choices_become_an_inline_keyboard(telegram: TelegramSender, tg: FakeTelegramAPI) -> None:

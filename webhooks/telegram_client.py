@@ -14,6 +14,7 @@ for `callback_data`), splits long texts, and sorts PTB's exceptions into
 from __future__ import annotations
 
 import asyncio
+import html
 import concurrent.futures
 import logging
 import os
@@ -233,6 +234,14 @@ class BotRunner:
         self._init_lock, self._initialized = None, False
 
 
+_BOLD = re.compile(r"\*([^*\n]{1,80})\*")
+
+
+def telegram_html(text: str) -> str:
+    """Our texts mark keywords WhatsApp-style (*batal*); Telegram shows them bold via HTML."""
+    return _BOLD.sub(r"<b>\1</b>", html.escape(text, quote=False))
+
+
 def render_telegram(message: Outbound) -> tuple[str, InlineKeyboardMarkup | None]:
     """Text and keyboard for Telegram: one button per row, value as callback_data.
 
@@ -320,7 +329,7 @@ class TelegramSender:
             try:
                 sent = self._runner.run(
                     lambda bot, part=part, keyboard=keyboard: bot.send_message(
-                        chat_id=chat_id, text=part, reply_markup=keyboard
+                        chat_id=chat_id, text=telegram_html(part), reply_markup=keyboard, parse_mode="HTML"
                     ),
                     timeout=self._timeout,
                 )
