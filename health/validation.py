@@ -1,0 +1,212 @@
+"""Input validation for measurements typed by kaders (ilp-domain 2.3).
+
+Why: a typo in a child's weight becomes a false "gizi buruk" referral, so
+every value passes two layers before it is stored:
+* hard range -> Reject (impossible; ask again), unless multiplying by a
+  usual unit slip (grams typed as kg, mm as cm, a missing decimal point)
+  lands inside the range -> Confirm with that suggestion;
+* soft range -> Confirm (possible but unusual; re-measure/confirm).
+The ranges are ONE data table, RANGES, all '(GK) ilp-domain 2.3' except the
+rows marked ⚠ (our additions where the domain table has no row).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .life_stage import LifeStage
+from .parsing import parse_bp, parse_number
+
+SRC = "(GK) ilp-domain 2.3"
+SRC_EXTRA = "(GK) ⚠ project addition, no row in ilp-domain 2.3"
+
+B, A, R, D, L, H, NF = (LifeStage.BAYI_BALITA, LifeStage.ANAK, LifeStage.REMAJA,
+                        LifeStage.DEWASA, LifeStage.LANSIA, LifeStage.IBU_HAMIL,
+                        LifeStage.IBU_NIFAS)
+ALL = frozenset(LifeStage)
+NOT_BALITA = ALL - {B}
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """One validation row; soft bounds None = no soft check."""
+
+    field: str
+    stages: frozenset[LifeStage]
+    hard: tuple[float, float]
+    soft: tuple[float | None, float | None]
+    source: str
+    min_age_months: int | None = None
+    max_age_months: int | None = None
+    # Factors tried when a value is outside the hard range (unit slips).
+    slips: tuple[float, ...] = ()
+
+
+RANGES: tuple[Range, ...] = (
+    # Balita: soft checks for weight/length/head are the WHO z flags (growth).
+    Range("weight_kg", frozenset({B}), (0.5, 35), (None, None), SRC, slips=(0.001, 0.1)),
+    Range("height_cm", frozenset({B}), (40, 130), (None, None), SRC, slips=(10, 0.1, 100)),
+    Range("head_cm", frozenset({B}), (25, 60), (None, None), SRC, slips=(10, 0.1)),
+    Range("muac_cm", frozenset({B}), (7, 25), (9, 20), SRC, slips=(0.1, 10)),
+    Range("weight_kg", frozenset({A}), (8, 100), (12, 60), SRC_EXTRA, slips=(0.001, 0.1)),
+    Range("height_cm", frozenset({A}), (80, 180), (95, 160), SRC_EXTRA, slips=(10, 0.1, 100)),
+    Range("muac_cm", frozenset({A, R}), (10, 45), (13, 35), SRC_EXTRA, slips=(0.1, 10)),
+    Range("weight_kg", frozenset({R, D, L, H, NF}), (20, 250), (35, 150), SRC,
+          slips=(0.001, 0.1)),
+    Range("height_cm", frozenset({R, D, L, H, NF}), (100, 210), (130, 195), SRC,
+          slips=(10, 0.1, 100)),
+    Range("muac_cm", frozenset({D, L, H, NF}), (12, 50), (18, 40), SRC, slips=(0.1, 10)),
+    Range("waist_cm", NOT_BALITA, (40, 200), (55, 150), SRC, slips=(100, 0.1)),
+    Range("systolic", ALL, (60, 260), (90, 179), SRC),
+    Range("diastolic", ALL, (30, 160), (60, 109), SRC),
+    Range("glucose_mgdl", ALL, (20, 600), (70, 299), SRC, slips=(18.0,)),
+    Range("cholesterol_mgdl", ALL, (50, 500), (None, None), SRC),
+    Range("hb_gdl", ALL, (3, 22), (7, None), SRC, slips=(0.1,)),
+    Range("gestational_weeks", frozenset({H}), (0, 45), (None, 42), SRC),
+    Range("adl_score", frozenset({D, L}), (0, 20), (None, None), SRC),
+    Range("srq20_yes", frozenset({R, D, L, H, NF}), (0, 20), (None, None), SRC),
+)
+INTEGER_FIELDS = frozenset({"systolic", "diastolic", "adl_score", "srq20_yes",
+                            "gestational_weeks"})
+
+
+@dataclass(frozen=True, slots=True)
+class Accept:
+    value: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    reason_code: str  # 'not_a_number', 'out_of_range', 'not_integer', 'no_range'
+    hard_range: tuple[float, float] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Confirm:
+    reason_code: str  # 'unit_slip', 'outside_usual_range', 'implausible_change', ...
+    suggestion: Decimal | None
+
+
+Verdict = Accept | Reject | Confirm
+
+
+def find_range(field: str, stage: LifeStage, age_months: int | None = None) -> Range | None:
+    """The row for this field and stage (first match in RANGES)."""
+    for row in RANGES:
+        if row.field != field or stage not in row.stages:
+            continue
+        if age_months is not None:
+            if row.min_age_months is not None and age_months < row.min_age_months:
+                continue
+            if row.max_age_months is not None and age_months > row.max_age_months:
+                continue
+        return row
+    return None
+
+
+def _to_decimal(value: object) -> Decimal | None:
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return Decimal(str(value)) if math.isfinite(value) else None
+    if isinstance(value, str):
+        return parse_number(value)
+    return None
+
+
+def check_value(field: str, value: object, stage: LifeStage,
+                age_months: int | None = None) -> Verdict:
+    """Accept, Reject(reason, hard range) or Confirm(reason, suggestion)."""
+    row = find_range(field, stage, age_months)
+    if row is None:
+        return Reject("no_range", None)
+    number = _to_decimal(value)
+    if number is None:
+        return Reject("not_a_number", row.hard)
+    lo, hi = row.hard
+    if not lo <= number <= hi:
+        for factor in row.slips:
+            guess = (number * Decimal(str(factor))).normalize()
+            if lo <= guess <= hi and _in_soft(row, guess):
+                if field in INTEGER_FIELDS:
+                    guess = guess.to_integral_value()
+                return Confirm("unit_slip", guess)
+        return Reject("out_of_range", row.hard)
+    if field in INTEGER_FIELDS and number != number.to_integral_value():
+        return Reject("not_integer", row.hard)
+    if not _in_soft(row, number):
+        return Confirm("outside_usual_range", None)
+    return Accept(number)
+
+
+def _in_soft(row: Range, value: Decimal) -> bool:
+    s_lo, s_hi = row.soft
+    return (s_lo is None or value >= s_lo) and (s_hi is None or value <= s_hi)
+
+
+def check_bp(text_or_pair: str | tuple[object, object],
+             stage: LifeStage) -> Verdict | tuple[Verdict, Verdict]:
+    """Validate a blood pressure; systolic must exceed diastolic.
+
+    Returns one Reject/Confirm for the pair, or the two per-field verdicts
+    (Accept/Confirm) when the pair is consistent.
+    """
+    pair = parse_bp(text_or_pair) if isinstance(text_or_pair, str) else text_or_pair
+    if pair is None:
+        return Reject("not_a_blood_pressure", None)
+    sys_v = check_value("systolic", pair[0], stage)
+    dia_v = check_value("diastolic", pair[1], stage)
+    for verdict in (sys_v, dia_v):
+        if isinstance(verdict, Reject):
+            return verdict
+    s, d = _to_decimal(pair[0]), _to_decimal(pair[1])
+    if s is not None and d is not None and s <= d:
+        return Reject("systolic_not_above_diastolic", None)
+    return sys_v, dia_v
+
+
+# -------------------------------------------------------- change checks
+# Balita weight change per month (ilp-domain 2.3): soft loss > 0.5 kg or gain
+# > 1.5 kg; beyond -3 / +3 kg one of the two values is almost surely wrong.
+BALITA_WEIGHT_CHANGE_SOFT = (-0.5, 1.5)
+BALITA_WEIGHT_CHANGE_HARD = (-3.0, 3.0)
+MAX_LOSS_FRACTION = 0.30  # any loss >= 30 % -> Confirm (project rule, GK)
+HEIGHT_DECREASE_CM = 1.5  # ⚠ GK: length/height do not shrink beyond error
+DAYS_PER_MONTH = 30.4375
+
+
+def check_change(field: str, previous: float | Decimal, current: float | Decimal,
+                 days_between: int, stage: LifeStage | None = None) -> Accept | Confirm:
+    """Flag an implausible change since the last visit (never rejects).
+
+    Balita weight thresholds are per month and scale with longer intervals
+    (intervals under a month use the monthly thresholds unscaled). They apply
+    when `stage` is bayi_balita or None; the >= 30 % loss rule applies to all.
+    """
+    prev, cur = Decimal(str(previous)), Decimal(str(current))
+    delta = float(cur - prev)
+    if prev > 0 and -delta / float(prev) >= MAX_LOSS_FRACTION:
+        return Confirm("loss_30_percent", None)
+    months = max(1.0, max(days_between, 0) / DAYS_PER_MONTH)
+    if field == "weight_kg" and stage in (None, LifeStage.BAYI_BALITA):
+        h_lo, h_hi = BALITA_WEIGHT_CHANGE_HARD
+        if delta < h_lo * months or delta > h_hi * months:
+            return Confirm("weight_change_extreme", None)
+        s_lo, s_hi = BALITA_WEIGHT_CHANGE_SOFT
+        if delta < s_lo * months:
+            return Confirm("weight_loss", None)
+        if delta > s_hi * months:
+            return Confirm("weight_gain_high", None)
+    if field == "height_cm" and delta < -HEIGHT_DECREASE_CM:
+        return Confirm("height_decrease", None)
+    return Accept(cur)
+
+
+__all__ = [
+    "Range", "RANGES", "Accept", "Reject", "Confirm", "Verdict", "find_range",
+    "check_value", "check_bp", "check_change", "parse_number", "parse_bp",
+]
