@@ -1,0 +1,173 @@
+"""`/lapor`: a kader reports one member's posyandu visit; every value is checked and interpreted.
+
+    > lapor
+    Tanggal posyandu? Pilih, atau ketik tanggalnya (contoh: 17-08-2026).
+      1. Hari ini (22-11-2026)  2. Kemarin (21-11-2026)
+    > 1
+    Siapa yang diperiksa? Ketik namanya untuk mencari, atau pilih:
+      1. Aisyah Putri (P, 9 bulan)  2. ➕ Anggota baru
+    > aisah
+      1. Aisyah Putri (P, 9 bulan)  ...
+    > 1
+    📋 Aisyah Putri — Perempuan, 9 bulan — Bayi dan balita (0-59 bulan)
+    Berat badan (kg)? ... Bisa juga sekaligus: bb 9,5 pb 75 lk 45 lila 14
+    > 9500
+    Anda mengetik 9500. Maksudnya 9,5 kg?   1. Ya  2. Tidak, saya ketik ulang
+    > 1
+    Panjang/tinggi badan (cm)?
+    > -                                     (not measured)
+    ...
+    Ringkasan ... ⚠️ Perlu dirujuk ke bidan: ...   1. Simpan  2. Ubah  3. Batal
+    > simpan
+    Tersimpan ✅ Bidan desa sudah diberi tahu.   1. Anggota berikutnya  2. Selesai
+
+Steps: posyandu (only when the contact sees several) -> date -> member (search, recent
+visitors, or new_name -> new_sex -> new_birth -> new_phone -> new_nik) -> pregnant/hpht
+(women 10-54 without an ongoing pregnancy) -> item (one per measurement; `position`
+after a balita's length; `confirm` when a value is asked back) -> services -> summary
+(-> edit -> item/services -> summary) -> next. Nothing is written before `simpan`;
+`storage.reporting.save_visit` then writes everything in the step's transaction.
+The member steps are in `reporting_member`, the measuring steps in `reporting_measure`,
+the facts they share in `reporting_visit`; this module holds the summary, edit and save.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Iterable
+
+from bot import flows as registry
+from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
+from bot.flows.reporting_expert import split_name_and_line
+from bot.flows.reporting_items import ITEMS, ORDER, items_for
+from bot.flows.reporting_measure import DONE, MeasureSteps
+from bot.flows.reporting_member import MemberSteps
+from bot.flows.reporting_notices import notify_visit
+from bot.flows.reporting_render import summary_text, value_text
+from bot.flows.reporting_services import label_for
+from bot.messages import Choice, Reply, Role
+from storage.reporting import (
+    Interpretation, NewMember, Values, Visit, assess, member_in_scope, save_visit, visible_posyandu,
+)
+
+SAVE = {"save", "simpan", "ya", "ok", "oke"}
+EDIT = {"edit", "ubah", "ganti", "koreksi"}
+
+
+class LaporFlow(MemberSteps, MeasureSteps):
+    name = "lapor"
+    version = 1
+    triggers = ("lapor", "report", "laporan posyandu")
+    roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
+    menu_key = "report.menu.lapor"
+    menu_order = 10
+
+    # -- every step: the contact may still report for this posyandu and member ---------------
+    def handle(self, ctx: Ctx, step: str, data: dict[str, Any], answer: Answer) -> Turn:
+        if ctx.role not in self.roles:
+            return done(say(ctx, "core.not_allowed"), then="menu")
+        allowed = [p.id for p in visible_posyandu(ctx.session, ctx.contact)]
+        if data.get("pid") is not None and data["pid"] not in allowed:
+            return done(say(ctx, "report.not_your_posyandu"), then="menu")
+        if data.get("member") is not None and member_in_scope(ctx.session, data["member"], allowed) is None:
+            return done(say(ctx, "report.member_not_here"), then="menu")
+        return super().handle(ctx, step, data, answer)
+
+    def begin(self, ctx: Ctx, arg: str) -> Turn:
+        places = visible_posyandu(ctx.session, ctx.contact)
+        if not places:
+            return done(say(ctx, "report.no_posyandu"))
+        data: dict[str, Any] = {}
+        if arg:
+            data["search"], data["line"] = split_name_and_line(arg)
+        if len(places) == 1:
+            data["pid"] = places[0].id
+            return self._after_posyandu(ctx, data)
+        return ask(ctx, "posyandu", data, "report.ask_posyandu",
+                   tuple(Choice(f"p{p.id}", p.name) for p in places))
+
+    # -- summary, edit, save ------------------------------------------------------------------------
+    def _interpret(self, ctx: Ctx, data: dict[str, Any]) -> Interpretation:
+        sex, born, hpht = self._facts(ctx, data)
+        return assess(ctx.session, data.get("member"), sex, born, self._date(data), hpht,
+                      Values.from_dict(data["values"]))
+
+    def _summary(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
+        sex, born, hpht = self._facts(ctx, data)
+        result = self._interpret(ctx, data)
+        text = summary_text(ctx.lang, self._name(ctx, data), sex, born, self._date(data), result,
+                            data["values"], [label_for(c, ctx.lang) for c in data.get("services") or []])
+        offered = choices(ctx, (("save", "report.save"), ("edit", "report.edit"), ("cancel", "report.cancel")))
+        return Turn([*before, Reply(text + "\n\n" + ctx.t("report.ask_save"), offered)], "summary", data)
+
+    def on_summary(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        word = answer.value.strip().lower()
+        if word in SAVE:
+            return self._save(ctx, data)
+        if word in EDIT:
+            return self._ask_edit(ctx, data)
+        if word in ("cancel", "batal"):
+            return done(say(ctx, "core.cancelled"), then="menu")
+        raise Invalid("core.choose_from_list", count=3)
+
+    def _ask_edit(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+        stage, months, _ = self._stage(ctx, data)
+        present = [i for i in ORDER if any(data["values"].get(f) is not None for f in ITEMS[i].fields)]
+        items = list(dict.fromkeys(items_for(stage, months) + present))
+        offered = [Choice(i, ctx.t("report.edit_item", item=ctx.t(f"report.item.{i}"),
+                                   value=value_text(ctx.lang, i, data["values"]))) for i in items]
+        chosen = ", ".join(label_for(c, ctx.lang) for c in data.get("services") or []) or "-"
+        offered.append(Choice("services", ctx.t("report.edit_services", value=chosen)))
+        offered.append(Choice("back", ctx.t("report.edit_back")))
+        return ask(ctx, "edit", data, "report.ask_edit", offered)
+
+    def on_edit(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        value = answer.value
+        if value == "back":
+            return self._summary(ctx, data)
+        data["mode"] = "edit"
+        if value == "services":
+            data["svc_pick"] = list(data.get("services") or [])
+            data["services"] = None
+            return self._ask_services(ctx, data)
+        if value in ITEMS:
+            data.pop("pending", None)
+            return self._ask_item(ctx, data, value)
+        data.pop("mode")
+        raise Invalid("report.choose_edit")
+
+    def _save(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+        new = data.get("new")
+        visit = Visit(
+            posyandu_id=data["pid"], measured_on=self._date(data), values=Values.from_dict(data["values"]),
+            member_id=data.get("member"),
+            new_member=NewMember(new["name"], new["sex"], date.fromisoformat(new["birth"]), new.get("phone"),
+                                 new.get("nik")) if new else None,
+            hpht=date.fromisoformat(data["hpht"]) if data.get("hpht") else None,
+            services=list(data.get("services") or []), source="chat", recorded_by_id=ctx.contact.id)
+        saved = save_visit(ctx.session, visit, ctx.now)
+        alerted = notify_visit(ctx, saved)
+        replies = [say(ctx, "report.saved_replaced" if saved.replaced else "report.saved",
+                       name=saved.member.name)]
+        if alerted:
+            replies.append(say(ctx, "report.saved_alerted", count=alerted))
+        keep = {"pid": data["pid"], "date": data["date"]}
+        data.clear()
+        data.update(keep)
+        offered = choices(ctx, (("next", "report.next"), ("done", "report.finish")))
+        return ask(ctx, "next", data, "report.ask_next", offered, before=replies)
+
+    def on_next(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        if answer.value == "next":
+            return self._ask_member(ctx, data)
+        if answer.value == "done" or answer.text.strip().lower() in DONE:
+            return done(say(ctx, "report.bye"), then="menu")
+        other, arg = registry.find(answer.text)
+        if other is self.__class__ or (other is not None and other.name == self.name):
+            return self.begin(ctx, arg)  # `lapor joko bb 70 ...` straight away
+        if other is not None:  # another command word (`rujukan`...): the kader is done here
+            return done(then=other.name)
+        return self._search(ctx, data, answer.text)
+
+
+
+FLOWS = (LaporFlow(),)

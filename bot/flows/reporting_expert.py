@@ -1,0 +1,83 @@
+"""Expert mode: one line such as `bb 9,5 tb 75 lk 45 lila 14` or `td 120/80 gds 110 vita`.
+
+Why: a kader who knows the form types a whole visit in one message instead of
+answering six questions. The parser only splits the line into raw values per
+item; validation is the same as for one answer at a time
+(`reporting_items.check_item`), so both paths judge a value identically.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# keyword -> (item, extra raw prefix). `pb` is lying length, `tb` standing height.
+KEYWORDS: dict[str, tuple[str, str]] = {
+    "bb": ("weight", ""), "berat": ("weight", ""),
+    "pb": ("height", "L"), "tb": ("height", "H"), "tinggi": ("height", "H"), "panjang": ("height", "L"),
+    "lk": ("head", ""),
+    "lila": ("muac", ""),
+    "lp": ("waist", ""),
+    "td": ("bp", ""), "tensi": ("bp", ""),
+    "gds": ("glucose", "GDS "), "gdp": ("glucose", "GDP "), "gula": ("glucose", "GDS "),
+    "hb": ("hb", ""),
+}
+_NUMBER = r"\d+(?:[.,]\d+)?"
+_VALUE = rf"(?P<value>{_NUMBER}(?:\s*[/-]\s*\d+)?)\s*(?:kg|cm|mmhg|mg/dl|g/dl|gr)?"
+_KEY = "|".join(sorted(KEYWORDS, key=len, reverse=True))
+_PAIR = re.compile(rf"(?P<key>{_KEY})\s*[:=]?\s*{_VALUE}(?![\w])", re.IGNORECASE)
+_SEPARATOR = re.compile(r"[\s,;]+")
+
+
+@dataclass
+class ExpertLine:
+    """Raw values by item (height as 'L 75' / 'H 75'), service codes, and what was not understood."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    services: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.values and not self.services
+
+
+def parse_expert(text: str, service_words: dict[str, str] | None = None) -> ExpertLine | None:
+    """Split an expert line; None when the text has no keyword at all (a plain answer).
+
+    `service_words` maps lower-case words (`vita`, `pmt`, `mr1`) to service codes.
+    """
+    words = {k.lower(): v for k, v in (service_words or {}).items()}
+    line = ExpertLine()
+    rest = text.strip()
+    position = 0
+    while position < len(rest):
+        gap = _SEPARATOR.match(rest, position)
+        if gap:
+            position = gap.end()
+            continue
+        word_match = re.compile(r"[\w-]+").match(rest, position)
+        word = word_match.group(0).lower() if word_match else ""
+        if word in words:
+            if words[word] not in line.services:
+                line.services.append(words[word])
+            position = word_match.end()  # type: ignore[union-attr]
+            continue
+        pair = _PAIR.match(rest, position)
+        if pair:
+            item, prefix = KEYWORDS[pair.group("key").lower()]
+            line.values[item] = prefix + pair.group("value").replace(" ", "")
+            position = pair.end()
+            continue
+        end = _SEPARATOR.search(rest, position)
+        stop = end.start() if end else len(rest)
+        line.unknown.append(rest[position:stop or len(rest)])
+        position = stop if stop > position else position + 1
+    return None if line.empty else line
+
+
+def split_name_and_line(arg: str, service_words: dict[str, str] | None = None) -> tuple[str, str]:
+    """`siti bb 9,5 tb 75` -> ('siti', 'bb 9,5 tb 75'): the name ends where the first measurement starts."""
+    match = _PAIR.search(arg)
+    if match is None:
+        return arg.strip(), ""
+    return arg[:match.start()].strip(), arg[match.start():].strip()

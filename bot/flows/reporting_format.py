@@ -1,0 +1,42 @@
+"""Numbers, dates and ages as people read them: `9,5 kg` in Indonesian, `9.5 kg` in English.
+
+Why one place: the summary, the bidan's alert and the guardian's message must
+show a value the same way, and a decimal point where Indonesians expect a
+comma reads as a thousands separator (9.500 = nine thousand five hundred).
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from bot.texts import render
+from health.ages import age_in_months
+
+
+def number(value: float | int | Decimal | str | None, lang: str | None, decimals: int | None = None) -> str:
+    """`9.5` -> `9,5` (id) / `9.5` (en); whole numbers without decimals unless `decimals` is given."""
+    if value is None or value == "":
+        return "-"
+    amount = Decimal(str(value))
+    if decimals is not None:
+        text = f"{amount:.{decimals}f}"
+    else:
+        text = format(amount.normalize(), "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") if (lang or "id") == "id" else text
+
+
+def day(value: date) -> str:
+    """Dates as in the Buku KIA: 22-11-2026."""
+    return value.strftime("%d-%m-%Y")
+
+
+def age(birth: date, on: date, lang: str | None) -> str:
+    """`9 bulan`, `2 tahun 3 bulan`, `34 tahun`: months for children, years from 5 years."""
+    months = age_in_months(birth, on) if on >= birth else 0
+    if months < 24:
+        return render(lang, "report.age.months", months=months)
+    if months < 60:
+        return render(lang, "report.age.years_months", years=months // 12, months=months % 12)
+    return render(lang, "report.age.years", years=months // 12)

@@ -1,0 +1,200 @@
+"""What is measured for each life-cycle group, and how one typed value is judged.
+
+Why here: the guided questions, the expert line and `ubah` all go through
+`check_item`, so `9500` is caught the same way whichever path typed it. The
+ranges, unit slips and change rules are `health.validation`'s; this module
+only maps chat answers onto them and names the sentence that explains a
+problem.
+
+Order per group follows the posyandu form (ilp-domain 2.2): balita BB, PB/TB
+(+ lying or standing), LK, LiLA (from 6 months); ibu hamil BB, LiLA, TD;
+anak BB, TB (TD from 7 years); remaja, dewasa, lansia BB, TB, LP, TD, gula
+darah, Hb; ibu nifas BB, TD, Hb.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from bot.flows.base import Invalid
+from health.growth import child_zscores
+from health.life_stage import LifeStage
+from health.parsing import parse_bp, parse_number
+from health.screening import BP_CHILD_LIMITS, MUAC_BALITA_MONTHS
+from health.validation import Accept, Confirm, Reject, check_bp, check_change, check_value, find_range
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question of the form: the columns it fills and the unit it is typed in."""
+
+    name: str
+    fields: tuple[str, ...]
+    unit: str
+
+
+ITEMS: dict[str, Item] = {item.name: item for item in (
+    Item("weight", ("weight_kg",), "kg"),
+    Item("height", ("height_cm", "position"), "cm"),
+    Item("head", ("head_cm",), "cm"),
+    Item("muac", ("muac_cm",), "cm"),
+    Item("waist", ("waist_cm",), "cm"),
+    Item("bp", ("systolic", "diastolic"), "mmHg"),
+    Item("glucose", ("glucose_mgdl", "glucose_kind"), "mg/dL"),
+    Item("hb", ("hb_gdl",), "g/dL"),
+)}
+ORDER = tuple(ITEMS)
+ADULT_ITEMS = ("weight", "height", "waist", "bp", "glucose", "hb")
+MUAC_FROM_MONTHS = MUAC_BALITA_MONTHS[0]  # LiLA is read for balita from 6 months (health.screening)
+BP_FROM_MONTHS = min(BP_CHILD_LIMITS) * 12  # children's BP limits start at 7 years (health.screening)
+# z-scores a value feeds, for WHO's implausibility flags (health.growth.FLAG_RULES_2006).
+Z_OF_ITEM = {"weight": {"waz", "whz", "baz"}, "height": {"haz", "whz", "baz", "position"},
+             "head": {"hcz"}, "muac": {"acz"}}
+
+
+def items_for(stage: LifeStage, age_months: int) -> list[str]:
+    """The questions for this group, in the order of the form."""
+    if stage is LifeStage.BAYI_BALITA:
+        return ["weight", "height", "head"] + (["muac"] if age_months >= MUAC_FROM_MONTHS else [])
+    if stage is LifeStage.IBU_HAMIL:
+        return ["weight", "muac", "bp"]
+    if stage is LifeStage.IBU_NIFAS:
+        return ["weight", "bp", "hb"]
+    if stage is LifeStage.ANAK:
+        return ["weight", "height"] + (["bp"] if age_months >= BP_FROM_MONTHS else [])
+    return list(ADULT_ITEMS)
+
+
+def allowed(item: str, stage: LifeStage, age_months: int) -> bool:
+    """Whether the item has a plausible range for this group (the expert line may name any item)."""
+    if item == "bp":
+        return age_months >= BP_FROM_MONTHS or stage in (LifeStage.IBU_HAMIL, LifeStage.IBU_NIFAS)
+    if item == "head":
+        return stage is LifeStage.BAYI_BALITA
+    return find_range(ITEMS[item].fields[0], stage, age_months) is not None
+
+
+@dataclass
+class Checked:
+    """A value that passed the hard limits; `confirm` names why it must be asked back, if so."""
+
+    values: dict[str, Any]
+    confirm: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _reject(item: Item, verdict: Reject) -> Invalid:
+    if verdict.reason_code == "not_a_number":
+        return Invalid(f"report.bad.{item.name}")
+    if verdict.reason_code == "out_of_range" and verdict.hard_range:
+        low, high = verdict.hard_range
+        return Invalid("report.out_of_range", item=f"report.item.{item.name}", low=low, high=high, unit=item.unit)
+    if verdict.reason_code == "not_integer":
+        return Invalid("report.not_integer")
+    return Invalid(f"report.bad.{item.name}")
+
+
+def _number(item: Item, field_name: str, raw: str, stage: LifeStage, age_months: int) -> Checked:
+    verdict = check_value(field_name, raw, stage, age_months)
+    if isinstance(verdict, Reject):
+        if verdict.reason_code == "no_range":
+            raise Invalid("report.not_for_group", item=f"report.item.{item.name}")
+        raise _reject(item, verdict)
+    if isinstance(verdict, Accept):
+        return Checked({field_name: _plain(verdict.value)})
+    if verdict.reason_code == "unit_slip" and verdict.suggestion is not None:
+        return Checked({field_name: _plain(verdict.suggestion)}, "unit_slip",
+                       {"typed": raw.strip(), "suggestion": _plain(verdict.suggestion), "unit": item.unit})
+    number = parse_number(raw)
+    assert number is not None  # check_value parsed it
+    return Checked({field_name: _plain(number)}, "unusual", {"value": _plain(number), "unit": item.unit})
+
+
+def _height(raw: str, stage: LifeStage, age_months: int) -> Checked:
+    """`75`, or `L75`/`H75` from the expert line (`pb 75` lying, `tb 75` standing)."""
+    text = raw.strip()
+    position = None
+    if text[:1].upper() in ("L", "H") and text[1:2].strip()[:1].isdigit():
+        position, text = text[0].upper(), text[1:].strip()
+    checked = _number(ITEMS["height"], "height_cm", text, stage, age_months)
+    if position:
+        checked.values["position"] = position
+    return checked
+
+
+def _bp(raw: str, stage: LifeStage) -> Checked:
+    verdict = check_bp(raw, stage)
+    pair = parse_bp(raw)
+    if isinstance(verdict, Reject) or pair is None or not isinstance(verdict, tuple):
+        if isinstance(verdict, Reject) and verdict.reason_code == "out_of_range":
+            raise Invalid("report.bad.bp_range")
+        if isinstance(verdict, Reject) and verdict.reason_code == "systolic_not_above_diastolic":
+            raise Invalid("report.bad.bp_order")
+        raise Invalid("report.bad.bp")
+    systolic, diastolic = pair
+    values = {"systolic": systolic, "diastolic": diastolic}
+    if any(isinstance(v, Confirm) for v in verdict):
+        return Checked(values, "unusual", {"value": f"{systolic}/{diastolic}", "unit": "mmHg"})
+    return Checked(values)
+
+
+def _glucose(raw: str, stage: LifeStage, age_months: int) -> Checked:
+    """`110` (GDS, random), `GDP 95` or `95 puasa` (fasting)."""
+    text = raw.strip().lower()
+    kind = "GDP" if ("gdp" in text or "puasa" in text) else "GDS"
+    text = re.sub(r"\b(gds|gdp|puasa|sewaktu)\b", " ", text).strip()
+    checked = _number(ITEMS["glucose"], "glucose_mgdl", text, stage, age_months)
+    checked.values["glucose_mgdl"] = str(int(Decimal(checked.values["glucose_mgdl"]).to_integral_value()))
+    checked.values["glucose_kind"] = kind
+    if checked.confirm == "unit_slip":
+        checked.params["suggestion"] = checked.values["glucose_mgdl"]
+    return checked
+
+
+def check_item(item: str, raw: str, stage: LifeStage, age_months: int) -> Checked:
+    """Judge one typed answer; raises `Invalid` with a kind reason when it cannot be a value."""
+    if not allowed(item, stage, age_months):
+        raise Invalid("report.not_for_group", item=f"report.item.{item}")
+    if item == "height":
+        return _height(raw, stage, age_months)
+    if item == "bp":
+        return _bp(raw, stage)
+    if item == "glucose":
+        return _glucose(raw, stage, age_months)
+    spec = ITEMS[item]
+    return _number(spec, spec.fields[0], raw, stage, age_months)
+
+
+def change_problem(item: str, values: dict[str, Any], previous: dict[str, Any] | None,
+                   days: int | None, stage: LifeStage) -> str | None:
+    """Why a change since the last visit looks wrong (health.validation.check_change), if it does."""
+    if previous is None or days is None or item not in ("weight", "height"):
+        return None
+    field_name = ITEMS[item].fields[0]
+    before, now = previous.get(field_name), values.get(field_name)
+    if before in (None, "") or now in (None, ""):
+        return None
+    verdict = check_change(field_name, Decimal(str(before)), Decimal(str(now)), days, stage)
+    return verdict.reason_code if isinstance(verdict, Confirm) else None
+
+
+def z_problems(item: str, values: dict[str, Any], sex: str, birth: date, on: date) -> set[str]:
+    """WHO implausibility flags this item takes part in, for a child under five."""
+    wanted = Z_OF_ITEM.get(item)
+    if not wanted:
+        return set()
+
+    def num(name: str) -> float | None:
+        value = values.get(name)
+        return float(value) if value not in (None, "") else None
+
+    z = child_zscores(sex, (on - birth).days, num("weight_kg"), num("height_cm"), values.get("position"),
+                      num("head_cm"), num("muac_cm"))
+    return set(z.flags) & wanted

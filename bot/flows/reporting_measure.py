@@ -1,0 +1,246 @@
+"""The measuring steps of `/lapor`: one question per item, asked back when a value looks wrong.
+
+    item (per `reporting_items.items_for`) -> position (a balita's length) -> confirm
+    (unit slip, unusual value, big change since the last visit, WHO implausible z)
+    -> services. Any item step also takes an expert line (`bb 9,5 pb 75 lk 45`),
+    which fills the visit at once and is judged by the same checks.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
+from bot.flows.reporting_expert import ExpertLine, parse_expert
+from bot.flows.reporting_format import age, day, number
+from bot.flows.reporting_items import ITEMS, ORDER, change_problem, items_for, z_problems
+from bot.flows.reporting_render import value_text
+from bot.flows.reporting_services import Service, options, parse_selection, words
+from bot.flows.reporting_visit import SKIP, VisitBase, numeric
+from bot.messages import Choice, Reply
+from health.life_stage import LifeStage
+from health.pregnancy import gestational_age, hpl
+from storage.reporting import given_codes, reported_on
+
+DONE = {"done", "selesai", "lanjut", "ok", "oke", "sudah"}
+EXAMPLES = {LifeStage.BAYI_BALITA: "bb 9,5 pb 75 lk 45 lila 14", LifeStage.IBU_HAMIL: "bb 55 lila 24 td 110/70",
+            LifeStage.IBU_NIFAS: "bb 55 td 110/70 hb 12", LifeStage.ANAK: "bb 20 tb 115"}
+ADULT_EXAMPLE = "bb 60 tb 155 lp 80 td 120/80 gds 110 hb 12,5"
+
+
+class MeasureSteps(VisitBase):
+    """Measurement, confirmation and service steps."""
+
+    # -- measurements ---------------------------------------------------------------------------------
+    def _start_items(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
+        stage, months, _ = self._stage(ctx, data)
+        data.update(queue=items_for(stage, months), values={}, services=None)
+        header = [*before, self._header(ctx, data)]
+        line = data.pop("line", "")
+        if line:
+            parsed = parse_expert(line, self._service_words(ctx, data))
+            if parsed is not None:
+                return self._apply_line(ctx, data, parsed, header)
+        return self._ask_next(ctx, data, header)
+
+    def _header(self, ctx: Ctx, data: dict[str, Any]) -> Reply:
+        sex, born, hpht = self._facts(ctx, data)
+        on = self._date(data)
+        stage, _, _ = self._stage(ctx, data)
+        lines = [ctx.t("report.header", name=self._name(ctx, data), sex=ctx.t(f"report.sex.{sex}"),
+                       age=age(born, on, ctx.lang), group=stage.label_en if ctx.lang == "en" else stage.label_id,
+                       date=day(on))]
+        if hpht is not None:
+            weeks, _ = gestational_age(hpht, on)
+            lines.append(ctx.t("report.header_pregnancy", weeks=weeks, hpl=day(hpl(hpht))))
+        if data.get("member") and reported_on(ctx.session, data["member"], on) is not None:
+            lines.append(ctx.t("report.already_reported"))
+        return Reply("\n".join(lines))
+
+    def _ask_item(self, ctx: Ctx, data: dict[str, Any], item: str, before: Iterable[Reply] = ()) -> Turn:
+        data["item"] = item
+        stage, _, _ = self._stage(ctx, data)
+        hint = ()
+        if not data["values"] and not data.get("mode") and not data.get("hinted"):
+            data["hinted"] = True
+            hint = (ctx.t("report.expert_hint", example=EXAMPLES.get(stage, ADULT_EXAMPLE)),)
+        text = "\n".join((ctx.t(f"report.ask.{item}"), *hint))
+        return Turn([*before, Reply(text)], "item", data)
+
+    def _ask_next(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
+        before = list(before)
+        while data.get("line_queue"):
+            item, raw = data["line_queue"].pop(0)
+            data["item"] = item
+            try:
+                checked = self._check(ctx, data, item, raw)
+            except Invalid as problem:
+                return self._ask_item(ctx, data, item, before + [say(ctx, problem.key, **problem.params)])
+            turn = self._judge(ctx, data, item, checked.values, checked.confirm, checked.params, [], before)
+            if turn is not None:
+                return turn
+        if data.get("mode") == "edit":
+            data.pop("mode")
+            return self._summary(ctx, data, before)
+        if data["queue"]:
+            return self._ask_item(ctx, data, data["queue"][0], before)
+        if data.get("services") is None:
+            return self._ask_services(ctx, data, before)
+        return self._summary(ctx, data, before)
+
+    def on_item(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        item = data["item"]
+        text = answer.text.strip()
+        if text.lower() in SKIP:
+            self._drop(data, item)
+            for name in ITEMS[item].fields:
+                data["values"].pop(name, None)
+            return self._ask_next(ctx, data)
+        line = parse_expert(text, self._service_words(ctx, data))
+        if line is not None:
+            return self._apply_line(ctx, data, line)
+        checked = self._check(ctx, data, item, text)
+        stage, _, _ = self._stage(ctx, data)
+        if item == "height" and stage is LifeStage.BAYI_BALITA and "position" not in checked.values:
+            data["pending"] = {"item": item, "values": checked.values, "confirm": checked.confirm,
+                               "params": checked.params, "passed": []}
+            return ask(ctx, "position", data, "report.ask_position",
+                       choices(ctx, (("L", "report.position.L"), ("H", "report.position.H"))))
+        return self._judge(ctx, data, item, checked.values, checked.confirm, checked.params, []) or \
+            self._ask_next(ctx, data)
+
+    def on_position(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        words_ = {"l": "L", "pb": "L", "berbaring": "L", "baring": "L", "lying": "L",
+                  "h": "H", "tb": "H", "berdiri": "H", "standing": "H"}
+        position = words_.get(answer.value.strip().lower())
+        if position is None:
+            raise Invalid("core.choose_from_list", count=2)
+        pending = data.pop("pending")
+        pending["values"]["position"] = position
+        return self._judge(ctx, data, pending["item"], pending["values"], pending["confirm"], pending["params"],
+                           []) or self._ask_next(ctx, data)
+
+    def _judge(self, ctx: Ctx, data: dict[str, Any], item: str, values: dict[str, Any], confirm: str | None,
+               params: dict[str, Any], passed: list[str], before: Iterable[Reply] = ()) -> Turn | None:
+        """Ask back what looks wrong (unit slip or unusual value, change since the last visit, WHO flag).
+
+        Returns the question, or None when the value is kept and the caller moves on.
+        """
+        for check in ("value", "change", "z"):
+            if check in passed:
+                continue
+            passed = passed + [check]
+            question = self._doubt(ctx, data, check, item, values, confirm, params)
+            if question is not None:
+                reason, shown = question
+                data["pending"] = {"item": item, "values": values, "confirm": confirm, "params": params,
+                                   "passed": passed, "flags": shown.pop("flags", [])}
+                return self._ask_confirm(ctx, data, item, reason, shown, before)
+        data["values"].update(values)
+        self._drop(data, item)
+        return None
+
+    def _doubt(self, ctx: Ctx, data: dict[str, Any], check: str, item: str, values: dict[str, Any],
+               confirm: str | None, params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+        """One plausibility check: the question's text key and parameters, or None when it passes."""
+        stage, _, _ = self._stage(ctx, data)
+        if check == "value":
+            return (f"confirm.{confirm}", dict(params)) if confirm else None
+        if check == "change":
+            previous, days = self._previous(ctx, data)
+            if previous is None or change_problem(item, values, previous, days, stage) is None:
+                return None
+            field_name = ITEMS[item].fields[0]
+            return "confirm.change", {"was": previous[field_name], "was_date": day(previous["date"]),
+                                      "value": values[field_name], "unit": ITEMS[item].unit}
+        if stage is not LifeStage.BAYI_BALITA:
+            return None
+        sex, born, _ = self._facts(ctx, data)
+        flags = z_problems(item, {**data["values"], **values}, sex, born, self._date(data))
+        flags -= set(data.get("z_ok", []))
+        if not flags:
+            return None
+        return "confirm.z", {"value": value_text(ctx.lang, item, values), "flags": sorted(flags)}
+
+    def _ask_confirm(self, ctx: Ctx, data: dict[str, Any], item: str, reason: str, shown: dict[str, Any],
+                     before: Iterable[Reply]) -> Turn:
+        params = {k: number(v, ctx.lang) if numeric(v) else v for k, v in shown.items()}
+        params["item"] = ctx.t(f"report.item.{item}")
+        return ask(ctx, "confirm", data, f"report.{reason}",
+                   choices(ctx, (("yes", "report.confirm.yes"), ("no", "report.confirm.no"))), before=before,
+                   **params)
+
+    def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        pending = data.get("pending")
+        if not pending:  # pragma: no cover - the confirm step always has a pending value
+            return self._ask_next(ctx, data)
+        if answer.value == "yes" or answer.text.strip().lower() in ("ya", "benar", "betul", "yes"):
+            data.pop("pending", None)
+            if pending.get("flags"):
+                data["z_ok"] = sorted(set(data.get("z_ok", [])) | set(pending["flags"]))
+            return self._judge(ctx, data, pending["item"], pending["values"], pending["confirm"], pending["params"],
+                               pending["passed"]) or self._ask_next(ctx, data)
+        data.pop("pending", None)
+        data["item"] = pending["item"]
+        if answer.value == "no" or answer.text.strip().lower() in ("tidak", "bukan", "salah", "no"):
+            return self._ask_item(ctx, data, pending["item"], [say(ctx, "report.retype")])
+        try:  # a new value typed instead of yes/no: judge it as the answer to the item
+            return self.on_item(ctx, data, Answer(answer.text))
+        except Invalid as problem:
+            return self._ask_item(ctx, data, pending["item"], [say(ctx, problem.key, **problem.params)])
+
+    def _apply_line(self, ctx: Ctx, data: dict[str, Any], line: ExpertLine, before: Iterable[Reply] = ()) -> Turn:
+        before = list(before)
+        if line.unknown:
+            before.append(say(ctx, "report.expert_unknown", parts=", ".join(line.unknown[:5])))
+        if line.services:
+            data["services"] = line.services
+        mentioned = [item for item in ORDER if item in line.values]
+        if not mentioned and not line.services:
+            return self._ask_item(ctx, data, data.get("item") or data["queue"][0], before)
+        data["queue"] = []  # items the line does not name were not measured
+        data["line_queue"] = [[item, line.values[item]] for item in mentioned]
+        return self._ask_next(ctx, data, before)
+
+    # -- services --------------------------------------------------------------------------------------
+    def _services(self, ctx: Ctx, data: dict[str, Any]) -> list[Service]:
+        stage, _, days = self._stage(ctx, data)
+        sex, _, hpht = self._facts(ctx, data)
+        weeks = gestational_age(hpht, self._date(data))[0] if hpht is not None else None
+        return options(stage, days, sex, given_codes(ctx.session, data.get("member")), weeks,
+                       ctx.settings.je_endemic)
+
+    def _service_words(self, ctx: Ctx, data: dict[str, Any]) -> dict[str, str]:
+        stage, _, _ = self._stage(ctx, data)
+        return words(self._services(ctx, data), stage)
+
+    def _ask_services(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
+        picked = set(data.setdefault("svc_pick", []))
+        offered = [Choice(s.code, ("✓ " if s.code in picked else "") + s.label(ctx.lang))
+                   for s in self._services(ctx, data)]
+        offered.append(Choice("done", ctx.t("report.services_done")))
+        return ask(ctx, "services", data, "report.ask_services", offered, before=before)
+
+    def on_services(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        text = answer.text.strip()
+        if answer.value == "done" or text.lower() in DONE:
+            data["services"] = data.pop("svc_pick", [])
+            return self._ask_next(ctx, data)
+        if text.lower() in SKIP:
+            data.pop("svc_pick", None)
+            data["services"] = []
+            return self._ask_next(ctx, data)
+        if answer.choice is not None and not text.isdigit():  # a button: toggle it and show the list again
+            picked = data.setdefault("svc_pick", [])
+            if answer.choice in picked:
+                picked.remove(answer.choice)
+            else:
+                picked.append(answer.choice)
+            return self._ask_services(ctx, data)
+        stage, _, _ = self._stage(ctx, data)
+        selected = [answer.choice] if answer.choice is not None else \
+            parse_selection(text, self._services(ctx, data), stage)
+        if selected is None:
+            raise Invalid("report.bad_services")
+        data.pop("svc_pick", None)
+        data["services"] = selected
+        return self._ask_next(ctx, data)

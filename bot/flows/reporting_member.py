@@ -1,0 +1,196 @@
+"""The first steps of `/lapor`: posyandu, session date, and the member (found, or registered new).
+
+    posyandu (only when the contact sees several) -> date -> member: a name is searched
+    tolerantly (rapidfuzz), recent visitors are offered, or `➕ Anggota baru` asks
+    new_name -> new_sex -> new_birth -> new_phone -> new_nik; then, for a woman of 10-54
+    without an ongoing pregnancy, pregnant -> hpht. The new member is only kept in the
+    conversation until `simpan`.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, Iterable
+
+from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
+from bot.flows.reporting_dates import parse_date
+from bot.flows.reporting_expert import split_name_and_line
+from bot.flows.reporting_format import day
+from bot.flows.reporting_render import member_label
+from bot.flows.reporting_visit import SKIP, VisitBase
+from bot.messages import Choice, Reply
+from health.ages import age_in_years
+from health.growth import Sex
+from health.pregnancy import hpht_problem
+from storage.imports import normalise_nik, normalise_phone
+from storage.members import clean_name, name_key
+from storage.models import Member, Posyandu
+from storage.reporting import find_member, member_in_scope, recent_visitors, search_members, visible_posyandu
+
+MAX_SESSION_AGE_DAYS = 366  # older paper records belong in `measurements import`
+MAX_AGE_YEARS = 120
+PREGNANCY_AGE_YEARS = (10, 54)  # ask "hamil?" only where it can be (ilp-domain 1.4, WUS widened)
+
+
+class MemberSteps(VisitBase):
+    """Posyandu, date and member steps."""
+
+    # -- posyandu and date ---------------------------------------------------------------------
+    def on_posyandu(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        places = visible_posyandu(ctx.session, ctx.contact)
+        key = name_key(answer.value)
+        picked = next((p for p in places if answer.value == f"p{p.id}" or key in (name_key(p.code), name_key(p.name))),
+                      None)
+        if picked is None:
+            raise Invalid("core.choose_from_list", count=len(places))
+        data["pid"] = picked.id
+        return self._after_posyandu(ctx, data)
+
+    def _after_posyandu(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+        if data.get("search") or data.get("line"):
+            data["date"] = self._today(ctx, data).isoformat()
+            return self._after_date(ctx, data)
+        today = self._today(ctx, data)
+        offered = (Choice("today", ctx.t("report.today", date=day(today))),
+                   Choice("yesterday", ctx.t("report.yesterday", date=day(today - timedelta(days=1)))))
+        return ask(ctx, "date", data, "report.ask_date", offered)
+
+    def on_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        today = self._today(ctx, data)
+        value = {"today": today, "yesterday": today - timedelta(days=1)}.get(answer.value) or \
+            parse_date(answer.text, today)
+        if value is None:
+            raise Invalid("report.bad_date")
+        if value > today:
+            raise Invalid("report.date_future")
+        if (today - value).days > MAX_SESSION_AGE_DAYS:
+            raise Invalid("report.date_too_old")
+        data["date"] = value.isoformat()
+        return self._after_date(ctx, data)
+
+    def _after_date(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+        query = data.pop("search", "")
+        if query:
+            return self._search(ctx, data, query)
+        return self._ask_member(ctx, data)
+
+    # -- member ------------------------------------------------------------------------------------
+    def _ask_member(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = (),
+                    found: list[Member] | None = None) -> Turn:
+        on = self._date(data)
+        people = found if found is not None else recent_visitors(ctx.session, data["pid"], on)
+        offered = [Choice(f"m{m.id}", member_label(ctx.lang, m, on)) for m in people]
+        offered.append(Choice("new", ctx.t("report.new_member")))
+        key = "report.ask_member" if found is None else "report.pick_member"
+        place = ctx.session.get(Posyandu, data["pid"])
+        return ask(ctx, "member", data, key, offered, before=before, posyandu=place.name if place else "")
+
+    def on_member(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        value = answer.value
+        if value == "new":
+            return ask(ctx, "new_name", data, "report.ask_new_name")
+        if value.startswith("m") and value[1:].isdigit():
+            return self._select(ctx, data, int(value[1:]))
+        return self._search(ctx, data, answer.text)
+
+    def _search(self, ctx: Ctx, data: dict[str, Any], text: str) -> Turn:
+        query, line = split_name_and_line(text)
+        if len(name_key(query)) < 2:
+            raise Invalid("report.search_short")
+        if line:
+            data["line"] = line
+        found = search_members(ctx.session, [data["pid"]], query)
+        if not found:
+            place = ctx.session.get(Posyandu, data["pid"])
+            return self._ask_member(ctx, data, before=[say(ctx, "report.not_found", query=query,
+                                                           posyandu=place.name if place else "")])
+        return self._ask_member(ctx, data, found=found)
+
+    def _select(self, ctx: Ctx, data: dict[str, Any], member_id: int) -> Turn:
+        member = member_in_scope(ctx.session, member_id, [data["pid"]])
+        if member is None:
+            raise Invalid("report.member_not_here")
+        data["member"] = member.id
+        return self._after_member(ctx, data)
+
+    # -- a new member ----------------------------------------------------------------------------
+    def on_new_name(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        text = answer.text.strip()
+        if len(name_key(text)) < 2 or any(ch.isdigit() for ch in text) or len(text) > 100:
+            raise Invalid("report.bad_name")
+        data["new"] = {"name": clean_name(text)}
+        return ask(ctx, "new_sex", data, "report.ask_sex",
+                   choices(ctx, (("L", "report.sex.L"), ("P", "report.sex.P"))))
+
+    def on_new_sex(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        try:
+            sex = "L" if Sex.parse(answer.value) is Sex.MALE else "P"
+        except ValueError:
+            raise Invalid("core.choose_from_list", count=2) from None
+        data["new"]["sex"] = sex
+        return ask(ctx, "new_birth", data, "report.ask_birth")
+
+    def on_new_birth(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        on = self._date(data)
+        born = parse_date(answer.text, on)
+        if born is None:
+            raise Invalid("report.bad_date")
+        if born > on:
+            raise Invalid("report.birth_future")
+        if (on.year - born.year) > MAX_AGE_YEARS:
+            raise Invalid("report.birth_too_old")
+        existing = find_member(ctx.session, data["pid"], data["new"]["name"], born)
+        if existing is not None:
+            data.pop("new")
+            data["member"] = existing.id
+            return self._after_member(ctx, data, [say(ctx, "report.already_registered",
+                                                      member=member_label(ctx.lang, existing, on))])
+        data["new"]["birth"] = born.isoformat()
+        return ask(ctx, "new_phone", data, "report.ask_phone")
+
+    def on_new_phone(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        phone = None
+        if answer.text.strip().lower() not in SKIP:
+            phone = normalise_phone(answer.text)
+            if phone is None:
+                raise Invalid("report.bad_phone")
+        data["new"]["phone"] = phone
+        return ask(ctx, "new_nik", data, "report.ask_nik")
+
+    def on_new_nik(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        nik = None
+        if answer.text.strip().lower() not in SKIP:
+            nik = normalise_nik(answer.text)
+            if nik is None:
+                raise Invalid("report.bad_nik")
+        data["new"]["nik"] = nik
+        return self._after_member(ctx, data)
+
+    # -- pregnancy -----------------------------------------------------------------------------------
+    def _after_member(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
+        sex, born, hpht = self._facts(ctx, data)
+        years = age_in_years(born, self._date(data))
+        lo, hi = PREGNANCY_AGE_YEARS
+        if sex == "P" and hpht is None and lo <= years <= hi and "hpht" not in data:
+            return ask(ctx, "pregnant", data, "report.ask_pregnant",
+                       choices(ctx, (("no", "report.pregnant.no"), ("yes", "report.pregnant.yes"))), before=before)
+        return self._start_items(ctx, data, before)
+
+    def on_pregnant(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        word = answer.value.strip().lower()
+        if word in ("yes", "ya", "hamil"):
+            return ask(ctx, "hpht", data, "report.ask_hpht")
+        if word in ("no", "tidak", "tidak hamil", "bukan"):
+            data["hpht"] = None
+            return self._start_items(ctx, data)
+        raise Invalid("core.choose_from_list", count=2)
+
+    def on_hpht(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        on = self._date(data)
+        hpht = parse_date(answer.text, on)
+        if hpht is None:
+            raise Invalid("report.bad_date")
+        problem = hpht_problem(hpht, on)
+        if problem is not None:
+            raise Invalid(f"report.{problem}")
+        data["hpht"] = hpht.isoformat()
+        return self._start_items(ctx, data)

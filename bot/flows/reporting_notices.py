@@ -1,0 +1,51 @@
+"""After `simpan`: tell the bidan about a flag, and the child's family about the result.
+
+Why separate from the flow: who hears what is a rule of its own (the bidan of
+the posyandu's desa for every referral, the subscribed household of a child
+for every weighing), and both messages go through `ctx.notify`, i.e. into the
+outbox in the same transaction as the measurement, with a dedupe key so a
+replayed step never sends twice.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from bot.flows.base import Ctx
+from bot.flows.reporting_render import alert_text, result_text
+from health.life_stage import LifeStage
+from storage.models import Posyandu
+from storage.reporting import SavedVisit, bidan_contacts, guardian_contacts
+
+
+def _fingerprint(*parts: object) -> str:
+    """Short hash of what was reported, so a corrected report alerts again but a replay does not."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
+
+
+def notify_visit(ctx: Ctx, saved: SavedVisit) -> int:
+    """Queue the bidan alerts and the guardian result; returns how many bidan were alerted."""
+    measurement, member, result = saved.measurement, saved.member, saved.interpretation
+    values = {name: getattr(measurement, name) for name in (
+        "weight_kg", "height_cm", "position", "head_cm", "muac_cm", "waist_cm", "systolic", "diastolic",
+        "glucose_mgdl", "glucose_kind", "hb_gdl")}
+    stamp = _fingerprint(sorted(values.items(), key=lambda kv: kv[0]), result.flag_codes)
+    alerted = 0
+    if saved.referral is not None:
+        posyandu = ctx.session.get(Posyandu, measurement.posyandu_id)
+        reporter = ctx.contact.display_name or ctx.t(f"core.role_name.{ctx.contact.role}")
+        for bidan in bidan_contacts(ctx.session, posyandu):  # type: ignore[arg-type]
+            if bidan.id == ctx.contact.id:
+                continue
+            lang = bidan.language or ctx.settings.default_language
+            text = alert_text(lang, posyandu.name if posyandu else "", member, measurement.measured_on, result,
+                              values, reporter)
+            ctx.notify(bidan.id, text, kind="alert", dedupe_key=f"alert:{measurement.id}:{bidan.id}:{stamp}")
+            alerted += 1
+    if result.stage is LifeStage.BAYI_BALITA and (result.weight_gain is not None or result.categories):
+        for guardian in guardian_contacts(ctx.session, member):
+            if guardian.id == ctx.contact.id:
+                continue
+            lang = guardian.language or ctx.settings.default_language
+            text = result_text(lang, member, measurement.measured_on, result, values)
+            ctx.notify(guardian.id, text, kind="result", dedupe_key=f"result:{measurement.id}:{guardian.id}:{stamp}")
+    return alerted

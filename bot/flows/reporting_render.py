@@ -1,0 +1,166 @@
+"""The texts of a visit: the kader's summary, the bidan's alert and the guardian's result.
+
+Why one module: the three must show a value and a category the same way; the
+category names are `health`'s own (Permenkes 2/2020, screening tables), the
+sentences around them are in `bot/i18n/report.py`. The guardian never sees a
+z-score: their message says what the category means and what to do.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Iterable
+
+from bot.flows.reporting_format import age, day, number
+from bot.texts import render
+from health.category import Category
+from storage.models import Member
+from storage.reporting import Flag, Interpretation
+
+# Which z-score goes with which Permenkes index (the summary shows both).
+Z_OF_INDEX = {"bb_u": "waz", "pb_tb_u": "haz", "bb_pb_tb": "whz", "imt_u_0_60": "baz", "imt_u_5_18": "baz",
+              "tb_u_5_18": "haz"}
+GROWTH_SLOTS = ("bb_u", "pb_tb_u", "bb_pb_tb", "imt_u_0_60", "imt_u_5_18", "tb_u_5_18")
+SLOT_OF_ITEM = {"muac": "lila", "waist": "lp", "bp": "td", "glucose": "gula", "hb": "hb"}
+
+
+def label(category: Category, lang: str) -> str:
+    return category.label_en if lang == "en" else category.label_id
+
+
+def flag_label(flag: Flag, lang: str) -> str:
+    if flag.category is not None:
+        return label(flag.category, lang)
+    return render(lang, f"report.flag.{flag.code}")
+
+
+def member_label(lang: str, member: Member, on: date) -> str:
+    """`Aisyah Putri (P, 9 bulan)`: enough to tell two namesakes apart."""
+    return render(lang, "report.member_label", name=member.name, sex=member.sex, age=age(member.birth_date, on, lang))
+
+
+def value_text(lang: str, item: str, values: dict[str, Any]) -> str:
+    """One item's value as typed units: `9,5 kg`, `120/80 mmHg`, `GDS 110 mg/dL`, `75 cm (berbaring)`."""
+    def get(name: str) -> Any:
+        return values.get(name)
+
+    if item == "bp":
+        if get("systolic") is None:
+            return "-"
+        return f"{get('systolic')}/{get('diastolic')} mmHg"
+    if item == "glucose":
+        if get("glucose_mgdl") is None:
+            return "-"
+        return f"{get('glucose_kind') or 'GDS'} {number(get('glucose_mgdl'), lang)} mg/dL"
+    field_name, unit = {"weight": ("weight_kg", "kg"), "height": ("height_cm", "cm"), "head": ("head_cm", "cm"),
+                        "muac": ("muac_cm", "cm"), "waist": ("waist_cm", "cm"), "hb": ("hb_gdl", "g/dL")}[item]
+    if get(field_name) is None:
+        return "-"
+    text = f"{number(get(field_name), lang)} {unit}"
+    if item == "height" and get("position"):
+        text += " " + render(lang, f"report.position_short.{get('position')}")
+    return text
+
+
+def _gain(lang: str, result: Interpretation) -> str:
+    if result.weight_gain is None:
+        return ""
+    grams = result.gain_grams
+    return render(lang, f"report.gain.{result.weight_gain}", grams=number(abs(grams), lang) if grams is not None else "")
+
+
+def _value_lines(lang: str, result: Interpretation, values: dict[str, Any]) -> list[str]:
+    lines = []
+    for item in ("weight", "height", "head", "muac", "waist", "bp", "glucose", "hb"):
+        text = value_text(lang, item, values)
+        if text == "-":
+            continue
+        line = f"• {render(lang, f'report.item.{item}')}: {text}"
+        if item == "weight":
+            line += _gain(lang, result)
+        slot = SLOT_OF_ITEM.get(item)
+        if slot and slot in result.categories:
+            line += f" — {label(result.categories[slot], lang)}"
+        lines.append(line)
+    if result.bmi is not None and "imt" in result.categories:
+        lines.append(f"• {render(lang, 'report.item.bmi')}: {number(round(result.bmi, 1), lang)} — "
+                     f"{label(result.categories['imt'], lang)}")
+    return lines
+
+
+def _growth_lines(lang: str, result: Interpretation) -> list[str]:
+    lines = []
+    for slot in GROWTH_SLOTS:
+        category = result.categories.get(slot)
+        if category is None or (slot == "imt_u_0_60" and "bb_pb_tb" in result.categories):
+            continue
+        z = getattr(result, Z_OF_INDEX[slot])
+        name = render(lang, f"report.index.{slot}.{result.measure or 'H'}")
+        lines.append(f"• {name}: {label(category, lang)} (z {number(z, lang, 2)})")
+    return lines
+
+
+def flag_lines(lang: str, flags: Iterable[Flag]) -> list[str]:
+    return [f"• {flag_label(flag, lang)}" for flag in flags]
+
+
+def summary_text(lang: str, name: str, sex: str, born: date, on: date, result: Interpretation,
+                 values: dict[str, Any], services: list[str]) -> str:
+    """The kader's summary before `simpan`: values, interpretation, services and flags."""
+    group = result.stage.label_en if lang == "en" else result.stage.label_id
+    parts = [render(lang, "report.summary_title", name=name, sex=sex, age=age(born, on, lang), date=day(on),
+                    group=group)]
+    if result.gestational_weeks is not None:
+        parts.append(render(lang, "report.summary_pregnancy", weeks=result.gestational_weeks,
+                            days=result.gestational_days, hpl=day(result.hpl) if result.hpl else "-"))
+    measured = _value_lines(lang, result, values)
+    parts.append("\n".join(measured) if measured else render(lang, "report.nothing_measured"))
+    growth = _growth_lines(lang, result)
+    if growth:
+        parts.append(render(lang, "report.growth_title") + "\n" + "\n".join(growth))
+    parts.append(render(lang, "report.services_line", services=", ".join(services) or "-"))
+    refer = [f for f in result.flags if f.refer]
+    recheck = [f for f in result.flags if not f.refer]
+    if refer:
+        key = "report.flags_urgent" if result.urgent else "report.flags_title"
+        parts.append(render(lang, key) + "\n" + "\n".join(flag_lines(lang, refer)))
+    if recheck:
+        parts.append(render(lang, "report.recheck_title") + "\n" + "\n".join(flag_lines(lang, recheck)))
+    if not result.flags:
+        parts.append(render(lang, "report.no_flags"))
+    return "\n\n".join(parts)
+
+
+def alert_text(lang: str, posyandu: str, member: Member, on: date, result: Interpretation,
+               values: dict[str, Any], reporter: str) -> str:
+    """The bidan's alert: who, where, the values and why, urgent first."""
+    head = render(lang, "report.alert_urgent" if result.urgent else "report.alert_title", posyandu=posyandu,
+                  date=day(on))
+    who = render(lang, "report.alert_member", member=member_label(lang, member, on),
+                 phone=member.guardian_phone or "-")
+    measured = "\n".join(_value_lines(lang, result, values) + _growth_lines(lang, result))
+    reasons = render(lang, "report.alert_reasons") + "\n" + "\n".join(
+        flag_lines(lang, [f for f in result.flags if f.refer]))
+    by = render(lang, "report.alert_by", reporter=reporter)
+    return "\n\n".join(p for p in (head, who, measured, reasons, by) if p)
+
+
+def result_text(lang: str, member: Member, on: date, result: Interpretation, values: dict[str, Any]) -> str:
+    """The guardian's message about a child: plain words, what it means, what to do; no z-scores."""
+    parts = [render(lang, "report.result_title", name=member.name, date=day(on))]
+    if values.get("weight_kg") is not None:
+        parts.append(render(lang, "report.result_weight", weight=number(values["weight_kg"], lang))
+                     + (render(lang, f"report.result_gain.{result.weight_gain}",
+                               grams=number(abs(result.gain_grams or 0), lang)) if result.weight_gain else ""))
+    if values.get("height_cm") is not None:
+        parts.append(render(lang, "report.result_height", height=number(values["height_cm"], lang)))
+    meanings = []
+    for slot in ("bb_u", "pb_tb_u", "bb_pb_tb", "lila"):
+        category = result.categories.get(slot)
+        if category is not None and category.code != "normal":
+            meanings.append(render(lang, f"report.meaning.{category.index}.{category.code}"))
+    if result.weight_gain == "T":
+        meanings.insert(0, render(lang, "report.meaning.gain_T"))
+    parts.append("\n".join(meanings) if meanings else render(lang, "report.meaning.all_good"))
+    refer = any(f.refer for f in result.flags)
+    parts.append(render(lang, "report.todo_refer" if refer else "report.todo_normal", name=member.name))
+    return "\n\n".join(parts)

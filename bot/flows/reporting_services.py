@@ -1,0 +1,127 @@
+"""Services given at the visit, offered as choices that fit the member (ilp-domain 2.2 and 9).
+
+Why: a recorded dose or capsule silences its reminder, so the codes are the
+reminder codes of §9 (`MR1`, `VITA`, `CACING`, `TTD`...). Immunisation doses
+come from `health.schedules.RULES`: the doses already due at this age and not
+yet recorded, earliest first. PMT and KONSELING (counselling) are recorded
+for the register; they have no reminder.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.texts import render
+from health.life_stage import LifeStage
+from health.pregnancy import anc_contact_due
+from health.schedules import RULES, ReminderRule
+
+MAX_DOSES = 6  # more than this on one screen is unreadable on a phone
+RECENT_DOSE_DAYS = 92  # offer doses that fell due in the last three months; older ones by code
+
+
+
+@dataclass(frozen=True)
+class Service:
+    """One choice: the stored code, and the label (a text key, or a schedule rule's own label)."""
+
+    code: str
+    label_key: str | None = None
+    label_id: str | None = None
+    label_en: str | None = None
+
+    def label(self, lang: str) -> str:
+        if self.label_key:
+            return render(lang, self.label_key, code=self.code)
+        return (self.label_en if lang == "en" else self.label_id) or self.code
+
+
+def label_for(code: str, lang: str) -> str:
+    """The label of any service code (a typed catch-up dose has no offered choice)."""
+    for rule in _dose_rules():
+        if rule.code == code:
+            return Service(code, label_id=rule.label_id, label_en=rule.label_en).label(lang)
+    key = "report.service.ANC" if code.startswith("ANC") else f"report.service.{code}"
+    return render(lang, key, code=code)
+
+
+def _in_age(rule: ReminderRule, age_days: int) -> bool:
+    return (rule.min_age_days is None or age_days >= rule.min_age_days) and \
+        (rule.max_age_days is None or age_days <= rule.max_age_days)
+
+
+def _dose_rules() -> list[ReminderRule]:
+    """Immunisation rules: a balita's once-only doses by age, excluding neonatal visits."""
+    return [r for r in RULES if r.life_stage is LifeStage.BAYI_BALITA and r.anchor == "birth"
+            and r.every == "once" and not r.code.startswith("KN")]
+
+
+def due_doses(age_days: int, given: set[str], je_endemic: bool = False) -> list[Service]:
+    """Doses that fell due in the last three months and are not recorded yet, earliest first.
+
+    Older missed doses (catch-up) are typed by code (`mr1`), so the list stays short.
+    """
+    found = []
+    for rule in sorted(_dose_rules(), key=lambda r: (r.offset_days, r.code)):
+        if rule.code in given or not age_days - RECENT_DOSE_DAYS < rule.offset_days <= age_days:
+            continue
+        if rule.setting == "je_endemic" and not je_endemic:
+            continue
+        found.append(Service(rule.code, label_id=rule.label_id, label_en=rule.label_en))
+    return found[:MAX_DOSES]
+
+
+def options(stage: LifeStage, age_days: int, sex: str, given: set[str],
+            gestational_weeks: int | None = None, je_endemic: bool = False) -> list[Service]:
+    """The services to offer for this member today."""
+    found: list[Service] = []
+    if stage is LifeStage.BAYI_BALITA:
+        found += due_doses(age_days, given, je_endemic)
+        for code in ("VITA", "CACING"):  # ages from the reminder rules (capsule colours, deworming)
+            if any(_in_age(rule, age_days) for rule in RULES if rule.code == code):
+                found.append(Service(code, f"report.service.{code}"))
+        found.append(Service("PMT", "report.service.PMT"))
+    elif stage is LifeStage.IBU_HAMIL:
+        anc = anc_contact_due(gestational_weeks) if gestational_weeks is not None else None
+        if anc is not None and anc not in given:
+            found.append(Service(anc, "report.service.ANC"))
+        found += [Service("TTD", "report.service.TTD_BUMIL"), Service("PMT", "report.service.PMT")]
+    elif stage is LifeStage.REMAJA and sex == "P":
+        found.append(Service("TTD", "report.service.TTD"))
+    elif stage is LifeStage.LANSIA:
+        found.append(Service("PMT", "report.service.PMT"))
+    found.append(Service("KONSELING", "report.service.KONSELING"))
+    return found
+
+
+def words(services: list[Service], stage: LifeStage | None = None) -> dict[str, str]:
+    """Words understood for these services: `vita`, `pmt`, `mms`, and for a balita any dose code (`mr1`)."""
+    found = {s.code.lower(): s.code for s in services}
+    if stage is LifeStage.BAYI_BALITA:
+        found |= {r.code.lower(): r.code for r in _dose_rules()}
+    return found | {"mms": "TTD", "konseling": "KONSELING", "penyuluhan": "KONSELING"}
+
+
+_NUMBERS = re.compile(r"^\s*\d{1,2}(?:\s*[,;\s]\s*\d{1,2})*\s*$")
+
+
+def parse_selection(text: str, services: list[Service], stage: LifeStage | None = None) -> list[str] | None:
+    """`1 3`, `1,3`, `vita pmt` -> codes; None when the text names no offered service."""
+    if _NUMBERS.match(text):
+        picked = []
+        for number in re.findall(r"\d+", text):
+            index = int(number)
+            if not 1 <= index <= len(services):
+                return None
+            picked.append(services[index - 1].code)
+        return list(dict.fromkeys(picked))
+    vocabulary = words(services, stage)
+    picked = []
+    for word in re.split(r"[\s,;]+", text.strip().lower()):
+        if not word:
+            continue
+        code = vocabulary.get(word)
+        if code is None:
+            return None
+        picked.append(code)
+    return list(dict.fromkeys(picked)) or None

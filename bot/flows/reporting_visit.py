@@ -1,0 +1,104 @@
+"""The state of one `/lapor` conversation: who, when, which group; shared by its steps.
+
+Why a base class: the member steps, the measurement steps and the summary all
+read the same few facts from the conversation data (`pid`, `date`, `member` or
+`new`, `hpht`, `values`); one place reads them, so they cannot disagree.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any, Iterable
+
+from bot.flows.base import Ctx, Invalid, StepFlow, Turn
+from bot.flows.reporting_format import number
+from bot.flows.reporting_items import Checked, check_item
+from bot.messages import Reply
+from health.ages import age_in_months
+from health.life_stage import LifeStage, primary_stage
+from storage.models import Member, Posyandu
+from storage.reporting import current_pregnancy, history
+
+SKIP = {"-", "--", "lewat", "lewati", "skip", "tidak diukur", "tdk diukur", "tidak", "x"}
+
+
+class VisitBase(StepFlow):
+    """Reads the visit's facts from the conversation data; the steps live in the subclasses."""
+
+    # Steps one part of the flow hands over to another part.
+    def _start_items(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
+        raise NotImplementedError
+
+    def _summary(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
+        raise NotImplementedError
+
+    def _ask_member(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = (),
+                    found: list[Member] | None = None) -> Turn:
+        raise NotImplementedError
+
+    def _today(self, ctx: Ctx, data: dict[str, Any]) -> date:
+        place = ctx.session.get(Posyandu, data["pid"])
+        return ctx.today(place.timezone if place else None)
+
+    @staticmethod
+    def _date(data: dict[str, Any]) -> date:
+        return date.fromisoformat(data["date"])
+
+    def _facts(self, ctx: Ctx, data: dict[str, Any]) -> tuple[str, date, date | None]:
+        """Sex, birth date and the HPHT of an ongoing (or newly told) pregnancy."""
+        on = self._date(data)
+        if data.get("new"):
+            sex, born = data["new"]["sex"], date.fromisoformat(data["new"]["birth"])
+            pregnancy = None
+        else:
+            member = ctx.session.get(Member, data["member"])
+            assert member is not None
+            sex, born = member.sex, member.birth_date
+            pregnancy = current_pregnancy(ctx.session, member.id, on)
+        hpht = pregnancy.hpht if pregnancy is not None else None
+        if hpht is None and data.get("hpht"):
+            hpht = date.fromisoformat(data["hpht"])
+        return sex, born, hpht
+
+    def _name(self, ctx: Ctx, data: dict[str, Any]) -> str:
+        if data.get("new"):
+            return data["new"]["name"]
+        member = ctx.session.get(Member, data["member"])
+        return member.name if member else ""
+
+    def _stage(self, ctx: Ctx, data: dict[str, Any]) -> tuple[LifeStage, int, int]:
+        sex, born, hpht = self._facts(ctx, data)
+        on = self._date(data)
+        return primary_stage(born, sex, on, hpht), age_in_months(born, on), (on - born).days
+
+    def _previous(self, ctx: Ctx, data: dict[str, Any]) -> tuple[dict[str, Any] | None, int | None]:
+        past = history(ctx.session, data.get("member"), self._date(data)).last
+        if past is None:
+            return None, None
+        return ({"weight_kg": past.weight_kg, "height_cm": past.height_cm, "date": past.measured_on},
+                (self._date(data) - past.measured_on).days)
+
+    def _check(self, ctx: Ctx, data: dict[str, Any], item: str, raw: str) -> Checked:
+        stage, months, _ = self._stage(ctx, data)
+        try:
+            checked = check_item(item, raw, stage, months)
+            if stage is not LifeStage.BAYI_BALITA:
+                checked.values.pop("position", None)  # lying or standing matters for WHO's child tables only
+            return checked
+        except Invalid as problem:
+            params = {k: number(v, ctx.lang) if isinstance(v, (int, float, Decimal)) else v
+                      for k, v in problem.params.items()}
+            if isinstance(params.get("item"), str) and params["item"].startswith("report.item."):
+                params["item"] = ctx.t(params["item"])
+            raise Invalid(problem.key, **params) from None
+
+    @staticmethod
+    def _drop(data: dict[str, Any], item: str) -> None:
+        if item in data["queue"]:
+            data["queue"].remove(item)
+
+
+
+def numeric(value: Any) -> bool:
+    return isinstance(value, (int, float, Decimal)) or bool(re.fullmatch(r"-?\d+(\.\d+)?", str(value)))

@@ -1,0 +1,415 @@
+"""The posyandu's paper register in and out: CSV import of posyandu, members and measurements,
+and the measurement export (CSV or XLSX).
+
+Why plain functions over rows: the CLI (`webhooks/commands/reporting.py`)
+only opens files and prints; the rules live here and are tested directly.
+Every row runs in its own savepoint, so a bad row leaves nothing behind while
+the good rows are kept; a row equal to what is stored changes nothing, so
+rerunning a file is safe. Measurements are interpreted by the same
+`storage.reporting.save_visit` as the chat. Reasons never repeat a name,
+phone number or NIK.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import IO, Any, Iterable, Iterator
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from health.ages import age_in_months
+from health.growth import Sex
+from health.life_stage import primary_stage
+from health.parsing import parse_number
+from health.permenkes import PERMENKES_2_2020
+from health.screening import BMI_BANDS
+from health.validation import Accept, Confirm, Reject, check_bp, check_value
+from storage.members import clean_name, name_key
+from storage.models import Household, Measurement, Member, Posyandu, Pregnancy
+from storage.places import ZONE_NAMES, desa_path, puskesmas, upsert_posyandu
+from storage.reporting import (
+    Values, Visit, assess, current_pregnancy, find_member, household_for, reported_on, save_visit,
+)
+
+POSYANDU_COLUMNS = ("code", "name", "desa", "kecamatan", "kabupaten", "provinsi", "puskesmas", "timezone")
+MEMBER_COLUMNS = ("posyandu_code", "name", "sex", "birth_date", "guardian_name", "guardian_phone", "opted_in",
+                  "hpht")
+MEASUREMENT_COLUMNS = ("posyandu_code", "name", "birth_date", "measured_on", "weight_kg", "height_cm", "position",
+                       "head_cm", "muac_cm", "systolic", "diastolic", "glucose_mgdl", "waist_cm", "hb_gdl")
+EXPORT_COLUMNS = MEASUREMENT_COLUMNS + ("sex", "age_months", "life_stage", "waz", "haz", "whz", "baz",
+                                        "wfa_status", "hfa_status", "wfh_status", "bmi_status", "weight_gain",
+                                        "flags", "glucose_kind", "gestational_weeks", "source")
+NUMBER_COLUMNS = ("weight_kg", "height_cm", "head_cm", "muac_cm", "waist_cm", "hb_gdl", "glucose_mgdl")
+REFERRAL_DAYS = 31  # an imported visit this recent still opens a referral for the bidan
+TRUE = {"1", "y", "ya", "yes", "true"}
+FALSE = {"", "0", "n", "tidak", "no", "false"}
+
+
+# -- small parsers shared with the chat ---------------------------------------------------------
+def normalise_phone(text: str | None) -> str | None:
+    """Any Indonesian way of writing a number -> E.164 (`0812...`, `62812...`, `+62 812-...`); None if invalid."""
+    if not text or not text.strip():
+        return None
+    raw = re.sub(r"[\s().-]", "", text.strip())
+    if raw.startswith("62"):  # written without '+': international, not a national 62...
+        raw = "+" + raw
+    try:
+        number = phonenumbers.parse(raw, "ID")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_nik(text: str | None) -> str | None:
+    """A NIK is 16 digits (spaces and dots allowed while typing); None otherwise."""
+    digits = re.sub(r"[\s.-]", "", text or "")
+    return digits if re.fullmatch(r"\d{16}", digits) and digits != "0" * 16 else None
+
+
+def _iso(text: str, column: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise RowProblem(f"{column} is not a date (YYYY-MM-DD)") from None
+
+
+# -- reading and reporting ---------------------------------------------------------------------------
+class RowProblem(Exception):
+    """Why a row cannot be stored (said to the operator, without personal data)."""
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read (wrong columns, not CSV)."""
+
+
+@dataclass
+class ImportReport:
+    """What an import did, and the lines it refused or warns about."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+
+    def count(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def lines(self, what: str) -> list[str]:
+        out = [f"line {n}: {reason}" for n, reason in self.errors]
+        out += [f"line {n}: warning: {reason}" for n, reason in self.warnings]
+        out.append(f"{what}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+                   f"{len(self.errors)} rejected")
+        return out
+
+
+def read_rows(stream: IO[str], required: Iterable[str]) -> list[tuple[int, dict[str, str]]]:
+    """Rows with their line numbers; `,` or `;` separated (Excel in Indonesia writes `;`)."""
+    text = stream.read()
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    first = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise FileProblem("missing columns: " + ", ".join(missing))
+    reader.fieldnames = header
+    rows = []
+    for row in reader:
+        cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        if any(cells.values()):
+            rows.append((reader.line_num, cells))
+    return rows
+
+
+def _each(session: Session, rows: list[tuple[int, dict[str, str]]], report: ImportReport, handle: Any) -> None:
+    """Run `handle(row, line)` per row in a savepoint: a refused row leaves nothing behind."""
+    for line, row in rows:
+        savepoint = session.begin_nested()
+        try:
+            outcome = handle(row, line)
+            session.flush()
+            savepoint.commit()
+            report.count(outcome)
+        except RowProblem as problem:
+            savepoint.rollback()
+            report.errors.append((line, str(problem)))
+
+
+# -- posyandu -----------------------------------------------------------------------------------------
+def import_posyandu(session: Session, rows: list[tuple[int, dict[str, str]]]) -> ImportReport:
+    report = ImportReport()
+
+    def handle(row: dict[str, str], line: int) -> str:
+        for column in ("code", "name", "desa", "kecamatan", "kabupaten", "provinsi", "timezone"):
+            if not row.get(column):
+                raise RowProblem(f"{column} is empty")
+        code = row["code"].upper()
+        if not re.fullmatch(r"[A-Z0-9_-]{2,40}", code):
+            raise RowProblem("code must be 2-40 letters, digits, '-' or '_'")
+        if row["timezone"] not in ZONE_NAMES:
+            raise RowProblem(f"timezone must be one of {', '.join(sorted(ZONE_NAMES))}")
+        existed = session.scalars(select(Posyandu.id).where(Posyandu.code == code)).first() is not None
+        desa = desa_path(session, row["provinsi"], row["kabupaten"], row["kecamatan"], row["desa"], row["timezone"])
+        pkm = puskesmas(session, row["puskesmas"], desa.parent) if row.get("puskesmas") else None
+        _, changed = upsert_posyandu(session, code, row["name"], desa, row["timezone"], pkm)
+        return "updated" if existed and changed else "unchanged" if existed else "added"
+
+    _each(session, rows, report, handle)
+    return report
+
+
+# -- members -------------------------------------------------------------------------------------------
+def _posyandu(session: Session, code: str) -> Posyandu:
+    found = session.scalars(select(Posyandu).where(Posyandu.code == code.strip().upper())).one_or_none() \
+        if code else None
+    if found is None:
+        raise RowProblem("unknown posyandu_code" if code else "posyandu_code is empty")
+    return found
+
+
+def _local_today(posyandu: Posyandu, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(posyandu.timezone)).date()
+
+
+def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now: datetime) -> ImportReport:
+    report = ImportReport()
+
+    def handle(row: dict[str, str], line: int) -> str:
+        posyandu = _posyandu(session, row.get("posyandu_code", ""))
+        today = _local_today(posyandu, now)
+        name = clean_name(row.get("name", ""))
+        if len(name_key(name)) < 2 or any(ch.isdigit() for ch in name):
+            raise RowProblem("name is empty or not a name")
+        try:
+            sex = "L" if Sex.parse(row.get("sex", "")) is Sex.MALE else "P"
+        except ValueError:
+            raise RowProblem("sex must be L or P") from None
+        born = _iso(row.get("birth_date", ""), "birth_date")
+        if born > today or today.year - born.year > 120:
+            raise RowProblem("birth_date is in the future or more than 120 years ago")
+        phone = None
+        if row.get("guardian_phone"):
+            phone = normalise_phone(row["guardian_phone"])
+            if phone is None:
+                raise RowProblem("guardian_phone is not a valid phone number")
+        opted = row.get("opted_in", "").lower()
+        if opted not in TRUE | FALSE:
+            raise RowProblem("opted_in must be 1 or 0")
+        hpht = _iso(row["hpht"], "hpht") if row.get("hpht") else None
+        if hpht is not None and (sex != "P" or hpht > today or (hpht - born).days < 10 * 365):
+            raise RowProblem("hpht is only for a woman of 10 years or more, and not in the future")
+        guardian = clean_name(row["guardian_name"]) if row.get("guardian_name") else None
+        member = find_member(session, posyandu.id, name, born)
+        outcome = "unchanged"
+        before = session.scalars(select(Household).where(Household.posyandu_id == posyandu.id,
+                                                         Household.phone == phone).limit(1)).first() if phone else None
+        was_opted = before.opted_in if before is not None else None
+        household = household_for(session, posyandu.id, phone, guardian, now, opted_in=opted in TRUE)
+        if household is not None and (before is None or household.opted_in != was_opted):
+            outcome = "updated"
+        if member is None:
+            member = Member(posyandu_id=posyandu.id, name=name, name_key=name_key(name), sex=sex, birth_date=born,
+                            created_at=now)
+            session.add(member)
+            outcome = "added"
+        wanted = {"name": name, "sex": sex, "guardian_name": guardian, "guardian_phone": phone,
+                  "household_id": household.id if household else member.household_id}
+        for attr, value in wanted.items():
+            if getattr(member, attr) != value:
+                setattr(member, attr, value)
+                outcome = "updated" if outcome == "unchanged" else outcome
+        session.flush()
+        if hpht is not None and not session.scalars(select(Pregnancy.id).where(
+                Pregnancy.member_id == member.id, Pregnancy.hpht == hpht)).first():
+            session.add(Pregnancy(member_id=member.id, hpht=hpht, created_at=now))
+            outcome = "updated" if outcome == "unchanged" else outcome
+        return outcome
+
+    _each(session, rows, report, handle)
+    return report
+
+
+# -- measurements -------------------------------------------------------------------------------------
+def _cell_verdict(column: str, text: str, stage: Any, months: int, line: int, report: ImportReport) -> float:
+    verdict = check_value(column, text, stage, months)
+    if isinstance(verdict, Reject):
+        if verdict.reason_code == "no_range":
+            raise RowProblem(f"{column} is not measured for {stage.value}")
+        if verdict.hard_range:
+            low, high = verdict.hard_range
+            raise RowProblem(f"{column} {text} is outside {low}-{high}")
+        raise RowProblem(f"{column} {text} is not a number")
+    if isinstance(verdict, Confirm) and verdict.reason_code == "unit_slip":
+        raise RowProblem(f"{column} {text} looks like a unit slip (did you mean {verdict.suggestion}?)")
+    if isinstance(verdict, Confirm):
+        report.warnings.append((line, f"{column} {text} is unusual; stored, please check"))
+    number = verdict.value if isinstance(verdict, Accept) else parse_number(text)
+    return float(number)  # type: ignore[arg-type]
+
+
+def _measured_values(row: dict[str, str], stage: Any, months: int, line: int, report: ImportReport) -> Values:
+    data: dict[str, Any] = {}
+    for column in NUMBER_COLUMNS:
+        if row.get(column):
+            data[column] = _cell_verdict(column, row[column], stage, months, line, report)
+    position = row.get("position", "").upper()
+    if position not in ("", "L", "H"):
+        raise RowProblem("position must be L (lying) or H (standing)")
+    if position:
+        data["position"] = position
+    if bool(row.get("systolic")) != bool(row.get("diastolic")):
+        raise RowProblem("systolic and diastolic go together")
+    if row.get("systolic"):
+        verdict = check_bp(f"{row['systolic']}/{row['diastolic']}", stage)
+        if isinstance(verdict, Reject):
+            raise RowProblem(f"blood pressure {row['systolic']}/{row['diastolic']} is not plausible")
+        if any(isinstance(v, Confirm) for v in verdict):  # type: ignore[union-attr]
+            report.warnings.append((line, "blood pressure is unusual; stored, please check"))
+        data["systolic"], data["diastolic"] = int(row["systolic"]), int(row["diastolic"])
+    values = Values.from_dict(data)
+    if values.empty:
+        raise RowProblem("nothing measured")
+    return values
+
+
+def _same(row: Measurement, values: Values, columns: dict[str, Any]) -> bool:
+    stored = {**{n: getattr(row, n) for n in values.columns()}, **{n: getattr(row, n) for n in columns}}
+    return stored == {**values.columns(), **columns} and row.source == "import"
+
+
+def import_measurements(session: Session, rows: list[tuple[int, dict[str, str]]], now: datetime) -> ImportReport:
+    """Store measurements in date order, so each visit's weight gain sees the one before it."""
+    report = ImportReport()
+
+    def handle(row: dict[str, str], line: int) -> str:
+        posyandu = _posyandu(session, row.get("posyandu_code", ""))
+        born = _iso(row.get("birth_date", ""), "birth_date")
+        member = find_member(session, posyandu.id, row.get("name", ""), born)
+        if member is None:
+            raise RowProblem("no such member at this posyandu (name and birth_date); import members first")
+        on = _iso(row.get("measured_on", ""), "measured_on")
+        if on < born or on > _local_today(posyandu, now):
+            raise RowProblem("measured_on is before birth or in the future")
+        pregnancy = current_pregnancy(session, member.id, on)
+        stage = primary_stage(born, member.sex, on, pregnancy.hpht if pregnancy else None)
+        values = _measured_values(row, stage, age_in_months(born, on), line, report)
+        existing = reported_on(session, member.id, on)
+        if existing is not None:
+            result = assess(session, member.id, member.sex, born, on, pregnancy.hpht if pregnancy else None, values)
+            if _same(existing, values, result.columns()):
+                return "unchanged"
+        recent = (_local_today(posyandu, now) - on).days <= REFERRAL_DAYS
+        save_visit(session, Visit(posyandu.id, on, values, member_id=member.id, source="import"), now, refer=recent)
+        return "updated" if existing is not None else "added"
+
+    ordered = sorted(rows, key=lambda item: (item[1].get("measured_on", ""), item[0]))
+    _each(session, ordered, report, handle)
+    report.errors.sort()
+    report.warnings.sort()
+    return report
+
+
+# -- export ----------------------------------------------------------------------------------------------
+def _status_label(index: str, code: str | None) -> str:
+    """The Indonesian category name of a stored status code (Permenkes 2/2020, adult BMI)."""
+    if code is None:
+        return ""
+    for band in PERMENKES_2_2020.get(index, ()):
+        if band.category.code == code:
+            return band.category.label_id
+    for band in BMI_BANDS.get("asia_pacific", ()) if index == "imt_ap" else ():
+        if band.category.code == code:
+            return band.category.label_id
+    return code
+
+
+def _plain(value: Any, decimals: int | None = None) -> Any:
+    if value is None:
+        return ""
+    if decimals is not None:
+        return f"{value:.{decimals}f}"
+    if isinstance(value, float):
+        return f"{value:g}" if abs(value) < 1e6 else str(value)
+    return value
+
+
+def export_rows(session: Session, posyandu_code: str | None = None, month: str | None = None) -> Iterator[dict[str, Any]]:
+    """One dict per measurement (EXPORT_COLUMNS), ordered by posyandu, date and name."""
+    stmt = (select(Measurement, Member, Posyandu).join(Member, Member.id == Measurement.member_id)
+            .join(Posyandu, Posyandu.id == Measurement.posyandu_id))
+    if posyandu_code:
+        stmt = stmt.where(Posyandu.code == posyandu_code.strip().upper())
+    if month:
+        start = date.fromisoformat(month + "-01")
+        end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        stmt = stmt.where(Measurement.measured_on >= start, Measurement.measured_on < end)
+    stmt = stmt.order_by(Posyandu.code, Measurement.measured_on, Member.name_key, Measurement.id)
+    for m, member, posyandu in session.execute(stmt):
+        statuses = m.statuses or {}
+        yield {
+            "posyandu_code": posyandu.code, "name": member.name, "birth_date": member.birth_date,
+            "measured_on": m.measured_on, "weight_kg": m.weight_kg, "height_cm": m.height_cm, "position": m.position,
+            "head_cm": m.head_cm, "muac_cm": m.muac_cm, "systolic": m.systolic, "diastolic": m.diastolic,
+            "glucose_mgdl": m.glucose_mgdl, "waist_cm": m.waist_cm, "hb_gdl": m.hb_gdl, "sex": member.sex,
+            "age_months": age_in_months(member.birth_date, m.measured_on), "life_stage": m.life_stage,
+            "waz": m.waz, "haz": m.haz, "whz": m.whz, "baz": m.baz,
+            "wfa_status": _status_label("bb_u", statuses.get("bb_u")),
+            "hfa_status": _status_label("pb_tb_u", statuses.get("pb_tb_u"))
+            or _status_label("tb_u_5_18", statuses.get("tb_u_5_18")),
+            "wfh_status": _status_label("bb_pb_tb", statuses.get("bb_pb_tb")),
+            "bmi_status": _status_label("imt_u_0_60", statuses.get("imt_u_0_60"))
+            or _status_label("imt_u_5_18", statuses.get("imt_u_5_18"))
+            or _status_label("imt_ap", statuses.get("imt_ap")),
+            "weight_gain": m.weight_gain, "flags": ";".join(m.flags or []), "glucose_kind": m.glucose_kind,
+            "gestational_weeks": m.gestational_weeks, "source": m.source,
+        }
+
+
+def write_csv(stream: IO[str], rows: Iterable[dict[str, Any]]) -> int:
+    """CSV with z-scores to two decimals and ISO dates; returns the number of rows."""
+    writer = csv.writer(stream)
+    writer.writerow(EXPORT_COLUMNS)
+    count = 0
+    for row in rows:
+        writer.writerow([_plain(row[c], 2 if c in ("waz", "haz", "whz", "baz") else None) for c in EXPORT_COLUMNS])
+        count += 1
+    return count
+
+
+def write_xlsx(path: str, rows: Iterable[dict[str, Any]]) -> int:
+    """An XLSX workbook written in openpyxl's write-only mode (constant memory); returns the row count."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("measurements")
+    sheet.append(list(EXPORT_COLUMNS))
+    count = 0
+    for row in rows:
+        cells = []
+        for column in EXPORT_COLUMNS:
+            value = row[column]
+            if column in ("waz", "haz", "whz", "baz") and value is not None:
+                cell = WriteOnlyCell(sheet, round(value, 2))
+                cell.number_format = "0.00"
+            elif isinstance(value, date):
+                cell = WriteOnlyCell(sheet, value)
+                cell.number_format = "yyyy-mm-dd"
+            else:
+                cell = WriteOnlyCell(sheet, "" if value is None else value)
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    book.save(path)
+    return count

@@ -1,0 +1,647 @@
+"""Posyandu reporting: interpreting a visit, who a staff member may see, finding members, saving.
+
+Why one module: the chat flow (`bot/flows/lapor.py`) and the CSV import
+(`storage/imports.py`) must read the same history, interpret a visit the same
+way (`interpret`, pure, over `health/`'s rules) and write the same rows, so
+both call these functions. They take a session and never commit: the caller's
+transaction makes a visit all-or-nothing.
+"""
+from __future__ import annotations
+
+import secrets
+from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Callable, Sequence
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.messages import Role
+from health.ages import age_in_days, age_in_months, age_months_decimal
+from health.category import Category, Severity
+from health.growth import Sex, child_zscores, reference2007_zscores
+from health.kms import months_between, weight_gain
+from health.life_stage import AGE_BANDS_MONTHS, LifeStage, is_pregnant, primary_stage
+from health.nutrition import child_status, growth_flags, school_status
+from health.pregnancy import pregnancy_status, trimester
+from health.screening import (
+    WAIST_MIN_AGE_YEARS, adult_bmi_category, anaemia_group, bmi, bp_category, glucose_category, hb_category,
+    muac_category, waist_category,
+)
+from storage.members import clean_name, name_key
+from storage.models import (
+    AuditEvent, Contact, Household, Invite, Measurement, Member, Posyandu, Pregnancy, Referral, ServiceGiven,
+)
+
+__all__ = [
+    "Flag", "History", "Interpretation", "PastVisit", "Values", "interpret", "visible_posyandu", "search_members",
+    "recent_visitors", "member_in_scope", "current_pregnancy", "history", "assess", "given_codes",
+    "NewMember", "Visit", "SavedVisit", "save_visit", "bidan_contacts", "guardian_contacts",
+    "INVITE_ALPHABET", "new_invite_code", "create_invite", "open_referrals", "mark_referral_handled", "reinterpret",
+]
+
+SEARCH_CUTOFF = 70  # rapidfuzz WRatio: "nurhalisa" ~ "siti nurhaliza" scores 80, unrelated names < 65
+RECENT_DAYS = 62  # "recent visitors": the last two monthly sessions
+INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
+INVITE_LENGTH = 6
+
+
+# -- interpretation (pure) ----------------------------------------------------------
+# One function for the chat summary, the save and the CSV import. Every threshold is
+# health/'s; this only decides which rule applies to whom (ilp-domain 3).
+_BANDS = {stage: first for stage, first, _ in AGE_BANDS_MONTHS}
+ADULT_MONTHS = _BANDS["dewasa"]  # adult BMI from 18 years; IMT/U (WHO 2007) before (Permenkes 2/2020)
+LANSIA_YEARS = _BANDS["lansia"] // 12
+WUS_YEARS = (15, 49)  # ⚠ (GK, ilp-domain 1.4) wanita usia subur: LiLA read against the KEK-risk cut-off
+
+
+# Decimals each column keeps (storage.models: kg Numeric(6,2), cm and Hb one decimal, the rest whole).
+VALUE_DECIMALS = {"weight_kg": 2, "height_cm": 1, "head_cm": 1, "muac_cm": 1, "waist_cm": 1, "hb_gdl": 1,
+                  "systolic": 0, "diastolic": 0, "glucose_mgdl": 0}
+
+
+@dataclass(frozen=True)
+class Values:
+    """What was measured; None where not measured."""
+
+    weight_kg: float | None = None
+    height_cm: float | None = None
+    position: str | None = None  # L lying (PB) | H standing (TB)
+    head_cm: float | None = None
+    muac_cm: float | None = None
+    waist_cm: float | None = None
+    systolic: int | None = None
+    diastolic: int | None = None
+    glucose_mgdl: int | None = None
+    glucose_kind: str | None = None  # GDS | GDP
+    hb_gdl: float | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Values":
+        """From the chat state (strings) or a CSV row; unknown keys and blanks are ignored."""
+        kwargs: dict[str, Any] = {}
+        for name, decimals in VALUE_DECIMALS.items():
+            value = data.get(name)
+            if value not in (None, ""):
+                number = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+                kwargs[name] = int(number) if decimals == 0 else float(number)
+        for name in ("position", "glucose_kind"):
+            if data.get(name):
+                kwargs[name] = str(data[name]).upper()
+        if kwargs.get("glucose_mgdl") is not None and "glucose_kind" not in kwargs:
+            kwargs["glucose_kind"] = "GDS"
+        return cls(**kwargs)
+
+    def columns(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    @property
+    def empty(self) -> bool:
+        return all(getattr(self, name) is None for name in self.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class PastVisit:
+    measured_on: date
+    weight_kg: float | None
+    height_cm: float | None
+    weight_gain: str | None
+
+
+@dataclass(frozen=True)
+class History:
+    """The member's earlier visits that matter: the last one, the last weighing of an earlier month."""
+
+    last: PastVisit | None
+    last_weighing: PastVisit | None
+    weighed_before: bool
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One reason to look again: a health category, or `post_term` (no category of its own)."""
+
+    code: str
+    category: Category | None = None
+    refer: bool = True
+    urgent: bool = False
+
+    @classmethod
+    def of(cls, category: Category) -> "Flag":
+        return cls(f"{category.index}:{category.code}", category, category.refer, category.urgent)
+
+
+@dataclass
+class Interpretation:
+    """The reading of one visit: group, age, z-scores, categories, weight gain and flags."""
+
+    stage: LifeStage
+    age_days: int
+    age_months: int
+    waz: float | None = None
+    haz: float | None = None
+    whz: float | None = None
+    baz: float | None = None
+    hcz: float | None = None
+    measure: str | None = None  # the position WHO used (L/H)
+    bmi: float | None = None
+    categories: dict[str, Category] = field(default_factory=dict)  # slot -> category, display order
+    weight_gain: str | None = None
+    gain_grams: int | None = None
+    flags: list[Flag] = field(default_factory=list)
+    gestational_weeks: int | None = None
+    gestational_days: int | None = None
+    hpl: date | None = None
+    automatic_services: list[str] = field(default_factory=list)
+
+    @property
+    def statuses(self) -> dict[str, str]:
+        return {cat.index: cat.code for cat in self.categories.values()}
+
+    @property
+    def flag_codes(self) -> list[str]:
+        return [flag.code for flag in self.flags]
+
+    @property
+    def referral_reasons(self) -> list[str]:
+        return [flag.code for flag in self.flags if flag.refer]
+
+    @property
+    def urgent(self) -> bool:
+        return any(flag.urgent for flag in self.flags)
+
+    def columns(self) -> dict[str, Any]:
+        """The interpretation's columns of `Measurement`."""
+        return {"life_stage": self.stage.value, "age_days": self.age_days, "waz": self.waz, "haz": self.haz,
+                "whz": self.whz, "baz": self.baz, "weight_gain": self.weight_gain, "statuses": self.statuses,
+                "flags": self.flag_codes, "gestational_weeks": self.gestational_weeks}
+
+
+def _kms(result: Interpretation, values: Values, on: date, past: History) -> str | None:
+    """N/T/O/B for a balita's weighing, and the 2T check against last month (health.kms)."""
+    if values.weight_kg is None:
+        return None
+    if not past.weighed_before:
+        result.weight_gain = "B"
+        return None
+    previous = past.last_weighing
+    if previous is None or previous.weight_kg is None:
+        result.weight_gain = "O"
+        return None
+    months = months_between(previous.measured_on, on)
+    # KBM starts at 1 month; a baby weighed in its birth month is judged as a 1-month-old.
+    result.weight_gain = weight_gain(max(1, result.age_months), values.weight_kg, previous.weight_kg, months, False)
+    if months == 1:
+        result.gain_grams = round((values.weight_kg - previous.weight_kg) * 1000)
+        return previous.weight_gain
+    return None
+
+
+def _child(result: Interpretation, sex: str, values: Values, on: date, past: History) -> None:
+    z = child_zscores(sex, result.age_days, values.weight_kg, values.height_cm, values.position,
+                      values.head_cm, values.muac_cm)
+    result.waz, result.haz, result.whz, result.baz, result.hcz = z.waz, z.haz, z.whz, z.baz, z.hcz
+    result.measure, result.bmi = z.measure, z.bmi
+    status = child_status(z)
+    for slot in ("bb_u", "pb_tb_u", "bb_pb_tb", "imt_u_0_60"):
+        if slot in status:
+            result.categories[slot] = status[slot]
+    if values.muac_cm is not None:
+        lila = muac_category(values.muac_cm, "balita", result.age_months)
+        if lila is not None:
+            result.categories["lila"] = lila
+    previous_gain = _kms(result, values, on, past)
+    result.flags.extend(Flag.of(c) for c in growth_flags(age_months=result.age_months, z=z, gain=result.weight_gain,
+                                                         previous_gain=previous_gain, muac_cm=values.muac_cm))
+
+
+def _school(result: Interpretation, sex: str, birth: date, values: Values, on: date) -> None:
+    z = reference2007_zscores(sex, age_months_decimal(birth, on), values.height_cm, values.weight_kg)
+    result.waz, result.haz, result.baz, result.bmi = z.waz, z.haz, z.baz, z.bmi
+    for slot, category in school_status(z).items():
+        result.categories[slot] = category
+
+
+def _adult(result: Interpretation, sex: str, values: Values, pregnant: bool, weeks: int | None) -> None:
+    years = result.age_months // 12
+    sex_code = int(Sex.parse(sex))
+    if values.weight_kg is not None and values.height_cm is not None:
+        result.bmi = bmi(values.weight_kg, values.height_cm)
+        if result.age_months >= ADULT_MONTHS and not pregnant:
+            result.categories["imt"] = adult_bmi_category(result.bmi)
+    if values.waist_cm is not None and years >= WAIST_MIN_AGE_YEARS and not pregnant:
+        result.categories["lp"] = waist_category(values.waist_cm, sex_code)
+    if values.muac_cm is not None:
+        group = ("ibu_hamil" if pregnant else "lansia" if years >= LANSIA_YEARS
+                 else "wus" if sex_code == 2 and WUS_YEARS[0] <= years <= WUS_YEARS[1] else None)
+        if group is not None:
+            result.categories["lila"] = muac_category(values.muac_cm, group)  # type: ignore[assignment]
+
+
+def _common(result: Interpretation, sex: str, values: Values, pregnant: bool, weeks: int | None) -> None:
+    years = result.age_months // 12
+    sex_code = int(Sex.parse(sex))
+    if values.systolic is not None and values.diastolic is not None:
+        category = bp_category(values.systolic, values.diastolic, years, sex_code, pregnant)
+        if category is not None:
+            result.categories["td"] = category
+    if values.glucose_mgdl is not None:
+        result.categories["gula"] = glucose_category(values.glucose_mgdl, values.glucose_kind or "GDS")
+    if values.hb_gdl is not None:
+        group = anaemia_group(result.age_months, sex_code, pregnant)
+        if group is not None:
+            result.categories["hb"] = hb_category(values.hb_gdl, group, trimester(weeks) if weeks is not None else None)
+
+
+def _automatic(result: Interpretation, sex: str, values: Values) -> list[str]:
+    """Reminder codes a visit itself fulfils (ilp-domain 9): weighing, lansia check, PTM, Hb of girls."""
+    codes = []
+    years = result.age_months // 12
+    if result.stage is LifeStage.BAYI_BALITA and values.weight_kg is not None:
+        codes.append("TIMBANG")
+    if result.stage is LifeStage.LANSIA:
+        codes.append("LANSIA")
+    if years >= WAIST_MIN_AGE_YEARS and values.systolic is not None:
+        codes.append("PTM")
+    if result.stage is LifeStage.REMAJA and Sex.parse(sex) is Sex.FEMALE and values.hb_gdl is not None:
+        codes.append("HB-REMAJA")
+    return codes
+
+
+def interpret(sex: str, birth: date, on: date, hpht: date | None, values: Values, past: History) -> Interpretation:
+    """Read one visit with health/'s rules: z-scores and Permenkes categories, KMS, screening, flags."""
+    stage = primary_stage(birth, sex, on, hpht)
+    result = Interpretation(stage, age_in_days(birth, on), age_in_months(birth, on))
+    pregnant = stage is LifeStage.IBU_HAMIL
+    weeks = None
+    if pregnant and hpht is not None:
+        status = pregnancy_status(hpht, on)
+        result.gestational_weeks, result.gestational_days, result.hpl = status.weeks, status.days, status.hpl
+        weeks = status.weeks
+        if status.post_term:
+            result.flags.append(Flag("pregnancy:post_term", None, True, True))
+    if result.age_months < 60:
+        _child(result, sex, values, on, past)
+    elif result.age_months < ADULT_MONTHS and not pregnant:
+        _school(result, sex, birth, values, on)
+    _adult(result, sex, values, pregnant, weeks)
+    _common(result, sex, values, pregnant, weeks)
+    child_flags = {flag.code for flag in result.flags}
+    for slot, category in result.categories.items():
+        code = f"{category.index}:{category.code}"
+        if category.refer and code not in child_flags and not (result.age_months < 60 and slot in _GROWTH_SLOTS):
+            result.flags.append(Flag.of(category))
+    order = {Severity.SEVERE: 0, Severity.WARNING: 1, Severity.NORMAL: 2}
+    result.flags.sort(key=lambda f: (not f.urgent, order[f.category.severity] if f.category else 0))
+    result.automatic_services = _automatic(result, sex, values)
+    return result
+
+
+_GROWTH_SLOTS = {"bb_u", "pb_tb_u", "bb_pb_tb", "imt_u_0_60", "lila"}  # growth_flags already judged these
+
+
+# -- scope ---------------------------------------------------------------------
+def visible_posyandu(session: Session, contact: Contact) -> list[Posyandu]:
+    """The posyandu a staff member may report for: a kader their own, a bidan their desa's, an admin all.
+
+    The contact's own posyandu comes first, so a one-tap default is the usual one.
+    """
+    role = contact.role
+    if role == Role.KADER.value:
+        found = [session.get(Posyandu, contact.posyandu_id)] if contact.posyandu_id else []
+        return [p for p in found if p is not None]
+    stmt = select(Posyandu).order_by(Posyandu.code)
+    if role == Role.BIDAN.value:
+        desa_id = contact.desa_id
+        if desa_id is None and contact.posyandu is not None:
+            desa_id = contact.posyandu.desa_id
+        if desa_id is None:
+            return []
+        stmt = stmt.where(Posyandu.desa_id == desa_id)
+    elif role != Role.ADMIN.value:
+        return []
+    found = list(session.scalars(stmt))
+    found.sort(key=lambda p: p.id != contact.posyandu_id)
+    return found
+
+
+def member_in_scope(session: Session, member_id: int, posyandu_ids: Sequence[int]) -> Member | None:
+    """The member, only when they belong to one of these posyandu (a forged button gets None)."""
+    member = session.get(Member, member_id)
+    return member if member is not None and member.posyandu_id in posyandu_ids else None
+
+
+# -- finding members ----------------------------------------------------------------
+def search_members(session: Session, posyandu_ids: Sequence[int], query: str, limit: int = 6) -> list[Member]:
+    """Members whose name resembles `query` (typos and spelling variants allowed), best first."""
+    key = name_key(query)
+    if not key or not posyandu_ids:
+        return []
+    rows = session.execute(select(Member.id, Member.name_key).where(Member.posyandu_id.in_(posyandu_ids))).all()
+    choices = {row.id: row.name_key for row in rows}
+    found = process.extract(key, choices, scorer=fuzz.WRatio, score_cutoff=SEARCH_CUTOFF, limit=None)
+    found.sort(key=lambda hit: (-round(hit[1]), hit[0]))
+    ids = [hit[2] for hit in found[:limit]]
+    members = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(ids)))} if ids else {}
+    return [members[i] for i in ids if i in members]
+
+
+def recent_visitors(session: Session, posyandu_id: int, on: date, limit: int = 6) -> list[Member]:
+    """Members measured at this posyandu in the last two months, but not yet on `on`, latest first."""
+    since = on - timedelta(days=RECENT_DAYS)
+    done_today = select(Measurement.member_id).where(Measurement.measured_on == on)
+    stmt = (select(Member, func.max(Measurement.measured_on).label("last"))
+            .join(Measurement, Measurement.member_id == Member.id)
+            .where(Member.posyandu_id == posyandu_id, Measurement.measured_on >= since,
+                   Measurement.measured_on < on, Member.id.not_in(done_today))
+            .group_by(Member.id).order_by(func.max(Measurement.measured_on).desc(), Member.name).limit(limit))
+    return [row[0] for row in session.execute(stmt)]
+
+
+def current_pregnancy(session: Session, member_id: int, on: date) -> Pregnancy | None:
+    """The ongoing pregnancy on `on` (health.life_stage.is_pregnant), latest HPHT first."""
+    rows = session.scalars(select(Pregnancy).where(Pregnancy.member_id == member_id)
+                           .order_by(Pregnancy.hpht.desc()))
+    for pregnancy in rows:
+        if is_pregnant(pregnancy.hpht, on, pregnancy.delivered_on) and pregnancy.ended_on is None:
+            return pregnancy
+    return None
+
+
+def reported_on(session: Session, member_id: int, on: date) -> Measurement | None:
+    return session.scalars(select(Measurement).where(Measurement.member_id == member_id,
+                                                     Measurement.measured_on == on)).one_or_none()
+
+
+# -- history and interpretation ----------------------------------------------------------
+def _past(row: Measurement | None) -> PastVisit | None:
+    if row is None:
+        return None
+    return PastVisit(row.measured_on, row.weight_kg, row.height_cm, row.weight_gain)
+
+
+def history(session: Session, member_id: int | None, on: date) -> History:
+    """What came before `on`: the last visit, the last weighing of an earlier month, any weighing at all."""
+    if member_id is None:
+        return History(None, None, False)
+    earlier = select(Measurement).where(Measurement.member_id == member_id, Measurement.measured_on < on)
+    last = session.scalars(earlier.order_by(Measurement.measured_on.desc()).limit(1)).first()
+    weighed = earlier.where(Measurement.weight_kg.is_not(None))
+    month_start = on.replace(day=1)
+    last_weighing = session.scalars(weighed.where(Measurement.measured_on < month_start)
+                                    .order_by(Measurement.measured_on.desc()).limit(1)).first()
+    any_weighing = session.scalars(weighed.limit(1)).first() is not None
+    return History(_past(last), _past(last_weighing), any_weighing)
+
+
+def assess(session: Session, member_id: int | None, sex: str, birth: date, on: date, hpht: date | None,
+           values: Values) -> Interpretation:
+    """Interpret a visit against the member's stored history (the summary and the save use this)."""
+    return interpret(sex, birth, on, hpht, values, history(session, member_id, on))
+
+
+def given_codes(session: Session, member_id: int | None) -> set[str]:
+    """Service codes already recorded for the member (a dose given is not offered again)."""
+    if member_id is None:
+        return set()
+    return set(session.scalars(select(ServiceGiven.code).where(ServiceGiven.member_id == member_id)))
+
+
+# -- saving ---------------------------------------------------------------------------------
+@dataclass
+class NewMember:
+    """A member registered during the visit; created only when the visit is saved."""
+
+    name: str
+    sex: str
+    birth_date: date
+    guardian_phone: str | None = None
+    nik: str | None = None
+    guardian_name: str | None = None
+
+
+@dataclass
+class Visit:
+    """Everything one report records. Either `member_id` or `new_member` is set."""
+
+    posyandu_id: int
+    measured_on: date
+    values: Values
+    member_id: int | None = None
+    new_member: NewMember | None = None
+    hpht: date | None = None  # a pregnancy to record, when the member has none ongoing
+    services: list[str] = field(default_factory=list)
+    source: str = "chat"
+    recorded_by_id: int | None = None
+
+
+@dataclass
+class SavedVisit:
+    member: Member
+    measurement: Measurement
+    interpretation: Interpretation
+    referral: Referral | None
+    replaced: bool
+
+
+def household_for(session: Session, posyandu_id: int, phone: str | None, name: str | None,
+                  now: datetime, opted_in: bool = False) -> Household | None:
+    """The posyandu's household with this guardian phone, created when new."""
+    if not phone:
+        return None
+    found = session.scalars(select(Household).where(Household.posyandu_id == posyandu_id,
+                                                    Household.phone == phone).limit(1)).first()
+    if found is None:
+        found = Household(posyandu_id=posyandu_id, name=name, phone=phone, opted_in=opted_in, created_at=now)
+        session.add(found)
+        session.flush()
+    elif opted_in and not found.opted_in:
+        found.opted_in = True
+    return found
+
+
+def find_member(session: Session, posyandu_id: int, name: str, birth: date) -> Member | None:
+    return session.scalars(select(Member).where(Member.posyandu_id == posyandu_id,
+                                                Member.name_key == name_key(name),
+                                                Member.birth_date == birth)).one_or_none()
+
+
+def create_member(session: Session, posyandu_id: int, new: NewMember, now: datetime,
+                  created_by_id: int | None = None) -> Member:
+    """Register a member (or return the one with the same name and birth date)."""
+    existing = find_member(session, posyandu_id, new.name, new.birth_date)
+    if existing is not None:
+        return existing
+    household = household_for(session, posyandu_id, new.guardian_phone, new.guardian_name, now)
+    member = Member(posyandu_id=posyandu_id, household_id=household.id if household else None,
+                    name=clean_name(new.name), name_key=name_key(new.name), sex=new.sex,
+                    birth_date=new.birth_date, nik=new.nik, guardian_name=new.guardian_name,
+                    guardian_phone=new.guardian_phone, created_at=now, created_by_id=created_by_id)
+    session.add(member)
+    session.flush()
+    return member
+
+
+def _write_measurement(session: Session, member: Member, visit: Visit, result: Interpretation,
+                       now: datetime) -> tuple[Measurement, bool]:
+    """Insert the measurement, or replace the one already recorded for that member and day."""
+    existing = reported_on(session, member.id, visit.measured_on)
+    replaced = existing is not None
+    row = existing or Measurement(member_id=member.id, measured_on=visit.measured_on, created_at=now)
+    row.posyandu_id = visit.posyandu_id
+    row.recorded_by_id = visit.recorded_by_id
+    row.source = visit.source
+    for name, value in visit.values.columns().items():
+        setattr(row, name, value)
+    for name, value in result.columns().items():
+        setattr(row, name, value)
+    if existing is None:
+        savepoint = session.begin_nested()
+        try:
+            session.add(row)
+            session.flush()
+            savepoint.commit()
+        except IntegrityError:  # another kader saved the same member and day a moment ago
+            savepoint.rollback()
+            return _write_measurement(session, member, visit, result, now)
+    session.flush()
+    return row, replaced
+
+
+def _write_services(session: Session, member: Member, measurement: Measurement, visit: Visit,
+                    codes: Sequence[str]) -> None:
+    present = set(session.scalars(select(ServiceGiven.code).where(
+        ServiceGiven.member_id == member.id, ServiceGiven.given_on == visit.measured_on)))
+    for code in dict.fromkeys(codes):
+        if code in present:
+            continue
+        session.add(ServiceGiven(member_id=member.id, code=code, given_on=visit.measured_on,
+                                 posyandu_id=visit.posyandu_id, recorded_by_id=visit.recorded_by_id,
+                                 measurement_id=measurement.id))
+    session.flush()
+
+
+def _write_referral(session: Session, member: Member, measurement: Measurement, result: Interpretation,
+                    now: datetime) -> Referral | None:
+    reasons = result.referral_reasons
+    existing = session.scalars(select(Referral).where(Referral.measurement_id == measurement.id)).first()
+    if not reasons:
+        if existing is not None and existing.status == "open":
+            session.delete(existing)
+        return None
+    if existing is None:
+        existing = Referral(member_id=member.id, measurement_id=measurement.id, posyandu_id=measurement.posyandu_id,
+                            created_at=now, status="open")
+        session.add(existing)
+    existing.reasons = reasons
+    session.flush()
+    return existing
+
+
+def save_visit(session: Session, visit: Visit, now: datetime, refer: bool = True) -> SavedVisit:
+    """Write the member (if new), pregnancy, measurement with its interpretation, services and referral.
+
+    `refer=False` (an old visit from an import) keeps the flags on the measurement but opens no referral.
+    """
+    if visit.new_member is not None:
+        member = create_member(session, visit.posyandu_id, visit.new_member, now, visit.recorded_by_id)
+    else:
+        member = session.get(Member, visit.member_id)
+        if member is None:
+            raise LookupError("member not found")
+    pregnancy = current_pregnancy(session, member.id, visit.measured_on)
+    if visit.hpht is not None and pregnancy is None:
+        pregnancy = Pregnancy(member_id=member.id, hpht=visit.hpht, created_at=now)
+        session.add(pregnancy)
+        session.flush()
+    hpht = pregnancy.hpht if pregnancy is not None else None
+    result = assess(session, member.id, member.sex, member.birth_date, visit.measured_on, hpht, visit.values)
+    measurement, replaced = _write_measurement(session, member, visit, result, now)
+    _write_services(session, member, measurement, visit, [*visit.services, *result.automatic_services])
+    referral = _write_referral(session, member, measurement, result, now) if refer else None
+    session.add(AuditEvent(contact_id=visit.recorded_by_id, action="measurement.saved",
+                           subject=f"measurement:{measurement.id}", at=now))
+    session.flush()
+    return SavedVisit(member, measurement, result, referral, replaced)
+
+
+# -- who hears about it ---------------------------------------------------------------------
+def bidan_contacts(session: Session, posyandu: Posyandu) -> list[Contact]:
+    """The bidan(s) of the posyandu's desa who can be messaged."""
+    stmt = select(Contact).where(Contact.role == Role.BIDAN.value, Contact.desa_id == posyandu.desa_id,
+                                 Contact.stopped_at.is_(None)).order_by(Contact.id)
+    return list(session.scalars(stmt))
+
+
+def guardian_contacts(session: Session, member: Member) -> list[Contact]:
+    """Subscribed contacts of the member's household (reachable: opted in and not stopped)."""
+    if member.household_id is None:
+        return []
+    stmt = select(Contact).where(Contact.household_id == member.household_id).order_by(Contact.id)
+    return [c for c in session.scalars(stmt) if c.reachable]
+
+
+# -- invites ----------------------------------------------------------------------------------
+def new_invite_code(pick: Callable[[str], str] = secrets.choice, length: int = INVITE_LENGTH) -> str:
+    return "".join(pick(INVITE_ALPHABET) for _ in range(length))
+
+
+def create_invite(session: Session, posyandu_id: int, role: str, now: datetime, days: int,
+                  created_by_id: int | None = None, pick: Callable[[str], str] = secrets.choice) -> Invite:
+    """A fresh single-use code for `role` at the posyandu, valid for `days` days."""
+    if role not in (Role.KADER.value, Role.BIDAN.value):
+        raise ValueError(f"invites are for kader or bidan, not {role}")
+    if days < 1:
+        raise ValueError("an invite must be valid for at least one day")
+    for _ in range(20):
+        code = new_invite_code(pick)
+        if session.scalars(select(Invite.id).where(Invite.code == code)).first() is None:
+            break
+    else:  # pragma: no cover - 32^6 codes
+        raise RuntimeError("could not find a free invite code")
+    invite = Invite(code=code, role=role, posyandu_id=posyandu_id, created_by_id=created_by_id,
+                    created_at=now, expires_at=now + timedelta(days=days))
+    session.add(invite)
+    session.add(AuditEvent(contact_id=created_by_id, action="invite.created", subject=f"posyandu:{posyandu_id}",
+                           at=now))
+    session.flush()
+    return invite
+
+
+# -- referrals ----------------------------------------------------------------------------------
+def open_referrals(session: Session, posyandu_ids: Sequence[int],
+                   limit: int = 8) -> list[tuple[Referral, Member, Measurement | None]]:
+    """Open referrals of these posyandu, newest first, with the member and the measurement."""
+    if not posyandu_ids:
+        return []
+    stmt = (select(Referral, Member, Measurement)
+            .join(Member, Member.id == Referral.member_id)
+            .outerjoin(Measurement, Measurement.id == Referral.measurement_id)
+            .where(Referral.posyandu_id.in_(posyandu_ids), Referral.status == "open")
+            .order_by(Referral.created_at.desc(), Referral.id.desc()).limit(limit))
+    return [(r, m, d) for r, m, d in session.execute(stmt)]
+
+
+def mark_referral_handled(session: Session, referral_id: int, posyandu_ids: Sequence[int], now: datetime,
+                          contact_id: int | None = None) -> Referral | None:
+    referral = session.get(Referral, referral_id)
+    if referral is None or referral.posyandu_id not in posyandu_ids:
+        return None
+    if referral.status != "handled":
+        referral.status, referral.handled_at = "handled", now
+        session.add(AuditEvent(contact_id=contact_id, action="referral.handled", subject=f"referral:{referral.id}",
+                               at=now))
+        session.flush()
+    return referral
+
+
+def reinterpret(session: Session, measurement: Measurement) -> Interpretation:
+    """The interpretation of a stored measurement, with its categories (for showing old flags by name)."""
+    member = measurement.member
+    pregnancy = current_pregnancy(session, member.id, measurement.measured_on)
+    values = Values.from_dict({name: getattr(measurement, name) for name in Values.__dataclass_fields__})
+    return assess(session, member.id, member.sex, member.birth_date, measurement.measured_on,
+                  pregnancy.hpht if pregnancy else None, values)

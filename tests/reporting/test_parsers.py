@@ -1,0 +1,148 @@
+"""Pure parsers of the reporting flow: dates, the expert line, single values, services, phones and NIK."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.flows.base import Invalid
+from bot.flows.reporting_dates import parse_date
+from bot.flows.reporting_expert import parse_expert, split_name_and_line
+from bot.flows.reporting_format import number
+from bot.flows.reporting_items import check_item, items_for
+from bot.flows.reporting_services import options, parse_selection, words
+from health.life_stage import LifeStage
+from storage.imports import normalise_nik, normalise_phone
+
+TODAY = date(2026, 11, 22)
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+         "November", "Desember")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("17-08-2024", date(2024, 8, 17)), ("17/8/24", date(2024, 8, 17)), ("17 Agustus 2024", date(2024, 8, 17)),
+    ("17 agt 2024", date(2024, 8, 17)), ("17.08.2024", date(2024, 8, 17)), ("2024-08-17", date(2024, 8, 17)),
+    ("kemarin", date(2026, 11, 21)), ("Hari ini", TODAY), ("Minggu, 22 November 2026", TODAY),
+    ("5/8/45", date(1945, 8, 5)), ("17 Agustus", date(2026, 8, 17)), ("1 Des", date(2025, 12, 1)),
+    ("31/2/24", None), ("13/13/2024", None), ("abc", None), ("9,5", None), ("", None), ("17 foo 2024", None),
+])
+def test_indonesian_dates(text, expected):
+    assert parse_date(text, TODAY) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=date(1906, 1, 1), max_value=TODAY), st.integers(0, 3))
+def test_every_written_form_of_a_date_reads_back(day, style):
+    text = (f"{day:%d-%m-%Y}", f"{day.day}/{day.month}/{day.year}", f"{day.day} {BULAN[day.month - 1]} {day.year}",
+            f"{day.day} {BULAN[day.month - 1].lower()[:3]} {day.year}")[style]
+    assert parse_date(text, TODAY) == day
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dates(min_value=date(1927, 1, 1), max_value=TODAY))
+def test_two_digit_years_are_the_latest_past_century(day):
+    assert parse_date(f"{day.day}/{day.month}/{day:%y}", TODAY) == day
+
+
+def test_expert_lines():
+    line = parse_expert("bb 9,5 tb 75 lk 45 lila 14")
+    assert line.values == {"weight": "9,5", "height": "H75", "head": "45", "muac": "14"} and not line.unknown
+    line = parse_expert("td 120/80 gds 110")
+    assert line.values == {"bp": "120/80", "glucose": "GDS 110"}
+    line = parse_expert("BB: 9.5kg, PB=70cm vita pmt", {"vita": "VITA", "pmt": "PMT"})
+    assert line.values == {"weight": "9.5", "height": "L70"} and line.services == ["VITA", "PMT"]
+    assert parse_expert("bb 9 xx 12").unknown == ["xx", "12"]
+    assert parse_expert("9,5") is None and parse_expert("siti") is None and parse_expert("") is None
+    assert split_name_and_line("siti nurhaliza bb 9,5 tb 75") == ("siti nurhaliza", "bb 9,5 tb 75")
+    assert split_name_and_line("joko") == ("joko", "")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(["bb", "tb", "lk", "lila", "lp", "hb"]),  # pb and tb both fill height
+                       st.decimals(min_value=1, max_value=300, places=1), min_size=1),
+       st.sampled_from([" ", ", ", "; "]), st.booleans())
+def test_expert_lines_read_back_whatever_the_separators(values, separator, comma):
+    text = separator.join(f"{k} {str(v).replace('.', ',') if comma else v}" for k, v in values.items())
+    line = parse_expert(text)
+    assert line is not None and not line.unknown
+    for key, value in values.items():
+        item = {"bb": "weight", "pb": "height", "tb": "height", "lk": "head", "lila": "muac", "lp": "waist",
+                "hb": "hb"}[key]
+        assert line.values[item].lstrip("LH").replace(",", ".") == str(value)
+
+
+@pytest.mark.parametrize("raw", ["9,5", "9.5", "9.5 kg", " 9,50kg"])
+def test_weights_parse_in_every_usual_form(raw):
+    assert check_item("weight", raw, LifeStage.BAYI_BALITA, 10).values == {"weight_kg": "9.5"}
+
+
+def test_a_unit_slip_is_asked_back_not_stored():
+    checked = check_item("weight", "9500", LifeStage.BAYI_BALITA, 10)
+    assert checked.confirm == "unit_slip" and checked.values == {"weight_kg": "9.5"}
+    assert checked.params["typed"] == "9500"
+    hb = check_item("hb", "112", LifeStage.DEWASA, 400)
+    assert hb.confirm == "unit_slip" and hb.values == {"hb_gdl": "11.2"}
+
+
+@pytest.mark.parametrize("item,raw,key", [
+    ("weight", "abc", "report.bad.weight"), ("weight", "0,2", "report.out_of_range"),
+    ("bp", "80/120", "report.bad.bp_order"), ("bp", "120", "report.bad.bp"), ("bp", "400/300", "report.bad.bp_range"),
+    ("head", "45", "report.not_for_group"),
+])
+def test_impossible_values_are_refused_with_a_reason(item, raw, key):
+    stage = LifeStage.BAYI_BALITA if item in ("weight",) else LifeStage.DEWASA
+    with pytest.raises(Invalid) as caught:
+        check_item(item, raw, stage, 10 if stage is LifeStage.BAYI_BALITA else 400)
+    assert caught.value.key == key
+
+
+def test_blood_pressure_and_glucose():
+    assert check_item("bp", "120 / 80 mmHg", LifeStage.DEWASA, 400).values == {"systolic": 120, "diastolic": 80}
+    assert check_item("bp", "190/120", LifeStage.DEWASA, 400).confirm == "unusual"
+    assert check_item("glucose", "GDP 95", LifeStage.DEWASA, 400).values == {"glucose_mgdl": "95",
+                                                                             "glucose_kind": "GDP"}
+    assert check_item("glucose", "110", LifeStage.DEWASA, 400).values["glucose_kind"] == "GDS"
+    slip = check_item("glucose", "6,1", LifeStage.DEWASA, 400)  # mmol/L typed
+    assert slip.confirm == "unit_slip" and slip.values["glucose_mgdl"] == "110"
+
+
+def test_items_follow_the_form_of_each_group():
+    assert items_for(LifeStage.BAYI_BALITA, 3) == ["weight", "height", "head"]
+    assert items_for(LifeStage.BAYI_BALITA, 9) == ["weight", "height", "head", "muac"]
+    assert items_for(LifeStage.IBU_HAMIL, 300) == ["weight", "muac", "bp"]
+    assert items_for(LifeStage.LANSIA, 800) == ["weight", "height", "waist", "bp", "glucose", "hb"]
+    assert items_for(LifeStage.ANAK, 70) == ["weight", "height"]
+
+
+def test_services_offered_and_selected():
+    offered = options(LifeStage.BAYI_BALITA, 280, "P", given={"IPV2"})
+    codes = [s.code for s in offered]
+    assert codes[0] == "MR1" and "IPV2" not in codes and {"VITA", "PMT", "KONSELING"} <= set(codes)
+    assert "CACING" not in codes  # from 12 months
+    assert parse_selection("1 3", offered) == [codes[0], codes[2]]
+    assert parse_selection("1,1", offered) == [codes[0]]
+    assert parse_selection("vita pmt", offered, LifeStage.BAYI_BALITA) == ["VITA", "PMT"]
+    assert parse_selection("bcg", offered, LifeStage.BAYI_BALITA) == ["BCG"]  # a catch-up dose by code
+    assert parse_selection("99", offered) is None and parse_selection("apa", offered) is None
+    assert "mms" in words(options(LifeStage.IBU_HAMIL, 9000, "P", set(), 20))
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("0812-3456-7890", "+6281234567890"), ("62 812 3456 7890", "+6281234567890"),
+    ("+62 812-3456-7890", "+6281234567890"), ("(0812) 3456 7890", "+6281234567890"),
+    ("12345", None), ("", None), ("bukan nomor", None),
+])
+def test_phones(raw, expected):
+    assert normalise_phone(raw) == expected
+
+
+def test_nik():
+    assert normalise_nik("3321 0112 3456 0001") == "3321011234560001"
+    assert normalise_nik("3321") is None and normalise_nik("0" * 16) is None and normalise_nik("x" * 16) is None
+
+
+def test_numbers_are_written_the_indonesian_way():
+    assert (number(9.5, "id"), number(9.5, "en"), number(-0.444, "id", 2), number(75.0, "id")) == \
+        ("9,5", "9.5", "-0,44", "75")
