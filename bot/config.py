@@ -127,5 +127,6 @@ def configure_logging(settings: Settings) -> None:
     those loggers stay at WARNING whatever LOG_LEVEL says.
     """
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for name in ("httpx", "httpcore", "telegram", "twilio.http_client", "apscheduler.executors"):
+    for name in ("httpx", "httpcore", "telegram", "twilio.http_client", "apscheduler.executors",
+                 "alembic.runtime.plugins"):
         logging.getLogger(name).setLevel(logging.WARNING)
