@@ -3,13 +3,26 @@
 Every row is claimed with a lease (`status='sending'`, `locked_until`), so a
 process that dies mid-send leaves a row another dispatcher picks up when the
 lease runs out. On PostgreSQL, claims use `FOR UPDATE SKIP LOCKED`, so several
-dispatchers share the outbox without sending a row twice.
+dispatchers share the outbox without sending a row twice. A batch that is
+still sending when its lease nears its end gives the rest back rather than
+racing another dispatcher for them.
+
+A batch is sent by a few threads, one chat per thread at a time (a chat's
+messages keep their order), each waiting on the channel's `Pacer`, so a
+provider with slow answers (Twilio) still reaches its messages-per-second.
+Replies (priority 0) are claimed before bulk (priority 10), and a reminder,
+broadcast or result to a contact who stopped or deleted their data is
+cancelled at claim time, whenever it was planned.
 """
 from __future__ import annotations
 
 import logging
+import math
+import os
 import random
 import threading
+import time
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,7 +35,7 @@ from bot.config import Settings
 from bot.messages import Channel, Choice, Outbound
 from bot.ports import Clock, Failed, RetryLater, Sender, SendResult, Sent
 from bot.privacy import pseudonym
-from scheduler.pacing import Pacer
+from scheduler.pacing import SAFETY, Pacer
 from storage.db import transaction
 from storage.models import Contact, OutboxMessage
 from storage.repositories import is_postgres
@@ -30,6 +43,8 @@ from storage.repositories import is_postgres
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=120)
+LEASE_MARGIN = 20.0  # seconds: stop sending a batch this long before its lease ends
+DEFAULT_WORKERS = 8
 SESSION_WINDOW = timedelta(hours=24)
 BACKOFF_BASE = 5.0
 BACKOFF_CAP = 3600.0
@@ -49,7 +64,13 @@ class DispatchStats:
     dead: int = 0
     cancelled: int = 0
     claimed: int = 0
+    released: int = 0
     errors: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, name: str, n: int = 1) -> None:
+        with self._lock:
+            setattr(self, name, getattr(self, name) + n)
 
 
 def claim(session: Session, now: datetime, limit: int, ids: Sequence[int] | None = None,
@@ -90,12 +111,18 @@ class Dispatcher:
     """Sends what is due. Thread-safe: each call uses its own sessions."""
 
     def __init__(self, session_factory: sessionmaker[Session], senders: Mapping[Channel, Sender],
-                 clock: Clock, settings: Settings, pacers: Mapping[Channel, Pacer] | None = None) -> None:
+                 clock: Clock, settings: Settings, pacers: Mapping[Channel, Pacer] | None = None,
+                 workers: int = DEFAULT_WORKERS) -> None:
         self.session_factory = session_factory
         self.senders = dict(senders)
         self.clock = clock
         self.settings = settings
         self.pacers = dict(pacers) if pacers is not None else default_pacers(settings)
+        self.workers = max(1, workers)
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid: int | None = None
+        self._pool_lock = threading.Lock()
+        self._warm: set[Channel] = set()
 
     def run_once(self, now: datetime | None = None, ids: Sequence[int] | None = None,
                  limit: int | None = None) -> DispatchStats:
@@ -109,17 +136,33 @@ class Dispatcher:
             stats.claimed = len(rows)
             contacts = {c.id: c for c in session.scalars(select(Contact).where(
                 Contact.id.in_({r.contact_id for r in rows if r.contact_id})))}
-            work = []
+            chats: OrderedDict[tuple[str, str], list[tuple[int, int, Outbound]]] = OrderedDict()
             for row in rows:
                 contact = contacts.get(row.contact_id) if row.contact_id else None
                 if row.kind in CONSENT_KINDS and (contact is None or not contact.reachable):
                     row.status, row.last_error, row.locked_until = "cancelled", "contact stopped or unsubscribed", None
                     stats.cancelled += 1
                     continue
-                work.append((row.id, row.attempts, to_outbound(row, contact, at)))
-        for row_id, attempts, outbound in work:
-            result = self._send(outbound)
-            self._record(row_id, attempts, result, now, stats)
+                chats.setdefault((row.channel, row.address), []).append(
+                    (row.id, row.attempts, to_outbound(row, contact, at)))
+        deadline = time.monotonic() + LEASE.total_seconds() - LEASE_MARGIN
+        work = list(chats.values())
+        if len(work) > 1 and self.workers > 1:
+            for chat in list(work):
+                channel = chat[0][2].channel
+                if channel in self._warm:
+                    continue
+                # a sender's first call may stall (PTB's getMe): alone, so the paced sends behind it don't bunch
+                self._send_chat(chat, now, stats, deadline)
+                self._warm.add(channel)
+                work.remove(chat)
+        if len(work) <= 1 or self.workers == 1:
+            for chat in work:
+                self._send_chat(chat, now, stats, deadline)
+        else:
+            pool = self._executor()
+            for future in [pool.submit(self._send_chat, chat, now, stats, deadline) for chat in work]:
+                future.result()
         return stats
 
     def drain(self, now: datetime | None = None, max_batches: int = 10000) -> DispatchStats:
@@ -127,7 +170,7 @@ class Dispatcher:
         total = DispatchStats()
         for _ in range(max_batches):
             stats = self.run_once(now)
-            for name in ("sent", "retried", "dead", "cancelled", "claimed"):
+            for name in ("sent", "retried", "dead", "cancelled", "claimed", "released"):
                 setattr(total, name, getattr(total, name) + getattr(stats, name))
             if stats.claimed == 0 or stats.sent + stats.dead + stats.cancelled == 0:
                 break
@@ -138,7 +181,37 @@ class Dispatcher:
         ids = list(ids)
         return self.run_once(ids=ids, limit=len(ids)) if ids else DispatchStats()
 
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
     # -- internals ---------------------------------------------------------
+    def _executor(self) -> ThreadPoolExecutor:
+        with self._pool_lock:
+            if self._pool is None or self._pool_pid != os.getpid():
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="dispatch")
+                self._pool_pid = os.getpid()
+            return self._pool
+
+    def _send_chat(self, chat: list[tuple[int, int, Outbound]], now: datetime | None, stats: DispatchStats,
+                   deadline: float) -> None:
+        """One chat's rows, in order; what the lease no longer covers goes back to the queue."""
+        for index, (row_id, attempts, outbound) in enumerate(chat):
+            if time.monotonic() >= deadline:
+                self._release([r for r, _a, _o in chat[index:]])
+                stats.add("released", len(chat) - index)
+                return
+            result = self._send(outbound)
+            self._record(row_id, attempts, result, now, stats)
+
+    def _release(self, row_ids: list[int]) -> None:
+        with transaction(self.session_factory) as session:
+            for row in session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(row_ids),
+                                                                   OutboxMessage.status == "sending")):
+                row.status, row.locked_until = "pending", None
+                row.attempts = max(0, row.attempts - 1)
+
     def _send(self, outbound: Outbound) -> SendResult:
         sender = self.senders[outbound.channel]
         pacer = self.pacers.get(outbound.channel)
@@ -165,17 +238,18 @@ class Dispatcher:
                 row.status, row.sent_at = "sent", at
                 row.provider_message_id = result.provider_message_id
                 row.last_error = None
-                stats.sent += 1
+                stats.add("sent")
             elif isinstance(result, RetryLater) and attempts < self.settings.dispatch_max_attempts:
-                delay = max(result.after_seconds or 0.0, backoff_seconds(attempts))
+                # flood control names its own wait; other transient errors back off exponentially
+                delay = result.after_seconds if result.after_seconds else backoff_seconds(attempts)
                 row.status, row.next_attempt_at, row.last_error = "pending", at + timedelta(seconds=delay), result.reason[:300]
-                stats.retried += 1
+                stats.add("retried")
             else:
                 reason = result.reason if isinstance(result, (Failed, RetryLater)) else "unknown"
                 if isinstance(result, RetryLater):
                     reason = f"gave up after {attempts} attempts: {reason}"
                 row.status, row.last_error = "dead", reason[:300]
-                stats.dead += 1
+                stats.add("dead")
                 if isinstance(result, Failed) and result.unreachable and row.contact_id:
                     contact = session.get(Contact, row.contact_id)
                     if contact is not None and contact.stopped_at is None:
@@ -183,11 +257,14 @@ class Dispatcher:
                 log.warning("outbox %s to %s failed for good: %s", row.id, pseudonym(row.address), reason)
 
 
-def default_pacers(settings: Settings) -> dict[Channel, Pacer]:
+def default_pacers(settings: Settings, share: float = 1.0) -> dict[Channel, Pacer]:
+    """Pacers at `SAFETY` of each channel's rate; `share` splits the rate between dispatcher processes."""
+    telegram, twilio = settings.telegram_messages_per_second * share, settings.twilio_messages_per_second * share
     return {
-        Channel.TELEGRAM: Pacer(settings.telegram_messages_per_second, 1.0 / settings.telegram_per_chat_per_second
-                                if settings.telegram_per_chat_per_second > 0 else 0.0),
-        Channel.WHATSAPP: Pacer(settings.twilio_messages_per_second),
+        Channel.TELEGRAM: Pacer(telegram * SAFETY, 1.0 / (settings.telegram_per_chat_per_second * SAFETY)
+                                if settings.telegram_per_chat_per_second > 0 else 0.0,
+                                window_limit=max(1, math.floor(telegram)) if telegram > 0 else 0),
+        Channel.WHATSAPP: Pacer(twilio * SAFETY, window_limit=max(1, math.floor(twilio)) if twilio > 0 else 0),
     }
 
 
@@ -207,7 +284,6 @@ class SendNow:
         self._lock = threading.Lock()
 
     def _executor(self) -> ThreadPoolExecutor:
-        import os
 
         with self._lock:
             if self._pool is None or self._pid != os.getpid():

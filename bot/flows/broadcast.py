@@ -1,0 +1,499 @@
+"""The bidan's broadcasts: create a posyandu day, change or cancel it, and free-text announcements.
+
+Every broadcast is previewed with the number of households it reaches and
+sent only on "Kirim". Messages are written to the outbox as bulk rows
+(kind 'broadcast', template 'broadcast', dedupe per session + revision +
+household + chat), so replies to people chatting never wait behind them and
+a repeated step sends nothing twice. Reminders the day before and on the
+morning of the day come from the planner (scheduler/planner.py).
+
+    > buat jadwal
+    Untuk posyandu mana?  1. Posyandu Mawar 7  2. Posyandu Melati 3  3. Posyandu Kenanga 1
+    > 1
+    Tanggal hari buka posyandu? (contoh: 3-12-2026 atau 3 Desember)
+    > 3 desember
+    Jam mulai? (contoh: 08.00) — waktu WIB
+    > 08.00
+    Di mana tempatnya? Ketik tempatnya, atau pilih tempat yang biasa.  1. Seperti biasa: Balai RW 07, Banyumeneng
+    > 1
+    Kelompok siapa yang diharapkan datang? ...  1. Semua kelompok  2. Bayi dan balita (0-59 bulan) ...
+    > 2,7
+    Pratinjau pesan:
+    📢 Jadwal Posyandu Mawar 7
+    Kamis, 3 Desember 2026 pukul 08.00 WIB
+    Tempat: Balai RW 07, Banyumeneng
+    Untuk: Bayi dan balita (0-59 bulan), Ibu hamil
+    Bawa Buku KIA. Ketik *jadwal* untuk melihat jadwal lagi.
+    Akan dikirim ke 2 keluarga. Kirim sekarang?  1. Kirim  2. Batal
+    > 1
+    Jadwal disimpan dan dikirim ke 2 keluarga. Pengingat otomatis dikirim sehari sebelumnya dan pagi hari H.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Sequence
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from bot.flows.base import Answer, Ctx, Invalid, StepFlow, Turn, ask, choices, done, say
+from bot.flows.resident import parse_date_text, parse_time_text, stage_label
+from bot.i18n.resident import fmt_when
+from bot.messages import Choice, Role
+from bot.texts import render
+from health.life_stage import LifeStage
+from storage.households import audience, fan_out, one_line, reachable_contacts, told_before
+from storage.models import Announcement, AuditEvent, Contact, Posyandu, PosyanduSession
+from storage.places import zone_label
+
+STAFF = frozenset({Role.BIDAN, Role.ADMIN})
+GROUPS = ("bayi_balita", "anak", "remaja", "dewasa", "lansia", "ibu_hamil", "ibu_nifas")
+GROUP_WORDS = {"bayi": "bayi_balita", "balita": "bayi_balita", "baduta": "bayi_balita", "anak": "anak",
+               "remaja": "remaja", "dewasa": "dewasa", "lansia": "lansia", "hamil": "ibu_hamil", "bumil": "ibu_hamil",
+               "nifas": "ibu_nifas"}
+ALL_WORDS = {"semua", "all", "semua kelompok", "all groups"}
+MAX_TEXT = 800
+MAX_DAYS_AHEAD = 365
+
+
+# -- shared helpers -----------------------------------------------------------------------------
+def staff_posyandu(ctx: Ctx) -> list[Posyandu]:
+    """The posyandu a bidan (or admin) broadcasts to: those of their desa, else their own posyandu."""
+    contact = ctx.contact
+    if contact.desa_id is not None:
+        found = list(ctx.session.scalars(select(Posyandu).where(Posyandu.desa_id == contact.desa_id)
+                                         .order_by(Posyandu.name)))
+        if found:
+            return found
+    own = ctx.session.get(Posyandu, contact.posyandu_id) if contact.posyandu_id else None
+    return [own] if own else []
+
+
+def _posyandu(ctx: Ctx, data: dict[str, Any]) -> Posyandu:
+    posyandu = ctx.session.get(Posyandu, data.get("posyandu_id"))
+    if posyandu is None or posyandu.id not in {p.id for p in staff_posyandu(ctx)}:
+        raise Invalid("broadcast.no_posyandu")
+    return posyandu
+
+
+def group_choices(ctx: Ctx) -> tuple[Choice, ...]:
+    return (Choice("all", ctx.t("broadcast.group.all")),) + tuple(Choice(g, stage_label(ctx, g)) for g in GROUPS)
+
+
+def parse_groups(answer: Answer) -> list[str]:
+    """[] for everyone, else group codes: a button, '2,6' (numbers as listed, 1 = all), or 'balita, lansia'."""
+    if answer.choice == "all":
+        return []
+    if answer.choice in GROUPS:
+        return [answer.choice]
+    text = answer.text.strip().lower()
+    if text in ALL_WORDS:
+        return []
+    picked: list[str] = []
+    for token in re.split(r"[,;/\s]+|\bdan\b|\band\b", text):
+        token = token.strip(" .")
+        if not token:
+            continue
+        if token.isdigit():
+            index = int(token)
+            if index == 1:
+                return []
+            if not 2 <= index <= len(GROUPS) + 1:
+                raise Invalid("broadcast.bad_groups")
+            value = GROUPS[index - 2]
+        else:
+            value = next((g for word, g in GROUP_WORDS.items() if token.startswith(word)), None)
+            if value is None:
+                raise Invalid("broadcast.bad_groups")
+        if value not in picked:
+            picked.append(value)
+    if not picked:
+        raise Invalid("broadcast.bad_groups")
+    return picked
+
+
+def send_choices(ctx: Ctx) -> tuple[Choice, ...]:
+    return choices(ctx, (("send", "broadcast.send"), ("cancel", "broadcast.dont_send")))
+
+
+def wants_send(answer: Answer) -> bool | None:
+    word = (answer.choice or answer.text).strip().lower()
+    if word in {"send", "kirim", "ya", "yes", "ok"}:
+        return True
+    if word in {"cancel", "batal", "tidak", "no", "jangan"}:
+        return False
+    return None
+
+
+def ask_posyandu(ctx: Ctx, data: dict[str, Any], next_step: Any) -> Turn:
+    """Pick the posyandu (skipped when the bidan has only one)."""
+    found = staff_posyandu(ctx)
+    if not found:
+        return done(say(ctx, "broadcast.no_posyandu"))
+    if len(found) == 1:
+        data["posyandu_id"] = found[0].id
+        return next_step(ctx, data)
+    return ask(ctx, "posyandu", data, "broadcast.pick_posyandu", tuple(Choice(f"p{p.id}", p.name) for p in found))
+
+
+def take_posyandu(ctx: Ctx, data: dict[str, Any], answer: Answer) -> None:
+    value = answer.choice or ""
+    if not (value.startswith("p") and value[1:].isdigit()):
+        raise Invalid("core.choose_from_list", count=len(staff_posyandu(ctx)))
+    data["posyandu_id"] = int(value[1:])
+    _posyandu(ctx, data)
+
+
+def read_day(ctx: Ctx, posyandu: Posyandu, text: str) -> date:
+    today = ctx.today(posyandu.timezone)
+    day = parse_date_text(text, today)
+    if day is None:
+        raise Invalid("broadcast.bad_date")
+    if day < today:
+        raise Invalid("broadcast.date_past")
+    if day > today + timedelta(days=MAX_DAYS_AHEAD):
+        raise Invalid("broadcast.date_too_far")
+    return day
+
+
+def read_start(ctx: Ctx, posyandu: Posyandu, day: date, text: str) -> datetime:
+    """The session's start as aware UTC, from the local day and a typed time."""
+    at = parse_time_text(text)
+    if at is None:
+        raise Invalid("broadcast.bad_time")
+    start = datetime.combine(day, at, ZoneInfo(posyandu.timezone)).astimezone(timezone.utc)
+    if start <= ctx.now:
+        raise Invalid("broadcast.time_past")
+    return start
+
+
+def read_place(answer: Answer, posyandu: Posyandu) -> str:
+    if answer.choice == "default" and posyandu.address:
+        return posyandu.address
+    place = re.sub(r"\s+", " ", answer.text).strip()
+    if not 3 <= len(place) <= 150:
+        raise Invalid("broadcast.bad_place")
+    return place
+
+
+def ask_place(ctx: Ctx, data: dict[str, Any], posyandu: Posyandu) -> Turn:
+    offered = ((Choice("default", ctx.t("broadcast.place_default", place=posyandu.address)),)
+               if posyandu.address else ())
+    return ask(ctx, "place", data, "broadcast.ask_place", offered)
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """What a session message says: where, when, for whom (and what it was before a change)."""
+
+    posyandu: Posyandu
+    starts_at: datetime
+    place: str
+    groups: tuple[str, ...]
+
+
+def session_message(lang: str | None, kind: str, view: SessionView,
+                    before: SessionView | None = None) -> tuple[str, dict[str, str]]:
+    """A schedule broadcast in `lang`: kind session | change | cancel. Returns (text, template variables)."""
+    p = view.posyandu
+    when = fmt_when(lang, view.starts_at, p.timezone)
+    if kind == "cancel":
+        title = render(lang, "broadcast.msg.cancel_title", posyandu=p.name)
+        body = [render(lang, "broadcast.msg.cancel_body", when=when, place=view.place)]
+    else:
+        title = render(lang, f"broadcast.msg.{'change' if kind == 'change' else 'session'}_title", posyandu=p.name)
+        body = [when, render(lang, "broadcast.msg.place", place=view.place)]
+        if view.groups:
+            labels = [LifeStage(g).label_en if lang == "en" else LifeStage(g).label_id for g in view.groups]
+            body.append(render(lang, "broadcast.msg.groups", groups=", ".join(labels)))
+        if before is not None:
+            body.append(render(lang, "broadcast.msg.change_before",
+                               when=fmt_when(lang, before.starts_at, p.timezone), place=before.place))
+        body.append(render(lang, "broadcast.msg.footer"))
+    return "\n".join([title, *body]), {"1": one_line(title), "2": one_line(" ".join(body))}
+
+
+def local_day(at: datetime, posyandu: Posyandu) -> date:
+    return at.astimezone(ZoneInfo(posyandu.timezone)).date()
+
+
+def contacts_of(ctx: Ctx, household_ids: Sequence[int]) -> list[Contact]:
+    return [c for group in reachable_contacts(ctx.session, household_ids).values() for c in group]
+
+
+def session_dedupe(session_id: int, revision: int):  # type: ignore[no-untyped-def]
+    return lambda c: f"broadcast:s{session_id}:r{revision}:h{c.household_id}:c{c.id}"
+
+
+# -- create a session ---------------------------------------------------------------------------------
+class SessionFlow(StepFlow):
+    """Create a posyandu day and tell the households expected at it."""
+
+    name = "jadwal_baru"
+    triggers = ("buat jadwal", "jadwal baru", "new session")
+    roles = STAFF
+    menu_key = "broadcast.menu.session"
+    menu_order = 40
+
+    def begin(self, ctx: Ctx, arg: str) -> Turn:
+        return ask_posyandu(ctx, {}, self._ask_date)
+
+    def on_posyandu(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        take_posyandu(ctx, data, answer)
+        return self._ask_date(ctx, data)
+
+    def _ask_date(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+        return ask(ctx, "date", data, "broadcast.ask_date")
+
+    def on_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        posyandu = _posyandu(ctx, data)
+        data["day"] = read_day(ctx, posyandu, answer.text).isoformat()
+        return ask(ctx, "time", data, "broadcast.ask_time", zone=zone_label(posyandu.timezone))
+
+    def on_time(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        posyandu = _posyandu(ctx, data)
+        data["starts_at"] = read_start(ctx, posyandu, date.fromisoformat(data["day"]), answer.text).isoformat()
+        return ask_place(ctx, data, posyandu)
+
+    def on_place(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        data["place"] = read_place(answer, _posyandu(ctx, data))
+        return ask(ctx, "groups", data, "broadcast.ask_groups", group_choices(ctx))
+
+    def on_groups(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        data["groups"] = parse_groups(answer)
+        view = self._view(ctx, data)
+        count = len(audience(ctx.session, view.posyandu.id, view.groups, local_day(view.starts_at, view.posyandu)))
+        text, _ = session_message(ctx.lang, "session", view)
+        return ask(ctx, "confirm", data, "broadcast.preview", send_choices(ctx), message=text, count=count)
+
+    def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        decision = wants_send(answer)
+        if decision is None:
+            raise Invalid("core.choose_from_list", count=2)
+        if not decision:
+            return done(say(ctx, "broadcast.not_sent"))
+        view = self._view(ctx, data)
+        record = PosyanduSession(posyandu_id=view.posyandu.id, starts_at=view.starts_at, place=view.place,
+                                 groups=list(view.groups), status="scheduled", revision=1,
+                                 created_by_id=ctx.contact.id, created_at=ctx.now, updated_at=ctx.now)
+        ctx.session.add(record)
+        ctx.session.flush()
+        households = audience(ctx.session, view.posyandu.id, view.groups, local_day(view.starts_at, view.posyandu))
+        fan_out(ctx.session, contacts_of(ctx, households), lambda lang: session_message(lang, "session", view),
+                       session_dedupe(record.id, 1), ctx.now)
+        ctx.session.add(Announcement(posyandu_id=view.posyandu.id, session_id=record.id, kind="session",
+                                     text=session_message(ctx.lang, "session", view)[0], groups=list(view.groups),
+                                     recipients=len(households), created_by_id=ctx.contact.id, created_at=ctx.now))
+        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="session.created", subject=f"session:{record.id}",
+                                   at=ctx.now))
+        return done(say(ctx, "broadcast.sent_session", count=len(households)))
+
+    @staticmethod
+    def _view(ctx: Ctx, data: dict[str, Any]) -> SessionView:
+        return SessionView(_posyandu(ctx, data), datetime.fromisoformat(data["starts_at"]), data["place"],
+                           tuple(data.get("groups", ())))
+
+
+# -- change or cancel a session --------------------------------------------------------------------------
+class ChangeSessionFlow(StepFlow):
+    """Move, re-place or cancel a coming posyandu day; everyone who was told is told again."""
+
+    name = "ubah_jadwal"
+    triggers = ("ubah jadwal", "batalkan jadwal", "batal jadwal", "change session")
+    roles = STAFF
+    menu_key = "broadcast.menu.change"
+    menu_order = 41
+
+    def begin(self, ctx: Ctx, arg: str) -> Turn:
+        places = {p.id: p for p in staff_posyandu(ctx)}
+        if not places:
+            return done(say(ctx, "broadcast.no_posyandu"))
+        coming = list(ctx.session.scalars(select(PosyanduSession).where(
+            PosyanduSession.posyandu_id.in_(list(places)), PosyanduSession.status == "scheduled",
+            PosyanduSession.starts_at > ctx.now).order_by(PosyanduSession.starts_at).limit(8)))
+        if not coming:
+            return done(say(ctx, "broadcast.no_sessions"))
+        offered = tuple(Choice(f"s{s.id}", ctx.t("broadcast.session_label", posyandu=places[s.posyandu_id].name,
+                                                 when=fmt_when(ctx.lang, s.starts_at, places[s.posyandu_id].timezone)))
+                        for s in coming)
+        return ask(ctx, "session", {}, "broadcast.pick_session", offered)
+
+    def _record(self, ctx: Ctx, data: dict[str, Any]) -> PosyanduSession:
+        record = ctx.session.get(PosyanduSession, data.get("session_id"))
+        allowed = {p.id for p in staff_posyandu(ctx)}
+        if record is None or record.status != "scheduled" or record.posyandu_id not in allowed:
+            raise Invalid("broadcast.session_gone")
+        return record
+
+    def on_session(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        value = answer.choice or ""
+        if not (value.startswith("s") and value[1:].isdigit()):
+            raise Invalid("broadcast.session_gone")
+        data["session_id"] = int(value[1:])
+        record = self._record(ctx, data)
+        data["posyandu_id"] = record.posyandu_id
+        return ask(ctx, "what", data, "broadcast.ask_change", choices(ctx, (
+            ("when", "broadcast.change.when"), ("place", "broadcast.change.place"), ("cancel", "broadcast.change.cancel"))))
+
+    def on_what(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        if answer.choice == "when":
+            return ask(ctx, "date", data, "broadcast.ask_date")
+        if answer.choice == "place":
+            return ask_place(ctx, data, _posyandu(ctx, data))
+        if answer.choice == "cancel":
+            data["action"] = "cancel"
+            return self._preview(ctx, data)
+        raise Invalid("core.choose_from_list", count=3)
+
+    def on_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        posyandu = _posyandu(ctx, data)
+        data["day"] = read_day(ctx, posyandu, answer.text).isoformat()
+        return ask(ctx, "time", data, "broadcast.ask_time", zone=zone_label(posyandu.timezone))
+
+    def on_time(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        posyandu = _posyandu(ctx, data)
+        data["starts_at"] = read_start(ctx, posyandu, date.fromisoformat(data["day"]), answer.text).isoformat()
+        data["action"] = "change"
+        return self._preview(ctx, data)
+
+    def on_place(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        data["place"] = read_place(answer, _posyandu(ctx, data))
+        data["action"] = "change"
+        return self._preview(ctx, data)
+
+    def _views(self, ctx: Ctx, data: dict[str, Any]) -> tuple[SessionView, SessionView]:
+        record = self._record(ctx, data)
+        posyandu = _posyandu(ctx, data)
+        old = SessionView(posyandu, record.starts_at, record.place or posyandu.address or posyandu.name,
+                          tuple(record.groups or ()))
+        new = SessionView(posyandu, datetime.fromisoformat(data["starts_at"]) if "starts_at" in data else old.starts_at,
+                          data.get("place", old.place), old.groups)
+        return old, new
+
+    def _recipients(self, ctx: Ctx, data: dict[str, Any], new: SessionView) -> list[Contact]:
+        record = self._record(ctx, data)
+        ids = told_before(ctx.session, f"broadcast:s{record.id}:")
+        told = list(ctx.session.scalars(select(Contact).where(Contact.id.in_(ids)))) if ids else []
+        if data["action"] == "change":
+            households = audience(ctx.session, new.posyandu.id, new.groups, local_day(new.starts_at, new.posyandu))
+            told += contacts_of(ctx, households)
+        unique = {c.id: c for c in told if c.reachable and c.household_id is not None}
+        return sorted(unique.values(), key=lambda c: c.id)
+
+    def _preview(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+        old, new = self._views(ctx, data)
+        kind = data["action"]
+        text, _ = session_message(ctx.lang, kind, new if kind == "change" else old, old if kind == "change" else None)
+        count = len({c.household_id for c in self._recipients(ctx, data, new)})
+        return ask(ctx, "confirm", data, "broadcast.preview", send_choices(ctx), message=text, count=count)
+
+    def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        decision = wants_send(answer)
+        if decision is None:
+            raise Invalid("core.choose_from_list", count=2)
+        if not decision:
+            return done(say(ctx, "broadcast.not_sent"))
+        old, new = self._views(ctx, data)
+        recipients = self._recipients(ctx, data, new)
+        record = self._record(ctx, data)
+        kind = data["action"]
+        record.revision += 1
+        record.updated_at = ctx.now
+        if kind == "cancel":
+            record.status = "cancelled"
+        else:
+            record.starts_at, record.place = new.starts_at, new.place
+        ctx.session.flush()
+        shown = (new, old) if kind == "change" else (old, None)
+        fan_out(ctx.session, recipients, lambda lang: session_message(lang, kind, *shown),
+                session_dedupe(record.id, record.revision), ctx.now)
+        households = len({c.household_id for c in recipients})
+        ctx.session.add(Announcement(posyandu_id=record.posyandu_id, session_id=record.id, kind=kind,
+                                     text=session_message(ctx.lang, kind, *shown)[0], groups=list(old.groups),
+                                     recipients=households, created_by_id=ctx.contact.id, created_at=ctx.now))
+        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action=f"session.{kind}", subject=f"session:{record.id}",
+                                   at=ctx.now))
+        return done(say(ctx, f"broadcast.sent_{kind}", count=households))
+
+
+# -- free-text announcement ---------------------------------------------------------------------------------
+def announcements_today(ctx: Ctx, posyandu: Posyandu) -> int:
+    """Free announcements already sent to this posyandu today (its local day)."""
+    tz = ZoneInfo(posyandu.timezone)
+    midnight = datetime.combine(ctx.now.astimezone(tz).date(), time(0), tz).astimezone(timezone.utc)
+    return ctx.session.scalar(select(func.count()).select_from(Announcement).where(
+        Announcement.posyandu_id == posyandu.id, Announcement.kind == "free", Announcement.created_at >= midnight)) or 0
+
+
+class AnnounceFlow(StepFlow):
+    """A free-text message to a posyandu's households (optionally some groups), limited per day."""
+
+    name = "pengumuman"
+    triggers = ("pengumuman", "umumkan", "announce")
+    roles = STAFF
+    menu_key = "broadcast.menu.announce"
+    menu_order = 42
+
+    def begin(self, ctx: Ctx, arg: str) -> Turn:
+        return ask_posyandu(ctx, {}, self._after_posyandu)
+
+    def on_posyandu(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        take_posyandu(ctx, data, answer)
+        return self._after_posyandu(ctx, data)
+
+    def _check_limit(self, ctx: Ctx, posyandu: Posyandu) -> int:
+        left = ctx.settings.announcements_per_day - announcements_today(ctx, posyandu)
+        return max(0, left)
+
+    def _after_posyandu(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+        posyandu = _posyandu(ctx, data)
+        if self._check_limit(ctx, posyandu) <= 0:
+            return done(say(ctx, "broadcast.limit_reached", posyandu=posyandu.name,
+                            limit=ctx.settings.announcements_per_day))
+        return ask(ctx, "groups", data, "broadcast.ask_announce_groups", group_choices(ctx))
+
+    def on_groups(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        data["groups"] = parse_groups(answer)
+        return ask(ctx, "text", data, "broadcast.ask_text")
+
+    def on_text(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        text = answer.text.strip()
+        if not 5 <= len(text) <= MAX_TEXT:
+            raise Invalid("broadcast.bad_text")
+        data["text"] = text
+        posyandu = _posyandu(ctx, data)
+        count = len(audience(ctx.session, posyandu.id, data["groups"], ctx.today(posyandu.timezone)))
+        return ask(ctx, "confirm", data, "broadcast.preview", send_choices(ctx),
+                   message=self._message(ctx.lang, posyandu, text)[0], count=count)
+
+    @staticmethod
+    def _message(lang: str | None, posyandu: Posyandu, text: str) -> tuple[str, dict[str, str]]:
+        title = render(lang, "broadcast.msg.announce_title", posyandu=posyandu.name)
+        return f"{title}\n\n{text}", {"1": one_line(title), "2": one_line(text)}
+
+    def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        decision = wants_send(answer)
+        if decision is None:
+            raise Invalid("core.choose_from_list", count=2)
+        if not decision:
+            return done(say(ctx, "broadcast.not_sent"))
+        posyandu = _posyandu(ctx, data)
+        left = self._check_limit(ctx, posyandu)
+        if left <= 0:
+            return done(say(ctx, "broadcast.limit_reached", posyandu=posyandu.name,
+                            limit=ctx.settings.announcements_per_day))
+        households = audience(ctx.session, posyandu.id, data["groups"], ctx.today(posyandu.timezone))
+        record = Announcement(posyandu_id=posyandu.id, kind="free", text=data["text"], groups=list(data["groups"]),
+                              recipients=len(households), created_by_id=ctx.contact.id, created_at=ctx.now)
+        ctx.session.add(record)
+        ctx.session.flush()
+        fan_out(ctx.session, contacts_of(ctx, households), lambda lang: self._message(lang, posyandu, data["text"]),
+                lambda c: f"announce:a{record.id}:h{c.household_id}:c{c.id}", ctx.now)
+        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="announcement.sent",
+                                   subject=f"announcement:{record.id}", at=ctx.now))
+        return done(say(ctx, "broadcast.sent_announce", count=len(households), left=left - 1))
+
+
+FLOWS = (SessionFlow(), ChangeSessionFlow(), AnnounceFlow())

@@ -1,0 +1,459 @@
+"""Residents: subscribe a household (`daftar`), the next posyandu day (`jadwal`), the family's results and
+what is due next (`keluarga` / `anak`), and deleting their data (`hapus data`).
+
+    > daftar
+    Di posyandu mana keluarga Anda biasa datang? Ketik nama desa, nama posyandu, atau kode posyandu ...
+    > banyumenang
+    Pilih posyandu Anda:  1. Posyandu Kenanga 1 — Desa Banyumeneng (KENANGA1)  2. Posyandu Mawar 7 — ...
+    > 2
+    Sebelum lanjut, mohon baca ini: ... UU No. 27 Tahun 2022 ... Apakah Anda setuju?  1. Ya, saya setuju ...
+    > 1
+    Terima kasih! Keluarga Anda terdaftar di Posyandu Mawar 7.
+    Siapa nama anggota keluarga yang ingin didaftarkan? (contoh: Aisyah Putri)
+    > Siti Rahma
+    Jenis kelamin Siti Rahma?  1. Laki-laki  2. Perempuan
+    > 2
+    Tanggal lahir Siti Rahma? (contoh: 14-03-2024 atau 14 Maret 2024)
+    > 3 Februari 1998
+    Apakah Siti Rahma sedang hamil?  1. Ya  2. Tidak
+    > ya
+    Kapan hari pertama haid terakhir (HPHT) Siti Rahma? (contoh: 1 Agustus 2026)
+    > 1 agustus 2026
+    Siti Rahma sudah terdaftar.
+    Usia kehamilan Siti Rahma sekarang 16 minggu 1 hari. Perkiraan lahir (HPL): Sabtu, 8 Mei 2027. ...
+    Tambah anggota keluarga lain?  1. Ya, tambah lagi  2. Sudah, selesai
+    > 2
+    Selesai! Anda akan menerima pengingat untuk keluarga Anda di Posyandu Mawar 7. ...
+    > jadwal
+    Jadwal Posyandu Mawar 7 berikutnya:
+    Kamis, 3 Desember 2026 pukul 08.00 WIB
+    Tempat: Balai RW 07, Banyumeneng
+    > hapus data
+    Menghapus data berarti: ... Lanjutkan menghapus?  1. Ya, hapus  2. Tidak jadi
+    > 1
+    Yakin? Ini tidak bisa dibatalkan. Ketik HAPUS untuk menghapus data Anda.
+    > HAPUS
+    Data Anda sudah dihapus. Anda tidak akan menerima pesan lagi. ...
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_decimal
+from sqlalchemy import select
+
+from bot.flows.base import Answer, Ctx, Flow, Invalid, StepFlow, Turn, ask, choices, done, say
+from bot.i18n.resident import fmt_date, fmt_when
+from bot.messages import Choice, Reply, Role
+from health.ages import age_in_months
+from health.life_stage import LifeStage, primary_stage
+from health.pregnancy import hpht_problem, pregnancy_status
+from storage.households import (
+    add_member,
+    add_pregnancy,
+    delete_resident_data,
+    household_members,
+    search_posyandu,
+    subscribe,
+)
+from storage.members import clean_name, name_key
+from storage.models import Household, Measurement, Member, Posyandu, PosyanduSession, Pregnancy
+from storage.reminders import upcoming
+
+YES = {"ya", "y", "iya", "yes", "setuju", "ok", "oke", "boleh", "yes i agree", "ya saya setuju"}
+NO = {"tidak", "tdk", "no", "n", "gak", "nggak", "enggak", "ga", "tidak setuju", "i do not agree"}
+MONTHS = {
+    "januari": 1, "jan": 1, "january": 1,
+    "februari": 2, "pebruari": 2, "feb": 2, "peb": 2, "february": 2,
+    "maret": 3, "mar": 3, "mrt": 3, "march": 3,
+    "april": 4, "apr": 4,
+    "mei": 5, "may": 5,
+    "juni": 6, "jun": 6, "june": 6,
+    "juli": 7, "jul": 7, "july": 7,
+    "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "agus": 8, "aug": 8, "august": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10, "oct": 10, "october": 10,
+    "november": 11, "nov": 11, "nop": 11,
+    "desember": 12, "des": 12, "dec": 12, "december": 12,
+}
+RELATIVE = {"hari ini": 0, "today": 0, "besok": 1, "tomorrow": 1, "lusa": 2, "kemarin": -1, "yesterday": -1}
+SEX_WORDS = {"l": "L", "laki-laki": "L", "laki laki": "L", "laki": "L", "male": "L", "pria": "L", "cowok": "L",
+             "p": "P", "perempuan": "P", "female": "P", "wanita": "P", "cewek": "P"}
+MAX_AGE_YEARS = 120
+DUE_DAYS = 60  # `keluarga` shows what is due in the next two months
+
+
+# -- parsing what people type -------------------------------------------------------------------
+def _year(text: str, today: date) -> int:
+    year = int(text)
+    if len(text) <= 2:  # '24' -> 2024, '98' -> 1998
+        year += 2000 if 2000 + year <= today.year + 1 else 1900
+    return year
+
+
+def parse_date_text(text: str, today: date) -> date | None:
+    """A date as Indonesians type it: 14-03-2024, 14/3/24, 14.03.2024, 14 Maret 2024, 2024-03-14, besok."""
+    raw = re.sub(r"\s+", " ", text.strip().lower()).strip(" .,")
+    if raw in RELATIVE:
+        return today + timedelta(days=RELATIVE[raw])
+    raw = re.sub(r"^(tanggal|tgl\.?|hari \w+,?)\s*", "", raw)
+    try:
+        iso = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", raw)
+        if iso:
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        numeric = re.fullmatch(r"(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{2}|\d{4})", raw)
+        if numeric:
+            return date(_year(numeric[3], today), int(numeric[2]), int(numeric[1]))
+        words = re.fullmatch(r"(\d{1,2})[-/ ]?([a-z]+)\.?[-/ ]?(\d{2}|\d{4})?", raw)
+        if words and words[2] in MONTHS:
+            year = _year(words[3], today) if words[3] else today.year
+            return date(year, MONTHS[words[2]], int(words[1]))
+    except ValueError:  # 31 Februari
+        return None
+    return None
+
+
+def parse_time_text(text: str) -> time | None:
+    """'08.00', '8:30', 'jam 8', 'pukul 09.30 WIB' -> a time of day."""
+    raw = text.strip().lower()
+    match = re.fullmatch(r"(?:jam|pukul|pkl\.?)?\s*(\d{1,2})(?:[.:](\d{2}))?\s*(?:wib|wita|wit)?", raw)
+    if not match:
+        return None
+    hour, minute = int(match[1]), int(match[2] or 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def yes_no(answer: Answer) -> str | None:
+    """'yes' / 'no' from a pressed button or a typed word."""
+    if answer.choice in ("yes", "no"):
+        return answer.choice
+    word = answer.text.strip().lower().strip(" .!")
+    return "yes" if word in YES else "no" if word in NO else None
+
+
+def yes_no_choices(ctx: Ctx, yes_key: str = "resident.yes", no_key: str = "resident.no") -> tuple[Choice, ...]:
+    return choices(ctx, (("yes", yes_key), ("no", no_key)))
+
+
+def stage_label(ctx: Ctx, stage: str | LifeStage) -> str:
+    stage = LifeStage(stage)
+    return stage.label_en if ctx.lang == "en" else stage.label_id
+
+
+def next_session(ctx: Ctx, posyandu_id: int) -> PosyanduSession | None:
+    """The coming (or still running, started < 4 h ago) scheduled session of a posyandu."""
+    return ctx.session.scalars(select(PosyanduSession).where(
+        PosyanduSession.posyandu_id == posyandu_id, PosyanduSession.status == "scheduled",
+        PosyanduSession.starts_at >= ctx.now - timedelta(hours=4)).order_by(PosyanduSession.starts_at).limit(1)).first()
+
+
+# -- daftar -----------------------------------------------------------------------------------------
+class SubscribeFlow(StepFlow):
+    """Find the posyandu, ask consent, then add members one by one (linking a kader's record if it exists)."""
+
+    name = "daftar"
+    triggers = ("daftar", "langganan", "subscribe", "tambah anggota", "tambah anak")
+    roles = frozenset({Role.RESIDENT})
+    menu_key = "resident.menu.daftar"
+    menu_order = 10
+
+    def begin(self, ctx: Ctx, arg: str) -> Turn:
+        contact = ctx.contact
+        posyandu = ctx.session.get(Posyandu, contact.posyandu_id) if contact.posyandu_id else None
+        if contact.household_id and contact.opted_in and posyandu is not None:
+            return ask(ctx, "member_name", {"posyandu_id": posyandu.id}, "resident.ask_member_name",
+                       before=[say(ctx, "resident.already_subscribed", posyandu=posyandu.name)])
+        if arg:
+            return self._search(ctx, {}, arg)
+        return ask(ctx, "posyandu", {}, "resident.ask_posyandu")
+
+    def on_posyandu(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        return self._search(ctx, data, answer.text)
+
+    def _search(self, ctx: Ctx, data: dict[str, Any], query: str) -> Turn:
+        if query.strip().startswith("/"):
+            raise Invalid("core.unknown_command", command=query.split()[0][:32])
+        if not name_key(query):  # emoji, another script: nothing to search with
+            raise Invalid("core.unknown")
+        hits = search_posyandu(ctx.session, query)
+        if not hits:
+            raise Invalid("resident.posyandu_not_found", query=query.strip()[:40])
+        if len(hits) == 1 and hits[0].score >= 100:
+            return self._consent(ctx, data, hits[0].id)
+        offered = [Choice(f"p{h.id}", ctx.t("resident.posyandu_label", name=h.name, desa=h.desa, code=h.code))
+                   for h in hits]
+        offered.append(Choice("again", ctx.t("resident.posyandu_none_of_these")))
+        return ask(ctx, "pick_posyandu", data, "resident.pick_posyandu", offered)
+
+    def on_pick_posyandu(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        if answer.choice == "again":
+            return ask(ctx, "posyandu", data, "resident.ask_posyandu")
+        if answer.choice and answer.choice.startswith("p") and answer.choice[1:].isdigit():
+            return self._consent(ctx, data, int(answer.choice[1:]))
+        return self._search(ctx, data, answer.text)  # typed a new name instead of a number
+
+    def _consent(self, ctx: Ctx, data: dict[str, Any], posyandu_id: int) -> Turn:
+        posyandu = ctx.session.get(Posyandu, posyandu_id)
+        if posyandu is None:
+            return ask(ctx, "posyandu", data, "resident.ask_posyandu")
+        data["posyandu_id"] = posyandu.id
+        return ask(ctx, "consent", data, "resident.consent",
+                   yes_no_choices(ctx, "resident.consent_yes", "resident.consent_no"), posyandu=posyandu.name)
+
+    def on_consent(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        said = yes_no(answer)
+        if said == "no":
+            return done(say(ctx, "resident.consent_declined"))
+        if said != "yes":
+            raise Invalid("resident.choose")
+        posyandu = ctx.session.get(Posyandu, data["posyandu_id"])
+        if posyandu is None:
+            return ask(ctx, "posyandu", {}, "resident.ask_posyandu")
+        subscribe(ctx.session, ctx.contact, posyandu, ctx.now)
+        return ask(ctx, "member_name", data, "resident.ask_member_name",
+                   before=[say(ctx, "resident.subscribed", posyandu=posyandu.name)])
+
+    def on_member_name(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        name = clean_name(answer.text)
+        letters = sum(ch.isalpha() for ch in name)
+        if letters < 2 or len(name) > 80 or any(ch.isdigit() for ch in name):
+            raise Invalid("resident.bad_name")
+        data["name"] = name
+        return ask(ctx, "sex", data, "resident.ask_sex", choices(ctx, (("L", "resident.sex.L"), ("P", "resident.sex.P"))),
+                   name=name)
+
+    def on_sex(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        sex = answer.choice if answer.choice in ("L", "P") else SEX_WORDS.get(answer.text.strip().lower())
+        if sex is None:
+            raise Invalid("resident.choose")
+        data["sex"] = sex
+        return ask(ctx, "birth_date", data, "resident.ask_birth_date", name=data["name"])
+
+    def on_birth_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        today = ctx.today()
+        born = parse_date_text(answer.text, today)
+        if born is None:
+            raise Invalid("resident.bad_date")
+        if born > today:
+            raise Invalid("resident.birth_in_future")
+        if born < today.replace(year=today.year - MAX_AGE_YEARS, day=min(today.day, 28)):
+            raise Invalid("resident.birth_too_old")
+        data["birth"] = born.isoformat()
+        years = age_in_months(born, today) // 12
+        if data["sex"] == "P" and 10 <= years <= 55:
+            return ask(ctx, "pregnant", data, "resident.ask_pregnant", yes_no_choices(ctx), name=data["name"])
+        return self._save_member(ctx, data, None)
+
+    def on_pregnant(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        said = yes_no(answer)
+        if said is None:
+            raise Invalid("resident.choose")
+        if said == "yes":
+            return ask(ctx, "hpht", data, "resident.ask_hpht", name=data["name"])
+        return self._save_member(ctx, data, None)
+
+    def on_hpht(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        today = ctx.today()
+        hpht = parse_date_text(answer.text, today)
+        if hpht is None:
+            raise Invalid("resident.bad_date")
+        problem = hpht_problem(hpht, today)
+        if problem is not None:
+            raise Invalid(f"resident.{problem}")
+        return self._save_member(ctx, data, hpht)
+
+    def _save_member(self, ctx: Ctx, data: dict[str, Any], hpht: date | None) -> Turn:
+        household = ctx.session.get(Household, ctx.contact.household_id) if ctx.contact.household_id else None
+        if household is None or not ctx.contact.opted_in:
+            return done(say(ctx, "resident.not_subscribed"))
+        name = data.pop("name")
+        added = add_member(ctx.session, ctx.contact, household, name, data.pop("sex"),
+                           date.fromisoformat(data.pop("birth")), ctx.now)
+        replies = [say(ctx, f"resident.member_{added.outcome}", name=added.member.name)]
+        if hpht is not None and added.outcome != "other_family":
+            add_pregnancy(ctx.session, added.member, hpht, ctx.now)
+            status = pregnancy_status(hpht, ctx.today())
+            replies.append(say(ctx, "resident.hpl", name=added.member.name, weeks=status.weeks, days=status.days,
+                               hpl=fmt_date(ctx.lang, status.hpl)))
+        return ask(ctx, "more", data, "resident.ask_more",
+                   yes_no_choices(ctx, "resident.more_yes", "resident.more_no"), before=replies)
+
+    def on_more(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        said = yes_no(answer)
+        if said == "yes":
+            return ask(ctx, "member_name", data, "resident.ask_member_name")
+        if said == "no":
+            posyandu = ctx.session.get(Posyandu, ctx.contact.posyandu_id) if ctx.contact.posyandu_id else None
+            return done(say(ctx, "resident.finished", posyandu=posyandu.name if posyandu else ""))
+        raise Invalid("resident.choose")
+
+
+# -- jadwal -------------------------------------------------------------------------------------------
+class ScheduleFlow(Flow):
+    """The next session of the person's posyandu, with time, zone and place."""
+
+    name = "jadwal"
+    triggers = ("jadwal", "jadwal posyandu", "schedule")
+    menu_key = "resident.menu.jadwal"
+    menu_order = 20
+
+    def begin(self, ctx: Ctx, arg: str) -> Turn:
+        posyandu = ctx.session.get(Posyandu, ctx.contact.posyandu_id) if ctx.contact.posyandu_id else None
+        if posyandu is None:
+            return done(say(ctx, "resident.not_subscribed"))
+        session = next_session(ctx, posyandu.id)
+        if session is None:
+            return done(say(ctx, "resident.no_session", posyandu=posyandu.name))
+        text = ctx.t("resident.next_session", posyandu=posyandu.name,
+                     when=fmt_when(ctx.lang, session.starts_at, posyandu.timezone),
+                     place=session.place or posyandu.address or posyandu.name)
+        if session.groups:
+            groups = ", ".join(stage_label(ctx, g) for g in session.groups)
+            text += "\n" + ctx.t("resident.next_session_groups", groups=groups)
+        return done(Reply(text))
+
+    def handle(self, ctx: Ctx, step: str, data: dict[str, Any], answer: Answer) -> Turn:
+        return self.begin(ctx, "")
+
+
+# -- keluarga -----------------------------------------------------------------------------------------
+def _age_text(ctx: Ctx, born: date, today: date) -> str:
+    days = (today - born).days
+    months = age_in_months(born, today)
+    if months < 1:
+        return ctx.t("resident.age_days", n=days)
+    if months < 24:
+        return ctx.t("resident.age_months", n=months)
+    return ctx.t("resident.age_years", n=months // 12)
+
+
+def _number(ctx: Ctx, value: float) -> str:
+    return format_decimal(value, format="#,##0.#", locale="en" if ctx.lang == "en" else "id")
+
+
+def _result_line(ctx: Ctx, m: Measurement) -> str:
+    values = []
+    if m.weight_kg is not None:
+        values.append(ctx.t("resident.value.weight", v=_number(ctx, m.weight_kg)))
+    if m.height_cm is not None:
+        values.append(ctx.t("resident.value.height", v=_number(ctx, m.height_cm)))
+    if m.muac_cm is not None:
+        values.append(ctx.t("resident.value.muac", v=_number(ctx, m.muac_cm)))
+    if m.systolic is not None and m.diastolic is not None:
+        values.append(ctx.t("resident.value.bp", s=m.systolic, d=m.diastolic))
+    if m.weight_gain in ("N", "T", "O", "B"):
+        values.append(ctx.t(f"resident.value.gain.{m.weight_gain}"))
+    if not values:
+        return ctx.t("resident.no_result")
+    return ctx.t("resident.last_result", date=fmt_date(ctx.lang, m.measured_on, short=True), values=", ".join(values))
+
+
+class FamilyFlow(Flow):
+    """The household's members: age and group, the latest posyandu results in plain words, what is due next."""
+
+    name = "keluarga"
+    triggers = ("keluarga", "anak", "anak saya", "family", "my family")
+    roles = frozenset({Role.RESIDENT})
+    menu_key = "resident.menu.keluarga"
+    menu_order = 30
+
+    def begin(self, ctx: Ctx, arg: str) -> Turn:
+        household_id = ctx.contact.household_id
+        if household_id is None:
+            return done(say(ctx, "resident.not_subscribed"))
+        members = household_members(ctx.session, household_id)
+        posyandu = ctx.session.get(Posyandu, ctx.contact.posyandu_id) if ctx.contact.posyandu_id else None
+        if not members:
+            return done(say(ctx, "resident.family_empty"))
+        today = ctx.today()
+        ids = [m.id for m in members]
+        coming = upcoming(ctx.session, today, DUE_DAYS, member_ids=ids, je_endemic=ctx.settings.je_endemic,
+                          session_days=self._session_days(ctx, members, today))
+        lines = [ctx.t("resident.family_title", posyandu=posyandu.name if posyandu else "")]
+        for n, member in enumerate(members, 1):
+            lines.append("")
+            lines += self._member_lines(ctx, n, member, today, [u for u in coming if u.member_id == member.id])
+        return done(Reply("\n".join(lines)))
+
+    def handle(self, ctx: Ctx, step: str, data: dict[str, Any], answer: Answer) -> Turn:
+        return self.begin(ctx, "")
+
+    @staticmethod
+    def _session_days(ctx: Ctx, members: list[Member], today: date) -> dict[int, list[date]]:
+        days: dict[int, list[date]] = {}
+        for posyandu_id in {m.posyandu_id for m in members}:
+            posyandu = ctx.session.get(Posyandu, posyandu_id)
+            tz = ZoneInfo(posyandu.timezone if posyandu else "Asia/Jakarta")
+            start = datetime.combine(today - timedelta(days=1), time(0), tz)
+            rows = ctx.session.scalars(select(PosyanduSession.starts_at).where(
+                PosyanduSession.posyandu_id == posyandu_id, PosyanduSession.status == "scheduled",
+                PosyanduSession.starts_at >= start, PosyanduSession.starts_at < start + timedelta(days=DUE_DAYS + 3)))
+            days[posyandu_id] = [at.astimezone(tz).date() for at in rows]
+        return days
+
+    def _member_lines(self, ctx: Ctx, n: int, member: Member, today: date, coming: list) -> list[str]:
+        pregnancy = ctx.session.scalars(select(Pregnancy).where(Pregnancy.member_id == member.id)
+                                        .order_by(Pregnancy.hpht.desc()).limit(1)).first()
+        hpht = pregnancy.hpht if pregnancy and pregnancy.ended_on is None else None
+        delivered = pregnancy.delivered_on if pregnancy else None
+        stage = primary_stage(member.birth_date, member.sex, today, hpht, delivered)
+        lines = [ctx.t("resident.member_line", n=n, name=member.name, age=_age_text(ctx, member.birth_date, today),
+                       stage=stage_label(ctx, stage))]
+        if stage is LifeStage.IBU_HAMIL and hpht is not None:
+            status = pregnancy_status(hpht, today)
+            lines.append(ctx.t("resident.pregnant_line", weeks=status.weeks, hpl=fmt_date(ctx.lang, status.hpl, short=True)))
+        latest = ctx.session.scalars(select(Measurement).where(Measurement.member_id == member.id)
+                                     .order_by(Measurement.measured_on.desc()).limit(1)).first()
+        lines.append(_result_line(ctx, latest) if latest is not None else ctx.t("resident.no_result"))
+        items, seen = [], set()
+        for u in coming:
+            if u.code in seen:
+                continue
+            seen.add(u.code)
+            label = u.label(ctx.lang)
+            items.append(ctx.t("resident.due_now", label=label) if u.due_on <= today
+                         else ctx.t("resident.due_on", label=label, date=fmt_date(ctx.lang, u.due_on, short=True)))
+        lines.append(ctx.t("resident.next_due", items="; ".join(items[:6])) if items
+                     else ctx.t("resident.nothing_due", days=DUE_DAYS))
+        return lines
+
+
+# -- hapus data --------------------------------------------------------------------------------------------
+class DeleteFlow(StepFlow):
+    """Delete what the resident gave, confirmed twice (a button, then typing HAPUS)."""
+
+    name = "hapus_data"
+    triggers = ("hapus data", "hapus data saya", "delete my data", "forget me")
+    roles = frozenset({Role.RESIDENT})
+    menu_key = "resident.menu.hapus"
+    menu_order = 80
+
+    def begin(self, ctx: Ctx, arg: str) -> Turn:
+        contact = ctx.contact
+        if contact.household_id is None and not contact.opted_in and contact.consent_at is None:
+            return done(say(ctx, "resident.nothing_to_delete"))
+        return ask(ctx, "first", {}, "resident.delete_explain",
+                   yes_no_choices(ctx, "resident.delete_yes", "resident.delete_no"))
+
+    def on_first(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        said = yes_no(answer)
+        if said == "yes":
+            return ask(ctx, "second", data, "resident.delete_confirm")
+        if said == "no":
+            return done(say(ctx, "resident.delete_kept"))
+        raise Invalid("resident.choose")
+
+    def on_second(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        word = answer.text.strip().lower().strip(" .!")
+        if word not in {ctx.t("resident.delete_word"), "hapus", "delete"}:
+            return done(say(ctx, "resident.delete_kept"))
+        delete_resident_data(ctx.session, ctx.contact, ctx.now)
+        return done(say(ctx, "resident.deleted"))
+
+
+FLOWS = (SubscribeFlow(), ScheduleFlow(), FamilyFlow(), DeleteFlow())

@@ -1,0 +1,350 @@
+"""Plan a day's reminders for one time zone: due items -> planned_reminder rows -> one message per household.
+
+What the clock runs at `settings.reminder_local_hour` in each zone (WIB,
+WITA, WIT), and what `flask reminders plan --at` runs by hand.
+
+* Catch-up: the day's run looks back `settings.reminder_catchup_days` days,
+  so what fell due while the clock was down (or before a back-dated
+  registration) is still planned, once. Older misses are left to the kaders'
+  home visits (DOFU), not to chat reminders.
+* Idempotent: `planned_reminder` is unique per (member, code, period) and
+  rows are inserted with ON CONFLICT DO NOTHING ... RETURNING; only the rows
+  this run inserted turn into messages. A rerun, a catch-up or a second
+  planner at the same time therefore writes nothing twice. Households are
+  written in id order, in chunks, each chunk one transaction, so two
+  planners on PostgreSQL lock in the same order and never deadlock.
+* One message per household per day (per linked chat): every member's new
+  reminders plus the posyandu day (the eve and the morning of a session the
+  household is expected at), dedupe key `reminder:h{household}:{date}:c{contact}`.
+* The day after a session with no measurement recorded, the posyandu's
+  kaders get a nudge.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Callable, Iterable, Sequence, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.i18n.resident import fmt_date, fmt_when
+from bot.texts import render
+from health.schedules import RULES_BY_ID
+from storage.db import transaction
+from storage.households import audience, insert_outbox, one_line, reachable_chats, reachable_clause
+from storage.models import Contact, Measurement, Member, PlannedReminder, Posyandu, PosyanduSession
+from storage.places import zone_label
+from storage.reminders import DueItem, find_due, reachable_scope
+from storage.repositories import PRIORITY_BULK, _insert, enqueue
+
+log = logging.getLogger(__name__)
+
+ZONES: dict[str, tuple[str, ...]] = {
+    "Asia/Jakarta": ("Asia/Jakarta", "Asia/Pontianak"),  # WIB
+    "Asia/Makassar": ("Asia/Makassar",),  # WITA
+    "Asia/Jayapura": ("Asia/Jayapura",),  # WIT
+}
+QUIET_FROM_HOUR = 21  # nothing bulk between 21:00 and the reminder hour, local time
+HOUSEHOLD_CHUNK = 1000
+T = TypeVar("T")
+
+
+def zone_of(tz: str | None, at: datetime | None = None) -> str:
+    """Which planning zone a posyandu's time zone belongs to (by name, else by UTC offset, else WIB)."""
+    if not tz:
+        return "Asia/Jakarta"
+    for zone, members in ZONES.items():
+        if tz in members:
+            return zone
+    at = at or datetime.now(timezone.utc)
+    try:
+        offset = at.astimezone(ZoneInfo(tz)).utcoffset()
+    except Exception:  # an unknown zone name: plan it with WIB rather than never
+        return "Asia/Jakarta"
+    for zone in ZONES:
+        if at.astimezone(ZoneInfo(zone)).utcoffset() == offset:
+            return zone
+    return "Asia/Jakarta"
+
+
+def firing_day(instant: datetime, zone: str, hour: int) -> date:
+    """The local day whose run the clock did last at `instant` (today after the hour, else yesterday)."""
+    local = instant.astimezone(ZoneInfo(zone))
+    return local.date() if local.hour >= hour else local.date() - timedelta(days=1)
+
+
+def send_from(now: datetime, zone: str, hour: int) -> datetime:
+    """Bulk messages wait for daytime: planned at night (a catch-up), they go at the next reminder hour."""
+    local = now.astimezone(ZoneInfo(zone))
+    if hour <= local.hour < QUIET_FROM_HOUR:
+        return now
+    start = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if local.hour >= QUIET_FROM_HOUR:
+        start += timedelta(days=1)
+    return start.astimezone(timezone.utc)
+
+
+@dataclass
+class PlanStats:
+    zone: str
+    day: date
+    due: int = 0
+    planned: int = 0
+    messages: int = 0
+    households: int = 0
+    session_notices: int = 0
+    nudges: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def line(self) -> str:
+        return (f"{zone_label(self.zone)} {self.day}: due {self.due}, planned {self.planned}, "
+                f"messages {self.messages} to {self.households} households, session notices "
+                f"{self.session_notices}, kader nudges {self.nudges} ({self.seconds:.2f} s)")
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: int
+    posyandu_id: int
+    local_day: date
+    starts_at: datetime
+    place: str | None
+    groups: tuple[str, ...]
+
+
+@dataclass
+class HouseholdPlan:
+    posyandu_id: int
+    items: list[DueItem] = field(default_factory=list)
+    sessions: list[tuple[str, SessionInfo]] = field(default_factory=list)  # ("eve" | "day", session)
+
+
+def _retry(work: Callable[[], T], attempts: int = 4) -> T:
+    """Run a transaction again on a deadlock / serialisation failure (safe: every write is idempotent)."""
+    for attempt in range(attempts):
+        try:
+            return work()
+        except DBAPIError as exc:
+            code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+            if code not in ("40P01", "40001") or attempt == attempts - 1:
+                raise
+            log.warning("planner transaction retried after %s", code)
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _zone_posyandu(session: Session, zone: str, at: datetime) -> dict[int, Posyandu]:
+    zones = [tz for tz in session.scalars(select(Posyandu.timezone).distinct()) if zone_of(tz, at) == zone]
+    if not zones:
+        return {}
+    return {p.id: p for p in session.scalars(select(Posyandu).where(Posyandu.timezone.in_(zones)))}
+
+
+def _sessions(session: Session, posyandu: dict[int, Posyandu], first: date, last: date) -> list[SessionInfo]:
+    """Scheduled sessions of these posyandu whose local day is between first and last."""
+    if not posyandu:
+        return []
+    lo = datetime.combine(first - timedelta(days=1), datetime.min.time(), timezone.utc)
+    hi = datetime.combine(last + timedelta(days=2), datetime.min.time(), timezone.utc)
+    found = []
+    for sid, pid, starts_at, place, groups in session.execute(select(
+            PosyanduSession.id, PosyanduSession.posyandu_id, PosyanduSession.starts_at, PosyanduSession.place,
+            PosyanduSession.groups).where(
+            PosyanduSession.status == "scheduled", PosyanduSession.starts_at >= lo, PosyanduSession.starts_at < hi,
+            PosyanduSession.posyandu_id.in_(list(posyandu))).order_by(PosyanduSession.id)):
+        local_day = starts_at.astimezone(ZoneInfo(posyandu[pid].timezone)).date()
+        if first <= local_day <= last:
+            found.append(SessionInfo(sid, pid, local_day, starts_at, place, tuple(groups or ())))
+    return found
+
+
+def plan_zone(factory: sessionmaker[Session], settings: Settings, zone: str, day: date,
+              now: datetime) -> PlanStats:
+    """Plan everything due in `zone` on local `day` (and the look-back days) and write the messages."""
+    started = time.perf_counter()
+    stats = PlanStats(zone, day)
+    lookback = max(0, settings.reminder_catchup_days)
+    days = [day - timedelta(days=i) for i in range(lookback, -1, -1)]
+    with transaction(factory) as session:
+        posyandu = _zone_posyandu(session, zone, now)
+        if not posyandu:
+            stats.seconds = time.perf_counter() - started
+            return stats
+        sessions = _sessions(session, posyandu, days[0] - timedelta(days=1), day + timedelta(days=1))
+        scope_ids = select(Posyandu.id).where(Posyandu.timezone.in_({p.timezone for p in posyandu.values()}))
+        t0 = time.perf_counter()
+        items = find_due(session, days, reachable_scope(scope_ids), je_endemic=settings.je_endemic,
+                         sessions=[(s.id, s.posyandu_id, s.local_day) for s in sessions])
+        stats.timings["find_due"] = time.perf_counter() - t0
+        plans: dict[int, HouseholdPlan] = {}
+        for item in items:
+            if item.household_id is not None:
+                plans.setdefault(item.household_id, HouseholdPlan(item.posyandu_id)).items.append(item)
+        for info in sessions:
+            kind = "eve" if info.local_day == day + timedelta(days=1) else "day" if info.local_day == day else None
+            if kind is None:
+                continue
+            for household_id in audience(session, info.posyandu_id, info.groups, info.local_day):
+                plans.setdefault(household_id, HouseholdPlan(info.posyandu_id)).sessions.append((kind, info))
+    stats.due = len(items)
+    not_before = send_from(now, zone, settings.reminder_local_hour)
+    households = sorted(plans)
+    t0 = time.perf_counter()
+    for start in range(0, len(households), HOUSEHOLD_CHUNK):
+        chunk = households[start:start + HOUSEHOLD_CHUNK]
+
+        def write(chunk: list[int] = chunk) -> tuple[int, int, int, int]:
+            with transaction(factory) as session:
+                return _write_chunk(session, chunk, plans, posyandu, day, now, not_before)
+
+        planned, messages, reached, notices = _retry(write)
+        stats.planned += planned
+        stats.messages += messages
+        stats.households += reached
+        stats.session_notices += notices
+    stats.timings["write"] = time.perf_counter() - t0
+    stats.nudges = _retry(lambda: _nudge_kaders(factory, posyandu, sessions, day, now, not_before))
+    stats.seconds = time.perf_counter() - started
+    log.info("reminders %s", stats.line())
+    return stats
+
+
+def plan_at(factory: sessionmaker[Session], settings: Settings, instant: datetime) -> list[PlanStats]:
+    """Exactly what the clock would have done by `instant`: each zone's latest daily run."""
+    return [plan_zone(factory, settings, zone, firing_day(instant, zone, settings.reminder_local_hour), instant)
+            for zone in ZONES]
+
+
+# -- writing ---------------------------------------------------------------------------------
+def _insert_planned(session: Session, rows: list[dict[str, Any]]) -> dict[tuple[int, str, str], int]:
+    """Insert planned reminders; returns the ones this transaction inserted (the others existed)."""
+    if not rows:
+        return {}
+    table = PlannedReminder.__table__
+    stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["member_id", "code", "period"]).returning(
+        table.c.id, table.c.member_id, table.c.code, table.c.period)
+    return {(member_id, code, period): row_id
+            for row_id, member_id, code, period in session.connection().execute(stmt, rows)}
+
+
+def _write_chunk(session: Session, households: Sequence[int], plans: dict[int, HouseholdPlan],
+                 posyandu: dict[int, Posyandu], day: date, now: datetime,
+                 not_before: datetime) -> tuple[int, int, int, int]:
+    contacts = reachable_chats(session, households)
+    rows = [dict(member_id=i.member_id, code=i.code, period=i.period, due_on=i.due_on, household_id=h,
+                 planned_at=now)
+            for h in households if contacts.get(h) for i in plans[h].items]
+    won = _insert_planned(session, rows)
+    member_ids = {m for (m, _c, _p) in won}
+    names = {i: n for i, n in session.execute(select(Member.id, Member.name).where(Member.id.in_(member_ids)))}
+    outbox: list[dict[str, Any]] = []
+    fallback: dict[str, dict[str, Any]] = {}
+    first_key: dict[int, list[str]] = defaultdict(list)
+    for h in households:
+        plan = plans[h]
+        fresh = [i for i in plan.items if i.key in won]
+        if not contacts.get(h) or (not fresh and not plan.sessions):
+            continue
+        place = posyandu.get(plan.posyandu_id)
+        for contact in contacts[h]:
+            text, variables = render_reminder(contact.language, place, day, plan.sessions, fresh, names)
+            key = f"reminder:h{h}:{day.isoformat()}:c{contact.id}"
+            row = dict(channel=contact.channel, address=contact.address, contact_id=contact.id, kind="reminder",
+                       priority=PRIORITY_BULK, text=text, choices=[], template_key="reminder",
+                       template_vars=variables, status="pending", attempts=0, next_attempt_at=not_before,
+                       dedupe_key=key, created_at=now)
+            outbox.append(row)
+            first_key[h].append(key)
+            if fresh:  # a later run the same day (new member, catch-up): a second message, never a lost one
+                suffix = min(won[i.key] for i in fresh)
+                fallback[key] = dict(row, dedupe_key=f"{key}:r{suffix}")
+                first_key[h].append(f"{key}:r{suffix}")
+    written = insert_outbox(session, outbox)
+    retry = [fallback[k] for k in fallback if k not in written]
+    if retry:
+        written.update(insert_outbox(session, retry))
+    links = []
+    reached = notices = 0
+    for h in households:
+        ids = [written[k] for k in first_key.get(h, ()) if k in written]
+        if not ids:
+            continue
+        reached += 1
+        notices += bool(plans[h].sessions)
+        links += [{"pr_id": won[i.key], "pr_outbox": ids[0]} for i in plans[h].items if i.key in won]
+    if links:
+        table = PlannedReminder.__table__
+        session.connection().execute(update(table).where(table.c.id == bindparam("pr_id")).values(
+            outbox_id=bindparam("pr_outbox")), links)
+    return len(won), len(written), reached, notices
+
+
+def render_reminder(lang: str | None, posyandu: Posyandu | None, day: date,
+                    sessions: Iterable[tuple[str, SessionInfo]], items: Sequence[DueItem],
+                    names: dict[int, str]) -> tuple[str, dict[str, str]]:
+    """The household's message of the day, and its parts as Content-template variables."""
+    place_name = posyandu.name if posyandu else ""
+    tz = posyandu.timezone if posyandu else "Asia/Jakarta"
+    lines = [render(lang, "reminder.header", posyandu=place_name, date=fmt_date(lang, day))]
+    summary: list[str] = []
+    for kind, info in sessions:
+        where = info.place or (posyandu.address if posyandu else None) or place_name
+        line = render(lang, f"reminder.session_{kind}", when=fmt_when(lang, info.starts_at, tz), place=where)
+        lines += ["", line]
+        summary.append(line)
+    by_member: dict[int, list[DueItem]] = defaultdict(list)
+    for item in items:
+        by_member[item.member_id].append(item)
+    for member_id, member_items in by_member.items():
+        name = names.get(member_id, "")
+        latest: dict[str, DueItem] = {}  # a caught-up earlier period of the same reminder is said once
+        for item in sorted(member_items, key=lambda i: (i.due_on, i.code)):
+            latest[item.code] = item
+        labels = []
+        for item in sorted(latest.values(), key=lambda i: (i.due_on, i.code)):
+            rule = RULES_BY_ID[item.rule_id]
+            labels.append(rule.label_en if lang == "en" else rule.label_id)
+        lines += ["", render(lang, "reminder.member", name=name)]
+        lines += [render(lang, "reminder.item", label=label) for label in labels]
+        summary.append(f"{name}: {', '.join(labels)}")
+    lines += ["", render(lang, "reminder.footer")]
+    variables = {"1": place_name, "2": fmt_date(lang, day), "3": one_line("; ".join(summary))}
+    return "\n".join(lines), variables
+
+
+# -- kader nudges -----------------------------------------------------------------------------
+def _nudge_kaders(factory: sessionmaker[Session], posyandu: dict[int, Posyandu], sessions: Sequence[SessionInfo],
+                  day: date, now: datetime, not_before: datetime) -> int:
+    """The day after a session with no measurement recorded, tell the posyandu's kaders (once per session;
+    sessions of the look-back days are caught up)."""
+    sent = 0
+    with transaction(factory) as session:
+        for info in sessions:
+            if info.local_day >= day:
+                continue
+            reported = session.scalar(select(exists().where(
+                Measurement.posyandu_id == info.posyandu_id, Measurement.measured_on >= info.local_day,
+                Measurement.measured_on <= day)))
+            if reported:
+                continue
+            kaders = session.scalars(select(Contact).where(
+                Contact.role == "kader", Contact.posyandu_id == info.posyandu_id, reachable_clause()))
+            for kader in kaders:
+                text = render(kader.language, "reminder.nudge", date=fmt_date(kader.language, info.local_day),
+                              posyandu=posyandu[info.posyandu_id].name)
+                if enqueue(session, channel=kader.channel, address=kader.address, contact_id=kader.id, text=text,
+                           now=now, kind="nudge", priority=PRIORITY_BULK, dedupe_key=f"nudge:s{info.id}:c{kader.id}",
+                           not_before=not_before) is not None:
+                    sent += 1
+    return sent
+
+
+__all__ = ["ZONES", "PlanStats", "firing_day", "plan_at", "plan_zone", "render_reminder", "send_from", "zone_of"]

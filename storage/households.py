@@ -1,0 +1,367 @@
+"""Households and the chats linked to them: find a posyandu, subscribe with consent, add members,
+reach a posyandu's families, and delete what a resident gave.
+
+Why one module: the chat flows, the broadcasts, the planner and the CLI all
+need the same answers to "who may we message?" and "what does deleting
+remove?", and these rules must not drift apart. Functions take a session and
+never commit.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Callable, Iterable, Sequence
+
+from rapidfuzz import fuzz
+from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from health.life_stage import life_stages
+from storage.members import clean_name, name_key
+from storage.models import (
+    AuditEvent,
+    Contact,
+    Household,
+    Measurement,
+    Member,
+    OutboxMessage,
+    Posyandu,
+    Pregnancy,
+    Referral,
+    Region,
+    ServiceGiven,
+)
+from storage.repositories import PRIORITY_BULK, _insert
+
+CONSENT_KINDS = ("reminder", "broadcast", "result")
+SEARCH_LIMIT = 6
+SEARCH_CUTOFF = 72.0
+SEARCH_SCAN = 20000  # rows scanned fuzzily when the word filter finds nothing
+
+
+# -- finding the posyandu ------------------------------------------------------------
+@dataclass(frozen=True)
+class PosyanduHit:
+    id: int
+    code: str
+    name: str
+    desa: str
+    score: float
+
+
+def _code_form(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def search_posyandu(session: Session, query: str, limit: int = SEARCH_LIMIT) -> list[PosyanduHit]:
+    """Posyandu matching a typed desa name, posyandu name or code, best first; typos tolerated.
+
+    An exact code wins outright. Otherwise rows sharing a word (or its first
+    letters) with the query are scored with rapidfuzz against the name, the
+    desa and the code; with no such rows, the first `SEARCH_SCAN` rows are.
+    """
+    text = name_key(query)
+    if not text:
+        return []
+    base = select(Posyandu.id, Posyandu.code, Posyandu.name, Region.name).join(Region, Region.id == Posyandu.desa_id)
+    code = _code_form(query)
+    exact = session.execute(base.where(func.upper(Posyandu.code) == code)).first() if code else None
+    if exact is not None:
+        return [PosyanduHit(exact[0], exact[1], exact[2], exact[3], 100.0)]
+    words = [w for w in text.split() if len(w) >= 3 and w != "posyandu" and w != "desa"]
+    rows: Sequence = []
+    if words:
+        likes = []
+        for w in words:
+            for pattern in {f"%{w}%", f"%{w[:4]}%"}:
+                likes += [func.lower(Posyandu.name).like(pattern), func.lower(Region.name).like(pattern),
+                          func.lower(Posyandu.code).like(pattern)]
+        rows = session.execute(base.where(or_(*likes)).limit(SEARCH_SCAN)).all()
+    if not rows:
+        rows = session.execute(base.limit(SEARCH_SCAN)).all()
+    hits = []
+    for pid, pcode, pname, desa in rows:
+        score = max(
+            fuzz.WRatio(text, name_key(pname)),
+            fuzz.WRatio(text, name_key(desa)),
+            fuzz.WRatio(text, f"{name_key(pname)} {name_key(desa)}"),
+            fuzz.ratio(code.lower(), pcode.lower()) if code else 0.0,
+        )
+        if score >= SEARCH_CUTOFF:
+            hits.append(PosyanduHit(pid, pcode, pname, desa, float(score)))
+    hits.sort(key=lambda h: (-h.score, h.name))
+    return hits[:limit]
+
+
+# -- subscribing -------------------------------------------------------------------------
+def subscribe(session: Session, contact: Contact, posyandu: Posyandu, now: datetime) -> Household:
+    """Record consent and link the chat to a household of this posyandu (created if needed)."""
+    contact.opted_in = True
+    contact.consent_at = now
+    contact.stopped_at = None  # consenting again is the clearest "please message me"
+    contact.posyandu_id = posyandu.id
+    household = session.get(Household, contact.household_id) if contact.household_id else None
+    if household is None or household.posyandu_id != posyandu.id:
+        household = Household(posyandu_id=posyandu.id, phone=contact.address if contact.channel == "whatsapp" else None,
+                              opted_in=True, created_at=now)
+        session.add(household)
+        session.flush()
+        session.add(AuditEvent(contact_id=contact.id, action="household.created", subject=f"household:{household.id}", at=now))
+    contact.household_id = household.id
+    session.add(AuditEvent(contact_id=contact.id, action="consent.given", subject=f"household:{household.id}", at=now))
+    session.flush()
+    return household
+
+
+@dataclass(frozen=True)
+class AddedMember:
+    member: Member
+    outcome: str  # added | linked | exists | other_family
+
+
+def add_member(session: Session, contact: Contact, household: Household, name: str, sex: str,
+               birth_date: date, now: datetime) -> AddedMember:
+    """Add a member, or link the one a kader already registered (same posyandu, name and birth date).
+
+    A kader's record is never duplicated: if it sits in a household no chat is
+    linked to, this chat joins that household when its own is still empty,
+    otherwise the member moves into this chat's household.
+    """
+    key = name_key(name)
+    found = session.scalars(select(Member).where(Member.posyandu_id == household.posyandu_id,
+                                                 Member.name_key == key, Member.birth_date == birth_date)).one_or_none()
+    if found is None:
+        member = Member(posyandu_id=household.posyandu_id, household_id=household.id, name=clean_name(name),
+                        name_key=key, sex=sex, birth_date=birth_date, created_at=now, created_by_id=contact.id)
+        session.add(member)
+        session.flush()
+        session.add(AuditEvent(contact_id=contact.id, action="member.added", subject=f"member:{member.id}", at=now))
+        return AddedMember(member, "added")
+    if found.household_id == household.id:
+        return AddedMember(found, "exists")
+    if found.household_id is not None:
+        other = found.household_id
+        other_has_chat = session.scalar(select(func.count()).select_from(Contact).where(Contact.household_id == other))
+        own_members = session.scalar(select(func.count()).select_from(Member).where(Member.household_id == household.id))
+        if not own_members:
+            contact.household_id = other  # join the family the kader (or the other parent) registered
+            session.flush()
+            _drop_if_empty(session, household.id)
+            session.add(AuditEvent(contact_id=contact.id, action="household.joined", subject=f"household:{other}", at=now))
+            session.flush()
+            return AddedMember(found, "linked")
+        if other_has_chat:
+            return AddedMember(found, "other_family")  # never take a child away from another family's chat
+    found.household_id = household.id
+    session.add(AuditEvent(contact_id=contact.id, action="member.linked", subject=f"member:{found.id}", at=now))
+    session.flush()
+    return AddedMember(found, "linked")
+
+
+def _drop_if_empty(session: Session, household_id: int) -> None:
+    busy = session.scalar(select(func.count()).select_from(Member).where(Member.household_id == household_id))
+    chats = session.scalar(select(func.count()).select_from(Contact).where(Contact.household_id == household_id))
+    if not busy and not chats:
+        session.execute(delete(Household).where(Household.id == household_id))
+
+
+def add_pregnancy(session: Session, member: Member, hpht: date, now: datetime) -> Pregnancy:
+    """Record a pregnancy from its HPHT; the same HPHT twice is one pregnancy."""
+    found = session.scalars(select(Pregnancy).where(Pregnancy.member_id == member.id,
+                                                    Pregnancy.hpht == hpht)).one_or_none()
+    if found is not None:
+        return found
+    pregnancy = Pregnancy(member_id=member.id, hpht=hpht, created_at=now)
+    session.add(pregnancy)
+    session.flush()
+    return pregnancy
+
+
+def household_members(session: Session, household_id: int) -> list[Member]:
+    return list(session.scalars(select(Member).where(Member.household_id == household_id)
+                                .order_by(Member.birth_date.desc(), Member.id)))
+
+
+# -- who may we message ------------------------------------------------------------------
+def reachable_clause() -> object:
+    """SQL: the contact may get reminders and broadcasts (Contact.reachable, as a condition)."""
+    return and_(Contact.opted_in.is_(True), Contact.stopped_at.is_(None))
+
+
+def reachable_contacts(session: Session, household_ids: Iterable[int]) -> dict[int, list[Contact]]:
+    """Chats that may be messaged, per household, in id order."""
+    ids = sorted(set(household_ids))
+    found: dict[int, list[Contact]] = {}
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        for contact in session.scalars(select(Contact).where(Contact.household_id.in_(chunk), reachable_clause())
+                                       .order_by(Contact.id)):
+            found.setdefault(contact.household_id, []).append(contact)  # type: ignore[arg-type]
+    return found
+
+
+def audience(session: Session, posyandu_id: int, groups: Sequence[str], on: date) -> list[int]:
+    """Households of the posyandu with a reachable chat and (if `groups`) a member in one of the groups on `on`."""
+    has_chat = exists().where(Contact.household_id == Household.id, reachable_clause())
+    if not groups:
+        return sorted(session.scalars(select(Household.id).where(Household.posyandu_id == posyandu_id, has_chat)))
+    wanted = set(groups)
+    rows = session.execute(
+        select(Member.household_id, Member.birth_date, Member.sex, Pregnancy.hpht, Pregnancy.delivered_on,
+               Pregnancy.ended_on)
+        .join(Household, Household.id == Member.household_id)
+        .outerjoin(Pregnancy, Pregnancy.member_id == Member.id)
+        .where(Household.posyandu_id == posyandu_id, has_chat)).all()
+    chosen = set()
+    for household_id, born, sex, hpht, delivered, ended in rows:
+        if household_id in chosen or born > on:
+            continue
+        if ended is not None and ended <= on:
+            hpht = delivered = None
+        if {s.value for s in life_stages(born, sex, on, hpht, delivered)} & wanted:
+            chosen.add(household_id)
+    return sorted(chosen)
+
+
+def told_before(session: Session, dedupe_prefix: str) -> set[int]:
+    """Contacts that were sent (or are about to be sent) a message whose dedupe key starts with the prefix."""
+    return set(session.scalars(select(OutboxMessage.contact_id).where(
+        OutboxMessage.dedupe_key.like(dedupe_prefix + "%"),
+        OutboxMessage.status.in_(("pending", "sending", "sent")),
+        OutboxMessage.contact_id.is_not(None))))
+
+
+Render = Callable[[str | None], tuple[str, dict[str, str]]]
+
+
+def fan_out(session: Session, contacts: Iterable[Contact], render: Render, dedupe: Callable[[Contact], str],
+            now: datetime, kind: str = "broadcast", template_key: str = "broadcast") -> int:
+    """Write one bulk message per reachable contact (rendered in their language); returns rows written.
+
+    Rows carry the bulk priority, so replies always go first; the dedupe key
+    makes a repeated fan-out (a retried step) write nothing new.
+    """
+    cache: dict[str | None, tuple[str, dict[str, str]]] = {}
+    rows = []
+    for contact in sorted(contacts, key=lambda c: c.id):
+        if not contact.reachable:
+            continue
+        if contact.language not in cache:
+            cache[contact.language] = render(contact.language)
+        text, variables = cache[contact.language]
+        rows.append(dict(channel=contact.channel, address=contact.address, contact_id=contact.id, kind=kind,
+                         priority=PRIORITY_BULK, text=text, choices=[], template_key=template_key,
+                         template_vars=variables, status="pending", attempts=0, next_attempt_at=now,
+                         dedupe_key=dedupe(contact), created_at=now))
+    return len(insert_outbox(session, rows))
+
+
+def insert_outbox(session: Session, rows: list[dict]) -> dict[str, int]:
+    """Bulk insert outbox rows, skipping taken dedupe keys; returns {dedupe_key: id} of rows written.
+
+    One executemany (SQLAlchemy batches it into multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING).
+    """
+    if not rows:
+        return {}
+    table = OutboxMessage.__table__
+    stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(
+        table.c.id, table.c.dedupe_key)
+    return {key: row_id for row_id, key in session.connection().execute(stmt, rows)}
+
+
+@dataclass(frozen=True)
+class Chat:
+    """What the planner needs of a reachable contact (no ORM object per household at scale)."""
+
+    id: int
+    household_id: int
+    channel: str
+    address: str
+    language: str | None
+
+
+def reachable_chats(session: Session, household_ids: Iterable[int]) -> dict[int, list[Chat]]:
+    """Like `reachable_contacts`, as plain rows."""
+    ids = sorted(set(household_ids))
+    found: dict[int, list[Chat]] = {}
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        for row in session.execute(select(Contact.id, Contact.household_id, Contact.channel, Contact.address,
+                                          Contact.language).where(Contact.household_id.in_(chunk), reachable_clause())
+                                   .order_by(Contact.id)):
+            found.setdefault(row.household_id, []).append(Chat(*row))
+    return found
+
+
+# -- deleting -----------------------------------------------------------------------------
+@dataclass
+class Deletion:
+    members_deleted: int = 0
+    members_unlinked: int = 0
+    household_deleted: bool = False
+    messages_cancelled: int = 0
+
+
+def _has_posyandu_records(session: Session, member_id: int) -> bool:
+    for model in (Measurement, ServiceGiven, Referral):
+        if session.scalar(select(exists().where(model.member_id == member_id))):
+            return True
+    return False
+
+
+def delete_resident_data(session: Session, contact: Contact, now: datetime) -> Deletion:
+    """`hapus data`: unlink the chat and delete what this resident gave.
+
+    Members this chat registered with nothing recorded by the posyandu are
+    deleted (with their pregnancies). Members with posyandu records
+    (measurements, services, referrals) or registered by a kader stay with
+    the posyandu, unlinked (household_id NULL), their guardian fields cleared
+    when the resident gave them. If another chat shares the household, only
+    this chat is unlinked: the household is theirs too. Pending reminders and
+    broadcasts to this chat are cancelled; the dispatcher also refuses them.
+    """
+    result = Deletion()
+    household_id = contact.household_id
+    if household_id is not None:
+        others = session.scalar(select(func.count()).select_from(Contact).where(
+            Contact.household_id == household_id, Contact.id != contact.id))
+        if not others:
+            for member in household_members(session, household_id):
+                mine = member.created_by_id == contact.id
+                if mine and not _has_posyandu_records(session, member.id):
+                    # the database cascades to pregnancies and planned reminders
+                    session.execute(delete(Member).where(Member.id == member.id))
+                    result.members_deleted += 1
+                    continue
+                member.household_id = None
+                if mine:
+                    member.guardian_name = member.guardian_phone = None
+                result.members_unlinked += 1
+            session.flush()
+            contact.household_id = None
+            session.flush()
+            session.execute(delete(Household).where(Household.id == household_id))
+            result.household_deleted = True
+    contact.household_id = None
+    contact.opted_in = False
+    contact.consent_at = None
+    contact.posyandu_id = None
+    contact.display_name = None
+    cancelled = session.execute(update(OutboxMessage).where(
+        OutboxMessage.contact_id == contact.id, OutboxMessage.kind.in_(CONSENT_KINDS),
+        OutboxMessage.status == "pending").values(status="cancelled", last_error="resident deleted their data"))
+    result.messages_cancelled = cancelled.rowcount or 0
+    session.add(AuditEvent(contact_id=contact.id, action="data.deleted",
+                           subject=f"household:{household_id}" if household_id else None, at=now))
+    session.flush()
+    return result
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def one_line(text: str, limit: int = 900) -> str:
+    """WhatsApp template variables allow no newlines or long space runs: fold them."""
+    folded = _SPACES.sub(" ", text.replace("\n", " · ")).strip()
+    return folded if len(folded) <= limit else folded[: limit - 1] + "…"

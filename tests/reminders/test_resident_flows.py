@@ -1,0 +1,238 @@
+"""Residents through the real engine: daftar (search, consent, members, HPL), jadwal, keluarga, hapus data."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.flows.resident import parse_date_text, parse_time_text
+from scheduler.planner import plan_at
+from storage.models import (
+    AuditEvent,
+    Contact,
+    Household,
+    Measurement,
+    Member,
+    OutboxMessage,
+    PlannedReminder,
+    PosyanduSession,
+    Pregnancy,
+)
+from tests.harness import Person
+from tests.reminders.helpers import local_instant, mawar, wit_posyandu
+
+TODAY = date(2026, 11, 22)
+
+
+def new_resident(runtime, address="warga"):
+    """Someone who pressed /start, Indonesian, resident: the subscription flow is now asking for the posyandu."""
+    person = Person(runtime, address)
+    person.say("/start")
+    person.say("1")
+    assert "Di posyandu mana" in person.say("1")
+    return person
+
+
+def contact(session, address):
+    session.expire_all()
+    return session.scalars(select(Contact).where(Contact.address == address)).one()
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("14-03-2024", date(2024, 3, 14)), ("14/3/24", date(2024, 3, 14)), ("14.03.2024", date(2024, 3, 14)),
+    ("14 Maret 2024", date(2024, 3, 14)), ("14 mrt 2024", date(2024, 3, 14)), ("2024-03-14", date(2024, 3, 14)),
+    ("3 Agustus", date(2026, 8, 3)), ("1 agt 98", date(1998, 8, 1)), ("besok", date(2026, 11, 23)),
+    ("31 Februari 2024", None), ("kemarin sore", None), ("14-13-2024", None),
+])
+def test_dates_as_people_type_them(text, expected):
+    assert parse_date_text(text, TODAY) == expected
+
+
+@pytest.mark.parametrize("text,expected", [("08.00", (8, 0)), ("8:30", (8, 30)), ("jam 9", (9, 0)),
+                                           ("pukul 13.30 WIB", (13, 30)), ("25.00", None), ("pagi", None)])
+def test_times_as_people_type_them(text, expected):
+    parsed = parse_time_text(text)
+    assert ((parsed.hour, parsed.minute) if parsed else None) == expected
+
+
+def test_daftar_with_a_typo_in_the_desa_consent_and_a_pregnancy(runtime, demo, session):
+    warga = new_resident(runtime)
+    reply = warga.say("banyumenang")  # a typo: tolerant search
+    assert "Pilih posyandu" in reply
+    assert any("Posyandu Mawar 7" in c for c in warga.choices())
+    number = next(i for i, c in enumerate(warga.choices(), 1) if "Mawar 7" in c)
+    consent = warga.say(str(number))
+    assert "UU No. 27 Tahun 2022" in consent and "Yang kami simpan" in consent and "setuju" in consent
+    assert contact(session, "warga").opted_in is False  # nothing before consent
+    assert "terdaftar di Posyandu Mawar 7" in warga.say("1")
+    saved = contact(session, "warga")
+    assert saved.opted_in and saved.consent_at is not None and saved.household_id is not None
+    assert "Jenis kelamin Siti Rahma" in warga.say("siti rahma")
+    assert "Tanggal lahir" in warga.say("2")
+    assert "sedang hamil" in warga.say("3 Februari 1998")
+    assert "HPHT" in warga.say("ya")
+    reply = warga.say("1 agustus 2026")
+    assert "Siti Rahma sudah terdaftar" in reply
+    assert "16 minggu 1 hari" in reply and "Sabtu, 8 Mei 2027" in reply  # HPL = HPHT + 280 days
+    assert "Tambah anggota" in reply
+    assert "Siapa nama" in warga.say("1")
+    warga.say("Bagus")
+    assert "Laki-laki" in warga.choices()
+    warga.say("L")
+    reply = warga.say("14/03/24")
+    assert "Bagus sudah terdaftar" in reply
+    assert "Selesai" in warga.say("2")
+    members = session.scalars(select(Member).where(Member.household_id == saved.household_id)).all()
+    assert sorted(m.name for m in members) == ["Bagus", "Siti Rahma"]
+    siti = next(m for m in members if m.name == "Siti Rahma")
+    pregnancy = session.scalars(select(Pregnancy).where(Pregnancy.member_id == siti.id)).one()
+    assert pregnancy.hpht == date(2026, 8, 1)
+    actions = set(session.scalars(select(AuditEvent.action)))
+    assert {"consent.given", "household.created", "member.added"} <= actions
+
+
+def test_daftar_by_code_links_the_member_a_kader_registered(runtime, demo, session):
+    aisyah = session.scalars(select(Member).where(Member.name == "Aisyah Putri")).one()
+    members_before = session.scalar(select(func.count()).select_from(Member))
+    warga = new_resident(runtime)
+    assert "UU No. 27" in warga.say("mawar7")  # an exact code skips the list
+    warga.say("ya")
+    warga.say("AISYAH PUTRI")
+    warga.say("perempuan")
+    reply = warga.say(aisyah.birth_date.strftime("%d-%m-%Y"))
+    assert "sudah tercatat di posyandu" in reply
+    assert session.scalar(select(func.count()).select_from(Member)) == members_before  # not duplicated
+    # the chat joined the household the kader registered (its own was still empty)
+    assert contact(session, "warga").household_id == aisyah.household_id
+
+
+def test_declining_consent_stores_nothing(runtime, demo, session):
+    warga = new_resident(runtime)
+    warga.say("MAWAR7")
+    assert "Tidak ada data yang disimpan" in warga.say("2")
+    saved = contact(session, "warga")
+    assert not saved.opted_in and saved.household_id is None and saved.consent_at is None
+
+
+def test_daftar_refuses_impossible_answers_kindly(runtime, demo):
+    warga = new_resident(runtime)
+    assert "tidak ditemukan" in warga.say("zzzzqqq")
+    warga.say("MAWAR7")
+    warga.say("1")
+    assert "nama lengkapnya" in warga.say("12")
+    warga.say("Rina")
+    warga.say("P")
+    assert "tidak bisa saya baca" in warga.say("kemarin sore")
+    assert "setelah hari ini" in warga.say("1-1-2030")
+    warga.say("1-1-1995")
+    warga.say("ya")
+    assert "44 minggu" in warga.say("1-1-2025")
+    assert "setelah hari ini" in warga.say("1 Desember 2026")
+
+
+def test_daftar_in_english(runtime, demo):
+    anna = Person(runtime, "anna")
+    anna.say("/start")
+    anna.say("2")
+    assert "Which posyandu" in anna.say("1")
+    assert "Law No. 27 of 2022" in anna.say("MAWAR7")
+    assert "What is the name" in anna.say("1")
+
+
+def test_jadwal_shows_the_next_session_with_time_place_and_zone(runtime, demo, session, clock):
+    warga = new_resident(runtime)
+    warga.say("batal")
+    assert "belum terdaftar" in warga.say("jadwal")
+    warga.say("daftar")
+    warga.say("MAWAR7")
+    warga.say("1")
+    warga.say("batal")
+    assert "Belum ada jadwal Posyandu Mawar 7" in warga.say("jadwal")
+    posyandu = mawar(session)
+    session.add(PosyanduSession(posyandu_id=posyandu.id, starts_at=local_instant(date(2026, 12, 3), 8, "Asia/Jakarta"),
+                                place="Balai RW 07", groups=["bayi_balita"], status="scheduled", revision=1,
+                                created_at=clock.now(), updated_at=clock.now()))
+    session.commit()
+    reply = warga.say("jadwal")
+    assert "Kamis, 3 Desember 2026 pukul 08.00 WIB" in reply and "Balai RW 07" in reply and "Bayi dan balita" in reply
+
+
+def test_jadwal_in_papua_says_wit(runtime, session, clock):
+    posyandu = wit_posyandu(session)
+    session.add(PosyanduSession(posyandu_id=posyandu.id, starts_at=local_instant(date(2026, 12, 3), 9, "Asia/Jayapura"),
+                                place=None, groups=[], status="scheduled", revision=1, created_at=clock.now(),
+                                updated_at=clock.now()))
+    session.commit()
+    warga = new_resident(runtime)
+    warga.say("ANGGREK1")
+    warga.say("1")
+    warga.say("batal")
+    reply = warga.say("jadwal")
+    assert "pukul 09.00 WIT" in reply and "Jalan Anggrek" in reply
+
+
+def test_keluarga_shows_results_in_plain_words_and_what_is_due(runtime, demo, session, clock):
+    warga = new_resident(runtime)
+    warga.say("MAWAR7")
+    warga.say("1")
+    warga.say("Putri Ayu")
+    warga.say("P")
+    born = clock.now().date() - timedelta(days=85)
+    warga.say(born.isoformat())
+    warga.say("2")
+    member = session.scalars(select(Member).where(Member.name == "Putri Ayu")).one()
+    session.add(Measurement(member_id=member.id, posyandu_id=member.posyandu_id, measured_on=date(2026, 11, 10),
+                            weight_kg=5.6, height_cm=59.5, weight_gain="N", statuses={}, flags=[],
+                            created_at=clock.now()))
+    session.commit()
+    reply = warga.say("anak")
+    assert "Putri Ayu, 2 bulan" in reply
+    assert "berat 5,6 kg" in reply and "tinggi/panjang 59,5 cm" in reply and "berat naik" in reply
+    assert "Berikutnya:" in reply and "DPT-HB-Hib 1 (usia 2 bulan) (sekarang)" in reply and "DPT-HB-Hib 2" in reply
+
+
+def test_hapus_data_asks_twice_then_keeps_only_posyandu_records(runtime, demo, session, clock):
+    warga = new_resident(runtime)
+    warga.say("MAWAR7")
+    warga.say("1")
+    for name, born in (("Adi", "1-1-2025"), ("Budi", "2-2-2025")):
+        warga.say(name)
+        warga.say("L")
+        warga.say(born)
+        warga.say("1")
+    warga.say("Sari")  # a pregnant mother: her pregnancy goes with her
+    warga.say("P")
+    warga.say("5-5-1995")
+    warga.say("ya")
+    warga.say("1 oktober 2026")
+    warga.say("batal")
+    me = contact(session, "warga")
+    household_id = me.household_id
+    adi = session.scalars(select(Member).where(Member.name == "Adi")).one()
+    session.add(Measurement(member_id=adi.id, posyandu_id=adi.posyandu_id, measured_on=date(2026, 11, 10),
+                            weight_kg=9.1, statuses={}, flags=[], created_at=clock.now()))
+    session.commit()
+    plan_at(runtime.session_factory, runtime.settings, clock.now())
+    assert session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reminder")).all()
+
+    assert "Lanjutkan menghapus" in warga.say("hapus data")
+    assert "tidak dihapus" in warga.say("2")
+    warga.say("hapus data")
+    assert "Ketik HAPUS" in warga.say("1")
+    assert "sudah dihapus" in warga.say("HAPUS")
+
+    me = contact(session, "warga")
+    assert (me.household_id, me.opted_in, me.consent_at, me.posyandu_id) == (None, False, None, None)
+    assert session.get(Household, household_id) is None
+    kept = session.scalars(select(Member).where(Member.name.in_(["Adi", "Budi", "Sari"]))).all()
+    assert [(m.name, m.household_id) for m in kept] == [("Adi", None)]  # measured at the posyandu: stays, unlinked
+    assert session.scalar(select(func.count()).select_from(Measurement)) == 1
+    assert session.scalar(select(func.count()).select_from(Pregnancy).where(Pregnancy.hpht == date(2026, 10, 1))) == 0
+    assert {r.status for r in session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reminder"))} == {"cancelled"}
+    assert session.scalar(select(func.count()).select_from(PlannedReminder)) == 0
+    clock.advance(days=1)
+    stats = plan_at(runtime.session_factory, runtime.settings, clock.now())
+    assert sum(s.messages for s in stats) == 0
+    runtime.dispatcher.drain()
+    assert not [m for m in runtime.senders[me.channel].sent if "Pengingat" in m.text]

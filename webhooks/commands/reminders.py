@@ -1,0 +1,79 @@
+"""`flask --app webhooks.app reminders ...`: what is coming, and planning by hand.
+
+    flask --app webhooks.app reminders upcoming --posyandu MAWAR7 --from 2026-12-01 --days 30 --format csv
+    flask --app webhooks.app reminders plan --at 2026-12-01T07:00:00+07:00
+    flask --app webhooks.app outbox drain --at 2026-12-01T07:00:00+07:00
+"""
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from scheduler.planner import plan_at
+from storage.db import transaction
+from storage.models import PosyanduSession
+from storage.reminders import upcoming
+from storage.repositories import posyandu_by_code
+from webhooks.commands.core import parse_instant, runtime
+
+COLUMNS = ("member", "birth_date", "due_on", "code", "group")
+
+
+@click.group("reminders", cls=AppGroup, help="Reminder planning: what is due, and planning by hand.")
+def reminders_group() -> None:
+    pass
+
+
+@reminders_group.command("upcoming", help="List member,birth_date,due_on,code,group of everything due in a window.")
+@click.option("--posyandu", "code", required=True, help="posyandu code, e.g. MAWAR7")
+@click.option("--from", "start", required=True, help="first day, YYYY-MM-DD")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
+def reminders_upcoming(code: str, start: str, days: int, fmt: str) -> None:
+    try:
+        first = date.fromisoformat(start)
+    except ValueError as exc:
+        raise click.BadParameter(f"not a date (YYYY-MM-DD): {start}") from exc
+    rt = runtime()
+    with transaction(rt.session_factory) as session:
+        posyandu = posyandu_by_code(session, code)
+        if posyandu is None:
+            raise click.ClickException(f"no posyandu with code {code}")
+        tz = ZoneInfo(posyandu.timezone)
+        lo = datetime.combine(first - timedelta(days=2), time(0), tz).astimezone(timezone.utc)
+        hi = lo + timedelta(days=days + 4)
+        session_days = [at.astimezone(tz).date() for at in session.scalars(select(PosyanduSession.starts_at).where(
+            PosyanduSession.posyandu_id == posyandu.id, PosyanduSession.status == "scheduled",
+            PosyanduSession.starts_at >= lo, PosyanduSession.starts_at < hi))]
+        rows = upcoming(session, first, days, posyandu_id=posyandu.id, je_endemic=rt.settings.je_endemic,
+                        session_days={posyandu.id: session_days})
+    table = [(r.name, r.birth_date.isoformat(), r.due_on.isoformat(), r.code, r.group) for r in rows]
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(table)
+        return
+    widths = [max([len(h)] + [len(row[i]) for row in table]) for i, h in enumerate(COLUMNS)]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(COLUMNS, widths)))
+    for row in table:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths)))
+    click.echo(f"{len(table)} reminders due at {posyandu.code} from {first} for {days} days")
+
+
+@reminders_group.command("plan", help="Do exactly what the clock would do at --at: plan each zone's latest run.")
+@click.option("--at", "at", required=True, help="ISO date-time, e.g. 2026-12-01T07:00:00+07:00 (naive = UTC)")
+def reminders_plan(at: str) -> None:
+    instant = parse_instant(at)
+    assert instant is not None
+    rt = runtime()
+    for stats in plan_at(rt.session_factory, rt.settings, instant):
+        click.echo(stats.line())
+
+
+GROUPS = (reminders_group,)
