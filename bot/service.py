@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.engine import Engine
 from bot.flows.base import Ctx
-from bot.messages import Inbound, Reply
+from bot.messages import Channel, Inbound, Outbound, Reply
 from bot.privacy import pseudonym
 from bot.texts import render
 from storage import repositories as repo
@@ -31,23 +31,38 @@ class Handled:
     outbox_ids: list[int] = field(default_factory=list)
     duplicate: bool = False
     contact_id: int | None = None
+    claimed: list[Outbound] = field(default_factory=list)  # replies written already claimed, to send now
+
+    @property
+    def unclaimed_ids(self) -> list[int]:
+        claimed = {o.id for o in self.claimed}
+        return [i for i in self.outbox_ids if i not in claimed]
 
 
-def handle_inbound(session: Session, inbound: Inbound, now: datetime, settings: Settings) -> Handled:
+REPLY_LEASE = timedelta(seconds=30)  # a reply claimed at birth waits at most this long if its process dies
+
+
+def handle_inbound(session: Session, inbound: Inbound, now: datetime, settings: Settings,
+                   claim_replies: bool = False) -> Handled:
     """Run one step for the sender of `inbound`. Never commits; never raises for a flow's bug.
 
-    A bug in a flow rolls the whole step back (nothing half-written) and the
-    person gets a kind apology instead, written in a fresh transaction.
+    With `claim_replies`, the replies are written already claimed by the caller
+    (who sends `Handled.claimed` right after its commit); otherwise they wait
+    for the dispatcher. A bug in a flow rolls the whole step back (nothing
+    half-written) and the person gets a kind apology instead, written in a
+    fresh transaction.
     """
+    claim = now + REPLY_LEASE if claim_replies else None
     try:
-        return _step(session, inbound, now, settings)
+        return _step(session, inbound, now, settings, claim)
     except Exception:
         session.rollback()
         log.exception("step failed on %s for contact %s", inbound.channel.value, pseudonym(inbound.address))
-    return _apologise(session, inbound, now, settings)
+    return _apologise(session, inbound, now, settings, claim)
 
 
-def _step(session: Session, inbound: Inbound, now: datetime, settings: Settings) -> Handled:
+def _step(session: Session, inbound: Inbound, now: datetime, settings: Settings,
+          claim: datetime | None) -> Handled:
     if inbound.provider_id is not None and not repo.record_delivery(session, inbound.channel, inbound.provider_id, now):
         log.info("duplicate delivery on %s ignored", inbound.channel.value)
         return Handled(duplicate=True)
@@ -57,7 +72,8 @@ def _step(session: Session, inbound: Inbound, now: datetime, settings: Settings)
     ctx = Ctx(session=session, contact=contact, now=now, settings=settings)
     replies = Engine(ctx, state).step(inbound)
     state.updated_at = now
-    ids = write_replies(session, contact, replies, now)
+    claimed = write_replies(session, contact, replies, now, claim)
+    ids = [o.id for o in claimed]
     for notice in ctx.notices:
         target = session.get(Contact, notice.contact_id)
         if target is None:
@@ -67,10 +83,11 @@ def _step(session: Session, inbound: Inbound, now: datetime, settings: Settings)
             template_key=notice.template_key, template_vars=notice.template_vars)
         if outbox_id is not None:
             ids.append(outbox_id)
-    return Handled(outbox_ids=ids, contact_id=contact.id)
+    return Handled(outbox_ids=ids, contact_id=contact.id, claimed=claimed if claim else [])
 
 
-def _apologise(session: Session, inbound: Inbound, now: datetime, settings: Settings) -> Handled:
+def _apologise(session: Session, inbound: Inbound, now: datetime, settings: Settings,
+               claim: datetime | None) -> Handled:
     """After a failed step: record the delivery, reset the conversation, say sorry."""
     if inbound.provider_id is not None and not repo.record_delivery(session, inbound.channel, inbound.provider_id, now):
         return Handled(duplicate=True)
@@ -80,10 +97,12 @@ def _apologise(session: Session, inbound: Inbound, now: datetime, settings: Sett
     state.updated_at = now
     contact.last_inbound_at = now
     text = render(contact.language or settings.default_language, "core.error")
-    return Handled(outbox_ids=write_replies(session, contact, [Reply(text)], now), contact_id=contact.id)
+    written = write_replies(session, contact, [Reply(text)], now, claim)
+    return Handled(outbox_ids=[o.id for o in written], contact_id=contact.id, claimed=written if claim else [])
 
 
-def write_replies(session: Session, contact: Contact, replies: list[Reply], now: datetime) -> list[int]:
+def write_replies(session: Session, contact: Contact, replies: list[Reply], now: datetime,
+                  claimed_until: datetime | None = None) -> list[Outbound]:
     """Replies become outbox rows, in order; consecutive plain texts are joined into one message."""
     merged: list[Reply] = []
     for reply in replies:
@@ -93,9 +112,10 @@ def write_replies(session: Session, contact: Contact, replies: list[Reply], now:
             merged[-1] = Reply(merged[-1].text + "\n\n" + reply.text, reply.choices)
         else:
             merged.append(reply)
-    ids: list[int] = []
+    written: list[Outbound] = []
     for reply in merged:
-        outbox_id = repo.enqueue_to_contact(session, contact, reply.text, now, choices=reply.choices, kind="reply")
+        outbox_id = repo.enqueue_to_contact(session, contact, reply.text, now, choices=reply.choices, kind="reply",
+                                            claimed_until=claimed_until)
         if outbox_id is not None:
-            ids.append(outbox_id)
-    return ids
+            written.append(Outbound(outbox_id, Channel(contact.channel), contact.address, reply.text, reply.choices))
+    return written

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Iterable, Mapping, Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
@@ -176,6 +176,22 @@ class Dispatcher:
                 break
         return total
 
+    def send_claimed(self, messages: Sequence[Outbound]) -> DispatchStats:
+        """Send replies that the webhook wrote already claimed (no claim round trip, nothing to read).
+
+        Each chat's messages go in order; the outcome is recorded as usual. If
+        this process dies first, the rows' short lease lapses and the poll sends them.
+        """
+        stats = DispatchStats()
+        chats: OrderedDict[tuple[str, str], list[tuple[int, int, Outbound]]] = OrderedDict()
+        for message in messages:
+            if message.channel in self.senders:
+                chats.setdefault((message.channel.value, message.address), []).append((message.id, 1, message))
+        deadline = time.monotonic() + LEASE.total_seconds() - LEASE_MARGIN
+        for chat in chats.values():
+            self._send_chat(chat, None, stats, deadline)
+        return stats
+
     def send_ids(self, ids: Iterable[int]) -> DispatchStats:
         """Send these rows now (the webhook's fresh replies); the poller is only the safety net."""
         ids = list(ids)
@@ -229,17 +245,19 @@ class Dispatcher:
     def _record(self, row_id: int, attempts: int, result: SendResult, now: datetime | None,
                 stats: DispatchStats) -> None:
         at = now or self.clock.now()
+        if isinstance(result, Sent):  # the common case: one statement, no read
+            with transaction(self.session_factory) as session:
+                session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(
+                    status="sent", sent_at=at, provider_message_id=result.provider_message_id,
+                    last_error=None, locked_until=None))
+            stats.add("sent")
+            return
         with transaction(self.session_factory) as session:
             row = session.get(OutboxMessage, row_id)
             if row is None:
                 return
             row.locked_until = None
-            if isinstance(result, Sent):
-                row.status, row.sent_at = "sent", at
-                row.provider_message_id = result.provider_message_id
-                row.last_error = None
-                stats.add("sent")
-            elif isinstance(result, RetryLater) and attempts < self.settings.dispatch_max_attempts:
+            if isinstance(result, RetryLater) and attempts < self.settings.dispatch_max_attempts:
                 # flood control names its own wait; other transient errors back off exponentially
                 delay = result.after_seconds if result.after_seconds else backoff_seconds(attempts)
                 row.status, row.next_attempt_at, row.last_error = "pending", at + timedelta(seconds=delay), result.reason[:300]
@@ -272,7 +290,7 @@ class SendNow:
     """A small per-process thread pool that sends a request's replies right after its commit.
 
     The webhook answers the provider at once; the replies follow within
-    milliseconds. If the process dies first, the rows stay pending and the
+    milliseconds. If the process dies first, the rows' lease lapses and the
     dispatcher's poll sends them.
     """
 
@@ -296,9 +314,18 @@ class SendNow:
             return None
         return self._executor().submit(self._safe_send, list(ids))
 
+    def submit_claimed(self, messages: Sequence[Outbound]):  # type: ignore[no-untyped-def]
+        if not messages:
+            return None
+        return self._executor().submit(self._safe, self.dispatcher.send_claimed, list(messages))
+
     def _safe_send(self, ids: list[int]) -> None:
+        self._safe(self.dispatcher.send_ids, ids)
+
+    @staticmethod
+    def _safe(call, arg) -> None:  # type: ignore[no-untyped-def]
         try:
-            self.dispatcher.send_ids(ids)
+            call(arg)
         except Exception:
             log.exception("send-now failed; the dispatcher will retry")
 

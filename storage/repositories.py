@@ -22,16 +22,29 @@ def _insert(session: Session, table: Any) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
+_STATEMENTS: dict[tuple[str, str], Any] = {}
+
+
+def _prepared(session: Session, name: str, build: Any) -> Any:
+    """A statement built once per dialect, executed with parameters: SQLAlchemy's compiled cache
+    then skips rebuilding and re-keying it on every message (the hot path of every webhook)."""
+    key = (session.get_bind().dialect.name, name)
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        stmt = _STATEMENTS[key] = build(lambda table: _insert(session, table))
+    return stmt
+
+
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
 def record_delivery(session: Session, channel: Channel, provider_id: str, now: datetime) -> bool:
     """Remember a webhook delivery id; False when it was seen before (handle it once)."""
-    stmt = _insert(session, InboundDelivery).values(
-        channel=channel.value, provider_id=provider_id[:64], received_at=now
-    ).on_conflict_do_nothing(index_elements=["channel", "provider_id"]).returning(InboundDelivery.id)
-    return session.execute(stmt).scalar_one_or_none() is not None
+    stmt = _prepared(session, "delivery", lambda insert: insert(InboundDelivery).on_conflict_do_nothing(
+        index_elements=["channel", "provider_id"]).returning(InboundDelivery.id))
+    params = {"channel": channel.value, "provider_id": provider_id[:64], "received_at": now}
+    return session.execute(stmt, params).scalar_one_or_none() is not None
 
 
 def contact_for(session: Session, channel: Channel, address: str, now: datetime,
@@ -67,20 +80,27 @@ def enqueue(session: Session, *, channel: str, address: str, text: str, now: dat
             contact_id: int | None = None, choices: Sequence[Choice] = (), kind: str = "reply",
             priority: int | None = None, template_key: str | None = None,
             template_vars: dict[str, str] | None = None, dedupe_key: str | None = None,
-            not_before: datetime | None = None) -> int | None:
-    """Write one outbound message to the outbox; returns its id (None if the dedupe key existed)."""
+            not_before: datetime | None = None, claimed_until: datetime | None = None) -> int | None:
+    """Write one outbound message to the outbox; returns its id (None if the dedupe key existed).
+
+    `claimed_until` writes the row already claimed by this process (status
+    'sending', a lease until then): the webhook sends its replies itself right
+    after the commit, and the dispatcher takes them only if that lease lapses.
+    """
     values = dict(
         channel=channel, address=address, contact_id=contact_id, kind=kind,
         priority=PRIORITY_BY_KIND.get(kind, PRIORITY_BULK) if priority is None else priority,
         text=text, choices=[[c.value, c.label] for c in choices], template_key=template_key,
-        template_vars=template_vars or {}, status="pending", attempts=0,
+        template_vars=template_vars or {}, status="sending" if claimed_until else "pending",
+        attempts=1 if claimed_until else 0, locked_until=claimed_until,
         next_attempt_at=not_before or now, dedupe_key=dedupe_key, created_at=now,
     )
-    stmt = _insert(session, OutboxMessage).values(**values)
-    if dedupe_key is not None:
-        stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
-    result = session.execute(stmt.returning(OutboxMessage.id))
-    return result.scalar_one_or_none()
+    if dedupe_key is None:
+        stmt = _prepared(session, "outbox", lambda insert: insert(OutboxMessage).returning(OutboxMessage.id))
+    else:
+        stmt = _prepared(session, "outbox-dedupe", lambda insert: insert(OutboxMessage).on_conflict_do_nothing(
+            index_elements=["dedupe_key"]).returning(OutboxMessage.id))
+    return session.execute(stmt, values).scalar_one_or_none()
 
 
 def enqueue_to_contact(session: Session, contact: Contact, text: str, now: datetime,

@@ -141,3 +141,32 @@ def test_outbox_drain_command_sends_what_is_due(app, runtime, senders, clock):
     assert result.exit_code == 0, result.output
     assert "sent 1" in result.output
     assert len(senders[Channel.TELEGRAM].sent) == 1
+
+
+def test_a_reply_claimed_at_birth_is_sent_by_the_poll_if_its_process_dies(runtime, senders, session, clock):
+    """The webhook writes its replies already claimed and sends them itself; if it dies before, the
+    short lease lapses and the dispatcher sends them, once."""
+    from bot.service import REPLY_LEASE, handle_inbound
+    from storage.db import transaction
+
+    with transaction(runtime.session_factory) as s:
+        handled = handle_inbound(s, Inbound(Channel.TELEGRAM, "1001", "/start", provider_id="12"), clock.now(),
+                                 runtime.settings, claim_replies=True)
+    assert handled.claimed and [r.status for r in rows(session)] == ["sending"]
+    assert runtime.dispatcher.run_once().claimed == 0  # the web worker holds it
+    clock.advance(seconds=REPLY_LEASE.total_seconds() + 1)
+    assert runtime.dispatcher.run_once().sent == 1
+    assert [r.status for r in rows(session)] == ["sent"]
+
+
+def test_replies_claimed_at_birth_are_sent_without_a_claim(runtime, senders, session, clock):
+    from bot.service import handle_inbound
+    from storage.db import transaction
+
+    with transaction(runtime.session_factory) as s:
+        handled = handle_inbound(s, Inbound(Channel.TELEGRAM, "1001", "/start", provider_id="13"), clock.now(),
+                                 runtime.settings, claim_replies=True)
+    assert runtime.dispatcher.send_claimed(handled.claimed).sent == 1
+    row = rows(session)[0]
+    assert (row.status, row.attempts, row.locked_until) == ("sent", 1, None)
+    assert "Pilih bahasa" in senders[Channel.TELEGRAM].sent[0].text

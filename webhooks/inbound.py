@@ -19,8 +19,10 @@ def process(runtime: Runtime, inbound: Inbound, *, send: bool = True) -> Handled
     was recorded, so nothing is lost either way.
     """
     now = runtime.clock.now()
+    send = send and runtime.settings.send_now
     with transaction(runtime.session_factory) as session:
-        handled = handle_inbound(session, inbound, now, runtime.settings)
-    if send and handled.outbox_ids and runtime.settings.send_now:
-        runtime.send_now.submit(handled.outbox_ids)
+        handled = handle_inbound(session, inbound, now, runtime.settings, claim_replies=send)
+    if send:
+        runtime.send_now.submit_claimed(handled.claimed)  # written claimed: one UPDATE each after sending
+        runtime.send_now.submit(handled.unclaimed_ids)  # alerts and results to others: the usual claim
     return handled
