@@ -74,8 +74,12 @@ class DispatchStats:
 
 
 def claim(session: Session, now: datetime, limit: int, ids: Sequence[int] | None = None,
-          channel: str | None = None) -> list[OutboxMessage]:
-    """Take up to `limit` due rows for this process (pending and due, or a lapsed lease)."""
+          channel: str | None = None, channels: Sequence[str] | None = None) -> list[OutboxMessage]:
+    """Take up to `limit` due rows for this process (pending and due, or a lapsed lease).
+
+    `channels` limits the claim to the channels this process can send on: a row
+    for a channel with no sender configured stays pending for a process that has one.
+    """
     due = or_(
         (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
         (OutboxMessage.status == "sending") & (OutboxMessage.locked_until < now),
@@ -85,6 +89,8 @@ def claim(session: Session, now: datetime, limit: int, ids: Sequence[int] | None
         stmt = stmt.where(OutboxMessage.id.in_(list(ids)))
     if channel is not None:
         stmt = stmt.where(OutboxMessage.channel == channel)
+    if channels is not None:
+        stmt = stmt.where(OutboxMessage.channel.in_(list(channels)))
     stmt = stmt.order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit)
     if is_postgres(session):
         stmt = stmt.with_for_update(skip_locked=True)
@@ -131,8 +137,7 @@ class Dispatcher:
         at = now or self.clock.now()
         channels = [c.value for c in self.senders]
         with transaction(self.session_factory) as session:
-            rows = [r for r in claim(session, at, limit or self.settings.dispatch_batch_size, ids)
-                    if r.channel in channels]
+            rows = claim(session, at, limit or self.settings.dispatch_batch_size, ids, channels=channels)
             stats.claimed = len(rows)
             contacts = {c.id: c for c in session.scalars(select(Contact).where(
                 Contact.id.in_({r.contact_id for r in rows if r.contact_id})))}

@@ -170,3 +170,19 @@ def test_replies_claimed_at_birth_are_sent_without_a_claim(runtime, senders, ses
     row = rows(session)[0]
     assert (row.status, row.attempts, row.locked_until) == ("sent", 1, None)
     assert "Pilih bahasa" in senders[Channel.TELEGRAM].sent[0].text
+
+
+def test_rows_for_a_channel_without_a_sender_are_left_alone(runtime, senders, session, clock):
+    """WhatsApp not configured: its rows stay pending (not leased, not counted as attempts) while
+    Telegram's go out."""
+    from storage.db import transaction
+    from storage.repositories import enqueue
+
+    del runtime.dispatcher.senders[Channel.WHATSAPP]
+    with transaction(runtime.session_factory) as s:
+        enqueue(s, channel="whatsapp", address="+6281234567890", text="wa", now=clock.now())
+        enqueue(s, channel="telegram", address="1", text="tg", now=clock.now())
+    stats = runtime.dispatcher.drain()
+    assert (stats.claimed, stats.sent) == (1, 1)
+    by_channel = {r.channel: (r.status, r.attempts) for r in rows(session)}
+    assert by_channel == {"whatsapp": ("pending", 0), "telegram": ("sent", 1)}
