@@ -7,7 +7,7 @@ import nothing from bot/storage/flask, never read the clock (dates are
 parameters) and every threshold carries its source. See docs/health.md.
 """
 
-from .ages import add_months, age_in_days, age_in_months, age_in_years, age_months_decimal
+from .ages import add_months, age_in_days, age_in_months, age_in_years, age_months_decimal, birth_problem
 from .category import Category, Severity
 from .child_flags import growth_flags
 from .growth import (
@@ -19,7 +19,7 @@ from .life_stage import LifeStage, age_stage, life_stages, primary_stage
 from .permenkes import PERMENKES_2_2020, child_status, classify, school_status
 from .parsing import parse_bp, parse_number
 from .pregnancy import (
-    PregnancyStatus, anc_contact_due, gestational_age, hpht_problem, hpl,
+    PregnancyStatus, anc_contact_due, gestational_age, hpht_problem, hpl, may_be_pregnant,
     pregnancy_status, trimester,
 )
 from .schedules import RULES, Due, ReminderRule, due_date, due_reminders, period_key
@@ -30,7 +30,7 @@ from .screening import (
 from .validation import Accept, Confirm, Reject, check_bp, check_change, check_value
 
 __all__ = [
-    "add_months", "age_in_days", "age_in_months", "age_in_years", "age_months_decimal",
+    "add_months", "age_in_days", "age_in_months", "age_in_years", "age_months_decimal", "birth_problem",
     "Category", "Severity", "growth_flags",
     "ChildZ", "SchoolZ", "Sex", "child_zscores", "lms_value", "lms_zscore",
     "reference2007_zscores",
@@ -38,7 +38,7 @@ __all__ = [
     "LifeStage", "age_stage", "life_stages", "primary_stage",
     "PERMENKES_2_2020", "child_status", "classify", "school_status",
     "parse_bp", "parse_number",
-    "PregnancyStatus", "anc_contact_due", "gestational_age", "hpht_problem", "hpl",
+    "PregnancyStatus", "anc_contact_due", "gestational_age", "hpht_problem", "hpl", "may_be_pregnant",
     "pregnancy_status", "trimester",
     "RULES", "Due", "ReminderRule", "due_date", "due_reminders", "period_key", "zscores_2006",
     "adult_bmi_category", "anaemia_group", "bmi", "bp_category", "glucose_category",

@@ -12,6 +12,7 @@ from datetime import date
 
 # WHO anthro's constant (ANTHRO_DAYS_OF_MONTH): 365.25 / 12.
 DAYS_PER_MONTH = 30.4375
+MAX_AGE_YEARS = 120  # an older birth date is a typo in the year
 
 
 def age_in_days(birth: date, on: date) -> int:
@@ -53,3 +54,12 @@ def age_in_years(birth: date, on: date) -> int:
 def age_months_decimal(birth: date, on: date) -> float:
     """WHO's decimal months: days / 30.4375 (used by the 2007 reference)."""
     return age_in_days(birth, on) / DAYS_PER_MONTH
+
+
+def birth_problem(birth: date, on: date) -> str | None:
+    """Why a birth date cannot be right on `on`: 'birth_in_future', 'birth_too_old' (> 120 years), or None."""
+    if birth > on:
+        return "birth_in_future"
+    if age_in_years(birth, on) > MAX_AGE_YEARS:
+        return "birth_too_old"
+    return None

@@ -70,9 +70,14 @@ class Sex(IntEnum):
     MALE = 1
     FEMALE = 2
 
+    @property
+    def code(self) -> str:
+        """'L' or 'P': how the KMS and our database write it."""
+        return "L" if self is Sex.MALE else "P"
+
     @classmethod
     def parse(cls, value: object) -> "Sex":
-        """Accept 1/2, 'L'/'P' (laki-laki/perempuan), 'M'/'F' and the words."""
+        """Accept 1/2, 'L'/'P' (laki-laki/perempuan), 'M'/'F' and the words people type in chat."""
         if isinstance(value, Sex):
             return value
         if isinstance(value, int) and not isinstance(value, bool):
@@ -85,9 +90,10 @@ class Sex(IntEnum):
 
 _SEX_WORDS = {
     "1": Sex.MALE, "l": Sex.MALE, "m": Sex.MALE, "male": Sex.MALE,
-    "laki-laki": Sex.MALE, "laki laki": Sex.MALE, "lk": Sex.MALE,
+    "laki-laki": Sex.MALE, "laki laki": Sex.MALE, "laki": Sex.MALE, "lk": Sex.MALE,
+    "pria": Sex.MALE, "cowok": Sex.MALE,
     "2": Sex.FEMALE, "p": Sex.FEMALE, "f": Sex.FEMALE, "female": Sex.FEMALE,
-    "perempuan": Sex.FEMALE, "pr": Sex.FEMALE,
+    "perempuan": Sex.FEMALE, "pr": Sex.FEMALE, "wanita": Sex.FEMALE, "cewek": Sex.FEMALE,
 }
 
 

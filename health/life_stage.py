@@ -51,6 +51,10 @@ class LifeStage(str, Enum):
     def label_en(self) -> str:
         return _LABELS[self][1]
 
+    def label(self, lang: str | None) -> str:
+        """The group's name in English for `en`, else in Indonesian."""
+        return self.label_en if lang == "en" else self.label_id
+
 
 _LABELS = {
     LifeStage.BAYI_BALITA: ("Bayi dan balita (0-59 bulan)", "Infant and under-five (0-59 months)"),

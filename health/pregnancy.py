@@ -22,6 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .ages import age_in_years
+from .growth import Sex
+
 SRC_HPL = "Naegele: HPHT + 280 days [S62][S63]; ilp-domain 4.9"
 SRC_TRIMESTER = "Juknis ILP 01-anc-terpadu (TM1 0-12, TM2 >12-24, TM3 >24 weeks) [S1]"
 SRC_ANC = (
@@ -31,6 +34,7 @@ SRC_ANC = (
 HPL_DAYS = 280
 MAX_HPHT_AGE_DAYS = 44 * 7  # ilp-domain 2.3: HPHT within the last 44 weeks
 POST_TERM_DAYS = 42 * 7  # ⚠ WHO ICD: >= 42 completed weeks
+PREGNANCY_AGE_YEARS = (10, 55)  # ask "hamil?" only where it can be (ilp-domain 1.4, WUS widened)
 TRIMESTER_LAST_WEEK = (12, 24)  # TM1 <= 12, TM2 <= 24, TM3 after
 
 # code -> (first completed week, last completed week, who)
@@ -47,6 +51,12 @@ ANC_WINDOWS: dict[str, tuple[int, int, str]] = {
 def hpl(hpht: date) -> date:
     """Estimated due date (hari perkiraan lahir)."""
     return hpht + timedelta(days=HPL_DAYS)
+
+
+def may_be_pregnant(sex: Sex | int | str, birth: date, on: date) -> bool:
+    """Whether to ask if this person is pregnant: a woman of 10-55 completed years on `on`."""
+    low, high = PREGNANCY_AGE_YEARS
+    return Sex.parse(sex) is Sex.FEMALE and low <= age_in_years(birth, on) <= high
 
 
 def hpht_problem(hpht: date, on: date) -> str | None:

@@ -241,7 +241,8 @@ def _anniversary(anchor: date, year: int) -> date:
     return date(year, anchor.month, min(anchor.day, last))
 
 
-def _period_start(rule: ReminderRule, on: date) -> date:
+def period_start(rule: ReminderRule, on: date) -> date:
+    """First day of the calendar period (week from Monday, month, or year) that contains `on`."""
     if rule.every == "weekly":
         return on - timedelta(days=on.weekday())
     if rule.every == "yearly" and not rule.months:
@@ -249,7 +250,7 @@ def _period_start(rule: ReminderRule, on: date) -> date:
     return on.replace(day=1)
 
 
-def _period_end(rule: ReminderRule, start: date) -> date:
+def period_end(rule: ReminderRule, start: date) -> date:
     """Exclusive end of a calendar period."""
     if rule.every == "weekly":
         return start + timedelta(days=7)
@@ -302,9 +303,9 @@ def _anchors(rule: ReminderRule, on: date, birth: date, hpht: date | None,
     if rule.anchor == "calendar":
         if rule.months and on.month not in rule.months:
             return []
-        start = _period_start(rule, on)
+        start = period_start(rule, on)
         end = min(due_date(rule, start) + timedelta(days=rule.window_days),
-                  _period_end(rule, start))
+                  period_end(rule, start))
         return [(start, end)]
     if rule.anchor == "session":
         return [(s, due_date(rule, s) + timedelta(days=rule.window_days))

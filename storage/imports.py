@@ -19,23 +19,24 @@ from datetime import date, datetime
 from typing import IO, Any, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
-import phonenumbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from health.ages import age_in_months
+from health.ages import age_in_months, birth_problem
 from health.growth import Sex
 from health.life_stage import primary_stage
 from health.parsing import parse_number
 from health.permenkes import PERMENKES_2_2020
 from health.screening import BMI_BANDS
 from health.validation import Accept, Confirm, Reject, check_bp, check_value
-from storage.members import clean_name, name_key
+from storage.members import clean_name, name_key, person_name
 from storage.models import Household, Measurement, Member, Posyandu, Pregnancy
+from storage.phones import normalise_phone
 from storage.places import ZONE_NAMES, desa_path, puskesmas, upsert_posyandu
 from storage.reporting import (
     Values, Visit, assess, current_pregnancy, find_member, household_for, reported_on, save_visit,
 )
+from storage.repositories import posyandu_by_code
 
 POSYANDU_COLUMNS = ("code", "name", "desa", "kecamatan", "kabupaten", "provinsi", "puskesmas", "timezone")
 MEMBER_COLUMNS = ("posyandu_code", "name", "sex", "birth_date", "guardian_name", "guardian_phone", "opted_in",
@@ -51,29 +52,7 @@ TRUE = {"1", "y", "ya", "yes", "true"}
 FALSE = {"", "0", "n", "tidak", "no", "false"}
 
 
-# -- small parsers shared with the chat ---------------------------------------------------------
-def normalise_phone(text: str | None) -> str | None:
-    """Any Indonesian way of writing a number -> E.164 (`0812...`, `62812...`, `+62 812-...`); None if invalid."""
-    if not text or not text.strip():
-        return None
-    raw = re.sub(r"[\s().-]", "", text.strip())
-    if raw.startswith("62"):  # written without '+': international, not a national 62...
-        raw = "+" + raw
-    try:
-        number = phonenumbers.parse(raw, "ID")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def normalise_nik(text: str | None) -> str | None:
-    """A NIK is 16 digits (spaces and dots allowed while typing); None otherwise."""
-    digits = re.sub(r"[\s.-]", "", text or "")
-    return digits if re.fullmatch(r"\d{16}", digits) and digits != "0" * 16 else None
-
-
+# -- cells ---------------------------------------------------------------------------------------------
 def _iso(text: str, column: str) -> date:
     try:
         return date.fromisoformat(text.strip())
@@ -171,8 +150,7 @@ def import_posyandu(session: Session, rows: list[tuple[int, dict[str, str]]]) ->
 
 # -- members -------------------------------------------------------------------------------------------
 def _posyandu(session: Session, code: str) -> Posyandu:
-    found = session.scalars(select(Posyandu).where(Posyandu.code == code.strip().upper())).one_or_none() \
-        if code else None
+    found = posyandu_by_code(session, code) if code else None
     if found is None:
         raise RowProblem("unknown posyandu_code" if code else "posyandu_code is empty")
     return found
@@ -188,15 +166,15 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
     def handle(row: dict[str, str], line: int) -> str:
         posyandu = _posyandu(session, row.get("posyandu_code", ""))
         today = _local_today(posyandu, now)
-        name = clean_name(row.get("name", ""))
-        if len(name_key(name)) < 2 or any(ch.isdigit() for ch in name):
+        name = person_name(row.get("name", ""))
+        if name is None:
             raise RowProblem("name is empty or not a name")
         try:
-            sex = "L" if Sex.parse(row.get("sex", "")) is Sex.MALE else "P"
+            sex = Sex.parse(row.get("sex", "")).code
         except ValueError:
             raise RowProblem("sex must be L or P") from None
         born = _iso(row.get("birth_date", ""), "birth_date")
-        if born > today or today.year - born.year > 120:
+        if birth_problem(born, today) is not None:
             raise RowProblem("birth_date is in the future or more than 120 years ago")
         phone = None
         if row.get("guardian_phone"):

@@ -1,8 +1,10 @@
-"""Member helpers shared by flows, imports and the seed."""
+"""Member helpers shared by flows, imports and the seed: names and NIK as people write them."""
 from __future__ import annotations
 
 import re
 import unicodedata
+
+MAX_NAME_LENGTH = 120  # the width of member.name and member.name_key
 
 
 def name_key(name: str) -> str:
@@ -16,3 +18,22 @@ def clean_name(name: str) -> str:
     """A name as it should be shown: trimmed, single spaces, capitalised words."""
     words = re.sub(r"\s+", " ", name.strip()).split(" ")
     return " ".join(w[:1].upper() + w[1:] if w.islower() or w.isupper() else w for w in words)
+
+
+def person_name(text: str) -> str | None:
+    """A member's name as typed (chat or CSV), cleaned; None when it cannot be a name.
+
+    A name has no digits, fits the column (`MAX_NAME_LENGTH`) and has at
+    least two characters in its `name_key`, by which members are searched and
+    told apart.
+    """
+    name = clean_name(text)
+    if len(name_key(name)) < 2 or len(name) > MAX_NAME_LENGTH or any(ch.isdigit() for ch in name):
+        return None
+    return name
+
+
+def normalise_nik(text: str | None) -> str | None:
+    """A NIK is 16 digits (spaces, dots and dashes allowed while typing); None otherwise."""
+    digits = re.sub(r"[\s.-]", "", text or "")
+    return digits if re.fullmatch(r"\d{16}", digits) and digits != "0" * 16 else None

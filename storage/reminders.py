@@ -24,8 +24,9 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable, Mapping, Sequence
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, exists, extract, func, select
 from sqlalchemy.orm import Session
@@ -33,7 +34,7 @@ from sqlalchemy.orm import Session
 from health.ages import add_months
 from health.life_stage import AGE_BANDS_MONTHS, LifeStage, primary_stage
 from health.pregnancy import MAX_HPHT_AGE_DAYS
-from health.schedules import RULES, Due, ReminderRule, due_reminders, period_key
+from health.schedules import RULES, Due, ReminderRule, due_reminders, period_end, period_key, period_start
 from storage.households import reachable_clause
 from storage.models import Contact, Member, PlannedReminder, PosyanduSession, Pregnancy, ServiceGiven
 
@@ -161,14 +162,6 @@ def first_due(rule: ReminderRule, cand: Candidate, days: Sequence[date], setting
     return None
 
 
-def _calendar_range(rule: ReminderRule, start: date) -> tuple[date, date]:
-    if rule.every == "weekly":
-        return start, start + timedelta(days=7)
-    if rule.every == "yearly" and not rule.months:
-        return start, date(start.year + 1, 1, 1)
-    return start, add_months(start, 1)
-
-
 def service_done(rule: ReminderRule, cand: Candidate, due_on: date, given: Iterable[date]) -> bool:
     """Did the posyandu record this reminder's service (for this period)?"""
     given = list(given)
@@ -188,7 +181,8 @@ def service_done(rule: ReminderRule, cand: Candidate, due_on: date, given: Itera
             lo, hi = due_on - timedelta(days=182), due_on + timedelta(days=rule.window_days)
         return any(lo <= g < hi for g in given)
     if rule.anchor == "calendar":
-        lo, hi = _calendar_range(rule, due_on - timedelta(days=rule.offset_days))
+        lo = due_on - timedelta(days=rule.offset_days)  # the period's first day
+        hi = period_end(rule, lo)
     elif rule.anchor == "session":
         session_day = due_on - timedelta(days=rule.offset_days)
         lo, hi = session_day.replace(day=1), add_months(session_day.replace(day=1), 1)
@@ -256,10 +250,10 @@ def probes(rule: ReminderRule, days: Sequence[date],
         return [Probe(rule, None, sex, birth, pregnancy=column, anchor=(earliest, latest))]
     if rule.anchor == "calendar":
         found: list[Probe] = []
-        starts = sorted({_period_start(rule, d) for d in days if not rule.months or d.month in rule.months})
+        starts = sorted({period_start(rule, d) for d in days if not rule.months or d.month in rule.months})
         for start in starts:
             due = start + timedelta(days=off)
-            end = min(due + timedelta(days=win), _calendar_range(rule, start)[1])
+            end = min(due + timedelta(days=win), period_end(rule, start))
             due_days = [d for d in days if due <= d < end]
             if not due_days:
                 continue
@@ -277,14 +271,6 @@ def probes(rule: ReminderRule, days: Sequence[date],
                 by_month[f"{local_day:%Y-%m}"].append(session_id)
         return [Probe(rule, month, sex, birth, session_ids=ids) for month, ids in sorted(by_month.items())]
     raise ValueError(f"{rule.rule_id}: unknown anchor {rule.anchor}")
-
-
-def _period_start(rule: ReminderRule, day: date) -> date:
-    if rule.every == "weekly":
-        return day - timedelta(days=day.weekday())
-    if rule.every == "yearly" and not rule.months:
-        return date(day.year, 1, 1)
-    return day.replace(day=1)
 
 
 def probe_statement(probe: Probe, scope: Sequence[Any]) -> Select[Any]:
@@ -387,6 +373,19 @@ class Upcoming:
 
     def label(self, lang: str | None) -> str:
         return self.label_en if lang == "en" else self.label_id
+
+
+def session_days(session: Session, posyandu_id: int, timezone: str, first: date, last: date) -> list[date]:
+    """Local days from `first` to `last` (inclusive) on which the posyandu has a scheduled session.
+
+    What `upcoming(session_days=...)` needs for the rules anchored on a posyandu day.
+    """
+    tz = ZoneInfo(timezone)
+    lo = datetime.combine(first, time(0), tz)
+    hi = datetime.combine(last + timedelta(days=1), time(0), tz)
+    return [at.astimezone(tz).date() for at in session.scalars(select(PosyanduSession.starts_at).where(
+        PosyanduSession.posyandu_id == posyandu_id, PosyanduSession.status == "scheduled",
+        PosyanduSession.starts_at >= lo, PosyanduSession.starts_at < hi))]
 
 
 def upcoming(session: Session, start: date, days: int, *, posyandu_id: int | None = None,

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import logging
 
-import phonenumbers
 from flask import Blueprint, Response, current_app, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.messages import Channel, Inbound, InboundKind
 from storage.db import transaction
+from storage.phones import normalise_phone
 from storage.repositories import set_provider_status
 from webhooks.inbound import process
 
@@ -38,14 +38,7 @@ def verified() -> bool:
 
 def whatsapp_address(value: str) -> str | None:
     """`whatsapp:+62812...` -> `+62812...` (E.164), or None when it is no phone number."""
-    raw = value.removeprefix("whatsapp:").strip()
-    try:
-        number = phonenumbers.parse(raw, "ID")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return normalise_phone(value.removeprefix("whatsapp:"), strict=False)
 
 
 def twiml(texts: list[str] | None = None) -> Response:

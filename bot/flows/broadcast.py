@@ -39,9 +39,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bot.flows.base import Answer, Ctx, Invalid, StepFlow, Turn, ask, choices, done, say
-from bot.flows.resident import parse_date_text, parse_time_text, stage_label
+from bot.flows.resident import stage_label
 from bot.i18n.resident import fmt_when
 from bot.messages import Choice, Role
+from bot.parsing import parse_date, parse_time
 from bot.texts import render
 from health.life_stage import LifeStage
 from storage.households import audience, fan_out, one_line, reachable_contacts, told_before
@@ -118,13 +119,14 @@ def send_choices(ctx: Ctx) -> tuple[Choice, ...]:
     return choices(ctx, (("send", "broadcast.send"), ("cancel", "broadcast.dont_send")))
 
 
-def wants_send(answer: Answer) -> bool | None:
+def wants_send(answer: Answer) -> bool:
+    """True for "Kirim", False for "Batal"; anything else is asked again."""
     word = (answer.choice or answer.text).strip().lower()
     if word in {"send", "kirim", "ya", "yes", "ok"}:
         return True
     if word in {"cancel", "batal", "tidak", "no", "jangan"}:
         return False
-    return None
+    raise Invalid("core.choose_from_list", count=2)
 
 
 def ask_posyandu(ctx: Ctx, data: dict[str, Any], next_step: Any) -> Turn:
@@ -148,7 +150,7 @@ def take_posyandu(ctx: Ctx, data: dict[str, Any], answer: Answer) -> None:
 
 def read_day(ctx: Ctx, posyandu: Posyandu, text: str) -> date:
     today = ctx.today(posyandu.timezone)
-    day = parse_date_text(text, today)
+    day = parse_date(text, today, ahead=True)
     if day is None:
         raise Invalid("broadcast.bad_date")
     if day < today:
@@ -160,13 +162,27 @@ def read_day(ctx: Ctx, posyandu: Posyandu, text: str) -> date:
 
 def read_start(ctx: Ctx, posyandu: Posyandu, day: date, text: str) -> datetime:
     """The session's start as aware UTC, from the local day and a typed time."""
-    at = parse_time_text(text)
+    at = parse_time(text)
     if at is None:
         raise Invalid("broadcast.bad_time")
     start = datetime.combine(day, at, ZoneInfo(posyandu.timezone)).astimezone(timezone.utc)
     if start <= ctx.now:
         raise Invalid("broadcast.time_past")
     return start
+
+
+def take_day(ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+    """The `date` step of a new or moved session: keep the day, ask the time."""
+    posyandu = _posyandu(ctx, data)
+    data["day"] = read_day(ctx, posyandu, answer.text).isoformat()
+    return ask(ctx, "time", data, "broadcast.ask_time", zone=zone_label(posyandu.timezone))
+
+
+def take_start(ctx: Ctx, data: dict[str, Any], answer: Answer) -> Posyandu:
+    """The `time` step: keep the start (with the day asked before); returns the posyandu."""
+    posyandu = _posyandu(ctx, data)
+    data["starts_at"] = read_start(ctx, posyandu, date.fromisoformat(data["day"]), answer.text).isoformat()
+    return posyandu
 
 
 def read_place(answer: Answer, posyandu: Posyandu) -> str:
@@ -206,7 +222,7 @@ def session_message(lang: str | None, kind: str, view: SessionView,
         title = render(lang, f"broadcast.msg.{'change' if kind == 'change' else 'session'}_title", posyandu=p.name)
         body = [when, render(lang, "broadcast.msg.place", place=view.place)]
         if view.groups:
-            labels = [LifeStage(g).label_en if lang == "en" else LifeStage(g).label_id for g in view.groups]
+            labels = [LifeStage(g).label(lang) for g in view.groups]
             body.append(render(lang, "broadcast.msg.groups", groups=", ".join(labels)))
         if before is not None:
             body.append(render(lang, "broadcast.msg.change_before",
@@ -227,8 +243,22 @@ def session_dedupe(session_id: int, revision: int):  # type: ignore[no-untyped-d
     return lambda c: f"broadcast:s{session_id}:r{revision}:h{c.household_id}:c{c.id}"
 
 
+class PosyanduFirstFlow(StepFlow):
+    """A broadcast that begins with the posyandu (skipped when the bidan has one), then `_after_posyandu`."""
+
+    def begin(self, ctx: Ctx, arg: str) -> Turn:
+        return ask_posyandu(ctx, {}, self._after_posyandu)
+
+    def on_posyandu(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        take_posyandu(ctx, data, answer)
+        return self._after_posyandu(ctx, data)
+
+    def _after_posyandu(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+        raise NotImplementedError
+
+
 # -- create a session ---------------------------------------------------------------------------------
-class SessionFlow(StepFlow):
+class SessionFlow(PosyanduFirstFlow):
     """Create a posyandu day and tell the households expected at it."""
 
     name = "jadwal_baru"
@@ -237,25 +267,14 @@ class SessionFlow(StepFlow):
     menu_key = "broadcast.menu.session"
     menu_order = 40
 
-    def begin(self, ctx: Ctx, arg: str) -> Turn:
-        return ask_posyandu(ctx, {}, self._ask_date)
-
-    def on_posyandu(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        take_posyandu(ctx, data, answer)
-        return self._ask_date(ctx, data)
-
-    def _ask_date(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+    def _after_posyandu(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
         return ask(ctx, "date", data, "broadcast.ask_date")
 
     def on_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        posyandu = _posyandu(ctx, data)
-        data["day"] = read_day(ctx, posyandu, answer.text).isoformat()
-        return ask(ctx, "time", data, "broadcast.ask_time", zone=zone_label(posyandu.timezone))
+        return take_day(ctx, data, answer)
 
     def on_time(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        posyandu = _posyandu(ctx, data)
-        data["starts_at"] = read_start(ctx, posyandu, date.fromisoformat(data["day"]), answer.text).isoformat()
-        return ask_place(ctx, data, posyandu)
+        return ask_place(ctx, data, take_start(ctx, data, answer))
 
     def on_place(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         data["place"] = read_place(answer, _posyandu(ctx, data))
@@ -269,10 +288,7 @@ class SessionFlow(StepFlow):
         return ask(ctx, "confirm", data, "broadcast.preview", send_choices(ctx), message=text, count=count)
 
     def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        decision = wants_send(answer)
-        if decision is None:
-            raise Invalid("core.choose_from_list", count=2)
-        if not decision:
+        if not wants_send(answer):
             return done(say(ctx, "broadcast.not_sent"))
         view = self._view(ctx, data)
         record = PosyanduSession(posyandu_id=view.posyandu.id, starts_at=view.starts_at, place=view.place,
@@ -348,13 +364,10 @@ class ChangeSessionFlow(StepFlow):
         raise Invalid("core.choose_from_list", count=3)
 
     def on_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        posyandu = _posyandu(ctx, data)
-        data["day"] = read_day(ctx, posyandu, answer.text).isoformat()
-        return ask(ctx, "time", data, "broadcast.ask_time", zone=zone_label(posyandu.timezone))
+        return take_day(ctx, data, answer)
 
     def on_time(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        posyandu = _posyandu(ctx, data)
-        data["starts_at"] = read_start(ctx, posyandu, date.fromisoformat(data["day"]), answer.text).isoformat()
+        take_start(ctx, data, answer)
         data["action"] = "change"
         return self._preview(ctx, data)
 
@@ -390,10 +403,7 @@ class ChangeSessionFlow(StepFlow):
         return ask(ctx, "confirm", data, "broadcast.preview", send_choices(ctx), message=text, count=count)
 
     def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        decision = wants_send(answer)
-        if decision is None:
-            raise Invalid("core.choose_from_list", count=2)
-        if not decision:
+        if not wants_send(answer):
             return done(say(ctx, "broadcast.not_sent"))
         old, new = self._views(ctx, data)
         recipients = self._recipients(ctx, data, new)
@@ -427,7 +437,7 @@ def announcements_today(ctx: Ctx, posyandu: Posyandu) -> int:
         Announcement.posyandu_id == posyandu.id, Announcement.kind == "free", Announcement.created_at >= midnight)) or 0
 
 
-class AnnounceFlow(StepFlow):
+class AnnounceFlow(PosyanduFirstFlow):
     """A free-text message to a posyandu's households (optionally some groups), limited per day."""
 
     name = "pengumuman"
@@ -435,13 +445,6 @@ class AnnounceFlow(StepFlow):
     roles = STAFF
     menu_key = "broadcast.menu.announce"
     menu_order = 42
-
-    def begin(self, ctx: Ctx, arg: str) -> Turn:
-        return ask_posyandu(ctx, {}, self._after_posyandu)
-
-    def on_posyandu(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        take_posyandu(ctx, data, answer)
-        return self._after_posyandu(ctx, data)
 
     def _check_limit(self, ctx: Ctx, posyandu: Posyandu) -> int:
         left = ctx.settings.announcements_per_day - announcements_today(ctx, posyandu)
@@ -474,10 +477,7 @@ class AnnounceFlow(StepFlow):
         return f"{title}\n\n{text}", {"1": one_line(title), "2": one_line(text)}
 
     def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        decision = wants_send(answer)
-        if decision is None:
-            raise Invalid("core.choose_from_list", count=2)
-        if not decision:
+        if not wants_send(answer):
             return done(say(ctx, "broadcast.not_sent"))
         posyandu = _posyandu(ctx, data)
         left = self._check_limit(ctx, posyandu)

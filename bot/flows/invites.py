@@ -23,28 +23,16 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.flows.base import Answer, Ctx, Invalid, StepFlow, Turn, ask, choices, done, say
+from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.flows.reporting_format import day
 from bot.flows.reporting_render import flag_label, member_label
+from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Choice, Reply, Role
-from storage.members import name_key
 from storage.models import Posyandu
 from storage.reporting import create_invite, mark_referral_handled, open_referrals, reinterpret, visible_posyandu
 
 
-class _Scoped(StepFlow):
-    """A flow over the posyandu the contact may see, re-checked at every step."""
-
-    def handle(self, ctx: Ctx, step: str, data: dict[str, Any], answer: Answer) -> Turn:
-        if ctx.role not in self.roles:
-            return done(say(ctx, "core.not_allowed"), then="menu")
-        allowed = [p.id for p in visible_posyandu(ctx.session, ctx.contact)]
-        if data.get("pid") is not None and data["pid"] not in allowed:
-            return done(say(ctx, "report.not_your_posyandu"), then="menu")
-        return super().handle(ctx, step, data, answer)
-
-
-class InviteFlow(_Scoped):
+class InviteFlow(ScopedFlow):
     name = "undangan"
     triggers = ("undangan", "invite", "kode undangan")
     roles = frozenset({Role.BIDAN, Role.ADMIN})
@@ -52,20 +40,10 @@ class InviteFlow(_Scoped):
     menu_order = 50
 
     def begin(self, ctx: Ctx, arg: str) -> Turn:
-        places = visible_posyandu(ctx.session, ctx.contact)
-        if not places:
-            return done(say(ctx, "report.no_posyandu"))
-        if len(places) == 1:
-            return self._ask_role(ctx, {"pid": places[0].id})
-        return ask(ctx, "posyandu", {}, "invite.ask_posyandu", tuple(Choice(f"p{p.id}", p.name) for p in places))
+        return choose_posyandu(ctx, {}, "invite.ask_posyandu", self._ask_role)
 
     def on_posyandu(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        places = visible_posyandu(ctx.session, ctx.contact)
-        key = name_key(answer.value)
-        picked = next((p for p in places if answer.value == f"p{p.id}" or key in (name_key(p.code), name_key(p.name))),
-                      None)
-        if picked is None:
-            raise Invalid("core.choose_from_list", count=len(places))
+        picked = pick_posyandu(visible_posyandu(ctx.session, ctx.contact), answer)
         return self._ask_role(ctx, {"pid": picked.id})
 
     def _ask_role(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
@@ -84,7 +62,7 @@ class InviteFlow(_Scoped):
                         posyandu=place.name, until=day(until)), then="menu")
 
 
-class ReferralsFlow(_Scoped):
+class ReferralsFlow(ScopedFlow):
     name = "rujukan"
     triggers = ("rujukan", "referrals")
     roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})

@@ -23,7 +23,7 @@
 
 Steps: posyandu (only when the contact sees several) -> date -> member (search, recent
 visitors, or new_name -> new_sex -> new_birth -> new_phone -> new_nik) -> pregnant/hpht
-(women 10-54 without an ongoing pregnancy) -> item (one per measurement; `position`
+(women 10-55 without an ongoing pregnancy) -> item (one per measurement; `position`
 after a balita's length; `confirm` when a value is asked back) -> services -> summary
 (-> edit -> item/services -> summary) -> next. Nothing is written before `simpan`;
 `storage.reporting.save_visit` then writes everything in the step's transaction.
@@ -44,16 +44,17 @@ from bot.flows.reporting_member import MemberSteps
 from bot.flows.reporting_notices import notify_visit
 from bot.flows.reporting_render import summary_text, value_text
 from bot.flows.reporting_services import label_for
+from bot.flows.scope import ScopedFlow, choose_posyandu
 from bot.messages import Choice, Reply, Role
-from storage.reporting import (
-    Interpretation, NewMember, Values, Visit, assess, member_in_scope, save_visit, visible_posyandu,
-)
+from storage.reporting import Interpretation, NewMember, Values, Visit, assess, save_visit
 
 SAVE = {"save", "simpan", "ya", "ok", "oke"}
 EDIT = {"edit", "ubah", "ganti", "koreksi"}
 
 
-class LaporFlow(MemberSteps, MeasureSteps):
+class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
+    """Every step is re-checked: the contact may still report for this posyandu and member (`ScopedFlow`)."""
+
     name = "lapor"
     version = 1
     triggers = ("lapor", "report", "laporan posyandu")
@@ -61,29 +62,11 @@ class LaporFlow(MemberSteps, MeasureSteps):
     menu_key = "report.menu.lapor"
     menu_order = 10
 
-    # -- every step: the contact may still report for this posyandu and member ---------------
-    def handle(self, ctx: Ctx, step: str, data: dict[str, Any], answer: Answer) -> Turn:
-        if ctx.role not in self.roles:
-            return done(say(ctx, "core.not_allowed"), then="menu")
-        allowed = [p.id for p in visible_posyandu(ctx.session, ctx.contact)]
-        if data.get("pid") is not None and data["pid"] not in allowed:
-            return done(say(ctx, "report.not_your_posyandu"), then="menu")
-        if data.get("member") is not None and member_in_scope(ctx.session, data["member"], allowed) is None:
-            return done(say(ctx, "report.member_not_here"), then="menu")
-        return super().handle(ctx, step, data, answer)
-
     def begin(self, ctx: Ctx, arg: str) -> Turn:
-        places = visible_posyandu(ctx.session, ctx.contact)
-        if not places:
-            return done(say(ctx, "report.no_posyandu"))
         data: dict[str, Any] = {}
         if arg:
             data["search"], data["line"] = split_name_and_line(arg)
-        if len(places) == 1:
-            data["pid"] = places[0].id
-            return self._after_posyandu(ctx, data)
-        return ask(ctx, "posyandu", data, "report.ask_posyandu",
-                   tuple(Choice(f"p{p.id}", p.name) for p in places))
+        return choose_posyandu(ctx, data, "report.ask_posyandu", self._after_posyandu)
 
     # -- summary, edit, save ------------------------------------------------------------------------
     def _interpret(self, ctx: Ctx, data: dict[str, Any]) -> Interpretation:

@@ -47,7 +47,7 @@ class MeasureSteps(VisitBase):
         on = self._date(data)
         stage, _, _ = self._stage(ctx, data)
         lines = [ctx.t("report.header", name=self._name(ctx, data), sex=ctx.t(f"report.sex.{sex}"),
-                       age=age(born, on, ctx.lang), group=stage.label_en if ctx.lang == "en" else stage.label_id,
+                       age=age(born, on, ctx.lang), group=stage.label(ctx.lang),
                        date=day(on))]
         if hpht is not None:
             weeks, _ = gestational_age(hpht, on)

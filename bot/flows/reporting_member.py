@@ -2,33 +2,31 @@
 
     posyandu (only when the contact sees several) -> date -> member: a name is searched
     tolerantly (rapidfuzz), recent visitors are offered, or `➕ Anggota baru` asks
-    new_name -> new_sex -> new_birth -> new_phone -> new_nik; then, for a woman of 10-54
+    new_name -> new_sex -> new_birth -> new_phone -> new_nik; then, for a woman of 10-55
     without an ongoing pregnancy, pregnant -> hpht. The new member is only kept in the
     conversation until `simpan`.
 """
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
-from bot.flows.reporting_dates import parse_date
+from bot.flows.registration import read_birth, read_hpht, read_name, read_pregnant, read_sex
 from bot.flows.reporting_expert import split_name_and_line
 from bot.flows.reporting_format import day
 from bot.flows.reporting_render import member_label
 from bot.flows.reporting_visit import SKIP, VisitBase
+from bot.flows.scope import pick_posyandu
 from bot.messages import Choice, Reply
-from health.ages import age_in_years
-from health.growth import Sex
-from health.pregnancy import hpht_problem
-from storage.imports import normalise_nik, normalise_phone
-from storage.members import clean_name, name_key
+from bot.parsing import parse_date
+from health.pregnancy import may_be_pregnant
+from storage.members import name_key, normalise_nik
 from storage.models import Member, Posyandu
+from storage.phones import normalise_phone
 from storage.reporting import find_member, member_in_scope, recent_visitors, search_members, visible_posyandu
 
 MAX_SESSION_AGE_DAYS = 366  # older paper records belong in `measurements import`
-MAX_AGE_YEARS = 120
-PREGNANCY_AGE_YEARS = (10, 54)  # ask "hamil?" only where it can be (ilp-domain 1.4, WUS widened)
 
 
 class MemberSteps(VisitBase):
@@ -36,13 +34,7 @@ class MemberSteps(VisitBase):
 
     # -- posyandu and date ---------------------------------------------------------------------
     def on_posyandu(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        places = visible_posyandu(ctx.session, ctx.contact)
-        key = name_key(answer.value)
-        picked = next((p for p in places if answer.value == f"p{p.id}" or key in (name_key(p.code), name_key(p.name))),
-                      None)
-        if picked is None:
-            raise Invalid("core.choose_from_list", count=len(places))
-        data["pid"] = picked.id
+        data["pid"] = pick_posyandu(visible_posyandu(ctx.session, ctx.contact), answer).id
         return self._after_posyandu(ctx, data)
 
     def _after_posyandu(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
@@ -114,30 +106,20 @@ class MemberSteps(VisitBase):
 
     # -- a new member ----------------------------------------------------------------------------
     def on_new_name(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        text = answer.text.strip()
-        if len(name_key(text)) < 2 or any(ch.isdigit() for ch in text) or len(text) > 100:
-            raise Invalid("report.bad_name")
-        data["new"] = {"name": clean_name(text)}
+        data["new"] = {"name": read_name(answer.text, "report")}
         return ask(ctx, "new_sex", data, "report.ask_sex",
                    choices(ctx, (("L", "report.sex.L"), ("P", "report.sex.P"))))
 
     def on_new_sex(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        try:
-            sex = "L" if Sex.parse(answer.value) is Sex.MALE else "P"
-        except ValueError:
-            raise Invalid("core.choose_from_list", count=2) from None
+        sex = read_sex(answer.value)
+        if sex is None:
+            raise Invalid("core.choose_from_list", count=2)
         data["new"]["sex"] = sex
         return ask(ctx, "new_birth", data, "report.ask_birth")
 
     def on_new_birth(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         on = self._date(data)
-        born = parse_date(answer.text, on)
-        if born is None:
-            raise Invalid("report.bad_date")
-        if born > on:
-            raise Invalid("report.birth_future")
-        if (on.year - born.year) > MAX_AGE_YEARS:
-            raise Invalid("report.birth_too_old")
+        born = read_birth(answer.text, on, "report")
         existing = find_member(ctx.session, data["pid"], data["new"]["name"], born)
         if existing is not None:
             data.pop("new")
@@ -148,49 +130,40 @@ class MemberSteps(VisitBase):
         return ask(ctx, "new_phone", data, "report.ask_phone")
 
     def on_new_phone(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        phone = None
-        if answer.text.strip().lower() not in SKIP:
-            phone = normalise_phone(answer.text)
-            if phone is None:
-                raise Invalid("report.bad_phone")
-        data["new"]["phone"] = phone
+        data["new"]["phone"] = _optional(answer, normalise_phone, "report.bad_phone")
         return ask(ctx, "new_nik", data, "report.ask_nik")
 
     def on_new_nik(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        nik = None
-        if answer.text.strip().lower() not in SKIP:
-            nik = normalise_nik(answer.text)
-            if nik is None:
-                raise Invalid("report.bad_nik")
-        data["new"]["nik"] = nik
+        data["new"]["nik"] = _optional(answer, normalise_nik, "report.bad_nik")
         return self._after_member(ctx, data)
 
     # -- pregnancy -----------------------------------------------------------------------------------
     def _after_member(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
         sex, born, hpht = self._facts(ctx, data)
-        years = age_in_years(born, self._date(data))
-        lo, hi = PREGNANCY_AGE_YEARS
-        if sex == "P" and hpht is None and lo <= years <= hi and "hpht" not in data:
+        if hpht is None and "hpht" not in data and may_be_pregnant(sex, born, self._date(data)):
             return ask(ctx, "pregnant", data, "report.ask_pregnant",
                        choices(ctx, (("no", "report.pregnant.no"), ("yes", "report.pregnant.yes"))), before=before)
         return self._start_items(ctx, data, before)
 
     def on_pregnant(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        word = answer.value.strip().lower()
-        if word in ("yes", "ya", "hamil"):
+        said = read_pregnant(answer.value)
+        if said == "yes":
             return ask(ctx, "hpht", data, "report.ask_hpht")
-        if word in ("no", "tidak", "tidak hamil", "bukan"):
+        if said == "no":
             data["hpht"] = None
             return self._start_items(ctx, data)
         raise Invalid("core.choose_from_list", count=2)
 
     def on_hpht(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        on = self._date(data)
-        hpht = parse_date(answer.text, on)
-        if hpht is None:
-            raise Invalid("report.bad_date")
-        problem = hpht_problem(hpht, on)
-        if problem is not None:
-            raise Invalid(f"report.{problem}")
-        data["hpht"] = hpht.isoformat()
+        data["hpht"] = read_hpht(answer.text, self._date(data), "report").isoformat()
         return self._start_items(ctx, data)
+
+
+def _optional(answer: Answer, parse: Callable[[str], str | None], bad_key: str) -> str | None:
+    """An answer that may be skipped (`-`, `lewat`): None then, else the parsed value or `Invalid(bad_key)`."""
+    if answer.text.strip().lower() in SKIP:
+        return None
+    value = parse(answer.text)
+    if value is None:
+        raise Invalid(bad_key)
+    return value

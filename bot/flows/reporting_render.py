@@ -106,9 +106,8 @@ def flag_lines(lang: str, flags: Iterable[Flag]) -> list[str]:
 def summary_text(lang: str, name: str, sex: str, born: date, on: date, result: Interpretation,
                  values: dict[str, Any], services: list[str]) -> str:
     """The kader's summary before `simpan`: values, interpretation, services and flags."""
-    group = result.stage.label_en if lang == "en" else result.stage.label_id
     parts = [render(lang, "report.summary_title", name=name, sex=sex, age=age(born, on, lang), date=day(on),
-                    group=group)]
+                    group=result.stage.label(lang))]
     if result.gestational_weeks is not None:
         parts.append(render(lang, "report.summary_pregnancy", weeks=result.gestational_weeks,
                             days=result.gestational_days, hpl=day(result.hpl) if result.hpl else "-"))

@@ -37,20 +37,20 @@ what is due next (`keluarga` / `anak`), and deleting their data (`hapus data`).
 """
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 from sqlalchemy import select
 
 from bot.flows.base import Answer, Ctx, Flow, Invalid, StepFlow, Turn, ask, choices, done, say
+from bot.flows.registration import read_birth, read_hpht, read_name, read_pregnant, read_sex
 from bot.i18n.resident import fmt_date, fmt_when
 from bot.messages import Choice, Reply, Role
+from bot.parsing import parse_yes_no
 from health.ages import age_in_months
 from health.life_stage import LifeStage, primary_stage
-from health.pregnancy import hpht_problem, pregnancy_status
+from health.pregnancy import may_be_pregnant, pregnancy_status
 from storage.households import (
     add_member,
     add_pregnancy,
@@ -59,81 +59,17 @@ from storage.households import (
     search_posyandu,
     subscribe,
 )
-from storage.members import clean_name, name_key
+from storage.members import name_key
 from storage.models import Household, Measurement, Member, Posyandu, PosyanduSession, Pregnancy
-from storage.reminders import upcoming
+from storage.reminders import session_days, upcoming
 
-YES = {"ya", "y", "iya", "yes", "setuju", "ok", "oke", "boleh", "yes i agree", "ya saya setuju"}
-NO = {"tidak", "tdk", "no", "n", "gak", "nggak", "enggak", "ga", "tidak setuju", "i do not agree"}
-MONTHS = {
-    "januari": 1, "jan": 1, "january": 1,
-    "februari": 2, "pebruari": 2, "feb": 2, "peb": 2, "february": 2,
-    "maret": 3, "mar": 3, "mrt": 3, "march": 3,
-    "april": 4, "apr": 4,
-    "mei": 5, "may": 5,
-    "juni": 6, "jun": 6, "june": 6,
-    "juli": 7, "jul": 7, "july": 7,
-    "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "agus": 8, "aug": 8, "august": 8,
-    "september": 9, "sep": 9, "sept": 9,
-    "oktober": 10, "okt": 10, "oct": 10, "october": 10,
-    "november": 11, "nov": 11, "nop": 11,
-    "desember": 12, "des": 12, "dec": 12, "december": 12,
-}
-RELATIVE = {"hari ini": 0, "today": 0, "besok": 1, "tomorrow": 1, "lusa": 2, "kemarin": -1, "yesterday": -1}
-SEX_WORDS = {"l": "L", "laki-laki": "L", "laki laki": "L", "laki": "L", "male": "L", "pria": "L", "cowok": "L",
-             "p": "P", "perempuan": "P", "female": "P", "wanita": "P", "cewek": "P"}
-MAX_AGE_YEARS = 120
 DUE_DAYS = 60  # `keluarga` shows what is due in the next two months
 
 
-# -- parsing what people type -------------------------------------------------------------------
-def _year(text: str, today: date) -> int:
-    year = int(text)
-    if len(text) <= 2:  # '24' -> 2024, '98' -> 1998
-        year += 2000 if 2000 + year <= today.year + 1 else 1900
-    return year
-
-
-def parse_date_text(text: str, today: date) -> date | None:
-    """A date as Indonesians type it: 14-03-2024, 14/3/24, 14.03.2024, 14 Maret 2024, 2024-03-14, besok."""
-    raw = re.sub(r"\s+", " ", text.strip().lower()).strip(" .,")
-    if raw in RELATIVE:
-        return today + timedelta(days=RELATIVE[raw])
-    raw = re.sub(r"^(tanggal|tgl\.?|hari \w+,?)\s*", "", raw)
-    try:
-        iso = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", raw)
-        if iso:
-            return date(int(iso[1]), int(iso[2]), int(iso[3]))
-        numeric = re.fullmatch(r"(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{2}|\d{4})", raw)
-        if numeric:
-            return date(_year(numeric[3], today), int(numeric[2]), int(numeric[1]))
-        words = re.fullmatch(r"(\d{1,2})[-/ ]?([a-z]+)\.?[-/ ]?(\d{2}|\d{4})?", raw)
-        if words and words[2] in MONTHS:
-            year = _year(words[3], today) if words[3] else today.year
-            return date(year, MONTHS[words[2]], int(words[1]))
-    except ValueError:  # 31 Februari
-        return None
-    return None
-
-
-def parse_time_text(text: str) -> time | None:
-    """'08.00', '8:30', 'jam 8', 'pukul 09.30 WIB' -> a time of day."""
-    raw = text.strip().lower()
-    match = re.fullmatch(r"(?:jam|pukul|pkl\.?)?\s*(\d{1,2})(?:[.:](\d{2}))?\s*(?:wib|wita|wit)?", raw)
-    if not match:
-        return None
-    hour, minute = int(match[1]), int(match[2] or 0)
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute)
-
-
+# -- answers ------------------------------------------------------------------------------------------
 def yes_no(answer: Answer) -> str | None:
     """'yes' / 'no' from a pressed button or a typed word."""
-    if answer.choice in ("yes", "no"):
-        return answer.choice
-    word = answer.text.strip().lower().strip(" .!")
-    return "yes" if word in YES else "no" if word in NO else None
+    return parse_yes_no(answer.value)
 
 
 def yes_no_choices(ctx: Ctx, yes_key: str = "resident.yes", no_key: str = "resident.no") -> tuple[Choice, ...]:
@@ -141,8 +77,7 @@ def yes_no_choices(ctx: Ctx, yes_key: str = "resident.yes", no_key: str = "resid
 
 
 def stage_label(ctx: Ctx, stage: str | LifeStage) -> str:
-    stage = LifeStage(stage)
-    return stage.label_en if ctx.lang == "en" else stage.label_id
+    return LifeStage(stage).label(ctx.lang)
 
 
 def next_session(ctx: Ctx, posyandu_id: int) -> PosyanduSession | None:
@@ -219,16 +154,13 @@ class SubscribeFlow(StepFlow):
                    before=[say(ctx, "resident.subscribed", posyandu=posyandu.name)])
 
     def on_member_name(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        name = clean_name(answer.text)
-        letters = sum(ch.isalpha() for ch in name)
-        if letters < 2 or len(name) > 80 or any(ch.isdigit() for ch in name):
-            raise Invalid("resident.bad_name")
+        name = read_name(answer.text, "resident")
         data["name"] = name
         return ask(ctx, "sex", data, "resident.ask_sex", choices(ctx, (("L", "resident.sex.L"), ("P", "resident.sex.P"))),
                    name=name)
 
     def on_sex(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        sex = answer.choice if answer.choice in ("L", "P") else SEX_WORDS.get(answer.text.strip().lower())
+        sex = read_sex(answer.value)
         if sex is None:
             raise Invalid("resident.choose")
         data["sex"] = sex
@@ -236,21 +168,14 @@ class SubscribeFlow(StepFlow):
 
     def on_birth_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         today = ctx.today()
-        born = parse_date_text(answer.text, today)
-        if born is None:
-            raise Invalid("resident.bad_date")
-        if born > today:
-            raise Invalid("resident.birth_in_future")
-        if born < today.replace(year=today.year - MAX_AGE_YEARS, day=min(today.day, 28)):
-            raise Invalid("resident.birth_too_old")
+        born = read_birth(answer.text, today, "resident")
         data["birth"] = born.isoformat()
-        years = age_in_months(born, today) // 12
-        if data["sex"] == "P" and 10 <= years <= 55:
+        if may_be_pregnant(data["sex"], born, today):
             return ask(ctx, "pregnant", data, "resident.ask_pregnant", yes_no_choices(ctx), name=data["name"])
         return self._save_member(ctx, data, None)
 
     def on_pregnant(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        said = yes_no(answer)
+        said = read_pregnant(answer.value)
         if said is None:
             raise Invalid("resident.choose")
         if said == "yes":
@@ -258,14 +183,7 @@ class SubscribeFlow(StepFlow):
         return self._save_member(ctx, data, None)
 
     def on_hpht(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        today = ctx.today()
-        hpht = parse_date_text(answer.text, today)
-        if hpht is None:
-            raise Invalid("resident.bad_date")
-        problem = hpht_problem(hpht, today)
-        if problem is not None:
-            raise Invalid(f"resident.{problem}")
-        return self._save_member(ctx, data, hpht)
+        return self._save_member(ctx, data, read_hpht(answer.text, ctx.today(), "resident"))
 
     def _save_member(self, ctx: Ctx, data: dict[str, Any], hpht: date | None) -> Turn:
         household = ctx.session.get(Household, ctx.contact.household_id) if ctx.contact.household_id else None
@@ -388,12 +306,8 @@ class FamilyFlow(Flow):
         days: dict[int, list[date]] = {}
         for posyandu_id in {m.posyandu_id for m in members}:
             posyandu = ctx.session.get(Posyandu, posyandu_id)
-            tz = ZoneInfo(posyandu.timezone if posyandu else "Asia/Jakarta")
-            start = datetime.combine(today - timedelta(days=1), time(0), tz)
-            rows = ctx.session.scalars(select(PosyanduSession.starts_at).where(
-                PosyanduSession.posyandu_id == posyandu_id, PosyanduSession.status == "scheduled",
-                PosyanduSession.starts_at >= start, PosyanduSession.starts_at < start + timedelta(days=DUE_DAYS + 3)))
-            days[posyandu_id] = [at.astimezone(tz).date() for at in rows]
+            days[posyandu_id] = session_days(ctx.session, posyandu_id, posyandu.timezone if posyandu else "Asia/Jakarta",
+                                             today - timedelta(days=1), today + timedelta(days=DUE_DAYS + 1))
         return days
 
     def _member_lines(self, ctx: Ctx, n: int, member: Member, today: date, coming: list) -> list[str]:

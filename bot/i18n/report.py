@@ -45,7 +45,7 @@ ID = {
     "report.sex.L": "Laki-laki",
     "report.sex.P": "Perempuan",
     "report.ask_birth": "Tanggal lahir? (contoh: 17-08-2024 atau 17 Agustus 2024)",
-    "report.birth_future": "Tanggal lahir tidak boleh sesudah tanggal posyandu. Periksa lagi tanggalnya.",
+    "report.birth_in_future": "Tanggal lahir tidak boleh sesudah tanggal posyandu. Periksa lagi tanggalnya.",
     "report.birth_too_old": "Tanggal lahir itu lebih dari 120 tahun lalu. Periksa lagi tahunnya.",
     "report.already_registered": "{member} sudah terdaftar, jadi saya pakai data yang ada.",
     "report.ask_phone": "Nomor HP/WhatsApp orang tua atau wali? (contoh: 0812 3456 7890; ketik - bila tidak ada)",
@@ -242,7 +242,7 @@ EN = {
     "report.sex.L": "Male",
     "report.sex.P": "Female",
     "report.ask_birth": "Date of birth? (for example: 17-08-2024 or 17 August 2024)",
-    "report.birth_future": "The date of birth cannot be after the posyandu date. Please check it.",
+    "report.birth_in_future": "The date of birth cannot be after the posyandu date. Please check it.",
     "report.birth_too_old": "That date of birth is more than 120 years ago. Please check the year.",
     "report.already_registered": "{member} is already registered, so I use the existing record.",
     "report.ask_phone": "Mobile/WhatsApp number of the parent or guardian? (for example: 0812 3456 7890; type - if "

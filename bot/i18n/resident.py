@@ -46,7 +46,7 @@ ID = {
     "resident.subscribed": "Terima kasih! Keluarga Anda terdaftar di {posyandu}.",
     # -- members
     "resident.ask_member_name": "Siapa nama anggota keluarga yang ingin didaftarkan? (contoh: Aisyah Putri)",
-    "resident.bad_name": "Mohon ketik nama lengkapnya dengan huruf (2 sampai 80 huruf).",
+    "resident.bad_name": "Mohon ketik nama lengkapnya dengan huruf (2 sampai 120 huruf).",
     "resident.ask_sex": "Jenis kelamin {name}?",
     "resident.sex.L": "Laki-laki",
     "resident.sex.P": "Perempuan",
@@ -158,7 +158,7 @@ EN = {
     "*daftar* any time if you change your mind.",
     "resident.subscribed": "Thank you! Your family is registered at {posyandu}.",
     "resident.ask_member_name": "What is the name of the family member to register? (for example: Aisyah Putri)",
-    "resident.bad_name": "Please type the full name in letters (2 to 80 letters).",
+    "resident.bad_name": "Please type the full name in letters (2 to 120 letters).",
     "resident.ask_sex": "Sex of {name}?",
     "resident.sex.L": "Male",
     "resident.sex.P": "Female",

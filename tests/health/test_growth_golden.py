@@ -241,9 +241,11 @@ def test_flags_follow_who_rules_on_rounded_z():
 @pytest.mark.parametrize("value,expected", [
     (1, Sex.MALE), (2, Sex.FEMALE), ("L", Sex.MALE), ("P", Sex.FEMALE), ("m", Sex.MALE),
     ("F", Sex.FEMALE), ("laki-laki", Sex.MALE), ("Perempuan", Sex.FEMALE), (Sex.MALE, Sex.MALE),
+    ("pria", Sex.MALE), ("Wanita", Sex.FEMALE), ("cewek", Sex.FEMALE),
 ])
 def test_sex_parser(value, expected):
     assert Sex.parse(value) is expected
+    assert Sex.parse(value).code == ("L" if expected is Sex.MALE else "P")
 
 
 @pytest.mark.parametrize("value", ["X", 3, "", None, 0])

@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from health.ages import add_months, age_in_days, age_in_months, age_in_years, age_months_decimal
+from health.ages import add_months, age_in_days, age_in_months, age_in_years, age_months_decimal, birth_problem
 from health.life_stage import LifeStage, life_stages, primary_stage
 from health.pregnancy import (
-    anc_contact_due, gestational_age, hpht_problem, hpl, pregnancy_status, trimester,
+    anc_contact_due, gestational_age, hpht_problem, hpl, may_be_pregnant, pregnancy_status, trimester,
 )
 
 
@@ -24,6 +24,21 @@ def test_age_in_months_month_end():
     assert age_in_months(date(2024, 2, 29), date(2025, 2, 28)) == 12
     assert age_in_years(date(2024, 2, 29), date(2025, 2, 28)) == 1
     assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+
+
+def test_birth_dates_that_cannot_be_right():
+    on = date(2026, 11, 22)
+    assert birth_problem(date(2026, 11, 22), on) is None
+    assert birth_problem(date(2026, 11, 23), on) == "birth_in_future"
+    assert birth_problem(date(1905, 11, 23), on) is None  # 120 completed years
+    assert birth_problem(date(1905, 11, 22), on) == "birth_too_old"  # 121 today
+
+
+def test_who_is_asked_about_a_pregnancy():
+    on = date(2026, 11, 22)
+    assert may_be_pregnant("P", date(2016, 11, 22), on) and may_be_pregnant("P", date(1971, 1, 1), on)  # 10 and 55
+    assert not may_be_pregnant("P", date(2016, 11, 23), on) and not may_be_pregnant("P", date(1970, 11, 22), on)
+    assert not may_be_pregnant("L", date(1995, 1, 1), on)
 
 
 def test_age_days_and_decimal():

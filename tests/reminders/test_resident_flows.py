@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
-from bot.flows.resident import parse_date_text, parse_time_text
 from scheduler.planner import plan_at
 from storage.models import (
     AuditEvent,
@@ -22,8 +20,6 @@ from storage.models import (
 from tests.harness import Person
 from tests.reminders.helpers import local_instant, mawar, wit_posyandu
 
-TODAY = date(2026, 11, 22)
-
 
 def new_resident(runtime, address="warga"):
     """Someone who pressed /start, Indonesian, resident: the subscription flow is now asking for the posyandu."""
@@ -37,23 +33,6 @@ def new_resident(runtime, address="warga"):
 def contact(session, address):
     session.expire_all()
     return session.scalars(select(Contact).where(Contact.address == address)).one()
-
-
-@pytest.mark.parametrize("text,expected", [
-    ("14-03-2024", date(2024, 3, 14)), ("14/3/24", date(2024, 3, 14)), ("14.03.2024", date(2024, 3, 14)),
-    ("14 Maret 2024", date(2024, 3, 14)), ("14 mrt 2024", date(2024, 3, 14)), ("2024-03-14", date(2024, 3, 14)),
-    ("3 Agustus", date(2026, 8, 3)), ("1 agt 98", date(1998, 8, 1)), ("besok", date(2026, 11, 23)),
-    ("31 Februari 2024", None), ("kemarin sore", None), ("14-13-2024", None),
-])
-def test_dates_as_people_type_them(text, expected):
-    assert parse_date_text(text, TODAY) == expected
-
-
-@pytest.mark.parametrize("text,expected", [("08.00", (8, 0)), ("8:30", (8, 30)), ("jam 9", (9, 0)),
-                                           ("pukul 13.30 WIB", (13, 30)), ("25.00", None), ("pagi", None)])
-def test_times_as_people_type_them(text, expected):
-    parsed = parse_time_text(text)
-    assert ((parsed.hour, parsed.minute) if parsed else None) == expected
 
 
 def test_daftar_with_a_typo_in_the_desa_consent_and_a_pregnancy(runtime, demo, session):

@@ -1,49 +1,18 @@
-"""Pure parsers of the reporting flow: dates, the expert line, single values, services, phones and NIK."""
-from __future__ import annotations
+"""Pure parsers of the reporting flow: the expert line, single values, services, numbers.
 
-from datetime import date
+Dates, phone numbers, NIK and names are shared with the resident flow and the imports: tests/test_parsing.py."""
+from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.flows.base import Invalid
-from bot.flows.reporting_dates import parse_date
 from bot.flows.reporting_expert import parse_expert, split_name_and_line
 from bot.flows.reporting_format import number
 from bot.flows.reporting_items import check_item, items_for
 from bot.flows.reporting_services import options, parse_selection, words
 from health.life_stage import LifeStage
-from storage.imports import normalise_nik, normalise_phone
-
-TODAY = date(2026, 11, 22)
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-         "November", "Desember")
-
-
-@pytest.mark.parametrize("text,expected", [
-    ("17-08-2024", date(2024, 8, 17)), ("17/8/24", date(2024, 8, 17)), ("17 Agustus 2024", date(2024, 8, 17)),
-    ("17 agt 2024", date(2024, 8, 17)), ("17.08.2024", date(2024, 8, 17)), ("2024-08-17", date(2024, 8, 17)),
-    ("kemarin", date(2026, 11, 21)), ("Hari ini", TODAY), ("Minggu, 22 November 2026", TODAY),
-    ("5/8/45", date(1945, 8, 5)), ("17 Agustus", date(2026, 8, 17)), ("1 Des", date(2025, 12, 1)),
-    ("31/2/24", None), ("13/13/2024", None), ("abc", None), ("9,5", None), ("", None), ("17 foo 2024", None),
-])
-def test_indonesian_dates(text, expected):
-    assert parse_date(text, TODAY) == expected
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.dates(min_value=date(1906, 1, 1), max_value=TODAY), st.integers(0, 3))
-def test_every_written_form_of_a_date_reads_back(day, style):
-    text = (f"{day:%d-%m-%Y}", f"{day.day}/{day.month}/{day.year}", f"{day.day} {BULAN[day.month - 1]} {day.year}",
-            f"{day.day} {BULAN[day.month - 1].lower()[:3]} {day.year}")[style]
-    assert parse_date(text, TODAY) == day
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.dates(min_value=date(1927, 1, 1), max_value=TODAY))
-def test_two_digit_years_are_the_latest_past_century(day):
-    assert parse_date(f"{day.day}/{day.month}/{day:%y}", TODAY) == day
 
 
 def test_expert_lines():
@@ -127,20 +96,6 @@ def test_services_offered_and_selected():
     assert parse_selection("bcg", offered, LifeStage.BAYI_BALITA) == ["BCG"]  # a catch-up dose by code
     assert parse_selection("99", offered) is None and parse_selection("apa", offered) is None
     assert "mms" in words(options(LifeStage.IBU_HAMIL, 9000, "P", set(), 20))
-
-
-@pytest.mark.parametrize("raw,expected", [
-    ("0812-3456-7890", "+6281234567890"), ("62 812 3456 7890", "+6281234567890"),
-    ("+62 812-3456-7890", "+6281234567890"), ("(0812) 3456 7890", "+6281234567890"),
-    ("12345", None), ("", None), ("bukan nomor", None),
-])
-def test_phones(raw, expected):
-    assert normalise_phone(raw) == expected
-
-
-def test_nik():
-    assert normalise_nik("3321 0112 3456 0001") == "3321011234560001"
-    assert normalise_nik("3321") is None and normalise_nik("0" * 16) is None and normalise_nik("x" * 16) is None
 
 
 def test_numbers_are_written_the_indonesian_way():

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import csv
 import sys
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from scheduler.planner import plan_at
 from storage.db import transaction
-from storage.models import PosyanduSession
-from storage.reminders import upcoming
+from storage.reminders import session_days, upcoming
 from storage.repositories import posyandu_by_code
 from webhooks.commands.core import parse_instant, runtime
 
@@ -45,14 +42,10 @@ def reminders_upcoming(code: str, start: str, days: int, fmt: str) -> None:
         posyandu = posyandu_by_code(session, code)
         if posyandu is None:
             raise click.ClickException(f"no posyandu with code {code}")
-        tz = ZoneInfo(posyandu.timezone)
-        lo = datetime.combine(first - timedelta(days=2), time(0), tz).astimezone(timezone.utc)
-        hi = lo + timedelta(days=days + 4)
-        session_days = [at.astimezone(tz).date() for at in session.scalars(select(PosyanduSession.starts_at).where(
-            PosyanduSession.posyandu_id == posyandu.id, PosyanduSession.status == "scheduled",
-            PosyanduSession.starts_at >= lo, PosyanduSession.starts_at < hi))]
+        held = session_days(session, posyandu.id, posyandu.timezone, first - timedelta(days=2),
+                            first + timedelta(days=days + 1))
         rows = upcoming(session, first, days, posyandu_id=posyandu.id, je_endemic=rt.settings.je_endemic,
-                        session_days={posyandu.id: session_days})
+                        session_days={posyandu.id: held})
     table = [(r.name, r.birth_date.isoformat(), r.due_on.isoformat(), r.code, r.group) for r in rows]
     if fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
