@@ -13,6 +13,7 @@ from bot.messages import Channel, Role
 from storage.db import transaction
 from storage.migrate import downgrade, upgrade
 from storage.models import Contact, OutboxMessage, Posyandu
+from storage.phones import normalise_phone
 from storage.repositories import posyandu_by_code
 
 
@@ -64,6 +65,11 @@ def contacts_group() -> None:
 @click.option("--posyandu", "posyandu_code", help="posyandu code (required for kader and bidan)")
 def contacts_promote(channel: str, address: str, role: str, posyandu_code: str | None) -> None:
     rt = runtime()
+    if channel == Channel.WHATSAPP.value:  # stored as E.164, the form incoming messages carry
+        number = normalise_phone(address)
+        if number is None:
+            raise click.ClickException("that is not a phone number")
+        address = number
     with transaction(rt.session_factory) as session:
         posyandu = posyandu_by_code(session, posyandu_code) if posyandu_code else None
         if posyandu_code and posyandu is None:
