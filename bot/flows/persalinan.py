@@ -1,0 +1,115 @@
+"""`persalinan`: a kader or bidan records that a pregnant member gave birth.
+
+The delivery date starts the mother's postnatal visit reminders (KF1-KF4);
+the baby, registered with `lapor` -> Anggota baru, gets the neonatal ones
+(KN1-KN3) from its own birth date.
+
+    > persalinan
+    Siapa ibu yang sudah melahirkan? (ibu hamil di Posyandu Mawar 7)
+      1. Rina Marlina (HPL 21-01-2027)
+    > 1
+    Tanggal persalinan?  1. Hari ini  2. Kemarin
+    > 20-11-2026
+    Catat: Rina Marlina melahirkan 20-11-2026 (usia kehamilan 38 minggu)?  1. Simpan  2. Batal
+    > 1
+    Tersimpan ✅ ...
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
+from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
+from bot.messages import Choice, Role
+from bot.parsing import parse_date
+from health.pregnancy import gestational_age, hpl
+from storage.models import AuditEvent, Member, Pregnancy
+from storage.reporting import visible_posyandu
+
+EARLIEST_BIRTH = timedelta(weeks=22)  # a birth, not a miscarriage, from 22 completed weeks (WHO)
+LATEST_PREGNANCY = timedelta(weeks=45)  # older HPHT: not an ongoing pregnancy (ilp-domain 2.3)
+
+
+def _day(d: date) -> str:
+    return d.strftime("%d-%m-%Y")
+
+
+def ongoing_pregnancies(ctx: Ctx, posyandu_id: int, today: date) -> list[tuple[Member, Pregnancy]]:
+    rows = ctx.session.execute(
+        select(Member, Pregnancy).join(Pregnancy, Pregnancy.member_id == Member.id)
+        .where(Member.posyandu_id == posyandu_id, Pregnancy.delivered_on.is_(None), Pregnancy.ended_on.is_(None),
+               Pregnancy.hpht > today - LATEST_PREGNANCY, Pregnancy.hpht <= today)
+        .order_by(Pregnancy.hpht, Member.name)).all()
+    return [(m, p) for m, p in rows]
+
+
+class PersalinanFlow(ScopedFlow):
+    name = "persalinan"
+    triggers = ("persalinan", "melahirkan", "catat persalinan", "birth", "delivery")
+    roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
+    menu_key = "birth.menu"
+    menu_order = 25
+
+    def begin(self, ctx: Ctx, arg: str) -> Turn:
+        return choose_posyandu(ctx, {}, "birth.ask_posyandu", self._ask_mother)
+
+    def on_posyandu(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        data["pid"] = pick_posyandu(visible_posyandu(ctx.session, ctx.contact), answer).id
+        return self._ask_mother(ctx, data)
+
+    def _ask_mother(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+        today = ctx.today()
+        mothers = ongoing_pregnancies(ctx, data["pid"], today)
+        if not mothers:
+            return done(say(ctx, "birth.none"), then="menu")
+        offered = tuple(Choice(f"g{p.id}", f"{m.name} (HPL {_day(hpl(p.hpht))})") for m, p in mothers[:10])
+        return ask(ctx, "mother", data, "birth.ask_mother", offered)
+
+    def on_mother(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        today = ctx.today()
+        mothers = {f"g{p.id}": (m, p) for m, p in ongoing_pregnancies(ctx, data["pid"], today)}
+        picked = mothers.get(answer.value)
+        if picked is None:
+            raise Invalid("core.choose_from_list", count=len(mothers))
+        member, pregnancy = picked
+        data.update(member=member.id, pregnancy=pregnancy.id)
+        return ask(ctx, "date", data, "birth.ask_date",
+                   choices(ctx, (("hari ini", "birth.today"), ("kemarin", "birth.yesterday"))))
+
+    def on_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        today = ctx.today()
+        born = parse_date(answer.value, today)
+        if born is None:
+            raise Invalid("birth.date_unreadable")
+        if born > today:
+            raise Invalid("birth.date_future")
+        pregnancy = ctx.session.get(Pregnancy, data["pregnancy"])
+        if pregnancy is None or pregnancy.delivered_on is not None:
+            return done(say(ctx, "birth.already"), then="menu")
+        if born < pregnancy.hpht + EARLIEST_BIRTH:
+            raise Invalid("birth.too_early", earliest=_day(pregnancy.hpht + EARLIEST_BIRTH))
+        weeks, _days = gestational_age(pregnancy.hpht, born)
+        member = ctx.session.get(Member, data["member"])
+        data["born"] = born.isoformat()
+        return ask(ctx, "confirm", data, "birth.confirm",
+                   choices(ctx, (("simpan", "birth.save"), ("batal", "birth.cancel"))),
+                   name=member.name if member else "", date=_day(born), weeks=weeks)
+
+    def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        if answer.value in ("batal", "cancel", "2"):
+            return done(say(ctx, "core.cancelled"), then="menu")
+        if answer.value not in ("simpan", "save", "ya"):
+            raise Invalid("core.choose_from_list", count=2)
+        pregnancy = ctx.session.get(Pregnancy, data["pregnancy"])
+        if pregnancy is None or pregnancy.delivered_on is not None:
+            return done(say(ctx, "birth.already"), then="menu")
+        pregnancy.delivered_on = date.fromisoformat(data["born"])
+        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="pregnancy.delivered",
+                                   subject=f"member:{pregnancy.member_id}", at=ctx.now))
+        return done(say(ctx, "birth.saved"), then="menu")
+
+
+FLOWS = (PersalinanFlow(),)
