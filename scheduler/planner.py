@@ -13,9 +13,13 @@ WITA, WIT), and what `flask reminders plan --at` runs by hand.
   planner at the same time therefore writes nothing twice. Households are
   written in id order, in chunks, each chunk one transaction, so two
   planners on PostgreSQL lock in the same order and never deadlock.
-* One message per household per day (per linked chat): every member's new
-  reminders plus the posyandu day (the eve and the morning of a session the
-  household is expected at), dedupe key `reminder:h{household}:{date}:c{contact}`.
+* One message per household per local day of SENDING (per linked chat): every
+  member's new reminders plus the posyandu day (the eve and the morning of a
+  session the household is expected at), dedupe key
+  `reminder:h{household}:{date}:c{contact}`. A run held to a later morning (a
+  catch-up at night or before the hour) is that morning's run; what a later run
+  finds new is folded into the day's message while it is pending, else into the
+  next day's.
 * The day after a session with no measurement recorded, the posyandu's
   kaders get a nudge.
 """
@@ -39,7 +43,7 @@ from bot.texts import render
 from health.schedules import RULES_BY_ID
 from storage.db import transaction
 from storage.households import audience, insert_outbox, one_line, reachable_chats, reachable_clause
-from storage.models import Contact, Measurement, Member, PlannedReminder, Posyandu, PosyanduSession
+from storage.models import Contact, Measurement, Member, OutboxMessage, PlannedReminder, Posyandu, PosyanduSession
 from storage.places import zone_label
 from storage.reminders import DueItem, find_due, reachable_scope
 from storage.repositories import PRIORITY_BULK, _insert, enqueue
@@ -170,9 +174,15 @@ def plan_zone(factory: sessionmaker[Session], settings: Settings, zone: str, day
               now: datetime) -> PlanStats:
     """Plan everything due in `zone` on local `day` (and the look-back days) and write the messages."""
     started = time.perf_counter()
-    stats = PlanStats(zone, day)
     lookback = max(0, settings.reminder_catchup_days)
-    days = [day - timedelta(days=i) for i in range(lookback, -1, -1)]
+    first_day = day - timedelta(days=lookback)
+    not_before = send_from(now, zone, settings.reminder_local_hour)
+    # A late run (a catch-up before the hour, or at night) is sent on a later local day: its message is that
+    # day's one message (header, dedupe key, eve/morning notices), and it already plans what falls due by then,
+    # so the regular run of that day finds nothing new and never sends a second message the same morning.
+    day = max(day, not_before.astimezone(ZoneInfo(zone)).date())
+    stats = PlanStats(zone, day)
+    days = [first_day + timedelta(days=i) for i in range((day - first_day).days + 1)]
     with transaction(factory) as session:
         posyandu = _zone_posyandu(session, zone, now)
         if not posyandu:
@@ -195,7 +205,6 @@ def plan_zone(factory: sessionmaker[Session], settings: Settings, zone: str, day
             for household_id in audience(session, info.posyandu_id, info.groups, info.local_day):
                 plans.setdefault(household_id, HouseholdPlan(info.posyandu_id)).sessions.append((kind, info))
     stats.due = len(items)
-    not_before = send_from(now, zone, settings.reminder_local_hour)
     households = sorted(plans)
     t0 = time.perf_counter()
     for start in range(0, len(households), HOUSEHOLD_CHUNK):
@@ -203,7 +212,8 @@ def plan_zone(factory: sessionmaker[Session], settings: Settings, zone: str, day
 
         def write(chunk: list[int] = chunk) -> tuple[int, int, int, int]:
             with transaction(factory) as session:
-                return _write_chunk(session, chunk, plans, posyandu, day, now, not_before)
+                return _write_chunk(session, chunk, plans, posyandu, day, now, not_before,
+                                    settings.reminder_local_hour)
 
         planned, messages, reached, notices = _retry(write)
         stats.planned += planned
@@ -237,7 +247,7 @@ def _insert_planned(session: Session, rows: list[dict[str, Any]]) -> dict[tuple[
 
 def _write_chunk(session: Session, households: Sequence[int], plans: dict[int, HouseholdPlan],
                  posyandu: dict[int, Posyandu], day: date, now: datetime,
-                 not_before: datetime) -> tuple[int, int, int, int]:
+                 not_before: datetime, hour: int = 7) -> tuple[int, int, int, int]:
     contacts = reachable_chats(session, households)
     rows = [dict(member_id=i.member_id, code=i.code, period=i.period, due_on=i.due_on, household_id=h,
                  planned_at=now)
@@ -246,7 +256,6 @@ def _write_chunk(session: Session, households: Sequence[int], plans: dict[int, H
     member_ids = {m for (m, _c, _p) in won}
     names = {i: n for i, n in session.execute(select(Member.id, Member.name).where(Member.id.in_(member_ids)))}
     outbox: list[dict[str, Any]] = []
-    fallback: dict[str, dict[str, Any]] = {}
     first_key: dict[int, list[str]] = defaultdict(list)
     for h in households:
         plan = plans[h]
@@ -256,25 +265,28 @@ def _write_chunk(session: Session, households: Sequence[int], plans: dict[int, H
         place = posyandu.get(plan.posyandu_id)
         for contact in contacts[h]:
             text, variables = render_reminder(contact.language, place, day, plan.sessions, fresh, names)
-            key = f"reminder:h{h}:{day.isoformat()}:c{contact.id}"
-            row = dict(channel=contact.channel, address=contact.address, contact_id=contact.id, kind="reminder",
-                       priority=PRIORITY_BULK, text=text, choices=[], template_key="reminder",
-                       template_vars=variables, status="pending", attempts=0, next_attempt_at=not_before,
-                       dedupe_key=key, created_at=now)
-            outbox.append(row)
+            key = reminder_key(h, day, contact.id)
+            outbox.append(dict(channel=contact.channel, address=contact.address, contact_id=contact.id,
+                               kind="reminder", priority=PRIORITY_BULK, text=text, choices=[], template_key="reminder",
+                               template_vars=variables, status="pending", attempts=0, next_attempt_at=not_before,
+                               dedupe_key=key, created_at=now))
             first_key[h].append(key)
-            if fresh:  # a later run the same day (new member, catch-up): a second message, never a lost one
-                suffix = min(won[i.key] for i in fresh)
-                fallback[key] = dict(row, dedupe_key=f"{key}:r{suffix}")
-                first_key[h].append(f"{key}:r{suffix}")
     written = insert_outbox(session, outbox)
-    retry = [fallback[k] for k in fallback if k not in written]
-    if retry:
-        written.update(insert_outbox(session, retry))
+    folded: dict[str, int] = {}
+    for row in outbox:  # the day's message exists: fold what this run found new into it, never a second one
+        key = row["dedupe_key"]
+        h = int(key.split(":")[1][1:])
+        fresh = [i for i in plans[h].items if i.key in won]
+        if key in written or not fresh:
+            continue
+        target = _fold(session, row, h, day, plans[h].sessions, fresh, posyandu.get(plans[h].posyandu_id), hour)
+        if target is not None:
+            folded[key] = target
+    merged = {**written, **folded}
     links = []
     reached = notices = 0
     for h in households:
-        ids = [written[k] for k in first_key.get(h, ()) if k in written]
+        ids = [merged[k] for k in first_key.get(h, ()) if k in merged]
         if not ids:
             continue
         reached += 1
@@ -287,14 +299,92 @@ def _write_chunk(session: Session, households: Sequence[int], plans: dict[int, H
     return len(won), len(written), reached, notices
 
 
+def reminder_key(household_id: int, day: date, contact_id: int) -> str:
+    return f"reminder:h{household_id}:{day.isoformat()}:c{contact_id}"
+
+
+NOTICE_MARK = "📅"  # how reminder.session_eve / reminder.session_day lines begin, in every language
+FOLD_DAYS = 3  # how many following days a run's new reminders may be folded into (each day's message is one)
+
+
+def _fold(session: Session, row: dict[str, Any], household_id: int, day: date,
+          sessions: Sequence[tuple[str, SessionInfo]], fresh: Sequence[DueItem],
+          place: Posyandu | None, hour: int) -> int | None:
+    """Put a later run's new reminders into the household's message of `day` for this chat.
+
+    Still pending: the message is rendered again with what it already said plus the new reminders. Already
+    sent (or being sent): they go into the next day's message instead (created, or folded into), so a chat
+    never gets two reminder messages on one local day. Returns the outbox id that now carries them.
+    """
+    table = OutboxMessage.__table__
+    contact_id = row["contact_id"]
+    for offset in range(FOLD_DAYS + 1):
+        on = day + timedelta(days=offset)
+        key = reminder_key(household_id, on, contact_id)
+        notices = sessions if offset == 0 else ()
+        existing = session.execute(select(table.c.id, table.c.status, table.c.text).where(
+            table.c.dedupe_key == key)).first()
+        if existing is None:
+            tz = ZoneInfo(place.timezone if place else "Asia/Jakarta")
+            start = datetime.combine(on, datetime.min.time().replace(hour=hour), tz).astimezone(timezone.utc)
+            text, variables = render_reminder(_lang_of(session, contact_id), place, on, (), fresh,
+                                              _names(session, fresh))
+            written = insert_outbox(session, [dict(row, text=text, template_vars=variables, dedupe_key=key,
+                                                   next_attempt_at=max(start, row["next_attempt_at"]))])
+            if key in written:
+                return written[key]
+            continue
+        if existing.status != "pending":
+            continue
+        earlier = _linked_items(session, household_id, on, place)
+        items = earlier + [i for i in fresh if i.key not in {e.key for e in earlier}]
+        kept = () if offset == 0 else tuple(  # another day's message: keep its own posyandu-day lines
+            line for line in (existing.text or "").split("\n") if line.startswith(NOTICE_MARK))
+        text, variables = render_reminder(_lang_of(session, contact_id), place, on, notices, items,
+                                          _names(session, items), kept)
+        done = session.execute(update(table).where(table.c.id == existing.id, table.c.status == "pending").values(
+            text=text, template_vars=variables))
+        if done.rowcount:
+            return existing.id
+    log.warning("reminders for household %s not folded into a message within %s days", household_id, FOLD_DAYS)
+    return None
+
+
+def _lang_of(session: Session, contact_id: int) -> str | None:
+    return session.scalar(select(Contact.language).where(Contact.id == contact_id))
+
+
+def _names(session: Session, items: Sequence[DueItem]) -> dict[int, str]:
+    ids = {i.member_id for i in items}
+    return {i: n for i, n in session.execute(select(Member.id, Member.name).where(Member.id.in_(ids)))}
+
+
+RULE_OF_CODE: dict[str, str] = {}
+for _rule in RULES_BY_ID.values():
+    RULE_OF_CODE.setdefault(_rule.code, _rule.rule_id)
+
+
+def _linked_items(session: Session, household_id: int, on: date, place: Posyandu | None) -> list[DueItem]:
+    """The reminders the household's messages of `on` already carry (planned rows linked to one of them)."""
+    day_rows = select(OutboxMessage.id).where(OutboxMessage.dedupe_key.like(f"reminder:h{household_id}:{on}:c%"))
+    rows = session.execute(select(PlannedReminder.member_id, PlannedReminder.code, PlannedReminder.period,
+                                  PlannedReminder.due_on).where(PlannedReminder.outbox_id.in_(day_rows))
+                           .order_by(PlannedReminder.id)).all()
+    return [DueItem(m, household_id, place.id if place else 0, RULE_OF_CODE.get(c, c), c, p, d)
+            for m, c, p, d in rows]
+
+
 def render_reminder(lang: str | None, posyandu: Posyandu | None, day: date,
                     sessions: Iterable[tuple[str, SessionInfo]], items: Sequence[DueItem],
-                    names: dict[int, str]) -> tuple[str, dict[str, str]]:
+                    names: dict[int, str], notice_lines: Sequence[str] = ()) -> tuple[str, dict[str, str]]:
     """The household's message of the day, and its parts as Content-template variables."""
     place_name = posyandu.name if posyandu else ""
     tz = posyandu.timezone if posyandu else "Asia/Jakarta"
     lines = [render(lang, "reminder.header", posyandu=place_name, date=fmt_date(lang, day))]
     summary: list[str] = []
+    for line in notice_lines:
+        lines += ["", line]
+        summary.append(line)
     for kind, info in sessions:
         where = info.place or (posyandu.address if posyandu else None) or place_name
         line = render(lang, f"reminder.session_{kind}", when=fmt_when(lang, info.starts_at, tz), place=where)

@@ -40,7 +40,20 @@ SEARCH_CUTOFF = 72.0
 SEARCH_SCAN = 20000  # rows scanned fuzzily when the word filter finds nothing
 
 
+WORD_MATCH = 75.0  # a query word must be this close (rapidfuzz ratio) to a word of the name, desa or code
+NOT_SEARCH_WORDS = frozenset({
+    "posyandu", "desa", "kelurahan", "dusun", "kampung", "village", "ya", "iya", "yes", "tidak", "tdk", "no",
+    "bukan", "gak", "nggak", "enggak", "oke", "setuju", "boleh", "batal", "cancel", "daftar", "subscribe",
+    "jadwal", "keluarga", "anak", "menu", "bantuan", "help", "mulai", "berhenti", "stop"})
+
+
 # -- finding the posyandu ------------------------------------------------------------
+def search_words(text: str) -> list[str]:
+    """The words of a query worth searching with: 3 letters or more, not a number, not yes/no or a command."""
+    return [w for w in name_key(text).split()
+            if sum(ch.isalpha() for ch in w) >= 3 and w not in NOT_SEARCH_WORDS]
+
+
 @dataclass(frozen=True)
 class PosyanduHit:
     id: int
@@ -69,7 +82,9 @@ def search_posyandu(session: Session, query: str, limit: int = SEARCH_LIMIT) -> 
     exact = session.execute(base.where(func.upper(Posyandu.code) == code)).first() if code else None
     if exact is not None:
         return [PosyanduHit(exact[0], exact[1], exact[2], exact[3], 100.0)]
-    words = [w for w in text.split() if len(w) >= 3 and w != "posyandu" and w != "desa"]
+    words = search_words(text)
+    if not words:  # "ya", "7", "1 juni 2026": nothing to search with, and fuzzy scores on them are noise
+        return []
     rows: Sequence = []
     if words:
         likes = []
@@ -82,6 +97,9 @@ def search_posyandu(session: Session, query: str, limit: int = SEARCH_LIMIT) -> 
         rows = session.execute(base.limit(SEARCH_SCAN)).all()
     hits = []
     for pid, pcode, pname, desa in rows:
+        targets = set(name_key(pname).split()) | set(name_key(desa).split()) | {pcode.lower()}
+        if not any(fuzz.ratio(w, t) >= WORD_MATCH for w in words for t in targets if not t.isdigit()):
+            continue  # no word of the query is (nearly) a word of this posyandu: a partial-string accident
         score = max(
             fuzz.WRatio(text, name_key(pname)),
             fuzz.WRatio(text, name_key(desa)),
@@ -230,6 +248,26 @@ def told_before(session: Session, dedupe_prefix: str) -> set[int]:
         OutboxMessage.dedupe_key.like(dedupe_prefix + "%"),
         OutboxMessage.status.in_(("pending", "sending", "sent")),
         OutboxMessage.contact_id.is_not(None))))
+
+
+def supersede(session: Session, session_id: int, revision: int, contact_ids: Iterable[int]) -> int:
+    """Cancel the still-pending messages of older revisions of a session to these contacts (a newer revision
+    was just written for them): a lagging worker must not send the schedule, the change and the
+    cancellation one after the other. Messages already sent stay sent. Returns the rows cancelled."""
+    ids = sorted(set(contact_ids))
+    if not ids:
+        return 0
+    prefix = f"broadcast:s{session_id}:r"
+    cancelled = 0
+    for start in range(0, len(ids), 5000):
+        result = session.execute(update(OutboxMessage).where(
+            OutboxMessage.dedupe_key.like(prefix + "%"),
+            OutboxMessage.dedupe_key.not_like(f"{prefix}{revision}:%"),
+            OutboxMessage.status == "pending",
+            OutboxMessage.contact_id.in_(ids[start:start + 5000])).values(status="cancelled", last_error="superseded"),
+            execution_options={"synchronize_session": False})
+        cancelled += result.rowcount or 0
+    return cancelled
 
 
 Render = Callable[[str | None], tuple[str, dict[str, str]]]

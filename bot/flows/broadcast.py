@@ -8,7 +8,7 @@ a repeated step sends nothing twice. Reminders the day before and on the
 morning of the day come from the planner (scheduler/planner.py).
 
     > buat jadwal
-    Untuk posyandu mana?  1. Posyandu Mawar 7  2. Posyandu Melati 3  3. Posyandu Kenanga 1
+    Untuk posyandu mana?  1. Posyandu Mawar 7  2. Posyandu Kenanga 1  3. Posyandu Melati 3
     > 1
     Tanggal hari buka posyandu? (contoh: 3-12-2026 atau 3 Desember)
     > 3 desember
@@ -45,7 +45,7 @@ from bot.messages import Choice, Role
 from bot.parsing import parse_date, parse_time
 from bot.texts import render
 from health.life_stage import LifeStage
-from storage.households import audience, fan_out, one_line, reachable_contacts, told_before
+from storage.households import audience, fan_out, one_line, reachable_contacts, supersede, told_before
 from storage.models import Announcement, AuditEvent, Contact, Posyandu, PosyanduSession
 from storage.places import zone_label
 
@@ -61,12 +61,17 @@ MAX_DAYS_AHEAD = 365
 
 # -- shared helpers -----------------------------------------------------------------------------
 def staff_posyandu(ctx: Ctx) -> list[Posyandu]:
-    """The posyandu a bidan (or admin) broadcasts to: those of their desa, else their own posyandu."""
+    """The posyandu a bidan (or admin) broadcasts to: those of their desa, else their own posyandu.
+
+    Listed in the order of `bot.flows.scope` (`visible_posyandu`): their own posyandu first, then by code, so
+    "2" is the same posyandu in `undangan`, `lapor`, `buat jadwal` and `pengumuman`.
+    """
     contact = ctx.contact
     if contact.desa_id is not None:
         found = list(ctx.session.scalars(select(Posyandu).where(Posyandu.desa_id == contact.desa_id)
-                                         .order_by(Posyandu.name)))
+                                         .order_by(Posyandu.code, Posyandu.id)))
         if found:
+            found.sort(key=lambda p: p.id != contact.posyandu_id)
             return found
     own = ctx.session.get(Posyandu, contact.posyandu_id) if contact.posyandu_id else None
     return [own] if own else []
@@ -419,6 +424,7 @@ class ChangeSessionFlow(StepFlow):
         shown = (new, old) if kind == "change" else (old, None)
         fan_out(ctx.session, recipients, lambda lang: session_message(lang, kind, *shown),
                 session_dedupe(record.id, record.revision), ctx.now)
+        supersede(ctx.session, record.id, record.revision, [c.id for c in recipients])
         households = len({c.household_id for c in recipients})
         ctx.session.add(Announcement(posyandu_id=record.posyandu_id, session_id=record.id, kind=kind,
                                      text=session_message(ctx.lang, kind, *shown)[0], groups=list(old.groups),

@@ -19,7 +19,7 @@ what is due next (`keluarga` / `anak`), and deleting their data (`hapus data`).
     > ya
     Kapan hari pertama haid terakhir (HPHT) Siti Rahma? (contoh: 1 Agustus 2026)
     > 1 agustus 2026
-    Siti Rahma sudah terdaftar.
+    Siti Rahma berhasil didaftarkan (28 tahun).
     Usia kehamilan Siti Rahma sekarang 16 minggu 1 hari. Perkiraan lahir (HPL): Sabtu, 8 Mei 2027. ...
     Tambah anggota keluarga lain?  1. Ya, tambah lagi  2. Sudah, selesai
     > 2
@@ -37,6 +37,7 @@ what is due next (`keluarga` / `anak`), and deleting their data (`hapus data`).
 """
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -47,7 +48,7 @@ from bot.flows.base import Answer, Ctx, Flow, Invalid, StepFlow, Turn, ask, choi
 from bot.flows.registration import read_birth, read_hpht, read_name, read_pregnant, read_sex
 from bot.i18n.resident import fmt_date, fmt_when
 from bot.messages import Choice, Reply, Role
-from bot.parsing import parse_yes_no
+from bot.parsing import parse_date, parse_yes_no
 from health.ages import age_in_months
 from health.life_stage import LifeStage, primary_stage
 from health.pregnancy import may_be_pregnant, pregnancy_status
@@ -57,6 +58,7 @@ from storage.households import (
     delete_resident_data,
     household_members,
     search_posyandu,
+    search_words,
     subscribe,
 )
 from storage.members import name_key
@@ -70,6 +72,25 @@ DUE_DAYS = 60  # `keluarga` shows what is due in the next two months
 def yes_no(answer: Answer) -> str | None:
     """'yes' / 'no' from a pressed button or a typed word."""
     return parse_yes_no(answer.value)
+
+
+def command_word(text: str) -> str | None:
+    """The trigger word when the whole answer is one (`daftar`, `jadwal`, `keluarga`...), else None.
+
+    A free-text step must not take a command as its answer (a member called "Daftar", a search for "jadwal").
+    """
+    from bot.flows import find  # the registry imports this module
+
+    flow, rest = find(text)
+    if flow is None or rest:
+        return None
+    return re.sub(r"\s+", " ", text.strip().lower().lstrip("/")).strip(" .!?")
+
+
+def refuse_command(text: str) -> None:
+    word = command_word(text)
+    if word:
+        raise Invalid("resident.command_word", word=word)
 
 
 def yes_no_choices(ctx: Ctx, yes_key: str = "resident.yes", no_key: str = "resident.no") -> tuple[Choice, ...]:
@@ -115,9 +136,13 @@ class SubscribeFlow(StepFlow):
             raise Invalid("core.unknown_command", command=query.split()[0][:32])
         if not name_key(query):  # emoji, another script: nothing to search with
             raise Invalid("core.unknown")
-        hits = search_posyandu(ctx.session, query)
+        refuse_command(query)
+        hits = search_posyandu(ctx.session, query)  # an exact code is found whatever it looks like
         if not hits:
-            raise Invalid("resident.posyandu_not_found", query=query.strip()[:40])
+            meaningless = (not search_words(query) or parse_yes_no(query) is not None
+                           or parse_date(query, ctx.today()) is not None)
+            raise Invalid("resident.posyandu_query_help" if meaningless else "resident.posyandu_not_found",
+                          query=query.strip()[:40])
         if len(hits) == 1 and hits[0].score >= 100:
             return self._consent(ctx, data, hits[0].id)
         offered = [Choice(f"p{h.id}", ctx.t("resident.posyandu_label", name=h.name, desa=h.desa, code=h.code))
@@ -154,6 +179,7 @@ class SubscribeFlow(StepFlow):
                    before=[say(ctx, "resident.subscribed", posyandu=posyandu.name)])
 
     def on_member_name(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        refuse_command(answer.text)
         name = read_name(answer.text, "resident")
         data["name"] = name
         return ask(ctx, "sex", data, "resident.ask_sex", choices(ctx, (("L", "resident.sex.L"), ("P", "resident.sex.P"))),
@@ -168,6 +194,7 @@ class SubscribeFlow(StepFlow):
 
     def on_birth_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         today = ctx.today()
+        refuse_command(answer.text)
         born = read_birth(answer.text, today, "resident")
         data["birth"] = born.isoformat()
         if may_be_pregnant(data["sex"], born, today):
@@ -183,6 +210,7 @@ class SubscribeFlow(StepFlow):
         return self._save_member(ctx, data, None)
 
     def on_hpht(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        refuse_command(answer.text)
         return self._save_member(ctx, data, read_hpht(answer.text, ctx.today(), "resident"))
 
     def _save_member(self, ctx: Ctx, data: dict[str, Any], hpht: date | None) -> Turn:
@@ -192,7 +220,8 @@ class SubscribeFlow(StepFlow):
         name = data.pop("name")
         added = add_member(ctx.session, ctx.contact, household, name, data.pop("sex"),
                            date.fromisoformat(data.pop("birth")), ctx.now)
-        replies = [say(ctx, f"resident.member_{added.outcome}", name=added.member.name)]
+        replies = [say(ctx, f"resident.member_{added.outcome}", name=added.member.name,
+                       age=_age_text(ctx, added.member.birth_date, ctx.today()))]
         if hpht is not None and added.outcome != "other_family":
             add_pregnancy(ctx.session, added.member, hpht, ctx.now)
             status = pregnancy_status(hpht, ctx.today())

@@ -24,6 +24,10 @@ ID = {
     # -- finding the posyandu
     "resident.ask_posyandu": "Di posyandu mana keluarga Anda biasa datang? Ketik nama desa, nama posyandu, "
     "atau kode posyandu (contoh: Banyumeneng, Mawar 7, atau MAWAR7).",
+    "resident.posyandu_query_help": "Maaf, dengan \"{query}\" saya tidak bisa mencari posyandu. Ketik nama desa, "
+    "nama posyandu, atau kode posyandu (minimal 3 huruf), misalnya: Banyumeneng, Mawar 7 atau MAWAR7.",
+    "resident.command_word": "*{word}* adalah kata perintah, bukan jawaban untuk pertanyaan ini. Jawab pertanyaan "
+    "di bawah, atau ketik *batal* lalu *{word}*.",
     "resident.posyandu_not_found": "Maaf, posyandu \"{query}\" tidak ditemukan. Coba ketik nama desanya saja, "
     "atau tanyakan kode posyandu ke kader.",
     "resident.pick_posyandu": "Pilih posyandu Anda:",
@@ -62,7 +66,7 @@ ID = {
     "resident.hpht_too_old": "HPHT itu lebih dari 44 minggu yang lalu. Mohon periksa lagi, atau tanyakan ke bidan.",
     "resident.hpl": "Usia kehamilan {name} sekarang {weeks} minggu {days} hari. Perkiraan lahir (HPL): {hpl}. "
     "Kami akan mengingatkan jadwal pemeriksaan kehamilan.",
-    "resident.member_added": "{name} sudah terdaftar.",
+    "resident.member_added": "{name} berhasil didaftarkan ({age}).",
     "resident.member_linked": "{name} sudah tercatat di posyandu; sekarang terhubung dengan keluarga Anda.",
     "resident.member_exists": "{name} sudah ada di keluarga Anda.",
     "resident.member_other_family": "{name} sudah terdaftar di keluarga lain yang terhubung dengan chat lain. "
@@ -137,6 +141,10 @@ EN = {
     "resident.menu.hapus": "Delete my data",
     "resident.ask_posyandu": "Which posyandu does your family go to? Type the village name, the posyandu name "
     "or its code (for example: Banyumeneng, Mawar 7 or MAWAR7).",
+    "resident.posyandu_query_help": "Sorry, I cannot search for a posyandu with \"{query}\". Type the village "
+    "name, the posyandu name or its code (at least 3 letters), for example: Banyumeneng, Mawar 7 or MAWAR7.",
+    "resident.command_word": "*{word}* is a command word, not an answer to this question. Answer the question "
+    "below, or type *cancel* and then *{word}*.",
     "resident.posyandu_not_found": "Sorry, no posyandu matches \"{query}\". Try just the village name, or ask "
     "the kader for the posyandu code.",
     "resident.pick_posyandu": "Choose your posyandu:",
@@ -150,12 +158,12 @@ EN = {
     "kader and the midwife.\n"
     "• The data is used only by your posyandu, village midwife and puskesmas for health care, under Law "
     "No. 27 of 2022 on Personal Data Protection (UU PDP). It is never sold or shared with others.\n"
-    "• You can stop at any time (type *stop*) and delete your data (type *hapus data*).\n\n"
+    "• You can stop at any time (type *stop*) and delete your data (type *delete my data*).\n\n"
     "Do you agree?",
     "resident.consent_yes": "Yes, I agree",
     "resident.consent_no": "I do not agree",
     "resident.consent_declined": "That is fine. Nothing was saved and you will not receive reminders. Type "
-    "*daftar* any time if you change your mind.",
+    "*subscribe* any time if you change your mind.",
     "resident.subscribed": "Thank you! Your family is registered at {posyandu}.",
     "resident.ask_member_name": "What is the name of the family member to register? (for example: Aisyah Putri)",
     "resident.bad_name": "Please type the full name in letters (2 to 120 letters).",
@@ -174,7 +182,7 @@ EN = {
     "resident.hpht_too_old": "That HPHT is more than 44 weeks ago. Please check it, or ask the midwife.",
     "resident.hpl": "{name} is now {weeks} weeks {days} days pregnant. Estimated due date (HPL): {hpl}. "
     "We will remind you of the antenatal check-ups.",
-    "resident.member_added": "{name} is registered.",
+    "resident.member_added": "{name} has been registered ({age}).",
     "resident.member_linked": "{name} was already recorded at the posyandu; now linked to your family.",
     "resident.member_exists": "{name} is already in your family.",
     "resident.member_other_family": "{name} is already registered in another family linked to another chat. "
@@ -183,16 +191,16 @@ EN = {
     "resident.more_yes": "Yes, add another",
     "resident.more_no": "No, that is all",
     "resident.finished": "Done! You will receive reminders for your family at {posyandu}.\n"
-    "Type *jadwal* for the posyandu day, *keluarga* to see your family, *stop* to stop receiving messages.",
+    "Type *schedule* for the posyandu day, *family* to see your family, *stop* to stop receiving messages.",
     "resident.already_subscribed": "Your family is already registered at {posyandu}.",
-    "resident.not_subscribed": "You are not registered at a posyandu yet. Type *daftar* to subscribe.",
+    "resident.not_subscribed": "You are not registered at a posyandu yet. Type *subscribe* to subscribe.",
     "resident.choose": "Choose one by typing its number.",
     "resident.next_session": "Next day at {posyandu}:\n{when}\nPlace: {place}",
     "resident.next_session_groups": "For: {groups}",
     "resident.no_session": "There is no next day planned at {posyandu} yet. The village midwife will announce "
     "it here.",
     "resident.family_title": "Your family at {posyandu}:",
-    "resident.family_empty": "No family member is registered yet. Type *daftar* to add one.",
+    "resident.family_empty": "No family member is registered yet. Type *subscribe* to add one.",
     "resident.member_line": "{n}. {name}, {age} — {stage}",
     "resident.age_days": "{n} days",
     "resident.age_months": "{n} months",
@@ -220,21 +228,21 @@ EN = {
     "Go ahead and delete?",
     "resident.delete_yes": "Yes, delete",
     "resident.delete_no": "No, keep it",
-    "resident.delete_confirm": "Are you sure? This cannot be undone. Type HAPUS to delete your data.",
-    "resident.delete_word": "hapus",
+    "resident.delete_confirm": "Are you sure? This cannot be undone. Type DELETE to delete your data.",
+    "resident.delete_word": "delete",
     "resident.delete_kept": "OK, your data was not deleted.",
     "resident.deleted": "Your data has been deleted. You will not receive messages any more. Thank you for "
-    "using the posyandu service. Type *daftar* if you want to subscribe again.",
+    "using the posyandu service. Type *subscribe* if you want to subscribe again.",
     "resident.nothing_to_delete": "No family data is stored for this chat.",
     "reminder.header": "🔔 Reminder from {posyandu} — {date}",
     "reminder.session_eve": "📅 Tomorrow, {when}: posyandu day at {place}.",
     "reminder.session_day": "📅 Today, {when}: posyandu day at {place}.",
     "reminder.member": "{name}:",
     "reminder.item": "• {label}",
-    "reminder.footer": "Bring the Buku KIA to the posyandu. Type *jadwal* for the posyandu day, *stop* to stop "
+    "reminder.footer": "Bring the Buku KIA to the posyandu. Type *schedule* for the posyandu day, *stop* to stop "
     "receiving reminders.",
     "reminder.nudge": "Yesterday ({date}) was a posyandu day at {posyandu}, but no weighing results were "
-    "recorded. Please record them (type *lapor*) or tell the midwife if the posyandu did not take place.",
+    "recorded. Please record them (type *report*) or tell the midwife if the posyandu did not take place.",
     "reminder.at_time": "at {time} {zone}",
 }
 

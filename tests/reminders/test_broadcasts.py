@@ -114,6 +114,9 @@ def test_change_then_cancel_tells_everyone_told_again(runtime, demo, session, cl
     assert (record.revision, record.status) == (3, "cancelled")
     keys = [r.dedupe_key.split(":")[2] for r in broadcasts(session, f"broadcast:s{record.id}:")]
     assert keys == ["r1", "r2", "r3"]
+    # nothing was sent yet: a lagging worker sends only the cancellation, not r1, r2 and r3 in a row
+    assert [(r.status, r.last_error) for r in broadcasts(session, f"broadcast:s{record.id}:")] == [
+        ("cancelled", "superseded"), ("cancelled", "superseded"), ("pending", None)]
     assert {r.contact_id for r in broadcasts(session)} == {baby.contact_id}
     # a cancelled session sends no reminders and residents no longer see it
     clock.current = local_instant(date(2026, 12, 3), 7, "Asia/Jakarta")
@@ -174,3 +177,41 @@ def test_no_nudge_when_the_kader_reported(runtime, demo, session, clock):
     session.commit()
     clock.current = local_instant(SESSION_DAY + timedelta(days=1), 7, "Asia/Jakarta")
     assert sum(s.nudges for s in plan_at(runtime.session_factory, runtime.settings, clock.now())) == 0
+
+
+def test_a_change_keeps_what_was_sent_and_supersedes_only_pending_older_revisions(runtime, demo, session, clock):
+    baby, mother, elder, stopped = families(session, clock)
+    bidan = Person(runtime, "bidan")
+    create_session(bidan, groups="1")
+    bidan.say("Kirim")
+    record = session.scalars(select(PosyanduSession)).one()
+    first = broadcasts(session, f"broadcast:s{record.id}:r1:")
+    sent_one = next(r for r in first if r.contact_id == baby.contact_id)
+    assert runtime.dispatcher.send_ids([sent_one.id]) is not None  # the baby's family was told r1 already
+    bidan.say("ubah jadwal")
+    bidan.say("1")
+    bidan.say("Tempat")
+    assert "Akan dikirim ke 3 keluarga" in bidan.say("Balai desa Banyumeneng")
+    bidan.say("Kirim")
+    rows = {(r.dedupe_key.split(":")[2], r.contact_id): r for r in broadcasts(session, f"broadcast:s{record.id}:")}
+    assert rows[("r1", baby.contact_id)].status == "sent"
+    assert rows[("r2", baby.contact_id)].status == "pending"  # people already told still get the change
+    for fam in (mother, elder):
+        assert (rows[("r1", fam.contact_id)].status, rows[("r1", fam.contact_id)].last_error) == ("cancelled",
+                                                                                                 "superseded")
+        assert rows[("r2", fam.contact_id)].status == "pending"
+
+
+def test_posyandu_lists_are_in_the_same_order_as_the_other_staff_screens(runtime, demo, session):
+    """'2' is the same posyandu in `undangan` (bot/flows/scope.py) as in `buat jadwal` and `pengumuman`."""
+    from storage.reporting import visible_posyandu
+
+    bidan = Person(runtime, "bidan")
+    scope_order = [p.name for p in visible_posyandu(session, session.scalars(
+        select(Contact).where(Contact.address == "bidan")).one())]
+    assert scope_order == ["Posyandu Mawar 7", "Posyandu Kenanga 1", "Posyandu Melati 3"]
+    bidan.say("buat jadwal")
+    assert bidan.choices() == scope_order
+    bidan.say("batal")
+    bidan.say("pengumuman")
+    assert bidan.choices() == scope_order

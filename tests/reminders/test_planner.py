@@ -12,6 +12,7 @@ from bot.messages import Channel
 from scheduler.planner import firing_day, plan_at, send_from, zone_of
 from storage.models import Contact, OutboxMessage, PlannedReminder, ServiceGiven
 from tests.reminders.helpers import (
+    add_person,
     family,
     local_instant,
     mawar,
@@ -142,7 +143,10 @@ def test_each_zone_plans_its_own_posyandu_on_its_own_day(runtime, demo, session,
     clock.current = local_instant(born, 7, "Asia/Jayapura")  # 22:00 UTC on the 22nd
     plan(runtime, clock)
     assert {"HB0", "BCG", "OPV1", "KN1"} <= {r.code for r in planned(session, papua.members["Yosef"])}
-    assert planned(session, java.members["Jaka"]) == []  # still the 22nd in Java
+    # 05:00 WIB: Java's latest run is the 22nd's, caught up before the hour; held to 07:00 WIB, it is the
+    # message of the 23rd (the day it is sent), so the 07:00 run finds nothing new to send again
+    java_first = reminder_messages(session, java.contact_id)
+    assert [m.next_attempt_at for m in java_first] == [local_instant(born, 7, WIB)]
     clock.current = local_instant(born, 7, WIB)
     plan(runtime, clock)
     assert planned(session, java.members["Jaka"])
@@ -213,3 +217,49 @@ def test_the_clock_runs_one_cron_job_per_zone_at_the_local_hour(runtime, demo, s
     clock.current = fires["WIT"]  # what the cron trigger does at 07:00 WIT
     run_zone(runtime, "Asia/Jayapura")
     assert message_day(reminder_messages(session, papua.contact_id)[0]) == born
+
+
+def test_a_catch_up_before_the_hour_is_the_one_message_of_the_day_it_is_sent(runtime, demo, session, clock):
+    """05:00 WIB on the 21st plans the run of the 20th; held to 07:00, it is the 21st's message, not a second."""
+    clock.current = datetime(2026, 11, 21, 7, 0, tzinfo=timezone(timedelta(hours=9))).astimezone(timezone.utc)
+    fam = family(session, mawar(session), [
+        ("Bayu", "L", date(2026, 11, 21) - timedelta(days=61), None),  # 2-month doses due on the 21st
+        ("Nia", "P", date(2026, 11, 20) - timedelta(days=61), None),  # due on the 20th
+    ], "8120", clock.now())
+    plan(runtime, clock)
+    clock.current = local_instant(date(2026, 11, 21), 7, WIB)  # the regular run of the 21st
+    plan(runtime, clock)
+    messages = reminder_messages(session, fam.contact_id)
+    assert len(messages) == 1
+    assert message_day(messages[0]) == date(2026, 11, 21)
+    assert "Sabtu, 21 November 2026" in messages[0].text and "Jumat" not in messages[0].text
+    assert "Bayu:" in messages[0].text and "Nia:" in messages[0].text
+    assert messages[0].next_attempt_at == local_instant(date(2026, 11, 21), 7, WIB)
+
+
+def test_a_later_run_folds_new_reminders_into_the_days_message(runtime, demo, session, clock):
+    """Something new found by a second run the same day joins the pending message; once that message
+    is sent, it waits for the next day's message: never two reminder messages on one local day."""
+    today = clock.now().date()
+    posyandu = mawar(session)
+    fam = family(session, posyandu, [("Bayu", "L", today - timedelta(days=61), None)], "8121", clock.now())
+    plan(runtime, clock)
+    add_person(session, posyandu, fam.household_id, "Nia", "P", today - timedelta(days=61), clock.now())
+    session.commit()
+    clock.advance(hours=2)
+    plan(runtime, clock)
+    messages = reminder_messages(session, fam.contact_id)
+    assert len(messages) == 1 and "Bayu:" in messages[0].text and "Nia:" in messages[0].text
+    assert {r.outbox_id for r in planned(session, fam.members["Bayu"])} == {messages[0].id}
+    assert runtime.dispatcher.run_once().sent == 1
+    add_person(session, posyandu, fam.household_id, "Rani", "P", today - timedelta(days=61), clock.now())
+    session.commit()
+    clock.advance(hours=1)
+    plan(runtime, clock)
+    messages = reminder_messages(session, fam.contact_id)
+    assert [message_day(m) for m in messages] == [today, today + timedelta(days=1)]
+    assert "Rani:" in messages[1].text and "Nia:" not in messages[1].text
+    assert messages[1].next_attempt_at == local_instant(today + timedelta(days=1), 7, WIB)
+    clock.current = local_instant(today + timedelta(days=1), 7, WIB)  # the next day's run folds into it
+    plan(runtime, clock)
+    assert len(reminder_messages(session, fam.contact_id)) == 2

@@ -52,7 +52,7 @@ def test_daftar_with_a_typo_in_the_desa_consent_and_a_pregnancy(runtime, demo, s
     assert "sedang hamil" in warga.say("3 Februari 1998")
     assert "HPHT" in warga.say("ya")
     reply = warga.say("1 agustus 2026")
-    assert "Siti Rahma sudah terdaftar" in reply
+    assert "Siti Rahma berhasil didaftarkan (28 tahun)." in reply  # not "sudah terdaftar" (= already was)
     assert "16 minggu 1 hari" in reply and "Sabtu, 8 Mei 2027" in reply  # HPL = HPHT + 280 days
     assert "Tambah anggota" in reply
     assert "Siapa nama" in warga.say("1")
@@ -60,7 +60,7 @@ def test_daftar_with_a_typo_in_the_desa_consent_and_a_pregnancy(runtime, demo, s
     assert "Laki-laki" in warga.choices()
     warga.say("L")
     reply = warga.say("14/03/24")
-    assert "Bagus sudah terdaftar" in reply
+    assert "Bagus berhasil didaftarkan (2 tahun)." in reply
     assert "Selesai" in warga.say("2")
     members = session.scalars(select(Member).where(Member.household_id == saved.household_id)).all()
     assert sorted(m.name for m in members) == ["Bagus", "Siti Rahma"]
@@ -215,3 +215,59 @@ def test_hapus_data_asks_twice_then_keeps_only_posyandu_records(runtime, demo, s
     assert sum(s.messages for s in stats) == 0
     runtime.dispatcher.drain()
     assert not [m for m in runtime.senders[me.channel].sent if "Pengingat" in m.text]
+
+
+def test_posyandu_search_wants_a_meaningful_query(runtime, demo):
+    """'ya' found Posyandu Mawar 7 and '1 juni 2026' Kenanga 1 (on the "1"): such answers search nothing."""
+    warga = new_resident(runtime)
+    for query in ("ya", "1 juni 2026", "7", "tidak", "ok"):
+        reply = warga.say(query)
+        assert "tidak bisa mencari posyandu" in reply and "nama desa" in reply, query
+        assert "Pilih posyandu" not in reply and not warga.choices(), query
+    reply = warga.say("qwertyuiop")
+    assert "tidak ditemukan" in reply and "nama desanya" in reply
+    assert "Pilih posyandu" in warga.say("banyumenang")  # a typo still finds the desa
+    assert "UU No. 27" in warga.say("kenanga1")  # an exact code is always taken
+
+
+def test_command_words_are_not_taken_as_answers(runtime, demo, session):
+    warga = new_resident(runtime)
+    reply = warga.say("jadwal")
+    assert "*jadwal* adalah kata perintah" in reply and "Di posyandu mana" in reply
+    warga.say("MAWAR7")
+    warga.say("1")
+    reply = warga.say("daftar")
+    assert "*daftar* adalah kata perintah" in reply and "Siapa nama" in reply
+    warga.say("Rina")
+    warga.say("P")
+    assert "*keluarga* adalah kata perintah" in warga.say("keluarga")
+    warga.say("1-1-1995")
+    warga.say("ya")
+    assert "*daftar* adalah kata perintah" in warga.say("daftar")  # at the HPHT
+    assert "berhasil didaftarkan" in warga.say("1 agustus 2026")
+    session.expire_all()
+    assert [m.name for m in session.scalars(select(Member).where(Member.created_by_id.is_not(None)))] == ["Rina"]
+
+
+def test_english_texts_name_english_command_words(runtime):
+    """Texts for English speakers name the English triggers (`subscribe`, `schedule`, `family`...)."""
+    import re
+
+    from bot import engine
+    from bot.flows import find
+    from bot.i18n import broadcast as broadcast_texts, resident as resident_texts
+
+    english = {word for words in (engine.CANCEL, engine.HELP, engine.MENU, engine.STOP, engine.RESUME)
+               for word in words}
+    indonesian = {"daftar", "jadwal", "keluarga", "anak", "hapus data", "mulai", "lapor", "buat jadwal", "berhenti",
+                  "batal", "pengumuman", "hapus"}
+    for texts in (resident_texts.EN, broadcast_texts.EN):
+        for key, text in texts.items():
+            for word in re.findall(r"\*([^*]+)\*", text):
+                if "{" in word:
+                    continue
+                assert word.lower() not in indonesian, (key, word)
+                assert word.lower() in english or find(word)[0] is not None, (key, word)
+    assert "Type DELETE" in resident_texts.EN["resident.delete_confirm"]
+    assert resident_texts.EN["resident.member_added"].format(name="Andi Wijaya", age="2 months") == (
+        "Andi Wijaya has been registered (2 months).")
