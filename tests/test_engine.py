@@ -177,3 +177,11 @@ def test_transcripts(runtime, demo, path):
     meta = dict(line.split(": ", 1) for line in header.splitlines() if ": " in line)
     expected, actual = replay(runtime, meta.get("as", "transcript-user"), body)
     assert actual == expected
+
+
+def test_english_speakers_are_told_english_words_and_they_work(runtime, session):
+    p = Person(runtime, "anna")
+    p.say("/start"), p.say("2"), p.say("1")
+    stopped = p.say("stop")
+    assert "*resume*" in stopped and "mulai" not in stopped
+    assert "Welcome back" in p.say("resume")

@@ -72,7 +72,7 @@ EN = {
     "core.help": "Help: answer the last question above. Type *cancel* to stop, *menu* for the menu, "
     "*stop* to stop receiving messages.",
     "core.help_idle": "Help: type *menu* to see the services. Type *stop* to stop receiving messages, "
-    "*mulai* to subscribe again.",
+    "*resume* to subscribe again.",
     "core.unknown": "Sorry, I did not understand that. Type *menu* to see the options.",
     "core.unknown_command": "Unknown command {command}. Type *menu* to see the options.",
     "core.not_allowed": "Sorry, that service is not available for your role.",
@@ -83,8 +83,8 @@ EN = {
     "core.restarted": "Sorry, this part was just updated. Please start again.",
     "core.choose_from_list": "Choose one by typing its number (1–{count}).",
     "core.stopped": "OK, you will not receive reminders or announcements any more. "
-    "Type *mulai* at any time to subscribe again.",
-    "core.already_stopped": "You have already unsubscribed. Type *mulai* to subscribe again.",
+    "Type *resume* at any time to subscribe again.",
+    "core.already_stopped": "You have already unsubscribed. Type *resume* to subscribe again.",
     "core.resumed": "Welcome back! You will receive reminders and announcements again.",
     "core.language_set": "Language changed to English.",
     "core.menu.bahasa": "Change language",
