@@ -111,6 +111,14 @@ def parse_date(text: str, today: date, *, ahead: bool = False) -> date | None:
     return None
 
 
+def has_short_year(text: str) -> bool:
+    """Whether a date was typed with a two-digit year (`17 agustus 29`, `5/8/45`): its century is a guess."""
+    key = re.sub(r"\s+", " ", text.strip().lower()).strip(" .,")
+    key = _DAY_PREFIX.sub("", _PREFIX.sub("", key))
+    match = _NUMERIC.match(key) or _WORDS.match(key)
+    return bool(match and match.group(3) and len(match.group(3)) == 2)
+
+
 def parse_time(text: str) -> time | None:
     """'08.00', '8:30', 'jam 8', 'pukul 09.30 WIB' -> a time of day; None otherwise."""
     match = _TIME.fullmatch(text.strip().lower())

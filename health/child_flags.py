@@ -47,12 +47,34 @@ _IMPLAUSIBLE_LABELS = {
 }
 
 
+# ⚠ Project choice: a value the kader confirmed although WHO flags it implausible is
+# referred to the bidan as "ukur ulang" (re-measure), never as a nutrition category:
+# it is either a measuring error or a child who must be seen (ilp-domain 2.3, 3.1).
+IMPLAUSIBLE_REFERS = True
+
+# Which z-scores a flag makes untrustworthy: the flagged index, and every index
+# computed from the same measure (weight feeds BB/U, BB/PB, IMT/U; length feeds
+# PB/U, BB/PB, IMT/U; a standing measure under 9 months spoils the length).
+_DERIVED = {
+    "waz": {"waz", "whz", "baz"}, "haz": {"haz", "whz", "baz"}, "position": {"haz", "whz", "baz"},
+    "whz": {"whz", "baz"}, "baz": {"whz", "baz"}, "hcz": {"hcz"}, "acz": {"acz"},
+}
+
+
+def untrusted(flags: frozenset[str] | set[str]) -> set[str]:
+    """The z-scores (`waz`, `haz`, `whz`, `baz`, `hcz`, `acz`) no category may be read from."""
+    out: set[str] = set()
+    for name in flags:
+        out |= _DERIVED.get(name, {name})
+    return out
+
+
 def _implausible(name: str) -> Category:
     label_id, label_en = _IMPLAUSIBLE_LABELS[name]
     return Category("growth_flag", f"implausible_{name}",
                     f"Nilai tidak wajar: {label_id}, ukur ulang",
-                    f"Implausible {label_en}, re-measure", Severity.WARNING, False,
-                    SRC_FLAGS)
+                    f"Implausible {label_en}, re-measure", Severity.WARNING, IMPLAUSIBLE_REFERS,
+                    SRC_FLAGS + "; refer to re-measure ⚠ project choice")
 
 
 def growth_flags(
@@ -67,14 +89,16 @@ def growth_flags(
 
     `gain`/`previous_gain` are this and last month's KMS codes (N/T/O/B).
     Implausible values are reported (re-measure) and suppress the
-    categories of the implausible indicator, which would be noise.
+    categories of the implausible indicator and of every indicator computed
+    from the same measure (`untrusted`), which would be noise.
     """
     out: list[Category] = []
-    if gain == "T":
-        out.append(REASONS["2T"] if is_2t(gain, previous_gain) else REASONS["T"])
     flags = z.flags if z is not None else frozenset()
+    bad = untrusted(flags)
+    if gain == "T" and "waz" not in bad:  # an implausible weight says nothing about the gain
+        out.append(REASONS["2T"] if is_2t(gain, previous_gain) else REASONS["T"])
     if z is not None:
-        if "waz" not in flags:
+        if "waz" not in bad:
             if is_bgm(z.waz):
                 out.append(REASONS["BGM"])
             elif z.waz is not None and z.waz > ORANGE_LINE_WAZ:
@@ -87,10 +111,10 @@ def growth_flags(
             "imt_u_0_60", z.baz, "baz")
         for index, value, name in (("pb_tb_u", z.haz, "haz"), wasting):
             cat = classify(index, value)
-            if cat is not None and cat.refer and name not in flags:
+            if cat is not None and cat.refer and name not in bad:
                 out.append(cat)
         out.extend(_implausible(name) for name in sorted(flags))
-    if muac_cm is not None:
+    if muac_cm is not None and "acz" not in bad:
         cat = muac_category(muac_cm, "balita", age_months)
         if cat is not None and cat.refer:
             out.append(cat)

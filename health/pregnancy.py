@@ -59,6 +59,23 @@ def may_be_pregnant(sex: Sex | int | str, birth: date, on: date) -> bool:
     return Sex.parse(sex) is Sex.FEMALE and low <= age_in_years(birth, on) <= high
 
 
+# ⚠ Project choice: a kader asks "hamil?" at each visit only from 15 years (ilp-domain 1.4:
+# remaja 10-18). A pregnancy of a younger girl stays valid data (PREGNANCY_AGE_YEARS) but
+# is not asked about every month; under 18 the question is asked about "her", not "the mother".
+ASK_PREGNANT_FROM_YEARS = 15
+ADULT_YEARS = 18
+
+
+def pregnancy_question(sex: Sex | int | str, birth: date, on: date) -> str | None:
+    """Whether and how a kader asks "is she pregnant?": 'adult', 'minor' (15-17, gentle wording) or None."""
+    if not may_be_pregnant(sex, birth, on):
+        return None
+    years = age_in_years(birth, on)
+    if years < ASK_PREGNANT_FROM_YEARS:
+        return None
+    return "minor" if years < ADULT_YEARS else "adult"
+
+
 def hpht_problem(hpht: date, on: date) -> str | None:
     """Why an HPHT is invalid on `on`: 'hpht_in_future', 'hpht_too_old', or None."""
     days = (on - hpht).days

@@ -84,6 +84,7 @@ class ReminderRule:
     months: tuple[int, ...] = ()
     setting: str | None = None  # e.g. 'je_endemic'
     occurrence: str = "once"  # period key of 'once' rules
+    catch_up: bool = True  # a late dose still counts (offered after its window); False: never past it
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,9 +144,11 @@ def _anc(code: str) -> ReminderRule:
 
 RULES: tuple[ReminderRule, ...] = (
     # Routine immunisation (ilp-domain 4.1). HB0: < 24 h; window 7 days ⚠.
+    # A birth dose has no catch-up after its window: the infant series (DPT-HB-Hib) covers hepatitis B.
     ReminderRule("HB0", "HB0", LifeStage.BAYI_BALITA, "birth", 0, 7, "once",
-                 SRC_IMM + "; window ⚠ 7 days (catch-up) project choice",
-                 "Imunisasi Hepatitis B (HB0), < 24 jam", "Hepatitis B birth dose (HB0)"),
+                 SRC_IMM + "; window ⚠ 7 days (catch-up) project choice; no catch-up after it",
+                 "Imunisasi Hepatitis B (HB0), < 24 jam", "Hepatitis B birth dose (HB0)",
+                 catch_up=False),
     ReminderRule("BCG", "BCG", LifeStage.BAYI_BALITA, "birth", 0, months_days(1), "once",
                  SRC_IMM, "Imunisasi BCG (usia < 1 bulan)", "BCG vaccine (before 1 month)"),
     ReminderRule("OPV1", "OPV1", LifeStage.BAYI_BALITA, "birth", 0, months_days(1), "once",

@@ -71,9 +71,10 @@ MUAC_BANDS: dict[str, tuple[Band, ...]] = {
                       SRC_MUAC_BUMIL)),
     ),
     "wus": (
+        # Counselling (nutrition, delay pregnancy), not a referral: ilp-domain 3.9 (ALKI).
         Band(None, _c("lila_wus", "kek_risk", "Risiko KEK (LiLA < 23,5 cm, ALKI)",
                       "Chronic energy deficiency risk (not ready for pregnancy)", W,
-                      True, SRC_MUAC_WUS)),
+                      False, SRC_MUAC_WUS + "; 3.9: advise and treat first, no referral")),
         Band(23.5, _c("lila_wus", "normal", "Normal", "Normal", N, False, SRC_MUAC_WUS)),
     ),
     "lansia": (
@@ -111,8 +112,9 @@ BMI_BANDS: dict[str, tuple[Band, ...]] = {
         Band(18.5, _c("imt_ap", "normal", "Normal", "Normal", N, False, SRC_BMI_AP)),
         Band(23.0, _c("imt_ap", "overweight", "Berat badan lebih (berisiko)",
                       "Overweight (at risk)", W, False, SRC_BMI_AP)),
-        Band(25.0, _c("imt_ap", "obese_1", "Obesitas I", "Obese class I", W, True,
-                      SRC_BMI_AP)),
+        # Obesity I: counselling at the posyandu (ilp-domain 3.4 gives no referral).
+        Band(25.0, _c("imt_ap", "obese_1", "Obesitas I", "Obese class I", W, False,
+                      SRC_BMI_AP + "; counselling, no referral (3.4)")),
         Band(30.0, _c("imt_ap", "obese_2", "Obesitas II", "Obese class II", S, True,
                       SRC_BMI_AP)),
     ),
@@ -157,7 +159,7 @@ WAIST_LIMIT_CM = {1: 90.0, 2: 80.0}  # central obesity if waist > limit (sex 1 m
 WAIST_CATS = {
     False: _c("lingkar_perut", "normal", "Normal", "Normal", N, False, SRC_WAIST),
     True: _c("lingkar_perut", "central_obesity", "Obesitas sentral",
-             "Central obesity", W, True, SRC_WAIST),
+             "Central obesity", W, False, SRC_WAIST + "; counselling, no referral (3.5)"),
 }
 WAIST_MIN_AGE_YEARS = 15
 
@@ -229,11 +231,21 @@ BP_CHILD_LIMITS: dict[int, dict[int, tuple[int, int]]] = {
     11: {1: (110, 74), 2: (111, 74)},
     12: {1: (113, 75), 2: (114, 75)},
 }
+# Above the Juknis limit = elevated: monthly monitoring, no referral (ilp-domain 3.6:
+# "elevated -> monthly monitoring; stage 1-2 -> refer"). ⚠ (GK) The Juknis table gives only
+# these screening limits, not the 95th percentile of AAP stage 1; we refer from AAP 2017's
+# ceiling for stage 1, >= 130/80 ("95th percentile or 130/80, whichever is lower"), which
+# may miss a young child's stage 1 between the two: a bidan should confirm.
+BP_CHILD_STAGE1 = (130, 80)
 BP_CHILD_CATS = {
     False: _c("td_anak", "normal", "Tekanan darah normal", "Normal", N, False, SRC_BP_CHILD),
-    True: _c("td_anak", "above_normal_for_age", "Di atas batas normal usia, perlu evaluasi",
-             "Above the normal limit for age, needs evaluation", W, True, SRC_BP_CHILD),
+    True: _c("td_anak", "above_normal_for_age", "Di atas batas normal usia, pantau tiap bulan",
+             "Above the normal limit for age, check monthly", W, False,
+             SRC_BP_CHILD + "; elevated -> monthly monitoring"),
 }
+BP_CHILD_HYPERTENSION = _c(
+    "td_anak", "hypertension", "Hipertensi anak (>= 130/80), perlu evaluasi", "Child hypertension (>= 130/80), "
+    "needs evaluation", W, True, SRC_BP_CHILD + "; stage 1-2 -> refer; AAP 2017 stage 1 ceiling 130/80 ⚠ (GK)")
 BP_PREG_LIMIT = (140, 90)
 BP_PREG_CATS = {
     False: _c("td_bumil", "normal", "Normal", "Normal", N, False, SRC_BP_PREG),
@@ -281,6 +293,8 @@ def bp_category(systolic: float, diastolic: float, age_years: int, sex: int | No
     if age_years in BP_CHILD_LIMITS:
         if sex is None:
             raise ValueError("sex is needed for the 7-12 year limits")
+        if systolic >= BP_CHILD_STAGE1[0] or diastolic >= BP_CHILD_STAGE1[1]:
+            return BP_CHILD_HYPERTENSION
         s_lim, d_lim = BP_CHILD_LIMITS[age_years][int(sex)]
         return BP_CHILD_CATS[systolic >= s_lim or diastolic >= d_lim]
     return None

@@ -17,6 +17,7 @@ from .category import Category, Severity
 from .growth import Sex, child_zscores, reference2007_zscores
 from .kms import months_between, weight_gain
 from .life_stage import AGE_BANDS_MONTHS, LifeStage, primary_stage
+from .child_flags import untrusted
 from .nutrition import child_status, growth_flags, school_status
 from .pregnancy import pregnancy_status, trimester
 from .screening import (
@@ -132,6 +133,12 @@ class Interpretation:
     gestational_days: int | None = None
     hpl: date | None = None
     automatic_services: list[str] = field(default_factory=list)
+    untrusted: set[str] = field(default_factory=set)  # z-scores WHO flags implausible, and those derived
+
+    @property
+    def remeasure(self) -> bool:
+        """Whether a value was implausible: no category was read from it; it must be measured again."""
+        return bool(self.untrusted)
 
     @property
     def statuses(self) -> dict[str, str]:
@@ -144,6 +151,12 @@ class Interpretation:
     @property
     def referral_reasons(self) -> list[str]:
         return [flag.code for flag in self.flags if flag.refer]
+
+    @property
+    def advice(self) -> list[Category]:
+        """Findings that call for counselling at the posyandu, not a referral (`refer=False`, not normal)."""
+        return [c for c in self.categories.values() if c.severity is not Severity.NORMAL and not c.refer
+                and c.code != "normal"]
 
     @property
     def urgent(self) -> bool:
@@ -181,11 +194,12 @@ def _child(result: Interpretation, sex: str, values: Values, on: date, past: His
                       values.head_cm, values.muac_cm)
     result.waz, result.haz, result.whz, result.baz, result.hcz = z.waz, z.haz, z.whz, z.baz, z.hcz
     result.measure, result.bmi = z.measure, z.bmi
+    result.untrusted = untrusted(z.flags)
     status = child_status(z)
-    for slot in ("bb_u", "pb_tb_u", "bb_pb_tb", "imt_u_0_60"):
-        if slot in status:
+    for slot, name in (("bb_u", "waz"), ("pb_tb_u", "haz"), ("bb_pb_tb", "whz"), ("imt_u_0_60", "baz")):
+        if slot in status and name not in result.untrusted:
             result.categories[slot] = status[slot]
-    if values.muac_cm is not None:
+    if values.muac_cm is not None and "acz" not in result.untrusted:
         lila = muac_category(values.muac_cm, "balita", result.age_months)
         if lila is not None:
             result.categories["lila"] = lila

@@ -20,17 +20,27 @@ def clean_name(name: str) -> str:
     return " ".join(w[:1].upper() + w[1:] if w.islower() or w.isupper() else w for w in words)
 
 
+NAME_PUNCTUATION = set(" '.,-`’")  # Siti Nur'aini, Moh. Rizki, Anak-Agung
+
+
+def name_problem(text: str) -> str | None:
+    """Why the text cannot be a member's name: 'too_long', 'not_letters' (digits, emoji, symbols), or None."""
+    name = clean_name(text)
+    if len(name) > MAX_NAME_LENGTH:
+        return "too_long"
+    if len(name_key(name)) < 2 or any(not (ch.isalpha() or ch in NAME_PUNCTUATION) for ch in name):
+        return "not_letters"
+    return None
+
+
 def person_name(text: str) -> str | None:
     """A member's name as typed (chat or CSV), cleaned; None when it cannot be a name.
 
-    A name has no digits, fits the column (`MAX_NAME_LENGTH`) and has at
-    least two characters in its `name_key`, by which members are searched and
-    told apart.
+    A name is letters (with spaces and ' . , -), no digits, emoji or symbols,
+    fits the column (`MAX_NAME_LENGTH`) and has at least two characters in its
+    `name_key`, by which members are searched and told apart.
     """
-    name = clean_name(text)
-    if len(name_key(name)) < 2 or len(name) > MAX_NAME_LENGTH or any(ch.isdigit() for ch in name):
-        return None
-    return name
+    return None if name_problem(text) else clean_name(text)
 
 
 def normalise_nik(text: str | None) -> str | None:

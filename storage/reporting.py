@@ -183,6 +183,8 @@ class SavedVisit:
     interpretation: Interpretation
     referral: Referral | None
     replaced: bool
+    # A correction of a visit that had a referral: the flags it was referred for, when they changed.
+    corrected_flags: list[Flag] | None = None
 
 
 def household_for(session: Session, posyandu_id: int, phone: str | None, name: str | None,
@@ -297,13 +299,31 @@ def save_visit(session: Session, visit: Visit, now: datetime, refer: bool = True
         session.flush()
     hpht = pregnancy.hpht if pregnancy is not None else None
     result = assess(session, member.id, member.sex, member.birth_date, visit.measured_on, hpht, visit.values)
+    before = _referred_flags(session, member, visit.measured_on) if refer else None
     measurement, replaced = _write_measurement(session, member, visit, result, now)
     _write_services(session, member, measurement, visit, [*visit.services, *result.automatic_services])
     referral = _write_referral(session, member, measurement, result, now) if refer else None
     session.add(AuditEvent(contact_id=visit.recorded_by_id, action="measurement.saved",
                            subject=f"measurement:{measurement.id}", at=now))
+    corrected = None
+    if before is not None and [f.code for f in before] != result.referral_reasons:
+        corrected = before
+        session.add(AuditEvent(contact_id=visit.recorded_by_id, action="referral.corrected",
+                               subject=f"measurement:{measurement.id}", at=now))
     session.flush()
-    return SavedVisit(member, measurement, result, referral, replaced)
+    return SavedVisit(member, measurement, result, referral, replaced, corrected)
+
+
+def _referred_flags(session: Session, member: Member, on: date) -> list[Flag] | None:
+    """The flags an already-saved report of that day was referred for (the bidan heard of them), if any."""
+    existing = reported_on(session, member.id, on)
+    if existing is None:
+        return None
+    referral = session.scalars(select(Referral).where(Referral.measurement_id == existing.id)).first()
+    if referral is None or not referral.reasons:
+        return None
+    old = reinterpret(session, existing)
+    return [f for f in old.flags if f.code in referral.reasons] or None
 
 
 # -- who hears about it ---------------------------------------------------------------------

@@ -16,20 +16,41 @@ from datetime import date
 from typing import Callable
 
 from bot.flows.base import Invalid
-from bot.parsing import parse_date, parse_yes_no
-from health.ages import birth_problem
+from bot.parsing import has_short_year, parse_date, parse_yes_no
+from health.ages import age_in_years, birth_problem
 from health.growth import Sex
 from health.pregnancy import hpht_problem
-from storage.members import person_name
+from storage.members import name_key, name_problem, person_name
+
+# Words a chat reads as commands or answers: never a member's name (`simpan`, `menu`, `lapor`...).
+STEP_WORDS = frozenset({"simpan", "save", "ubah", "edit", "ganti", "koreksi", "selesai", "lanjut", "done", "ya",
+                        "tidak", "ok", "oke", "lewat", "skip", "baru", "anggota baru", "hari ini", "kemarin"})
+SHORT_YEAR_MAX_AGE = 80  # ⚠ project choice: an older age read from a two-digit year is asked back
 
 PREGNANT_YES = frozenset({"hamil", "sedang hamil"})
 PREGNANT_NO = frozenset({"tidak hamil", "tidak sedang hamil"})
 
 
+def command_words() -> frozenset[str]:
+    """Every flow trigger, global word (engine) and step word, in `name_key` form."""
+    from bot import engine, flows  # late: the registry imports the flows that import this module
+
+    found = set(STEP_WORDS) | engine.CANCEL | engine.HELP | engine.MENU | engine.STOP | engine.RESUME | engine.START
+    for flow in flows.flows():
+        found.update(flow.triggers)
+    return frozenset(name_key(word) for word in found if name_key(word))
+
+
 def read_name(text: str, ns: str) -> str:
+    """A member's name; a command word (`simpan`, `menu`) or an over-long text is refused with its own reason."""
+    problem = name_problem(text)
+    if problem == "too_long":
+        raise Invalid("report.name_too_long")
     name = person_name(text)
     if name is None:
         raise Invalid(f"{ns}.bad_name")
+    if name_key(name) in command_words():
+        raise Invalid("report.name_is_command", word=name)
     return name
 
 
@@ -52,8 +73,17 @@ def _read_date(text: str, on: date, ns: str, problem: Callable[[date, date], str
 
 
 def read_birth(text: str, on: date, ns: str) -> date:
-    """A birth date not after `on` and not more than 120 years before it."""
-    return _read_date(text, on, ns, birth_problem)
+    """A birth date not after `on` and not more than 120 years before it.
+
+    A two-digit year is read as the latest such year not after `on` (`17/8/24`
+    is 2024); when that makes the person older than `SHORT_YEAR_MAX_AGE`
+    (`17 agustus 29` -> 1929) the century is a guess, so it is asked back
+    instead of stored: the answer with four digits is taken as written.
+    """
+    born = _read_date(text, on, ns, birth_problem)
+    if has_short_year(text) and age_in_years(born, on) > SHORT_YEAR_MAX_AGE:
+        raise Invalid("report.birth_year_check", date=born.strftime("%d-%m-%Y"))
+    return born
 
 
 def read_pregnant(value: str) -> str | None:

@@ -2,8 +2,8 @@
 
     posyandu (only when the contact sees several) -> date -> member: a name is searched
     tolerantly (rapidfuzz), recent visitors are offered, or `➕ Anggota baru` asks
-    new_name -> new_sex -> new_birth -> new_phone -> new_nik; then, for a woman of 10-55
-    without an ongoing pregnancy, pregnant -> hpht. The new member is only kept in the
+    new_name -> new_sex -> new_birth -> new_phone -> new_nik; then, for a woman of 15-55
+    without an ongoing pregnancy, pregnant -> hpht (`health.pregnancy.pregnancy_question`). The new member is only kept in the
     conversation until `simpan`.
 """
 from __future__ import annotations
@@ -20,12 +20,13 @@ from bot.flows.reporting_visit import SKIP, VisitBase
 from bot.flows.scope import pick_posyandu
 from bot.messages import Choice, Reply
 from bot.parsing import parse_date
-from health.pregnancy import may_be_pregnant
+from health.pregnancy import pregnancy_question
 from storage.members import name_key, normalise_nik
 from storage.models import Member, Posyandu
 from storage.phones import normalise_phone
 from storage.reporting import find_member, member_in_scope, recent_visitors, search_members, visible_posyandu
 
+ECHO_MAX = 40  # a typed name is echoed back at most this long
 MAX_SESSION_AGE_DAYS = 366  # older paper records belong in `measurements import`
 
 
@@ -93,7 +94,8 @@ class MemberSteps(VisitBase):
         found = search_members(ctx.session, [data["pid"]], query)
         if not found:
             place = ctx.session.get(Posyandu, data["pid"])
-            return self._ask_member(ctx, data, before=[say(ctx, "report.not_found", query=query,
+            shown = query if len(query) <= ECHO_MAX else query[:ECHO_MAX].rstrip() + "…"
+            return self._ask_member(ctx, data, before=[say(ctx, "report.not_found", query=shown,
                                                            posyandu=place.name if place else "")])
         return self._ask_member(ctx, data, found=found)
 
@@ -140,8 +142,10 @@ class MemberSteps(VisitBase):
     # -- pregnancy -----------------------------------------------------------------------------------
     def _after_member(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
         sex, born, hpht = self._facts(ctx, data)
-        if hpht is None and "hpht" not in data and may_be_pregnant(sex, born, self._date(data)):
-            return ask(ctx, "pregnant", data, "report.ask_pregnant",
+        question = pregnancy_question(sex, born, self._date(data))
+        if hpht is None and "hpht" not in data and question is not None:
+            key = "report.ask_pregnant" if question == "adult" else "report.ask_pregnant_minor"
+            return ask(ctx, "pregnant", data, key,
                        choices(ctx, (("no", "report.pregnant.no"), ("yes", "report.pregnant.yes"))), before=before)
         return self._start_items(ctx, data, before)
 

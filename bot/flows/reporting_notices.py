@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 
 from bot.flows.base import Ctx
-from bot.flows.reporting_render import alert_text, result_text
+from bot.flows.reporting_render import alert_text, correction_text, result_text
 from health.life_stage import LifeStage
 from storage.models import Posyandu
 from storage.reporting import SavedVisit, bidan_contacts, guardian_contacts
@@ -30,16 +30,22 @@ def notify_visit(ctx: Ctx, saved: SavedVisit) -> int:
         "glucose_mgdl", "glucose_kind", "hb_gdl")}
     stamp = _fingerprint(sorted(values.items(), key=lambda kv: kv[0]), result.flag_codes)
     alerted = 0
-    if saved.referral is not None:
+    if saved.referral is not None or saved.corrected_flags:
         posyandu = ctx.session.get(Posyandu, measurement.posyandu_id)
         reporter = ctx.contact.display_name or ctx.t(f"core.role_name.{ctx.contact.role}")
         for bidan in bidan_contacts(ctx.session, posyandu):  # type: ignore[arg-type]
             if bidan.id == ctx.contact.id:
                 continue
             lang = bidan.language or ctx.settings.default_language
-            text = alert_text(lang, posyandu.name if posyandu else "", member, measurement.measured_on, result,
-                              values, reporter)
-            ctx.notify(bidan.id, text, kind="alert", dedupe_key=f"alert:{measurement.id}:{bidan.id}:{stamp}")
+            place = posyandu.name if posyandu else ""
+            if saved.corrected_flags:  # the bidan was told of other reasons: say what changed
+                text = correction_text(lang, place, member, measurement.measured_on, saved.corrected_flags,
+                                       result, reporter)
+                ctx.notify(bidan.id, text, kind="alert",
+                           dedupe_key=f"correction:{measurement.id}:{bidan.id}:{stamp}")
+            if saved.referral is not None:
+                text = alert_text(lang, place, member, measurement.measured_on, result, values, reporter)
+                ctx.notify(bidan.id, text, kind="alert", dedupe_key=f"alert:{measurement.id}:{bidan.id}:{stamp}")
             alerted += 1
     if result.stage is LifeStage.BAYI_BALITA and (result.weight_gain is not None or result.categories):
         for guardian in guardian_contacts(ctx.session, member):

@@ -124,6 +124,10 @@ def summary_text(lang: str, name: str, sex: str, born: date, on: date, result: I
         parts.append(render(lang, key) + "\n" + "\n".join(flag_lines(lang, refer)))
     if recheck:
         parts.append(render(lang, "report.recheck_title") + "\n" + "\n".join(flag_lines(lang, recheck)))
+    flagged = {f.code for f in result.flags}
+    advice = [c for c in result.advice if f"{c.index}:{c.code}" not in flagged]
+    if advice:
+        parts.append(render(lang, "report.advice_title") + "\n" + "\n".join(f"• {label(c, lang)}" for c in advice))
     if not result.flags:
         parts.append(render(lang, "report.no_flags"))
     return "\n\n".join(parts)
@@ -143,23 +147,49 @@ def alert_text(lang: str, posyandu: str, member: Member, on: date, result: Inter
     return "\n\n".join(p for p in (head, who, measured, reasons, by) if p)
 
 
+def correction_text(lang: str, posyandu: str, member: Member, on: date, before: list[Flag],
+                    result: Interpretation, reporter: str) -> str:
+    """The bidan's short notice that a report she was alerted about was corrected."""
+    now = [f for f in result.flags if f.refer]
+    return "\n".join((
+        render(lang, "report.correction_title", posyandu=posyandu, date=day(on)),
+        render(lang, "report.alert_member", member=member_label(lang, member, on), phone=member.guardian_phone or "-"),
+        render(lang, "report.correction_before", reasons=", ".join(flag_label(f, lang) for f in before)),
+        render(lang, "report.correction_now", reasons=", ".join(flag_label(f, lang) for f in now))
+        if now else render(lang, "report.correction_none"),
+        render(lang, "report.alert_by", reporter=reporter),
+    ))
+
+
 def result_text(lang: str, member: Member, on: date, result: Interpretation, values: dict[str, Any]) -> str:
-    """The guardian's message about a child: plain words, what it means, what to do; no z-scores."""
+    """The guardian's message about a child: plain words, what it means, what to do; no z-scores.
+
+    Never a diagnosis (`report.meaning.*` say what was seen and that the bidan will look);
+    a value WHO flags implausible is neither shown nor explained: it is measured again.
+    """
     parts = [render(lang, "report.result_title", name=member.name, date=day(on))]
-    if values.get("weight_kg") is not None:
+    weight_ok = "waz" not in result.untrusted
+    height_ok = not {"haz"} & result.untrusted
+    if values.get("weight_kg") is not None and weight_ok:
         parts.append(render(lang, "report.result_weight", weight=number(values["weight_kg"], lang))
                      + (render(lang, f"report.result_gain.{result.weight_gain}",
                                grams=number(abs(result.gain_grams or 0), lang)) if result.weight_gain else ""))
-    if values.get("height_cm") is not None:
+    if values.get("height_cm") is not None and height_ok:
         parts.append(render(lang, "report.result_height", height=number(values["height_cm"], lang)))
     meanings = []
     for slot in ("bb_u", "pb_tb_u", "bb_pb_tb", "lila"):
         category = result.categories.get(slot)
         if category is not None and category.code != "normal":
             meanings.append(render(lang, f"report.meaning.{category.index}.{category.code}"))
-    if result.weight_gain == "T":
+    if result.weight_gain == "T" and weight_ok:
         meanings.insert(0, render(lang, "report.meaning.gain_T"))
+    if result.remeasure:
+        meanings.append(render(lang, "report.meaning.remeasure"))
     parts.append("\n".join(meanings) if meanings else render(lang, "report.meaning.all_good"))
-    refer = any(f.refer for f in result.flags)
-    parts.append(render(lang, "report.todo_refer" if refer else "report.todo_normal", name=member.name))
+    refer = [f for f in result.flags if f.refer]
+    if refer and all(f.code.startswith("growth_flag:implausible_") for f in refer):
+        todo = "report.todo_remeasure"
+    else:
+        todo = "report.todo_refer" if refer else "report.todo_normal"
+    parts.append(render(lang, todo, name=member.name))
     return "\n\n".join(parts)

@@ -2,8 +2,8 @@
 
 Why: a recorded dose or capsule silences its reminder, so the codes are the
 reminder codes of §9 (`MR1`, `VITA`, `CACING`, `TTD`...). Immunisation doses
-come from `health.schedules.RULES`: the doses already due at this age and not
-yet recorded, earliest first. PMT and KONSELING (counselling) are recorded
+come from `health.schedules.RULES`: the doses due now and not yet recorded
+first, then overdue ones (a catch-up dose is real; HB0 has none). PMT and KONSELING (counselling) are recorded
 for the register; they have no reminder.
 """
 from __future__ import annotations
@@ -57,18 +57,29 @@ def _dose_rules() -> list[ReminderRule]:
 
 
 def due_doses(age_days: int, given: set[str], je_endemic: bool = False) -> list[Service]:
-    """Doses that fell due in the last three months and are not recorded yet, earliest first.
+    """Doses not recorded yet: those due now (window open) first, then overdue ones of the last three months.
 
-    Older missed doses (catch-up) are typed by code (`mr1`), so the list stays short.
+    A late dose is still real (catch-up), unless its rule says it has no catch-up
+    (`catch_up=False`: HB0 after its window). Of one series (OPV1, OPV2...) only the
+    first listed dose not recorded is offered: the next one is at least a month later. Older
+    missed doses are typed by code (`mr1`), so the list stays short.
     """
-    found = []
+    now, late = [], []
+    series_seen: set[str] = set()
     for rule in sorted(_dose_rules(), key=lambda r: (r.offset_days, r.code)):
         if rule.code in given or not age_days - RECENT_DOSE_DAYS < rule.offset_days <= age_days:
             continue
+        series = rule.code.rstrip("0123456789")
+        if series in series_seen:  # dose 2 waits for dose 1 (>= 1 month apart, ilp-domain 4.1)
+            continue
+        series_seen.add(series)
         if rule.setting == "je_endemic" and not je_endemic:
             continue
-        found.append(Service(rule.code, label_id=rule.label_id, label_en=rule.label_en))
-    return found[:MAX_DOSES]
+        open_ = age_days < rule.offset_days + rule.window_days
+        if not open_ and not rule.catch_up:
+            continue
+        (now if open_ else late).append(Service(rule.code, label_id=rule.label_id, label_en=rule.label_en))
+    return (now + late)[:MAX_DOSES]
 
 
 def options(stage: LifeStage, age_days: int, sex: str, given: set[str],
@@ -102,23 +113,18 @@ def words(services: list[Service], stage: LifeStage | None = None) -> dict[str, 
     return found | {"mms": "TTD", "konseling": "KONSELING", "penyuluhan": "KONSELING"}
 
 
-_NUMBERS = re.compile(r"^\s*\d{1,2}(?:\s*[,;\s]\s*\d{1,2})*\s*$")
-
-
 def parse_selection(text: str, services: list[Service], stage: LifeStage | None = None) -> list[str] | None:
-    """`1 3`, `1,3`, `vita pmt` -> codes; None when the text names no offered service."""
-    if _NUMBERS.match(text):
-        picked = []
-        for number in re.findall(r"\d+", text):
-            index = int(number)
-            if not 1 <= index <= len(services):
-                return None
-            picked.append(services[index - 1].code)
-        return list(dict.fromkeys(picked))
+    """`1 3`, `1,3`, `vita pmt`, or a mix (`4 5 6 rv1`) -> codes; None when a part names no service."""
     vocabulary = words(services, stage)
     picked = []
     for word in re.split(r"[\s,;]+", text.strip().lower()):
         if not word:
+            continue
+        if word.isdigit():
+            index = int(word)
+            if not 1 <= index <= len(services):
+                return None
+            picked.append(services[index - 1].code)
             continue
         code = vocabulary.get(word)
         if code is None:

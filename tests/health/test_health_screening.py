@@ -164,5 +164,12 @@ def test_every_screening_category_cites_a_source():
     cats = [muac_category(10, "balita", 10), adult_bmi_category(31), waist_category(100, 1),
             bp_category(200, 120, 50), glucose_category(500), hb_category(5, "ibu_hamil")]
     for cat in cats:
-        assert cat.source and cat.refer
+        assert cat.source and (cat.refer or cat.code == "central_obesity")  # counselling only (3.5)
         assert cat.severity in (Severity.SEVERE, Severity.WARNING)
+
+
+def test_counselling_categories_do_not_refer_but_stage_1_2_do():
+    assert not adult_bmi_category(27).refer and adult_bmi_category(31).refer  # obesity I: counselling
+    assert not waist_category(95, 1).refer and not muac_category(22, "wus").refer
+    assert not bp_category(110, 70, 7, sex=1).refer  # elevated: monthly monitoring
+    assert bp_category(130, 70, 7, sex=1).code == "hypertension" and bp_category(120, 80, 10, sex=2).refer

@@ -44,9 +44,19 @@ def test_not_weighed_last_month_is_o():
     assert result.weight_gain == "O" and result.gain_grams is None
 
 
-def test_implausible_values_ask_for_a_remeasure_without_a_referral():
+def test_implausible_values_refer_to_remeasure_not_by_a_category():
     result = interpret("P", GIRL, ON, None, Values(weight_kg=30), NONE)
-    assert "growth_flag:implausible_waz" in result.flag_codes and result.referral_reasons == []
+    assert result.referral_reasons == ["growth_flag:implausible_waz"]  # ukur ulang, not "above the orange line"
+    assert "bb_u" not in result.categories
+
+
+def test_an_implausible_measure_yields_no_category_nor_any_index_derived_from_it():
+    baby = date(2026, 9, 21)  # 2 months on ON
+    result = interpret("P", baby, ON, None, Values(weight_kg=0.5, height_cm=55, position="H"), NONE)
+    assert {"bb_u", "pb_tb_u", "bb_pb_tb", "imt_u_0_60"}.isdisjoint(result.categories)  # standing < 9 mo, 0,5 kg
+    assert result.referral_reasons and all(code.startswith("growth_flag:implausible_")
+                                           for code in result.referral_reasons)
+    assert "pb_tb_u:stunted" not in result.flag_codes and result.remeasure
 
 
 def test_school_age_uses_who_2007_and_screens_anaemia():
@@ -113,3 +123,27 @@ def test_every_sentence_exists_in_both_languages_with_the_same_blanks():
     needed |= {f"report.meaning.lila_balita.{band.category.code}" for band in MUAC_BANDS["balita"]
                if band.category.code != "normal"}
     assert needed <= set(ID), sorted(needed - set(ID))
+
+
+def test_counselling_findings_are_advice_not_referrals():
+    adult = interpret("L", date(1981, 11, 30), ON, None, Values(weight_kg=75, height_cm=165, waist_cm=95,
+                                                               systolic=118, diastolic=76), NONE)
+    assert adult.statuses["imt_ap"] == "obese_1" and adult.statuses["lingkar_perut"] == "central_obesity"
+    assert adult.referral_reasons == [] and {c.code for c in adult.advice} == {"obese_1", "central_obesity"}
+    woman = interpret("P", date(1996, 3, 1), ON, None, Values(weight_kg=45, muac_cm=22), NONE)
+    assert woman.statuses["lila_wus"] == "kek_risk" and woman.referral_reasons == []
+    child = interpret("L", date(2019, 5, 1), ON, None, Values(weight_kg=22, height_cm=120, systolic=110,
+                                                              diastolic=70), NONE)  # 7 years
+    assert child.statuses["td_anak"] == "above_normal_for_age" and child.referral_reasons == []
+    high = interpret("L", date(2019, 5, 1), ON, None, Values(systolic=135, diastolic=85), NONE)
+    assert high.referral_reasons == ["td_anak:hypertension"]
+
+
+def test_the_summary_shows_counselling_advice():
+    from bot.flows.reporting_render import summary_text
+
+    born = date(1981, 11, 30)
+    values = {"weight_kg": 75, "height_cm": 165, "waist_cm": 95}
+    result = interpret("L", born, ON, None, Values.from_dict(values), NONE)
+    text = summary_text("id", "Joko", "L", born, ON, result, values, [])
+    assert "Perhatian" in text and "Obesitas I" in text and "Perlu dirujuk" not in text

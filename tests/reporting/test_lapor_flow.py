@@ -277,3 +277,40 @@ def test_odd_answers_never_crash(runtime, demo):
         reply = k.say(text)
         assert "ada gangguan" not in reply and reply
     assert "Berat badan" in k.say("bantuan")
+
+
+def test_a_correction_that_drops_a_referral_tells_the_bidan(runtime, demo, session):
+    from storage.models import AuditEvent
+
+    k = Person(runtime, "kader1")
+    k.say("lapor joko td 150/95"), k.say("1")
+    k.say("-")
+    k.say("simpan")
+    assert len(outbox(session, kind="alert")) == 1 and count(session, Referral) == 1
+    k.say("lapor joko td 118/76"), k.say("1")
+    k.say("-")
+    assert "diperbarui" in k.say("simpan")
+    alerts = outbox(session, kind="alert")
+    assert len(alerts) == 2 and alerts[1].address == "bidan"
+    assert "Laporan dikoreksi" in alerts[1].text and "Joko Susilo" in alerts[1].text
+    assert "Hipertensi derajat 1" in alerts[1].text and "tidak ada lagi alasan rujukan" in alerts[1].text
+    assert count(session, Referral) == 0
+    assert session.scalars(select(AuditEvent).where(AuditEvent.action == "referral.corrected")).one()
+
+
+def test_a_girl_under_15_is_not_asked_about_pregnancy_and_a_teen_gently(runtime, demo, session):
+    from health.pregnancy import pregnancy_question
+
+    k = Person(runtime, "kader1")
+    k.say("lapor"), k.say("1"), k.say("dewi")
+    reply = k.say("1")  # Dewi Anggraini, 13
+    assert "hamil" not in reply and "Berat badan" in reply
+    assert pregnancy_question("P", date(2010, 1, 1), date(2026, 11, 22)) == "minor"  # 16: "Apakah ia..."
+    assert pregnancy_question("P", date(2000, 1, 1), date(2026, 11, 22)) == "adult"
+
+
+def test_search_echo_is_short(runtime, demo):
+    k = Person(runtime, "kader1")
+    k.say("lapor"), k.say("1")
+    reply = k.say("z" * 900)
+    assert "z" * 41 not in reply and "tidak ditemukan" in reply

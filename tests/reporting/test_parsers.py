@@ -101,3 +101,20 @@ def test_services_offered_and_selected():
 def test_numbers_are_written_the_indonesian_way():
     assert (number(9.5, "id"), number(9.5, "en"), number(-0.444, "id", 2), number(75.0, "id")) == \
         ("9,5", "9.5", "-0,44", "75")
+
+
+def test_doses_due_now_come_first_and_hb0_is_never_offered_past_its_window():
+    codes = [s.code for s in options(LifeStage.BAYI_BALITA, 62, "L", given=set())]  # 2 months
+    assert "HB0" not in codes
+    assert set(codes[:3]) == {"DPT-HB-HIB1", "PCV1", "RV1"}  # due now, RV1 no longer cut off
+    assert set(codes[3:5]) == {"BCG", "OPV1"}  # overdue, still recordable (catch-up); OPV2 waits for OPV1
+    assert "OPV2" in [s.code for s in options(LifeStage.BAYI_BALITA, 62, "L", given={"OPV1"})]
+    assert "HB0" in [s.code for s in options(LifeStage.BAYI_BALITA, 3, "L", given=set())]  # within its window
+
+
+def test_numbers_and_codes_mix_in_one_selection():
+    offered = options(LifeStage.BAYI_BALITA, 62, "L", given=set())
+    codes = [s.code for s in offered]
+    assert parse_selection("4 5 rv1", offered, LifeStage.BAYI_BALITA) == [codes[3], codes[4], "RV1"]
+    assert parse_selection("1, pmt", offered, LifeStage.BAYI_BALITA) == [codes[0], "PMT"]
+    assert parse_selection("1 99", offered) is None and parse_selection("1 apa", offered) is None
