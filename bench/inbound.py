@@ -65,13 +65,17 @@ def start_gunicorn(app_spec: str, port: int, env: dict[str, str], workers: int) 
     raise RuntimeError("gunicorn did not start")
 
 
-def load(port: int, bodies: list[tuple[int, bytes]], concurrency: int) -> tuple[float, list[float], dict[int, float]]:
-    """Post every body with `concurrency` keep-alive clients; returns (elapsed, latencies, start time per chat)."""
+def load(port: int, bodies: list[tuple[int, bytes]], concurrency: int,
+         rate: float | None = None) -> tuple[float, list[float], dict[int, float]]:
+    """Post every body with `concurrency` keep-alive clients (at most `rate` a second when given);
+    returns (elapsed, latencies, start time per chat)."""
     latencies: list[float] = []
     started: dict[int, float] = {}
     lock = threading.Lock()
     queue = list(reversed(bodies))
     errors = 0
+    interval = 1.0 / rate if rate else 0.0
+    next_slot = [time.monotonic()]
 
     def client() -> None:
         nonlocal errors
@@ -81,6 +85,12 @@ def load(port: int, bodies: list[tuple[int, bytes]], concurrency: int) -> tuple[
                 if not queue:
                     break
                 chat_id, body = queue.pop()
+                slot = next_slot[0]
+                next_slot[0] = max(slot, time.monotonic()) + interval if interval else slot
+            if interval:
+                delay = slot - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
             t0 = time.monotonic()
             with lock:
                 started[chat_id] = t0
@@ -135,7 +145,8 @@ def database_for(backend: str, tmp: Path) -> str:
 
 def run(args: argparse.Namespace) -> None:
     workers = os.cpu_count() or 2
-    print(f"{args.messages} messages, {args.concurrency} clients, gunicorn gthread x{workers} workers x8 threads")
+    offered = f", offered at {args.rate:g}/s" if args.rate else ", as fast as possible"
+    print(f"{args.messages} messages, {args.concurrency} clients{offered}, gunicorn gthread x{workers} workers x8 threads")
     rows = []
     with tempfile.TemporaryDirectory() as tmp, FakeTelegramAPI() as tg:
         port = free_port()
@@ -163,7 +174,7 @@ def run(args: argparse.Namespace) -> None:
                 tg.wait_for(len(warm), timeout=30)
                 base = len(tg.sent_messages())
                 bodies = [(40_000_000 + offset + i, update_body(offset + i, 40_000_000 + offset + i)) for i in range(args.messages)]
-                elapsed, lat, started = load(port, bodies, args.concurrency)
+                elapsed, lat, started = load(port, bodies, args.concurrency, args.rate)
                 tg.wait_for(base + len(bodies), timeout=120)
                 reply = []
                 for chat_id, t0 in started.items():
@@ -190,4 +201,5 @@ if __name__ == "__main__":
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--rate", type=float, help="offer at most this many messages a second (latency below saturation)")
     run(parser.parse_args())
