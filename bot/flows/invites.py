@@ -28,7 +28,7 @@ from bot.flows.reporting_format import day
 from bot.flows.reporting_render import flag_label, member_label
 from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Choice, Reply, Role
-from storage.models import Posyandu
+from storage.models import Member, Posyandu, Referral
 from storage.reporting import create_invite, mark_referral_handled, open_referrals, reinterpret, visible_posyandu
 
 
@@ -98,9 +98,25 @@ class ReferralsFlow(ScopedFlow):
         if not (value.startswith("r") and value[1:].isdigit()):
             raise Invalid("report.choose_referral")
         allowed = [p.id for p in visible_posyandu(ctx.session, ctx.contact)]
-        referral = mark_referral_handled(ctx.session, int(value[1:]), allowed, ctx.now, ctx.contact.id)
-        if referral is None:
+        referral = ctx.session.get(Referral, int(value[1:]))
+        if referral is None or referral.posyandu_id not in allowed or referral.status != "open":
             raise Invalid("report.choose_referral")
+        member = ctx.session.get(Member, referral.member_id)
+        return ask(ctx, "handled", {"referral": referral.id}, "report.ask_referral_handled",
+                   choices(ctx, (("yes", "report.referral_yes"), ("no", "report.referral_no"))),
+                   name=member.name if member is not None else "")
+
+    def on_handled(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        """One tap could close a referral by mistake: it is only marked after a `Ya`."""
+        word = answer.value.strip().lower()
+        if word in ("no", "tidak", "batal", "bukan"):
+            return self._list(ctx)
+        if word not in ("yes", "ya", "y", "sudah"):
+            raise Invalid("core.choose_from_list", count=2)
+        allowed = [p.id for p in visible_posyandu(ctx.session, ctx.contact)]  # the scope again, at this step
+        referral = mark_referral_handled(ctx.session, int(data["referral"]), allowed, ctx.now, ctx.contact.id)
+        if referral is None:
+            return self._list(ctx, (say(ctx, "report.choose_referral"),))
         return self._list(ctx, (say(ctx, "report.referral_handled"),))
 
 

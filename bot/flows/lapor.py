@@ -38,7 +38,7 @@ from typing import Any, Iterable
 from bot import flows as registry
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.flows.reporting_expert import split_name_and_line
-from bot.flows.reporting_items import ITEMS, ORDER, items_for
+from bot.flows.reporting_items import ITEMS, ORDER, items_for, label_key
 from bot.flows.reporting_measure import DONE, MeasureSteps
 from bot.flows.reporting_member import MemberSteps
 from bot.flows.reporting_notices import notify_visit
@@ -93,10 +93,10 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
         raise Invalid("core.choose_from_list", count=3)
 
     def _ask_edit(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
-        stage, months, _ = self._stage(ctx, data)
+        stage, months, days = self._stage(ctx, data)
         present = [i for i in ORDER if any(data["values"].get(f) is not None for f in ITEMS[i].fields)]
         items = list(dict.fromkeys(items_for(stage, months) + present))
-        offered = [Choice(i, ctx.t("report.edit_item", item=ctx.t(f"report.item.{i}"),
+        offered = [Choice(i, ctx.t("report.edit_item", item=ctx.t(f"report.item.{label_key(i, days)}"),
                                    value=value_text(ctx.lang, i, data["values"]))) for i in items]
         chosen = ", ".join(label_for(c, ctx.lang) for c in data.get("services") or []) or "-"
         offered.append(Choice("services", ctx.t("report.edit_services", value=chosen)))

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.flows.base import Invalid
-from health.growth import child_zscores
+from health.growth import LENGTH_TABLE_LAST_DAY, child_zscores
 from health.life_stage import LifeStage
 from health.parsing import parse_bp, parse_number
 from health.screening import BP_CHILD_LIMITS, MUAC_BALITA_MONTHS
@@ -53,6 +53,12 @@ BP_FROM_MONTHS = min(BP_CHILD_LIMITS) * 12  # children's BP limits start at 7 ye
 # z-scores a value feeds, for WHO's implausibility flags (health.growth.FLAG_RULES_2006).
 Z_OF_ITEM = {"weight": {"waz", "whz", "baz"}, "height": {"haz", "whz", "baz", "position"},
              "head": {"hcz"}, "muac": {"acz"}}
+
+
+def label_key(item: str, age_days: int) -> str:
+    """The text key of an item for this age: from 24 months (WHO's height tables, ilp-domain 3.1) the
+    height is "Tinggi badan" whatever the position; before that "Tinggi/panjang badan"."""
+    return "height_tall" if item == "height" and age_days > LENGTH_TABLE_LAST_DAY else item
 
 
 def items_for(stage: LifeStage, age_months: int) -> list[str]:
@@ -90,15 +96,25 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _reject(item: Item, verdict: Reject) -> Invalid:
+# An unreadable weight or height is answered with an example of that group's size (`report.bad.weight_adult`).
+SIZED_EXAMPLES = {"weight", "height"}
+
+
+def _bad_key(item: Item, stage: LifeStage) -> str:
+    if item.name not in SIZED_EXAMPLES or stage is LifeStage.BAYI_BALITA:
+        return f"report.bad.{item.name}"
+    return f"report.bad.{item.name}_{'anak' if stage is LifeStage.ANAK else 'adult'}"
+
+
+def _reject(item: Item, verdict: Reject, stage: LifeStage) -> Invalid:
     if verdict.reason_code == "not_a_number":
-        return Invalid(f"report.bad.{item.name}")
+        return Invalid(_bad_key(item, stage))
     if verdict.reason_code == "out_of_range" and verdict.hard_range:
         low, high = verdict.hard_range
         return Invalid("report.out_of_range", item=f"report.item.{item.name}", low=low, high=high, unit=item.unit)
     if verdict.reason_code == "not_integer":
         return Invalid("report.not_integer")
-    return Invalid(f"report.bad.{item.name}")
+    return Invalid(_bad_key(item, stage))
 
 
 def _number(item: Item, field_name: str, raw: str, stage: LifeStage, age_months: int) -> Checked:
@@ -106,7 +122,7 @@ def _number(item: Item, field_name: str, raw: str, stage: LifeStage, age_months:
     if isinstance(verdict, Reject):
         if verdict.reason_code == "no_range":
             raise Invalid("report.not_for_group", item=f"report.item.{item.name}")
-        raise _reject(item, verdict)
+        raise _reject(item, verdict, stage)
     if isinstance(verdict, Accept):
         return Checked({field_name: _plain(verdict.value)})
     if verdict.reason_code == "unit_slip" and verdict.suggestion is not None:

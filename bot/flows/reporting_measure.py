@@ -12,7 +12,7 @@ from typing import Any, Iterable
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
 from bot.flows.reporting_expert import ExpertLine, parse_expert
 from bot.flows.reporting_format import age, day, number
-from bot.flows.reporting_items import ITEMS, ORDER, change_problem, items_for, z_problems
+from bot.flows.reporting_items import ITEMS, ORDER, change_problem, items_for, label_key, z_problems
 from bot.flows.reporting_render import value_text
 from bot.flows.reporting_services import Service, options, parse_selection, words
 from bot.flows.reporting_visit import SKIP, VisitBase, numeric
@@ -58,12 +58,12 @@ class MeasureSteps(VisitBase):
 
     def _ask_item(self, ctx: Ctx, data: dict[str, Any], item: str, before: Iterable[Reply] = ()) -> Turn:
         data["item"] = item
-        stage, _, _ = self._stage(ctx, data)
+        stage, _, days = self._stage(ctx, data)
         hint = ()
         if not data["values"] and not data.get("mode") and not data.get("hinted"):
             data["hinted"] = True
             hint = (ctx.t("report.expert_hint", example=EXAMPLES.get(stage, ADULT_EXAMPLE)),)
-        text = "\n".join((ctx.t(f"report.ask.{item}"), *hint))
+        text = "\n".join((ctx.t(f"report.ask.{label_key(item, days)}"), *hint))
         return Turn([*before, Reply(text)], "item", data)
 
     def _ask_next(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
@@ -164,7 +164,7 @@ class MeasureSteps(VisitBase):
     def _ask_confirm(self, ctx: Ctx, data: dict[str, Any], item: str, reason: str, shown: dict[str, Any],
                      before: Iterable[Reply]) -> Turn:
         params = {k: number(v, ctx.lang) if numeric(v) else v for k, v in shown.items()}
-        params["item"] = ctx.t(f"report.item.{item}")
+        params["item"] = ctx.t(f"report.item.{label_key(item, self._stage(ctx, data)[2])}")
         return ask(ctx, "confirm", data, f"report.{reason}",
                    choices(ctx, (("yes", "report.confirm.yes"), ("no", "report.confirm.no"))), before=before,
                    **params)
@@ -207,7 +207,7 @@ class MeasureSteps(VisitBase):
         sex, _, hpht = self._facts(ctx, data)
         weeks = gestational_age(hpht, self._date(data))[0] if hpht is not None else None
         return options(stage, days, sex, given_codes(ctx.session, data.get("member")), weeks,
-                       ctx.settings.je_endemic)
+                       ctx.settings.je_endemic, self._date(data))
 
     def _service_words(self, ctx: Ctx, data: dict[str, Any]) -> dict[str, str]:
         stage, _, _ = self._stage(ctx, data)

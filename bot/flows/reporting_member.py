@@ -20,6 +20,8 @@ from bot.flows.reporting_visit import SKIP, VisitBase
 from bot.flows.scope import pick_posyandu
 from bot.messages import Choice, Reply
 from bot.parsing import parse_date
+from health.ages import age_in_months
+from health.life_stage import AGE_BANDS_MONTHS
 from health.pregnancy import pregnancy_question
 from storage.members import name_key, normalise_nik
 from storage.models import Member, Posyandu
@@ -28,6 +30,8 @@ from storage.reporting import find_member, member_in_scope, recent_visitors, sea
 
 ECHO_MAX = 40  # a typed name is echoed back at most this long
 MAX_SESSION_AGE_DAYS = 366  # older paper records belong in `measurements import`
+# From 18 years (health.life_stage's dewasa band) the phone asked is the member's own, not a guardian's.
+OWN_PHONE_FROM_MONTHS = next(low for name, low, _ in AGE_BANDS_MONTHS if name == "dewasa")
 
 
 class MemberSteps(VisitBase):
@@ -129,7 +133,8 @@ class MemberSteps(VisitBase):
             return self._after_member(ctx, data, [say(ctx, "report.already_registered",
                                                       member=member_label(ctx.lang, existing, on))])
         data["new"]["birth"] = born.isoformat()
-        return ask(ctx, "new_phone", data, "report.ask_phone")
+        adult = age_in_months(born, on) >= OWN_PHONE_FROM_MONTHS
+        return ask(ctx, "new_phone", data, "report.ask_phone_own" if adult else "report.ask_phone")
 
     def on_new_phone(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         data["new"]["phone"] = _optional(answer, normalise_phone, "report.bad_phone")

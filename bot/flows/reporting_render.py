@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, Iterable
 
 from bot.flows.reporting_format import age, day, number
+from bot.flows.reporting_items import label_key
 from bot.texts import render
 from health.category import Category
 from storage.models import Member
@@ -33,9 +34,15 @@ def flag_label(flag: Flag, lang: str) -> str:
     return render(lang, f"report.flag.{flag.code}")
 
 
+def sex_letter(lang: str, sex: str) -> str:
+    """The stored `L`/`P` as the reader's letter: L/P in Indonesian, M/F in English."""
+    return render(lang, f"report.sex_short.{sex}") if sex in ("L", "P") else sex
+
+
 def member_label(lang: str, member: Member, on: date) -> str:
     """`Aisyah Putri (P, 9 bulan)`: enough to tell two namesakes apart."""
-    return render(lang, "report.member_label", name=member.name, sex=member.sex, age=age(member.birth_date, on, lang))
+    return render(lang, "report.member_label", name=member.name, sex=sex_letter(lang, member.sex),
+                  age=age(member.birth_date, on, lang))
 
 
 def value_text(lang: str, item: str, values: dict[str, Any]) -> str:
@@ -74,7 +81,7 @@ def _value_lines(lang: str, result: Interpretation, values: dict[str, Any]) -> l
         text = value_text(lang, item, values)
         if text == "-":
             continue
-        line = f"• {render(lang, f'report.item.{item}')}: {text}"
+        line = f"• {render(lang, f'report.item.{label_key(item, result.age_days)}')}: {text}"
         if item == "weight":
             line += _gain(lang, result)
         slot = SLOT_OF_ITEM.get(item)
@@ -94,7 +101,10 @@ def _growth_lines(lang: str, result: Interpretation) -> list[str]:
         if category is None or (slot == "imt_u_0_60" and "bb_pb_tb" in result.categories):
             continue
         z = getattr(result, Z_OF_INDEX[slot])
-        name = render(lang, f"report.index.{slot}.{result.measure or 'H'}")
+        # PB/U and BB/PB before 24 months, TB/U and BB/TB from then on, by age whatever the position
+        # (the 0,7 cm correction is health.growth's; ilp-domain 3.1)
+        table = "H" if label_key("height", result.age_days) == "height_tall" else "L"
+        name = render(lang, f"report.index.{slot}.{table}")
         lines.append(f"• {name}: {label(category, lang)} (z {number(z, lang, 2)})")
     return lines
 
@@ -106,7 +116,7 @@ def flag_lines(lang: str, flags: Iterable[Flag]) -> list[str]:
 def summary_text(lang: str, name: str, sex: str, born: date, on: date, result: Interpretation,
                  values: dict[str, Any], services: list[str]) -> str:
     """The kader's summary before `simpan`: values, interpretation, services and flags."""
-    parts = [render(lang, "report.summary_title", name=name, sex=sex, age=age(born, on, lang), date=day(on),
+    parts = [render(lang, "report.summary_title", name=name, sex=sex_letter(lang, sex), age=age(born, on, lang), date=day(on),
                     group=result.stage.label(lang))]
     if result.gestational_weeks is not None:
         parts.append(render(lang, "report.summary_pregnancy", weeks=result.gestational_weeks,

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from bot.texts import render
 from health.life_stage import LifeStage
 from health.pregnancy import anc_contact_due
-from health.schedules import RULES, ReminderRule
+from health.schedules import RULES, ReminderRule, due_reminders
 
 MAX_DOSES = 6  # more than this on one screen is unreadable on a phone
 RECENT_DOSE_DAYS = 92  # offer doses that fell due in the last three months; older ones by code
+CAMPAIGNS = ("VITA", "CACING")  # offered in their months only; typed by code (`vita`) any time
 
 
 
@@ -48,6 +50,17 @@ def label_for(code: str, lang: str) -> str:
 def _in_age(rule: ReminderRule, age_days: int) -> bool:
     return (rule.min_age_days is None or age_days >= rule.min_age_days) and \
         (rule.max_age_days is None or age_days <= rule.max_age_days)
+
+
+def _scheduled(code: str, age_days: int, sex: str, on: date | None) -> bool:
+    """Whether the reminder rules make `code` due for this child today (`health.schedules` decides:
+    its ages, its months - Vitamin A in February and August, deworming in August - and its windows).
+
+    Without a date only the ages are known (a caller that has no session date)."""
+    rules = [rule for rule in RULES if rule.code == code]
+    if on is None:
+        return any(_in_age(rule, age_days) for rule in rules)
+    return bool(due_reminders(on - timedelta(days=age_days), sex, on, rules=rules))
 
 
 def _dose_rules() -> list[ReminderRule]:
@@ -83,13 +96,14 @@ def due_doses(age_days: int, given: set[str], je_endemic: bool = False) -> list[
 
 
 def options(stage: LifeStage, age_days: int, sex: str, given: set[str],
-            gestational_weeks: int | None = None, je_endemic: bool = False) -> list[Service]:
-    """The services to offer for this member today."""
+            gestational_weeks: int | None = None, je_endemic: bool = False,
+            on: date | None = None) -> list[Service]:
+    """The services to offer for this member on `on` (the session date)."""
     found: list[Service] = []
     if stage is LifeStage.BAYI_BALITA:
         found += due_doses(age_days, given, je_endemic)
-        for code in ("VITA", "CACING"):  # ages from the reminder rules (capsule colours, deworming)
-            if any(_in_age(rule, age_days) for rule in RULES if rule.code == code):
+        for code in CAMPAIGNS:  # ages and months from the reminder rules (capsule colours, deworming)
+            if _scheduled(code, age_days, sex, on):
                 found.append(Service(code, f"report.service.{code}"))
         found.append(Service("PMT", "report.service.PMT"))
     elif stage is LifeStage.IBU_HAMIL:
@@ -109,7 +123,7 @@ def words(services: list[Service], stage: LifeStage | None = None) -> dict[str, 
     """Words understood for these services: `vita`, `pmt`, `mms`, and for a balita any dose code (`mr1`)."""
     found = {s.code.lower(): s.code for s in services}
     if stage is LifeStage.BAYI_BALITA:
-        found |= {r.code.lower(): r.code for r in _dose_rules()}
+        found |= {r.code.lower(): r.code for r in _dose_rules()} | {c.lower(): c for c in CAMPAIGNS}
     return found | {"mms": "TTD", "konseling": "KONSELING", "penyuluhan": "KONSELING"}
 
 

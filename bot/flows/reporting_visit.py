@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from bot.flows.base import Ctx, Invalid, StepFlow, Turn
 from bot.flows.reporting_format import number
-from bot.flows.reporting_items import Checked, check_item
+from bot.flows.reporting_items import Checked, check_item, label_key
 from bot.messages import Reply
 from health.ages import age_in_months
 from health.life_stage import LifeStage, primary_stage
@@ -80,7 +80,7 @@ class VisitBase(StepFlow):
                 (self._date(data) - past.measured_on).days)
 
     def _check(self, ctx: Ctx, data: dict[str, Any], item: str, raw: str) -> Checked:
-        stage, months, _ = self._stage(ctx, data)
+        stage, months, days = self._stage(ctx, data)
         try:
             checked = check_item(item, raw, stage, months)
             if stage is not LifeStage.BAYI_BALITA:
@@ -90,7 +90,7 @@ class VisitBase(StepFlow):
             params = {k: number(v, ctx.lang) if isinstance(v, (int, float, Decimal)) else v
                       for k, v in problem.params.items()}
             if isinstance(params.get("item"), str) and params["item"].startswith("report.item."):
-                params["item"] = ctx.t(params["item"])
+                params["item"] = ctx.t("report.item." + label_key(params["item"][len("report.item."):], days))
             raise Invalid(problem.key, **params) from None
 
     @staticmethod

@@ -54,6 +54,10 @@ def test_grams_typed_as_kg():
     assert check_value("weight_kg", "9500", S.BAYI_BALITA) == Confirm("unit_slip", Decimal("9.5"))
     assert check_value("weight_kg", 95, S.BAYI_BALITA) == Confirm("unit_slip", Decimal("9.5"))
     assert check_value("weight_kg", 65000, S.DEWASA) == Confirm("unit_slip", Decimal("65"))
+    assert check_value("weight_kg", "55500", S.DEWASA) == Confirm("unit_slip", Decimal("55.5"))
+    assert check_value("weight_kg", "55500", S.IBU_HAMIL) == Confirm("unit_slip", Decimal("55.5"))
+    # grams of 9,5 kg are no adult weight (hard range 20-250): refused, not guessed as 95 kg
+    assert check_value("weight_kg", "9500", S.DEWASA) == Reject("out_of_range", (20, 250))
 
 
 def test_height_slips():

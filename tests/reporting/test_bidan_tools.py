@@ -48,6 +48,11 @@ def test_the_bidan_sees_and_closes_referrals_of_her_desa(runtime, demo, session)
     reply = b.say("rujukan")
     assert "Aisyah Putri (P, 9 bulan), Posyandu Mawar 7, 22-11-2026" in reply
     assert "Gizi buruk (LiLA < 11,5 cm)" in reply and b.choices() == ["Aisyah Putri", "Selesai"]
+    reply = b.say("1")  # one tap does not close it yet
+    assert "Tandai rujukan Aisyah Putri sudah ditangani?" in reply and b.choices() == ["Ya", "Tidak"]
+    assert session.scalars(select(Referral.status)).one() == "open"
+    assert "Aisyah Putri" in b.say("2") and session.scalars(select(Referral.status)).one() == "open"  # back to the list
+    b.say("1")
     assert "Rujukan ditandai sudah ditangani" in b.say("1")
     assert session.scalars(select(Referral.status)).one() == "handled"
     assert "Tidak ada rujukan" in b.say("rujukan")

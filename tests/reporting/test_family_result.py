@@ -52,3 +52,16 @@ def test_implausible_values_make_no_family_category_and_refer_to_remeasure():
     assert "ukur ulang" in alert and "Pendek" not in alert
     summary = summary_text("id", "Bayu", "L", born, ON, result, values, [])
     assert "Pendek" not in summary and "Gizi buruk" not in summary
+
+
+def test_english_texts_write_the_sex_as_m_or_f():
+    from bot.flows.reporting_render import member_label
+
+    born = date(2026, 1, 26)  # 9 months
+    values = {"weight_kg": 8.6, "height_cm": 70, "position": "L"}
+    result = interpret("L", born, ON, None, Values.from_dict(values), NONE)
+    assert "(M, " in summary_text("en", "Bayu", "L", born, ON, result, values, [])
+    assert "(L, " in summary_text("id", "Bayu", "L", born, ON, result, values, [])
+    assert member_label("en", Member(name="Siti", sex="P", birth_date=born), ON).startswith("Siti (F, ")
+    assert member_label("id", Member(name="Siti", sex="P", birth_date=born), ON).startswith("Siti (P, ")
+    assert "(M, " in alert_text("en", "Mawar 7", child(born), ON, result, values, "Kader")

@@ -39,12 +39,12 @@ def test_full_report_with_a_bad_value_a_correction_and_an_edit(runtime, demo, se
     assert "Lingkar kepala" in k.say("1")
     assert "LiLA" in k.say("43")
     reply = k.say("14")
-    assert "Layanan yang diberikan" in reply and "Vitamin A" in k.choices()
-    vita = k.choices().index("Vitamin A") + 1
-    summary = k.say(str(vita))
+    assert "Layanan yang diberikan" in reply and "Vitamin A" not in k.choices()  # November: no vitamin A round
+    pmt = k.choices().index("PMT (makanan tambahan)") + 1
+    summary = k.say(str(pmt))
     assert "Ringkasan — Aisyah Putri" in summary
     assert "• Berat badan: 8,1 kg — baru pertama ditimbang (B)" in summary
-    assert "BB/U: Berat badan normal" in summary and "PB/U" in summary and "Layanan: Vitamin A" in summary
+    assert "BB/U: Berat badan normal" in summary and "PB/U" in summary and "Layanan: PMT (makanan tambahan)" in summary
     assert k.choices() == ["Simpan", "Ubah", "Batal"]
     assert "Bagian mana" in k.say("ubah")
     lila = next(i for i, label in enumerate(k.choices(), 1) if label.startswith("LiLA"))
@@ -59,7 +59,7 @@ def test_full_report_with_a_bad_value_a_correction_and_an_edit(runtime, demo, se
     assert row.life_stage == "bayi_balita" and row.weight_gain == "B" and row.source == "chat"
     assert row.statuses["bb_u"] == "normal" and row.waz is not None and row.age_days == 300
     codes = set(session.scalars(select(ServiceGiven.code)))
-    assert codes == {"VITA", "TIMBANG"}
+    assert codes == {"PMT", "TIMBANG"}
     assert count(session, Referral) == 0
 
 
@@ -187,7 +187,8 @@ def test_register_a_pregnant_woman_and_flag_her_blood_pressure(runtime, demo, se
     assert "Tanggal lahir" in k.say("2")
     assert "belum terbaca" in k.say("31-02-1998")
     assert "sesudah tanggal posyandu" in k.say("17-08-2030")
-    assert "Nomor HP" in k.say("17 Agustus 1998")
+    reply = k.say("17 Agustus 1998")
+    assert "Nomor HP/WhatsApp (boleh dikosongkan dengan -)?" in reply and "orang tua" not in reply  # an adult
     assert "belum benar" in k.say("12345")
     assert "NIK" in k.say("0812-3456-7890")
     assert "16 angka" in k.say("3321")
@@ -196,7 +197,10 @@ def test_register_a_pregnant_woman_and_flag_her_blood_pressure(runtime, demo, se
     assert "lebih dari 44 minggu" in k.say("01-01-2025")
     reply = k.say("15-06-2026")
     assert "Usia kehamilan 22 minggu" in reply and "Berat badan" in reply
-    k.say("55"), k.say("22"), k.say("150/95")
+    assert "misalnya 55,5 (kg)" in k.say("lima puluh")  # an adult's example, not a baby's 9,5
+    assert "Maksudnya 55,5 kg?" in k.say("55500")  # grams typed: asked back
+    assert "LiLA" in k.say("1")
+    k.say("22"), k.say("150/95")
     services = k.choices()
     assert "Pemeriksaan kehamilan (ANC3)" in services and "TTD/MMS ibu hamil" in services
     summary = k.say("-")
@@ -262,11 +266,11 @@ def test_button_presses_toggle_services(runtime, demo):
     k = Person(runtime, "kader1")
     to_aisyah(k)
     k.say("bb 8 pb 70 lk 43")
-    k.press("VITA")
-    assert "✓ Vitamin A" in k.choices()
+    k.press("KONSELING")
+    assert "✓ Penyuluhan/konseling" in k.choices()
     k.press("PMT")
-    k.press("VITA")
-    assert "✓ PMT (makanan tambahan)" in k.choices() and "Vitamin A" in k.choices()
+    k.press("KONSELING")
+    assert "✓ PMT (makanan tambahan)" in k.choices() and "Penyuluhan/konseling" in k.choices()
     assert "Layanan: PMT (makanan tambahan)" in k.press("done")
 
 
@@ -314,3 +318,30 @@ def test_search_echo_is_short(runtime, demo):
     k.say("lapor"), k.say("1")
     reply = k.say("z" * 900)
     assert "z" * 41 not in reply and "tidak ditemukan" in reply
+
+
+def test_from_24_months_height_and_its_indices_follow_age_not_position(runtime, demo, session, clock):
+    rizky = member(session, "Muhammad Rizky")
+    rizky.birth_date = clock.now().date().replace(year=clock.now().year - 3)  # 36 months
+    session.commit()
+    k = Person(runtime, "kader1")
+    k.say("lapor"), k.say("1")
+    k.say("rizky")
+    reply = k.say("1")
+    assert "Berat badan (kg)?" in reply
+    assert "Tinggi badan (cm)?" in k.say("14")
+    assert "Tinggi atau panjang" not in k.say("95")  # then lying or standing
+    k.say("1")  # lying: WHO subtracts 0,7 cm, the index is still TB/U and BB/TB
+    summary = k.say("bb 14 pb 95")
+    summary = summary if "Ringkasan" in summary else k.say("-")
+    assert "• Tinggi badan: 95 cm (berbaring)" in summary
+    assert "TB/U" in summary and "BB/TB" in summary and "PB/U" not in summary and "BB/PB" not in summary
+
+
+def test_a_new_childs_phone_is_the_guardians(runtime, demo, session):
+    k = Person(runtime, "kader1")
+    k.say("lapor"), k.say("1")
+    k.say("zzzz")
+    k.press("new")
+    k.say("putri ayu"), k.say("2")
+    assert "orang tua atau wali" in k.say("01-01-2024")

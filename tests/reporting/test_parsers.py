@@ -118,3 +118,37 @@ def test_numbers_and_codes_mix_in_one_selection():
     assert parse_selection("4 5 rv1", offered, LifeStage.BAYI_BALITA) == [codes[3], codes[4], "RV1"]
     assert parse_selection("1, pmt", offered, LifeStage.BAYI_BALITA) == [codes[0], "PMT"]
     assert parse_selection("1 99", offered) is None and parse_selection("1 apa", offered) is None
+
+
+@pytest.mark.parametrize("stage,months,key", [
+    (LifeStage.BAYI_BALITA, 10, "report.bad.weight"), (LifeStage.ANAK, 84, "report.bad.weight_anak"),
+    (LifeStage.DEWASA, 400, "report.bad.weight_adult"), (LifeStage.IBU_HAMIL, 300, "report.bad.weight_adult"),
+])
+def test_an_unreadable_weight_gets_an_example_of_the_groups_size(stage, months, key):
+    with pytest.raises(Invalid) as caught:
+        check_item("weight", "abc", stage, months)
+    assert caught.value.key == key
+
+
+def test_an_adults_weight_in_grams_is_asked_back_but_9500_is_no_adult_weight():
+    slip = check_item("weight", "55500", LifeStage.DEWASA, 400)
+    assert slip.confirm == "unit_slip" and slip.values == {"weight_kg": "55.5"}
+    with pytest.raises(Invalid) as caught:  # 9,5 kg is below the adult hard range: refused with the range
+        check_item("weight", "9500", LifeStage.DEWASA, 400)
+    assert caught.value.key == "report.out_of_range"
+
+
+def test_vitamin_a_and_deworming_are_offered_in_their_months_only():
+    from datetime import date
+
+    def codes(age_days: int, on: date) -> list[str]:
+        return [s.code for s in options(LifeStage.BAYI_BALITA, age_days, "L", set(), on=on)]
+
+    thirty_months = 913
+    assert "VITA" not in codes(thirty_months, date(2026, 11, 22))  # November: no round
+    assert "CACING" not in codes(thirty_months, date(2026, 11, 22))
+    assert {"VITA", "CACING"} <= set(codes(thirty_months, date(2026, 8, 10)))  # Bulan Vitamin A, deworming
+    assert "VITA" in codes(thirty_months, date(2026, 2, 3)) and "CACING" not in codes(thirty_months, date(2026, 2, 3))
+    assert "VITA" in codes(280, date(2026, 2, 3)) and "VITA" not in codes(280, date(2026, 11, 22))  # blue capsule
+    offered = options(LifeStage.BAYI_BALITA, thirty_months, "L", set(), on=date(2026, 11, 22))
+    assert parse_selection("vita", offered, LifeStage.BAYI_BALITA) == ["VITA"]  # an extra round, typed by code
