@@ -16,7 +16,6 @@ import http.client
 import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -187,7 +186,7 @@ def run(args: argparse.Namespace) -> None:
                 proc.terminate()
                 proc.wait()
     bare = rows[0][1]
-    print(f"\n| endpoint | msgs/s | share of bare | webhook p50 ms | webhook p99 ms | reply p50 ms | reply p99 ms |")
+    print("\n| endpoint | msgs/s | share of bare | webhook p50 ms | webhook p99 ms | reply p50 ms | reply p99 ms |")
     print("|---|---|---|---|---|---|---|")
     for name, rate, p50, p99, r50, r99 in rows:
         share = f"{rate / bare:.0%}"

@@ -9,6 +9,7 @@ senders can never disagree about what "2" means.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 
 from bot.messages import Choice
@@ -118,3 +119,12 @@ def _break_point(window: str) -> int:
             if at > minimum:
                 return at
     return 0
+
+
+def keyword(text: str) -> str:
+    """The form commands and labels are compared in: lower case, single spaces, no leading '/',
+    no '@bot' suffix on the first word (`/lapor@posyandu_bot`), no trailing punctuation."""
+    key = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().lower()
+    key = re.sub(r"^/", "", key)
+    key = re.sub(r"^(\w+)@\w+", r"\1", key)
+    return key.strip(" .!?,;:")

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import copy
 import logging
-import re
-import unicodedata
 from typing import Any
 
 from bot import flows as registry
-from bot.choices import pick_numbered
+from bot.choices import keyword, pick_numbered
 from bot.flows.base import Answer, Ctx, Flow, Invalid, Turn
-from bot.messages import Choice, Inbound, InboundKind, Reply, Role
+from bot.messages import Choice, Inbound, InboundKind, Reply
 from storage.models import ConversationState
 from storage.repositories import state_expiry
 
@@ -30,14 +28,6 @@ STOP = {"berhenti", "stop", "unsubscribe", "stopall", "end", "quit"}
 RESUME = {"mulai", "resume"}
 START = {"start"}
 MAX_CHAIN = 3  # flows may hand over to another flow, but never loop
-
-
-def normalise(text: str) -> str:
-    """Lower-case keyword form: no leading '/', no bot suffix, no trailing punctuation."""
-    text = unicodedata.normalize("NFKC", text).strip().lower()
-    text = re.sub(r"^/", "", text)
-    text = re.sub(r"@\w+", "", text, count=1) if text and " " not in text.split("@")[0] else text
-    return text.strip(" .!?,;:")
 
 
 def _stored_choices(state: ConversationState) -> tuple[Choice, ...]:
@@ -54,9 +44,9 @@ def resolve_choice(inbound: Inbound, offered: tuple[Choice, ...]) -> str | None:
     picked = pick_numbered(text, offered)
     if picked is not None:
         return picked.value
-    key = normalise(text)
+    key = keyword(text)
     for choice in offered:
-        if key and (key == normalise(choice.label) or key == normalise(choice.value)):
+        if key and (key == keyword(choice.label) or key == keyword(choice.value)):
             return choice.value
     return None
 
@@ -83,7 +73,7 @@ class Engine:
         if self.state.flow and self._expired():
             self._clear()
             replies.append(Reply(ctx.t("core.expired")))
-        word = normalise(text) if inbound.kind is InboundKind.TEXT else ""
+        word = keyword(text) if inbound.kind is InboundKind.TEXT else ""
         global_replies = self._global(word)
         if global_replies is not None:
             return replies + global_replies
@@ -199,11 +189,3 @@ class Engine:
         self.state.data = {}
         self.state.choices = []
         self.state.expires_at = None
-
-
-def is_staff(role: Role) -> bool:
-    return role in (Role.KADER, Role.BIDAN, Role.ADMIN)
-
-
-def role_of(value: Any) -> Role:
-    return Role(value)

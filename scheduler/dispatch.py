@@ -57,6 +57,32 @@ def backoff_seconds(attempts: int, rng: Callable[[], float] = random.random) -> 
     return base * (0.8 + 0.4 * rng())
 
 
+class ProcessPool:
+    """A thread pool created on first use in each process (gunicorn forks after import: a pool
+    made in the parent has no threads in the child) and made anew after `close`."""
+
+    def __init__(self, workers: int, name: str) -> None:
+        self.workers = workers
+        self.name = name
+        self._pool: ThreadPoolExecutor | None = None
+        self._pid: int | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None or self._pid != os.getpid():
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix=self.name)
+                self._pid = os.getpid()
+            return self._pool
+
+    def close(self) -> None:
+        """Wait for the submitted work; the next `get` starts a fresh pool."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+
 @dataclass
 class DispatchStats:
     sent: int = 0
@@ -125,9 +151,7 @@ class Dispatcher:
         self.settings = settings
         self.pacers = dict(pacers) if pacers is not None else default_pacers(settings)
         self.workers = max(1, workers)
-        self._pool: ThreadPoolExecutor | None = None
-        self._pool_pid: int | None = None
-        self._pool_lock = threading.Lock()
+        self._pool = ProcessPool(self.workers, "dispatch")
         self._warm: set[Channel] = set()
 
     def run_once(self, now: datetime | None = None, ids: Sequence[int] | None = None,
@@ -165,7 +189,7 @@ class Dispatcher:
             for chat in work:
                 self._send_chat(chat, now, stats, deadline)
         else:
-            pool = self._executor()
+            pool = self._pool.get()
             for future in [pool.submit(self._send_chat, chat, now, stats, deadline) for chat in work]:
                 future.result()
         return stats
@@ -203,18 +227,9 @@ class Dispatcher:
         return self.run_once(ids=ids, limit=len(ids)) if ids else DispatchStats()
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
+        self._pool.close()
 
     # -- internals ---------------------------------------------------------
-    def _executor(self) -> ThreadPoolExecutor:
-        with self._pool_lock:
-            if self._pool is None or self._pool_pid != os.getpid():
-                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="dispatch")
-                self._pool_pid = os.getpid()
-            return self._pool
-
     def _send_chat(self, chat: list[tuple[int, int, Outbound]], now: datetime | None, stats: DispatchStats,
                    deadline: float) -> None:
         """One chat's rows, in order; what the lease no longer covers goes back to the queue."""
@@ -302,27 +317,17 @@ class SendNow:
     def __init__(self, dispatcher: Dispatcher, workers: int = 4) -> None:
         self.dispatcher = dispatcher
         self.workers = workers
-        self._pool: ThreadPoolExecutor | None = None
-        self._pid: int | None = None
-        self._lock = threading.Lock()
-
-    def _executor(self) -> ThreadPoolExecutor:
-
-        with self._lock:
-            if self._pool is None or self._pid != os.getpid():
-                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="send-now")
-                self._pid = os.getpid()
-            return self._pool
+        self._pool = ProcessPool(workers, "send-now")
 
     def submit(self, ids: Sequence[int]):  # type: ignore[no-untyped-def]
         if not ids:
             return None
-        return self._executor().submit(self._safe_send, list(ids))
+        return self._pool.get().submit(self._safe_send, list(ids))
 
     def submit_claimed(self, messages: Sequence[Outbound]):  # type: ignore[no-untyped-def]
         if not messages:
             return None
-        return self._executor().submit(self._safe, self.dispatcher.send_claimed, list(messages))
+        return self._pool.get().submit(self._safe, self.dispatcher.send_claimed, list(messages))
 
     def _safe_send(self, ids: list[int]) -> None:
         self._safe(self.dispatcher.send_ids, ids)
@@ -335,5 +340,4 @@ class SendNow:
             log.exception("send-now failed; the dispatcher will retry")
 
     def shutdown(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
+        self._pool.close()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -107,13 +107,6 @@ def enqueue_to_contact(session: Session, contact: Contact, text: str, now: datet
                        **kwargs: Any) -> int | None:
     return enqueue(session, channel=contact.channel, address=contact.address, contact_id=contact.id,
                    text=text, now=now, **kwargs)
-
-
-def contacts_by_id(session: Session, ids: Iterable[int]) -> dict[int, Contact]:
-    ids = list(set(ids))
-    if not ids:
-        return {}
-    return {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(ids)))}
 
 
 def posyandu_by_code(session: Session, code: str) -> Posyandu | None:

@@ -6,7 +6,7 @@ so every process is wired the same way.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Mapping
 
 from sqlalchemy.engine import Engine
@@ -32,10 +32,10 @@ class Runtime:
     dispatcher: Dispatcher
     send_now: SendNow
     telegram_runner: object | None = None
-    extras: dict[str, object] = field(default_factory=dict)
 
     def close(self) -> None:
         self.send_now.shutdown()
+        self.dispatcher.close()
         runner = self.telegram_runner
         if runner is not None and hasattr(runner, "close"):
             runner.close()  # type: ignore[attr-defined]

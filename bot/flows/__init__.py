@@ -1,8 +1,8 @@
 """The registry of conversations. Add a flow by importing it into FLOWS."""
 from __future__ import annotations
 
-import re
 
+from bot.choices import keyword
 from bot.flows.base import Flow
 from bot.messages import Role
 
@@ -45,8 +45,7 @@ def get(name: str | None) -> Flow | None:
 
 def find(text: str) -> tuple[Flow | None, str]:
     """The flow a message starts, and the rest of the message: 'lapor bb 9,5' -> (lapor, 'bb 9,5')."""
-    key = re.sub(r"\s+", " ", text.strip().lower().lstrip("/")).strip(" .!?")
-    key = re.sub(r"^(\w+)@\w+", r"\1", key)  # /lapor@posyandu_bot in a chat
+    key = keyword(text)
     best: tuple[Flow | None, str] = (None, "")
     best_len = 0
     for flow in flows():
