@@ -61,3 +61,42 @@ def test_birth_date_mismatch_is_reported_not_refused():
     assert nik_mismatch(parts, date(2025, 3, 5), "P") == []
     assert nik_mismatch(parts, date(2025, 3, 6), "P") == ["birth_date"]
     assert nik_mismatch(parts, date(2025, 3, 5), "L") == ["sex"]
+
+
+# -- the members import: nik and mother_nik columns ---------------------------------------------------
+MEMBERS_NIK_CSV = """posyandu_code,name,sex,birth_date,guardian_name,guardian_phone,opted_in,hpht,nik,mother_nik
+MAWAR7,Siti Nurhaliza,P,2025-03-14,Ibu Ratna,0812-3333-4444,1,,3201015403250001,3201014505950002
+MAWAR7,Bayi Ratna,L,2026-10-01,Ibu Ratna,0812-3333-4444,1,,,3201014505950002
+MAWAR7,Budi Santoso,L,2024-02-29,,,0,,3201012902240001,
+MAWAR7,Salah Nik,L,2024-01-01,,,0,,320101290224000,
+MAWAR7,Salah Wilayah,L,2024-01-01,,,0,,9901010101240001,
+MAWAR7,Ibu Laki,L,2024-01-01,,,0,,,3201010505950002
+MAWAR7,Beda Tanggal,L,2024-01-01,,,0,,3201010201240001,
+"""
+
+
+def test_members_import_checks_nik_columns_by_line(app, demo, session, tmp_path):
+    from storage.models import Member
+    from tests.reporting.helpers import member
+
+    path = tmp_path / "members.csv"
+    path.write_text(MEMBERS_NIK_CSV, encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["members", "import", str(path)])
+    lines = result.output.splitlines()
+    assert result.exit_code == 1
+    assert "line 5: nik is not a valid NIK (16 digits)" in lines
+    assert "line 6: nik is not a valid NIK (unknown region part)" in lines
+    assert "line 7: mother_nik is a man's NIK (its day part is 01-31; a woman's is 41-71)" in lines
+    assert "line 8: warning: nik does not match the member's birth date; stored, please check" in lines
+    assert lines[-1] == "members: 4 added, 0 updated, 0 unchanged, 3 rejected"
+    assert "320101290224000" not in result.output and "9901010101240001" not in result.output
+    siti = member(session, "Siti Nurhaliza")
+    assert (siti.nik, siti.mother_nik) == ("3201015403250001", "3201014505950002")
+    assert member(session, "Bayi Ratna").mother_nik == "3201014505950002"
+    # an empty nik cell keeps the NIK a kader added later
+    path.write_text("posyandu_code,name,sex,birth_date,guardian_name,guardian_phone,opted_in,hpht,nik\n"
+                    "MAWAR7,Budi Santoso,L,2024-02-29,,,0,,\n", encoding="utf-8")
+    again = app.test_cli_runner().invoke(args=["members", "import", str(path)])
+    assert again.exit_code == 0
+    session.expire_all()
+    assert session.get(Member, member(session, "Budi Santoso").id).nik == "3201012902240001"
