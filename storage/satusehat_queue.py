@@ -104,8 +104,7 @@ def load_visits(session: Session, measurement_ids: Sequence[int]) -> dict[int, Q
 def month_visits(session: Session, month: str, posyandu_code: str | None = None,
                  chunk: int = 2000) -> Iterator[QueuedVisit]:
     """Every visit of the month (YYYY-MM), by posyandu and date, read in chunks (a kabupaten's month)."""
-    start = date.fromisoformat(month + "-01")
-    end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    start, end = month_bounds(month)
     stmt = (_joined().where(Measurement.measured_on >= start, Measurement.measured_on < end)
             .order_by(Posyandu.code, Measurement.measured_on, Measurement.id))
     if posyandu_code:
@@ -122,8 +121,16 @@ def known_ids(session: Session, measurement_id: int) -> dict[str, str]:
 
 
 # -- the sender's side -------------------------------------------------------------------------------
-def claim(session: Session, now: datetime, limit: int, puskesmas_ids: Iterable[int]) -> list[SatusehatSync]:
-    """Take due rows of these puskesmas (pending and due, or a lapsed lease) with a lease."""
+def month_bounds(month: str) -> tuple[date, date]:
+    """First day of the month (YYYY-MM) and of the next one."""
+    start = date.fromisoformat(month + "-01")
+    return start, date(start.year + start.month // 12, start.month % 12 + 1, 1)
+
+
+def claim(session: Session, now: datetime, limit: int, puskesmas_ids: Iterable[int],
+          month: str | None = None) -> list[SatusehatSync]:
+    """Take due rows of these puskesmas (pending and due, or a lapsed lease) with a lease; `month`: only
+    visits of that month."""
     ids = list(puskesmas_ids)
     if not ids:
         return []
@@ -131,6 +138,10 @@ def claim(session: Session, now: datetime, limit: int, puskesmas_ids: Iterable[i
               (SatusehatSync.status == "sending") & (SatusehatSync.locked_until < now))
     stmt = (select(SatusehatSync).join(Posyandu, Posyandu.id == SatusehatSync.posyandu_id)
             .where(due, Posyandu.puskesmas_id.in_(ids)).order_by(SatusehatSync.id).limit(limit))
+    if month:
+        start, end = month_bounds(month)
+        stmt = stmt.join(Measurement, Measurement.id == SatusehatSync.measurement_id).where(
+            Measurement.measured_on >= start, Measurement.measured_on < end)
     if is_postgres(session):
         stmt = stmt.with_for_update(skip_locked=True, of=SatusehatSync)
     rows = list(session.scalars(stmt))
