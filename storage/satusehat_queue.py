@@ -221,15 +221,3 @@ def status_counts(session: Session) -> list[PuskesmasStatus]:
     for pid, reason, n in reasons:
         out.setdefault(pid, PuskesmasStatus(pid, {}, [])).reasons.append((reason or "", n))
     return sorted(out.values(), key=lambda s: (s.puskesmas_id is None, s.puskesmas_id or 0))
-
-
-def members_without_nik(session: Session, posyandu_ids: Sequence[int], since: date | None = None) -> list[Member]:
-    """Members of these posyandu measured (since `since`) who have neither NIK nor NIK ibu: they cannot be sent."""
-    if not posyandu_ids:
-        return []
-    measured = select(Measurement.member_id).where(Measurement.posyandu_id.in_(list(posyandu_ids)))
-    if since is not None:
-        measured = measured.where(Measurement.measured_on >= since)
-    stmt = (select(Member).where(Member.id.in_(measured), Member.nik.is_(None), Member.mother_nik.is_(None))
-            .order_by(Member.posyandu_id, Member.name_key))
-    return list(session.scalars(stmt))
