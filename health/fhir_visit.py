@@ -249,8 +249,8 @@ def _observation(measure: Measure, visit: VisitRecord, codes: CodeChoice, system
                                  for column, code in measure.components]
     else:
         resource["valueQuantity"] = _quantity(visit.values[measure.columns[0]], measure.unit)
-    interpretation = [code for (index, status), (targets, code) in INTERPRETATIONS.items()
-                      if measure.key in targets and visit.statuses.get(index) == status]
+    interpretation = [found[1] for pair in visit.statuses.items()
+                      if (found := INTERPRETATIONS.get(pair)) is not None and measure.key in found[0]]
     if interpretation:
         resource["interpretation"] = [{"coding": [_coding(c)]} for c in interpretation]
     return resource

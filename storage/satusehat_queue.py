@@ -71,26 +71,35 @@ class QueuedVisit:
     place: Place | None
 
 
-def visit_time(measurement: Measurement, zone: str) -> datetime:
+def visit_time(created_at: datetime, measured_on: date, zone: str) -> datetime:
     """When the visit happened, in the posyandu's zone: when it was recorded that day, else 08:00."""
     tz = ZoneInfo(zone)
-    recorded = measurement.created_at.astimezone(tz)
-    if recorded.date() == measurement.measured_on:
+    recorded = created_at.astimezone(tz)
+    if recorded.date() == measured_on:
         return recorded
-    return datetime.combine(measurement.measured_on, time(VISIT_HOUR), tzinfo=tz)
+    return datetime.combine(measured_on, time(VISIT_HOUR), tzinfo=tz)
 
 
-def _queued(m: Measurement, member: Member, posyandu: Posyandu, org: str | None) -> QueuedVisit:
-    values = {c: getattr(m, c) for c in MEASURED_COLUMNS}
-    record = VisitRecord(m.id, visit_time(m, posyandu.timezone), values, m.position, m.glucose_kind,
-                         dict(m.statuses or {}))
-    person = Person(member.name, member.sex, member.birth_date, member.nik, member.mother_nik)
-    place = Place(org, posyandu.code, posyandu.name, posyandu.satusehat_location_id) if org else None
-    return QueuedVisit(m.id, posyandu.puskesmas_id, record, person, place)
+# Plain columns, not entities: a kabupaten's month is ~100,000 visits (bench/satusehat.py).
+VISIT_COLUMNS = (Measurement.id, Measurement.created_at, Measurement.measured_on, Measurement.position,
+                 Measurement.glucose_kind, Measurement.statuses, *(getattr(Measurement, c) for c in MEASURED_COLUMNS),
+                 Member.name, Member.sex, Member.birth_date, Member.nik, Member.mother_nik,
+                 Posyandu.puskesmas_id, Posyandu.code, Posyandu.name.label("posyandu_name"), Posyandu.timezone,
+                 Posyandu.satusehat_location_id, SatusehatCredential.organization_id)
+
+
+def _queued(row) -> QueuedVisit:  # type: ignore[no-untyped-def]
+    values = {c: getattr(row, c) for c in MEASURED_COLUMNS}
+    record = VisitRecord(row.id, visit_time(row.created_at, row.measured_on, row.timezone), values, row.position,
+                         row.glucose_kind, dict(row.statuses or {}))
+    person = Person(row.name, row.sex, row.birth_date, row.nik, row.mother_nik)
+    org = row.organization_id
+    place = Place(org, row.code, row.posyandu_name, row.satusehat_location_id) if org else None
+    return QueuedVisit(row.id, row.puskesmas_id, record, person, place)
 
 
 def _joined():  # type: ignore[no-untyped-def]
-    return (select(Measurement, Member, Posyandu, SatusehatCredential.organization_id)
+    return (select(*VISIT_COLUMNS)
             .join(Member, Member.id == Measurement.member_id)
             .join(Posyandu, Posyandu.id == Measurement.posyandu_id)
             .outerjoin(SatusehatCredential, SatusehatCredential.puskesmas_id == Posyandu.puskesmas_id))
@@ -98,7 +107,7 @@ def _joined():  # type: ignore[no-untyped-def]
 
 def load_visits(session: Session, measurement_ids: Sequence[int]) -> dict[int, QueuedVisit]:
     rows = session.execute(_joined().where(Measurement.id.in_(list(measurement_ids)))).all()
-    return {m.id: _queued(m, member, p, org) for m, member, p, org in rows}
+    return {row.id: _queued(row) for row in rows}
 
 
 def month_visits(session: Session, month: str, posyandu_code: str | None = None,
@@ -109,8 +118,8 @@ def month_visits(session: Session, month: str, posyandu_code: str | None = None,
             .order_by(Posyandu.code, Measurement.measured_on, Measurement.id))
     if posyandu_code:
         stmt = stmt.where(Posyandu.code == posyandu_code.strip().upper())
-    for m, member, p, org in session.execute(stmt.execution_options(yield_per=chunk)):
-        yield _queued(m, member, p, org)
+    for row in session.execute(stmt.execution_options(yield_per=chunk)):
+        yield _queued(row)
 
 
 def known_ids(session: Session, measurement_id: int) -> dict[str, str]:

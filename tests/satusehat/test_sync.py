@@ -204,3 +204,13 @@ def test_sync_of_one_month_leaves_other_months_queued(runtime, demo, clock, send
     save(runtime, clock, name="Siti Aminah", nik="3201014503250003", on=date(2026, 11, 20))
     assert sender.run_once(month="2026-11").sent == 1
     assert sender.run_once().sent == 1
+
+
+def test_a_visit_recorded_on_a_later_day_is_dated_0800_local(runtime, demo, clock, sender, ss):
+    set_credentials(runtime, clock)
+    clock.advance(hours=2, minutes=15, seconds=7)  # 22 Nov 10:15:07 WIB
+    save(runtime, clock, on=date(2026, 11, 20))  # entered two days later: no time of day known
+    save(runtime, clock, name="Siti Aminah", nik="3201014503250003", on=date(2026, 11, 22))
+    sender.run_once()
+    starts = sorted(e["period"]["start"] for e in ss.of_type("Encounter"))
+    assert starts == ["2026-11-20T08:00:00+07:00", "2026-11-22T10:15:07+07:00"]
