@@ -178,7 +178,7 @@ class FakeSatusehat(LoopbackServer):
         except ValidationError as exc:
             first = exc.errors()[0]
             where = "Bundle." + ".".join(str(p) for p in first["loc"])
-            raise _Refusal(_outcome(400, f"structure: {first['msg']}", where, code="structure")) from None
+            raise _Refusal(_outcome(400, first["msg"], where, code="structure")) from None
         if bundle.get("type") != "transaction":
             raise _Refusal(_outcome(400, "Bundle.type must be transaction", "Bundle.type"))
         org = self.clients[client][1]
