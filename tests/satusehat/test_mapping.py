@@ -155,3 +155,12 @@ def test_same_visit_same_bundle():
     a = build_bundle(visit(weight_kg=9.0), CHILD, PLACE, choose_codes())
     b = build_bundle(visit(weight_kg=9.0), CHILD, PLACE, choose_codes())
     assert a.bundle == b.bundle
+
+
+def test_placeholder_ids_are_rfc4122_uuid5():
+    import uuid
+
+    from health.fhir_visit import _urn
+
+    for system, value in (("http://sys-ids.kemkes.go.id/encounter/1", "MAWAR7-1"), ("a", "b"), ("x", "é")):
+        assert _urn(system, value) == f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{system}|{value}')}"
