@@ -38,6 +38,7 @@ from storage.reporting import (
     Values, Visit, assess, current_pregnancy, find_member, household_for, reported_on, save_visit,
 )
 from storage.repositories import posyandu_by_code
+from storage.identity import nik_holder
 from storage.satusehat_queue import requeue_member
 
 POSYANDU_COLUMNS = ("code", "name", "desa", "kecamatan", "kabupaten", "provinsi", "puskesmas", "timezone")
@@ -193,6 +194,8 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
         guardian = clean_name(row["guardian_name"]) if row.get("guardian_name") else None
         niks = _niks(row, sex, born, today, line, report)
         member = find_member(session, posyandu.id, name, born)
+        if niks.get("nik") and nik_holder(session, niks["nik"], member.id if member else 0) is not None:
+            raise RowProblem("nik is already recorded for another member")
         outcome = "unchanged"
         before = session.scalars(select(Household).where(Household.posyandu_id == posyandu.id,
                                                          Household.phone == phone).limit(1)).first() if phone else None

@@ -93,7 +93,6 @@ class SatusehatClient:
         self.clock = clock
         self.http = http or httpx.Client(timeout=timeout)
         self.cache = cache or TokenCache()
-        self.token_calls = 0
 
     def close(self) -> None:
         self.http.close()
@@ -102,13 +101,12 @@ class SatusehatClient:
     def _key(self, access: Access) -> tuple[str, str]:
         return self.auth_url, access.client_id
 
-    def token(self, access: Access) -> str:
+    def _token(self, access: Access) -> str:
         """A valid access token for these credentials (cached); raises _Stop with the outcome otherwise."""
         now = self.clock.now()
         cached = self.cache.get(self._key(access), now)
         if cached:
             return cached
-        self.token_calls += 1
         try:
             response = self.http.post(f"{self.auth_url}/accesstoken", params={"grant_type": "client_credentials"},
                                       data={"client_id": access.client_id, "client_secret": access.client_secret})
@@ -136,7 +134,7 @@ class SatusehatClient:
         payload = json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
             for attempt in (1, 2):
-                token = self.token(access)
+                token = self._token(access)
                 try:
                     response = self.http.post(self.fhir_url, content=payload, headers={
                         "Authorization": f"Bearer {token}", "Content-Type": FHIR_JSON, "Accept": FHIR_JSON})

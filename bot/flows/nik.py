@@ -68,6 +68,7 @@ class NikFlow(ScopedFlow):
         if len(found) == 1:
             return self._picked(ctx, data, found[0])
         offered = tuple(Choice(f"m{m.id}", member_label(ctx.lang, m, ctx.today())) for m in found)
+        data["offered"] = len(offered) + 1
         return ask(ctx, "member", data, "nik.which", offered + (Choice(CANCEL, ctx.t("nik.cancel")),))
 
     def on_member(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
@@ -78,7 +79,7 @@ class NikFlow(ScopedFlow):
         if answer.value.startswith("m") and answer.value[1:].isdigit():
             member = member_in_scope(ctx.session, int(answer.value[1:]), allowed)
         if member is None:
-            raise Invalid("core.choose_from_list", count=len(ctx.contact and allowed) or 1)
+            raise Invalid("core.choose_from_list", count=data.get("offered", 2))
         return self._picked(ctx, data, member)
 
     def _picked(self, ctx: Ctx, data: dict[str, Any], member: Member) -> Turn:

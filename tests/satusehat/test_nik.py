@@ -72,6 +72,7 @@ MAWAR7,Salah Nik,L,2024-01-01,,,0,,320101290224000,
 MAWAR7,Salah Wilayah,L,2024-01-01,,,0,,9901010101240001,
 MAWAR7,Ibu Laki,L,2024-01-01,,,0,,,3201010505950002
 MAWAR7,Beda Tanggal,L,2024-01-01,,,0,,3201010201240001,
+MAWAR7,Kembar Nik,L,2024-02-29,,,0,,3201012902240001,
 """
 
 
@@ -88,7 +89,8 @@ def test_members_import_checks_nik_columns_by_line(app, demo, session, tmp_path)
     assert "line 6: nik is not a valid NIK (unknown region part)" in lines
     assert "line 7: mother_nik is a man's NIK (its day part is 01-31; a woman's is 41-71)" in lines
     assert "line 8: warning: nik does not match the member's birth date; stored, please check" in lines
-    assert lines[-1] == "members: 4 added, 0 updated, 0 unchanged, 3 rejected"
+    assert "line 9: nik is already recorded for another member" in lines  # Budi Santoso's, line 4
+    assert lines[-1] == "members: 4 added, 0 updated, 0 unchanged, 4 rejected"
     assert "320101290224000" not in result.output and "9901010101240001" not in result.output
     siti = member(session, "Siti Nurhaliza")
     assert (siti.nik, siti.mother_nik) == ("3201015403250001", "3201014505950002")
