@@ -134,7 +134,7 @@ class SatusehatSender:
                 stats.refused += 1
                 log.warning("SATUSEHAT refused visit %s (%s)", pseudonym(measurement_id), outcome.status)
             elif isinstance(outcome, RetryLater):
-                self._later(sync_id, revision, outcome.reason, now, stats, retry_after=outcome.retry_after)
+                self._later(sync_id, revision, outcome.reason, now, stats, retry_after=outcome.after_seconds)
             elif isinstance(outcome, CredentialRejected):
                 self._pause(puskesmas_id, [(sync_id, measurement_id, revision), *items[index + 1:]],
                             outcome.reason, now, stats)

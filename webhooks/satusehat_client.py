@@ -24,7 +24,7 @@ from typing import Any, Union
 
 import httpx
 
-from bot.ports import Clock
+from bot.ports import Clock, RetryLater  # the outbox's transient failure, reused
 from storage.satusehat_credentials import Access
 
 log = logging.getLogger(__name__)
@@ -43,12 +43,6 @@ class Accepted:
 class Refused:
     status: int
     reason: str
-
-
-@dataclass(frozen=True)
-class RetryLater:
-    reason: str
-    retry_after: float | None = None
 
 
 @dataclass(frozen=True)
