@@ -214,3 +214,18 @@ def test_a_visit_recorded_on_a_later_day_is_dated_0800_local(runtime, demo, cloc
     sender.run_once()
     starts = sorted(e["period"]["start"] for e in ss.of_type("Encounter"))
     assert starts == ["2026-11-20T08:00:00+07:00", "2026-11-22T10:15:07+07:00"]
+
+
+def test_a_sender_that_died_mid_send_leaves_the_visit_for_the_next_after_its_lease(runtime, demo, clock, sender, ss,
+                                                                                    session):
+    from storage.satusehat_credentials import active_puskesmas
+    from storage.satusehat_queue import claim
+
+    set_credentials(runtime, clock)
+    measurement_id, _ = save(runtime, clock)
+    with transaction(runtime.session_factory) as s:  # claimed, then the process died
+        assert len(claim(s, clock.now(), 10, active_puskesmas(s))) == 1
+    assert sender.run_once().claimed == 0  # the lease holds
+    clock.advance(minutes=6)
+    assert sender.run_once().sent == 1
+    assert sync_row(session, measurement_id).status == "sent"
