@@ -107,8 +107,9 @@ class SatusehatSender:
             try:
                 with transaction(self.session_factory) as session:
                     access = access_for(session, puskesmas_id, self.settings.satusehat_secret_key)
-            except KeyProblem as problem:
-                self._pause(puskesmas_id, items, str(problem), now, stats)
+            except KeyProblem as problem:  # the server's key, not these credentials: fix the env, nothing lost
+                self._release(items, str(problem), now, stats)
+                log.error("SATUSEHAT sending held: %s", problem)
                 return
         for index, (sync_id, measurement_id, revision) in enumerate(items):
             visit = visits.get(measurement_id)
@@ -149,6 +150,13 @@ class SatusehatSender:
                        retry_after or 0.0)
             record_later(session, sync_id, revision, reason, now + timedelta(seconds=wait), count_attempt=count)
         stats.retried += 1
+
+    def _release(self, items: list[tuple[int, int, int]], reason: str, now: datetime, stats: SyncStats) -> None:
+        """Give the rows back untouched (no attempt counted), to be tried next round."""
+        with transaction(self.session_factory) as session:
+            for sync_id, _m, revision in items:
+                record_later(session, sync_id, revision, f"held: {reason}", now, count_attempt=False)
+        stats.paused += len(items)
 
     def _pause(self, puskesmas_id: int | None, items: list[tuple[int, int, int]], reason: str, now: datetime,
                stats: SyncStats) -> None:

@@ -62,3 +62,17 @@ def test_english_and_a_resident_is_not_allowed(runtime, demo, session):
     resident = Person(runtime, "warga-baru").say("nik aisyah 3201016601260003")
     assert "Simpan NIK" not in resident and "Save NIK" not in resident
     assert member(session, "Aisyah Putri").nik is None
+
+
+def test_a_new_member_in_lapor_cannot_take_a_nik_already_recorded(runtime, demo, clock, session):
+    save(runtime, clock, name="Budi Santoso", nik="3201010503250002")
+    kader = Person(runtime, "kader1")
+    kader.say("lapor")
+    kader.say("1")
+    kader.press("new")
+    kader.say("Bayu Saputra")
+    kader.say("L")
+    kader.say("05-03-2025")
+    kader.say("-")
+    reply = kader.say("3201010503250002")
+    assert "NIK itu sudah tercatat untuk anggota lain" in reply and "NIK (16 angka" in reply

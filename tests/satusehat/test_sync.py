@@ -229,3 +229,29 @@ def test_a_sender_that_died_mid_send_leaves_the_visit_for_the_next_after_its_lea
     clock.advance(minutes=6)
     assert sender.run_once().sent == 1
     assert sync_row(session, measurement_id).status == "sent"
+
+
+def test_a_missing_or_changed_secret_key_holds_sending_without_failing_the_credentials(runtime, demo, clock, ss,
+                                                                                      ss_settings, session):
+    from cryptography.fernet import Fernet
+
+    from scheduler.satusehat_sync import SatusehatSender
+
+    set_credentials(runtime, clock)
+    measurement_id, _ = save(runtime, clock)
+    wrong = SatusehatSender(runtime.session_factory, ss_settings.with_(satusehat_secret_key=Fernet.generate_key()
+                                                                       .decode()), clock)
+    try:
+        assert wrong.run_once().paused == 1
+    finally:
+        wrong.close()
+    session.expire_all()
+    assert session.scalars(select(SatusehatCredential)).one().failed_at is None
+    row = sync_row(session, measurement_id)
+    assert row.status == "pending" and row.attempts == 0 and "SATUSEHAT_SECRET_KEY" in row.last_error
+    assert ss.token_requests == []
+    right = SatusehatSender(runtime.session_factory, ss_settings, clock)
+    try:
+        assert right.run_once().sent == 1
+    finally:
+        right.close()
