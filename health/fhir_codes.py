@@ -101,13 +101,14 @@ ENCOUNTER_CLASS_SETTING = "satusehat_encounter_class"
 
 # Nutrition status -> Kemenkes clinical-term interpretation, on the Observations named [S5].
 # Only the codes the source gives: BB/U all four bands, PB/U-TB/U only the two short bands.
+_WEIGHT, _HEIGHT = ("weight",), ("height", "length")
 INTERPRETATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Code]] = {
-    ("bb_u", "severely_underweight"): (("weight",), Code(CLINICAL_TERM, "OI000007", "Berat Badan Sangat Kurang", "[S5]")),
-    ("bb_u", "underweight"): (("weight",), Code(CLINICAL_TERM, "OI000008", "Berat Badan Kurang", "[S5]")),
-    ("bb_u", "normal"): (("weight",), Code(CLINICAL_TERM, "OI000009", "Berat Badan Normal", "[S5]")),
-    ("bb_u", "risk_of_overweight"): (("weight",), Code(CLINICAL_TERM, "OI000010", "Risiko Berat Badan Lebih", "[S5]")),
-    ("pb_tb_u", "severely_stunted"): (("height", "length"), Code(CLINICAL_TERM, "OI000011", "Sangat Pendek", "[S5]")),
-    ("pb_tb_u", "stunted"): (("height", "length"), Code(CLINICAL_TERM, "OI000012", "Pendek", "[S5]")),
+    ("bb_u", "severely_underweight"): (_WEIGHT, Code(CLINICAL_TERM, "OI000007", "Berat Badan Sangat Kurang", "[S5]")),
+    ("bb_u", "underweight"): (_WEIGHT, Code(CLINICAL_TERM, "OI000008", "Berat Badan Kurang", "[S5]")),
+    ("bb_u", "normal"): (_WEIGHT, Code(CLINICAL_TERM, "OI000009", "Berat Badan Normal", "[S5]")),
+    ("bb_u", "risk_of_overweight"): (_WEIGHT, Code(CLINICAL_TERM, "OI000010", "Risiko Berat Badan Lebih", "[S5]")),
+    ("pb_tb_u", "severely_stunted"): (_HEIGHT, Code(CLINICAL_TERM, "OI000011", "Sangat Pendek", "[S5]")),
+    ("pb_tb_u", "stunted"): (_HEIGHT, Code(CLINICAL_TERM, "OI000012", "Pendek", "[S5]")),
 }
 
 

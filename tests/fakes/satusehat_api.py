@@ -220,7 +220,8 @@ class FakeSatusehat(LoopbackServer):
         if condition:
             found = [rid for (t, rid), r in self.resources.items() if t == rtype and self._matches(r, condition)]
             if len(found) > 1:
-                raise _Refusal(_outcome(412, f"{condition} matches {len(found)} resources", where, code="multiple-matches"))
+                raise _Refusal(_outcome(412, f"{condition} matches {len(found)} resources", where,
+                                        code="multiple-matches"))
             if found:
                 return rtype, found[0], "200 OK"
         return rtype, secrets.token_hex(16), "201 Created"

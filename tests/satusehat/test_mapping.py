@@ -81,20 +81,22 @@ def test_every_unsettled_code_has_a_setting_and_every_code_a_source():
     assert "satusehat_encounter_class" in settings_keys()
 
 
-@pytest.mark.parametrize("index, status, key, code", [
-    ("bb_u", "severely_underweight", "weight", "OI000007"),
-    ("bb_u", "underweight", "weight", "OI000008"),
-    ("bb_u", "normal", "weight", "OI000009"),
-    ("bb_u", "risk_of_overweight", "weight", "OI000010"),
-    ("pb_tb_u", "severely_stunted", "length", "OI000011"),
-    ("pb_tb_u", "stunted", "length", "OI000012"),
+@pytest.mark.parametrize("index, status, key, code, display", [  # SATUSEHAT "Gizi Tumbang" terminology [S5]
+    ("bb_u", "severely_underweight", "weight", "OI000007", "Berat Badan Sangat Kurang"),
+    ("bb_u", "underweight", "weight", "OI000008", "Berat Badan Kurang"),
+    ("bb_u", "normal", "weight", "OI000009", "Berat Badan Normal"),
+    ("bb_u", "risk_of_overweight", "weight", "OI000010", "Risiko Berat Badan Lebih"),
+    ("pb_tb_u", "severely_stunted", "length", "OI000011", "Sangat Pendek"),
+    ("pb_tb_u", "stunted", "length", "OI000012", "Pendek"),
 ])
-def test_interpretation_codes_of_gizi_tumbang(index, status, key, code):
+def test_interpretation_codes_of_gizi_tumbang(index, status, key, code, display):
     built = build_bundle(visit(weight_kg=9.0, height_cm=70.0, position="L", statuses={index: status}),
                          CHILD, PLACE, choose_codes())
     obs = dict(zip(built.keys, built.bundle["entry"]))[f"Observation:{key}"]["resource"]
-    assert obs["interpretation"] == [{"coding": [{"system": "http://terminology.kemkes.go.id/CodeSystem/clinical-term",
-                                                  "code": code, "display": obs["interpretation"][0]["coding"][0]["display"]}]}]
+    term = "http://terminology.kemkes.go.id/CodeSystem/clinical-term"
+    assert obs["interpretation"] == [{"coding": [{"system": term, "code": code, "display": display}]}]
+    other = "Observation:length" if key == "weight" else "Observation:weight"
+    assert "interpretation" not in dict(zip(built.keys, built.bundle["entry"]))[other]["resource"]
 
 
 def test_no_interpretation_where_the_source_has_no_code():
