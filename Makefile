@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 FLASK  := $(PY) -m flask --app webhooks.app
 
-.PHONY: run test install migrate seed chat worker clock bench clean
+.PHONY: run test install migrate seed chat worker clock satusehat bench clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ worker: install
 
 clock: install
 	$(PY) -m scheduler.clock
+
+satusehat: install
+	$(PY) -m scheduler.satusehat_sync
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3*

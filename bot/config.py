@@ -64,6 +64,20 @@ class Settings:
     je_endemic: bool = False
     # Privacy: key for hashing phone numbers/ids in logs
     log_hash_salt: str = "posyandu"
+    # SATUSEHAT (docs/satusehat.md): off until a puskesmas has credentials; defaults: staging
+    satusehat_auth_url: str = "https://api-satusehat-stg.dto.kemkes.go.id/oauth2/v1"
+    satusehat_fhir_url: str = "https://api-satusehat-stg.dto.kemkes.go.id/fhir-r4/v1"
+    satusehat_secret_key: str = ""  # Fernet key(s), comma-separated, newest first
+    satusehat_timeout_seconds: float = 30.0
+    satusehat_interval_seconds: float = 30.0
+    satusehat_batch_size: int = 50
+    # Codes the sources do not settle (health/fhir_codes.py); empty: the table's first candidate
+    satusehat_code_length: str = ""
+    satusehat_code_muac: str = ""
+    satusehat_code_waist: str = ""
+    satusehat_code_glucose_random: str = ""
+    satusehat_code_glucose_fasting: str = ""
+    satusehat_encounter_class: str = ""
 
     @property
     def telegram_enabled(self) -> bool:
@@ -72,6 +86,12 @@ class Settings:
     @property
     def whatsapp_enabled(self) -> bool:
         return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_whatsapp_from)
+
+    def satusehat_codes(self):  # type: ignore[no-untyped-def]
+        """The SATUSEHAT codes in force (raises ValueError naming a setting with an unknown code)."""
+        from health.fhir_codes import choose_codes, settings_keys
+
+        return choose_codes({key: getattr(self, key) for key in settings_keys()})
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, read_dotenv: bool = True) -> "Settings":

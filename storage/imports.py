@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from health.ages import age_in_months, birth_problem
 from health.growth import Sex
 from health.life_stage import primary_stage
+from health.nik import nik_mismatch, nik_problem, parse_nik
 from health.parsing import parse_number
 from health.permenkes import PERMENKES_2_2020
 from health.screening import BMI_BANDS
@@ -37,15 +38,18 @@ from storage.reporting import (
     Values, Visit, assess, current_pregnancy, find_member, household_for, reported_on, save_visit,
 )
 from storage.repositories import posyandu_by_code
+from storage.identity import nik_holder
+from storage.satusehat_queue import requeue_member
 
 POSYANDU_COLUMNS = ("code", "name", "desa", "kecamatan", "kabupaten", "provinsi", "puskesmas", "timezone")
 MEMBER_COLUMNS = ("posyandu_code", "name", "sex", "birth_date", "guardian_name", "guardian_phone", "opted_in",
                   "hpht")
+MEMBER_OPTIONAL_COLUMNS = ("nik", "mother_nik")  # SATUSEHAT finds the person by them (docs/satusehat.md)
 MEASUREMENT_COLUMNS = ("posyandu_code", "name", "birth_date", "measured_on", "weight_kg", "height_cm", "position",
                        "head_cm", "muac_cm", "systolic", "diastolic", "glucose_mgdl", "waist_cm", "hb_gdl")
 EXPORT_COLUMNS = MEASUREMENT_COLUMNS + ("sex", "age_months", "life_stage", "waz", "haz", "whz", "baz",
                                         "wfa_status", "hfa_status", "wfh_status", "bmi_status", "weight_gain",
-                                        "flags", "glucose_kind", "gestational_weeks", "source")
+                                        "flags", "glucose_kind", "gestational_weeks", "source", "nik", "mother_nik")
 NUMBER_COLUMNS = ("weight_kg", "height_cm", "head_cm", "muac_cm", "waist_cm", "hb_gdl", "glucose_mgdl")
 REFERRAL_DAYS = 31  # an imported visit this recent still opens a referral for the bidan
 TRUE = {"1", "y", "ya", "yes", "true"}
@@ -188,7 +192,10 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
         if hpht is not None and (sex != "P" or hpht > today or (hpht - born).days < 10 * 365):
             raise RowProblem("hpht is only for a woman of 10 years or more, and not in the future")
         guardian = clean_name(row["guardian_name"]) if row.get("guardian_name") else None
+        niks = _niks(row, sex, born, today, line, report)
         member = find_member(session, posyandu.id, name, born)
+        if niks.get("nik") and nik_holder(session, niks["nik"], member.id if member else 0) is not None:
+            raise RowProblem("nik is already recorded for another member")
         outcome = "unchanged"
         before = session.scalars(select(Household).where(Household.posyandu_id == posyandu.id,
                                                          Household.phone == phone).limit(1)).first() if phone else None
@@ -202,12 +209,14 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
             session.add(member)
             outcome = "added"
         wanted = {"name": name, "sex": sex, "guardian_name": guardian, "guardian_phone": phone,
-                  "household_id": household.id if household else member.household_id}
+                  "household_id": household.id if household else member.household_id, **niks}
         for attr, value in wanted.items():
             if getattr(member, attr) != value:
                 setattr(member, attr, value)
                 outcome = "updated" if outcome == "unchanged" else outcome
         session.flush()
+        if niks and outcome == "updated":  # visits that waited for a NIK can now be sent
+            requeue_member(session, member.id, now)
         if hpht is not None and not session.scalars(select(Pregnancy.id).where(
                 Pregnancy.member_id == member.id, Pregnancy.hpht == hpht)).first():
             session.add(Pregnancy(member_id=member.id, hpht=hpht, created_at=now))
@@ -216,6 +225,34 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
 
     _each(session, rows, report, handle)
     return report
+
+
+def _niks(row: dict[str, str], sex: str, born: date, today: date, line: int,
+          report: ImportReport) -> dict[str, str]:
+    """The row's NIK and NIK ibu, checked (health.nik); an empty cell keeps what is stored."""
+    out: dict[str, str] = {}
+    for column in MEMBER_OPTIONAL_COLUMNS:
+        if not row.get(column):
+            continue
+        problem = nik_problem(row[column], today)
+        if problem is not None:
+            raise RowProblem(f"{column} is not a valid NIK ({NIK_PROBLEMS[problem]})")
+        parts = parse_nik(row[column], today)
+        assert parts is not None
+        out[column] = parts.nik
+        if column == "mother_nik" and parts.sex != "P":
+            raise RowProblem("mother_nik is a man's NIK (its day part is 01-31; a woman's is 41-71)")
+        if column == "nik":
+            for what in nik_mismatch(parts, born, sex):
+                report.warnings.append((line, f"nik does not match the member's {what.replace('_', ' ')}; "
+                                              "stored, please check"))
+    if out.get("nik") and out.get("nik") == out.get("mother_nik"):
+        raise RowProblem("nik and mother_nik are the same number")
+    return out
+
+
+NIK_PROBLEMS = {"length": "16 digits", "region": "unknown region part", "birth_date": "impossible birth date part",
+                "serial": "serial part 0000"}
 
 
 # -- measurements -------------------------------------------------------------------------------------
@@ -351,6 +388,7 @@ def export_rows(session: Session, posyandu_code: str | None = None, month: str |
             or _status_label("imt_ap", statuses.get("imt_ap")),
             "weight_gain": m.weight_gain, "flags": ";".join(m.flags or []), "glucose_kind": m.glucose_kind,
             "gestational_weeks": m.gestational_weeks, "source": m.source,
+            "nik": member.nik, "mother_nik": member.mother_nik,
         }
 
 

@@ -66,6 +66,7 @@ class Posyandu(Base):
     puskesmas_id: Mapped[Optional[int]] = mapped_column(ForeignKey("puskesmas.id"))
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Jakarta")
     address: Mapped[Optional[str]] = mapped_column(String(200))
+    satusehat_location_id: Mapped[Optional[str]] = mapped_column(String(64))  # its Location in SATUSEHAT
 
     desa: Mapped[Region] = relationship(foreign_keys=[desa_id])
     puskesmas: Mapped[Optional[Puskesmas]] = relationship()
@@ -128,6 +129,7 @@ class Member(Base):
     sex: Mapped[str] = mapped_column(String(1))  # L | P
     birth_date: Mapped[date] = mapped_column(Date, index=True)
     nik: Mapped[Optional[str]] = mapped_column(String(16))
+    mother_nik: Mapped[Optional[str]] = mapped_column(String(16))  # a baby without NIK is sent under it
     guardian_name: Mapped[Optional[str]] = mapped_column(String(120))
     guardian_phone: Mapped[Optional[str]] = mapped_column(String(20))
     created_at: Mapped[utc]
@@ -358,3 +360,59 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     subject: Mapped[Optional[str]] = mapped_column(String(60))
     at: Mapped[utc]
+
+
+class SatusehatCredential(Base):
+    """A puskesmas' SATUSEHAT API access: one client id per Organization id, the secret encrypted.
+
+    `failed_at`/`failure`: the token call refused these credentials; nothing is sent for this
+    puskesmas until they are set again (a bad secret is never retried in a loop).
+    """
+
+    __tablename__ = "satusehat_credential"
+
+    id: Mapped[intpk]
+    puskesmas_id: Mapped[int] = mapped_column(ForeignKey("puskesmas.id", ondelete="CASCADE"), unique=True)
+    organization_id: Mapped[str] = mapped_column(String(64))
+    client_id: Mapped[str] = mapped_column(String(200))
+    secret_encrypted: Mapped[str] = mapped_column(Text)  # Fernet token, key SATUSEHAT_SECRET_KEY
+    failed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    failure: Mapped[Optional[str]] = mapped_column(String(300))
+    updated_at: Mapped[utc]
+
+
+class SatusehatSync(Base):
+    """One visit (measurement) to send to SATUSEHAT: queued in the transaction that saves it.
+
+    status: pending -> sending -> sent | pending (retry) | refused | waiting (no NIK).
+    `revision` grows on every save; `sent_revision` is the one SATUSEHAT has, so an
+    edit after sending is sent again (as PUT of the ids in `satusehat_resource`).
+    """
+
+    __tablename__ = "satusehat_sync"
+    __table_args__ = (Index("ix_satusehat_sync_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    measurement_id: Mapped[int] = mapped_column(ForeignKey("measurement.id", ondelete="CASCADE"), unique=True)
+    posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    sent_revision: Mapped[Optional[int]] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[utc]
+    locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_error: Mapped[Optional[str]] = mapped_column(Text)  # readable OperationOutcome of a refusal
+    queued_at: Mapped[utc]
+    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class SatusehatResource(Base):
+    """The id SATUSEHAT gave one resource of a visit (`key`: Patient, Encounter, Observation:weight...)."""
+
+    __tablename__ = "satusehat_resource"
+    __table_args__ = (UniqueConstraint("measurement_id", "key"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    measurement_id: Mapped[int] = mapped_column(ForeignKey("measurement.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    resource_id: Mapped[str] = mapped_column(String(64))

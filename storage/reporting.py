@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.messages import Role
 from health.life_stage import is_pregnant
 from storage.members import clean_name, name_key
+from storage.satusehat_queue import queue_visit
 from storage.models import (
     AuditEvent, Contact, Household, Invite, Measurement, Member, Posyandu, Pregnancy, Referral, ServiceGiven,
 )
@@ -303,6 +304,7 @@ def save_visit(session: Session, visit: Visit, now: datetime, refer: bool = True
     measurement, replaced = _write_measurement(session, member, visit, result, now)
     _write_services(session, member, measurement, visit, [*visit.services, *result.automatic_services])
     referral = _write_referral(session, member, measurement, result, now) if refer else None
+    queue_visit(session, measurement, now)  # SATUSEHAT: sent (again) by scheduler.satusehat_sync
     session.add(AuditEvent(contact_id=visit.recorded_by_id, action="measurement.saved",
                            subject=f"measurement:{measurement.id}", at=now))
     corrected = None

@@ -23,6 +23,7 @@ from bot.parsing import parse_date
 from health.ages import age_in_months
 from health.life_stage import AGE_BANDS_MONTHS
 from health.pregnancy import pregnancy_question
+from storage.identity import nik_holder
 from storage.members import name_key, normalise_nik
 from storage.models import Member, Posyandu
 from storage.phones import normalise_phone
@@ -142,6 +143,8 @@ class MemberSteps(VisitBase):
 
     def on_new_nik(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         data["new"]["nik"] = _optional(answer, normalise_nik, "report.bad_nik")
+        if data["new"]["nik"] and nik_holder(ctx.session, data["new"]["nik"], 0) is not None:
+            raise Invalid("nik.taken")  # two people never share a NIK (storage.identity)
         return self._after_member(ctx, data)
 
     # -- pregnancy -----------------------------------------------------------------------------------

@@ -61,7 +61,8 @@ ID = {
     "report.bad_phone": "Nomor HP itu belum benar. Tulis seperti 0812 3456 7890 atau +62 812 3456 7890, "
     "atau ketik - bila tidak ada.",
     "report.ask_nik": "NIK (16 angka, dari KTP/KK)? Ketik - bila belum ada.",
-    "report.bad_nik": "NIK harus 16 angka. Periksa lagi, atau ketik - untuk melewati.",
+    "report.bad_nik": "NIK harus 16 angka dengan kode wilayah dan tanggal lahir yang benar. Periksa lagi, "
+    "atau ketik - untuk melewati.",
     # pregnancy
     "report.ask_pregnant": "Apakah ibu ini sedang hamil?",
     "report.ask_pregnant_minor": "Apakah ia sedang hamil?",
@@ -281,7 +282,8 @@ EN = {
     "report.bad_phone": "That phone number is not right. Write it like 0812 3456 7890 or +62 812 3456 7890, or type "
     "- if there is none.",
     "report.ask_nik": "NIK (16 digits, from the ID card or family card)? Type - if there is none yet.",
-    "report.bad_nik": "A NIK has 16 digits. Check it again, or type - to skip.",
+    "report.bad_nik": "A NIK has 16 digits with a valid region code and birth date. Check it again, or type - "
+    "to skip.",
     "report.ask_pregnant": "Is she pregnant?",
     "report.ask_pregnant_minor": "Is she pregnant?",
     "report.pregnant.no": "Not pregnant",

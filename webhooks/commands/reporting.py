@@ -85,7 +85,7 @@ def members_group() -> None:
 
 
 @members_group.command("import", help="Import members: posyandu_code,name,sex,birth_date,guardian_name,"
-                                      "guardian_phone,opted_in,hpht")
+                                      "guardian_phone,opted_in,hpht and optionally nik,mother_nik")
 @click.argument("path", type=click.Path(dir_okay=False))
 def members_import(path: str) -> None:
     _import(path, imports.MEMBER_COLUMNS, "members", imports.import_members)
