@@ -67,10 +67,9 @@ ID = {
     "resident.hpl": "Usia kehamilan {name} sekarang {weeks} minggu {days} hari. Perkiraan lahir (HPL): {hpl}. "
     "Kami akan mengingatkan jadwal pemeriksaan kehamilan.",
     "resident.member_added": "{name} berhasil didaftarkan ({age}).",
-    "resident.member_linked": "{name} sudah tercatat di posyandu; sekarang terhubung dengan keluarga Anda.",
+    "resident.member_linked": "{name} sudah tercatat di posyandu dengan nomor WhatsApp ini; sekarang terhubung dengan "
+    "keluarga Anda.",
     "resident.member_exists": "{name} sudah ada di keluarga Anda.",
-    "resident.member_other_family": "{name} sudah terdaftar di keluarga lain yang terhubung dengan chat lain. "
-    "Bila ini anak Anda, minta kader menggabungkan datanya.",
     "resident.ask_more": "Tambah anggota keluarga lain?",
     "resident.more_yes": "Ya, tambah lagi",
     "resident.more_no": "Sudah, selesai",
@@ -183,10 +182,9 @@ EN = {
     "resident.hpl": "{name} is now {weeks} weeks {days} days pregnant. Estimated due date (HPL): {hpl}. "
     "We will remind you of the antenatal check-ups.",
     "resident.member_added": "{name} has been registered ({age}).",
-    "resident.member_linked": "{name} was already recorded at the posyandu; now linked to your family.",
+    "resident.member_linked": "{name} was already recorded at the posyandu with this WhatsApp number; now linked to "
+    "your family.",
     "resident.member_exists": "{name} is already in your family.",
-    "resident.member_other_family": "{name} is already registered in another family linked to another chat. "
-    "If this is your child, ask the kader to merge the records.",
     "resident.ask_more": "Add another family member?",
     "resident.more_yes": "Yes, add another",
     "resident.more_no": "No, that is all",
