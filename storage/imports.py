@@ -288,7 +288,12 @@ def import_measurements(session: Session, rows: list[tuple[int, dict[str, str]]]
             if _same(existing, values, result.columns()):
                 return "unchanged"
         recent = (_local_today(posyandu, now) - on).days <= REFERRAL_DAYS
-        save_visit(session, Visit(posyandu.id, on, values, member_id=member.id, source="import"), now, refer=recent)
+        saved = save_visit(session, Visit(posyandu.id, on, values, member_id=member.id, source="import"), now,
+                           refer=recent)
+        if saved.referral is not None:  # the bidan hears of an imported case as of a chat report
+            from bot.referral_alerts import alert_imported
+
+            alert_imported(session, saved, now)
         return "updated" if existing is not None else "added"
 
     ordered = sorted(rows, key=lambda item: (item[1].get("measured_on", ""), item[0]))

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.messages import Role
 from health.life_stage import is_pregnant
+from storage import access
 from storage.members import clean_name, name_key
 from storage.referrals import record_referral
 from storage.models import (
@@ -323,7 +324,7 @@ def guardian_contacts(session: Session, member: Member) -> list[Contact]:
     if member.household_id is None:
         return []
     stmt = select(Contact).where(Contact.household_id == member.household_id).order_by(Contact.id)
-    return [c for c in session.scalars(stmt) if c.reachable]
+    return [c for c in session.scalars(stmt) if c.reachable and access.may_see_member(session, c, member)]
 
 
 # -- invites ----------------------------------------------------------------------------------

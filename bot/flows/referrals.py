@@ -30,7 +30,7 @@ from bot.flows.reporting_render import flag_label, member_label, value_text
 from bot.flows.scope import ScopedFlow
 from bot.messages import Choice, Reply, Role
 from bot.texts import catalogue
-from storage.access import may_see_member
+from storage import access
 from storage.referrals import OUTCOMES, PAGE_SIZE, QueueEntry, count_urgent, may_close, queue, record_outcome
 from storage.reporting import reinterpret, visible_posyandu
 
@@ -104,7 +104,7 @@ class ReferralsFlow(ScopedFlow):
         if not entries and offset:
             offset = 0
             entries, total = queue(ctx.session, ids, 0, PAGE_SIZE)
-        entries = [e for e in entries if may_see_member(ctx.session, ctx.contact, e.member)]
+        entries = [e for e in entries if access.may_see_member(ctx.session, ctx.contact, e.member)]
         if not entries:
             return done(*before, say(ctx, "referral.none"), then="menu")
         urgent = count_urgent(ctx.session, ids)

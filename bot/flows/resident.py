@@ -62,7 +62,7 @@ from storage.households import (
     search_words,
     subscribe,
 )
-from storage.access import may_see_member
+from storage import access
 from storage.links import reviewers, unconfirmed_of
 from storage.members import clean_name, name_key
 from storage.models import Household, Measurement, Member, Posyandu, PosyanduSession, Pregnancy
@@ -331,7 +331,7 @@ class FamilyFlow(Flow):
         if household_id is None:
             return done(say(ctx, "resident.not_subscribed"))
         members = [m for m in household_members(ctx.session, household_id)
-                   if may_see_member(ctx.session, ctx.contact, m)]
+                   if access.may_see_member(ctx.session, ctx.contact, m)]
         typed = self._typed(ctx)
         posyandu = ctx.session.get(Posyandu, ctx.contact.posyandu_id) if ctx.contact.posyandu_id else None
         if not members and not typed:
