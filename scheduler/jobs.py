@@ -55,8 +55,3 @@ def register_planning_jobs(scheduler: BaseScheduler, runtime: Any) -> None:
                           replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=3600)
     scheduler.add_job(catch_up, "date", args=(runtime,), id="reminders-catch-up", name="reminder catch-up",
                       replace_existing=True, misfire_grace_time=None)
-    from scheduler import referral_repeats
-
-    scheduler.add_job(referral_repeats.job, CronTrigger(minute=5), args=(runtime,), id="referral-repeats",
-                      name="repeat unhandled urgent referrals", replace_existing=True, coalesce=True,
-                      max_instances=1, misfire_grace_time=3600)

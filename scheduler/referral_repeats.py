@@ -9,9 +9,11 @@ nothing new.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.flows.reporting_render import alert_text
@@ -54,6 +56,13 @@ def repeat_in(session: Session, now: datetime, morning_hour: int, default_lang: 
 def run(factory: sessionmaker[Session], settings: Any, now: datetime) -> int:
     with transaction(factory) as session:
         return repeat_in(session, now, settings.reminder_local_hour, settings.default_language)
+
+
+def register(scheduler: BaseScheduler, runtime: Any) -> None:
+    """Hourly at :05 UTC: each posyandu's zone reaches its morning hour at a different UTC hour."""
+    scheduler.add_job(job, CronTrigger(minute=5, timezone=timezone.utc), args=(runtime,), id="referral-repeats",
+                      name="repeat unhandled urgent referrals", replace_existing=True, coalesce=True,
+                      max_instances=1, misfire_grace_time=3600)
 
 
 def job(runtime: Any) -> None:

@@ -178,3 +178,15 @@ def test_a_new_kader_gives_her_name_at_invite_join_and_the_alert_names_her(runti
     new.say("bb 6 pb 70 lk 43 lila 11"), new.say("-"), new.say("simpan")
     alert = session.scalars(select(OutboxMessage.text).where(OutboxMessage.kind == "alert")).first()
     assert "Dilaporkan oleh Wulan Sari" in alert
+
+
+def test_the_clock_repeats_referrals_every_hour(runtime):
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from scheduler.clock import register_jobs
+
+    scheduler = BackgroundScheduler()
+    register_jobs(scheduler, runtime)
+    job = {j.id: j for j in scheduler.get_jobs()}["referral-repeats"]
+    fire = job.trigger.get_next_fire_time(None, datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc))
+    assert fire == datetime(2026, 11, 22, 12, 5, tzinfo=timezone.utc)
