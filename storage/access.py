@@ -20,8 +20,7 @@ from storage.models import Contact, Member
 def may_see_member(session: Session, contact: Contact, member: Member) -> bool:
     """May this chat be shown this member's data (name, results, what is due)?"""
     if contact.role == Role.RESIDENT.value:
-        return member.household_id is not None and contact.household_id == member.household_id \
-            and contact.consent_at is not None
+        return may_see_household(contact.household_id, member.household_id)
     from storage.reporting import visible_posyandu  # staff scope lives with reporting
 
     return member.posyandu_id in {p.id for p in visible_posyandu(session, contact)}

@@ -115,9 +115,17 @@ def search_posyandu(session: Session, query: str, limit: int = SEARCH_LIMIT) -> 
 
 
 # -- subscribing -------------------------------------------------------------------------
+def own_number(contact: Contact) -> str | None:
+    """The chat's own phone number as its channel vouches for it: the WhatsApp sender, or the number a Telegram
+    user shared with the request_contact button. Nothing typed counts."""
+    if contact.channel == "whatsapp":
+        return normalise_phone(contact.address, strict=False)
+    return contact.verified_phone
+
+
 def _registered_household(session: Session, contact: Contact, posyandu: Posyandu) -> Household | None:
-    """The posyandu's household registered with this chat's own WhatsApp number: the proof that it is theirs."""
-    phone = normalise_phone(contact.address, strict=False) if contact.channel == "whatsapp" else None
+    """The posyandu's household registered with this chat's own number: the proof that it is theirs."""
+    phone = own_number(contact)
     if phone is None:
         return None
     return session.scalars(select(Household).where(Household.posyandu_id == posyandu.id, Household.phone == phone)
@@ -146,6 +154,26 @@ def subscribe(session: Session, contact: Contact, posyandu: Posyandu, now: datet
     return household
 
 
+def join_registered_household(session: Session, contact: Contact, now: datetime) -> bool:
+    """After the chat proved its number: join the household registered with it, if the chat's own is still empty."""
+    own = contact.household_id
+    posyandu = session.get(Posyandu, contact.posyandu_id) if contact.posyandu_id else None
+    if own is None or posyandu is None:
+        return False
+    registered = _registered_household(session, contact, posyandu)
+    if registered is None or registered.id == own:
+        return False
+    if session.scalar(select(func.count()).select_from(Member).where(Member.household_id == own)):
+        return False  # members already added here are linked one by one (`add_member` checks the same proof)
+    contact.household_id = registered.id
+    session.flush()
+    _drop_if_empty(session, own)
+    session.add(AuditEvent(contact_id=contact.id, action="household.joined", subject=f"household:{registered.id}",
+                           at=now))
+    session.flush()
+    return True
+
+
 @dataclass(frozen=True)
 class AddedMember:
     member: Member
@@ -154,10 +182,8 @@ class AddedMember:
 
 
 def proves_household(session: Session, contact: Contact, member: Member) -> bool:
-    """The chat's own number is the member's household phone or guardian phone (only WhatsApp carries one)."""
-    if contact.channel != "whatsapp":
-        return False
-    own = normalise_phone(contact.address, strict=False)
+    """The chat's own number (`own_number`) is the member's household phone or guardian phone."""
+    own = own_number(contact)
     household = session.get(Household, member.household_id) if member.household_id else None
     registered = {normalise_phone(p, strict=False) for p in (household.phone if household else None,
                                                               member.guardian_phone) if p}
@@ -435,6 +461,7 @@ def delete_resident_data(session: Session, contact: Contact, now: datetime) -> D
     contact.consent_at = None
     contact.posyandu_id = None
     contact.display_name = None
+    contact.verified_phone = None
     cancelled = session.execute(update(OutboxMessage).where(
         OutboxMessage.contact_id == contact.id, OutboxMessage.kind.in_(CONSENT_KINDS),
         OutboxMessage.status == "pending").values(status="cancelled", last_error="resident deleted their data"))

@@ -97,6 +97,8 @@ class Contact(Base):
     role: Mapped[str] = mapped_column(String(12), default="resident")
     language: Mapped[Optional[str]] = mapped_column(String(2))
     display_name: Mapped[Optional[str]] = mapped_column(String(120))
+    # E.164 number the channel vouched for (Telegram's request_contact); a WhatsApp address is one already
+    verified_phone: Mapped[Optional[str]] = mapped_column(String(20))
     posyandu_id: Mapped[Optional[int]] = mapped_column(ForeignKey("posyandu.id"), index=True)
     desa_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))  # a bidan's desa
     household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("household.id"), index=True)

@@ -47,7 +47,7 @@ from sqlalchemy import select
 from bot.flows.base import Answer, Ctx, Flow, Invalid, StepFlow, Turn, ask, choices, done, say
 from bot.flows.registration import read_birth, read_hpht, read_name, read_pregnant, read_sex
 from bot.i18n.resident import fmt_date, fmt_when
-from bot.messages import Choice, Reply, Role
+from bot.messages import PHONE_SHARED, SHARE_PHONE, Choice, Reply, Role
 from bot.texts import render
 from bot.parsing import parse_date, parse_yes_no
 from health.ages import age_in_months
@@ -58,6 +58,7 @@ from storage.households import (
     add_pregnancy,
     delete_resident_data,
     household_members,
+    join_registered_household,
     search_posyandu,
     search_words,
     subscribe,
@@ -178,10 +179,20 @@ class SubscribeFlow(StepFlow):
         if posyandu is None:
             return ask(ctx, "posyandu", {}, "resident.ask_posyandu")
         subscribe(ctx.session, ctx.contact, posyandu, ctx.now)
-        return ask(ctx, "member_name", data, "resident.ask_member_name",
-                   before=[say(ctx, "resident.subscribed", posyandu=posyandu.name)])
+        subscribed = say(ctx, "resident.subscribed", posyandu=posyandu.name)
+        if ctx.contact.channel == "telegram" and ctx.contact.verified_phone is None:
+            # Telegram has no number: offer the request_contact button beside the first question (optional)
+            return ask(ctx, "member_name", data, "resident.ask_member_name",
+                       (Choice(SHARE_PHONE, ctx.t("resident.share_phone")),),
+                       before=[subscribed, say(ctx, "resident.share_phone_hint")])
+        return ask(ctx, "member_name", data, "resident.ask_member_name", before=[subscribed])
 
     def on_member_name(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        if answer.choice == PHONE_SHARED:  # Telegram vouched for the number: it proves the family registered with it
+            join_registered_household(ctx.session, ctx.contact, ctx.now)
+            return ask(ctx, "member_name", data, "resident.ask_member_name", before=[say(ctx, "resident.phone_saved")])
+        if answer.choice == SHARE_PHONE:  # typed the button's number or label instead of pressing it
+            raise Invalid("resident.share_phone_help")
         refuse_command(answer.text)
         name = read_name(answer.text, "resident")
         data["name"] = name

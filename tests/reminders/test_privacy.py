@@ -163,7 +163,8 @@ def test_every_path_that_shows_a_members_data_asks_the_one_rule(runtime, demo, s
                                                          OutboxMessage.text)) if k == "reminder"]
     assert not any("Aisyah" in t or "Rina" in t for t in reminders)  # 4. reminders
     assert {"resident", "bidan", "bulk"} <= set(asked)
-    monkeypatch.setattr(access, "may_see_member", real)
+    monkeypatch.undo()
+    assert access.may_see_member is real
     assert "Aisyah Putri" in ibu.say("keluarga")
 
 

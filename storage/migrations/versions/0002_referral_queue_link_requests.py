@@ -1,4 +1,4 @@
-"""referral queue (one open per member, urgency, outcome) and link requests
+"""referral queue (one open per member, urgency, outcome), link requests, a contact's verified phone
 
 Revision ID: 0002
 Revises: 0001
@@ -41,6 +41,8 @@ def _merge_open_duplicates() -> None:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('contact', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('verified_phone', sa.String(length=20), nullable=True))
     with op.batch_alter_table('referral', schema=None) as batch_op:
         batch_op.add_column(sa.Column('first_measurement_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('urgency', sa.String(length=5), nullable=False, server_default='week'))
@@ -95,3 +97,5 @@ def downgrade() -> None:
         for column in ('outcome_note', 'outcome', 'handled_by_id', 'repeated_at', 'urgent_since', 'updated_at',
                        'urgency', 'first_measurement_id'):
             batch_op.drop_column(column)
+    with op.batch_alter_table('contact', schema=None) as batch_op:
+        batch_op.drop_column('verified_phone')
