@@ -22,6 +22,7 @@ closing is the bidan's (or an admin's) record that someone followed it up.
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.flows.reporting_format import day
@@ -29,6 +30,7 @@ from bot.flows.reporting_items import label_key
 from bot.flows.reporting_render import flag_label, member_label, value_text
 from bot.flows.scope import ScopedFlow
 from bot.messages import Choice, Reply, Role
+from bot.referral_alerts import VALUE_FIELDS
 from bot.texts import catalogue
 from storage import access
 from storage.referrals import OUTCOMES, PAGE_SIZE, QueueEntry, count_urgent, may_close, queue, record_outcome
@@ -38,8 +40,6 @@ NEXT_WORDS = frozenset({"lagi", "next", "berikutnya", "more", "lanjut"})
 DONE_WORDS = frozenset({"selesai", "done", "sudah"})
 SKIP_WORDS = frozenset({"lewati", "skip", "-", "tidak", "tidak ada", "no"})
 VALUE_ITEMS = ("weight", "height", "head", "muac", "waist", "bp", "glucose", "hb")
-VALUE_FIELDS = ("weight_kg", "height_cm", "position", "head_cm", "muac_cm", "waist_cm", "systolic", "diastolic",
-                "glucose_mgdl", "glucose_kind", "hb_gdl")
 FIELD_OF_ITEM = {"weight": "weight_kg", "height": "height_cm", "head": "head_cm", "muac": "muac_cm",
                  "waist": "waist_cm", "bp": "systolic", "glucose": "glucose_mgdl", "hb": "hb_gdl"}
 
@@ -74,7 +74,7 @@ def entry_text(ctx: Ctx, n: int, entry: QueueEntry, places: dict[int, str]) -> s
     who = member_label(ctx.lang, member, on)
     if m is not None and m.gestational_weeks is not None:
         who += " · " + ctx.t("referral.pregnant", weeks=m.gestational_weeks)
-    opened = referral.created_at.date()
+    opened = referral.created_at.astimezone(ZoneInfo(member.posyandu.timezone or "Asia/Jakarta")).date()
     if m is not None and m.source == "import":
         reporter = ctx.t("referral.reporter_import")
     else:

@@ -8,7 +8,6 @@ ID = {
     "referral.level.week": "⚠️ Minggu ini",
     "referral.entry": "{n}. {level} · {member}\n   {posyandu}, {date} · {times}\n   Nilai: {values}\n"
     "   Alasan: {reasons}\n   Kader: {reporter} · HP keluarga: {phone}",
-    "referral.times": "kunjungan ke-{n}",
     "referral.first_time": "sejak {date}",
     "referral.pregnant": "hamil {weeks} minggu",
     "referral.reporter_unknown": "-",
@@ -69,7 +68,6 @@ EN = {
     "referral.level.week": "⚠️ This week",
     "referral.entry": "{n}. {level} · {member}\n   {posyandu}, {date} · {times}\n   Values: {values}\n"
     "   Reasons: {reasons}\n   Kader: {reporter} · Family phone: {phone}",
-    "referral.times": "visit {n}",
     "referral.first_time": "since {date}",
     "referral.pregnant": "{weeks} weeks pregnant",
     "referral.reporter_unknown": "-",
