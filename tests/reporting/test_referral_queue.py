@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
-from scheduler.referral_repeats import repeat_in
+from scheduler.referral_repeats import run
+from storage.db import transaction
 from storage.imports import import_measurements
 from storage.models import Contact, Member, OutboxMessage, Posyandu, Referral
 from storage.referrals import queue, record_outcome, referral_urgency
@@ -20,11 +21,14 @@ from tests.reporting.test_lapor_flow import to_aisyah
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=timezone.utc)  # 08:00 WIB
 
 
-def visit(session, name, on, now=NOW, **values):
-    m = member(session, name)
-    saved = save_visit(session, Visit(m.posyandu_id, on, Values(**values), member_id=m.id), now)
-    session.commit()
-    return saved
+def visit(runtime, name, on, now=NOW, **values):
+    """Save a visit as the chat and the import do: in one transaction (savepoints need one on PostgreSQL)."""
+    with transaction(runtime.session_factory) as s:
+        m = member(s, name)
+        saved = save_visit(s, Visit(m.posyandu_id, on, Values(**values), member_id=m.id), now)
+        return SimpleNamespace(referral_id=saved.referral.id if saved.referral else None,
+                               reasons=list(saved.referral.reasons) if saved.referral else [],
+                               measurement_id=saved.measurement.id, posyandu_id=saved.measurement.posyandu_id)
 
 
 def open_count(session):
@@ -36,23 +40,23 @@ def test_urgency_comes_from_the_one_function():
     assert referral_urgency(SimpleNamespace(urgent=False)) == "week"
 
 
-def test_a_second_visit_updates_the_open_referral_instead_of_opening_another(demo, session):
-    first = visit(session, "Aisyah Putri", date(2026, 10, 20), weight_kg=6.0, height_cm=70, position="L")
-    second = visit(session, "Aisyah Putri", date(2026, 11, 20), weight_kg=6.1, height_cm=70.5, position="L")
-    assert first.referral is not None and second.referral is not None
+def test_a_second_visit_updates_the_open_referral_instead_of_opening_another(runtime, demo, session):
+    first = visit(runtime, "Aisyah Putri", date(2026, 10, 20), weight_kg=6.0, height_cm=70, position="L")
+    second = visit(runtime, "Aisyah Putri", date(2026, 11, 20), weight_kg=6.1, height_cm=70.5, position="L")
+    assert first.referral_id is not None and second.referral_id == first.referral_id
     assert open_count(session) == 1
     referral = session.scalars(select(Referral)).one()
-    assert referral.measurement_id == second.measurement.id and referral.first_measurement_id == first.measurement.id
-    assert set(first.referral.reasons) <= set(referral.reasons)
+    assert referral.measurement_id == second.measurement_id and referral.first_measurement_id == first.measurement_id
+    assert set(first.reasons) <= set(referral.reasons)
 
 
-def test_an_urgent_visit_raises_a_week_referral_and_a_later_calm_one_does_not_lower_it(demo, session):
-    visit(session, "Joko Susilo", date(2026, 11, 1), systolic=145, diastolic=92)
+def test_an_urgent_visit_raises_a_week_referral_and_a_later_calm_one_does_not_lower_it(runtime, demo, session):
+    visit(runtime, "Joko Susilo", date(2026, 11, 1), systolic=145, diastolic=92)
     assert session.scalars(select(Referral.urgency)).one() == "week"
-    visit(session, "Joko Susilo", date(2026, 11, 8), systolic=190, diastolic=125)
+    visit(runtime, "Joko Susilo", date(2026, 11, 8), systolic=190, diastolic=125)
     referral = session.scalars(select(Referral)).one()
     assert referral.urgency == "today" and referral.urgent_since is not None
-    visit(session, "Joko Susilo", date(2026, 11, 15), systolic=145, diastolic=92)
+    visit(runtime, "Joko Susilo", date(2026, 11, 15), systolic=145, diastolic=92)
     assert session.scalars(select(Referral.urgency)).one() == "today" and open_count(session) == 1
 
 
@@ -121,45 +125,44 @@ def test_entry_shows_values_gestational_week_kader_and_phone_and_only_the_bidan_
     assert closed.handled_by_id == session.scalars(select(Contact.id).where(Contact.address == "bidan")).one()
 
 
-def test_an_imported_urgent_pregnancy_alerts_the_bidan_with_the_gestational_age(demo, session):
+def test_an_imported_urgent_pregnancy_alerts_the_bidan_with_the_gestational_age(runtime, demo, session):
     rina = member(session, "Rina Marlina")
     header = ("posyandu_code,name,birth_date,measured_on,weight_kg,height_cm,position,head_cm,muac_cm,systolic,"
               "diastolic,glucose_mgdl,waist_cm,hb_gdl")
     rows = [(2, dict(zip(header.split(","), ["MAWAR7", "Rina Marlina", rina.birth_date.isoformat(), "2026-11-20",
                                              "", "", "", "", "", "165", "112", "", "", ""])))]
-    report = import_measurements(session, rows, NOW)
-    session.commit()
+    with transaction(runtime.session_factory) as s:
+        report = import_measurements(s, rows, NOW)
     assert report.added == 1, report.lines("m")
     referral = session.scalars(select(Referral)).one()
     assert referral.urgency == "today"
     alerts = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "alert")).all()
     assert [a.address for a in alerts] == ["bidan"]
     assert "Usia kehamilan: 21 minggu" in alerts[0].text and "register (impor)" in alerts[0].text
-    again = import_measurements(session, rows, NOW)  # a rerun alerts nobody twice
-    session.commit()
+    with transaction(runtime.session_factory) as s:
+        again = import_measurements(s, rows, NOW)  # a rerun alerts nobody twice
     assert again.unchanged == 1
     assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "alert")) == 1
 
 
-def test_an_unhandled_urgent_referral_is_repeated_once_the_next_local_morning(demo, session):
+def test_an_unhandled_urgent_referral_is_repeated_once_the_next_local_morning(runtime, demo, session):
     evening = datetime(2026, 11, 21, 13, 0, tzinfo=timezone.utc)  # 20:00 WIB
-    visit(session, "Joko Susilo", date(2026, 11, 21), now=evening, systolic=190, diastolic=125)
-    assert repeat_in(session, datetime(2026, 11, 21, 23, 59, tzinfo=timezone.utc), 7) == 0  # 06:59 WIB
+    visit(runtime, "Joko Susilo", date(2026, 11, 21), now=evening, systolic=190, diastolic=125)
+    assert run(runtime.session_factory, runtime.settings, datetime(2026, 11, 21, 23, 59, tzinfo=timezone.utc)) == 0  # 06:59 WIB
     morning = datetime(2026, 11, 22, 0, 0, tzinfo=timezone.utc)  # 07:00 WIB
-    assert repeat_in(session, morning, 7) == 1
-    session.commit()
+    assert run(runtime.session_factory, runtime.settings, morning) == 1
     repeats = session.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key.like("referral-repeat:%"))).all()
     assert [r.address for r in repeats] == ["bidan"] and "belum ditangani" in repeats[0].text
-    assert repeat_in(session, morning + timedelta(hours=1), 7) == 0  # once
+    assert run(runtime.session_factory, runtime.settings, morning + timedelta(hours=1)) == 0  # once
 
 
-def test_a_handled_urgent_referral_is_not_repeated(demo, session):
+def test_a_handled_urgent_referral_is_not_repeated(runtime, demo, session):
     evening = datetime(2026, 11, 21, 13, 0, tzinfo=timezone.utc)
-    saved = visit(session, "Joko Susilo", date(2026, 11, 21), now=evening, systolic=190, diastolic=125)
+    saved = visit(runtime, "Joko Susilo", date(2026, 11, 21), now=evening, systolic=190, diastolic=125)
     bidan = session.scalars(select(Contact).where(Contact.address == "bidan")).one()
-    assert record_outcome(session, bidan, saved.referral.id, [saved.referral.posyandu_id], "dikunjungi", None,
+    assert record_outcome(session, bidan, saved.referral_id, [saved.posyandu_id], "dikunjungi", None,
                           evening) is not None
-    assert repeat_in(session, datetime(2026, 11, 22, 1, 0, tzinfo=timezone.utc), 7) == 0
+    assert run(runtime.session_factory, runtime.settings, datetime(2026, 11, 22, 1, 0, tzinfo=timezone.utc)) == 0
 
 
 def test_a_new_kader_gives_her_name_at_invite_join_and_the_alert_names_her(runtime, demo, session, clock):
