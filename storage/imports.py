@@ -78,6 +78,7 @@ class ImportReport:
     unchanged: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    referred: list[Any] = field(default_factory=list)  # measurements: visits that opened or updated a referral
 
     def count(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
@@ -290,10 +291,8 @@ def import_measurements(session: Session, rows: list[tuple[int, dict[str, str]]]
         recent = (_local_today(posyandu, now) - on).days <= REFERRAL_DAYS
         saved = save_visit(session, Visit(posyandu.id, on, values, member_id=member.id, source="import"), now,
                            refer=recent)
-        if saved.referral is not None:  # the bidan hears of an imported case as of a chat report
-            from bot.referral_alerts import alert_imported
-
-            alert_imported(session, saved, now)
+        if saved.referral is not None:  # the caller alerts the bidan, in this transaction (bot.referral_alerts)
+            report.referred.append(saved)
         return "updated" if existing is not None else "added"
 
     ordered = sorted(rows, key=lambda item: (item[1].get("measured_on", ""), item[0]))

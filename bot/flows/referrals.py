@@ -6,7 +6,7 @@
        Posyandu Mawar 7, 22-11-2026 · sejak 22-11-2026
        Nilai: 165/112 mmHg
        Alasan: Hipertensi pada kehamilan
-       Kader: Kader Siti Aminah · HP keluarga: +6281234500001
+       Dilaporkan oleh: Kader Siti Aminah · HP keluarga: +6281234500001
     ...
     Menampilkan 1-5 dari 7. Ketik *lagi* untuk 2 berikutnya.
     > 1

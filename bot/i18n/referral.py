@@ -7,7 +7,7 @@ ID = {
     "referral.level.today": "🚨 HARI INI",
     "referral.level.week": "⚠️ Minggu ini",
     "referral.entry": "{n}. {level} · {member}\n   {posyandu}, {date} · {times}\n   Nilai: {values}\n"
-    "   Alasan: {reasons}\n   Kader: {reporter} · HP keluarga: {phone}",
+    "   Alasan: {reasons}\n   Dilaporkan oleh: {reporter} · HP keluarga: {phone}",
     "referral.first_time": "sejak {date}",
     "referral.pregnant": "hamil {weeks} minggu",
     "referral.reporter_unknown": "-",
@@ -67,7 +67,7 @@ EN = {
     "referral.level.today": "🚨 TODAY",
     "referral.level.week": "⚠️ This week",
     "referral.entry": "{n}. {level} · {member}\n   {posyandu}, {date} · {times}\n   Values: {values}\n"
-    "   Reasons: {reasons}\n   Kader: {reporter} · Family phone: {phone}",
+    "   Reasons: {reasons}\n   Reported by: {reporter} · Family phone: {phone}",
     "referral.first_time": "since {date}",
     "referral.pregnant": "{weeks} weeks pregnant",
     "referral.reporter_unknown": "-",

@@ -60,3 +60,12 @@ def test_someone_elses_contact_card_proves_nothing(client, runtime, demo, sessio
 def test_typing_the_name_instead_of_sharing_goes_on(client, runtime, demo):
     chat = subscribed(client, runtime, 7770004)
     assert "Jenis kelamin Bagas" in chat.say("Bagas")
+
+
+def test_a_number_shared_outside_a_conversation_is_kept_and_the_menu_shown(client, runtime, demo, session):
+    chat = TelegramChat(client, runtime, 7770005, "Rina")
+    chat.say("/start"), chat.press("id"), chat.press("resident"), chat.say("batal")
+    reply = share(chat, "081234500001")
+    assert "nomor HP Anda tersimpan" in reply and "Menu" in reply
+    me = session.scalars(select(Contact).where(Contact.address == "7770005")).one()
+    assert me.verified_phone == "+6281234500001"

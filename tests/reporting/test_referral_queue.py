@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from scheduler.referral_repeats import run
 from storage.db import transaction
-from storage.imports import import_measurements
 from storage.models import Contact, Member, OutboxMessage, Posyandu, Referral
 from storage.referrals import queue, record_outcome, referral_urgency
 from storage.reporting import Values, Visit, save_visit
@@ -111,7 +110,7 @@ def test_entry_shows_values_gestational_week_kader_and_phone_and_only_the_bidan_
     bidan = Person(runtime, "bidan")
     listing = bidan.say("rujukan")
     assert "Berat badan 6 kg" in listing and "LiLA 11 cm" in listing
-    assert "Kader: Kader Siti Aminah" in listing and "HP keluarga: +6281234500001" in listing
+    assert "Dilaporkan oleh: Kader Siti Aminah" in listing and "HP keluarga: +6281234500001" in listing
     assert bidan.choices()[0] == "Aisyah Putri"
     assert "Hasil tindak lanjut Aisyah Putri?" in bidan.say("1")
     assert bidan.choices() == ["Sudah dikunjungi", "Dirujuk ke puskesmas", "Membaik", "Tidak ditemukan",
@@ -125,23 +124,22 @@ def test_entry_shows_values_gestational_week_kader_and_phone_and_only_the_bidan_
     assert closed.handled_by_id == session.scalars(select(Contact.id).where(Contact.address == "bidan")).one()
 
 
-def test_an_imported_urgent_pregnancy_alerts_the_bidan_with_the_gestational_age(runtime, demo, session):
+def test_an_imported_urgent_pregnancy_alerts_the_bidan_with_the_gestational_age(app, demo, session, tmp_path):
     rina = member(session, "Rina Marlina")
-    header = ("posyandu_code,name,birth_date,measured_on,weight_kg,height_cm,position,head_cm,muac_cm,systolic,"
-              "diastolic,glucose_mgdl,waist_cm,hb_gdl")
-    rows = [(2, dict(zip(header.split(","), ["MAWAR7", "Rina Marlina", rina.birth_date.isoformat(), "2026-11-20",
-                                             "", "", "", "", "", "165", "112", "", "", ""])))]
-    with transaction(runtime.session_factory) as s:
-        report = import_measurements(s, rows, NOW)
-    assert report.added == 1, report.lines("m")
+    register = tmp_path / "hasil.csv"
+    register.write_text("posyandu_code,name,birth_date,measured_on,weight_kg,height_cm,position,head_cm,muac_cm,"
+                        "systolic,diastolic,glucose_mgdl,waist_cm,hb_gdl\n"
+                        f"MAWAR7,Rina Marlina,{rina.birth_date.isoformat()},2026-11-20,,,,,,165,112,,,\n",
+                        encoding="utf-8")
+    first = app.test_cli_runner().invoke(args=["measurements", "import", str(register)])
+    assert first.output.splitlines()[-1] == "measurements: 1 added, 0 updated, 0 unchanged, 0 rejected"
     referral = session.scalars(select(Referral)).one()
     assert referral.urgency == "today"
     alerts = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "alert")).all()
     assert [a.address for a in alerts] == ["bidan"]
     assert "Usia kehamilan: 21 minggu" in alerts[0].text and "register (impor)" in alerts[0].text
-    with transaction(runtime.session_factory) as s:
-        again = import_measurements(s, rows, NOW)  # a rerun alerts nobody twice
-    assert again.unchanged == 1
+    again = app.test_cli_runner().invoke(args=["measurements", "import", str(register)])  # a rerun alerts nobody twice
+    assert again.output.splitlines()[-1] == "measurements: 0 added, 0 updated, 1 unchanged, 0 rejected"
     assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "alert")) == 1
 
 
