@@ -124,15 +124,21 @@ def queue(session: Session, posyandu_ids: Sequence[int], offset: int = 0,
         return [], 0
     where = (Referral.posyandu_id.in_(list(posyandu_ids)), Referral.status == "open")
     total = session.scalar(select(func.count()).select_from(Referral).where(*where)) or 0
-    rows = session.execute(
-        select(Referral, Member, Measurement, Contact.display_name, Household.phone)
-        .join(Member, Member.id == Referral.member_id)
-        .outerjoin(Measurement, Measurement.id == Referral.measurement_id)
-        .outerjoin(Contact, Contact.id == Measurement.recorded_by_id)
-        .outerjoin(Household, Household.id == Member.household_id)
-        .where(*where).order_by(*_order()).offset(offset).limit(limit)).all()
-    entries = [QueueEntry(r, m, d, name, phone or m.guardian_phone) for r, m, d, name, phone in rows]
-    return entries, total
+    rows = session.execute(_entries().where(*where).order_by(*_order()).offset(offset).limit(limit)).all()
+    return [_entry(row) for row in rows], total
+
+
+def _entries() -> Any:
+    return (select(Referral, Member, Measurement, Contact.display_name, Household.phone)
+            .join(Member, Member.id == Referral.member_id)
+            .outerjoin(Measurement, Measurement.id == Referral.measurement_id)
+            .outerjoin(Contact, Contact.id == Measurement.recorded_by_id)
+            .outerjoin(Household, Household.id == Member.household_id))
+
+
+def _entry(row: Any) -> QueueEntry:
+    referral, member, measurement, name, phone = row
+    return QueueEntry(referral, member, measurement, name, phone or member.guardian_phone)
 
 
 def count_urgent(session: Session, posyandu_ids: Sequence[int]) -> int:
@@ -141,6 +147,15 @@ def count_urgent(session: Session, posyandu_ids: Sequence[int]) -> int:
         return 0
     return session.scalar(select(func.count()).select_from(Referral).where(
         Referral.posyandu_id.in_(list(posyandu_ids)), Referral.status == "open", Referral.urgency == "today")) or 0
+
+
+def open_in_scope(session: Session, referral_id: int, posyandu_ids: Sequence[int]) -> QueueEntry | None:
+    """One open referral of these posyandu as a queue entry (a forged or stale id gets None)."""
+    if not posyandu_ids:
+        return None
+    row = session.execute(_entries().where(Referral.id == referral_id, Referral.status == "open",
+                                           Referral.posyandu_id.in_(list(posyandu_ids)))).first()
+    return _entry(row) if row is not None else None
 
 
 def may_close(contact: Contact) -> bool:

@@ -33,7 +33,9 @@ from bot.messages import Choice, Reply, Role
 from bot.referral_alerts import VALUE_FIELDS
 from bot.texts import catalogue
 from storage import access
-from storage.referrals import OUTCOMES, PAGE_SIZE, QueueEntry, count_urgent, may_close, queue, record_outcome
+from storage.referrals import (
+    OUTCOMES, PAGE_SIZE, QueueEntry, count_urgent, may_close, open_in_scope, queue, record_outcome,
+)
 from storage.reporting import reinterpret, visible_posyandu
 
 NEXT_WORDS = frozenset({"lagi", "next", "berikutnya", "more", "lanjut"})
@@ -140,8 +142,7 @@ class ReferralsFlow(ScopedFlow):
             raise Invalid("referral.choose")
         if not may_close(ctx.contact):
             return done(say(ctx, "referral.kader_cannot_close"), then="menu")
-        entries, _ = queue(ctx.session, [p.id for p in visible_posyandu(ctx.session, ctx.contact)], offset, PAGE_SIZE)
-        entry = next((e for e in entries if e.referral.id == int(value[1:])), None)
+        entry = open_in_scope(ctx.session, int(value[1:]), [p.id for p in visible_posyandu(ctx.session, ctx.contact)])
         if entry is None:
             return self._page(ctx, offset, (say(ctx, "referral.gone"),))
         offered = choices(ctx, [(o, f"referral.outcome.{o}") for o in OUTCOMES] + [("back", "referral.back")])
