@@ -14,8 +14,9 @@ from typing import Any
 from bot import flows as registry
 from bot.choices import keyword, pick_numbered
 from bot.flows.base import Answer, Ctx, Flow, Invalid, Turn
-from bot.messages import Choice, Inbound, InboundKind, Reply
+from bot.messages import PHONE_SHARED, Choice, Inbound, InboundKind, Reply
 from storage.models import ConversationState
+from storage.phones import normalise_phone
 from storage.repositories import state_expiry
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,8 @@ class Engine:
         ctx = self.ctx
         if inbound.kind is InboundKind.MEDIA:
             return [Reply(ctx.t("core.media"))] + self._reprompt()
+        if inbound.kind is InboundKind.CONTACT:
+            return self._phone_shared(inbound)
         text = inbound.text.strip()
         if not text:
             return [Reply(ctx.t("core.empty"))] + self._reprompt()
@@ -172,6 +175,21 @@ class Engine:
         self.state.choices = [[c.value, c.label] for c in last.choices]
         self.state.expires_at = state_expiry(self.ctx.now, self.ctx.settings.conversation_timeout_minutes)
         return replies
+
+    def _phone_shared(self, inbound: Inbound) -> list[Reply]:
+        """The person's own number, vouched for by the channel: kept on the contact (proof of their household,
+        docs/privacy.md), then given to the waiting step as the `PHONE_SHARED` choice."""
+        ctx = self.ctx
+        phone = normalise_phone(inbound.text, strict=False)
+        if phone is None:
+            return [Reply(ctx.t("core.media"))] + self._reprompt()
+        ctx.contact.verified_phone = phone
+        flow = registry.get(self.state.flow) if self.state.flow else None
+        if flow is None or self._expired() or self.state.data.get("_v") != flow.version:
+            self._clear()
+            return [Reply(ctx.t("core.phone_saved"))] + self.menu()
+        answer = Answer(phone, PHONE_SHARED)
+        return self._run(flow, lambda data: flow.handle(ctx, self.state.step or "", data, answer))
 
     def _reprompt(self) -> list[Reply]:
         prompt = self.state.data.get("_prompt") if self.state.flow else None

@@ -34,6 +34,13 @@ class InboundKind(str, enum.Enum):
     CHOICE = "choice"  # a button press (Telegram callback query)
     MEDIA = "media"  # photo, sticker, voice note, document, location...
     EMPTY = "empty"
+    CONTACT = "contact"  # the sender shared their OWN phone number (Telegram request_contact); text is the number
+
+
+# A choice with this value asks the channel for the person's own number (Telegram: a request_contact button);
+# the answer comes back as an InboundKind.CONTACT whose choice is PHONE_SHARED.
+SHARE_PHONE = "share_phone"
+PHONE_SHARED = "phone_shared"
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from bot.i18n.resident import fmt_date, fmt_when
 from bot.texts import render
 from health.schedules import RULES_BY_ID
 from storage.db import transaction
+from storage import access
 from storage.households import audience, insert_outbox, one_line, reachable_chats, reachable_clause
 from storage.models import Contact, Measurement, Member, OutboxMessage, PlannedReminder, Posyandu, PosyanduSession
 from storage.places import zone_label
@@ -264,6 +265,8 @@ def _write_chunk(session: Session, households: Sequence[int], plans: dict[int, H
             continue
         place = posyandu.get(plan.posyandu_id)
         for contact in contacts[h]:
+            if not access.may_see_household(contact.household_id, h):  # the privacy rule, on plain rows
+                continue
             text, variables = render_reminder(contact.language, place, day, plan.sessions, fresh, names)
             key = reminder_key(h, day, contact.id)
             outbox.append(dict(channel=contact.channel, address=contact.address, contact_id=contact.id,

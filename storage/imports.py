@@ -82,6 +82,7 @@ class ImportReport:
     unchanged: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    referred: list[Any] = field(default_factory=list)  # measurements: visits that opened or updated a referral
 
     def count(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
@@ -325,7 +326,10 @@ def import_measurements(session: Session, rows: list[tuple[int, dict[str, str]]]
             if _same(existing, values, result.columns()):
                 return "unchanged"
         recent = (_local_today(posyandu, now) - on).days <= REFERRAL_DAYS
-        save_visit(session, Visit(posyandu.id, on, values, member_id=member.id, source="import"), now, refer=recent)
+        saved = save_visit(session, Visit(posyandu.id, on, values, member_id=member.id, source="import"), now,
+                           refer=recent)
+        if saved.referral is not None:  # the caller alerts the bidan, in this transaction (bot.referral_alerts)
+            report.referred.append(saved)
         return "updated" if existing is not None else "added"
 
     ordered = sorted(rows, key=lambda item: (item[1].get("measured_on", ""), item[0]))

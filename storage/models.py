@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text as sql_text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -97,6 +98,8 @@ class Contact(Base):
     role: Mapped[str] = mapped_column(String(12), default="resident")
     language: Mapped[Optional[str]] = mapped_column(String(2))
     display_name: Mapped[Optional[str]] = mapped_column(String(120))
+    # E.164 number the channel vouched for (Telegram's request_contact); a WhatsApp address is one already
+    verified_phone: Mapped[Optional[str]] = mapped_column(String(20))
     posyandu_id: Mapped[Optional[int]] = mapped_column(ForeignKey("posyandu.id"), index=True)
     desa_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))  # a bidan's desa
     household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("household.id"), index=True)
@@ -209,18 +212,56 @@ class ServiceGiven(Base):
 
 
 class Referral(Base):
-    """A case the bidan must follow up, raised by a measurement's flags."""
+    """A case the bidan must follow up: one open row per member (a new visit updates it), raised by flags.
+
+    `urgency` is 'today' or 'week' (`storage.referrals.referral_urgency`); `measurement_id` is the latest
+    visit that triggered it, `first_measurement_id` the one that opened it. Only the bidan (or an admin)
+    closes it, with an `outcome`.
+    """
 
     __tablename__ = "referral"
+    __table_args__ = (Index("uq_referral_open_member", "member_id", unique=True,
+                            sqlite_where=sql_text("status = 'open'"), postgresql_where=sql_text("status = 'open'")),)
 
     id: Mapped[intpk]
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
     measurement_id: Mapped[Optional[int]] = mapped_column(ForeignKey("measurement.id", ondelete="CASCADE"))
+    first_measurement_id: Mapped[Optional[int]] = mapped_column(Integer)
     posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id"), index=True)
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    urgency: Mapped[str] = mapped_column(String(5), default="week")  # today | week
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | handled
     created_at: Mapped[utc]
+    updated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    urgent_since: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)  # when it became 'today'
+    repeated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)  # the next-morning repeat was written
     handled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    handled_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    outcome: Mapped[Optional[str]] = mapped_column(String(20))  # dikunjungi | dirujuk | membaik | tidak_ditemukan
+    outcome_note: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class LinkRequest(Base):
+    """A chat asked to add a member the posyandu already records: pending until proof or staff confirmation.
+
+    What the resident typed is kept here, not on the member, so the household stays hidden until then.
+    """
+
+    __tablename__ = "link_request"
+    __table_args__ = (UniqueConstraint("contact_id", "member_id"),)
+
+    id: Mapped[intpk]
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    sex: Mapped[str] = mapped_column(String(1))
+    birth_date: Mapped[date] = mapped_column(Date)
+    hpht: Mapped[Optional[date]] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | accepted | refused
+    created_at: Mapped[utc]
+    decided_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
 
 
 class Invite(Base):

@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 
 from bot.messages import Role
 from health.life_stage import is_pregnant
+from storage import access
 from storage.members import clean_name, name_key
+from storage.referrals import record_referral
 from storage.satusehat_queue import queue_visit
 from storage.models import (
     AuditEvent, Contact, Household, Invite, Measurement, Member, Posyandu, Pregnancy, Referral, ServiceGiven,
@@ -34,7 +36,7 @@ __all__ = [
     "Flag", "History", "Interpretation", "PastVisit", "Values", "interpret", "visible_posyandu", "search_members",
     "recent_visitors", "member_in_scope", "current_pregnancy", "history", "assess", "given_codes",
     "NewMember", "Visit", "SavedVisit", "save_visit", "bidan_contacts", "guardian_contacts",
-    "INVITE_ALPHABET", "new_invite_code", "create_invite", "open_referrals", "mark_referral_handled", "reinterpret",
+    "INVITE_ALPHABET", "new_invite_code", "create_invite", "reinterpret",
 ]
 
 SEARCH_CUTOFF = 70  # rapidfuzz WRatio: "nurhalisa" ~ "siti nurhaliza" scores 80, unrelated names < 65
@@ -265,23 +267,6 @@ def _write_services(session: Session, member: Member, measurement: Measurement, 
     session.flush()
 
 
-def _write_referral(session: Session, member: Member, measurement: Measurement, result: Interpretation,
-                    now: datetime) -> Referral | None:
-    reasons = result.referral_reasons
-    existing = session.scalars(select(Referral).where(Referral.measurement_id == measurement.id)).first()
-    if not reasons:
-        if existing is not None and existing.status == "open":
-            session.delete(existing)
-        return None
-    if existing is None:
-        existing = Referral(member_id=member.id, measurement_id=measurement.id, posyandu_id=measurement.posyandu_id,
-                            created_at=now, status="open")
-        session.add(existing)
-    existing.reasons = reasons
-    session.flush()
-    return existing
-
-
 def save_visit(session: Session, visit: Visit, now: datetime, refer: bool = True) -> SavedVisit:
     """Write the member (if new), pregnancy, measurement with its interpretation, services and referral.
 
@@ -303,7 +288,7 @@ def save_visit(session: Session, visit: Visit, now: datetime, refer: bool = True
     before = _referred_flags(session, member, visit.measured_on) if refer else None
     measurement, replaced = _write_measurement(session, member, visit, result, now)
     _write_services(session, member, measurement, visit, [*visit.services, *result.automatic_services])
-    referral = _write_referral(session, member, measurement, result, now) if refer else None
+    referral = record_referral(session, member, measurement, result, now) if refer else None
     queue_visit(session, measurement, now)  # SATUSEHAT: sent (again) by scheduler.satusehat_sync
     session.add(AuditEvent(contact_id=visit.recorded_by_id, action="measurement.saved",
                            subject=f"measurement:{measurement.id}", at=now))
@@ -341,7 +326,7 @@ def guardian_contacts(session: Session, member: Member) -> list[Contact]:
     if member.household_id is None:
         return []
     stmt = select(Contact).where(Contact.household_id == member.household_id).order_by(Contact.id)
-    return [c for c in session.scalars(stmt) if c.reachable]
+    return [c for c in session.scalars(stmt) if c.reachable and access.may_see_member(session, c, member)]
 
 
 # -- invites ----------------------------------------------------------------------------------
@@ -369,33 +354,6 @@ def create_invite(session: Session, posyandu_id: int, role: str, now: datetime, 
                            at=now))
     session.flush()
     return invite
-
-
-# -- referrals ----------------------------------------------------------------------------------
-def open_referrals(session: Session, posyandu_ids: Sequence[int],
-                   limit: int = 8) -> list[tuple[Referral, Member, Measurement | None]]:
-    """Open referrals of these posyandu, newest first, with the member and the measurement."""
-    if not posyandu_ids:
-        return []
-    stmt = (select(Referral, Member, Measurement)
-            .join(Member, Member.id == Referral.member_id)
-            .outerjoin(Measurement, Measurement.id == Referral.measurement_id)
-            .where(Referral.posyandu_id.in_(posyandu_ids), Referral.status == "open")
-            .order_by(Referral.created_at.desc(), Referral.id.desc()).limit(limit))
-    return [(r, m, d) for r, m, d in session.execute(stmt)]
-
-
-def mark_referral_handled(session: Session, referral_id: int, posyandu_ids: Sequence[int], now: datetime,
-                          contact_id: int | None = None) -> Referral | None:
-    referral = session.get(Referral, referral_id)
-    if referral is None or referral.posyandu_id not in posyandu_ids:
-        return None
-    if referral.status != "handled":
-        referral.status, referral.handled_at = "handled", now
-        session.add(AuditEvent(contact_id=contact_id, action="referral.handled", subject=f"referral:{referral.id}",
-                               at=now))
-        session.flush()
-    return referral
 
 
 def reinterpret(session: Session, measurement: Measurement) -> Interpretation:

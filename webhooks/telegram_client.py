@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, Message, ReplyKeyboardMarkup
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -39,7 +39,7 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 
 from bot.choices import numbered_choices, split_text
-from bot.messages import Channel, Outbound
+from bot.messages import SHARE_PHONE, Channel, Outbound
 from bot.ports import Failed, RetryLater, SendResult, Sent
 from bot.privacy import pseudonym
 
@@ -242,9 +242,11 @@ def telegram_html(text: str) -> str:
     return _BOLD.sub(r"<b>\1</b>", html.escape(text, quote=False))
 
 
-def render_telegram(message: Outbound) -> tuple[str, InlineKeyboardMarkup | None]:
+def render_telegram(message: Outbound) -> tuple[str, InlineKeyboardMarkup | ReplyKeyboardMarkup | None]:
     """Text and keyboard for Telegram: one button per row, value as callback_data.
 
+    A `SHARE_PHONE` choice makes it a reply keyboard whose button shares the person's own number
+    (`request_contact`; other choices are buttons sending their label, read back by label).
     `callback_data` holds 1-64 bytes; if any value does not fit, all choices
     go into the text as a numbered list instead (the core reads "2" back with
     `bot.choices.pick_numbered`), so the person still sees every option.
@@ -252,6 +254,9 @@ def render_telegram(message: Outbound) -> tuple[str, InlineKeyboardMarkup | None
     choices = message.choices
     if not choices:
         return message.text, None
+    if any(c.value == SHARE_PHONE for c in choices):  # a reply keyboard: only it can ask for the number
+        rows = [[KeyboardButton(c.label, request_contact=c.value == SHARE_PHONE)] for c in choices]
+        return message.text, ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
     if all(1 <= len(c.value.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES for c in choices):
         rows = [[InlineKeyboardButton(c.label, callback_data=c.value)] for c in choices]
         return message.text, InlineKeyboardMarkup(rows)

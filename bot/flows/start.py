@@ -9,6 +9,9 @@
     Ketik kode undangan dari bidan atau puskesmas (contoh: K7M2QP).
     > k7m2qp
     Terima kasih! Anda terdaftar sebagai kader di Posyandu Mawar 7.
+    Siapa nama Anda? Nama ini ditulis di laporan dan rujukan untuk bidan (contoh: Siti Aminah).
+    > siti aminah
+    Terima kasih, Siti Aminah.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from sqlalchemy import select
 
 from bot.flows.base import Answer, Ctx, Invalid, StepFlow, Turn, ask, choices, done, say
 from bot.messages import Role
+from storage.members import person_name
 from storage.models import AuditEvent, Invite, Posyandu
 
 LANGUAGE_CHOICES = (("id", "core.lang.id"), ("en", "core.lang.en"))
@@ -90,8 +94,21 @@ class StartFlow(StepFlow):
         invite = redeem_invite(ctx, normalise_invite(answer.text))
         posyandu = ctx.session.get(Posyandu, invite.posyandu_id)
         role_name = ctx.t(f"core.role_name.{invite.role}")
-        return done(say(ctx, "core.invite_ok", role=role_name, posyandu=posyandu.name if posyandu else ""),
-                    then="menu")
+        return ask(ctx, "name", {}, "core.ask_staff_name",
+                   before=[say(ctx, "core.invite_ok", role=role_name, posyandu=posyandu.name if posyandu else "")])
+
+    def on_name(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        """The name the bidan reads in every alert ("Dilaporkan oleh ..."): asked, not taken from a chat profile."""
+        from bot.flows import find  # the registry imports this module
+
+        flow, _ = find(answer.text)
+        if flow is not None:  # went straight to work (`/lapor`): the chat profile's name stays
+            return done(then=flow.name)
+        name = person_name(answer.text)
+        if name is None:
+            raise Invalid("core.staff_name_invalid")
+        ctx.contact.display_name = name
+        return done(say(ctx, "core.staff_name_ok", name=name), then="menu")
 
 
 class LanguageFlow(StepFlow):

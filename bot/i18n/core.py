@@ -15,6 +15,11 @@ ID = {
     "core.invite_expired": "Kode undangan itu sudah kedaluwarsa. Minta kode baru ke bidan.",
     "core.invite_used": "Kode undangan itu sudah dipakai. Satu kode hanya untuk satu orang; minta kode baru ke bidan.",
     "core.invite_ok": "Terima kasih! Anda terdaftar sebagai {role} di {posyandu}.",
+    "core.ask_staff_name": "Siapa nama Anda? Nama ini ditulis di laporan dan rujukan untuk bidan "
+    "(contoh: Siti Aminah).",
+    "core.staff_name_invalid": "Nama itu belum bisa dipakai: tulis nama Anda dengan huruf (contoh: Siti Aminah).",
+    "core.staff_name_ok": "Terima kasih, {name}.",
+    "core.phone_saved": "Terima kasih, nomor HP Anda tersimpan.",
     "core.registered_resident": "Terima kasih! Anda terdaftar sebagai warga.",
     "core.menu_title": "Menu — pilih atau ketik kata kuncinya:",
     "core.menu_empty": "Belum ada layanan untuk peran Anda.",
@@ -60,6 +65,11 @@ EN = {
     "core.invite_expired": "That invite code has expired. Ask the midwife for a new one.",
     "core.invite_used": "That invite code was already used. Each code is for one person; ask the midwife for a new one.",
     "core.invite_ok": "Thank you! You are registered as {role} at {posyandu}.",
+    "core.ask_staff_name": "What is your name? It is written on the reports and referrals the midwife reads "
+    "(for example: Siti Aminah).",
+    "core.staff_name_invalid": "That name cannot be used yet: write your name in letters (for example: Siti Aminah).",
+    "core.staff_name_ok": "Thank you, {name}.",
+    "core.phone_saved": "Thank you, your phone number is saved.",
     "core.registered_resident": "Thank you! You are registered as a resident.",
     "core.menu_title": "Menu — choose or type the keyword:",
     "core.menu_empty": "There is no service for your role yet.",

@@ -1,0 +1,173 @@
+"""`rujukan`: the bidan's queue of open referrals, urgent first, a page at a time; she records the outcome.
+
+    > rujukan
+    Rujukan belum ditangani: 7 (2 perlu hari ini).
+    1. 🚨 HARI INI · Rina Marlina (P, 27 tahun) · hamil 21 minggu
+       Posyandu Mawar 7, 22-11-2026 · sejak 22-11-2026
+       Nilai: 165/112 mmHg
+       Alasan: Hipertensi pada kehamilan
+       Dilaporkan oleh: Kader Siti Aminah · HP keluarga: +6281234500001
+    ...
+    Menampilkan 1-5 dari 7. Ketik *lagi* untuk 2 berikutnya.
+    > 1
+    Hasil tindak lanjut Rina Marlina?  1. Sudah dikunjungi  2. Dirujuk ke puskesmas  3. Membaik  4. Tidak ditemukan
+    > 2
+    Catatan singkat (tidak wajib)? Ketik catatannya, atau *lewati*.
+    > lewati
+    Dicatat ✅ Rina Marlina: Dirujuk ke puskesmas.
+
+A kader sees her posyandu's queue (who is waiting) but cannot close a referral:
+closing is the bidan's (or an admin's) record that someone followed it up.
+"""
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
+from bot.flows.reporting_format import day
+from bot.flows.reporting_items import label_key
+from bot.flows.reporting_render import flag_label, member_label, value_text
+from bot.flows.scope import ScopedFlow
+from bot.messages import Choice, Reply, Role
+from bot.referral_alerts import VALUE_FIELDS
+from bot.texts import catalogue
+from storage import access
+from storage.referrals import (
+    OUTCOMES, PAGE_SIZE, QueueEntry, count_urgent, may_close, open_in_scope, queue, record_outcome,
+)
+from storage.reporting import reinterpret, visible_posyandu
+
+NEXT_WORDS = frozenset({"lagi", "next", "berikutnya", "more", "lanjut"})
+DONE_WORDS = frozenset({"selesai", "done", "sudah"})
+SKIP_WORDS = frozenset({"lewati", "skip", "-", "tidak", "tidak ada", "no"})
+VALUE_ITEMS = ("weight", "height", "head", "muac", "waist", "bp", "glucose", "hb")
+FIELD_OF_ITEM = {"weight": "weight_kg", "height": "height_cm", "head": "head_cm", "muac": "muac_cm",
+                 "waist": "waist_cm", "bp": "systolic", "glucose": "glucose_mgdl", "hb": "hb_gdl"}
+
+
+def reasons_text(ctx: Ctx, entry: QueueEntry) -> str:
+    """The referral's reasons by name: the latest visit's flags, then any an earlier visit added."""
+    labels: dict[str, str] = {}
+    if entry.measurement is not None:
+        for flag in reinterpret(ctx.session, entry.measurement).flags:
+            labels.setdefault(flag.code, flag_label(flag, ctx.lang))
+    known = catalogue(ctx.lang)
+    out = []
+    for code in entry.referral.reasons or []:
+        key = f"report.flag.{code}"
+        out.append(labels.get(code) or (ctx.t(key) if key in known else code.split(":")[-1].replace("_", " ")))
+    return "; ".join(out) or "-"
+
+
+def values_text(ctx: Ctx, entry: QueueEntry) -> str:
+    m = entry.measurement
+    if m is None:
+        return "-"
+    values = {name: getattr(m, name) for name in VALUE_FIELDS}
+    shown = [f"{ctx.t('report.item.' + label_key(item, m.age_days or 0))} {value_text(ctx.lang, item, values)}"
+             for item in VALUE_ITEMS if values.get(FIELD_OF_ITEM[item]) is not None]
+    return "; ".join(shown) or "-"
+
+
+def entry_text(ctx: Ctx, n: int, entry: QueueEntry, places: dict[int, str]) -> str:
+    referral, member, m = entry.referral, entry.member, entry.measurement
+    on = m.measured_on if m is not None else ctx.today()
+    who = member_label(ctx.lang, member, on)
+    if m is not None and m.gestational_weeks is not None:
+        who += " · " + ctx.t("referral.pregnant", weeks=m.gestational_weeks)
+    opened = referral.created_at.astimezone(ZoneInfo(member.posyandu.timezone or "Asia/Jakarta")).date()
+    if m is not None and m.source == "import":
+        reporter = ctx.t("referral.reporter_import")
+    else:
+        reporter = entry.reporter or ctx.t("referral.reporter_unknown")
+    return ctx.t("referral.entry", n=n, level=ctx.t(f"referral.level.{referral.urgency}"), member=who,
+                 posyandu=places.get(referral.posyandu_id, ""), date=day(on),
+                 times=ctx.t("referral.first_time", date=day(opened)), values=values_text(ctx, entry),
+                 reasons=reasons_text(ctx, entry), reporter=reporter, phone=entry.phone or "-")
+
+
+class ReferralsFlow(ScopedFlow):
+    """The queue, paged; a bidan or admin picks an entry to record its outcome and an optional note."""
+
+    name = "rujukan"
+    triggers = ("rujukan", "referrals")
+    roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
+    menu_key = "report.menu.rujukan"
+    menu_order = 30
+
+    def begin(self, ctx: Ctx, arg: str) -> Turn:
+        return self._page(ctx, 0)
+
+    def _page(self, ctx: Ctx, offset: int, before: tuple[Reply, ...] = ()) -> Turn:
+        places = visible_posyandu(ctx.session, ctx.contact)
+        ids = [p.id for p in places]
+        entries, total = queue(ctx.session, ids, offset, PAGE_SIZE)
+        if not entries and offset:
+            offset = 0
+            entries, total = queue(ctx.session, ids, 0, PAGE_SIZE)
+        entries = [e for e in entries if access.may_see_member(ctx.session, ctx.contact, e.member)]
+        if not entries:
+            return done(*before, say(ctx, "referral.none"), then="menu")
+        urgent = count_urgent(ctx.session, ids)
+        names = {p.id: p.name for p in places}
+        lines = [ctx.t("referral.title", total=total, today=urgent)]
+        lines += [entry_text(ctx, offset + i, e, names) for i, e in enumerate(entries, 1)]
+        last = offset + len(entries)
+        footer = ctx.t("referral.page", first=offset + 1, last=last, total=total)
+        if last < total:
+            footer += " " + ctx.t("referral.more", n=min(PAGE_SIZE, total - last))
+        closer = may_close(ctx.contact)
+        offered = [Choice(f"r{e.referral.id}", e.member.name) for e in entries] if closer else []
+        if last < total:
+            offered.append(Choice("next", ctx.t("referral.next_page")))
+        elif offset:
+            offered.append(Choice("first", ctx.t("referral.first_page")))
+        offered.append(Choice("done", ctx.t("report.finish")))
+        ask_key = "referral.ask_pick" if closer else "referral.ask_pick_kader"
+        text = "\n\n".join(lines) + "\n\n" + footer + "\n" + ctx.t(ask_key)
+        return Turn([*before, Reply(text, tuple(offered))], "pick", {"offset": offset})
+
+    def on_pick(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        value = answer.value.strip()
+        word = value.lower()
+        offset = int(data.get("offset", 0))
+        if value == "done" or word in DONE_WORDS:
+            return done(then="menu")
+        if value == "next" or word in NEXT_WORDS:
+            return self._page(ctx, offset + PAGE_SIZE)
+        if value == "first":
+            return self._page(ctx, 0)
+        if not (value.startswith("r") and value[1:].isdigit()):
+            raise Invalid("referral.choose")
+        if not may_close(ctx.contact):
+            return done(say(ctx, "referral.kader_cannot_close"), then="menu")
+        entry = open_in_scope(ctx.session, int(value[1:]), [p.id for p in visible_posyandu(ctx.session, ctx.contact)])
+        if entry is None:
+            return self._page(ctx, offset, (say(ctx, "referral.gone"),))
+        offered = choices(ctx, [(o, f"referral.outcome.{o}") for o in OUTCOMES] + [("back", "referral.back")])
+        return ask(ctx, "outcome", {"offset": offset, "referral": entry.referral.id, "name": entry.member.name},
+                   "referral.ask_outcome", offered, name=entry.member.name)
+
+    def on_outcome(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        value = answer.value.strip().lower()
+        if value in ("back", "kembali", "batal"):
+            return self._page(ctx, int(data.get("offset", 0)))
+        if value not in OUTCOMES:
+            raise Invalid("core.choose_from_list", count=len(OUTCOMES) + 1)
+        data["outcome"] = value
+        return ask(ctx, "note", data, "referral.ask_note", choices(ctx, (("skip", "referral.skip"),)))
+
+    def on_note(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        note = None if answer.value == "skip" or answer.text.strip().lower() in SKIP_WORDS else answer.text
+        allowed = [p.id for p in visible_posyandu(ctx.session, ctx.contact)]  # the scope again, at this step
+        closed = record_outcome(ctx.session, ctx.contact, int(data["referral"]), allowed, data["outcome"], note,
+                                ctx.now)
+        offset = int(data.get("offset", 0))
+        if closed is None:
+            return self._page(ctx, offset, (say(ctx, "referral.gone"),))
+        told = say(ctx, "referral.closed", name=data.get("name", ""), outcome=ctx.t(f"referral.outcome.{data['outcome']}"))
+        return self._page(ctx, offset, (told,))
+
+
+FLOWS = (ReferralsFlow(),)
