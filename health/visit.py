@@ -17,7 +17,7 @@ from .category import Category, Severity
 from .growth import Sex, child_zscores, reference2007_zscores
 from .kms import months_between, weight_gain
 from .life_stage import AGE_BANDS_MONTHS, LifeStage, primary_stage
-from .child_flags import untrusted
+from .child_flags import implausible, untrusted
 from .nutrition import child_status, growth_flags, school_status
 from .pregnancy import pregnancy_status, trimester
 from .screening import (
@@ -211,8 +211,12 @@ def _child(result: Interpretation, sex: str, values: Values, on: date, past: His
 def _school(result: Interpretation, sex: str, birth: date, values: Values, on: date) -> None:
     z = reference2007_zscores(sex, age_months_decimal(birth, on), values.height_cm, values.weight_kg)
     result.waz, result.haz, result.baz, result.bmi = z.waz, z.haz, z.baz, z.bmi
+    # A value WHO flags implausible gives no category; it is measured again (as for a balita).
+    result.untrusted = untrusted(z.flags)
     for slot, category in school_status(z).items():
-        result.categories[slot] = category
+        if _SCHOOL_Z.get(slot) not in result.untrusted:
+            result.categories[slot] = category
+    result.flags.extend(Flag.of(implausible(name)) for name in sorted(z.flags))
 
 
 def _adult(result: Interpretation, sex: str, values: Values, pregnant: bool, weeks: int | None) -> None:
@@ -290,6 +294,7 @@ def interpret(sex: str, birth: date, on: date, hpht: date | None, values: Values
     return result
 
 
+_SCHOOL_Z = {"imt_u_5_18": "baz", "tb_u_5_18": "haz"}
 _GROWTH_SLOTS = {"bb_u", "pb_tb_u", "bb_pb_tb", "imt_u_0_60", "lila"}  # growth_flags already judged these
 
 

@@ -219,8 +219,9 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
 
 
 # -- measurements -------------------------------------------------------------------------------------
-def _cell_verdict(column: str, text: str, stage: Any, months: int, line: int, report: ImportReport) -> float:
-    verdict = check_value(column, text, stage, months)
+def _cell_verdict(column: str, text: str, stage: Any, months: int, line: int, report: ImportReport,
+                  who: dict[str, Any]) -> float:
+    verdict = check_value(column, text, stage, months, **who)
     if isinstance(verdict, Reject):
         if verdict.reason_code == "no_range":
             raise RowProblem(f"{column} is not measured for {stage.value}")
@@ -236,11 +237,13 @@ def _cell_verdict(column: str, text: str, stage: Any, months: int, line: int, re
     return float(number)  # type: ignore[arg-type]
 
 
-def _measured_values(row: dict[str, str], stage: Any, months: int, line: int, report: ImportReport) -> Values:
+def _measured_values(row: dict[str, str], stage: Any, months: int, line: int, report: ImportReport,
+                     who: dict[str, Any]) -> Values:
+    """The row's values, each judged like a typed one (`who`: the member's sex and age in days)."""
     data: dict[str, Any] = {}
     for column in NUMBER_COLUMNS:
         if row.get(column):
-            data[column] = _cell_verdict(column, row[column], stage, months, line, report)
+            data[column] = _cell_verdict(column, row[column], stage, months, line, report, who)
     position = row.get("position", "").upper()
     if position not in ("", "L", "H"):
         raise RowProblem("position must be L (lying) or H (standing)")
@@ -281,7 +284,8 @@ def import_measurements(session: Session, rows: list[tuple[int, dict[str, str]]]
             raise RowProblem("measured_on is before birth or in the future")
         pregnancy = current_pregnancy(session, member.id, on)
         stage = primary_stage(born, member.sex, on, pregnancy.hpht if pregnancy else None)
-        values = _measured_values(row, stage, age_in_months(born, on), line, report)
+        values = _measured_values(row, stage, age_in_months(born, on), line, report,
+                                  {"sex": member.sex, "age_days": (on - born).days})
         existing = reported_on(session, member.id, on)
         if existing is not None:
             result = assess(session, member.id, member.sex, born, on, pregnancy.hpht if pregnancy else None, values)

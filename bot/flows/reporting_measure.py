@@ -152,7 +152,7 @@ class MeasureSteps(VisitBase):
             field_name = ITEMS[item].fields[0]
             return "confirm.change", {"was": previous[field_name], "was_date": day(previous["date"]),
                                       "value": values[field_name], "unit": ITEMS[item].unit}
-        if stage is not LifeStage.BAYI_BALITA:
+        if stage not in (LifeStage.BAYI_BALITA, LifeStage.ANAK, LifeStage.REMAJA):
             return None
         sex, born, _ = self._facts(ctx, data)
         flags = z_problems(item, {**data["values"], **values}, sex, born, self._date(data))

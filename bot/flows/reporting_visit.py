@@ -81,8 +81,9 @@ class VisitBase(StepFlow):
 
     def _check(self, ctx: Ctx, data: dict[str, Any], item: str, raw: str) -> Checked:
         stage, months, days = self._stage(ctx, data)
+        sex = self._facts(ctx, data)[0]
         try:
-            checked = check_item(item, raw, stage, months)
+            checked = check_item(item, raw, stage, months, sex, days)
             if stage is not LifeStage.BAYI_BALITA:
                 checked.values.pop("position", None)  # lying or standing matters for WHO's child tables only
             return checked

@@ -1,0 +1,62 @@
+"""Issue 7: right answers at the edges of the life-cycle groups, in the chat and in the imports.
+
+Each test names the published rule it holds the bot to.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage.models import Measurement
+from tests.harness import Person
+from tests.reporting.helpers import member
+from tests.reporting.test_cli_imports import MEMBERS_CSV, run
+
+
+def new_member(k: Person, name: str, sex: str, birth: str) -> str:
+    k.say("lapor"), k.say("1")
+    k.press("new")
+    k.say(name)
+    k.say("1" if sex == "L" else "2")
+    k.say(birth)
+    k.say("-")  # phone
+    return k.say("-")  # NIK
+
+
+def test_a_thin_stunted_ten_year_old_is_accepted_in_chat_and_119_kg_is_asked_back(runtime, demo, session):
+    # WHO anthroplus 1.0: BMI-for-age -2,5 and height-for-age -3,0 are real children (no flag, [S25]).
+    k = Person(runtime, "kader1")
+    reply = new_member(k, "Andi Pratama", "L", "20-11-2016")
+    assert "Remaja" in reply and "Berat badan" in reply
+    reply = k.say("119")
+    assert "tidak biasa" in reply  # WHO flags it: asked back, not stored silently
+    k.say("2")  # no, retype
+    reply = k.say("18,7")
+    assert "tidak biasa" not in reply and "di luar" not in reply
+    reply = k.say("119")  # height 119 cm
+    assert "tidak biasa" not in reply and "tidak wajar" not in reply
+
+
+def test_an_ordinary_ten_year_old_is_not_told_his_weight_is_unusual(runtime, demo, session):
+    k = Person(runtime, "kader1")
+    new_member(k, "Bima Sakti", "L", "20-11-2016")
+    reply = k.say("30")
+    assert "tidak biasa" not in reply
+    assert "tidak biasa" not in k.say("135")
+
+
+def test_import_judges_a_school_child_by_who_limits(app, demo, session, tmp_path):
+    members = MEMBERS_CSV.splitlines()[0] + "\nMAWAR7,Andi Pratama,L,2016-11-10,,,0,\nMAWAR7,Budi Besar,L,2016-11-10,,,0,\n"
+    run(app, tmp_path, ["members", "import"], members)
+    rows = ("posyandu_code,name,birth_date,measured_on,weight_kg,height_cm,position,head_cm,muac_cm,systolic,"
+            "diastolic,glucose_mgdl,waist_cm,hb_gdl\n"
+            "MAWAR7,Andi Pratama,2016-11-10,2026-11-15,\"18,7\",119,,,,,,,,\n"
+            "MAWAR7,Budi Besar,2016-11-10,2026-11-15,119,119,,,,,,,,\n")
+    result = run(app, tmp_path, ["measurements", "import"], rows)
+    lines = result.output.splitlines()
+    assert not any(line.startswith("line 2:") for line in lines), lines  # the thin boy is stored, no warning
+    assert "line 3: warning: weight_kg 119 is unusual; stored, please check" in lines
+    andi = session.scalars(select(Measurement).where(Measurement.member_id == member(session, "Andi Pratama").id)).one()
+    assert andi.weight_kg == 18.7 and andi.statuses.get("imt_u_5_18") == "thinness"
+    budi = session.scalars(select(Measurement).where(Measurement.member_id == member(session, "Budi Besar").id)).one()
+    # WHO flags BMI-for-age +15: no category is read from it, the bidan is asked to have it measured again
+    assert "imt_u_5_18" not in budi.statuses and "growth_flag:implausible_baz" in budi.flags
