@@ -132,6 +132,7 @@ class Interpretation:
     gestational_weeks: int | None = None
     gestational_days: int | None = None
     hpl: date | None = None
+    days_postpartum: int | None = None  # ibu nifas: days since the delivery
     automatic_services: list[str] = field(default_factory=list)
     untrusted: set[str] = field(default_factory=set)  # z-scores WHO flags implausible, and those derived
 
@@ -265,11 +266,17 @@ def _automatic(result: Interpretation, sex: str, values: Values) -> list[str]:
     return codes
 
 
-def interpret(sex: str, birth: date, on: date, hpht: date | None, values: Values, past: History) -> Interpretation:
-    """Read one visit with health/'s rules: z-scores and Permenkes categories, KMS, screening, flags."""
-    stage = primary_stage(birth, sex, on, hpht)
+def interpret(sex: str, birth: date, on: date, hpht: date | None, values: Values, past: History,
+              delivered_on: date | None = None) -> Interpretation:
+    """Read one visit with health/'s rules: z-scores and Permenkes categories, KMS, screening, flags.
+
+    `delivered_on` is the latest recorded delivery: within 42 days the mother is in nifas.
+    """
+    stage = primary_stage(birth, sex, on, hpht, delivered_on)
     result = Interpretation(stage, age_in_days(birth, on), age_in_months(birth, on))
     pregnant = stage is LifeStage.IBU_HAMIL
+    if stage is LifeStage.IBU_NIFAS and delivered_on is not None:
+        result.days_postpartum = (on - delivered_on).days
     weeks = None
     if pregnant and hpht is not None:
         status = pregnancy_status(hpht, on)

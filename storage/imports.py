@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 
 from health.ages import age_in_months, birth_problem
 from health.growth import Sex
-from health.life_stage import primary_stage
 from health.parsing import parse_number
 from health.permenkes import PERMENKES_2_2020
 from health.screening import BMI_BANDS
@@ -34,7 +33,7 @@ from storage.models import Household, Measurement, Member, Posyandu, Pregnancy
 from storage.phones import normalise_phone
 from storage.places import ZONE_NAMES, desa_path, puskesmas, upsert_posyandu
 from storage.reporting import (
-    Values, Visit, assess, current_pregnancy, find_member, household_for, reported_on, save_visit,
+    Values, Visit, assess, current_pregnancy, find_member, household_for, life_stage_on, reported_on, save_visit,
 )
 from storage.repositories import posyandu_by_code
 
@@ -283,7 +282,7 @@ def import_measurements(session: Session, rows: list[tuple[int, dict[str, str]]]
         if on < born or on > _local_today(posyandu, now):
             raise RowProblem("measured_on is before birth or in the future")
         pregnancy = current_pregnancy(session, member.id, on)
-        stage = primary_stage(born, member.sex, on, pregnancy.hpht if pregnancy else None)
+        stage = life_stage_on(session, member, on)
         values = _measured_values(row, stage, age_in_months(born, on), line, report,
                                   {"sex": member.sex, "age_days": (on - born).days})
         existing = reported_on(session, member.id, on)

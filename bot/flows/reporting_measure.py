@@ -206,6 +206,11 @@ class MeasureSteps(VisitBase):
         stage, _, days = self._stage(ctx, data)
         sex, _, hpht = self._facts(ctx, data)
         weeks = gestational_age(hpht, self._date(data))[0] if hpht is not None else None
+        delivered = self._delivered(ctx, data)
+        if stage is LifeStage.IBU_NIFAS and delivered is not None:  # this delivery's services only
+            given = given_codes(ctx.session, data.get("member"), since=delivered)
+            return options(stage, days, sex, given, weeks, ctx.settings.je_endemic, self._date(data),
+                           days_postpartum=(self._date(data) - delivered).days)
         return options(stage, days, sex, given_codes(ctx.session, data.get("member")), weeks,
                        ctx.settings.je_endemic, self._date(data))
 

@@ -21,7 +21,7 @@ from bot.flows.scope import pick_posyandu
 from bot.messages import Choice, Reply
 from bot.parsing import parse_date
 from health.ages import age_in_months
-from health.life_stage import AGE_BANDS_MONTHS
+from health.life_stage import AGE_BANDS_MONTHS, is_nifas
 from health.pregnancy import pregnancy_question
 from storage.members import name_key, normalise_nik
 from storage.models import Member, Posyandu
@@ -148,7 +148,8 @@ class MemberSteps(VisitBase):
     def _after_member(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
         sex, born, hpht = self._facts(ctx, data)
         question = pregnancy_question(sex, born, self._date(data))
-        if hpht is None and "hpht" not in data and question is not None:
+        nifas = is_nifas(self._delivered(ctx, data), self._date(data))  # she just gave birth: not asked
+        if hpht is None and "hpht" not in data and question is not None and not nifas:
             key = "report.ask_pregnant" if question == "adult" else "report.ask_pregnant_minor"
             return ask(ctx, "pregnant", data, key,
                        choices(ctx, (("no", "report.pregnant.no"), ("yes", "report.pregnant.yes"))), before=before)

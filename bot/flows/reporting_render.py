@@ -118,6 +118,8 @@ def summary_text(lang: str, name: str, sex: str, born: date, on: date, result: I
     """The kader's summary before `simpan`: values, interpretation, services and flags."""
     parts = [render(lang, "report.summary_title", name=name, sex=sex_letter(lang, sex), age=age(born, on, lang), date=day(on),
                     group=result.stage.label(lang))]
+    if result.days_postpartum is not None:
+        parts.append(render(lang, "report.alert_nifas", days=result.days_postpartum))
     if result.gestational_weeks is not None:
         parts.append(render(lang, "report.summary_pregnancy", weeks=result.gestational_weeks,
                             days=result.gestational_days, hpl=day(result.hpl) if result.hpl else "-"))
@@ -150,6 +152,8 @@ def alert_text(lang: str, posyandu: str, member: Member, on: date, result: Inter
                   date=day(on))
     who = render(lang, "report.alert_member", member=member_label(lang, member, on),
                  phone=member.guardian_phone or "-")
+    if result.days_postpartum is not None:
+        who += "\n" + render(lang, "report.alert_nifas", days=result.days_postpartum)
     measured = "\n".join(_value_lines(lang, result, values) + _growth_lines(lang, result))
     reasons = render(lang, "report.alert_reasons") + "\n" + "\n".join(
         flag_lines(lang, [f for f in result.flags if f.refer]))

@@ -19,7 +19,10 @@ from health.schedules import RULES, ReminderRule, due_reminders
 
 MAX_DOSES = 6  # more than this on one screen is unreadable on a phone
 RECENT_DOSE_DAYS = 92  # offer doses that fell due in the last three months; older ones by code
-CAMPAIGNS = ("VITA", "CACING")  # offered in their months only; typed by code (`vita`) any time
+CAMPAIGNS = ("VITA", "CACING")
+# Ibu nifas: two red capsules (200.000 IU), one after delivery and one >= 24 h later (ilp-domain 4.3 [S53],
+# ⚠ Depkes 2005 guidance) - recorded as one service of this delivery.
+VITA_NIFAS = "VITA-NIFAS"  # offered in their months only; typed by code (`vita`) any time
 
 
 
@@ -43,7 +46,8 @@ def label_for(code: str, lang: str) -> str:
     for rule in _dose_rules():
         if rule.code == code:
             return Service(code, label_id=rule.label_id, label_en=rule.label_en).label(lang)
-    key = "report.service.ANC" if code.startswith("ANC") else f"report.service.{code}"
+    key = "report.service.ANC" if code.startswith("ANC") else "report.service.KF" if code.startswith("KF") \
+        else f"report.service.{code}"
     return render(lang, key, code=code)
 
 
@@ -95,10 +99,22 @@ def due_doses(age_days: int, given: set[str], je_endemic: bool = False) -> list[
     return (now + late)[:MAX_DOSES]
 
 
+def postnatal_visit_due(days_postpartum: int) -> str | None:
+    """The KF visit whose window (health.schedules, Juknis ILP 05-pelayanan-nifas) holds this day."""
+    for rule in RULES:
+        if rule.life_stage is LifeStage.IBU_NIFAS and rule.anchor == "delivery" and \
+                rule.offset_days <= days_postpartum < rule.offset_days + rule.window_days:
+            return rule.code
+    return None
+
+
 def options(stage: LifeStage, age_days: int, sex: str, given: set[str],
             gestational_weeks: int | None = None, je_endemic: bool = False,
-            on: date | None = None) -> list[Service]:
-    """The services to offer for this member on `on` (the session date)."""
+            on: date | None = None, days_postpartum: int | None = None) -> list[Service]:
+    """The services to offer for this member on `on` (the session date).
+
+    Ibu nifas (`given`: this delivery's services): the KF visit due now and the postpartum vitamin A
+    (ilp-domain 4.3, 4.7)."""
     found: list[Service] = []
     if stage is LifeStage.BAYI_BALITA:
         found += due_doses(age_days, given, je_endemic)
@@ -111,6 +127,13 @@ def options(stage: LifeStage, age_days: int, sex: str, given: set[str],
         if anc is not None and anc not in given:
             found.append(Service(anc, "report.service.ANC"))
         found += [Service("TTD", "report.service.TTD_BUMIL"), Service("PMT", "report.service.PMT")]
+    elif stage is LifeStage.IBU_NIFAS:
+        kf = postnatal_visit_due(days_postpartum) if days_postpartum is not None else None
+        if kf is not None and kf not in given:
+            found.append(Service(kf, "report.service.KF"))
+        if VITA_NIFAS not in given:
+            found.append(Service(VITA_NIFAS, "report.service.VITA-NIFAS"))
+        found.append(Service("TTD", "report.service.TTD"))
     elif stage is LifeStage.REMAJA and sex == "P":
         found.append(Service("TTD", "report.service.TTD"))
     elif stage is LifeStage.LANSIA:
@@ -124,6 +147,8 @@ def words(services: list[Service], stage: LifeStage | None = None) -> dict[str, 
     found = {s.code.lower(): s.code for s in services}
     if stage is LifeStage.BAYI_BALITA:
         found |= {r.code.lower(): r.code for r in _dose_rules()} | {c.lower(): c for c in CAMPAIGNS}
+    if stage is LifeStage.IBU_NIFAS:
+        found |= {"vita": VITA_NIFAS, "kf": next((s.code for s in services if s.code.startswith("KF")), "KF")}
     return found | {"mms": "TTD", "konseling": "KONSELING", "penyuluhan": "KONSELING"}
 
 

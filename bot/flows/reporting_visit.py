@@ -18,7 +18,7 @@ from bot.messages import Reply
 from health.ages import age_in_months
 from health.life_stage import LifeStage, primary_stage
 from storage.models import Member, Posyandu
-from storage.reporting import current_pregnancy, history
+from storage.reporting import current_pregnancy, history, last_delivery
 
 SKIP = {"-", "--", "lewat", "lewati", "skip", "tidak diukur", "tdk diukur", "tidak", "x"}
 
@@ -67,10 +67,15 @@ class VisitBase(StepFlow):
         member = ctx.session.get(Member, data["member"])
         return member.name if member else ""
 
+    def _delivered(self, ctx: Ctx, data: dict[str, Any]) -> date | None:
+        """The member's latest recorded delivery (a new member has none)."""
+        return None if data.get("new") else last_delivery(ctx.session, data.get("member"), self._date(data))
+
     def _stage(self, ctx: Ctx, data: dict[str, Any]) -> tuple[LifeStage, int, int]:
         sex, born, hpht = self._facts(ctx, data)
         on = self._date(data)
-        return primary_stage(born, sex, on, hpht), age_in_months(born, on), (on - born).days
+        return primary_stage(born, sex, on, hpht, self._delivered(ctx, data)), age_in_months(born, on), \
+            (on - born).days
 
     def _previous(self, ctx: Ctx, data: dict[str, Any]) -> tuple[dict[str, Any] | None, int | None]:
         past = history(ctx.session, data.get("member"), self._date(data)).last

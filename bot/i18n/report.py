@@ -132,6 +132,8 @@ ID = {
     "report.service.TTD_BUMIL": "TTD/MMS ibu hamil",
     "report.service.KONSELING": "Penyuluhan/konseling",
     "report.service.ANC": "Pemeriksaan kehamilan ({code})",
+    "report.service.KF": "Kunjungan nifas ({code})",
+    "report.service.VITA-NIFAS": "Vitamin A ibu nifas (2 kapsul merah)",
     # summary
     "report.summary_title": "Ringkasan — {name} ({sex}, {age}), {date}\n{group}",
     "report.summary_pregnancy": "Usia kehamilan: {weeks} minggu {days} hari (HPL {hpl})",
@@ -179,6 +181,7 @@ ID = {
     # the bidan's alert
     "report.alert_title": "⚠️ Rujukan dari {posyandu} ({date})",
     "report.alert_urgent": "🚨 SEGERA — rujukan dari {posyandu} ({date})",
+    "report.alert_nifas": "🤱 Ibu nifas: hari ke-{days} setelah melahirkan",
     "report.alert_member": "{member}\nHP keluarga: {phone}",
     "report.alert_reasons": "Alasan:",
     "report.alert_by": "Dilaporkan oleh {reporter}. Ketik *rujukan* untuk melihat semua rujukan.",
@@ -347,6 +350,8 @@ EN = {
     "report.service.TTD_BUMIL": "Iron/MMS tablets for pregnancy",
     "report.service.KONSELING": "Counselling",
     "report.service.ANC": "Antenatal check ({code})",
+    "report.service.KF": "Postnatal visit ({code})",
+    "report.service.VITA-NIFAS": "Postpartum vitamin A (2 red capsules)",
     "report.summary_title": "Summary — {name} ({sex}, {age}), {date}\n{group}",
     "report.summary_pregnancy": "Gestational age: {weeks} weeks {days} days (due {hpl})",
     "report.nothing_measured": "Nothing was measured.",
@@ -391,6 +396,7 @@ EN = {
     "report.bye": "Thank you! Today's reports are recorded.",
     "report.alert_title": "⚠️ Referral from {posyandu} ({date})",
     "report.alert_urgent": "🚨 URGENT — referral from {posyandu} ({date})",
+    "report.alert_nifas": "🤱 Postpartum mother: day {days} after delivery",
     "report.alert_member": "{member}\nFamily phone: {phone}",
     "report.alert_reasons": "Reasons:",
     "report.alert_by": "Reported by {reporter}. Type *rujukan* to see all referrals.",

@@ -4,9 +4,12 @@ Each test names the published rule it holds the bot to.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
-from storage.models import Measurement
+from bot.messages import Channel
+from storage.models import Measurement, Member, Pregnancy, ServiceGiven
 from tests.harness import Person
 from tests.reporting.helpers import member
 from tests.reporting.test_cli_imports import MEMBERS_CSV, run
@@ -60,3 +63,40 @@ def test_import_judges_a_school_child_by_who_limits(app, demo, session, tmp_path
     budi = session.scalars(select(Measurement).where(Measurement.member_id == member(session, "Budi Besar").id)).one()
     # WHO flags BMI-for-age +15: no category is read from it, the bidan is asked to have it measured again
     assert "imt_u_5_18" not in budi.statuses and "growth_flag:implausible_baz" in budi.flags
+
+
+def deliver_rina(session, clock, kader: Person, on: str = "20-11-2026") -> Member:  # type: ignore[no-untyped-def]
+    """Rina (demo, pregnant) reaches 38 weeks and her delivery is recorded with `persalinan`."""
+    rina = member(session, "Rina Marlina")
+    pregnancy = session.scalars(select(Pregnancy).where(Pregnancy.member_id == rina.id)).one()
+    pregnancy.hpht = clock.now().date() - timedelta(days=268)
+    session.commit()
+    kader.say("persalinan"), kader.say("1"), kader.say(on)
+    assert "Tersimpan" in kader.say("1")
+    return rina
+
+
+def test_after_persalinan_the_mother_is_in_nifas_with_kf_and_vitamin_a(runtime, demo, session, clock, senders):
+    # Juknis ILP 05-pelayanan-nifas [S1]: nifas is 0-42 days after delivery, KF1 on days 0-2 (ilp-domain 4.7);
+    # postpartum vitamin A, ilp-domain 4.3 [S53].
+    k = Person(runtime, "kader1")
+    rina = deliver_rina(session, clock, k)
+    k.say("lapor"), k.say("1")
+    reply = k.say("rina")
+    if "Rina Marlina" in " ".join(k.choices()):
+        reply = k.say("1")
+    assert "hamil" not in reply.lower()  # not asked "sedang hamil?"
+    assert "Ibu nifas" in reply and "Dewasa" not in reply
+    k.say("55"), k.say("150/100")
+    k.say("-")  # Hb not measured
+    labels = k.choices()
+    assert "Kunjungan nifas (KF1)" in labels and "Vitamin A ibu nifas (2 kapsul merah)" in labels
+    summary = k.say("kf vita")
+    assert "Ibu nifas (0-42 hari setelah melahirkan)" in summary and "hari ke-2 setelah melahirkan" in summary
+    k.say("simpan")
+    row = session.scalars(select(Measurement).where(Measurement.member_id == rina.id)).one()
+    assert row.life_stage == "ibu_nifas"
+    assert set(session.scalars(select(ServiceGiven.code).where(ServiceGiven.member_id == rina.id))) >= {
+        "KF1", "VITA-NIFAS"}
+    alert = [t for t in senders[Channel.TERMINAL].texts("bidan") if "Rina Marlina" in t][-1]
+    assert "Ibu nifas: hari ke-2 setelah melahirkan" in alert
