@@ -210,9 +210,14 @@ BP_ISOLATED_SYSTOLIC = _bp(
     "td_dewasa", 140, 90, "isolated_systolic_hypertension",
     "Hipertensi sistolik terisolasi", "Isolated systolic hypertension", W, True,
     SRC_BP_ADULT)  # systolic >= 140 AND diastolic < 90
+# ⚠ Disputed (docs/health.md): ilp-domain 2.3's engineering note calls < 90/60 "urgent", but the
+# Juknis hypertension table (3.6) has no low-BP class, and low blood pressure without complaints
+# is not a disease: the kader asks about dizziness or fainting and advises; no referral.
+SRC_BP_LOW = ("Juknis ILP 02-skrining-hipertensi has no low-BP class (ilp-domain 3.6); "
+              "ask about complaints, counselling, no referral ⚠ (GK, overrides 2.3's note)")
 BP_HYPOTENSION = _bp(
-    "td", 90, 60, "hypotension", "Tekanan darah rendah (hipotensi)", "Low blood pressure",
-    S, True, SRC_BP_URGENT, urgent=True)  # systolic < 90 OR diastolic < 60
+    "td", 90, 60, "hypotension", "Tekanan darah rendah: tanyakan keluhan (pusing, lemas, pingsan)",
+    "Low blood pressure: ask about dizziness, weakness, fainting", W, False, SRC_BP_LOW)  # < 90 OR < 60
 BP_TEEN_BANDS: tuple[BpBand, ...] = (
     _bp("td_remaja", 0, 0, "normal", "Tekanan darah normal", "Normal", N, False, SRC_BP_AAP),
     _bp("td_remaja", 120, INF, "elevated", "Tekanan darah meningkat", "Elevated", W, False,

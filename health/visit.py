@@ -7,7 +7,7 @@ which member (age, sex, pregnancy) and collects the flags for the bidan.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -18,6 +18,7 @@ from .growth import Sex, child_zscores, reference2007_zscores
 from .kms import months_between, weight_gain
 from .life_stage import AGE_BANDS_MONTHS, LifeStage, primary_stage
 from .child_flags import implausible, untrusted
+from .urgency import TODAY, level_of, overall
 from .nutrition import child_status, growth_flags, school_status
 from .pregnancy import pregnancy_status, trimester
 from .screening import (
@@ -99,16 +100,23 @@ class History:
 
 @dataclass(frozen=True)
 class Flag:
-    """One reason to look again: a health category, or `post_term` (no category of its own)."""
+    """One reason to look again: a health category, or `post_term` (no category of its own).
+
+    `level` is how soon the bidan must see it (health.urgency: 'today' | 'week' | None when not referred).
+    """
 
     code: str
     category: Category | None = None
     refer: bool = True
-    urgent: bool = False
+    level: str | None = None
 
     @classmethod
     def of(cls, category: Category) -> "Flag":
-        return cls(f"{category.index}:{category.code}", category, category.refer, category.urgent)
+        return cls(f"{category.index}:{category.code}", category, category.refer)
+
+    @property
+    def urgent(self) -> bool:
+        return self.level == TODAY
 
 
 @dataclass
@@ -160,8 +168,18 @@ class Interpretation:
                 and c.code != "normal"]
 
     @property
+    def urgency(self) -> str | None:
+        """'today' (danger sign), 'week' (any other referral) or None: health.urgency's table."""
+        return overall([flag.level for flag in self.flags])
+
+    @property
     def urgent(self) -> bool:
-        return any(flag.urgent for flag in self.flags)
+        return self.urgency == TODAY
+
+    @property
+    def referral_levels(self) -> dict[str, str]:
+        """Each referral reason with its level."""
+        return {flag.code: flag.level for flag in self.flags if flag.refer and flag.level}
 
     def columns(self) -> dict[str, Any]:
         """The interpretation's columns of `Measurement`."""
@@ -283,7 +301,7 @@ def interpret(sex: str, birth: date, on: date, hpht: date | None, values: Values
         result.gestational_weeks, result.gestational_days, result.hpl = status.weeks, status.days, status.hpl
         weeks = status.weeks
         if status.post_term:
-            result.flags.append(Flag("pregnancy:post_term", None, True, True))
+            result.flags.append(Flag("pregnancy:post_term", None, True))
     if result.age_months < 60:
         _child(result, sex, values, on, past)
     elif result.age_months < ADULT_MONTHS and not pregnant:
@@ -295,6 +313,8 @@ def interpret(sex: str, birth: date, on: date, hpht: date | None, values: Values
         code = f"{category.index}:{category.code}"
         if category.refer and code not in child_flags and not (result.age_months < 60 and slot in _GROWTH_SLOTS):
             result.flags.append(Flag.of(category))
+    measured = values.columns()
+    result.flags = [replace(f, level=level_of(f.code, f.refer, result.age_days, measured)) for f in result.flags]
     order = {Severity.SEVERE: 0, Severity.WARNING: 1, Severity.NORMAL: 2}
     result.flags.sort(key=lambda f: (not f.urgent, order[f.category.severity] if f.category else 0))
     result.automatic_services = _automatic(result, sex, values)

@@ -190,11 +190,13 @@ ID = {
     "report.result_weight": "Berat badan {weight} kg",
     "report.result_gain.N": ", naik {grams} gram dari bulan lalu. Bagus! 👍",
     "report.result_gain.T": ", tidak naik cukup dari bulan lalu.",
+    "report.result_gain.down": ", turun {grams} gram dari bulan lalu.",
     "report.result_gain.O": ".",
     "report.result_gain.B": ", ini penimbangan pertama yang tercatat.",
     "report.result_height": "Tinggi/panjang badan {height} cm.",
     "report.meaning.all_good": "Pertumbuhannya baik, sesuai umurnya.",
     "report.meaning.gain_T": "Berat badan yang tidak naik bisa tanda anak kurang makan atau sedang sakit.",
+    "report.meaning.gain_down": "Berat badan yang turun bisa tanda anak kurang makan atau sedang sakit.",
     "report.meaning.bb_u.severely_underweight": "Berat badannya jauh di bawah berat anak seumurnya. Ia perlu diperiksa bidan.",
     "report.meaning.bb_u.underweight": "Berat badannya masih di bawah berat anak seumurnya.",
     "report.meaning.bb_u.risk_of_overweight": "Berat badannya sedikit di atas berat anak seumurnya.",
@@ -216,9 +218,15 @@ ID = {
     "report.correction_none": "Setelah koreksi: tidak ada lagi alasan rujukan. Mohon cek bila anak/ibu ini "
     "sudah dihubungi.",
     "report.advice_title": "💬 Perhatian (beri penyuluhan, tidak perlu dirujuk):",
-    "report.todo_normal": "Teruskan makanan bergizi seimbang dan datang lagi ke posyandu bulan depan.",
-    "report.todo_refer": "Bidan desa sudah kami beri tahu. Mohon bawa {name} ke bidan atau puskesmas dalam "
-    "minggu ini, dan tetap beri makan sedikit-sedikit tapi sering.",
+    "report.todo_next_month": "Datang lagi ke posyandu bulan depan.",
+    "report.todo_refer_week": "Bidan desa sudah kami beri tahu. Mohon bawa {name} ke bidan atau puskesmas dalam "
+    "minggu ini.",
+    "report.todo_refer_today": "Bidan desa sudah kami beri tahu. Mohon bawa {name} ke bidan atau puskesmas "
+    "hari ini juga.",
+    "report.feeding.asi": "Teruskan ASI saja (ASI eksklusif) sesering bayi mau, tanpa makanan atau minuman lain "
+    "sampai umur 6 bulan.",
+    "report.feeding.mpasi": "Teruskan ASI dan beri MPASI bergizi (ada lauk hewani) sedikit-sedikit tapi sering.",
+    "report.feeding.family": "Teruskan makanan bergizi seimbang, sedikit-sedikit tapi sering.",
     # referrals
     "report.referrals_none": "Tidak ada rujukan yang belum ditangani. 👍",
     "report.referrals_title": "Rujukan yang belum ditangani:",
@@ -404,11 +412,13 @@ EN = {
     "report.result_weight": "Weight {weight} kg",
     "report.result_gain.N": ", up {grams} grams since last month. Well done! 👍",
     "report.result_gain.T": ", not enough gain since last month.",
+    "report.result_gain.down": ", down {grams} grams since last month.",
     "report.result_gain.O": ".",
     "report.result_gain.B": ", the first weighing on record.",
     "report.result_height": "Height/length {height} cm.",
     "report.meaning.all_good": "Growing well for the age.",
     "report.meaning.gain_T": "Weight that does not go up can mean the child eats too little or is ill.",
+    "report.meaning.gain_down": "Weight that goes down can mean the child eats too little or is ill.",
     "report.meaning.bb_u.severely_underweight": "The weight is well below that of children of the same age. The midwife should see the child.",
     "report.meaning.bb_u.underweight": "The weight is below that of children of the same age.",
     "report.meaning.bb_u.risk_of_overweight": "The weight is a little above that of children of the same age.",
@@ -430,9 +440,16 @@ EN = {
     "report.correction_none": "After the correction: no reason to refer any more. Please check whether this "
     "person was already contacted.",
     "report.advice_title": "💬 Attention (give advice; no referral needed):",
-    "report.todo_normal": "Keep giving balanced, nutritious food and come back to the posyandu next month.",
-    "report.todo_refer": "We have told the village midwife. Please take {name} to the midwife or puskesmas this week, "
-    "and keep feeding small amounts often.",
+    "report.todo_next_month": "Come back to the posyandu next month.",
+    "report.todo_refer_week": "We have told the village midwife. Please take {name} to the midwife or puskesmas "
+    "this week.",
+    "report.todo_refer_today": "We have told the village midwife. Please take {name} to the midwife or puskesmas "
+    "today.",
+    "report.feeding.asi": "Keep giving breast milk only (exclusive breastfeeding), as often as the baby wants, no "
+    "other food or drink until 6 months.",
+    "report.feeding.mpasi": "Keep breastfeeding and give nutritious complementary food (with animal-source food) in "
+    "small amounts, often.",
+    "report.feeding.family": "Keep giving balanced, nutritious food in small amounts, often.",
     "report.referrals_none": "There are no open referrals. 👍",
     "report.referrals_title": "Open referrals:",
     "report.referral_line": "{n}. {member}, {posyandu}, {date}: {reasons}",

@@ -30,7 +30,10 @@ def test_a_first_weighing_is_b_and_categories_use_permenkes_names():
 def test_two_t_in_a_row_and_a_thin_arm_are_referral_flags():
     result = interpret("P", GIRL, ON, None, Values(weight_kg=7.9, muac_cm=11.2), last_month(8.0, "T"))
     assert result.weight_gain == "T" and result.gain_grams == -100
-    assert result.referral_reasons == ["growth_flag:two_t", "lila_balita:muac_severe"]
+    # LiLA < 11,5 cm is gizi buruk: today, before the 2T of this week (health.urgency)
+    assert result.referral_reasons == ["lila_balita:muac_severe", "growth_flag:two_t"]
+    assert result.referral_levels == {"lila_balita:muac_severe": "today", "growth_flag:two_t": "week"}
+    assert result.urgency == "today"
 
 
 def test_below_the_red_line_is_one_flag_not_two():
