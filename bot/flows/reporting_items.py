@@ -7,8 +7,8 @@ only maps chat answers onto them and names the sentence that explains a
 problem.
 
 Order per group follows the posyandu form (ilp-domain 2.2): balita BB, PB/TB
-(+ lying or standing), LK, LiLA (from 6 months); ibu hamil BB, LiLA, TD;
-anak BB, TB (TD from 7 years); remaja, dewasa, lansia BB, TB, LP, TD, gula
+(+ lying or standing), LK, LiLA (from 6 months); ibu hamil BB, LiLA, TD
+(+ Hb, from a point-of-care test or the puskesmas' K1/K5 labs: ilp-domain 4.5); anak BB, TB (TD from 7 years); remaja, dewasa, lansia BB, TB, LP, TD, gula
 darah, Hb; ibu nifas BB, TD, Hb.
 """
 from __future__ import annotations
@@ -66,8 +66,8 @@ def items_for(stage: LifeStage, age_months: int) -> list[str]:
     """The questions for this group, in the order of the form."""
     if stage is LifeStage.BAYI_BALITA:
         return ["weight", "height", "head"] + (["muac"] if age_months >= MUAC_FROM_MONTHS else [])
-    if stage is LifeStage.IBU_HAMIL:
-        return ["weight", "muac", "bp"]
+    if stage is LifeStage.IBU_HAMIL:  # Hb: a point-of-care test, or the puskesmas' result (K1, K5)
+        return ["weight", "muac", "bp", "hb"]
     if stage is LifeStage.IBU_NIFAS:
         return ["weight", "bp", "hb"]
     if stage is LifeStage.ANAK:

@@ -22,7 +22,7 @@ from health.pregnancy import gestational_age, hpl
 from storage.reporting import given_codes, reported_on
 
 DONE = {"done", "selesai", "lanjut", "ok", "oke", "sudah"}
-EXAMPLES = {LifeStage.BAYI_BALITA: "bb 9,5 pb 75 lk 45 lila 14", LifeStage.IBU_HAMIL: "bb 55 lila 24 td 110/70",
+EXAMPLES = {LifeStage.BAYI_BALITA: "bb 9,5 pb 75 lk 45 lila 14", LifeStage.IBU_HAMIL: "bb 55 lila 24 td 110/70 hb 11,5",
             LifeStage.IBU_NIFAS: "bb 55 td 110/70 hb 12", LifeStage.ANAK: "bb 20 tb 115"}
 ADULT_EXAMPLE = "bb 60 tb 155 lp 80 td 120/80 gds 110 hb 12,5"
 
@@ -63,7 +63,8 @@ class MeasureSteps(VisitBase):
         if not data["values"] and not data.get("mode") and not data.get("hinted"):
             data["hinted"] = True
             hint = (ctx.t("report.expert_hint", example=EXAMPLES.get(stage, ADULT_EXAMPLE)),)
-        text = "\n".join((ctx.t(f"report.ask.{label_key(item, days)}"), *hint))
+        key = "hb_bumil" if item == "hb" and stage is LifeStage.IBU_HAMIL else label_key(item, days)
+        text = "\n".join((ctx.t(f"report.ask.{key}"), *hint))
         return Turn([*before, Reply(text)], "item", data)
 
     def _ask_next(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
@@ -96,7 +97,9 @@ class MeasureSteps(VisitBase):
                 data["values"].pop(name, None)
             return self._ask_next(ctx, data)
         line = parse_expert(text, self._service_words(ctx, data))
-        if line is not None:
+        if line is not None and set(line.values) == {item} and not line.services and not line.unknown:
+            text = line.values[item]  # `GDP 95` at the glucose question, `bb 9,5` at the weight: this answer
+        elif line is not None:
             return self._apply_line(ctx, data, line)
         checked = self._check(ctx, data, item, text)
         stage, _, _ = self._stage(ctx, data)

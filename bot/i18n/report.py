@@ -85,6 +85,8 @@ ID = {
     "report.ask.bp": "Tekanan darah (contoh: 120/80)?",
     "report.ask.glucose": "Gula darah (mg/dL)? Ketik angkanya untuk GDS (sewaktu), atau *GDP 95* bila puasa.",
     "report.ask.hb": "Hb (g/dL)?",
+    "report.ask.hb_bumil": "Hb (g/dL)? Dari tes cepat di posyandu atau hasil lab puskesmas (K1/K5). "
+    "Ketik - bila tidak ada.",
     "report.ask_position": "Diukur dengan cara apa? (Anak di bawah 2 tahun biasanya diukur berbaring.)",
     "report.position.L": "Berbaring (panjang badan)",
     "report.position.H": "Berdiri (tinggi badan)",
@@ -314,6 +316,8 @@ EN = {
     "report.ask.bp": "Blood pressure (for example: 120/80)?",
     "report.ask.glucose": "Blood glucose (mg/dL)? Type the number for a random test (GDS), or *GDP 95* if fasting.",
     "report.ask.hb": "Hb (g/dL)?",
+    "report.ask.hb_bumil": "Hb (g/dL)? From a rapid test at the posyandu or the puskesmas lab result (K1/K5). "
+    "Type - if there is none.",
     "report.ask_position": "How was it measured? (Children under 2 are usually measured lying down.)",
     "report.position.L": "Lying down (length)",
     "report.position.H": "Standing (height)",

@@ -100,3 +100,34 @@ def test_after_persalinan_the_mother_is_in_nifas_with_kf_and_vitamin_a(runtime, 
         "KF1", "VITA-NIFAS"}
     alert = [t for t in senders[Channel.TERMINAL].texts("bidan") if "Rina Marlina" in t][-1]
     assert "Ibu nifas: hari ke-2 setelah melahirkan" in alert
+
+
+def open_member(k: Person, query: str) -> str:
+    k.say("lapor"), k.say("1")
+    reply = k.say(query)
+    return k.say("1") if "Pilih orangnya" in reply else reply
+
+
+def test_gdp_typed_at_the_glucose_question_is_its_answer_and_hb_still_comes(runtime, demo, session):
+    # The glucose question itself says "*GDP 95* bila puasa"; Hb screening for adults is ilp-domain 3.8.
+    k = Person(runtime, "kader1")
+    open_member(k, "nurhayati")
+    k.say("1")  # not pregnant
+    k.say("60"), k.say("155"), k.say("80"), k.say("120/80")
+    reply = k.say("GDP 95")
+    assert "Hb (g/dL)?" in reply
+    k.say("12,5")
+    summary = k.say("-")  # no services
+    assert "GDP 95 mg/dL" in summary and "Hb: 12,5 g/dL" in summary
+
+
+def test_a_pregnant_woman_is_asked_her_hb_step_by_step(runtime, demo, session):
+    # ANC: Hb at K1 (doctor, labs) and in TM3 (ilp-domain 4.5); a point-of-care result may be typed at the posyandu.
+    k = Person(runtime, "kader1")
+    open_member(k, "rina")
+    k.say("55"), k.say("24")
+    reply = k.say("110/70")
+    assert "Hb (g/dL)?" in reply and "puskesmas" in reply
+    k.say("10,2")
+    summary = k.say("-")
+    assert "Hb: 10,2 g/dL — Anemia ringan" in summary

@@ -80,7 +80,7 @@ def test_blood_pressure_and_glucose():
 def test_items_follow_the_form_of_each_group():
     assert items_for(LifeStage.BAYI_BALITA, 3) == ["weight", "height", "head"]
     assert items_for(LifeStage.BAYI_BALITA, 9) == ["weight", "height", "head", "muac"]
-    assert items_for(LifeStage.IBU_HAMIL, 300) == ["weight", "muac", "bp"]
+    assert items_for(LifeStage.IBU_HAMIL, 300) == ["weight", "muac", "bp", "hb"]  # Hb asked too (issue 7)
     assert items_for(LifeStage.LANSIA, 800) == ["weight", "height", "waist", "bp", "glucose", "hb"]
     assert items_for(LifeStage.ANAK, 70) == ["weight", "height"]
 
