@@ -26,6 +26,7 @@ from health.ages import age_in_months, birth_problem
 from health.growth import Sex
 from health.parsing import parse_number
 from health.permenkes import PERMENKES_2_2020
+from health.growth import too_young_to_stand
 from health.screening import BMI_BANDS
 from health.validation import Accept, Confirm, Reject, check_bp, check_value
 from storage.members import clean_name, name_key, person_name
@@ -248,6 +249,8 @@ def _measured_values(row: dict[str, str], stage: Any, months: int, line: int, re
         raise RowProblem("position must be L (lying) or H (standing)")
     if position:
         data["position"] = position
+    if position == "H" and row.get("height_cm") and too_young_to_stand(who["age_days"]):
+        raise RowProblem("a baby under 9 months is measured lying (position L): measure the length again")
     if bool(row.get("systolic")) != bool(row.get("diastolic")):
         raise RowProblem("systolic and diastolic go together")
     if row.get("systolic"):

@@ -17,6 +17,7 @@ from bot.flows.reporting_render import value_text
 from bot.flows.reporting_services import Service, options, parse_selection, words
 from bot.flows.reporting_visit import SKIP, VisitBase, numeric
 from bot.messages import Choice, Reply
+from health.growth import too_young_to_stand
 from health.life_stage import LifeStage
 from health.pregnancy import gestational_age, hpl
 from storage.reporting import given_codes, reported_on
@@ -126,8 +127,11 @@ class MeasureSteps(VisitBase):
                params: dict[str, Any], passed: list[str], before: Iterable[Reply] = ()) -> Turn | None:
         """Ask back what looks wrong (unit slip or unusual value, change since the last visit, WHO flag).
 
-        Returns the question, or None when the value is kept and the caller moves on.
+        Returns the question, or None when the value is kept and the caller moves on. A baby under
+        9 months measured standing is asked to be measured lying first (health.growth.too_young_to_stand).
         """
+        if item == "height" and values.get("position") == "H" and too_young_to_stand(self._stage(ctx, data)[2]):
+            return self._ask_item(ctx, data, item, [*before, say(ctx, "report.measure_lying")])
         for check in ("value", "change", "z"):
             if check in passed:
                 continue

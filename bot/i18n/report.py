@@ -84,6 +84,8 @@ ID = {
     "report.ask.waist": "Lingkar perut (cm)?",
     "report.ask.bp": "Tekanan darah (contoh: 120/80)?",
     "report.ask.glucose": "Gula darah (mg/dL)? Ketik angkanya untuk GDS (sewaktu), atau *GDP 95* bila puasa.",
+    "report.measure_lying": "Bayi di bawah 9 bulan diukur berbaring (panjang badan), tidak berdiri. Mohon ukur "
+    "ulang sambil berbaring, lalu ketik panjangnya. Ketik - bila tidak bisa diukur.",
     "report.ask.hb": "Hb (g/dL)?",
     "report.ask.hb_bumil": "Hb (g/dL)? Dari tes cepat di posyandu atau hasil lab puskesmas (K1/K5). "
     "Ketik - bila tidak ada.",
@@ -315,6 +317,8 @@ EN = {
     "report.ask.waist": "Waist circumference (cm)?",
     "report.ask.bp": "Blood pressure (for example: 120/80)?",
     "report.ask.glucose": "Blood glucose (mg/dL)? Type the number for a random test (GDS), or *GDP 95* if fasting.",
+    "report.measure_lying": "A baby under 9 months is measured lying down (length), not standing. Please measure "
+    "again lying down and type the length. Type - if it cannot be measured.",
     "report.ask.hb": "Hb (g/dL)?",
     "report.ask.hb_bumil": "Hb (g/dL)? From a rapid test at the posyandu or the puskesmas lab result (K1/K5). "
     "Type - if there is none.",

@@ -131,3 +131,28 @@ def test_a_pregnant_woman_is_asked_her_hb_step_by_step(runtime, demo, session):
     k.say("10,2")
     summary = k.say("-")
     assert "Hb: 10,2 g/dL — Anemia ringan" in summary
+
+
+def test_a_baby_under_9_months_measured_standing_is_asked_to_lie_down_not_referred(runtime, demo, session):
+    # WHO anthro 1.1: standing under 9 months is implausible; ilp-domain 2.3: under 24 months lying (PB).
+    k = Person(runtime, "kader2")
+    open_member(k, "bagus")
+    k.say("4,5")
+    assert "berbaring" in k.say("55")  # lying or standing?
+    reply = k.say("2")  # standing
+    assert "Bayi di bawah 9 bulan diukur berbaring" in reply and "panjang badan (cm)?" in reply.lower()
+    reply = k.say("tb 55")  # the expert word for standing: the same answer
+    assert "Bayi di bawah 9 bulan diukur berbaring" in reply
+    k.say("55"), k.say("1")  # lying
+    k.say("38")  # head
+    summary = k.say("-")
+    assert "ukur ulang" not in summary and "posisi ukur" not in summary
+    assert "55 cm (berbaring)" in summary
+
+
+def test_import_refuses_a_standing_length_under_9_months(app, demo, session, tmp_path):
+    rows = ("posyandu_code,name,birth_date,measured_on,weight_kg,height_cm,position,head_cm,muac_cm,systolic,"
+            "diastolic,glucose_mgdl,waist_cm,hb_gdl\n"
+            "MELATI3,Bagus Saputra,2026-10-08,2026-11-20,\"4,5\",55,H,,,,,,,\n")
+    result = run(app, tmp_path, ["measurements", "import"], rows)
+    assert "line 2: a baby under 9 months is measured lying (position L): measure the length again" in result.output
