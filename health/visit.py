@@ -36,8 +36,9 @@ LANSIA_YEARS = _BANDS["lansia"] // 12
 WUS_YEARS = (15, 49)  # ⚠ (GK, ilp-domain 1.4) wanita usia subur: LiLA read against the KEK-risk cut-off
 
 
-# Decimals each column keeps (storage.models: kg Numeric(6,2), cm and Hb one decimal, the rest whole).
-VALUE_DECIMALS = {"weight_kg": 2, "height_cm": 1, "head_cm": 1, "muac_cm": 1, "waist_cm": 1, "hb_gdl": 1,
+# Decimals each column keeps (storage.models: kg Numeric(7,3), cm and Hb two decimals, the rest whole):
+# a register's precision is kept, so the z-scores agree with WHO's own code on the register's values.
+VALUE_DECIMALS = {"weight_kg": 3, "height_cm": 2, "head_cm": 2, "muac_cm": 2, "waist_cm": 2, "hb_gdl": 2,
                   "systolic": 0, "diastolic": 0, "glucose_mgdl": 0}
 
 
@@ -185,7 +186,8 @@ class Interpretation:
         """The interpretation's columns of `Measurement`."""
         return {"life_stage": self.stage.value, "age_days": self.age_days, "waz": self.waz, "haz": self.haz,
                 "whz": self.whz, "baz": self.baz, "weight_gain": self.weight_gain, "statuses": self.statuses,
-                "flags": self.flag_codes, "gestational_weeks": self.gestational_weeks}
+                "flags": self.flag_codes, "gestational_weeks": self.gestational_weeks,
+                "referral_levels": self.referral_levels}
 
 
 def _kms(result: Interpretation, values: Values, on: date, past: History) -> str | None:

@@ -27,6 +27,7 @@ from health.growth import Sex
 from health.parsing import parse_number
 from health.permenkes import PERMENKES_2_2020
 from health.growth import too_young_to_stand
+from health.urgency import overall
 from health.screening import BMI_BANDS
 from health.validation import Accept, Confirm, Reject, check_bp, check_value
 from storage.members import clean_name, name_key, person_name
@@ -45,7 +46,8 @@ MEASUREMENT_COLUMNS = ("posyandu_code", "name", "birth_date", "measured_on", "we
                        "head_cm", "muac_cm", "systolic", "diastolic", "glucose_mgdl", "waist_cm", "hb_gdl")
 EXPORT_COLUMNS = MEASUREMENT_COLUMNS + ("sex", "age_months", "life_stage", "waz", "haz", "whz", "baz",
                                         "wfa_status", "hfa_status", "wfh_status", "bmi_status", "weight_gain",
-                                        "flags", "glucose_kind", "gestational_weeks", "source")
+                                        "flags", "urgency", "referral_reasons", "glucose_kind", "gestational_weeks",
+                                        "source")
 NUMBER_COLUMNS = ("weight_kg", "height_cm", "head_cm", "muac_cm", "waist_cm", "hb_gdl", "glucose_mgdl")
 REFERRAL_DAYS = 31  # an imported visit this recent still opens a referral for the bidan
 TRUE = {"1", "y", "ya", "yes", "true"}
@@ -355,7 +357,11 @@ def export_rows(session: Session, posyandu_code: str | None = None, month: str |
             "bmi_status": _status_label("imt_u_0_60", statuses.get("imt_u_0_60"))
             or _status_label("imt_u_5_18", statuses.get("imt_u_5_18"))
             or _status_label("imt_ap", statuses.get("imt_ap")),
-            "weight_gain": m.weight_gain, "flags": ";".join(m.flags or []), "glucose_kind": m.glucose_kind,
+            "weight_gain": m.weight_gain, "flags": ";".join(m.flags or []),
+            # how soon the bidan must see it (health.urgency) and why, as `index:code` reasons, urgent first
+            "urgency": overall(list((m.referral_levels or {}).values())) or "",
+            "referral_reasons": ";".join(c for c in (m.flags or []) if c in (m.referral_levels or {})),
+            "glucose_kind": m.glucose_kind,
             "gestational_weeks": m.gestational_weeks, "source": m.source,
         }
 

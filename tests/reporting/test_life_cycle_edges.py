@@ -156,3 +156,43 @@ def test_import_refuses_a_standing_length_under_9_months(app, demo, session, tmp
             "MELATI3,Bagus Saputra,2026-10-08,2026-11-20,\"4,5\",55,H,,,,,,,\n")
     result = run(app, tmp_path, ["measurements", "import"], rows)
     assert "line 2: a baby under 9 months is measured lying (position L): measure the length again" in result.output
+
+
+EXPORT_HEAD = ("posyandu_code,name,birth_date,measured_on,weight_kg,height_cm,position,head_cm,muac_cm,systolic,"
+               "diastolic,glucose_mgdl,waist_cm,hb_gdl\n")
+
+
+def export(app) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+    result = app.test_cli_runner().invoke(args=["measurements", "export", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(io.StringIO(result.output)))
+
+
+def test_a_registers_precision_is_kept_so_the_export_agrees_with_who(app, demo, session, tmp_path):
+    # WHO anthro 1.1 computes from the measurement as given; 52,27 cm rounded to 52,3 moves PB/U by 0,02.
+    from health.growth import child_zscores
+    members = MEMBERS_CSV.splitlines()[0] + "\nMAWAR7,Sekar Ayu,P,2026-10-23,,,0,\n"
+    run(app, tmp_path, ["members", "import"], members)
+    run(app, tmp_path, ["measurements", "import"], EXPORT_HEAD + "MAWAR7,Sekar Ayu,2026-10-23,2026-11-22,3.455,52.27,L,,,,,,,\n")
+    row = next(r for r in export(app) if r["name"] == "Sekar Ayu")
+    assert row["weight_kg"] == "3.455" and row["height_cm"] == "52.27"
+    who = child_zscores(2, 30, 3.455, 52.27, "L")
+    assert (row["waz"], row["haz"], row["whz"], row["baz"]) == tuple(f"{z:.2f}" for z in (who.waz, who.haz, who.whz,
+                                                                                           who.baz))
+    assert row["haz"] != f"{child_zscores(2, 30, 3.455, 52.3, 'L').haz:.2f}"  # the rounding would have shown
+
+
+def test_export_has_urgency_reasons_and_nifas(app, runtime, demo, session, clock, tmp_path):
+    k = Person(runtime, "kader1")
+    deliver_rina(session, clock, k)
+    rows = (EXPORT_HEAD + "MAWAR7,Rina Marlina,{born},2026-11-22,55,,,,,120,80,,,\n"
+            "MAWAR7,Aisyah Putri,{aisyah},2026-11-22,7,,,,\"11,2\",,,,,\n")
+    rina, aisyah = member(session, "Rina Marlina"), member(session, "Aisyah Putri")
+    run(app, tmp_path, ["measurements", "import"], rows.format(born=rina.birth_date, aisyah=aisyah.birth_date))
+    out = {r["name"]: r for r in export(app)}
+    assert out["Rina Marlina"]["life_stage"] == "ibu_nifas"
+    assert out["Rina Marlina"]["urgency"] == "" and out["Rina Marlina"]["referral_reasons"] == ""
+    assert out["Aisyah Putri"]["urgency"] == "today"
+    assert out["Aisyah Putri"]["referral_reasons"].split(";")[0] == "lila_balita:muac_severe"
