@@ -193,6 +193,7 @@ class Visit:
     member_id: int | None = None
     new_member: NewMember | None = None
     hpht: date | None = None  # a pregnancy to record, when the member has none ongoing
+    hpht_estimate: str | None = None  # how that HPHT was estimated (health.pregnancy.estimated_hpht), if it was
     services: list[str] = field(default_factory=list)
     source: str = "chat"
     recorded_by_id: int | None = None
@@ -316,7 +317,7 @@ def save_visit(session: Session, visit: Visit, now: datetime, refer: bool = True
             raise LookupError("member not found")
     pregnancy = current_pregnancy(session, member.id, visit.measured_on)
     if visit.hpht is not None and pregnancy is None:
-        pregnancy = Pregnancy(member_id=member.id, hpht=visit.hpht, created_at=now)
+        pregnancy = Pregnancy(member_id=member.id, hpht=visit.hpht, hpht_estimate=visit.hpht_estimate, created_at=now)
         session.add(pregnancy)
         session.flush()
     hpht = pregnancy.hpht if pregnancy is not None else None

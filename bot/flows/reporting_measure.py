@@ -52,7 +52,8 @@ class MeasureSteps(VisitBase):
                        date=day(on))]
         if hpht is not None:
             weeks, _ = gestational_age(hpht, on)
-            lines.append(ctx.t("report.header_pregnancy", weeks=weeks, hpl=day(hpl(hpht))))
+            lines.append(ctx.t("report.header_pregnancy", weeks=weeks, hpl=day(hpl(hpht)))
+                         + (" " + ctx.t("report.estimated") if self._hpht_estimated(ctx, data) else ""))
         if data.get("member") and reported_on(ctx.session, data["member"], on) is not None:
             lines.append(ctx.t("report.already_reported"))
         return Reply("\n".join(lines))

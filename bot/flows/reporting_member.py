@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any, Callable, Iterable
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
-from bot.flows.registration import read_birth, read_hpht, read_name, read_pregnant, read_sex
+from bot.flows.registration import read_birth, read_hpht_or_estimate, read_name, read_pregnant, read_sex
 from bot.flows.reporting_expert import split_name_and_line
 from bot.flows.reporting_format import day
 from bot.flows.reporting_render import member_label
@@ -165,7 +165,10 @@ class MemberSteps(VisitBase):
         raise Invalid("core.choose_from_list", count=2)
 
     def on_hpht(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        data["hpht"] = read_hpht(answer.text, self._date(data), "report").isoformat()
+        """The HPHT, or an estimate (`HPL 12-03-2027`, `5 bulan`, `20 minggu`) when she does not know it."""
+        hpht, estimate = read_hpht_or_estimate(answer.text, self._date(data), "report")
+        data["hpht"] = hpht.isoformat()
+        data["hpht_estimate"] = estimate
         return self._start_items(ctx, data)
 
 

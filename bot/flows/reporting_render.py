@@ -115,15 +115,18 @@ def flag_lines(lang: str, flags: Iterable[Flag]) -> list[str]:
 
 
 def summary_text(lang: str, name: str, sex: str, born: date, on: date, result: Interpretation,
-                 values: dict[str, Any], services: list[str]) -> str:
-    """The kader's summary before `simpan`: values, interpretation, services and flags."""
+                 values: dict[str, Any], services: list[str], estimated: bool = False) -> str:
+    """The kader's summary before `simpan`: values, interpretation, services and flags.
+
+    `estimated`: the pregnancy is dated from an estimated HPHT, which the summary says."""
     parts = [render(lang, "report.summary_title", name=name, sex=sex_letter(lang, sex), age=age(born, on, lang), date=day(on),
                     group=result.stage.label(lang))]
     if result.days_postpartum is not None:
         parts.append(render(lang, "report.alert_nifas", days=result.days_postpartum))
     if result.gestational_weeks is not None:
         parts.append(render(lang, "report.summary_pregnancy", weeks=result.gestational_weeks,
-                            days=result.gestational_days, hpl=day(result.hpl) if result.hpl else "-"))
+                            days=result.gestational_days, hpl=day(result.hpl) if result.hpl else "-")
+                     + (" " + render(lang, "report.estimated") if estimated else ""))
     measured = _value_lines(lang, result, values)
     parts.append("\n".join(measured) if measured else render(lang, "report.nothing_measured"))
     growth = _growth_lines(lang, result)

@@ -61,6 +61,15 @@ class VisitBase(StepFlow):
             hpht = date.fromisoformat(data["hpht"])
         return sex, born, hpht
 
+    def _hpht_estimated(self, ctx: Ctx, data: dict[str, Any]) -> bool:
+        """Whether the pregnancy's HPHT is an estimate (from the HPL or the weeks/months told)."""
+        if data.get("hpht_estimate"):
+            return True
+        if data.get("new") or not data.get("member"):
+            return False
+        pregnancy = current_pregnancy(ctx.session, data["member"], self._date(data))
+        return bool(pregnancy is not None and pregnancy.hpht_estimate)
+
     def _name(self, ctx: Ctx, data: dict[str, Any]) -> str:
         if data.get("new"):
             return data["new"]["name"]

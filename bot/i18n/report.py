@@ -67,8 +67,16 @@ ID = {
     "report.ask_pregnant_minor": "Apakah ia sedang hamil?",
     "report.pregnant.no": "Tidak hamil",
     "report.pregnant.yes": "Ya, sedang hamil",
-    "report.ask_hpht": "Tanggal hari pertama haid terakhir (HPHT)? (contoh: 15-06-2026)",
-    "report.hpht_in_future": "HPHT tidak boleh sesudah tanggal posyandu. Periksa lagi tanggalnya.",
+    "report.ask_hpht": "Tanggal hari pertama haid terakhir (HPHT)? (contoh: 15-06-2026; bila lupa, ketik *lupa*)",
+    "report.hpht_in_future": "HPHT tidak boleh sesudah tanggal posyandu. Periksa lagi tanggalnya. Bila itu "
+    "tanggal perkiraan lahir, ketik *HPL 12-03-2027*.",
+    "report.hpht_unknown": "Tidak apa-apa. Ketik perkiraan usia kehamilannya (contoh: *5 bulan* atau *20 minggu*), "
+    "atau HPL dari buku KIA (contoh: *HPL 12-03-2027*). Bidan akan memastikannya.",
+    "report.hpl_impossible": "Dengan HPL itu usia kehamilannya tidak mungkin (lebih dari 44 minggu, atau belum "
+    "hamil). Periksa lagi tanggalnya.",
+    "report.age_impossible": "Usia kehamilan itu tidak mungkin (paling lama sekitar 10 bulan atau 44 minggu). "
+    "Periksa lagi.",
+    "report.estimated": "(perkiraan, bidan akan memastikan)",
     "report.hpht_too_old": "HPHT itu lebih dari 44 minggu yang lalu, jadi tidak mungkin masih hamil. Periksa lagi.",
     # measurements
     "report.header": "📋 {name} — {sex}, {age} — {group}\nTanggal posyandu: {date}",
@@ -301,8 +309,18 @@ EN = {
     "report.ask_pregnant_minor": "Is she pregnant?",
     "report.pregnant.no": "Not pregnant",
     "report.pregnant.yes": "Yes, pregnant",
-    "report.ask_hpht": "First day of the last menstrual period (HPHT)? (for example: 15-06-2026)",
-    "report.hpht_in_future": "The HPHT cannot be after the posyandu date. Please check it.",
+    "report.ask_hpht": "First day of the last menstrual period (HPHT)? (for example: 15-06-2026; if she does not "
+    "know, type *lupa*)",
+    "report.hpht_in_future": "The HPHT cannot be after the posyandu date. Please check it. If it is the due "
+    "date, type *HPL 12-03-2027*.",
+    "report.hpht_unknown": "That is fine. Type how far along she is (for example: *5 bulan* for 5 months or "
+    "*20 minggu* for 20 weeks), or the due date from the KIA book (for example: *HPL 12-03-2027*). The midwife will "
+    "confirm it.",
+    "report.hpl_impossible": "With that due date the pregnancy cannot be right (over 44 weeks, or not yet "
+    "pregnant). Please check the date.",
+    "report.age_impossible": "That length of pregnancy is not possible (at most about 10 months or 44 weeks). "
+    "Please check.",
+    "report.estimated": "(estimated; the midwife will confirm)",
     "report.hpht_too_old": "That HPHT is more than 44 weeks ago, so she cannot still be pregnant. Please check it.",
     "report.header": "📋 {name} — {sex}, {age} — {group}\nPosyandu date: {date}",
     "report.header_pregnancy": "{weeks} weeks pregnant, due date {hpl}",

@@ -4,7 +4,7 @@ Each test names the published rule it holds the bot to.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -196,3 +196,36 @@ def test_export_has_urgency_reasons_and_nifas(app, runtime, demo, session, clock
     assert out["Rina Marlina"]["urgency"] == "" and out["Rina Marlina"]["referral_reasons"] == ""
     assert out["Aisyah Putri"]["urgency"] == "today"
     assert out["Aisyah Putri"]["referral_reasons"].split(";")[0] == "lila_balita:muac_severe"
+
+
+def test_a_pregnancy_without_a_known_hpht_is_recorded_as_an_estimate(runtime, demo, session):
+    # HPL = HPHT + 280 days (Naegele, ilp-domain 4.9): the due date in the KIA book dates the pregnancy.
+    k = Person(runtime, "kader1")
+    open_member(k, "nurhayati")
+    assert "HPHT" in k.say("2")  # pregnant: yes
+    reply = k.say("lupa")
+    assert "5 bulan" in reply and "HPL" in reply  # asked for an estimate, not refused
+    reply = k.say("hamil 5 bulan")
+    assert "Usia kehamilan 21 minggu" in reply and "perkiraan" in reply
+    k.say("60"), k.say("24"), k.say("110/70"), k.say("-")
+    summary = k.say("-")
+    assert "Usia kehamilan: 21 minggu" in summary and "perkiraan" in summary
+    k.say("simpan")
+    nur = member(session, "Nurhayati")
+    pregnancy = session.scalars(select(Pregnancy).where(Pregnancy.member_id == nur.id)).one()
+    assert pregnancy.hpht_estimate == "months" and (date(2026, 11, 22) - pregnancy.hpht).days == 152
+
+
+def test_an_hpl_or_weeks_date_the_pregnancy(runtime, demo, session):
+    from bot.flows.base import Invalid
+    from bot.flows.registration import read_hpht_or_estimate
+    on = date(2026, 11, 22)
+    assert read_hpht_or_estimate("HPL 12-03-2027", on, "report") == (date(2026, 6, 5), "hpl")
+    assert read_hpht_or_estimate("20 minggu", on, "report") == (on - timedelta(weeks=20), "weeks")
+    assert read_hpht_or_estimate("15-06-2026", on, "report") == (date(2026, 6, 15), None)
+    for text in ("tidak tahu", "hamil 14 bulan", "HPL 12-03-2028"):
+        try:
+            read_hpht_or_estimate(text, on, "report")
+        except Invalid:
+            continue
+        raise AssertionError(text)
