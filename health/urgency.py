@@ -22,7 +22,8 @@ SRC_SAM = ("Gizi buruk: same-day referral for inpatient/outpatient care, Pedoman
            "Buruk pada Balita, Kemenkes 2019 [S35]; WHO 2013 SAM guideline; ilp-domain 3.1, 3.3")
 SRC_INFANT = ("WHO guideline on the prevention and management of wasting and nutritional oedema, 2023: infants "
               "< 6 months with wasting or underweight are at risk and are referred at once ⚠ (GK)")
-SRC_BP_PREG = "(GK) ilp-domain 3.6: >= 140/90 in pregnancy -> same-day referral (pre-eclampsia risk)"
+SRC_BP_PREG = ("(GK) ilp-domain 3.6: >= 140/90 in pregnancy -> same-day referral (pre-eclampsia risk); "
+               "kept in nifas, where pre-eclampsia can still start ⚠ (health.screening.SRC_BP_NIFAS)")
 SRC_BP_CRISIS = "(GK) ilp-domain 2.3: >= 180/110 -> urgent message"
 SRC_HB = "(GK) ilp-domain 2.3: Hb < 7 g/dL -> urgent"
 SRC_GLUCOSE = "(GK) ilp-domain 2.3: glucose < 70 or >= 300 mg/dL -> urgent message"
@@ -49,7 +50,7 @@ URGENCY: tuple[Rule, ...] = (
     _rule("bb_pb_tb:severely_wasted imt_u_0_60:severely_wasted lila_balita:muac_severe", TODAY, SRC_SAM),
     _rule("bb_pb_tb:wasted imt_u_0_60:wasted growth_flag:bgm bb_u:underweight", TODAY, SRC_INFANT,
           max_age_days=INFANT_DAYS),
-    _rule("td_bumil:hypertension_in_pregnancy", TODAY, SRC_BP_PREG),
+    _rule("td_bumil:hypertension_in_pregnancy td_nifas:hypertension_postpartum", TODAY, SRC_BP_PREG),
     _rule("td_dewasa:hypertension_grade_3", TODAY, SRC_BP_CRISIS),
     _rule("hb:severe_anaemia hb:moderate_anaemia", TODAY, SRC_HB, below=("hb_gdl", 7.0)),
     _rule("glukosa_gds:hypoglycaemia glukosa_gdp:hypoglycaemia glukosa_gds:very_high glukosa_gdp:very_high",

@@ -260,7 +260,8 @@ def _common(result: Interpretation, sex: str, values: Values, pregnant: bool, we
     years = result.age_months // 12
     sex_code = int(Sex.parse(sex))
     if values.systolic is not None and values.diastolic is not None:
-        category = bp_category(values.systolic, values.diastolic, years, sex_code, pregnant)
+        category = bp_category(values.systolic, values.diastolic, years, sex_code, pregnant,
+                               nifas=result.stage is LifeStage.IBU_NIFAS)
         if category is not None:
             result.categories["td"] = category
     if values.glucose_mgdl is not None:

@@ -100,6 +100,8 @@ def test_after_persalinan_the_mother_is_in_nifas_with_kf_and_vitamin_a(runtime, 
         "KF1", "VITA-NIFAS"}
     alert = [t for t in senders[Channel.TERMINAL].texts("bidan") if "Rina Marlina" in t][-1]
     assert "Ibu nifas: hari ke-2 setelah melahirkan" in alert
+    # 150/100 two days after delivery: the pregnancy limit (>= 140/90) still holds, same day (health.urgency)
+    assert "Hipertensi masa nifas" in alert and "SEGERA" in alert
 
 
 def open_member(k: Person, query: str) -> str:
