@@ -231,3 +231,11 @@ def test_an_hpl_or_weeks_date_the_pregnancy(runtime, demo, session):
         except Invalid:
             continue
         raise AssertionError(text)
+
+
+def test_a_school_childs_weight_and_height_together_are_judged_by_bmi_for_age(runtime, demo, session):
+    # WHO anthroplus 1.0 flags BMI-for-age beyond +5: 60 kg at 119 cm for a 10-year-old is asked back.
+    k = Person(runtime, "kader1")
+    new_member(k, "Candra Wijaya", "L", "20-11-2016")
+    assert "tidak biasa" not in k.say("60")  # a heavy 10-year-old: possible on its own
+    assert "tidak wajar" in k.say("119")  # with this height: WHO's BMI-for-age flag
