@@ -165,7 +165,11 @@ class MemberSteps(VisitBase):
         raise Invalid("core.choose_from_list", count=2)
 
     def on_hpht(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        """The HPHT, or an estimate (`HPL 12-03-2027`, `5 bulan`, `20 minggu`) when she does not know it."""
+        """The HPHT, or an estimate (`HPL 12-03-2027`, `5 bulan`, `20 minggu`) when she does not know it;
+        `-` goes on without recording the pregnancy (nothing is known to date it: the bidan records it)."""
+        if answer.text.strip().lower() in SKIP:
+            data["hpht"] = None
+            return self._start_items(ctx, data, [say(ctx, "report.pregnancy_not_recorded")])
         hpht, estimate = read_hpht_or_estimate(answer.text, self._date(data), "report")
         data["hpht"] = hpht.isoformat()
         data["hpht_estimate"] = estimate

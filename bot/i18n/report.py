@@ -71,7 +71,10 @@ ID = {
     "report.hpht_in_future": "HPHT tidak boleh sesudah tanggal posyandu. Periksa lagi tanggalnya. Bila itu "
     "tanggal perkiraan lahir, ketik *HPL 12-03-2027*.",
     "report.hpht_unknown": "Tidak apa-apa. Ketik perkiraan usia kehamilannya (contoh: *5 bulan* atau *20 minggu*), "
-    "atau HPL dari buku KIA (contoh: *HPL 12-03-2027*). Bidan akan memastikannya.",
+    "atau HPL dari buku KIA (contoh: *HPL 12-03-2027*). Bidan akan memastikannya. Bila sama sekali tidak "
+    "diketahui, ketik - untuk melanjutkan dan beri tahu bidan.",
+    "report.pregnancy_not_recorded": "Baik, kehamilannya belum dicatat. Mohon beri tahu bidan desa agar usia "
+    "kehamilannya diperiksa dan dicatat.",
     "report.hpl_impossible": "Dengan HPL itu usia kehamilannya tidak mungkin (lebih dari 44 minggu, atau belum "
     "hamil). Periksa lagi tanggalnya.",
     "report.age_impossible": "Usia kehamilan itu tidak mungkin (paling lama sekitar 10 bulan atau 44 minggu). "
@@ -315,7 +318,9 @@ EN = {
     "date, type *HPL 12-03-2027*.",
     "report.hpht_unknown": "That is fine. Type how far along she is (for example: *5 bulan* for 5 months or "
     "*20 minggu* for 20 weeks), or the due date from the KIA book (for example: *HPL 12-03-2027*). The midwife will "
-    "confirm it.",
+    "confirm it. If nothing at all is known, type - to go on, and tell the midwife.",
+    "report.pregnancy_not_recorded": "All right, the pregnancy is not recorded yet. Please tell the village "
+    "midwife so she can check and record how far along it is.",
     "report.hpl_impossible": "With that due date the pregnancy cannot be right (over 44 weeks, or not yet "
     "pregnant). Please check the date.",
     "report.age_impossible": "That length of pregnancy is not possible (at most about 10 months or 44 weeks). "
