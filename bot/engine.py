@@ -13,8 +13,8 @@ from typing import Any
 
 from bot import flows as registry
 from bot.choices import keyword, pick_numbered
-from bot.flows.base import Answer, Ctx, Flow, Invalid, Turn
-from bot.messages import PHONE_SHARED, Choice, Inbound, InboundKind, Reply
+from bot.flows.base import Answer, Ctx, Flow, Invalid, Turn, ask
+from bot.messages import PHONE_SHARED, Choice, Inbound, InboundKind, Reply, Role
 from storage.models import ConversationState
 from storage.phones import normalise_phone
 from storage.repositories import state_expiry
@@ -105,9 +105,17 @@ class Engine:
         if flow is None:
             raise LookupError(name)
         if self.ctx.role not in flow.roles:
+            if self.ctx.role is Role.RESIDENT and Role.KADER in flow.roles:
+                return self._join_as_worker()
             return [Reply(self.ctx.t("core.not_allowed"))] + self.menu()
         self._clear()
         return self._run(flow, lambda data: flow.begin(self.ctx, arg), fresh=True)
+
+    def _join_as_worker(self) -> list[Reply]:
+        """A kader's work asked for by a chat with no invite yet: how to get one, and the code is read right here."""
+        start = registry.get("start")
+        self._clear()
+        return self._run(start, lambda data: ask(self.ctx, "invite", data, "core.staff_only"), fresh=True)
 
     # -- routing --------------------------------------------------------------
     def _global(self, word: str) -> list[Reply] | None:

@@ -28,6 +28,8 @@ from health.life_stage import primary_stage
 from health.nik import nik_mismatch, nik_problem, parse_nik
 from health.parsing import parse_number
 from health.permenkes import PERMENKES_2_2020
+from health.growth import too_young_to_stand
+from health.urgency import overall
 from health.screening import BMI_BANDS
 from health.validation import Accept, Confirm, Reject, check_bp, check_value
 from storage.members import clean_name, name_key, person_name
@@ -35,7 +37,7 @@ from storage.models import Household, Measurement, Member, Posyandu, Pregnancy
 from storage.phones import normalise_phone
 from storage.places import ZONE_NAMES, desa_path, puskesmas, upsert_posyandu
 from storage.reporting import (
-    Values, Visit, assess, current_pregnancy, find_member, household_for, reported_on, save_visit,
+    Values, Visit, assess, current_pregnancy, find_member, household_for, life_stage_on, reported_on, save_visit,
 )
 from storage.repositories import posyandu_by_code
 from storage.identity import nik_holder
@@ -49,7 +51,8 @@ MEASUREMENT_COLUMNS = ("posyandu_code", "name", "birth_date", "measured_on", "we
                        "head_cm", "muac_cm", "systolic", "diastolic", "glucose_mgdl", "waist_cm", "hb_gdl")
 EXPORT_COLUMNS = MEASUREMENT_COLUMNS + ("sex", "age_months", "life_stage", "waz", "haz", "whz", "baz",
                                         "wfa_status", "hfa_status", "wfh_status", "bmi_status", "weight_gain",
-                                        "flags", "glucose_kind", "gestational_weeks", "source", "nik", "mother_nik")
+                                        "flags", "urgency", "referral_reasons", "glucose_kind", "gestational_weeks",
+                                        "source", "nik", "mother_nik")
 NUMBER_COLUMNS = ("weight_kg", "height_cm", "head_cm", "muac_cm", "waist_cm", "hb_gdl", "glucose_mgdl")
 REFERRAL_DAYS = 31  # an imported visit this recent still opens a referral for the bidan
 TRUE = {"1", "y", "ya", "yes", "true"}
@@ -257,8 +260,9 @@ NIK_PROBLEMS = {"length": "16 digits", "region": "unknown region part", "birth_d
 
 
 # -- measurements -------------------------------------------------------------------------------------
-def _cell_verdict(column: str, text: str, stage: Any, months: int, line: int, report: ImportReport) -> float:
-    verdict = check_value(column, text, stage, months)
+def _cell_verdict(column: str, text: str, stage: Any, months: int, line: int, report: ImportReport,
+                  who: dict[str, Any]) -> float:
+    verdict = check_value(column, text, stage, months, **who)
     if isinstance(verdict, Reject):
         if verdict.reason_code == "no_range":
             raise RowProblem(f"{column} is not measured for {stage.value}")
@@ -274,16 +278,20 @@ def _cell_verdict(column: str, text: str, stage: Any, months: int, line: int, re
     return float(number)  # type: ignore[arg-type]
 
 
-def _measured_values(row: dict[str, str], stage: Any, months: int, line: int, report: ImportReport) -> Values:
+def _measured_values(row: dict[str, str], stage: Any, months: int, line: int, report: ImportReport,
+                     who: dict[str, Any]) -> Values:
+    """The row's values, each judged like a typed one (`who`: the member's sex and age in days)."""
     data: dict[str, Any] = {}
     for column in NUMBER_COLUMNS:
         if row.get(column):
-            data[column] = _cell_verdict(column, row[column], stage, months, line, report)
+            data[column] = _cell_verdict(column, row[column], stage, months, line, report, who)
     position = row.get("position", "").upper()
     if position not in ("", "L", "H"):
         raise RowProblem("position must be L (lying) or H (standing)")
     if position:
         data["position"] = position
+    if position == "H" and row.get("height_cm") and too_young_to_stand(who["age_days"]):
+        raise RowProblem("a baby under 9 months is measured lying (position L): measure the length again")
     if bool(row.get("systolic")) != bool(row.get("diastolic")):
         raise RowProblem("systolic and diastolic go together")
     if row.get("systolic"):
@@ -318,8 +326,9 @@ def import_measurements(session: Session, rows: list[tuple[int, dict[str, str]]]
         if on < born or on > _local_today(posyandu, now):
             raise RowProblem("measured_on is before birth or in the future")
         pregnancy = current_pregnancy(session, member.id, on)
-        stage = primary_stage(born, member.sex, on, pregnancy.hpht if pregnancy else None)
-        values = _measured_values(row, stage, age_in_months(born, on), line, report)
+        stage = life_stage_on(session, member, on)
+        values = _measured_values(row, stage, age_in_months(born, on), line, report,
+                                  {"sex": member.sex, "age_days": (on - born).days})
         existing = reported_on(session, member.id, on)
         if existing is not None:
             result = assess(session, member.id, member.sex, born, on, pregnancy.hpht if pregnancy else None, values)
@@ -390,7 +399,11 @@ def export_rows(session: Session, posyandu_code: str | None = None, month: str |
             "bmi_status": _status_label("imt_u_0_60", statuses.get("imt_u_0_60"))
             or _status_label("imt_u_5_18", statuses.get("imt_u_5_18"))
             or _status_label("imt_ap", statuses.get("imt_ap")),
-            "weight_gain": m.weight_gain, "flags": ";".join(m.flags or []), "glucose_kind": m.glucose_kind,
+            "weight_gain": m.weight_gain, "flags": ";".join(m.flags or []),
+            # how soon the bidan must see it (health.urgency) and why, as `index:code` reasons, urgent first
+            "urgency": overall(list((m.referral_levels or {}).values())) or "",
+            "referral_reasons": ";".join(c for c in (m.flags or []) if c in (m.referral_levels or {})),
+            "glucose_kind": m.glucose_kind,
             "gestational_weeks": m.gestational_weeks, "source": m.source,
             "nik": member.nik, "mother_nik": member.mother_nik,
         }

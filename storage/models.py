@@ -28,8 +28,10 @@ from storage.db import Base, UTCDateTime
 
 intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
 utc = Annotated[datetime, mapped_column(UTCDateTime)]
-kg = Annotated[Optional[float], mapped_column(Numeric(6, 2, asdecimal=False))]
-cm = Annotated[Optional[float], mapped_column(Numeric(5, 1, asdecimal=False))]
+# Measurements keep the precision a register gives (a 5 g scale, a 0,01 cm board): WHO's z-scores are
+# computed from the stored value, so rounding here would move the export away from WHO's own code.
+kg = Annotated[Optional[float], mapped_column(Numeric(7, 3, asdecimal=False))]
+cm = Annotated[Optional[float], mapped_column(Numeric(6, 2, asdecimal=False))]
 zscore = Annotated[Optional[float], mapped_column(Numeric(5, 2, asdecimal=False))]
 
 
@@ -153,6 +155,10 @@ class Pregnancy(Base):
     hpht: Mapped[date] = mapped_column(Date, index=True)
     delivered_on: Mapped[Optional[date]] = mapped_column(Date, index=True)
     ended_on: Mapped[Optional[date]] = mapped_column(Date)
+    end_reason: Mapped[Optional[str]] = mapped_column(String(20))  # keguguran | lainnya (ended without a birth)
+    # How the HPHT is known: None = told by the mother; 'hpl' / 'weeks' / 'months' = estimated from the due
+    # date or the gestational age the mother or the KIA book gives (the bidan should confirm it).
+    hpht_estimate: Mapped[Optional[str]] = mapped_column(String(10))
     created_at: Mapped[utc]
 
     member: Mapped[Member] = relationship(back_populates="pregnancies")
@@ -182,7 +188,7 @@ class Measurement(Base):
     diastolic: Mapped[Optional[int]] = mapped_column(Integer)
     glucose_mgdl: Mapped[Optional[int]] = mapped_column(Integer)
     glucose_kind: Mapped[Optional[str]] = mapped_column(String(3))  # GDS | GDP
-    hb_gdl: Mapped[Optional[float]] = mapped_column(Numeric(4, 1, asdecimal=False))
+    hb_gdl: Mapped[Optional[float]] = mapped_column(Numeric(4, 2, asdecimal=False))
     gestational_weeks: Mapped[Optional[int]] = mapped_column(Integer)
     waz: Mapped[zscore]
     haz: Mapped[zscore]
@@ -191,6 +197,8 @@ class Measurement(Base):
     weight_gain: Mapped[Optional[str]] = mapped_column(String(1))  # N | T | O | B
     statuses: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Each referral reason with how soon (health.urgency: 'today' | 'week'); the visit's urgency derives from it.
+    referral_levels: Mapped[Optional[dict[str, str]]] = mapped_column(JSON)
     created_at: Mapped[utc]
 
     member: Mapped[Member] = relationship()

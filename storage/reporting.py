@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.messages import Role
-from health.life_stage import is_pregnant
+from health.life_stage import LifeStage, is_pregnant, primary_stage
 from storage import access
 from storage.members import clean_name, name_key
 from storage.referrals import record_referral
@@ -34,7 +34,7 @@ from health.visit import (  # noqa: F401  (re-exported: the interpretation lives
 
 __all__ = [
     "Flag", "History", "Interpretation", "PastVisit", "Values", "interpret", "visible_posyandu", "search_members",
-    "recent_visitors", "member_in_scope", "current_pregnancy", "history", "assess", "given_codes",
+    "recent_visitors", "member_in_scope", "current_pregnancy", "last_delivery", "life_stage_on", "history", "assess", "given_codes",
     "NewMember", "Visit", "SavedVisit", "save_visit", "bidan_contacts", "guardian_contacts",
     "INVITE_ALPHABET", "new_invite_code", "create_invite", "reinterpret",
 ]
@@ -112,6 +112,23 @@ def current_pregnancy(session: Session, member_id: int, on: date) -> Pregnancy |
     return None
 
 
+def last_delivery(session: Session, member_id: int | None, on: date) -> date | None:
+    """The latest delivery recorded on or before `on`: the nifas (health.life_stage.is_nifas) starts there."""
+    if member_id is None:
+        return None
+    return session.scalar(select(func.max(Pregnancy.delivered_on)).where(
+        Pregnancy.member_id == member_id, Pregnancy.delivered_on.is_not(None), Pregnancy.delivered_on <= on))
+
+
+def life_stage_on(session: Session, member: Member, on: date, hpht: date | None = None) -> LifeStage:
+    """The member's life stage on `on` (health.life_stage.primary_stage) with what is recorded: the ongoing
+    pregnancy (or `hpht`, one being told now) and the latest delivery. Every path asks this one question."""
+    pregnancy = current_pregnancy(session, member.id, on)
+    if pregnancy is not None:
+        hpht = pregnancy.hpht
+    return primary_stage(member.birth_date, member.sex, on, hpht, last_delivery(session, member.id, on))
+
+
 def reported_on(session: Session, member_id: int, on: date) -> Measurement | None:
     return session.scalars(select(Measurement).where(Measurement.member_id == member_id,
                                                      Measurement.measured_on == on)).one_or_none()
@@ -140,15 +157,20 @@ def history(session: Session, member_id: int | None, on: date) -> History:
 
 def assess(session: Session, member_id: int | None, sex: str, birth: date, on: date, hpht: date | None,
            values: Values) -> Interpretation:
-    """Interpret a visit against the member's stored history (the summary and the save use this)."""
-    return interpret(sex, birth, on, hpht, values, history(session, member_id, on))
+    """Interpret a visit against the member's stored history and deliveries (the summary and the save use this)."""
+    return interpret(sex, birth, on, hpht, values, history(session, member_id, on),
+                     last_delivery(session, member_id, on))
 
 
-def given_codes(session: Session, member_id: int | None) -> set[str]:
-    """Service codes already recorded for the member (a dose given is not offered again)."""
+def given_codes(session: Session, member_id: int | None, since: date | None = None) -> set[str]:
+    """Service codes already recorded for the member (a dose given is not offered again); `since`: only
+    those given from that day (a nifas service belongs to this delivery, not an earlier one)."""
     if member_id is None:
         return set()
-    return set(session.scalars(select(ServiceGiven.code).where(ServiceGiven.member_id == member_id)))
+    stmt = select(ServiceGiven.code).where(ServiceGiven.member_id == member_id)
+    if since is not None:
+        stmt = stmt.where(ServiceGiven.given_on >= since)
+    return set(session.scalars(stmt))
 
 
 # -- saving ---------------------------------------------------------------------------------
@@ -174,6 +196,7 @@ class Visit:
     member_id: int | None = None
     new_member: NewMember | None = None
     hpht: date | None = None  # a pregnancy to record, when the member has none ongoing
+    hpht_estimate: str | None = None  # how that HPHT was estimated (health.pregnancy.estimated_hpht), if it was
     services: list[str] = field(default_factory=list)
     source: str = "chat"
     recorded_by_id: int | None = None
@@ -280,7 +303,7 @@ def save_visit(session: Session, visit: Visit, now: datetime, refer: bool = True
             raise LookupError("member not found")
     pregnancy = current_pregnancy(session, member.id, visit.measured_on)
     if visit.hpht is not None and pregnancy is None:
-        pregnancy = Pregnancy(member_id=member.id, hpht=visit.hpht, created_at=now)
+        pregnancy = Pregnancy(member_id=member.id, hpht=visit.hpht, hpht_estimate=visit.hpht_estimate, created_at=now)
         session.add(pregnancy)
         session.flush()
     hpht = pregnancy.hpht if pregnancy is not None else None

@@ -78,7 +78,8 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
         sex, born, hpht = self._facts(ctx, data)
         result = self._interpret(ctx, data)
         text = summary_text(ctx.lang, self._name(ctx, data), sex, born, self._date(data), result,
-                            data["values"], [label_for(c, ctx.lang) for c in data.get("services") or []])
+                            data["values"], [label_for(c, ctx.lang) for c in data.get("services") or []],
+                            estimated=self._hpht_estimated(ctx, data))
         offered = choices(ctx, (("save", "report.save"), ("edit", "report.edit"), ("cancel", "report.cancel")))
         return Turn([*before, Reply(text + "\n\n" + ctx.t("report.ask_save"), offered)], "summary", data)
 
@@ -126,6 +127,7 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
             new_member=NewMember(new["name"], new["sex"], date.fromisoformat(new["birth"]), new.get("phone"),
                                  new.get("nik")) if new else None,
             hpht=date.fromisoformat(data["hpht"]) if data.get("hpht") else None,
+            hpht_estimate=data.get("hpht_estimate"),
             services=list(data.get("services") or []), source="chat", recorded_by_id=ctx.contact.id)
         saved = save_visit(ctx.session, visit, ctx.now)
         alerted = notify_visit(ctx, saved)

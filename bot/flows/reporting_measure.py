@@ -17,12 +17,13 @@ from bot.flows.reporting_render import value_text
 from bot.flows.reporting_services import Service, options, parse_selection, words
 from bot.flows.reporting_visit import SKIP, VisitBase, numeric
 from bot.messages import Choice, Reply
+from health.growth import too_young_to_stand
 from health.life_stage import LifeStage
 from health.pregnancy import gestational_age, hpl
 from storage.reporting import given_codes, reported_on
 
 DONE = {"done", "selesai", "lanjut", "ok", "oke", "sudah"}
-EXAMPLES = {LifeStage.BAYI_BALITA: "bb 9,5 pb 75 lk 45 lila 14", LifeStage.IBU_HAMIL: "bb 55 lila 24 td 110/70",
+EXAMPLES = {LifeStage.BAYI_BALITA: "bb 9,5 pb 75 lk 45 lila 14", LifeStage.IBU_HAMIL: "bb 55 lila 24 td 110/70 hb 11,5",
             LifeStage.IBU_NIFAS: "bb 55 td 110/70 hb 12", LifeStage.ANAK: "bb 20 tb 115"}
 ADULT_EXAMPLE = "bb 60 tb 155 lp 80 td 120/80 gds 110 hb 12,5"
 
@@ -51,7 +52,8 @@ class MeasureSteps(VisitBase):
                        date=day(on))]
         if hpht is not None:
             weeks, _ = gestational_age(hpht, on)
-            lines.append(ctx.t("report.header_pregnancy", weeks=weeks, hpl=day(hpl(hpht))))
+            lines.append(ctx.t("report.header_pregnancy", weeks=weeks, hpl=day(hpl(hpht)))
+                         + (" " + ctx.t("report.estimated") if self._hpht_estimated(ctx, data) else ""))
         if data.get("member") and reported_on(ctx.session, data["member"], on) is not None:
             lines.append(ctx.t("report.already_reported"))
         return Reply("\n".join(lines))
@@ -63,7 +65,8 @@ class MeasureSteps(VisitBase):
         if not data["values"] and not data.get("mode") and not data.get("hinted"):
             data["hinted"] = True
             hint = (ctx.t("report.expert_hint", example=EXAMPLES.get(stage, ADULT_EXAMPLE)),)
-        text = "\n".join((ctx.t(f"report.ask.{label_key(item, days)}"), *hint))
+        key = "hb_bumil" if item == "hb" and stage is LifeStage.IBU_HAMIL else label_key(item, days)
+        text = "\n".join((ctx.t(f"report.ask.{key}"), *hint))
         return Turn([*before, Reply(text)], "item", data)
 
     def _ask_next(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
@@ -96,7 +99,9 @@ class MeasureSteps(VisitBase):
                 data["values"].pop(name, None)
             return self._ask_next(ctx, data)
         line = parse_expert(text, self._service_words(ctx, data))
-        if line is not None:
+        if line is not None and set(line.values) == {item} and not line.services and not line.unknown:
+            text = line.values[item]  # `GDP 95` at the glucose question, `bb 9,5` at the weight: this answer
+        elif line is not None:
             return self._apply_line(ctx, data, line)
         checked = self._check(ctx, data, item, text)
         stage, _, _ = self._stage(ctx, data)
@@ -123,8 +128,11 @@ class MeasureSteps(VisitBase):
                params: dict[str, Any], passed: list[str], before: Iterable[Reply] = ()) -> Turn | None:
         """Ask back what looks wrong (unit slip or unusual value, change since the last visit, WHO flag).
 
-        Returns the question, or None when the value is kept and the caller moves on.
+        Returns the question, or None when the value is kept and the caller moves on. A baby under
+        9 months measured standing is asked to be measured lying first (health.growth.too_young_to_stand).
         """
+        if item == "height" and values.get("position") == "H" and too_young_to_stand(self._stage(ctx, data)[2]):
+            return self._ask_item(ctx, data, item, [*before, say(ctx, "report.measure_lying")])
         for check in ("value", "change", "z"):
             if check in passed:
                 continue
@@ -152,7 +160,7 @@ class MeasureSteps(VisitBase):
             field_name = ITEMS[item].fields[0]
             return "confirm.change", {"was": previous[field_name], "was_date": day(previous["date"]),
                                       "value": values[field_name], "unit": ITEMS[item].unit}
-        if stage is not LifeStage.BAYI_BALITA:
+        if stage not in (LifeStage.BAYI_BALITA, LifeStage.ANAK, LifeStage.REMAJA):
             return None
         sex, born, _ = self._facts(ctx, data)
         flags = z_problems(item, {**data["values"], **values}, sex, born, self._date(data))
@@ -206,6 +214,11 @@ class MeasureSteps(VisitBase):
         stage, _, days = self._stage(ctx, data)
         sex, _, hpht = self._facts(ctx, data)
         weeks = gestational_age(hpht, self._date(data))[0] if hpht is not None else None
+        delivered = self._delivered(ctx, data)
+        if stage is LifeStage.IBU_NIFAS and delivered is not None:  # this delivery's services only
+            given = given_codes(ctx.session, data.get("member"), since=delivered)
+            return options(stage, days, sex, given, weeks, ctx.settings.je_endemic, self._date(data),
+                           days_postpartum=(self._date(data) - delivered).days)
         return options(stage, days, sex, given_codes(ctx.session, data.get("member")), weeks,
                        ctx.settings.je_endemic, self._date(data))
 

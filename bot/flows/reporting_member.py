@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any, Callable, Iterable
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
-from bot.flows.registration import read_birth, read_hpht, read_name, read_pregnant, read_sex
+from bot.flows.registration import read_birth, read_hpht_or_estimate, read_name, read_pregnant, read_sex
 from bot.flows.reporting_expert import split_name_and_line
 from bot.flows.reporting_format import day
 from bot.flows.reporting_render import member_label
@@ -21,7 +21,7 @@ from bot.flows.scope import pick_posyandu
 from bot.messages import Choice, Reply
 from bot.parsing import parse_date
 from health.ages import age_in_months
-from health.life_stage import AGE_BANDS_MONTHS
+from health.life_stage import AGE_BANDS_MONTHS, is_nifas
 from health.pregnancy import pregnancy_question
 from storage.identity import nik_holder
 from storage.members import name_key, normalise_nik
@@ -151,7 +151,8 @@ class MemberSteps(VisitBase):
     def _after_member(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
         sex, born, hpht = self._facts(ctx, data)
         question = pregnancy_question(sex, born, self._date(data))
-        if hpht is None and "hpht" not in data and question is not None:
+        nifas = is_nifas(self._delivered(ctx, data), self._date(data))  # she just gave birth: not asked
+        if hpht is None and "hpht" not in data and question is not None and not nifas:
             key = "report.ask_pregnant" if question == "adult" else "report.ask_pregnant_minor"
             return ask(ctx, "pregnant", data, key,
                        choices(ctx, (("no", "report.pregnant.no"), ("yes", "report.pregnant.yes"))), before=before)
@@ -167,7 +168,14 @@ class MemberSteps(VisitBase):
         raise Invalid("core.choose_from_list", count=2)
 
     def on_hpht(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        data["hpht"] = read_hpht(answer.text, self._date(data), "report").isoformat()
+        """The HPHT, or an estimate (`HPL 12-03-2027`, `5 bulan`, `20 minggu`) when she does not know it;
+        `-` goes on without recording the pregnancy (nothing is known to date it: the bidan records it)."""
+        if answer.text.strip().lower() in SKIP:
+            data["hpht"] = None
+            return self._start_items(ctx, data, [say(ctx, "report.pregnancy_not_recorded")])
+        hpht, estimate = read_hpht_or_estimate(answer.text, self._date(data), "report")
+        data["hpht"] = hpht.isoformat()
+        data["hpht_estimate"] = estimate
         return self._start_items(ctx, data)
 
 

@@ -18,7 +18,7 @@ from bot.messages import Reply
 from health.ages import age_in_months
 from health.life_stage import LifeStage, primary_stage
 from storage.models import Member, Posyandu
-from storage.reporting import current_pregnancy, history
+from storage.reporting import current_pregnancy, history, last_delivery
 
 SKIP = {"-", "--", "lewat", "lewati", "skip", "tidak diukur", "tdk diukur", "tidak", "x"}
 
@@ -61,16 +61,30 @@ class VisitBase(StepFlow):
             hpht = date.fromisoformat(data["hpht"])
         return sex, born, hpht
 
+    def _hpht_estimated(self, ctx: Ctx, data: dict[str, Any]) -> bool:
+        """Whether the pregnancy's HPHT is an estimate (from the HPL or the weeks/months told)."""
+        if data.get("hpht_estimate"):
+            return True
+        if data.get("new") or not data.get("member"):
+            return False
+        pregnancy = current_pregnancy(ctx.session, data["member"], self._date(data))
+        return bool(pregnancy is not None and pregnancy.hpht_estimate)
+
     def _name(self, ctx: Ctx, data: dict[str, Any]) -> str:
         if data.get("new"):
             return data["new"]["name"]
         member = ctx.session.get(Member, data["member"])
         return member.name if member else ""
 
+    def _delivered(self, ctx: Ctx, data: dict[str, Any]) -> date | None:
+        """The member's latest recorded delivery (a new member has none)."""
+        return None if data.get("new") else last_delivery(ctx.session, data.get("member"), self._date(data))
+
     def _stage(self, ctx: Ctx, data: dict[str, Any]) -> tuple[LifeStage, int, int]:
         sex, born, hpht = self._facts(ctx, data)
         on = self._date(data)
-        return primary_stage(born, sex, on, hpht), age_in_months(born, on), (on - born).days
+        return primary_stage(born, sex, on, hpht, self._delivered(ctx, data)), age_in_months(born, on), \
+            (on - born).days
 
     def _previous(self, ctx: Ctx, data: dict[str, Any]) -> tuple[dict[str, Any] | None, int | None]:
         past = history(ctx.session, data.get("member"), self._date(data)).last
@@ -81,8 +95,9 @@ class VisitBase(StepFlow):
 
     def _check(self, ctx: Ctx, data: dict[str, Any], item: str, raw: str) -> Checked:
         stage, months, days = self._stage(ctx, data)
+        sex = self._facts(ctx, data)[0]
         try:
-            checked = check_item(item, raw, stage, months)
+            checked = check_item(item, raw, stage, months, sex, days)
             if stage is not LifeStage.BAYI_BALITA:
                 checked.values.pop("position", None)  # lying or standing matters for WHO's child tables only
             return checked

@@ -36,6 +36,8 @@ ID = {
     "core.unknown": "Maaf, saya belum paham pesan itu. Ketik *menu* untuk melihat pilihan.",
     "core.unknown_command": "Perintah {command} tidak dikenal. Ketik *menu* untuk melihat pilihan.",
     "core.not_allowed": "Maaf, layanan itu tidak tersedia untuk peran Anda.",
+    "core.staff_only": "Layanan itu untuk kader dan bidan. Bila Anda kader, minta *kode undangan* ke bidan desa "
+    "atau puskesmas, lalu ketik kodenya di sini (contoh: K7M2QP). Ketik *batal* untuk kembali ke menu.",
     "core.media": "Maaf, saya hanya bisa membaca pesan teks. Silakan ketik jawabannya.",
     "core.empty": "Pesannya kosong. Silakan ketik jawabannya.",
     "core.too_long": "Pesannya terlalu panjang ({length} huruf). Mohon kirim yang lebih singkat.",
@@ -86,6 +88,9 @@ EN = {
     "core.unknown": "Sorry, I did not understand that. Type *menu* to see the options.",
     "core.unknown_command": "Unknown command {command}. Type *menu* to see the options.",
     "core.not_allowed": "Sorry, that service is not available for your role.",
+    "core.staff_only": "That service is for kaders and midwives. If you are a kader, ask the village midwife or "
+    "the puskesmas for an *invite code*, then type it here (for example: K7M2QP). Type *batal* to go back to "
+    "the menu.",
     "core.media": "Sorry, I can only read text messages. Please type your answer.",
     "core.empty": "The message was empty. Please type your answer.",
     "core.too_long": "The message is too long ({length} characters). Please send a shorter one.",

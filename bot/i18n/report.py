@@ -68,8 +68,19 @@ ID = {
     "report.ask_pregnant_minor": "Apakah ia sedang hamil?",
     "report.pregnant.no": "Tidak hamil",
     "report.pregnant.yes": "Ya, sedang hamil",
-    "report.ask_hpht": "Tanggal hari pertama haid terakhir (HPHT)? (contoh: 15-06-2026)",
-    "report.hpht_in_future": "HPHT tidak boleh sesudah tanggal posyandu. Periksa lagi tanggalnya.",
+    "report.ask_hpht": "Tanggal hari pertama haid terakhir (HPHT)? (contoh: 15-06-2026; bila lupa, ketik *lupa*)",
+    "report.hpht_in_future": "HPHT tidak boleh sesudah tanggal posyandu. Periksa lagi tanggalnya. Bila itu "
+    "tanggal perkiraan lahir, ketik *HPL 12-03-2027*.",
+    "report.hpht_unknown": "Tidak apa-apa. Ketik perkiraan usia kehamilannya (contoh: *5 bulan* atau *20 minggu*), "
+    "atau HPL dari buku KIA (contoh: *HPL 12-03-2027*). Bidan akan memastikannya. Bila sama sekali tidak "
+    "diketahui, ketik - untuk melanjutkan dan beri tahu bidan.",
+    "report.pregnancy_not_recorded": "Baik, kehamilannya belum dicatat. Mohon beri tahu bidan desa agar usia "
+    "kehamilannya diperiksa dan dicatat.",
+    "report.hpl_impossible": "Dengan HPL itu usia kehamilannya tidak mungkin (lebih dari 44 minggu, atau belum "
+    "hamil). Periksa lagi tanggalnya.",
+    "report.age_impossible": "Usia kehamilan itu tidak mungkin (paling lama sekitar 10 bulan atau 44 minggu). "
+    "Periksa lagi.",
+    "report.estimated": "(perkiraan, bidan akan memastikan)",
     "report.hpht_too_old": "HPHT itu lebih dari 44 minggu yang lalu, jadi tidak mungkin masih hamil. Periksa lagi.",
     # measurements
     "report.header": "📋 {name} — {sex}, {age} — {group}\nTanggal posyandu: {date}",
@@ -85,7 +96,11 @@ ID = {
     "report.ask.waist": "Lingkar perut (cm)?",
     "report.ask.bp": "Tekanan darah (contoh: 120/80)?",
     "report.ask.glucose": "Gula darah (mg/dL)? Ketik angkanya untuk GDS (sewaktu), atau *GDP 95* bila puasa.",
+    "report.measure_lying": "Bayi di bawah 9 bulan diukur berbaring (panjang badan), tidak berdiri. Mohon ukur "
+    "ulang sambil berbaring, lalu ketik panjangnya. Ketik - bila tidak bisa diukur.",
     "report.ask.hb": "Hb (g/dL)?",
+    "report.ask.hb_bumil": "Hb (g/dL)? Dari tes cepat di posyandu atau hasil lab puskesmas (K1/K5). "
+    "Ketik - bila tidak ada.",
     "report.ask_position": "Diukur dengan cara apa? (Anak di bawah 2 tahun biasanya diukur berbaring.)",
     "report.position.L": "Berbaring (panjang badan)",
     "report.position.H": "Berdiri (tinggi badan)",
@@ -133,6 +148,8 @@ ID = {
     "report.service.TTD_BUMIL": "TTD/MMS ibu hamil",
     "report.service.KONSELING": "Penyuluhan/konseling",
     "report.service.ANC": "Pemeriksaan kehamilan ({code})",
+    "report.service.KF": "Kunjungan nifas ({code})",
+    "report.service.VITA-NIFAS": "Vitamin A ibu nifas (2 kapsul merah)",
     # summary
     "report.summary_title": "Ringkasan — {name} ({sex}, {age}), {date}\n{group}",
     "report.summary_pregnancy": "Usia kehamilan: {weeks} minggu {days} hari (HPL {hpl})",
@@ -180,6 +197,7 @@ ID = {
     # the bidan's alert
     "report.alert_title": "⚠️ Rujukan dari {posyandu} ({date})",
     "report.alert_urgent": "🚨 SEGERA — rujukan dari {posyandu} ({date})",
+    "report.alert_nifas": "🤱 Ibu nifas: hari ke-{days} setelah melahirkan",
     "report.alert_member": "{member}\nHP keluarga: {phone}",
     "report.alert_reasons": "Alasan:",
     "report.alert_by": "Dilaporkan oleh {reporter}. Ketik *rujukan* untuk melihat semua rujukan.",
@@ -188,11 +206,13 @@ ID = {
     "report.result_weight": "Berat badan {weight} kg",
     "report.result_gain.N": ", naik {grams} gram dari bulan lalu. Bagus! 👍",
     "report.result_gain.T": ", tidak naik cukup dari bulan lalu.",
+    "report.result_gain.down": ", turun {grams} gram dari bulan lalu.",
     "report.result_gain.O": ".",
     "report.result_gain.B": ", ini penimbangan pertama yang tercatat.",
     "report.result_height": "Tinggi/panjang badan {height} cm.",
     "report.meaning.all_good": "Pertumbuhannya baik, sesuai umurnya.",
     "report.meaning.gain_T": "Berat badan yang tidak naik bisa tanda anak kurang makan atau sedang sakit.",
+    "report.meaning.gain_down": "Berat badan yang turun bisa tanda anak kurang makan atau sedang sakit.",
     "report.meaning.bb_u.severely_underweight": "Berat badannya jauh di bawah berat anak seumurnya. Ia perlu diperiksa bidan.",
     "report.meaning.bb_u.underweight": "Berat badannya masih di bawah berat anak seumurnya.",
     "report.meaning.bb_u.risk_of_overweight": "Berat badannya sedikit di atas berat anak seumurnya.",
@@ -214,9 +234,15 @@ ID = {
     "report.correction_none": "Setelah koreksi: tidak ada lagi alasan rujukan. Mohon cek bila anak/ibu ini "
     "sudah dihubungi.",
     "report.advice_title": "💬 Perhatian (beri penyuluhan, tidak perlu dirujuk):",
-    "report.todo_normal": "Teruskan makanan bergizi seimbang dan datang lagi ke posyandu bulan depan.",
-    "report.todo_refer": "Bidan desa sudah kami beri tahu. Mohon bawa {name} ke bidan atau puskesmas dalam "
-    "minggu ini, dan tetap beri makan sedikit-sedikit tapi sering.",
+    "report.todo_next_month": "Datang lagi ke posyandu bulan depan.",
+    "report.todo_refer_week": "Bidan desa sudah kami beri tahu. Mohon bawa {name} ke bidan atau puskesmas dalam "
+    "minggu ini.",
+    "report.todo_refer_today": "Bidan desa sudah kami beri tahu. Mohon bawa {name} ke bidan atau puskesmas "
+    "hari ini juga.",
+    "report.feeding.asi": "Teruskan ASI saja (ASI eksklusif) sesering bayi mau, tanpa makanan atau minuman lain "
+    "sampai umur 6 bulan.",
+    "report.feeding.mpasi": "Teruskan ASI dan beri MPASI bergizi (ada lauk hewani) sedikit-sedikit tapi sering.",
+    "report.feeding.family": "Teruskan makanan bergizi seimbang, sedikit-sedikit tapi sering.",
     # referrals
     "report.referrals_none": "Tidak ada rujukan yang belum ditangani. 👍",
     "report.referrals_title": "Rujukan yang belum ditangani:",
@@ -288,8 +314,20 @@ EN = {
     "report.ask_pregnant_minor": "Is she pregnant?",
     "report.pregnant.no": "Not pregnant",
     "report.pregnant.yes": "Yes, pregnant",
-    "report.ask_hpht": "First day of the last menstrual period (HPHT)? (for example: 15-06-2026)",
-    "report.hpht_in_future": "The HPHT cannot be after the posyandu date. Please check it.",
+    "report.ask_hpht": "First day of the last menstrual period (HPHT)? (for example: 15-06-2026; if she does not "
+    "know, type *lupa*)",
+    "report.hpht_in_future": "The HPHT cannot be after the posyandu date. Please check it. If it is the due "
+    "date, type *HPL 12-03-2027*.",
+    "report.hpht_unknown": "That is fine. Type how far along she is (for example: *5 bulan* for 5 months or "
+    "*20 minggu* for 20 weeks), or the due date from the KIA book (for example: *HPL 12-03-2027*). The midwife will "
+    "confirm it. If nothing at all is known, type - to go on, and tell the midwife.",
+    "report.pregnancy_not_recorded": "All right, the pregnancy is not recorded yet. Please tell the village "
+    "midwife so she can check and record how far along it is.",
+    "report.hpl_impossible": "With that due date the pregnancy cannot be right (over 44 weeks, or not yet "
+    "pregnant). Please check the date.",
+    "report.age_impossible": "That length of pregnancy is not possible (at most about 10 months or 44 weeks). "
+    "Please check.",
+    "report.estimated": "(estimated; the midwife will confirm)",
     "report.hpht_too_old": "That HPHT is more than 44 weeks ago, so she cannot still be pregnant. Please check it.",
     "report.header": "📋 {name} — {sex}, {age} — {group}\nPosyandu date: {date}",
     "report.header_pregnancy": "{weeks} weeks pregnant, due date {hpl}",
@@ -304,7 +342,11 @@ EN = {
     "report.ask.waist": "Waist circumference (cm)?",
     "report.ask.bp": "Blood pressure (for example: 120/80)?",
     "report.ask.glucose": "Blood glucose (mg/dL)? Type the number for a random test (GDS), or *GDP 95* if fasting.",
+    "report.measure_lying": "A baby under 9 months is measured lying down (length), not standing. Please measure "
+    "again lying down and type the length. Type - if it cannot be measured.",
     "report.ask.hb": "Hb (g/dL)?",
+    "report.ask.hb_bumil": "Hb (g/dL)? From a rapid test at the posyandu or the puskesmas lab result (K1/K5). "
+    "Type - if there is none.",
     "report.ask_position": "How was it measured? (Children under 2 are usually measured lying down.)",
     "report.position.L": "Lying down (length)",
     "report.position.H": "Standing (height)",
@@ -349,6 +391,8 @@ EN = {
     "report.service.TTD_BUMIL": "Iron/MMS tablets for pregnancy",
     "report.service.KONSELING": "Counselling",
     "report.service.ANC": "Antenatal check ({code})",
+    "report.service.KF": "Postnatal visit ({code})",
+    "report.service.VITA-NIFAS": "Postpartum vitamin A (2 red capsules)",
     "report.summary_title": "Summary — {name} ({sex}, {age}), {date}\n{group}",
     "report.summary_pregnancy": "Gestational age: {weeks} weeks {days} days (due {hpl})",
     "report.nothing_measured": "Nothing was measured.",
@@ -393,6 +437,7 @@ EN = {
     "report.bye": "Thank you! Today's reports are recorded.",
     "report.alert_title": "⚠️ Referral from {posyandu} ({date})",
     "report.alert_urgent": "🚨 URGENT — referral from {posyandu} ({date})",
+    "report.alert_nifas": "🤱 Postpartum mother: day {days} after delivery",
     "report.alert_member": "{member}\nFamily phone: {phone}",
     "report.alert_reasons": "Reasons:",
     "report.alert_by": "Reported by {reporter}. Type *rujukan* to see all referrals.",
@@ -400,11 +445,13 @@ EN = {
     "report.result_weight": "Weight {weight} kg",
     "report.result_gain.N": ", up {grams} grams since last month. Well done! 👍",
     "report.result_gain.T": ", not enough gain since last month.",
+    "report.result_gain.down": ", down {grams} grams since last month.",
     "report.result_gain.O": ".",
     "report.result_gain.B": ", the first weighing on record.",
     "report.result_height": "Height/length {height} cm.",
     "report.meaning.all_good": "Growing well for the age.",
     "report.meaning.gain_T": "Weight that does not go up can mean the child eats too little or is ill.",
+    "report.meaning.gain_down": "Weight that goes down can mean the child eats too little or is ill.",
     "report.meaning.bb_u.severely_underweight": "The weight is well below that of children of the same age. The midwife should see the child.",
     "report.meaning.bb_u.underweight": "The weight is below that of children of the same age.",
     "report.meaning.bb_u.risk_of_overweight": "The weight is a little above that of children of the same age.",
@@ -426,9 +473,16 @@ EN = {
     "report.correction_none": "After the correction: no reason to refer any more. Please check whether this "
     "person was already contacted.",
     "report.advice_title": "💬 Attention (give advice; no referral needed):",
-    "report.todo_normal": "Keep giving balanced, nutritious food and come back to the posyandu next month.",
-    "report.todo_refer": "We have told the village midwife. Please take {name} to the midwife or puskesmas this week, "
-    "and keep feeding small amounts often.",
+    "report.todo_next_month": "Come back to the posyandu next month.",
+    "report.todo_refer_week": "We have told the village midwife. Please take {name} to the midwife or puskesmas "
+    "this week.",
+    "report.todo_refer_today": "We have told the village midwife. Please take {name} to the midwife or puskesmas "
+    "today.",
+    "report.feeding.asi": "Keep giving breast milk only (exclusive breastfeeding), as often as the baby wants, no "
+    "other food or drink until 6 months.",
+    "report.feeding.mpasi": "Keep breastfeeding and give nutritious complementary food (with animal-source food) in "
+    "small amounts, often.",
+    "report.feeding.family": "Keep giving balanced, nutritious food in small amounts, often.",
     "report.referrals_none": "There are no open referrals. 👍",
     "report.referrals_title": "Open referrals:",
     "report.referral_line": "{n}. {member}, {posyandu}, {date}: {reasons}",

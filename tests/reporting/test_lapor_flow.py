@@ -90,7 +90,26 @@ def test_a_kader_cannot_report_another_posyandus_member(runtime, demo, session):
 def test_a_resident_cannot_report(runtime, demo, session, clock):
     session.add(Contact(channel="terminal", address="warga", role="resident", language="id", created_at=clock.now()))
     session.commit()
-    assert "tidak tersedia untuk peran Anda" in Person(runtime, "warga").say("lapor")
+    warga = Person(runtime, "warga")
+    reply = warga.say("lapor")
+    # a kader with no invite yet is told how to get one, and may type it right away (issue 7)
+    assert "untuk kader dan bidan" in reply and "kode undangan" in reply
+    assert count(session, Measurement) == 0
+    assert "tidak ditemukan" in warga.say("ABCDEF")  # an unknown code: asked again kindly
+    assert "kode undangan" not in warga.say("batal")  # back to the menu
+
+
+def test_a_kader_without_an_invite_joins_from_lapor(runtime, demo, session, clock):
+    from storage.reporting import create_invite
+    from tests.reporting.helpers import posyandu
+    session.add(Contact(channel="terminal", address="kader-baru", role="resident", language="id",
+                        created_at=clock.now()))
+    invite = create_invite(session, posyandu(session, "MAWAR7").id, "kader", clock.now(), 7)
+    session.commit()
+    k = Person(runtime, "kader-baru")
+    assert "kode undangan" in k.say("lapor")
+    assert "terdaftar sebagai" in k.say(invite.code)
+    assert "Tanggal posyandu" in k.say("lapor")
 
 
 def test_roles_are_checked_on_every_step(runtime, demo, session):
@@ -102,7 +121,7 @@ def test_roles_are_checked_on_every_step(runtime, demo, session):
     assert "tidak lagi terdaftar untuk posyandu ini" in k.say("8")
     kader.role = "resident"
     session.commit()
-    assert "tidak tersedia" in k.say("lapor")
+    assert "kode undangan" in k.say("lapor")
 
 
 def test_a_flag_alerts_the_bidan_opens_a_referral_and_tells_the_family(runtime, demo, session):
@@ -201,6 +220,7 @@ def test_register_a_pregnant_woman_and_flag_her_blood_pressure(runtime, demo, se
     assert "Maksudnya 55,5 kg?" in k.say("55500")  # grams typed: asked back
     assert "LiLA" in k.say("1")
     k.say("22"), k.say("150/95")
+    k.say("-")  # Hb: no result yet (asked step by step, issue 7)
     services = k.choices()
     assert "Pemeriksaan kehamilan (ANC3)" in services and "TTD/MMS ibu hamil" in services
     summary = k.say("-")
