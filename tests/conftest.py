@@ -25,6 +25,12 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=timezone.utc)  # Sunday 08:00 WIB
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-transcripts", action="store_true",
+                     help="rewrite tests/transcripts/*.txt with what the bot says now (after an intended change; "
+                          "read the git diff before committing)")
+
+
 def _postgres_answers() -> bool:
     try:
         engine = sa.create_engine(PG_URL, connect_args={"connect_timeout": 2})

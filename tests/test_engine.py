@@ -171,11 +171,16 @@ def test_stale_flow_version_restarts(runtime, session):
 
 
 @pytest.mark.parametrize("path", sorted(TRANSCRIPTS.glob("*.txt")), ids=lambda p: p.stem)
-def test_transcripts(runtime, demo, path):
-    """Golden conversations: the same format `python -m bot chat` prints."""
+def test_transcripts(runtime, demo, path, request):
+    """Golden conversations: the same format `python -m bot chat` prints.
+
+    `pytest --update-transcripts` rewrites them after an intended change (review the diff)."""
     header, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
     meta = dict(line.split(": ", 1) for line in header.splitlines() if ": " in line)
     expected, actual = replay(runtime, meta.get("as", "transcript-user"), body)
+    if request.config.getoption("--update-transcripts") and actual != expected:
+        path.write_text(f"{header}\n---\n{actual}\n", encoding="utf-8")
+        return
     assert actual == expected
 
 

@@ -122,7 +122,9 @@ def test_a_refused_request_stays_hidden_and_the_stranger_is_told_nothing(runtime
 def test_a_resident_cannot_review_link_requests(runtime, demo):
     warga = new_resident(runtime, "warga")
     warga.say("batal")
-    assert "tidak tersedia" in warga.say("sambungan")
+    reply = warga.say("sambungan")
+    assert "untuk kader dan bidan" in reply and "kode undangan" in reply  # told how to become staff
+    assert "Tidak ada permintaan" not in reply and "Permintaan" not in reply  # and shown no request
 
 
 def test_deleting_data_removes_what_the_stranger_typed(runtime, demo, session):
