@@ -33,7 +33,7 @@ LINES: dict[str, dict[float, tuple[str, float, str]]] = {
     "wfa": {-3.0: ("#d62728", 2.6, "-"), -2.0: ("#8c8c8c", 1.2, "--"), 0.0: ("#2ca02c", 2.0, "-"),
             1.0: ("#ff8c00", 2.6, "-"), 2.0: ("#8c8c8c", 1.2, "--"), 3.0: ("#8c8c8c", 1.2, ":")},
     "lhfa": {-3.0: ("#d62728", 2.6, "-"), -2.0: ("#ff8c00", 2.0, "--"), 0.0: ("#2ca02c", 2.0, "-"),
-             2.0: ("#8c8c8c", 1.2, "--"), 3.0: ("#8c8c8c", 1.2, ":")},
+             3.0: ("#8c8c8c", 1.2, ":")},
 }
 NORMAL_BAND = {"wfa": (-2.0, 1.0), "lhfa": (-2.0, 3.0)}  # Permenkes 2/2020 normal ranges, shaded green
 FRAME = {"P": ("#e75480", "#fdeef4"), "L": ("#1f6fb5", "#eaf3fb")}  # (frame, paper): pink girls, blue boys

@@ -23,6 +23,9 @@ ADVISORY_LOCK_KEY = 0x504F5359  # "POSY"
 
 def register_jobs(scheduler: BaseScheduler, runtime: Any) -> None:
     """Every job the clock runs. Reminder planning registers its own jobs (scheduler.jobs)."""
+    from scheduler.recap_job import register_recap_jobs
+
+    register_recap_jobs(scheduler, runtime)
     try:
         from scheduler.jobs import register_planning_jobs
     except ModuleNotFoundError as exc:

@@ -83,7 +83,7 @@ class RekapFlow(ScopedFlow):
         year, month = picked or (today.year, today.month)
         if (year, month) > (today.year, today.month) or year < 2000:
             return done(say(ctx, "recap.future_month", month=month_label(ctx.lang, year, month)))
-        data: dict[str, Any] = {"year": year, "month": month}
+        data: dict[str, Any] = {"year": year, "month": month, "named_month": picked is not None}
         if rest:
             return self._named(ctx, data, rest, arg)
         return choose_posyandu(ctx, data, "recap.ask_posyandu", self._show)
@@ -98,6 +98,8 @@ class RekapFlow(ScopedFlow):
             return self._show(ctx, data)
         if posyandu_named(ctx.session, rest) is not None:
             return done(say(ctx, "recap.not_yours"))
+        if data.get("named_month"):
+            return done(say(ctx, "recap.unknown_posyandu", text=rest[:40]))
         return done(say(ctx, "recap.bad_month", text=arg[:40]))
 
     def on_posyandu(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:

@@ -61,6 +61,7 @@ ID = {
     "recap.bad_month": "Bulan \"{text}\" tidak saya kenali. Contoh: *rekap*, *rekap november*, *rekap 2026-11*, "
     "*rekap bulan lalu*.",
     "recap.future_month": "Bulan {month} belum berjalan, jadi belum ada rekapnya.",
+    "recap.unknown_posyandu": "Posyandu \"{text}\" tidak saya temukan. Ketik *rekap* saja untuk posyandu Anda.",
     "recap.not_yours": "Maaf, rekap posyandu itu hanya untuk kader dan bidannya. Ketik *rekap* untuk posyandu Anda.",
     "recap.title": "📊 Rekap {posyandu} — {month}",
     "recap.empty": "Belum ada data yang tercatat di bulan ini. Angka di bawah apa adanya (semuanya nol).",
@@ -117,6 +118,7 @@ EN = {
     "recap.bad_month": "I do not recognise the month \"{text}\". For example: *rekap*, *rekap november*, "
     "*rekap 2026-11*, *rekap last month*.",
     "recap.future_month": "{month} has not started yet, so there is no recap.",
+    "recap.unknown_posyandu": "I found no posyandu \"{text}\". Type just *rekap* for yours.",
     "recap.not_yours": "Sorry, that posyandu's recap is only for its own kaders and midwife. Type *rekap* for yours.",
     "recap.title": "📊 Recap of {posyandu} — {month}",
     "recap.empty": "Nothing was recorded in this month yet. The figures below are as they are (all zero).",
