@@ -73,8 +73,8 @@ def who_curves(indicator: str, sex: str, sheet: tuple[int, int]) -> dict[float, 
     rows = _table(indicator)[1 if sex == "L" else 2]
     first = round(sheet[0] * DAYS_PER_MONTH)
     last = min(round(sheet[1] * DAYS_PER_MONTH), len(rows) - 1)
-    if sheet[0] >= 24 and indicator == "lhfa":
-        first = max(first, 731)  # the height rows; the 0.7 cm step between sheets is WHO's
+    if indicator == "lhfa":  # length rows below 731 days, height rows from it; the 0.7 cm step is WHO's
+        first, last = (max(first, 731), last) if sheet[0] >= 24 else (first, min(last, 730))
     days = list(range(first, last + 1, STEP_DAYS))
     if days[-1] != last:
         days.append(last)

@@ -26,7 +26,7 @@ ILP_BLOCKS = ("ibu_hamil", "ibu_nifas", "bayi_balita", "remaja", "dewasa_lansia"
 HEADERS_ID = {
     "nik": "NIK", "name": "Nama", "birth_date": "Tanggal lahir", "sex": "L/P", "measured_on": "Tanggal ukur",
     "weight_kg": "BB (kg)", "height_cm": "PB/TB (cm)", "position": "Cara ukur", "head_cm": "LK (cm)",
-    "muac_cm": "LiLA (cm)", "mother": "Nama ibu", "gain": "N/T/O/B", "bb_u": "Status BB/U",
+    "muac_cm": "LiLA (cm)", "mother": "Nama ibu/wali", "gain": "N/T/O/B", "bb_u": "Status BB/U",
     "pb_tb_u": "Status TB/U", "bb_pb_tb": "Status BB/TB", "systolic": "Sistolik", "diastolic": "Diastolik",
     "hb_gdl": "Hb (g/dL)", "glucose_mgdl": "Gula darah (mg/dL)", "gestational_weeks": "Usia kehamilan (minggu)",
     "statuses": "Temuan", "services": "Layanan",
@@ -112,7 +112,7 @@ def workbook_bytes(recap: dict[str, Any], lang: str = "id") -> bytes:
         sheet.append([render(lang, f"recap.item.{key}"), None if value is None else value / 100])
         sheet.cell(sheet.max_row, 2).number_format = "0.0%"
     for code in ("T", "2T", "BGM"):
-        sheet.append([render(lang, f"recap.item.{code}"), ", ".join(recap["names"][code])])
+        sheet.append([render(lang, "recap.names_label", code=code), ", ".join(recap["names"][code])])
     for block in ILP_BLOCKS:
         sheet.append([])
         for item, value in recap["ilp"][block].items():

@@ -70,6 +70,7 @@ ID = {
     "recap.s_registered": "S = balita terdaftar (sasaran belum ditetapkan).",
     "recap.ratios": "D/S {ds} · N/D {nd} · N/(D−O−B) {ndob} · K/S {ks} · D/K {dk}",
     "recap.names": "{label}: {names}",
+    "recap.names_label": "Nama balita {code}",
     "recap.nutrition": "Stunting {stunted} · wasting {wasted} · BB kurang {underweight}",
     "recap.mothers": "Ibu hamil {seen} (K1 {K1}, K4 {K4}, K6 {K6}) · KEK {kek} · anemia {anaemia} · "
     "hipertensi {hypertension} · nifas {nifas}",
@@ -127,6 +128,7 @@ EN = {
     "recap.s_registered": "S = registered under-fives (no target set yet).",
     "recap.ratios": "D/S {ds} · N/D {nd} · N/(D−O−B) {ndob} · K/S {ks} · D/K {dk}",
     "recap.names": "{label}: {names}",
+    "recap.names_label": "Nama balita {code}",
     "recap.nutrition": "Stunting {stunted} · wasting {wasted} · underweight {underweight}",
     "recap.mothers": "Pregnant women {seen} (K1 {K1}, K4 {K4}, K6 {K6}) · KEK {kek} · anaemia {anaemia} · "
     "hypertension {hypertension} · postpartum {nifas}",
