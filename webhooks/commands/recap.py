@@ -13,6 +13,7 @@ import sys
 from datetime import date
 
 import click
+from flask.cli import with_appcontext
 
 from bot.charts import chart_spec, is_balita
 from bot.recap_text import recap_text
@@ -52,6 +53,7 @@ def _write(output: str | None, data: bytes | str, default_name: str | None = Non
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "text"]), default="csv", show_default=True)
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
 @click.option("-o", "--output", default=None, help="file to write (csv and text default: standard output)")
+@with_appcontext
 def recap_command(month_text: str, code: str | None, fmt: str, lang: str, output: str | None) -> None:
     year, month = _month(month_text)
     if fmt == "xlsx" and not code:
@@ -84,6 +86,7 @@ def recap_command(month_text: str, code: str | None, fmt: str, lang: str, output
 @click.option("--posyandu", "code", required=True)
 @click.option("--year", type=click.IntRange(2000, 2100), required=True)
 @click.option("--balita", type=click.IntRange(0, 100000), required=True)
+@with_appcontext
 def target_command(code: str, year: int, balita: int) -> None:
     rt = runtime()
     with transaction(rt.session_factory) as session:
@@ -101,6 +104,7 @@ def target_command(code: str, year: int, balita: int) -> None:
 @click.option("--indicator", type=click.Choice(["wfa", "lhfa"]), default="wfa", show_default=True)
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
 @click.option("-o", "--output", required=True, help="PNG file to write")
+@with_appcontext
 def chart_command(code: str, name: str, birth_date: str | None, indicator: str, lang: str, output: str) -> None:
     birth = None
     if birth_date:
