@@ -130,6 +130,7 @@ def render_png(data: ChartData, dpi: int = 130) -> bytes:
     """Draw `data` as a PNG (780 px wide, a phone screen's width; text at least 12 pt: 22 px)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     frame, paper = FRAME[data.sex]
     note_lines = len(data.note)
@@ -138,7 +139,7 @@ def render_png(data: ChartData, dpi: int = 130) -> bytes:
     FigureCanvasAgg(fig)
     bottom = (0.75 + 0.4 * note_lines) / height
     top = 1 - 0.95 / height
-    ax = fig.add_axes((0.12, bottom, 0.84, top - bottom))
+    ax = fig.add_axes((0.13, bottom, 0.83, top - bottom))
     ax.set_facecolor("white")
     for spine in ax.spines.values():
         spine.set_color(frame)
@@ -166,6 +167,7 @@ def render_png(data: ChartData, dpi: int = 130) -> bytes:
     ax.set_ylim(*data.ylim)
     step = 2 if data.sheet[1] - data.sheet[0] <= 24 else 4
     ax.set_xticks(range(data.sheet[0], data.sheet[1] + 1, step))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))  # whole kg/cm: no decimal point to misread
     ax.tick_params(labelsize=13, colors="#222222")
     ax.grid(True, color="#dddddd", linewidth=0.8, zorder=0)
     ax.set_xlabel(data.xlabel, fontsize=14)
