@@ -37,7 +37,7 @@ class GrafikFlow(ScopedFlow):
     triggers = ("grafik", "chart", "kms")
     roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
     menu_key = "chart.menu"
-    menu_order = 26
+    menu_order = 28
 
     def begin(self, ctx: Ctx, arg: str) -> Turn:
         if not visible_posyandu(ctx.session, ctx.contact):

@@ -51,7 +51,7 @@ def parse_month(text: str, today: date) -> tuple[tuple[int, int] | None, str]:
         elif word.isdigit() and len(word) == 4:
             year = int(word)
         elif word in THIS:
-            relative = 0 if relative == 0 else relative
+            continue  # this month is the default
         elif word in LAST:
             relative = -1
         elif word not in FILLER:
@@ -73,7 +73,7 @@ class RekapFlow(ScopedFlow):
     triggers = ("rekap", "ringkasan", "laporan bulan", "recap", "summary")
     roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
     menu_key = "recap.menu"
-    menu_order = 25
+    menu_order = 27
 
     def begin(self, ctx: Ctx, arg: str) -> Turn:
         today = ctx.today()

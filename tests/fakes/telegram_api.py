@@ -352,12 +352,10 @@ class FakeTelegramAPI(LoopbackServer):
         if problem:
             return _error(400, problem)
         with self._cond:
-            if chat_id in self.blocked_chats:
-                return _error(403, "Forbidden: bot was blocked by the user")
             now = time.monotonic()
-            wait = self._flood_wait(chat_id, now)
-            if wait is not None:
-                return _error(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+            refused = self._refuse(chat_id, now)
+            if refused is not None:
+                return refused
             message = self._new_message(chat_id, text, markup)
             self._pace.record(chat_id, now)
             sent = dict(params, chat_id=chat_id)
@@ -388,12 +386,10 @@ class FakeTelegramAPI(LoopbackServer):
         if _utf16_len(caption or "") > _MAX_CAPTION:
             return _error(400, "Bad Request: message caption is too long")
         with self._cond:
-            if chat_id in self.blocked_chats:
-                return _error(403, "Forbidden: bot was blocked by the user")
             now = time.monotonic()
-            wait = self._flood_wait(chat_id, now)
-            if wait is not None:
-                return _error(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+            refused = self._refuse(chat_id, now)
+            if refused is not None:
+                return refused
             message = self._new_message(chat_id, "", None)
             del message["text"]
             unique = f"u{len(self._media) + 1}"
@@ -483,6 +479,15 @@ class FakeTelegramAPI(LoopbackServer):
 
     def _ids_for(self, chat_id: str) -> itertools.count[int]:
         return self._message_ids.setdefault(chat_id, itertools.count(1))
+
+    def _refuse(self, chat_id: str, now: float) -> Response | None:
+        """A blocked chat (403) or flood control (429) for any send (caller holds the lock)."""
+        if chat_id in self.blocked_chats:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        wait = self._flood_wait(chat_id, now)
+        if wait is not None:
+            return _error(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+        return None
 
     def _flood_wait(self, chat_id: str, now: float) -> int | None:
         """Seconds to wait (Telegram sends whole seconds) if this send breaks a limit."""

@@ -133,3 +133,29 @@ def test_ilp_figures_count_people_not_visits():
     assert f.groups["dewasa_lansia"] == {"screened": 4, "lansia": 1, "hypertension": 1, "high_glucose": 1,
                                          "obesity": 1}
     assert f.groups["posyandu"] == {"referrals_opened": 3, "referrals_handled": 2, "kaders_reported": 2}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("", (None, "")),
+    ("november", ((2026, 11), "")),
+    ("desember", ((2025, 12), "")),          # the latest December, not a future one
+    ("des 2026", ((2026, 12), "")),
+    ("2026-10", ((2026, 10), "")),
+    ("10/2026", ((2026, 10), "")),
+    ("bulan lalu", ((2026, 10), "")),
+    ("last month", ((2026, 10), "")),
+    ("bulan ini", (None, "")),
+    ("oktober MAWAR7", ((2026, 10), "mawar7")),
+    ("2026-13", ((0, 0), "")),
+    ("besok", (None, "besok")),
+])
+def test_months_as_people_type_them(text, expected):
+    from bot.flows.rekap import parse_month
+
+    assert parse_month(text, date(2026, 11, 22)) == expected
+
+
+def test_january_last_month_is_december_of_the_year_before():
+    from bot.flows.rekap import parse_month
+
+    assert parse_month("bulan lalu", date(2027, 1, 3)) == ((2026, 12), "")
