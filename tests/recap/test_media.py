@@ -188,3 +188,20 @@ def test_the_dispatcher_carries_the_attachment_from_the_outbox(runtime, senders)
     [message] = senders[Channel.WHATSAPP].sent
     assert message.attachment is not None and message.attachment.media_id == attachment.media_id
     assert message.attachment.spec["indicator"] == "wfa"
+
+
+def test_inline_twiml_leaves_a_picture_to_the_dispatcher(runtime):
+    from webhooks.whatsapp import inline_replies
+
+    with transaction(runtime.session_factory) as session:
+        text_id = repo.enqueue(session, channel="whatsapp", address="+6281234500001", text="Tersimpan",
+                               now=runtime.clock.now())
+    from storage.models import OutboxMessage
+
+    photo = stored(runtime, CHART)
+    with transaction(runtime.session_factory) as session:
+        photo_row = session.get(MediaFile, photo.media_id).outbox_id
+    assert inline_replies(runtime, [text_id, photo_row]) == ["Tersimpan"]
+    with transaction(runtime.session_factory) as session:
+        assert session.get(OutboxMessage, photo_row).status == "pending"
+        assert session.get(OutboxMessage, text_id).status == "sent"
