@@ -16,6 +16,9 @@ alive in a server).
 from __future__ import annotations
 
 import io
+import textwrap
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -55,8 +58,9 @@ class ChartData:
     subtitle: str
     xlabel: str
     ylabel: str
-    note: tuple[str, ...]  # the lines under the chart (this month's N/T, KBM)
+    note: tuple[str, ...]  # the lines under the chart (this month's N/T, KBM), wrapped to the page
     ylim: tuple[float, float]
+    note_bold: int = 1  # how many of the note's lines are the first sentence (printed bold)
 
     @property
     def last(self) -> tuple[float, float] | None:
@@ -113,12 +117,25 @@ def chart_data(spec: dict[str, Any]) -> ChartData:
     ymin = min([low, *values]) * 0.95
     ymax = max([high, *values]) * 1.07
     labels = spec.get("line_labels", {})
+    notes = list(spec.get("note", ()))
     return ChartData(
         indicator=indicator, sex=sex, sheet=sheet, points=points, lines=curves,
         line_labels={z: labels.get(_zkey(z), _zkey(z)) for z in curves},
         title=spec.get("title", ""), subtitle=spec.get("subtitle", ""), xlabel=spec.get("xlabel", ""),
-        ylabel=spec.get("ylabel", ""), note=tuple(spec.get("note", ())), ylim=(round(ymin, 1), round(ymax, 1)),
+        ylabel=spec.get("ylabel", ""), note=_wrapped(notes), ylim=(round(ymin, 1), round(ymax, 1)),
+        note_bold=len(_wrapped(notes[:1])),
     )
+
+
+NOTE_WIDTH = 44  # characters of 14 pt bold that fit the 780 px page
+
+
+def _wrapped(lines: Any) -> tuple[str, ...]:
+    """The notes under the chart, wrapped to the page (a long N/T sentence must not run off a phone)."""
+    out: list[str] = []
+    for line in lines:
+        out.extend(textwrap.wrap(str(line), NOTE_WIDTH) or [""])
+    return tuple(out)
 
 
 def _zkey(z: float) -> str:
@@ -126,20 +143,47 @@ def _zkey(z: float) -> str:
     return f"{z:+.0f}" if z else "0"
 
 
-def render_png(data: ChartData, dpi: int = 130) -> bytes:
-    """Draw `data` as a PNG (780 px wide, a phone screen's width; text at least 12 pt: 22 px)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
+DPI = 130
+BACKGROUNDS_KEPT = 16  # drawn sheets kept per process (about 0.7 MB each as 64-colour images)
+_backgrounds: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_backgrounds_lock = threading.Lock()
 
-    frame, paper = FRAME[data.sex]
-    note_lines = len(data.note)
+
+def _layout(note_lines: int) -> tuple[float, tuple[float, float, float, float]]:
+    """Figure height (inches) and the axes' rectangle: the notes under the chart take room."""
     height = 6.4 + 0.4 * note_lines
-    fig = Figure(figsize=(6.0, height), dpi=dpi, facecolor=paper)
-    FigureCanvasAgg(fig)
     bottom = (0.75 + 0.4 * note_lines) / height
     top = 1 - 0.95 / height
-    ax = fig.add_axes((0.13, bottom, 0.83, top - bottom))
+    return height, (0.13, bottom, 0.83, top - bottom)
+
+
+def _figure(data: ChartData, transparent: bool) -> tuple[Any, Any, float]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    height, rect = _layout(len(data.note))
+    fig = Figure(figsize=(6.0, height), dpi=DPI, facecolor="none" if transparent else FRAME[data.sex][1])
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes(rect)
+    ax.set_xlim(*data.sheet)
+    ax.set_ylim(*data.ylim)
+    return fig, ax, height
+
+
+def _rgba(fig: Any) -> Any:
+    from PIL import Image
+
+    raw = io.BytesIO()
+    fig.savefig(raw, format="raw", dpi=DPI, facecolor=fig.get_facecolor())
+    return Image.frombuffer("RGBA", fig.canvas.get_width_height(physical=True), raw.getvalue(), "raw", "RGBA", 0, 1)
+
+
+def _draw_sheet(data: ChartData) -> Any:
+    """The part of the page that is the same for every child on this sheet: frame, WHO lines, axes."""
+    from matplotlib.ticker import MaxNLocator
+
+    fig, ax, _ = _figure(data, transparent=False)
+    frame = FRAME[data.sex][0]
     ax.set_facecolor("white")
     for spine in ax.spines.values():
         spine.set_color(frame)
@@ -157,14 +201,6 @@ def render_png(data: ChartData, dpi: int = 130) -> bytes:
         ax.annotate(data.line_labels.get(z, ""), (end_a, end_v), xytext=(-3, 3), textcoords="offset points",
                     va="bottom", ha="right", fontsize=12, color=colour, fontweight="bold", zorder=2,
                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
-    if data.points:
-        ax.plot([a for a, _ in data.points], [v for _, v in data.points], color=POINT, linewidth=2.2,
-                marker="o", markersize=6, zorder=3)
-        last_a, last_v = data.points[-1]
-        ax.plot([last_a], [last_v], marker="o", markersize=15, markerfacecolor=frame, markeredgecolor=POINT,
-                markeredgewidth=2, zorder=4)
-    ax.set_xlim(*data.sheet)
-    ax.set_ylim(*data.ylim)
     step = 2 if data.sheet[1] - data.sheet[0] <= 24 else 4
     ax.set_xticks(range(data.sheet[0], data.sheet[1] + 1, step))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))  # whole kg/cm: no decimal point to misread
@@ -172,24 +208,61 @@ def render_png(data: ChartData, dpi: int = 130) -> bytes:
     ax.grid(True, color="#dddddd", linewidth=0.8, zorder=0)
     ax.set_xlabel(data.xlabel, fontsize=14)
     ax.set_ylabel(data.ylabel, fontsize=14)
+    return _rgba(fig).convert("RGB").quantize(colors=64, method=2, dither=0)
+
+
+def _sheet(data: ChartData) -> Any:
+    """The drawn sheet from the per-process cache (most charts share a handful of sheets)."""
+    key = (data.indicator, data.sex, data.sheet, data.ylim, tuple(sorted(data.line_labels.items())), data.xlabel,
+           data.ylabel, len(data.note))
+    with _backgrounds_lock:
+        found = _backgrounds.get(key)
+        if found is not None:
+            _backgrounds.move_to_end(key)
+            return found
+    drawn = _draw_sheet(data)
+    with _backgrounds_lock:
+        _backgrounds[key] = drawn
+        while len(_backgrounds) > BACKGROUNDS_KEPT:
+            _backgrounds.popitem(last=False)
+    return drawn
+
+
+def render_png(data: ChartData) -> bytes:
+    """Draw `data` as a PNG (780 px wide, a phone screen's width; text at least 12 pt: 22 px).
+
+    The sheet (frame, WHO lines, axes) is drawn once per process and kind; each chart draws only the
+    child's points and its sentences on a transparent layer over it.
+    """
+    from PIL import Image
+
+    fig, ax, height = _figure(data, transparent=True)
+    ax.set_axis_off()
+    frame = FRAME[data.sex][0]
+    if data.points:
+        ax.plot([a for a, _ in data.points], [v for _, v in data.points], color=POINT, linewidth=2.2,
+                marker="o", markersize=6, zorder=3, clip_on=False)
+        last_a, last_v = data.points[-1]
+        ax.plot([last_a], [last_v], marker="o", markersize=15, markerfacecolor=frame, markeredgecolor=POINT,
+                markeredgewidth=2, zorder=4, clip_on=False)
     fig.text(0.5, 1 - 0.12 / height, data.title, ha="center", va="top", fontsize=17, fontweight="bold",
              color=frame)
     fig.text(0.5, 1 - 0.5 / height, data.subtitle, ha="center", va="top", fontsize=13, color="#333333")
+    note_lines = len(data.note)
     for i, line in enumerate(data.note):
         fig.text(0.04, (0.12 + 0.4 * (note_lines - 1 - i)) / height, line, ha="left", va="bottom", fontsize=14,
-                 fontweight="bold" if i == 0 else "normal", color="#111111")
-    raw = io.BytesIO()
-    fig.savefig(raw, format="raw", dpi=dpi, facecolor=paper)
-    return _small_png(raw.getvalue(), fig.canvas.get_width_height(physical=True))
+                 fontweight="bold" if i < data.note_bold else "normal", color="#111111")
+    page = Image.alpha_composite(_sheet(data).convert("RGBA"), _rgba(fig))
+    return _small_png(page)
 
 
-def _small_png(rgba: bytes, size: tuple[int, int]) -> bytes:
+def _small_png(page: Any) -> bytes:
     """A 64-colour PNG: a third of the bytes of matplotlib's own, the same to the eye at phone size."""
     from PIL import Image
 
-    image = Image.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1).convert("RGB")
+    image = page.convert("RGB")
     out = io.BytesIO()
-    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+    image.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(
         out, format="PNG", compress_level=6)
     return out.getvalue()
 

@@ -87,3 +87,9 @@ def test_boys_are_blue_and_girls_pink():
 def test_unknown_indicator_is_refused():
     with pytest.raises(ValueError):
         chart_data(spec([["2026-11-05", 9.2]], indicator="bmi"))
+
+
+def test_a_long_note_is_wrapped_to_the_page():
+    data = chart_data(spec([["2026-11-05", 9.2]]) | {"note": ["November 2026: 9,2 kg — baru pertama ditimbang (B)"]})
+    assert len(data.note) == 2 and all(len(line) <= 44 for line in data.note)
+    assert " ".join(data.note) == "November 2026: 9,2 kg — baru pertama ditimbang (B)"
