@@ -105,3 +105,29 @@ def test_grafik_refuses_what_it_cannot_draw(runtime, demo):
     assert "tidak menemukan anak" in k.say("grafik bagus saputra")  # another posyandu's child
     assert "Dibatalkan" in k.say("batal")
     assert "tidak menemukan anak" in k.say("grafik zzzz")
+
+
+def test_a_family_sees_only_its_own_childrens_charts(runtime, demo, session):
+    from datetime import datetime, timezone
+
+    from storage.models import Member
+
+    arrange(session)
+    aisyah = member(session, "Aisyah Putri")
+    guardian(session, aisyah)
+    mother = Person(runtime, "ibu-aisyah")
+    reply = mother.say("grafik")
+    assert "Grafik pertumbuhan Aisyah Putri (BB/U)" in reply
+    assert [m.attachment.spec["points"] for m in mother.last] == [[["2026-10-20", 7.9]], [["2026-10-20", 69.0]]]
+    assert "Tidak ada balita bernama \"rizky\" di keluarga Anda" in mother.say("grafik rizky")
+    session.add(Member(posyandu_id=aisyah.posyandu_id, household_id=aisyah.household_id, name="Putra Slamet",
+                       name_key="putra slamet", sex="L", birth_date=date(2025, 2, 1),
+                       created_at=datetime(2026, 1, 1, tzinfo=timezone.utc)))
+    session.commit()
+    assert "Pilih anaknya" in mother.say("grafik")
+    assert len(mother.choices()) == 2
+    rizky = member(session, "Muhammad Rizky")
+    refused = mother.press(f"m{rizky.id}")  # a forged button for another family's child
+    assert all(m.attachment is None for m in mother.last) and "grafik anak itu tidak bisa Anda lihat" in refused
+    stranger = Person(runtime, "warga-lain")
+    assert "Belum ada balita di keluarga Anda" in stranger.say("grafik aisyah")
