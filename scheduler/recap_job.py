@@ -27,7 +27,7 @@ from health.recap import month_bounds
 from scheduler.planner import ZONES
 from storage import repositories as repo
 from storage.db import transaction
-from storage.media import attach
+from storage.media import attach, forget_old_media
 from storage.models import Posyandu
 from storage.places import zone_label
 from storage.recap import month_recap
@@ -106,7 +106,21 @@ def run_zone(runtime: Any, zone: str) -> None:
         log.exception("monthly recap for %s failed", zone_label(zone))
 
 
+def forget_media(runtime: Any) -> None:
+    """Daily: empty the copies of delivered charts and recaps older than `media_keep_days`."""
+    now = runtime.clock.now()
+    try:
+        with transaction(runtime.session_factory) as session:
+            emptied = forget_old_media(session, now - timedelta(days=runtime.settings.media_keep_days))
+        log.info("media retention: %d delivered attachments emptied", emptied)
+    except Exception:
+        log.exception("media retention failed")
+
+
 def register_recap_jobs(scheduler: BaseScheduler, runtime: Any) -> None:
+    scheduler.add_job(forget_media, CronTrigger(hour=3, minute=30, timezone=ZoneInfo("UTC")), args=(runtime,),
+                      id="media-retention", name="media retention", replace_existing=True, coalesce=True,
+                      max_instances=1, misfire_grace_time=3600)
     hour = runtime.settings.recap_local_hour
     for zone in ZONES:
         scheduler.add_job(run_zone, CronTrigger(hour=hour, minute=0, timezone=ZoneInfo(zone)), args=(runtime, zone),

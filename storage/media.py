@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.messages import Attachment
-from storage.models import MediaFile
+from storage.models import MediaFile, OutboxMessage
+
+FINISHED = ("sent", "dead", "cancelled", "failed")
 
 MAX_SPEC_ITEMS = 2000  # a recap's by-name rows; far above a posyandu's register
 
@@ -41,3 +43,17 @@ def attachments_for(session: Session, outbox_ids: Sequence[int]) -> dict[int, At
 
 def media_file(session: Session, media_id: int) -> MediaFile | None:
     return session.get(MediaFile, media_id)
+
+
+def forget_old_media(session: Session, before: datetime) -> int:
+    """Drop the spec and bytes of attachments whose message is finished and older than `before`.
+
+    A chart or a recap holds a child's measurements and names (UU 27/2022: keep no longer than needed);
+    once delivered (or given up), the copy in the outbox has no use. Returns how many were emptied.
+    """
+    finished = select(OutboxMessage.id).where(OutboxMessage.status.in_(FINISHED))
+    result = session.execute(update(MediaFile).where(
+        MediaFile.created_at < before, MediaFile.outbox_id.in_(finished),
+        (MediaFile.content.is_not(None)) | (MediaFile.filename != "")).values(
+        spec={}, content=None, filename=""))
+    return result.rowcount or 0

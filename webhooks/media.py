@@ -72,7 +72,7 @@ def serve(token: str) -> Response:
         abort(403)
     with transaction(rt.session_factory) as session:
         row = media_file(session, media_id)
-        if row is None:
+        if row is None or (row.content is None and not row.spec):  # unknown, or forgotten after delivery
             abort(404)
         content, filename = row.content, row.filename
         mime = Attachment(row.kind, row.filename).mime

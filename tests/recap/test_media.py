@@ -205,3 +205,27 @@ def test_inline_twiml_leaves_a_picture_to_the_dispatcher(runtime):
     with transaction(runtime.session_factory) as session:
         assert session.get(OutboxMessage, photo_row).status == "pending"
         assert session.get(OutboxMessage, text_id).status == "sent"
+
+
+def test_delivered_media_is_forgotten_after_the_keep_days(runtime, client, clock):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from storage.media import forget_old_media
+    from storage.models import OutboxMessage
+
+    delivered, pending = stored(runtime, CHART), stored(runtime, CHART)
+    with transaction(runtime.session_factory) as session:
+        row = session.get(MediaFile, delivered.media_id)
+        session.execute(update(OutboxMessage).where(OutboxMessage.id == row.outbox_id).values(status="sent"))
+    link = urlparse(media_link(runtime.settings, clock, delivered)).path
+    clock.advance(days=31)
+    with transaction(runtime.session_factory) as session:
+        assert forget_old_media(session, clock.now() - timedelta(days=30)) == 1
+    with transaction(runtime.session_factory) as session:
+        gone, kept = session.get(MediaFile, delivered.media_id), session.get(MediaFile, pending.media_id)
+        assert (gone.spec, gone.content, gone.filename) == ({}, None, "")
+        assert kept.spec["indicator"] == "wfa" and kept.filename == "grafik.png"  # not delivered yet: kept
+    fresh = urlparse(media_link(runtime.settings, clock, delivered)).path
+    assert client.get(fresh).status_code == 404 and client.get(link).status_code == 403
