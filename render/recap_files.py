@@ -17,6 +17,7 @@ from typing import Any, Iterable, TextIO
 
 from bot.recap_text import RATIO_KEYS, month_label
 from bot.texts import render
+from health.permenkes import PERMENKES_2_2020
 from storage.recap import BY_NAME_COLUMNS, GROUP_COLUMNS, GROUPS
 
 CSV_COLUMNS = ("posyandu_code", "posyandu", "month", "S", "S_source", "K", "D", "N", "T", "O", "B", "2T", "BGM",
@@ -35,6 +36,7 @@ POSITION_ID = {"L": "Telentang", "H": "Berdiri", "": ""}
 GROUP_SHEETS = {"ibu_hamil": "Ibu hamil", "ibu_nifas": "Ibu nifas", "bayi_balita": "Bayi-balita",
                 "anak": "Anak", "remaja": "Remaja", "dewasa": "Dewasa", "lansia": "Lansia"}
 DATE_FORMAT = "dd/mm/yyyy"
+STATUS_INDEX = {"bb_u": "bb_u", "pb_tb_u": "pb_tb_u", "bb_pb_tb": "bb_pb_tb"}
 
 
 def csv_row(recap: dict[str, Any]) -> dict[str, Any]:
@@ -58,9 +60,19 @@ def write_csv(out: TextIO, recaps: Iterable[dict[str, Any]]) -> int:
     return count
 
 
+def _status_label(index: str, code: str) -> str:
+    """A Permenkes 2/2020 category in the register's words ("Pendek", "Gizi baik"), not our code."""
+    for band in PERMENKES_2_2020.get(index, ()):
+        if band.category.code == code:
+            return band.category.label_id
+    return code
+
+
 def _value(column: str, value: Any) -> tuple[Any, str | None]:
     if value is None or value == "":
         return None, None
+    if column in STATUS_INDEX:
+        return _status_label(STATUS_INDEX[column], value), None
     if column in ("birth_date", "measured_on"):
         return date.fromisoformat(value), DATE_FORMAT
     if column in ("weight_kg",):
@@ -104,7 +116,7 @@ def workbook_bytes(recap: dict[str, Any], lang: str = "id") -> bytes:
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([f"{recap['posyandu']['code']}",
                   render(lang, "recap.s_target" if recap["skdn"]["s_source"] == "target" else "recap.s_registered")])
-    sheet.append([])
+    sheet.append([render(lang, "recap.block.skdn")])
     for item in SKDN_ITEMS:
         sheet.append([render(lang, f"recap.item.{item}"), recap["skdn"][item]])
     for key in RATIO_KEYS:
@@ -115,10 +127,15 @@ def workbook_bytes(recap: dict[str, Any], lang: str = "id") -> bytes:
         sheet.append([render(lang, "recap.names_label", code=code), ", ".join(recap["names"][code])])
     for block in ILP_BLOCKS:
         sheet.append([])
+        sheet.append([render(lang, f"recap.block.{block}")])
         for item, value in recap["ilp"][block].items():
             sheet.append([render(lang, f"recap.item.{block}.{item}"), value])
-    for row in sheet.iter_rows(min_row=4, max_col=1):
-        row[0].font = bold
+    headers = {render(lang, f"recap.block.{b}") for b in ("skdn", *ILP_BLOCKS)}
+    for row in sheet.iter_rows(min_row=3, max_col=1):
+        if row[0].value in headers:
+            row[0].font = Font(bold=True, size=12, color="1F4E79")
+        elif row[0].value:
+            row[0].font = bold
     sheet.column_dimensions["A"].width = 44
     sheet.column_dimensions["B"].width = 18
     balita = book.create_sheet(render(lang, "recap.sheet.balita")[:31])

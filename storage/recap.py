@@ -60,10 +60,6 @@ def _utc_bounds(posyandu: Posyandu, first: date, last: date) -> tuple[datetime, 
     return (datetime.combine(first, time(), zone), datetime.combine(last + timedelta(days=1), time(), zone))
 
 
-def _num(value: Any) -> Any:
-    return None if value is None else value
-
-
 def _pregnancies(session: Session, member_ids: Sequence[int]) -> dict[int, list[Pregnancy]]:
     out: dict[int, list[Pregnancy]] = defaultdict(list)
     if member_ids:
@@ -146,16 +142,16 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
         if member is None:
             continue
         base = {"nik": member.nik or "", "name": member.name, "birth_date": member.birth_date.isoformat(),
-                "sex": member.sex, "measured_on": row.measured_on.isoformat(), "weight_kg": _num(row.weight_kg),
-                "height_cm": _num(row.height_cm), "muac_cm": _num(row.muac_cm)}
+                "sex": member.sex, "measured_on": row.measured_on.isoformat(), "weight_kg": row.weight_kg,
+                "height_cm": row.height_cm, "muac_cm": row.muac_cm}
         stages = _stages(member, row.measured_on, pregnancies.get(member.id, []))
         if "bayi_balita" in stages and last_of_month.get(member.id) is row:
             statuses = row.statuses or {}
-            balita_rows.append({**base, "position": row.position or "", "head_cm": _num(row.head_cm),
+            balita_rows.append({**base, "position": row.position or "", "head_cm": row.head_cm,
                                 "mother": member.guardian_name or "", "gain": codes.get(member.id) or "",
                                 "bb_u": statuses.get("bb_u", ""), "pb_tb_u": statuses.get("pb_tb_u", ""),
                                 "bb_pb_tb": statuses.get("bb_pb_tb", "")})
-        line = {**base, "systolic": row.systolic, "diastolic": row.diastolic, "hb_gdl": _num(row.hb_gdl),
+        line = {**base, "systolic": row.systolic, "diastolic": row.diastolic, "hb_gdl": row.hb_gdl,
                 "glucose_mgdl": row.glucose_mgdl, "gestational_weeks": row.gestational_weeks,
                 "statuses": ", ".join(f"{k}:{v}" for k, v in sorted((row.statuses or {}).items()) if v != "normal"),
                 "services": ", ".join(services_by_visit.get((member.id, row.measured_on), []))}

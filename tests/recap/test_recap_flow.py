@@ -55,6 +55,8 @@ def test_kader_recap_counts_the_month_and_sends_the_workbook(runtime, demo, sess
     assert aisyah[7] == "Telentang" and aisyah[10] == "Bapak Slamet" and aisyah[11] == "N"
     assert sheet.cell(2, 5).number_format == "dd/mm/yyyy" and sheet.cell(2, 6).number_format == "0.00"
     assert rows["Muhammad Rizky"][11] == "T"
+    assert aisyah[12] == "Berat badan normal" and aisyah[14] == "Gizi baik"  # the register's words, not codes
+    assert "BALITA (SKDN)" in [row[0] for row in book["Rekap"].iter_rows(values_only=True)]
 
 
 def test_recap_refuses_another_posyandu_and_explains_bad_months(runtime, demo):
