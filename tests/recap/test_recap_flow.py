@@ -133,3 +133,9 @@ def test_a_family_sees_only_its_own_childrens_charts(runtime, demo, session):
     assert all(m.attachment is None for m in mother.last) and "grafik anak itu tidak bisa Anda lihat" in refused
     stranger = Person(runtime, "warga-lain")
     assert "Belum ada balita di keluarga Anda" in stranger.say("grafik aisyah")
+
+
+def test_the_words_a_bidan_uses_for_the_recap(runtime, demo):
+    k = Person(runtime, "kader1")
+    for words in ("rekap", "ringkasan", "laporan bulan ini", "Rekap November", "summary"):
+        assert "Rekap Posyandu Mawar 7 — November 2026" in k.say(words), words
