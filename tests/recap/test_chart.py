@@ -3,7 +3,6 @@ draws them, and the PNG itself (size, dimensions)."""
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 from PIL import Image
