@@ -11,13 +11,14 @@ import re
 from datetime import date
 from typing import Any
 
-from bot.flows.base import Answer, Ctx, Turn, done, say
+from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, done, say
 from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Attachment, Reply, Role
 from bot.recap_text import month_label, recap_text
 from storage.members import name_key
 from storage.models import AuditEvent, Posyandu
-from storage.recap import month_recap, posyandu_named
+from bot.parsing import parse_yes_no
+from storage.recap import month_recap, posyandu_named, set_target
 from storage.reporting import visible_posyandu
 
 MONTH_WORDS = {
@@ -128,4 +129,60 @@ def recap_replies(lang: str | None, recap: dict[str, Any]) -> list[Reply]:
                   attachment=attachment)]
 
 
-FLOWS = (RekapFlow(),)
+TARGET_UNLIKELY = 500  # balita in one posyandu's area: more is asked back (a typo for 50?)
+TARGET_MAX = 5000  # more is not one posyandu
+
+
+class SasaranFlow(ScopedFlow):
+    """`sasaran 45`: the bidan sets this year's target number of balita (S of SKDN) for a posyandu."""
+
+    name = "sasaran"
+    triggers = ("sasaran", "target")
+    roles = frozenset({Role.BIDAN, Role.ADMIN})
+
+    def begin(self, ctx: Ctx, arg: str) -> Turn:
+        data: dict[str, Any] = {"year": ctx.today().year}
+        if arg.strip():
+            data["text"] = arg.strip()
+        return choose_posyandu(ctx, data, "recap.target_ask_posyandu", self._after_posyandu)
+
+    def on_posyandu(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        data["pid"] = pick_posyandu(visible_posyandu(ctx.session, ctx.contact), answer).id
+        return self._after_posyandu(ctx, data)
+
+    def _after_posyandu(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+        text = data.pop("text", None)
+        if text is None:
+            return ask(ctx, "count", data, "recap.ask_target", year=data["year"])
+        return self.on_count(ctx, data, Answer(text))
+
+    def on_count(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        text = answer.text.strip()
+        if not text.isdigit():
+            raise Invalid("recap.target_number")
+        count = int(text)
+        if count > TARGET_MAX:
+            raise Invalid("recap.target_impossible", most=TARGET_MAX)
+        data["count"] = count
+        if count > TARGET_UNLIKELY:
+            return ask(ctx, "confirm", data, "recap.target_confirm", count=count)
+        return self._save(ctx, data)
+
+    def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        said = parse_yes_no(answer.text)
+        if said == "yes":
+            return self._save(ctx, data)
+        if said == "no":
+            return ask(ctx, "count", data, "recap.ask_target", year=data["year"])
+        raise Invalid("recap.target_yes_no")
+
+    def _save(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+        place = ctx.session.get(Posyandu, data["pid"])
+        assert place is not None
+        set_target(ctx.session, place.id, data["year"], data["count"], ctx.now)
+        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="target.set", subject=f"posyandu:{place.id}",
+                                   at=ctx.now))
+        return done(say(ctx, "recap.target_saved", posyandu=place.name, year=data["year"], count=data["count"]))
+
+
+FLOWS = (RekapFlow(), SasaranFlow())

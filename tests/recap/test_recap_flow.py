@@ -139,3 +139,20 @@ def test_the_words_a_bidan_uses_for_the_recap(runtime, demo):
     k = Person(runtime, "kader1")
     for words in ("rekap", "ringkasan", "laporan bulan ini", "Rekap November", "summary"):
         assert "Rekap Posyandu Mawar 7 — November 2026" in k.say(words), words
+
+
+def test_the_bidan_sets_the_target_in_chat_and_the_recap_uses_it(runtime, demo, session):
+    b = Person(runtime, "bidan")
+    assert "Sasaran posyandu yang mana?" in b.say("sasaran")
+    assert "Posyandu Mawar 7" in b.choices()
+    assert "sasaran balita (S)" in b.say("Posyandu Mawar 7")
+    assert "angka saja" in b.say("empat puluh")
+    assert "tidak melayani lebih dari 5000" in b.say("90000")
+    assert "banyak sekali" in b.say("800")
+    assert "sasaran balita (S)" in b.say("tidak")
+    assert "Sasaran balita Posyandu Mawar 7 tahun 2026: 4" in b.say("4")
+    b.say("rekap")
+    assert "S = sasaran yang ditetapkan" in b.say("Posyandu Mawar 7")
+    k = Person(runtime, "kader1")
+    assert "S 4 · K 2" in k.say("rekap")
+    assert "tidak tersedia untuk peran Anda" in k.say("sasaran 10")  # a kader does not set targets
