@@ -62,6 +62,12 @@ class Settings:
     reminder_local_hour: int = 7
     reminder_catchup_days: int = 7
     je_endemic: bool = False
+    # Media (growth charts, recap files) served to WhatsApp by signed link
+    media_secret: str = ""
+    media_link_minutes: int = 60
+    media_keep_days: int = 30  # a delivered chart's or recap's copy is emptied after this
+    # Monthly recap to the bidan: the local hour it goes out after the month's last posyandu day
+    recap_local_hour: int = 17
     # Privacy: key for hashing phone numbers/ids in logs
     log_hash_salt: str = "posyandu"
     # SATUSEHAT (docs/satusehat.md): off until a puskesmas has credentials; defaults: staging

@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 class Channel(str, enum.Enum):
@@ -69,12 +70,41 @@ class Inbound:
     received_at: datetime | None = None
 
 
+MIME_TYPES = {
+    ".png": "image/png",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv",
+}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A picture (`photo`) or file (`document`) a message carries.
+
+    `spec` is what to draw (a growth chart's points, a recap's figures), a
+    JSON snapshot taken when the message is written; the bytes are made from
+    it at send time (`render.materialise`), so writing the message costs no
+    drawing. `media_id` is the stored row, known once the outbox has it.
+    """
+
+    kind: str  # "photo" | "document"
+    filename: str
+    spec: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    media_id: int | None = None
+
+    @property
+    def mime(self) -> str:
+        suffix = self.filename[self.filename.rfind("."):].lower() if "." in self.filename else ""
+        return MIME_TYPES.get(suffix, "application/octet-stream")
+
+
 @dataclass(frozen=True)
 class Reply:
-    """A message a flow wants sent back to the person it is talking to."""
+    """A message a flow wants sent back to the person it is talking to (text, and maybe a picture or file)."""
 
     text: str
     choices: tuple[Choice, ...] = ()
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)
@@ -94,3 +124,4 @@ class Outbound:
     template_key: str | None = None
     template_vars: dict[str, str] = field(default_factory=dict)
     in_session_window: bool = True
+    attachment: Attachment | None = None

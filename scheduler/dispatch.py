@@ -32,11 +32,12 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.messages import Channel, Choice, Outbound
+from bot.messages import Attachment, Channel, Choice, Outbound
 from bot.ports import Clock, Failed, RetryLater, Sender, SendResult, Sent
 from bot.privacy import pseudonym
 from scheduler.pacing import SAFETY, Pacer
 from storage.db import transaction
+from storage.media import attachments_for
 from storage.models import Contact, OutboxMessage
 from storage.repositories import is_postgres
 
@@ -129,13 +130,14 @@ def claim(session: Session, now: datetime, limit: int, ids: Sequence[int] | None
     return rows
 
 
-def to_outbound(row: OutboxMessage, contact: Contact | None, now: datetime) -> Outbound:
+def to_outbound(row: OutboxMessage, contact: Contact | None, now: datetime,
+                attachment: Attachment | None = None) -> Outbound:
     in_window = bool(contact and contact.last_inbound_at and now - contact.last_inbound_at < SESSION_WINDOW)
     return Outbound(
         id=row.id, channel=Channel(row.channel), address=row.address, text=row.text,
         choices=tuple(Choice(str(v), str(label)) for v, label in (row.choices or [])),
         template_key=row.template_key, template_vars={k: str(v) for k, v in (row.template_vars or {}).items()},
-        in_session_window=in_window if row.kind != "reply" else True,
+        in_session_window=in_window if row.kind != "reply" else True, attachment=attachment,
     )
 
 
@@ -165,6 +167,7 @@ class Dispatcher:
             stats.claimed = len(rows)
             contacts = {c.id: c for c in session.scalars(select(Contact).where(
                 Contact.id.in_({r.contact_id for r in rows if r.contact_id})))}
+            media = attachments_for(session, [r.id for r in rows])
             chats: OrderedDict[tuple[str, str], list[tuple[int, int, Outbound]]] = OrderedDict()
             for row in rows:
                 contact = contacts.get(row.contact_id) if row.contact_id else None
@@ -173,7 +176,7 @@ class Dispatcher:
                     stats.cancelled += 1
                     continue
                 chats.setdefault((row.channel, row.address), []).append(
-                    (row.id, row.attempts, to_outbound(row, contact, at)))
+                    (row.id, row.attempts, to_outbound(row, contact, at, media.get(row.id))))
         deadline = time.monotonic() + LEASE.total_seconds() - LEASE_MARGIN
         work = list(chats.values())
         if len(work) > 1 and self.workers > 1:

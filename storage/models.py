@@ -11,6 +11,7 @@ from typing import Annotated, Any, Optional
 from sqlalchemy import (
     JSON,
     BigInteger,
+    LargeBinary,
     Boolean,
     Date,
     ForeignKey,
@@ -465,3 +466,36 @@ class SatusehatResource(Base):
     measurement_id: Mapped[int] = mapped_column(ForeignKey("measurement.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(40))
     resource_id: Mapped[str] = mapped_column(String(64))
+
+
+class PosyanduTarget(Base):
+    """The sasaran (S of SKDN) the bidan or puskesmas set for a posyandu in a year: balita living in its area."""
+
+    __tablename__ = "posyandu_target"
+    __table_args__ = (UniqueConstraint("posyandu_id", "year"),)
+
+    id: Mapped[intpk]
+    posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    balita: Mapped[int] = mapped_column(Integer)
+    set_at: Mapped[utc]
+
+
+class MediaFile(Base):
+    """The picture or document an outbox message carries (a growth chart, a recap workbook).
+
+    `spec` is the snapshot of what to draw, taken when the message was written;
+    the bytes are made from it at send time (`render.materialise`), off the
+    webhook's path, and kept in `content` once made so a refetch draws nothing.
+    """
+
+    __tablename__ = "media_file"
+
+    id: Mapped[intpk]
+    outbox_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                           ForeignKey("outbox_message.id", ondelete="CASCADE"), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # photo | document
+    filename: Mapped[str] = mapped_column(String(120))
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    content: Mapped[Optional[bytes]] = mapped_column(LargeBinary)
+    created_at: Mapped[utc]

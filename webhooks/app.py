@@ -33,11 +33,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
         app.extensions["posyandu"] = runtime
     app.get_runtime = get_runtime  # type: ignore[attr-defined]
 
-    from webhooks import telegram, whatsapp
+    from webhooks import media, telegram, whatsapp
     from webhooks.commands import register_commands
 
     app.register_blueprint(telegram.blueprint)
     app.register_blueprint(whatsapp.blueprint)
+    app.register_blueprint(media.blueprint)
     register_commands(app)
 
     @app.get("/healthz")

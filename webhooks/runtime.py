@@ -42,7 +42,7 @@ class Runtime:
         self.engine.dispose()
 
 
-def channel_senders(settings: Settings) -> tuple[dict[Channel, Sender], object | None]:
+def channel_senders(settings: Settings, clock: Clock | None = None) -> tuple[dict[Channel, Sender], object | None]:
     """The senders for every configured channel; a missing token leaves that channel out."""
     senders: dict[Channel, Sender] = {}
     runner = None
@@ -52,13 +52,17 @@ def channel_senders(settings: Settings) -> tuple[dict[Channel, Sender], object |
         runner = BotRunner(settings.telegram_token, telegram_api_base(settings.telegram_api_url))
         senders[Channel.TELEGRAM] = TelegramSender(runner)
     if settings.whatsapp_enabled:
+        from webhooks.media import media_link
         from webhooks.whatsapp_sender import TwilioWhatsAppSender
+
+        link_clock = clock or SystemClock()
 
         content = {k: v for k, v in {"reminder": settings.twilio_content_sid_reminder,
                                      "broadcast": settings.twilio_content_sid_broadcast}.items() if v}
         senders[Channel.WHATSAPP] = TwilioWhatsAppSender(
             settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_whatsapp_from,
-            api_url=settings.twilio_api_url or None, content_sids=content)
+            api_url=settings.twilio_api_url or None, content_sids=content,
+            media_url=lambda attachment: media_link(settings, link_clock, attachment))
     return senders, runner
 
 
@@ -71,7 +75,7 @@ def build_runtime(settings: Settings | None = None, *, clock: Clock | None = Non
     clock = clock or SystemClock()
     runner = None
     if senders is None:
-        built, runner = channel_senders(settings)
+        built, runner = channel_senders(settings, clock)
     else:
         built = dict(senders)
     dispatcher = Dispatcher(factory, built, clock, settings)

@@ -25,7 +25,9 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, Message, ReplyKeyboardMarkup
+from telegram import (
+    Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton, Message, ReplyKeyboardMarkup,
+)
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -61,6 +63,7 @@ T = TypeVar("T")
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 MAX_MESSAGE_LENGTH = 4096  # UTF-16 code units, after entity parsing (telegram.constants.MessageLimit)
 MAX_CALLBACK_DATA_BYTES = 64  # telegram.constants.InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
+MAX_CAPTION_LENGTH = 1024  # telegram.constants.MessageLimit.CAPTION_LENGTH
 
 _TOKEN_SUFFIX = re.compile(r"/bot\d+:[A-Za-z0-9_-]+$")
 
@@ -324,6 +327,8 @@ class TelegramSender:
         except ValueError:
             log.warning("telegram outbox %s: chat %s is not a numeric chat id", message.id, who)
             return Failed("invalid telegram chat id")
+        if message.attachment is not None:
+            return self._send_file(message, chat_id, who)
         text, markup = render_telegram(message)
         if not text.strip():
             return Failed("empty message text")
@@ -349,4 +354,34 @@ class TelegramSender:
                 return result
         assert sent is not None
         log.debug("telegram outbox %s to chat %s sent in %d part(s)", message.id, who, len(parts))
+        return Sent(str(sent.message_id))
+
+    def _send_file(self, message: Outbound, chat_id: int, who: str) -> SendResult:
+        """A growth chart (`sendPhoto`) or a recap file (`sendDocument`), drawn now, with the text as caption."""
+        attachment = message.attachment
+        assert attachment is not None
+        try:
+            from render import materialise
+
+            content = materialise(attachment.spec)
+        except Exception as exc:  # noqa: BLE001 - a spec that cannot be drawn will not draw on a retry either
+            log.exception("telegram outbox %s: attachment could not be made", message.id)
+            return Failed(f"attachment could not be made: {type(exc).__name__}")
+        upload = InputFile(content, filename=attachment.filename)
+        caption = telegram_html(message.text[:MAX_CAPTION_LENGTH]) if message.text.strip() else None
+        method = "send_photo" if attachment.kind == "photo" else "send_document"
+        field = "photo" if attachment.kind == "photo" else "document"
+        try:
+            sent = self._runner.run(
+                lambda bot: getattr(bot, method)(chat_id=chat_id, caption=caption, parse_mode="HTML",
+                                                 **{field: upload}),
+                timeout=self._timeout,
+            )
+        except BaseException as exc:  # noqa: BLE001 - a sender sorts errors, never raises
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            result = sort_telegram_error(exc)
+            log.warning("telegram outbox %s to chat %s %s: %s -> %s", message.id, who, method, type(exc).__name__,
+                        type(result).__name__)
+            return result
         return Sent(str(sent.message_id))

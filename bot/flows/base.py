@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable
 from zoneinfo import ZoneInfo
 
-from bot.messages import Choice, Reply, Role
+from bot.messages import Attachment, Choice, Reply, Role
 from bot.texts import render
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,6 +63,7 @@ class Notice:
     dedupe_key: str | None = None
     template_key: str | None = None
     template_vars: dict[str, str] = field(default_factory=dict)
+    attachment: Attachment | None = None  # a picture or file; `text` is its caption
 
 
 @dataclass

@@ -41,7 +41,7 @@ from bot.flows.reporting_expert import split_name_and_line
 from bot.flows.reporting_items import ITEMS, ORDER, items_for, label_key
 from bot.flows.reporting_measure import DONE, MeasureSteps
 from bot.flows.reporting_member import MemberSteps
-from bot.flows.reporting_notices import notify_visit
+from bot.flows.reporting_notices import notify_visit, visit_charts
 from bot.flows.reporting_render import summary_text, value_text
 from bot.flows.reporting_services import label_for
 from bot.flows.scope import ScopedFlow, choose_posyandu
@@ -135,6 +135,7 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
                        name=saved.member.name)]
         if alerted:
             replies.append(say(ctx, "report.saved_alerted", count=alerted))
+        replies.extend(visit_charts(ctx.session, saved, ctx.lang))
         keep = {"pid": data["pid"], "date": data["date"]}
         data.clear()
         data.update(keep)

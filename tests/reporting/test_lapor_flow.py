@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from storage.media import attachments_for
 from storage.models import Contact, Measurement, Member, Pregnancy, Referral, ServiceGiven
 from tests.harness import Person
 from tests.reporting.helpers import guardian, member, outbox, past_visit
@@ -143,8 +144,11 @@ def test_a_flag_alerts_the_bidan_opens_a_referral_and_tells_the_family(runtime, 
     assert "Aisyah Putri" in alert[0].text and "Posyandu Mawar 7" in alert[0].text and "2T" in alert[0].text
     assert "+6281234500001" in alert[0].text and "Kader Siti Aminah" in alert[0].text
     result = outbox(session, kind="result")
-    assert [m.address for m in result] == ["ibu-aisyah"]
+    # the result in words, then the weight-for-age and the length-for-age charts as pictures
+    assert [m.address for m in result] == ["ibu-aisyah"] * 3
     assert "7,9 kg" in result[0].text and "bidan" in result[0].text.lower() and "z " not in result[0].text
+    charts = attachments_for(session, [m.id for m in result])
+    assert [charts[m.id].spec["indicator"] for m in result[1:]] == ["wfa", "lhfa"] and result[0].id not in charts
     referral = session.scalars(select(Referral)).one()
     assert "growth_flag:two_t" in referral.reasons and referral.status == "open"
     row = session.scalars(select(Measurement).where(Measurement.measured_on == date(2026, 11, 22))).one()
