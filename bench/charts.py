@@ -59,7 +59,7 @@ def timed(call, n: int) -> tuple[list[float], list[float], int]:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 50
-    from render import materialise
+    from bot.media import materialise
 
     start = time.perf_counter()
     materialise(chart_spec("wfa", "P"))

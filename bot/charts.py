@@ -1,4 +1,4 @@
-"""A child's growth chart as an attachment: the spec `render.chart` draws, in the reader's language.
+"""A child's growth chart as an attachment: the spec `bot.media.chart` draws, in the reader's language.
 
 Why a spec and not a picture: the chart is drawn at send time, after the text
 reply, off the webhook's path; the spec is the snapshot of the points and of

@@ -83,7 +83,7 @@ class Attachment:
 
     `spec` is what to draw (a growth chart's points, a recap's figures), a
     JSON snapshot taken when the message is written; the bytes are made from
-    it at send time (`render.materialise`), so writing the message costs no
+    it at send time (`bot.media.materialise`), so writing the message costs no
     drawing. `media_id` is the stored row, known once the outbox has it.
     """
 

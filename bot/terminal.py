@@ -44,7 +44,7 @@ class TerminalSender:
         label = "foto" if attachment.kind == "photo" else "dokumen"
         if self.media_dir is None:
             return f"[{label}: {attachment.filename}]"
-        from render import materialise
+        from bot.media import materialise
 
         self.media_dir.mkdir(parents=True, exist_ok=True)
         path = self.media_dir / f"{message.id}-{attachment.filename}"

@@ -485,7 +485,7 @@ class MediaFile(Base):
     """The picture or document an outbox message carries (a growth chart, a recap workbook).
 
     `spec` is the snapshot of what to draw, taken when the message was written;
-    the bytes are made from it at send time (`render.materialise`), off the
+    the bytes are made from it at send time (`bot.media.materialise`), off the
     webhook's path, and kept in `content` once made so a refetch draws nothing.
     """
 

@@ -77,7 +77,7 @@ def serve(token: str) -> Response:
         content, filename = row.content, row.filename
         mime = Attachment(row.kind, row.filename).mime
         if content is None:
-            from render import materialise
+            from bot.media import materialise
 
             content = row.content = materialise(dict(row.spec or {}))
     response = Response(content, mimetype=mime)

@@ -361,7 +361,7 @@ class TelegramSender:
         attachment = message.attachment
         assert attachment is not None
         try:
-            from render import materialise
+            from bot.media import materialise
 
             content = materialise(attachment.spec)
         except Exception as exc:  # noqa: BLE001 - a spec that cannot be drawn will not draw on a retry either

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from render.chart import chart_data, chart_png, render_png, sheet_for, who_curves
+from bot.media.chart import chart_data, chart_png, render_png, sheet_for, who_curves
 
 
 def spec(points, sex="P", birth="2025-03-10", indicator="wfa", on="2026-11-05"):

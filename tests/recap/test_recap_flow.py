@@ -6,7 +6,7 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from render import materialise
+from bot.media import materialise
 from tests.harness import Person
 from tests.reporting.helpers import guardian, member, past_visit
 

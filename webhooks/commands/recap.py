@@ -69,11 +69,11 @@ def recap_command(month_text: str, code: str | None, fmt: str, lang: str, output
             places = list(session.query(Posyandu).order_by(Posyandu.code))
         recaps = [month_recap(session, p, year, month) for p in places]
     if fmt == "xlsx":
-        from render.recap_files import workbook_bytes
+        from bot.media.recap_files import workbook_bytes
 
         _write(output, workbook_bytes(recaps[0], lang), f"rekap-{places[0].code}-{month_text}.xlsx")
     elif fmt == "csv":
-        from render.recap_files import write_csv
+        from bot.media.recap_files import write_csv
 
         out = io.StringIO()
         write_csv(out, recaps)
@@ -132,7 +132,7 @@ def chart_command(code: str, name: str, birth_date: str | None, indicator: str, 
         spec = chart_spec(session, member, indicator, lang, today)
     if spec is None:
         raise click.ClickException(f"no {'weight' if indicator == 'wfa' else 'length/height'} on record")
-    from render.chart import chart_png
+    from bot.media.chart import chart_png
 
     _write(output, chart_png(spec))
 

@@ -12,11 +12,11 @@ def materialise(spec: dict[str, Any]) -> bytes:
     """The bytes of an attachment from its spec (`type` chart or recap)."""
     kind = spec.get("type")
     if kind == "chart":
-        from render.chart import chart_png
+        from bot.media.chart import chart_png
 
         return chart_png(spec)
     if kind == "recap":
-        from render.recap_files import workbook_bytes
+        from bot.media.recap_files import workbook_bytes
 
         return workbook_bytes(spec["recap"], spec.get("lang") or "id")
     raise ValueError(f"unknown attachment type {kind!r}")
