@@ -278,7 +278,7 @@ def household_members(session: Session, household_id: int) -> list[Member]:
 # -- who may we message ------------------------------------------------------------------
 def reachable_clause() -> object:
     """SQL: the contact may get reminders and broadcasts (Contact.reachable, as a condition)."""
-    return and_(Contact.opted_in.is_(True), Contact.stopped_at.is_(None))
+    return and_(Contact.opted_in.is_(True), Contact.stopped_at.is_(None), Contact.paused_at.is_(None))
 
 
 def reachable_contacts(session: Session, household_ids: Iterable[int]) -> dict[int, list[Contact]]:
