@@ -46,7 +46,10 @@ from storage.satusehat_queue import requeue_member
 POSYANDU_COLUMNS = ("code", "name", "desa", "kecamatan", "kabupaten", "provinsi", "puskesmas", "timezone")
 MEMBER_COLUMNS = ("posyandu_code", "name", "sex", "birth_date", "guardian_name", "guardian_phone", "opted_in",
                   "hpht")
-MEMBER_OPTIONAL_COLUMNS = ("nik", "mother_nik", "consent_method", "consent_date")  # SATUSEHAT finds the person by them (docs/satusehat.md)
+NIK_COLUMNS = ("nik", "mother_nik")
+# Optional: NIKs (SATUSEHAT finds the person by them, docs/satusehat.md); how and when consent was given; an
+# address hint for the kader's home visit
+MEMBER_OPTIONAL_COLUMNS = NIK_COLUMNS + ("consent_method", "consent_date", "address")
 MEASUREMENT_COLUMNS = ("posyandu_code", "name", "birth_date", "measured_on", "weight_kg", "height_cm", "position",
                        "head_cm", "muac_cm", "systolic", "diastolic", "glucose_mgdl", "waist_cm", "hb_gdl")
 EXPORT_COLUMNS = MEASUREMENT_COLUMNS + ("sex", "age_months", "life_stage", "waz", "haz", "whz", "baz",
@@ -214,6 +217,10 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
         household = household_for(session, posyandu.id, phone, guardian, now, opted_in=opted in TRUE)
         if household is not None and (before is None or household.opted_in != was_opted):
             outcome = "updated"
+        address = " ".join((row.get("address") or "").split())[:200] or None
+        if household is not None and address and household.address != address:
+            household.address = address
+            outcome = "updated" if outcome == "unchanged" else outcome
         if household is not None and consent is not None and household.consent_method is None:
             household.consent_method, on = consent
             household.consent_recorded_at = now if on is None else datetime.combine(on, time(12), timezone.utc)
@@ -258,7 +265,7 @@ def _niks(row: dict[str, str], sex: str, born: date, today: date, line: int,
           report: ImportReport) -> dict[str, str]:
     """The row's NIK and NIK ibu, checked (health.nik); an empty cell keeps what is stored."""
     out: dict[str, str] = {}
-    for column in MEMBER_OPTIONAL_COLUMNS:
+    for column in NIK_COLUMNS:
         if not row.get(column):
             continue
         problem = nik_problem(row[column], today)

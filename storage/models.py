@@ -86,6 +86,7 @@ class Household(Base):
     name: Mapped[Optional[str]] = mapped_column(String(120))
     phone: Mapped[Optional[str]] = mapped_column(String(20), index=True)  # E.164 of the guardian
     opted_in: Mapped[bool] = mapped_column(Boolean, default=False)  # paper consent to WhatsApp
+    address: Mapped[Optional[str]] = mapped_column(String(200))  # a hint for the kader's home visit (RT/RW, landmark)
     # The record of that consent (UU 27/2022): how it was given (paper | chat | import), when, who wrote it down
     consent_method: Mapped[Optional[str]] = mapped_column(String(10))
     consent_recorded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

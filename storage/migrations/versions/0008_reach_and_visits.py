@@ -16,6 +16,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table('household') as batch:
+        batch.add_column(sa.Column('address', sa.String(length=200), nullable=True))
         batch.add_column(sa.Column('consent_method', sa.String(length=10), nullable=True))
         batch.add_column(sa.Column('consent_recorded_at', storage.db.UTCDateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column('consent_recorded_by_id', sa.Integer(), nullable=True))
@@ -68,3 +69,4 @@ def downgrade() -> None:
         batch.drop_column('consent_recorded_by_id')
         batch.drop_column('consent_recorded_at')
         batch.drop_column('consent_method')
+        batch.drop_column('address')
