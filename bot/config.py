@@ -62,6 +62,8 @@ class Settings:
     reminder_local_hour: int = 7
     reminder_catchup_days: int = 7
     je_endemic: bool = False
+    # Reach (docs/reminders.md): a number whose messages failed on this many different days is paused (0: never)
+    pause_after_failure_days: int = 5
     # Media (growth charts, recap files) served to WhatsApp by signed link
     media_secret: str = ""
     media_link_minutes: int = 60

@@ -46,6 +46,7 @@ from storage import access
 from storage.households import audience, insert_outbox, one_line, reachable_chats, reachable_clause
 from storage.models import Contact, Measurement, Member, OutboxMessage, PlannedReminder, Posyandu, PosyanduSession
 from storage.places import zone_label
+from storage.reach import reachable_since
 from storage.reminders import DueItem, find_due, reachable_scope
 from storage.repositories import PRIORITY_BULK, _insert, enqueue
 
@@ -194,6 +195,7 @@ def plan_zone(factory: sessionmaker[Session], settings: Settings, zone: str, day
         t0 = time.perf_counter()
         items = find_due(session, days, reachable_scope(scope_ids), je_endemic=settings.je_endemic,
                          sessions=[(s.id, s.posyandu_id, s.local_day) for s in sessions])
+        items = _after_resume(session, items, posyandu)
         stats.timings["find_due"] = time.perf_counter() - t0
         plans: dict[int, HouseholdPlan] = {}
         for item in items:
@@ -226,6 +228,15 @@ def plan_zone(factory: sessionmaker[Session], settings: Settings, zone: str, day
     stats.seconds = time.perf_counter() - started
     log.info("reminders %s", stats.line())
     return stats
+
+
+def _after_resume(session: Session, items: list[DueItem], posyandu: dict[int, Posyandu]) -> list[DueItem]:
+    """Drop what fell due before a household's chats came back (`mulai` after `berhenti`): no burst on return."""
+    since = reachable_since(session, {i.household_id for i in items if i.household_id is not None})
+    if not since:
+        return items
+    return [i for i in items if i.household_id not in since
+            or i.due_on >= since[i.household_id].astimezone(ZoneInfo(posyandu[i.posyandu_id].timezone)).date()]
 
 
 def plan_at(factory: sessionmaker[Session], settings: Settings, instant: datetime) -> list[PlanStats]:

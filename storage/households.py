@@ -137,6 +137,8 @@ def subscribe(session: Session, contact: Contact, posyandu: Posyandu, now: datet
     own WhatsApp number when there is one (proof enough, docs/privacy.md), else a new one."""
     contact.opted_in = True
     contact.consent_at = now
+    if contact.stopped_at is not None:
+        contact.resumed_at = now  # nothing that fell due while stopped comes in a burst
     contact.stopped_at = None  # consenting again is the clearest "please message me"
     contact.posyandu_id = posyandu.id
     household = session.get(Household, contact.household_id) if contact.household_id else None

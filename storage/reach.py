@@ -95,3 +95,20 @@ def reach_figures(session: Session, posyandu: Posyandu, today: date) -> ReachFig
                OutboxMessage.created_at >= start, OutboxMessage.created_at < end)).one()
     messages = dict(zip(("written", "sent", "delivered", "read", "failed"), (int(v or 0) for v in row)))
     return ReachFigures(posyandu.code, posyandu.name, counts, messages)
+
+
+def reachable_since(session: Session, household_ids: Iterable[int]) -> dict[int, datetime]:
+    """Households whose every reachable chat came back (`mulai` after `berhenti`, or a pause lifted): when the
+    earliest came back. The planner plans nothing that fell due before it, so a return is not a burst."""
+    from storage.households import reachable_clause
+
+    ids = sorted(set(household_ids))
+    out: dict[int, datetime] = {}
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start:start + 1000]
+        for household_id, earliest, chats, resumed in session.execute(
+                select(Contact.household_id, func.min(Contact.resumed_at), func.count(), func.count(Contact.resumed_at))
+                .where(Contact.household_id.in_(chunk), reachable_clause()).group_by(Contact.household_id)):
+            if chats == resumed and earliest is not None:
+                out[household_id] = earliest
+    return out
