@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from health.ages import add_months
 from health.kms import is_2t, is_bgm
-from health.schedules import RULES, SRC_IMM
-from storage.models import Contact, HomeVisit, Household, Measurement, Member, Posyandu, Referral
+from health.schedules import BALITA_MAX, RULES, SRC_IMM, ReminderRule, due_date
+from storage.models import Contact, HomeVisit, Household, Measurement, Member, Posyandu, Pregnancy, Referral, ServiceGiven
 from storage.reach import UNREACHABLE, household_reach
-from storage.reminders import session_days, upcoming
+from storage.reminders import Candidate, service_done
 
 VISIT_QUIET_DAYS = 30  # a visit keeps its reasons off the list this long at most
 
@@ -29,9 +29,6 @@ VISIT_QUIET_DAYS = 30  # a visit keeps its reasons off the list this long at mos
 REASONS = ("referral_today", "bgm", "2t", "referral", "kn_missed", "kf_missed", "anc_missed", "dose_overdue",
            "not_weighed", *UNREACHABLE)
 RANK = {reason: n for n, reason in enumerate(REASONS)}
-RULE_OF_CODE = {}
-for _rule in RULES:
-    RULE_OF_CODE.setdefault(_rule.code, _rule)
 
 
 @dataclass(frozen=True)
@@ -105,26 +102,71 @@ def visiting_list(session: Session, posyandu: Posyandu, today: date, *, je_endem
     return sorted(entries, key=lambda e: (e.rank, e.name, e.key))
 
 
+def _kind(rule: ReminderRule) -> str | None:
+    """Which visiting reason a missed rule is (None: not a reason for a home visit)."""
+    if rule.every != "once" or rule.anchor not in ("birth", "hpht", "delivery"):
+        return None
+    if rule.source.startswith(SRC_IMM):
+        return "dose_overdue"
+    return {"ANC": "anc_missed", "KF": "kf_missed", "KN": "kn_missed"}.get(rule.code[:3].rstrip("0123456789"))
+
+
+OVERDUE_RULES = tuple((rule, kind) for rule in RULES if (kind := _kind(rule)) is not None)
+NIFAS_DAYS = 42  # KF4 ends on day 42 (ilp-domain 4.7); a missed KF is followed up for two weeks after
+FOLLOW_UP_DAYS = 14
+NEONATAL_DAYS = 28  # KN3 ends on day 28 (ilp-domain 4.7)
+PREGNANCY_MAX_DAYS = 42 * 7
+
+
 def _overdue(session: Session, posyandu: Posyandu, today: date, je_endemic: bool) -> list[tuple[Reason, int]]:
-    """Doses, ANC contacts, KF and KN visits whose window has passed without the service recorded."""
-    held = session_days(session, posyandu.id, posyandu.timezone, today - timedelta(days=2), today + timedelta(days=1))
+    """Doses, ANC contacts, KF and KN visits whose window has passed without the service recorded (DOFU).
+
+    A dose stays on the list while it may still be given (the rule's catch-up age, else the balita age);
+    a birth dose without catch-up (HB0) never; an ANC contact while the pregnancy is ongoing; KF and KN
+    visits until two weeks after the nifas / neonatal period.
+    """
+    members = list(session.scalars(select(Member).where(Member.posyandu_id == posyandu.id)))
+    if not members:
+        return []
+    ids = [m.id for m in members]
+    pregnancies: dict[int, Pregnancy] = {}
+    for p in session.scalars(select(Pregnancy).where(Pregnancy.member_id.in_(ids)).order_by(Pregnancy.hpht)):
+        pregnancies[p.member_id] = p  # the latest
+    given: dict[tuple[int, str], list[date]] = defaultdict(list)
+    codes = {rule.code for rule, _ in OVERDUE_RULES}
+    for member_id, code, on in session.execute(select(ServiceGiven.member_id, ServiceGiven.code, ServiceGiven.given_on)
+                                               .where(ServiceGiven.member_id.in_(ids), ServiceGiven.code.in_(codes))):
+        given[(member_id, code)].append(on)
     out = []
-    for item in upcoming(session, today, 1, posyandu_id=posyandu.id, je_endemic=je_endemic,
-                         session_days={posyandu.id: held}):
-        rule = RULE_OF_CODE.get(item.code)
-        if rule is None or item.due_on + timedelta(days=rule.window_days) > today:
-            continue  # still inside its window: the reminder is the answer, not a visit
-        if rule.source.startswith(SRC_IMM):
-            code = "dose_overdue"
-        elif item.code.startswith("ANC"):
-            code = "anc_missed"
-        elif item.code.startswith("KF"):
-            code = "kf_missed"
-        elif item.code.startswith("KN"):
-            code = "kn_missed"
-        else:
-            continue
-        out.append((Reason(code, item.due_on, item.code), item.member_id))
+    for m in members:
+        p = pregnancies.get(m.id)
+        cand = Candidate(m.id, m.household_id, m.posyandu_id, m.birth_date, m.sex, p.hpht if p else None,
+                         p.delivered_on if p else None, p.ended_on if p else None)
+        age_days = (today - m.birth_date).days
+        for rule, kind in OVERDUE_RULES:
+            if (rule.sex and rule.sex != m.sex) or (rule.setting == "je_endemic" and not je_endemic):
+                continue
+            if rule.anchor == "birth":
+                anchor = m.birth_date
+                if kind == "dose_overdue" and (not rule.catch_up or age_days > (rule.catch_up_until_days or BALITA_MAX)):
+                    continue
+                if kind == "kn_missed" and age_days > NEONATAL_DAYS + FOLLOW_UP_DAYS:
+                    continue
+            elif rule.anchor == "hpht":
+                if p is None or p.delivered_on is not None or (p.ended_on is not None and p.ended_on <= today) \
+                        or (today - p.hpht).days > PREGNANCY_MAX_DAYS:
+                    continue
+                anchor = p.hpht
+            else:
+                if p is None or p.delivered_on is None or (today - p.delivered_on).days > NIFAS_DAYS + FOLLOW_UP_DAYS:
+                    continue
+                anchor = p.delivered_on
+            due_on = due_date(rule, anchor)
+            if due_on + timedelta(days=rule.window_days) > today:
+                continue  # not due yet, or inside its window: the reminder is the answer, not a visit
+            if service_done(rule, cand, due_on, given.get((m.id, rule.code), ())):
+                continue
+            out.append((Reason(kind, due_on, rule.code), m.id))
     return out
 
 
