@@ -1,0 +1,104 @@
+"""Delivery end to end through the real twilio Client and the loopback fake: a reminder goes as a Content
+template, status callbacks are kept per message, failures on 5 different days pause the number (it leaves the
+planner and appears on the kader's list), and the person's next message resumes it; the bidan's figures."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from scheduler.planner import plan_at
+from storage.models import Contact, DeliveryEvent, OutboxMessage
+from storage.reach import household_reach, reach_figures
+from storage.visits import visiting_list
+from tests.reminders.helpers import family, mawar, reminder_messages
+from tests.webhooks.conftest import live, post_wa, tg, tw, wa_form  # noqa: F401  (fixtures)
+
+NUMBER = "+6281234567890"
+TEMPLATE = "HX" + "1" * 32
+
+
+@pytest.fixture
+def settings(settings):  # type: ignore[no-untyped-def]
+    return settings.with_(twilio_content_sid_reminder=TEMPLATE, pause_after_failure_days=5)
+
+
+def status(client, sid: str, value: str, error: str | None = None):  # type: ignore[no-untyped-def]
+    form = {"MessageSid": sid, "MessageStatus": value, "AccountSid": "AC" + "0" * 32}
+    if error:
+        form["ErrorCode"] = error
+    return post_wa(client, form, path="/webhooks/whatsapp/status")
+
+
+def another_reminder(session, contact_id: int, now, n: int) -> None:  # type: ignore[no-untyped-def]
+    session.add(OutboxMessage(channel="whatsapp", address=NUMBER, contact_id=contact_id, kind="reminder",
+                              priority=10, text="Pengingat", template_key="reminder",
+                              template_vars={"1": "Posyandu Mawar 7", "2": "hari ini", "3": "Bayu: DPT"},
+                              next_attempt_at=now, dedupe_key=f"test-reminder-{n}", created_at=now))
+    session.commit()
+
+
+def test_template_send_callbacks_pause_after_five_days_and_resume_on_a_message(live, tw, demo, session, clock):
+    rt, client = live
+    place = mawar(session)
+    fam = family(session, place, [("Bayu", "L", clock.now().date() - timedelta(days=61), None)], NUMBER,
+                 clock.now(), channel="whatsapp")
+    assert sum(s.messages for s in plan_at(rt.session_factory, rt.settings, clock.now())) == 1
+    clock.current = reminder_messages(session, fam.contact_id)[0].next_attempt_at
+    assert rt.dispatcher.run_once().sent == 1
+    first = tw.wait_for(1)[0]
+    assert first["ContentSid"] == TEMPLATE and "Body" not in first  # outside the 24 h window: the template
+    assert first["To"] == f"whatsapp:{NUMBER}"
+
+    assert status(client, first["Sid"], "delivered").json["found"] is True
+    assert status(client, first["Sid"], "read").status_code == 200
+    assert status(client, first["Sid"], "read").status_code == 200  # a callback delivered twice: kept once
+    events = session.scalars(select(DeliveryEvent.status).order_by(DeliveryEvent.id)).all()
+    assert events == ["delivered", "read"]
+
+    for day in range(5):
+        clock.advance(days=1)
+        another_reminder(session, fam.contact_id, clock.now(), day)
+        assert rt.dispatcher.run_once().sent == 1
+        sid = tw.wait_for(day + 2)[-1]["Sid"]
+        status(client, sid, "sent")
+        status(client, sid, "undelivered", "63003")
+        if day == 0:  # two failures on one day count as one day
+            another_reminder(session, fam.contact_id, clock.now(), 100)
+            rt.dispatcher.run_once()
+            status(client, tw.messages()[-1]["Sid"], "failed", "63003")
+        session.expire_all()
+        paused = session.get(Contact, fam.contact_id).paused_at
+        assert (paused is not None) == (day == 4), day
+    assert household_reach(session, place.id)[fam.household_id] == "paused"
+    listed = [e for e in visiting_list(session, place, clock.now().date()) if e.household_id == fam.household_id]
+    assert any(r.code == "paused" for e in listed for r in e.reasons)
+    figures = reach_figures(session, place, clock.now().date())
+    assert figures.messages["failed"] == 6 and figures.messages["read"] == 1 and figures.messages["delivered"] == 1
+    assert figures.households["whatsapp"] == 0 and figures.households["paused"] == 1
+
+    # paused: the planner and the dispatcher leave it alone
+    clock.advance(days=30)
+    assert not any(s.messages for s in plan_at(rt.session_factory, rt.settings, clock.now()))
+
+    post_wa(client, wa_form("jadwal", number=NUMBER))
+    rt.send_now.shutdown()
+    session.expire_all()
+    contact = session.get(Contact, fam.contact_id)
+    assert contact.paused_at is None and contact.resumed_at == clock.now()
+    assert household_reach(session, place.id)[fam.household_id] == "whatsapp"
+
+
+def test_pause_setting_zero_never_pauses(live, tw, demo, session, clock, settings):  # type: ignore[no-untyped-def]
+    rt, client = live
+    rt.settings = rt.settings.with_(pause_after_failure_days=0)
+    fam = family(session, mawar(session), [("Bayu", "L", clock.now().date() - timedelta(days=61), None)], NUMBER,
+                 clock.now(), channel="whatsapp")
+    for day in range(6):
+        another_reminder(session, fam.contact_id, clock.now(), day)
+        rt.dispatcher.run_once()
+        status(client, tw.wait_for(day + 1)[-1]["Sid"], "undelivered", "63003")
+        clock.advance(days=1)
+    session.expire_all()
+    assert session.get(Contact, fam.contact_id).paused_at is None
