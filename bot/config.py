@@ -140,11 +140,11 @@ class Settings:
             log.warning("TELEGRAM_WEBHOOK_SECRET is not set: the Telegram webhook refuses every request")
         if not self.whatsapp_enabled:
             log.warning("WhatsApp disabled: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN or TWILIO_WHATSAPP_FROM is not set")
-        elif not (self.twilio_content_sid_reminder and self.twilio_content_sid_broadcast):
-            log.warning(
-                "No Twilio Content template for reminders/broadcasts: they go as free text, "
-                "which WhatsApp rejects outside the 24-hour window (the sandbox accepts it)"
-            )
+        for kind, sid in (("reminder", self.twilio_content_sid_reminder),
+                          ("broadcast", self.twilio_content_sid_broadcast)):
+            if self.whatsapp_enabled and not sid:
+                log.warning("TWILIO_CONTENT_SID_%s is not set: WhatsApp %ss go only to chats that wrote in the "
+                            "last 24 hours (free text outside the window is refused, 63016)", kind.upper(), kind)
 
 
 def configure_logging(settings: Settings) -> None:
