@@ -18,6 +18,9 @@ from storage.models import AuditEvent, Contact, DeliveryEvent, OutboxMessage, Po
 from storage.repositories import set_provider_status
 
 FAILED = ("failed", "undelivered")
+# Twilio's "Channel could not find To address" (WhatsApp 1006/1013/1021: not a WhatsApp user) and
+# "invalid message recipient": the number is not on WhatsApp, one failure says so (data-out.md §4.4)
+NOT_ON_WHATSAPP = frozenset({"63003", "63024"})
 
 
 def record_status(session: Session, provider_message_id: str, status: str, error_code: str | None,
@@ -41,7 +44,9 @@ def record_status(session: Session, provider_message_id: str, status: str, error
     session.flush()
     if status in FAILED and row.contact_id is not None:
         contact = session.get(Contact, row.contact_id)
-        if contact is not None:
+        if contact is not None and contact.channel == "whatsapp" and (error_code or "") in NOT_ON_WHATSAPP:
+            pause(session, contact, now, "not_on_whatsapp")
+        elif contact is not None:
             pause_if_failing(session, contact, now, pause_after_days)
     return True
 
@@ -65,15 +70,27 @@ def pause_if_failing(session: Session, contact: Contact, now: datetime, days: in
     """Pause bulk messages to the contact after failures on `days` different days (a setting; 0 never pauses)."""
     if days <= 0 or contact.paused_at is not None or failure_days(session, contact) < days:
         return False
-    contact.paused_at = now
-    session.add(AuditEvent(contact_id=contact.id, action="contact.paused", subject=f"contact:{contact.id}", at=now))
+    pause(session, contact, now, "failures")
     return True
+
+
+def pause(session: Session, contact: Contact, now: datetime, reason: str) -> None:
+    """No more reminders or broadcasts to this contact until it writes again; the kader's list shows why.
+
+    No SMS sender is built yet: a number that is not on WhatsApp is visited by the kader instead
+    (docs/reminders.md, "Reach").
+    """
+    if contact.paused_at is not None:
+        return
+    contact.paused_at, contact.paused_reason = now, reason
+    session.add(AuditEvent(contact_id=contact.id, action=f"contact.paused.{reason}", subject=f"contact:{contact.id}",
+                           at=now))
 
 
 def resume_on_inbound(session: Session, contact: Contact, now: datetime) -> None:
     """A message from a paused contact proves the number works again: bulk messages resume from now."""
     if contact.paused_at is None:
         return
-    contact.paused_at = None
+    contact.paused_at, contact.paused_reason = None, None
     contact.resumed_at = now
     session.add(AuditEvent(contact_id=contact.id, action="contact.resumed", subject=f"contact:{contact.id}", at=now))

@@ -119,6 +119,7 @@ class Contact(Base):
     resumed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     # Deliveries failed on several different days: nothing bulk goes out until the person writes again
     paused_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    paused_reason: Mapped[Optional[str]] = mapped_column(String(20))  # failures | not_on_whatsapp
     last_inbound_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     created_at: Mapped[utc]
 

@@ -18,7 +18,7 @@ from storage.models import Contact, Household, OutboxMessage, Posyandu
 
 # How a household hears from the posyandu, best first; the rest are the reasons it does not.
 CHANNELS = ("whatsapp", "telegram", "sms", "terminal")
-UNREACHABLE = ("paused", "stopped", "no_phone", "no_consent", "no_chat")
+UNREACHABLE = ("not_on_whatsapp", "paused", "stopped", "no_phone", "no_consent", "no_chat")
 BULK_KINDS = ("reminder", "broadcast")
 
 
@@ -48,8 +48,9 @@ def _reach(household: Household, chats: list[Contact]) -> str:
             return channel
     if live:
         return live[0]
-    if any(c.opted_in and c.stopped_at is None and c.paused_at is not None for c in chats):
-        return "paused"
+    paused = [c for c in chats if c.opted_in and c.stopped_at is None and c.paused_at is not None]
+    if paused:
+        return "not_on_whatsapp" if any(c.paused_reason == "not_on_whatsapp" for c in paused) else "paused"
     if any(c.stopped_at is not None for c in chats):
         return "stopped"
     if not household.phone:

@@ -28,6 +28,7 @@ ID = {
     "visit.reason.anc_missed": "pemeriksaan kehamilan {detail} terlewat (sejak {since})",
     "visit.reason.dose_overdue": "imunisasi {detail} terlambat (jatuh tempo {since})",
     "visit.reason.not_weighed": "belum ditimbang bulan ini dan bulan lalu (O)",
+    "visit.reason.not_on_whatsapp": "nomornya tidak memakai WhatsApp (pesan tidak sampai)",
     "visit.reason.paused": "pesan gagal terkirim berkali-kali (dijeda)",
     "visit.reason.stopped": "berhenti menerima pesan",
     "visit.reason.no_phone": "tidak ada nomor HP",
@@ -63,6 +64,7 @@ ID = {
     "tidak terjangkau {unreachable}{why}\nPengingat & pengumuman bulan ini: dikirim {sent} · diterima {delivered} · "
     "dibaca {read} · gagal {failed}",
     "reach.why": " ({parts})",
+    "reach.part.not_on_whatsapp": "tanpa WhatsApp {n}",
     "reach.part.paused": "dijeda {n}",
     "reach.part.stopped": "berhenti {n}",
     "reach.part.no_phone": "tanpa HP {n}",
@@ -98,6 +100,7 @@ EN = {
     "visit.reason.anc_missed": "antenatal contact {detail} missed (since {since})",
     "visit.reason.dose_overdue": "immunisation {detail} overdue (due {since})",
     "visit.reason.not_weighed": "not weighed this month or last (O)",
+    "visit.reason.not_on_whatsapp": "the number is not on WhatsApp (messages do not arrive)",
     "visit.reason.paused": "messages failed many times (paused)",
     "visit.reason.stopped": "stopped receiving messages",
     "visit.reason.no_phone": "no phone number",
@@ -133,6 +136,7 @@ EN = {
     "unreachable {unreachable}{why}\nReminders & announcements this month: sent {sent} · delivered {delivered} · "
     "read {read} · failed {failed}",
     "reach.why": " ({parts})",
+    "reach.part.not_on_whatsapp": "not on WhatsApp {n}",
     "reach.part.paused": "paused {n}",
     "reach.part.stopped": "stopped {n}",
     "reach.part.no_phone": "no phone {n}",

@@ -63,11 +63,11 @@ def test_template_send_callbacks_pause_after_five_days_and_resume_on_a_message(l
         assert rt.dispatcher.run_once().sent == 1
         sid = tw.wait_for(day + 2)[-1]["Sid"]
         status(client, sid, "sent")
-        status(client, sid, "undelivered", "63003")
+        status(client, sid, "undelivered", "30003")  # unreachable handset (switched off, out of coverage)
         if day == 0:  # two failures on one day count as one day
             another_reminder(session, fam.contact_id, clock.now(), 100)
             rt.dispatcher.run_once()
-            status(client, tw.messages()[-1]["Sid"], "failed", "63003")
+            status(client, tw.messages()[-1]["Sid"], "failed", "30008")
         session.expire_all()
         paused = session.get(Contact, fam.contact_id).paused_at
         assert (paused is not None) == (day == 4), day
@@ -98,7 +98,25 @@ def test_pause_setting_zero_never_pauses(live, tw, demo, session, clock, setting
     for day in range(6):
         another_reminder(session, fam.contact_id, clock.now(), day)
         rt.dispatcher.run_once()
-        status(client, tw.wait_for(day + 1)[-1]["Sid"], "undelivered", "63003")
+        status(client, tw.wait_for(day + 1)[-1]["Sid"], "undelivered", "30003")
         clock.advance(days=1)
     session.expire_all()
     assert session.get(Contact, fam.contact_id).paused_at is None
+
+
+def test_a_number_not_on_whatsapp_is_paused_at_once_and_on_the_kaders_list(live, tw, demo, session, clock):
+    """63003 (WhatsApp 1006/1013/1021): no SMS sender is built, so the kader visits instead."""
+    rt, client = live
+    place = mawar(session)
+    fam = family(session, place, [("Bayu", "L", clock.now().date() - timedelta(days=61), None)], NUMBER,
+                 clock.now(), channel="whatsapp")
+    another_reminder(session, fam.contact_id, clock.now(), 1)
+    rt.dispatcher.run_once()
+    status(client, tw.wait_for(1)[-1]["Sid"], "undelivered", "63003")
+    session.expire_all()
+    contact = session.get(Contact, fam.contact_id)
+    assert contact.paused_at == clock.now() and contact.paused_reason == "not_on_whatsapp"
+    assert household_reach(session, place.id)[fam.household_id] == "not_on_whatsapp"
+    entries = visiting_list(session, place, clock.now().date())
+    assert any(r.code == "not_on_whatsapp" for e in entries if e.household_id == fam.household_id for r in e.reasons)
+    assert reach_figures(session, place, clock.now().date()).households["not_on_whatsapp"] == 1

@@ -25,6 +25,7 @@ def upgrade() -> None:
     with op.batch_alter_table('contact') as batch:
         batch.add_column(sa.Column('resumed_at', storage.db.UTCDateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column('paused_at', storage.db.UTCDateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column('paused_reason', sa.String(length=20), nullable=True))
     op.create_table('home_visit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('posyandu_id', sa.Integer(), nullable=False),
@@ -62,6 +63,7 @@ def downgrade() -> None:
     op.drop_table('delivery_event')
     op.drop_table('home_visit')
     with op.batch_alter_table('contact') as batch:
+        batch.drop_column('paused_reason')
         batch.drop_column('paused_at')
         batch.drop_column('resumed_at')
     with op.batch_alter_table('household') as batch:
