@@ -43,6 +43,8 @@ class Settings:
     twilio_api_url: str = ""
     twilio_content_sid_reminder: str = ""
     twilio_content_sid_broadcast: str = ""
+    twilio_content_sid_intro: str = ""  # the first message to a register family that never wrote
+    whatsapp_new_contacts_per_day: int = 250  # Meta's portfolio limit for a new number (then 2,000, 10,000...)
     twilio_messages_per_second: float = 10.0
     twilio_reply_inline: bool = False
     # Dispatch
@@ -141,7 +143,8 @@ class Settings:
         if not self.whatsapp_enabled:
             log.warning("WhatsApp disabled: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN or TWILIO_WHATSAPP_FROM is not set")
         for kind, sid in (("reminder", self.twilio_content_sid_reminder),
-                          ("broadcast", self.twilio_content_sid_broadcast)):
+                          ("broadcast", self.twilio_content_sid_broadcast),
+                          ("intro", self.twilio_content_sid_intro)):
             if self.whatsapp_enabled and not sid:
                 log.warning("TWILIO_CONTENT_SID_%s is not set: WhatsApp %ss go only to chats that wrote in the "
                             "last 24 hours (free text outside the window is refused, 63016)", kind.upper(), kind)

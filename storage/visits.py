@@ -92,10 +92,12 @@ def visiting_list(session: Session, posyandu: Posyandu, today: date, *, je_endem
     last_home, last_member = _last_visits(session, posyandu.id, today - timedelta(days=quiet_days))
     entries = []
     for entry in found.values():
-        seen = max(filter(None, (last_home.get(entry.household_id) if entry.household_id else None,
-                                 last_member.get(int(entry.key[1:])) if entry.key[0] == "m" else None)),
+        # a visit settles what was known of that person; any visit to the home settles the household's reach
+        person = last_member.get(int(entry.key[1:])) if entry.key[0] == "m" else None
+        home = max(filter(None, (person, last_home.get(entry.household_id) if entry.household_id else None)),
                    default=None)
-        entry.reasons = sorted((r for r in entry.reasons if seen is None or r.since > seen),
+        entry.reasons = sorted((r for r in entry.reasons
+                                if (seen := home if r.code in UNREACHABLE else person) is None or r.since > seen),
                                key=lambda r: (RANK[r.code], r.since, r.detail))
         if entry.reasons:
             entries.append(entry)
@@ -227,7 +229,7 @@ def _unreachable(session: Session, posyandu: Posyandu, members: dict[int, Member
 
 
 def _last_visits(session: Session, posyandu_id: int, after: date) -> tuple[dict[int, date], dict[int, date]]:
-    """The latest visit per household and per member (a visit to a member is a visit to its home)."""
+    """The latest visit per household (any visit there) and per member."""
     homes: dict[int, date] = {}
     people: dict[int, date] = {}
     for household_id, member_id, on in session.execute(

@@ -58,7 +58,8 @@ def channel_senders(settings: Settings, clock: Clock | None = None) -> tuple[dic
         link_clock = clock or SystemClock()
 
         content = {k: v for k, v in {"reminder": settings.twilio_content_sid_reminder,
-                                     "broadcast": settings.twilio_content_sid_broadcast}.items() if v}
+                                     "broadcast": settings.twilio_content_sid_broadcast,
+                                     "intro": settings.twilio_content_sid_intro}.items() if v}
         senders[Channel.WHATSAPP] = TwilioWhatsAppSender(
             settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_whatsapp_from,
             api_url=settings.twilio_api_url or None, content_sids=content,

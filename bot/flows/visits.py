@@ -22,17 +22,21 @@ from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Choice, Reply, Role
 from storage.models import AuditEvent, Posyandu
 from storage.reporting import visible_posyandu
-from storage.visits import VisitEntry, record_visit, visiting_list
+from bot.texts import render
+from storage.visits import Reason, VisitEntry, record_visit, visiting_list
 
 SHOWN = 15  # entries in one chat message; the rest are in the operator's CSV
 DONE_WORDS = frozenset({"done", "selesai", "sudah"})
 
 
 def reason_texts(lang: str, entry: VisitEntry) -> str:
-    from bot.texts import render
-
-    return "; ".join(render(lang, f"visit.reason.{r.code}", detail=r.detail, since=day(r.since))
-                     for r in entry.reasons)
+    """One phrase per kind of reason: "imunisasi OPV1, DPT-HB-HIB1 terlambat (jatuh tempo 22-12-2024)"."""
+    grouped: dict[str, list[Reason]] = {}
+    for reason in entry.reasons:
+        grouped.setdefault(reason.code, []).append(reason)
+    return "; ".join(render(lang, f"visit.reason.{code}", detail=", ".join(r.detail for r in group if r.detail),
+                            since=day(min(r.since for r in group)))
+                     for code, group in grouped.items())
 
 
 class VisitsFlow(ScopedFlow):

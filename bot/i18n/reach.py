@@ -58,6 +58,9 @@ ID = {
     "dengan membalas BERHENTI.",
     "consent.withdrawn": "Dicatat: keluarga {name} tidak menerima pesan dari posyandu. Mereka tetap dilayani di "
     "posyandu seperti biasa.",
+    "intro.text": "Halo, ini layanan pengingat {posyandu} (desa {desa}). Keluarga Anda setuju di posyandu menerima "
+    "pengingat imunisasi, penimbangan dan jadwal posyandu lewat WhatsApp. Balas pesan ini kapan saja untuk bertanya; "
+    "balas BERHENTI untuk berhenti.",
     "reach.menu": "Jangkauan pesan",
     "reach.title": "📶 Jangkauan pesan — {month}",
     "reach.posyandu": "*{posyandu}* ({code})\nKeluarga: WhatsApp {whatsapp} · Telegram {telegram} · SMS {sms} · "
@@ -130,6 +133,9 @@ EN = {
     "by replying BERHENTI.",
     "consent.withdrawn": "Recorded: the family of {name} gets no messages from the posyandu. They are served at the "
     "posyandu as usual.",
+    "intro.text": "Hello, this is the reminder service of {posyandu} (desa {desa}). Your family agreed at the "
+    "posyandu to receive immunisation, weighing and posyandu-day reminders on WhatsApp. Reply at any time to ask; "
+    "reply STOP to stop.",
     "reach.menu": "Message reach",
     "reach.title": "📶 Message reach — {month}",
     "reach.posyandu": "*{posyandu}* ({code})\nHouseholds: WhatsApp {whatsapp} · Telegram {telegram} · SMS {sms} · "
