@@ -63,7 +63,8 @@ def local_today(posyandu: Posyandu, now: datetime) -> date:
 def visiting_list(session: Session, posyandu: Posyandu, today: date, *, je_endemic: bool = False,
                   quiet_days: int = VISIT_QUIET_DAYS) -> list[VisitEntry]:
     """Who needs a home visit at this posyandu on `today`, most urgent first."""
-    members = {m.id: m for m in session.scalars(select(Member).where(Member.posyandu_id == posyandu.id))}
+    members = {m.id: m for m in session.scalars(select(Member).where(Member.posyandu_id == posyandu.id)
+                                                .order_by(Member.id))}
     households = {h.id: h for h in session.scalars(select(Household).where(Household.posyandu_id == posyandu.id))}
     found: dict[str, VisitEntry] = {}
 
@@ -201,7 +202,7 @@ def _growth(session: Session, members: list[Member], today: date) -> list[tuple[
 
 def _unreachable(session: Session, posyandu: Posyandu, members: dict[int, Member], households: dict[int, Household],
                  found: dict[str, VisitEntry], member_entry) -> None:  # type: ignore[no-untyped-def]
-    """Households no message reaches (no phone, no consent, stopped, paused, no chat yet), and members with no
+    """Households no message reaches (no phone, no consent, paused, not on WhatsApp, no chat yet), and members with no
     household and no phone: on the list under their eldest member (the household itself when it has nobody)."""
     reach = household_reach(session, posyandu.id)
     eldest: dict[int, Member] = {}
@@ -209,8 +210,8 @@ def _unreachable(session: Session, posyandu: Posyandu, members: dict[int, Member
         if member.household_id is not None:
             eldest.setdefault(member.household_id, member)
     for household_id, how in reach.items():
-        if how not in UNREACHABLE:
-            continue
+        if how not in UNREACHABLE or how == "stopped":
+            continue  # a family that said BERHENTI chose so: its health reasons still list it, its silence does not
         home = households[household_id]
         since = home.created_at.date()
         head = eldest.get(household_id)

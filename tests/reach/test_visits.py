@@ -160,3 +160,19 @@ def test_cli_lists_the_same_as_csv(runtime, app, session, clock):
     assert ayu["address"] == "RT 02 Kampung Kamoro" and ayu["birth_date"] == "2026-07-01"
     missing = app.test_cli_runner().invoke(args=["visits", "list", "--posyandu", "NOPE"])
     assert missing.exit_code != 0 and "no posyandu" in missing.output
+
+
+def test_a_family_that_said_berhenti_is_not_visited_for_its_silence(runtime, session, clock):
+    place, people = register(session, clock)
+    home = _home(session, place, clock.now(), "+6281277770000", True)
+    add_person(session, place, home.id, "Hadi", "L", date(1975, 1, 1), clock.now())
+    session.add(Contact(channel="telegram", address="9001", role="resident", posyandu_id=place.id,
+                        household_id=home.id, opted_in=True, stopped_at=clock.now(), created_at=clock.now()))
+    session.commit()
+    from storage.reach import household_reach, reach_figures
+
+    assert household_reach(session, place.id)[home.id] == "stopped"
+    assert "Hadi" not in [e.name for e in visiting_list(session, place, TODAY)]
+    figures = reach_figures(session, place, TODAY)
+    assert figures.households["stopped"] == 1 and figures.households["no_chat"] == 5  # consented, never wrote
+    assert figures.households["unreachable"] == 8 and figures.households["whatsapp"] == 0
