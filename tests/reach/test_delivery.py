@@ -50,6 +50,7 @@ def test_template_send_callbacks_pause_after_five_days_and_resume_on_a_message(l
     first = tw.wait_for(1)[0]
     assert first["ContentSid"] == TEMPLATE and "Body" not in first  # outside the 24 h window: the template
     assert first["To"] == f"whatsapp:{NUMBER}"
+    assert first["StatusCallback"] == "https://posyandu.example.org/webhooks/whatsapp/status"  # asked per message
 
     assert status(client, first["Sid"], "delivered").json["found"] is True
     assert status(client, first["Sid"], "read").status_code == 200
