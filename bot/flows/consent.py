@@ -44,9 +44,14 @@ class ConsentFlow(ScopedFlow):
 
     def _after_posyandu(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
         text = data.pop("text", None)
-        if text:
+        if not text:
+            return ask(ctx, "family", data, "consent.ask_family")
+        place = ctx.session.get(Posyandu, data["pid"])
+        assert place is not None
+        if families_matching(ctx.session, place.id, text):
             return self.on_family(ctx, data, Answer(text))
-        return ask(ctx, "family", data, "consent.ask_family")
+        return ask(ctx, "family", data, "consent.ask_family",
+                   before=(say(ctx, "consent.not_found", text=text[:40], posyandu=place.name),))
 
     def on_family(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         place = ctx.session.get(Posyandu, data["pid"])
