@@ -46,6 +46,9 @@ class Settings:
     twilio_content_sid_intro: str = ""  # the first message to a register family that never wrote
     whatsapp_new_contacts_per_day: int = 250  # Meta's portfolio limit for a new number (then 2,000, 10,000...)
     twilio_messages_per_second: float = 10.0
+    # SMS fallback (one-way) for numbers not on WhatsApp; its own pace (Indonesia: registered sender ID)
+    twilio_sms_from: str = ""
+    twilio_sms_per_second: float = 1.0
     twilio_reply_inline: bool = False
     # Dispatch
     telegram_messages_per_second: float = 30.0
@@ -92,6 +95,10 @@ class Settings:
     @property
     def telegram_enabled(self) -> bool:
         return bool(self.telegram_token)
+
+    @property
+    def sms_enabled(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_sms_from)
 
     @property
     def whatsapp_enabled(self) -> bool:

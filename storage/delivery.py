@@ -18,15 +18,18 @@ from storage.models import AuditEvent, Contact, DeliveryEvent, OutboxMessage, Po
 from storage.repositories import set_provider_status
 
 FAILED = ("failed", "undelivered")
+SMS_KINDS = ("reminder", "broadcast")  # bulk notices; replies to a chat never go by SMS (it cannot answer)
 # Twilio's "Channel could not find To address" (WhatsApp 1006/1013/1021: not a WhatsApp user) and
 # "invalid message recipient": the number is not on WhatsApp, one failure says so (data-out.md §4.4)
 NOT_ON_WHATSAPP = frozenset({"63003", "63024"})
 
 
 def record_status(session: Session, provider_message_id: str, status: str, error_code: str | None,
-                  now: datetime, pause_after_days: int) -> bool:
+                  now: datetime, pause_after_days: int, sms_fallback: bool = False) -> bool:
     """Apply a status callback to its message, keep it as an event (once per message and status), and pause
-    the contact when its messages have now failed on `pause_after_days` different days. False: unknown message."""
+    the contact when its messages have now failed on `pause_after_days` different days. A number that is not
+    on WhatsApp gets this message again by SMS and keeps SMS for bulk messages when `sms_fallback` (an SMS
+    sender is configured), else it is paused for the kader's visit. False: unknown message."""
     found = set_provider_status(session, provider_message_id, status, f"twilio {error_code}" if error_code else None,
                                 now)
     if not found:
@@ -45,10 +48,28 @@ def record_status(session: Session, provider_message_id: str, status: str, error
     if status in FAILED and row.contact_id is not None:
         contact = session.get(Contact, row.contact_id)
         if contact is not None and contact.channel == "whatsapp" and (error_code or "") in NOT_ON_WHATSAPP:
-            pause(session, contact, now, "not_on_whatsapp")
+            if sms_fallback and row.channel == "whatsapp" and row.kind in SMS_KINDS:
+                fall_back_to_sms(session, contact, row, now)
+            else:
+                pause(session, contact, now, "not_on_whatsapp")
         elif contact is not None:
             pause_if_failing(session, contact, now, pause_after_days)
     return True
+
+
+def fall_back_to_sms(session: Session, contact: Contact, row: OutboxMessage, now: datetime) -> None:
+    """Remember SMS for this number's bulk messages and send this one again by SMS (once per message)."""
+    if contact.fallback_channel != "sms":
+        contact.fallback_channel = "sms"
+        session.add(AuditEvent(contact_id=contact.id, action="contact.sms_fallback", subject=f"contact:{contact.id}",
+                               at=now))
+    if row.template_key == "intro":
+        return  # the WhatsApp introduction has no SMS form; the next reminder goes by SMS
+    session.add(OutboxMessage(channel="sms", address=contact.address, contact_id=contact.id, kind=row.kind,
+                              priority=row.priority, text=row.text, choices=[], template_key=row.template_key,
+                              template_vars=dict(row.template_vars or {}), next_attempt_at=now,
+                              dedupe_key=f"sms:{row.id}", created_at=now))
+    session.flush()
 
 
 def _zone(session: Session, contact: Contact) -> ZoneInfo:
@@ -89,6 +110,8 @@ def pause(session: Session, contact: Contact, now: datetime, reason: str) -> Non
 
 def resume_on_inbound(session: Session, contact: Contact, now: datetime) -> None:
     """A message from a paused contact proves the number works again: bulk messages resume from now."""
+    if contact.fallback_channel is not None and contact.channel == "whatsapp":
+        contact.fallback_channel = None  # writing on WhatsApp proves the number is on it
     if contact.paused_at is None:
         return
     contact.paused_at, contact.paused_reason = None, None

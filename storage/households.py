@@ -371,6 +371,18 @@ def fan_out(session: Session, contacts: Iterable[Contact], render: Render, dedup
     return len(insert_outbox(session, rows))
 
 
+def by_fallback_channel(session: Session, rows: list[dict]) -> list[dict]:
+    """Bulk WhatsApp rows to a contact whose number is not on WhatsApp go by SMS (`contact.fallback_channel`)."""
+    ids = {r.get("contact_id") for r in rows if r.get("channel") == "whatsapp" and r.get("kind") in ("reminder",
+                                                                                                      "broadcast")}
+    ids.discard(None)
+    if not ids:
+        return rows
+    sms = set(session.scalars(select(Contact.id).where(Contact.id.in_(ids), Contact.fallback_channel == "sms")))
+    return [dict(r, channel="sms") if r.get("contact_id") in sms and r.get("channel") == "whatsapp"
+            and r.get("kind") in ("reminder", "broadcast") else r for r in rows]
+
+
 def insert_outbox(session: Session, rows: list[dict]) -> dict[str, int]:
     """Bulk insert outbox rows, skipping taken dedupe keys; returns {dedupe_key: id} of rows written.
 
@@ -378,6 +390,7 @@ def insert_outbox(session: Session, rows: list[dict]) -> dict[str, int]:
     """
     if not rows:
         return {}
+    rows = by_fallback_channel(session, rows)
     table = OutboxMessage.__table__
     stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(
         table.c.id, table.c.dedupe_key)

@@ -120,6 +120,8 @@ class Contact(Base):
     # Deliveries failed on several different days: nothing bulk goes out until the person writes again
     paused_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     paused_reason: Mapped[Optional[str]] = mapped_column(String(20))  # failures | not_on_whatsapp
+    # 'sms': the number is not on WhatsApp and bulk messages go to it by SMS (remembered; a later inbound clears it)
+    fallback_channel: Mapped[Optional[str]] = mapped_column(String(12))
     last_inbound_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     created_at: Mapped[utc]
 

@@ -42,7 +42,7 @@ def household_reach(session: Session, posyandu_id: int, household_ids: Iterable[
 
 
 def _reach(household: Household, chats: list[Contact]) -> str:
-    live = [c.channel for c in chats if c.reachable]
+    live = [c.fallback_channel or c.channel for c in chats if c.reachable]
     for channel in CHANNELS:
         if channel in live:
             return channel

@@ -74,6 +74,12 @@ def channel_senders(settings: Settings, clock: Clock | None = None) -> tuple[dic
             api_url=settings.twilio_api_url or None, content_sids=content,
             status_callback=status_callback_url(settings.public_url),
             media_url=lambda attachment: media_link(settings, link_clock, attachment))
+    if settings.sms_enabled:
+        from webhooks.sms_sender import TwilioSmsSender
+
+        senders[Channel.SMS] = TwilioSmsSender(
+            settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_sms_from,
+            api_url=settings.twilio_api_url or None, status_callback=status_callback_url(settings.public_url))
     return senders, runner
 
 

@@ -109,5 +109,5 @@ def whatsapp_status():  # type: ignore[no-untyped-def]
     error = request.form.get("ErrorCode")
     with transaction(runtime.session_factory) as session:
         found = record_status(session, sid, status, error, runtime.clock.now(),
-                              runtime.settings.pause_after_failure_days)
+                              runtime.settings.pause_after_failure_days, runtime.settings.sms_enabled)
     return {"ok": True, "found": found}

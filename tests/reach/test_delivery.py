@@ -121,3 +121,50 @@ def test_a_number_not_on_whatsapp_is_paused_at_once_and_on_the_kaders_list(live,
     entries = visiting_list(session, place, clock.now().date())
     assert any(r.code == "not_on_whatsapp" for e in entries if e.household_id == fam.household_id for r in e.reasons)
     assert reach_figures(session, place, clock.now().date()).households["not_on_whatsapp"] == 1
+
+
+SMS_FROM = "+15005550006"
+
+
+def test_not_on_whatsapp_falls_back_to_sms_and_remembers_it(live, tw, demo, session, clock):
+    """63003 with an SMS sender: the message again by SMS (short, GSM-7, says to reply on WhatsApp or ask the
+    kader), the next bulk messages straight by SMS, through the real client; a WhatsApp message clears it."""
+    from webhooks.runtime import channel_senders
+
+    rt, client = live
+    rt.settings = rt.settings.with_(twilio_sms_from=SMS_FROM)
+    senders, _ = channel_senders(rt.settings, clock)
+    rt.dispatcher.senders.update(senders)
+    rt.senders.update(senders)
+    place = mawar(session)
+    fam = family(session, place, [("Bayu", "L", clock.now().date() - timedelta(days=61), None)], NUMBER,
+                 clock.now(), channel="whatsapp")
+    another_reminder(session, fam.contact_id, clock.now(), 1)
+    rt.dispatcher.run_once()
+    status(client, tw.wait_for(1)[-1]["Sid"], "undelivered", "63003")
+    rt.dispatcher.run_once()
+    sms = tw.wait_for(2)[-1]
+    assert (sms["From"], sms["To"]) == (SMS_FROM, NUMBER) and "ContentSid" not in sms
+    assert len(sms["Body"]) <= 160 and sms["Body"].startswith("Posyandu Mawar 7")
+    assert sms["Body"].endswith("Balas di WhatsApp atau tanya kader.")
+    assert all(ord(ch) < 0x250 for ch in sms["Body"])  # no emoji
+    session.expire_all()
+    contact = session.get(Contact, fam.contact_id)
+    assert contact.fallback_channel == "sms" and contact.paused_at is None
+    assert household_reach(session, place.id)[fam.household_id] == "sms"
+    status(client, tw.messages()[0]["Sid"], "undelivered", "63003")  # the same callback again: one SMS only
+    rt.dispatcher.run_once()
+    assert len(tw.messages()) == 2
+
+    clock.current = clock.now() + timedelta(days=1)
+    plan_at(rt.session_factory, rt.settings, clock.now())  # Bayu's doses: straight by SMS, no WhatsApp try
+    row = reminder_messages(session, fam.contact_id)[-1]
+    assert row.channel == "sms"
+    clock.current = row.next_attempt_at
+    rt.dispatcher.run_once()
+    assert tw.wait_for(3)[-1]["To"] == NUMBER and tw.messages()[-1]["From"] == SMS_FROM
+
+    post_wa(client, wa_form("jadwal", number=NUMBER))  # they are on WhatsApp after all
+    rt.send_now.shutdown()
+    session.expire_all()
+    assert session.get(Contact, fam.contact_id).fallback_channel is None

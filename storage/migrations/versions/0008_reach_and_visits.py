@@ -26,6 +26,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column('resumed_at', storage.db.UTCDateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column('paused_at', storage.db.UTCDateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column('paused_reason', sa.String(length=20), nullable=True))
+        batch.add_column(sa.Column('fallback_channel', sa.String(length=12), nullable=True))
     op.create_table('home_visit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('posyandu_id', sa.Integer(), nullable=False),
@@ -63,6 +64,7 @@ def downgrade() -> None:
     op.drop_table('delivery_event')
     op.drop_table('home_visit')
     with op.batch_alter_table('contact') as batch:
+        batch.drop_column('fallback_channel')
         batch.drop_column('paused_reason')
         batch.drop_column('paused_at')
         batch.drop_column('resumed_at')
