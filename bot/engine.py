@@ -142,6 +142,7 @@ class Engine:
             self._clear()
             if contact.stopped_at is not None:
                 contact.stopped_at = None
+                contact.resumed_at = ctx.now  # what fell due while stopped is not sent in a burst (planner)
                 return [Reply(ctx.t("core.resumed"))] + self.menu()
             return self.begin("start")
         return None

@@ -17,6 +17,7 @@ class Channel(str, enum.Enum):
     TELEGRAM = "telegram"
     WHATSAPP = "whatsapp"
     TERMINAL = "terminal"
+    SMS = "sms"  # one-way notices to a WhatsApp contact whose number is not on WhatsApp (no inbound)
 
 
 class Role(str, enum.Enum):

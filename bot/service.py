@@ -19,6 +19,7 @@ from bot.messages import Channel, Inbound, Outbound, Reply
 from bot.privacy import pseudonym
 from bot.texts import render
 from storage import repositories as repo
+from storage.delivery import resume_on_inbound
 from storage.media import attach
 from storage.models import Contact
 
@@ -69,6 +70,7 @@ def _step(session: Session, inbound: Inbound, now: datetime, settings: Settings,
         return Handled(duplicate=True)
     contact = repo.contact_for(session, inbound.channel, inbound.address, now, inbound.display_name)
     state = repo.lock_state(session, contact, now)
+    resume_on_inbound(session, contact, now)
     contact.last_inbound_at = now
     ctx = Ctx(session=session, contact=contact, now=now, settings=settings)
     replies = Engine(ctx, state).step(inbound)

@@ -301,11 +301,13 @@ class Dispatcher:
 def default_pacers(settings: Settings, share: float = 1.0) -> dict[Channel, Pacer]:
     """Pacers at `SAFETY` of each channel's rate; `share` splits the rate between dispatcher processes."""
     telegram, twilio = settings.telegram_messages_per_second * share, settings.twilio_messages_per_second * share
+    sms = settings.twilio_sms_per_second * share
     return {
         Channel.TELEGRAM: Pacer(telegram * SAFETY, 1.0 / (settings.telegram_per_chat_per_second * SAFETY)
                                 if settings.telegram_per_chat_per_second > 0 else 0.0,
                                 window_limit=max(1, math.floor(telegram)) if telegram > 0 else 0),
         Channel.WHATSAPP: Pacer(twilio * SAFETY, window_limit=max(1, math.floor(twilio)) if twilio > 0 else 0),
+        Channel.SMS: Pacer(sms * SAFETY, window_limit=max(1, math.floor(sms)) if sms > 0 else 0),
     }
 
 

@@ -137,6 +137,8 @@ def subscribe(session: Session, contact: Contact, posyandu: Posyandu, now: datet
     own WhatsApp number when there is one (proof enough, docs/privacy.md), else a new one."""
     contact.opted_in = True
     contact.consent_at = now
+    if contact.stopped_at is not None:
+        contact.resumed_at = now  # nothing that fell due while stopped comes in a burst
     contact.stopped_at = None  # consenting again is the clearest "please message me"
     contact.posyandu_id = posyandu.id
     household = session.get(Household, contact.household_id) if contact.household_id else None
@@ -278,7 +280,7 @@ def household_members(session: Session, household_id: int) -> list[Member]:
 # -- who may we message ------------------------------------------------------------------
 def reachable_clause() -> object:
     """SQL: the contact may get reminders and broadcasts (Contact.reachable, as a condition)."""
-    return and_(Contact.opted_in.is_(True), Contact.stopped_at.is_(None))
+    return and_(Contact.opted_in.is_(True), Contact.stopped_at.is_(None), Contact.paused_at.is_(None))
 
 
 def reachable_contacts(session: Session, household_ids: Iterable[int]) -> dict[int, list[Contact]]:
@@ -369,6 +371,18 @@ def fan_out(session: Session, contacts: Iterable[Contact], render: Render, dedup
     return len(insert_outbox(session, rows))
 
 
+def by_fallback_channel(session: Session, rows: list[dict]) -> list[dict]:
+    """Bulk WhatsApp rows to a contact whose number is not on WhatsApp go by SMS (`contact.fallback_channel`)."""
+    ids = {r.get("contact_id") for r in rows if r.get("channel") == "whatsapp" and r.get("kind") in ("reminder",
+                                                                                                      "broadcast")}
+    ids.discard(None)
+    if not ids:
+        return rows
+    sms = set(session.scalars(select(Contact.id).where(Contact.id.in_(ids), Contact.fallback_channel == "sms")))
+    return [dict(r, channel="sms") if r.get("contact_id") in sms and r.get("channel") == "whatsapp"
+            and r.get("kind") in ("reminder", "broadcast") else r for r in rows]
+
+
 def insert_outbox(session: Session, rows: list[dict]) -> dict[str, int]:
     """Bulk insert outbox rows, skipping taken dedupe keys; returns {dedupe_key: id} of rows written.
 
@@ -376,6 +390,7 @@ def insert_outbox(session: Session, rows: list[dict]) -> dict[str, int]:
     """
     if not rows:
         return {}
+    rows = by_fallback_channel(session, rows)
     table = OutboxMessage.__table__
     stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(
         table.c.id, table.c.dedupe_key)

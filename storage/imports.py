@@ -15,7 +15,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timezone
 from typing import IO, Any, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,7 @@ from health.screening import BMI_BANDS
 from health.validation import Accept, Confirm, Reject, check_bp, check_value
 from storage.members import clean_name, name_key, person_name
 from storage.models import Household, Measurement, Member, Posyandu, Pregnancy
-from storage.phones import normalise_phone
+from storage.phones import mobile_number
 from storage.places import ZONE_NAMES, desa_path, puskesmas, upsert_posyandu
 from storage.reporting import (
     Values, Visit, assess, current_pregnancy, find_member, household_for, life_stage_on, reported_on, save_visit,
@@ -46,7 +46,10 @@ from storage.satusehat_queue import requeue_member
 POSYANDU_COLUMNS = ("code", "name", "desa", "kecamatan", "kabupaten", "provinsi", "puskesmas", "timezone")
 MEMBER_COLUMNS = ("posyandu_code", "name", "sex", "birth_date", "guardian_name", "guardian_phone", "opted_in",
                   "hpht")
-MEMBER_OPTIONAL_COLUMNS = ("nik", "mother_nik")  # SATUSEHAT finds the person by them (docs/satusehat.md)
+NIK_COLUMNS = ("nik", "mother_nik")
+# Optional: NIKs (SATUSEHAT finds the person by them, docs/satusehat.md); how and when consent was given; an
+# address hint for the kader's home visit
+MEMBER_OPTIONAL_COLUMNS = NIK_COLUMNS + ("consent_method", "consent_date", "address")
 MEASUREMENT_COLUMNS = ("posyandu_code", "name", "birth_date", "measured_on", "weight_kg", "height_cm", "position",
                        "head_cm", "muac_cm", "systolic", "diastolic", "glucose_mgdl", "waist_cm", "hb_gdl")
 EXPORT_COLUMNS = MEASUREMENT_COLUMNS + ("sex", "age_months", "life_stage", "waz", "haz", "whz", "baz",
@@ -57,6 +60,12 @@ NUMBER_COLUMNS = ("weight_kg", "height_cm", "head_cm", "muac_cm", "waist_cm", "h
 REFERRAL_DAYS = 31  # an imported visit this recent still opens a referral for the bidan
 TRUE = {"1", "y", "ya", "yes", "true"}
 FALSE = {"", "0", "n", "tidak", "no", "false"}
+CONSENT_METHODS = ("paper", "chat", "import")  # how a household's consent was given (household.consent_method)
+PHONE_PROBLEMS = {
+    "invalid": "guardian_phone is not a valid phone number",
+    "landline": "guardian_phone is a landline; reminders need a mobile number (WhatsApp or SMS)",
+    "foreign": "guardian_phone is not an Indonesian number (+62)",
+}
 
 
 # -- cells ---------------------------------------------------------------------------------------------
@@ -186,12 +195,13 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
             raise RowProblem("birth_date is in the future or more than 120 years ago")
         phone = None
         if row.get("guardian_phone"):
-            phone = normalise_phone(row["guardian_phone"])
-            if phone is None:
-                raise RowProblem("guardian_phone is not a valid phone number")
+            phone, problem = mobile_number(row["guardian_phone"])
+            if problem is not None:
+                raise RowProblem(PHONE_PROBLEMS[problem])
         opted = row.get("opted_in", "").lower()
         if opted not in TRUE | FALSE:
             raise RowProblem("opted_in must be 1 or 0")
+        consent = _consent(row, opted in TRUE, today)
         hpht = _iso(row["hpht"], "hpht") if row.get("hpht") else None
         if hpht is not None and (sex != "P" or hpht > today or (hpht - born).days < 10 * 365):
             raise RowProblem("hpht is only for a woman of 10 years or more, and not in the future")
@@ -207,6 +217,13 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
         household = household_for(session, posyandu.id, phone, guardian, now, opted_in=opted in TRUE)
         if household is not None and (before is None or household.opted_in != was_opted):
             outcome = "updated"
+        address = " ".join((row.get("address") or "").split())[:200] or None
+        if household is not None and address and household.address != address:
+            household.address = address
+            outcome = "updated" if outcome == "unchanged" else outcome
+        if household is not None and consent is not None and household.consent_method is None:
+            household.consent_method, on = consent
+            household.consent_recorded_at = now if on is None else datetime.combine(on, time(12), timezone.utc)
         if member is None:
             member = Member(posyandu_id=posyandu.id, name=name, name_key=name_key(name), sex=sex, birth_date=born,
                             created_at=now)
@@ -231,11 +248,24 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
     return report
 
 
+def _consent(row: dict[str, str], opted: bool, today: date) -> tuple[str, date | None] | None:
+    """How and when an opted-in row's consent was given (`consent_method` paper by default: the register's form)."""
+    method = (row.get("consent_method") or "").strip().lower()
+    if method and method not in CONSENT_METHODS:
+        raise RowProblem("consent_method must be paper, chat or import")
+    on = _iso(row["consent_date"], "consent_date") if row.get("consent_date") else None
+    if on is not None and on > today:
+        raise RowProblem("consent_date is in the future")
+    if not opted:
+        return None
+    return method or "paper", on
+
+
 def _niks(row: dict[str, str], sex: str, born: date, today: date, line: int,
           report: ImportReport) -> dict[str, str]:
     """The row's NIK and NIK ibu, checked (health.nik); an empty cell keeps what is stored."""
     out: dict[str, str] = {}
-    for column in MEMBER_OPTIONAL_COLUMNS:
+    for column in NIK_COLUMNS:
         if not row.get(column):
             continue
         problem = nik_problem(row[column], today)

@@ -86,6 +86,12 @@ class Household(Base):
     name: Mapped[Optional[str]] = mapped_column(String(120))
     phone: Mapped[Optional[str]] = mapped_column(String(20), index=True)  # E.164 of the guardian
     opted_in: Mapped[bool] = mapped_column(Boolean, default=False)  # paper consent to WhatsApp
+    address: Mapped[Optional[str]] = mapped_column(String(200))  # a hint for the kader's home visit (RT/RW, landmark)
+    # The record of that consent (UU 27/2022): how it was given (paper | chat | import), when, who wrote it down
+    consent_method: Mapped[Optional[str]] = mapped_column(String(10))
+    consent_recorded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    consent_recorded_by_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL", use_alter=True))  # contact -> household too: a cycle
     created_at: Mapped[utc]
 
 
@@ -109,16 +115,23 @@ class Contact(Base):
     opted_in: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     stopped_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # `mulai` after `berhenti`: what fell due before this is not sent in a burst (the planner's catch-up starts here)
+    resumed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Deliveries failed on several different days: nothing bulk goes out until the person writes again
+    paused_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    paused_reason: Mapped[Optional[str]] = mapped_column(String(20))  # failures | not_on_whatsapp
+    # 'sms': the number is not on WhatsApp and bulk messages go to it by SMS (remembered; a later inbound clears it)
+    fallback_channel: Mapped[Optional[str]] = mapped_column(String(12))
     last_inbound_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     created_at: Mapped[utc]
 
     posyandu: Mapped[Optional[Posyandu]] = relationship(foreign_keys=[posyandu_id])
-    household: Mapped[Optional[Household]] = relationship()
+    household: Mapped[Optional[Household]] = relationship(foreign_keys=[household_id])
 
     @property
     def reachable(self) -> bool:
         """Whether non-reply messages (reminders, broadcasts) may go to this contact."""
-        return self.opted_in and self.stopped_at is None
+        return self.opted_in and self.stopped_at is None and self.paused_at is None
 
 
 class Member(Base):
@@ -499,3 +512,36 @@ class MediaFile(Base):
     spec: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     content: Mapped[Optional[bytes]] = mapped_column(LargeBinary)
     created_at: Mapped[utc]
+
+
+class HomeVisit(Base):
+    """A kader's home visit to a member (or a household without one) and its short outcome.
+
+    A visit takes the subject off the kader's visiting list (`storage.visits`) for what was already
+    known when the visit was made; a new reason later puts it back.
+    """
+
+    __tablename__ = "home_visit"
+
+    id: Mapped[intpk]
+    posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[Optional[int]] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    visited_on: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(200))
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    created_at: Mapped[utc]
+
+
+class DeliveryEvent(Base):
+    """One delivery status callback of one outbound message (delivered, read, failed, undelivered...)."""
+
+    __tablename__ = "delivery_event"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                           ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    error_code: Mapped[Optional[str]] = mapped_column(String(20))
+    at: Mapped[utc]

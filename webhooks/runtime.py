@@ -42,6 +42,15 @@ class Runtime:
         self.engine.dispose()
 
 
+def status_callback_url(public_url: str) -> str | None:
+    """Where Twilio posts each message's delivery status (sent, delivered, read, failed): needed for the
+    reach figures and the pause (docs/reminders.md, "Reach"); None while PUBLIC_URL is not a public https URL."""
+    base = public_url.rstrip("/")
+    if not base.startswith("https://") or "localhost" in base or "127.0.0.1" in base:
+        return None
+    return f"{base}/webhooks/whatsapp/status"
+
+
 def channel_senders(settings: Settings, clock: Clock | None = None) -> tuple[dict[Channel, Sender], object | None]:
     """The senders for every configured channel; a missing token leaves that channel out."""
     senders: dict[Channel, Sender] = {}
@@ -58,11 +67,19 @@ def channel_senders(settings: Settings, clock: Clock | None = None) -> tuple[dic
         link_clock = clock or SystemClock()
 
         content = {k: v for k, v in {"reminder": settings.twilio_content_sid_reminder,
-                                     "broadcast": settings.twilio_content_sid_broadcast}.items() if v}
+                                     "broadcast": settings.twilio_content_sid_broadcast,
+                                     "intro": settings.twilio_content_sid_intro}.items() if v}
         senders[Channel.WHATSAPP] = TwilioWhatsAppSender(
             settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_whatsapp_from,
             api_url=settings.twilio_api_url or None, content_sids=content,
+            status_callback=status_callback_url(settings.public_url),
             media_url=lambda attachment: media_link(settings, link_clock, attachment))
+    if settings.sms_enabled:
+        from webhooks.sms_sender import TwilioSmsSender
+
+        senders[Channel.SMS] = TwilioSmsSender(
+            settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_sms_from,
+            api_url=settings.twilio_api_url or None, status_callback=status_callback_url(settings.public_url))
     return senders, runner
 
 

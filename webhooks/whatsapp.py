@@ -14,7 +14,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.messages import Channel, Inbound, InboundKind
 from storage.db import transaction
 from storage.phones import normalise_phone
-from storage.repositories import set_provider_status
+from storage.delivery import record_status
 from webhooks.inbound import process
 
 log = logging.getLogger(__name__)
@@ -108,5 +108,6 @@ def whatsapp_status():  # type: ignore[no-untyped-def]
         return {"ok": False, "error": "not a status callback"}, 400
     error = request.form.get("ErrorCode")
     with transaction(runtime.session_factory) as session:
-        found = set_provider_status(session, sid, status, f"twilio {error}" if error else None, runtime.clock.now())
+        found = record_status(session, sid, status, error, runtime.clock.now(),
+                              runtime.settings.pause_after_failure_days, runtime.settings.sms_enabled)
     return {"ok": True, "found": found}

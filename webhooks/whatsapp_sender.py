@@ -137,6 +137,12 @@ class TwilioWhatsAppSender:
         if to is None:
             log.warning("whatsapp outbox %s: address %s is not E.164", message.id, who)
             return Failed("invalid WhatsApp number (not E.164)")
+        if (message.attachment is None and not message.in_session_window and message.template_key
+                and not self._content_sids.get(message.template_key)):
+            # WhatsApp refuses free text outside the window (63016): never try it (the start-up log said so)
+            log.info("whatsapp outbox %s: no Content SID for %r outside the 24h window; not sent",
+                     message.id, message.template_key)
+            return Failed("outside 24h window, template needed (63016)")
         requests_ = self._requests(message)
         if not requests_:
             return Failed("no media URL for the attachment" if message.attachment else "empty message text")
@@ -161,10 +167,6 @@ class TwilioWhatsAppSender:
             content_sid = self._content_sids.get(message.template_key)
             if content_sid:
                 return [{"content_sid": content_sid, "content_variables": json.dumps(message.template_vars)}]
-            log.warning(
-                "whatsapp outbox %s: no Content SID for template %r outside the 24h window; sending text",
-                message.id, message.template_key,
-            )
         text = numbered_choices(message.text, message.choices)
         if not text.strip():
             return []
