@@ -60,16 +60,16 @@ class Scenario:
 
 # The demo: Aisyah Putri (P, ~10 months), Muhammad Rizky (L, ~23 months), Joko Susilo (L, 45 y).
 SCENARIOS = (
-    Scenario("child step by step", 5,
-             ("lapor", "1", "aisyah", "1", "8,1", "70", "1", "-", "-", "-", "simpan"), value_step=4),
-    Scenario("child in one line", 2, ("lapor aisyah bb 8,1 pb 70", "1", "-", "simpan")),
-    Scenario("next child right after", 4,
-             ("1", "rizky", "1", "11,5", "84", "2", "-", "-", "-", "simpan"),
-             setup=("lapor", "1", "aisyah", "1", "8,1", "70", "1", "-", "-", "-", "simpan")),
+    Scenario("child step by step", 5, ("lapor", "aisyah", "8,1", "70", "simpan"), value_step=2),
+    Scenario("child in one line", 2, ("lapor aisyah bb 8,1 pb 70", "simpan")),
+    Scenario("next child right after", 4, ("rizky", "11,5", "84", "simpan"),
+             setup=("lapor", "aisyah", "8,1", "70", "simpan")),
     Scenario("adult screening (BP, glucose, waist)", 6,
-             ("lapor", "1", "joko", "1", "72", "168", "-", "130/85", "gds 110", "92", "-", "-", "simpan")),
+             ("lapor", "joko", "72", "168", "92", "130/85", "gds 110 simpan")),
+    Scenario("adult screening, rest in one line", 6,
+             ("lapor", "joko", "72", "168", "lp 92 td 130/85 gds 110 simpan")),
     Scenario("new baby", 9,
-             ("lapor", "1", "1", "Putra Ananda", "l", "01-11-2026", "-", "-", "4,1", "53", "1", "-", "-", "-", "simpan")),
+             ("lapor", "1", "Putra Ananda", "l", "01-11-2026", "-", "4,1", "53", "simpan")),
 )
 
 

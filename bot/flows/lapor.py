@@ -39,10 +39,12 @@ from bot import flows as registry
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.flows.reporting_expert import split_name_and_line
 from bot.flows.reporting_items import ITEMS, ORDER, items_for, label_key
-from bot.flows.reporting_measure import DONE, MeasureSteps
+from bot.flows.reporting_expert import parse_expert
+from bot.flows.reporting_measure import DONE, MeasureSteps, strip_save
 from bot.flows.reporting_member import MemberSteps
 from bot.flows.reporting_notices import notify_visit, visit_charts
 from bot.flows.reporting_render import summary_text, value_text
+from bot.flows.reporting_visit import SKIP
 from bot.flows.reporting_services import label_for
 from bot.flows.scope import ScopedFlow, choose_posyandu
 from bot.messages import Choice, Reply, Role
@@ -50,6 +52,7 @@ from storage.reporting import Interpretation, NewMember, Values, Visit, assess, 
 
 SAVE = {"save", "simpan", "ya", "ok", "oke"}
 EDIT = {"edit", "ubah", "ganti", "koreksi"}
+SHOWN_DUE = 3  # the summary names a few services still to record; `ubah` -> Layanan lists them all
 
 
 class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
@@ -57,7 +60,8 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
 
     name = "lapor"
     version = 1
-    triggers = ("lapor", "report", "laporan posyandu")
+    triggers = ("lapor", "report", "laporan posyandu", "laporan", "mau lapor", "timbang", "penimbangan",
+                "catat", "input")
     roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
     menu_key = "report.menu.lapor"
     menu_order = 10
@@ -74,12 +78,21 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
         return assess(ctx.session, data.get("member"), sex, born, self._date(data), hpht,
                       Values.from_dict(data["values"]))
 
-    def _summary(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
-        sex, born, hpht = self._facts(ctx, data)
+    def _summary_text(self, ctx: Ctx, data: dict[str, Any]) -> str:
+        sex, born, _ = self._facts(ctx, data)
         result = self._interpret(ctx, data)
-        text = summary_text(ctx.lang, self._name(ctx, data), sex, born, self._date(data), result,
+        return summary_text(ctx.lang, self._name(ctx, data), sex, born, self._date(data), result,
                             data["values"], [label_for(c, ctx.lang) for c in data.get("services") or []],
                             estimated=self._hpht_estimated(ctx, data))
+
+    def _summary(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
+        text = self._summary_text(ctx, data)
+        given = set(data.get("services") or [])
+        due = [s.label(ctx.lang) for s in self._services(ctx, data) if s.code not in given]
+        if len(due) > SHOWN_DUE:
+            due = due[:SHOWN_DUE] + ["…"]
+        if due:  # what can still be recorded, typed by name right here (`vit a, dpt4`)
+            text += "\n\n" + ctx.t("report.summary_services_due", services=", ".join(due))
         offered = choices(ctx, (("save", "report.save"), ("edit", "report.edit"), ("cancel", "report.cancel")))
         return Turn([*before, Reply(text + "\n\n" + ctx.t("report.ask_save"), offered)], "summary", data)
 
@@ -91,7 +104,19 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
             return self._ask_edit(ctx, data)
         if word in ("cancel", "batal"):
             return done(say(ctx, "core.cancelled"), then="menu")
-        raise Invalid("core.choose_from_list", count=3)
+        text, finish = strip_save(answer.text)
+        if text.lower() in SKIP:  # `-` (no services, nothing more): the summary stands
+            return self._save(ctx, data) if finish else self._summary(ctx, data)
+        line = parse_expert(text, self._service_words(ctx, data)) if text else None
+        if line is None or line.unknown:  # neither a choice nor services/values: the list again
+            raise Invalid("report.summary_unknown")
+        if finish:
+            data["finish"] = True
+        data["services"] = list(dict.fromkeys((data.get("services") or []) + line.services))
+        if line.values:  # `lk 45 lila 14` added at the summary: checked like any other value
+            data["mode"] = "edit"
+            return self._apply_line(ctx, data, line)
+        return self._ask_next(ctx, data)
 
     def _ask_edit(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
         stage, months, days = self._stage(ctx, data)
@@ -119,7 +144,11 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
         data.pop("mode")
         raise Invalid("report.choose_edit")
 
-    def _save(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+    def _save(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = (),
+              show_summary: bool = False) -> Turn:
+        """Write the visit; `show_summary` when `simpan` came with the last value, so the kader still
+        reads the values, the categories and every danger sign (in the same reply as the save)."""
+        summary = [Reply(self._summary_text(ctx, data))] if show_summary else []
         new = data.get("new")
         visit = Visit(
             posyandu_id=data["pid"], measured_on=self._date(data), values=Values.from_dict(data["values"]),
@@ -131,8 +160,8 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
             services=list(data.get("services") or []), source="chat", recorded_by_id=ctx.contact.id)
         saved = save_visit(ctx.session, visit, ctx.now)
         alerted = notify_visit(ctx, saved)
-        replies = [say(ctx, "report.saved_replaced" if saved.replaced else "report.saved",
-                       name=saved.member.name)]
+        replies = [*before, *summary, say(ctx, "report.saved_replaced" if saved.replaced else "report.saved",
+                                          name=saved.member.name)]
         if alerted:
             replies.append(say(ctx, "report.saved_alerted", count=alerted))
         replies.extend(visit_charts(ctx.session, saved, ctx.lang))

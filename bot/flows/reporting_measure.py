@@ -12,7 +12,8 @@ from typing import Any, Iterable
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
 from bot.flows.reporting_expert import ExpertLine, parse_expert
 from bot.flows.reporting_format import age, day, number
-from bot.flows.reporting_items import ITEMS, ORDER, change_problem, items_for, label_key, z_problems
+from bot.flows.reporting_items import ITEMS, ORDER, assumed_position, change_problem, items_for, label_key, \
+    z_problems
 from bot.flows.reporting_render import value_text
 from bot.flows.reporting_services import Service, options, parse_selection, words
 from bot.flows.reporting_visit import SKIP, VisitBase, numeric
@@ -22,9 +23,21 @@ from health.life_stage import LifeStage
 from health.pregnancy import gestational_age, hpl
 from storage.reporting import given_codes, reported_on
 
-DONE = {"done", "selesai", "lanjut", "ok", "oke", "sudah"}
+DONE = {"done", "selesai", "lanjut", "ok", "oke", "sudah", "sudah selesai"}
+SAVE_WORDS = ("simpan", "save")
+POSITION_WORDS = {"l": "L", "pb": "L", "berbaring": "L", "baring": "L", "lying": "L",
+                  "h": "H", "tb": "H", "berdiri": "H", "standing": "H"}
+
+
+def strip_save(text: str) -> tuple[str, bool]:
+    """`70 simpan` -> ('70', True): `simpan` typed with the last value ends the report and saves it."""
+    words_ = text.strip().split()
+    if words_ and words_[-1].lower() in SAVE_WORDS:
+        return " ".join(words_[:-1]), True
+    return text.strip(), False
 EXAMPLES = {LifeStage.BAYI_BALITA: "bb 9,5 pb 75 lk 45 lila 14", LifeStage.IBU_HAMIL: "bb 55 lila 24 td 110/70 hb 11,5",
             LifeStage.IBU_NIFAS: "bb 55 td 110/70 hb 12", LifeStage.ANAK: "bb 20 tb 115"}
+SAVE_EXAMPLES = {"bp": "120/80", "glucose": "110", "hb": "12", "head": "45", "muac": "14", "waist": "80"}
 ADULT_EXAMPLE = "bb 60 tb 155 lp 80 td 120/80 gds 110 hb 12,5"
 
 
@@ -36,7 +49,9 @@ class MeasureSteps(VisitBase):
         stage, months, _ = self._stage(ctx, data)
         data.update(queue=items_for(stage, months), values={}, services=None)
         header = [*before, self._header(ctx, data)]
-        line = data.pop("line", "")
+        line, finish = strip_save(data.pop("line", ""))
+        if finish:
+            data["finish"] = True
         if line:
             parsed = parse_expert(line, self._service_words(ctx, data))
             if parsed is not None:
@@ -66,6 +81,11 @@ class MeasureSteps(VisitBase):
             data["hinted"] = True
             hint = (ctx.t("report.expert_hint", example=EXAMPLES.get(stage, ADULT_EXAMPLE)),)
         key = "hb_bumil" if item == "hb" and stage is LifeStage.IBU_HAMIL else label_key(item, days)
+        if item == "height" and stage is LifeStage.BAYI_BALITA:  # the age decides lying or standing
+            hint = (ctx.t(f"report.position_assumed.{assumed_position(days)}"), *hint)
+        if item not in ("weight", "height") and not data.get("mode") and not data.get("save_hinted"):
+            data["save_hinted"] = True  # once a visit: `simpan` ends the questions here
+            hint = (*hint, ctx.t("report.save_hint", example=SAVE_EXAMPLES.get(item, "45")))
         text = "\n".join((ctx.t(f"report.ask.{key}"), *hint))
         return Turn([*before, Reply(text)], "item", data)
 
@@ -78,9 +98,16 @@ class MeasureSteps(VisitBase):
                 checked = self._check(ctx, data, item, raw)
             except Invalid as problem:
                 return self._ask_item(ctx, data, item, before + [say(ctx, problem.key, **problem.params)])
+            self._assume_position(ctx, data, item, checked.values)
             turn = self._judge(ctx, data, item, checked.values, checked.confirm, checked.params, [], before)
             if turn is not None:
                 return turn
+        if data.get("finish"):  # `simpan` typed with the last value: every value is checked, now save
+            data.pop("finish")
+            data.pop("mode", None)
+            if data.get("services") is None:
+                data["services"] = data.pop("svc_pick", [])
+            return self._save(ctx, data, before, show_summary=True)
         if data.get("mode") == "edit":
             data.pop("mode")
             return self._summary(ctx, data, before)
@@ -92,7 +119,12 @@ class MeasureSteps(VisitBase):
 
     def on_item(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         item = data["item"]
-        text = answer.text.strip()
+        text, finish = strip_save(answer.text)
+        if finish:  # no more questions: this value (if any) is the last one
+            data["finish"] = True
+            data["queue"] = [item] if text and item in data["queue"] else []
+            if not text:
+                return self._ask_next(ctx, data)
         if text.lower() in SKIP:
             self._drop(data, item)
             for name in ITEMS[item].fields:
@@ -104,19 +136,18 @@ class MeasureSteps(VisitBase):
         elif line is not None:
             return self._apply_line(ctx, data, line)
         checked = self._check(ctx, data, item, text)
-        stage, _, _ = self._stage(ctx, data)
-        if item == "height" and stage is LifeStage.BAYI_BALITA and "position" not in checked.values:
-            data["pending"] = {"item": item, "values": checked.values, "confirm": checked.confirm,
-                               "params": checked.params, "passed": []}
-            return ask(ctx, "position", data, "report.ask_position",
-                       choices(ctx, (("L", "report.position.L"), ("H", "report.position.H"))))
+        self._assume_position(ctx, data, item, checked.values)
         return self._judge(ctx, data, item, checked.values, checked.confirm, checked.params, []) or \
             self._ask_next(ctx, data)
 
+    def _assume_position(self, ctx: Ctx, data: dict[str, Any], item: str, values: dict[str, Any]) -> None:
+        """A balita's length without `pb`/`tb`: measured as the age says (lying under 24 months,
+        standing from then: ilp-domain 3.1); the question and the summary say which."""
+        if item == "height" and "position" not in values and self._stage(ctx, data)[0] is LifeStage.BAYI_BALITA:
+            values["position"] = assumed_position(self._stage(ctx, data)[2])
+
     def on_position(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        words_ = {"l": "L", "pb": "L", "berbaring": "L", "baring": "L", "lying": "L",
-                  "h": "H", "tb": "H", "berdiri": "H", "standing": "H"}
-        position = words_.get(answer.value.strip().lower())
+        position = POSITION_WORDS.get(answer.value.strip().lower())
         if position is None:
             raise Invalid("core.choose_from_list", count=2)
         pending = data.pop("pending")
@@ -187,6 +218,12 @@ class MeasureSteps(VisitBase):
                 data["z_ok"] = sorted(set(data.get("z_ok", [])) | set(pending["flags"]))
             return self._judge(ctx, data, pending["item"], pending["values"], pending["confirm"], pending["params"],
                                pending["passed"]) or self._ask_next(ctx, data)
+        position = POSITION_WORDS.get(answer.text.strip().lower())
+        if pending["item"] == "height" and position is not None:  # `berdiri`: measured the other way
+            data.pop("pending", None)
+            values = {**pending["values"], "position": position}
+            return self._judge(ctx, data, "height", values, pending["confirm"], pending["params"], []) or \
+                self._ask_next(ctx, data)
         data.pop("pending", None)
         data["item"] = pending["item"]
         if answer.value == "no" or answer.text.strip().lower() in ("tidak", "bukan", "salah", "no"):
@@ -200,8 +237,8 @@ class MeasureSteps(VisitBase):
         before = list(before)
         if line.unknown:
             before.append(say(ctx, "report.expert_unknown", parts=", ".join(line.unknown[:5])))
-        if line.services:
-            data["services"] = line.services
+        # a line goes straight to the summary: services are typed in it or at the summary
+        data["services"] = list(dict.fromkeys((data.get("services") or []) + line.services))
         mentioned = [item for item in ORDER if item in line.values]
         if not mentioned and not line.services:
             return self._ask_item(ctx, data, data.get("item") or data["queue"][0], before)
@@ -234,26 +271,32 @@ class MeasureSteps(VisitBase):
         return ask(ctx, "services", data, "report.ask_services", offered, before=before)
 
     def on_services(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        text = answer.text.strip()
-        if answer.value == "done" or text.lower() in DONE:
-            data["services"] = data.pop("svc_pick", [])
-            return self._ask_next(ctx, data)
+        """Picks add up (a button toggles) and the list is shown again with ticks; the list ends only
+        with `selesai` (or its number), `-` for none, or `simpan` (save now)."""
+        text, finish = strip_save(answer.text)
+        if finish:
+            data["finish"] = True
+        words_ = text.lower().replace(",", " ").split()
+        ending = finish or answer.value == "done" or text.lower() in DONE or bool(words_ and words_[-1] in DONE)
         if text.lower() in SKIP:
             data.pop("svc_pick", None)
             data["services"] = []
             return self._ask_next(ctx, data)
-        if answer.choice is not None and not text.isdigit():  # a button: toggle it and show the list again
-            picked = data.setdefault("svc_pick", [])
+        picked = data.setdefault("svc_pick", [])
+        if answer.choice is not None and answer.value != "done":  # a button or its number: toggle it
             if answer.choice in picked:
                 picked.remove(answer.choice)
             else:
                 picked.append(answer.choice)
-            return self._ask_services(ctx, data)
-        stage, _, _ = self._stage(ctx, data)
-        selected = [answer.choice] if answer.choice is not None else \
-            parse_selection(text, self._services(ctx, data), stage)
-        if selected is None:
-            raise Invalid("report.bad_services")
-        data.pop("svc_pick", None)
-        data["services"] = selected
-        return self._ask_next(ctx, data)
+        elif answer.value != "done":
+            typed = " ".join(w for w in words_ if w not in DONE)
+            if typed:
+                stage, _, _ = self._stage(ctx, data)
+                selected = parse_selection(typed, self._services(ctx, data), stage)
+                if selected is None:
+                    raise Invalid("report.bad_services")
+                picked.extend(code for code in selected if code not in picked)
+        if ending:
+            data["services"] = data.pop("svc_pick", [])
+            return self._ask_next(ctx, data)
+        return self._ask_services(ctx, data)

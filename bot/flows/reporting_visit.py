@@ -33,6 +33,10 @@ class VisitBase(StepFlow):
     def _summary(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
         raise NotImplementedError
 
+    def _save(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = (),
+              show_summary: bool = False) -> Turn:
+        raise NotImplementedError
+
     def _ask_member(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = (),
                     found: list[Member] | None = None) -> Turn:
         raise NotImplementedError
