@@ -65,6 +65,8 @@ SCENARIOS = (
     Scenario("next child right after", 4, ("rizky", "11,5", "84", "simpan"),
              setup=("lapor", "aisyah", "8,1", "70", "simpan")),
     Scenario("adult screening (BP, glucose, waist)", 6,
+             ("lapor", "joko", "72 168", "92", "130/85", "gds 110 simpan")),
+    Scenario("adult screening, one value a message", 6,
              ("lapor", "joko", "72", "168", "92", "130/85", "gds 110 simpan")),
     Scenario("adult screening, rest in one line", 6,
              ("lapor", "joko", "72", "168", "lp 92 td 130/85 gds 110 simpan")),

@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
@@ -37,6 +38,8 @@ def strip_save(text: str) -> tuple[str, bool]:
     return text.strip(), False
 EXAMPLES = {LifeStage.BAYI_BALITA: "bb 9,5 pb 75 lk 45 lila 14", LifeStage.IBU_HAMIL: "bb 55 lila 24 td 110/70 hb 11,5",
             LifeStage.IBU_NIFAS: "bb 55 td 110/70 hb 12", LifeStage.ANAK: "bb 20 tb 115"}
+ORDERED_VALUE = re.compile(r"\d+([.,]\d+)?(/\d+)?")  # one value of several typed in the questions' order
+ORDERED_EXAMPLES = {LifeStage.BAYI_BALITA: "9,5 75", LifeStage.ANAK: "20 115"}
 SAVE_EXAMPLES = {"bp": "120/80", "glucose": "110", "hb": "12", "head": "45", "muac": "14", "waist": "80"}
 ADULT_EXAMPLE = "bb 60 tb 155 lp 80 td 120/80 gds 110 hb 12,5"
 
@@ -79,7 +82,8 @@ class MeasureSteps(VisitBase):
         hint = ()
         if not data["values"] and not data.get("mode") and not data.get("hinted"):
             data["hinted"] = True
-            hint = (ctx.t("report.expert_hint", example=EXAMPLES.get(stage, ADULT_EXAMPLE)),)
+            hint = (ctx.t("report.expert_hint", example=EXAMPLES.get(stage, ADULT_EXAMPLE),
+                          ordered=ORDERED_EXAMPLES.get(stage, "60 155")),)
         key = "hb_bumil" if item == "hb" and stage is LifeStage.IBU_HAMIL else label_key(item, days)
         if item == "height" and stage is LifeStage.BAYI_BALITA:  # the age decides lying or standing
             hint = (ctx.t(f"report.position_assumed.{assumed_position(days)}"), *hint)
@@ -120,11 +124,16 @@ class MeasureSteps(VisitBase):
     def on_item(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         item = data["item"]
         text, finish = strip_save(answer.text)
-        if finish:  # no more questions: this value (if any) is the last one
+        parts = text.split()
+        ordered = len(parts) >= 2 and all(ORDERED_VALUE.fullmatch(p) for p in parts)
+        if finish:  # no more questions: this value (or these, in order) are the last
             data["finish"] = True
-            data["queue"] = [item] if text and item in data["queue"] else []
+            answered = ([item] + [i for i in data["queue"] if i != item])[:len(parts) if ordered else 1]
+            data["queue"] = [i for i in data["queue"] if i in answered] if text else []
             if not text:
                 return self._ask_next(ctx, data)
+        if ordered:
+            return self._ordered(ctx, data, item, parts)
         if text.lower() in SKIP:
             self._drop(data, item)
             for name in ITEMS[item].fields:
@@ -139,6 +148,23 @@ class MeasureSteps(VisitBase):
         self._assume_position(ctx, data, item, checked.values)
         return self._judge(ctx, data, item, checked.values, checked.confirm, checked.params, []) or \
             self._ask_next(ctx, data)
+
+    def _ordered(self, ctx: Ctx, data: dict[str, Any], item: str, parts: list[str]) -> Turn:
+        """`72 168` at the weight question: the values of this and the next questions, in their order.
+        Each is checked first, so an impossible one (`8 1`: 1 cm) is explained and nothing is kept."""
+        upcoming = [item] + [i for i in data["queue"] if i != item]
+        if len(parts) > len(upcoming):
+            raise Invalid("report.too_many_values", count=len(upcoming))
+        pairs = list(zip(upcoming, parts))
+        read = []
+        for name, raw in pairs:
+            checked = self._check(ctx, data, name, raw)
+            read.append(f"{ctx.t('report.item.' + label_key(name, self._stage(ctx, data)[2]))} "
+                        f"{number(raw.replace(',', '.'), ctx.lang) if '/' not in raw else raw}")
+            if checked.confirm == "unit_slip":  # `8 1` for 8,1: say how it was read, keep nothing
+                raise Invalid("report.ordered_unclear", read=", ".join(read))
+        data["line_queue"] = [[name, raw] for name, raw in pairs]
+        return self._ask_next(ctx, data)
 
     def _assume_position(self, ctx: Ctx, data: dict[str, Any], item: str, values: dict[str, Any]) -> None:
         """A balita's length without `pb`/`tb`: measured as the age says (lying under 24 months,

@@ -105,8 +105,10 @@ class MemberSteps(VisitBase):
             data["line"] = line
         if not query.strip() and line:  # values typed before the name: kept, and the name asked
             return self._ask_member(ctx, data, before=[say(ctx, "report.values_kept_ask_name")])
-        if len(name_key(query)) < 2:
+        if not re.search(r"[^\W\d_]", query):  # no letter at all: `9,5`, `70`
             raise Invalid("report.value_not_name" if re.search(r"\d", query) else "report.search_short")
+        if len(name_key(query)) < 2:
+            raise Invalid("report.search_short")
         found = search_members(ctx.session, [data["pid"]], query)
         if len(found) == 1:  # one match is taken, not offered as a list of one
             return self._select(ctx, data, found[0].id)

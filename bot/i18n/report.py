@@ -94,7 +94,12 @@ ID = {
     "report.header": "📋 {name} — {sex}, {age} — {group}\nTanggal posyandu: {date}",
     "report.header_pregnancy": "Usia kehamilan {weeks} minggu, HPL {hpl}",
     "report.already_reported": "ℹ️ Sudah ada laporan untuk tanggal ini; bila disimpan, laporan ini menggantikannya.",
-    "report.expert_hint": "(Ketik - bila tidak diukur. Bisa juga semua sekaligus, contoh: {example})",
+    "report.expert_hint": "(Ketik - bila tidak diukur. Bisa juga beberapa angka berurutan, contoh: {ordered}; atau "
+    "semua sekaligus, contoh: {example})",
+    "report.ordered_unclear": "Saya baca: {read}. Itu tidak masuk akal, jadi belum ada yang dicatat. Angka desimal "
+    "pakai koma (8,1); atau ketik satu nilai saja.",
+    "report.too_many_values": "Angkanya lebih banyak dari pertanyaan yang tersisa ({count}). Ketik satu nilai, atau "
+    "beberapa berurutan dipisah spasi.",
     "report.expert_unknown": "Bagian ini tidak saya pahami dan saya abaikan: {parts}",
     "report.ask.weight": "Berat badan (kg)?",
     "report.ask.height": "Tinggi atau panjang badan (cm)?",
@@ -353,7 +358,12 @@ EN = {
     "report.header": "📋 {name} — {sex}, {age} — {group}\nPosyandu date: {date}",
     "report.header_pregnancy": "{weeks} weeks pregnant, due date {hpl}",
     "report.already_reported": "ℹ️ There is already a report for this date; saving this one replaces it.",
-    "report.expert_hint": "(Type - if not measured. You can also type everything at once, for example: {example})",
+    "report.expert_hint": "(Type - if not measured. You can also type several numbers in order, for example: "
+    "{ordered}; or everything at once, for example: {example})",
+    "report.ordered_unclear": "I read: {read}. That cannot be right, so nothing is noted yet. Write decimals with "
+    "a comma (8,1); or type one value only.",
+    "report.too_many_values": "There are more numbers than questions left ({count}). Type one value, or several in "
+    "order separated by spaces.",
     "report.expert_unknown": "I did not understand this part and ignored it: {parts}",
     "report.ask.weight": "Weight (kg)?",
     "report.ask.height": "Height or length (cm)?",
