@@ -131,6 +131,12 @@ class Flow(abc.ABC):
     def handle(self, ctx: Ctx, step: str, data: dict[str, Any], answer: Answer) -> Turn:
         """Take the answer to `step`; `data` is a private copy the flow may change."""
 
+    def unsaved(self, ctx: Ctx, data: dict[str, Any]) -> str | None:
+        """What typed work `data` holds that is not saved yet (a short name for it), or None.
+
+        Why: `menu` asks before throwing it away, and a timeout keeps it as a draft (bot.engine)."""
+        return None
+
 
 def ask(ctx: Ctx, step: str, data: dict[str, Any], key: str, choices: Iterable[Choice] = (),
         before: Iterable[Reply] = (), **params: object) -> Turn:

@@ -72,6 +72,11 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
             data["search"], data["line"] = split_name_and_line(arg)
         return choose_posyandu(ctx, data, "report.ask_posyandu", self._after_posyandu)
 
+    def unsaved(self, ctx: Ctx, data: dict[str, Any]) -> str | None:
+        if not (data.get("values") or data.get("new") or data.get("line")):
+            return None
+        return self._name(ctx, data) if data.get("member") or data.get("new") else ctx.t("report.draft_unnamed")
+
     # -- summary, edit, save ------------------------------------------------------------------------
     def _interpret(self, ctx: Ctx, data: dict[str, Any]) -> Interpretation:
         sex, born, hpht = self._facts(ctx, data)
@@ -90,7 +95,7 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
         given = set(data.get("services") or [])
         due = [s.label(ctx.lang) for s in self._services(ctx, data) if s.code not in given]
         if len(due) > SHOWN_DUE:
-            due = due[:SHOWN_DUE] + ["…"]
+            due = due[:SHOWN_DUE] + [ctx.t("report.and_more")]
         if due:  # what can still be recorded, typed by name right here (`vit a, dpt4`)
             text += "\n\n" + ctx.t("report.summary_services_due", services=", ".join(due))
         offered = choices(ctx, (("save", "report.save"), ("edit", "report.edit"), ("cancel", "report.cancel")))

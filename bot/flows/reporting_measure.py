@@ -16,7 +16,7 @@ from bot.flows.reporting_format import age, day, number
 from bot.flows.reporting_items import ITEMS, ORDER, assumed_position, change_problem, items_for, label_key, \
     z_problems
 from bot.flows.reporting_render import value_text
-from bot.flows.reporting_services import Service, options, parse_selection, words
+from bot.flows.reporting_services import Service, label_for, options, parse_selection, words
 from bot.flows.reporting_visit import SKIP, VisitBase, numeric
 from bot.messages import Choice, Reply
 from health.growth import too_young_to_stand
@@ -264,9 +264,15 @@ class MeasureSteps(VisitBase):
         if line.unknown:
             before.append(say(ctx, "report.expert_unknown", parts=", ".join(line.unknown[:5])))
         # a line goes straight to the summary: services are typed in it or at the summary
-        data["services"] = list(dict.fromkeys((data.get("services") or []) + line.services))
+        data["services"] = list(dict.fromkeys((data.get("services") or data.get("svc_pick") or [])
+                                              + line.services))
         mentioned = [item for item in ORDER if item in line.values]
-        if not mentioned and not line.services:
+        if not mentioned and data["queue"] and not data.get("finish"):  # services only: the questions go on
+            if line.services:
+                data["svc_pick"] = list(dict.fromkeys((data.get("svc_pick") or []) + line.services))
+                data["services"] = None
+                before.append(say(ctx, "report.services_noted",
+                                  services=", ".join(label_for(c, ctx.lang) for c in data["svc_pick"])))
             return self._ask_item(ctx, data, data.get("item") or data["queue"][0], before)
         data["queue"] = []  # items the line does not name were not measured
         data["line_queue"] = [[item, line.values[item]] for item in mentioned]
@@ -291,8 +297,10 @@ class MeasureSteps(VisitBase):
 
     def _ask_services(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
         picked = set(data.setdefault("svc_pick", []))
-        offered = [Choice(s.code, ("✓ " if s.code in picked else "") + s.label(ctx.lang))
-                   for s in self._services(ctx, data)]
+        services = self._services(ctx, data)
+        offered = [Choice(s.code, ("✓ " if s.code in picked else "") + s.label(ctx.lang)) for s in services]
+        shown = {s.code for s in services}  # picked by name though not offered now (`vit a` in November)
+        offered += [Choice(code, "✓ " + label_for(code, ctx.lang)) for code in data["svc_pick"] if code not in shown]
         offered.append(Choice("done", ctx.t("report.services_done")))
         return ask(ctx, "services", data, "report.ask_services", offered, before=before)
 

@@ -42,6 +42,15 @@ ID = {
     "core.empty": "Pesannya kosong. Silakan ketik jawabannya.",
     "core.too_long": "Pesannya terlalu panjang ({length} huruf). Mohon kirim yang lebih singkat.",
     "core.expired": "Percakapan sebelumnya sudah lama tidak dilanjutkan, jadi saya mulai dari awal.",
+    "core.expired_draft": "Laporan {what} belum disimpan dan sudah lama tidak dilanjutkan. Nilainya saya simpan "
+    "sebagai draf: ketik *lanjut* untuk meneruskannya, atau *buang* untuk membuangnya.",
+    "core.draft_waiting": "📝 Ada draf laporan {what} yang belum disimpan: ketik *lanjut* atau *buang*.",
+    "core.draft_resumed": "Baik, laporan {what} dilanjutkan.",
+    "core.draft_dropped": "Draf dibuang. Tidak ada yang disimpan.",
+    "core.leave_ask": "Laporan {what} belum disimpan. Keluar ke menu dan membuang nilai yang sudah diketik?",
+    "core.leave_stay": "Lanjutkan laporan",
+    "core.leave_go": "Keluar, buang laporan",
+    "core.left": "Laporan dibuang. Tidak ada yang disimpan.",
     "core.restarted": "Maaf, bagian ini baru saja diperbarui. Silakan mulai lagi.",
     "core.choose_from_list": "Pilih salah satu dengan mengetik angkanya (1–{count}).",
     "core.stopped": "Baik, Anda tidak akan menerima pengingat atau pengumuman lagi. "
@@ -95,6 +104,15 @@ EN = {
     "core.empty": "The message was empty. Please type your answer.",
     "core.too_long": "The message is too long ({length} characters). Please send a shorter one.",
     "core.expired": "The previous conversation was left for a long time, so I started again.",
+    "core.expired_draft": "The report for {what} was not saved and was left for a long time. I kept its values as "
+    "a draft: type *lanjut* to go on with it, or *buang* to throw it away.",
+    "core.draft_waiting": "📝 There is an unsaved draft report for {what}: type *lanjut* or *buang*.",
+    "core.draft_resumed": "OK, back to the report for {what}.",
+    "core.draft_dropped": "Draft thrown away. Nothing was saved.",
+    "core.leave_ask": "The report for {what} is not saved. Leave for the menu and throw away the values typed?",
+    "core.leave_stay": "Go on with the report",
+    "core.leave_go": "Leave, throw it away",
+    "core.left": "Report thrown away. Nothing was saved.",
     "core.restarted": "Sorry, this part was just updated. Please start again.",
     "core.choose_from_list": "Choose one by typing its number (1–{count}).",
     "core.stopped": "OK, you will not receive reminders or announcements any more. "

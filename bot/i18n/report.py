@@ -191,6 +191,9 @@ ID = {
     "report.no_flags": "✅ Tidak ada tanda bahaya.",
     "report.flag.pregnancy:post_term": "Usia kehamilan 42 minggu atau lebih (lewat waktu)",
     "report.ask_save": "Simpan laporan ini?",
+    "report.draft_unnamed": "(nama belum dipilih)",
+    "report.and_more": "dan lainnya",
+    "report.services_noted": "Layanan dicatat: {services}.",
     "report.summary_services_due": "Bisa dicatat juga: {services}. Ketik nama layanan atau nilai yang terlewat di "
     "sini.",
     "report.summary_unknown": "Ketik 1 untuk Simpan, 2 untuk Ubah, 3 untuk Batal; atau nama layanan / nilai yang "
@@ -451,6 +454,9 @@ EN = {
     "report.no_flags": "✅ No danger signs.",
     "report.flag.pregnancy:post_term": "42 weeks pregnant or more (post-term)",
     "report.ask_save": "Save this report?",
+    "report.draft_unnamed": "(no name chosen yet)",
+    "report.and_more": "and more",
+    "report.services_noted": "Services noted: {services}.",
     "report.summary_services_due": "Can also be recorded: {services}. Type a service's name or a skipped value "
     "here.",
     "report.summary_unknown": "Type 1 to Save, 2 to Edit, 3 to Cancel; or the name of a service / a value to add "

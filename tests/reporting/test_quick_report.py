@@ -153,3 +153,45 @@ def test_a_new_babys_phone_and_nik_in_one_answer(runtime, demo, session):
     baby = member(session, "Putra Ananda")
     assert (baby.guardian_phone, baby.nik) == ("+6281234567890", "3201010111260001")
     assert session.scalar(select(func.count()).select_from(Measurement)) == 1
+
+
+def test_menu_inside_a_report_asks_before_throwing_typed_values_away(runtime, demo, session):
+    k = Person(runtime, "kader1")
+    k.say("lapor"), k.say("aisyah"), k.say("8,1")
+    assert "Laporan Aisyah Putri belum disimpan" in k.say("menu")
+    assert k.choices() == ["Lanjutkan laporan", "Keluar, buang laporan"]
+    assert "Tinggi atau panjang badan" in k.say("1")  # stay: the question again, the weight kept
+    assert "Tersimpan" in k.say("70 simpan")
+    assert rows(session)[0].weight_kg == 8.1
+    k.say("lapor"), k.say("rizky"), k.say("11")
+    k.say("menu")
+    assert "Menu" in k.say("2") and "dibuang" in k.last[0].text
+    assert len(rows(session)) == 1
+    k.say("lapor")
+    assert "Menu" in k.say("menu")  # nothing typed yet: no question
+
+
+def test_a_report_left_past_the_timeout_is_kept_as_a_draft_and_offered_back(runtime, demo, session, clock):
+    k = Person(runtime, "kader1")
+    k.say("lapor"), k.say("aisyah"), k.say("8,1")
+    clock.advance(hours=3)
+    reply = k.say("halo")
+    assert "Laporan Aisyah Putri belum disimpan" in reply and "lanjut" in reply
+    assert "draf laporan Aisyah Putri" in k.say("menu")  # still offered in the menu
+    reply = k.say("lanjut")
+    assert "dilanjutkan" in reply and "Tinggi atau panjang badan" in reply
+    assert "Tersimpan" in k.say("70 simpan")
+    assert (rows(session)[0].weight_kg, rows(session)[0].height_cm) == (8.1, 70.0)
+    assert "draf" not in k.say("menu")
+
+
+def test_a_service_typed_at_a_measurement_question_is_noted_and_the_questions_go_on(runtime, demo, session):
+    k = Person(runtime, "kader1")
+    k.say("lapor"), k.say("rizky"), k.say("11,5"), k.say("84")
+    reply = k.say("vit a, obat cacing")  # at the head question
+    assert "Layanan dicatat: Vitamin A, Obat cacing" in reply and "Lingkar kepala" in reply
+    k.say("-")  # head
+    k.say("-")  # LiLA
+    assert "✓ Vitamin A" in k.choices() and "✓ Obat cacing" in k.choices()
+    k.say("simpan")
+    assert codes(session, member(session, "Muhammad Rizky")) == {"VITA", "CACING"}
