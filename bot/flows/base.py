@@ -75,6 +75,14 @@ class Ctx:
     now: datetime
     settings: "Settings"
     notices: list[Notice] = field(default_factory=list)
+    memo: dict[Any, Any] = field(default_factory=dict)  # facts a flow computed once for this step
+
+    def once(self, key: Any, compute: Any) -> Any:
+        """`compute()` the first time `key` is asked during this step, then the same answer: a step reads
+        a member's facts many times (group, pregnancy, delivery), the database once."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     @property
     def lang(self) -> str:

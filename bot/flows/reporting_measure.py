@@ -22,7 +22,7 @@ from bot.messages import Choice, Reply
 from health.growth import too_young_to_stand
 from health.life_stage import LifeStage
 from health.pregnancy import gestational_age, hpl
-from storage.reporting import given_codes, reported_on
+from storage.reporting import reported_on
 
 DONE = {"done", "selesai", "lanjut", "ok", "oke", "sudah", "sudah selesai"}
 SAVE_WORDS = ("simpan", "save")
@@ -72,7 +72,8 @@ class MeasureSteps(VisitBase):
             weeks, _ = gestational_age(hpht, on)
             lines.append(ctx.t("report.header_pregnancy", weeks=weeks, hpl=day(hpl(hpht)))
                          + (" " + ctx.t("report.estimated") if self._hpht_estimated(ctx, data) else ""))
-        if data.get("member") and reported_on(ctx.session, data["member"], on) is not None:
+        if data.get("member") and ctx.once(("reported", data["member"], on),
+                                           lambda: reported_on(ctx.session, data["member"], on)) is not None:
             lines.append(ctx.t("report.already_reported"))
         return Reply("\n".join(lines))
 
@@ -139,7 +140,8 @@ class MeasureSteps(VisitBase):
             for name in ITEMS[item].fields:
                 data["values"].pop(name, None)
             return self._ask_next(ctx, data)
-        line = parse_expert(text, self._service_words(ctx, data))
+        # service words only when there are words at all: a plain number reads no services
+        line = parse_expert(text, self._service_words(ctx, data) if re.search(r"[^\W\d_]", text) else None)
         if line is not None and set(line.values) == {item} and not line.services and not line.unknown:
             text = line.values[item]  # `GDP 95` at the glucose question, `bb 9,5` at the weight: this answer
         elif line is not None:
@@ -285,10 +287,10 @@ class MeasureSteps(VisitBase):
         weeks = gestational_age(hpht, self._date(data))[0] if hpht is not None else None
         delivered = self._delivered(ctx, data)
         if stage is LifeStage.IBU_NIFAS and delivered is not None:  # this delivery's services only
-            given = given_codes(ctx.session, data.get("member"), since=delivered)
+            given = self._given(ctx, data.get("member"), since=delivered)
             return options(stage, days, sex, given, weeks, ctx.settings.je_endemic, self._date(data),
                            days_postpartum=(self._date(data) - delivered).days)
-        return options(stage, days, sex, given_codes(ctx.session, data.get("member")), weeks,
+        return options(stage, days, sex, self._given(ctx, data.get("member")), weeks,
                        ctx.settings.je_endemic, self._date(data))
 
     def _service_words(self, ctx: Ctx, data: dict[str, Any]) -> dict[str, str]:
