@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
 from typing import Any
 
 from bot import flows as registry
@@ -28,6 +29,7 @@ MENU = {"menu", "home"}
 STOP = {"berhenti", "stop", "unsubscribe", "stopall", "end", "quit"}
 RESUME = {"mulai", "resume"}
 START = {"start"}
+WORDS_SHOWN = 4
 LEAVE_WORDS = {"keluar", "ya", "yes", "leave", "buang"}
 RESUME_DRAFT = {"lanjut", "lanjutkan", "draf", "draft", "continue"}
 DROP_DRAFT = {"buang", "buang draf", "hapus draf", "discard"}
@@ -52,6 +54,11 @@ def resolve_choice(inbound: Inbound, offered: tuple[Choice, ...]) -> str | None:
     for choice in offered:
         if key and (key == keyword(choice.label) or key == keyword(choice.value)):
             return choice.value
+    typed = re.findall(r"[^\W\d_]+", key)
+    if typed and re.fullmatch(r"[^\W\d_ ,]{3,}", key.replace(" ", "")):  # words of one label only: `selesai`
+        holding = [c for c in offered if set(typed) <= set(re.findall(r"[^\W\d_]+", keyword(c.label)))]
+        if len(holding) == 1:  # for "✅ Selesai" or "Sudah, selesai"; a word in two labels picks nothing
+            return holding[0].value
     return None
 
 
@@ -139,7 +146,7 @@ class Engine:
         if word in HELP:
             if self.state.flow:
                 return [Reply(ctx.t("core.help"))] + self._reprompt()
-            return [Reply(ctx.t("core.help_idle"))] + self.menu()
+            return [Reply(ctx.t("core.help_idle") + self._words())] + self.menu()
         if word in MENU:
             unsaved = self._unsaved()
             if unsaved:  # never lose typed values silently: ask first
@@ -224,6 +231,12 @@ class Engine:
             return []
         text, offered = prompt
         return [Reply(text, tuple(Choice(str(v), str(label)) for v, label in offered))]
+
+    def _words(self) -> str:
+        """The words this person's role may type, each flow's first few (`lapor, laporan, timbang`)."""
+        lines = [f"• {self.ctx.t(f.menu_key or f.name)}: {', '.join(f.triggers[:WORDS_SHOWN])}"
+                 for f in registry.menu_for(self.ctx.role) if f.triggers]
+        return ("\n\n" + self.ctx.t("core.help_words") + "\n" + "\n".join(lines)) if lines else ""
 
     def _unsaved(self) -> str | None:
         flow = registry.get(self.state.flow) if self.state.flow else None

@@ -60,8 +60,7 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
 
     name = "lapor"
     version = 1
-    triggers = ("lapor", "report", "laporan posyandu", "laporan", "mau lapor", "timbang", "penimbangan",
-                "catat", "input")
+    triggers = ("lapor", "laporan", "timbang", "mau lapor", "report", "laporan posyandu", "penimbangan", "input")
     roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
     menu_key = "report.menu.lapor"
     menu_order = 10

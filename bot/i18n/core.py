@@ -34,6 +34,7 @@ ID = {
     "core.help_idle": "Bantuan: ketik *menu* untuk melihat layanan. Ketik *berhenti* untuk berhenti menerima pesan, "
     "*mulai* untuk berlangganan lagi.",
     "core.unknown": "Maaf, saya belum paham pesan itu. Ketik *menu* untuk melihat pilihan.",
+    "core.help_words": "Kata yang bisa Anda ketik:",
     "core.unknown_command": "Perintah {command} tidak dikenal. Ketik *menu* untuk melihat pilihan.",
     "core.not_allowed": "Maaf, layanan itu tidak tersedia untuk peran Anda.",
     "core.staff_only": "Layanan itu untuk kader dan bidan. Bila Anda kader, minta *kode undangan* ke bidan desa "
@@ -95,6 +96,7 @@ EN = {
     "core.help_idle": "Help: type *menu* to see the services. Type *stop* to stop receiving messages, "
     "*resume* to subscribe again.",
     "core.unknown": "Sorry, I did not understand that. Type *menu* to see the options.",
+    "core.help_words": "Words you can type:",
     "core.unknown_command": "Unknown command {command}. Type *menu* to see the options.",
     "core.not_allowed": "Sorry, that service is not available for your role.",
     "core.staff_only": "That service is for kaders and midwives. If you are a kader, ask the village midwife or "

@@ -195,3 +195,25 @@ def test_a_service_typed_at_a_measurement_question_is_noted_and_the_questions_go
     assert "✓ Vitamin A" in k.choices() and "✓ Obat cacing" in k.choices()
     k.say("simpan")
     assert codes(session, member(session, "Muhammad Rizky")) == {"VITA", "CACING"}
+
+
+def test_bantuan_lists_the_words_of_the_persons_role(runtime, demo, clock, session):
+    from storage.models import Contact
+    kader = Person(runtime, "kader1").say("bantuan")
+    assert "Kata yang bisa Anda ketik" in kader and "lapor, laporan, timbang" in kader and "rekap" in kader
+    session.add(Contact(channel="terminal", address="warga", role="resident", language="id", created_at=clock.now()))
+    session.commit()
+    resident = Person(runtime, "warga").say("bantuan")
+    assert "timbang" not in resident and "rekap" not in resident
+
+
+def test_one_word_of_one_buttons_label_picks_it():
+    from bot.engine import resolve_choice
+    from bot.messages import Channel, Choice, Inbound
+    offered = (Choice("next", "Anggota berikutnya"), Choice("done", "Sudah, selesai"))
+    def typed(text: str):  # type: ignore[no-untyped-def]
+        return resolve_choice(Inbound(Channel.TERMINAL, "k", text), offered)
+    assert (typed("selesai"), typed("Selesai."), typed("berikutnya"), typed("2")) == ("done", "done", "next", "done")
+    assert (typed("sudah selesai"), typed("rizky"), typed("a")) == ("done", None, None)
+    both = (Choice("a", "Imunisasi BCG"), Choice("b", "Imunisasi MR 1"))
+    assert resolve_choice(Inbound(Channel.TERMINAL, "k", "imunisasi"), both) is None  # in two labels: not a pick
