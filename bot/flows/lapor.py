@@ -1,31 +1,16 @@
 """`/lapor`: a kader reports one member's posyandu visit; every value is checked and interpreted.
 
-    > lapor
-    Tanggal posyandu? Pilih, atau ketik tanggalnya (contoh: 17-08-2026).
-      1. Hari ini (22-11-2026)  2. Kemarin (21-11-2026)
-    > 1
-    Siapa yang diperiksa? Ketik namanya untuk mencari, atau pilih:
-      1. Aisyah Putri (P, 9 bulan)  2. ➕ Anggota baru
-    > aisah
-      1. Aisyah Putri (P, 9 bulan)  ...
-    > 1
-    📋 Aisyah Putri — Perempuan, 9 bulan — Bayi dan balita (0-59 bulan)
-    Berat badan (kg)? ... Bisa juga sekaligus: bb 9,5 pb 75 lk 45 lila 14
-    > 9500
-    Anda mengetik 9500. Maksudnya 9,5 kg?   1. Ya  2. Tidak, saya ketik ulang
-    > 1
-    Panjang/tinggi badan (cm)?
-    > -                                     (not measured)
-    ...
-    Ringkasan ... ⚠️ Perlu dirujuk ke bidan: ...   1. Simpan  2. Ubah  3. Batal
-    > simpan
-    Tersimpan ✅ Bidan desa sudah diberi tahu.   1. Anggota berikutnya  2. Selesai
+The conversations, as a kader sees them: tests/transcripts/lapor_balita.txt (a unit slip, a thin arm,
+an edit), lapor_expert.txt (one line), lapor_lansia.txt (values in order, `simpan` with the last),
+lapor_anggota_baru.txt, lapor_anak_sekolah.txt, lapor_hamil_tanpa_hpht.txt, lapor_nifas.txt and
+lapor_menu_draf.txt (`menu` asks first); docs/reporting.md has the steps.
 
-Steps: posyandu (only when the contact sees several) -> date -> member (search, recent
-visitors, or new_name -> new_sex -> new_birth -> new_phone -> new_nik) -> pregnant/hpht
-(women 10-55 without an ongoing pregnancy) -> item (one per measurement; `position`
-after a balita's length; `confirm` when a value is asked back) -> services -> summary
-(-> edit -> item/services -> summary) -> next. Nothing is written before `simpan`;
+Steps: posyandu (only when the contact sees several) -> member (the date is today unless typed
+here; search, recent visitors, or new_name -> new_sex -> new_birth -> new_phone with the NIK) ->
+pregnant/hpht (women 10-55 without an ongoing pregnancy) -> item (one per measurement; several
+numbers answer the next ones in order; `confirm` when a value is asked back) -> services ->
+summary (-> edit -> item/services -> summary) -> next. `simpan` at any item ends the questions
+and saves with the summary in the same reply. Nothing is written before that;
 `storage.reporting.save_visit` then writes everything in the step's transaction.
 The member steps are in `reporting_member`, the measuring steps in `reporting_measure`,
 the facts they share in `reporting_visit`; this module holds the summary, edit and save.

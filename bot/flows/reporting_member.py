@@ -1,10 +1,12 @@
-"""The first steps of `/lapor`: posyandu, session date, and the member (found, or registered new).
+"""The first steps of `/lapor`: posyandu, and the member (found, or registered new); the date is today
+unless the kader types another at the member question.
 
-    posyandu (only when the contact sees several) -> date -> member: a name is searched
-    tolerantly (rapidfuzz), recent visitors are offered, or `➕ Anggota baru` asks
-    new_name -> new_sex -> new_birth -> new_phone -> new_nik; then, for a woman of 15-55
-    without an ongoing pregnancy, pregnant -> hpht (`health.pregnancy.pregnancy_question`). The new member is only kept in the
-    conversation until `simpan`.
+    posyandu (only when the contact sees several) -> member: a name is searched
+    tolerantly (rapidfuzz; one match is taken), recent visitors are offered, or `➕ Anggota baru`
+    asks new_name -> new_sex -> new_birth -> new_phone (the NIK in the same answer); then, for a
+    woman of 15-55 without an ongoing pregnancy, pregnant -> hpht
+    (`health.pregnancy.pregnancy_question`). The new member is only kept in the conversation until
+    `simpan`. Transcripts: tests/transcripts/lapor_anggota_baru.txt, lapor_hamil_tanpa_hpht.txt.
 """
 from __future__ import annotations
 
