@@ -125,6 +125,12 @@ def pregnancy_facts(session: Session, member_id: int | None, on: date) -> tuple[
     return ongoing, delivered
 
 
+def latest_measurement(session: Session, member_id: int) -> Measurement | None:
+    """The member's latest recorded visit (what the family is shown)."""
+    return session.scalars(select(Measurement).where(Measurement.member_id == member_id)
+                           .order_by(Measurement.measured_on.desc()).limit(1)).first()
+
+
 def last_visit(session: Session, member_id: int | None, on: date) -> PastVisit | None:
     """The visit before `on` (the change check needs only this, not the whole `history`)."""
     if member_id is None:

@@ -20,14 +20,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Choice, Role
 from bot.parsing import parse_date
 from health.pregnancy import gestational_age, hpl
-from storage.models import AuditEvent, Member, Pregnancy
+from storage import posyandu_days as days
+from storage.models import Member, Pregnancy
 from storage.reporting import visible_posyandu
 
 EARLIEST_BIRTH = timedelta(weeks=22)  # a birth, not a miscarriage, from 22 completed weeks (WHO)
@@ -39,12 +39,7 @@ def _day(d: date) -> str:
 
 
 def ongoing_pregnancies(ctx: Ctx, posyandu_id: int, today: date) -> list[tuple[Member, Pregnancy]]:
-    rows = ctx.session.execute(
-        select(Member, Pregnancy).join(Pregnancy, Pregnancy.member_id == Member.id)
-        .where(Member.posyandu_id == posyandu_id, Pregnancy.delivered_on.is_(None), Pregnancy.ended_on.is_(None),
-               Pregnancy.hpht > today - LATEST_PREGNANCY, Pregnancy.hpht <= today)
-        .order_by(Pregnancy.hpht, Member.name)).all()
-    return [(m, p) for m, p in rows]
+    return days.ongoing_pregnancies(ctx.session, posyandu_id, today, LATEST_PREGNANCY)
 
 
 class PregnancySteps(ScopedFlow):
@@ -135,8 +130,7 @@ class PersalinanFlow(PregnancySteps):
         if pregnancy is None or pregnancy.delivered_on is not None:
             return done(say(ctx, "birth.already"), then="menu")
         pregnancy.delivered_on = date.fromisoformat(data["born"])
-        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="pregnancy.delivered",
-                                   subject=f"member:{pregnancy.member_id}", at=ctx.now))
+        days.audit(ctx.session, ctx.contact.id, "pregnancy.delivered", f"member:{pregnancy.member_id}", ctx.now)
         return done(say(ctx, "birth.saved"), then="menu")
 
 
@@ -192,8 +186,7 @@ class PregnancyEndedFlow(PregnancySteps):
             return done(say(ctx, "ended.already"), then="menu")
         pregnancy.ended_on = date.fromisoformat(data["ended"])
         pregnancy.end_reason = data["reason"]
-        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="pregnancy.ended",
-                                   subject=f"member:{pregnancy.member_id}", at=ctx.now))
+        days.audit(ctx.session, ctx.contact.id, "pregnancy.ended", f"member:{pregnancy.member_id}", ctx.now)
         return done(say(ctx, "ended.saved"), then="menu")
 
 
