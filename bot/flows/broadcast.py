@@ -41,7 +41,7 @@ from bot.flows.base import Answer, Ctx, Invalid, StepFlow, Turn, ask, choices, d
 from bot.flows.resident import stage_label
 from bot.i18n.resident import fmt_when
 from bot.messages import Choice, Role
-from bot.parsing import parse_date, parse_time
+from bot.parsing import parse_date, parse_time, parse_yes_no
 from bot.texts import render
 from health.life_stage import LifeStage
 from storage.households import audience, fan_out, one_line, reachable_contacts, supersede, told_before
@@ -115,11 +115,10 @@ def send_choices(ctx: Ctx) -> tuple[Choice, ...]:
 
 def wants_send(answer: Answer) -> bool:
     """True for "Kirim", False for "Batal"; anything else is asked again."""
-    word = (answer.choice or answer.text).strip().lower()
-    if word in {"send", "kirim", "ya", "yes", "ok"}:
-        return True
-    if word in {"cancel", "batal", "tidak", "no", "jangan"}:
-        return False
+    said = parse_yes_no(answer.choice or answer.text, yes=frozenset({"send", "kirim"}),
+                        no=frozenset({"cancel", "batal", "jangan"}))
+    if said is not None:
+        return said == "yes"
     raise Invalid("core.choose_from_list", count=2)
 
 

@@ -33,9 +33,10 @@ from bot.flows.reporting_visit import SKIP
 from bot.flows.reporting_services import label_for
 from bot.flows.scope import ScopedFlow, choose_posyandu
 from bot.messages import Choice, Reply, Role
+from bot.parsing import parse_yes_no
 from storage.reporting import Interpretation, NewMember, Values, Visit, assess, save_visit
 
-SAVE = {"save", "simpan", "ya", "ok", "oke"}
+SAVE = {"save", "simpan"}  # and every yes word of bot.parsing
 EDIT = {"edit", "ubah", "ganti", "koreksi"}
 SHOWN_DUE = 3  # the summary names a few services still to record; `ubah` -> Layanan lists them all
 
@@ -87,7 +88,7 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
 
     def on_summary(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         word = answer.value.strip().lower()
-        if word in SAVE:
+        if word in SAVE or parse_yes_no(word) == "yes":
             return self._save(ctx, data)
         if word in EDIT:
             return self._ask_edit(ctx, data)

@@ -24,6 +24,7 @@ from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.flows.reporting_render import member_label
 from bot.flows.scope import ScopedFlow
 from bot.messages import Choice, Role
+from bot.parsing import parse_yes_no
 from health.nik import nik_mismatch, nik_problem, parse_nik
 from storage.identity import members_missing_nik, nik_holder, set_nik
 from storage.models import Member
@@ -101,9 +102,10 @@ class NikFlow(ScopedFlow):
                    before=before, nik=nik, member=label)
 
     def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        if answer.value in (CANCEL, "cancel", "tidak", "no"):
+        said = parse_yes_no(answer.value, yes=frozenset({SAVE, "save"}), no=frozenset({CANCEL, "cancel"}))
+        if said == "no":
             return done(say(ctx, "core.cancelled"))
-        if answer.value not in (SAVE, "save", "ya", "yes"):
+        if said is None:
             raise Invalid("core.choose_from_list", count=2)
         member = ctx.session.get(Member, data["member"])
         if member is None:

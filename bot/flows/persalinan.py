@@ -25,13 +25,14 @@ from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Choice, Role
 from bot.parsing import parse_date
-from health.pregnancy import gestational_age, hpl
+from health.pregnancy import MAX_HPHT_AGE_DAYS, gestational_age, hpl
 from storage import posyandu_days as days
 from storage.models import Member, Pregnancy
 from storage.reporting import visible_posyandu
 
 EARLIEST_BIRTH = timedelta(weeks=22)  # a birth, not a miscarriage, from 22 completed weeks (WHO)
-LATEST_PREGNANCY = timedelta(weeks=45)  # older HPHT: not an ongoing pregnancy (ilp-domain 2.3)
+# older HPHT: not an ongoing pregnancy; the one limit of health.pregnancy (ilp-domain 2.3: 44 weeks)
+LATEST_PREGNANCY = timedelta(days=MAX_HPHT_AGE_DAYS)
 
 
 def _day(d: date) -> str:

@@ -19,6 +19,7 @@ from bot.flows.reporting_render import value_text
 from bot.flows.reporting_services import Service, label_for, options, parse_selection, words
 from bot.flows.reporting_visit import SKIP, VisitBase, numeric
 from bot.messages import Choice, Reply
+from bot.parsing import parse_yes_no
 from health.growth import too_young_to_stand
 from health.life_stage import LifeStage
 from health.pregnancy import gestational_age, hpl
@@ -26,6 +27,7 @@ from storage.reporting import reported_on
 
 DONE = {"done", "selesai", "lanjut", "ok", "oke", "sudah", "sudah selesai"}
 SAVE_WORDS = ("simpan", "save")
+CONFIRM_YES, CONFIRM_NO = frozenset({"benar", "betul"}), frozenset({"salah"})  # bot.parsing's words and these
 POSITION_WORDS = {"l": "L", "pb": "L", "berbaring": "L", "baring": "L", "lying": "L",
                   "h": "H", "tb": "H", "berdiri": "H", "standing": "H"}
 
@@ -240,7 +242,8 @@ class MeasureSteps(VisitBase):
         pending = data.get("pending")
         if not pending:  # pragma: no cover - the confirm step always has a pending value
             return self._ask_next(ctx, data)
-        if answer.value == "yes" or answer.text.strip().lower() in ("ya", "benar", "betul", "yes"):
+        said = parse_yes_no(answer.value, yes=CONFIRM_YES, no=CONFIRM_NO)
+        if said == "yes":
             data.pop("pending", None)
             if pending.get("flags"):
                 data["z_ok"] = sorted(set(data.get("z_ok", [])) | set(pending["flags"]))
@@ -254,7 +257,7 @@ class MeasureSteps(VisitBase):
                 self._ask_next(ctx, data)
         data.pop("pending", None)
         data["item"] = pending["item"]
-        if answer.value == "no" or answer.text.strip().lower() in ("tidak", "bukan", "salah", "no"):
+        if said == "no":
             return self._ask_item(ctx, data, pending["item"], [say(ctx, "report.retype")])
         try:  # a new value typed instead of yes/no: judge it as the answer to the item
             return self.on_item(ctx, data, Answer(answer.text))
