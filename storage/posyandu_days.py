@@ -11,6 +11,7 @@ from typing import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storage.reporting import visible_posyandu
 from storage.models import Announcement, AuditEvent, Contact, Invite, Member, Posyandu, PosyanduSession, Pregnancy
 
 
@@ -20,16 +21,9 @@ def audit(session: Session, contact_id: int | None, action: str, subject: str, a
 
 
 def staff_posyandu(session: Session, contact: Contact) -> list[Posyandu]:
-    """The posyandu a bidan (or admin) broadcasts to: those of their desa, else their own posyandu; their
-    own first, then by code (the order of `storage.reporting.visible_posyandu`)."""
-    if contact.desa_id is not None:
-        found = list(session.scalars(select(Posyandu).where(Posyandu.desa_id == contact.desa_id)
-                                     .order_by(Posyandu.code, Posyandu.id)))
-        if found:
-            found.sort(key=lambda p: p.id != contact.posyandu_id)
-            return found
-    own = session.get(Posyandu, contact.posyandu_id) if contact.posyandu_id else None
-    return [own] if own else []
+    """The posyandu a staff member works for: one rule for reporting and broadcasting
+    (`storage.reporting.visible_posyandu`: a kader their own, a bidan their desa's, an admin all)."""
+    return visible_posyandu(session, contact)
 
 
 def create_session(session: Session, posyandu_id: int, starts_at: datetime, place: str | None,
