@@ -17,8 +17,8 @@ from typing import Any, Callable, Iterable
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
 from bot.flows.registration import read_birth, read_hpht_or_estimate, read_name, read_pregnant, read_sex
 from bot.flows.reporting_expert import split_name_and_line
-from bot.flows.reporting_format import day
-from bot.flows.reporting_render import member_label
+from bot.flows.reporting_format import age, day
+from bot.flows.reporting_render import member_label, sex_letter
 from bot.flows.reporting_visit import SKIP, VisitBase
 from bot.flows.scope import pick_posyandu
 from bot.messages import Choice, Reply
@@ -177,8 +177,11 @@ class MemberSteps(VisitBase):
         nifas = is_nifas(self._delivered(ctx, data), self._date(data))  # she just gave birth: not asked
         if hpht is None and "hpht" not in data and question is not None and not nifas:
             key = "report.ask_pregnant" if question == "adult" else "report.ask_pregnant_minor"
+            who = ctx.t("report.member_label", name=self._name(ctx, data), sex=sex_letter(ctx.lang, sex),
+                        age=age(born, self._date(data), ctx.lang))  # whom the question is about
             return ask(ctx, "pregnant", data, key,
-                       choices(ctx, (("no", "report.pregnant.no"), ("yes", "report.pregnant.yes"))), before=before)
+                       choices(ctx, (("no", "report.pregnant.no"), ("yes", "report.pregnant.yes"))),
+                       before=[*before, say(ctx, "report.about", member=who)])
         return self._start_items(ctx, data, before)
 
     def on_pregnant(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:

@@ -193,6 +193,7 @@ ID = {
     "report.ask_save": "Simpan laporan ini?",
     "report.draft_unnamed": "(nama belum dipilih)",
     "report.and_more": "dan lainnya",
+    "report.about": "📋 {member}",
     "report.services_noted": "Layanan dicatat: {services}.",
     "report.summary_services_due": "Bisa dicatat juga: {services}. Ketik nama layanan atau nilai yang terlewat di "
     "sini.",
@@ -456,6 +457,7 @@ EN = {
     "report.ask_save": "Save this report?",
     "report.draft_unnamed": "(no name chosen yet)",
     "report.and_more": "and more",
+    "report.about": "📋 {member}",
     "report.services_noted": "Services noted: {services}.",
     "report.summary_services_due": "Can also be recorded: {services}. Type a service's name or a skipped value "
     "here.",
