@@ -104,20 +104,40 @@ def recent_visitors(session: Session, posyandu_id: int, on: date, limit: int = 6
 
 def current_pregnancy(session: Session, member_id: int, on: date) -> Pregnancy | None:
     """The ongoing pregnancy on `on` (health.life_stage.is_pregnant), latest HPHT first."""
-    rows = session.scalars(select(Pregnancy).where(Pregnancy.member_id == member_id)
-                           .order_by(Pregnancy.hpht.desc()))
-    for pregnancy in rows:
-        if is_pregnant(pregnancy.hpht, on, pregnancy.delivered_on) and pregnancy.ended_on is None:
-            return pregnancy
-    return None
+    return pregnancy_facts(session, member_id, on)[0]
 
 
 def last_delivery(session: Session, member_id: int | None, on: date) -> date | None:
     """The latest delivery recorded on or before `on`: the nifas (health.life_stage.is_nifas) starts there."""
+    return pregnancy_facts(session, member_id, on)[1]
+
+
+def pregnancy_facts(session: Session, member_id: int | None, on: date) -> tuple[Pregnancy | None, date | None]:
+    """Both pregnancy questions from one read: the ongoing pregnancy on `on` and the latest delivery on or
+    before it (a chat step asks both for every value typed)."""
+    if member_id is None:
+        return None, None
+    rows = list(session.scalars(select(Pregnancy).where(Pregnancy.member_id == member_id)
+                                .order_by(Pregnancy.hpht.desc())))
+    ongoing = next((p for p in rows if is_pregnant(p.hpht, on, p.delivered_on) and p.ended_on is None), None)
+    delivered = max((p.delivered_on for p in rows if p.delivered_on is not None and p.delivered_on <= on),
+                    default=None)
+    return ongoing, delivered
+
+
+def latest_measurement(session: Session, member_id: int) -> Measurement | None:
+    """The member's latest recorded visit (what the family is shown)."""
+    return session.scalars(select(Measurement).where(Measurement.member_id == member_id)
+                           .order_by(Measurement.measured_on.desc()).limit(1)).first()
+
+
+def last_visit(session: Session, member_id: int | None, on: date) -> PastVisit | None:
+    """The visit before `on` (the change check needs only this, not the whole `history`)."""
     if member_id is None:
         return None
-    return session.scalar(select(func.max(Pregnancy.delivered_on)).where(
-        Pregnancy.member_id == member_id, Pregnancy.delivered_on.is_not(None), Pregnancy.delivered_on <= on))
+    return _past(session.scalars(select(Measurement).where(Measurement.member_id == member_id,
+                                                           Measurement.measured_on < on)
+                                 .order_by(Measurement.measured_on.desc()).limit(1)).first())
 
 
 def life_stage_on(session: Session, member: Member, on: date, hpht: date | None = None) -> LifeStage:

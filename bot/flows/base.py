@@ -75,6 +75,14 @@ class Ctx:
     now: datetime
     settings: "Settings"
     notices: list[Notice] = field(default_factory=list)
+    memo: dict[Any, Any] = field(default_factory=dict)  # facts a flow computed once for this step
+
+    def once(self, key: Any, compute: Any) -> Any:
+        """`compute()` the first time `key` is asked during this step, then the same answer: a step reads
+        a member's facts many times (group, pregnancy, delivery), the database once."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     @property
     def lang(self) -> str:
@@ -130,6 +138,12 @@ class Flow(abc.ABC):
     @abc.abstractmethod
     def handle(self, ctx: Ctx, step: str, data: dict[str, Any], answer: Answer) -> Turn:
         """Take the answer to `step`; `data` is a private copy the flow may change."""
+
+    def unsaved(self, ctx: Ctx, data: dict[str, Any]) -> str | None:
+        """What typed work `data` holds that is not saved yet (a short name for it), or None.
+
+        Why: `menu` asks before throwing it away, and a timeout keeps it as a draft (bot.engine)."""
+        return None
 
 
 def ask(ctx: Ctx, step: str, data: dict[str, Any], key: str, choices: Iterable[Choice] = (),

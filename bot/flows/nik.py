@@ -21,9 +21,11 @@ from datetime import date
 from typing import Any
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
+from bot.flows.reporting_format import day
 from bot.flows.reporting_render import member_label
 from bot.flows.scope import ScopedFlow
 from bot.messages import Choice, Role
+from bot.parsing import parse_yes_no
 from health.nik import nik_mismatch, nik_problem, parse_nik
 from storage.identity import members_missing_nik, nik_holder, set_nik
 from storage.models import Member
@@ -95,15 +97,16 @@ class NikFlow(ScopedFlow):
         parts = parse_nik(nik, ctx.today())
         assert parts is not None
         for what in nik_mismatch(parts, member.birth_date, member.sex):
-            before.append(say(ctx, f"nik.mismatch.{what}", day=_day(parts.birth_date),
-                              recorded=_day(member.birth_date), sex=ctx.t(f"nik.sex.{parts.sex}")))
+            before.append(say(ctx, f"nik.mismatch.{what}", day=day(parts.birth_date),
+                              recorded=day(member.birth_date), sex=ctx.t(f"nik.sex.{parts.sex}")))
         return ask(ctx, "confirm", data, "nik.confirm", choices(ctx, ((SAVE, "nik.save"), (CANCEL, "nik.cancel"))),
                    before=before, nik=nik, member=label)
 
     def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        if answer.value in (CANCEL, "cancel", "tidak", "no"):
+        said = parse_yes_no(answer.value, yes=frozenset({SAVE, "save"}), no=frozenset({CANCEL, "cancel"}))
+        if said == "no":
             return done(say(ctx, "core.cancelled"))
-        if answer.value not in (SAVE, "save", "ya", "yes"):
+        if said is None:
             raise Invalid("core.choose_from_list", count=2)
         member = ctx.session.get(Member, data["member"])
         if member is None:
@@ -123,10 +126,6 @@ class NikFlow(ScopedFlow):
                        member=member_label(ctx.lang, m, ctx.today()), count=n) for m, n in people]
         more = ctx.t("nik.missing_more", count=total - len(people)) if total > len(people) else ""
         return say(ctx, "nik.missing", lines="\n".join(lines) + (f"\n{more}" if more else ""))
-
-
-def _day(d: date) -> str:
-    return d.strftime("%d-%m-%Y")
 
 
 FLOWS = (NikFlow(),)

@@ -20,31 +20,24 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
+from bot.flows.reporting_format import day
 from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Choice, Role
 from bot.parsing import parse_date
-from health.pregnancy import gestational_age, hpl
-from storage.models import AuditEvent, Member, Pregnancy
+from health.pregnancy import MAX_HPHT_AGE_DAYS, gestational_age, hpl
+from storage import posyandu_days as days
+from storage.models import Member, Pregnancy
 from storage.reporting import visible_posyandu
 
 EARLIEST_BIRTH = timedelta(weeks=22)  # a birth, not a miscarriage, from 22 completed weeks (WHO)
-LATEST_PREGNANCY = timedelta(weeks=45)  # older HPHT: not an ongoing pregnancy (ilp-domain 2.3)
-
-
-def _day(d: date) -> str:
-    return d.strftime("%d-%m-%Y")
+# older HPHT: not an ongoing pregnancy; the one limit of health.pregnancy (ilp-domain 2.3: 44 weeks)
+LATEST_PREGNANCY = timedelta(days=MAX_HPHT_AGE_DAYS)
 
 
 def ongoing_pregnancies(ctx: Ctx, posyandu_id: int, today: date) -> list[tuple[Member, Pregnancy]]:
-    rows = ctx.session.execute(
-        select(Member, Pregnancy).join(Pregnancy, Pregnancy.member_id == Member.id)
-        .where(Member.posyandu_id == posyandu_id, Pregnancy.delivered_on.is_(None), Pregnancy.ended_on.is_(None),
-               Pregnancy.hpht > today - LATEST_PREGNANCY, Pregnancy.hpht <= today)
-        .order_by(Pregnancy.hpht, Member.name)).all()
-    return [(m, p) for m, p in rows]
+    return days.ongoing_pregnancies(ctx.session, posyandu_id, today, LATEST_PREGNANCY)
 
 
 class PregnancySteps(ScopedFlow):
@@ -64,7 +57,7 @@ class PregnancySteps(ScopedFlow):
         mothers = ongoing_pregnancies(ctx, data["pid"], ctx.today())
         if not mothers:
             return done(say(ctx, "birth.none"), then="menu")
-        offered = tuple(Choice(f"g{p.id}", f"{m.name} (HPL {_day(hpl(p.hpht))})") for m, p in mothers[:10])
+        offered = tuple(Choice(f"g{p.id}", f"{m.name} (HPL {day(hpl(p.hpht))})") for m, p in mothers[:10])
         return ask(ctx, "mother", data, self.ask_mother_key, offered)
 
     def on_mother(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
@@ -120,13 +113,13 @@ class PersalinanFlow(PregnancySteps):
         if pregnancy is None or pregnancy.delivered_on is not None:
             return done(say(ctx, "birth.already"), then="menu")
         if born < pregnancy.hpht + EARLIEST_BIRTH:
-            raise Invalid("birth.too_early", earliest=_day(pregnancy.hpht + EARLIEST_BIRTH))
+            raise Invalid("birth.too_early", earliest=day(pregnancy.hpht + EARLIEST_BIRTH))
         weeks, _days = gestational_age(pregnancy.hpht, born)
         member = ctx.session.get(Member, data["member"])
         data["born"] = born.isoformat()
         return ask(ctx, "confirm", data, "birth.confirm",
                    choices(ctx, (("simpan", "birth.save"), ("batal", "birth.cancel"))),
-                   name=member.name if member else "", date=_day(born), weeks=weeks)
+                   name=member.name if member else "", date=day(born), weeks=weeks)
 
     def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         if not self._confirmed(answer):
@@ -135,8 +128,7 @@ class PersalinanFlow(PregnancySteps):
         if pregnancy is None or pregnancy.delivered_on is not None:
             return done(say(ctx, "birth.already"), then="menu")
         pregnancy.delivered_on = date.fromisoformat(data["born"])
-        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="pregnancy.delivered",
-                                   subject=f"member:{pregnancy.member_id}", at=ctx.now))
+        days.audit(ctx.session, ctx.contact.id, "pregnancy.delivered", f"member:{pregnancy.member_id}", ctx.now)
         return done(say(ctx, "birth.saved"), then="menu")
 
 
@@ -174,14 +166,14 @@ class PregnancyEndedFlow(PregnancySteps):
         if pregnancy is None or pregnancy.delivered_on is not None or pregnancy.ended_on is not None:
             return done(say(ctx, "ended.already"), then="menu")
         if ended < pregnancy.hpht:
-            raise Invalid("ended.before_hpht", hpht=_day(pregnancy.hpht))
+            raise Invalid("ended.before_hpht", hpht=day(pregnancy.hpht))
         if data["reason"] == "keguguran" and ended >= pregnancy.hpht + EARLIEST_BIRTH:
             raise Invalid("ended.is_a_birth")
         member = ctx.session.get(Member, data["member"])
         data["ended"] = ended.isoformat()
         return ask(ctx, "confirm", data, "ended.confirm",
                    choices(ctx, (("simpan", "birth.save"), ("batal", "birth.cancel"))),
-                   name=member.name if member else "", date=_day(ended),
+                   name=member.name if member else "", date=day(ended),
                    reason=ctx.t(f"ended.reason.{data['reason']}").lower())
 
     def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
@@ -192,8 +184,7 @@ class PregnancyEndedFlow(PregnancySteps):
             return done(say(ctx, "ended.already"), then="menu")
         pregnancy.ended_on = date.fromisoformat(data["ended"])
         pregnancy.end_reason = data["reason"]
-        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="pregnancy.ended",
-                                   subject=f"member:{pregnancy.member_id}", at=ctx.now))
+        days.audit(ctx.session, ctx.contact.id, "pregnancy.ended", f"member:{pregnancy.member_id}", ctx.now)
         return done(say(ctx, "ended.saved"), then="menu")
 
 

@@ -8,8 +8,8 @@ problem.
 
 Order per group follows the posyandu form (ilp-domain 2.2): balita BB, PB/TB
 (+ lying or standing), LK, LiLA (from 6 months); ibu hamil BB, LiLA, TD
-(+ Hb, from a point-of-care test or the puskesmas' K1/K5 labs: ilp-domain 4.5); anak BB, TB (TD from 7 years); remaja, dewasa, lansia BB, TB, LP, TD, gula
-darah, Hb; ibu nifas BB, TD, Hb.
+(+ Hb, from a point-of-care test or the puskesmas' K1/K5 labs: ilp-domain 4.5); anak BB, TB (TD from 7 years); remaja BB, TB, LP, TD (gula darah and Hb when
+typed); dewasa, lansia BB, TB, LP, TD, gula darah, Hb; ibu nifas BB, TD, Hb.
 """
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ ITEMS: dict[str, Item] = {item.name: item for item in (
 )}
 ORDER = tuple(ITEMS)
 ADULT_ITEMS = ("weight", "height", "waist", "bp", "glucose", "hb")
+REMAJA_ITEMS = ("weight", "height", "waist", "bp")
 MUAC_FROM_MONTHS = MUAC_BALITA_MONTHS[0]  # LiLA is read for balita from 6 months (health.screening)
 BP_FROM_MONTHS = min(BP_CHILD_LIMITS) * 12  # children's BP limits start at 7 years (health.screening)
 # z-scores a value feeds, for WHO's implausibility flags (health.growth.FLAG_RULES_2006).
@@ -62,6 +63,12 @@ def label_key(item: str, age_days: int) -> str:
     return "height_tall" if item == "height" and age_days > LENGTH_TABLE_LAST_DAY else item
 
 
+def assumed_position(age_days: int) -> str:
+    """How a balita's length is measured when the kader does not say: lying (`L`, PB) up to 24 months,
+    standing (`H`, TB) from then (ilp-domain 3.1; WHO's tables switch on the same day)."""
+    return "H" if age_days > LENGTH_TABLE_LAST_DAY else "L"
+
+
 def items_for(stage: LifeStage, age_months: int) -> list[str]:
     """The questions for this group, in the order of the form."""
     if stage is LifeStage.BAYI_BALITA:
@@ -72,6 +79,8 @@ def items_for(stage: LifeStage, age_months: int) -> list[str]:
         return ["weight", "bp", "hb"]
     if stage is LifeStage.ANAK:
         return ["weight", "height"] + (["bp"] if age_months >= BP_FROM_MONTHS else [])
+    if stage is LifeStage.REMAJA:  # glucose only with risk factors, Hb at school (ilp-domain 2.2): typed if done
+        return list(REMAJA_ITEMS)
     return list(ADULT_ITEMS)
 
 

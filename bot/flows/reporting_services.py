@@ -151,11 +151,26 @@ def dose_words(services: list[Service]) -> dict[str, str]:
     return found
 
 
+# Names of more than one word, as kaders write them, folded into the one word `words` knows.
+PHRASES = ((re.compile(r"\b(?:kapsul\s+)?vit(?:amin)?\.?\s*a\b", re.I), "vita"),
+           (re.compile(r"\bobat\s+cacing\b", re.I), "cacing"),
+           (re.compile(r"\bmakanan\s+tambahan\b", re.I), "pmt"),
+           (re.compile(r"\btablet\s+tambah\s+darah\b", re.I), "ttd"))
+
+
+def fold_phrases(text: str) -> str:
+    """`vit a, obat cacing` -> `vita, cacing`."""
+    for pattern, word in PHRASES:
+        text = pattern.sub(word, text)
+    return text
+
+
 def parse_selection(text: str, services: list[Service], stage: LifeStage | None = None) -> list[str] | None:
-    """`1 3`, `1,3`, `vita pmt`, or a mix (`4 5 6 rv1`) -> codes; None when a part names no service."""
+    """`1 3`, `1,3`, `vita pmt`, `vit a, obat cacing`, or a mix (`4 5 6 rv1`) -> codes; None when a part
+    names no service."""
     vocabulary = words(services, stage)
     picked = []
-    for word in re.split(r"[\s,;]+", text.strip().lower()):
+    for word in re.split(r"[\s,;]+", fold_phrases(text).strip().lower()):
         if not word:
             continue
         if word.isdigit():

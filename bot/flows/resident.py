@@ -42,7 +42,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from babel.numbers import format_decimal
-from sqlalchemy import select
 
 from bot.flows.base import Answer, Ctx, Flow, Invalid, StepFlow, Turn, ask, choices, done, say
 from bot.flows.registration import read_birth, read_hpht, read_name, read_pregnant, read_sex
@@ -66,7 +65,9 @@ from storage.households import (
 from storage import access
 from storage.links import reviewers, unconfirmed_of
 from storage.members import clean_name, name_key
+from storage import posyandu_days as days
 from storage.models import Household, Measurement, Member, Posyandu, PosyanduSession, Pregnancy
+from storage.reporting import latest_measurement, pregnancy_facts
 from storage.reminders import session_days, upcoming, upcoming_unrecorded
 
 DUE_DAYS = 60  # `keluarga` shows what is due in the next two months
@@ -107,9 +108,7 @@ def stage_label(ctx: Ctx, stage: str | LifeStage) -> str:
 
 def next_session(ctx: Ctx, posyandu_id: int) -> PosyanduSession | None:
     """The coming (or still running, started < 4 h ago) scheduled session of a posyandu."""
-    return ctx.session.scalars(select(PosyanduSession).where(
-        PosyanduSession.posyandu_id == posyandu_id, PosyanduSession.status == "scheduled",
-        PosyanduSession.starts_at >= ctx.now - timedelta(hours=4)).order_by(PosyanduSession.starts_at).limit(1)).first()
+    return days.next_session(ctx.session, posyandu_id, ctx.now)
 
 
 # -- daftar -----------------------------------------------------------------------------------------
@@ -392,18 +391,20 @@ class FamilyFlow(Flow):
                       typed_pregnancy: Pregnancy | None | bool = False) -> list[str]:
         """`typed_pregnancy` is False for a stored member, else what the resident typed (no record is read)."""
         typed = typed_pregnancy is not False
-        pregnancy = typed_pregnancy if typed else ctx.session.scalars(
-            select(Pregnancy).where(Pregnancy.member_id == member.id).order_by(Pregnancy.hpht.desc()).limit(1)).first()
-        hpht = pregnancy.hpht if pregnancy and pregnancy.ended_on is None else None
-        delivered = pregnancy.delivered_on if pregnancy else None
+        if typed:
+            pregnancy = typed_pregnancy
+            hpht = pregnancy.hpht if pregnancy and pregnancy.ended_on is None else None  # type: ignore[union-attr]
+            delivered = pregnancy.delivered_on if pregnancy else None  # type: ignore[union-attr]
+        else:  # one rule for "pregnant now" and "delivered", the one /lapor uses (storage.reporting)
+            ongoing, delivered = pregnancy_facts(ctx.session, member.id, today)
+            hpht = ongoing.hpht if ongoing is not None else None
         stage = primary_stage(member.birth_date, member.sex, today, hpht, delivered)
         lines = [ctx.t("resident.member_line", n=n, name=member.name, age=_age_text(ctx, member.birth_date, today),
                        stage=stage_label(ctx, stage))]
         if stage is LifeStage.IBU_HAMIL and hpht is not None:
             status = pregnancy_status(hpht, today)
             lines.append(ctx.t("resident.pregnant_line", weeks=status.weeks, hpl=fmt_date(ctx.lang, status.hpl, short=True)))
-        latest = None if typed else ctx.session.scalars(select(Measurement).where(
-            Measurement.member_id == member.id).order_by(Measurement.measured_on.desc()).limit(1)).first()
+        latest = None if typed else latest_measurement(ctx.session, member.id)
         lines.append(_result_line(ctx, latest) if latest is not None else ctx.t("resident.no_result"))
         items, seen = [], set()
         for u in coming:

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 
 from bot.flows.base import Answer, Ctx, Invalid, StepFlow, Turn, ask, choices, done, say
 from bot.messages import Role
 from storage.members import person_name
-from storage.models import AuditEvent, Invite, Posyandu
+from storage import posyandu_days as days
+from storage.models import Invite, Posyandu
 
 LANGUAGE_CHOICES = (("id", "core.lang.id"), ("en", "core.lang.en"))
 LANGUAGE_WORDS = {"id": "id", "indonesia": "id", "bahasa indonesia": "id", "en": "en", "english": "en",
@@ -43,7 +43,7 @@ def normalise_invite(text: str) -> str:
 
 def redeem_invite(ctx: Ctx, code: str) -> Invite:
     """Bind the contact to the invite's posyandu and role; raises Invalid with the reason."""
-    invite = ctx.session.scalars(select(Invite).where(Invite.code == code).with_for_update()).one_or_none()
+    invite = days.invite_by_code(ctx.session, code)
     if invite is None:
         raise Invalid("core.invite_unknown")
     if invite.used_at is not None:
@@ -60,7 +60,7 @@ def redeem_invite(ctx: Ctx, code: str) -> Invite:
     contact.opted_in = True
     invite.used_by_id = contact.id
     invite.used_at = ctx.now
-    ctx.session.add(AuditEvent(contact_id=contact.id, action="invite.redeemed", subject=f"invite:{invite.id}", at=ctx.now))
+    days.audit(ctx.session, contact.id, "invite.redeemed", f"invite:{invite.id}", ctx.now)
     ctx.session.flush()
     return invite
 

@@ -31,7 +31,13 @@ ID = {
     "report.date_too_old": "Tanggal itu lebih dari setahun yang lalu. Data lama dimasukkan lewat impor CSV oleh "
     "operator puskesmas.",
     # member
-    "report.ask_member": "Siapa yang diperiksa di {posyandu}? Ketik namanya untuk mencari, atau pilih:",
+    "report.ask_member": "Siapa yang diperiksa di {posyandu}? {when}\nKetik namanya untuk mencari, atau pilih:",
+    "report.date_is_today": "(Tanggal: hari ini, {date}. Bila bukan hari ini, ketik tanggalnya, misalnya kemarin "
+    "atau 21-11.)",
+    "report.date_is": "(Tanggal posyandu: {date}.)",
+    "report.values_kept_ask_name": "Nilai ukurnya sudah saya catat. Untuk siapa? Ketik namanya.",
+    "report.value_not_name": "Itu seperti nilai ukur, bukan nama. Ketik dulu nama orangnya (misalnya: aisyah), "
+    "atau sekaligus: aisyah bb 8,1 pb 70.",
     "report.pick_member": "Ini yang saya temukan di {posyandu}. Pilih orangnya, atau ketik nama lain:",
     "report.not_found": "Nama \"{query}\" tidak ditemukan di {posyandu}. Periksa ejaannya, atau daftarkan sebagai "
     "anggota baru.",
@@ -56,8 +62,10 @@ ID = {
     "report.birth_in_future": "Tanggal lahir tidak boleh sesudah tanggal posyandu. Periksa lagi tanggalnya.",
     "report.birth_too_old": "Tanggal lahir itu lebih dari 120 tahun lalu. Periksa lagi tahunnya.",
     "report.already_registered": "{member} sudah terdaftar, jadi saya pakai data yang ada.",
-    "report.ask_phone": "Nomor HP/WhatsApp orang tua atau wali? (contoh: 0812 3456 7890; ketik - bila tidak ada)",
-    "report.ask_phone_own": "Nomor HP/WhatsApp (boleh dikosongkan dengan -)? (contoh: 0812 3456 7890)",
+    "report.ask_phone": "Nomor HP/WhatsApp orang tua atau wali? (contoh: 0812 3456 7890; ketik - bila tidak ada)\n"
+    "Bila NIK-nya sudah ada, ketik sesudahnya (16 angka, dari KTP/KK).",
+    "report.ask_phone_own": "Nomor HP/WhatsApp (boleh dikosongkan dengan -)? (contoh: 0812 3456 7890)\n"
+    "Bila NIK-nya ada, ketik sesudahnya (16 angka, dari KTP/KK).",
     "report.bad_phone": "Nomor HP itu belum benar. Tulis seperti 0812 3456 7890 atau +62 812 3456 7890, "
     "atau ketik - bila tidak ada.",
     "report.ask_nik": "NIK (16 angka, dari KTP/KK)? Ketik - bila belum ada.",
@@ -86,7 +94,12 @@ ID = {
     "report.header": "📋 {name} — {sex}, {age} — {group}\nTanggal posyandu: {date}",
     "report.header_pregnancy": "Usia kehamilan {weeks} minggu, HPL {hpl}",
     "report.already_reported": "ℹ️ Sudah ada laporan untuk tanggal ini; bila disimpan, laporan ini menggantikannya.",
-    "report.expert_hint": "(Ketik - bila tidak diukur. Bisa juga semua sekaligus, contoh: {example})",
+    "report.expert_hint": "(Ketik - bila tidak diukur. Bisa juga beberapa angka berurutan, contoh: {ordered}; atau "
+    "semua sekaligus, contoh: {example})",
+    "report.ordered_unclear": "Saya baca: {read}. Itu tidak masuk akal, jadi belum ada yang dicatat. Angka desimal "
+    "pakai koma (8,1); atau ketik satu nilai saja.",
+    "report.too_many_values": "Angkanya lebih banyak dari pertanyaan yang tersisa ({count}). Ketik satu nilai, atau "
+    "beberapa berurutan dipisah spasi.",
     "report.expert_unknown": "Bagian ini tidak saya pahami dan saya abaikan: {parts}",
     "report.ask.weight": "Berat badan (kg)?",
     "report.ask.height": "Tinggi atau panjang badan (cm)?",
@@ -136,8 +149,8 @@ ID = {
     "report.confirm.no": "Tidak, saya ketik ulang",
     "report.retype": "Baik, silakan ketik ulang.",
     # services
-    "report.ask_services": "Layanan yang diberikan hari ini? Pilih satu per satu lalu *Selesai*, atau ketik "
-    "nomornya sekaligus (misalnya 1 3). Ketik - bila tidak ada.",
+    "report.ask_services": "Layanan yang diberikan hari ini? Pilih nomor atau ketik namanya (boleh beberapa: 1 3, "
+    "atau vit a, obat cacing), lalu ketik *selesai*. Ketik - bila tidak ada, *simpan* untuk langsung menyimpan.",
     "report.services_done": "✅ Selesai",
     "report.bad_services": "Pilihan layanan itu tidak ada di daftar. Ketik nomornya, misalnya 1 3, atau - bila "
     "tidak ada.",
@@ -178,6 +191,17 @@ ID = {
     "report.no_flags": "✅ Tidak ada tanda bahaya.",
     "report.flag.pregnancy:post_term": "Usia kehamilan 42 minggu atau lebih (lewat waktu)",
     "report.ask_save": "Simpan laporan ini?",
+    "report.draft_unnamed": "(nama belum dipilih)",
+    "report.and_more": "dan lainnya",
+    "report.about": "📋 {member}",
+    "report.services_noted": "Layanan dicatat: {services}.",
+    "report.summary_services_due": "Bisa dicatat juga: {services}. Ketik nama layanan atau nilai yang terlewat di "
+    "sini.",
+    "report.summary_unknown": "Ketik 1 untuk Simpan, 2 untuk Ubah, 3 untuk Batal; atau nama layanan / nilai yang "
+    "mau ditambah (misalnya: vit a, obat cacing, lk 45).",
+    "report.save_hint": "(Sudah selesai? Ketik *simpan*, atau nilainya lalu simpan, misalnya: {example} simpan)",
+    "report.position_assumed.L": "(Diukur berbaring. Bila diukur berdiri, ketik misalnya: tb 85)",
+    "report.position_assumed.H": "(Diukur berdiri. Bila diukur berbaring, ketik misalnya: pb 85)",
     "report.save": "Simpan",
     "report.edit": "Ubah",
     "report.cancel": "Batal",
@@ -278,7 +302,12 @@ EN = {
     "report.date_future": "That date has not come yet. Write the day of the posyandu, today at the latest.",
     "report.date_too_old": "That date is more than a year ago. Old records are entered by the puskesmas operator "
     "through a CSV import.",
-    "report.ask_member": "Who was seen at {posyandu}? Type a name to search, or choose:",
+    "report.ask_member": "Who was seen at {posyandu}? {when}\nType a name to search, or choose:",
+    "report.date_is_today": "(Date: today, {date}. If not today, type the date, for example yesterday or 21-11.)",
+    "report.date_is": "(Posyandu date: {date}.)",
+    "report.values_kept_ask_name": "I noted the values. Who are they for? Type the name.",
+    "report.value_not_name": "That looks like a measurement, not a name. Type the person's name first (for "
+    "example: aisyah), or all at once: aisyah bb 8,1 pb 70.",
     "report.pick_member": "This is what I found at {posyandu}. Choose the person, or type another name:",
     "report.not_found": "\"{query}\" was not found at {posyandu}. Check the spelling, or register a new member.",
     "report.search_short": "Type at least 2 letters of the name to search.",
@@ -303,8 +332,9 @@ EN = {
     "report.birth_too_old": "That date of birth is more than 120 years ago. Please check the year.",
     "report.already_registered": "{member} is already registered, so I use the existing record.",
     "report.ask_phone": "Mobile/WhatsApp number of the parent or guardian? (for example: 0812 3456 7890; type - if "
-    "none)",
-    "report.ask_phone_own": "Mobile/WhatsApp number (may be left empty with -)? (for example: 0812 3456 7890)",
+    "none)\nIf there is a NIK already, type it after the number (16 digits, from the ID or family card).",
+    "report.ask_phone_own": "Mobile/WhatsApp number (may be left empty with -)? (for example: 0812 3456 7890)\n"
+    "If there is a NIK, type it after the number (16 digits, from the ID or family card).",
     "report.bad_phone": "That phone number is not right. Write it like 0812 3456 7890 or +62 812 3456 7890, or type "
     "- if there is none.",
     "report.ask_nik": "NIK (16 digits, from the ID card or family card)? Type - if there is none yet.",
@@ -332,7 +362,12 @@ EN = {
     "report.header": "📋 {name} — {sex}, {age} — {group}\nPosyandu date: {date}",
     "report.header_pregnancy": "{weeks} weeks pregnant, due date {hpl}",
     "report.already_reported": "ℹ️ There is already a report for this date; saving this one replaces it.",
-    "report.expert_hint": "(Type - if not measured. You can also type everything at once, for example: {example})",
+    "report.expert_hint": "(Type - if not measured. You can also type several numbers in order, for example: "
+    "{ordered}; or everything at once, for example: {example})",
+    "report.ordered_unclear": "I read: {read}. That cannot be right, so nothing is noted yet. Write decimals with "
+    "a comma (8,1); or type one value only.",
+    "report.too_many_values": "There are more numbers than questions left ({count}). Type one value, or several in "
+    "order separated by spaces.",
     "report.expert_unknown": "I did not understand this part and ignored it: {parts}",
     "report.ask.weight": "Weight (kg)?",
     "report.ask.height": "Height or length (cm)?",
@@ -380,8 +415,8 @@ EN = {
     "report.confirm.yes": "Yes, it is right",
     "report.confirm.no": "No, I will retype it",
     "report.retype": "OK, please type it again.",
-    "report.ask_services": "Services given today? Choose them one by one and then *Done*, or type the numbers at "
-    "once (for example 1 3). Type - if none.",
+    "report.ask_services": "Services given today? Choose numbers or type names (several at once: 1 3, or vit a, "
+    "obat cacing), then type *selesai*. Type - if none, *simpan* to save straight away.",
     "report.services_done": "✅ Done",
     "report.bad_services": "That service is not in the list. Type the numbers, for example 1 3, or - if none.",
     "report.service.VITA": "Vitamin A",
@@ -420,6 +455,17 @@ EN = {
     "report.no_flags": "✅ No danger signs.",
     "report.flag.pregnancy:post_term": "42 weeks pregnant or more (post-term)",
     "report.ask_save": "Save this report?",
+    "report.draft_unnamed": "(no name chosen yet)",
+    "report.and_more": "and more",
+    "report.about": "📋 {member}",
+    "report.services_noted": "Services noted: {services}.",
+    "report.summary_services_due": "Can also be recorded: {services}. Type a service's name or a skipped value "
+    "here.",
+    "report.summary_unknown": "Type 1 to Save, 2 to Edit, 3 to Cancel; or the name of a service / a value to add "
+    "(for example: vit a, obat cacing, lk 45).",
+    "report.save_hint": "(Done? Type *simpan*, or the value and then simpan, for example: {example} simpan)",
+    "report.position_assumed.L": "(Measured lying down. If measured standing, type for example: tb 85)",
+    "report.position_assumed.H": "(Measured standing. If measured lying down, type for example: pb 85)",
     "report.save": "Save",
     "report.edit": "Edit",
     "report.cancel": "Cancel",

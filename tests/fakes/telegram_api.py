@@ -202,6 +202,13 @@ class FakeTelegramAPI(LoopbackServer):
                 raise AssertionError(f"expected {n} sent messages within {timeout}s, got {len(self._sent)}")
         return self.sent_messages()
 
+    def wait_for_call(self, method: str, timeout: float = 5.0) -> dict[str, Any]:
+        """Block until a `method` request arrived (answered or not); return its params."""
+        with self._cond:
+            if not wait_until(lambda: any(m == method for m, _ in self._log), self._cond, timeout):
+                raise AssertionError(f"expected a {method} call within {timeout}s")
+            return copy.deepcopy(next(p for m, p in self._log if m == method))
+
     def max_rate(self, window: float = 1.0, chat_id: int | str | None = None) -> int:
         """Most accepted sends inside any `window`-second span (overall or for one chat)."""
         with self._cond:
