@@ -34,9 +34,12 @@ def open_count(session):
     return session.scalar(select(func.count()).select_from(Referral).where(Referral.status == "open"))
 
 
-def test_urgency_comes_from_the_one_function():
-    assert referral_urgency(SimpleNamespace(urgent=True)) == "today"
-    assert referral_urgency(SimpleNamespace(urgent=False)) == "week"
+def test_urgency_comes_from_the_urgency_table_per_reason():
+    result = SimpleNamespace(referral_reasons=["td_bumil:hypertension_in_pregnancy", "lila_bumil:kek"],
+                             referral_levels={"td_bumil:hypertension_in_pregnancy": "today", "lila_bumil:kek": "week"})
+    assert referral_urgency(result) == "today"
+    assert referral_urgency(result, ["lila_bumil:kek"]) == "week"
+    assert referral_urgency(result, ["td_bumil:hypertension_in_pregnancy"]) == "today"
 
 
 def test_a_second_visit_updates_the_open_referral_instead_of_opening_another(runtime, demo, session):
