@@ -1,8 +1,12 @@
 """`rujukan`: the bidan's queue of open referrals, urgent first, a page at a time; she records the outcome.
 
+One entry per member and problem (health.problems): a child with two problems
+has two entries, each named with its problem and showing that problem's values,
+each closed with its own outcome.
+
     > rujukan
     Rujukan belum ditangani: 7 (2 perlu hari ini).
-    1. 🚨 HARI INI · Rina Marlina (P, 27 tahun) · hamil 21 minggu
+    1. 🚨 HARI INI · Tekanan darah · Rina Marlina (P, 27 tahun) · hamil 21 minggu
        Posyandu Mawar 7, 22-11-2026 · sejak 22-11-2026
        Nilai: 165/112 mmHg
        Alasan: Hipertensi pada kehamilan
@@ -30,8 +34,9 @@ from bot.flows.reporting_items import label_key
 from bot.flows.reporting_render import flag_label, member_label, value_text
 from bot.flows.scope import ScopedFlow
 from bot.messages import Choice, Reply, Role
-from bot.referral_alerts import VALUE_FIELDS
+from bot.referral_alerts import VALUE_FIELDS, dated_by_estimate
 from bot.texts import catalogue
+from health.problems import problem
 from storage import access
 from storage.referrals import (
     OUTCOMES, PAGE_SIZE, QueueEntry, count_urgent, may_close, open_in_scope, queue, record_outcome,
@@ -61,13 +66,21 @@ def reasons_text(ctx: Ctx, entry: QueueEntry) -> str:
 
 
 def values_text(ctx: Ctx, entry: QueueEntry) -> str:
+    """The latest values of the referral's problem (health.problems), e.g. only the BP for a blood-pressure case."""
     m = entry.measurement
     if m is None:
         return "-"
     values = {name: getattr(m, name) for name in VALUE_FIELDS}
+    area = problem(entry.referral.problem)
+    items = [item for item in VALUE_ITEMS if area is None or item in area.items]
     shown = [f"{ctx.t('report.item.' + label_key(item, m.age_days or 0))} {value_text(ctx.lang, item, values)}"
-             for item in VALUE_ITEMS if values.get(FIELD_OF_ITEM[item]) is not None]
+             for item in items if values.get(FIELD_OF_ITEM[item]) is not None]
     return "; ".join(shown) or "-"
+
+
+def problem_text(ctx: Ctx, code: str) -> str:
+    key = f"referral.problem.{code}"
+    return ctx.t(key) if key in catalogue(ctx.lang) else code.replace("_", " ")
 
 
 def entry_text(ctx: Ctx, n: int, entry: QueueEntry, places: dict[int, str]) -> str:
@@ -75,13 +88,15 @@ def entry_text(ctx: Ctx, n: int, entry: QueueEntry, places: dict[int, str]) -> s
     on = m.measured_on if m is not None else ctx.today()
     who = member_label(ctx.lang, member, on)
     if m is not None and m.gestational_weeks is not None:
-        who += " · " + ctx.t("referral.pregnant", weeks=m.gestational_weeks)
+        estimated = dated_by_estimate(ctx.session, member.id, m.measured_on)
+        who += " · " + ctx.t("referral.pregnant_estimate" if estimated else "referral.pregnant", weeks=m.gestational_weeks)
     opened = referral.created_at.astimezone(ZoneInfo(member.posyandu.timezone or "Asia/Jakarta")).date()
     if m is not None and m.source == "import":
         reporter = ctx.t("referral.reporter_import")
     else:
         reporter = entry.reporter or ctx.t("referral.reporter_unknown")
-    return ctx.t("referral.entry", n=n, level=ctx.t(f"referral.level.{referral.urgency}"), member=who,
+    return ctx.t("referral.entry", n=n, level=ctx.t(f"referral.level.{referral.urgency}"),
+                 problem=problem_text(ctx, referral.problem), member=who,
                  posyandu=places.get(referral.posyandu_id, ""), date=day(on),
                  times=ctx.t("referral.first_time", date=day(opened)), values=values_text(ctx, entry),
                  reasons=reasons_text(ctx, entry), reporter=reporter, phone=entry.phone or "-")
@@ -118,7 +133,8 @@ class ReferralsFlow(ScopedFlow):
         if last < total:
             footer += " " + ctx.t("referral.more", n=min(PAGE_SIZE, total - last))
         closer = may_close(ctx.contact)
-        offered = [Choice(f"r{e.referral.id}", e.member.name) for e in entries] if closer else []
+        offered = [Choice(f"r{e.referral.id}", f"{e.member.name} · {problem_text(ctx, e.referral.problem)}")
+                   for e in entries] if closer else []
         if last < total:
             offered.append(Choice("next", ctx.t("referral.next_page")))
         elif offset:
@@ -146,8 +162,9 @@ class ReferralsFlow(ScopedFlow):
         if entry is None:
             return self._page(ctx, offset, (say(ctx, "referral.gone"),))
         offered = choices(ctx, [(o, f"referral.outcome.{o}") for o in OUTCOMES] + [("back", "referral.back")])
-        return ask(ctx, "outcome", {"offset": offset, "referral": entry.referral.id, "name": entry.member.name},
-                   "referral.ask_outcome", offered, name=entry.member.name)
+        name = f"{entry.member.name} ({problem_text(ctx, entry.referral.problem)})"
+        return ask(ctx, "outcome", {"offset": offset, "referral": entry.referral.id, "name": name},
+                   "referral.ask_outcome", offered, name=name)
 
     def on_outcome(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         value = answer.value.strip().lower()

@@ -6,10 +6,18 @@ ID = {
     "referral.title": "Rujukan belum ditangani: {total} ({today} perlu hari ini).",
     "referral.level.today": "🚨 HARI INI",
     "referral.level.week": "⚠️ Minggu ini",
-    "referral.entry": "{n}. {level} · {member}\n   {posyandu}, {date} · {times}\n   Nilai: {values}\n"
+    "referral.entry": "{n}. {level} · {problem} · {member}\n   {posyandu}, {date} · {times}\n   Nilai: {values}\n"
     "   Alasan: {reasons}\n   Dilaporkan oleh: {reporter} · HP keluarga: {phone}",
     "referral.first_time": "sejak {date}",
     "referral.pregnant": "hamil {weeks} minggu",
+    "referral.pregnant_estimate": "hamil ± {weeks} minggu (perkiraan)",
+    "referral.problem.gizi_anak": "Gizi & pertumbuhan anak",
+    "referral.problem.kehamilan": "Risiko kehamilan",
+    "referral.problem.tekanan_darah": "Tekanan darah",
+    "referral.problem.gula_darah": "Gula darah",
+    "referral.problem.anemia": "Anemia (Hb)",
+    "referral.problem.gizi_dewasa": "Gizi dewasa (IMT, lingkar perut)",
+    "referral.problem.lain": "Lainnya",
     "referral.reporter_unknown": "-",
     "referral.reporter_import": "register (impor)",
     "referral.page": "Menampilkan {first}-{last} dari {total}.",
@@ -34,6 +42,7 @@ ID = {
     "referral.repeat": "⏰ Pengingat: rujukan SEGERA kemarin belum ditangani.\n\n{text}\n\nKetik *rujukan* untuk "
     "mencatat hasil tindak lanjut.",
     "referral.alert_pregnancy": "Usia kehamilan: {weeks} minggu",
+    "referral.alert_pregnancy_estimate": "Usia kehamilan: ± {weeks} minggu (perkiraan, HPHT tidak diketahui pasti)",
     # link requests
     "link.menu": "Permintaan sambungan keluarga",
     "link.notice": "🔗 Permintaan sambungan di {posyandu}: sebuah chat warga mendaftarkan {member}, yang sudah "
@@ -66,10 +75,18 @@ EN = {
     "referral.title": "Referrals waiting: {total} ({today} needed today).",
     "referral.level.today": "🚨 TODAY",
     "referral.level.week": "⚠️ This week",
-    "referral.entry": "{n}. {level} · {member}\n   {posyandu}, {date} · {times}\n   Values: {values}\n"
+    "referral.entry": "{n}. {level} · {problem} · {member}\n   {posyandu}, {date} · {times}\n   Values: {values}\n"
     "   Reasons: {reasons}\n   Reported by: {reporter} · Family phone: {phone}",
     "referral.first_time": "since {date}",
     "referral.pregnant": "{weeks} weeks pregnant",
+    "referral.pregnant_estimate": "about {weeks} weeks pregnant (estimate)",
+    "referral.problem.gizi_anak": "Child nutrition & growth",
+    "referral.problem.kehamilan": "Pregnancy risk",
+    "referral.problem.tekanan_darah": "Blood pressure",
+    "referral.problem.gula_darah": "Blood glucose",
+    "referral.problem.anemia": "Anaemia (Hb)",
+    "referral.problem.gizi_dewasa": "Adult nutrition (BMI, waist)",
+    "referral.problem.lain": "Other",
     "referral.reporter_unknown": "-",
     "referral.reporter_import": "register (import)",
     "referral.page": "Showing {first}-{last} of {total}.",
@@ -94,6 +111,7 @@ EN = {
     "referral.repeat": "⏰ Reminder: yesterday's URGENT referral has not been handled yet.\n\n{text}\n\nType "
     "*rujukan* to record the follow-up.",
     "referral.alert_pregnancy": "Gestational age: {weeks} weeks",
+    "referral.alert_pregnancy_estimate": "Gestational age: about {weeks} weeks (estimate, LMP not known for sure)",
     "link.menu": "Family link requests",
     "link.notice": "🔗 Link request at {posyandu}: a resident's chat registered {member}, who is already recorded "
     "at the posyandu. The family's data is not shown to that chat until a kader or the midwife confirms. "
