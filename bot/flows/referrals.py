@@ -127,9 +127,10 @@ class ReferralsFlow(ScopedFlow):
         urgent = count_urgent(ctx.session, ids)
         names = {p.id: p.name for p in places}
         lines = [ctx.t("referral.title", total=total, today=urgent)]
-        lines += [entry_text(ctx, offset + i, e, names) for i, e in enumerate(entries, 1)]
+        lines += [entry_text(ctx, i, e, names) for i, e in enumerate(entries, 1)]  # the numbers of the choices
         last = offset + len(entries)
-        footer = ctx.t("referral.page", first=offset + 1, last=last, total=total)
+        footer = ctx.t("referral.page" if last > offset + 1 else "referral.page_one", first=offset + 1, last=last,
+                       total=total)
         if last < total:
             footer += " " + ctx.t("referral.more", n=min(PAGE_SIZE, total - last))
         closer = may_close(ctx.contact)
@@ -177,6 +178,8 @@ class ReferralsFlow(ScopedFlow):
 
     def on_note(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         note = None if answer.value == "skip" or answer.text.strip().lower() in SKIP_WORDS else answer.text
+        if note is not None and note.strip().isdigit():  # a number typed for a button that is not there
+            raise Invalid("referral.note_number")
         allowed = [p.id for p in visible_posyandu(ctx.session, ctx.contact)]  # the scope again, at this step
         closed = record_outcome(ctx.session, ctx.contact, int(data["referral"]), allowed, data["outcome"], note,
                                 ctx.now)
