@@ -168,6 +168,17 @@ def _entry(row: Any) -> QueueEntry:
     return QueueEntry(referral, member, measurement, name, phone or member.guardian_phone)
 
 
+def open_problems(session: Session, member_ids: Sequence[int]) -> dict[int, list[Referral]]:
+    """Each member's open referrals, urgent first: a queue entry names the member's other problems."""
+    if not member_ids:
+        return {}
+    out: dict[int, list[Referral]] = {}
+    for referral in session.scalars(select(Referral).where(Referral.member_id.in_(list(member_ids)),
+                                                           Referral.status == "open").order_by(*_order())):
+        out.setdefault(referral.member_id, []).append(referral)
+    return out
+
+
 def count_urgent(session: Session, posyandu_ids: Sequence[int]) -> int:
     """Open 'today' referrals of these posyandu."""
     if not posyandu_ids:

@@ -39,7 +39,7 @@ from bot.texts import catalogue
 from health.problems import problem
 from storage import access
 from storage.referrals import (
-    OUTCOMES, PAGE_SIZE, QueueEntry, count_urgent, may_close, open_in_scope, queue, record_outcome,
+    OUTCOMES, PAGE_SIZE, QueueEntry, count_urgent, may_close, open_in_scope, open_problems, queue, record_outcome,
 )
 from storage.reporting import reinterpret, visible_posyandu
 
@@ -83,7 +83,17 @@ def problem_text(ctx: Ctx, code: str) -> str:
     return ctx.t(key) if key in catalogue(ctx.lang) else code.replace("_", " ")
 
 
-def entry_text(ctx: Ctx, n: int, entry: QueueEntry, places: dict[int, str]) -> str:
+def others_text(ctx: Ctx, entry: QueueEntry, problems: dict[int, list[Any]]) -> str:
+    """The member's other open problems, so the bidan sees the whole person on any page of the queue."""
+    others = [r for r in problems.get(entry.member.id, []) if r.id != entry.referral.id]
+    if not others:
+        return ""
+    listed = ", ".join(f"{problem_text(ctx, r.problem)} ({ctx.t(f'referral.level.{r.urgency}')})" for r in others)
+    return "\n" + ctx.t("referral.others", problems=listed)
+
+
+def entry_text(ctx: Ctx, n: int, entry: QueueEntry, places: dict[int, str],
+               problems: dict[int, list[Any]] | None = None) -> str:
     referral, member, m = entry.referral, entry.member, entry.measurement
     on = m.measured_on if m is not None else ctx.today()
     who = member_label(ctx.lang, member, on)
@@ -99,7 +109,8 @@ def entry_text(ctx: Ctx, n: int, entry: QueueEntry, places: dict[int, str]) -> s
                  problem=problem_text(ctx, referral.problem), member=who,
                  posyandu=places.get(referral.posyandu_id, ""), date=day(on),
                  times=ctx.t("referral.first_time", date=day(opened)), values=values_text(ctx, entry),
-                 reasons=reasons_text(ctx, entry), reporter=reporter, phone=entry.phone or "-")
+                 reasons=reasons_text(ctx, entry), reporter=reporter, phone=entry.phone or "-") \
+        + others_text(ctx, entry, problems or {})
 
 
 class ReferralsFlow(ScopedFlow):
@@ -127,7 +138,8 @@ class ReferralsFlow(ScopedFlow):
         urgent = count_urgent(ctx.session, ids)
         names = {p.id: p.name for p in places}
         lines = [ctx.t("referral.title", total=total, today=urgent)]
-        lines += [entry_text(ctx, i, e, names) for i, e in enumerate(entries, 1)]  # the numbers of the choices
+        problems = open_problems(ctx.session, [e.member.id for e in entries])
+        lines += [entry_text(ctx, i, e, names, problems) for i, e in enumerate(entries, 1)]  # numbered as the choices
         last = offset + len(entries)
         footer = ctx.t("referral.page" if last > offset + 1 else "referral.page_one", first=offset + 1, last=last,
                        total=total)

@@ -9,6 +9,7 @@ ID = {
     "referral.entry": "{n}. {level} · {problem} · {member}\n   {posyandu}, {date} · {times}\n   Nilai: {values}\n"
     "   Alasan: {reasons}\n   Dilaporkan oleh: {reporter} · HP keluarga: {phone}",
     "referral.first_time": "sejak {date}",
+    "referral.others": "   Rujukan lain orang ini: {problems}",
     "referral.pregnant": "hamil {weeks} minggu",
     "referral.pregnant_estimate": "hamil ± {weeks} minggu (perkiraan)",
     "referral.problem.gizi_anak": "Gizi & pertumbuhan anak",
@@ -80,6 +81,7 @@ EN = {
     "referral.entry": "{n}. {level} · {problem} · {member}\n   {posyandu}, {date} · {times}\n   Values: {values}\n"
     "   Reasons: {reasons}\n   Reported by: {reporter} · Family phone: {phone}",
     "referral.first_time": "since {date}",
+    "referral.others": "   Other referrals of this person: {problems}",
     "referral.pregnant": "{weeks} weeks pregnant",
     "referral.pregnant_estimate": "about {weeks} weeks pregnant (estimate)",
     "referral.problem.gizi_anak": "Child nutrition & growth",
