@@ -51,11 +51,11 @@ FIELD_OF_ITEM = {"weight": "weight_kg", "height": "height_cm", "head": "head_cm"
                  "waist": "waist_cm", "bp": "systolic", "glucose": "glucose_mgdl", "hb": "hb_gdl"}
 
 
-def reasons_text(ctx: Ctx, entry: QueueEntry) -> str:
+def reasons_text(ctx: Ctx, entry: QueueEntry, result: Any) -> str:
     """The referral's reasons by name: the latest visit's flags, then any an earlier visit added."""
     labels: dict[str, str] = {}
-    if entry.measurement is not None:
-        for flag in reinterpret(ctx.session, entry.measurement).flags:
+    if result is not None:
+        for flag in result.flags:
             labels.setdefault(flag.code, flag_label(flag, ctx.lang))
     known = catalogue(ctx.lang)
     out = []
@@ -97,6 +97,9 @@ def entry_text(ctx: Ctx, n: int, entry: QueueEntry, places: dict[int, str],
     referral, member, m = entry.referral, entry.member, entry.measurement
     on = m.measured_on if m is not None else ctx.today()
     who = member_label(ctx.lang, member, on)
+    result = reinterpret(ctx.session, m) if m is not None else None
+    if result is not None and result.days_postpartum is not None:
+        who += " · " + ctx.t("referral.nifas", days=result.days_postpartum)
     if m is not None and m.gestational_weeks is not None:
         estimated = dated_by_estimate(ctx.session, member.id, m.measured_on)
         who += " · " + ctx.t("referral.pregnant_estimate" if estimated else "referral.pregnant", weeks=m.gestational_weeks)
@@ -109,7 +112,7 @@ def entry_text(ctx: Ctx, n: int, entry: QueueEntry, places: dict[int, str],
                  problem=problem_text(ctx, referral.problem), member=who,
                  posyandu=places.get(referral.posyandu_id, ""), date=day(on),
                  times=ctx.t("referral.first_time", date=day(opened)), values=values_text(ctx, entry),
-                 reasons=reasons_text(ctx, entry), reporter=reporter, phone=entry.phone or "-") \
+                 reasons=reasons_text(ctx, entry, result), reporter=reporter, phone=entry.phone or "-") \
         + others_text(ctx, entry, problems or {})
 
 
@@ -165,7 +168,7 @@ class ReferralsFlow(ScopedFlow):
             return done(then="menu")
         if value == "next" or word in NEXT_WORDS:
             return self._page(ctx, offset + PAGE_SIZE)
-        if value == "first":
+        if value == "first" or word in self.triggers:  # 'rujukan' again: the list afresh
             return self._page(ctx, 0)
         if not (value.startswith("r") and value[1:].isdigit()):
             raise Invalid("referral.choose")

@@ -223,3 +223,18 @@ def test_the_repeat_of_one_problem_names_only_its_reasons(runtime, demo, session
     assert "🚨" in repeat and "Hipertensi" in repeat
     reasons = repeat.split("Alasan:")[1]
     assert "Diabetes" not in reasons  # the glucose case is this week's, its own entry in the queue
+
+
+def test_a_mother_in_nifas_reads_as_nifas_in_the_queue_and_rujukan_again_shows_the_list(runtime, demo, session):
+    # Permenkes 21/2021: nifas = 0-42 days after delivery; the entry says so, as the alert does.
+    from storage.models import Pregnancy
+
+    rina = member(session, "Rina Marlina")
+    pregnancy = session.scalars(select(Pregnancy).where(Pregnancy.member_id == rina.id)).one()
+    pregnancy.delivered_on = date(2026, 11, 20)
+    session.commit()
+    visit(runtime, "Rina Marlina", date(2026, 11, 22), systolic=150, diastolic=95)
+    bidan = Person(runtime, "bidan")
+    listing = bidan.say("rujukan")
+    assert "Tekanan darah · Rina Marlina (P, 27 tahun) · nifas hari ke-2" in listing and "hamil" not in listing
+    assert "Rujukan belum ditangani: 1" in bidan.say("rujukan") and "Pilih salah satu" not in bidan.say("Rujukan")
