@@ -149,3 +149,25 @@ def test_the_migration_splits_an_open_referral_of_two_problems(tmp_path):
         (1, "tekanan_darah", "today", "open", True), (2, "anemia", "week", "handled", False),
         (1, "kehamilan", "week", "open", False)]
     assert '"lila_bumil:kek"' in rows[2][2] and "kek" not in rows[0][2]
+
+
+def test_summary_alert_queue_and_export_agree_on_each_reasons_level(app, runtime, demo, session):
+    # ilp-domain 3.6: hypertension in pregnancy is same-day; 3.3: KEK is this week (a different problem).
+    from storage.models import OutboxMessage
+    from tests.harness import Person
+    from tests.reporting.test_life_cycle_edges import export
+
+    k = Person(runtime, "kader1")
+    k.say("lapor"), k.say("1"), k.say("rina"), k.say("1")
+    k.say("55"), k.say("22"), k.say("150/95"), k.say("-")
+    summary = k.say("-")
+    today, week = summary.split("🚨")[1].split("⚠️")
+    assert "Hipertensi dalam kehamilan" in today and "KEK" not in today and "Kurang Energi Kronis" in week
+    k.say("simpan")
+    alert = session.scalars(select(OutboxMessage.text).where(OutboxMessage.kind == "alert")).one()
+    assert alert.startswith("🚨 SEGERA")
+    assert {r.problem: r.urgency for r in open_rows(session).values()} == {"tekanan_darah": "today",
+                                                                           "kehamilan": "week"}
+    row = next(r for r in export(app) if r["name"] == "Rina Marlina")
+    assert row["urgency"] == "today"
+    assert set(row["referral_reasons"].split(";")) == {"td_bumil:hypertension_in_pregnancy", "lila_bumil:kek"}
