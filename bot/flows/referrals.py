@@ -171,7 +171,7 @@ class ReferralsFlow(ScopedFlow):
         if value == "first" or word in self.triggers:  # 'rujukan' again: the list afresh
             return self._page(ctx, 0)
         if not (value.startswith("r") and value[1:].isdigit()):
-            raise Invalid("referral.choose")
+            value = self._by_name(ctx, word, offset)
         if not may_close(ctx.contact):
             return done(say(ctx, "referral.kader_cannot_close"), then="menu")
         entry = open_in_scope(ctx.session, int(value[1:]), [p.id for p in visible_posyandu(ctx.session, ctx.contact)])
@@ -181,6 +181,15 @@ class ReferralsFlow(ScopedFlow):
         name = f"{entry.member.name} ({problem_text(ctx, entry.referral.problem)})"
         return ask(ctx, "outcome", {"offset": offset, "referral": entry.referral.id, "name": name},
                    "referral.ask_outcome", offered, name=name)
+
+    def _by_name(self, ctx: Ctx, word: str, offset: int) -> str:
+        """A name typed instead of a number picks the one entry of this page it names; else ask for the number."""
+        entries, _ = queue(ctx.session, [p.id for p in visible_posyandu(ctx.session, ctx.contact)], offset, PAGE_SIZE)
+        found = [e for e in entries if len(word) >= 3 and word in e.member.name.lower()
+                 and access.may_see_member(ctx.session, ctx.contact, e.member)]
+        if len(found) != 1:
+            raise Invalid("referral.choose")
+        return f"r{found[0].referral.id}"
 
     def on_outcome(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         value = answer.value.strip().lower()

@@ -238,3 +238,13 @@ def test_a_mother_in_nifas_reads_as_nifas_in_the_queue_and_rujukan_again_shows_t
     listing = bidan.say("rujukan")
     assert "Tekanan darah · Rina Marlina (P, 27 tahun) · nifas hari ke-2" in listing and "hamil" not in listing
     assert "Rujukan belum ditangani: 1" in bidan.say("rujukan") and "Pilih salah satu" not in bidan.say("Rujukan")
+
+
+def test_the_bidan_may_type_a_name_instead_of_the_number_when_it_names_one_entry(runtime, demo, session):
+    visit(runtime, "Joko Susilo", date(2026, 11, 20), systolic=190, diastolic=125, glucose_mgdl=250)
+    visit(runtime, "Sumarni", date(2026, 11, 20), systolic=165, diastolic=100)
+    bidan = Person(runtime, "bidan")
+    bidan.say("rujukan")
+    assert "Hasil tindak lanjut Sumarni (Tekanan darah)?" in bidan.say("sumarni")
+    bidan.say("kembali")
+    assert "Pilih salah satu nama" in bidan.say("joko")  # two entries: the number decides
