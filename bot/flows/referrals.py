@@ -102,7 +102,8 @@ def entry_text(ctx: Ctx, n: int, entry: QueueEntry, places: dict[int, str],
         who += " · " + ctx.t("referral.nifas", days=result.days_postpartum)
     if m is not None and m.gestational_weeks is not None:
         estimated = dated_by_estimate(ctx.session, member.id, m.measured_on)
-        who += " · " + ctx.t("referral.pregnant_estimate" if estimated else "referral.pregnant", weeks=m.gestational_weeks)
+        key = "referral.pregnant_estimate" if estimated else "referral.pregnant"
+        who += " · " + ctx.t(key, weeks=m.gestational_weeks)
     opened = referral.created_at.astimezone(ZoneInfo(member.posyandu.timezone or "Asia/Jakarta")).date()
     if m is not None and m.source == "import":
         reporter = ctx.t("referral.reporter_import")

@@ -47,7 +47,8 @@ def test_every_category_index_of_health_belongs_to_exactly_one_problem():
 def levels(sex, birth, hpht, **values):  # type: ignore[no-untyped-def]
     """{problem: urgency} exactly as record_referrals files this visit."""
     result = interpret(sex, birth, ON, hpht, Values(**values), NONE)
-    return {problem: referral_urgency(result, reasons) for problem, reasons in by_problem(result.referral_reasons).items()}
+    grouped = by_problem(result.referral_reasons)
+    return {problem: referral_urgency(result, reasons) for problem, reasons in grouped.items()}
 
 
 @pytest.mark.parametrize("case,expected", [
