@@ -172,3 +172,42 @@ def test_summary_alert_queue_and_export_agree_on_each_reasons_level(app, runtime
     row = next(r for r in export(app) if r["name"] == "Rina Marlina")
     assert row["urgency"] == "today"
     assert set(row["referral_reasons"].split(";")) == {"td_bumil:hypertension_in_pregnancy", "lila_bumil:kek"}
+
+
+def test_the_database_keeps_one_open_referral_per_member_and_problem(demo, session):
+    from sqlalchemy.exc import IntegrityError
+
+    joko = member(session, "Joko Susilo")
+
+    def add(problem, status="open"):  # type: ignore[no-untyped-def]
+        session.add(Referral(member_id=joko.id, posyandu_id=joko.posyandu_id, problem=problem, reasons=["x:y"],
+                             urgency="week", status=status, created_at=NOW))
+        session.flush()
+
+    add("tekanan_darah"), add("gula_darah"), add("tekanan_darah", "handled")  # another problem, a closed one: fine
+    with pytest.raises(IntegrityError):
+        add("tekanan_darah")
+    session.rollback()
+
+
+def test_two_kaders_saving_the_same_problem_at_once_leave_one_open_referral(runtime, demo, session):
+    import threading
+
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def report(on):  # type: ignore[no-untyped-def]
+        try:
+            barrier.wait(timeout=10)
+            visit(runtime, "Joko Susilo", on, systolic=150, diastolic=95)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=report, args=(date(2026, 11, day),)) for day in (20, 21)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
+    rows = open_rows(session)
+    assert list(rows) == ["tekanan_darah"]
