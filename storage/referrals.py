@@ -179,6 +179,14 @@ def open_problems(session: Session, member_ids: Sequence[int]) -> dict[int, list
     return out
 
 
+def visits_flagging(session: Session, referral: Referral, codes: set[str], recent: int = 24) -> list[Measurement]:
+    """The member's recent visits (newest first) that raised any of these reasons: where an earlier visit's
+    reason of an updated referral can be read again."""
+    rows = session.scalars(select(Measurement).where(Measurement.member_id == referral.member_id)
+                           .order_by(Measurement.measured_on.desc(), Measurement.id.desc()).limit(recent))
+    return [m for m in rows if codes & set(m.flags or [])]
+
+
 def count_urgent(session: Session, posyandu_ids: Sequence[int]) -> int:
     """Open 'today' referrals of these posyandu."""
     if not posyandu_ids:

@@ -40,6 +40,7 @@ from health.problems import problem
 from storage import access
 from storage.referrals import (
     OUTCOMES, PAGE_SIZE, QueueEntry, count_urgent, may_close, open_in_scope, open_problems, queue, record_outcome,
+    visits_flagging,
 )
 from storage.reporting import reinterpret, visible_posyandu
 
@@ -52,10 +53,18 @@ FIELD_OF_ITEM = {"weight": "weight_kg", "height": "height_cm", "head": "head_cm"
 
 
 def reasons_text(ctx: Ctx, entry: QueueEntry, result: Any) -> str:
-    """The referral's reasons by name: the latest visit's flags, then any an earlier visit added."""
+    """The referral's reasons by name: the latest visit's flags, then any an earlier visit added (named by the
+    visit that raised them)."""
     labels: dict[str, str] = {}
-    if result is not None:
-        for flag in result.flags:
+    readings = [result]
+    missing = set(entry.referral.reasons or []) - {f.code for f in (result.flags if result is not None else [])}
+    for visit in visits_flagging(ctx.session, entry.referral, missing) if missing else []:
+        readings.append(reinterpret(ctx.session, visit))
+        missing -= set(visit.flags or [])
+        if not missing:
+            break
+    for reading in readings:
+        for flag in reading.flags if reading is not None else []:
             labels.setdefault(flag.code, flag_label(flag, ctx.lang))
     known = catalogue(ctx.lang)
     out = []

@@ -248,3 +248,12 @@ def test_the_bidan_may_type_a_name_instead_of_the_number_when_it_names_one_entry
     assert "Hasil tindak lanjut Sumarni (Tekanan darah)?" in bidan.say("sumarni")
     bidan.say("kembali")
     assert "Pilih salah satu nama" in bidan.say("joko")  # two entries: the number decides
+
+
+def test_every_reason_of_an_updated_referral_is_named_in_words_even_from_a_middle_visit(runtime, demo, session):
+    # Juknis ILP skrining hipertensi grades (ilp-domain 3.6): three visits, three reasons, one referral.
+    for day, (sys_, dia) in ((1, (145, 92)), (8, (165, 100)), (15, (190, 125))):
+        visit(runtime, "Joko Susilo", date(2026, 11, day), systolic=sys_, diastolic=dia)
+    listing = Person(runtime, "bidan").say("rujukan")
+    assert "Alasan: Hipertensi derajat 1; Hipertensi derajat 2; Hipertensi derajat 3" in listing
+    assert "hypertension" not in listing
