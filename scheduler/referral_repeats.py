@@ -9,6 +9,7 @@ nothing new.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -17,7 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.flows.reporting_render import alert_text
-from bot.referral_alerts import VALUE_FIELDS, with_pregnancy
+from bot.referral_alerts import VALUE_FIELDS, dated_by_estimate, with_pregnancy
 from bot.texts import render
 from storage.db import transaction
 from storage.models import Contact, Measurement, Member
@@ -38,6 +39,9 @@ def repeat_in(session: Session, now: datetime, morning_hour: int, default_lang: 
             mark_repeated(session, referral, now)
             continue
         result = reinterpret(session, measurement)
+        # the repeat is about this referral's problem: its reasons only, and its heading from their level
+        result = replace(result, flags=[f for f in result.flags if not f.refer or f.code in (referral.reasons or [])])
+        estimated = dated_by_estimate(session, member.id, measurement.measured_on)
         values = {name: getattr(measurement, name) for name in VALUE_FIELDS}
         kader = session.get(Contact, measurement.recorded_by_id) if measurement.recorded_by_id else None
         for bidan in bidan_contacts(session, posyandu):
@@ -45,7 +49,7 @@ def repeat_in(session: Session, now: datetime, morning_hour: int, default_lang: 
             reporter = (kader.display_name if kader is not None and kader.display_name else None) or render(
                 lang, "referral.reporter_import" if measurement.source == "import" else "referral.reporter_unknown")
             alert = with_pregnancy(lang, alert_text(lang, posyandu.name, member, measurement.measured_on, result,
-                                                    values, reporter), result)
+                                                    values, reporter), result, estimated)
             enqueue_to_contact(session, bidan, render(lang, "referral.repeat", text=alert), now, kind="alert",
                                dedupe_key=f"referral-repeat:{referral.id}:{bidan.id}")
         mark_repeated(session, referral, now)

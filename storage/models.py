@@ -234,19 +234,21 @@ class ServiceGiven(Base):
 
 
 class Referral(Base):
-    """A case the bidan must follow up: one open row per member (a new visit updates it), raised by flags.
+    """A case the bidan must follow up: one open row per member and problem (a new visit updates it).
 
-    `urgency` is 'today' or 'week' (`storage.referrals.referral_urgency`); `measurement_id` is the latest
+    `problem` is the health area of its reasons (health.problems); `urgency` is 'today' or 'week'
+    (`storage.referrals.referral_urgency`, health.urgency's levels); `measurement_id` is the latest
     visit that triggered it, `first_measurement_id` the one that opened it. Only the bidan (or an admin)
     closes it, with an `outcome`.
     """
 
     __tablename__ = "referral"
-    __table_args__ = (Index("uq_referral_open_member", "member_id", unique=True,
+    __table_args__ = (Index("uq_referral_open_problem", "member_id", "problem", unique=True,
                             sqlite_where=sql_text("status = 'open'"), postgresql_where=sql_text("status = 'open'")),)
 
     id: Mapped[intpk]
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    problem: Mapped[str] = mapped_column(String(20), default="lain", server_default="lain")  # health.problems
     measurement_id: Mapped[Optional[int]] = mapped_column(ForeignKey("measurement.id", ondelete="CASCADE"))
     first_measurement_id: Mapped[Optional[int]] = mapped_column(Integer)
     posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id"), index=True)

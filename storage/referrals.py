@@ -1,12 +1,14 @@
-"""The bidan's referral queue: one open referral per member, urgent first, closed only by the bidan.
+"""The bidan's referral queue: one open referral per member and problem, urgent first, closed only by the bidan.
 
 Why one module: the chat report, the register import, the bidan's `rujukan`
 list and the clock's next-morning repeat must agree on what an open referral
-is. A member's problems are one case for the bidan's visit, so a member has at
-most one open referral (a unique partial index makes it so even when two
-kaders save at once); a new visit updates it (its values, its reasons added,
-its urgency raised), it never opens a second one. Functions take a session and
-never commit.
+is. A problem is a health area (health.problems: child nutrition, blood
+pressure, glucose, anaemia...), each followed up and closed with its own
+outcome, so a member has at most one open referral per problem (a unique
+partial index makes it so even when two kaders save at once); a new visit
+updates it (its values, its reasons added, its urgency raised), a finding of
+another problem opens its own. Urgency is health.urgency's level of the
+problem's reasons. Functions take a session and never commit.
 """
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.messages import Role
+from health.problems import by_problem
+from health.urgency import TODAY, WEEK, overall
 from storage.models import AuditEvent, Contact, Household, Measurement, Member, Posyandu, Referral
 
 URGENCIES = ("today", "week")  # the order of the queue
@@ -28,14 +32,22 @@ CLOSERS = frozenset({Role.BIDAN.value, Role.ADMIN.value})  # a kader reports, on
 PAGE_SIZE = 5
 
 
-def referral_urgency(result: Any) -> str:
-    """'today' or 'week' for a visit's interpretation: the one place urgency enters the queue."""
-    return "today" if getattr(result, "urgent", False) else "week"
+def referral_urgency(result: Any, reasons: Sequence[str] | None = None) -> str:
+    """'today' or 'week' for these reasons of a visit (all its reasons by default): the one place urgency
+    enters the queue. Each flag's level comes from health.urgency's table (`result.referral_levels`)."""
+    levels = getattr(result, "referral_levels", {}) or {}
+    codes = list(result.referral_reasons) if reasons is None else list(reasons)
+    return overall([levels.get(code) or WEEK for code in codes]) or WEEK
 
 
-def open_referral(session: Session, member_id: int) -> Referral | None:
-    return session.scalars(select(Referral).where(Referral.member_id == member_id,
+def open_referral(session: Session, member_id: int, problem: str) -> Referral | None:
+    return session.scalars(select(Referral).where(Referral.member_id == member_id, Referral.problem == problem,
                                                   Referral.status == "open")).first()
+
+
+def open_referrals(session: Session, member_id: int) -> list[Referral]:
+    return list(session.scalars(select(Referral).where(Referral.member_id == member_id, Referral.status == "open")
+                                .order_by(Referral.id)))
 
 
 def _merged(old: Sequence[str], new: Sequence[str]) -> list[str]:
@@ -44,43 +56,58 @@ def _merged(old: Sequence[str], new: Sequence[str]) -> list[str]:
     return out
 
 
-def record_referral(session: Session, member: Member, measurement: Measurement, result: Any,
-                    now: datetime) -> Referral | None:
-    """Open or update the member's referral after a saved visit; returns it when this visit refers.
+def _only_visit(found: Referral, measurement: Measurement) -> bool:
+    """Whether this measurement alone is behind the referral (then a correction of it rewrites the referral)."""
+    return found.measurement_id == measurement.id and found.first_measurement_id in (None, measurement.id)
+
+
+def record_referrals(session: Session, member: Member, measurement: Measurement, result: Any,
+                     now: datetime) -> list[Referral]:
+    """Open or update the member's referral of each problem this visit refers; returns them, most urgent first.
 
     A correction of the only visit behind a referral replaces its reasons (or
-    removes the referral when nothing refers any more); a later visit adds its
-    reasons and may raise the urgency, never lower it: the bidan decides.
+    removes the referral when nothing of its problem refers any more); a later
+    visit adds its reasons and may raise the urgency, never lower it: the
+    bidan decides. A problem this visit does not touch keeps its referral.
     """
-    reasons = list(result.referral_reasons)
-    urgency = referral_urgency(result)
-    found = open_referral(session, member.id)
-    if found is None:  # a referral of the same measurement from before this queue (closed, or legacy)
-        found = session.scalars(select(Referral).where(Referral.measurement_id == measurement.id,
-                                                       Referral.status == "open")).first()
-    only_this_visit = found is not None and found.measurement_id == measurement.id and \
-        found.first_measurement_id in (None, measurement.id)
-    if not reasons:
-        if only_this_visit:
+    grouped = by_problem(list(result.referral_reasons))
+    for found in open_referrals(session, member.id):
+        if found.problem not in grouped and _only_visit(found, measurement):
             session.delete(found)
-            session.flush()
-        return None
+    session.flush()
+    touched = [_record_problem(session, member, measurement, problem, reasons, referral_urgency(result, reasons), now)
+               for problem, reasons in grouped.items()]
+    touched.sort(key=lambda r: URGENCIES.index(r.urgency) if r.urgency in URGENCIES else len(URGENCIES))
+    return touched
+
+
+def record_referral(session: Session, member: Member, measurement: Measurement, result: Any,
+                    now: datetime) -> Referral | None:
+    """The most urgent referral this visit opened or updated (`record_referrals`), or None."""
+    touched = record_referrals(session, member, measurement, result, now)
+    return touched[0] if touched else None
+
+
+def _record_problem(session: Session, member: Member, measurement: Measurement, problem: str, reasons: list[str],
+                    urgency: str, now: datetime) -> Referral:
+    found = open_referral(session, member.id, problem)
     if found is None:
         savepoint = session.begin_nested()
         try:
-            found = Referral(member_id=member.id, measurement_id=measurement.id, first_measurement_id=measurement.id,
-                             posyandu_id=measurement.posyandu_id, reasons=reasons, urgency=urgency, status="open",
-                             created_at=now, updated_at=now, urgent_since=now if urgency == "today" else None)
+            found = Referral(member_id=member.id, problem=problem, measurement_id=measurement.id,
+                             first_measurement_id=measurement.id, posyandu_id=measurement.posyandu_id,
+                             reasons=reasons, urgency=urgency, status="open", created_at=now, updated_at=now,
+                             urgent_since=now if urgency == TODAY else None)
             session.add(found)
             session.flush()
             savepoint.commit()
-        except IntegrityError:  # another report opened this member's referral a moment ago: update that one
+        except IntegrityError:  # another report opened this problem's referral a moment ago: update that one
             savepoint.rollback()
-            return record_referral(session, member, measurement, result, now)
+            return _record_problem(session, member, measurement, problem, reasons, urgency, now)
         session.add(AuditEvent(action="referral.opened", subject=f"referral:{found.id}", at=now))
         session.flush()
         return found
-    if only_this_visit:
+    if _only_visit(found, measurement):
         found.reasons = reasons
         found.urgency = urgency
     else:
@@ -88,11 +115,11 @@ def record_referral(session: Session, member: Member, measurement: Measurement, 
         latest = session.get(Measurement, found.measurement_id) if found.measurement_id else None
         if latest is None or latest.measured_on <= measurement.measured_on:
             found.measurement_id = measurement.id
-        if urgency == "today":
-            found.urgency = "today"
-    if found.urgency == "today" and found.urgent_since is None:
+        if urgency == TODAY:
+            found.urgency = TODAY
+    if found.urgency == TODAY and found.urgent_since is None:
         found.urgent_since, found.repeated_at = now, None
-    if found.urgency != "today":
+    if found.urgency != TODAY:
         found.urgent_since = None
     found.posyandu_id = measurement.posyandu_id
     found.updated_at = now
@@ -139,6 +166,25 @@ def _entries() -> Any:
 def _entry(row: Any) -> QueueEntry:
     referral, member, measurement, name, phone = row
     return QueueEntry(referral, member, measurement, name, phone or member.guardian_phone)
+
+
+def open_problems(session: Session, member_ids: Sequence[int]) -> dict[int, list[Referral]]:
+    """Each member's open referrals, urgent first: a queue entry names the member's other problems."""
+    if not member_ids:
+        return {}
+    out: dict[int, list[Referral]] = {}
+    for referral in session.scalars(select(Referral).where(Referral.member_id.in_(list(member_ids)),
+                                                           Referral.status == "open").order_by(*_order())):
+        out.setdefault(referral.member_id, []).append(referral)
+    return out
+
+
+def visits_flagging(session: Session, referral: Referral, codes: set[str], recent: int = 24) -> list[Measurement]:
+    """The member's recent visits (newest first) that raised any of these reasons: where an earlier visit's
+    reason of an updated referral can be read again."""
+    rows = session.scalars(select(Measurement).where(Measurement.member_id == referral.member_id)
+                           .order_by(Measurement.measured_on.desc(), Measurement.id.desc()).limit(recent))
+    return [m for m in rows if codes & set(m.flags or [])]
 
 
 def count_urgent(session: Session, posyandu_ids: Sequence[int]) -> int:

@@ -22,7 +22,7 @@ from bot.messages import Role
 from health.life_stage import LifeStage, is_pregnant, primary_stage
 from storage import access
 from storage.members import clean_name, name_key
-from storage.referrals import record_referral
+from storage.referrals import record_referrals
 from storage.satusehat_queue import queue_visit
 from storage.models import (
     AuditEvent, Contact, Household, Invite, Measurement, Member, Posyandu, Pregnancy, Referral, ServiceGiven,
@@ -227,10 +227,11 @@ class SavedVisit:
     member: Member
     measurement: Measurement
     interpretation: Interpretation
-    referral: Referral | None
+    referral: Referral | None  # the most urgent of `referrals`
     replaced: bool
     # A correction of a visit that had a referral: the flags it was referred for, when they changed.
     corrected_flags: list[Flag] | None = None
+    referrals: list[Referral] = field(default_factory=list)  # one per problem this visit refers (health.problems)
 
 
 def household_for(session: Session, posyandu_id: int, phone: str | None, name: str | None,
@@ -331,7 +332,7 @@ def save_visit(session: Session, visit: Visit, now: datetime, refer: bool = True
     before = _referred_flags(session, member, visit.measured_on) if refer else None
     measurement, replaced = _write_measurement(session, member, visit, result, now)
     _write_services(session, member, measurement, visit, [*visit.services, *result.automatic_services])
-    referral = record_referral(session, member, measurement, result, now) if refer else None
+    referrals = record_referrals(session, member, measurement, result, now) if refer else []
     queue_visit(session, measurement, now)  # SATUSEHAT: sent (again) by scheduler.satusehat_sync
     session.add(AuditEvent(contact_id=visit.recorded_by_id, action="measurement.saved",
                            subject=f"measurement:{measurement.id}", at=now))
@@ -341,7 +342,8 @@ def save_visit(session: Session, visit: Visit, now: datetime, refer: bool = True
         session.add(AuditEvent(contact_id=visit.recorded_by_id, action="referral.corrected",
                                subject=f"measurement:{measurement.id}", at=now))
     session.flush()
-    return SavedVisit(member, measurement, result, referral, replaced, corrected)
+    return SavedVisit(member, measurement, result, referrals[0] if referrals else None, replaced, corrected,
+                      referrals)
 
 
 def _referred_flags(session: Session, member: Member, on: date) -> list[Flag] | None:
@@ -349,11 +351,12 @@ def _referred_flags(session: Session, member: Member, on: date) -> list[Flag] | 
     existing = reported_on(session, member.id, on)
     if existing is None:
         return None
-    referral = session.scalars(select(Referral).where(Referral.measurement_id == existing.id)).first()
-    if referral is None or not referral.reasons:
+    reasons = {code for referral in session.scalars(select(Referral).where(Referral.measurement_id == existing.id))
+               for code in referral.reasons or []}  # one referral per problem
+    if not reasons:
         return None
     old = reinterpret(session, existing)
-    return [f for f in old.flags if f.code in referral.reasons] or None
+    return [f for f in old.flags if f.code in reasons] or None
 
 
 # -- who hears about it ---------------------------------------------------------------------

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot.messages import Channel, InboundKind, Role
 from storage.models import Contact, ConversationState, InboundDelivery, Invite, OutboxMessage
-from tests.harness import Person, TRANSCRIPTS, replay
+from tests.harness import SETUPS, Person, TRANSCRIPTS, replay
 
 
 def test_start_asks_language_then_role(runtime):
@@ -177,6 +177,8 @@ def test_transcripts(runtime, demo, path, request):
     `pytest --update-transcripts` rewrites them after an intended change (review the diff)."""
     header, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
     meta = dict(line.split(": ", 1) for line in header.splitlines() if ": " in line)
+    if "setup" in meta:
+        SETUPS[meta["setup"]](runtime)
     expected, actual = replay(runtime, meta.get("as", "transcript-user"), body)
     if request.config.getoption("--update-transcripts") and actual != expected:
         path.write_text(f"{header}\n---\n{actual}\n", encoding="utf-8")

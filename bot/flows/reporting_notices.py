@@ -16,7 +16,7 @@ from bot.charts import chart_attachments
 from bot.flows.base import Ctx
 from bot.messages import Reply
 from bot.flows.reporting_render import alert_text, correction_text, result_text
-from bot.referral_alerts import with_pregnancy
+from bot.referral_alerts import dated_by_estimate, with_pregnancy
 from health.life_stage import LifeStage
 from storage.models import Posyandu
 from storage.reporting import SavedVisit, bidan_contacts, guardian_contacts
@@ -53,7 +53,8 @@ def notify_visit(ctx: Ctx, saved: SavedVisit) -> int:
                            dedupe_key=f"correction:{measurement.id}:{bidan.id}:{stamp}")
             if saved.referral is not None:
                 text = with_pregnancy(lang, alert_text(lang, place, member, measurement.measured_on, result, values,
-                                                       reporter), result)
+                                                       reporter), result,
+                                      dated_by_estimate(ctx.session, member.id, measurement.measured_on))
                 ctx.notify(bidan.id, text, kind="alert", dedupe_key=f"alert:{measurement.id}:{bidan.id}:{stamp}")
             alerted += 1
     if result.stage is LifeStage.BAYI_BALITA and (result.weight_gain is not None or result.categories):

@@ -6,13 +6,25 @@ ID = {
     "referral.title": "Rujukan belum ditangani: {total} ({today} perlu hari ini).",
     "referral.level.today": "🚨 HARI INI",
     "referral.level.week": "⚠️ Minggu ini",
-    "referral.entry": "{n}. {level} · {member}\n   {posyandu}, {date} · {times}\n   Nilai: {values}\n"
+    "referral.entry": "{n}. {level} · {problem} · {member}\n   {posyandu}, {date} · {times}\n   Nilai: {values}\n"
     "   Alasan: {reasons}\n   Dilaporkan oleh: {reporter} · HP keluarga: {phone}",
     "referral.first_time": "sejak {date}",
+    "referral.others": "   Rujukan lain orang ini: {problems}",
     "referral.pregnant": "hamil {weeks} minggu",
+    "referral.nifas": "nifas hari ke-{days}",
+    "referral.pregnant_estimate": "hamil ± {weeks} minggu (perkiraan)",
+    "referral.problem.gizi_anak": "Gizi & pertumbuhan anak",
+    "referral.problem.kehamilan": "Risiko kehamilan",
+    "referral.problem.tekanan_darah": "Tekanan darah",
+    "referral.problem.gula_darah": "Gula darah",
+    "referral.problem.anemia": "Anemia (Hb)",
+    "referral.problem.gizi_dewasa": "Gizi dewasa (IMT, lingkar perut)",
+    "referral.problem.lain": "Lainnya",
     "referral.reporter_unknown": "-",
     "referral.reporter_import": "register (impor)",
     "referral.page": "Menampilkan {first}-{last} dari {total}.",
+    "referral.page_one": "Menampilkan yang ke-{first} dari {total}.",
+    "referral.note_number": "Catatan itu hanya angka. Ketik catatannya dengan kata-kata, atau *lewati* bila tidak ada.",
     "referral.more": "Ketik *lagi* untuk {n} berikutnya.",
     "referral.ask_pick": "Pilih nama untuk mencatat hasil tindak lanjut, atau *Selesai*.",
     "referral.ask_pick_kader": "Hanya bidan yang mencatat hasil tindak lanjut. Ketik *Selesai* untuk keluar.",
@@ -34,6 +46,7 @@ ID = {
     "referral.repeat": "⏰ Pengingat: rujukan SEGERA kemarin belum ditangani.\n\n{text}\n\nKetik *rujukan* untuk "
     "mencatat hasil tindak lanjut.",
     "referral.alert_pregnancy": "Usia kehamilan: {weeks} minggu",
+    "referral.alert_pregnancy_estimate": "Usia kehamilan: ± {weeks} minggu (perkiraan, HPHT tidak diketahui pasti)",
     # link requests
     "link.menu": "Permintaan sambungan keluarga",
     "link.notice": "🔗 Permintaan sambungan di {posyandu}: sebuah chat warga mendaftarkan {member}, yang sudah "
@@ -66,13 +79,25 @@ EN = {
     "referral.title": "Referrals waiting: {total} ({today} needed today).",
     "referral.level.today": "🚨 TODAY",
     "referral.level.week": "⚠️ This week",
-    "referral.entry": "{n}. {level} · {member}\n   {posyandu}, {date} · {times}\n   Values: {values}\n"
+    "referral.entry": "{n}. {level} · {problem} · {member}\n   {posyandu}, {date} · {times}\n   Values: {values}\n"
     "   Reasons: {reasons}\n   Reported by: {reporter} · Family phone: {phone}",
     "referral.first_time": "since {date}",
+    "referral.others": "   Other referrals of this person: {problems}",
     "referral.pregnant": "{weeks} weeks pregnant",
+    "referral.nifas": "postpartum day {days}",
+    "referral.pregnant_estimate": "about {weeks} weeks pregnant (estimate)",
+    "referral.problem.gizi_anak": "Child nutrition & growth",
+    "referral.problem.kehamilan": "Pregnancy risk",
+    "referral.problem.tekanan_darah": "Blood pressure",
+    "referral.problem.gula_darah": "Blood glucose",
+    "referral.problem.anemia": "Anaemia (Hb)",
+    "referral.problem.gizi_dewasa": "Adult nutrition (BMI, waist)",
+    "referral.problem.lain": "Other",
     "referral.reporter_unknown": "-",
     "referral.reporter_import": "register (import)",
     "referral.page": "Showing {first}-{last} of {total}.",
+    "referral.page_one": "Showing item {first} of {total}.",
+    "referral.note_number": "That note is only a number. Type the note in words, or *skip* if there is none.",
     "referral.more": "Type *next* for the next {n}.",
     "referral.ask_pick": "Choose a name to record the follow-up, or *Done*.",
     "referral.ask_pick_kader": "Only the midwife records the follow-up. Type *Done* to leave.",
@@ -94,6 +119,7 @@ EN = {
     "referral.repeat": "⏰ Reminder: yesterday's URGENT referral has not been handled yet.\n\n{text}\n\nType "
     "*rujukan* to record the follow-up.",
     "referral.alert_pregnancy": "Gestational age: {weeks} weeks",
+    "referral.alert_pregnancy_estimate": "Gestational age: about {weeks} weeks (estimate, LMP not known for sure)",
     "link.menu": "Family link requests",
     "link.notice": "🔗 Link request at {posyandu}: a resident's chat registered {member}, who is already recorded "
     "at the posyandu. The family's data is not shown to that chat until a kader or the midwife confirms. "

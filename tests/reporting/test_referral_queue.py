@@ -34,9 +34,12 @@ def open_count(session):
     return session.scalar(select(func.count()).select_from(Referral).where(Referral.status == "open"))
 
 
-def test_urgency_comes_from_the_one_function():
-    assert referral_urgency(SimpleNamespace(urgent=True)) == "today"
-    assert referral_urgency(SimpleNamespace(urgent=False)) == "week"
+def test_urgency_comes_from_the_urgency_table_per_reason():
+    result = SimpleNamespace(referral_reasons=["td_bumil:hypertension_in_pregnancy", "lila_bumil:kek"],
+                             referral_levels={"td_bumil:hypertension_in_pregnancy": "today", "lila_bumil:kek": "week"})
+    assert referral_urgency(result) == "today"
+    assert referral_urgency(result, ["lila_bumil:kek"]) == "week"
+    assert referral_urgency(result, ["td_bumil:hypertension_in_pregnancy"]) == "today"
 
 
 def test_a_second_visit_updates_the_open_referral_instead_of_opening_another(runtime, demo, session):
@@ -111,12 +114,13 @@ def test_entry_shows_values_gestational_week_kader_and_phone_and_only_the_bidan_
     listing = bidan.say("rujukan")
     assert "Berat badan 6 kg" in listing and "LiLA 11 cm" in listing
     assert "Dilaporkan oleh: Kader Siti Aminah" in listing and "HP keluarga: +6281234500001" in listing
-    assert bidan.choices()[0] == "Aisyah Putri"
-    assert "Hasil tindak lanjut Aisyah Putri?" in bidan.say("1")
+    assert bidan.choices()[0] == "Aisyah Putri · Gizi & pertumbuhan anak"  # one entry per problem, named
+    assert "Nilai: Berat badan 6 kg" in listing and "mmHg" not in listing
+    assert "Hasil tindak lanjut Aisyah Putri (Gizi & pertumbuhan anak)?" in bidan.say("1")
     assert bidan.choices() == ["Sudah dikunjungi", "Dirujuk ke puskesmas", "Membaik", "Tidak ditemukan",
                                "Kembali ke daftar"]
     assert "Catatan" in bidan.say("2")
-    assert "Dicatat ✅ Aisyah Putri: Dirujuk ke puskesmas" in bidan.say("dibawa ke PKM Mranggen 3 hari ini")
+    assert "Dicatat ✅ Aisyah Putri (Gizi & pertumbuhan anak): Dirujuk ke puskesmas" in bidan.say("dibawa ke PKM Mranggen 3 hari ini")
     session.expire_all()
     closed = session.scalars(select(Referral)).one()
     assert (closed.status, closed.outcome, closed.outcome_note) == ("handled", "dirujuk",
@@ -191,3 +195,65 @@ def test_the_clock_repeats_referrals_every_hour(runtime):
     job = {j.id: j for j in scheduler.get_jobs()}["referral-repeats"]
     fire = job.trigger.get_next_fire_time(None, datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc))
     assert fire == datetime(2026, 11, 22, 12, 5, tzinfo=timezone.utc)
+
+
+def test_a_pregnancy_dated_by_estimate_reads_as_an_estimate_in_the_alert_the_queue_and_the_repeat(runtime, demo,
+                                                                                                  session):
+    # 'hamil 5 bulan' dates the pregnancy only roughly: the bidan must not read ± 21 weeks as a dated week.
+    k = Person(runtime, "kader1")
+    k.say("lapor"), k.say("1")
+    k.say("nurhayati"), k.say("1")
+    k.say("2"), k.say("lupa"), k.say("hamil 5 bulan")
+    k.say("60"), k.say("24"), k.say("150/95"), k.say("-"), k.say("-")
+    k.say("simpan")
+    alert = session.scalars(select(OutboxMessage.text).where(OutboxMessage.kind == "alert")).one()
+    assert "Usia kehamilan: ± 21 minggu (perkiraan" in alert and "Dilaporkan oleh Kader Siti Aminah" in alert
+    listing = Person(runtime, "bidan").say("rujukan")
+    assert "Tekanan darah · Nurhayati (P, 34 tahun) · hamil ± 21 minggu (perkiraan)" in listing
+    assert run(runtime.session_factory, runtime.settings, datetime(2026, 11, 23, 0, 0, tzinfo=timezone.utc)) == 1
+    repeat = session.scalars(select(OutboxMessage.text).where(OutboxMessage.dedupe_key.like("referral-repeat:%"))).one()
+    assert "± 21 minggu (perkiraan" in repeat and "Hipertensi" in repeat
+
+
+def test_the_repeat_of_one_problem_names_only_its_reasons(runtime, demo, session):
+    evening = datetime(2026, 11, 21, 13, 0, tzinfo=timezone.utc)
+    visit(runtime, "Joko Susilo", date(2026, 11, 21), now=evening, systolic=190, diastolic=125, glucose_mgdl=210)
+    assert run(runtime.session_factory, runtime.settings, datetime(2026, 11, 22, 0, 0, tzinfo=timezone.utc)) == 1
+    repeat = session.scalars(select(OutboxMessage.text).where(OutboxMessage.dedupe_key.like("referral-repeat:%"))).one()
+    assert "🚨" in repeat and "Hipertensi" in repeat
+    reasons = repeat.split("Alasan:")[1]
+    assert "Diabetes" not in reasons  # the glucose case is this week's, its own entry in the queue
+
+
+def test_a_mother_in_nifas_reads_as_nifas_in_the_queue_and_rujukan_again_shows_the_list(runtime, demo, session):
+    # Permenkes 21/2021: nifas = 0-42 days after delivery; the entry says so, as the alert does.
+    from storage.models import Pregnancy
+
+    rina = member(session, "Rina Marlina")
+    pregnancy = session.scalars(select(Pregnancy).where(Pregnancy.member_id == rina.id)).one()
+    pregnancy.delivered_on = date(2026, 11, 20)
+    session.commit()
+    visit(runtime, "Rina Marlina", date(2026, 11, 22), systolic=150, diastolic=95)
+    bidan = Person(runtime, "bidan")
+    listing = bidan.say("rujukan")
+    assert "Tekanan darah · Rina Marlina (P, 27 tahun) · nifas hari ke-2" in listing and "hamil" not in listing
+    assert "Rujukan belum ditangani: 1" in bidan.say("rujukan") and "Pilih salah satu" not in bidan.say("Rujukan")
+
+
+def test_the_bidan_may_type_a_name_instead_of_the_number_when_it_names_one_entry(runtime, demo, session):
+    visit(runtime, "Joko Susilo", date(2026, 11, 20), systolic=190, diastolic=125, glucose_mgdl=250)
+    visit(runtime, "Sumarni", date(2026, 11, 20), systolic=165, diastolic=100)
+    bidan = Person(runtime, "bidan")
+    bidan.say("rujukan")
+    assert "Hasil tindak lanjut Sumarni (Tekanan darah)?" in bidan.say("sumarni")
+    bidan.say("kembali")
+    assert "Pilih salah satu nama" in bidan.say("joko")  # two entries: the number decides
+
+
+def test_every_reason_of_an_updated_referral_is_named_in_words_even_from_a_middle_visit(runtime, demo, session):
+    # Juknis ILP skrining hipertensi grades (ilp-domain 3.6): three visits, three reasons, one referral.
+    for day, (sys_, dia) in ((1, (145, 92)), (8, (165, 100)), (15, (190, 125))):
+        visit(runtime, "Joko Susilo", date(2026, 11, day), systolic=sys_, diastolic=dia)
+    listing = Person(runtime, "bidan").say("rujukan")
+    assert "Alasan: Hipertensi derajat 1; Hipertensi derajat 2; Hipertensi derajat 3" in listing
+    assert "hypertension" not in listing
