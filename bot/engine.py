@@ -100,7 +100,12 @@ class Engine:
             self._clear()
             return replies + [Reply(ctx.t("core.restarted"))] + self.menu()
         if flow is not None:
-            answer = Answer(text, resolve_choice(inbound, _stored_choices(self.state)))
+            picked = resolve_choice(inbound, _stored_choices(self.state))
+            again = self._same_command(flow, inbound, text) if picked is None else None
+            if again is not None and (again or self._unsaved()):
+                # `lapor rizky bb 9,5` inside Aisyah's report: a new report, never her values
+                return replies + self._restart(flow, again)
+            answer = Answer(text, picked)
             return replies + self._run(flow, lambda data: flow.handle(ctx, self.state.step or "", data, answer))
         return replies + self._idle(inbound, text)
 
@@ -196,9 +201,11 @@ class Engine:
         if turn.step is None:
             self._clear()
             if turn.then:
-                nxt = registry.get(turn.then)
+                then, _, then_arg = turn.then.partition(" ")  # `rekap november`: a flow's name, then its words
+                nxt = registry.get(then)
                 if nxt is not None and self.ctx.role in nxt.roles and depth < MAX_CHAIN:
-                    return replies + self._run(nxt, lambda d: nxt.begin(self.ctx, ""), fresh=True, depth=depth + 1)
+                    return replies + self._run(nxt, lambda d: nxt.begin(self.ctx, then_arg), fresh=True,
+                                               depth=depth + 1)
                 return replies + self.menu()
             return replies
         last = replies[-1] if replies else Reply("")
@@ -245,11 +252,32 @@ class Engine:
             return None
         return flow.unsaved(self.ctx, {k: v for k, v in self.state.data.items() if not k.startswith("_")})
 
+    @staticmethod
+    def _same_command(flow: Flow, inbound: Inbound, text: str) -> str | None:
+        """The rest of the message when it starts the running flow's own command again (`lapor ...` in `lapor`)."""
+        if inbound.kind is not InboundKind.TEXT:
+            return None
+        found, arg = registry.find(text)
+        return arg if found is not None and found.name == flow.name else None
+
+    def _restart(self, flow: Flow, arg: str) -> list[Reply]:
+        """The same command typed again: start it anew, asking first when typed values would be lost."""
+        unsaved = self._unsaved()
+        if not unsaved:
+            return self.begin(flow.name, arg)
+        self.state.data = {**self.state.data, "_leave": True, "_then": [flow.name, arg]}
+        offered = (Choice("stay", self.ctx.t("core.leave_stay")), Choice("leave", self.ctx.t("core.restart_go")))
+        self.state.choices = [[c.value, c.label] for c in offered]
+        return [Reply(self.ctx.t("core.restart_ask", what=unsaved), offered)]
+
     def _leave_answer(self, inbound: Inbound, word: str) -> list[Reply]:
         picked = resolve_choice(inbound, _stored_choices(self.state))
-        self.state.data = {k: v for k, v in self.state.data.items() if k != "_leave"}
+        then = self.state.data.get("_then")
+        self.state.data = {k: v for k, v in self.state.data.items() if k not in ("_leave", "_then")}
         if picked == "leave" or word in MENU | LEAVE_WORDS:
             self._clear()
+            if then:  # the command typed inside the unsaved work, now started
+                return [Reply(self.ctx.t("core.left"))] + self.begin(then[0], then[1])
             return [Reply(self.ctx.t("core.left"))] + self.menu()
         prompt = self.state.data.get("_prompt") or ["", []]
         self.state.choices = [list(c) for c in prompt[1]]

@@ -87,7 +87,9 @@ def visiting_list(session: Session, posyandu: Posyandu, today: date, *, je_endem
         if referral.member_id in members:
             since = referral.created_at.astimezone(ZoneInfo(posyandu.timezone)).date()
             code = "referral_today" if referral.urgency == "today" else "referral"
-            member_entry(members[referral.member_id]).reasons.append(Reason(code, since, ", ".join(referral.reasons)))
+            # the detail is the problem (health.problems), which the chat names in words; the codes stay in the CSV
+            member_entry(members[referral.member_id]).reasons.append(
+                Reason(code, since, f"{referral.problem}: {', '.join(referral.reasons or [])}"))
     _unreachable(session, posyandu, members, households, found, member_entry)
 
     last_home, last_member = _last_visits(session, posyandu.id, today - timedelta(days=quiet_days))

@@ -153,7 +153,8 @@ def ask(ctx: Ctx, step: str, data: dict[str, Any], key: str, choices: Iterable[C
 
 
 def done(*replies: Reply, then: str | None = None) -> Turn:
-    """Finish the flow with these replies."""
+    """Finish the flow with these replies; `then` starts another flow, its name and the words for it
+    (`"rekap november"`)."""
     return Turn(list(replies), None, {}, then)
 
 

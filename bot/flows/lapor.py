@@ -169,8 +169,8 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
         other, arg = registry.find(answer.text)
         if other is self.__class__ or (other is not None and other.name == self.name):
             return self.begin(ctx, arg)  # `lapor joko bb 70 ...` straight away
-        if other is not None:  # another command word (`rujukan`...): the kader is done here
-            return done(then=other.name)
+        if other is not None:  # another command word (`rujukan`, `rekap november`...): the kader is done here
+            return done(then=f"{other.name} {arg}".strip())
         return self._search(ctx, data, answer.text)
 
 

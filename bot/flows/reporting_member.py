@@ -14,11 +14,13 @@ import re
 from datetime import date, timedelta
 from typing import Any, Callable, Iterable
 
-from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
+from bot import flows as registry
+from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.flows.registration import read_birth, read_hpht_or_estimate, read_name, read_pregnant, read_sex
 from bot.flows.reporting_expert import split_name_and_line
 from bot.flows.reporting_format import age, day
 from bot.flows.reporting_render import member_label, sex_letter
+from bot.flows.reporting_measure import DONE
 from bot.flows.reporting_visit import SKIP, VisitBase
 from bot.flows.scope import pick_posyandu
 from bot.messages import Choice, Reply
@@ -95,6 +97,12 @@ class MemberSteps(VisitBase):
             return ask(ctx, "new_name", data, "report.ask_new_name")
         if value.startswith("m") and value[1:].isdigit():
             return self._select(ctx, data, int(value[1:]))
+        if not data.get("line"):  # nothing typed yet: the kader may be done, or want another command
+            if answer.text.strip().lower() in DONE:
+                return done(say(ctx, "report.bye"), then="menu")
+            other, arg = registry.find(answer.text)
+            if other is not None and other.name != self.name:  # `rekap november`, `rujukan`: not a name
+                return done(then=f"{other.name} {arg}".strip())
         today = self._today(ctx, data)
         if _dated(answer.text):  # `kemarin`, `21-11`, `17 agustus 2026`: another posyandu day
             data["date"] = self._valid_date(parse_date(answer.text, today), today).isoformat()

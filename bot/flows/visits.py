@@ -34,9 +34,17 @@ def reason_texts(lang: str, entry: VisitEntry) -> str:
     grouped: dict[str, list[Reason]] = {}
     for reason in entry.reasons:
         grouped.setdefault(reason.code, []).append(reason)
-    return "; ".join(render(lang, f"visit.reason.{code}", detail=", ".join(r.detail for r in group if r.detail),
+    return "; ".join(render(lang, f"visit.reason.{code}", detail=", ".join(_detail(lang, code, r.detail)
+                                                                           for r in group if r.detail),
                             since=day(min(r.since for r in group)))
                      for code, group in grouped.items())
+
+
+def _detail(lang: str, code: str, detail: str) -> str:
+    """A referral's detail (`problem: reason codes`) as the problem's name; other details as they are."""
+    if code in ("referral", "referral_today"):
+        return render(lang, f"referral.problem.{detail.split(':', 1)[0]}")
+    return detail
 
 
 class VisitsFlow(ScopedFlow):

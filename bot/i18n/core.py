@@ -52,6 +52,9 @@ ID = {
     "core.leave_stay": "Lanjutkan laporan",
     "core.leave_go": "Keluar, buang laporan",
     "core.left": "Laporan dibuang. Tidak ada yang disimpan.",
+    "core.restart_ask": "Laporan {what} belum disimpan. Buang laporan itu dan mulai yang baru? (Untuk menyimpannya, "
+    "pilih lanjutkan lalu ketik *simpan*.)",
+    "core.restart_go": "Buang, mulai yang baru",
     "core.restarted": "Maaf, bagian ini baru saja diperbarui. Silakan mulai lagi.",
     "core.choose_from_list": "Pilih salah satu dengan mengetik angkanya (1–{count}).",
     "core.stopped": "Baik, Anda tidak akan menerima pengingat atau pengumuman lagi. "
@@ -115,6 +118,9 @@ EN = {
     "core.leave_stay": "Go on with the report",
     "core.leave_go": "Leave, throw it away",
     "core.left": "Report thrown away. Nothing was saved.",
+    "core.restart_ask": "The report for {what} is not saved. Throw it away and start the new one? (To save it, "
+    "go on with it and type *save*.)",
+    "core.restart_go": "Throw it away, start anew",
     "core.restarted": "Sorry, this part was just updated. Please start again.",
     "core.choose_from_list": "Choose one by typing its number (1–{count}).",
     "core.stopped": "OK, you will not receive reminders or announcements any more. "

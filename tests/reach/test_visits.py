@@ -54,7 +54,8 @@ def register(session, clock):  # type: ignore[no-untyped-def]
     d = person("Dodi", "L", date(2024, 6, 1))
     _weigh(session, d, date(2026, 8, 15))  # not weighed in October or November: O
     e = person("Eka", "P", date(1990, 3, 3))
-    session.add(Referral(member_id=e.id, posyandu_id=place.id, reasons=["hipertensi berat"], urgency="today",
+    session.add(Referral(member_id=e.id, posyandu_id=place.id, reasons=["td_dewasa:hypertension_grade_3"], urgency="today",
+                         problem="tekanan_darah",
                          status="open", created_at=now - timedelta(hours=2)))
     person("Fajar", "L", date(1980, 1, 1), phone=None, opted=False)  # no phone
     person("Gita", "P", date(1985, 1, 1), opted=False)  # a phone, no consent
@@ -71,7 +72,7 @@ def test_every_reason_from_the_register_most_urgent_first(runtime, session, cloc
     entries = visiting_list(session, place, TODAY)
     names = [e.name for e in entries]
     assert names[:3] == ["Eka", "Bima", "Citra"]  # referral for today, BGM, 2T
-    assert ("referral_today", "hipertensi berat") in reasons(entries, "Eka")
+    assert ("referral_today", "tekanan_darah: td_dewasa:hypertension_grade_3") in reasons(entries, "Eka")
     assert reasons(entries, "Bima")[0] == ("bgm", "")
     assert reasons(entries, "Citra")[0] == ("2t", "")
     ayu = next(e for e in entries if e.name == "Ayu")
@@ -122,7 +123,8 @@ def test_kader_records_a_visit_in_chat_within_their_posyandu(runtime, demo, sess
     session.commit()
     listing = kader.say("kunjungan")
     assert listing.index("Eka") < listing.index("Bima") < listing.index("Citra")
-    assert "📍 RT 02 Kampung Kamoro" in listing and "rujukan HARI INI" in listing
+    assert "📍 RT 02 Kampung Kamoro" in listing and "rujukan HARI INI belum ditangani (Tekanan darah)" in listing
+    assert "td_dewasa" not in listing and "hypertension" not in listing  # the kader reads words, not codes
     assert "Pilih nomor" in kader.say("ok")  # not on the list: asked again
     assert "Pilih nomor" in kader.say("zzz")
     asked = kader.say("1")

@@ -217,3 +217,36 @@ def test_one_word_of_one_buttons_label_picks_it():
     assert (typed("sudah selesai"), typed("rizky"), typed("a")) == ("done", None, None)
     both = (Choice("a", "Imunisasi BCG"), Choice("b", "Imunisasi MR 1"))
     assert resolve_choice(Inbound(Channel.TERMINAL, "k", "imunisasi"), both) is None  # in two labels: not a pick
+
+
+def test_a_new_report_typed_inside_an_unsaved_one_never_lands_on_the_first_child(runtime, demo, session):
+    # A kader at a busy table types the next child's line before saving the last: the values are Rizky's, and
+    # they must never be written into Aisyah's report (found by hand: they replaced her weight and length).
+    k = Person(runtime, "kader1")
+    k.say("lapor"), k.say("aisyah"), k.say("8,1"), k.say("70")
+    asked = k.say("lapor rizky bb 11,5 tb 84")
+    assert "Laporan Aisyah Putri belum disimpan" in asked and "Berat badan: 11,5" not in asked
+    assert "Lingkar kepala" in k.say("1")  # go on with Aisyah: her report is as it was
+    summary = k.say("simpan")
+    assert "8,1 kg" in summary and "70 cm" in summary
+    k.say("lapor rizky bb 11,5 tb 84")  # nothing unsaved now: the new report starts at once
+    assert [(r.member_id, float(r.weight_kg)) for r in rows(session)] == [(member(session, "Aisyah Putri").id, 8.1)]
+
+
+def test_throwing_the_unsaved_report_away_starts_the_typed_one(runtime, demo, session):
+    k = Person(runtime, "kader1")
+    k.say("lapor"), k.say("aisyah"), k.say("8,1")
+    k.say("lapor rizky bb 11,5 tb 84")
+    started = k.say("2")
+    assert "Laporan dibuang" in started and "Muhammad Rizky" in started and "11,5 kg" in started
+    k.say("simpan")
+    assert [(r.member_id, float(r.weight_kg)) for r in rows(session)] == [(member(session, "Muhammad Rizky").id, 11.5)]
+
+
+def test_at_the_name_question_selesai_ends_and_another_command_starts_with_its_words(runtime, demo, session):
+    k = Person(runtime, "kader1")
+    k.say("lapor")
+    assert "Terima kasih" in k.say("selesai") and "tidak ditemukan" not in k.last[0].text
+    k.say("lapor")
+    recap = k.say("rekap oktober")  # not searched as a name: the recap of the month typed
+    assert "Rekap Posyandu Mawar 7 — Oktober 2026" in recap and "tidak ditemukan" not in recap
