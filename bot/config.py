@@ -52,6 +52,8 @@ class Settings:
     dispatch_interval_seconds: float = 2.0
     dispatch_max_attempts: int = 8
     dispatch_batch_size: int = 100
+    send_budget: str = "auto"  # auto (PostgreSQL: shared; SQLite: this process), database, redis, local
+    redis_url: str = ""  # for send_budget=redis, e.g. redis://127.0.0.1:6379/0
     # Conversations
     conversation_timeout_minutes: int = 120
     default_language: str = "id"

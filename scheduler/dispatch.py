@@ -3,27 +3,27 @@
 Every row is claimed with a lease (`status='sending'`, `locked_until`), so a
 process that dies mid-send leaves a row another dispatcher picks up when the
 lease runs out. On PostgreSQL, claims use `FOR UPDATE SKIP LOCKED`, so several
-dispatchers share the outbox without sending a row twice. A batch that is
-still sending when its lease nears its end gives the rest back rather than
-racing another dispatcher for them.
+dispatchers share the outbox without sending a row twice. A row whose turn
+does not come before its lease nears its end is given back unsent rather than
+raced for by another dispatcher.
 
-A batch is sent by a few threads, one chat per thread at a time (a chat's
-messages keep their order), each waiting on the channel's `Pacer`, so a
-provider with slow answers (Twilio) still reaches its messages-per-second.
-Replies (priority 0) are claimed before bulk (priority 10), and a reminder,
-broadcast or result to a contact who stopped or deleted their data is
-cancelled at claim time, whenever it was planned.
+What goes next is decided by one pump thread per process over a fair queue
+(`scheduler.fairness`): per-chat queues, replies before bulk, each channel on
+its own, and one budget per provider account shared by every process
+(`scheduler.budget`). Sender threads only wait on the provider's answer; no
+thread sleeps for a chat's gap or a channel's pace. A reminder, broadcast or
+result to a contact who stopped or deleted their data is cancelled at claim
+time, whenever it was planned.
 """
 from __future__ import annotations
 
 import logging
-import math
 import os
 import random
 import threading
 import time
-from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
+import weakref
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Iterable, Mapping, Sequence
@@ -35,16 +35,17 @@ from bot.config import Settings
 from bot.messages import Channel, Choice, Outbound
 from bot.ports import Clock, Failed, RetryLater, Sender, SendResult, Sent
 from bot.privacy import pseudonym
-from scheduler.pacing import SAFETY, Pacer
+from scheduler.budget import Budget, Limit, make_budget
+from scheduler.fairness import FairQueue, Job
 from storage.db import transaction
 from storage.models import Contact, OutboxMessage
-from storage.repositories import is_postgres
+from storage.repositories import PRIORITY_REPLY, is_postgres
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=120)
-LEASE_MARGIN = 20.0  # seconds: stop sending a batch this long before its lease ends
-DEFAULT_WORKERS = 8
+LEASE_MARGIN = 20.0  # seconds: a row not started this long before its lease ends goes back to the outbox
+DEFAULT_WORKERS = 16  # sender threads: each waits only on a provider's answer
 SESSION_WINDOW = timedelta(hours=24)
 BACKOFF_BASE = 5.0
 BACKOFF_CAP = 3600.0
@@ -55,6 +56,17 @@ def backoff_seconds(attempts: int, rng: Callable[[], float] = random.random) -> 
     """Exponential backoff with jitter: 5 s, 10 s, 20 s ... capped at an hour."""
     base = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
     return base * (0.8 + 0.4 * rng())
+
+
+def channel_limits(settings: Settings) -> dict[Channel, Limit]:
+    """Each channel's provider account and what it allows (`budget.SAFETY` below the published rates)."""
+    bot_id = settings.telegram_token.split(":", 1)[0] if settings.telegram_token else "bot"
+    return {
+        Channel.TELEGRAM: Limit.per_second(f"telegram:{bot_id}", settings.telegram_messages_per_second,
+                                           settings.telegram_per_chat_per_second),
+        Channel.WHATSAPP: Limit.per_second(f"twilio:{settings.twilio_account_sid}:{settings.twilio_whatsapp_from}",
+                                           settings.twilio_messages_per_second),
+    }
 
 
 class ProcessPool:
@@ -140,59 +152,57 @@ def to_outbound(row: OutboxMessage, contact: Contact | None, now: datetime) -> O
 
 
 class Dispatcher:
-    """Sends what is due. Thread-safe: each call uses its own sessions."""
+    """Sends what is due. Thread-safe: any thread may hand messages over; one pump thread per process
+    decides what goes next, a pool of sender threads waits only on the providers."""
 
     def __init__(self, session_factory: sessionmaker[Session], senders: Mapping[Channel, Sender],
-                 clock: Clock, settings: Settings, pacers: Mapping[Channel, Pacer] | None = None,
-                 workers: int = DEFAULT_WORKERS) -> None:
+                 clock: Clock, settings: Settings, budget: Budget | None = None,
+                 workers: int = DEFAULT_WORKERS, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.session_factory = session_factory
         self.senders = dict(senders)
         self.clock = clock
         self.settings = settings
-        self.pacers = dict(pacers) if pacers is not None else default_pacers(settings)
+        self.monotonic = monotonic
+        if budget is None:
+            budget = make_budget(settings.send_budget, session_factory.kw.get("bind"), settings.redis_url)
+        self.budget = budget
+        self.limits = channel_limits(settings)
         self.workers = max(1, workers)
-        self._pool = ProcessPool(self.workers, "dispatch")
-        self._warm: set[Channel] = set()
+        self._pool = ProcessPool(self.workers, "send")
+        self._pump = Pump(self)
 
+    # -- what callers use ----------------------------------------------------
     def run_once(self, now: datetime | None = None, ids: Sequence[int] | None = None,
                  limit: int | None = None) -> DispatchStats:
-        """Claim one batch of due rows and send them. `now` fixes the instant (catch-up, tests)."""
+        """Claim one batch of due rows and send them; returns when the batch is done.
+        `now` fixes the instant (catch-up, tests)."""
+        stats, futures = self.start_batch(now, ids, limit)
+        for future in futures:
+            future.result()
+        return stats
+
+    def start_batch(self, now: datetime | None = None, ids: Sequence[int] | None = None,
+                    limit: int | None = None) -> tuple[DispatchStats, list[Future]]:
+        """Claim one batch and hand it to the pump without waiting (the worker keeps its queue full)."""
         stats = DispatchStats()
         at = now or self.clock.now()
         channels = [c.value for c in self.senders]
+        jobs: list[Job] = []
         with transaction(self.session_factory) as session:
             rows = claim(session, at, limit or self.settings.dispatch_batch_size, ids, channels=channels)
             stats.claimed = len(rows)
             contacts = {c.id: c for c in session.scalars(select(Contact).where(
                 Contact.id.in_({r.contact_id for r in rows if r.contact_id})))}
-            chats: OrderedDict[tuple[str, str], list[tuple[int, int, Outbound]]] = OrderedDict()
+            deadline = self.monotonic() + LEASE.total_seconds() - LEASE_MARGIN
             for row in rows:
                 contact = contacts.get(row.contact_id) if row.contact_id else None
                 if row.kind in CONSENT_KINDS and (contact is None or not contact.reachable):
                     row.status, row.last_error, row.locked_until = "cancelled", "contact stopped or unsubscribed", None
                     stats.cancelled += 1
                     continue
-                chats.setdefault((row.channel, row.address), []).append(
-                    (row.id, row.attempts, to_outbound(row, contact, at)))
-        deadline = time.monotonic() + LEASE.total_seconds() - LEASE_MARGIN
-        work = list(chats.values())
-        if len(work) > 1 and self.workers > 1:
-            for chat in list(work):
-                channel = chat[0][2].channel
-                if channel in self._warm:
-                    continue
-                # a sender's first call may stall (PTB's getMe): alone, so the paced sends behind it don't bunch
-                self._send_chat(chat, now, stats, deadline)
-                self._warm.add(channel)
-                work.remove(chat)
-        if len(work) <= 1 or self.workers == 1:
-            for chat in work:
-                self._send_chat(chat, now, stats, deadline)
-        else:
-            pool = self._pool.get()
-            for future in [pool.submit(self._send_chat, chat, now, stats, deadline) for chat in work]:
-                future.result()
-        return stats
+                jobs.append(Job(to_outbound(row, contact, at), row.attempts, row.priority, deadline,
+                                Ticket(stats, now, Future())))
+        return stats, self._pump.submit(jobs)
 
     def drain(self, now: datetime | None = None, max_batches: int = 10000) -> DispatchStats:
         """Send everything due at `now` (catch-up); stops when a batch comes back empty."""
@@ -205,20 +215,22 @@ class Dispatcher:
                 break
         return total
 
-    def send_claimed(self, messages: Sequence[Outbound]) -> DispatchStats:
-        """Send replies that the webhook wrote already claimed (no claim round trip, nothing to read).
+    def start_claimed(self, messages: Sequence[Outbound], lease: timedelta = LEASE,
+                      stats: DispatchStats | None = None) -> list[Future]:
+        """Hand over replies the webhook wrote already claimed (no claim round trip, nothing to read);
+        returns at once. If this process dies first, the rows' lease lapses and the poll sends them."""
+        stats = stats or DispatchStats()
+        seconds = lease.total_seconds()
+        deadline = self.monotonic() + seconds - min(LEASE_MARGIN, seconds / 2)
+        jobs = [Job(m, 1, PRIORITY_REPLY, deadline, Ticket(stats, None, Future()))
+                for m in messages if m.channel in self.senders]
+        return self._pump.submit(jobs)
 
-        Each chat's messages go in order; the outcome is recorded as usual. If
-        this process dies first, the rows' short lease lapses and the poll sends them.
-        """
+    def send_claimed(self, messages: Sequence[Outbound], lease: timedelta = LEASE) -> DispatchStats:
+        """`start_claimed`, waiting for the outcome."""
         stats = DispatchStats()
-        chats: OrderedDict[tuple[str, str], list[tuple[int, int, Outbound]]] = OrderedDict()
-        for message in messages:
-            if message.channel in self.senders:
-                chats.setdefault((message.channel.value, message.address), []).append((message.id, 1, message))
-        deadline = time.monotonic() + LEASE.total_seconds() - LEASE_MARGIN
-        for chat in chats.values():
-            self._send_chat(chat, None, stats, deadline)
+        for future in self.start_claimed(messages, lease, stats):
+            future.result()
         return stats
 
     def send_ids(self, ids: Iterable[int]) -> DispatchStats:
@@ -226,45 +238,39 @@ class Dispatcher:
         ids = list(ids)
         return self.run_once(ids=ids, limit=len(ids)) if ids else DispatchStats()
 
+    def queued(self) -> int:
+        """Messages this process holds and has not finished with."""
+        return self._pump.queued()
+
+    def flush(self, timeout: float = 30.0) -> None:
+        """Wait until what this process holds is sent, given back or recorded for a retry."""
+        self._pump.flush(timeout)
+
     def close(self) -> None:
+        self._pump.close()
         self._pool.close()
 
-    # -- internals ---------------------------------------------------------
-    def _send_chat(self, chat: list[tuple[int, int, Outbound]], now: datetime | None, stats: DispatchStats,
-                   deadline: float) -> None:
-        """One chat's rows, in order; what the lease no longer covers goes back to the queue."""
-        for index, (row_id, attempts, outbound) in enumerate(chat):
-            if time.monotonic() >= deadline:
-                self._release([r for r, _a, _o in chat[index:]])
-                stats.add("released", len(chat) - index)
-                return
-            result = self._send(outbound)
-            self._record(row_id, attempts, result, now, stats)
+    # -- the pump calls these ------------------------------------------------
+    def send(self, job: Job) -> SendResult:
+        try:
+            return self.senders[job.outbound.channel].send(job.outbound)
+        except Exception as exc:  # a sender must not raise, but a bug must not lose the row
+            log.exception("sender %s raised", job.outbound.channel.value)
+            return RetryLater(f"sender error: {type(exc).__name__}")
 
-    def _release(self, row_ids: list[int]) -> None:
+    def release(self, jobs: Sequence[Job]) -> None:
+        """Give rows back to the outbox unsent: their lease would lapse before their turn."""
         with transaction(self.session_factory) as session:
-            for row in session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(row_ids),
-                                                                   OutboxMessage.status == "sending")):
+            for row in session.scalars(select(OutboxMessage).where(
+                    OutboxMessage.id.in_([j.outbound.id for j in jobs]), OutboxMessage.status == "sending")):
                 row.status, row.locked_until = "pending", None
                 row.attempts = max(0, row.attempts - 1)
+        for job in jobs:
+            job.context.stats.add("released")
 
-    def _send(self, outbound: Outbound) -> SendResult:
-        sender = self.senders[outbound.channel]
-        pacer = self.pacers.get(outbound.channel)
-        if pacer is not None:
-            pacer.wait(outbound.address)
-        try:
-            result = sender.send(outbound)
-        except Exception as exc:  # a sender must not raise, but a bug must not lose the row
-            log.exception("sender %s raised", outbound.channel.value)
-            result = RetryLater(f"sender error: {type(exc).__name__}")
-        if isinstance(result, RetryLater) and result.after_seconds and pacer is not None:
-            pacer.pause(result.after_seconds)
-        return result
-
-    def _record(self, row_id: int, attempts: int, result: SendResult, now: datetime | None,
-                stats: DispatchStats) -> None:
-        at = now or self.clock.now()
+    def record(self, job: Job, result: SendResult) -> None:
+        row_id, attempts, stats = job.outbound.id, job.attempts, job.context.stats
+        at = job.context.now or self.clock.now()
         if isinstance(result, Sent):  # the common case: one statement, no read
             with transaction(self.session_factory) as session:
                 session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(
@@ -295,49 +301,193 @@ class Dispatcher:
                 log.warning("outbox %s to %s failed for good: %s", row.id, pseudonym(row.address), reason)
 
 
-def default_pacers(settings: Settings, share: float = 1.0) -> dict[Channel, Pacer]:
-    """Pacers at `SAFETY` of each channel's rate; `share` splits the rate between dispatcher processes."""
-    telegram, twilio = settings.telegram_messages_per_second * share, settings.twilio_messages_per_second * share
-    return {
-        Channel.TELEGRAM: Pacer(telegram * SAFETY, 1.0 / (settings.telegram_per_chat_per_second * SAFETY)
-                                if settings.telegram_per_chat_per_second > 0 else 0.0,
-                                window_limit=max(1, math.floor(telegram)) if telegram > 0 else 0),
-        Channel.WHATSAPP: Pacer(twilio * SAFETY, window_limit=max(1, math.floor(twilio)) if twilio > 0 else 0),
-    }
+@dataclass
+class Ticket:
+    """What a job carries for whoever handed it over: its stats, the instant to record, its future."""
+
+    stats: DispatchStats
+    now: datetime | None
+    future: Future
+
+
+_PUMPS: "weakref.WeakSet[Pump]" = weakref.WeakSet()
+
+
+def _forget_pumps_after_fork() -> None:
+    for pump in list(_PUMPS):
+        pump._forget()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pumps_after_fork)
+
+
+class Pump:
+    """The one thread per process that decides what is sent next. It never sleeps on anyone's
+    behalf: it waits for an event (a message handed over, a send returned) or the instant the
+    fair queue names. Made on first use in each process (gunicorn forks after import)."""
+
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self.dispatcher = dispatcher
+        self._cond = threading.Condition()
+        self._events: list[tuple[str, Job, float]] = []
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
+        self._closing = False
+        self._queued = 0
+        _PUMPS.add(self)
+
+    def submit(self, jobs: Sequence[Job]) -> list[Future]:
+        if not jobs:
+            return []
+        with self._cond:
+            self._ensure()
+            self._events += [("add", job, 0.0) for job in jobs]
+            self._queued += len(jobs)
+            self._cond.notify_all()
+        return [job.context.future for job in jobs]
+
+    def flush(self, timeout: float = 30.0) -> None:
+        """Wait until everything handed over was sent, given back or recorded for a retry."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._queued and self._pid == os.getpid() and time.monotonic() < deadline:
+                self._cond.wait(0.05)
+
+    def queued(self) -> int:
+        with self._cond:
+            return self._queued if self._pid == os.getpid() else 0
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Finish what was handed over (what its lease still covers), then stop the thread."""
+        self.flush(timeout)
+        with self._cond:
+            thread = self._thread if self._pid == os.getpid() else None
+            if thread is None:
+                return
+            self._closing = True
+            self._cond.notify_all()
+        thread.join(timeout)
+        with self._cond:
+            self._thread, self._pid, self._closing = None, None, False
+
+    def _ensure(self) -> None:
+        pid = os.getpid()
+        if self._pid != pid:  # first use, or a forked child: the parent's thread and queue are not ours
+            self._events, self._queued, self._thread = [], 0, None
+        if self._thread is None:
+            self._pid, self._closing = pid, False
+            d = self.dispatcher
+            queue = FairQueue(d.budget, d.limits, d.monotonic)
+            self._thread = threading.Thread(target=self._run, args=(queue,), name="send-pump", daemon=True)
+            self._thread.start()
+
+    def _forget(self) -> None:
+        """In a forked child: a lock held by a parent thread at fork time would never be released."""
+        self._cond = threading.Condition()
+        self._pid, self._thread, self._events, self._queued = None, None, [], 0
+
+    def _finished(self, job: Job, result: SendResult | None) -> None:
+        with self._cond:
+            self._queued -= 1
+            self._cond.notify_all()
+        if not job.context.future.done():
+            job.context.future.set_result(result)
+
+    def _send(self, job: Job, started: float) -> None:
+        d = self.dispatcher
+        result = d.send(job)
+        with self._cond:  # the chat is free again after its gap; a 429 pauses this lane
+            self._events.append(("done", job, started))
+            if isinstance(result, RetryLater) and result.after_seconds:
+                self._events.append(("pause", job, result.after_seconds))
+            self._cond.notify_all()
+        try:
+            d.record(job, result)
+        except Exception:
+            log.exception("recording outbox %s failed; its lease lapses and it is sent again", job.outbound.id)
+        self._finished(job, result)
+
+    def _run(self, queue: FairQueue) -> None:
+        d = self.dispatcher
+        while True:
+            with self._cond:
+                events, self._events = self._events, []
+                if self._closing and not events and not self._queued:
+                    return
+            for kind, job, value in events:
+                if kind == "add":
+                    queue.add(job)
+                elif kind == "done":
+                    queue.done(job, value)
+                else:
+                    try:
+                        queue.pause(job.outbound.channel, value)
+                    except Exception:
+                        log.exception("sharing a 429 pause failed")
+            try:
+                start, expired = queue.due()
+            except Exception:  # the budget's store is away: ask again shortly, nothing is lost
+                log.exception("send budget unavailable; trying again")
+                start, expired = [], []
+                time.sleep(0.2)
+            pool = d._pool.get()
+            for job in start:
+                pool.submit(self._send, job, d.monotonic())
+            if expired:
+                try:
+                    d.release(expired)
+                except Exception:
+                    log.exception("giving rows back failed; their lease lapses")
+                for job in expired:
+                    self._finished(job, None)
+            wake = queue.next_wake()
+            with self._cond:
+                if self._events:
+                    continue
+                if self._closing and not self._queued:
+                    return
+                timeout = None if wake is None else max(0.0, wake - d.monotonic()) + 0.0005
+                self._cond.wait(timeout if timeout is not None else 1.0)
 
 
 class SendNow:
-    """A small per-process thread pool that sends a request's replies right after its commit.
+    """Hands a request's replies to this process's pump right after the commit, without waiting.
 
     The webhook answers the provider at once; the replies follow within
-    milliseconds. If the process dies first, the rows' lease lapses and the
-    dispatcher's poll sends them.
+    milliseconds when the provider has room. If the process dies first, the
+    rows' lease lapses and the dispatcher's poll sends them.
     """
 
-    def __init__(self, dispatcher: Dispatcher, workers: int = 4) -> None:
+    def __init__(self, dispatcher: Dispatcher, workers: int = 1) -> None:
         self.dispatcher = dispatcher
-        self.workers = workers
-        self._pool = ProcessPool(workers, "send-now")
+        self._pool = ProcessPool(workers, "send-now")  # claims alerts to others (a short transaction)
 
     def submit(self, ids: Sequence[int]):  # type: ignore[no-untyped-def]
+        """Rows for other people (alerts, results): claimed the usual way, then handed over."""
         if not ids:
             return None
-        return self._pool.get().submit(self._safe_send, list(ids))
+        return self._pool.get().submit(self._safe, lambda: self.dispatcher.start_batch(ids=list(ids), limit=len(ids)))
 
-    def submit_claimed(self, messages: Sequence[Outbound]):  # type: ignore[no-untyped-def]
+    def submit_claimed(self, messages: Sequence[Outbound], lease: timedelta | None = None):  # type: ignore[no-untyped-def]
         if not messages:
             return None
-        return self._pool.get().submit(self._safe, self.dispatcher.send_claimed, list(messages))
+        try:
+            from bot.service import REPLY_LEASE
 
-    def _safe_send(self, ids: list[int]) -> None:
-        self._safe(self.dispatcher.send_ids, ids)
+            return self.dispatcher.start_claimed(list(messages), lease or REPLY_LEASE)
+        except Exception:
+            log.exception("send-now failed; the dispatcher will send them when the lease lapses")
+            return None
 
     @staticmethod
-    def _safe(call, arg) -> None:  # type: ignore[no-untyped-def]
+    def _safe(call) -> None:  # type: ignore[no-untyped-def]
         try:
-            call(arg)
+            call()
         except Exception:
             log.exception("send-now failed; the dispatcher will retry")
 
     def shutdown(self) -> None:
+        """Wait for what was handed over (tests, a stopping process)."""
         self._pool.close()
+        self.dispatcher.flush()

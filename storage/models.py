@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -358,3 +359,17 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     subject: Mapped[Optional[str]] = mapped_column(String(60))
     at: Mapped[utc]
+
+
+class SendBudget(Base):
+    """One provider account's (or one chat's) next free send instant, shared by every sending process.
+
+    `tat` and `paused_until` are seconds on the database's clock (epoch), so hosts with
+    different clocks agree; see scheduler/budget.py.
+    """
+
+    __tablename__ = "send_budget"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    tat: Mapped[float] = mapped_column(Float, default=0.0)
+    paused_until: Mapped[float] = mapped_column(Float, default=0.0)

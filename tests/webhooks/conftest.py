@@ -39,7 +39,6 @@ def live(settings, clock, db_engine, tg, tw):  # type: ignore[no-untyped-def]
     live_settings = settings.with_(telegram_token="123456:TEST", telegram_api_url=tg.base_url,
                                    twilio_api_url=tw.base_url, send_now=True)
     rt = build_runtime(live_settings, clock=clock, engine=db_engine)
-    rt.dispatcher.pacers = {}
     app = create_app(runtime=rt)
     yield rt, app.test_client()
     rt.send_now.shutdown()

@@ -1,0 +1,225 @@
+"""One sending budget per provider account, shared by every process that sends on it.
+
+The providers count per account (the Telegram bot: about 30 a second, one a
+second per chat; the Twilio sender: its messages-per-second), not per process.
+So the budget lives where every web worker and dispatcher on every host can
+reach it: a PostgreSQL row per account (`send_budget`), or Redis where a
+district runs one (`SEND_BUDGET=redis`); one process on SQLite keeps it in memory.
+
+The rule is GCRA, a token bucket without a burst: each key keeps `tat`, the
+earliest instant its next send may start. `take` at `now` succeeds when the
+account's `tat` (and its 429 pause) and the chat's `tat` have passed; it then
+moves them one interval past now. It never books a slot in the future, so a
+process that must wait holds nothing another process could use: it is told
+how long to wait and asks again. Time is the budget's own clock (the
+database's or Redis's), so hosts whose clocks differ still agree.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+from bot.privacy import pseudonym
+
+SAFETY = 0.95  # of the provider's rate: a send may reach it up to ~50 ms late at 30/s and still fit its window
+PRUNE_EVERY = 2000  # takes between two clean-ups of idle chat rows
+CHAT_ROW_TTL = 3600.0  # seconds an idle chat's row is kept
+
+
+@dataclass(frozen=True)
+class Limit:
+    """What one provider account allows: seconds between two sends, overall and to one chat (0: no limit)."""
+
+    key: str
+    interval: float = 0.0
+    chat_interval: float = 0.0
+
+    @classmethod
+    def per_second(cls, key: str, rate: float, per_chat: float = 0.0, safety: float = SAFETY) -> "Limit":
+        return cls(key, 1.0 / (rate * safety) if rate > 0 else 0.0,
+                   1.0 / (per_chat * safety) if per_chat > 0 else 0.0)
+
+    @property
+    def unlimited(self) -> bool:
+        return self.interval <= 0 and self.chat_interval <= 0
+
+    def chat_key(self, address: str) -> str:
+        """The chat's row: a pseudonym, never the number or chat id in clear."""
+        return f"{self.key}/c/{pseudonym(address)}"
+
+
+@dataclass(frozen=True)
+class Wait:
+    """`take`'s answer: `seconds` 0 means booked, go now; otherwise nothing was booked.
+    `chat` says only this chat must wait (others may go now)."""
+
+    seconds: float = 0.0
+    chat: bool = False
+
+    @property
+    def go(self) -> bool:
+        return self.seconds <= 0
+
+
+GO = Wait()
+
+
+class Budget(Protocol):
+    def take(self, limit: Limit, address: str) -> Wait: ...
+
+    def pause(self, limit: Limit, seconds: float) -> None: ...
+
+
+def _decide(now: float, tat: float, paused: float, chat_tat: float) -> Wait:
+    if chat_tat > now:
+        return Wait(chat_tat - now, chat=True)
+    ready = max(tat, paused)
+    if ready > now:
+        return Wait(ready - now)
+    return GO
+
+
+class LocalBudget:
+    """In memory, for one process (SQLite, `make run`) and for tests with an injected clock."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._tat: dict[str, float] = {}
+        self._paused: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def take(self, limit: Limit, address: str) -> Wait:
+        if limit.unlimited:
+            return GO
+        chat = limit.chat_key(address)
+        with self._lock:
+            now = self.clock()
+            wait = _decide(now, self._tat.get(limit.key, 0.0), self._paused.get(limit.key, 0.0),
+                           self._tat.get(chat, 0.0) if limit.chat_interval else 0.0)
+            if wait.go:
+                self._tat[limit.key] = now + limit.interval
+                if limit.chat_interval:
+                    self._tat[chat] = now + limit.chat_interval
+                if len(self._tat) > 50_000:
+                    self._tat = {k: v for k, v in self._tat.items() if v > now}
+            return wait
+
+    def pause(self, limit: Limit, seconds: float) -> None:
+        with self._lock:
+            self._paused[limit.key] = max(self._paused.get(limit.key, 0.0), self.clock() + seconds)
+
+
+class DatabaseBudget:
+    """PostgreSQL: rows in `send_budget`, locked `FOR UPDATE` in key order for the one short
+    transaction of a take (a few hundred microseconds on a local server)."""
+
+    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+        from sqlalchemy import text
+
+        self.engine = engine
+        self._ensure = text("INSERT INTO send_budget (key, tat, paused_until) VALUES (:k, 0, 0), (:c, 0, 0) "
+                            "ON CONFLICT (key) DO NOTHING")
+        self._lock_rows = text("SELECT key, tat, paused_until, extract(epoch from clock_timestamp()) "
+                               "FROM send_budget WHERE key IN (:k, :c) ORDER BY key FOR UPDATE")
+        self._book = text("UPDATE send_budget SET tat = CASE WHEN key = :k THEN :tk ELSE :tc END "
+                          "WHERE key IN (:k, :c)")
+        self._pause = text("INSERT INTO send_budget (key, tat, paused_until) "
+                           "VALUES (:k, 0, extract(epoch from clock_timestamp()) + :s) ON CONFLICT (key) DO UPDATE "
+                           "SET paused_until = greatest(send_budget.paused_until, excluded.paused_until)")
+        self._prune = text("DELETE FROM send_budget WHERE key LIKE '%/c/%' "
+                           "AND tat < extract(epoch from clock_timestamp()) - :ttl")
+        self._takes = 0
+
+    def take(self, limit: Limit, address: str) -> Wait:
+        if limit.unlimited:
+            return GO
+        chat = limit.chat_key(address) if limit.chat_interval else limit.key
+        params = {"k": limit.key, "c": chat}
+        with self.engine.begin() as conn:
+            rows = conn.execute(self._lock_rows, params).all()
+            if len(rows) < (1 if chat == limit.key else 2):
+                conn.execute(self._ensure, params)
+                rows = conn.execute(self._lock_rows, params).all()
+            now = float(rows[0][3])
+            own = {key: (float(tat), float(paused)) for key, tat, paused, _ in rows}
+            tat, paused = own[limit.key]
+            wait = _decide(now, tat, paused, own[chat][0] if chat != limit.key else 0.0)
+            if wait.go:
+                conn.execute(self._book, {**params, "tk": now + limit.interval, "tc": now + limit.chat_interval})
+        self._takes += 1
+        if self._takes % PRUNE_EVERY == 0:
+            with self.engine.begin() as conn:
+                conn.execute(self._prune, {"ttl": CHAT_ROW_TTL})
+        return wait
+
+    def pause(self, limit: Limit, seconds: float) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(self._pause, {"k": limit.key, "s": seconds})
+
+
+_REDIS_TAKE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local tat = tonumber(redis.call('HGET', KEYS[1], 'tat') or '0')
+local paused = tonumber(redis.call('HGET', KEYS[1], 'paused') or '0')
+local chat_interval = tonumber(ARGV[2])
+if chat_interval > 0 then
+  local chat_tat = tonumber(redis.call('GET', KEYS[2]) or '0')
+  if chat_tat > now then return {tostring(chat_tat - now), 1} end
+end
+local ready = math.max(tat, paused)
+if ready > now then return {tostring(ready - now), 0} end
+redis.call('HSET', KEYS[1], 'tat', tostring(now + tonumber(ARGV[1])))
+if chat_interval > 0 then
+  redis.call('SET', KEYS[2], tostring(now + chat_interval), 'PX', math.ceil(chat_interval * 1000) + 60000)
+end
+return {'0', 0}
+"""
+
+_REDIS_PAUSE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local paused = tonumber(redis.call('HGET', KEYS[1], 'paused') or '0')
+redis.call('HSET', KEYS[1], 'paused', tostring(math.max(paused, now + tonumber(ARGV[1]))))
+return 1
+"""
+
+
+class RedisBudget:
+    """Redis: the same rule as one Lua script per take (atomic on the server, one round trip)."""
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self.client = redis.Redis.from_url(url)
+        self._take = self.client.register_script(_REDIS_TAKE)
+        self._pause = self.client.register_script(_REDIS_PAUSE)
+
+    def take(self, limit: Limit, address: str) -> Wait:
+        if limit.unlimited:
+            return GO
+        seconds, chat = self._take(keys=[f"posyandu:budget:{limit.key}", f"posyandu:budget:{limit.chat_key(address)}"],
+                                   args=[limit.interval, limit.chat_interval])
+        return Wait(float(seconds), bool(int(chat)))
+
+    def pause(self, limit: Limit, seconds: float) -> None:
+        self._pause(keys=[f"posyandu:budget:{limit.key}"], args=[seconds])
+
+
+def make_budget(kind: str, engine, redis_url: str = "") -> Budget:  # type: ignore[no-untyped-def]
+    """`auto`: the database's where it is PostgreSQL (shared), in memory on SQLite (one process)."""
+    if kind == "auto":
+        kind = "database" if engine is not None and engine.dialect.name == "postgresql" else "local"
+    if kind == "database":
+        if engine is None or engine.dialect.name != "postgresql":
+            raise ValueError("SEND_BUDGET=database needs PostgreSQL")
+        return DatabaseBudget(engine)
+    if kind == "redis":
+        if not redis_url:
+            raise ValueError("SEND_BUDGET=redis needs REDIS_URL")
+        return RedisBudget(redis_url)
+    if kind == "local":
+        return LocalBudget()
+    raise ValueError(f"unknown SEND_BUDGET {kind!r}: auto, database, redis or local")

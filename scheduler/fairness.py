@@ -1,0 +1,182 @@
+"""Which message goes next: per-chat queues, replies before bulk, each channel on its own.
+
+A `FairQueue` holds the messages a process has claimed. Each channel is a
+`Lane`; in a lane each chat is a small queue (replies first, then in claim
+order), and the chats whose next message may go now stand in a ready heap by
+that message's priority. `due()` walks the ready chats best first and asks the
+shared `Budget` for each:
+
+* go: the message starts now; its chat is busy until the send returns, then
+  waits its per-chat gap aside, off the ready heap (it delays no other chat);
+* only this chat must wait (another process wrote to it just now): the chat
+  steps aside until then and the next chat is asked;
+* the account must wait (its pace, or a 429 pause): this lane stops until
+  then; the other lane does not.
+
+Nothing here sleeps or does I/O except the budget's take; the caller (the
+dispatcher's pump thread) sleeps until `next_wake()` or the next event. The
+clock is injected, so fairness is tested without real time.
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from bot.messages import Channel, Outbound
+from scheduler.budget import Budget, Limit
+
+
+@dataclass(eq=False)
+class Job:
+    """One claimed outbox row on its way to the provider."""
+
+    outbound: Outbound
+    attempts: int
+    priority: int
+    deadline: float  # the pump's clock: past it, the row goes back to the outbox (the lease would lapse)
+    context: Any = None  # the caller's: stats, the instant to record, a future
+    seq: int = 0
+
+    @property
+    def chat(self) -> str:
+        return self.outbound.address
+
+    @property
+    def order(self) -> tuple[int, int]:
+        return (self.priority, self.seq)
+
+
+@dataclass
+class Lane:
+    """One channel: its limit, its chats' queues, the ready heap and the chats waiting aside."""
+
+    limit: Limit
+    chats: dict[str, list[tuple[int, int, Job]]] = field(default_factory=dict)
+    ready: list[tuple[int, int, str]] = field(default_factory=list)
+    aside: list[tuple[float, str]] = field(default_factory=list)  # (not before, chat)
+    waiting_until: dict[str, float] = field(default_factory=dict)
+    busy: set[str] = field(default_factory=set)
+    blocked_until: float = 0.0  # the account's pace or pause, as the budget last said
+
+    def head(self, chat: str) -> Job | None:
+        queue = self.chats.get(chat)
+        return queue[0][2] if queue else None
+
+    def offer(self, chat: str) -> None:
+        """Put the chat on the ready heap under its head's priority (stale entries are skipped later)."""
+        head = self.head(chat)
+        if head is not None and chat not in self.busy and chat not in self.waiting_until:
+            heapq.heappush(self.ready, (head.priority, head.seq, chat))
+
+    def __len__(self) -> int:
+        return sum(len(q) for q in self.chats.values())
+
+
+class FairQueue:
+    """Messages claimed by this process, handed out fairly. Single-threaded: the pump owns it."""
+
+    def __init__(self, budget: Budget, limits: dict[Channel, Limit], clock: Callable[[], float]) -> None:
+        self.budget = budget
+        self.limits = limits
+        self.clock = clock
+        self.lanes: dict[Channel, Lane] = {}
+        self._seq = itertools.count()
+
+    def lane(self, channel: Channel) -> Lane:
+        found = self.lanes.get(channel)
+        if found is None:
+            found = self.lanes[channel] = Lane(self.limits.get(channel, Limit(channel.value)))
+        return found
+
+    def add(self, job: Job) -> None:
+        job.seq = next(self._seq)
+        lane = self.lane(job.outbound.channel)
+        queue = lane.chats.setdefault(job.chat, [])
+        heapq.heappush(queue, (job.priority, job.seq, job))
+        if queue[0][2] is job:
+            lane.offer(job.chat)
+
+    def done(self, job: Job, started: float) -> None:
+        """The send returned: the chat may have its next message after its gap."""
+        lane = self.lane(job.outbound.channel)
+        lane.busy.discard(job.chat)
+        not_before = started + lane.limit.chat_interval
+        if lane.limit.chat_interval and not_before > self.clock() and lane.head(job.chat) is not None:
+            self._aside(lane, job.chat, not_before)
+        else:
+            lane.offer(job.chat)
+
+    def pause(self, channel: Channel, seconds: float) -> None:
+        """The provider said 429: this lane only waits; the budget tells the other processes."""
+        lane = self.lane(channel)
+        lane.blocked_until = max(lane.blocked_until, self.clock() + seconds)
+        self.budget.pause(lane.limit, seconds)
+
+    def due(self) -> tuple[list[Job], list[Job]]:
+        """(jobs to start now, jobs to give back because their lease runs out)."""
+        start: list[Job] = []
+        expired: list[Job] = []
+        now = self.clock()
+        for lane in self.lanes.values():
+            while lane.aside and lane.aside[0][0] <= now:
+                _, chat = heapq.heappop(lane.aside)
+                if lane.waiting_until.get(chat, 0.0) <= now:
+                    lane.waiting_until.pop(chat, None)
+                    lane.offer(chat)
+            self._expire(lane, now, expired)
+            if lane.blocked_until > now:
+                continue
+            while lane.ready:
+                priority, seq, chat = lane.ready[0]
+                head = lane.head(chat)
+                if head is None or head.seq != seq or chat in lane.busy or chat in lane.waiting_until:
+                    heapq.heappop(lane.ready)  # stale: the chat moved on or stands elsewhere
+                    continue
+                wait = self.budget.take(lane.limit, chat)
+                if wait.go:
+                    heapq.heappop(lane.ready)
+                    start.append(self._pop(lane, chat))
+                    lane.busy.add(chat)
+                elif wait.chat:
+                    heapq.heappop(lane.ready)
+                    self._aside(lane, chat, now + wait.seconds)
+                else:
+                    lane.blocked_until = now + wait.seconds
+                    break
+        return start, expired
+
+    def next_wake(self) -> float | None:
+        """When `due()` may have something new to hand out (None: nothing queued that could go)."""
+        wakes: list[float] = []
+        for lane in self.lanes.values():
+            if lane.aside:
+                wakes.append(lane.aside[0][0])
+            live = [e for e in lane.ready if lane.head(e[2]) is not None and e[2] not in lane.busy
+                    and e[2] not in lane.waiting_until]
+            if live:
+                wakes.append(lane.blocked_until)
+            wakes += [e[2].deadline for q in lane.chats.values() for e in q[:1]]
+        return min(wakes) if wakes else None
+
+    def __len__(self) -> int:
+        return sum(len(lane) for lane in self.lanes.values())
+
+    def _pop(self, lane: Lane, chat: str) -> Job:
+        queue = lane.chats[chat]
+        job = heapq.heappop(queue)[2]
+        if not queue:
+            del lane.chats[chat]
+        return job
+
+    @staticmethod
+    def _expire(lane: Lane, now: float, expired: list[Job]) -> None:
+        """A chat with a message whose lease runs out goes back to the outbox whole (its order kept)."""
+        for chat in [c for c, q in lane.chats.items() if c not in lane.busy and any(e[2].deadline <= now for e in q)]:
+            expired += [e[2] for e in sorted(lane.chats.pop(chat))]
+
+    def _aside(self, lane: Lane, chat: str, until: float) -> None:
+        lane.waiting_until[chat] = until
+        heapq.heappush(lane.aside, (until, chat))

@@ -1,0 +1,26 @@
+"""send budget: one row per provider account (and per chat) shared by every sending process
+
+Revision ID: 0003
+Revises: 0001
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0003'
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('send_budget',
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('tat', sa.Float(), nullable=False),
+    sa.Column('paused_until', sa.Float(), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_send_budget'))
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('send_budget')
