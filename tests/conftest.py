@@ -116,7 +116,7 @@ def senders() -> dict[Channel, RecordingSender]:
 
 @pytest.fixture
 def runtime(settings: Settings, clock: FixedClock, senders: dict, db_engine: sa.engine.Engine):  # type: ignore[no-untyped-def]
-    from webhooks.runtime import build_runtime
+    from runtime import build_runtime
 
     rt = build_runtime(settings, clock=clock, senders=senders, engine=db_engine)
     # settings have no rate limits here: nothing waits; fairness tests inject their own clock

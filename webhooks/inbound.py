@@ -6,7 +6,7 @@ import logging
 from bot.messages import Inbound
 from bot.service import Handled, handle_inbound
 from storage.db import transaction
-from webhooks.runtime import Runtime
+from runtime import Runtime
 
 log = logging.getLogger(__name__)
 

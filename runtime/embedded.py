@@ -19,7 +19,7 @@ def main() -> None:
     from scheduler.worker import run_forever
     from storage.migrate import upgrade
     from webhooks.app import create_app
-    from webhooks.runtime import build_runtime
+    from runtime import build_runtime
 
     settings = Settings.from_env()
     configure_logging(settings)

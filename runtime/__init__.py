@@ -1,7 +1,8 @@
-"""Build the running parts from Settings: database, senders, dispatcher.
+"""The composition root: build the running parts from Settings (database, senders, budget, dispatcher).
 
 Shared by the web app, the dispatcher worker, the clock and the terminal chat,
-so every process is wired the same way.
+so every process is wired the same way. It lives outside `webhooks/` and
+`scheduler/` so that neither imports the other: both receive a `Runtime`.
 """
 from __future__ import annotations
 
