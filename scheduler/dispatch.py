@@ -39,7 +39,8 @@ from scheduler.budget import Budget, Limit, make_budget
 from scheduler.fairness import FairQueue, Job
 from storage.db import transaction
 from storage.models import Contact, OutboxMessage
-from storage.repositories import PRIORITY_REPLY, is_postgres
+from storage.outbox import PRIORITY_REPLY
+from storage.repositories import is_postgres
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.messages import Channel, Inbound, InboundKind
 from storage.db import transaction
 from storage.phones import normalise_phone
-from storage.repositories import set_provider_status
+from storage.outbox import set_provider_status
 from webhooks.inbound import process
 
 log = logging.getLogger(__name__)
