@@ -219,7 +219,6 @@ def burst(args: argparse.Namespace) -> dict[str, str]:
             start = time.monotonic()
             poster.run(start)
             wait_drained(tg, tw, url, 0, 0)
-            tg_times = sorted(tg.send_times())[tg_base:]
             tg_times = sorted(t for t in tg.send_times() if t >= start)
             wa_times = sorted(t for t in tw.send_times() if t >= start)
             tg_n, wa_n = len(tg_times), len(wa_times)
@@ -231,7 +230,10 @@ def burst(args: argparse.Namespace) -> dict[str, str]:
             new_floor = max(0, backlog) / TG_RATE
             tg_429 = len(tg.calls("sendMessage")) - calls_base - (len(tg.sent_messages()) - tg_base)
             wa_429 = len(tw.requests()) - tw_calls_base - (len(tw.messages()) - tw_base)
-            print(f"burst: {poster.errors} failed posts; telegram {tg_n} replies, whatsapp {wa_n}")
+            chats = {m["chat_id"] for m in tg.sent_messages()}
+            per_chat = max(tg.max_rate(chat_id=c) for c in chats)
+            print(f"burst: {poster.errors} failed posts; telegram {tg_n} replies (most {tg.max_rate()} in a second, "
+                  f"{per_chat} to one chat), whatsapp {wa_n} (most {tw.max_rate()} in a second)")
             return {
                 "telegram drain": f"{tg_drain:.1f} s (floor {tg_floor:.1f} s, {tg_drain / tg_floor:.2f}x), "
                                   f"{tg_429} refused",

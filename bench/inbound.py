@@ -1,6 +1,7 @@
 """Messages per second through the Telegram webhook, against a bare Flask endpoint, and reply latency.
 
     .venv/bin/python bench/inbound.py [--messages 2000] [--concurrency 16] [--backends sqlite,postgres]
+                                      [--rate 25] [--limits]
 
 For each backend it starts gunicorn (gthread, one worker per core) serving the
 real app with the real python-telegram-bot `Bot` pointed at a loopback fake
@@ -147,9 +148,10 @@ def run(args: argparse.Namespace) -> None:
     offered = f", offered at {args.rate:g}/s" if args.rate else ", as fast as possible"
     print(f"{args.messages} messages, {args.concurrency} clients{offered}, gunicorn gthread x{workers} workers x8 threads")
     rows = []
-    with tempfile.TemporaryDirectory() as tmp, FakeTelegramAPI() as tg:
+    limits = {"global_per_second": 30, "per_chat_per_second": 1} if args.limits else {}
+    with tempfile.TemporaryDirectory() as tmp, FakeTelegramAPI(**limits) as tg:
         port = free_port()
-        proc = start_gunicorn("bench.bare_app:create_app()", port, {}, workers)
+        proc = start_gunicorn("bench.bare_app:create_app()", port, {}, workers)  # the yardstick, every run
         try:
             bodies = [(10_000_000 + i, update_body(i + 1, 10_000_000 + i)) for i in range(args.messages)]
             load(port, bodies[:200], args.concurrency)  # warm up
@@ -164,7 +166,8 @@ def run(args: argparse.Namespace) -> None:
             port = free_port()
             env = {"DATABASE_URL": url, "TELEGRAM_TOKEN": "123456:BENCH", "TELEGRAM_WEBHOOK_SECRET": SECRET,
                    "TELEGRAM_API_URL": tg.base_url, "LOG_LEVEL": "WARNING",
-                   "TELEGRAM_MESSAGES_PER_SECOND": "0", "TELEGRAM_PER_CHAT_PER_SECOND": "0"}
+                   "TELEGRAM_MESSAGES_PER_SECOND": "30" if args.limits else "0",
+                   "TELEGRAM_PER_CHAT_PER_SECOND": "1" if args.limits else "0"}
             proc = start_gunicorn("webhooks.app:create_app()", port, env, workers)
             try:
                 offset = 1_000_000 * (n + 1)
@@ -201,4 +204,7 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--rate", type=float, help="offer at most this many messages a second (latency below saturation)")
+    parser.add_argument("--limits", action="store_true",
+                        help="the fake enforces Telegram's 30/s and 1/s per chat and the bot paces for them "
+                             "(through the shared budget); default: no limits, the raw reply path")
     run(parser.parse_args())

@@ -9,7 +9,10 @@ district runs one (`SEND_BUDGET=redis`); one process on SQLite keeps it in memor
 The rule is GCRA, a token bucket without a burst: each key keeps `tat`, the
 earliest instant its next send may start. `take` at `now` succeeds when the
 account's `tat` (and its 429 pause) and the chat's `tat` have passed; it then
-moves them one interval past now. It never books a slot in the future, so a
+moves them one interval on (for the account: from its previous instant, or
+from now when the take came more than `LATE_FORGIVEN` late: the pump's wake-up
+lag does not cost the account's pace, yet 30 sends never span less than 30
+intervals minus that). It never books a slot in the future, so a
 process that must wait holds nothing another process could use: it is told
 how long to wait and asks again. Time is the budget's own clock (the
 database's or Redis's), so hosts whose clocks differ still agree.
@@ -23,7 +26,9 @@ from typing import Callable, Protocol
 
 from bot.privacy import pseudonym
 
-SAFETY = 0.92  # of the provider's rate: a send may reach it up to ~85 ms late at 30/s and still fit its window
+SAFETY = 0.92  # of the provider's rate: 30 sends span >= 1.06 s at 30/s, so ~60 ms of arrival jitter still fits
+CHAT_SAFETY = 0.8  # of the per-chat rate: one chat's messages 1.25 s apart (a chat rarely has many queued)
+LATE_FORGIVEN = 0.025  # seconds of a take's lateness the next take may make up (at most half an interval)
 PRUNE_EVERY = 2000  # takes between two clean-ups of idle chat rows
 CHAT_ROW_TTL = 3600.0  # seconds an idle chat's row is kept
 
@@ -37,9 +42,14 @@ class Limit:
     chat_interval: float = 0.0
 
     @classmethod
-    def per_second(cls, key: str, rate: float, per_chat: float = 0.0, safety: float = SAFETY) -> "Limit":
+    def per_second(cls, key: str, rate: float, per_chat: float = 0.0, safety: float = SAFETY,
+                   chat_safety: float = CHAT_SAFETY) -> "Limit":
         return cls(key, 1.0 / (rate * safety) if rate > 0 else 0.0,
-                   1.0 / (per_chat * safety) if per_chat > 0 else 0.0)
+                   1.0 / (per_chat * chat_safety) if per_chat > 0 else 0.0)
+
+    def next_tat(self, tat: float, now: float) -> float:
+        """The account's next instant after a take at `now` (see the module's docstring)."""
+        return max(tat, now - min(LATE_FORGIVEN, self.interval / 2)) + self.interval
 
     @property
     def unlimited(self) -> bool:
@@ -99,7 +109,7 @@ class LocalBudget:
             wait = _decide(now, self._tat.get(limit.key, 0.0), self._paused.get(limit.key, 0.0),
                            self._tat.get(chat, 0.0) if limit.chat_interval else 0.0)
             if wait.go:
-                self._tat[limit.key] = now + limit.interval
+                self._tat[limit.key] = limit.next_tat(self._tat.get(limit.key, 0.0), now)
                 if limit.chat_interval:
                     self._tat[chat] = now + limit.chat_interval
                 if len(self._tat) > 50_000:
@@ -114,19 +124,24 @@ class LocalBudget:
 class DatabaseBudget:
     """PostgreSQL: rows in `send_budget`. A take is one statement, so the rows are locked only
     inside the server (never while a busy Python process waits for the GIL): lock the account's
-    and the chat's rows in key order, decide on the server's clock, book both or neither."""
+    and the chat's rows in key order, decide on the server's clock, book both or neither. A row
+    that does not exist yet (a new chat) is inserted; if another process inserted it in the same
+    instant, the conflict's re-check lets only one of them through."""
 
     TAKE = (
         "WITH locked AS (SELECT key, tat, paused_until FROM send_budget WHERE key IN (:k, :c) "
         "                ORDER BY key FOR UPDATE), "
         "d AS (SELECT extract(epoch from clock_timestamp())::float8 AS t, "
         "      coalesce((SELECT tat FROM locked WHERE key = :c AND key <> :k), 0) AS ctat, "
-        "      coalesce((SELECT greatest(tat, paused_until) FROM locked WHERE key = :k), 0) AS ready), "
+        "      coalesce((SELECT greatest(tat, paused_until) FROM locked WHERE key = :k), 0) AS ready, "
+        "      coalesce((SELECT tat FROM locked WHERE key = :k), 0) AS tat), "
         "booked AS (INSERT INTO send_budget (key, tat, paused_until) "
-        "      SELECT v.key, v.tat, 0 FROM d, LATERAL (VALUES (1, CAST(:k AS varchar), d.t + :ik), "
+        "      SELECT v.key, v.tat, 0 FROM d, LATERAL (VALUES (1, CAST(:k AS varchar), greatest(d.tat, d.t - :lag) + :ik), "
         "                                                     (2, CAST(:c AS varchar), d.t + :ic)) AS v(n, key, tat) "
         "      WHERE d.ctat <= d.t AND d.ready <= d.t AND (v.n = 1 OR CAST(:c AS varchar) <> :k) "
-        "      ON CONFLICT (key) DO UPDATE SET tat = excluded.tat RETURNING 1) "
+        "      ON CONFLICT (key) DO UPDATE SET tat = excluded.tat "
+        "      WHERE greatest(send_budget.tat, send_budget.paused_until) <= extract(epoch from clock_timestamp()) "
+        "      RETURNING 1) "
         "SELECT d.t, d.ctat, d.ready, (SELECT count(*) FROM booked) FROM d")
 
     def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
@@ -147,13 +162,16 @@ class DatabaseBudget:
         chat = limit.chat_key(address) if limit.chat_interval else limit.key
         with self.engine.begin() as conn:
             now, chat_tat, ready, booked = conn.execute(self._take_stmt, {
-                "k": limit.key, "c": chat, "ik": float(limit.interval), "ic": float(limit.chat_interval)}).one()
+                "k": limit.key, "c": chat, "ik": float(limit.interval), "ic": float(limit.chat_interval),
+                "lag": min(LATE_FORGIVEN, limit.interval / 2)}).one()
         self._takes += 1
         if self._takes % PRUNE_EVERY == 0:
             with self.engine.begin() as conn:
                 conn.execute(self._prune, {"ttl": CHAT_ROW_TTL})
-        if booked:
+        if booked == (2 if chat != limit.key else 1):
             return GO
+        if booked:  # a row another process created at the same instant: that take won, this one waits
+            return Wait(limit.interval or 0.001, chat=False)
         wait = _decide(float(now), float(ready), 0.0, float(chat_tat))
         return Wait(0.001) if wait.go else wait
 
@@ -174,7 +192,7 @@ if chat_interval > 0 then
 end
 local ready = math.max(tat, paused)
 if ready > now then return {tostring(ready - now), 0} end
-redis.call('HSET', KEYS[1], 'tat', tostring(now + tonumber(ARGV[1])))
+redis.call('HSET', KEYS[1], 'tat', tostring(math.max(tat, now - tonumber(ARGV[3])) + tonumber(ARGV[1])))
 if chat_interval > 0 then
   redis.call('SET', KEYS[2], tostring(now + chat_interval), 'PX', math.ceil(chat_interval * 1000) + 60000)
 end
@@ -204,7 +222,7 @@ class RedisBudget:
         if limit.unlimited:
             return GO
         seconds, chat = self._take(keys=[f"posyandu:budget:{limit.key}", f"posyandu:budget:{limit.chat_key(address)}"],
-                                   args=[limit.interval, limit.chat_interval])
+                                   args=[limit.interval, limit.chat_interval, min(LATE_FORGIVEN, limit.interval / 2)])
         return Wait(float(seconds), bool(int(chat)))
 
     def pause(self, limit: Limit, seconds: float) -> None:

@@ -221,8 +221,8 @@ class Dispatcher:
         """Hand over replies the webhook wrote already claimed (no claim round trip, nothing to read);
         returns at once. If this process dies first, the rows' lease lapses and the poll sends them."""
         stats = stats or DispatchStats()
-        seconds = lease.total_seconds()
-        deadline = self.monotonic() + seconds - min(LEASE_MARGIN, seconds / 2)
+        seconds = lease.total_seconds()  # a send may take LEASE_MARGIN (the senders' timeouts): start it before
+        deadline = self.monotonic() + (seconds - LEASE_MARGIN if seconds > LEASE_MARGIN else seconds / 2)
         jobs = [Job(m, 1, PRIORITY_REPLY, deadline, Ticket(stats, None, Future()))
                 for m in messages if m.channel in self.senders]
         return self._pump.submit(jobs)
