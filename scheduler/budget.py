@@ -26,9 +26,9 @@ from typing import Callable, Protocol
 
 from bot.privacy import pseudonym
 
-SAFETY = 0.92  # of the provider's rate: 30 sends span >= 1.06 s at 30/s, so ~60 ms of arrival jitter still fits
+SAFETY = 0.88  # of the provider's rate: 30 sends span >= 1.11 s at 30/s, so ~100 ms of arrival jitter still fits
 CHAT_SAFETY = 0.8  # of the per-chat rate: one chat's messages 1.25 s apart (a chat rarely has many queued)
-LATE_FORGIVEN = 0.025  # seconds of a take's lateness the next take may make up (at most half an interval)
+LATE_FORGIVEN = 0.010  # seconds of a take's lateness the next take may make up (at most half an interval)
 PRUNE_EVERY = 2000  # takes between two clean-ups of idle chat rows
 CHAT_ROW_TTL = 3600.0  # seconds an idle chat's row is kept
 

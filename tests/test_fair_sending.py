@@ -86,7 +86,7 @@ def test_sends_keep_the_accounts_pace_in_every_sliding_second():
     started = sorted(run(queue, ft, 60).values())
     assert len(started) == 300
     assert all(later - first >= 1.0 for first, later in zip(started, started[30:]))  # never 31 in a second
-    assert 300 / 30 <= started[-1] - started[0] + 1 / 30 <= 300 / 30 * 1.1  # and close to the floor
+    assert 300 / 30 <= started[-1] - started[0] + TG.interval <= 300 * TG.interval + 1e-6  # and at the budget's pace
 
 
 def test_a_chat_waiting_for_its_gap_does_not_delay_other_chats():
@@ -125,7 +125,7 @@ def test_a_burst_of_bulk_never_delays_a_reply():
     reply = job("person")
     started = run(queue, ft, 60, arrivals={2.0: [reply]})
     assert started[reply.outbound.id] - 2.0 <= TG.interval + 1e-9  # the next slot of the account, not the 20 s of bulk
-    assert sum(1 for j in bulk if started[j.outbound.id] < 2.0) >= 55  # bulk went at the pace meanwhile
+    assert sum(1 for j in bulk if started[j.outbound.id] < 2.0) >= int(2.0 / TG.interval)  # bulk kept the pace
 
 
 def test_a_reply_overtakes_bulk_queued_for_the_same_chat():
@@ -170,9 +170,9 @@ def test_channel_limits_come_from_the_settings_below_the_published_rates(setting
     limits = channel_limits(settings.with_(telegram_messages_per_second=30, telegram_per_chat_per_second=1,
                                            twilio_messages_per_second=10, telegram_token="4242:secret"))
     assert limits[Channel.TELEGRAM].key == "telegram:4242"  # the bot's id, never its secret
-    assert 1 / 30 < limits[Channel.TELEGRAM].interval < 1 / 27
+    assert 1 / 30 < limits[Channel.TELEGRAM].interval < 1 / (30 * 0.85)
     assert 1.0 < limits[Channel.TELEGRAM].chat_interval <= 1.25
-    assert 1 / 10 < limits[Channel.WHATSAPP].interval < 1 / 9
+    assert 1 / 10 < limits[Channel.WHATSAPP].interval < 1 / (10 * 0.85)
     assert limits[Channel.TELEGRAM].chat_key("+6281234567890").count("6281234567890") == 0  # pseudonymous
 
 

@@ -165,6 +165,16 @@ class BotRunner:
             future.cancel()
             raise TimeoutError(f"Telegram call did not finish within {timeout}s") from None
 
+    def submit(self, coro_factory: Callable[[Bot], Awaitable[T]], timeout: float = 30.0) -> concurrent.futures.Future[T]:
+        """Like `run`, without waiting: the caller gets the future (its callbacks run on the loop thread).
+        The coroutine is cancelled after `timeout` seconds (the future then holds a TimeoutError)."""
+        loop, bot = self._ensure()
+
+        async def bounded() -> T:
+            return await asyncio.wait_for(self._call(bot, coro_factory), timeout)
+
+        return asyncio.run_coroutine_threadsafe(bounded(), loop)
+
     def close(self, timeout: float = 10.0) -> None:
         """Shut the Bot's HTTP clients and stop the loop thread. Safe to call twice.
 
@@ -310,7 +320,42 @@ class TelegramSender:
         self._runner = runner
         self._timeout = timeout
 
-    def send(self, message: Outbound) -> SendResult:
+    def start(self, message: Outbound) -> concurrent.futures.Future[SendResult]:
+        """Send without holding a thread: the dispatcher's pump hands the message straight to the
+        bot's event loop and hears back through the future (never an exception: a `SendResult`)."""
+        future: concurrent.futures.Future[SendResult] = concurrent.futures.Future()
+        prepared = self._prepare(message)
+        if not isinstance(prepared, tuple):
+            future.set_result(prepared)
+            return future
+        chat_id, parts, markup = prepared
+
+        async def send_all(bot: Bot) -> SendResult:
+            sent: Message | None = None
+            for index, part in enumerate(parts):
+                keyboard = markup if index == len(parts) - 1 else None
+                try:
+                    sent = await asyncio.wait_for(bot.send_message(
+                        chat_id=chat_id, text=telegram_html(part), reply_markup=keyboard, parse_mode="HTML"),
+                        self._timeout)
+                except Exception as exc:  # noqa: BLE001 - a sender sorts errors, never raises
+                    return self._failed(message, exc, index, len(parts))
+            assert sent is not None
+            return Sent(str(sent.message_id))
+
+        def settle(done: concurrent.futures.Future[SendResult]) -> None:
+            try:
+                future.set_result(done.result())
+            except BaseException as exc:  # noqa: BLE001 - initialising the bot failed (getMe), or a timeout
+                future.set_result(self._failed(message, exc, 0, len(parts)))
+
+        try:
+            self._runner.submit(send_all, timeout=self._timeout * len(parts)).add_done_callback(settle)
+        except Exception as exc:  # noqa: BLE001
+            future.set_result(self._failed(message, exc, 0, len(parts)))
+        return future
+
+    def _prepare(self, message: Outbound) -> tuple[int, list[str], InlineKeyboardMarkup | None] | SendResult:
         who = pseudonym(message.address)
         if message.channel is not Channel.TELEGRAM:
             return Failed(f"not a telegram message: {message.channel.value}")
@@ -322,7 +367,22 @@ class TelegramSender:
         text, markup = render_telegram(message)
         if not text.strip():
             return Failed("empty message text")
-        parts = split_text(text, MAX_MESSAGE_LENGTH)
+        return chat_id, split_text(text, MAX_MESSAGE_LENGTH), markup
+
+    @staticmethod
+    def _failed(message: Outbound, exc: BaseException, index: int, parts: int) -> SendResult:
+        result = sort_telegram_error(exc)
+        log.warning("telegram outbox %s to chat %s part %d/%d: %s -> %s", message.id, pseudonym(message.address),
+                    index + 1, parts, type(exc).__name__, type(result).__name__)
+        return result
+
+    def send(self, message: Outbound) -> SendResult:
+        """Send and wait (the CLI, tests, a sender without the pump)."""
+        prepared = self._prepare(message)
+        if not isinstance(prepared, tuple):
+            return prepared
+        chat_id, parts, markup = prepared
+        who = pseudonym(message.address)
         sent: Message | None = None
         for index, part in enumerate(parts):
             keyboard = markup if index == len(parts) - 1 else None
@@ -336,12 +396,7 @@ class TelegramSender:
             except BaseException as exc:  # noqa: BLE001 - a sender sorts errors, never raises
                 if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                     raise
-                result = sort_telegram_error(exc)
-                log.warning(
-                    "telegram outbox %s to chat %s part %d/%d: %s -> %s",
-                    message.id, who, index + 1, len(parts), type(exc).__name__, type(result).__name__,
-                )
-                return result
+                return self._failed(message, exc, index, len(parts))
         assert sent is not None
         log.debug("telegram outbox %s to chat %s sent in %d part(s)", message.id, who, len(parts))
         return Sent(str(sent.message_id))
