@@ -126,6 +126,23 @@ def outbox_count(url: str, channel: str) -> int:
     return int(n or 0)
 
 
+def out_of_order(url: str) -> int:
+    """Chats whose messages reached the provider in another order than they were written (the fakes
+    number each chat's messages as they accept them; the outbox keeps the order they were written in)."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT channel, address, provider_message_id FROM outbox_message "
+                                    "WHERE status = 'sent' ORDER BY id")).all()
+    engine.dispose()
+    seen: dict[tuple[str, str], list[str]] = {}
+    for channel, address, provider_id in rows:
+        seen.setdefault((channel, address), []).append(provider_id or "")
+    def rank(pid: str) -> object:
+        return int(pid) if pid.isdigit() else pid
+    return sum(1 for (channel, _a), ids in seen.items()
+               if channel == "telegram" and [rank(i) for i in ids] != sorted(rank(i) for i in ids))
+
+
 def start_processes(env: dict[str, str], port: int, web_workers: int, dispatchers: int) -> list[subprocess.Popen]:
     full = {**os.environ, **env}
     cmd = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(web_workers), "--threads", "8",
@@ -241,6 +258,7 @@ def burst(args: argparse.Namespace) -> dict[str, str]:
             wa_429 = len(tw.requests()) - tw_calls_base - (len(tw.messages()) - tw_base)
             chats = {m["chat_id"] for m in tg.sent_messages()}
             per_chat = max(tg.max_rate(chat_id=c) for c in chats)
+            print(f"burst: {out_of_order(url)} Telegram chats got their messages out of order")
             print(f"burst: {poster.errors} failed posts; telegram {tg_n} replies (most {tg.max_rate()} in a second, "
                   f"{per_chat} to one chat), whatsapp {wa_n} (most {tw.max_rate()} in a second)")
             tg_given = floor_given([t - start for k, t in poster.posted.items() if k[0] != "wa"], TG_RATE)

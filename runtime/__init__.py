@@ -35,7 +35,7 @@ class Runtime:
     telegram_runner: object | None = None
 
     def close(self) -> None:
-        self.send_now.shutdown()
+        self.send_now.close()
         self.dispatcher.close()
         runner = self.telegram_runner
         if runner is not None and hasattr(runner, "close"):

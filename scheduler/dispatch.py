@@ -35,11 +35,11 @@ from bot.config import Settings
 from bot.messages import Channel, Choice, Outbound
 from bot.ports import Clock, Failed, RetryLater, Sender, SendResult, Sent
 from bot.privacy import pseudonym
-from scheduler.budget import Budget, Limit, make_budget
+from scheduler.budget import Budget, Limit, LocalBudget, make_budget
 from scheduler.fairness import FairQueue, Job
 from storage.db import transaction
 from storage.models import Contact, OutboxMessage
-from storage.outbox import PRIORITY_REPLY
+from storage.outbox import PRIORITY_REPLY, waits_behind
 from storage.repositories import is_postgres
 
 log = logging.getLogger(__name__)
@@ -252,6 +252,12 @@ class Dispatcher:
         self._pool.close()
 
     # -- the pump calls these ------------------------------------------------
+    def in_turn(self, job: Job) -> bool:
+        """No older message to this chat is still with another process (several processes send)."""
+        with self.session_factory() as session:
+            return not waits_behind(session, job.outbound.channel.value, job.outbound.address,
+                                    job.outbound.id, job.priority)
+
     def send(self, job: Job) -> SendResult:
         try:
             return self.senders[job.outbound.channel].send(job.outbound)
@@ -360,8 +366,8 @@ class Pump:
             return self._queued if self._pid == os.getpid() else 0
 
     def close(self, timeout: float = 30.0) -> None:
-        """Finish what was handed over (what its lease still covers), then stop the thread."""
-        self.flush(timeout)
+        """Give back what has not started (at once, not when its lease lapses), let the sends under
+        way finish and be recorded, then stop the thread."""
         with self._cond:
             thread = self._thread if self._pid == os.getpid() else None
             if thread is None:
@@ -379,7 +385,8 @@ class Pump:
         if self._thread is None:
             self._pid, self._closing = pid, False
             d = self.dispatcher
-            queue = FairQueue(d.budget, d.limits, d.monotonic)
+            queue = FairQueue(d.budget, d.limits, d.monotonic,
+                              None if isinstance(d.budget, LocalBudget) else d.in_turn)
             self._thread = threading.Thread(target=self._run, args=(queue,), name="send-pump", daemon=True)
             self._thread.start()
 
@@ -417,57 +424,78 @@ class Pump:
 
     def _after(self, job: Job, started: float, result: SendResult) -> None:
         d = self.dispatcher
-        with self._cond:  # the chat is free again after its gap; a 429 pauses this lane
-            self._events.append(("done", job, started))
-            if isinstance(result, RetryLater) and result.after_seconds:
+        if isinstance(result, RetryLater) and result.after_seconds:
+            with self._cond:  # a 429 pauses this lane (and, through the budget, every process) at once
                 self._events.append(("pause", job, result.after_seconds))
-            self._cond.notify_all()
+                self._cond.notify_all()
         try:
             d.record(job, result)
         except Exception:
             log.exception("recording outbox %s failed; its lease lapses and it is sent again", job.outbound.id)
+        with self._cond:  # recorded: the chat's next message may go after its gap
+            self._events.append(("done", job, started))
+            self._cond.notify_all()
         self._finished(job, result)
 
     def _run(self, queue: FairQueue) -> None:
-        d = self.dispatcher
         while True:
-            with self._cond:
-                events, self._events = self._events, []
-                if self._closing and not events and not self._queued:
-                    return
-            for kind, job, value in events:
-                if kind == "add":
-                    queue.add(job)
-                elif kind == "done":
-                    queue.done(job, value)
-                else:
-                    try:
-                        queue.pause(job.outbound.channel, value)
-                    except Exception:
-                        log.exception("sharing a 429 pause failed")
             try:
-                start, expired = queue.due()
-            except Exception:  # the budget's store is away: ask again shortly, nothing is lost
-                log.exception("send budget unavailable; trying again")
-                start, expired = [], []
+                if not self._turn(queue):
+                    return
+            except Exception:  # a bug here must not silently stop this process's sending
+                log.exception("send pump turn failed; going on")
                 time.sleep(0.2)
-            for job in start:
-                self._start(job, d.monotonic())
-            if expired:
+
+    def _turn(self, queue: FairQueue) -> bool:
+        """One round: take the events, start what is due, give back what is late; wait. False: stop."""
+        d = self.dispatcher
+        with self._cond:
+            events, self._events = self._events, []
+            closing = self._closing
+        if closing and not events:
+            left = queue.take_all()  # stopping: what has not started goes back to the outbox at once
+            if left:
                 try:
-                    d.release(expired)
+                    d.release(left)
                 except Exception:
                     log.exception("giving rows back failed; their lease lapses")
-                for job in expired:
+                for job in left:
                     self._finished(job, None)
-            wake = queue.next_wake()
             with self._cond:
-                if self._events:
-                    continue
-                if self._closing and not self._queued:
-                    return
-                timeout = None if wake is None else max(0.0, wake - d.monotonic()) + 0.0005
-                self._cond.wait(timeout if timeout is not None else 1.0)
+                if not self._queued:
+                    return False
+                self._cond.wait(0.05)
+            return True
+        for kind, job, value in events:
+            if kind == "add":
+                queue.add(job)
+            elif kind == "done":
+                queue.done(job, value)
+            else:
+                try:
+                    queue.pause(job.outbound.channel, value)
+                except Exception:
+                    log.exception("sharing a 429 pause failed")
+        try:
+            start, expired = queue.due()
+        except Exception:  # the budget's store is away: ask again shortly, nothing is lost
+            log.exception("send budget unavailable; trying again")
+            start, expired = [], []
+            time.sleep(0.2)
+        for job in start:
+            self._start(job, d.monotonic())
+        if expired:
+            try:
+                d.release(expired)
+            except Exception:
+                log.exception("giving rows back failed; their lease lapses")
+            for job in expired:
+                self._finished(job, None)
+        wake = queue.next_wake()
+        with self._cond:
+            if not self._events and not self._closing:
+                self._cond.wait(1.0 if wake is None else max(0.0, wake - d.monotonic()) + 0.0005)
+        return True
 
 
 class SendNow:
@@ -507,6 +535,10 @@ class SendNow:
             log.exception("send-now failed; the dispatcher will retry")
 
     def shutdown(self) -> None:
-        """Wait for what was handed over (tests, a stopping process)."""
+        """Wait until what was handed over is sent (tests, the terminal chat)."""
         self._pool.close()
         self.dispatcher.flush()
+
+    def close(self) -> None:
+        """A stopping process: finish the claims under way; the dispatcher gives back the rest."""
+        self._pool.close()

@@ -13,6 +13,10 @@ shared `Budget` for each:
 * the account must wait (its pace, or a 429 pause): this lane stops until
   then; the other lane does not.
 
+Where several processes send (a shared budget), a chat's message also waits
+while an older one to the same chat is still with another process (`in_turn`),
+so a person reads the replies in the order they were written.
+
 Nothing here sleeps or does I/O except the budget's take; the caller (the
 dispatcher's pump thread) sleeps until `next_wake()` or the next event. The
 clock is injected, so fairness is tested without real time.
@@ -21,12 +25,13 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from bot.messages import Channel, Outbound
 from scheduler.budget import Budget, Limit
+
+TURN_RETRY = 0.1  # seconds before asking again whether an older message to the chat has gone
 
 
 @dataclass(eq=False)
@@ -78,10 +83,13 @@ class Lane:
 class FairQueue:
     """Messages claimed by this process, handed out fairly. Single-threaded: the pump owns it."""
 
-    def __init__(self, budget: Budget, limits: dict[Channel, Limit], clock: Callable[[], float]) -> None:
+    def __init__(self, budget: Budget, limits: dict[Channel, Limit], clock: Callable[[], float],
+                 in_turn: Callable[[Job], bool] | None = None) -> None:
+        """`in_turn(job)`: False while an older message to the same chat is with another process."""
         self.budget = budget
         self.limits = limits
         self.clock = clock
+        self.in_turn = in_turn
         self.lanes: dict[Channel, Lane] = {}
         self._seq = itertools.count()
 
@@ -135,6 +143,10 @@ class FairQueue:
                 if head is None or head.seq != seq or chat in lane.busy or chat in lane.waiting_until:
                     heapq.heappop(lane.ready)  # stale: the chat moved on or stands elsewhere
                     continue
+                if self.in_turn is not None and not lane.limit.unlimited and not self.in_turn(head):
+                    heapq.heappop(lane.ready)
+                    self._aside(lane, chat, now + TURN_RETRY)
+                    continue
                 wait = self.budget.take(lane.limit, chat)
                 if wait.go:
                     heapq.heappop(lane.ready)
@@ -163,6 +175,17 @@ class FairQueue:
 
     def __len__(self) -> int:
         return sum(len(lane) for lane in self.lanes.values())
+
+    def take_all(self) -> list[Job]:
+        """Everything not yet started, each chat in order (the process is stopping)."""
+        jobs: list[Job] = []
+        for lane in self.lanes.values():
+            for chat in list(lane.chats):
+                jobs += [entry[2] for entry in sorted(lane.chats.pop(chat))]
+            lane.ready.clear()
+            lane.aside.clear()
+            lane.waiting_until.clear()
+        return jobs
 
     def _pop(self, lane: Lane, chat: str) -> Job:
         queue = lane.chats[chat]

@@ -325,7 +325,8 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at", "priority"),)
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at", "priority"),
+                      Index("ix_outbox_chat", "address", "channel", "status"))
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     channel: Mapped[str] = mapped_column(String(12))

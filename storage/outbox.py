@@ -122,6 +122,14 @@ def enqueue_to_contact(session: Session, contact: Contact, text: str, now: datet
                    text=text, now=now, **kwargs)
 
 
+def waits_behind(session: Session, channel: str, address: str, row_id: int, priority: int) -> bool:
+    """Is an older message to this chat (as urgent or more) still being sent by some process? Then this
+    one waits its turn: several processes send, yet a chat reads its messages in the order written."""
+    return session.execute(select(OutboxMessage.id).where(
+        OutboxMessage.address == address, OutboxMessage.channel == channel, OutboxMessage.status == "sending",
+        OutboxMessage.id < row_id, OutboxMessage.priority <= priority).limit(1)).first() is not None
+
+
 def set_provider_status(session: Session, provider_message_id: str, status: str,
                         error: str | None, now: datetime) -> bool:
     """Apply a delivery status callback to its outbox row."""

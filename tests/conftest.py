@@ -122,6 +122,7 @@ def runtime(settings: Settings, clock: FixedClock, senders: dict, db_engine: sa.
     # settings have no rate limits here: nothing waits; fairness tests inject their own clock
     yield rt
     rt.send_now.shutdown()
+    rt.dispatcher.close()
 
 
 @pytest.fixture

@@ -366,3 +366,71 @@ def test_a_batch_that_outlives_its_lease_gives_the_rest_back(runtime, clock, set
     assert dispatcher.run_once().sent == 4
     assert [m.text for m in sender.sent] == [f"9-{i}" for i in range(6)]
     dispatcher.close()
+
+
+def test_a_stopping_dispatcher_gives_back_at_once_what_has_not_started(runtime, clock, settings, session):
+    """SIGTERM to a worker: a chat's later messages, waiting for its gap, go back to the outbox now,
+    not when their lease lapses two minutes later (and it is no failed attempt)."""
+    queue(runtime, clock, {"5": 3})
+    sender = SlowSender()
+    slow_chat = settings.with_(telegram_per_chat_per_second=0.05)  # 20 s between two messages to one chat
+    dispatcher = Dispatcher(runtime.session_factory, {Channel.TELEGRAM: sender}, clock, slow_chat)
+    stats, futures = dispatcher.start_batch()
+    futures[0].result(timeout=10)
+    dispatcher.close()
+    assert [m.text for m in sender.sent] == ["5-0"] and stats.released == 2
+    rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(r.status, r.attempts) for r in rows] == [("sent", 1), ("pending", 0), ("pending", 0)]
+
+
+def test_a_chat_whose_older_message_is_with_another_process_waits_its_turn():
+    ft = FakeTime()
+    older_elsewhere = {"a"}
+    queue = FairQueue(LocalBudget(ft), {Channel.TELEGRAM: TG}, ft, in_turn=lambda j: j.chat not in older_elsewhere)
+    a, b = job("a"), job("b")
+    queue.add(a)
+    queue.add(b)
+    assert queue.due()[0] == [b]  # a steps aside, b is not held up
+    older_elsewhere.clear()  # the other process sent it
+    ft.t = 0.2
+    assert queue.due()[0] == [a]
+
+
+class GatedSender(SlowSender):
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+
+    def send(self, message: Outbound) -> SendResult:
+        self.gate.wait(10)
+        return super().send(message)
+
+
+def test_two_processes_keep_a_chats_order(runtime, clock, settings, session):
+    """Process A holds a chat's first message (its provider is slow), process B claims the second:
+    B waits until A's has gone, though the budget has room."""
+    if runtime.engine.dialect.name != "postgresql":
+        pytest.skip("several sending processes share PostgreSQL")
+    paced = settings.with_(telegram_messages_per_second=1000, telegram_per_chat_per_second=1000)
+    with transaction(runtime.session_factory) as s:
+        first = enqueue(s, channel="telegram", address="77", text="first", now=clock.now(), kind="nudge")
+    slow, fast = GatedSender(), SlowSender()
+    a = Dispatcher(runtime.session_factory, {Channel.TELEGRAM: slow}, clock, paced)
+    b = Dispatcher(runtime.session_factory, {Channel.TELEGRAM: fast}, clock, paced)
+    try:
+        _, held = a.start_batch()
+        with transaction(runtime.session_factory) as s:
+            enqueue(s, channel="telegram", address="77", text="second", now=clock.now(), kind="nudge")
+        _, later = b.start_batch()
+        time.sleep(0.5)
+        assert fast.sent == [] and len(later) == 1  # claimed, waiting its turn
+        slow.gate.set()
+        held[0].result(timeout=10)
+        later[0].result(timeout=10)
+        assert [m.text for m in slow.sent + fast.sent] == ["first", "second"]
+        rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        assert rows[0].id == first and [r.status for r in rows] == ["sent", "sent"]
+    finally:
+        slow.gate.set()
+        a.close()
+        b.close()

@@ -42,6 +42,7 @@ def live(settings, clock, db_engine, tg, tw):  # type: ignore[no-untyped-def]
     app = create_app(runtime=rt)
     yield rt, app.test_client()
     rt.send_now.shutdown()
+    rt.dispatcher.close()
     rt.telegram_runner.close()
 
 

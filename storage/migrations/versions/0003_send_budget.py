@@ -1,4 +1,5 @@
-"""send budget: one row per provider account (and per chat) shared by every sending process
+"""send budget: one row per provider account (and per chat) shared by every sending process;
+an index to find a chat's messages still being sent (each chat in order across processes)
 
 Revision ID: 0003
 Revises: 0001
@@ -20,7 +21,9 @@ def upgrade() -> None:
     sa.Column('paused_until', sa.Float(), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_send_budget'))
     )
+    op.create_index('ix_outbox_chat', 'outbox_message', ['address', 'channel', 'status'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_outbox_chat', table_name='outbox_message')
     op.drop_table('send_budget')
