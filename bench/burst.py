@@ -45,6 +45,7 @@ SECRET = "bench-secret"
 PUBLIC = "https://posyandu.example.org"
 TG_RATE, TG_PER_CHAT, WA_RATE = 30, 1, 10
 SCHEMA = "bench_burst"
+SEND_FROM = "web"  # --send-from
 
 
 def tg_body(update_id: int, chat_id: int, text: str) -> bytes:
@@ -201,7 +202,7 @@ def env_for(url: str, tg: FakeTelegramAPI, tw: FakeTwilioAPI) -> dict[str, str]:
             "TWILIO_ACCOUNT_SID": tw.account_sid, "TWILIO_AUTH_TOKEN": tw.auth_token,
             "TWILIO_WHATSAPP_FROM": "+14155238886", "TWILIO_API_URL": tw.base_url,
             "TELEGRAM_MESSAGES_PER_SECOND": str(TG_RATE), "TELEGRAM_PER_CHAT_PER_SECOND": str(TG_PER_CHAT),
-            "TWILIO_MESSAGES_PER_SECOND": str(WA_RATE), "DISPATCH_INTERVAL_SECONDS": "1"}
+            "TWILIO_MESSAGES_PER_SECOND": str(WA_RATE), "DISPATCH_INTERVAL_SECONDS": "1", "SEND_FROM": SEND_FROM}
 
 
 def burst(args: argparse.Namespace) -> dict[str, str]:
@@ -314,14 +315,17 @@ if __name__ == "__main__":
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--dispatchers", type=int, default=1)
     parser.add_argument("--newcomers", type=int, default=400)
+    parser.add_argument("--send-from", choices=["web", "dispatcher"], default="web",
+                        help="SEND_FROM: the web process sends its replies, or only wakes the dispatchers")
     parsed = parser.parse_args()
+    SEND_FROM = parsed.send_from
     LOAD = " ".join(f"{x:.1f}" for x in os.getloadavg())
     results = {}
     if parsed.scenario in ("burst", "both"):
         results.update({f"burst, {k}": v for k, v in burst(parsed).items()})
     if parsed.scenario in ("workers", "both"):
         results.update({f"4 web + 2 dispatchers, {k}": v for k, v in workers(parsed).items()})
-    print(f"\nload average before the run: {LOAD}")
+    print(f"\nSEND_FROM={SEND_FROM}; load average before the run: {LOAD}")
     print("\n| measure | result |\n|---|---|")
     for k, v in results.items():
         print(f"| {k} | {v} |")

@@ -1,7 +1,7 @@
 """Messages per second through the Telegram webhook, against a bare Flask endpoint, and reply latency.
 
     .venv/bin/python bench/inbound.py [--messages 2000] [--concurrency 16] [--backends sqlite,postgres]
-                                      [--rate 25] [--limits]
+                                      [--rate 25] [--limits] [--send-from web|dispatcher]
 
 For each backend it starts gunicorn (gthread, one worker per core) serving the
 real app with the real python-telegram-bot `Bot` pointed at a loopback fake
@@ -168,7 +168,11 @@ def run(args: argparse.Namespace) -> None:
                    "TELEGRAM_API_URL": tg.base_url, "LOG_LEVEL": "WARNING",
                    "TELEGRAM_MESSAGES_PER_SECOND": "30" if args.limits else "0",
                    "TELEGRAM_PER_CHAT_PER_SECOND": "1" if args.limits else "0"}
+            if args.send_from == "dispatcher":
+                env["SEND_FROM"] = "dispatcher"
             proc = start_gunicorn("webhooks.app:create_app()", port, env, workers)
+            dispatcher = (subprocess.Popen([sys.executable, "-m", "scheduler.worker"], cwd=ROOT,
+                                           env={**os.environ, **env}) if args.send_from == "dispatcher" else None)
             try:
                 offset = 1_000_000 * (n + 1)
                 warm = [(20_000_000 + offset + i, update_body(offset + 900_000 + i, 20_000_000 + offset + i)) for i in range(100)]
@@ -188,6 +192,9 @@ def run(args: argparse.Namespace) -> None:
             finally:
                 proc.terminate()
                 proc.wait()
+                if dispatcher is not None:
+                    dispatcher.terminate()
+                    dispatcher.wait()
     bare = rows[0][1]
     print("\n| endpoint | msgs/s | share of bare | webhook p50 ms | webhook p99 ms | reply p50 ms | reply p99 ms |")
     print("|---|---|---|---|---|---|---|")
@@ -204,6 +211,8 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--rate", type=float, help="offer at most this many messages a second (latency below saturation)")
+    parser.add_argument("--send-from", choices=["web", "dispatcher"], default="web",
+                        help="SEND_FROM: the web process sends (default), or it wakes a `scheduler.worker`")
     parser.add_argument("--limits", action="store_true",
                         help="the fake enforces Telegram's 30/s and 1/s per chat and the bot paces for them "
                              "(through the shared budget); default: no limits, the raw reply path")

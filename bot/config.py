@@ -49,6 +49,7 @@ class Settings:
     telegram_messages_per_second: float = 30.0
     telegram_per_chat_per_second: float = 1.0
     send_now: bool = True  # send replies right after the webhook commits
+    send_from: str = "web"  # web: the web process sends its replies; dispatcher: it only wakes the workers (NOTIFY)
     dispatch_interval_seconds: float = 2.0
     dispatch_max_attempts: int = 8
     dispatch_batch_size: int = 100

@@ -113,7 +113,8 @@ class DispatchStats:
 
 
 def claim(session: Session, now: datetime, limit: int, ids: Sequence[int] | None = None,
-          channel: str | None = None, channels: Sequence[str] | None = None) -> list[OutboxMessage]:
+          channel: str | None = None, channels: Sequence[str] | None = None,
+          most_priority: int | None = None) -> list[OutboxMessage]:
     """Take up to `limit` due rows for this process (pending and due, or a lapsed lease).
 
     `channels` limits the claim to the channels this process can send on: a row
@@ -130,6 +131,8 @@ def claim(session: Session, now: datetime, limit: int, ids: Sequence[int] | None
         stmt = stmt.where(OutboxMessage.channel == channel)
     if channels is not None:
         stmt = stmt.where(OutboxMessage.channel.in_(list(channels)))
+    if most_priority is not None:  # only as urgent as this (replies, alerts) or more
+        stmt = stmt.where(OutboxMessage.priority <= most_priority)
     stmt = stmt.order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit)
     if is_postgres(session):
         stmt = stmt.with_for_update(skip_locked=True)
@@ -183,14 +186,15 @@ class Dispatcher:
         return stats
 
     def start_batch(self, now: datetime | None = None, ids: Sequence[int] | None = None,
-                    limit: int | None = None) -> tuple[DispatchStats, list[Future]]:
+                    limit: int | None = None, most_priority: int | None = None) -> tuple[DispatchStats, list[Future]]:
         """Claim one batch and hand it to the pump without waiting (the worker keeps its queue full)."""
         stats = DispatchStats()
         at = now or self.clock.now()
         channels = [c.value for c in self.senders]
         jobs: list[Job] = []
         with transaction(self.session_factory) as session:
-            rows = claim(session, at, limit or self.settings.dispatch_batch_size, ids, channels=channels)
+            rows = claim(session, at, limit or self.settings.dispatch_batch_size, ids, channels=channels,
+                         most_priority=most_priority)
             stats.claimed = len(rows)
             contacts = {c.id: c for c in session.scalars(select(Contact).where(
                 Contact.id.in_({r.contact_id for r in rows if r.contact_id})))}

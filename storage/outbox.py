@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable, Iterable, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.messages import Choice
@@ -120,6 +120,16 @@ def enqueue_to_contact(session: Session, contact: Contact, text: str, now: datet
                        **kwargs: Any) -> int | None:
     return enqueue(session, channel=contact.channel, address=contact.address, contact_id=contact.id,
                    text=text, now=now, **kwargs)
+
+
+WAKE_CHANNEL = "posyandu_outbox"  # PostgreSQL LISTEN/NOTIFY channel the dispatchers wait on
+
+
+def wake_dispatchers(session: Session) -> None:
+    """Tell every dispatcher that rows are due, delivered when this transaction commits (PostgreSQL
+    NOTIFY; elsewhere a no-op, the dispatcher's poll finds them)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_notify(WAKE_CHANNEL, "")))
 
 
 def waits_behind(session: Session, channel: str, address: str, row_id: int, priority: int) -> bool:
