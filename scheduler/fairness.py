@@ -50,8 +50,10 @@ class Job:
         return self.outbound.address
 
     @property
-    def order(self) -> tuple[int, int]:
-        return (self.priority, self.seq)
+    def order(self) -> tuple[int, int, int]:
+        """Within a chat: replies first, then as written (the outbox id: a row claimed again after a
+        retry keeps its place), then as handed over."""
+        return (self.priority, self.outbound.id, self.seq)
 
 
 @dataclass
@@ -59,8 +61,8 @@ class Lane:
     """One channel: its limit, its chats' queues, the ready heap and the chats waiting aside."""
 
     limit: Limit
-    chats: dict[str, list[tuple[int, int, Job]]] = field(default_factory=dict)
-    ready: list[tuple[int, int, str]] = field(default_factory=list)
+    chats: dict[str, list[tuple[tuple[int, int, int], Job]]] = field(default_factory=dict)
+    ready: list[tuple[tuple[int, int, int], str]] = field(default_factory=list)
     aside: list[tuple[float, str]] = field(default_factory=list)  # (not before, chat)
     waiting_until: dict[str, float] = field(default_factory=dict)
     busy: set[str] = field(default_factory=set)
@@ -68,13 +70,13 @@ class Lane:
 
     def head(self, chat: str) -> Job | None:
         queue = self.chats.get(chat)
-        return queue[0][2] if queue else None
+        return queue[0][1] if queue else None
 
     def offer(self, chat: str) -> None:
         """Put the chat on the ready heap under its head's priority (stale entries are skipped later)."""
         head = self.head(chat)
         if head is not None and chat not in self.busy and chat not in self.waiting_until:
-            heapq.heappush(self.ready, (head.priority, head.seq, chat))
+            heapq.heappush(self.ready, (head.order, chat))
 
     def __len__(self) -> int:
         return sum(len(q) for q in self.chats.values())
@@ -103,8 +105,8 @@ class FairQueue:
         job.seq = next(self._seq)
         lane = self.lane(job.outbound.channel)
         queue = lane.chats.setdefault(job.chat, [])
-        heapq.heappush(queue, (job.priority, job.seq, job))
-        if queue[0][2] is job:
+        heapq.heappush(queue, (job.order, job))
+        if queue[0][1] is job:
             lane.offer(job.chat)
 
     def done(self, job: Job, started: float) -> None:
@@ -138,9 +140,9 @@ class FairQueue:
             if lane.blocked_until > now:
                 continue
             while lane.ready:
-                priority, seq, chat = lane.ready[0]
+                order, chat = lane.ready[0]
                 head = lane.head(chat)
-                if head is None or head.seq != seq or chat in lane.busy or chat in lane.waiting_until:
+                if head is None or head.order != order or chat in lane.busy or chat in lane.waiting_until:
                     heapq.heappop(lane.ready)  # stale: the chat moved on or stands elsewhere
                     continue
                 if self.in_turn is not None and not lane.limit.unlimited and not self.in_turn(head):
@@ -166,11 +168,11 @@ class FairQueue:
         for lane in self.lanes.values():
             if lane.aside:
                 wakes.append(lane.aside[0][0])
-            live = [e for e in lane.ready if lane.head(e[2]) is not None and e[2] not in lane.busy
-                    and e[2] not in lane.waiting_until]
+            live = [e for e in lane.ready if lane.head(e[1]) is not None and e[1] not in lane.busy
+                    and e[1] not in lane.waiting_until]
             if live:
                 wakes.append(lane.blocked_until)
-            wakes += [e[2].deadline for q in lane.chats.values() for e in q[:1]]
+            wakes += [e[1].deadline for q in lane.chats.values() for e in q[:1]]
         return min(wakes) if wakes else None
 
     def __len__(self) -> int:
@@ -181,7 +183,7 @@ class FairQueue:
         jobs: list[Job] = []
         for lane in self.lanes.values():
             for chat in list(lane.chats):
-                jobs += [entry[2] for entry in sorted(lane.chats.pop(chat))]
+                jobs += [entry[1] for entry in sorted(lane.chats.pop(chat), key=lambda e: e[0])]
             lane.ready.clear()
             lane.aside.clear()
             lane.waiting_until.clear()
@@ -189,7 +191,7 @@ class FairQueue:
 
     def _pop(self, lane: Lane, chat: str) -> Job:
         queue = lane.chats[chat]
-        job = heapq.heappop(queue)[2]
+        job = heapq.heappop(queue)[1]
         if not queue:
             del lane.chats[chat]
         return job
@@ -197,8 +199,8 @@ class FairQueue:
     @staticmethod
     def _expire(lane: Lane, now: float, expired: list[Job]) -> None:
         """A chat with a message whose lease runs out goes back to the outbox whole (its order kept)."""
-        for chat in [c for c, q in lane.chats.items() if c not in lane.busy and any(e[2].deadline <= now for e in q)]:
-            expired += [e[2] for e in sorted(lane.chats.pop(chat))]
+        for chat in [c for c, q in lane.chats.items() if c not in lane.busy and any(e[1].deadline <= now for e in q)]:
+            expired += [e[1] for e in sorted(lane.chats.pop(chat), key=lambda e: e[0])]
 
     def _aside(self, lane: Lane, chat: str, until: float) -> None:
         lane.waiting_until[chat] = until

@@ -434,3 +434,21 @@ def test_two_processes_keep_a_chats_order(runtime, clock, settings, session):
         slow.gate.set()
         a.close()
         b.close()
+
+
+def test_a_message_claimed_again_after_a_retry_keeps_its_place_in_its_chat():
+    """A 429'd reply comes back (a later claim) behind a newer reply to the same chat that waits for it:
+    it goes first, as it was written first, and the newer one follows (no wait for a lease to lapse)."""
+    ft = FakeTime()
+    newer = job("x")
+    older = Job(Outbound(newer.outbound.id - 100_000, Channel.TELEGRAM, "x", "older"), 2, REPLY, 1e9)
+
+    def in_turn(j: Job) -> bool:  # the older row is "still being sent" until it leaves this very queue
+        waiting = [e[1] for e in queue.lanes[Channel.TELEGRAM].chats.get("x", [])]
+        return j is older or older not in waiting
+
+    queue = FairQueue(LocalBudget(ft), {Channel.TELEGRAM: TG}, ft, in_turn=in_turn)
+    queue.add(newer)
+    queue.add(older)
+    started = run(queue, ft, 10)
+    assert started[older.outbound.id] < started[newer.outbound.id] < 10
