@@ -390,7 +390,7 @@ class Pump:
             self._pid, self._closing = pid, False
             d = self.dispatcher
             queue = FairQueue(d.budget, d.limits, d.monotonic,
-                              None if isinstance(d.budget, LocalBudget) else d.in_turn)
+                              None if isinstance(d.budget, LocalBudget) else d.in_turn, max_in_flight=d.workers)
             self._thread = threading.Thread(target=self._run, args=(queue,), name="send-pump", daemon=True)
             self._thread.start()
 

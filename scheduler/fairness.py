@@ -32,6 +32,7 @@ from bot.messages import Channel, Outbound
 from scheduler.budget import Budget, Limit
 
 TURN_RETRY = 0.1  # seconds before asking again whether an older message to the chat has gone
+MAX_IN_FLIGHT = 16  # sends under way at once per channel and process
 
 
 @dataclass(eq=False)
@@ -86,12 +87,15 @@ class FairQueue:
     """Messages claimed by this process, handed out fairly. Single-threaded: the pump owns it."""
 
     def __init__(self, budget: Budget, limits: dict[Channel, Limit], clock: Callable[[], float],
-                 in_turn: Callable[[Job], bool] | None = None) -> None:
-        """`in_turn(job)`: False while an older message to the same chat is with another process."""
+                 in_turn: Callable[[Job], bool] | None = None, max_in_flight: int = MAX_IN_FLIGHT) -> None:
+        """`in_turn(job)`: False while an older message to the same chat is with another process.
+        `max_in_flight`: sends under way at once per channel (a provider without a rate limit, or a
+        backlog after an outage, must not open thousands of requests at once)."""
         self.budget = budget
         self.limits = limits
         self.clock = clock
         self.in_turn = in_turn
+        self.max_in_flight = max(1, max_in_flight)
         self.lanes: dict[Channel, Lane] = {}
         self._seq = itertools.count()
 
@@ -139,7 +143,7 @@ class FairQueue:
             self._expire(lane, now, expired)
             if lane.blocked_until > now:
                 continue
-            while lane.ready:
+            while lane.ready and len(lane.busy) < self.max_in_flight:  # a send's return wakes the pump
                 order, chat = lane.ready[0]
                 head = lane.head(chat)
                 if head is None or head.order != order or chat in lane.busy or chat in lane.waiting_until:
@@ -170,7 +174,7 @@ class FairQueue:
                 wakes.append(lane.aside[0][0])
             live = [e for e in lane.ready if lane.head(e[1]) is not None and e[1] not in lane.busy
                     and e[1] not in lane.waiting_until]
-            if live:
+            if live and len(lane.busy) < self.max_in_flight:
                 wakes.append(lane.blocked_until)
             wakes += [e[1].deadline for q in lane.chats.values() for e in q[:1]]
         return min(wakes) if wakes else None

@@ -452,3 +452,15 @@ def test_a_message_claimed_again_after_a_retry_keeps_its_place_in_its_chat():
     queue.add(older)
     started = run(queue, ft, 10)
     assert started[older.outbound.id] < started[newer.outbound.id] < 10
+
+
+def test_no_more_sends_under_way_at_once_than_the_cap_even_without_a_rate_limit():
+    ft = FakeTime()
+    queue = FairQueue(LocalBudget(ft), {}, ft, max_in_flight=4)  # no limit for the channel
+    jobs = [job(f"c{i}") for i in range(10)]
+    for j in jobs:
+        queue.add(j)
+    first, _ = queue.due()
+    assert first == jobs[:4] and queue.due()[0] == []
+    queue.done(first[0], ft.t)
+    assert queue.due()[0] == [jobs[4]]  # one returned, one more goes
