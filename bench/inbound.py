@@ -4,9 +4,9 @@
                                       [--rate 25] [--limits] [--send-from web|dispatcher]
 
 For each backend it starts gunicorn (gthread, one worker per core) serving the
-real app with the real python-telegram-bot `Bot` pointed at a loopback fake
-Bot API, posts `/start` updates from distinct users (built with PTB's own
-classes), and measures: requests per second, webhook p50/p99 latency, and the
+real app and one `scheduler.worker` beside it, as the Procfile does, with the
+real python-telegram-bot `Bot` pointed at a loopback fake Bot API, posts
+`/start` updates from distinct users (built with PTB's own classes), and measures: requests per second, webhook p50/p99 latency, and the
 time from sending the update to the reply reaching the fake Bot API. The same
 run measures a bare Flask endpoint under the same gunicorn settings.
 """
@@ -171,8 +171,8 @@ def run(args: argparse.Namespace) -> None:
             if args.send_from == "dispatcher":
                 env["SEND_FROM"] = "dispatcher"
             proc = start_gunicorn("webhooks.app:create_app()", port, env, workers)
-            dispatcher = (subprocess.Popen([sys.executable, "-m", "scheduler.worker"], cwd=ROOT,
-                                           env={**os.environ, **env}) if args.send_from == "dispatcher" else None)
+            # production runs a worker beside the web (Procfile): it sends what the web process gave back
+            dispatcher = subprocess.Popen([sys.executable, "-m", "scheduler.worker"], cwd=ROOT, env={**os.environ, **env})
             try:
                 offset = 1_000_000 * (n + 1)
                 warm = [(20_000_000 + offset + i, update_body(offset + 900_000 + i, 20_000_000 + offset + i)) for i in range(100)]
@@ -192,9 +192,8 @@ def run(args: argparse.Namespace) -> None:
             finally:
                 proc.terminate()
                 proc.wait()
-                if dispatcher is not None:
-                    dispatcher.terminate()
-                    dispatcher.wait()
+                dispatcher.terminate()
+                dispatcher.wait()
     bare = rows[0][1]
     print("\n| endpoint | msgs/s | share of bare | webhook p50 ms | webhook p99 ms | reply p50 ms | reply p99 ms |")
     print("|---|---|---|---|---|---|---|")
