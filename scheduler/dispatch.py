@@ -450,6 +450,17 @@ class Pump:
                 log.exception("send pump turn failed; going on")
                 time.sleep(0.2)
 
+    def _give_back(self, jobs: list[Job]) -> None:
+        """Rows this process will not send go back to the outbox now (else their lease lapses)."""
+        if not jobs:
+            return
+        try:
+            self.dispatcher.release(jobs)
+        except Exception:
+            log.exception("giving rows back failed; their lease lapses")
+        for job in jobs:
+            self._finished(job, None)
+
     def _turn(self, queue: FairQueue) -> bool:
         """One round: take the events, start what is due, give back what is late; wait. False: stop."""
         d = self.dispatcher
@@ -457,14 +468,7 @@ class Pump:
             events, self._events = self._events, []
             closing = self._closing
         if closing and not events:
-            left = queue.take_all()  # stopping: what has not started goes back to the outbox at once
-            if left:
-                try:
-                    d.release(left)
-                except Exception:
-                    log.exception("giving rows back failed; their lease lapses")
-                for job in left:
-                    self._finished(job, None)
+            self._give_back(queue.take_all())  # stopping: what has not started goes back at once
             with self._cond:
                 if not self._queued:
                     return False
@@ -488,13 +492,7 @@ class Pump:
             time.sleep(0.2)
         for job in start:
             self._start(job, d.monotonic())
-        if expired:
-            try:
-                d.release(expired)
-            except Exception:
-                log.exception("giving rows back failed; their lease lapses")
-            for job in expired:
-                self._finished(job, None)
+        self._give_back(expired)
         wake = queue.next_wake()
         with self._cond:
             if not self._events and not self._closing:
