@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 FLASK  := $(PY) -m flask --app webhooks.app
 
-.PHONY: run test install migrate seed chat worker clock bench clean
+.PHONY: run test install migrate seed chat worker clock satusehat bench clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +21,9 @@ migrate: install
 seed: migrate
 	$(FLASK) seed demo
 
-## make run: the web app, the dispatcher and the clock in one process on SQLite.
+## make run: the web app, the dispatcher, the SATUSEHAT sender and the clock in one process on SQLite.
 run: seed
-	$(PY) -m runtime.embedded
+	$(PY) -m bot.embedded
 
 ## make test: the whole suite (SQLite, and PostgreSQL too where 127.0.0.1:5432 answers).
 test: install
@@ -37,6 +37,9 @@ worker: install
 
 clock: install
 	$(PY) -m scheduler.clock
+
+satusehat: install
+	$(PY) -m scheduler.satusehat_sync
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3*

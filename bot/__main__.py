@@ -31,7 +31,7 @@ def chat(settings: Settings, who: str, name: str | None, contact_id: int | None,
     from storage.models import Contact, Posyandu
     from storage.seed import seed_demo
     from webhooks.inbound import process
-    from runtime import build_runtime
+    from bot.runtime import build_runtime
 
     upgrade(settings.database_url)
     address = name or "warga"
@@ -50,7 +50,9 @@ def chat(settings: Settings, who: str, name: str | None, contact_id: int | None,
             address = DEMO[who]
         names = {c.address: c.display_name or c.address for c in session.scalars(
             select(Contact).where(Contact.channel == Channel.TERMINAL.value))}
-    sender = TerminalSender(stdout, address, names=names)
+    from bot.config import ROOT
+
+    sender = TerminalSender(stdout, address, names=names, media_dir=ROOT / "instance" / "media")
     runtime.senders[Channel.TERMINAL] = sender
     runtime.dispatcher.senders[Channel.TERMINAL] = sender
     interactive = stdin.isatty()

@@ -43,7 +43,12 @@ class Settings:
     twilio_api_url: str = ""
     twilio_content_sid_reminder: str = ""
     twilio_content_sid_broadcast: str = ""
+    twilio_content_sid_intro: str = ""  # the first message to a register family that never wrote
+    whatsapp_new_contacts_per_day: int = 250  # Meta's portfolio limit for a new number (then 2,000, 10,000...)
     twilio_messages_per_second: float = 10.0
+    # SMS fallback (one-way) for numbers not on WhatsApp; its own pace (Indonesia: registered sender ID)
+    twilio_sms_from: str = ""
+    twilio_sms_per_second: float = 1.0
     twilio_reply_inline: bool = False
     # Dispatch
     telegram_messages_per_second: float = 30.0
@@ -65,16 +70,48 @@ class Settings:
     reminder_local_hour: int = 7
     reminder_catchup_days: int = 7
     je_endemic: bool = False
+    # Reach (docs/reminders.md): a number whose messages failed on this many different days is paused (0: never)
+    pause_after_failure_days: int = 5
+    # Media (growth charts, recap files) served to WhatsApp by signed link
+    media_secret: str = ""
+    media_link_minutes: int = 60
+    media_keep_days: int = 30  # a delivered chart's or recap's copy is emptied after this
+    # Monthly recap to the bidan: the local hour it goes out after the month's last posyandu day
+    recap_local_hour: int = 17
     # Privacy: key for hashing phone numbers/ids in logs
     log_hash_salt: str = "posyandu"
+    # SATUSEHAT (docs/satusehat.md): off until a puskesmas has credentials; defaults: staging
+    satusehat_auth_url: str = "https://api-satusehat-stg.dto.kemkes.go.id/oauth2/v1"
+    satusehat_fhir_url: str = "https://api-satusehat-stg.dto.kemkes.go.id/fhir-r4/v1"
+    satusehat_secret_key: str = ""  # Fernet key(s), comma-separated, newest first
+    satusehat_timeout_seconds: float = 30.0
+    satusehat_interval_seconds: float = 30.0
+    satusehat_batch_size: int = 50
+    # Codes the sources do not settle (health/fhir_codes.py); empty: the table's first candidate
+    satusehat_code_length: str = ""
+    satusehat_code_muac: str = ""
+    satusehat_code_waist: str = ""
+    satusehat_code_glucose_random: str = ""
+    satusehat_code_glucose_fasting: str = ""
+    satusehat_encounter_class: str = ""
 
     @property
     def telegram_enabled(self) -> bool:
         return bool(self.telegram_token)
 
     @property
+    def sms_enabled(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_sms_from)
+
+    @property
     def whatsapp_enabled(self) -> bool:
         return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_whatsapp_from)
+
+    def satusehat_codes(self):  # type: ignore[no-untyped-def]
+        """The SATUSEHAT codes in force (raises ValueError naming a setting with an unknown code)."""
+        from health.fhir_codes import choose_codes, settings_keys
+
+        return choose_codes({key: getattr(self, key) for key in settings_keys()})
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, read_dotenv: bool = True) -> "Settings":
@@ -115,11 +152,12 @@ class Settings:
             log.warning("TELEGRAM_WEBHOOK_SECRET is not set: the Telegram webhook refuses every request")
         if not self.whatsapp_enabled:
             log.warning("WhatsApp disabled: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN or TWILIO_WHATSAPP_FROM is not set")
-        elif not (self.twilio_content_sid_reminder and self.twilio_content_sid_broadcast):
-            log.warning(
-                "No Twilio Content template for reminders/broadcasts: they go as free text, "
-                "which WhatsApp rejects outside the 24-hour window (the sandbox accepts it)"
-            )
+        for kind, sid in (("reminder", self.twilio_content_sid_reminder),
+                          ("broadcast", self.twilio_content_sid_broadcast),
+                          ("intro", self.twilio_content_sid_intro)):
+            if self.whatsapp_enabled and not sid:
+                log.warning("TWILIO_CONTENT_SID_%s is not set: WhatsApp %ss go only to chats that wrote in the "
+                            "last 24 hours (free text outside the window is refused, 63016)", kind.upper(), kind)
 
 
 def configure_logging(settings: Settings) -> None:

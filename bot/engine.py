@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
 from typing import Any
 
 from bot import flows as registry
 from bot.choices import keyword, pick_numbered
-from bot.flows.base import Answer, Ctx, Flow, Invalid, Turn
-from bot.messages import Choice, Inbound, InboundKind, Reply
+from bot.flows.base import Answer, Ctx, Flow, Invalid, Turn, ask
+from bot.messages import PHONE_SHARED, Choice, Inbound, InboundKind, Reply, Role
 from storage.models import ConversationState
+from storage.phones import normalise_phone
 from storage.repositories import state_expiry
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,10 @@ MENU = {"menu", "home"}
 STOP = {"berhenti", "stop", "unsubscribe", "stopall", "end", "quit"}
 RESUME = {"mulai", "resume"}
 START = {"start"}
+WORDS_SHOWN = 4
+LEAVE_WORDS = {"keluar", "ya", "yes", "leave", "buang"}
+RESUME_DRAFT = {"lanjut", "lanjutkan", "draf", "draft", "continue"}
+DROP_DRAFT = {"buang", "buang draf", "hapus draf", "discard"}
 MAX_CHAIN = 3  # flows may hand over to another flow, but never loop
 
 
@@ -48,6 +54,11 @@ def resolve_choice(inbound: Inbound, offered: tuple[Choice, ...]) -> str | None:
     for choice in offered:
         if key and (key == keyword(choice.label) or key == keyword(choice.value)):
             return choice.value
+    typed = re.findall(r"[^\W\d_]+", key)
+    if typed and re.fullmatch(r"[^\W\d_ ,]{3,}", key.replace(" ", "")):  # words of one label only: `selesai`
+        holding = [c for c in offered if set(typed) <= set(re.findall(r"[^\W\d_]+", keyword(c.label)))]
+        if len(holding) == 1:  # for "✅ Selesai" or "Sudah, selesai"; a word in two labels picks nothing
+            return holding[0].value
     return None
 
 
@@ -63,6 +74,8 @@ class Engine:
         ctx = self.ctx
         if inbound.kind is InboundKind.MEDIA:
             return [Reply(ctx.t("core.media"))] + self._reprompt()
+        if inbound.kind is InboundKind.CONTACT:
+            return self._phone_shared(inbound)
         text = inbound.text.strip()
         if not text:
             return [Reply(ctx.t("core.empty"))] + self._reprompt()
@@ -71,9 +84,13 @@ class Engine:
 
         replies: list[Reply] = []
         if self.state.flow and self._expired():
-            self._clear()
-            replies.append(Reply(ctx.t("core.expired")))
+            kept = self._keep_draft()
+            replies.append(Reply(ctx.t("core.expired_draft", what=kept) if kept else ctx.t("core.expired")))
         word = keyword(text) if inbound.kind is InboundKind.TEXT else ""
+        if self.state.data.get("_leave"):  # `menu` was typed inside unsaved work: this is the answer
+            return self._leave_answer(inbound, word)
+        if self.state.data.get("_draft") and not self.state.flow and word in RESUME_DRAFT | DROP_DRAFT:
+            return replies + self._draft_answer(word)
         global_replies = self._global(word)
         if global_replies is not None:
             return replies + global_replies
@@ -95,16 +112,28 @@ class Engine:
             return [Reply(ctx.t("core.menu_empty"))]
         choice_list = tuple(Choice(f.triggers[0], ctx.t(f.menu_key or f.name)) for f in items)
         self.state.choices = [[c.value, c.label] for c in choice_list]
-        return [Reply(ctx.t("core.menu_title"), choice_list)]
+        draft = self.state.data.get("_draft") if not self.state.flow else None
+        title = ctx.t("core.menu_title")
+        if draft:  # offered back until it is resumed or thrown away
+            title = ctx.t("core.draft_waiting", what=draft["what"]) + "\n\n" + title
+        return [Reply(title, choice_list)]
 
     def begin(self, name: str, arg: str = "") -> list[Reply]:
         flow = registry.get(name)
         if flow is None:
             raise LookupError(name)
         if self.ctx.role not in flow.roles:
+            if self.ctx.role is Role.RESIDENT and Role.KADER in flow.roles:
+                return self._join_as_worker()
             return [Reply(self.ctx.t("core.not_allowed"))] + self.menu()
         self._clear()
         return self._run(flow, lambda data: flow.begin(self.ctx, arg), fresh=True)
+
+    def _join_as_worker(self) -> list[Reply]:
+        """A kader's work asked for by a chat with no invite yet: how to get one, and the code is read right here."""
+        start = registry.get("start")
+        self._clear()
+        return self._run(start, lambda data: ask(self.ctx, "invite", data, "core.staff_only"), fresh=True)
 
     # -- routing --------------------------------------------------------------
     def _global(self, word: str) -> list[Reply] | None:
@@ -117,8 +146,14 @@ class Engine:
         if word in HELP:
             if self.state.flow:
                 return [Reply(ctx.t("core.help"))] + self._reprompt()
-            return [Reply(ctx.t("core.help_idle"))] + self.menu()
+            return [Reply(ctx.t("core.help_idle") + self._words())] + self.menu()
         if word in MENU:
+            unsaved = self._unsaved()
+            if unsaved:  # never lose typed values silently: ask first
+                self.state.data = {**self.state.data, "_leave": True}  # a new dict: the JSON column sees it
+                offered = (Choice("stay", ctx.t("core.leave_stay")), Choice("leave", ctx.t("core.leave_go")))
+                self.state.choices = [[c.value, c.label] for c in offered]
+                return [Reply(ctx.t("core.leave_ask", what=unsaved), offered)]
             self._clear()
             return self.menu()
         if word in STOP:
@@ -131,6 +166,7 @@ class Engine:
             self._clear()
             if contact.stopped_at is not None:
                 contact.stopped_at = None
+                contact.resumed_at = ctx.now  # what fell due while stopped is not sent in a burst (planner)
                 return [Reply(ctx.t("core.resumed"))] + self.menu()
             return self.begin("start")
         return None
@@ -168,10 +204,27 @@ class Engine:
         last = replies[-1] if replies else Reply("")
         self.state.flow = flow.name
         self.state.step = turn.step
-        self.state.data = {**turn.data, "_v": flow.version, "_prompt": [last.text, [[c.value, c.label] for c in last.choices]]}
+        draft = {"_draft": self.state.data["_draft"]} if self.state.data.get("_draft") else {}
+        self.state.data = {**turn.data, **draft, "_v": flow.version,
+                           "_prompt": [last.text, [[c.value, c.label] for c in last.choices]]}
         self.state.choices = [[c.value, c.label] for c in last.choices]
         self.state.expires_at = state_expiry(self.ctx.now, self.ctx.settings.conversation_timeout_minutes)
         return replies
+
+    def _phone_shared(self, inbound: Inbound) -> list[Reply]:
+        """The person's own number, vouched for by the channel: kept on the contact (proof of their household,
+        docs/privacy.md), then given to the waiting step as the `PHONE_SHARED` choice."""
+        ctx = self.ctx
+        phone = normalise_phone(inbound.text, strict=False)
+        if phone is None:
+            return [Reply(ctx.t("core.media"))] + self._reprompt()
+        ctx.contact.verified_phone = phone
+        flow = registry.get(self.state.flow) if self.state.flow else None
+        if flow is None or self._expired() or self.state.data.get("_v") != flow.version:
+            self._clear()
+            return [Reply(ctx.t("core.phone_saved"))] + self.menu()
+        answer = Answer(phone, PHONE_SHARED)
+        return self._run(flow, lambda data: flow.handle(ctx, self.state.step or "", data, answer))
 
     def _reprompt(self) -> list[Reply]:
         prompt = self.state.data.get("_prompt") if self.state.flow else None
@@ -180,12 +233,55 @@ class Engine:
         text, offered = prompt
         return [Reply(text, tuple(Choice(str(v), str(label)) for v, label in offered))]
 
+    def _words(self) -> str:
+        """The words this person's role may type, each flow's first few (`lapor, laporan, timbang`)."""
+        lines = [f"• {self.ctx.t(f.menu_key or f.name)}: {', '.join(f.triggers[:WORDS_SHOWN])}"
+                 for f in registry.menu_for(self.ctx.role) if f.triggers]
+        return ("\n\n" + self.ctx.t("core.help_words") + "\n" + "\n".join(lines)) if lines else ""
+
+    def _unsaved(self) -> str | None:
+        flow = registry.get(self.state.flow) if self.state.flow else None
+        if flow is None or self.state.data.get("_v") != flow.version:
+            return None
+        return flow.unsaved(self.ctx, {k: v for k, v in self.state.data.items() if not k.startswith("_")})
+
+    def _leave_answer(self, inbound: Inbound, word: str) -> list[Reply]:
+        picked = resolve_choice(inbound, _stored_choices(self.state))
+        self.state.data = {k: v for k, v in self.state.data.items() if k != "_leave"}
+        if picked == "leave" or word in MENU | LEAVE_WORDS:
+            self._clear()
+            return [Reply(self.ctx.t("core.left"))] + self.menu()
+        prompt = self.state.data.get("_prompt") or ["", []]
+        self.state.choices = [list(c) for c in prompt[1]]
+        return self._reprompt()
+
+    def _keep_draft(self) -> str | None:
+        """An expired conversation with unsaved typed values is kept as a draft (one per contact)."""
+        what = self._unsaved()
+        draft = {"flow": self.state.flow, "step": self.state.step, "what": what,
+                 "data": {k: v for k, v in self.state.data.items() if k != "_draft"}} if what else None
+        self._clear()
+        if draft:
+            self.state.data = {"_draft": draft}
+        return what
+
+    def _draft_answer(self, word: str) -> list[Reply]:
+        draft = self.state.data["_draft"]
+        self.state.data = {k: v for k, v in self.state.data.items() if k != "_draft"}
+        if word in DROP_DRAFT:
+            return [Reply(self.ctx.t("core.draft_dropped"))] + self.menu()
+        self.state.flow, self.state.step, self.state.data = draft["flow"], draft["step"], draft["data"]
+        self.state.choices = [list(c) for c in (draft["data"].get("_prompt") or ["", []])[1]]
+        self.state.expires_at = state_expiry(self.ctx.now, self.ctx.settings.conversation_timeout_minutes)
+        return [Reply(self.ctx.t("core.draft_resumed", what=draft["what"]))] + self._reprompt()
+
     def _expired(self) -> bool:
         return self.state.expires_at is not None and self.ctx.now >= self.state.expires_at
 
     def _clear(self) -> None:
+        draft = self.state.data.get("_draft")
         self.state.flow = None
         self.state.step = None
-        self.state.data = {}
+        self.state.data = {"_draft": draft} if draft else {}
         self.state.choices = []
         self.state.expires_at = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 class Channel(str, enum.Enum):
@@ -16,6 +17,7 @@ class Channel(str, enum.Enum):
     TELEGRAM = "telegram"
     WHATSAPP = "whatsapp"
     TERMINAL = "terminal"
+    SMS = "sms"  # one-way notices to a WhatsApp contact whose number is not on WhatsApp (no inbound)
 
 
 class Role(str, enum.Enum):
@@ -34,6 +36,13 @@ class InboundKind(str, enum.Enum):
     CHOICE = "choice"  # a button press (Telegram callback query)
     MEDIA = "media"  # photo, sticker, voice note, document, location...
     EMPTY = "empty"
+    CONTACT = "contact"  # the sender shared their OWN phone number (Telegram request_contact); text is the number
+
+
+# A choice with this value asks the channel for the person's own number (Telegram: a request_contact button);
+# the answer comes back as an InboundKind.CONTACT whose choice is PHONE_SHARED.
+SHARE_PHONE = "share_phone"
+PHONE_SHARED = "phone_shared"
 
 
 @dataclass(frozen=True)
@@ -62,12 +71,41 @@ class Inbound:
     received_at: datetime | None = None
 
 
+MIME_TYPES = {
+    ".png": "image/png",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv",
+}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A picture (`photo`) or file (`document`) a message carries.
+
+    `spec` is what to draw (a growth chart's points, a recap's figures), a
+    JSON snapshot taken when the message is written; the bytes are made from
+    it at send time (`bot.media.materialise`), so writing the message costs no
+    drawing. `media_id` is the stored row, known once the outbox has it.
+    """
+
+    kind: str  # "photo" | "document"
+    filename: str
+    spec: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    media_id: int | None = None
+
+    @property
+    def mime(self) -> str:
+        suffix = self.filename[self.filename.rfind("."):].lower() if "." in self.filename else ""
+        return MIME_TYPES.get(suffix, "application/octet-stream")
+
+
 @dataclass(frozen=True)
 class Reply:
-    """A message a flow wants sent back to the person it is talking to."""
+    """A message a flow wants sent back to the person it is talking to (text, and maybe a picture or file)."""
 
     text: str
     choices: tuple[Choice, ...] = ()
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)
@@ -87,3 +125,4 @@ class Outbound:
     template_key: str | None = None
     template_vars: dict[str, str] = field(default_factory=dict)
     in_session_window: bool = True
+    attachment: Attachment | None = None

@@ -19,6 +19,8 @@ from bot.messages import Channel, Inbound, Outbound, Reply
 from bot.privacy import pseudonym
 from bot.texts import render
 from storage import repositories as repo
+from storage.delivery import resume_on_inbound
+from storage.media import attach
 from storage.models import Contact
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,7 @@ def _step(session: Session, inbound: Inbound, now: datetime, settings: Settings,
         return Handled(duplicate=True)
     contact = repo.contact_for(session, inbound.channel, inbound.address, now, inbound.display_name)
     state = repo.lock_state(session, contact, now)
+    resume_on_inbound(session, contact, now)
     contact.last_inbound_at = now
     ctx = Ctx(session=session, contact=contact, now=now, settings=settings)
     replies = Engine(ctx, state).step(inbound)
@@ -83,6 +86,8 @@ def _step(session: Session, inbound: Inbound, now: datetime, settings: Settings,
             template_key=notice.template_key, template_vars=notice.template_vars)
         if outbox_id is not None:
             ids.append(outbox_id)
+            if notice.attachment is not None:
+                attach(session, outbox_id, notice.attachment, now)
     return Handled(outbox_ids=ids, contact_id=contact.id, claimed=claimed if claim else [])
 
 
@@ -108,7 +113,8 @@ def write_replies(session: Session, contact: Contact, replies: list[Reply], now:
     for reply in replies:
         if not reply.text and not reply.choices:
             continue
-        if merged and not merged[-1].choices and len(merged[-1].text) + len(reply.text) < 3000:
+        if (merged and not merged[-1].choices and not merged[-1].attachment and not reply.attachment
+                and len(merged[-1].text) + len(reply.text) < 3000):
             merged[-1] = Reply(merged[-1].text + "\n\n" + reply.text, reply.choices)
         else:
             merged.append(reply)
@@ -117,5 +123,7 @@ def write_replies(session: Session, contact: Contact, replies: list[Reply], now:
         outbox_id = repo.enqueue_to_contact(session, contact, reply.text, now, choices=reply.choices, kind="reply",
                                             claimed_until=claimed_until)
         if outbox_id is not None:
-            written.append(Outbound(outbox_id, Channel(contact.channel), contact.address, reply.text, reply.choices))
+            attachment = attach(session, outbox_id, reply.attachment, now) if reply.attachment else None
+            written.append(Outbound(outbox_id, Channel(contact.channel), contact.address, reply.text, reply.choices,
+                                    attachment=attachment))
     return written

@@ -8,6 +8,7 @@ a choice is shown as `  1. label`; a message to someone else is prefixed with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
 from bot.messages import Channel, Outbound
@@ -22,6 +23,7 @@ class TerminalSender:
     me: str
     channel: Channel = Channel.TERMINAL
     names: dict[str, str] = field(default_factory=dict)
+    media_dir: Path | None = None  # where pictures and files are written; None: only their names are printed
 
     def send(self, message: Outbound) -> SendResult:
         lines = []
@@ -29,6 +31,22 @@ class TerminalSender:
             lines.append(f"[to {self.names.get(message.address, message.address)}]")
         lines.append(message.text)
         lines.extend(f"  {i}. {choice.label}" for i, choice in enumerate(message.choices, 1))
+        if message.attachment is not None:
+            lines.append(self._attachment(message))
         self.out.write("\n".join(lines) + "\n\n")
         self.out.flush()
         return Sent(f"terminal-{message.id}")
+
+    def _attachment(self, message: Outbound) -> str:
+        """Write the picture or file (drawn now, as a channel's sender would) and say where it is."""
+        attachment = message.attachment
+        assert attachment is not None
+        label = "foto" if attachment.kind == "photo" else "dokumen"
+        if self.media_dir is None:
+            return f"[{label}: {attachment.filename}]"
+        from bot.media import materialise
+
+        self.media_dir.mkdir(parents=True, exist_ok=True)
+        path = self.media_dir / f"{message.id}-{attachment.filename}"
+        path.write_bytes(materialise(attachment.spec))
+        return f"[{label}: {path}]"

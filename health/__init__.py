@@ -20,9 +20,11 @@ from .permenkes import PERMENKES_2_2020, child_status, classify, school_status
 from .parsing import parse_bp, parse_number
 from .pregnancy import (
     PregnancyStatus, anc_contact_due, gestational_age, hpht_problem, hpl, may_be_pregnant,
-    pregnancy_status, trimester,
+    estimated_hpht, pregnancy_status, trimester,
 )
-from .schedules import RULES, Due, ReminderRule, due_date, due_reminders, period_key
+from .plausibility import child_limits, soft_limits
+from .schedules import RULES, Due, ReminderRule, doses_due, due_date, due_reminders, period_key
+from .urgency import URGENCY, level_of
 from .screening import (
     adult_bmi_category, anaemia_group, bmi, bp_category, glucose_category, hb_category,
     muac_category, waist_category,
@@ -39,7 +41,8 @@ __all__ = [
     "PERMENKES_2_2020", "child_status", "classify", "school_status",
     "parse_bp", "parse_number",
     "PregnancyStatus", "anc_contact_due", "gestational_age", "hpht_problem", "hpl", "may_be_pregnant",
-    "pregnancy_status", "trimester",
+    "pregnancy_status", "trimester", "estimated_hpht", "child_limits", "soft_limits", "doses_due", "URGENCY",
+    "level_of",
     "RULES", "Due", "ReminderRule", "due_date", "due_reminders", "period_key", "zscores_2006",
     "adult_bmi_category", "anaemia_group", "bmi", "bp_category", "glucose_category",
     "hb_category", "muac_category", "waist_category",

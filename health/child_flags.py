@@ -69,7 +69,7 @@ def untrusted(flags: frozenset[str] | set[str]) -> set[str]:
     return out
 
 
-def _implausible(name: str) -> Category:
+def implausible(name: str) -> Category:
     label_id, label_en = _IMPLAUSIBLE_LABELS[name]
     return Category("growth_flag", f"implausible_{name}",
                     f"Nilai tidak wajar: {label_id}, ukur ulang",
@@ -113,7 +113,7 @@ def growth_flags(
             cat = classify(index, value)
             if cat is not None and cat.refer and name not in bad:
                 out.append(cat)
-        out.extend(_implausible(name) for name in sorted(flags))
+        out.extend(implausible(name) for name in sorted(flags))
     if muac_cm is not None and "acz" not in bad:
         cat = muac_category(muac_cm, "balita", age_months)
         if cat is not None and cat.refer:

@@ -64,6 +64,12 @@ REF2007_MONTHS = (61.0, 228.0)
 REF2007_WFA_MAX_MONTHS = 120.0
 
 
+def too_young_to_stand(age_days: int | float) -> bool:
+    """WHO anthro 1.1: a standing measure under 9 months is implausible; the baby is measured lying
+    (length, PB: ilp-domain 2.3, every child under 24 months is measured lying)."""
+    return age_days / DAYS_PER_MONTH < MIN_MONTHS_STANDING
+
+
 class Sex(IntEnum):
     """WHO coding: 1 male, 2 female."""
 

@@ -76,6 +76,28 @@ def pregnancy_question(sex: Sex | int | str, birth: date, on: date) -> str | Non
     return "minor" if years < ADULT_YEARS else "adult"
 
 
+# An HPHT estimated when the mother does not know it (⚠ project choice, docs/health.md; the bidan confirms
+# by fundal height or USG): from the HPL in her KIA book (HPHT = HPL - 280 days, Naegele), from the weeks
+# of pregnancy she was told, or from "hamil 5 bulan" read as completed months of 30.4375 days since HPHT.
+ESTIMATE_KINDS = ("hpl", "weeks", "months")
+DAYS_PER_PREGNANCY_MONTH = 30.4375
+MAX_PREGNANCY_MONTHS = 10
+
+
+def estimated_hpht(on: date, *, weeks: int | None = None, months: int | None = None,
+                   due: date | None = None) -> tuple[date, str] | None:
+    """(HPHT, how it was estimated) from the gestational age or the HPL; None when it cannot be a pregnancy."""
+    if due is not None:
+        hpht, kind = due - timedelta(days=HPL_DAYS), "hpl"
+    elif weeks is not None:
+        hpht, kind = on - timedelta(weeks=weeks), "weeks"
+    elif months is not None and 0 < months <= MAX_PREGNANCY_MONTHS:
+        hpht, kind = on - timedelta(days=round(months * DAYS_PER_PREGNANCY_MONTH)), "months"
+    else:
+        return None
+    return (hpht, kind) if hpht_problem(hpht, on) is None else None
+
+
 def hpht_problem(hpht: date, on: date) -> str | None:
     """Why an HPHT is invalid on `on`: 'hpht_in_future', 'hpht_too_old', or None."""
     days = (on - hpht).days

@@ -85,6 +85,7 @@ class ReminderRule:
     setting: str | None = None  # e.g. 'je_endemic'
     occurrence: str = "once"  # period key of 'once' rules
     catch_up: bool = True  # a late dose still counts (offered after its window); False: never past it
+    catch_up_until_days: int | None = None  # a late dose only up to this age (None: the rule's life stage)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,13 +114,17 @@ SRC_HPL = "HPL = HPHT + 280 hari [S62][S63]; reminder 2 weeks before, ilp-domain
 BALITA_MAX = months_days(60) - 1  # 1826 days
 
 
+# WHO rotavirus position paper (2021): not recommended after 24 months (the disease is a young child's).
+RV_CATCH_UP_DAYS = months_days(24) - 1
+
+
 def _dose(code: str, months: float, label_id: str, label_en: str, window: int = 30,
-          setting: str | None = None) -> ReminderRule:
+          setting: str | None = None, catch_up_until: int | None = None) -> ReminderRule:
     return ReminderRule(
         rule_id=code, code=code, life_stage=LifeStage.BAYI_BALITA, anchor="birth",
         offset_days=months_days(months), window_days=window, every="once",
         source=SRC_IMM + SRC_IMM_WINDOW, label_id=label_id, label_en=label_en,
-        setting=setting)
+        setting=setting, catch_up_until_days=catch_up_until)
 
 
 def _postnatal(code: str, stage: LifeStage, anchor: str, first_day: int, last_day: int,
@@ -150,21 +155,26 @@ RULES: tuple[ReminderRule, ...] = (
                  "Imunisasi Hepatitis B (HB0), < 24 jam", "Hepatitis B birth dose (HB0)",
                  catch_up=False),
     ReminderRule("BCG", "BCG", LifeStage.BAYI_BALITA, "birth", 0, months_days(1), "once",
-                 SRC_IMM, "Imunisasi BCG (usia < 1 bulan)", "BCG vaccine (before 1 month)"),
+                 SRC_IMM + "; catch-up to 12 months ⚠ (GK: older children need a tuberculin test first)",
+                 "Imunisasi BCG (usia < 1 bulan)", "BCG vaccine (before 1 month)",
+                 catch_up_until_days=months_days(12) - 1),
     ReminderRule("OPV1", "OPV1", LifeStage.BAYI_BALITA, "birth", 0, months_days(1), "once",
                  SRC_IMM, "Imunisasi polio tetes 1 (usia < 1 bulan)", "Oral polio dose 1"),
     _dose("DPT-HB-HIB1", 2, "Imunisasi DPT-HB-Hib 1 (usia 2 bulan)", "DTP-HepB-Hib dose 1"),
     _dose("OPV2", 2, "Imunisasi polio tetes 2 (usia 2 bulan)", "Oral polio dose 2"),
     _dose("PCV1", 2, "Imunisasi PCV 1 (usia 2 bulan)", "Pneumococcal dose 1"),
-    _dose("RV1", 2, "Imunisasi rotavirus 1 (usia 2 bulan)", "Rotavirus dose 1"),
+    _dose("RV1", 2, "Imunisasi rotavirus 1 (usia 2 bulan)", "Rotavirus dose 1",
+          catch_up_until=RV_CATCH_UP_DAYS),
     _dose("DPT-HB-HIB2", 3, "Imunisasi DPT-HB-Hib 2 (usia 3 bulan)", "DTP-HepB-Hib dose 2"),
     _dose("OPV3", 3, "Imunisasi polio tetes 3 (usia 3 bulan)", "Oral polio dose 3"),
     _dose("PCV2", 3, "Imunisasi PCV 2 (usia 3 bulan)", "Pneumococcal dose 2"),
-    _dose("RV2", 3, "Imunisasi rotavirus 2 (usia 3 bulan)", "Rotavirus dose 2"),
+    _dose("RV2", 3, "Imunisasi rotavirus 2 (usia 3 bulan)", "Rotavirus dose 2",
+          catch_up_until=RV_CATCH_UP_DAYS),
     _dose("DPT-HB-HIB3", 4, "Imunisasi DPT-HB-Hib 3 (usia 4 bulan)", "DTP-HepB-Hib dose 3"),
     _dose("OPV4", 4, "Imunisasi polio tetes 4 (usia 4 bulan)", "Oral polio dose 4"),
     _dose("IPV1", 4, "Imunisasi polio suntik (IPV) 1 (usia 4 bulan)", "Inactivated polio dose 1"),
-    _dose("RV3", 4, "Imunisasi rotavirus 3 (usia 4 bulan)", "Rotavirus dose 3"),
+    _dose("RV3", 4, "Imunisasi rotavirus 3 (usia 4 bulan)", "Rotavirus dose 3",
+          catch_up_until=RV_CATCH_UP_DAYS),
     _dose("MR1", 9, "Imunisasi campak-rubela (MR) 1 (usia 9 bulan)", "Measles-rubella dose 1"),
     _dose("IPV2", 9, "Imunisasi polio suntik (IPV) 2 (usia 9 bulan)", "Inactivated polio dose 2"),
     _dose("JE", 10, "Imunisasi Japanese Encephalitis (usia 10 bulan, daerah endemis)",
@@ -232,6 +242,46 @@ RULES: tuple[ReminderRule, ...] = (
                  "Monthly check for older people at the Posyandu"),
 )
 RULES_BY_ID: dict[str, ReminderRule] = {r.rule_id: r for r in RULES}
+# A balita's once-only immunisation doses by age (not the neonatal visits).
+IMMUNISATION_RULES: tuple[ReminderRule, ...] = tuple(
+    r for r in RULES if r.life_stage is LifeStage.BAYI_BALITA and r.anchor == "birth" and r.every == "once"
+    and not r.code.startswith("KN"))
+BALITA_LAST_DAY = BALITA_MAX
+
+
+def series_of(code: str) -> str:
+    """`DPT-HB-HIB4` -> `DPT-HB-HIB`: doses of one vaccine, given in order."""
+    return code.rstrip("0123456789")
+
+
+def doses_due(age_days: int, given: Iterable[str], settings: Mapping[str, object] | None = None,
+              ) -> tuple[list[ReminderRule], list[ReminderRule]]:
+    """The immunisation doses to give at this age: (window open now, late catch-up), earliest first.
+
+    The one due-doses rule: "now" is exactly what `due_reminders` (the family's `keluarga`, the
+    reminders) calls due; a dose past its window is still given late (catch-up, ilp-domain 4.1) unless
+    its rule says it has none (HB0) or is past its catch-up age. Of a series only the first dose not
+    recorded is due: dose 2 waits for dose 1 (>= 4 weeks apart, ilp-domain 4.1).
+    """
+    settings = settings or {}
+    done = set(given)
+    now: list[ReminderRule] = []
+    late: list[ReminderRule] = []
+    seen: set[str] = set()
+    for rule in sorted(IMMUNISATION_RULES, key=lambda r: (r.offset_days, r.code)):
+        series = series_of(rule.code)
+        if rule.code in done or series in seen:
+            continue
+        if rule.setting is not None and not settings.get(rule.setting):
+            continue
+        seen.add(series)
+        if age_days < rule.offset_days:
+            continue  # not yet due (nor the series' later doses)
+        if age_days < rule.offset_days + rule.window_days:
+            now.append(rule)
+        elif rule.catch_up and age_days <= (rule.catch_up_until_days or BALITA_LAST_DAY):
+            late.append(rule)
+    return now, late
 
 
 def due_date(rule: ReminderRule, anchor_date: date) -> date:

@@ -210,9 +210,14 @@ BP_ISOLATED_SYSTOLIC = _bp(
     "td_dewasa", 140, 90, "isolated_systolic_hypertension",
     "Hipertensi sistolik terisolasi", "Isolated systolic hypertension", W, True,
     SRC_BP_ADULT)  # systolic >= 140 AND diastolic < 90
+# ⚠ Disputed (docs/health.md): ilp-domain 2.3's engineering note calls < 90/60 "urgent", but the
+# Juknis hypertension table (3.6) has no low-BP class, and low blood pressure without complaints
+# is not a disease: the kader asks about dizziness or fainting and advises; no referral.
+SRC_BP_LOW = ("Juknis ILP 02-skrining-hipertensi has no low-BP class (ilp-domain 3.6); "
+              "ask about complaints, counselling, no referral ⚠ (GK, overrides 2.3's note)")
 BP_HYPOTENSION = _bp(
-    "td", 90, 60, "hypotension", "Tekanan darah rendah (hipotensi)", "Low blood pressure",
-    S, True, SRC_BP_URGENT, urgent=True)  # systolic < 90 OR diastolic < 60
+    "td", 90, 60, "hypotension", "Tekanan darah rendah: tanyakan keluhan (pusing, lemas, pingsan)",
+    "Low blood pressure: ask about dizziness, weakness, fainting", W, False, SRC_BP_LOW)  # < 90 OR < 60
 BP_TEEN_BANDS: tuple[BpBand, ...] = (
     _bp("td_remaja", 0, 0, "normal", "Tekanan darah normal", "Normal", N, False, SRC_BP_AAP),
     _bp("td_remaja", 120, INF, "elevated", "Tekanan darah meningkat", "Elevated", W, False,
@@ -254,6 +259,16 @@ BP_PREG_CATS = {
              urgent=True),
 }
 
+# ⚠ (GK) Pre-eclampsia can start up to 6 weeks after delivery (WHO recommendations on maternal and newborn
+# care for a positive postnatal experience, 2022: measure BP in the postnatal period); the pregnancy limit is
+# kept for the nifas (0-42 days), so a raised BP in a new mother is not read against the adult table.
+SRC_BP_NIFAS = "(GK) ilp-domain 3.6 pregnancy limit >= 140/90 kept in nifas (0-42 days); WHO postnatal care 2022 ⚠"
+BP_NIFAS_CATS = {
+    False: _c("td_nifas", "normal", "Normal", "Normal", N, False, SRC_BP_NIFAS),
+    True: _c("td_nifas", "hypertension_postpartum", "Hipertensi masa nifas",
+             "Postpartum hypertension (pre-eclampsia risk)", S, True, SRC_BP_NIFAS, urgent=True),
+}
+
 
 def _bp_band(bands: tuple[BpBand, ...], sys: float, dia: float) -> Category:
     """"and/or" logic: the highest band reached by either pressure."""
@@ -265,22 +280,22 @@ def _bp_band(bands: tuple[BpBand, ...], sys: float, dia: float) -> Category:
 
 
 def bp_category(systolic: float, diastolic: float, age_years: int, sex: int | None = None,
-                pregnant: bool = False) -> Category | None:
+                pregnant: bool = False, nifas: bool = False) -> Category | None:
     """Blood-pressure category by group (ilp-domain 3.6).
 
-    Adults (>= 18) and pregnant women: < 90/60 -> urgent hypotension first.
-    Pregnant: >= 140/90 -> same-day referral. Adults: Juknis table, with
+    Adults (>= 18), pregnant and postpartum women: < 90/60 -> low BP (counselling) first.
+    Pregnant, or in nifas (`nifas`): >= 140/90 -> same-day referral. Adults: Juknis table, with
     grade 3 (>= 180 and/or >= 110, urgent) taking precedence over isolated
     systolic hypertension (>= 140 and < 90). 13-17 y: AAP 2017. 7-12 y:
     AAP simplified limits by sex (needs `sex`). Under 7: None.
     """
-    if pregnant or age_years >= 18:
+    if pregnant or nifas or age_years >= 18:
         hypo = BP_HYPOTENSION
         if systolic < hypo.sys_min or diastolic < hypo.dia_min:
             return hypo.category
-    if pregnant:
+    if pregnant or nifas:
         s_lim, d_lim = BP_PREG_LIMIT
-        return BP_PREG_CATS[systolic >= s_lim or diastolic >= d_lim]
+        return (BP_PREG_CATS if pregnant else BP_NIFAS_CATS)[systolic >= s_lim or diastolic >= d_lim]
     if age_years >= 18:
         cat = _bp_band(BP_ADULT_BANDS, systolic, diastolic)
         isolated = BP_ISOLATED_SYSTOLIC

@@ -7,7 +7,11 @@ every value passes two layers before it is stored:
   lands inside the range -> Confirm with that suggestion;
 * soft range -> Confirm (possible but unusual; re-measure/confirm).
 The ranges are ONE data table, RANGES, all '(GK) ilp-domain 2.3' except the
-rows marked ⚠ (our additions where the domain table has no row).
+rows marked ⚠ (our additions where the domain table has no row). A child's
+weight, length/height, head and arm circumference are judged against WHO's own
+references instead (health.plausibility): the row's hard range is the widest
+a child of the group can have, and given the sex and age in days the soft
+range is WHO's implausibility flag limits for that child.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .growth import Sex
 from .life_stage import LifeStage
 from .parsing import parse_bp, parse_number
+from .plausibility import SOURCE as SRC_WHO, child_limits, group_envelope
 
 SRC = "(GK) ilp-domain 2.3"
 SRC_EXTRA = "(GK) ⚠ project addition, no row in ilp-domain 2.3"
@@ -44,18 +50,33 @@ class Range:
     slips: tuple[float, ...] = ()
 
 
+def _who(field: str, stage: LifeStage, floor: tuple[float, float] | None = None) -> tuple[float, float]:
+    """The group's hard range from WHO's references (health.plausibility), never narrower than `floor`."""
+    low, high = group_envelope(field, stage.value)  # type: ignore[misc]
+    if floor is not None:
+        low, high = min(low, floor[0]), max(high, floor[1])
+    return math.floor(low * 10) / 10, math.ceil(high * 10) / 10
+
+
+CHILD_STAGES = frozenset({B, A, R})
 RANGES: tuple[Range, ...] = (
-    # Balita: soft checks for weight/length/head are the WHO z flags (growth).
-    Range("weight_kg", frozenset({B}), (0.5, 35), (None, None), SRC, slips=(0.001, 0.1)),
-    Range("height_cm", frozenset({B}), (40, 130), (None, None), SRC, slips=(10, 0.1, 100)),
-    Range("head_cm", frozenset({B}), (25, 60), (None, None), SRC, slips=(10, 0.1)),
-    Range("muac_cm", frozenset({B}), (7, 25), (9, 20), SRC, slips=(0.1, 10)),
-    Range("weight_kg", frozenset({A}), (8, 100), (12, 60), SRC_EXTRA, slips=(0.001, 0.1)),
-    Range("height_cm", frozenset({A}), (80, 180), (95, 160), SRC_EXTRA, slips=(10, 0.1, 100)),
-    Range("muac_cm", frozenset({A, R}), (10, 45), (13, 35), SRC_EXTRA, slips=(0.1, 10)),
-    Range("weight_kg", frozenset({R, D, L, H, NF}), (20, 250), (35, 150), SRC,
+    # Children: soft checks for weight/length/head/arm are WHO's flag limits by sex and age
+    # (check_value with sex and age_days; the balita chat also checks the z-scores together).
+    Range("weight_kg", frozenset({B}), _who("weight_kg", B, (0.5, 35)), (None, None), f"{SRC}; {SRC_WHO}",
           slips=(0.001, 0.1)),
-    Range("height_cm", frozenset({R, D, L, H, NF}), (100, 210), (130, 195), SRC,
+    Range("height_cm", frozenset({B}), _who("height_cm", B, (40, 130)), (None, None), f"{SRC}; {SRC_WHO}",
+          slips=(10, 0.1, 100)),
+    Range("head_cm", frozenset({B}), _who("head_cm", B, (25, 60)), (None, None), f"{SRC}; {SRC_WHO}",
+          slips=(10, 0.1)),
+    Range("muac_cm", frozenset({B}), (7, 25), (9, 20), SRC, slips=(0.1, 10)),
+    Range("weight_kg", frozenset({A}), _who("weight_kg", A), (None, None), SRC_WHO, slips=(0.001, 0.1)),
+    Range("height_cm", frozenset({A}), _who("height_cm", A), (None, None), SRC_WHO, slips=(10, 0.1, 100)),
+    Range("weight_kg", frozenset({R}), _who("weight_kg", R), (None, None), SRC_WHO, slips=(0.001, 0.1)),
+    Range("height_cm", frozenset({R}), _who("height_cm", R), (None, None), SRC_WHO, slips=(10, 0.1, 100)),
+    Range("muac_cm", frozenset({A, R}), (10, 45), (13, 35), SRC_EXTRA, slips=(0.1, 10)),
+    Range("weight_kg", frozenset({D, L, H, NF}), (20, 250), (35, 150), SRC,
+          slips=(0.001, 0.1)),
+    Range("height_cm", frozenset({D, L, H, NF}), (100, 210), (130, 195), SRC,
           slips=(10, 0.1, 100)),
     Range("muac_cm", frozenset({D, L, H, NF}), (12, 50), (18, 40), SRC, slips=(0.1, 10)),
     Range("waist_cm", NOT_BALITA, (40, 200), (55, 150), SRC, slips=(100, 0.1)),
@@ -118,12 +139,33 @@ def _to_decimal(value: object) -> Decimal | None:
     return None
 
 
-def check_value(field: str, value: object, stage: LifeStage,
-                age_months: int | None = None) -> Verdict:
-    """Accept, Reject(reason, hard range) or Confirm(reason, suggestion)."""
+def child_row(row: Range, stage: LifeStage, sex: object, age_days: int | None) -> Range:
+    """The row with this child's own limits (WHO flags by sex and age), when WHO has them."""
+    if stage not in CHILD_STAGES or sex is None or age_days is None:
+        return row
+    try:
+        sex_code = int(Sex.parse(sex))
+    except ValueError:
+        return row
+    limits = child_limits(row.field, sex_code, age_days, stage.value, row.hard)
+    if limits is None:
+        return row
+    # A balita's values are judged together by their z-scores (WHO flags) in the chat and the interpretation.
+    soft = row.soft if stage is B else limits.soft
+    return Range(row.field, row.stages, limits.hard, soft, f"{row.source}; {limits.source}",
+                 row.min_age_months, row.max_age_months, row.slips)
+
+
+def check_value(field: str, value: object, stage: LifeStage, age_months: int | None = None, *,
+                sex: object = None, age_days: int | None = None) -> Verdict:
+    """Accept, Reject(reason, hard range) or Confirm(reason, suggestion).
+
+    For a child give `sex` and `age_days`: the soft limits are then WHO's for that child.
+    """
     row = find_range(field, stage, age_months)
     if row is None:
         return Reject("no_range", None)
+    row = child_row(row, stage, sex, age_days)
     number = _to_decimal(value)
     if number is None:
         return Reject("not_a_number", row.hard)

@@ -7,7 +7,7 @@ which member (age, sex, pregnancy) and collects the flags for the bidan.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -17,7 +17,8 @@ from .category import Category, Severity
 from .growth import Sex, child_zscores, reference2007_zscores
 from .kms import months_between, weight_gain
 from .life_stage import AGE_BANDS_MONTHS, LifeStage, primary_stage
-from .child_flags import untrusted
+from .child_flags import implausible, untrusted
+from .urgency import TODAY, level_of, overall
 from .nutrition import child_status, growth_flags, school_status
 from .pregnancy import pregnancy_status, trimester
 from .screening import (
@@ -35,8 +36,9 @@ LANSIA_YEARS = _BANDS["lansia"] // 12
 WUS_YEARS = (15, 49)  # ⚠ (GK, ilp-domain 1.4) wanita usia subur: LiLA read against the KEK-risk cut-off
 
 
-# Decimals each column keeps (storage.models: kg Numeric(6,2), cm and Hb one decimal, the rest whole).
-VALUE_DECIMALS = {"weight_kg": 2, "height_cm": 1, "head_cm": 1, "muac_cm": 1, "waist_cm": 1, "hb_gdl": 1,
+# Decimals each column keeps (storage.models: kg Numeric(7,3), cm and Hb two decimals, the rest whole):
+# a register's precision is kept, so the z-scores agree with WHO's own code on the register's values.
+VALUE_DECIMALS = {"weight_kg": 3, "height_cm": 2, "head_cm": 2, "muac_cm": 2, "waist_cm": 2, "hb_gdl": 2,
                   "systolic": 0, "diastolic": 0, "glucose_mgdl": 0}
 
 
@@ -99,16 +101,23 @@ class History:
 
 @dataclass(frozen=True)
 class Flag:
-    """One reason to look again: a health category, or `post_term` (no category of its own)."""
+    """One reason to look again: a health category, or `post_term` (no category of its own).
+
+    `level` is how soon the bidan must see it (health.urgency: 'today' | 'week' | None when not referred).
+    """
 
     code: str
     category: Category | None = None
     refer: bool = True
-    urgent: bool = False
+    level: str | None = None
 
     @classmethod
     def of(cls, category: Category) -> "Flag":
-        return cls(f"{category.index}:{category.code}", category, category.refer, category.urgent)
+        return cls(f"{category.index}:{category.code}", category, category.refer)
+
+    @property
+    def urgent(self) -> bool:
+        return self.level == TODAY
 
 
 @dataclass
@@ -132,6 +141,7 @@ class Interpretation:
     gestational_weeks: int | None = None
     gestational_days: int | None = None
     hpl: date | None = None
+    days_postpartum: int | None = None  # ibu nifas: days since the delivery
     automatic_services: list[str] = field(default_factory=list)
     untrusted: set[str] = field(default_factory=set)  # z-scores WHO flags implausible, and those derived
 
@@ -159,14 +169,25 @@ class Interpretation:
                 and c.code != "normal"]
 
     @property
+    def urgency(self) -> str | None:
+        """'today' (danger sign), 'week' (any other referral) or None: health.urgency's table."""
+        return overall([flag.level for flag in self.flags])
+
+    @property
     def urgent(self) -> bool:
-        return any(flag.urgent for flag in self.flags)
+        return self.urgency == TODAY
+
+    @property
+    def referral_levels(self) -> dict[str, str]:
+        """Each referral reason with its level."""
+        return {flag.code: flag.level for flag in self.flags if flag.refer and flag.level}
 
     def columns(self) -> dict[str, Any]:
         """The interpretation's columns of `Measurement`."""
         return {"life_stage": self.stage.value, "age_days": self.age_days, "waz": self.waz, "haz": self.haz,
                 "whz": self.whz, "baz": self.baz, "weight_gain": self.weight_gain, "statuses": self.statuses,
-                "flags": self.flag_codes, "gestational_weeks": self.gestational_weeks}
+                "flags": self.flag_codes, "gestational_weeks": self.gestational_weeks,
+                "referral_levels": self.referral_levels}
 
 
 def _kms(result: Interpretation, values: Values, on: date, past: History) -> str | None:
@@ -211,8 +232,12 @@ def _child(result: Interpretation, sex: str, values: Values, on: date, past: His
 def _school(result: Interpretation, sex: str, birth: date, values: Values, on: date) -> None:
     z = reference2007_zscores(sex, age_months_decimal(birth, on), values.height_cm, values.weight_kg)
     result.waz, result.haz, result.baz, result.bmi = z.waz, z.haz, z.baz, z.bmi
+    # A value WHO flags implausible gives no category; it is measured again (as for a balita).
+    result.untrusted = untrusted(z.flags)
     for slot, category in school_status(z).items():
-        result.categories[slot] = category
+        if _SCHOOL_Z.get(slot) not in result.untrusted:
+            result.categories[slot] = category
+    result.flags.extend(Flag.of(implausible(name)) for name in sorted(z.flags))
 
 
 def _adult(result: Interpretation, sex: str, values: Values, pregnant: bool, weeks: int | None) -> None:
@@ -235,7 +260,8 @@ def _common(result: Interpretation, sex: str, values: Values, pregnant: bool, we
     years = result.age_months // 12
     sex_code = int(Sex.parse(sex))
     if values.systolic is not None and values.diastolic is not None:
-        category = bp_category(values.systolic, values.diastolic, years, sex_code, pregnant)
+        category = bp_category(values.systolic, values.diastolic, years, sex_code, pregnant,
+                               nifas=result.stage is LifeStage.IBU_NIFAS)
         if category is not None:
             result.categories["td"] = category
     if values.glucose_mgdl is not None:
@@ -261,18 +287,24 @@ def _automatic(result: Interpretation, sex: str, values: Values) -> list[str]:
     return codes
 
 
-def interpret(sex: str, birth: date, on: date, hpht: date | None, values: Values, past: History) -> Interpretation:
-    """Read one visit with health/'s rules: z-scores and Permenkes categories, KMS, screening, flags."""
-    stage = primary_stage(birth, sex, on, hpht)
+def interpret(sex: str, birth: date, on: date, hpht: date | None, values: Values, past: History,
+              delivered_on: date | None = None) -> Interpretation:
+    """Read one visit with health/'s rules: z-scores and Permenkes categories, KMS, screening, flags.
+
+    `delivered_on` is the latest recorded delivery: within 42 days the mother is in nifas.
+    """
+    stage = primary_stage(birth, sex, on, hpht, delivered_on)
     result = Interpretation(stage, age_in_days(birth, on), age_in_months(birth, on))
     pregnant = stage is LifeStage.IBU_HAMIL
+    if stage is LifeStage.IBU_NIFAS and delivered_on is not None:
+        result.days_postpartum = (on - delivered_on).days
     weeks = None
     if pregnant and hpht is not None:
         status = pregnancy_status(hpht, on)
         result.gestational_weeks, result.gestational_days, result.hpl = status.weeks, status.days, status.hpl
         weeks = status.weeks
         if status.post_term:
-            result.flags.append(Flag("pregnancy:post_term", None, True, True))
+            result.flags.append(Flag("pregnancy:post_term", None, True))
     if result.age_months < 60:
         _child(result, sex, values, on, past)
     elif result.age_months < ADULT_MONTHS and not pregnant:
@@ -284,12 +316,15 @@ def interpret(sex: str, birth: date, on: date, hpht: date | None, values: Values
         code = f"{category.index}:{category.code}"
         if category.refer and code not in child_flags and not (result.age_months < 60 and slot in _GROWTH_SLOTS):
             result.flags.append(Flag.of(category))
+    measured = values.columns()
+    result.flags = [replace(f, level=level_of(f.code, f.refer, result.age_days, measured)) for f in result.flags]
     order = {Severity.SEVERE: 0, Severity.WARNING: 1, Severity.NORMAL: 2}
     result.flags.sort(key=lambda f: (not f.urgent, order[f.category.severity] if f.category else 0))
     result.automatic_services = _automatic(result, sex, values)
     return result
 
 
+_SCHOOL_Z = {"imt_u_5_18": "baz", "tb_u_5_18": "haz"}
 _GROWTH_SLOTS = {"bb_u", "pb_tb_u", "bb_pb_tb", "imt_u_0_60", "lila"}  # growth_flags already judged these
 
 

@@ -35,11 +35,13 @@ CHAT_ROW_TTL = 3600.0  # seconds an idle chat's row is kept
 
 @dataclass(frozen=True)
 class Limit:
-    """What one provider account allows: seconds between two sends, overall and to one chat (0: no limit)."""
+    """What one provider account allows: seconds between two sends, overall and to one chat (0: no limit).
+    `one_at_a_time`: one send under way at once (the terminal: one screen that every chat prints on)."""
 
     key: str
     interval: float = 0.0
     chat_interval: float = 0.0
+    one_at_a_time: bool = False
 
     @classmethod
     def per_second(cls, key: str, rate: float, per_chat: float = 0.0, safety: float = SAFETY,

@@ -22,7 +22,13 @@ ADVISORY_LOCK_KEY = 0x504F5359  # "POSY"
 
 
 def register_jobs(scheduler: BaseScheduler, runtime: Any) -> None:
-    """Every job the clock runs. Reminder planning registers its own jobs (scheduler.jobs)."""
+    """Every job the clock runs. Reminder planning registers its own jobs (scheduler.jobs), and so do the
+    next-morning repeat of urgent referrals (scheduler.referral_repeats) and the month's recap (scheduler.recap_job)."""
+    from scheduler.recap_job import register_recap_jobs
+    from scheduler.referral_repeats import register as register_referral_repeats
+
+    register_referral_repeats(scheduler, runtime)
+    register_recap_jobs(scheduler, runtime)
     try:
         from scheduler.jobs import register_planning_jobs
     except ModuleNotFoundError as exc:
@@ -47,7 +53,7 @@ def hold_leadership(runtime: Any) -> Any:
 
 
 def main() -> None:
-    from runtime import build_runtime
+    from bot.runtime import build_runtime
 
     settings = Settings.from_env()
     configure_logging(settings)

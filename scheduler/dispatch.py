@@ -32,12 +32,13 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.messages import Channel, Choice, Outbound
+from bot.messages import Attachment, Channel, Choice, Outbound
 from bot.ports import Clock, Failed, RetryLater, Sender, SendResult, Sent
 from bot.privacy import pseudonym
 from scheduler.budget import Budget, Limit, LocalBudget, make_budget
 from scheduler.fairness import FairQueue, Job
 from storage.db import transaction
+from storage.media import attachments_for
 from storage.models import Contact, OutboxMessage
 from storage.outbox import PRIORITY_REPLY, waits_behind
 from storage.repositories import is_postgres
@@ -67,6 +68,12 @@ def channel_limits(settings: Settings) -> dict[Channel, Limit]:
                                            settings.telegram_per_chat_per_second),
         Channel.WHATSAPP: Limit.per_second(f"twilio:{settings.twilio_account_sid}:{settings.twilio_whatsapp_from}",
                                            settings.twilio_messages_per_second),
+        # SMS is a sender of its own at Twilio (its own pace, TWILIO_SMS_PER_SECOND): its own account and lane
+        # the local chat (`python -m bot chat`, the transcripts): every chat prints on one screen, so one
+        # message at a time, in the order the fair queue picks (a person's replies, then alerts to others)
+        Channel.TERMINAL: Limit("terminal", one_at_a_time=True),
+        Channel.SMS: Limit.per_second(f"twilio:{settings.twilio_account_sid}:sms:{settings.twilio_sms_from}",
+                                      settings.twilio_sms_per_second),
     }
 
 
@@ -145,13 +152,14 @@ def claim(session: Session, now: datetime, limit: int, ids: Sequence[int] | None
     return rows
 
 
-def to_outbound(row: OutboxMessage, contact: Contact | None, now: datetime) -> Outbound:
+def to_outbound(row: OutboxMessage, contact: Contact | None, now: datetime,
+                attachment: Attachment | None = None) -> Outbound:
     in_window = bool(contact and contact.last_inbound_at and now - contact.last_inbound_at < SESSION_WINDOW)
     return Outbound(
         id=row.id, channel=Channel(row.channel), address=row.address, text=row.text,
         choices=tuple(Choice(str(v), str(label)) for v, label in (row.choices or [])),
         template_key=row.template_key, template_vars={k: str(v) for k, v in (row.template_vars or {}).items()},
-        in_session_window=in_window if row.kind != "reply" else True,
+        in_session_window=in_window if row.kind != "reply" else True, attachment=attachment,
     )
 
 
@@ -198,6 +206,7 @@ class Dispatcher:
             stats.claimed = len(rows)
             contacts = {c.id: c for c in session.scalars(select(Contact).where(
                 Contact.id.in_({r.contact_id for r in rows if r.contact_id})))}
+            media = attachments_for(session, [r.id for r in rows])
             deadline = self.monotonic() + LEASE.total_seconds() - LEASE_MARGIN
             for row in rows:
                 contact = contacts.get(row.contact_id) if row.contact_id else None
@@ -205,8 +214,8 @@ class Dispatcher:
                     row.status, row.last_error, row.locked_until = "cancelled", "contact stopped or unsubscribed", None
                     stats.cancelled += 1
                     continue
-                jobs.append(Job(to_outbound(row, contact, at), row.attempts, row.priority, deadline,
-                                Ticket(stats, now, Future())))
+                jobs.append(Job(to_outbound(row, contact, at, media.get(row.id)), row.attempts, row.priority,
+                                deadline, Ticket(stats, now, Future())))
         return stats, self._pump.submit(jobs)
 
     def drain(self, now: datetime | None = None, max_batches: int = 10000) -> DispatchStats:

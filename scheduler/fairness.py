@@ -143,7 +143,7 @@ class FairQueue:
             self._expire(lane, now, expired)
             if lane.blocked_until > now:
                 continue
-            while lane.ready and len(lane.busy) < self.max_in_flight:  # a send's return wakes the pump
+            while lane.ready and len(lane.busy) < self._cap(lane):  # a send's return wakes the pump
                 order, chat = lane.ready[0]
                 head = lane.head(chat)
                 if head is None or head.order != order or chat in lane.busy or chat in lane.waiting_until:
@@ -174,7 +174,7 @@ class FairQueue:
                 wakes.append(lane.aside[0][0])
             live = [e for e in lane.ready if lane.head(e[1]) is not None and e[1] not in lane.busy
                     and e[1] not in lane.waiting_until]
-            if live and len(lane.busy) < self.max_in_flight:
+            if live and len(lane.busy) < self._cap(lane):
                 wakes.append(lane.blocked_until)
             wakes += [e[1].deadline for q in lane.chats.values() for e in q[:1]]
         return min(wakes) if wakes else None
@@ -192,6 +192,11 @@ class FairQueue:
             lane.aside.clear()
             lane.waiting_until.clear()
         return jobs
+
+    def _cap(self, lane: Lane) -> int:
+        """Sends this lane may have under way at once; one where the channel shows them one after another
+        (then the best ready message of any chat goes next: replies before alerts, each as written)."""
+        return 1 if lane.limit.one_at_a_time else self.max_in_flight
 
     def _pop(self, lane: Lane, chat: str) -> Job:
         queue = lane.chats[chat]

@@ -42,10 +42,13 @@ from bot.i18n.resident import fmt_date, fmt_when
 from bot.texts import render
 from health.schedules import RULES_BY_ID
 from storage.db import transaction
+from storage import access
 from storage.households import audience, one_line, reachable_chats, reachable_clause
-from storage.outbox import PRIORITY_BULK, NudgeKey, ReminderKey, enqueue, insert_outbox
+from storage.outbox import PRIORITY_BULK, IntroKey, NudgeKey, ReminderKey, enqueue, insert_outbox
 from storage.models import Contact, Measurement, Member, OutboxMessage, PlannedReminder, Posyandu, PosyanduSession
 from storage.places import zone_label
+from storage.introductions import INTRO_KEY, introduce
+from storage.reach import reachable_since
 from storage.reminders import DueItem, find_due, reachable_scope
 from storage.db import _insert
 
@@ -183,6 +186,7 @@ def plan_zone(factory: sessionmaker[Session], settings: Settings, zone: str, day
     # so the regular run of that day finds nothing new and never sends a second message the same morning.
     day = max(day, not_before.astimezone(ZoneInfo(zone)).date())
     stats = PlanStats(zone, day)
+    _retry(lambda: introduce_register(factory, settings, zone, now, not_before))
     days = [first_day + timedelta(days=i) for i in range((day - first_day).days + 1)]
     with transaction(factory) as session:
         posyandu = _zone_posyandu(session, zone, now)
@@ -194,6 +198,7 @@ def plan_zone(factory: sessionmaker[Session], settings: Settings, zone: str, day
         t0 = time.perf_counter()
         items = find_due(session, days, reachable_scope(scope_ids), je_endemic=settings.je_endemic,
                          sessions=[(s.id, s.posyandu_id, s.local_day) for s in sessions])
+        items = _after_resume(session, items, posyandu)
         stats.timings["find_due"] = time.perf_counter() - t0
         plans: dict[int, HouseholdPlan] = {}
         for item in items:
@@ -226,6 +231,41 @@ def plan_zone(factory: sessionmaker[Session], settings: Settings, zone: str, day
     stats.seconds = time.perf_counter() - started
     log.info("reminders %s", stats.line())
     return stats
+
+
+def introduce_register(factory: sessionmaker[Session], settings: Settings, zone: str, now: datetime,
+                       not_before: datetime) -> int:
+    """Open WhatsApp chats for the register's consented families, within the day's new-contact budget, each with
+    a first message (who writes, why, how to stop); they join this run's reminders. Logged, with who still waits."""
+    if not (settings.whatsapp_enabled and settings.twilio_content_sid_intro):
+        return 0  # said once at start-up: nothing would reach them outside the 24-hour window
+    with transaction(factory) as session:
+        posyandu = _zone_posyandu(session, zone, now)
+        done, left = introduce(session, list(posyandu), now, settings.whatsapp_new_contacts_per_day,
+                               settings.default_language)
+        rows = []
+        for new in done:
+            lang = settings.default_language
+            text = render(lang, "intro.text", posyandu=new.posyandu, desa=new.desa)
+            rows.append(dict(channel="whatsapp", address=new.address, contact_id=new.contact_id, kind="reminder",
+                             priority=PRIORITY_BULK, text=text, choices=[], template_key=INTRO_KEY,
+                             template_vars={"1": new.posyandu, "2": new.desa}, status="pending", attempts=0,
+                             next_attempt_at=not_before, dedupe_key=IntroKey(new.household_id, new.contact_id).format(),
+                             created_at=now))
+        insert_outbox(session, rows)
+    if done or left:
+        log.info("register %s: introduced %d households on WhatsApp, %d wait for the next days "
+                 "(WHATSAPP_NEW_CONTACTS_PER_DAY=%d)", zone, len(done), left, settings.whatsapp_new_contacts_per_day)
+    return len(done)
+
+
+def _after_resume(session: Session, items: list[DueItem], posyandu: dict[int, Posyandu]) -> list[DueItem]:
+    """Drop what fell due before a household's chats came back (`mulai` after `berhenti`): no burst on return."""
+    since = reachable_since(session, {i.household_id for i in items if i.household_id is not None})
+    if not since:
+        return items
+    return [i for i in items if i.household_id not in since
+            or i.due_on >= since[i.household_id].astimezone(ZoneInfo(posyandu[i.posyandu_id].timezone)).date()]
 
 
 def plan_at(factory: sessionmaker[Session], settings: Settings, instant: datetime) -> list[PlanStats]:
@@ -265,6 +305,8 @@ def _write_chunk(session: Session, households: Sequence[int], plans: dict[int, H
             continue
         place = posyandu.get(plan.posyandu_id)
         for contact in contacts[h]:
+            if not access.may_see_household(contact.household_id, h):  # the privacy rule, on plain rows
+                continue
             text, variables = render_reminder(contact.language, place, day, plan.sessions, fresh, names)
             key = reminder_key(h, day, contact.id)
             outbox.append(dict(channel=contact.channel, address=contact.address, contact_id=contact.id,

@@ -91,7 +91,7 @@ def run_forever(runtime, stop: threading.Event) -> None:  # type: ignore[no-unty
 
 
 def main() -> None:
-    from runtime import build_runtime
+    from bot.runtime import build_runtime
 
     settings = Settings.from_env()
     configure_logging(settings)

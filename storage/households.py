@@ -23,6 +23,7 @@ from storage.models import (
     AuditEvent,
     Contact,
     Household,
+    LinkRequest,
     Measurement,
     Member,
     OutboxMessage,
@@ -32,6 +33,7 @@ from storage.models import (
     Region,
     ServiceGiven,
 )
+from storage.phones import normalise_phone
 from storage.repositories import _insert
 
 CONSENT_KINDS = ("reminder", "broadcast", "result")
@@ -113,14 +115,36 @@ def search_posyandu(session: Session, query: str, limit: int = SEARCH_LIMIT) -> 
 
 
 # -- subscribing -------------------------------------------------------------------------
+def own_number(contact: Contact) -> str | None:
+    """The chat's own phone number as its channel vouches for it: the WhatsApp sender, or the number a Telegram
+    user shared with the request_contact button. Nothing typed counts."""
+    if contact.channel == "whatsapp":
+        return normalise_phone(contact.address, strict=False)
+    return contact.verified_phone
+
+
+def _registered_household(session: Session, contact: Contact, posyandu: Posyandu) -> Household | None:
+    """The posyandu's household registered with this chat's own number: the proof that it is theirs."""
+    phone = own_number(contact)
+    if phone is None:
+        return None
+    return session.scalars(select(Household).where(Household.posyandu_id == posyandu.id, Household.phone == phone)
+                           .order_by(Household.id).limit(1)).first()
+
+
 def subscribe(session: Session, contact: Contact, posyandu: Posyandu, now: datetime) -> Household:
-    """Record consent and link the chat to a household of this posyandu (created if needed)."""
+    """Record consent and link the chat to a household of this posyandu: the one registered with the chat's
+    own WhatsApp number when there is one (proof enough, docs/privacy.md), else a new one."""
     contact.opted_in = True
     contact.consent_at = now
+    if contact.stopped_at is not None:
+        contact.resumed_at = now  # nothing that fell due while stopped comes in a burst
     contact.stopped_at = None  # consenting again is the clearest "please message me"
     contact.posyandu_id = posyandu.id
     household = session.get(Household, contact.household_id) if contact.household_id else None
     if household is None or household.posyandu_id != posyandu.id:
+        household = _registered_household(session, contact, posyandu)
+    if household is None:
         household = Household(posyandu_id=posyandu.id, phone=contact.address if contact.channel == "whatsapp" else None,
                               opted_in=True, created_at=now)
         session.add(household)
@@ -132,19 +156,53 @@ def subscribe(session: Session, contact: Contact, posyandu: Posyandu, now: datet
     return household
 
 
+def join_registered_household(session: Session, contact: Contact, now: datetime) -> bool:
+    """After the chat proved its number: join the household registered with it, if the chat's own is still empty."""
+    own = contact.household_id
+    posyandu = session.get(Posyandu, contact.posyandu_id) if contact.posyandu_id else None
+    if own is None or posyandu is None:
+        return False
+    registered = _registered_household(session, contact, posyandu)
+    if registered is None or registered.id == own:
+        return False
+    if session.scalar(select(func.count()).select_from(Member).where(Member.household_id == own)):
+        return False  # members already added here are linked one by one (`add_member` checks the same proof)
+    contact.household_id = registered.id
+    session.flush()
+    _drop_if_empty(session, own)
+    session.add(AuditEvent(contact_id=contact.id, action="household.joined", subject=f"household:{registered.id}",
+                           at=now))
+    session.flush()
+    return True
+
+
 @dataclass(frozen=True)
 class AddedMember:
     member: Member
-    outcome: str  # added | linked | exists | other_family
+    outcome: str  # added | linked | exists | pending
+    request: LinkRequest | None = None  # `pending`: the chat asked for a member the posyandu records
+
+
+def proves_household(session: Session, contact: Contact, member: Member) -> bool:
+    """The chat's own number (`own_number`) is the member's household phone or guardian phone."""
+    own = own_number(contact)
+    household = session.get(Household, member.household_id) if member.household_id else None
+    registered = {normalise_phone(p, strict=False) for p in (household.phone if household else None,
+                                                              member.guardian_phone) if p}
+    return own is not None and own in registered
 
 
 def add_member(session: Session, contact: Contact, household: Household, name: str, sex: str,
-               birth_date: date, now: datetime) -> AddedMember:
-    """Add a member, or link the one a kader already registered (same posyandu, name and birth date).
+               birth_date: date, now: datetime, hpht: date | None = None) -> AddedMember:
+    """Add a member to the chat's household; a member the posyandu already records needs proof.
 
-    A kader's record is never duplicated: if it sits in a household no chat is
-    linked to, this chat joins that household when its own is still empty,
-    otherwise the member moves into this chat's household.
+    Same posyandu, same name and birth date is the same person, never a
+    duplicate row. Linking this chat to that member (and so to their household's
+    data) needs proof (docs/privacy.md): the chat's WhatsApp number is the
+    household's (`proves_household`), else a pending `LinkRequest` a kader or
+    the bidan of the posyandu confirms (`storage.links`). A pending request is
+    answered exactly like a new member, so a stranger learns nothing, not even
+    that the member exists; what they typed stays on the request.
     """
     key = name_key(name)
     found = session.scalars(select(Member).where(Member.posyandu_id == household.posyandu_id,
@@ -155,26 +213,44 @@ def add_member(session: Session, contact: Contact, household: Household, name: s
         session.add(member)
         session.flush()
         session.add(AuditEvent(contact_id=contact.id, action="member.added", subject=f"member:{member.id}", at=now))
+        if hpht is not None:
+            add_pregnancy(session, member, hpht, now)
         return AddedMember(member, "added")
     if found.household_id == household.id:
         return AddedMember(found, "exists")
-    if found.household_id is not None:
-        other = found.household_id
-        other_has_chat = session.scalar(select(func.count()).select_from(Contact).where(Contact.household_id == other))
-        own_members = session.scalar(select(func.count()).select_from(Member).where(Member.household_id == household.id))
-        if not own_members:
-            contact.household_id = other  # join the family the kader (or the other parent) registered
-            session.flush()
-            _drop_if_empty(session, household.id)
-            session.add(AuditEvent(contact_id=contact.id, action="household.joined", subject=f"household:{other}", at=now))
-            session.flush()
-            return AddedMember(found, "linked")
-        if other_has_chat:
-            return AddedMember(found, "other_family")  # never take a child away from another family's chat
-    found.household_id = household.id
-    session.add(AuditEvent(contact_id=contact.id, action="member.linked", subject=f"member:{found.id}", at=now))
+    if proves_household(session, contact, found):
+        link_member(session, contact, found, now)
+        if hpht is not None:
+            add_pregnancy(session, found, hpht, now)
+        return AddedMember(found, "linked")
+    from storage.links import request_link
+
+    request, new = request_link(session, contact, found, name, sex, birth_date, hpht, now)
+    return AddedMember(found, "pending" if new else "exists", request)
+
+
+def link_member(session: Session, contact: Contact, found: Member, now: datetime) -> None:
+    """Link the chat with the member's household, once proven (by its number, or a kader or bidan confirmed).
+
+    A member in no household moves into the chat's; a chat whose own household
+    is empty joins the member's; otherwise the two are one family: the chat's
+    members move into the member's household and the chat follows them.
+    """
+    own = contact.household_id
+    other = found.household_id
+    if other is None or other == own:
+        found.household_id = own
+        session.add(AuditEvent(contact_id=contact.id, action="member.linked", subject=f"member:{found.id}", at=now))
+        session.flush()
+        return
+    if own is not None:
+        session.execute(update(Member).where(Member.household_id == own).values(household_id=other))
+    contact.household_id = other
     session.flush()
-    return AddedMember(found, "linked")
+    if own is not None:
+        _drop_if_empty(session, own)
+    session.add(AuditEvent(contact_id=contact.id, action="household.joined", subject=f"household:{other}", at=now))
+    session.flush()
 
 
 def _drop_if_empty(session: Session, household_id: int) -> None:
@@ -204,7 +280,7 @@ def household_members(session: Session, household_id: int) -> list[Member]:
 # -- who may we message ------------------------------------------------------------------
 def reachable_clause() -> object:
     """SQL: the contact may get reminders and broadcasts (Contact.reachable, as a condition)."""
-    return and_(Contact.opted_in.is_(True), Contact.stopped_at.is_(None))
+    return and_(Contact.opted_in.is_(True), Contact.stopped_at.is_(None), Contact.paused_at.is_(None))
 
 
 def reachable_contacts(session: Session, household_ids: Iterable[int]) -> dict[int, list[Contact]]:
@@ -316,10 +392,12 @@ def delete_resident_data(session: Session, contact: Contact, now: datetime) -> D
             session.execute(delete(Household).where(Household.id == household_id))
             result.household_deleted = True
     contact.household_id = None
+    session.execute(delete(LinkRequest).where(LinkRequest.contact_id == contact.id))  # what it typed, unconfirmed or not
     contact.opted_in = False
     contact.consent_at = None
     contact.posyandu_id = None
     contact.display_name = None
+    contact.verified_phone = None
     cancelled = session.execute(update(OutboxMessage).where(
         OutboxMessage.contact_id == contact.id, OutboxMessage.kind.in_(CONSENT_KINDS),
         OutboxMessage.status == "pending").values(status="cancelled", last_error="resident deleted their data"))

@@ -15,7 +15,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timezone
 from typing import IO, Any, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
@@ -25,31 +25,47 @@ from sqlalchemy.orm import Session
 from health.ages import age_in_months, birth_problem
 from health.growth import Sex
 from health.life_stage import primary_stage
+from health.nik import nik_mismatch, nik_problem, parse_nik
 from health.parsing import parse_number
 from health.permenkes import PERMENKES_2_2020
+from health.growth import too_young_to_stand
+from health.urgency import overall
 from health.screening import BMI_BANDS
 from health.validation import Accept, Confirm, Reject, check_bp, check_value
 from storage.members import clean_name, name_key, person_name
 from storage.models import Household, Measurement, Member, Posyandu, Pregnancy
-from storage.phones import normalise_phone
+from storage.phones import mobile_number
 from storage.places import ZONE_NAMES, desa_path, puskesmas, upsert_posyandu
 from storage.reporting import (
-    Values, Visit, assess, current_pregnancy, find_member, household_for, reported_on, save_visit,
+    Values, Visit, assess, current_pregnancy, find_member, household_for, life_stage_on, reported_on, save_visit,
 )
 from storage.repositories import posyandu_by_code
+from storage.identity import nik_holder
+from storage.satusehat_queue import requeue_member
 
 POSYANDU_COLUMNS = ("code", "name", "desa", "kecamatan", "kabupaten", "provinsi", "puskesmas", "timezone")
 MEMBER_COLUMNS = ("posyandu_code", "name", "sex", "birth_date", "guardian_name", "guardian_phone", "opted_in",
                   "hpht")
+NIK_COLUMNS = ("nik", "mother_nik")
+# Optional: NIKs (SATUSEHAT finds the person by them, docs/satusehat.md); how and when consent was given; an
+# address hint for the kader's home visit
+MEMBER_OPTIONAL_COLUMNS = NIK_COLUMNS + ("consent_method", "consent_date", "address")
 MEASUREMENT_COLUMNS = ("posyandu_code", "name", "birth_date", "measured_on", "weight_kg", "height_cm", "position",
                        "head_cm", "muac_cm", "systolic", "diastolic", "glucose_mgdl", "waist_cm", "hb_gdl")
 EXPORT_COLUMNS = MEASUREMENT_COLUMNS + ("sex", "age_months", "life_stage", "waz", "haz", "whz", "baz",
                                         "wfa_status", "hfa_status", "wfh_status", "bmi_status", "weight_gain",
-                                        "flags", "glucose_kind", "gestational_weeks", "source")
+                                        "flags", "urgency", "referral_reasons", "glucose_kind", "gestational_weeks",
+                                        "source", "nik", "mother_nik")
 NUMBER_COLUMNS = ("weight_kg", "height_cm", "head_cm", "muac_cm", "waist_cm", "hb_gdl", "glucose_mgdl")
 REFERRAL_DAYS = 31  # an imported visit this recent still opens a referral for the bidan
 TRUE = {"1", "y", "ya", "yes", "true"}
 FALSE = {"", "0", "n", "tidak", "no", "false"}
+CONSENT_METHODS = ("paper", "chat", "import")  # how a household's consent was given (household.consent_method)
+PHONE_PROBLEMS = {
+    "invalid": "guardian_phone is not a valid phone number",
+    "landline": "guardian_phone is a landline; reminders need a mobile number (WhatsApp or SMS)",
+    "foreign": "guardian_phone is not an Indonesian number (+62)",
+}
 
 
 # -- cells ---------------------------------------------------------------------------------------------
@@ -78,6 +94,7 @@ class ImportReport:
     unchanged: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    referred: list[Any] = field(default_factory=list)  # measurements: visits that opened or updated a referral
 
     def count(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
@@ -178,17 +195,21 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
             raise RowProblem("birth_date is in the future or more than 120 years ago")
         phone = None
         if row.get("guardian_phone"):
-            phone = normalise_phone(row["guardian_phone"])
-            if phone is None:
-                raise RowProblem("guardian_phone is not a valid phone number")
+            phone, problem = mobile_number(row["guardian_phone"])
+            if problem is not None:
+                raise RowProblem(PHONE_PROBLEMS[problem])
         opted = row.get("opted_in", "").lower()
         if opted not in TRUE | FALSE:
             raise RowProblem("opted_in must be 1 or 0")
+        consent = _consent(row, opted in TRUE, today)
         hpht = _iso(row["hpht"], "hpht") if row.get("hpht") else None
         if hpht is not None and (sex != "P" or hpht > today or (hpht - born).days < 10 * 365):
             raise RowProblem("hpht is only for a woman of 10 years or more, and not in the future")
         guardian = clean_name(row["guardian_name"]) if row.get("guardian_name") else None
+        niks = _niks(row, sex, born, today, line, report)
         member = find_member(session, posyandu.id, name, born)
+        if niks.get("nik") and nik_holder(session, niks["nik"], member.id if member else 0) is not None:
+            raise RowProblem("nik is already recorded for another member")
         outcome = "unchanged"
         before = session.scalars(select(Household).where(Household.posyandu_id == posyandu.id,
                                                          Household.phone == phone).limit(1)).first() if phone else None
@@ -196,18 +217,27 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
         household = household_for(session, posyandu.id, phone, guardian, now, opted_in=opted in TRUE)
         if household is not None and (before is None or household.opted_in != was_opted):
             outcome = "updated"
+        address = " ".join((row.get("address") or "").split())[:200] or None
+        if household is not None and address and household.address != address:
+            household.address = address
+            outcome = "updated" if outcome == "unchanged" else outcome
+        if household is not None and consent is not None and household.consent_method is None:
+            household.consent_method, on = consent
+            household.consent_recorded_at = now if on is None else datetime.combine(on, time(12), timezone.utc)
         if member is None:
             member = Member(posyandu_id=posyandu.id, name=name, name_key=name_key(name), sex=sex, birth_date=born,
                             created_at=now)
             session.add(member)
             outcome = "added"
         wanted = {"name": name, "sex": sex, "guardian_name": guardian, "guardian_phone": phone,
-                  "household_id": household.id if household else member.household_id}
+                  "household_id": household.id if household else member.household_id, **niks}
         for attr, value in wanted.items():
             if getattr(member, attr) != value:
                 setattr(member, attr, value)
                 outcome = "updated" if outcome == "unchanged" else outcome
         session.flush()
+        if niks and outcome == "updated":  # visits that waited for a NIK can now be sent
+            requeue_member(session, member.id, now)
         if hpht is not None and not session.scalars(select(Pregnancy.id).where(
                 Pregnancy.member_id == member.id, Pregnancy.hpht == hpht)).first():
             session.add(Pregnancy(member_id=member.id, hpht=hpht, created_at=now))
@@ -218,9 +248,51 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
     return report
 
 
+def _consent(row: dict[str, str], opted: bool, today: date) -> tuple[str, date | None] | None:
+    """How and when an opted-in row's consent was given (`consent_method` paper by default: the register's form)."""
+    method = (row.get("consent_method") or "").strip().lower()
+    if method and method not in CONSENT_METHODS:
+        raise RowProblem("consent_method must be paper, chat or import")
+    on = _iso(row["consent_date"], "consent_date") if row.get("consent_date") else None
+    if on is not None and on > today:
+        raise RowProblem("consent_date is in the future")
+    if not opted:
+        return None
+    return method or "paper", on
+
+
+def _niks(row: dict[str, str], sex: str, born: date, today: date, line: int,
+          report: ImportReport) -> dict[str, str]:
+    """The row's NIK and NIK ibu, checked (health.nik); an empty cell keeps what is stored."""
+    out: dict[str, str] = {}
+    for column in NIK_COLUMNS:
+        if not row.get(column):
+            continue
+        problem = nik_problem(row[column], today)
+        if problem is not None:
+            raise RowProblem(f"{column} is not a valid NIK ({NIK_PROBLEMS[problem]})")
+        parts = parse_nik(row[column], today)
+        assert parts is not None
+        out[column] = parts.nik
+        if column == "mother_nik" and parts.sex != "P":
+            raise RowProblem("mother_nik is a man's NIK (its day part is 01-31; a woman's is 41-71)")
+        if column == "nik":
+            for what in nik_mismatch(parts, born, sex):
+                report.warnings.append((line, f"nik does not match the member's {what.replace('_', ' ')}; "
+                                              "stored, please check"))
+    if out.get("nik") and out.get("nik") == out.get("mother_nik"):
+        raise RowProblem("nik and mother_nik are the same number")
+    return out
+
+
+NIK_PROBLEMS = {"length": "16 digits", "region": "unknown region part", "birth_date": "impossible birth date part",
+                "serial": "serial part 0000"}
+
+
 # -- measurements -------------------------------------------------------------------------------------
-def _cell_verdict(column: str, text: str, stage: Any, months: int, line: int, report: ImportReport) -> float:
-    verdict = check_value(column, text, stage, months)
+def _cell_verdict(column: str, text: str, stage: Any, months: int, line: int, report: ImportReport,
+                  who: dict[str, Any]) -> float:
+    verdict = check_value(column, text, stage, months, **who)
     if isinstance(verdict, Reject):
         if verdict.reason_code == "no_range":
             raise RowProblem(f"{column} is not measured for {stage.value}")
@@ -236,16 +308,20 @@ def _cell_verdict(column: str, text: str, stage: Any, months: int, line: int, re
     return float(number)  # type: ignore[arg-type]
 
 
-def _measured_values(row: dict[str, str], stage: Any, months: int, line: int, report: ImportReport) -> Values:
+def _measured_values(row: dict[str, str], stage: Any, months: int, line: int, report: ImportReport,
+                     who: dict[str, Any]) -> Values:
+    """The row's values, each judged like a typed one (`who`: the member's sex and age in days)."""
     data: dict[str, Any] = {}
     for column in NUMBER_COLUMNS:
         if row.get(column):
-            data[column] = _cell_verdict(column, row[column], stage, months, line, report)
+            data[column] = _cell_verdict(column, row[column], stage, months, line, report, who)
     position = row.get("position", "").upper()
     if position not in ("", "L", "H"):
         raise RowProblem("position must be L (lying) or H (standing)")
     if position:
         data["position"] = position
+    if position == "H" and row.get("height_cm") and too_young_to_stand(who["age_days"]):
+        raise RowProblem("a baby under 9 months is measured lying (position L): measure the length again")
     if bool(row.get("systolic")) != bool(row.get("diastolic")):
         raise RowProblem("systolic and diastolic go together")
     if row.get("systolic"):
@@ -280,15 +356,19 @@ def import_measurements(session: Session, rows: list[tuple[int, dict[str, str]]]
         if on < born or on > _local_today(posyandu, now):
             raise RowProblem("measured_on is before birth or in the future")
         pregnancy = current_pregnancy(session, member.id, on)
-        stage = primary_stage(born, member.sex, on, pregnancy.hpht if pregnancy else None)
-        values = _measured_values(row, stage, age_in_months(born, on), line, report)
+        stage = life_stage_on(session, member, on)
+        values = _measured_values(row, stage, age_in_months(born, on), line, report,
+                                  {"sex": member.sex, "age_days": (on - born).days})
         existing = reported_on(session, member.id, on)
         if existing is not None:
             result = assess(session, member.id, member.sex, born, on, pregnancy.hpht if pregnancy else None, values)
             if _same(existing, values, result.columns()):
                 return "unchanged"
         recent = (_local_today(posyandu, now) - on).days <= REFERRAL_DAYS
-        save_visit(session, Visit(posyandu.id, on, values, member_id=member.id, source="import"), now, refer=recent)
+        saved = save_visit(session, Visit(posyandu.id, on, values, member_id=member.id, source="import"), now,
+                           refer=recent)
+        if saved.referral is not None:  # the caller alerts the bidan, in this transaction (bot.referral_alerts)
+            report.referred.append(saved)
         return "updated" if existing is not None else "added"
 
     ordered = sorted(rows, key=lambda item: (item[1].get("measured_on", ""), item[0]))
@@ -349,8 +429,13 @@ def export_rows(session: Session, posyandu_code: str | None = None, month: str |
             "bmi_status": _status_label("imt_u_0_60", statuses.get("imt_u_0_60"))
             or _status_label("imt_u_5_18", statuses.get("imt_u_5_18"))
             or _status_label("imt_ap", statuses.get("imt_ap")),
-            "weight_gain": m.weight_gain, "flags": ";".join(m.flags or []), "glucose_kind": m.glucose_kind,
+            "weight_gain": m.weight_gain, "flags": ";".join(m.flags or []),
+            # how soon the bidan must see it (health.urgency) and why, as `index:code` reasons, urgent first
+            "urgency": overall(list((m.referral_levels or {}).values())) or "",
+            "referral_reasons": ";".join(c for c in (m.flags or []) if c in (m.referral_levels or {})),
+            "glucose_kind": m.glucose_kind,
             "gestational_weeks": m.gestational_weeks, "source": m.source,
+            "nik": member.nik, "mother_nik": member.mother_nik,
         }
 
 

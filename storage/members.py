@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
+
+from health.nik import clean_nik, nik_problem
 
 MAX_NAME_LENGTH = 120  # the width of member.name and member.name_key
 
@@ -44,6 +47,7 @@ def person_name(text: str) -> str | None:
 
 
 def normalise_nik(text: str | None) -> str | None:
-    """A NIK is 16 digits (spaces, dots and dashes allowed while typing); None otherwise."""
-    digits = re.sub(r"[\s.-]", "", text or "")
-    return digits if re.fullmatch(r"\d{16}", digits) and digits != "0" * 16 else None
+    """A NIK as typed (spaces, dots and dashes allowed), when its structure can be one
+    (`health.nik`: 16 digits, a province, a real birth date part); None otherwise."""
+    digits = clean_nik(text)
+    return digits if nik_problem(digits, date.max) is None else None

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Optional
 from sqlalchemy import (
     JSON,
     BigInteger,
+    LargeBinary,
     Boolean,
     Date,
     Float,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text as sql_text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -28,8 +30,10 @@ from storage.db import Base, UTCDateTime
 
 intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
 utc = Annotated[datetime, mapped_column(UTCDateTime)]
-kg = Annotated[Optional[float], mapped_column(Numeric(6, 2, asdecimal=False))]
-cm = Annotated[Optional[float], mapped_column(Numeric(5, 1, asdecimal=False))]
+# Measurements keep the precision a register gives (a 5 g scale, a 0,01 cm board): WHO's z-scores are
+# computed from the stored value, so rounding here would move the export away from WHO's own code.
+kg = Annotated[Optional[float], mapped_column(Numeric(7, 3, asdecimal=False))]
+cm = Annotated[Optional[float], mapped_column(Numeric(6, 2, asdecimal=False))]
 zscore = Annotated[Optional[float], mapped_column(Numeric(5, 2, asdecimal=False))]
 
 
@@ -67,6 +71,7 @@ class Posyandu(Base):
     puskesmas_id: Mapped[Optional[int]] = mapped_column(ForeignKey("puskesmas.id"))
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Jakarta")
     address: Mapped[Optional[str]] = mapped_column(String(200))
+    satusehat_location_id: Mapped[Optional[str]] = mapped_column(String(64))  # its Location in SATUSEHAT
 
     desa: Mapped[Region] = relationship(foreign_keys=[desa_id])
     puskesmas: Mapped[Optional[Puskesmas]] = relationship()
@@ -82,6 +87,12 @@ class Household(Base):
     name: Mapped[Optional[str]] = mapped_column(String(120))
     phone: Mapped[Optional[str]] = mapped_column(String(20), index=True)  # E.164 of the guardian
     opted_in: Mapped[bool] = mapped_column(Boolean, default=False)  # paper consent to WhatsApp
+    address: Mapped[Optional[str]] = mapped_column(String(200))  # a hint for the kader's home visit (RT/RW, landmark)
+    # The record of that consent (UU 27/2022): how it was given (paper | chat | import), when, who wrote it down
+    consent_method: Mapped[Optional[str]] = mapped_column(String(10))
+    consent_recorded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    consent_recorded_by_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL", use_alter=True))  # contact -> household too: a cycle
     created_at: Mapped[utc]
 
 
@@ -97,22 +108,31 @@ class Contact(Base):
     role: Mapped[str] = mapped_column(String(12), default="resident")
     language: Mapped[Optional[str]] = mapped_column(String(2))
     display_name: Mapped[Optional[str]] = mapped_column(String(120))
+    # E.164 number the channel vouched for (Telegram's request_contact); a WhatsApp address is one already
+    verified_phone: Mapped[Optional[str]] = mapped_column(String(20))
     posyandu_id: Mapped[Optional[int]] = mapped_column(ForeignKey("posyandu.id"), index=True)
     desa_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))  # a bidan's desa
     household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("household.id"), index=True)
     opted_in: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     stopped_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # `mulai` after `berhenti`: what fell due before this is not sent in a burst (the planner's catch-up starts here)
+    resumed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Deliveries failed on several different days: nothing bulk goes out until the person writes again
+    paused_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    paused_reason: Mapped[Optional[str]] = mapped_column(String(20))  # failures | not_on_whatsapp
+    # 'sms': the number is not on WhatsApp and bulk messages go to it by SMS (remembered; a later inbound clears it)
+    fallback_channel: Mapped[Optional[str]] = mapped_column(String(12))
     last_inbound_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     created_at: Mapped[utc]
 
     posyandu: Mapped[Optional[Posyandu]] = relationship(foreign_keys=[posyandu_id])
-    household: Mapped[Optional[Household]] = relationship()
+    household: Mapped[Optional[Household]] = relationship(foreign_keys=[household_id])
 
     @property
     def reachable(self) -> bool:
         """Whether non-reply messages (reminders, broadcasts) may go to this contact."""
-        return self.opted_in and self.stopped_at is None
+        return self.opted_in and self.stopped_at is None and self.paused_at is None
 
 
 class Member(Base):
@@ -129,6 +149,7 @@ class Member(Base):
     sex: Mapped[str] = mapped_column(String(1))  # L | P
     birth_date: Mapped[date] = mapped_column(Date, index=True)
     nik: Mapped[Optional[str]] = mapped_column(String(16))
+    mother_nik: Mapped[Optional[str]] = mapped_column(String(16))  # a baby without NIK is sent under it
     guardian_name: Mapped[Optional[str]] = mapped_column(String(120))
     guardian_phone: Mapped[Optional[str]] = mapped_column(String(20))
     created_at: Mapped[utc]
@@ -149,6 +170,10 @@ class Pregnancy(Base):
     hpht: Mapped[date] = mapped_column(Date, index=True)
     delivered_on: Mapped[Optional[date]] = mapped_column(Date, index=True)
     ended_on: Mapped[Optional[date]] = mapped_column(Date)
+    end_reason: Mapped[Optional[str]] = mapped_column(String(20))  # keguguran | lainnya (ended without a birth)
+    # How the HPHT is known: None = told by the mother; 'hpl' / 'weeks' / 'months' = estimated from the due
+    # date or the gestational age the mother or the KIA book gives (the bidan should confirm it).
+    hpht_estimate: Mapped[Optional[str]] = mapped_column(String(10))
     created_at: Mapped[utc]
 
     member: Mapped[Member] = relationship(back_populates="pregnancies")
@@ -178,7 +203,7 @@ class Measurement(Base):
     diastolic: Mapped[Optional[int]] = mapped_column(Integer)
     glucose_mgdl: Mapped[Optional[int]] = mapped_column(Integer)
     glucose_kind: Mapped[Optional[str]] = mapped_column(String(3))  # GDS | GDP
-    hb_gdl: Mapped[Optional[float]] = mapped_column(Numeric(4, 1, asdecimal=False))
+    hb_gdl: Mapped[Optional[float]] = mapped_column(Numeric(4, 2, asdecimal=False))
     gestational_weeks: Mapped[Optional[int]] = mapped_column(Integer)
     waz: Mapped[zscore]
     haz: Mapped[zscore]
@@ -187,6 +212,8 @@ class Measurement(Base):
     weight_gain: Mapped[Optional[str]] = mapped_column(String(1))  # N | T | O | B
     statuses: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Each referral reason with how soon (health.urgency: 'today' | 'week'); the visit's urgency derives from it.
+    referral_levels: Mapped[Optional[dict[str, str]]] = mapped_column(JSON)
     created_at: Mapped[utc]
 
     member: Mapped[Member] = relationship()
@@ -208,18 +235,58 @@ class ServiceGiven(Base):
 
 
 class Referral(Base):
-    """A case the bidan must follow up, raised by a measurement's flags."""
+    """A case the bidan must follow up: one open row per member and problem (a new visit updates it).
+
+    `problem` is the health area of its reasons (health.problems); `urgency` is 'today' or 'week'
+    (`storage.referrals.referral_urgency`, health.urgency's levels); `measurement_id` is the latest
+    visit that triggered it, `first_measurement_id` the one that opened it. Only the bidan (or an admin)
+    closes it, with an `outcome`.
+    """
 
     __tablename__ = "referral"
+    __table_args__ = (Index("uq_referral_open_problem", "member_id", "problem", unique=True,
+                            sqlite_where=sql_text("status = 'open'"), postgresql_where=sql_text("status = 'open'")),)
 
     id: Mapped[intpk]
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    problem: Mapped[str] = mapped_column(String(20), default="lain", server_default="lain")  # health.problems
     measurement_id: Mapped[Optional[int]] = mapped_column(ForeignKey("measurement.id", ondelete="CASCADE"))
+    first_measurement_id: Mapped[Optional[int]] = mapped_column(Integer)
     posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id"), index=True)
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    urgency: Mapped[str] = mapped_column(String(5), default="week")  # today | week
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | handled
     created_at: Mapped[utc]
+    updated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    urgent_since: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)  # when it became 'today'
+    repeated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)  # the next-morning repeat was written
     handled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    handled_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    outcome: Mapped[Optional[str]] = mapped_column(String(20))  # dikunjungi | dirujuk | membaik | tidak_ditemukan
+    outcome_note: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class LinkRequest(Base):
+    """A chat asked to add a member the posyandu already records: pending until proof or staff confirmation.
+
+    What the resident typed is kept here, not on the member, so the household stays hidden until then.
+    """
+
+    __tablename__ = "link_request"
+    __table_args__ = (UniqueConstraint("contact_id", "member_id"),)
+
+    id: Mapped[intpk]
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    sex: Mapped[str] = mapped_column(String(1))
+    birth_date: Mapped[date] = mapped_column(Date)
+    hpht: Mapped[Optional[date]] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | accepted | refused
+    created_at: Mapped[utc]
+    decided_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
 
 
 class Invite(Base):
@@ -374,3 +441,125 @@ class SendBudget(Base):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     tat: Mapped[float] = mapped_column(Float, default=0.0)
     paused_until: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class SatusehatCredential(Base):
+    """A puskesmas' SATUSEHAT API access: one client id per Organization id, the secret encrypted.
+
+    `failed_at`/`failure`: the token call refused these credentials; nothing is sent for this
+    puskesmas until they are set again (a bad secret is never retried in a loop).
+    """
+
+    __tablename__ = "satusehat_credential"
+
+    id: Mapped[intpk]
+    puskesmas_id: Mapped[int] = mapped_column(ForeignKey("puskesmas.id", ondelete="CASCADE"), unique=True)
+    organization_id: Mapped[str] = mapped_column(String(64))
+    client_id: Mapped[str] = mapped_column(String(200))
+    secret_encrypted: Mapped[str] = mapped_column(Text)  # Fernet token, key SATUSEHAT_SECRET_KEY
+    failed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    failure: Mapped[Optional[str]] = mapped_column(String(300))
+    updated_at: Mapped[utc]
+
+
+class SatusehatSync(Base):
+    """One visit (measurement) to send to SATUSEHAT: queued in the transaction that saves it.
+
+    status: pending -> sending -> sent | pending (retry) | refused | waiting (no NIK).
+    `revision` grows on every save; `sent_revision` is the one SATUSEHAT has, so an
+    edit after sending is sent again (as PUT of the ids in `satusehat_resource`).
+    """
+
+    __tablename__ = "satusehat_sync"
+    __table_args__ = (Index("ix_satusehat_sync_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    measurement_id: Mapped[int] = mapped_column(ForeignKey("measurement.id", ondelete="CASCADE"), unique=True)
+    posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    sent_revision: Mapped[Optional[int]] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[utc]
+    locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_error: Mapped[Optional[str]] = mapped_column(Text)  # readable OperationOutcome of a refusal
+    queued_at: Mapped[utc]
+    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class SatusehatResource(Base):
+    """The id SATUSEHAT gave one resource of a visit (`key`: Patient, Encounter, Observation:weight...)."""
+
+    __tablename__ = "satusehat_resource"
+    __table_args__ = (UniqueConstraint("measurement_id", "key"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    measurement_id: Mapped[int] = mapped_column(ForeignKey("measurement.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    resource_id: Mapped[str] = mapped_column(String(64))
+
+
+class PosyanduTarget(Base):
+    """The sasaran (S of SKDN) the bidan or puskesmas set for a posyandu in a year: balita living in its area."""
+
+    __tablename__ = "posyandu_target"
+    __table_args__ = (UniqueConstraint("posyandu_id", "year"),)
+
+    id: Mapped[intpk]
+    posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    balita: Mapped[int] = mapped_column(Integer)
+    set_at: Mapped[utc]
+
+
+class MediaFile(Base):
+    """The picture or document an outbox message carries (a growth chart, a recap workbook).
+
+    `spec` is the snapshot of what to draw, taken when the message was written;
+    the bytes are made from it at send time (`bot.media.materialise`), off the
+    webhook's path, and kept in `content` once made so a refetch draws nothing.
+    """
+
+    __tablename__ = "media_file"
+
+    id: Mapped[intpk]
+    outbox_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                           ForeignKey("outbox_message.id", ondelete="CASCADE"), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # photo | document
+    filename: Mapped[str] = mapped_column(String(120))
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    content: Mapped[Optional[bytes]] = mapped_column(LargeBinary)
+    created_at: Mapped[utc]
+
+
+class HomeVisit(Base):
+    """A kader's home visit to a member (or a household without one) and its short outcome.
+
+    A visit takes the subject off the kader's visiting list (`storage.visits`) for what was already
+    known when the visit was made; a new reason later puts it back.
+    """
+
+    __tablename__ = "home_visit"
+
+    id: Mapped[intpk]
+    posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[Optional[int]] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    visited_on: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(200))
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    created_at: Mapped[utc]
+
+
+class DeliveryEvent(Base):
+    """One delivery status callback of one outbound message (delivered, read, failed, undelivered...)."""
+
+    __tablename__ = "delivery_event"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                           ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    error_code: Mapped[Optional[str]] = mapped_column(String(20))
+    at: Mapped[utc]

@@ -4,7 +4,7 @@ Replies and notices (`enqueue`), bulk fan-out of broadcasts and reminders
 (`fan_out`, `insert_outbox`), the cancellation of a broadcast's older
 revisions (`supersede`), who was told before (`told_before`) and the
 providers' delivery statuses. Planned messages carry a typed identity (`ReminderKey`,
-`BroadcastKey`, `NudgeKey`) stored as the row's unique `dedupe_key`: code builds and reads
+`BroadcastKey`, `NudgeKey`, `IntroKey`, `SmsFallbackKey`) stored as the row's unique `dedupe_key`: code builds and reads
 keys through these types, never by formatting or splitting strings itself.
 """
 from __future__ import annotations
@@ -87,6 +87,27 @@ class NudgeKey:
 
     def format(self) -> str:
         return f"nudge:s{self.session_id}:c{self.contact_id}"
+
+
+@dataclass(frozen=True)
+class IntroKey:
+    """The one WhatsApp introduction of a registered household, to one chat."""
+
+    household_id: int
+    contact_id: int
+
+    def format(self) -> str:
+        return f"intro:h{self.household_id}:c{self.contact_id}"
+
+
+@dataclass(frozen=True)
+class SmsFallbackKey:
+    """The SMS copy of one bulk WhatsApp message that failed because the number is not on WhatsApp."""
+
+    outbox_id: int
+
+    def format(self) -> str:
+        return f"sms:{self.outbox_id}"
 
 
 def enqueue(session: Session, *, channel: str, address: str, text: str, now: datetime,
@@ -213,7 +234,22 @@ def insert_outbox(session: Session, rows: list[dict]) -> dict[str, int]:
     """
     if not rows:
         return {}
+    rows = by_fallback_channel(session, rows)
     table = OutboxMessage.__table__
     stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(
         table.c.id, table.c.dedupe_key)
     return {key: row_id for row_id, key in session.connection().execute(stmt, rows)}
+
+
+BULK_KINDS = ("reminder", "broadcast")  # what goes by SMS to a number not on WhatsApp (replies never do)
+
+
+def by_fallback_channel(session: Session, rows: list[dict]) -> list[dict]:
+    """Bulk WhatsApp rows to a contact whose number is not on WhatsApp go by SMS (`contact.fallback_channel`)."""
+    ids = {r.get("contact_id") for r in rows if r.get("channel") == "whatsapp" and r.get("kind") in BULK_KINDS}
+    ids.discard(None)
+    if not ids:
+        return rows
+    sms = set(session.scalars(select(Contact.id).where(Contact.id.in_(ids), Contact.fallback_channel == "sms")))
+    return [dict(r, channel="sms") if r.get("contact_id") in sms and r.get("channel") == "whatsapp"
+            and r.get("kind") in BULK_KINDS else r for r in rows]

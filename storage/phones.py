@@ -33,3 +33,32 @@ def normalise_phone(text: str | None, *, strict: bool = True) -> str | None:
     if not usable:
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+MOBILE_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})
+
+
+def mobile_number(text: str | None) -> tuple[str | None, str | None]:
+    """An Indonesian mobile number in E.164, or why not: (None, 'invalid' | 'landline' | 'foreign').
+
+    Why: reminders go by WhatsApp or SMS, which a landline (021-...) cannot take (Twilio refuses
+    it, 21614) and a foreign number is not a family of an Indonesian posyandu's register.
+    """
+    if not text or not text.strip():
+        return None, "invalid"
+    raw = re.sub(r"[\s().-]", "", text.strip())
+    if raw.startswith("00"):
+        raw = "+" + raw[2:]
+    elif raw.startswith("62"):
+        raw = "+" + raw
+    try:
+        number = phonenumbers.parse(raw, "ID")
+    except phonenumbers.NumberParseException:
+        return None, "invalid"
+    if not phonenumbers.is_valid_number(number):
+        return None, "invalid"
+    if number.country_code != 62:
+        return None, "foreign"
+    if phonenumbers.number_type(number) not in MOBILE_TYPES:
+        return None, "landline"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None

@@ -412,6 +412,20 @@ def upcoming(session: Session, start: date, days: int, *, posyandu_id: int | Non
     for member_id, code, given_on in session.execute(select(ServiceGiven.member_id, ServiceGiven.code,
                                                              ServiceGiven.given_on).where(ServiceGiven.member_id.in_(ids))):
         given[(member_id, code)].append(given_on)
+    return _upcoming_of(members, pregnancies, given, start, days, je_endemic, session_days)
+
+
+def upcoming_unrecorded(people: Sequence[tuple[Member, Pregnancy | None]], start: date, days: int, *,
+                        je_endemic: bool = False,
+                        session_days: Mapping[int, Sequence[date]] | None = None) -> list[Upcoming]:
+    """Like `upcoming`, for people known only by what a resident typed (not stored members): nothing given yet."""
+    pregnancies = {m.id: p for m, p in people if p is not None}
+    return _upcoming_of([m for m, _ in people], pregnancies, {}, start, days, je_endemic, session_days)
+
+
+def _upcoming_of(members: Sequence[Member], pregnancies: Mapping[int, Pregnancy],
+                 given: Mapping[tuple[int, str], Sequence[date]], start: date, days: int, je_endemic: bool,
+                 session_days: Mapping[int, Sequence[date]] | None) -> list[Upcoming]:
     window = _days_between(start, start + timedelta(days=max(days, 1) - 1))
     rows: list[Upcoming] = []
     for m in members:

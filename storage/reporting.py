@@ -19,8 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.messages import Role
-from health.life_stage import is_pregnant
+from health.life_stage import LifeStage, is_pregnant, primary_stage
+from storage import access
 from storage.members import clean_name, name_key
+from storage.referrals import record_referrals
+from storage.satusehat_queue import queue_visit
 from storage.models import (
     AuditEvent, Contact, Household, Invite, Measurement, Member, Posyandu, Pregnancy, Referral, ServiceGiven,
 )
@@ -31,9 +34,9 @@ from health.visit import (  # noqa: F401  (re-exported: the interpretation lives
 
 __all__ = [
     "Flag", "History", "Interpretation", "PastVisit", "Values", "interpret", "visible_posyandu", "search_members",
-    "recent_visitors", "member_in_scope", "current_pregnancy", "history", "assess", "given_codes",
+    "recent_visitors", "member_in_scope", "current_pregnancy", "last_delivery", "life_stage_on", "history", "assess", "given_codes",
     "NewMember", "Visit", "SavedVisit", "save_visit", "bidan_contacts", "guardian_contacts",
-    "INVITE_ALPHABET", "new_invite_code", "create_invite", "open_referrals", "mark_referral_handled", "reinterpret",
+    "INVITE_ALPHABET", "new_invite_code", "create_invite", "reinterpret",
 ]
 
 SEARCH_CUTOFF = 70  # rapidfuzz WRatio: "nurhalisa" ~ "siti nurhaliza" scores 80, unrelated names < 65
@@ -101,12 +104,49 @@ def recent_visitors(session: Session, posyandu_id: int, on: date, limit: int = 6
 
 def current_pregnancy(session: Session, member_id: int, on: date) -> Pregnancy | None:
     """The ongoing pregnancy on `on` (health.life_stage.is_pregnant), latest HPHT first."""
-    rows = session.scalars(select(Pregnancy).where(Pregnancy.member_id == member_id)
-                           .order_by(Pregnancy.hpht.desc()))
-    for pregnancy in rows:
-        if is_pregnant(pregnancy.hpht, on, pregnancy.delivered_on) and pregnancy.ended_on is None:
-            return pregnancy
-    return None
+    return pregnancy_facts(session, member_id, on)[0]
+
+
+def last_delivery(session: Session, member_id: int | None, on: date) -> date | None:
+    """The latest delivery recorded on or before `on`: the nifas (health.life_stage.is_nifas) starts there."""
+    return pregnancy_facts(session, member_id, on)[1]
+
+
+def pregnancy_facts(session: Session, member_id: int | None, on: date) -> tuple[Pregnancy | None, date | None]:
+    """Both pregnancy questions from one read: the ongoing pregnancy on `on` and the latest delivery on or
+    before it (a chat step asks both for every value typed)."""
+    if member_id is None:
+        return None, None
+    rows = list(session.scalars(select(Pregnancy).where(Pregnancy.member_id == member_id)
+                                .order_by(Pregnancy.hpht.desc())))
+    ongoing = next((p for p in rows if is_pregnant(p.hpht, on, p.delivered_on) and p.ended_on is None), None)
+    delivered = max((p.delivered_on for p in rows if p.delivered_on is not None and p.delivered_on <= on),
+                    default=None)
+    return ongoing, delivered
+
+
+def latest_measurement(session: Session, member_id: int) -> Measurement | None:
+    """The member's latest recorded visit (what the family is shown)."""
+    return session.scalars(select(Measurement).where(Measurement.member_id == member_id)
+                           .order_by(Measurement.measured_on.desc()).limit(1)).first()
+
+
+def last_visit(session: Session, member_id: int | None, on: date) -> PastVisit | None:
+    """The visit before `on` (the change check needs only this, not the whole `history`)."""
+    if member_id is None:
+        return None
+    return _past(session.scalars(select(Measurement).where(Measurement.member_id == member_id,
+                                                           Measurement.measured_on < on)
+                                 .order_by(Measurement.measured_on.desc()).limit(1)).first())
+
+
+def life_stage_on(session: Session, member: Member, on: date, hpht: date | None = None) -> LifeStage:
+    """The member's life stage on `on` (health.life_stage.primary_stage) with what is recorded: the ongoing
+    pregnancy (or `hpht`, one being told now) and the latest delivery. Every path asks this one question."""
+    pregnancy = current_pregnancy(session, member.id, on)
+    if pregnancy is not None:
+        hpht = pregnancy.hpht
+    return primary_stage(member.birth_date, member.sex, on, hpht, last_delivery(session, member.id, on))
 
 
 def reported_on(session: Session, member_id: int, on: date) -> Measurement | None:
@@ -137,15 +177,20 @@ def history(session: Session, member_id: int | None, on: date) -> History:
 
 def assess(session: Session, member_id: int | None, sex: str, birth: date, on: date, hpht: date | None,
            values: Values) -> Interpretation:
-    """Interpret a visit against the member's stored history (the summary and the save use this)."""
-    return interpret(sex, birth, on, hpht, values, history(session, member_id, on))
+    """Interpret a visit against the member's stored history and deliveries (the summary and the save use this)."""
+    return interpret(sex, birth, on, hpht, values, history(session, member_id, on),
+                     last_delivery(session, member_id, on))
 
 
-def given_codes(session: Session, member_id: int | None) -> set[str]:
-    """Service codes already recorded for the member (a dose given is not offered again)."""
+def given_codes(session: Session, member_id: int | None, since: date | None = None) -> set[str]:
+    """Service codes already recorded for the member (a dose given is not offered again); `since`: only
+    those given from that day (a nifas service belongs to this delivery, not an earlier one)."""
     if member_id is None:
         return set()
-    return set(session.scalars(select(ServiceGiven.code).where(ServiceGiven.member_id == member_id)))
+    stmt = select(ServiceGiven.code).where(ServiceGiven.member_id == member_id)
+    if since is not None:
+        stmt = stmt.where(ServiceGiven.given_on >= since)
+    return set(session.scalars(stmt))
 
 
 # -- saving ---------------------------------------------------------------------------------
@@ -171,6 +216,7 @@ class Visit:
     member_id: int | None = None
     new_member: NewMember | None = None
     hpht: date | None = None  # a pregnancy to record, when the member has none ongoing
+    hpht_estimate: str | None = None  # how that HPHT was estimated (health.pregnancy.estimated_hpht), if it was
     services: list[str] = field(default_factory=list)
     source: str = "chat"
     recorded_by_id: int | None = None
@@ -181,10 +227,11 @@ class SavedVisit:
     member: Member
     measurement: Measurement
     interpretation: Interpretation
-    referral: Referral | None
+    referral: Referral | None  # the most urgent of `referrals`
     replaced: bool
     # A correction of a visit that had a referral: the flags it was referred for, when they changed.
     corrected_flags: list[Flag] | None = None
+    referrals: list[Referral] = field(default_factory=list)  # one per problem this visit refers (health.problems)
 
 
 def household_for(session: Session, posyandu_id: int, phone: str | None, name: str | None,
@@ -264,23 +311,6 @@ def _write_services(session: Session, member: Member, measurement: Measurement, 
     session.flush()
 
 
-def _write_referral(session: Session, member: Member, measurement: Measurement, result: Interpretation,
-                    now: datetime) -> Referral | None:
-    reasons = result.referral_reasons
-    existing = session.scalars(select(Referral).where(Referral.measurement_id == measurement.id)).first()
-    if not reasons:
-        if existing is not None and existing.status == "open":
-            session.delete(existing)
-        return None
-    if existing is None:
-        existing = Referral(member_id=member.id, measurement_id=measurement.id, posyandu_id=measurement.posyandu_id,
-                            created_at=now, status="open")
-        session.add(existing)
-    existing.reasons = reasons
-    session.flush()
-    return existing
-
-
 def save_visit(session: Session, visit: Visit, now: datetime, refer: bool = True) -> SavedVisit:
     """Write the member (if new), pregnancy, measurement with its interpretation, services and referral.
 
@@ -294,7 +324,7 @@ def save_visit(session: Session, visit: Visit, now: datetime, refer: bool = True
             raise LookupError("member not found")
     pregnancy = current_pregnancy(session, member.id, visit.measured_on)
     if visit.hpht is not None and pregnancy is None:
-        pregnancy = Pregnancy(member_id=member.id, hpht=visit.hpht, created_at=now)
+        pregnancy = Pregnancy(member_id=member.id, hpht=visit.hpht, hpht_estimate=visit.hpht_estimate, created_at=now)
         session.add(pregnancy)
         session.flush()
     hpht = pregnancy.hpht if pregnancy is not None else None
@@ -302,7 +332,8 @@ def save_visit(session: Session, visit: Visit, now: datetime, refer: bool = True
     before = _referred_flags(session, member, visit.measured_on) if refer else None
     measurement, replaced = _write_measurement(session, member, visit, result, now)
     _write_services(session, member, measurement, visit, [*visit.services, *result.automatic_services])
-    referral = _write_referral(session, member, measurement, result, now) if refer else None
+    referrals = record_referrals(session, member, measurement, result, now) if refer else []
+    queue_visit(session, measurement, now)  # SATUSEHAT: sent (again) by scheduler.satusehat_sync
     session.add(AuditEvent(contact_id=visit.recorded_by_id, action="measurement.saved",
                            subject=f"measurement:{measurement.id}", at=now))
     corrected = None
@@ -311,7 +342,8 @@ def save_visit(session: Session, visit: Visit, now: datetime, refer: bool = True
         session.add(AuditEvent(contact_id=visit.recorded_by_id, action="referral.corrected",
                                subject=f"measurement:{measurement.id}", at=now))
     session.flush()
-    return SavedVisit(member, measurement, result, referral, replaced, corrected)
+    return SavedVisit(member, measurement, result, referrals[0] if referrals else None, replaced, corrected,
+                      referrals)
 
 
 def _referred_flags(session: Session, member: Member, on: date) -> list[Flag] | None:
@@ -319,11 +351,12 @@ def _referred_flags(session: Session, member: Member, on: date) -> list[Flag] | 
     existing = reported_on(session, member.id, on)
     if existing is None:
         return None
-    referral = session.scalars(select(Referral).where(Referral.measurement_id == existing.id)).first()
-    if referral is None or not referral.reasons:
+    reasons = {code for referral in session.scalars(select(Referral).where(Referral.measurement_id == existing.id))
+               for code in referral.reasons or []}  # one referral per problem
+    if not reasons:
         return None
     old = reinterpret(session, existing)
-    return [f for f in old.flags if f.code in referral.reasons] or None
+    return [f for f in old.flags if f.code in reasons] or None
 
 
 # -- who hears about it ---------------------------------------------------------------------
@@ -339,7 +372,7 @@ def guardian_contacts(session: Session, member: Member) -> list[Contact]:
     if member.household_id is None:
         return []
     stmt = select(Contact).where(Contact.household_id == member.household_id).order_by(Contact.id)
-    return [c for c in session.scalars(stmt) if c.reachable]
+    return [c for c in session.scalars(stmt) if c.reachable and access.may_see_member(session, c, member)]
 
 
 # -- invites ----------------------------------------------------------------------------------
@@ -367,33 +400,6 @@ def create_invite(session: Session, posyandu_id: int, role: str, now: datetime, 
                            at=now))
     session.flush()
     return invite
-
-
-# -- referrals ----------------------------------------------------------------------------------
-def open_referrals(session: Session, posyandu_ids: Sequence[int],
-                   limit: int = 8) -> list[tuple[Referral, Member, Measurement | None]]:
-    """Open referrals of these posyandu, newest first, with the member and the measurement."""
-    if not posyandu_ids:
-        return []
-    stmt = (select(Referral, Member, Measurement)
-            .join(Member, Member.id == Referral.member_id)
-            .outerjoin(Measurement, Measurement.id == Referral.measurement_id)
-            .where(Referral.posyandu_id.in_(posyandu_ids), Referral.status == "open")
-            .order_by(Referral.created_at.desc(), Referral.id.desc()).limit(limit))
-    return [(r, m, d) for r, m, d in session.execute(stmt)]
-
-
-def mark_referral_handled(session: Session, referral_id: int, posyandu_ids: Sequence[int], now: datetime,
-                          contact_id: int | None = None) -> Referral | None:
-    referral = session.get(Referral, referral_id)
-    if referral is None or referral.posyandu_id not in posyandu_ids:
-        return None
-    if referral.status != "handled":
-        referral.status, referral.handled_at = "handled", now
-        session.add(AuditEvent(contact_id=contact_id, action="referral.handled", subject=f"referral:{referral.id}",
-                               at=now))
-        session.flush()
-    return referral
 
 
 def reinterpret(session: Session, measurement: Measurement) -> Interpretation:

@@ -25,6 +25,12 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=timezone.utc)  # Sunday 08:00 WIB
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-transcripts", action="store_true",
+                     help="rewrite tests/transcripts/*.txt with what the bot says now (after an intended change; "
+                          "read the git diff before committing)")
+
+
 def _postgres_answers() -> bool:
     try:
         engine = sa.create_engine(PG_URL, connect_args={"connect_timeout": 2})
@@ -116,7 +122,7 @@ def senders() -> dict[Channel, RecordingSender]:
 
 @pytest.fixture
 def runtime(settings: Settings, clock: FixedClock, senders: dict, db_engine: sa.engine.Engine):  # type: ignore[no-untyped-def]
-    from runtime import build_runtime
+    from bot.runtime import build_runtime
 
     rt = build_runtime(settings, clock=clock, senders=senders, engine=db_engine)
     # settings have no rate limits here: nothing waits; fairness tests inject their own clock

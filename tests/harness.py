@@ -50,3 +50,34 @@ def replay(runtime, address: str, transcript: str) -> tuple[str, str]:  # type: 
 
 
 TRANSCRIPTS = Path(__file__).resolve().parent / "transcripts"
+
+
+def open_referrals(runtime) -> None:  # type: ignore[no-untyped-def]
+    """Kader Siti Aminah's reports of the last week, saved as the chat saves them: eight open referrals of six
+    members (Joko and Rina with two problems each), three of them for today."""
+    from datetime import date, datetime, timezone
+
+    from sqlalchemy import select
+
+    from storage.db import transaction
+    from storage.models import Contact, Member
+    from storage.reporting import Values, Visit, save_visit
+
+    reports = (  # (name, day of November, values)
+        ("Joko Susilo", 15, dict(systolic=150, diastolic=95, glucose_mgdl=250)),
+        ("Sumarni", 15, dict(systolic=165, diastolic=100)),
+        ("Nurhayati", 16, dict(hb_gdl=6.5)),
+        ("Rina Marlina", 17, dict(weight_kg=55, muac_cm=22, systolic=150, diastolic=95)),
+        ("Aisyah Putri", 18, dict(weight_kg=7.4, height_cm=69, position="L", muac_cm=11)),
+        ("Muhammad Rizky", 19, dict(weight_kg=9.8, height_cm=76, position="L")),
+    )
+    with transaction(runtime.session_factory) as s:
+        kader = s.scalars(select(Contact).where(Contact.address == "kader1")).one()
+        for name, day, values in reports:
+            member = s.scalars(select(Member).where(Member.name == name)).one()
+            on = date(2026, 11, day)
+            save_visit(s, Visit(member.posyandu_id, on, Values(**values), member_id=member.id,
+                                recorded_by_id=kader.id), datetime(2026, 11, day, 3, 0, tzinfo=timezone.utc))
+
+
+SETUPS = {"open_referrals": open_referrals}  # a transcript's `setup:` line: what exists before it starts

@@ -176,6 +176,45 @@ def test_channel_limits_come_from_the_settings_below_the_published_rates(setting
     assert limits[Channel.TELEGRAM].chat_key("+6281234567890").count("6281234567890") == 0  # pseudonymous
 
 
+def test_sms_is_its_own_account_with_its_own_pace(settings):
+    """The SMS fallback is a Twilio sender of its own (TWILIO_SMS_PER_SECOND): its own budget key, so it
+    neither takes WhatsApp's slots nor is unpaced."""
+    limits = channel_limits(settings.with_(twilio_messages_per_second=10, twilio_sms_per_second=1,
+                                           twilio_sms_from="POSYANDU"))
+    sms, whatsapp = limits[Channel.SMS], limits[Channel.WHATSAPP]
+    assert sms.key != whatsapp.key and "POSYANDU" in sms.key
+    assert 1.0 < sms.interval < 1 / 0.85
+    assert len(sms.key) <= 80  # send_budget.key
+
+
+def test_sms_waiting_for_its_slow_pace_does_not_delay_whatsapp():
+    ft = FakeTime()
+    sms_limit = Limit.per_second("twilio:AC:sms:POSYANDU", 1)
+    queue = FairQueue(LocalBudget(ft), {Channel.WHATSAPP: WA, Channel.SMS: sms_limit}, ft)
+    sms = [job(f"+6282{i}", BULK, channel=Channel.SMS) for i in range(5)]
+    whatsapp = [job(f"+6281{i}", BULK, channel=Channel.WHATSAPP) for i in range(20)]
+    for j in sms + whatsapp:
+        queue.add(j)
+    started = run(queue, ft, 30)
+    assert max(started[j.outbound.id] for j in whatsapp) < 20 * WA.interval + 1e-9  # WhatsApp at its own pace
+    times = sorted(started[j.outbound.id] for j in sms)
+    assert all(b - a >= sms_limit.interval - 1e-9 for a, b in zip(times, times[1:]))  # SMS at its own
+
+
+def test_the_terminal_prints_one_message_at_a_time_replies_first_each_as_written():
+    """One screen shows every chat (the local chat, the transcripts): a slow send (a chart being drawn)
+    must not let an alert to someone else slip between a person's replies."""
+    ft = FakeTime()
+    queue = FairQueue(LocalBudget(ft), {Channel.TERMINAL: Limit("terminal", one_at_a_time=True)}, ft)
+    saved, chart, more = (job("kader", channel=Channel.TERMINAL) for _ in range(3))
+    alert = job("bidan", 1, channel=Channel.TERMINAL)
+    for j in (saved, alert, chart, more):
+        queue.add(j)
+    started = run(queue, ft, 10, send_time=0.5)
+    assert sorted(started, key=started.get) == [j.outbound.id for j in (saved, chart, more, alert)]
+    assert len(set(started.values())) == 4  # never two at once
+
+
 # -- the shared budget ----------------------------------------------------------------------------
 
 def test_a_late_take_does_not_cost_the_pace_yet_never_crowds_a_second():

@@ -112,5 +112,6 @@ def test_a_providers_sender_only_needs_to_be_a_possible_number():
 
 
 def test_nik():
-    assert normalise_nik("3321 0112 3456 0001") == "3321011234560001"
+    assert normalise_nik("3321 0112 0356 0001") == "3321011203560001"
+    assert normalise_nik("3321 0112 3456 0001") is None  # month 34: not a NIK (health.nik)
     assert normalise_nik("3321") is None and normalise_nik("0" * 16) is None and normalise_nik("x" * 16) is None

@@ -57,4 +57,33 @@ def test_a_kader_of_another_posyandu_does_not_see_the_mother(runtime, demo, sess
 def test_residents_cannot_record_a_birth(runtime, demo):
     resident = Person(runtime, "warga")
     resident.say("/start"), resident.say("1"), resident.say("1"), resident.say("menu")
-    assert "tidak tersedia untuk peran Anda" in resident.say("persalinan")
+    reply = resident.say("persalinan")
+    assert "untuk kader dan bidan" in reply and "Tersimpan" not in reply
+
+
+def test_a_miscarriage_closes_the_pregnancy_and_anc_reminders_stop(runtime, demo, session, clock, app):
+    # Issue 7: a pregnancy that ended must not keep sending ANC reminders (Juknis ILP 01-anc-terpadu, ilp-domain 4.5).
+    rina = session.scalars(select(Member).where(Member.name_key == name_key("Rina Marlina"))).one()
+    before = app.test_cli_runner().invoke(args=["reminders", "upcoming", "--posyandu", "MAWAR7", "--from",
+                                                "2026-11-22", "--days", "60", "--format", "csv"])
+    assert "Rina Marlina" in before.output and ",ANC" in before.output
+    kader = Person(runtime, "kader1")
+    assert "Kehamilan siapa" in kader.say("keguguran")
+    assert "berakhir karena apa" in kader.say("1")
+    kader.say("1")  # keguguran
+    assert "sebelum HPHT" in kader.say("01-01-2026")
+    assert "pengingat pemeriksaan kehamilan" in kader.say("20-11-2026").lower()
+    assert "dihentikan" in kader.say("1")
+    session.expire_all()
+    pregnancy = session.scalars(select(Pregnancy).where(Pregnancy.member_id == rina.id)).one()
+    assert pregnancy.ended_on.isoformat() == "2026-11-20" and pregnancy.end_reason == "keguguran"
+    after = app.test_cli_runner().invoke(args=["reminders", "upcoming", "--posyandu", "MAWAR7", "--from",
+                                               "2026-11-22", "--days", "60", "--format", "csv"])
+    assert not any("Rina Marlina" in line and ",ANC" in line for line in after.output.splitlines())
+
+
+def test_a_loss_from_22_weeks_is_recorded_as_a_birth(runtime, demo, session, clock):
+    _due_soon(session, clock)  # 38 weeks
+    kader = Person(runtime, "kader1")
+    kader.say("keguguran"), kader.say("1"), kader.say("1")
+    assert "persalinan" in kader.say("hari ini")

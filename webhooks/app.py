@@ -11,7 +11,7 @@ from flask import Flask, jsonify
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.config import Settings, configure_logging
-from runtime import Runtime, build_runtime
+from bot.runtime import Runtime, build_runtime
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None, **runtime_kwargs: Any) -> Flask:
@@ -33,11 +33,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
         app.extensions["posyandu"] = runtime
     app.get_runtime = get_runtime  # type: ignore[attr-defined]
 
-    from webhooks import telegram, whatsapp
+    from webhooks import media, telegram, whatsapp
     from webhooks.commands import register_commands
 
     app.register_blueprint(telegram.blueprint)
     app.register_blueprint(whatsapp.blueprint)
+    app.register_blueprint(media.blueprint)
     register_commands(app)
 
     @app.get("/healthz")

@@ -7,7 +7,7 @@ from bot.messages import Inbound
 from bot.service import Handled, handle_inbound
 from storage.db import transaction
 from storage.outbox import wake_dispatchers
-from runtime import Runtime
+from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

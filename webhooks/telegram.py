@@ -39,6 +39,12 @@ def to_inbound(update: Update) -> Inbound | None:
     name = message.from_user.first_name if message.from_user else None
     if message.text is not None:
         return Inbound(Channel.TELEGRAM, str(message.chat.id), message.text, InboundKind.TEXT, provider_id, name)
+    shared = message.contact
+    if shared is not None and message.from_user is not None and shared.user_id == message.from_user.id:
+        # the person's own number, from the request_contact button: Telegram vouches for it (a forwarded
+        # card of someone else has another user_id, or none, and is only media)
+        return Inbound(Channel.TELEGRAM, str(message.chat.id), shared.phone_number, InboundKind.CONTACT,
+                       provider_id, name)
     if any(getattr(message, f, None) for f in MEDIA_FIELDS):
         return Inbound(Channel.TELEGRAM, str(message.chat.id), "", InboundKind.MEDIA, provider_id, name)
     return None

@@ -22,10 +22,13 @@ import re
 import threading
 import weakref
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TypeVar
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import (
+    Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton, Message, ReplyKeyboardMarkup,
+)
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -39,7 +42,7 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 
 from bot.choices import numbered_choices, split_text
-from bot.messages import Channel, Outbound
+from bot.messages import SHARE_PHONE, Attachment, Channel, Outbound
 from bot.ports import Failed, RetryLater, SendResult, Sent
 from bot.privacy import pseudonym
 
@@ -61,6 +64,7 @@ T = TypeVar("T")
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 MAX_MESSAGE_LENGTH = 4096  # UTF-16 code units, after entity parsing (telegram.constants.MessageLimit)
 MAX_CALLBACK_DATA_BYTES = 64  # telegram.constants.InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
+MAX_CAPTION_LENGTH = 1024  # telegram.constants.MessageLimit.CAPTION_LENGTH
 
 _TOKEN_SUFFIX = re.compile(r"/bot\d+:[A-Za-z0-9_-]+$")
 
@@ -223,6 +227,7 @@ class BotRunner:
         finally:
             try:
                 loop.run_until_complete(loop.shutdown_asyncgens())
+                loop.run_until_complete(loop.shutdown_default_executor())  # where attachments are drawn
             finally:
                 loop.close()
 
@@ -252,9 +257,11 @@ def telegram_html(text: str) -> str:
     return _BOLD.sub(r"<b>\1</b>", html.escape(text, quote=False))
 
 
-def render_telegram(message: Outbound) -> tuple[str, InlineKeyboardMarkup | None]:
+def render_telegram(message: Outbound) -> tuple[str, InlineKeyboardMarkup | ReplyKeyboardMarkup | None]:
     """Text and keyboard for Telegram: one button per row, value as callback_data.
 
+    A `SHARE_PHONE` choice makes it a reply keyboard whose button shares the person's own number
+    (`request_contact`; other choices are buttons sending their label, read back by label).
     `callback_data` holds 1-64 bytes; if any value does not fit, all choices
     go into the text as a numbered list instead (the core reads "2" back with
     `bot.choices.pick_numbered`), so the person still sees every option.
@@ -262,6 +269,9 @@ def render_telegram(message: Outbound) -> tuple[str, InlineKeyboardMarkup | None
     choices = message.choices
     if not choices:
         return message.text, None
+    if any(c.value == SHARE_PHONE for c in choices):  # a reply keyboard: only it can ask for the number
+        rows = [[KeyboardButton(c.label, request_contact=c.value == SHARE_PHONE)] for c in choices]
+        return message.text, ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
     if all(1 <= len(c.value.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES for c in choices):
         rows = [[InlineKeyboardButton(c.label, callback_data=c.value)] for c in choices]
         return message.text, InlineKeyboardMarkup(rows)
@@ -325,21 +335,23 @@ class TelegramSender:
         bot's event loop and hears back through the future (never an exception: a `SendResult`)."""
         future: concurrent.futures.Future[SendResult] = concurrent.futures.Future()
         prepared = self._prepare(message)
-        if not isinstance(prepared, tuple):
+        if not isinstance(prepared, _Plan):
             future.set_result(prepared)
             return future
-        chat_id, parts, markup = prepared
+        plan = prepared
 
         async def send_all(bot: Bot) -> SendResult:
+            if plan.attachment is not None:  # drawn off the loop and off the pump, then uploaded
+                return await self._send_file(bot, message, plan.chat_id)
             sent: Message | None = None
-            for index, part in enumerate(parts):
-                keyboard = markup if index == len(parts) - 1 else None
+            for index, part in enumerate(plan.parts):
+                keyboard = plan.markup if index == len(plan.parts) - 1 else None
                 try:
                     sent = await asyncio.wait_for(bot.send_message(
-                        chat_id=chat_id, text=telegram_html(part), reply_markup=keyboard, parse_mode="HTML"),
+                        chat_id=plan.chat_id, text=telegram_html(part), reply_markup=keyboard, parse_mode="HTML"),
                         self._timeout)
                 except Exception as exc:  # noqa: BLE001 - a sender sorts errors, never raises
-                    return self._failed(message, exc, index, len(parts))
+                    return self._failed(message, exc, index, len(plan.parts))
             assert sent is not None
             return Sent(str(sent.message_id))
 
@@ -347,15 +359,15 @@ class TelegramSender:
             try:
                 future.set_result(done.result())
             except BaseException as exc:  # noqa: BLE001 - initialising the bot failed (getMe), or a timeout
-                future.set_result(self._failed(message, exc, 0, len(parts)))
+                future.set_result(self._failed(message, exc, 0, plan.calls))
 
         try:
-            self._runner.submit(send_all, timeout=self._timeout * len(parts)).add_done_callback(settle)
+            self._runner.submit(send_all, timeout=self._timeout * plan.calls).add_done_callback(settle)
         except Exception as exc:  # noqa: BLE001
-            future.set_result(self._failed(message, exc, 0, len(parts)))
+            future.set_result(self._failed(message, exc, 0, plan.calls))
         return future
 
-    def _prepare(self, message: Outbound) -> tuple[int, list[str], InlineKeyboardMarkup | None] | SendResult:
+    def _prepare(self, message: Outbound) -> "_Plan | SendResult":
         who = pseudonym(message.address)
         if message.channel is not Channel.TELEGRAM:
             return Failed(f"not a telegram message: {message.channel.value}")
@@ -364,10 +376,12 @@ class TelegramSender:
         except ValueError:
             log.warning("telegram outbox %s: chat %s is not a numeric chat id", message.id, who)
             return Failed("invalid telegram chat id")
+        if message.attachment is not None:
+            return _Plan(chat_id, attachment=message.attachment)
         text, markup = render_telegram(message)
         if not text.strip():
             return Failed("empty message text")
-        return chat_id, split_text(text, MAX_MESSAGE_LENGTH), markup
+        return _Plan(chat_id, split_text(text, MAX_MESSAGE_LENGTH), markup)
 
     @staticmethod
     def _failed(message: Outbound, exc: BaseException, index: int, parts: int) -> SendResult:
@@ -379,24 +393,73 @@ class TelegramSender:
     def send(self, message: Outbound) -> SendResult:
         """Send and wait (the CLI, tests, a sender without the pump)."""
         prepared = self._prepare(message)
-        if not isinstance(prepared, tuple):
+        if not isinstance(prepared, _Plan):
             return prepared
-        chat_id, parts, markup = prepared
+        plan = prepared
         who = pseudonym(message.address)
+        if plan.attachment is not None:
+            try:
+                return self._runner.run(lambda bot: self._send_file(bot, message, plan.chat_id),
+                                        timeout=self._timeout * plan.calls)
+            except BaseException as exc:  # noqa: BLE001 - a sender sorts errors, never raises
+                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                    raise
+                return self._failed(message, exc, 0, 1)
         sent: Message | None = None
-        for index, part in enumerate(parts):
-            keyboard = markup if index == len(parts) - 1 else None
+        for index, part in enumerate(plan.parts):
+            keyboard = plan.markup if index == len(plan.parts) - 1 else None
             try:
                 sent = self._runner.run(
                     lambda bot, part=part, keyboard=keyboard: bot.send_message(
-                        chat_id=chat_id, text=telegram_html(part), reply_markup=keyboard, parse_mode="HTML"
+                        chat_id=plan.chat_id, text=telegram_html(part), reply_markup=keyboard, parse_mode="HTML"
                     ),
                     timeout=self._timeout,
                 )
             except BaseException as exc:  # noqa: BLE001 - a sender sorts errors, never raises
                 if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                     raise
-                return self._failed(message, exc, index, len(parts))
+                return self._failed(message, exc, index, len(plan.parts))
         assert sent is not None
-        log.debug("telegram outbox %s to chat %s sent in %d part(s)", message.id, who, len(parts))
+        log.debug("telegram outbox %s to chat %s sent in %d part(s)", message.id, who, len(plan.parts))
         return Sent(str(sent.message_id))
+
+    async def _send_file(self, bot: Bot, message: Outbound, chat_id: int) -> SendResult:
+        """A growth chart (`sendPhoto`) or a recap file (`sendDocument`), drawn now (in a worker thread of
+        the loop, so neither the loop nor the pump waits on the drawing), with the text as caption."""
+        attachment = message.attachment
+        assert attachment is not None
+        try:
+            from bot.media import materialise
+
+            content = await asyncio.get_running_loop().run_in_executor(None, materialise, attachment.spec)
+        except Exception as exc:  # noqa: BLE001 - a spec that cannot be drawn will not draw on a retry either
+            log.exception("telegram outbox %s: attachment could not be made", message.id)
+            return Failed(f"attachment could not be made: {type(exc).__name__}")
+        upload = InputFile(content, filename=attachment.filename)
+        caption = telegram_html(message.text[:MAX_CAPTION_LENGTH]) if message.text.strip() else None
+        method = "send_photo" if attachment.kind == "photo" else "send_document"
+        field = "photo" if attachment.kind == "photo" else "document"
+        try:
+            sent = await asyncio.wait_for(getattr(bot, method)(chat_id=chat_id, caption=caption, parse_mode="HTML",
+                                                               **{field: upload}), self._timeout)
+        except Exception as exc:  # noqa: BLE001 - a sender sorts errors, never raises
+            result = sort_telegram_error(exc)
+            log.warning("telegram outbox %s to chat %s %s: %s -> %s", message.id, pseudonym(message.address),
+                        method, type(exc).__name__, type(result).__name__)
+            return result
+        return Sent(str(sent.message_id))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What one message takes: text parts (the keyboard on the last), or one file upload."""
+
+    chat_id: int
+    parts: list[str] = field(default_factory=list)
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
+    attachment: Attachment | None = None
+
+    @property
+    def calls(self) -> int:
+        """API calls the message takes; a file counts twice (drawing it, then the upload)."""
+        return 2 if self.attachment is not None else len(self.parts)

@@ -14,7 +14,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.messages import Channel, Inbound, InboundKind
 from storage.db import transaction
 from storage.phones import normalise_phone
-from storage.outbox import set_provider_status
+from storage.delivery import record_status
 from webhooks.inbound import process
 
 log = logging.getLogger(__name__)
@@ -74,16 +74,22 @@ def whatsapp_webhook():  # type: ignore[no-untyped-def]
 
 
 def inline_replies(runtime, ids: list[int]) -> list[str]:  # type: ignore[no-untyped-def]
-    """Mark the replies as sent inline and return their texts (choices numbered)."""
+    """Mark the replies as sent inline and return their texts (choices numbered).
+
+    A reply with a picture or file stays in the outbox: TwiML carries no media of
+    ours, so the dispatcher sends it (after these texts) through the signed link.
+    """
     from bot.choices import numbered_choices
     from bot.messages import Choice
+    from storage.media import attachments_for
     from storage.models import OutboxMessage
 
     texts = []
     now = runtime.clock.now()
     with transaction(runtime.session_factory) as session:
+        with_media = attachments_for(session, ids)
         for row in session.query(OutboxMessage).filter(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id):
-            if row.channel != Channel.WHATSAPP.value or row.status != "pending":
+            if row.channel != Channel.WHATSAPP.value or row.status != "pending" or row.id in with_media:
                 continue
             choices = tuple(Choice(str(v), str(label)) for v, label in row.choices or [])
             texts.append(numbered_choices(row.text, choices) if choices else row.text)
@@ -102,5 +108,6 @@ def whatsapp_status():  # type: ignore[no-untyped-def]
         return {"ok": False, "error": "not a status callback"}, 400
     error = request.form.get("ErrorCode")
     with transaction(runtime.session_factory) as session:
-        found = set_provider_status(session, sid, status, f"twilio {error}" if error else None, runtime.clock.now())
+        found = record_status(session, sid, status, error, runtime.clock.now(),
+                              runtime.settings.pause_after_failure_days, runtime.settings.sms_enabled)
     return {"ok": True, "found": found}

@@ -8,7 +8,8 @@ from bot.messages import Role
 
 
 # One module per area; each exports FLOWS (a tuple of Flow instances).
-FLOW_MODULES = ("start", "invites", "lapor", "persalinan", "resident", "broadcast")
+FLOW_MODULES = ("start", "invites", "referrals", "links", "lapor", "persalinan", "resident", "broadcast", "nik", "rekap", "grafik",
+                "visits", "consent", "reach")
 
 
 def _all() -> tuple[Flow, ...]:

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable
 from zoneinfo import ZoneInfo
 
-from bot.messages import Choice, Reply, Role
+from bot.messages import Attachment, Choice, Reply, Role
 from bot.texts import render
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,6 +63,7 @@ class Notice:
     dedupe_key: str | None = None
     template_key: str | None = None
     template_vars: dict[str, str] = field(default_factory=dict)
+    attachment: Attachment | None = None  # a picture or file; `text` is its caption
 
 
 @dataclass
@@ -74,6 +75,14 @@ class Ctx:
     now: datetime
     settings: "Settings"
     notices: list[Notice] = field(default_factory=list)
+    memo: dict[Any, Any] = field(default_factory=dict)  # facts a flow computed once for this step
+
+    def once(self, key: Any, compute: Any) -> Any:
+        """`compute()` the first time `key` is asked during this step, then the same answer: a step reads
+        a member's facts many times (group, pregnancy, delivery), the database once."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     @property
     def lang(self) -> str:
@@ -129,6 +138,12 @@ class Flow(abc.ABC):
     @abc.abstractmethod
     def handle(self, ctx: Ctx, step: str, data: dict[str, Any], answer: Answer) -> Turn:
         """Take the answer to `step`; `data` is a private copy the flow may change."""
+
+    def unsaved(self, ctx: Ctx, data: dict[str, Any]) -> str | None:
+        """What typed work `data` holds that is not saved yet (a short name for it), or None.
+
+        Why: `menu` asks before throwing it away, and a timeout keeps it as a draft (bot.engine)."""
+        return None
 
 
 def ask(ctx: Ctx, step: str, data: dict[str, Any], key: str, choices: Iterable[Choice] = (),

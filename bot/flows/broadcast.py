@@ -36,18 +36,18 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
 
 from bot.flows.base import Answer, Ctx, Invalid, StepFlow, Turn, ask, choices, done, say
 from bot.flows.resident import stage_label
 from bot.i18n.resident import fmt_when
 from bot.messages import Choice, Role
-from bot.parsing import parse_date, parse_time
+from bot.parsing import parse_date, parse_time, parse_yes_no
 from bot.texts import render
 from health.life_stage import LifeStage
 from storage.households import audience, one_line, reachable_contacts
 from storage.outbox import BroadcastKey, fan_out, supersede, told_before
-from storage.models import Announcement, AuditEvent, Contact, Posyandu, PosyanduSession
+from storage import posyandu_days as days
+from storage.models import Contact, Posyandu, PosyanduSession
 from storage.places import zone_label
 
 STAFF = frozenset({Role.BIDAN, Role.ADMIN})
@@ -62,20 +62,9 @@ MAX_DAYS_AHEAD = 365
 
 # -- shared helpers -----------------------------------------------------------------------------
 def staff_posyandu(ctx: Ctx) -> list[Posyandu]:
-    """The posyandu a bidan (or admin) broadcasts to: those of their desa, else their own posyandu.
-
-    Listed in the order of `bot.flows.scope` (`visible_posyandu`): their own posyandu first, then by code, so
-    "2" is the same posyandu in `undangan`, `lapor`, `buat jadwal` and `pengumuman`.
-    """
-    contact = ctx.contact
-    if contact.desa_id is not None:
-        found = list(ctx.session.scalars(select(Posyandu).where(Posyandu.desa_id == contact.desa_id)
-                                         .order_by(Posyandu.code, Posyandu.id)))
-        if found:
-            found.sort(key=lambda p: p.id != contact.posyandu_id)
-            return found
-    own = ctx.session.get(Posyandu, contact.posyandu_id) if contact.posyandu_id else None
-    return [own] if own else []
+    """The posyandu a bidan (or admin) broadcasts to (`storage.posyandu_days.staff_posyandu`), so "2" is the
+    same posyandu in `undangan`, `lapor`, `buat jadwal` and `pengumuman`."""
+    return days.staff_posyandu(ctx.session, ctx.contact)
 
 
 def _posyandu(ctx: Ctx, data: dict[str, Any]) -> Posyandu:
@@ -127,11 +116,10 @@ def send_choices(ctx: Ctx) -> tuple[Choice, ...]:
 
 def wants_send(answer: Answer) -> bool:
     """True for "Kirim", False for "Batal"; anything else is asked again."""
-    word = (answer.choice or answer.text).strip().lower()
-    if word in {"send", "kirim", "ya", "yes", "ok"}:
-        return True
-    if word in {"cancel", "batal", "tidak", "no", "jangan"}:
-        return False
+    said = parse_yes_no(answer.choice or answer.text, yes=frozenset({"send", "kirim"}),
+                        no=frozenset({"cancel", "batal", "jangan"}))
+    if said is not None:
+        return said == "yes"
     raise Invalid("core.choose_from_list", count=2)
 
 
@@ -297,19 +285,14 @@ class SessionFlow(PosyanduFirstFlow):
         if not wants_send(answer):
             return done(say(ctx, "broadcast.not_sent"))
         view = self._view(ctx, data)
-        record = PosyanduSession(posyandu_id=view.posyandu.id, starts_at=view.starts_at, place=view.place,
-                                 groups=list(view.groups), status="scheduled", revision=1,
-                                 created_by_id=ctx.contact.id, created_at=ctx.now, updated_at=ctx.now)
-        ctx.session.add(record)
-        ctx.session.flush()
+        record = days.create_session(ctx.session, view.posyandu.id, view.starts_at, view.place, view.groups,
+                                     ctx.contact.id, ctx.now)
         households = audience(ctx.session, view.posyandu.id, view.groups, local_day(view.starts_at, view.posyandu))
         fan_out(ctx.session, contacts_of(ctx, households), lambda lang: session_message(lang, "session", view),
                        session_dedupe(record.id, 1), ctx.now)
-        ctx.session.add(Announcement(posyandu_id=view.posyandu.id, session_id=record.id, kind="session",
-                                     text=session_message(ctx.lang, "session", view)[0], groups=list(view.groups),
-                                     recipients=len(households), created_by_id=ctx.contact.id, created_at=ctx.now))
-        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="session.created", subject=f"session:{record.id}",
-                                   at=ctx.now))
+        days.record_announcement(ctx.session, view.posyandu.id, "session", session_message(ctx.lang, "session", view)[0],
+                                 view.groups, len(households), ctx.contact.id, ctx.now, session_id=record.id)
+        days.audit(ctx.session, ctx.contact.id, "session.created", f"session:{record.id}", ctx.now)
         return done(say(ctx, "broadcast.sent_session", count=len(households)))
 
     @staticmethod
@@ -332,9 +315,7 @@ class ChangeSessionFlow(StepFlow):
         places = {p.id: p for p in staff_posyandu(ctx)}
         if not places:
             return done(say(ctx, "broadcast.no_posyandu"))
-        coming = list(ctx.session.scalars(select(PosyanduSession).where(
-            PosyanduSession.posyandu_id.in_(list(places)), PosyanduSession.status == "scheduled",
-            PosyanduSession.starts_at > ctx.now).order_by(PosyanduSession.starts_at).limit(8)))
+        coming = days.upcoming_sessions(ctx.session, list(places), ctx.now)
         if not coming:
             return done(say(ctx, "broadcast.no_sessions"))
         offered = tuple(Choice(f"s{s.id}", ctx.t("broadcast.session_label", posyandu=places[s.posyandu_id].name,
@@ -394,7 +375,7 @@ class ChangeSessionFlow(StepFlow):
     def _recipients(self, ctx: Ctx, data: dict[str, Any], new: SessionView) -> list[Contact]:
         record = self._record(ctx, data)
         ids = told_before(ctx.session, BroadcastKey.session_prefix(record.id))
-        told = list(ctx.session.scalars(select(Contact).where(Contact.id.in_(ids)))) if ids else []
+        told = days.contacts_by_id(ctx.session, ids)
         if data["action"] == "change":
             households = audience(ctx.session, new.posyandu.id, new.groups, local_day(new.starts_at, new.posyandu))
             told += contacts_of(ctx, households)
@@ -415,23 +396,15 @@ class ChangeSessionFlow(StepFlow):
         recipients = self._recipients(ctx, data, new)
         record = self._record(ctx, data)
         kind = data["action"]
-        record.revision += 1
-        record.updated_at = ctx.now
-        if kind == "cancel":
-            record.status = "cancelled"
-        else:
-            record.starts_at, record.place = new.starts_at, new.place
-        ctx.session.flush()
+        days.revise_session(ctx.session, record, kind, new.starts_at, new.place, ctx.now)
         shown = (new, old) if kind == "change" else (old, None)
         fan_out(ctx.session, recipients, lambda lang: session_message(lang, kind, *shown),
                 session_dedupe(record.id, record.revision), ctx.now)
         supersede(ctx.session, record.id, record.revision, [c.id for c in recipients])
         households = len({c.household_id for c in recipients})
-        ctx.session.add(Announcement(posyandu_id=record.posyandu_id, session_id=record.id, kind=kind,
-                                     text=session_message(ctx.lang, kind, *shown)[0], groups=list(old.groups),
-                                     recipients=households, created_by_id=ctx.contact.id, created_at=ctx.now))
-        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action=f"session.{kind}", subject=f"session:{record.id}",
-                                   at=ctx.now))
+        days.record_announcement(ctx.session, record.posyandu_id, kind, session_message(ctx.lang, kind, *shown)[0],
+                                 old.groups, households, ctx.contact.id, ctx.now, session_id=record.id)
+        days.audit(ctx.session, ctx.contact.id, f"session.{kind}", f"session:{record.id}", ctx.now)
         return done(say(ctx, f"broadcast.sent_{kind}", count=households))
 
 
@@ -440,8 +413,7 @@ def announcements_today(ctx: Ctx, posyandu: Posyandu) -> int:
     """Free announcements already sent to this posyandu today (its local day)."""
     tz = ZoneInfo(posyandu.timezone)
     midnight = datetime.combine(ctx.now.astimezone(tz).date(), time(0), tz).astimezone(timezone.utc)
-    return ctx.session.scalar(select(func.count()).select_from(Announcement).where(
-        Announcement.posyandu_id == posyandu.id, Announcement.kind == "free", Announcement.created_at >= midnight)) or 0
+    return days.free_announcements_since(ctx.session, posyandu.id, midnight)
 
 
 class AnnounceFlow(PosyanduFirstFlow):
@@ -492,14 +464,11 @@ class AnnounceFlow(PosyanduFirstFlow):
             return done(say(ctx, "broadcast.limit_reached", posyandu=posyandu.name,
                             limit=ctx.settings.announcements_per_day))
         households = audience(ctx.session, posyandu.id, data["groups"], ctx.today(posyandu.timezone))
-        record = Announcement(posyandu_id=posyandu.id, kind="free", text=data["text"], groups=list(data["groups"]),
-                              recipients=len(households), created_by_id=ctx.contact.id, created_at=ctx.now)
-        ctx.session.add(record)
-        ctx.session.flush()
+        record = days.record_announcement(ctx.session, posyandu.id, "free", data["text"], data["groups"],
+                                          len(households), ctx.contact.id, ctx.now)
         fan_out(ctx.session, contacts_of(ctx, households), lambda lang: self._message(lang, posyandu, data["text"]),
                 lambda c: f"announce:a{record.id}:h{c.household_id}:c{c.id}", ctx.now)
-        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="announcement.sent",
-                                   subject=f"announcement:{record.id}", at=ctx.now))
+        days.audit(ctx.session, ctx.contact.id, "announcement.sent", f"announcement:{record.id}", ctx.now)
         return done(say(ctx, "broadcast.sent_announce", count=len(households), left=left - 1))
 
 

@@ -1,31 +1,16 @@
 """`/lapor`: a kader reports one member's posyandu visit; every value is checked and interpreted.
 
-    > lapor
-    Tanggal posyandu? Pilih, atau ketik tanggalnya (contoh: 17-08-2026).
-      1. Hari ini (22-11-2026)  2. Kemarin (21-11-2026)
-    > 1
-    Siapa yang diperiksa? Ketik namanya untuk mencari, atau pilih:
-      1. Aisyah Putri (P, 9 bulan)  2. ➕ Anggota baru
-    > aisah
-      1. Aisyah Putri (P, 9 bulan)  ...
-    > 1
-    📋 Aisyah Putri — Perempuan, 9 bulan — Bayi dan balita (0-59 bulan)
-    Berat badan (kg)? ... Bisa juga sekaligus: bb 9,5 pb 75 lk 45 lila 14
-    > 9500
-    Anda mengetik 9500. Maksudnya 9,5 kg?   1. Ya  2. Tidak, saya ketik ulang
-    > 1
-    Panjang/tinggi badan (cm)?
-    > -                                     (not measured)
-    ...
-    Ringkasan ... ⚠️ Perlu dirujuk ke bidan: ...   1. Simpan  2. Ubah  3. Batal
-    > simpan
-    Tersimpan ✅ Bidan desa sudah diberi tahu.   1. Anggota berikutnya  2. Selesai
+The conversations, as a kader sees them: tests/transcripts/lapor_balita.txt (a unit slip, a thin arm,
+an edit), lapor_expert.txt (one line), lapor_lansia.txt (values in order, `simpan` with the last),
+lapor_anggota_baru.txt, lapor_anak_sekolah.txt, lapor_hamil_tanpa_hpht.txt, lapor_nifas.txt and
+lapor_menu_draf.txt (`menu` asks first); docs/reporting.md has the steps.
 
-Steps: posyandu (only when the contact sees several) -> date -> member (search, recent
-visitors, or new_name -> new_sex -> new_birth -> new_phone -> new_nik) -> pregnant/hpht
-(women 10-55 without an ongoing pregnancy) -> item (one per measurement; `position`
-after a balita's length; `confirm` when a value is asked back) -> services -> summary
-(-> edit -> item/services -> summary) -> next. Nothing is written before `simpan`;
+Steps: posyandu (only when the contact sees several) -> member (the date is today unless typed
+here; search, recent visitors, or new_name -> new_sex -> new_birth -> new_phone with the NIK) ->
+pregnant/hpht (women 10-55 without an ongoing pregnancy) -> item (one per measurement; several
+numbers answer the next ones in order; `confirm` when a value is asked back) -> services ->
+summary (-> edit -> item/services -> summary) -> next. `simpan` at any item ends the questions
+and saves with the summary in the same reply. Nothing is written before that;
 `storage.reporting.save_visit` then writes everything in the step's transaction.
 The member steps are in `reporting_member`, the measuring steps in `reporting_measure`,
 the facts they share in `reporting_visit`; this module holds the summary, edit and save.
@@ -39,17 +24,21 @@ from bot import flows as registry
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.flows.reporting_expert import split_name_and_line
 from bot.flows.reporting_items import ITEMS, ORDER, items_for, label_key
-from bot.flows.reporting_measure import DONE, MeasureSteps
+from bot.flows.reporting_expert import parse_expert
+from bot.flows.reporting_measure import DONE, MeasureSteps, strip_save
 from bot.flows.reporting_member import MemberSteps
-from bot.flows.reporting_notices import notify_visit
+from bot.flows.reporting_notices import notify_visit, visit_charts
 from bot.flows.reporting_render import summary_text, value_text
+from bot.flows.reporting_visit import SKIP
 from bot.flows.reporting_services import label_for
 from bot.flows.scope import ScopedFlow, choose_posyandu
 from bot.messages import Choice, Reply, Role
+from bot.parsing import parse_yes_no
 from storage.reporting import Interpretation, NewMember, Values, Visit, assess, save_visit
 
-SAVE = {"save", "simpan", "ya", "ok", "oke"}
+SAVE = {"save", "simpan"}  # and every yes word of bot.parsing
 EDIT = {"edit", "ubah", "ganti", "koreksi"}
+SHOWN_DUE = 3  # the summary names a few services still to record; `ubah` -> Layanan lists them all
 
 
 class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
@@ -57,7 +46,7 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
 
     name = "lapor"
     version = 1
-    triggers = ("lapor", "report", "laporan posyandu")
+    triggers = ("lapor", "laporan", "timbang", "mau lapor", "report", "laporan posyandu", "penimbangan", "input")
     roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
     menu_key = "report.menu.lapor"
     menu_order = 10
@@ -68,29 +57,56 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
             data["search"], data["line"] = split_name_and_line(arg)
         return choose_posyandu(ctx, data, "report.ask_posyandu", self._after_posyandu)
 
+    def unsaved(self, ctx: Ctx, data: dict[str, Any]) -> str | None:
+        if not (data.get("values") or data.get("new") or data.get("line")):
+            return None
+        return self._name(ctx, data) if data.get("member") or data.get("new") else ctx.t("report.draft_unnamed")
+
     # -- summary, edit, save ------------------------------------------------------------------------
     def _interpret(self, ctx: Ctx, data: dict[str, Any]) -> Interpretation:
         sex, born, hpht = self._facts(ctx, data)
         return assess(ctx.session, data.get("member"), sex, born, self._date(data), hpht,
                       Values.from_dict(data["values"]))
 
-    def _summary(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
-        sex, born, hpht = self._facts(ctx, data)
+    def _summary_text(self, ctx: Ctx, data: dict[str, Any]) -> str:
+        sex, born, _ = self._facts(ctx, data)
         result = self._interpret(ctx, data)
-        text = summary_text(ctx.lang, self._name(ctx, data), sex, born, self._date(data), result,
-                            data["values"], [label_for(c, ctx.lang) for c in data.get("services") or []])
+        return summary_text(ctx.lang, self._name(ctx, data), sex, born, self._date(data), result,
+                            data["values"], [label_for(c, ctx.lang) for c in data.get("services") or []],
+                            estimated=self._hpht_estimated(ctx, data))
+
+    def _summary(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
+        text = self._summary_text(ctx, data)
+        given = set(data.get("services") or [])
+        due = [s.label(ctx.lang) for s in self._services(ctx, data) if s.code not in given]
+        if len(due) > SHOWN_DUE:
+            due = due[:SHOWN_DUE] + [ctx.t("report.and_more")]
+        if due:  # what can still be recorded, typed by name right here (`vit a, dpt4`)
+            text += "\n\n" + ctx.t("report.summary_services_due", services=", ".join(due))
         offered = choices(ctx, (("save", "report.save"), ("edit", "report.edit"), ("cancel", "report.cancel")))
         return Turn([*before, Reply(text + "\n\n" + ctx.t("report.ask_save"), offered)], "summary", data)
 
     def on_summary(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         word = answer.value.strip().lower()
-        if word in SAVE:
+        if word in SAVE or parse_yes_no(word) == "yes":
             return self._save(ctx, data)
         if word in EDIT:
             return self._ask_edit(ctx, data)
         if word in ("cancel", "batal"):
             return done(say(ctx, "core.cancelled"), then="menu")
-        raise Invalid("core.choose_from_list", count=3)
+        text, finish = strip_save(answer.text)
+        if text.lower() in SKIP:  # `-` (no services, nothing more): the summary stands
+            return self._save(ctx, data) if finish else self._summary(ctx, data)
+        line = parse_expert(text, self._service_words(ctx, data)) if text else None
+        if line is None or line.unknown:  # neither a choice nor services/values: the list again
+            raise Invalid("report.summary_unknown")
+        if finish:
+            data["finish"] = True
+        data["services"] = list(dict.fromkeys((data.get("services") or []) + line.services))
+        if line.values:  # `lk 45 lila 14` added at the summary: checked like any other value
+            data["mode"] = "edit"
+            return self._apply_line(ctx, data, line)
+        return self._ask_next(ctx, data)
 
     def _ask_edit(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
         stage, months, days = self._stage(ctx, data)
@@ -118,7 +134,11 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
         data.pop("mode")
         raise Invalid("report.choose_edit")
 
-    def _save(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+    def _save(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = (),
+              show_summary: bool = False) -> Turn:
+        """Write the visit; `show_summary` when `simpan` came with the last value, so the kader still
+        reads the values, the categories and every danger sign (in the same reply as the save)."""
+        summary = [Reply(self._summary_text(ctx, data))] if show_summary else []
         new = data.get("new")
         visit = Visit(
             posyandu_id=data["pid"], measured_on=self._date(data), values=Values.from_dict(data["values"]),
@@ -126,13 +146,15 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
             new_member=NewMember(new["name"], new["sex"], date.fromisoformat(new["birth"]), new.get("phone"),
                                  new.get("nik")) if new else None,
             hpht=date.fromisoformat(data["hpht"]) if data.get("hpht") else None,
+            hpht_estimate=data.get("hpht_estimate"),
             services=list(data.get("services") or []), source="chat", recorded_by_id=ctx.contact.id)
         saved = save_visit(ctx.session, visit, ctx.now)
         alerted = notify_visit(ctx, saved)
-        replies = [say(ctx, "report.saved_replaced" if saved.replaced else "report.saved",
-                       name=saved.member.name)]
+        replies = [*before, *summary, say(ctx, "report.saved_replaced" if saved.replaced else "report.saved",
+                                          name=saved.member.name)]
         if alerted:
             replies.append(say(ctx, "report.saved_alerted", count=alerted))
+        replies.extend(visit_charts(ctx.session, saved, ctx.lang))
         keep = {"pid": data["pid"], "date": data["date"]}
         data.clear()
         data.update(keep)

@@ -1,4 +1,5 @@
-"""`persalinan`: a kader or bidan records that a pregnant member gave birth.
+"""`persalinan`: a kader or bidan records that a pregnant member gave birth; `keguguran`: that a
+pregnancy ended without a birth (ANC reminders stop).
 
 The delivery date starts the mother's postnatal visit reminders (KF1-KF4);
 the baby, registered with `lapor` -> Anggota baru, gets the neonatal ones
@@ -19,97 +20,172 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
+from bot.flows.reporting_format import day
 from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Choice, Role
 from bot.parsing import parse_date
-from health.pregnancy import gestational_age, hpl
-from storage.models import AuditEvent, Member, Pregnancy
+from health.pregnancy import MAX_HPHT_AGE_DAYS, gestational_age, hpl
+from storage import posyandu_days as days
+from storage.models import Member, Pregnancy
 from storage.reporting import visible_posyandu
 
 EARLIEST_BIRTH = timedelta(weeks=22)  # a birth, not a miscarriage, from 22 completed weeks (WHO)
-LATEST_PREGNANCY = timedelta(weeks=45)  # older HPHT: not an ongoing pregnancy (ilp-domain 2.3)
-
-
-def _day(d: date) -> str:
-    return d.strftime("%d-%m-%Y")
+# older HPHT: not an ongoing pregnancy; the one limit of health.pregnancy (ilp-domain 2.3: 44 weeks)
+LATEST_PREGNANCY = timedelta(days=MAX_HPHT_AGE_DAYS)
 
 
 def ongoing_pregnancies(ctx: Ctx, posyandu_id: int, today: date) -> list[tuple[Member, Pregnancy]]:
-    rows = ctx.session.execute(
-        select(Member, Pregnancy).join(Pregnancy, Pregnancy.member_id == Member.id)
-        .where(Member.posyandu_id == posyandu_id, Pregnancy.delivered_on.is_(None), Pregnancy.ended_on.is_(None),
-               Pregnancy.hpht > today - LATEST_PREGNANCY, Pregnancy.hpht <= today)
-        .order_by(Pregnancy.hpht, Member.name)).all()
-    return [(m, p) for m, p in rows]
+    return days.ongoing_pregnancies(ctx.session, posyandu_id, today, LATEST_PREGNANCY)
 
 
-class PersalinanFlow(ScopedFlow):
-    name = "persalinan"
-    triggers = ("persalinan", "melahirkan", "catat persalinan", "birth", "delivery")
-    roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
-    menu_key = "birth.menu"
-    menu_order = 25
+class PregnancySteps(ScopedFlow):
+    """posyandu -> an ongoing pregnancy of it; then the flow's own steps (`_after_mother`)."""
+
+    ask_posyandu_key = "birth.ask_posyandu"
+    ask_mother_key = "birth.ask_mother"
 
     def begin(self, ctx: Ctx, arg: str) -> Turn:
-        return choose_posyandu(ctx, {}, "birth.ask_posyandu", self._ask_mother)
+        return choose_posyandu(ctx, {}, self.ask_posyandu_key, self._ask_mother)
 
     def on_posyandu(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         data["pid"] = pick_posyandu(visible_posyandu(ctx.session, ctx.contact), answer).id
         return self._ask_mother(ctx, data)
 
     def _ask_mother(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
-        today = ctx.today()
-        mothers = ongoing_pregnancies(ctx, data["pid"], today)
+        mothers = ongoing_pregnancies(ctx, data["pid"], ctx.today())
         if not mothers:
             return done(say(ctx, "birth.none"), then="menu")
-        offered = tuple(Choice(f"g{p.id}", f"{m.name} (HPL {_day(hpl(p.hpht))})") for m, p in mothers[:10])
-        return ask(ctx, "mother", data, "birth.ask_mother", offered)
+        offered = tuple(Choice(f"g{p.id}", f"{m.name} (HPL {day(hpl(p.hpht))})") for m, p in mothers[:10])
+        return ask(ctx, "mother", data, self.ask_mother_key, offered)
 
     def on_mother(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        today = ctx.today()
-        mothers = {f"g{p.id}": (m, p) for m, p in ongoing_pregnancies(ctx, data["pid"], today)}
+        mothers = {f"g{p.id}": (m, p) for m, p in ongoing_pregnancies(ctx, data["pid"], ctx.today())}
         picked = mothers.get(answer.value)
         if picked is None:
             raise Invalid("core.choose_from_list", count=len(mothers))
         member, pregnancy = picked
         data.update(member=member.id, pregnancy=pregnancy.id)
-        return ask(ctx, "date", data, "birth.ask_date",
-                   choices(ctx, (("hari ini", "birth.today"), ("kemarin", "birth.yesterday"))))
+        return self._after_mother(ctx, data)
+
+    def _after_mother(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+        raise NotImplementedError
+
+    @staticmethod
+    def _ask_date(ctx: Ctx, data: dict[str, Any], key: str) -> Turn:
+        return ask(ctx, "date", data, key, choices(ctx, (("hari ini", "birth.today"), ("kemarin", "birth.yesterday"))))
+
+    @staticmethod
+    def _past_date(ctx: Ctx, answer: Answer, future_key: str) -> date:
+        """A date typed or chosen, not after today."""
+        today = ctx.today()
+        found = parse_date(answer.value, today)
+        if found is None:
+            raise Invalid("birth.date_unreadable")
+        if found > today:
+            raise Invalid(future_key)
+        return found
+
+    @staticmethod
+    def _confirmed(answer: Answer) -> bool:
+        """True for Simpan, False for Batal; anything else is asked again."""
+        if answer.value in ("batal", "cancel", "2"):
+            return False
+        if answer.value not in ("simpan", "save", "ya"):
+            raise Invalid("core.choose_from_list", count=2)
+        return True
+
+
+class PersalinanFlow(PregnancySteps):
+    name = "persalinan"
+    triggers = ("persalinan", "melahirkan", "catat persalinan", "birth", "delivery")
+    roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
+    menu_key = "birth.menu"
+    menu_order = 25
+
+    def _after_mother(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+        return self._ask_date(ctx, data, "birth.ask_date")
 
     def on_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        today = ctx.today()
-        born = parse_date(answer.value, today)
-        if born is None:
-            raise Invalid("birth.date_unreadable")
-        if born > today:
-            raise Invalid("birth.date_future")
+        born = self._past_date(ctx, answer, "birth.date_future")
         pregnancy = ctx.session.get(Pregnancy, data["pregnancy"])
         if pregnancy is None or pregnancy.delivered_on is not None:
             return done(say(ctx, "birth.already"), then="menu")
         if born < pregnancy.hpht + EARLIEST_BIRTH:
-            raise Invalid("birth.too_early", earliest=_day(pregnancy.hpht + EARLIEST_BIRTH))
+            raise Invalid("birth.too_early", earliest=day(pregnancy.hpht + EARLIEST_BIRTH))
         weeks, _days = gestational_age(pregnancy.hpht, born)
         member = ctx.session.get(Member, data["member"])
         data["born"] = born.isoformat()
         return ask(ctx, "confirm", data, "birth.confirm",
                    choices(ctx, (("simpan", "birth.save"), ("batal", "birth.cancel"))),
-                   name=member.name if member else "", date=_day(born), weeks=weeks)
+                   name=member.name if member else "", date=day(born), weeks=weeks)
 
     def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        if answer.value in ("batal", "cancel", "2"):
+        if not self._confirmed(answer):
             return done(say(ctx, "core.cancelled"), then="menu")
-        if answer.value not in ("simpan", "save", "ya"):
-            raise Invalid("core.choose_from_list", count=2)
         pregnancy = ctx.session.get(Pregnancy, data["pregnancy"])
         if pregnancy is None or pregnancy.delivered_on is not None:
             return done(say(ctx, "birth.already"), then="menu")
         pregnancy.delivered_on = date.fromisoformat(data["born"])
-        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="pregnancy.delivered",
-                                   subject=f"member:{pregnancy.member_id}", at=ctx.now))
+        days.audit(ctx.session, ctx.contact.id, "pregnancy.delivered", f"member:{pregnancy.member_id}", ctx.now)
         return done(say(ctx, "birth.saved"), then="menu")
 
 
-FLOWS = (PersalinanFlow(),)
+END_REASONS = ("keguguran", "lainnya")  # a miscarriage; or another end (moved away, recorded by mistake)
+
+
+class PregnancyEndedFlow(PregnancySteps):
+    """`keguguran`: a kader or bidan closes a pregnancy that ended without a birth, so ANC reminders stop.
+
+    A loss from 22 weeks is a birth (WHO): it goes through `persalinan`, which starts the nifas visits.
+    """
+
+    name = "keguguran"
+    triggers = ("keguguran", "kehamilan berakhir", "tutup kehamilan", "miscarriage", "pregnancy ended")
+    roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
+    menu_key = "ended.menu"
+    menu_order = 85  # after the daily work, before the language
+    ask_posyandu_key = "ended.ask_posyandu"
+    ask_mother_key = "ended.ask_mother"
+
+    def _after_mother(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+        return ask(ctx, "reason", data, "ended.ask_reason",
+                   choices(ctx, (("keguguran", "ended.reason.keguguran"), ("lainnya", "ended.reason.lainnya"))))
+
+    def on_reason(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        reason = answer.value.strip().lower()
+        if reason not in END_REASONS:
+            raise Invalid("core.choose_from_list", count=len(END_REASONS))
+        data["reason"] = reason
+        return self._ask_date(ctx, data, "ended.ask_date")
+
+    def on_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        ended = self._past_date(ctx, answer, "ended.date_future")
+        pregnancy = ctx.session.get(Pregnancy, data["pregnancy"])
+        if pregnancy is None or pregnancy.delivered_on is not None or pregnancy.ended_on is not None:
+            return done(say(ctx, "ended.already"), then="menu")
+        if ended < pregnancy.hpht:
+            raise Invalid("ended.before_hpht", hpht=day(pregnancy.hpht))
+        if data["reason"] == "keguguran" and ended >= pregnancy.hpht + EARLIEST_BIRTH:
+            raise Invalid("ended.is_a_birth")
+        member = ctx.session.get(Member, data["member"])
+        data["ended"] = ended.isoformat()
+        return ask(ctx, "confirm", data, "ended.confirm",
+                   choices(ctx, (("simpan", "birth.save"), ("batal", "birth.cancel"))),
+                   name=member.name if member else "", date=day(ended),
+                   reason=ctx.t(f"ended.reason.{data['reason']}").lower())
+
+    def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        if not self._confirmed(answer):
+            return done(say(ctx, "core.cancelled"), then="menu")
+        pregnancy = ctx.session.get(Pregnancy, data["pregnancy"])
+        if pregnancy is None or pregnancy.delivered_on is not None or pregnancy.ended_on is not None:
+            return done(say(ctx, "ended.already"), then="menu")
+        pregnancy.ended_on = date.fromisoformat(data["ended"])
+        pregnancy.end_reason = data["reason"]
+        days.audit(ctx.session, ctx.contact.id, "pregnancy.ended", f"member:{pregnancy.member_id}", ctx.now)
+        return done(say(ctx, "ended.saved"), then="menu")
+
+
+FLOWS = (PersalinanFlow(), PregnancyEndedFlow())

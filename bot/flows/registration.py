@@ -12,14 +12,16 @@ text namespace (`report`, `resident`), the key's end is the reason
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Callable
 
 from bot.flows.base import Invalid
+from bot.flows.reporting_format import day
 from bot.parsing import has_short_year, parse_date, parse_yes_no
 from health.ages import age_in_years, birth_problem
 from health.growth import Sex
-from health.pregnancy import hpht_problem
+from health.pregnancy import estimated_hpht, hpht_problem
 from storage.members import name_key, name_problem, person_name
 
 # Words a chat reads as commands or answers: never a member's name (`simpan`, `menu`, `lapor`...).
@@ -82,7 +84,7 @@ def read_birth(text: str, on: date, ns: str) -> date:
     """
     born = _read_date(text, on, ns, birth_problem)
     if has_short_year(text) and age_in_years(born, on) > SHORT_YEAR_MAX_AGE:
-        raise Invalid("report.birth_year_check", date=born.strftime("%d-%m-%Y"))
+        raise Invalid("report.birth_year_check", date=day(born))
     return born
 
 
@@ -94,3 +96,36 @@ def read_pregnant(value: str) -> str | None:
 def read_hpht(text: str, on: date, ns: str) -> date:
     """The first day of the last period: not after `on`, at most 44 weeks before it."""
     return _read_date(text, on, ns, hpht_problem)
+
+
+UNKNOWN = re.compile(r"^(lupa|tidak tahu|tdk tahu|tidak tau|tdk tau|ga tau|gak tau|nggak tahu|belum tahu|"
+                     r"tidak ingat|don'?t know|unknown|forgot)\b")
+_AGE = re.compile(r"(?:hamil\s*|usia\s*(?:kehamilan\s*)?)?(\d{1,2})\s*(bulan|bln|minggu|mgg|mg|months?|weeks?)\b")
+_HPL = re.compile(r"^(?:hpl|perkiraan lahir|taksiran persalinan|tp|due(?: date)?)\s*:?\s*(.+)$")
+
+
+def read_hpht_or_estimate(text: str, on: date, ns: str) -> tuple[date, str | None]:
+    """The HPHT as a date, or estimated (health.pregnancy.estimated_hpht) from `HPL 12-03-2027`,
+    `hamil 5 bulan` or `20 minggu`: (HPHT, None | 'hpl' | 'weeks' | 'months').
+
+    `lupa` / `tidak tahu` raise `Invalid({ns}.hpht_unknown)`, which asks for an estimate instead.
+    """
+    key = re.sub(r"\s+", " ", text.strip().lower())
+    if UNKNOWN.match(key):
+        raise Invalid(f"{ns}.hpht_unknown")
+    if match := _HPL.match(key):
+        due = parse_date(match.group(1), on, ahead=True)
+        if due is None:
+            raise Invalid(f"{ns}.bad_date")
+        found = estimated_hpht(on, due=due)
+        if found is None:
+            raise Invalid(f"{ns}.hpl_impossible")
+        return found
+    if match := _AGE.search(key):
+        number, unit = int(match.group(1)), match.group(2)
+        months = unit.startswith(("bul", "bln", "mon"))
+        found = estimated_hpht(on, months=number) if months else estimated_hpht(on, weeks=number)
+        if found is None:
+            raise Invalid(f"{ns}.age_impossible")
+        return found
+    return read_hpht(text, on, ns), None

@@ -7,6 +7,8 @@ item; validation is the same as for one answer at a time
 """
 from __future__ import annotations
 
+from bot.flows.reporting_services import fold_phrases
+
 import re
 from dataclasses import dataclass, field
 
@@ -48,7 +50,7 @@ def parse_expert(text: str, service_words: dict[str, str] | None = None) -> Expe
     """
     words = {k.lower(): v for k, v in (service_words or {}).items()}
     line = ExpertLine()
-    rest = text.strip()
+    rest = fold_phrases(text).strip() if words else text.strip()
     position = 0
     while position < len(rest):
         gap = _SEPARATOR.match(rest, position)

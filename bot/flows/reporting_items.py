@@ -7,9 +7,9 @@ only maps chat answers onto them and names the sentence that explains a
 problem.
 
 Order per group follows the posyandu form (ilp-domain 2.2): balita BB, PB/TB
-(+ lying or standing), LK, LiLA (from 6 months); ibu hamil BB, LiLA, TD;
-anak BB, TB (TD from 7 years); remaja, dewasa, lansia BB, TB, LP, TD, gula
-darah, Hb; ibu nifas BB, TD, Hb.
+(+ lying or standing), LK, LiLA (from 6 months); ibu hamil BB, LiLA, TD
+(+ Hb, from a point-of-care test or the puskesmas' K1/K5 labs: ilp-domain 4.5); anak BB, TB (TD from 7 years); remaja BB, TB, LP, TD (gula darah and Hb when
+typed); dewasa, lansia BB, TB, LP, TD, gula darah, Hb; ibu nifas BB, TD, Hb.
 """
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from decimal import Decimal
 from typing import Any
 
 from bot.flows.base import Invalid
-from health.growth import LENGTH_TABLE_LAST_DAY, child_zscores
+from health.ages import age_in_months, age_months_decimal
+from health.growth import LENGTH_TABLE_LAST_DAY, MAX_MONTHS_2006, child_zscores, reference2007_zscores
 from health.life_stage import LifeStage
 from health.parsing import parse_bp, parse_number
 from health.screening import BP_CHILD_LIMITS, MUAC_BALITA_MONTHS
@@ -48,6 +49,7 @@ ITEMS: dict[str, Item] = {item.name: item for item in (
 )}
 ORDER = tuple(ITEMS)
 ADULT_ITEMS = ("weight", "height", "waist", "bp", "glucose", "hb")
+REMAJA_ITEMS = ("weight", "height", "waist", "bp")
 MUAC_FROM_MONTHS = MUAC_BALITA_MONTHS[0]  # LiLA is read for balita from 6 months (health.screening)
 BP_FROM_MONTHS = min(BP_CHILD_LIMITS) * 12  # children's BP limits start at 7 years (health.screening)
 # z-scores a value feeds, for WHO's implausibility flags (health.growth.FLAG_RULES_2006).
@@ -61,16 +63,24 @@ def label_key(item: str, age_days: int) -> str:
     return "height_tall" if item == "height" and age_days > LENGTH_TABLE_LAST_DAY else item
 
 
+def assumed_position(age_days: int) -> str:
+    """How a balita's length is measured when the kader does not say: lying (`L`, PB) up to 24 months,
+    standing (`H`, TB) from then (ilp-domain 3.1; WHO's tables switch on the same day)."""
+    return "H" if age_days > LENGTH_TABLE_LAST_DAY else "L"
+
+
 def items_for(stage: LifeStage, age_months: int) -> list[str]:
     """The questions for this group, in the order of the form."""
     if stage is LifeStage.BAYI_BALITA:
         return ["weight", "height", "head"] + (["muac"] if age_months >= MUAC_FROM_MONTHS else [])
-    if stage is LifeStage.IBU_HAMIL:
-        return ["weight", "muac", "bp"]
+    if stage is LifeStage.IBU_HAMIL:  # Hb: a point-of-care test, or the puskesmas' result (K1, K5)
+        return ["weight", "muac", "bp", "hb"]
     if stage is LifeStage.IBU_NIFAS:
         return ["weight", "bp", "hb"]
     if stage is LifeStage.ANAK:
         return ["weight", "height"] + (["bp"] if age_months >= BP_FROM_MONTHS else [])
+    if stage is LifeStage.REMAJA:  # glucose only with risk factors, Hb at school (ilp-domain 2.2): typed if done
+        return list(REMAJA_ITEMS)
     return list(ADULT_ITEMS)
 
 
@@ -117,8 +127,9 @@ def _reject(item: Item, verdict: Reject, stage: LifeStage) -> Invalid:
     return Invalid(_bad_key(item, stage))
 
 
-def _number(item: Item, field_name: str, raw: str, stage: LifeStage, age_months: int) -> Checked:
-    verdict = check_value(field_name, raw, stage, age_months)
+def _number(item: Item, field_name: str, raw: str, stage: LifeStage, age_months: int,
+            who: dict[str, Any] | None = None) -> Checked:
+    verdict = check_value(field_name, raw, stage, age_months, **(who or {}))
     if isinstance(verdict, Reject):
         if verdict.reason_code == "no_range":
             raise Invalid("report.not_for_group", item=f"report.item.{item.name}")
@@ -133,13 +144,13 @@ def _number(item: Item, field_name: str, raw: str, stage: LifeStage, age_months:
     return Checked({field_name: _plain(number)}, "unusual", {"value": _plain(number), "unit": item.unit})
 
 
-def _height(raw: str, stage: LifeStage, age_months: int) -> Checked:
+def _height(raw: str, stage: LifeStage, age_months: int, who: dict[str, Any] | None = None) -> Checked:
     """`75`, or `L75`/`H75` from the expert line (`pb 75` lying, `tb 75` standing)."""
     text = raw.strip()
     position = None
     if text[:1].upper() in ("L", "H") and text[1:2].strip()[:1].isdigit():
         position, text = text[0].upper(), text[1:].strip()
-    checked = _number(ITEMS["height"], "height_cm", text, stage, age_months)
+    checked = _number(ITEMS["height"], "height_cm", text, stage, age_months, who)
     if position:
         checked.values["position"] = position
     return checked
@@ -174,18 +185,23 @@ def _glucose(raw: str, stage: LifeStage, age_months: int) -> Checked:
     return checked
 
 
-def check_item(item: str, raw: str, stage: LifeStage, age_months: int) -> Checked:
-    """Judge one typed answer; raises `Invalid` with a kind reason when it cannot be a value."""
+def check_item(item: str, raw: str, stage: LifeStage, age_months: int, sex: str | None = None,
+               age_days: int | None = None) -> Checked:
+    """Judge one typed answer; raises `Invalid` with a kind reason when it cannot be a value.
+
+    With the sex and age in days a child's body sizes are judged by WHO's limits for that child.
+    """
     if not allowed(item, stage, age_months):
         raise Invalid("report.not_for_group", item=f"report.item.{item}")
+    who = {"sex": sex, "age_days": age_days}
     if item == "height":
-        return _height(raw, stage, age_months)
+        return _height(raw, stage, age_months, who)
     if item == "bp":
         return _bp(raw, stage)
     if item == "glucose":
         return _glucose(raw, stage, age_months)
     spec = ITEMS[item]
-    return _number(spec, spec.fields[0], raw, stage, age_months)
+    return _number(spec, spec.fields[0], raw, stage, age_months, who)
 
 
 def change_problem(item: str, values: dict[str, Any], previous: dict[str, Any] | None,
@@ -202,7 +218,9 @@ def change_problem(item: str, values: dict[str, Any], previous: dict[str, Any] |
 
 
 def z_problems(item: str, values: dict[str, Any], sex: str, birth: date, on: date) -> set[str]:
-    """WHO implausibility flags this item takes part in, for a child under five."""
+    """WHO implausibility flags this item takes part in: a child under five (2006 standards), or the
+    BMI-for-age of a school child or adolescent (2007 reference; its height and weight alone were
+    already judged by `check_value` against the same flags)."""
     wanted = Z_OF_ITEM.get(item)
     if not wanted:
         return set()
@@ -211,6 +229,9 @@ def z_problems(item: str, values: dict[str, Any], sex: str, birth: date, on: dat
         value = values.get(name)
         return float(value) if value not in (None, "") else None
 
+    if age_in_months(birth, on) >= MAX_MONTHS_2006:
+        school = reference2007_zscores(sex, age_months_decimal(birth, on), num("height_cm"), num("weight_kg"))
+        return set(school.flags) & wanted & {"baz"}
     z = child_zscores(sex, (on - birth).days, num("weight_kg"), num("height_cm"), values.get("position"),
                       num("head_cm"), num("muac_cm"))
     return set(z.flags) & wanted

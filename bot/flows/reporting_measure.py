@@ -7,23 +7,42 @@
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
 from bot.flows.reporting_expert import ExpertLine, parse_expert
 from bot.flows.reporting_format import age, day, number
-from bot.flows.reporting_items import ITEMS, ORDER, change_problem, items_for, label_key, z_problems
+from bot.flows.reporting_items import ITEMS, ORDER, assumed_position, change_problem, items_for, label_key, \
+    z_problems
 from bot.flows.reporting_render import value_text
-from bot.flows.reporting_services import Service, options, parse_selection, words
+from bot.flows.reporting_services import Service, label_for, options, parse_selection, words
 from bot.flows.reporting_visit import SKIP, VisitBase, numeric
 from bot.messages import Choice, Reply
+from bot.parsing import parse_yes_no
+from health.growth import too_young_to_stand
 from health.life_stage import LifeStage
 from health.pregnancy import gestational_age, hpl
-from storage.reporting import given_codes, reported_on
+from storage.reporting import reported_on
 
-DONE = {"done", "selesai", "lanjut", "ok", "oke", "sudah"}
-EXAMPLES = {LifeStage.BAYI_BALITA: "bb 9,5 pb 75 lk 45 lila 14", LifeStage.IBU_HAMIL: "bb 55 lila 24 td 110/70",
+DONE = {"done", "selesai", "lanjut", "ok", "oke", "sudah", "sudah selesai"}
+SAVE_WORDS = ("simpan", "save")
+CONFIRM_YES, CONFIRM_NO = frozenset({"benar", "betul"}), frozenset({"salah"})  # bot.parsing's words and these
+POSITION_WORDS = {"l": "L", "pb": "L", "berbaring": "L", "baring": "L", "lying": "L",
+                  "h": "H", "tb": "H", "berdiri": "H", "standing": "H"}
+
+
+def strip_save(text: str) -> tuple[str, bool]:
+    """`70 simpan` -> ('70', True): `simpan` typed with the last value ends the report and saves it."""
+    words_ = text.strip().split()
+    if words_ and words_[-1].lower() in SAVE_WORDS:
+        return " ".join(words_[:-1]), True
+    return text.strip(), False
+EXAMPLES = {LifeStage.BAYI_BALITA: "bb 9,5 pb 75 lk 45 lila 14", LifeStage.IBU_HAMIL: "bb 55 lila 24 td 110/70 hb 11,5",
             LifeStage.IBU_NIFAS: "bb 55 td 110/70 hb 12", LifeStage.ANAK: "bb 20 tb 115"}
+ORDERED_VALUE = re.compile(r"\d+([.,]\d+)?(/\d+)?")  # one value of several typed in the questions' order
+ORDERED_EXAMPLES = {LifeStage.BAYI_BALITA: "9,5 75", LifeStage.ANAK: "20 115"}
+SAVE_EXAMPLES = {"bp": "120/80", "glucose": "110", "hb": "12", "head": "45", "muac": "14", "waist": "80"}
 ADULT_EXAMPLE = "bb 60 tb 155 lp 80 td 120/80 gds 110 hb 12,5"
 
 
@@ -35,7 +54,9 @@ class MeasureSteps(VisitBase):
         stage, months, _ = self._stage(ctx, data)
         data.update(queue=items_for(stage, months), values={}, services=None)
         header = [*before, self._header(ctx, data)]
-        line = data.pop("line", "")
+        line, finish = strip_save(data.pop("line", ""))
+        if finish:
+            data["finish"] = True
         if line:
             parsed = parse_expert(line, self._service_words(ctx, data))
             if parsed is not None:
@@ -51,8 +72,10 @@ class MeasureSteps(VisitBase):
                        date=day(on))]
         if hpht is not None:
             weeks, _ = gestational_age(hpht, on)
-            lines.append(ctx.t("report.header_pregnancy", weeks=weeks, hpl=day(hpl(hpht))))
-        if data.get("member") and reported_on(ctx.session, data["member"], on) is not None:
+            lines.append(ctx.t("report.header_pregnancy", weeks=weeks, hpl=day(hpl(hpht)))
+                         + (" " + ctx.t("report.estimated") if self._hpht_estimated(ctx, data) else ""))
+        if data.get("member") and ctx.once(("reported", data["member"], on),
+                                           lambda: reported_on(ctx.session, data["member"], on)) is not None:
             lines.append(ctx.t("report.already_reported"))
         return Reply("\n".join(lines))
 
@@ -62,8 +85,15 @@ class MeasureSteps(VisitBase):
         hint = ()
         if not data["values"] and not data.get("mode") and not data.get("hinted"):
             data["hinted"] = True
-            hint = (ctx.t("report.expert_hint", example=EXAMPLES.get(stage, ADULT_EXAMPLE)),)
-        text = "\n".join((ctx.t(f"report.ask.{label_key(item, days)}"), *hint))
+            hint = (ctx.t("report.expert_hint", example=EXAMPLES.get(stage, ADULT_EXAMPLE),
+                          ordered=ORDERED_EXAMPLES.get(stage, "60 155")),)
+        key = "hb_bumil" if item == "hb" and stage is LifeStage.IBU_HAMIL else label_key(item, days)
+        if item == "height" and stage is LifeStage.BAYI_BALITA:  # the age decides lying or standing
+            hint = (ctx.t(f"report.position_assumed.{assumed_position(days)}"), *hint)
+        if item not in ("weight", "height") and not data.get("mode") and not data.get("save_hinted"):
+            data["save_hinted"] = True  # once a visit: `simpan` ends the questions here
+            hint = (*hint, ctx.t("report.save_hint", example=SAVE_EXAMPLES.get(item, "45")))
+        text = "\n".join((ctx.t(f"report.ask.{key}"), *hint))
         return Turn([*before, Reply(text)], "item", data)
 
     def _ask_next(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
@@ -75,9 +105,16 @@ class MeasureSteps(VisitBase):
                 checked = self._check(ctx, data, item, raw)
             except Invalid as problem:
                 return self._ask_item(ctx, data, item, before + [say(ctx, problem.key, **problem.params)])
+            self._assume_position(ctx, data, item, checked.values)
             turn = self._judge(ctx, data, item, checked.values, checked.confirm, checked.params, [], before)
             if turn is not None:
                 return turn
+        if data.get("finish"):  # `simpan` typed with the last value: every value is checked, now save
+            data.pop("finish")
+            data.pop("mode", None)
+            if data.get("services") is None:
+                data["services"] = data.pop("svc_pick", [])
+            return self._save(ctx, data, before, show_summary=True)
         if data.get("mode") == "edit":
             data.pop("mode")
             return self._summary(ctx, data, before)
@@ -89,29 +126,58 @@ class MeasureSteps(VisitBase):
 
     def on_item(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         item = data["item"]
-        text = answer.text.strip()
+        text, finish = strip_save(answer.text)
+        parts = text.split()
+        ordered = len(parts) >= 2 and all(ORDERED_VALUE.fullmatch(p) for p in parts)
+        if finish:  # no more questions: this value (or these, in order) are the last
+            data["finish"] = True
+            answered = ([item] + [i for i in data["queue"] if i != item])[:len(parts) if ordered else 1]
+            data["queue"] = [i for i in data["queue"] if i in answered] if text else []
+            if not text:
+                return self._ask_next(ctx, data)
+        if ordered:
+            return self._ordered(ctx, data, item, parts)
         if text.lower() in SKIP:
             self._drop(data, item)
             for name in ITEMS[item].fields:
                 data["values"].pop(name, None)
             return self._ask_next(ctx, data)
-        line = parse_expert(text, self._service_words(ctx, data))
-        if line is not None:
+        # service words only when there are words at all: a plain number reads no services
+        line = parse_expert(text, self._service_words(ctx, data) if re.search(r"[^\W\d_]", text) else None)
+        if line is not None and set(line.values) == {item} and not line.services and not line.unknown:
+            text = line.values[item]  # `GDP 95` at the glucose question, `bb 9,5` at the weight: this answer
+        elif line is not None:
             return self._apply_line(ctx, data, line)
         checked = self._check(ctx, data, item, text)
-        stage, _, _ = self._stage(ctx, data)
-        if item == "height" and stage is LifeStage.BAYI_BALITA and "position" not in checked.values:
-            data["pending"] = {"item": item, "values": checked.values, "confirm": checked.confirm,
-                               "params": checked.params, "passed": []}
-            return ask(ctx, "position", data, "report.ask_position",
-                       choices(ctx, (("L", "report.position.L"), ("H", "report.position.H"))))
+        self._assume_position(ctx, data, item, checked.values)
         return self._judge(ctx, data, item, checked.values, checked.confirm, checked.params, []) or \
             self._ask_next(ctx, data)
 
+    def _ordered(self, ctx: Ctx, data: dict[str, Any], item: str, parts: list[str]) -> Turn:
+        """`72 168` at the weight question: the values of this and the next questions, in their order.
+        Each is checked first, so an impossible one (`8 1`: 1 cm) is explained and nothing is kept."""
+        upcoming = [item] + [i for i in data["queue"] if i != item]
+        if len(parts) > len(upcoming):
+            raise Invalid("report.too_many_values", count=len(upcoming))
+        pairs = list(zip(upcoming, parts))
+        read = []
+        for name, raw in pairs:
+            checked = self._check(ctx, data, name, raw)
+            read.append(f"{ctx.t('report.item.' + label_key(name, self._stage(ctx, data)[2]))} "
+                        f"{number(raw.replace(',', '.'), ctx.lang) if '/' not in raw else raw}")
+            if checked.confirm == "unit_slip":  # `8 1` for 8,1: say how it was read, keep nothing
+                raise Invalid("report.ordered_unclear", read=", ".join(read))
+        data["line_queue"] = [[name, raw] for name, raw in pairs]
+        return self._ask_next(ctx, data)
+
+    def _assume_position(self, ctx: Ctx, data: dict[str, Any], item: str, values: dict[str, Any]) -> None:
+        """A balita's length without `pb`/`tb`: measured as the age says (lying under 24 months,
+        standing from then: ilp-domain 3.1); the question and the summary say which."""
+        if item == "height" and "position" not in values and self._stage(ctx, data)[0] is LifeStage.BAYI_BALITA:
+            values["position"] = assumed_position(self._stage(ctx, data)[2])
+
     def on_position(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        words_ = {"l": "L", "pb": "L", "berbaring": "L", "baring": "L", "lying": "L",
-                  "h": "H", "tb": "H", "berdiri": "H", "standing": "H"}
-        position = words_.get(answer.value.strip().lower())
+        position = POSITION_WORDS.get(answer.value.strip().lower())
         if position is None:
             raise Invalid("core.choose_from_list", count=2)
         pending = data.pop("pending")
@@ -123,8 +189,11 @@ class MeasureSteps(VisitBase):
                params: dict[str, Any], passed: list[str], before: Iterable[Reply] = ()) -> Turn | None:
         """Ask back what looks wrong (unit slip or unusual value, change since the last visit, WHO flag).
 
-        Returns the question, or None when the value is kept and the caller moves on.
+        Returns the question, or None when the value is kept and the caller moves on. A baby under
+        9 months measured standing is asked to be measured lying first (health.growth.too_young_to_stand).
         """
+        if item == "height" and values.get("position") == "H" and too_young_to_stand(self._stage(ctx, data)[2]):
+            return self._ask_item(ctx, data, item, [*before, say(ctx, "report.measure_lying")])
         for check in ("value", "change", "z"):
             if check in passed:
                 continue
@@ -152,7 +221,7 @@ class MeasureSteps(VisitBase):
             field_name = ITEMS[item].fields[0]
             return "confirm.change", {"was": previous[field_name], "was_date": day(previous["date"]),
                                       "value": values[field_name], "unit": ITEMS[item].unit}
-        if stage is not LifeStage.BAYI_BALITA:
+        if stage not in (LifeStage.BAYI_BALITA, LifeStage.ANAK, LifeStage.REMAJA):
             return None
         sex, born, _ = self._facts(ctx, data)
         flags = z_problems(item, {**data["values"], **values}, sex, born, self._date(data))
@@ -173,15 +242,22 @@ class MeasureSteps(VisitBase):
         pending = data.get("pending")
         if not pending:  # pragma: no cover - the confirm step always has a pending value
             return self._ask_next(ctx, data)
-        if answer.value == "yes" or answer.text.strip().lower() in ("ya", "benar", "betul", "yes"):
+        said = parse_yes_no(answer.value, yes=CONFIRM_YES, no=CONFIRM_NO)
+        if said == "yes":
             data.pop("pending", None)
             if pending.get("flags"):
                 data["z_ok"] = sorted(set(data.get("z_ok", [])) | set(pending["flags"]))
             return self._judge(ctx, data, pending["item"], pending["values"], pending["confirm"], pending["params"],
                                pending["passed"]) or self._ask_next(ctx, data)
+        position = POSITION_WORDS.get(answer.text.strip().lower())
+        if pending["item"] == "height" and position is not None:  # `berdiri`: measured the other way
+            data.pop("pending", None)
+            values = {**pending["values"], "position": position}
+            return self._judge(ctx, data, "height", values, pending["confirm"], pending["params"], []) or \
+                self._ask_next(ctx, data)
         data.pop("pending", None)
         data["item"] = pending["item"]
-        if answer.value == "no" or answer.text.strip().lower() in ("tidak", "bukan", "salah", "no"):
+        if said == "no":
             return self._ask_item(ctx, data, pending["item"], [say(ctx, "report.retype")])
         try:  # a new value typed instead of yes/no: judge it as the answer to the item
             return self.on_item(ctx, data, Answer(answer.text))
@@ -192,10 +268,16 @@ class MeasureSteps(VisitBase):
         before = list(before)
         if line.unknown:
             before.append(say(ctx, "report.expert_unknown", parts=", ".join(line.unknown[:5])))
-        if line.services:
-            data["services"] = line.services
+        # a line goes straight to the summary: services are typed in it or at the summary
+        data["services"] = list(dict.fromkeys((data.get("services") or data.get("svc_pick") or [])
+                                              + line.services))
         mentioned = [item for item in ORDER if item in line.values]
-        if not mentioned and not line.services:
+        if not mentioned and data["queue"] and not data.get("finish"):  # services only: the questions go on
+            if line.services:
+                data["svc_pick"] = list(dict.fromkeys((data.get("svc_pick") or []) + line.services))
+                data["services"] = None
+                before.append(say(ctx, "report.services_noted",
+                                  services=", ".join(label_for(c, ctx.lang) for c in data["svc_pick"])))
             return self._ask_item(ctx, data, data.get("item") or data["queue"][0], before)
         data["queue"] = []  # items the line does not name were not measured
         data["line_queue"] = [[item, line.values[item]] for item in mentioned]
@@ -206,7 +288,12 @@ class MeasureSteps(VisitBase):
         stage, _, days = self._stage(ctx, data)
         sex, _, hpht = self._facts(ctx, data)
         weeks = gestational_age(hpht, self._date(data))[0] if hpht is not None else None
-        return options(stage, days, sex, given_codes(ctx.session, data.get("member")), weeks,
+        delivered = self._delivered(ctx, data)
+        if stage is LifeStage.IBU_NIFAS and delivered is not None:  # this delivery's services only
+            given = self._given(ctx, data.get("member"), since=delivered)
+            return options(stage, days, sex, given, weeks, ctx.settings.je_endemic, self._date(data),
+                           days_postpartum=(self._date(data) - delivered).days)
+        return options(stage, days, sex, self._given(ctx, data.get("member")), weeks,
                        ctx.settings.je_endemic, self._date(data))
 
     def _service_words(self, ctx: Ctx, data: dict[str, Any]) -> dict[str, str]:
@@ -215,32 +302,40 @@ class MeasureSteps(VisitBase):
 
     def _ask_services(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
         picked = set(data.setdefault("svc_pick", []))
-        offered = [Choice(s.code, ("✓ " if s.code in picked else "") + s.label(ctx.lang))
-                   for s in self._services(ctx, data)]
+        services = self._services(ctx, data)
+        offered = [Choice(s.code, ("✓ " if s.code in picked else "") + s.label(ctx.lang)) for s in services]
+        shown = {s.code for s in services}  # picked by name though not offered now (`vit a` in November)
+        offered += [Choice(code, "✓ " + label_for(code, ctx.lang)) for code in data["svc_pick"] if code not in shown]
         offered.append(Choice("done", ctx.t("report.services_done")))
         return ask(ctx, "services", data, "report.ask_services", offered, before=before)
 
     def on_services(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        text = answer.text.strip()
-        if answer.value == "done" or text.lower() in DONE:
-            data["services"] = data.pop("svc_pick", [])
-            return self._ask_next(ctx, data)
+        """Picks add up (a button toggles) and the list is shown again with ticks; the list ends only
+        with `selesai` (or its number), `-` for none, or `simpan` (save now)."""
+        text, finish = strip_save(answer.text)
+        if finish:
+            data["finish"] = True
+        words_ = text.lower().replace(",", " ").split()
+        ending = finish or answer.value == "done" or text.lower() in DONE or bool(words_ and words_[-1] in DONE)
         if text.lower() in SKIP:
             data.pop("svc_pick", None)
             data["services"] = []
             return self._ask_next(ctx, data)
-        if answer.choice is not None and not text.isdigit():  # a button: toggle it and show the list again
-            picked = data.setdefault("svc_pick", [])
+        picked = data.setdefault("svc_pick", [])
+        if answer.choice is not None and answer.value != "done":  # a button or its number: toggle it
             if answer.choice in picked:
                 picked.remove(answer.choice)
             else:
                 picked.append(answer.choice)
-            return self._ask_services(ctx, data)
-        stage, _, _ = self._stage(ctx, data)
-        selected = [answer.choice] if answer.choice is not None else \
-            parse_selection(text, self._services(ctx, data), stage)
-        if selected is None:
-            raise Invalid("report.bad_services")
-        data.pop("svc_pick", None)
-        data["services"] = selected
-        return self._ask_next(ctx, data)
+        elif answer.value != "done":
+            typed = " ".join(w for w in words_ if w not in DONE)
+            if typed:
+                stage, _, _ = self._stage(ctx, data)
+                selected = parse_selection(typed, self._services(ctx, data), stage)
+                if selected is None:
+                    raise Invalid("report.bad_services")
+                picked.extend(code for code in selected if code not in picked)
+        if ending:
+            data["services"] = data.pop("svc_pick", [])
+            return self._ask_next(ctx, data)
+        return self._ask_services(ctx, data)

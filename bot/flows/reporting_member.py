@@ -1,28 +1,32 @@
-"""The first steps of `/lapor`: posyandu, session date, and the member (found, or registered new).
+"""The first steps of `/lapor`: posyandu, and the member (found, or registered new); the date is today
+unless the kader types another at the member question.
 
-    posyandu (only when the contact sees several) -> date -> member: a name is searched
-    tolerantly (rapidfuzz), recent visitors are offered, or `➕ Anggota baru` asks
-    new_name -> new_sex -> new_birth -> new_phone -> new_nik; then, for a woman of 15-55
-    without an ongoing pregnancy, pregnant -> hpht (`health.pregnancy.pregnancy_question`). The new member is only kept in the
-    conversation until `simpan`.
+    posyandu (only when the contact sees several) -> member: a name is searched
+    tolerantly (rapidfuzz; one match is taken), recent visitors are offered, or `➕ Anggota baru`
+    asks new_name -> new_sex -> new_birth -> new_phone (the NIK in the same answer); then, for a
+    woman of 15-55 without an ongoing pregnancy, pregnant -> hpht
+    (`health.pregnancy.pregnancy_question`). The new member is only kept in the conversation until
+    `simpan`. Transcripts: tests/transcripts/lapor_anggota_baru.txt, lapor_hamil_tanpa_hpht.txt.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 from typing import Any, Callable, Iterable
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
-from bot.flows.registration import read_birth, read_hpht, read_name, read_pregnant, read_sex
+from bot.flows.registration import read_birth, read_hpht_or_estimate, read_name, read_pregnant, read_sex
 from bot.flows.reporting_expert import split_name_and_line
-from bot.flows.reporting_format import day
-from bot.flows.reporting_render import member_label
+from bot.flows.reporting_format import age, day
+from bot.flows.reporting_render import member_label, sex_letter
 from bot.flows.reporting_visit import SKIP, VisitBase
 from bot.flows.scope import pick_posyandu
 from bot.messages import Choice, Reply
 from bot.parsing import parse_date
 from health.ages import age_in_months
-from health.life_stage import AGE_BANDS_MONTHS
+from health.life_stage import AGE_BANDS_MONTHS, is_nifas
 from health.pregnancy import pregnancy_question
+from storage.identity import nik_holder
 from storage.members import name_key, normalise_nik
 from storage.models import Member, Posyandu
 from storage.phones import normalise_phone
@@ -43,26 +47,27 @@ class MemberSteps(VisitBase):
         return self._after_posyandu(ctx, data)
 
     def _after_posyandu(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
-        if data.get("search") or data.get("line"):
-            data["date"] = self._today(ctx, data).isoformat()
-            return self._after_date(ctx, data)
-        today = self._today(ctx, data)
-        offered = (Choice("today", ctx.t("report.today", date=day(today))),
-                   Choice("yesterday", ctx.t("report.yesterday", date=day(today - timedelta(days=1)))))
-        return ask(ctx, "date", data, "report.ask_date", offered)
+        """The posyandu day is today unless the kader types another date at the member question."""
+        data["date"] = self._today(ctx, data).isoformat()
+        return self._after_date(ctx, data)
 
     def on_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        """A conversation saved before the date became a default still answers here."""
         today = self._today(ctx, data)
         value = {"today": today, "yesterday": today - timedelta(days=1)}.get(answer.value) or \
             parse_date(answer.text, today)
+        data["date"] = self._valid_date(value, today).isoformat()
+        return self._after_date(ctx, data)
+
+    @staticmethod
+    def _valid_date(value: date | None, today: date) -> date:
         if value is None:
             raise Invalid("report.bad_date")
         if value > today:
             raise Invalid("report.date_future")
         if (today - value).days > MAX_SESSION_AGE_DAYS:
             raise Invalid("report.date_too_old")
-        data["date"] = value.isoformat()
-        return self._after_date(ctx, data)
+        return value
 
     def _after_date(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
         query = data.pop("search", "")
@@ -79,7 +84,10 @@ class MemberSteps(VisitBase):
         offered.append(Choice("new", ctx.t("report.new_member")))
         key = "report.ask_member" if found is None else "report.pick_member"
         place = ctx.session.get(Posyandu, data["pid"])
-        return ask(ctx, "member", data, key, offered, before=before, posyandu=place.name if place else "")
+        today = self._today(ctx, data)
+        when = ctx.t("report.date_is_today" if on == today else "report.date_is", date=day(on))
+        return ask(ctx, "member", data, key, offered, before=before, posyandu=place.name if place else "",
+                   when=when)
 
     def on_member(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         value = answer.value
@@ -87,15 +95,25 @@ class MemberSteps(VisitBase):
             return ask(ctx, "new_name", data, "report.ask_new_name")
         if value.startswith("m") and value[1:].isdigit():
             return self._select(ctx, data, int(value[1:]))
+        today = self._today(ctx, data)
+        if _dated(answer.text):  # `kemarin`, `21-11`, `17 agustus 2026`: another posyandu day
+            data["date"] = self._valid_date(parse_date(answer.text, today), today).isoformat()
+            return self._ask_member(ctx, data)
         return self._search(ctx, data, answer.text)
 
     def _search(self, ctx: Ctx, data: dict[str, Any], text: str) -> Turn:
         query, line = split_name_and_line(text)
-        if len(name_key(query)) < 2:
-            raise Invalid("report.search_short")
         if line:
             data["line"] = line
+        if not query.strip() and line:  # values typed before the name: kept, and the name asked
+            return self._ask_member(ctx, data, before=[say(ctx, "report.values_kept_ask_name")])
+        if not re.search(r"[^\W\d_]", query):  # no letter at all: `9,5`, `70`
+            raise Invalid("report.value_not_name" if re.search(r"\d", query) else "report.search_short")
+        if len(name_key(query)) < 2:
+            raise Invalid("report.search_short")
         found = search_members(ctx.session, [data["pid"]], query)
+        if len(found) == 1:  # one match is taken, not offered as a list of one
+            return self._select(ctx, data, found[0].id)
         if not found:
             place = ctx.session.get(Posyandu, data["pid"])
             shown = query if len(query) <= ECHO_MAX else query[:ECHO_MAX].rstrip() + "…"
@@ -137,21 +155,33 @@ class MemberSteps(VisitBase):
         return ask(ctx, "new_phone", data, "report.ask_phone_own" if adult else "report.ask_phone")
 
     def on_new_phone(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        data["new"]["phone"] = _optional(answer, normalise_phone, "report.bad_phone")
-        return ask(ctx, "new_nik", data, "report.ask_nik")
+        """The phone and, when known, the NIK in one answer (`0812 3456 7890 3321...`): a baby seldom has
+        a NIK yet, so it is not a question of its own; each is checked as before."""
+        phone_text, nik_text = _phone_and_nik(answer.text)
+        data["new"]["phone"] = _optional(Answer(phone_text), normalise_phone, "report.bad_phone")
+        data["new"]["nik"] = _optional(Answer(nik_text), normalise_nik, "report.bad_nik")
+        if data["new"]["nik"] and nik_holder(ctx.session, data["new"]["nik"], 0) is not None:
+            raise Invalid("nik.taken")  # two people never share a NIK (storage.identity)
+        return self._after_member(ctx, data)
 
     def on_new_nik(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         data["new"]["nik"] = _optional(answer, normalise_nik, "report.bad_nik")
+        if data["new"]["nik"] and nik_holder(ctx.session, data["new"]["nik"], 0) is not None:
+            raise Invalid("nik.taken")  # two people never share a NIK (storage.identity)
         return self._after_member(ctx, data)
 
     # -- pregnancy -----------------------------------------------------------------------------------
     def _after_member(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
         sex, born, hpht = self._facts(ctx, data)
         question = pregnancy_question(sex, born, self._date(data))
-        if hpht is None and "hpht" not in data and question is not None:
+        nifas = is_nifas(self._delivered(ctx, data), self._date(data))  # she just gave birth: not asked
+        if hpht is None and "hpht" not in data and question is not None and not nifas:
             key = "report.ask_pregnant" if question == "adult" else "report.ask_pregnant_minor"
+            who = ctx.t("report.member_label", name=self._name(ctx, data), sex=sex_letter(ctx.lang, sex),
+                        age=age(born, self._date(data), ctx.lang))  # whom the question is about
             return ask(ctx, "pregnant", data, key,
-                       choices(ctx, (("no", "report.pregnant.no"), ("yes", "report.pregnant.yes"))), before=before)
+                       choices(ctx, (("no", "report.pregnant.no"), ("yes", "report.pregnant.yes"))),
+                       before=[*before, say(ctx, "report.about", member=who)])
         return self._start_items(ctx, data, before)
 
     def on_pregnant(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
@@ -164,8 +194,32 @@ class MemberSteps(VisitBase):
         raise Invalid("core.choose_from_list", count=2)
 
     def on_hpht(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        data["hpht"] = read_hpht(answer.text, self._date(data), "report").isoformat()
+        """The HPHT, or an estimate (`HPL 12-03-2027`, `5 bulan`, `20 minggu`) when she does not know it;
+        `-` goes on without recording the pregnancy (nothing is known to date it: the bidan records it)."""
+        if answer.text.strip().lower() in SKIP:
+            data["hpht"] = None
+            return self._start_items(ctx, data, [say(ctx, "report.pregnancy_not_recorded")])
+        hpht, estimate = read_hpht_or_estimate(answer.text, self._date(data), "report")
+        data["hpht"] = hpht.isoformat()
+        data["hpht_estimate"] = estimate
         return self._start_items(ctx, data)
+
+
+def _phone_and_nik(text: str) -> tuple[str, str]:
+    """`0812-3456-7890 nik 3374...` -> ('0812-3456-7890', '3374...'); a NIK is the one 16-digit number."""
+    words_ = [w for w in re.split(r"[\s,;]+", text.strip()) if w and w.lower() not in ("nik", "hp", "wa")]
+    nik = [w for w in words_ if re.fullmatch(r"\d{16}", w.replace(".", ""))]
+    rest = [w for w in words_ if w not in nik]
+    if not nik and len(rest) >= 2 and rest[-1].isdigit() and normalise_phone(" ".join(rest[:-1])) is not None:
+        nik = [rest.pop()]  # a phone and then a number that should be the NIK: judged (and explained) as one
+    return (" ".join(rest) or "-"), (nik[0].replace(".", "") if nik else "-")
+
+
+def _dated(text: str) -> bool:
+    """Whether an answer at the member question is a date rather than a name."""
+    key = text.strip().lower()
+    return bool(re.fullmatch(r"hari ini|kemarin|today|yesterday|\d{1,2}[-/]\d{1,2}([-/]\d{2,4})?|"
+                             r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2} [a-z]{3,}( \d{2,4})?", key))
 
 
 def _optional(answer: Answer, parse: Callable[[str], str | None], bad_key: str) -> str | None:

@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import hashlib
 
+from typing import TYPE_CHECKING
+
+from bot.charts import chart_attachments
 from bot.flows.base import Ctx
+from bot.messages import Reply
 from bot.flows.reporting_render import alert_text, correction_text, result_text
+from bot.referral_alerts import dated_by_estimate, with_pregnancy
 from health.life_stage import LifeStage
 from storage.models import Posyandu
 from storage.reporting import SavedVisit, bidan_contacts, guardian_contacts
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlalchemy.orm import Session
 
 
 def _fingerprint(*parts: object) -> str:
@@ -44,7 +52,9 @@ def notify_visit(ctx: Ctx, saved: SavedVisit) -> int:
                 ctx.notify(bidan.id, text, kind="alert",
                            dedupe_key=f"correction:{measurement.id}:{bidan.id}:{stamp}")
             if saved.referral is not None:
-                text = alert_text(lang, place, member, measurement.measured_on, result, values, reporter)
+                text = with_pregnancy(lang, alert_text(lang, place, member, measurement.measured_on, result, values,
+                                                       reporter), result,
+                                      dated_by_estimate(ctx.session, member.id, measurement.measured_on))
                 ctx.notify(bidan.id, text, kind="alert", dedupe_key=f"alert:{measurement.id}:{bidan.id}:{stamp}")
             alerted += 1
     if result.stage is LifeStage.BAYI_BALITA and (result.weight_gain is not None or result.categories):
@@ -54,4 +64,22 @@ def notify_visit(ctx: Ctx, saved: SavedVisit) -> int:
             lang = guardian.language or ctx.settings.default_language
             text = result_text(lang, member, measurement.measured_on, result, values)
             ctx.notify(guardian.id, text, kind="result", dedupe_key=f"result:{measurement.id}:{guardian.id}:{stamp}")
+            for index, reply in enumerate(visit_charts(ctx.session, saved, lang)):
+                ctx.notify(guardian.id, reply.text, kind="result", attachment=reply.attachment,
+                           dedupe_key=f"chart:{measurement.id}:{guardian.id}:{stamp}:{index}")
     return alerted
+
+
+def visit_charts(session: "Session", saved: SavedVisit, lang: str | None) -> list[Reply]:
+    """After a balita's weighing: the weight-for-age chart, and length/height-for-age when it was measured.
+
+    The family's copy is the same picture: it carries lines, points and N/T, never a category word.
+    """
+    measurement, member = saved.measurement, saved.member
+    if (saved.interpretation.stage is not LifeStage.BAYI_BALITA or measurement.weight_kg is None
+            or "waz" in saved.interpretation.untrusted):
+        return []
+    wanted = ("wfa", "lhfa") if measurement.height_cm is not None and "haz" not in saved.interpretation.untrusted \
+        else ("wfa",)
+    return [Reply(caption, attachment=attachment) for caption, attachment in
+            chart_attachments(session, member, lang, measurement.measured_on, wanted)]

@@ -14,6 +14,7 @@ from bot.flows.reporting_format import age, day, number
 from bot.flows.reporting_items import label_key
 from bot.texts import render
 from health.category import Category
+from health.urgency import TODAY
 from storage.models import Member
 from storage.reporting import Flag, Interpretation
 
@@ -114,24 +115,32 @@ def flag_lines(lang: str, flags: Iterable[Flag]) -> list[str]:
 
 
 def summary_text(lang: str, name: str, sex: str, born: date, on: date, result: Interpretation,
-                 values: dict[str, Any], services: list[str]) -> str:
-    """The kader's summary before `simpan`: values, interpretation, services and flags."""
+                 values: dict[str, Any], services: list[str], estimated: bool = False) -> str:
+    """The kader's summary before `simpan`: values, interpretation, services and flags.
+
+    `estimated`: the pregnancy is dated from an estimated HPHT, which the summary says."""
     parts = [render(lang, "report.summary_title", name=name, sex=sex_letter(lang, sex), age=age(born, on, lang), date=day(on),
                     group=result.stage.label(lang))]
+    if result.days_postpartum is not None:
+        parts.append(render(lang, "report.alert_nifas", days=result.days_postpartum))
     if result.gestational_weeks is not None:
         parts.append(render(lang, "report.summary_pregnancy", weeks=result.gestational_weeks,
-                            days=result.gestational_days, hpl=day(result.hpl) if result.hpl else "-"))
+                            days=result.gestational_days, hpl=day(result.hpl) if result.hpl else "-")
+                     + (" " + render(lang, "report.estimated") if estimated else ""))
     measured = _value_lines(lang, result, values)
     parts.append("\n".join(measured) if measured else render(lang, "report.nothing_measured"))
     growth = _growth_lines(lang, result)
     if growth:
         parts.append(render(lang, "report.growth_title") + "\n" + "\n".join(growth))
     parts.append(render(lang, "report.services_line", services=", ".join(services) or "-"))
-    refer = [f for f in result.flags if f.refer]
+    today = [f for f in result.flags if f.refer and f.level == TODAY]
+    week = [f for f in result.flags if f.refer and f.level != TODAY]
     recheck = [f for f in result.flags if not f.refer]
-    if refer:
-        key = "report.flags_urgent" if result.urgent else "report.flags_title"
-        parts.append(render(lang, key) + "\n" + "\n".join(flag_lines(lang, refer)))
+    # Danger signs under SEGERA, every other referral under its own heading (health.urgency)
+    if today:
+        parts.append(render(lang, "report.flags_urgent") + "\n" + "\n".join(flag_lines(lang, today)))
+    if week:
+        parts.append(render(lang, "report.flags_title") + "\n" + "\n".join(flag_lines(lang, week)))
     if recheck:
         parts.append(render(lang, "report.recheck_title") + "\n" + "\n".join(flag_lines(lang, recheck)))
     flagged = {f.code for f in result.flags}
@@ -150,6 +159,8 @@ def alert_text(lang: str, posyandu: str, member: Member, on: date, result: Inter
                   date=day(on))
     who = render(lang, "report.alert_member", member=member_label(lang, member, on),
                  phone=member.guardian_phone or "-")
+    if result.days_postpartum is not None:
+        who += "\n" + render(lang, "report.alert_nifas", days=result.days_postpartum)
     measured = "\n".join(_value_lines(lang, result, values) + _growth_lines(lang, result))
     reasons = render(lang, "report.alert_reasons") + "\n" + "\n".join(
         flag_lines(lang, [f for f in result.flags if f.refer]))
@@ -180,10 +191,12 @@ def result_text(lang: str, member: Member, on: date, result: Interpretation, val
     parts = [render(lang, "report.result_title", name=member.name, date=day(on))]
     weight_ok = "waz" not in result.untrusted
     height_ok = not {"haz"} & result.untrusted
+    lost = result.weight_gain == "T" and result.gain_grams is not None and result.gain_grams < 0
     if values.get("weight_kg") is not None and weight_ok:
+        gain = "down" if lost else result.weight_gain
         parts.append(render(lang, "report.result_weight", weight=number(values["weight_kg"], lang))
-                     + (render(lang, f"report.result_gain.{result.weight_gain}",
-                               grams=number(abs(result.gain_grams or 0), lang)) if result.weight_gain else ""))
+                     + (render(lang, f"report.result_gain.{gain}",
+                               grams=number(abs(result.gain_grams or 0), lang)) if gain else ""))
     if values.get("height_cm") is not None and height_ok:
         parts.append(render(lang, "report.result_height", height=number(values["height_cm"], lang)))
     meanings = []
@@ -192,14 +205,30 @@ def result_text(lang: str, member: Member, on: date, result: Interpretation, val
         if category is not None and category.code != "normal":
             meanings.append(render(lang, f"report.meaning.{category.index}.{category.code}"))
     if result.weight_gain == "T" and weight_ok:
-        meanings.insert(0, render(lang, "report.meaning.gain_T"))
+        meanings.insert(0, render(lang, "report.meaning.gain_down" if lost else "report.meaning.gain_T"))
     if result.remeasure:
         meanings.append(render(lang, "report.meaning.remeasure"))
     parts.append("\n".join(meanings) if meanings else render(lang, "report.meaning.all_good"))
     refer = [f for f in result.flags if f.refer]
+    feeding = render(lang, f"report.feeding.{feeding_advice(result.age_days)}")
     if refer and all(f.code.startswith("growth_flag:implausible_") for f in refer):
-        todo = "report.todo_remeasure"
+        todo = render(lang, "report.todo_remeasure", name=member.name)
+    elif refer:  # when depends on the urgency (health.urgency): today for a danger sign, else this week
+        todo = render(lang, f"report.todo_refer_{result.urgency or 'week'}", name=member.name) + " " + feeding
     else:
-        todo = "report.todo_refer" if refer else "report.todo_normal"
-    parts.append(render(lang, todo, name=member.name))
+        todo = feeding + " " + render(lang, "report.todo_next_month")
+    parts.append(todo)
     return "\n\n".join(parts)
+
+
+# What a family is told to feed, by age (WHO/UNICEF infant and young child feeding; Buku KIA 2023 [S30]):
+# breast milk only under 6 months, breast milk with complementary food from 6 to 23 months, family food after.
+FEEDING_BANDS_DAYS = ((183, "asi"), (731, "mpasi"))
+
+
+def feeding_advice(age_days: int) -> str:
+    """`asi` (under 6 months), `mpasi` (6-23 months) or `family`."""
+    for below, key in FEEDING_BANDS_DAYS:
+        if age_days < below:
+            return key
+    return "family"

@@ -15,11 +15,13 @@ from datetime import date, timedelta
 from bot.texts import render
 from health.life_stage import LifeStage
 from health.pregnancy import anc_contact_due
-from health.schedules import RULES, ReminderRule, due_reminders
+from health.schedules import IMMUNISATION_RULES, RULES, ReminderRule, doses_due, due_reminders, series_of
 
 MAX_DOSES = 6  # more than this on one screen is unreadable on a phone
-RECENT_DOSE_DAYS = 92  # offer doses that fell due in the last three months; older ones by code
-CAMPAIGNS = ("VITA", "CACING")  # offered in their months only; typed by code (`vita`) any time
+CAMPAIGNS = ("VITA", "CACING")
+# Ibu nifas: two red capsules (200.000 IU), one after delivery and one >= 24 h later (ilp-domain 4.3 [S53],
+# ⚠ Depkes 2005 guidance) - recorded as one service of this delivery.
+VITA_NIFAS = "VITA-NIFAS"  # offered in their months only; typed by code (`vita`) any time
 
 
 
@@ -43,7 +45,8 @@ def label_for(code: str, lang: str) -> str:
     for rule in _dose_rules():
         if rule.code == code:
             return Service(code, label_id=rule.label_id, label_en=rule.label_en).label(lang)
-    key = "report.service.ANC" if code.startswith("ANC") else f"report.service.{code}"
+    key = "report.service.ANC" if code.startswith("ANC") else "report.service.KF" if code.startswith("KF") \
+        else f"report.service.{code}"
     return render(lang, key, code=code)
 
 
@@ -65,40 +68,32 @@ def _scheduled(code: str, age_days: int, sex: str, on: date | None) -> bool:
 
 def _dose_rules() -> list[ReminderRule]:
     """Immunisation rules: a balita's once-only doses by age, excluding neonatal visits."""
-    return [r for r in RULES if r.life_stage is LifeStage.BAYI_BALITA and r.anchor == "birth"
-            and r.every == "once" and not r.code.startswith("KN")]
+    return list(IMMUNISATION_RULES)
 
 
 def due_doses(age_days: int, given: set[str], je_endemic: bool = False) -> list[Service]:
-    """Doses not recorded yet: those due now (window open) first, then overdue ones of the last three months.
+    """Doses not recorded yet (health.schedules.doses_due): those due now first, then late ones (catch-up),
+    each series from its first missing dose; at most MAX_DOSES (older ones can be typed by code)."""
+    now, late = doses_due(age_days, given, {"je_endemic": je_endemic})
+    return [Service(rule.code, label_id=rule.label_id, label_en=rule.label_en) for rule in now + late][:MAX_DOSES]
 
-    A late dose is still real (catch-up), unless its rule says it has no catch-up
-    (`catch_up=False`: HB0 after its window). Of one series (OPV1, OPV2...) only the
-    first listed dose not recorded is offered: the next one is at least a month later. Older
-    missed doses are typed by code (`mr1`), so the list stays short.
-    """
-    now, late = [], []
-    series_seen: set[str] = set()
-    for rule in sorted(_dose_rules(), key=lambda r: (r.offset_days, r.code)):
-        if rule.code in given or not age_days - RECENT_DOSE_DAYS < rule.offset_days <= age_days:
-            continue
-        series = rule.code.rstrip("0123456789")
-        if series in series_seen:  # dose 2 waits for dose 1 (>= 1 month apart, ilp-domain 4.1)
-            continue
-        series_seen.add(series)
-        if rule.setting == "je_endemic" and not je_endemic:
-            continue
-        open_ = age_days < rule.offset_days + rule.window_days
-        if not open_ and not rule.catch_up:
-            continue
-        (now if open_ else late).append(Service(rule.code, label_id=rule.label_id, label_en=rule.label_en))
-    return (now + late)[:MAX_DOSES]
+
+def postnatal_visit_due(days_postpartum: int) -> str | None:
+    """The KF visit whose window (health.schedules, Juknis ILP 05-pelayanan-nifas) holds this day."""
+    for rule in RULES:
+        if rule.life_stage is LifeStage.IBU_NIFAS and rule.anchor == "delivery" and \
+                rule.offset_days <= days_postpartum < rule.offset_days + rule.window_days:
+            return rule.code
+    return None
 
 
 def options(stage: LifeStage, age_days: int, sex: str, given: set[str],
             gestational_weeks: int | None = None, je_endemic: bool = False,
-            on: date | None = None) -> list[Service]:
-    """The services to offer for this member on `on` (the session date)."""
+            on: date | None = None, days_postpartum: int | None = None) -> list[Service]:
+    """The services to offer for this member on `on` (the session date).
+
+    Ibu nifas (`given`: this delivery's services): the KF visit due now and the postpartum vitamin A
+    (ilp-domain 4.3, 4.7)."""
     found: list[Service] = []
     if stage is LifeStage.BAYI_BALITA:
         found += due_doses(age_days, given, je_endemic)
@@ -111,6 +106,13 @@ def options(stage: LifeStage, age_days: int, sex: str, given: set[str],
         if anc is not None and anc not in given:
             found.append(Service(anc, "report.service.ANC"))
         found += [Service("TTD", "report.service.TTD_BUMIL"), Service("PMT", "report.service.PMT")]
+    elif stage is LifeStage.IBU_NIFAS:
+        kf = postnatal_visit_due(days_postpartum) if days_postpartum is not None else None
+        if kf is not None and kf not in given:
+            found.append(Service(kf, "report.service.KF"))
+        if VITA_NIFAS not in given:
+            found.append(Service(VITA_NIFAS, "report.service.VITA-NIFAS"))
+        found.append(Service("TTD", "report.service.TTD"))
     elif stage is LifeStage.REMAJA and sex == "P":
         found.append(Service("TTD", "report.service.TTD"))
     elif stage is LifeStage.LANSIA:
@@ -123,15 +125,52 @@ def words(services: list[Service], stage: LifeStage | None = None) -> dict[str, 
     """Words understood for these services: `vita`, `pmt`, `mms`, and for a balita any dose code (`mr1`)."""
     found = {s.code.lower(): s.code for s in services}
     if stage is LifeStage.BAYI_BALITA:
-        found |= {r.code.lower(): r.code for r in _dose_rules()} | {c.lower(): c for c in CAMPAIGNS}
+        found |= dose_words(services) | {c.lower(): c for c in CAMPAIGNS}
+    if stage is LifeStage.IBU_NIFAS:
+        found |= {"vita": VITA_NIFAS, "kf": next((s.code for s in services if s.code.startswith("KF")), "KF")}
     return found | {"mms": "TTD", "konseling": "KONSELING", "penyuluhan": "KONSELING"}
 
 
+# Names kaders write for a vaccine (Buku KIA): `dpt4` for DPT-HB-Hib 4, `polio2`, `rota1`, `campak` for MR.
+DOSE_ALIASES = {"DPT-HB-HIB": ("dpt", "pentabio", "penta"), "OPV": ("polio", "bopv"), "RV": ("rota",),
+                "MR": ("campak",), "IPV": ("ipv",), "PCV": ("pcv",)}
+
+
+def dose_words(services: list[Service]) -> dict[str, str]:
+    """Every dose code (`mr2`, `dpt-hb-hib4`) and its usual names (`dpt4`, `polio2`); a bare series name
+    (`campak`, `dpt`) is the dose of that series offered now, else its first dose."""
+    found: dict[str, str] = {}
+    offered = {series_of(s.code): s.code for s in services}
+    for rule in _dose_rules():
+        series = series_of(rule.code)
+        number = rule.code[len(series):]
+        found[rule.code.lower()] = rule.code
+        for alias in DOSE_ALIASES.get(series, ()):
+            found[f"{alias}{number}"] = rule.code
+            found.setdefault(alias, offered.get(series, series + "1" if number else rule.code))
+    return found
+
+
+# Names of more than one word, as kaders write them, folded into the one word `words` knows.
+PHRASES = ((re.compile(r"\b(?:kapsul\s+)?vit(?:amin)?\.?\s*a\b", re.I), "vita"),
+           (re.compile(r"\bobat\s+cacing\b", re.I), "cacing"),
+           (re.compile(r"\bmakanan\s+tambahan\b", re.I), "pmt"),
+           (re.compile(r"\btablet\s+tambah\s+darah\b", re.I), "ttd"))
+
+
+def fold_phrases(text: str) -> str:
+    """`vit a, obat cacing` -> `vita, cacing`."""
+    for pattern, word in PHRASES:
+        text = pattern.sub(word, text)
+    return text
+
+
 def parse_selection(text: str, services: list[Service], stage: LifeStage | None = None) -> list[str] | None:
-    """`1 3`, `1,3`, `vita pmt`, or a mix (`4 5 6 rv1`) -> codes; None when a part names no service."""
+    """`1 3`, `1,3`, `vita pmt`, `vit a, obat cacing`, or a mix (`4 5 6 rv1`) -> codes; None when a part
+    names no service."""
     vocabulary = words(services, stage)
     picked = []
-    for word in re.split(r"[\s,;]+", text.strip().lower()):
+    for word in re.split(r"[\s,;]+", fold_phrases(text).strip().lower()):
         if not word:
             continue
         if word.isdigit():

@@ -18,7 +18,7 @@ from bot.messages import Reply
 from health.ages import age_in_months
 from health.life_stage import LifeStage, primary_stage
 from storage.models import Member, Posyandu
-from storage.reporting import current_pregnancy, history
+from storage.reporting import given_codes, last_visit, pregnancy_facts
 
 SKIP = {"-", "--", "lewat", "lewati", "skip", "tidak diukur", "tdk diukur", "tidak", "x"}
 
@@ -33,12 +33,35 @@ class VisitBase(StepFlow):
     def _summary(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
         raise NotImplementedError
 
+    def _save(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = (),
+              show_summary: bool = False) -> Turn:
+        raise NotImplementedError
+
     def _ask_member(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = (),
                     found: list[Member] | None = None) -> Turn:
         raise NotImplementedError
 
+    # Facts read from the database, once per step (`Ctx.once`): a step asks them many times.
+    @staticmethod
+    def _member(ctx: Ctx, member_id: int) -> Member | None:
+        return ctx.once(("member", member_id), lambda: ctx.session.get(Member, member_id))
+
+    @staticmethod
+    def _pregnancy_facts(ctx: Ctx, member_id: int | None, on: date) -> Any:
+        return ctx.once(("pregnancy", member_id, on), lambda: pregnancy_facts(ctx.session, member_id, on))
+
+    def _pregnancy(self, ctx: Ctx, member_id: int, on: date) -> Any:
+        return self._pregnancy_facts(ctx, member_id, on)[0]
+
+    @staticmethod
+    def _given(ctx: Ctx, member_id: int | None, since: date | None = None) -> set[str]:
+        return ctx.once(("given", member_id, since), lambda: given_codes(ctx.session, member_id, since=since))
+
+    def _place(self, ctx: Ctx, data: dict[str, Any]) -> Posyandu | None:
+        return ctx.once(("posyandu", data["pid"]), lambda: ctx.session.get(Posyandu, data["pid"]))
+
     def _today(self, ctx: Ctx, data: dict[str, Any]) -> date:
-        place = ctx.session.get(Posyandu, data["pid"])
+        place = self._place(ctx, data)
         return ctx.today(place.timezone if place else None)
 
     @staticmethod
@@ -52,28 +75,45 @@ class VisitBase(StepFlow):
             sex, born = data["new"]["sex"], date.fromisoformat(data["new"]["birth"])
             pregnancy = None
         else:
-            member = ctx.session.get(Member, data["member"])
+            member = self._member(ctx, data["member"])
             assert member is not None
             sex, born = member.sex, member.birth_date
-            pregnancy = current_pregnancy(ctx.session, member.id, on)
+            pregnancy = self._pregnancy(ctx, member.id, on)
         hpht = pregnancy.hpht if pregnancy is not None else None
         if hpht is None and data.get("hpht"):
             hpht = date.fromisoformat(data["hpht"])
         return sex, born, hpht
 
+    def _hpht_estimated(self, ctx: Ctx, data: dict[str, Any]) -> bool:
+        """Whether the pregnancy's HPHT is an estimate (from the HPL or the weeks/months told)."""
+        if data.get("hpht_estimate"):
+            return True
+        if data.get("new") or not data.get("member"):
+            return False
+        pregnancy = self._pregnancy(ctx, data["member"], self._date(data))
+        return bool(pregnancy is not None and pregnancy.hpht_estimate)
+
     def _name(self, ctx: Ctx, data: dict[str, Any]) -> str:
         if data.get("new"):
             return data["new"]["name"]
-        member = ctx.session.get(Member, data["member"])
+        member = self._member(ctx, data["member"])
         return member.name if member else ""
+
+    def _delivered(self, ctx: Ctx, data: dict[str, Any]) -> date | None:
+        """The member's latest recorded delivery (a new member has none)."""
+        if data.get("new"):
+            return None
+        return self._pregnancy_facts(ctx, data.get("member"), self._date(data))[1]
 
     def _stage(self, ctx: Ctx, data: dict[str, Any]) -> tuple[LifeStage, int, int]:
         sex, born, hpht = self._facts(ctx, data)
         on = self._date(data)
-        return primary_stage(born, sex, on, hpht), age_in_months(born, on), (on - born).days
+        return primary_stage(born, sex, on, hpht, self._delivered(ctx, data)), age_in_months(born, on), \
+            (on - born).days
 
     def _previous(self, ctx: Ctx, data: dict[str, Any]) -> tuple[dict[str, Any] | None, int | None]:
-        past = history(ctx.session, data.get("member"), self._date(data)).last
+        member_id, on = data.get("member"), self._date(data)
+        past = ctx.once(("last_visit", member_id, on), lambda: last_visit(ctx.session, member_id, on))
         if past is None:
             return None, None
         return ({"weight_kg": past.weight_kg, "height_cm": past.height_cm, "date": past.measured_on},
@@ -81,8 +121,9 @@ class VisitBase(StepFlow):
 
     def _check(self, ctx: Ctx, data: dict[str, Any], item: str, raw: str) -> Checked:
         stage, months, days = self._stage(ctx, data)
+        sex = self._facts(ctx, data)[0]
         try:
-            checked = check_item(item, raw, stage, months)
+            checked = check_item(item, raw, stage, months, sex, days)
             if stage is not LifeStage.BAYI_BALITA:
                 checked.values.pop("position", None)  # lying or standing matters for WHO's child tables only
             return checked

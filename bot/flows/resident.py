@@ -42,12 +42,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from babel.numbers import format_decimal
-from sqlalchemy import select
 
 from bot.flows.base import Answer, Ctx, Flow, Invalid, StepFlow, Turn, ask, choices, done, say
 from bot.flows.registration import read_birth, read_hpht, read_name, read_pregnant, read_sex
 from bot.i18n.resident import fmt_date, fmt_when
-from bot.messages import Choice, Reply, Role
+from bot.messages import PHONE_SHARED, SHARE_PHONE, Choice, Reply, Role
+from bot.texts import render
 from bot.parsing import parse_date, parse_yes_no
 from health.ages import age_in_months
 from health.life_stage import LifeStage, primary_stage
@@ -57,13 +57,18 @@ from storage.households import (
     add_pregnancy,
     delete_resident_data,
     household_members,
+    join_registered_household,
     search_posyandu,
     search_words,
     subscribe,
 )
-from storage.members import name_key
+from storage import access
+from storage.links import reviewers, unconfirmed_of
+from storage.members import clean_name, name_key
+from storage import posyandu_days as days
 from storage.models import Household, Measurement, Member, Posyandu, PosyanduSession, Pregnancy
-from storage.reminders import session_days, upcoming
+from storage.reporting import latest_measurement, pregnancy_facts
+from storage.reminders import session_days, upcoming, upcoming_unrecorded
 
 DUE_DAYS = 60  # `keluarga` shows what is due in the next two months
 
@@ -103,9 +108,7 @@ def stage_label(ctx: Ctx, stage: str | LifeStage) -> str:
 
 def next_session(ctx: Ctx, posyandu_id: int) -> PosyanduSession | None:
     """The coming (or still running, started < 4 h ago) scheduled session of a posyandu."""
-    return ctx.session.scalars(select(PosyanduSession).where(
-        PosyanduSession.posyandu_id == posyandu_id, PosyanduSession.status == "scheduled",
-        PosyanduSession.starts_at >= ctx.now - timedelta(hours=4)).order_by(PosyanduSession.starts_at).limit(1)).first()
+    return days.next_session(ctx.session, posyandu_id, ctx.now)
 
 
 # -- daftar -----------------------------------------------------------------------------------------
@@ -175,10 +178,20 @@ class SubscribeFlow(StepFlow):
         if posyandu is None:
             return ask(ctx, "posyandu", {}, "resident.ask_posyandu")
         subscribe(ctx.session, ctx.contact, posyandu, ctx.now)
-        return ask(ctx, "member_name", data, "resident.ask_member_name",
-                   before=[say(ctx, "resident.subscribed", posyandu=posyandu.name)])
+        subscribed = say(ctx, "resident.subscribed", posyandu=posyandu.name)
+        if ctx.contact.channel == "telegram" and ctx.contact.verified_phone is None:
+            # Telegram has no number: offer the request_contact button beside the first question (optional)
+            return ask(ctx, "member_name", data, "resident.ask_member_name",
+                       (Choice(SHARE_PHONE, ctx.t("resident.share_phone")),),
+                       before=[subscribed, say(ctx, "resident.share_phone_hint")])
+        return ask(ctx, "member_name", data, "resident.ask_member_name", before=[subscribed])
 
     def on_member_name(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        if answer.choice == PHONE_SHARED:  # Telegram vouched for the number: it proves the family registered with it
+            join_registered_household(ctx.session, ctx.contact, ctx.now)
+            return ask(ctx, "member_name", data, "resident.ask_member_name", before=[say(ctx, "resident.phone_saved")])
+        if answer.choice == SHARE_PHONE:  # typed the button's number or label instead of pressing it
+            raise Invalid("resident.share_phone_help")
         refuse_command(answer.text)
         name = read_name(answer.text, "resident")
         data["name"] = name
@@ -217,18 +230,32 @@ class SubscribeFlow(StepFlow):
         household = ctx.session.get(Household, ctx.contact.household_id) if ctx.contact.household_id else None
         if household is None or not ctx.contact.opted_in:
             return done(say(ctx, "resident.not_subscribed"))
-        name = data.pop("name")
-        added = add_member(ctx.session, ctx.contact, household, name, data.pop("sex"),
-                           date.fromisoformat(data.pop("birth")), ctx.now)
-        replies = [say(ctx, f"resident.member_{added.outcome}", name=added.member.name,
-                       age=_age_text(ctx, added.member.birth_date, ctx.today()))]
-        if hpht is not None and added.outcome != "other_family":
-            add_pregnancy(ctx.session, added.member, hpht, ctx.now)
+        name = clean_name(data.pop("name"))
+        born = date.fromisoformat(data.pop("birth"))
+        added = add_member(ctx.session, ctx.contact, household, name, data.pop("sex"), born, ctx.now, hpht)
+        # A pending link is answered as a new member, in the resident's own words: nothing of the record shows.
+        outcome = "added" if added.outcome == "pending" else added.outcome
+        shown = name if added.outcome in ("pending", "exists") and added.request is not None else added.member.name
+        replies = [say(ctx, f"resident.member_{outcome}", name=shown, age=_age_text(ctx, born, ctx.today()))]
+        if added.outcome == "pending":
+            self._ask_staff(ctx, added.member)
+        if hpht is not None:
             status = pregnancy_status(hpht, ctx.today())
-            replies.append(say(ctx, "resident.hpl", name=added.member.name, weeks=status.weeks, days=status.days,
+            replies.append(say(ctx, "resident.hpl", name=shown, weeks=status.weeks, days=status.days,
                                hpl=fmt_date(ctx.lang, status.hpl)))
         return ask(ctx, "more", data, "resident.ask_more",
                    yes_no_choices(ctx, "resident.more_yes", "resident.more_no"), before=replies)
+
+    @staticmethod
+    def _ask_staff(ctx: Ctx, member: Member) -> None:
+        """Tell the posyandu's kaders and bidan a chat asks for a member they record: they confirm or refuse."""
+        posyandu = ctx.session.get(Posyandu, member.posyandu_id)
+        if posyandu is None:
+            return
+        for staff in reviewers(ctx.session, posyandu):
+            lang = staff.language or ctx.settings.default_language
+            ctx.notify(staff.id, render(lang, "link.notice", posyandu=posyandu.name, member=member.name),
+                       kind="alert", dedupe_key=f"link:{ctx.contact.id}:{member.id}:{staff.id}")
 
     def on_more(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         said = yes_no(answer)
@@ -313,19 +340,40 @@ class FamilyFlow(Flow):
         household_id = ctx.contact.household_id
         if household_id is None:
             return done(say(ctx, "resident.not_subscribed"))
-        members = household_members(ctx.session, household_id)
+        members = [m for m in household_members(ctx.session, household_id)
+                   if access.may_see_member(ctx.session, ctx.contact, m)]
+        typed = self._typed(ctx)
         posyandu = ctx.session.get(Posyandu, ctx.contact.posyandu_id) if ctx.contact.posyandu_id else None
-        if not members:
+        if not members and not typed:
             return done(say(ctx, "resident.family_empty"))
         today = ctx.today()
         ids = [m.id for m in members]
+        days = self._session_days(ctx, members + [m for m, _ in typed], today)
         coming = upcoming(ctx.session, today, DUE_DAYS, member_ids=ids, je_endemic=ctx.settings.je_endemic,
-                          session_days=self._session_days(ctx, members, today))
+                          session_days=days) if ids else []
+        coming += upcoming_unrecorded(typed, today, DUE_DAYS, je_endemic=ctx.settings.je_endemic, session_days=days)
+        pregnancies = {m.id: p for m, p in typed}
+        everyone = sorted(members + [m for m, _ in typed], key=lambda m: (-m.birth_date.toordinal(), m.id or 0))
         lines = [ctx.t("resident.family_title", posyandu=posyandu.name if posyandu else "")]
-        for n, member in enumerate(members, 1):
+        for n, member in enumerate(everyone, 1):
             lines.append("")
-            lines += self._member_lines(ctx, n, member, today, [u for u in coming if u.member_id == member.id])
+            lines += self._member_lines(ctx, n, member, today, [u for u in coming if u.member_id == member.id],
+                                        pregnancies.get(member.id, False))
         return done(Reply("\n".join(lines)))
+
+    @staticmethod
+    def _typed(ctx: Ctx) -> list[tuple[Member, Pregnancy | None]]:
+        """The chat's unconfirmed link requests as the resident typed them (never the record they point at).
+
+        Negative ids keep them apart from stored members; nothing here is added to the session.
+        """
+        out = []
+        for request in unconfirmed_of(ctx.session, ctx.contact):
+            person = Member(id=-request.id, posyandu_id=request.posyandu_id, household_id=None, name=request.name,
+                            name_key=name_key(request.name), sex=request.sex, birth_date=request.birth_date)
+            pregnancy = Pregnancy(member_id=-request.id, hpht=request.hpht) if request.hpht else None
+            out.append((person, pregnancy))
+        return out
 
     def handle(self, ctx: Ctx, step: str, data: dict[str, Any], answer: Answer) -> Turn:
         return self.begin(ctx, "")
@@ -339,19 +387,24 @@ class FamilyFlow(Flow):
                                              today - timedelta(days=1), today + timedelta(days=DUE_DAYS + 1))
         return days
 
-    def _member_lines(self, ctx: Ctx, n: int, member: Member, today: date, coming: list) -> list[str]:
-        pregnancy = ctx.session.scalars(select(Pregnancy).where(Pregnancy.member_id == member.id)
-                                        .order_by(Pregnancy.hpht.desc()).limit(1)).first()
-        hpht = pregnancy.hpht if pregnancy and pregnancy.ended_on is None else None
-        delivered = pregnancy.delivered_on if pregnancy else None
+    def _member_lines(self, ctx: Ctx, n: int, member: Member, today: date, coming: list,
+                      typed_pregnancy: Pregnancy | None | bool = False) -> list[str]:
+        """`typed_pregnancy` is False for a stored member, else what the resident typed (no record is read)."""
+        typed = typed_pregnancy is not False
+        if typed:
+            pregnancy = typed_pregnancy
+            hpht = pregnancy.hpht if pregnancy and pregnancy.ended_on is None else None  # type: ignore[union-attr]
+            delivered = pregnancy.delivered_on if pregnancy else None  # type: ignore[union-attr]
+        else:  # one rule for "pregnant now" and "delivered", the one /lapor uses (storage.reporting)
+            ongoing, delivered = pregnancy_facts(ctx.session, member.id, today)
+            hpht = ongoing.hpht if ongoing is not None else None
         stage = primary_stage(member.birth_date, member.sex, today, hpht, delivered)
         lines = [ctx.t("resident.member_line", n=n, name=member.name, age=_age_text(ctx, member.birth_date, today),
                        stage=stage_label(ctx, stage))]
         if stage is LifeStage.IBU_HAMIL and hpht is not None:
             status = pregnancy_status(hpht, today)
             lines.append(ctx.t("resident.pregnant_line", weeks=status.weeks, hpl=fmt_date(ctx.lang, status.hpl, short=True)))
-        latest = ctx.session.scalars(select(Measurement).where(Measurement.member_id == member.id)
-                                     .order_by(Measurement.measured_on.desc()).limit(1)).first()
+        latest = None if typed else latest_measurement(ctx.session, member.id)
         lines.append(_result_line(ctx, latest) if latest is not None else ctx.t("resident.no_result"))
         items, seen = [], set()
         for u in coming:

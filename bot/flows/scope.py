@@ -25,7 +25,9 @@ class ScopedFlow(StepFlow):
         allowed = [p.id for p in visible_posyandu(ctx.session, ctx.contact)]
         if data.get("pid") is not None and data["pid"] not in allowed:
             return done(say(ctx, "report.not_your_posyandu"), then="menu")
-        if data.get("member") is not None and member_in_scope(ctx.session, data["member"], allowed) is None:
+        member_id = data.get("member")
+        if member_id is not None and ctx.once(("member", member_id),
+                                              lambda: member_in_scope(ctx.session, member_id, allowed)) is None:
             return done(say(ctx, "report.member_not_here"), then="menu")
         return super().handle(ctx, step, data, answer)
 

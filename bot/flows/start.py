@@ -9,16 +9,20 @@
     Ketik kode undangan dari bidan atau puskesmas (contoh: K7M2QP).
     > k7m2qp
     Terima kasih! Anda terdaftar sebagai kader di Posyandu Mawar 7.
+    Siapa nama Anda? Nama ini ditulis di laporan dan rujukan untuk bidan (contoh: Siti Aminah).
+    > siti aminah
+    Terima kasih, Siti Aminah.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 
 from bot.flows.base import Answer, Ctx, Invalid, StepFlow, Turn, ask, choices, done, say
 from bot.messages import Role
-from storage.models import AuditEvent, Invite, Posyandu
+from storage.members import person_name
+from storage import posyandu_days as days
+from storage.models import Invite, Posyandu
 
 LANGUAGE_CHOICES = (("id", "core.lang.id"), ("en", "core.lang.en"))
 LANGUAGE_WORDS = {"id": "id", "indonesia": "id", "bahasa indonesia": "id", "en": "en", "english": "en",
@@ -39,7 +43,7 @@ def normalise_invite(text: str) -> str:
 
 def redeem_invite(ctx: Ctx, code: str) -> Invite:
     """Bind the contact to the invite's posyandu and role; raises Invalid with the reason."""
-    invite = ctx.session.scalars(select(Invite).where(Invite.code == code).with_for_update()).one_or_none()
+    invite = days.invite_by_code(ctx.session, code)
     if invite is None:
         raise Invalid("core.invite_unknown")
     if invite.used_at is not None:
@@ -56,7 +60,7 @@ def redeem_invite(ctx: Ctx, code: str) -> Invite:
     contact.opted_in = True
     invite.used_by_id = contact.id
     invite.used_at = ctx.now
-    ctx.session.add(AuditEvent(contact_id=contact.id, action="invite.redeemed", subject=f"invite:{invite.id}", at=ctx.now))
+    days.audit(ctx.session, contact.id, "invite.redeemed", f"invite:{invite.id}", ctx.now)
     ctx.session.flush()
     return invite
 
@@ -90,8 +94,21 @@ class StartFlow(StepFlow):
         invite = redeem_invite(ctx, normalise_invite(answer.text))
         posyandu = ctx.session.get(Posyandu, invite.posyandu_id)
         role_name = ctx.t(f"core.role_name.{invite.role}")
-        return done(say(ctx, "core.invite_ok", role=role_name, posyandu=posyandu.name if posyandu else ""),
-                    then="menu")
+        return ask(ctx, "name", {}, "core.ask_staff_name",
+                   before=[say(ctx, "core.invite_ok", role=role_name, posyandu=posyandu.name if posyandu else "")])
+
+    def on_name(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        """The name the bidan reads in every alert ("Dilaporkan oleh ..."): asked, not taken from a chat profile."""
+        from bot.flows import find  # the registry imports this module
+
+        flow, _ = find(answer.text)
+        if flow is not None:  # went straight to work (`/lapor`): the chat profile's name stays
+            return done(then=flow.name)
+        name = person_name(answer.text)
+        if name is None:
+            raise Invalid("core.staff_name_invalid")
+        ctx.contact.display_name = name
+        return done(say(ctx, "core.staff_name_ok", name=name), then="menu")
 
 
 class LanguageFlow(StepFlow):

@@ -1,4 +1,4 @@
-"""Sentences of recording a delivery (`persalinan`)."""
+"""Sentences of recording a delivery (`persalinan`) or a pregnancy that ended (`keguguran`)."""
 from bot.texts import register
 
 ID = {
@@ -12,7 +12,23 @@ ID = {
     "birth.date_unreadable": "Tanggalnya belum terbaca. Contoh: 20-11-2026 atau 20 November 2026.",
     "birth.date_future": "Tanggal persalinan tidak boleh di masa depan.",
     "birth.too_early": "Tanggal itu terlalu awal untuk persalinan (paling cepat {earliest}, usia kehamilan 22 "
-    "minggu). Periksa lagi tanggalnya, atau hubungi bidan.",
+    "minggu). Periksa lagi tanggalnya. Bila kehamilan berakhir sebelum 22 minggu (keguguran), ketik *keguguran*.",
+    "ended.menu": "Catat kehamilan berakhir (keguguran)",
+    "ended.ask_posyandu": "Di posyandu mana?",
+    "ended.ask_mother": "Kehamilan siapa yang sudah berakhir?",
+    "ended.ask_reason": "Kehamilan berakhir karena apa?",
+    "ended.reason.keguguran": "Keguguran",
+    "ended.reason.lainnya": "Lainnya (pindah, salah catat)",
+    "ended.ask_date": "Tanggal berakhirnya? Pilih, atau ketik tanggalnya (contoh: 20-11-2026).",
+    "ended.date_future": "Tanggalnya tidak boleh di masa depan.",
+    "ended.before_hpht": "Tanggal itu sebelum HPHT ({hpht}). Periksa lagi tanggalnya.",
+    "ended.is_a_birth": "Pada usia kehamilan 22 minggu atau lebih, ini dicatat sebagai persalinan: ketik "
+    "*persalinan*, supaya kunjungan nifas ibu diingatkan.",
+    "ended.already": "Kehamilan ini sudah ditutup atau persalinannya sudah tercatat.",
+    "ended.confirm": "Catat: kehamilan {name} berakhir pada {date} ({reason})? Pengingat pemeriksaan kehamilan "
+    "akan berhenti.",
+    "ended.saved": "Tersimpan ✅ Pengingat pemeriksaan kehamilan untuk ibu ini dihentikan. Semoga ibu lekas pulih; "
+    "bidan desa dapat menindaklanjuti.",
     "birth.already": "Persalinan ibu ini sudah tercatat.",
     "birth.confirm": "Catat: {name} melahirkan pada {date} (usia kehamilan {weeks} minggu)?",
     "birth.save": "Simpan",
@@ -33,7 +49,22 @@ EN = {
     "birth.date_unreadable": "I could not read that date. For example: 20-11-2026 or 20 November 2026.",
     "birth.date_future": "The date of birth cannot be in the future.",
     "birth.too_early": "That date is too early for a birth (at the earliest {earliest}, 22 weeks of pregnancy). "
-    "Check the date, or contact the midwife.",
+    "Check the date. If the pregnancy ended before 22 weeks (a miscarriage), type *keguguran*.",
+    "ended.menu": "Record a pregnancy that ended (miscarriage)",
+    "ended.ask_posyandu": "At which posyandu?",
+    "ended.ask_mother": "Whose pregnancy has ended?",
+    "ended.ask_reason": "How did the pregnancy end?",
+    "ended.reason.keguguran": "Miscarriage",
+    "ended.reason.lainnya": "Other (moved away, recorded by mistake)",
+    "ended.ask_date": "On which date? Choose, or type the date (for example: 20-11-2026).",
+    "ended.date_future": "The date cannot be in the future.",
+    "ended.before_hpht": "That date is before the HPHT ({hpht}). Please check it.",
+    "ended.is_a_birth": "From 22 weeks of pregnancy this is recorded as a birth: type *persalinan*, so the "
+    "mother's postnatal visits are reminded.",
+    "ended.already": "This pregnancy is already closed or its birth is recorded.",
+    "ended.confirm": "Record: {name}'s pregnancy ended on {date} ({reason})? The antenatal reminders will stop.",
+    "ended.saved": "Saved ✅ The antenatal reminders for this mother have stopped. The village midwife can follow "
+    "up.",
     "birth.already": "This mother's delivery is already recorded.",
     "birth.confirm": "Record: {name} gave birth on {date} ({weeks} weeks of pregnancy)?",
     "birth.save": "Save",

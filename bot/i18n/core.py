@@ -15,6 +15,11 @@ ID = {
     "core.invite_expired": "Kode undangan itu sudah kedaluwarsa. Minta kode baru ke bidan.",
     "core.invite_used": "Kode undangan itu sudah dipakai. Satu kode hanya untuk satu orang; minta kode baru ke bidan.",
     "core.invite_ok": "Terima kasih! Anda terdaftar sebagai {role} di {posyandu}.",
+    "core.ask_staff_name": "Siapa nama Anda? Nama ini ditulis di laporan dan rujukan untuk bidan "
+    "(contoh: Siti Aminah).",
+    "core.staff_name_invalid": "Nama itu belum bisa dipakai: tulis nama Anda dengan huruf (contoh: Siti Aminah).",
+    "core.staff_name_ok": "Terima kasih, {name}.",
+    "core.phone_saved": "Terima kasih, nomor HP Anda tersimpan.",
     "core.registered_resident": "Terima kasih! Anda terdaftar sebagai warga.",
     "core.menu_title": "Menu — pilih atau ketik kata kuncinya:",
     "core.menu_empty": "Belum ada layanan untuk peran Anda.",
@@ -29,12 +34,24 @@ ID = {
     "core.help_idle": "Bantuan: ketik *menu* untuk melihat layanan. Ketik *berhenti* untuk berhenti menerima pesan, "
     "*mulai* untuk berlangganan lagi.",
     "core.unknown": "Maaf, saya belum paham pesan itu. Ketik *menu* untuk melihat pilihan.",
+    "core.help_words": "Kata yang bisa Anda ketik:",
     "core.unknown_command": "Perintah {command} tidak dikenal. Ketik *menu* untuk melihat pilihan.",
     "core.not_allowed": "Maaf, layanan itu tidak tersedia untuk peran Anda.",
+    "core.staff_only": "Layanan itu untuk kader dan bidan. Bila Anda kader, minta *kode undangan* ke bidan desa "
+    "atau puskesmas, lalu ketik kodenya di sini (contoh: K7M2QP). Ketik *batal* untuk kembali ke menu.",
     "core.media": "Maaf, saya hanya bisa membaca pesan teks. Silakan ketik jawabannya.",
     "core.empty": "Pesannya kosong. Silakan ketik jawabannya.",
     "core.too_long": "Pesannya terlalu panjang ({length} huruf). Mohon kirim yang lebih singkat.",
     "core.expired": "Percakapan sebelumnya sudah lama tidak dilanjutkan, jadi saya mulai dari awal.",
+    "core.expired_draft": "Laporan {what} belum disimpan dan sudah lama tidak dilanjutkan. Nilainya saya simpan "
+    "sebagai draf: ketik *lanjut* untuk meneruskannya, atau *buang* untuk membuangnya.",
+    "core.draft_waiting": "📝 Ada draf laporan {what} yang belum disimpan: ketik *lanjut* atau *buang*.",
+    "core.draft_resumed": "Baik, laporan {what} dilanjutkan.",
+    "core.draft_dropped": "Draf dibuang. Tidak ada yang disimpan.",
+    "core.leave_ask": "Laporan {what} belum disimpan. Keluar ke menu dan membuang nilai yang sudah diketik?",
+    "core.leave_stay": "Lanjutkan laporan",
+    "core.leave_go": "Keluar, buang laporan",
+    "core.left": "Laporan dibuang. Tidak ada yang disimpan.",
     "core.restarted": "Maaf, bagian ini baru saja diperbarui. Silakan mulai lagi.",
     "core.choose_from_list": "Pilih salah satu dengan mengetik angkanya (1–{count}).",
     "core.stopped": "Baik, Anda tidak akan menerima pengingat atau pengumuman lagi. "
@@ -60,6 +77,11 @@ EN = {
     "core.invite_expired": "That invite code has expired. Ask the midwife for a new one.",
     "core.invite_used": "That invite code was already used. Each code is for one person; ask the midwife for a new one.",
     "core.invite_ok": "Thank you! You are registered as {role} at {posyandu}.",
+    "core.ask_staff_name": "What is your name? It is written on the reports and referrals the midwife reads "
+    "(for example: Siti Aminah).",
+    "core.staff_name_invalid": "That name cannot be used yet: write your name in letters (for example: Siti Aminah).",
+    "core.staff_name_ok": "Thank you, {name}.",
+    "core.phone_saved": "Thank you, your phone number is saved.",
     "core.registered_resident": "Thank you! You are registered as a resident.",
     "core.menu_title": "Menu — choose or type the keyword:",
     "core.menu_empty": "There is no service for your role yet.",
@@ -74,12 +96,25 @@ EN = {
     "core.help_idle": "Help: type *menu* to see the services. Type *stop* to stop receiving messages, "
     "*resume* to subscribe again.",
     "core.unknown": "Sorry, I did not understand that. Type *menu* to see the options.",
+    "core.help_words": "Words you can type:",
     "core.unknown_command": "Unknown command {command}. Type *menu* to see the options.",
     "core.not_allowed": "Sorry, that service is not available for your role.",
+    "core.staff_only": "That service is for kaders and midwives. If you are a kader, ask the village midwife or "
+    "the puskesmas for an *invite code*, then type it here (for example: K7M2QP). Type *batal* to go back to "
+    "the menu.",
     "core.media": "Sorry, I can only read text messages. Please type your answer.",
     "core.empty": "The message was empty. Please type your answer.",
     "core.too_long": "The message is too long ({length} characters). Please send a shorter one.",
     "core.expired": "The previous conversation was left for a long time, so I started again.",
+    "core.expired_draft": "The report for {what} was not saved and was left for a long time. I kept its values as "
+    "a draft: type *lanjut* to go on with it, or *buang* to throw it away.",
+    "core.draft_waiting": "📝 There is an unsaved draft report for {what}: type *lanjut* or *buang*.",
+    "core.draft_resumed": "OK, back to the report for {what}.",
+    "core.draft_dropped": "Draft thrown away. Nothing was saved.",
+    "core.leave_ask": "The report for {what} is not saved. Leave for the menu and throw away the values typed?",
+    "core.leave_stay": "Go on with the report",
+    "core.leave_go": "Leave, throw it away",
+    "core.left": "Report thrown away. Nothing was saved.",
     "core.restarted": "Sorry, this part was just updated. Please start again.",
     "core.choose_from_list": "Choose one by typing its number (1–{count}).",
     "core.stopped": "OK, you will not receive reminders or announcements any more. "

@@ -31,7 +31,13 @@ ID = {
     "report.date_too_old": "Tanggal itu lebih dari setahun yang lalu. Data lama dimasukkan lewat impor CSV oleh "
     "operator puskesmas.",
     # member
-    "report.ask_member": "Siapa yang diperiksa di {posyandu}? Ketik namanya untuk mencari, atau pilih:",
+    "report.ask_member": "Siapa yang diperiksa di {posyandu}? {when}\nKetik namanya untuk mencari, atau pilih:",
+    "report.date_is_today": "(Tanggal: hari ini, {date}. Bila bukan hari ini, ketik tanggalnya, misalnya kemarin "
+    "atau 21-11.)",
+    "report.date_is": "(Tanggal posyandu: {date}.)",
+    "report.values_kept_ask_name": "Nilai ukurnya sudah saya catat. Untuk siapa? Ketik namanya.",
+    "report.value_not_name": "Itu seperti nilai ukur, bukan nama. Ketik dulu nama orangnya (misalnya: aisyah), "
+    "atau sekaligus: aisyah bb 8,1 pb 70.",
     "report.pick_member": "Ini yang saya temukan di {posyandu}. Pilih orangnya, atau ketik nama lain:",
     "report.not_found": "Nama \"{query}\" tidak ditemukan di {posyandu}. Periksa ejaannya, atau daftarkan sebagai "
     "anggota baru.",
@@ -56,25 +62,44 @@ ID = {
     "report.birth_in_future": "Tanggal lahir tidak boleh sesudah tanggal posyandu. Periksa lagi tanggalnya.",
     "report.birth_too_old": "Tanggal lahir itu lebih dari 120 tahun lalu. Periksa lagi tahunnya.",
     "report.already_registered": "{member} sudah terdaftar, jadi saya pakai data yang ada.",
-    "report.ask_phone": "Nomor HP/WhatsApp orang tua atau wali? (contoh: 0812 3456 7890; ketik - bila tidak ada)",
-    "report.ask_phone_own": "Nomor HP/WhatsApp (boleh dikosongkan dengan -)? (contoh: 0812 3456 7890)",
+    "report.ask_phone": "Nomor HP/WhatsApp orang tua atau wali? (contoh: 0812 3456 7890; ketik - bila tidak ada)\n"
+    "Bila NIK-nya sudah ada, ketik sesudahnya (16 angka, dari KTP/KK).",
+    "report.ask_phone_own": "Nomor HP/WhatsApp (boleh dikosongkan dengan -)? (contoh: 0812 3456 7890)\n"
+    "Bila NIK-nya ada, ketik sesudahnya (16 angka, dari KTP/KK).",
     "report.bad_phone": "Nomor HP itu belum benar. Tulis seperti 0812 3456 7890 atau +62 812 3456 7890, "
     "atau ketik - bila tidak ada.",
     "report.ask_nik": "NIK (16 angka, dari KTP/KK)? Ketik - bila belum ada.",
-    "report.bad_nik": "NIK harus 16 angka. Periksa lagi, atau ketik - untuk melewati.",
+    "report.bad_nik": "NIK harus 16 angka dengan kode wilayah dan tanggal lahir yang benar. Periksa lagi, "
+    "atau ketik - untuk melewati.",
     # pregnancy
     "report.ask_pregnant": "Apakah ibu ini sedang hamil?",
     "report.ask_pregnant_minor": "Apakah ia sedang hamil?",
     "report.pregnant.no": "Tidak hamil",
     "report.pregnant.yes": "Ya, sedang hamil",
-    "report.ask_hpht": "Tanggal hari pertama haid terakhir (HPHT)? (contoh: 15-06-2026)",
-    "report.hpht_in_future": "HPHT tidak boleh sesudah tanggal posyandu. Periksa lagi tanggalnya.",
+    "report.ask_hpht": "Tanggal hari pertama haid terakhir (HPHT)? (contoh: 15-06-2026; bila lupa, ketik *lupa*)",
+    "report.hpht_in_future": "HPHT tidak boleh sesudah tanggal posyandu. Periksa lagi tanggalnya. Bila itu "
+    "tanggal perkiraan lahir, ketik *HPL 12-03-2027*.",
+    "report.hpht_unknown": "Tidak apa-apa. Ketik perkiraan usia kehamilannya (contoh: *5 bulan* atau *20 minggu*), "
+    "atau HPL dari buku KIA (contoh: *HPL 12-03-2027*). Bidan akan memastikannya. Bila sama sekali tidak "
+    "diketahui, ketik - untuk melanjutkan dan beri tahu bidan.",
+    "report.pregnancy_not_recorded": "Baik, kehamilannya belum dicatat. Mohon beri tahu bidan desa agar usia "
+    "kehamilannya diperiksa dan dicatat.",
+    "report.hpl_impossible": "Dengan HPL itu usia kehamilannya tidak mungkin (lebih dari 44 minggu, atau belum "
+    "hamil). Periksa lagi tanggalnya.",
+    "report.age_impossible": "Usia kehamilan itu tidak mungkin (paling lama sekitar 10 bulan atau 44 minggu). "
+    "Periksa lagi.",
+    "report.estimated": "(perkiraan, bidan akan memastikan)",
     "report.hpht_too_old": "HPHT itu lebih dari 44 minggu yang lalu, jadi tidak mungkin masih hamil. Periksa lagi.",
     # measurements
     "report.header": "📋 {name} — {sex}, {age} — {group}\nTanggal posyandu: {date}",
     "report.header_pregnancy": "Usia kehamilan {weeks} minggu, HPL {hpl}",
     "report.already_reported": "ℹ️ Sudah ada laporan untuk tanggal ini; bila disimpan, laporan ini menggantikannya.",
-    "report.expert_hint": "(Ketik - bila tidak diukur. Bisa juga semua sekaligus, contoh: {example})",
+    "report.expert_hint": "(Ketik - bila tidak diukur. Bisa juga beberapa angka berurutan, contoh: {ordered}; atau "
+    "semua sekaligus, contoh: {example})",
+    "report.ordered_unclear": "Saya baca: {read}. Itu tidak masuk akal, jadi belum ada yang dicatat. Angka desimal "
+    "pakai koma (8,1); atau ketik satu nilai saja.",
+    "report.too_many_values": "Angkanya lebih banyak dari pertanyaan yang tersisa ({count}). Ketik satu nilai, atau "
+    "beberapa berurutan dipisah spasi.",
     "report.expert_unknown": "Bagian ini tidak saya pahami dan saya abaikan: {parts}",
     "report.ask.weight": "Berat badan (kg)?",
     "report.ask.height": "Tinggi atau panjang badan (cm)?",
@@ -84,7 +109,11 @@ ID = {
     "report.ask.waist": "Lingkar perut (cm)?",
     "report.ask.bp": "Tekanan darah (contoh: 120/80)?",
     "report.ask.glucose": "Gula darah (mg/dL)? Ketik angkanya untuk GDS (sewaktu), atau *GDP 95* bila puasa.",
+    "report.measure_lying": "Bayi di bawah 9 bulan diukur berbaring (panjang badan), tidak berdiri. Mohon ukur "
+    "ulang sambil berbaring, lalu ketik panjangnya. Ketik - bila tidak bisa diukur.",
     "report.ask.hb": "Hb (g/dL)?",
+    "report.ask.hb_bumil": "Hb (g/dL)? Dari tes cepat di posyandu atau hasil lab puskesmas (K1/K5). "
+    "Ketik - bila tidak ada.",
     "report.ask_position": "Diukur dengan cara apa? (Anak di bawah 2 tahun biasanya diukur berbaring.)",
     "report.position.L": "Berbaring (panjang badan)",
     "report.position.H": "Berdiri (tinggi badan)",
@@ -120,8 +149,8 @@ ID = {
     "report.confirm.no": "Tidak, saya ketik ulang",
     "report.retype": "Baik, silakan ketik ulang.",
     # services
-    "report.ask_services": "Layanan yang diberikan hari ini? Pilih satu per satu lalu *Selesai*, atau ketik "
-    "nomornya sekaligus (misalnya 1 3). Ketik - bila tidak ada.",
+    "report.ask_services": "Layanan yang diberikan hari ini? Pilih nomor atau ketik namanya (boleh beberapa: 1 3, "
+    "atau vit a, obat cacing), lalu ketik *selesai*. Ketik - bila tidak ada, *simpan* untuk langsung menyimpan.",
     "report.services_done": "✅ Selesai",
     "report.bad_services": "Pilihan layanan itu tidak ada di daftar. Ketik nomornya, misalnya 1 3, atau - bila "
     "tidak ada.",
@@ -132,6 +161,8 @@ ID = {
     "report.service.TTD_BUMIL": "TTD/MMS ibu hamil",
     "report.service.KONSELING": "Penyuluhan/konseling",
     "report.service.ANC": "Pemeriksaan kehamilan ({code})",
+    "report.service.KF": "Kunjungan nifas ({code})",
+    "report.service.VITA-NIFAS": "Vitamin A ibu nifas (2 kapsul merah)",
     # summary
     "report.summary_title": "Ringkasan — {name} ({sex}, {age}), {date}\n{group}",
     "report.summary_pregnancy": "Usia kehamilan: {weeks} minggu {days} hari (HPL {hpl})",
@@ -160,6 +191,17 @@ ID = {
     "report.no_flags": "✅ Tidak ada tanda bahaya.",
     "report.flag.pregnancy:post_term": "Usia kehamilan 42 minggu atau lebih (lewat waktu)",
     "report.ask_save": "Simpan laporan ini?",
+    "report.draft_unnamed": "(nama belum dipilih)",
+    "report.and_more": "dan lainnya",
+    "report.about": "📋 {member}",
+    "report.services_noted": "Layanan dicatat: {services}.",
+    "report.summary_services_due": "Bisa dicatat juga: {services}. Ketik nama layanan atau nilai yang terlewat di "
+    "sini.",
+    "report.summary_unknown": "Ketik 1 untuk Simpan, 2 untuk Ubah, 3 untuk Batal; atau nama layanan / nilai yang "
+    "mau ditambah (misalnya: vit a, obat cacing, lk 45).",
+    "report.save_hint": "(Sudah selesai? Ketik *simpan*, atau nilainya lalu simpan, misalnya: {example} simpan)",
+    "report.position_assumed.L": "(Diukur berbaring. Bila diukur berdiri, ketik misalnya: tb 85)",
+    "report.position_assumed.H": "(Diukur berdiri. Bila diukur berbaring, ketik misalnya: pb 85)",
     "report.save": "Simpan",
     "report.edit": "Ubah",
     "report.cancel": "Batal",
@@ -179,6 +221,7 @@ ID = {
     # the bidan's alert
     "report.alert_title": "⚠️ Rujukan dari {posyandu} ({date})",
     "report.alert_urgent": "🚨 SEGERA — rujukan dari {posyandu} ({date})",
+    "report.alert_nifas": "🤱 Ibu nifas: hari ke-{days} setelah melahirkan",
     "report.alert_member": "{member}\nHP keluarga: {phone}",
     "report.alert_reasons": "Alasan:",
     "report.alert_by": "Dilaporkan oleh {reporter}. Ketik *rujukan* untuk melihat semua rujukan.",
@@ -187,11 +230,13 @@ ID = {
     "report.result_weight": "Berat badan {weight} kg",
     "report.result_gain.N": ", naik {grams} gram dari bulan lalu. Bagus! 👍",
     "report.result_gain.T": ", tidak naik cukup dari bulan lalu.",
+    "report.result_gain.down": ", turun {grams} gram dari bulan lalu.",
     "report.result_gain.O": ".",
     "report.result_gain.B": ", ini penimbangan pertama yang tercatat.",
     "report.result_height": "Tinggi/panjang badan {height} cm.",
     "report.meaning.all_good": "Pertumbuhannya baik, sesuai umurnya.",
     "report.meaning.gain_T": "Berat badan yang tidak naik bisa tanda anak kurang makan atau sedang sakit.",
+    "report.meaning.gain_down": "Berat badan yang turun bisa tanda anak kurang makan atau sedang sakit.",
     "report.meaning.bb_u.severely_underweight": "Berat badannya jauh di bawah berat anak seumurnya. Ia perlu diperiksa bidan.",
     "report.meaning.bb_u.underweight": "Berat badannya masih di bawah berat anak seumurnya.",
     "report.meaning.bb_u.risk_of_overweight": "Berat badannya sedikit di atas berat anak seumurnya.",
@@ -213,9 +258,15 @@ ID = {
     "report.correction_none": "Setelah koreksi: tidak ada lagi alasan rujukan. Mohon cek bila anak/ibu ini "
     "sudah dihubungi.",
     "report.advice_title": "💬 Perhatian (beri penyuluhan, tidak perlu dirujuk):",
-    "report.todo_normal": "Teruskan makanan bergizi seimbang dan datang lagi ke posyandu bulan depan.",
-    "report.todo_refer": "Bidan desa sudah kami beri tahu. Mohon bawa {name} ke bidan atau puskesmas dalam "
-    "minggu ini, dan tetap beri makan sedikit-sedikit tapi sering.",
+    "report.todo_next_month": "Datang lagi ke posyandu bulan depan.",
+    "report.todo_refer_week": "Bidan desa sudah kami beri tahu. Mohon bawa {name} ke bidan atau puskesmas dalam "
+    "minggu ini.",
+    "report.todo_refer_today": "Bidan desa sudah kami beri tahu. Mohon bawa {name} ke bidan atau puskesmas "
+    "hari ini juga.",
+    "report.feeding.asi": "Teruskan ASI saja (ASI eksklusif) sesering bayi mau, tanpa makanan atau minuman lain "
+    "sampai umur 6 bulan.",
+    "report.feeding.mpasi": "Teruskan ASI dan beri MPASI bergizi (ada lauk hewani) sedikit-sedikit tapi sering.",
+    "report.feeding.family": "Teruskan makanan bergizi seimbang, sedikit-sedikit tapi sering.",
     # referrals
     "report.referrals_none": "Tidak ada rujukan yang belum ditangani. 👍",
     "report.referrals_title": "Rujukan yang belum ditangani:",
@@ -251,7 +302,12 @@ EN = {
     "report.date_future": "That date has not come yet. Write the day of the posyandu, today at the latest.",
     "report.date_too_old": "That date is more than a year ago. Old records are entered by the puskesmas operator "
     "through a CSV import.",
-    "report.ask_member": "Who was seen at {posyandu}? Type a name to search, or choose:",
+    "report.ask_member": "Who was seen at {posyandu}? {when}\nType a name to search, or choose:",
+    "report.date_is_today": "(Date: today, {date}. If not today, type the date, for example yesterday or 21-11.)",
+    "report.date_is": "(Posyandu date: {date}.)",
+    "report.values_kept_ask_name": "I noted the values. Who are they for? Type the name.",
+    "report.value_not_name": "That looks like a measurement, not a name. Type the person's name first (for "
+    "example: aisyah), or all at once: aisyah bb 8,1 pb 70.",
     "report.pick_member": "This is what I found at {posyandu}. Choose the person, or type another name:",
     "report.not_found": "\"{query}\" was not found at {posyandu}. Check the spelling, or register a new member.",
     "report.search_short": "Type at least 2 letters of the name to search.",
@@ -276,23 +332,42 @@ EN = {
     "report.birth_too_old": "That date of birth is more than 120 years ago. Please check the year.",
     "report.already_registered": "{member} is already registered, so I use the existing record.",
     "report.ask_phone": "Mobile/WhatsApp number of the parent or guardian? (for example: 0812 3456 7890; type - if "
-    "none)",
-    "report.ask_phone_own": "Mobile/WhatsApp number (may be left empty with -)? (for example: 0812 3456 7890)",
+    "none)\nIf there is a NIK already, type it after the number (16 digits, from the ID or family card).",
+    "report.ask_phone_own": "Mobile/WhatsApp number (may be left empty with -)? (for example: 0812 3456 7890)\n"
+    "If there is a NIK, type it after the number (16 digits, from the ID or family card).",
     "report.bad_phone": "That phone number is not right. Write it like 0812 3456 7890 or +62 812 3456 7890, or type "
     "- if there is none.",
     "report.ask_nik": "NIK (16 digits, from the ID card or family card)? Type - if there is none yet.",
-    "report.bad_nik": "A NIK has 16 digits. Check it again, or type - to skip.",
+    "report.bad_nik": "A NIK has 16 digits with a valid region code and birth date. Check it again, or type - "
+    "to skip.",
     "report.ask_pregnant": "Is she pregnant?",
     "report.ask_pregnant_minor": "Is she pregnant?",
     "report.pregnant.no": "Not pregnant",
     "report.pregnant.yes": "Yes, pregnant",
-    "report.ask_hpht": "First day of the last menstrual period (HPHT)? (for example: 15-06-2026)",
-    "report.hpht_in_future": "The HPHT cannot be after the posyandu date. Please check it.",
+    "report.ask_hpht": "First day of the last menstrual period (HPHT)? (for example: 15-06-2026; if she does not "
+    "know, type *lupa*)",
+    "report.hpht_in_future": "The HPHT cannot be after the posyandu date. Please check it. If it is the due "
+    "date, type *HPL 12-03-2027*.",
+    "report.hpht_unknown": "That is fine. Type how far along she is (for example: *5 bulan* for 5 months or "
+    "*20 minggu* for 20 weeks), or the due date from the KIA book (for example: *HPL 12-03-2027*). The midwife will "
+    "confirm it. If nothing at all is known, type - to go on, and tell the midwife.",
+    "report.pregnancy_not_recorded": "All right, the pregnancy is not recorded yet. Please tell the village "
+    "midwife so she can check and record how far along it is.",
+    "report.hpl_impossible": "With that due date the pregnancy cannot be right (over 44 weeks, or not yet "
+    "pregnant). Please check the date.",
+    "report.age_impossible": "That length of pregnancy is not possible (at most about 10 months or 44 weeks). "
+    "Please check.",
+    "report.estimated": "(estimated; the midwife will confirm)",
     "report.hpht_too_old": "That HPHT is more than 44 weeks ago, so she cannot still be pregnant. Please check it.",
     "report.header": "📋 {name} — {sex}, {age} — {group}\nPosyandu date: {date}",
     "report.header_pregnancy": "{weeks} weeks pregnant, due date {hpl}",
     "report.already_reported": "ℹ️ There is already a report for this date; saving this one replaces it.",
-    "report.expert_hint": "(Type - if not measured. You can also type everything at once, for example: {example})",
+    "report.expert_hint": "(Type - if not measured. You can also type several numbers in order, for example: "
+    "{ordered}; or everything at once, for example: {example})",
+    "report.ordered_unclear": "I read: {read}. That cannot be right, so nothing is noted yet. Write decimals with "
+    "a comma (8,1); or type one value only.",
+    "report.too_many_values": "There are more numbers than questions left ({count}). Type one value, or several in "
+    "order separated by spaces.",
     "report.expert_unknown": "I did not understand this part and ignored it: {parts}",
     "report.ask.weight": "Weight (kg)?",
     "report.ask.height": "Height or length (cm)?",
@@ -302,7 +377,11 @@ EN = {
     "report.ask.waist": "Waist circumference (cm)?",
     "report.ask.bp": "Blood pressure (for example: 120/80)?",
     "report.ask.glucose": "Blood glucose (mg/dL)? Type the number for a random test (GDS), or *GDP 95* if fasting.",
+    "report.measure_lying": "A baby under 9 months is measured lying down (length), not standing. Please measure "
+    "again lying down and type the length. Type - if it cannot be measured.",
     "report.ask.hb": "Hb (g/dL)?",
+    "report.ask.hb_bumil": "Hb (g/dL)? From a rapid test at the posyandu or the puskesmas lab result (K1/K5). "
+    "Type - if there is none.",
     "report.ask_position": "How was it measured? (Children under 2 are usually measured lying down.)",
     "report.position.L": "Lying down (length)",
     "report.position.H": "Standing (height)",
@@ -336,8 +415,8 @@ EN = {
     "report.confirm.yes": "Yes, it is right",
     "report.confirm.no": "No, I will retype it",
     "report.retype": "OK, please type it again.",
-    "report.ask_services": "Services given today? Choose them one by one and then *Done*, or type the numbers at "
-    "once (for example 1 3). Type - if none.",
+    "report.ask_services": "Services given today? Choose numbers or type names (several at once: 1 3, or vit a, "
+    "obat cacing), then type *selesai*. Type - if none, *simpan* to save straight away.",
     "report.services_done": "✅ Done",
     "report.bad_services": "That service is not in the list. Type the numbers, for example 1 3, or - if none.",
     "report.service.VITA": "Vitamin A",
@@ -347,6 +426,8 @@ EN = {
     "report.service.TTD_BUMIL": "Iron/MMS tablets for pregnancy",
     "report.service.KONSELING": "Counselling",
     "report.service.ANC": "Antenatal check ({code})",
+    "report.service.KF": "Postnatal visit ({code})",
+    "report.service.VITA-NIFAS": "Postpartum vitamin A (2 red capsules)",
     "report.summary_title": "Summary — {name} ({sex}, {age}), {date}\n{group}",
     "report.summary_pregnancy": "Gestational age: {weeks} weeks {days} days (due {hpl})",
     "report.nothing_measured": "Nothing was measured.",
@@ -374,6 +455,17 @@ EN = {
     "report.no_flags": "✅ No danger signs.",
     "report.flag.pregnancy:post_term": "42 weeks pregnant or more (post-term)",
     "report.ask_save": "Save this report?",
+    "report.draft_unnamed": "(no name chosen yet)",
+    "report.and_more": "and more",
+    "report.about": "📋 {member}",
+    "report.services_noted": "Services noted: {services}.",
+    "report.summary_services_due": "Can also be recorded: {services}. Type a service's name or a skipped value "
+    "here.",
+    "report.summary_unknown": "Type 1 to Save, 2 to Edit, 3 to Cancel; or the name of a service / a value to add "
+    "(for example: vit a, obat cacing, lk 45).",
+    "report.save_hint": "(Done? Type *simpan*, or the value and then simpan, for example: {example} simpan)",
+    "report.position_assumed.L": "(Measured lying down. If measured standing, type for example: tb 85)",
+    "report.position_assumed.H": "(Measured standing. If measured lying down, type for example: pb 85)",
     "report.save": "Save",
     "report.edit": "Edit",
     "report.cancel": "Cancel",
@@ -391,6 +483,7 @@ EN = {
     "report.bye": "Thank you! Today's reports are recorded.",
     "report.alert_title": "⚠️ Referral from {posyandu} ({date})",
     "report.alert_urgent": "🚨 URGENT — referral from {posyandu} ({date})",
+    "report.alert_nifas": "🤱 Postpartum mother: day {days} after delivery",
     "report.alert_member": "{member}\nFamily phone: {phone}",
     "report.alert_reasons": "Reasons:",
     "report.alert_by": "Reported by {reporter}. Type *rujukan* to see all referrals.",
@@ -398,11 +491,13 @@ EN = {
     "report.result_weight": "Weight {weight} kg",
     "report.result_gain.N": ", up {grams} grams since last month. Well done! 👍",
     "report.result_gain.T": ", not enough gain since last month.",
+    "report.result_gain.down": ", down {grams} grams since last month.",
     "report.result_gain.O": ".",
     "report.result_gain.B": ", the first weighing on record.",
     "report.result_height": "Height/length {height} cm.",
     "report.meaning.all_good": "Growing well for the age.",
     "report.meaning.gain_T": "Weight that does not go up can mean the child eats too little or is ill.",
+    "report.meaning.gain_down": "Weight that goes down can mean the child eats too little or is ill.",
     "report.meaning.bb_u.severely_underweight": "The weight is well below that of children of the same age. The midwife should see the child.",
     "report.meaning.bb_u.underweight": "The weight is below that of children of the same age.",
     "report.meaning.bb_u.risk_of_overweight": "The weight is a little above that of children of the same age.",
@@ -424,9 +519,16 @@ EN = {
     "report.correction_none": "After the correction: no reason to refer any more. Please check whether this "
     "person was already contacted.",
     "report.advice_title": "💬 Attention (give advice; no referral needed):",
-    "report.todo_normal": "Keep giving balanced, nutritious food and come back to the posyandu next month.",
-    "report.todo_refer": "We have told the village midwife. Please take {name} to the midwife or puskesmas this week, "
-    "and keep feeding small amounts often.",
+    "report.todo_next_month": "Come back to the posyandu next month.",
+    "report.todo_refer_week": "We have told the village midwife. Please take {name} to the midwife or puskesmas "
+    "this week.",
+    "report.todo_refer_today": "We have told the village midwife. Please take {name} to the midwife or puskesmas "
+    "today.",
+    "report.feeding.asi": "Keep giving breast milk only (exclusive breastfeeding), as often as the baby wants, no "
+    "other food or drink until 6 months.",
+    "report.feeding.mpasi": "Keep breastfeeding and give nutritious complementary food (with animal-source food) in "
+    "small amounts, often.",
+    "report.feeding.family": "Keep giving balanced, nutritious food in small amounts, often.",
     "report.referrals_none": "There are no open referrals. 👍",
     "report.referrals_title": "Open referrals:",
     "report.referral_line": "{n}. {member}, {posyandu}, {date}: {reasons}",

@@ -67,10 +67,15 @@ ID = {
     "resident.hpl": "Usia kehamilan {name} sekarang {weeks} minggu {days} hari. Perkiraan lahir (HPL): {hpl}. "
     "Kami akan mengingatkan jadwal pemeriksaan kehamilan.",
     "resident.member_added": "{name} berhasil didaftarkan ({age}).",
-    "resident.member_linked": "{name} sudah tercatat di posyandu; sekarang terhubung dengan keluarga Anda.",
+    "resident.share_phone_hint": "Bila kader sudah mencatat keluarga Anda dengan nomor HP, tekan “Bagikan nomor HP "
+    "saya” agar data posyandu keluarga Anda langsung tersambung (tidak wajib; nomor hanya dipakai untuk itu).",
+    "resident.share_phone": "📱 Bagikan nomor HP saya",
+    "resident.phone_saved": "Terima kasih, nomor HP Anda tersimpan.",
+    "resident.share_phone_help": "Tekan tombol “Bagikan nomor HP saya” di bawah kolom ketik, atau langsung ketik "
+    "nama anggota keluarga.",
+    "resident.member_linked": "{name} sudah tercatat di posyandu dengan nomor HP ini; sekarang terhubung dengan "
+    "keluarga Anda.",
     "resident.member_exists": "{name} sudah ada di keluarga Anda.",
-    "resident.member_other_family": "{name} sudah terdaftar di keluarga lain yang terhubung dengan chat lain. "
-    "Bila ini anak Anda, minta kader menggabungkan datanya.",
     "resident.ask_more": "Tambah anggota keluarga lain?",
     "resident.more_yes": "Ya, tambah lagi",
     "resident.more_no": "Sudah, selesai",
@@ -183,10 +188,15 @@ EN = {
     "resident.hpl": "{name} is now {weeks} weeks {days} days pregnant. Estimated due date (HPL): {hpl}. "
     "We will remind you of the antenatal check-ups.",
     "resident.member_added": "{name} has been registered ({age}).",
-    "resident.member_linked": "{name} was already recorded at the posyandu; now linked to your family.",
+    "resident.share_phone_hint": "If the kader recorded your family with a phone number, press “Share my phone "
+    "number” so your family's posyandu records are linked at once (optional; the number is used only for that).",
+    "resident.share_phone": "📱 Share my phone number",
+    "resident.phone_saved": "Thank you, your phone number is saved.",
+    "resident.share_phone_help": "Press the “Share my phone number” button below the typing field, or just type "
+    "the family member's name.",
+    "resident.member_linked": "{name} was already recorded at the posyandu with this phone number; now linked to "
+    "your family.",
     "resident.member_exists": "{name} is already in your family.",
-    "resident.member_other_family": "{name} is already registered in another family linked to another chat. "
-    "If this is your child, ask the kader to merge the records.",
     "resident.ask_more": "Add another family member?",
     "resident.more_yes": "Yes, add another",
     "resident.more_no": "No, that is all",

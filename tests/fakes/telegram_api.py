@@ -47,6 +47,10 @@ _JSON_FIELDS = frozenset(
     }
 )
 _SEND_METHODS = frozenset({"sendMessage"})
+_MAX_CAPTION = 1024
+_MAX_PHOTO_BYTES = 10 * 1024 * 1024  # Bot API: photos up to 10 MB by upload
+_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+_PNG = b"\x89PNG\r\n\x1a\n"
 _MAX_TEXT = 4096
 _MAX_CALLBACK_DATA = 64
 _NOT_MODIFIED = (
@@ -110,6 +114,7 @@ class FakeTelegramAPI(LoopbackServer):
         self._cond = threading.Condition()
         self._log: list[tuple[str, dict[str, Any]]] = []
         self._sent: list[dict[str, Any]] = []
+        self._media: list[dict[str, Any]] = []
         self._pace = PaceLog()
         self._faults = FaultQueue(FAULT_KINDS)
         self._messages: dict[tuple[str, int], dict[str, Any]] = {}
@@ -163,6 +168,7 @@ class FakeTelegramAPI(LoopbackServer):
         with self._cond:
             self._log.clear()
             self._sent.clear()
+            self._media.clear()
             self._messages.clear()
             self._message_ids.clear()
             self._pace = PaceLog()
@@ -183,12 +189,25 @@ class FakeTelegramAPI(LoopbackServer):
                 copy.deepcopy(p) for p in self._sent if chat_id is None or p.get("chat_id") == str(chat_id)
             ]
 
+    def sent_media(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
+        """Accepted sendPhoto/sendDocument calls: `method`, `chat_id`, `caption`, and the uploaded file
+        (`photo` or `document`: `{"filename", "content_type", "data"}`)."""
+        with self._cond:
+            return [copy.deepcopy(p) for p in self._media if chat_id is None or p.get("chat_id") == str(chat_id)]
+
     def wait_for(self, n: int, timeout: float = 5.0) -> list[dict[str, Any]]:
         """Block until at least `n` sendMessage calls were accepted; return them."""
         with self._cond:
             if not wait_until(lambda: len(self._sent) >= n, self._cond, timeout):
                 raise AssertionError(f"expected {n} sent messages within {timeout}s, got {len(self._sent)}")
         return self.sent_messages()
+
+    def wait_for_call(self, method: str, timeout: float = 5.0) -> dict[str, Any]:
+        """Block until a `method` request arrived (answered or not); return its params."""
+        with self._cond:
+            if not wait_until(lambda: any(m == method for m, _ in self._log), self._cond, timeout):
+                raise AssertionError(f"expected a {method} call within {timeout}s")
+            return copy.deepcopy(next(p for m, p in self._log if m == method))
 
     def max_rate(self, window: float = 1.0, chat_id: int | str | None = None) -> int:
         """Most accepted sends inside any `window`-second span (overall or for one chat)."""
@@ -340,16 +359,58 @@ class FakeTelegramAPI(LoopbackServer):
         if problem:
             return _error(400, problem)
         with self._cond:
-            if chat_id in self.blocked_chats:
-                return _error(403, "Forbidden: bot was blocked by the user")
             now = time.monotonic()
-            wait = self._flood_wait(chat_id, now)
-            if wait is not None:
-                return _error(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+            refused = self._refuse(chat_id, now)
+            if refused is not None:
+                return refused
             message = self._new_message(chat_id, text, markup)
             self._pace.record(chat_id, now)
             sent = dict(params, chat_id=chat_id)
             self._sent.append(sent)
+            self._cond.notify_all()
+            return _ok(copy.deepcopy(message))
+
+    def _m_sendphoto(self, params: dict[str, Any]) -> Response:
+        return self._send_file("sendPhoto", "photo", params, _MAX_PHOTO_BYTES)
+
+    def _m_senddocument(self, params: dict[str, Any]) -> Response:
+        return self._send_file("sendDocument", "document", params, _MAX_DOCUMENT_BYTES)
+
+    def _send_file(self, method: str, field: str, params: dict[str, Any], limit: int) -> Response:
+        """An uploaded photo or document (multipart), checked the way Telegram does."""
+        chat_id = str(params.get("chat_id", "")).strip()
+        upload = params.get(field)
+        if not chat_id:
+            return _error(400, "Bad Request: chat_id is empty")
+        if not isinstance(upload, dict) or not upload.get("data"):
+            return _error(400, f"Bad Request: there is no {field} in the request")
+        data = upload["data"]
+        if len(data) > limit:
+            return _error(400, "Bad Request: file is too big")
+        if field == "photo" and not data.startswith(_PNG) and not data.startswith(b"\xff\xd8"):
+            return _error(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        caption = params.get("caption", "")
+        if _utf16_len(caption or "") > _MAX_CAPTION:
+            return _error(400, "Bad Request: message caption is too long")
+        with self._cond:
+            now = time.monotonic()
+            refused = self._refuse(chat_id, now)
+            if refused is not None:
+                return refused
+            message = self._new_message(chat_id, "", None)
+            del message["text"]
+            unique = f"u{len(self._media) + 1}"
+            if field == "photo":
+                message["photo"] = [{"file_id": f"ph{unique}", "file_unique_id": unique, "width": 320, "height": 320,
+                                     "file_size": len(data)}]
+            else:
+                message["document"] = {"file_id": f"doc{unique}", "file_unique_id": unique,
+                                       "file_name": upload.get("filename"), "mime_type": upload.get("content_type"),
+                                       "file_size": len(data)}
+            if caption:
+                message["caption"] = caption
+            self._pace.record(chat_id, now)
+            self._media.append(dict(params, chat_id=chat_id, method=method))
             self._cond.notify_all()
             return _ok(copy.deepcopy(message))
 
@@ -425,6 +486,15 @@ class FakeTelegramAPI(LoopbackServer):
 
     def _ids_for(self, chat_id: str) -> itertools.count[int]:
         return self._message_ids.setdefault(chat_id, itertools.count(1))
+
+    def _refuse(self, chat_id: str, now: float) -> Response | None:
+        """A blocked chat (403) or flood control (429) for any send (caller holds the lock)."""
+        if chat_id in self.blocked_chats:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        wait = self._flood_wait(chat_id, now)
+        if wait is not None:
+            return _error(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+        return None
 
     def _flood_wait(self, chat_id: str, now: float) -> int | None:
         """Seconds to wait (Telegram sends whole seconds) if this send breaks a limit."""

@@ -27,7 +27,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import Any
@@ -60,6 +60,12 @@ _MESSAGES = {
         "Failed to send freeform message because you are outside the allowed window. "
         "If you are using WhatsApp, please use a Message Template."
     ),
+}
+
+
+_MEDIA_TYPES = {  # what WhatsApp takes through Twilio, and its size limit
+    "image/png": 5 * 1024 * 1024, "image/jpeg": 5 * 1024 * 1024, "application/pdf": 16 * 1024 * 1024,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": 16 * 1024 * 1024,
 }
 
 
@@ -113,6 +119,10 @@ class FakeTwilioAPI(LoopbackServer):
         self._resources: dict[str, dict[str, Any]] = {}
         self._pace = PaceLog()
         self._faults = FaultQueue(FAULT_KINDS)
+        # Twilio fetches each MediaUrl itself (HEAD and GET) and refuses what it cannot use. Set this to
+        # a callable url -> (status, content type, body) to have the fake do the same (e.g. through the
+        # Flask test client); None accepts any http(s) URL unchecked.
+        self.fetch_media: Callable[[str], tuple[int, str, bytes]] | None = None
 
     @property
     def base_url(self) -> str:
@@ -207,6 +217,8 @@ class FakeTwilioAPI(LoopbackServer):
                 return self._fault_response(fault.kind, fault.options, form)
 
         problem = self._validate(form)
+        if problem is None:
+            problem = self._check_media(form)
         if problem is not None:
             return problem
         with self._cond:
@@ -274,6 +286,32 @@ class FakeTwilioAPI(LoopbackServer):
                 return _error(400, 21656)
         if not content_sid and _number(to) in self.require_template_for:
             return _error(400, 63016)
+        return None
+
+    def _check_media(self, form: dict[str, Any]) -> Response | None:
+        """MediaUrl: one http(s) URL whose answer is a type WhatsApp takes, within its size (WhatsApp: images
+        JPEG/PNG up to 5 MB, documents up to 16 MB). The fetched type and size are recorded as `_media`."""
+        urls = form.get("MediaUrl")
+        if urls is None:
+            return None
+        urls = urls if isinstance(urls, list) else [urls]
+        fetched = []
+        for url in urls:
+            if not re.match(r"^https?://", str(url)):
+                return _error(400, 21620, "Invalid media URL(s)")
+            if self.fetch_media is None:
+                continue
+            status, content_type, data = self.fetch_media(str(url))
+            kind = content_type.split(";", 1)[0].strip().lower()
+            if status != 200:
+                return _error(400, 11200, f"HTTP retrieval failure ({status})")
+            limit = _MEDIA_TYPES.get(kind)
+            if limit is None:
+                return _error(400, 63019, "Media failed to download: unsupported content type")
+            if len(data) > limit:
+                return _error(400, 63019, "Media failed to download: too large")
+            fetched.append({"content_type": kind, "size": len(data)})
+        form["_media"] = fetched
         return None
 
     def _resource(self, form: dict[str, Any]) -> dict[str, Any]:

@@ -79,7 +79,7 @@ def test_bp_adult(sys, dia, code):
 def test_bp_urgency():
     assert bp_category(180, 80, 50).urgent
     assert bp_category(120, 110, 50).urgent
-    assert bp_category(85, 60, 50).urgent
+    assert not bp_category(85, 60, 50).refer  # low BP: counselling, no referral (issue 7, health.urgency)
     assert not bp_category(179, 109, 50).urgent
 
 

@@ -74,8 +74,10 @@ def test_other_slips():
 
 def test_accept_reject_confirm():
     assert check_value("weight_kg", "9,5", S.BAYI_BALITA) == Accept(Decimal("9.5"))
-    assert check_value("weight_kg", 0.3, S.BAYI_BALITA) == Reject("out_of_range", (0.5, 35))
-    assert check_value("weight_kg", "abc", S.BAYI_BALITA) == Reject("not_a_number", (0.5, 35))
+    balita_hard = next(r.hard for r in RANGES if r.field == "weight_kg" and S.BAYI_BALITA in r.stages)
+    assert balita_hard[0] == 0.5 and balita_hard[1] >= 35  # never narrower than ilp-domain 2.3
+    assert check_value("weight_kg", 0.3, S.BAYI_BALITA) == Reject("out_of_range", balita_hard)
+    assert check_value("weight_kg", "abc", S.BAYI_BALITA) == Reject("not_a_number", balita_hard)
     assert check_value("weight_kg", float("nan"), S.BAYI_BALITA).reason_code == "not_a_number"
     assert check_value("weight_kg", 160, S.DEWASA) == Confirm("outside_usual_range", None)
     assert check_value("weight_kg", 34, S.LANSIA) == Confirm("outside_usual_range", None)

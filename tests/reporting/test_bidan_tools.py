@@ -13,7 +13,8 @@ from tests.reporting.test_lapor_flow import to_aisyah
 
 def test_a_bidan_creates_an_invite_that_a_new_kader_redeems(runtime, demo, session, clock):
     b = Person(runtime, "bidan")
-    assert "Buat kode undangan" in b.say("menu") or "Buat kode undangan" in b.choices()
+    b.say("menu")
+    assert "Buat kode undangan" in b.choices()
     assert "posyandu mana" in b.say("undangan")
     b.say("Posyandu Melati 3")
     assert b.choices() == ["Kader", "Bidan"]
@@ -37,25 +38,6 @@ def test_invite_codes_use_an_unambiguous_alphabet():
     assert not set(INVITE_ALPHABET) & set("01OI")
     codes = {new_invite_code() for _ in range(200)}
     assert len(codes) == 200 and all(len(c) == 6 and set(c) <= set(INVITE_ALPHABET) for c in codes)
-
-
-def test_the_bidan_sees_and_closes_referrals_of_her_desa(runtime, demo, session):
-    b = Person(runtime, "bidan")
-    assert "Tidak ada rujukan" in b.say("rujukan")
-    k = Person(runtime, "kader1")
-    to_aisyah(k)
-    k.say("bb 6 pb 70 lk 43 lila 11"), k.say("-"), k.say("simpan")
-    reply = b.say("rujukan")
-    assert "Aisyah Putri (P, 9 bulan), Posyandu Mawar 7, 22-11-2026" in reply
-    assert "Gizi buruk (LiLA < 11,5 cm)" in reply and b.choices() == ["Aisyah Putri", "Selesai"]
-    reply = b.say("1")  # one tap does not close it yet
-    assert "Tandai rujukan Aisyah Putri sudah ditangani?" in reply and b.choices() == ["Ya", "Tidak"]
-    assert session.scalars(select(Referral.status)).one() == "open"
-    assert "Aisyah Putri" in b.say("2") and session.scalars(select(Referral.status)).one() == "open"  # back to the list
-    b.say("1")
-    assert "Rujukan ditandai sudah ditangani" in b.say("1")
-    assert session.scalars(select(Referral.status)).one() == "handled"
-    assert "Tidak ada rujukan" in b.say("rujukan")
 
 
 def test_a_kader_of_another_posyandu_does_not_see_them(runtime, demo):

@@ -126,8 +126,9 @@ def test_measurements_import_interprets_like_the_chat_and_reruns_change_nothing(
     assert "growth_flag:weight_not_gaining" in rows[-1].flags
     joko = session.scalars(select(Measurement).where(Measurement.member_id == member(session, "Joko Susilo").id)).one()
     assert joko.statuses["td_dewasa"] == "hypertension_grade_3" and "glukosa_gds:very_high" in joko.flags
-    referrals = session.scalars(select(Referral.member_id)).all()
-    assert sorted(referrals) == sorted([siti.id, joko.member_id])  # recent visits only (not October)
+    referrals = session.execute(select(Referral.member_id, Referral.problem)).all()
+    assert sorted(referrals) == sorted([(siti.id, "gizi_anak"), (joko.member_id, "tekanan_darah"),
+                                        (joko.member_id, "gula_darah")])  # recent visits only; a row per problem
     before = counts(session)
     again = run(app, tmp_path, ["measurements", "import"], MEASUREMENTS_CSV)
     assert again.output.splitlines()[-1] == "measurements: 0 added, 0 updated, 4 unchanged, 4 rejected"

@@ -30,7 +30,10 @@ def test_a_first_weighing_is_b_and_categories_use_permenkes_names():
 def test_two_t_in_a_row_and_a_thin_arm_are_referral_flags():
     result = interpret("P", GIRL, ON, None, Values(weight_kg=7.9, muac_cm=11.2), last_month(8.0, "T"))
     assert result.weight_gain == "T" and result.gain_grams == -100
-    assert result.referral_reasons == ["growth_flag:two_t", "lila_balita:muac_severe"]
+    # LiLA < 11,5 cm is gizi buruk: today, before the 2T of this week (health.urgency)
+    assert result.referral_reasons == ["lila_balita:muac_severe", "growth_flag:two_t"]
+    assert result.referral_levels == {"lila_balita:muac_severe": "today", "growth_flag:two_t": "week"}
+    assert result.urgency == "today"
 
 
 def test_below_the_red_line_is_one_flag_not_two():
@@ -87,7 +90,7 @@ def test_pregnancy_kek_hypertension_and_post_term():
 
 def test_values_keep_the_precision_of_their_columns():
     values = Values.from_dict({"weight_kg": "9.555", "height_cm": "75.25", "glucose_mgdl": "109.8", "hb_gdl": ""})
-    assert (values.weight_kg, values.height_cm, values.glucose_mgdl, values.hb_gdl) == (9.56, 75.3, 110, None)
+    assert (values.weight_kg, values.height_cm, values.glucose_mgdl, values.hb_gdl) == (9.555, 75.25, 110, None)
     assert values.glucose_kind == "GDS" and Values().empty
 
 

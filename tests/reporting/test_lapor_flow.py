@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from storage.media import attachments_for
 from storage.models import Contact, Measurement, Member, Pregnancy, Referral, ServiceGiven
 from tests.harness import Person
 from tests.reporting.helpers import guardian, member, outbox, past_visit
@@ -16,32 +17,28 @@ def count(session, model) -> int:  # type: ignore[no-untyped-def]
 
 
 def to_aisyah(kader: Person) -> str:
-    kader.say("lapor")
-    kader.say("1")  # today
-    kader.say("aisah")  # a misspelling still finds her
-    return kader.say("1")
+    kader.say("lapor")  # the posyandu day is today
+    return kader.say("aisah")  # a misspelling still finds her, and the only match is taken
 
 
 def test_full_report_with_a_bad_value_a_correction_and_an_edit(runtime, demo, session):
     k = Person(runtime, "kader1")
-    assert "Tanggal posyandu" in k.say("lapor")
-    assert k.choices() == ["Hari ini (22-11-2026)", "Kemarin (21-11-2026)"]
-    k.say("1")
-    assert "Aisyah Putri (P, 9 bulan)" in k.say("aisah") or "Aisyah Putri (P, 9 bulan)" in k.choices()
-    reply = k.say("1")
+    assert "Tanggal: hari ini, 22-11-2026" in k.say("lapor")  # today unless the kader types another date
+    reply = k.say("aisah")  # the only match is taken
     assert "Aisyah Putri — Perempuan, 9 bulan — Bayi dan balita" in reply and "Berat badan (kg)?" in reply
     reply = k.say("sembilan")
     assert "belum terbaca" in reply and "Berat badan (kg)?" in reply
     assert "Maksudnya 9,5 kg?" in k.say("9500")
     assert "ketik ulang" in k.say("2")
-    assert "Tinggi atau panjang badan" in k.say("8,1 kg")
-    assert "berbaring" in k.say("70")
-    assert "Lingkar kepala" in k.say("1")
+    assert "Diukur berbaring" in k.say("8,1 kg")  # under 24 months: lying, and the question says so
+    assert "Lingkar kepala" in k.say("70")
     assert "LiLA" in k.say("43")
     reply = k.say("14")
     assert "Layanan yang diberikan" in reply and "Vitamin A" not in k.choices()  # November: no vitamin A round
     pmt = k.choices().index("PMT (makanan tambahan)") + 1
-    summary = k.say(str(pmt))
+    k.say(str(pmt))
+    assert "✓ PMT (makanan tambahan)" in k.choices()  # a number picks, it does not end the list
+    summary = k.say("selesai")
     assert "Ringkasan — Aisyah Putri" in summary
     assert "• Berat badan: 8,1 kg — baru pertama ditimbang (B)" in summary
     assert "BB/U: Berat badan normal" in summary and "PB/U" in summary and "Layanan: PMT (makanan tambahan)" in summary
@@ -77,20 +74,39 @@ def test_cancel_at_the_summary_stores_nothing(runtime, demo, session):
 def test_a_kader_cannot_report_another_posyandus_member(runtime, demo, session):
     bagus = member(session, "Bagus Saputra")  # Posyandu Melati 3
     k = Person(runtime, "kader1")  # kader of Mawar 7
-    k.say("lapor"), k.say("1")
+    k.say("lapor")
     assert "tidak ditemukan di Posyandu Mawar 7" in k.say("Bagus Saputra")
     reply = k.press(f"m{bagus.id}")  # a forged button
     assert "bukan anggota posyandu Anda" in reply
     assert count(session, Measurement) == 0
     other = Person(runtime, "kader2")  # kader of Melati 3 finds him
-    other.say("lapor"), other.say("1")
-    assert "Bagus Saputra" in " ".join([other.say("bagus"), *other.choices()])
+    other.say("lapor")
+    assert "Bagus Saputra" in other.say("bagus")
 
 
 def test_a_resident_cannot_report(runtime, demo, session, clock):
     session.add(Contact(channel="terminal", address="warga", role="resident", language="id", created_at=clock.now()))
     session.commit()
-    assert "tidak tersedia untuk peran Anda" in Person(runtime, "warga").say("lapor")
+    warga = Person(runtime, "warga")
+    reply = warga.say("lapor")
+    # a kader with no invite yet is told how to get one, and may type it right away (issue 7)
+    assert "untuk kader dan bidan" in reply and "kode undangan" in reply
+    assert count(session, Measurement) == 0
+    assert "tidak ditemukan" in warga.say("ABCDEF")  # an unknown code: asked again kindly
+    assert "kode undangan" not in warga.say("batal")  # back to the menu
+
+
+def test_a_kader_without_an_invite_joins_from_lapor(runtime, demo, session, clock):
+    from storage.reporting import create_invite
+    from tests.reporting.helpers import posyandu
+    session.add(Contact(channel="terminal", address="kader-baru", role="resident", language="id",
+                        created_at=clock.now()))
+    invite = create_invite(session, posyandu(session, "MAWAR7").id, "kader", clock.now(), 7)
+    session.commit()
+    k = Person(runtime, "kader-baru")
+    assert "kode undangan" in k.say("lapor")
+    assert "terdaftar sebagai" in k.say(invite.code)
+    assert "Siapa yang diperiksa" in k.say("lapor")
 
 
 def test_roles_are_checked_on_every_step(runtime, demo, session):
@@ -102,7 +118,7 @@ def test_roles_are_checked_on_every_step(runtime, demo, session):
     assert "tidak lagi terdaftar untuk posyandu ini" in k.say("8")
     kader.role = "resident"
     session.commit()
-    assert "tidak tersedia" in k.say("lapor")
+    assert "kode undangan" in k.say("lapor")
 
 
 def test_a_flag_alerts_the_bidan_opens_a_referral_and_tells_the_family(runtime, demo, session):
@@ -111,7 +127,7 @@ def test_a_flag_alerts_the_bidan_opens_a_referral_and_tells_the_family(runtime, 
     guardian(session, aisyah)
     k = Person(runtime, "kader1")
     to_aisyah(k)
-    k.say("7,9"), k.say("70"), k.say("1"), k.say("43")
+    k.say("7,9"), k.say("70"), k.say("43")
     k.say("11,2")
     summary = k.say("-")
     assert "⚠️ Perlu dirujuk ke bidan:" in summary
@@ -124,8 +140,11 @@ def test_a_flag_alerts_the_bidan_opens_a_referral_and_tells_the_family(runtime, 
     assert "Aisyah Putri" in alert[0].text and "Posyandu Mawar 7" in alert[0].text and "2T" in alert[0].text
     assert "+6281234500001" in alert[0].text and "Kader Siti Aminah" in alert[0].text
     result = outbox(session, kind="result")
-    assert [m.address for m in result] == ["ibu-aisyah"]
+    # the result in words, then the weight-for-age and the length-for-age charts as pictures
+    assert [m.address for m in result] == ["ibu-aisyah"] * 3
     assert "7,9 kg" in result[0].text and "bidan" in result[0].text.lower() and "z " not in result[0].text
+    charts = attachments_for(session, [m.id for m in result])
+    assert [charts[m.id].spec["indicator"] for m in result[1:]] == ["wfa", "lhfa"] and result[0].id not in charts
     referral = session.scalars(select(Referral)).one()
     assert "growth_flag:two_t" in referral.reasons and referral.status == "open"
     row = session.scalars(select(Measurement).where(Measurement.measured_on == date(2026, 11, 22))).one()
@@ -154,16 +173,15 @@ def test_an_implausible_change_since_last_visit_is_asked_back(runtime, demo, ses
     reply = k.say("7")
     assert "bulan lalu 10 kg (20-10-2026), sekarang 7 kg" in reply
     assert "Tinggi atau panjang" in k.say("ya")
-    k.say("-"), k.say("-"), k.say("-"), k.say("-")
-    k.say("simpan")
+    k.say("-"), k.say("-")
+    assert "Tersimpan" in k.say("simpan")  # at the LiLA question: nothing more measured, saved
     session.expire_all()
     assert session.scalars(select(Measurement.weight_kg).where(Measurement.measured_on == date(2026, 11, 22))).one() == 7.0
 
 
 def test_expert_mode_fills_the_visit_in_one_line(runtime, demo, session):
     k = Person(runtime, "kader1")
-    k.say("lapor aisyah bb 8,1 pb 70 lk 43 lila 14 vita")
-    summary = k.say("1")
+    summary = k.say("lapor aisyah bb 8,1 pb 70 lk 43 lila 14 vita")
     assert "Ringkasan — Aisyah Putri" in summary and "Layanan: Vitamin A" in summary
     assert "• Tinggi/panjang badan: 70 cm (berbaring)" in summary
     k.say("simpan")
@@ -175,12 +193,12 @@ def test_expert_line_with_a_unit_slip_asks_back_then_continues(runtime, demo):
     k = Person(runtime, "kader1")
     to_aisyah(k)
     assert "Maksudnya 8,1 kg?" in k.say("bb 8100 pb 70 xyz")
-    assert "Layanan" in k.say("1")
+    assert "Ringkasan" in k.say("1")
 
 
 def test_register_a_pregnant_woman_and_flag_her_blood_pressure(runtime, demo, session):
     k = Person(runtime, "kader1")
-    k.say("lapor"), k.say("1")
+    k.say("lapor")
     k.say("zzzz")  # not found: the list with "Anggota baru"
     assert "Nama lengkap" in k.press("new")
     assert "Jenis kelamin" in k.say("sri wahyuningsih")
@@ -190,9 +208,8 @@ def test_register_a_pregnant_woman_and_flag_her_blood_pressure(runtime, demo, se
     reply = k.say("17 Agustus 1998")
     assert "Nomor HP/WhatsApp (boleh dikosongkan dengan -)?" in reply and "orang tua" not in reply  # an adult
     assert "belum benar" in k.say("12345")
-    assert "NIK" in k.say("0812-3456-7890")
-    assert "16 angka" in k.say("3321")
-    assert "sedang hamil" in k.say("-")
+    assert "16 angka" in k.say("0812-3456-7890 3321")  # a phone and a short number: the NIK is checked
+    assert "sedang hamil" in k.say("0812-3456-7890")
     assert "HPHT" in k.say("2")
     assert "lebih dari 44 minggu" in k.say("01-01-2025")
     reply = k.say("15-06-2026")
@@ -201,6 +218,7 @@ def test_register_a_pregnant_woman_and_flag_her_blood_pressure(runtime, demo, se
     assert "Maksudnya 55,5 kg?" in k.say("55500")  # grams typed: asked back
     assert "LiLA" in k.say("1")
     k.say("22"), k.say("150/95")
+    k.say("-")  # Hb: no result yet (asked step by step, issue 7)
     services = k.choices()
     assert "Pemeriksaan kehamilan (ANC3)" in services and "TTD/MMS ibu hamil" in services
     summary = k.say("-")
@@ -219,11 +237,11 @@ def test_register_a_pregnant_woman_and_flag_her_blood_pressure(runtime, demo, se
 
 def test_session_dates_in_indonesian(runtime, demo, session):
     k = Person(runtime, "kader1")
-    k.say("lapor")
+    k.say("lapor")  # the date is typed at the name question
     assert "lebih dari setahun" in k.say("17 Agustus 2024")
     assert "belum lewat" in k.say("30-11-2026")
-    assert "Siapa yang diperiksa" in k.say("kemarin")
-    k.say("aisyah"), k.say("1")
+    assert "Tanggal posyandu: 21-11-2026" in k.say("kemarin")
+    k.say("aisyah")
     k.say("bb 8 pb 70 lk 43"), k.say("-"), k.say("simpan")
     assert session.scalars(select(Measurement.measured_on)).one() == date(2026, 11, 21)
 
@@ -233,8 +251,7 @@ def test_a_second_report_the_same_day_replaces_the_first(runtime, demo, session)
     to_aisyah(k)
     k.say("bb 8 pb 70 lk 43"), k.say("-"), k.say("simpan")
     assert "Siapa yang diperiksa" in k.say("1")  # next member, same date
-    k.say("aisyah")
-    assert "Sudah ada laporan untuk tanggal ini" in k.say("1")
+    assert "Sudah ada laporan untuk tanggal ini" in k.say("aisyah")
     k.say("bb 8,2 pb 70 lk 43"), k.say("-")
     assert "diperbarui" in k.say("simpan")
     assert session.scalars(select(Measurement.weight_kg)).all() == [8.2]
@@ -244,8 +261,8 @@ def test_a_bidan_picks_the_posyandu_of_her_desa(runtime, demo, session):
     b = Person(runtime, "bidan")
     assert "posyandu mana" in b.say("lapor")
     assert b.choices() == ["Posyandu Mawar 7", "Posyandu Kenanga 1", "Posyandu Melati 3"]
-    b.say("Posyandu Melati 3"), b.say("1"), b.say("bagus")
-    assert "Bagus Saputra" in b.say("1")
+    b.say("Posyandu Melati 3")
+    assert "Bagus Saputra" in b.say("bagus")
     b.say("bb 4,5 pb 54 lk 38"), b.say("-"), b.say("simpan")
     assert session.scalars(select(Measurement.posyandu_id)).one() == member(session, "Bagus Saputra").posyandu_id
     assert outbox(session, kind="alert", address="bidan") == []  # never alerted about her own report
@@ -256,16 +273,17 @@ def test_english_kader(runtime, demo, session):
     kader.language = "en"
     session.commit()
     k = Person(runtime, "kader1")
-    assert "Posyandu date?" in k.say("lapor")
-    k.say("1"), k.say("aisyah")
-    assert "Weight (kg)?" in k.say("1")
+    assert "Date: today, 22-11-2026" in k.say("lapor")
+    assert "Weight (kg)?" in k.say("aisyah")
     assert "Did you mean 9.5 kg?" in k.say("9500")
 
 
 def test_button_presses_toggle_services(runtime, demo):
     k = Person(runtime, "kader1")
     to_aisyah(k)
-    k.say("bb 8 pb 70 lk 43")
+    assert "Ringkasan" in k.say("bb 8 pb 70 lk 43")  # a line goes to the summary
+    assert "Bagian mana" in k.say("ubah")
+    k.press("services")
     k.press("KONSELING")
     assert "✓ Penyuluhan/konseling" in k.choices()
     k.press("PMT")
@@ -287,12 +305,10 @@ def test_a_correction_that_drops_a_referral_tells_the_bidan(runtime, demo, sessi
     from storage.models import AuditEvent
 
     k = Person(runtime, "kader1")
-    k.say("lapor joko td 150/95"), k.say("1")
-    k.say("-")
+    k.say("lapor joko td 150/95")
     k.say("simpan")
     assert len(outbox(session, kind="alert")) == 1 and count(session, Referral) == 1
-    k.say("lapor joko td 118/76"), k.say("1")
-    k.say("-")
+    k.say("lapor joko td 118/76")
     assert "diperbarui" in k.say("simpan")
     alerts = outbox(session, kind="alert")
     assert len(alerts) == 2 and alerts[1].address == "bidan"
@@ -306,8 +322,8 @@ def test_a_girl_under_15_is_not_asked_about_pregnancy_and_a_teen_gently(runtime,
     from health.pregnancy import pregnancy_question
 
     k = Person(runtime, "kader1")
-    k.say("lapor"), k.say("1"), k.say("dewi")
-    reply = k.say("1")  # Dewi Anggraini, 13
+    k.say("lapor")
+    reply = k.say("dewi")  # Dewi Anggraini, 13
     assert "hamil" not in reply and "Berat badan" in reply
     assert pregnancy_question("P", date(2010, 1, 1), date(2026, 11, 22)) == "minor"  # 16: "Apakah ia..."
     assert pregnancy_question("P", date(2000, 1, 1), date(2026, 11, 22)) == "adult"
@@ -315,7 +331,7 @@ def test_a_girl_under_15_is_not_asked_about_pregnancy_and_a_teen_gently(runtime,
 
 def test_search_echo_is_short(runtime, demo):
     k = Person(runtime, "kader1")
-    k.say("lapor"), k.say("1")
+    k.say("lapor")
     reply = k.say("z" * 900)
     assert "z" * 41 not in reply and "tidak ditemukan" in reply
 
@@ -325,14 +341,12 @@ def test_from_24_months_height_and_its_indices_follow_age_not_position(runtime, 
     rizky.birth_date = clock.now().date().replace(year=clock.now().year - 3)  # 36 months
     session.commit()
     k = Person(runtime, "kader1")
-    k.say("lapor"), k.say("1")
-    k.say("rizky")
-    reply = k.say("1")
+    k.say("lapor")
+    reply = k.say("rizky")
     assert "Berat badan (kg)?" in reply
-    assert "Tinggi badan (cm)?" in k.say("14")
-    assert "Tinggi atau panjang" not in k.say("95")  # then lying or standing
-    k.say("1")  # lying: WHO subtracts 0,7 cm, the index is still TB/U and BB/TB
-    summary = k.say("bb 14 pb 95")
+    reply = k.say("14")
+    assert "Tinggi badan (cm)?" in reply and "Diukur berdiri" in reply  # from 24 months: standing
+    summary = k.say("bb 14 pb 95")  # lying: WHO subtracts 0,7 cm, the index is still TB/U and BB/TB
     summary = summary if "Ringkasan" in summary else k.say("-")
     assert "• Tinggi badan: 95 cm (berbaring)" in summary
     assert "TB/U" in summary and "BB/TB" in summary and "PB/U" not in summary and "BB/PB" not in summary
@@ -340,7 +354,7 @@ def test_from_24_months_height_and_its_indices_follow_age_not_position(runtime, 
 
 def test_a_new_childs_phone_is_the_guardians(runtime, demo, session):
     k = Person(runtime, "kader1")
-    k.say("lapor"), k.say("1")
+    k.say("lapor")
     k.say("zzzz")
     k.press("new")
     k.say("putri ayu"), k.say("2")

@@ -80,7 +80,7 @@ def test_blood_pressure_and_glucose():
 def test_items_follow_the_form_of_each_group():
     assert items_for(LifeStage.BAYI_BALITA, 3) == ["weight", "height", "head"]
     assert items_for(LifeStage.BAYI_BALITA, 9) == ["weight", "height", "head", "muac"]
-    assert items_for(LifeStage.IBU_HAMIL, 300) == ["weight", "muac", "bp"]
+    assert items_for(LifeStage.IBU_HAMIL, 300) == ["weight", "muac", "bp", "hb"]  # Hb asked too (issue 7)
     assert items_for(LifeStage.LANSIA, 800) == ["weight", "height", "waist", "bp", "glucose", "hb"]
     assert items_for(LifeStage.ANAK, 70) == ["weight", "height"]
 
@@ -152,3 +152,12 @@ def test_vitamin_a_and_deworming_are_offered_in_their_months_only():
     assert "VITA" in codes(280, date(2026, 2, 3)) and "VITA" not in codes(280, date(2026, 11, 22))  # blue capsule
     offered = options(LifeStage.BAYI_BALITA, thirty_months, "L", set(), on=date(2026, 11, 22))
     assert parse_selection("vita", offered, LifeStage.BAYI_BALITA) == ["VITA"]  # an extra round, typed by code
+
+
+def test_vaccine_names_kaders_write_are_understood():
+    # Buku KIA names: dpt4 = DPT-HB-Hib 4, campak = MR (ilp-domain 4.1)
+    from bot.flows.reporting_services import due_doses, parse_selection
+    offered = due_doses(700, {"MR1", "DPT-HB-HIB1", "DPT-HB-HIB2", "DPT-HB-HIB3"})
+    assert parse_selection("dpt4 mr2", offered, LifeStage.BAYI_BALITA) == ["DPT-HB-HIB4", "MR2"]
+    assert parse_selection("campak", offered, LifeStage.BAYI_BALITA) == ["MR2"]
+    assert parse_selection("polio1 rota1", offered, LifeStage.BAYI_BALITA) == ["OPV1", "RV1"]

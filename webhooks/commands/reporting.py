@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import datetime
 from typing import Callable
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.orm import Session
 
 from bot.messages import Role
+from bot.referral_alerts import alert_imported
 from storage import imports
 from storage.db import transaction
 from storage.reporting import create_invite
@@ -85,7 +88,7 @@ def members_group() -> None:
 
 
 @members_group.command("import", help="Import members: posyandu_code,name,sex,birth_date,guardian_name,"
-                                      "guardian_phone,opted_in,hpht")
+                                      "guardian_phone,opted_in,hpht and optionally nik,mother_nik")
 @click.argument("path", type=click.Path(dir_okay=False))
 def members_import(path: str) -> None:
     _import(path, imports.MEMBER_COLUMNS, "members", imports.import_members)
@@ -100,7 +103,16 @@ def measurements_group() -> None:
 @measurements_group.command("import", help="Import measurements (same checks and interpretation as the chat).")
 @click.argument("path", type=click.Path(dir_okay=False))
 def measurements_import(path: str) -> None:
-    _import(path, imports.MEASUREMENT_COLUMNS, "measurements", imports.import_measurements)
+    _import(path, imports.MEASUREMENT_COLUMNS, "measurements", import_and_alert)
+
+
+def import_and_alert(session: Session, rows: list[tuple[int, dict[str, str]]], now: datetime) -> imports.ImportReport:
+    """The register's visits, and the bidan's alert for each that opened or updated a referral, like a chat
+    report's, in the same transaction (a crash loses neither; a rerun alerts nobody twice)."""
+    report = imports.import_measurements(session, rows, now)
+    for saved in report.referred:
+        alert_imported(session, saved, now, runtime().settings.default_language)
+    return report
 
 
 @measurements_group.command("export", help="One row per measurement with z-scores, statuses and flags.")

@@ -2,14 +2,14 @@
 an index to find a chat's messages still being sent (each chat in order across processes)
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0007
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,4 @@
-"""`make run`: the web app, the dispatcher and the clock in one process (a laptop, SQLite).
+"""`make run`: the web app, the dispatcher, the SATUSEHAT sender and the clock in one process (a laptop, SQLite).
 
 Production runs them as separate Procfile processes on PostgreSQL instead.
 """
@@ -19,7 +19,7 @@ def main() -> None:
     from scheduler.worker import run_forever
     from storage.migrate import upgrade
     from webhooks.app import create_app
-    from runtime import build_runtime
+    from bot.runtime import build_runtime
 
     settings = Settings.from_env()
     configure_logging(settings)
@@ -28,6 +28,11 @@ def main() -> None:
     app = create_app(runtime=runtime)
     stop = threading.Event()
     threading.Thread(target=run_forever, args=(runtime, stop), name="dispatcher", daemon=True).start()
+    satusehat = _satusehat_sender(runtime, settings)
+    if satusehat is not None:  # calls out only for a puskesmas with credentials
+        from scheduler.satusehat_sync import run_forever as sync_forever
+
+        threading.Thread(target=sync_forever, args=(satusehat, stop), name="satusehat", daemon=True).start()
     clock = BackgroundScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
     register_jobs(clock, runtime)
     clock.start()
@@ -40,7 +45,20 @@ def main() -> None:
     finally:
         stop.set()
         clock.shutdown(wait=False)
+        if satusehat is not None:
+            satusehat.close()
         runtime.close()
+
+
+def _satusehat_sender(runtime, settings):  # type: ignore[no-untyped-def]
+    """The SATUSEHAT sender, or None (with the reason logged) when a code setting is unknown."""
+    from bot.runtime import satusehat_sender
+
+    try:
+        return satusehat_sender(runtime)
+    except ValueError as exc:
+        log.error("SATUSEHAT sending is off: %s", exc)
+        return None
 
 
 if __name__ == "__main__":

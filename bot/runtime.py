@@ -1,8 +1,10 @@
 """The composition root: build the running parts from Settings (database, senders, budget, dispatcher).
 
-Shared by the web app, the dispatcher worker, the clock and the terminal chat,
-so every process is wired the same way. It lives outside `webhooks/` and
-`scheduler/` so that neither imports the other: both receive a `Runtime`.
+Shared by the web app, the dispatcher worker, the clock, the SATUSEHAT sender and
+the terminal chat, so every process is wired the same way. It is the one module
+that knows both `scheduler/` (the dispatcher) and `webhooks/` (the senders, imported
+lazily where they are built), so that neither of those imports the other: both
+receive a `Runtime`.
 """
 from __future__ import annotations
 
@@ -43,7 +45,16 @@ class Runtime:
         self.engine.dispose()
 
 
-def channel_senders(settings: Settings) -> tuple[dict[Channel, Sender], object | None]:
+def status_callback_url(public_url: str) -> str | None:
+    """Where Twilio posts each message's delivery status (sent, delivered, read, failed): needed for the
+    reach figures and the pause (docs/reminders.md, "Reach"); None while PUBLIC_URL is not a public https URL."""
+    base = public_url.rstrip("/")
+    if not base.startswith("https://") or "localhost" in base or "127.0.0.1" in base:
+        return None
+    return f"{base}/webhooks/whatsapp/status"
+
+
+def channel_senders(settings: Settings, clock: Clock | None = None) -> tuple[dict[Channel, Sender], object | None]:
     """The senders for every configured channel; a missing token leaves that channel out."""
     senders: dict[Channel, Sender] = {}
     runner = None
@@ -53,14 +64,41 @@ def channel_senders(settings: Settings) -> tuple[dict[Channel, Sender], object |
         runner = BotRunner(settings.telegram_token, telegram_api_base(settings.telegram_api_url))
         senders[Channel.TELEGRAM] = TelegramSender(runner)
     if settings.whatsapp_enabled:
+        from webhooks.media import media_link
         from webhooks.whatsapp_sender import TwilioWhatsAppSender
 
+        link_clock = clock or SystemClock()
+
         content = {k: v for k, v in {"reminder": settings.twilio_content_sid_reminder,
-                                     "broadcast": settings.twilio_content_sid_broadcast}.items() if v}
+                                     "broadcast": settings.twilio_content_sid_broadcast,
+                                     "intro": settings.twilio_content_sid_intro}.items() if v}
         senders[Channel.WHATSAPP] = TwilioWhatsAppSender(
             settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_whatsapp_from,
-            api_url=settings.twilio_api_url or None, content_sids=content)
+            api_url=settings.twilio_api_url or None, content_sids=content,
+            status_callback=status_callback_url(settings.public_url),
+            media_url=lambda attachment: media_link(settings, link_clock, attachment))
+    if settings.sms_enabled:
+        from webhooks.sms_sender import TwilioSmsSender
+
+        senders[Channel.SMS] = TwilioSmsSender(
+            settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_sms_from,
+            api_url=settings.twilio_api_url or None, status_callback=status_callback_url(settings.public_url))
     return senders, runner
+
+
+def satusehat_client(settings: Settings, clock: Clock):  # type: ignore[no-untyped-def]
+    """The SATUSEHAT HTTP client (an edge in webhooks/) for the sync worker in scheduler/."""
+    from webhooks.satusehat_client import SatusehatClient
+
+    return SatusehatClient(settings.satusehat_auth_url, settings.satusehat_fhir_url, clock,
+                           settings.satusehat_timeout_seconds)
+
+
+def satusehat_sender(runtime: Runtime):  # type: ignore[no-untyped-def]
+    """The SATUSEHAT sync worker on this runtime; ValueError when a code setting is unknown."""
+    from scheduler.satusehat_sync import SatusehatSender
+
+    return SatusehatSender(runtime.session_factory, runtime.settings, runtime.clock)
 
 
 def build_runtime(settings: Settings | None = None, *, clock: Clock | None = None,
@@ -72,7 +110,7 @@ def build_runtime(settings: Settings | None = None, *, clock: Clock | None = Non
     clock = clock or SystemClock()
     runner = None
     if senders is None:
-        built, runner = channel_senders(settings)
+        built, runner = channel_senders(settings, clock)
     else:
         built = dict(senders)
     dispatcher = Dispatcher(factory, built, clock, settings)

@@ -1,0 +1,111 @@
+"""`kunjungan`: the kader's home-visit list, most urgent first; picking one records the visit and its outcome.
+
+    > kunjungan
+    🏠 Kunjungan rumah — Posyandu Mawar 7 (3 orang, paling mendesak dulu):
+    1. Aisyah Putri (9 bulan) — imunisasi MR1 terlambat (jatuh tempo 27-10-2026)
+       📍 RT 02 Dusun Krajan · 📞 +6281234500001
+    > 1
+    Apa hasil kunjungan ke Aisyah Putri? ...
+    > sudah imunisasi di puskesmas
+    Kunjungan ke Aisyah Putri dicatat ✅ (01-12-2026). ...
+
+Why words of its own: `sasaran` is the bidan's target (S of SKDN) in `rekap`.
+The list is `storage.visits.visiting_list`, the same as `flask visits list`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from bot.flows.base import Answer, Ctx, Invalid, Turn, done, ask, say
+from bot.flows.reporting_format import age, day
+from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
+from bot.messages import Choice, Reply, Role
+from storage.models import AuditEvent, Posyandu
+from storage.reporting import visible_posyandu
+from bot.texts import render
+from storage.visits import Reason, VisitEntry, record_visit, visiting_list
+
+SHOWN = 15  # entries in one chat message; the rest are in the operator's CSV
+DONE_WORDS = frozenset({"done", "selesai", "sudah"})
+
+
+def reason_texts(lang: str, entry: VisitEntry) -> str:
+    """One phrase per kind of reason: "imunisasi OPV1, DPT-HB-HIB1 terlambat (jatuh tempo 22-12-2024)"."""
+    grouped: dict[str, list[Reason]] = {}
+    for reason in entry.reasons:
+        grouped.setdefault(reason.code, []).append(reason)
+    return "; ".join(render(lang, f"visit.reason.{code}", detail=", ".join(r.detail for r in group if r.detail),
+                            since=day(min(r.since for r in group)))
+                     for code, group in grouped.items())
+
+
+class VisitsFlow(ScopedFlow):
+    name = "kunjungan"
+    triggers = ("kunjungan", "daftar kunjungan", "kunjungan rumah", "home visits", "visits")
+    roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
+    menu_key = "visit.menu"
+    menu_order = 22
+
+    def begin(self, ctx: Ctx, arg: str) -> Turn:
+        return choose_posyandu(ctx, {}, "visit.ask_posyandu", self._list)
+
+    def on_posyandu(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        data["pid"] = pick_posyandu(visible_posyandu(ctx.session, ctx.contact), answer).id
+        return self._list(ctx, data)
+
+    def _entries(self, ctx: Ctx, place: Posyandu) -> list[VisitEntry]:
+        return visiting_list(ctx.session, place, ctx.today(place.timezone), je_endemic=ctx.settings.je_endemic)
+
+    def _list(self, ctx: Ctx, data: dict[str, Any], before: tuple[Reply, ...] = ()) -> Turn:
+        place = ctx.session.get(Posyandu, data["pid"])
+        assert place is not None
+        entries = self._entries(ctx, place)
+        if not entries:
+            return done(*before, say(ctx, "visit.none", posyandu=place.name))
+        today = ctx.today(place.timezone)
+        lines = [ctx.t("visit.title", posyandu=place.name, count=len(entries))]
+        offered = []
+        for n, entry in enumerate(entries[:SHOWN], 1):
+            years = f" ({age(entry.birth_date, today, ctx.lang)})" if entry.birth_date else ""
+            lines.append(ctx.t("visit.entry", n=n, name=entry.name, age=years, reasons=reason_texts(ctx.lang, entry)))
+            lines.append(ctx.t("visit.where", address=entry.address or ctx.t("visit.no_address"),
+                               phone=entry.phone or ctx.t("visit.no_phone_number")))
+            offered.append(Choice(f"v{entry.key}", entry.name))
+        if len(entries) > SHOWN:
+            lines.append(ctx.t("visit.more", count=len(entries) - SHOWN))
+        offered.append(Choice("done", ctx.t("report.finish")))
+        text = "\n".join(lines) + "\n\n" + ctx.t("visit.ask_pick")
+        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="visits.viewed", subject=f"posyandu:{place.id}",
+                                   at=ctx.now))
+        return Turn([*before, Reply(text, tuple(offered))], "pick", {"pid": place.id})
+
+    def on_pick(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        value = answer.value.strip()
+        if value == "done" or value.lower() in DONE_WORDS:
+            return done(then="menu")
+        if not value.startswith("v"):
+            raise Invalid("visit.choose")
+        place = ctx.session.get(Posyandu, data["pid"])
+        assert place is not None
+        entry = next((e for e in self._entries(ctx, place) if e.key == value[1:]), None)
+        if entry is None:
+            return self._list(ctx, data, (say(ctx, "visit.gone"),))
+        return ask(ctx, "outcome", {"pid": place.id, "key": entry.key, "name": entry.name}, "visit.ask_outcome",
+                   name=entry.name)
+
+    def on_outcome(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        text = " ".join(answer.text.split())
+        if sum(ch.isalpha() for ch in text) < 3:
+            raise Invalid("visit.outcome_short")
+        place = ctx.session.get(Posyandu, data["pid"])
+        assert place is not None
+        today = ctx.today(place.timezone)
+        visit = record_visit(ctx.session, ctx.contact, place.id, data["key"], text, today, ctx.now)
+        if visit is None:
+            return self._list(ctx, data, (say(ctx, "visit.gone"),))
+        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="visit.recorded", subject=f"home_visit:{visit.id}",
+                                   at=ctx.now))
+        return self._list(ctx, {"pid": place.id}, (say(ctx, "visit.recorded", name=data["name"], date=day(today)),))
+
+
+FLOWS = (VisitsFlow(),)

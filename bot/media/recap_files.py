@@ -1,0 +1,147 @@
+"""The month's recap as files: an XLSX for the bidan and the puskesmas, a CSV for data people.
+
+XLSX: a `Rekap` sheet laid out like the posyandu's monthly register (SIP
+format 6 style: the SKDN block, then one block per life-cycle group), a
+by-name balita sheet with the columns e-PPGBM entry needs (data-out §2.2), and
+one sheet per life-cycle group. Numbers are real numbers and dates real dates
+with Indonesian display formats (`dd/mm/yyyy`, one decimal), so a spreadsheet
+in an Indonesian locale shows `9,5` and the TPG can still sum them.
+CSV: one row per posyandu-month with S, K, D, N, T, O, B, 2T, BGM and the ratios.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any, Iterable, TextIO
+
+from bot.recap_text import RATIO_KEYS, month_label
+from bot.texts import render
+from health.permenkes import PERMENKES_2_2020
+from storage.recap import BY_NAME_COLUMNS, GROUP_COLUMNS, GROUPS
+
+CSV_COLUMNS = ("posyandu_code", "posyandu", "month", "S", "S_source", "K", "D", "N", "T", "O", "B", "2T", "BGM",
+               *RATIO_KEYS, "stunted", "wasted", "underweight")
+SKDN_ITEMS = ("S", "K", "D", "N", "T", "O", "B", "2T", "BGM", "stunted", "wasted", "underweight")
+ILP_BLOCKS = ("ibu_hamil", "ibu_nifas", "bayi_balita", "remaja", "dewasa_lansia", "posyandu")
+HEADERS_ID = {
+    "nik": "NIK", "name": "Nama", "birth_date": "Tanggal lahir", "sex": "L/P", "measured_on": "Tanggal ukur",
+    "weight_kg": "BB (kg)", "height_cm": "PB/TB (cm)", "position": "Cara ukur", "head_cm": "LK (cm)",
+    "muac_cm": "LiLA (cm)", "mother": "Nama ibu/wali", "gain": "N/T/O/B", "bb_u": "Status BB/U",
+    "pb_tb_u": "Status TB/U", "bb_pb_tb": "Status BB/TB", "systolic": "Sistolik", "diastolic": "Diastolik",
+    "hb_gdl": "Hb (g/dL)", "glucose_mgdl": "Gula darah (mg/dL)", "gestational_weeks": "Usia kehamilan (minggu)",
+    "statuses": "Temuan", "services": "Layanan",
+}
+POSITION_ID = {"L": "Telentang", "H": "Berdiri", "": ""}
+GROUP_SHEETS = {"ibu_hamil": "Ibu hamil", "ibu_nifas": "Ibu nifas", "bayi_balita": "Bayi-balita",
+                "anak": "Anak", "remaja": "Remaja", "dewasa": "Dewasa", "lansia": "Lansia"}
+DATE_FORMAT = "dd/mm/yyyy"
+STATUS_INDEX = {"bb_u": "bb_u", "pb_tb_u": "pb_tb_u", "bb_pb_tb": "bb_pb_tb"}
+
+
+def csv_row(recap: dict[str, Any]) -> dict[str, Any]:
+    s = recap["skdn"]
+    row: dict[str, Any] = {"posyandu_code": recap["posyandu"]["code"], "posyandu": recap["posyandu"]["name"],
+                           "month": f"{recap['year']:04d}-{recap['month']:02d}", "S_source": s["s_source"]}
+    row.update({k: s[k] for k in ("S", "K", "D", "N", "T", "O", "B", "2T", "BGM", "stunted", "wasted",
+                                  "underweight")})
+    row.update({k: "" if recap["ratios"][k] is None else recap["ratios"][k] for k in RATIO_KEYS})
+    return row
+
+
+def write_csv(out: TextIO, recaps: Iterable[dict[str, Any]]) -> int:
+    """One row per posyandu-month (ratios in per cent with a decimal point: machines read this file)."""
+    writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS))
+    writer.writeheader()
+    count = 0
+    for recap in recaps:
+        writer.writerow(csv_row(recap))
+        count += 1
+    return count
+
+
+def _status_label(index: str, code: str) -> str:
+    """A Permenkes 2/2020 category in the register's words ("Pendek", "Gizi baik"), not our code."""
+    for band in PERMENKES_2_2020.get(index, ()):
+        if band.category.code == code:
+            return band.category.label_id
+    return code
+
+
+def _value(column: str, value: Any) -> tuple[Any, str | None]:
+    if value is None or value == "":
+        return None, None
+    if column in STATUS_INDEX:
+        return _status_label(STATUS_INDEX[column], value), None
+    if column in ("birth_date", "measured_on"):
+        return date.fromisoformat(value), DATE_FORMAT
+    if column in ("weight_kg",):
+        return float(value), "0.00"
+    if column in ("height_cm", "head_cm", "muac_cm", "hb_gdl"):
+        return float(value), "0.0"
+    if column == "position":
+        return POSITION_ID.get(value, value), None
+    return value, None
+
+
+def _table(sheet: Any, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+    from openpyxl.styles import Font
+
+    sheet.append([HEADERS_ID[c] for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        values = [_value(c, row.get(c)) for c in columns]
+        sheet.append([v for v, _ in values])
+        for cell, (_, fmt) in zip(sheet[sheet.max_row], values):
+            if fmt:
+                cell.number_format = fmt
+    sheet.freeze_panes = "C2"
+    for i, column in enumerate(columns, 1):
+        sheet.column_dimensions[sheet.cell(1, i).column_letter].width = 26 if column in ("name", "mother",
+                                                                                         "statuses") else 14
+
+
+def workbook_bytes(recap: dict[str, Any], lang: str = "id") -> bytes:
+    """The XLSX of one posyandu-month (sheet texts in `lang`; the register itself is Indonesian)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = render(lang, "recap.sheet.recap")[:31]
+    bold = Font(bold=True)
+    sheet.append([render(lang, "recap.title", posyandu=recap["posyandu"]["name"],
+                         month=month_label(lang, recap["year"], recap["month"])).lstrip("📊 ")])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([f"{recap['posyandu']['code']}",
+                  render(lang, "recap.s_target" if recap["skdn"]["s_source"] == "target" else "recap.s_registered")])
+    sheet.append([render(lang, "recap.block.skdn")])
+    for item in SKDN_ITEMS:
+        sheet.append([render(lang, f"recap.item.{item}"), recap["skdn"][item]])
+    for key in RATIO_KEYS:
+        value = recap["ratios"][key]
+        sheet.append([render(lang, f"recap.item.{key}"), None if value is None else value / 100])
+        sheet.cell(sheet.max_row, 2).number_format = "0.0%"
+    for code in ("T", "2T", "BGM"):
+        sheet.append([render(lang, "recap.names_label", code=code), ", ".join(recap["names"][code])])
+    for block in ILP_BLOCKS:
+        sheet.append([])
+        sheet.append([render(lang, f"recap.block.{block}")])
+        for item, value in recap["ilp"][block].items():
+            sheet.append([render(lang, f"recap.item.{block}.{item}"), value])
+    headers = {render(lang, f"recap.block.{b}") for b in ("skdn", *ILP_BLOCKS)}
+    for row in sheet.iter_rows(min_row=3, max_col=1):
+        if row[0].value in headers:
+            row[0].font = Font(bold=True, size=12, color="1F4E79")
+        elif row[0].value:
+            row[0].font = bold
+    sheet.column_dimensions["A"].width = 44
+    sheet.column_dimensions["B"].width = 18
+    balita = book.create_sheet(render(lang, "recap.sheet.balita")[:31])
+    _table(balita, BY_NAME_COLUMNS, recap["balita"])
+    for group in GROUPS:
+        _table(book.create_sheet(GROUP_SHEETS[group]), GROUP_COLUMNS, recap["groups"].get(group, []))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,53 @@
+"""The month's recap and the growth chart in words: the chat summary, the chart's sentences, month names.
+
+Why apart from the flows: the chat (`rekap`, `grafik`), the automatic recap to
+the bidan and the operator commands say the same things the same way.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from bot.flows.reporting_format import number
+from bot.texts import render
+
+RATIO_KEYS = ("K/S", "D/S", "N/D", "N/S", "D/K", "N/(D-O-B)", "BGM/D", "2T/D")
+NAMES_SHOWN = 12  # a longer list goes in the workbook; the chat says how many more
+
+
+def month_label(lang: str | None, year: int, month: int) -> str:
+    return f"{render(lang, f'recap.month.{month}')} {year}"
+
+
+def percent(value: float | None, lang: str | None) -> str:
+    return render(lang, "recap.none") if value is None else f"{number(value, lang, 1)}%"
+
+
+def _names(lang: str | None, names: list[str]) -> str:
+    shown = ", ".join(names[:NAMES_SHOWN])
+    more = len(names) - NAMES_SHOWN
+    return shown + (f" (+{more})" if more > 0 else "")
+
+
+def recap_text(lang: str | None, recap: dict[str, Any]) -> str:
+    """A short readable summary: SKDN, the ratios, the names behind T/2T/BGM, one line per group."""
+    s, ratios, ilp = recap["skdn"], recap["ratios"], recap["ilp"]
+    lines = [render(lang, "recap.title", posyandu=recap["posyandu"]["name"],
+                    month=month_label(lang, recap["year"], recap["month"]))]
+    if recap.get("empty"):
+        lines.append(render(lang, "recap.empty"))
+    lines.append(render(lang, "recap.skdn", S=s["S"], K=s["K"], D=s["D"], N=s["N"], T=s["T"], O=s["O"], B=s["B"],
+                        T2=s["2T"], BGM=s["BGM"]))
+    lines.append(render(lang, "recap.s_target" if s["s_source"] == "target" else "recap.s_registered"))
+    lines.append(render(lang, "recap.ratios", ds=percent(ratios["D/S"], lang), nd=percent(ratios["N/D"], lang),
+                        ndob=percent(ratios["N/(D-O-B)"], lang), ks=percent(ratios["K/S"], lang),
+                        dk=percent(ratios["D/K"], lang)))
+    for code in ("T", "2T", "BGM"):
+        if recap["names"][code]:
+            lines.append(render(lang, "recap.names", label=code, names=_names(lang, recap["names"][code])))
+    lines.append(render(lang, "recap.nutrition", **{k: s[k] for k in ("stunted", "wasted", "underweight")}))
+    lines.append(render(lang, "recap.mothers", nifas=ilp["ibu_nifas"]["seen"], **ilp["ibu_hamil"]))
+    lines.append(render(lang, "recap.children", **ilp["bayi_balita"]))
+    lines.append(render(lang, "recap.teens", **ilp["remaja"]))
+    lines.append(render(lang, "recap.adults", **ilp["dewasa_lansia"]))
+    lines.append(render(lang, "recap.referrals", **ilp["posyandu"]))
+    return "\n".join(lines)

@@ -1,0 +1,128 @@
+"""The month's recap to the bidan without asking, once: after the month's last posyandu day.
+
+Rule: a posyandu's recap of month M goes to the bidan(s) of its desa at
+`recap_local_hour` local time on the day of M's last scheduled posyandu
+session, or, when M had no session (or the clock was down that day), on the
+first days of the next month (up to `reminder_catchup_days`). "Once" is the
+outbox's unique dedupe key per posyandu, month and bidan: a second run, a
+second clock or a restart writes nothing.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.flows.rekap import recap_replies
+from health.recap import month_bounds
+from scheduler.planner import ZONES
+from storage import repositories as repo
+from storage.db import transaction
+from storage.media import attach, forget_old_media
+from storage.models import Posyandu
+from storage.places import zone_label
+from storage.recap import month_recap
+from storage.reminders import session_days
+from storage.reporting import bidan_contacts
+
+log = logging.getLogger(__name__)
+
+
+def recap_month_due(today: date, session_days_this_month: list[date], catchup_days: int) -> tuple[int, int] | None:
+    """The (year, month) whose recap is due today, if any (see the module's rule)."""
+    if session_days_this_month and today >= max(session_days_this_month):
+        return today.year, today.month
+    if today.day <= max(1, catchup_days):
+        first = today.replace(day=1) - timedelta(days=1)
+        return first.year, first.month
+    return None
+
+
+@dataclass
+class RecapStats:
+    posyandu: int = 0
+    sent_to: int = 0
+
+
+def send_monthly_recaps(session_factory: sessionmaker[Session], settings: Settings, now: datetime,
+                        zone: str | None = None) -> RecapStats:
+    """Write the due recaps to the outbox (text, then the workbook) for every posyandu (of `zone`)."""
+    stats = RecapStats()
+    with transaction(session_factory) as session:
+        stmt = select(Posyandu.id).order_by(Posyandu.id)
+        if zone is not None:
+            stmt = stmt.where(Posyandu.timezone == zone)
+        ids = list(session.scalars(stmt))
+    for posyandu_id in ids:
+        with transaction(session_factory) as session:
+            stats.sent_to += _one(session, session.get(Posyandu, posyandu_id), settings, now)
+            stats.posyandu += 1
+    return stats
+
+
+def _one(session: Session, posyandu: Posyandu, settings: Settings, now: datetime) -> int:
+    today = now.astimezone(ZoneInfo(posyandu.timezone or "Asia/Jakarta")).date()
+    first, last = month_bounds(today.year, today.month)
+    due = recap_month_due(today, session_days(session, posyandu.id, posyandu.timezone, first, last),
+                          settings.reminder_catchup_days)
+    if due is None:
+        return 0
+    year, month = due
+    bidans = bidan_contacts(session, posyandu)
+    if not bidans:
+        return 0
+    recap = month_recap(session, posyandu, year, month)
+    written = 0
+    for bidan in bidans:
+        key = f"recap:{posyandu.id}:{year:04d}-{month:02d}:{bidan.id}"
+        lang = bidan.language or settings.default_language
+        replies = recap_replies(lang, recap)
+        for index, reply in enumerate(replies):
+            outbox_id = repo.enqueue_to_contact(session, bidan, reply.text, now, kind="alert",
+                                                dedupe_key=key if index == 0 else f"{key}:{index}")
+            if outbox_id is None:
+                break  # already sent: once
+            if reply.attachment is not None:
+                attach(session, outbox_id, reply.attachment, now)
+            written += index == 0
+    return written
+
+
+def run_zone(runtime: Any, zone: str) -> None:
+    try:
+        send_monthly_recaps(runtime.session_factory, runtime.settings, runtime.clock.now(), zone)
+    except DBAPIError as exc:  # its text carries parameters (names): not logged
+        log.error("monthly recap for %s failed: %s", zone_label(zone), type(exc.orig).__name__)
+    except Exception:
+        log.exception("monthly recap for %s failed", zone_label(zone))
+
+
+def forget_media(runtime: Any) -> None:
+    """Daily: empty the copies of delivered charts and recaps older than `media_keep_days`."""
+    now = runtime.clock.now()
+    try:
+        with transaction(runtime.session_factory) as session:
+            emptied = forget_old_media(session, now - timedelta(days=runtime.settings.media_keep_days))
+        log.info("media retention: %d delivered attachments emptied", emptied)
+    except Exception:
+        log.exception("media retention failed")
+
+
+def register_recap_jobs(scheduler: BaseScheduler, runtime: Any) -> None:
+    scheduler.add_job(forget_media, CronTrigger(hour=3, minute=30, timezone=ZoneInfo("UTC")), args=(runtime,),
+                      id="media-retention", name="media retention", replace_existing=True, coalesce=True,
+                      max_instances=1, misfire_grace_time=3600)
+    hour = runtime.settings.recap_local_hour
+    for zone in ZONES:
+        scheduler.add_job(run_zone, CronTrigger(hour=hour, minute=0, timezone=ZoneInfo(zone)), args=(runtime, zone),
+                          id=f"recap-{zone_label(zone)}", name=f"monthly recap {zone_label(zone)}",
+                          replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=3600)

@@ -1,0 +1,47 @@
+"""A member's NIK: who is missing one, who already holds one, and setting it.
+
+Why its own module: without a NIK (or, for a baby, the mother's) a visit
+cannot be sent to SATUSEHAT (docs/satusehat.md), so the bidan is shown who
+is missing one and a kader can add it later in chat (`nik NAME 3201...`).
+Setting it sends that member's waiting visits again.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import AuditEvent, Measurement, Member, SatusehatSync
+from storage.satusehat_queue import requeue_member
+
+
+def members_missing_nik(session: Session, posyandu_ids: Sequence[int],
+                        limit: int = 10) -> tuple[list[tuple[Member, int]], int]:
+    """Members of these posyandu with neither NIK nor NIK ibu, those with visits waiting first;
+    each with how many visits wait for it, and the total count."""
+    if not posyandu_ids:
+        return [], 0
+    missing = (Member.posyandu_id.in_(list(posyandu_ids)), Member.nik.is_(None), Member.mother_nik.is_(None))
+    total = session.scalar(select(func.count()).select_from(Member).where(*missing)) or 0
+    waiting = (select(Measurement.member_id, func.count().label("n"))
+               .join(SatusehatSync, SatusehatSync.measurement_id == Measurement.id)
+               .where(SatusehatSync.status != "sent").group_by(Measurement.member_id).subquery())
+    rows = session.execute(select(Member, func.coalesce(waiting.c.n, 0))
+                           .outerjoin(waiting, waiting.c.member_id == Member.id).where(*missing)
+                           .order_by(func.coalesce(waiting.c.n, 0).desc(), Member.name_key).limit(limit)).all()
+    return [(m, n) for m, n in rows], total
+
+
+def nik_holder(session: Session, nik: str, other_than: int) -> Member | None:
+    """Another member already recorded with this NIK (own or as NIK ibu is fine: a mother and her baby)."""
+    return session.scalars(select(Member).where(Member.nik == nik, Member.id != other_than).limit(1)).first()
+
+
+def set_nik(session: Session, member: Member, nik: str, contact_id: int | None, now: datetime) -> int:
+    """Record the member's NIK; their visits waiting for it go back to the SATUSEHAT queue (returned: how many)."""
+    member.nik = nik
+    session.add(AuditEvent(contact_id=contact_id, action="member.nik_set", subject=f"member:{member.id}", at=now))
+    session.flush()
+    return requeue_member(session, member.id, now)

@@ -1,0 +1,115 @@
+"""Who the posyandu can reach, and how its reminders fared: one answer per household, and the month's figures.
+
+Why one function: the kader's visiting list ("cannot be reached") and the bidan's reach figures must
+agree on what "reachable" means; both ask `household_reach`.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Iterable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from storage.models import Contact, Household, OutboxMessage, Posyandu
+
+# How a household hears from the posyandu, best first; the rest are the reasons it does not.
+CHANNELS = ("whatsapp", "telegram", "sms", "terminal")
+UNREACHABLE = ("not_on_whatsapp", "paused", "stopped", "no_phone", "no_consent", "no_chat")
+BULK_KINDS = ("reminder", "broadcast")
+
+
+def household_reach(session: Session, posyandu_id: int, household_ids: Iterable[int] | None = None) -> dict[int, str]:
+    """Per household of the posyandu: the channel its messages go by, or why nothing reaches it.
+
+    A chat that consented, has not stopped and is not paused reaches it (WhatsApp before Telegram);
+    else a paused chat, a stopped one; else no phone, no recorded consent, or a phone with consent
+    but no chat yet (the register's families: docs/reminders.md, "Reach").
+    """
+    stmt = select(Household).where(Household.posyandu_id == posyandu_id)
+    if household_ids is not None:
+        stmt = stmt.where(Household.id.in_(list(household_ids)))
+    households = list(session.scalars(stmt))
+    chats: dict[int, list[Contact]] = defaultdict(list)
+    if households:
+        for contact in session.scalars(select(Contact).where(
+                Contact.household_id.in_([h.id for h in households])).order_by(Contact.id)):
+            chats[contact.household_id].append(contact)  # type: ignore[index]
+    return {h.id: _reach(h, chats.get(h.id, [])) for h in households}
+
+
+def _reach(household: Household, chats: list[Contact]) -> str:
+    live = [c.fallback_channel or c.channel for c in chats if c.reachable]
+    for channel in CHANNELS:
+        if channel in live:
+            return channel
+    if live:
+        return live[0]
+    paused = [c for c in chats if c.opted_in and c.stopped_at is None and c.paused_at is not None]
+    if paused:
+        return "not_on_whatsapp" if any(c.paused_reason == "not_on_whatsapp" for c in paused) else "paused"
+    if any(c.stopped_at is not None for c in chats):
+        return "stopped"
+    if not household.phone:
+        return "no_phone"
+    if not household.opted_in:
+        return "no_consent"
+    return "no_chat"
+
+
+@dataclass(frozen=True)
+class ReachFigures:
+    """One posyandu's reach (households) and its bulk messages of one month (reminders and broadcasts)."""
+
+    code: str
+    name: str
+    households: dict[str, int]  # whatsapp, telegram, sms, unreachable (+ the reasons of the unreachable)
+    messages: dict[str, int]  # written, sent, delivered, read, failed
+
+
+def reach_figures(session: Session, posyandu: Posyandu, today: date) -> ReachFigures:
+    """The bidan's figures for one posyandu: households by channel, and this month's bulk messages by outcome."""
+    counts: dict[str, int] = {"whatsapp": 0, "telegram": 0, "sms": 0, "unreachable": 0}
+    for how in household_reach(session, posyandu.id).values():
+        if how in UNREACHABLE:
+            counts["unreachable"] += 1
+            counts[how] = counts.get(how, 0) + 1
+        else:
+            counts[how] = counts.get(how, 0) + 1
+    tz = ZoneInfo(posyandu.timezone)
+    first = today.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    start, end = datetime.combine(first, time(0), tz), datetime.combine(following, time(0), tz)
+    delivered = OutboxMessage.provider_status.in_(("delivered", "read"))
+    failed = or_(OutboxMessage.status.in_(("failed", "dead")),
+                 OutboxMessage.provider_status.in_(("failed", "undelivered")))
+    sent = OutboxMessage.status.in_(("sent", "failed"))
+    row = session.execute(select(
+        func.count(), func.count().filter(sent), func.count().filter(delivered),
+        func.count().filter(OutboxMessage.provider_status == "read"), func.count().filter(failed))
+        .join(Contact, Contact.id == OutboxMessage.contact_id)
+        .join(Household, Household.id == Contact.household_id)
+        .where(Household.posyandu_id == posyandu.id, OutboxMessage.kind.in_(BULK_KINDS),
+               OutboxMessage.created_at >= start, OutboxMessage.created_at < end)).one()
+    messages = dict(zip(("written", "sent", "delivered", "read", "failed"), (int(v or 0) for v in row)))
+    return ReachFigures(posyandu.code, posyandu.name, counts, messages)
+
+
+def reachable_since(session: Session, household_ids: Iterable[int]) -> dict[int, datetime]:
+    """Households whose every reachable chat came back (`mulai` after `berhenti`, or a pause lifted): when the
+    earliest came back. The planner plans nothing that fell due before it, so a return is not a burst."""
+    from storage.households import reachable_clause
+
+    ids = sorted(set(household_ids))
+    out: dict[int, datetime] = {}
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start:start + 1000]
+        for household_id, earliest, chats, resumed in session.execute(
+                select(Contact.household_id, func.min(Contact.resumed_at), func.count(), func.count(Contact.resumed_at))
+                .where(Contact.household_id.in_(chunk), reachable_clause()).group_by(Contact.household_id)):
+            if chats == resumed and earliest is not None:
+                out[household_id] = earliest
+    return out

@@ -1,0 +1,184 @@
+"""The month's recap of a posyandu, gathered from the records (chat and imports alike).
+
+Why here: the counting rules are pure (`health.recap`); this module only reads
+what they count, in a few set-based queries per posyandu-month, and returns one
+JSON-able dict that the chat summary, the XLSX/CSV/text files and the
+automatic message to the bidan all read, so they can never disagree.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from typing import Any, Sequence
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.messages import Role
+from health import recap as rules
+from health.life_stage import age_stage, life_stages
+from storage.models import (
+    Contact, Measurement, Member, Posyandu, PosyanduTarget, Pregnancy, Referral, ServiceGiven,
+)
+
+BY_NAME_COLUMNS = ("nik", "name", "birth_date", "sex", "measured_on", "weight_kg", "height_cm", "position",
+                   "head_cm", "muac_cm", "mother", "gain", "bb_u", "pb_tb_u", "bb_pb_tb")
+GROUP_COLUMNS = ("nik", "name", "birth_date", "sex", "measured_on", "weight_kg", "height_cm", "muac_cm",
+                 "systolic", "diastolic", "hb_gdl", "glucose_mgdl", "gestational_weeks", "statuses", "services")
+GROUPS = ("ibu_hamil", "ibu_nifas", "bayi_balita", "anak", "remaja", "dewasa", "lansia")
+
+
+def set_target(session: Session, posyandu_id: int, year: int, balita: int, now: datetime) -> PosyanduTarget:
+    """Record the sasaran (S) for a posyandu and year; a new figure replaces the old one."""
+    if balita < 0:
+        raise ValueError("a target cannot be negative")
+    row = session.scalars(select(PosyanduTarget).where(PosyanduTarget.posyandu_id == posyandu_id,
+                                                       PosyanduTarget.year == year)).one_or_none()
+    if row is None:
+        row = PosyanduTarget(posyandu_id=posyandu_id, year=year, balita=balita, set_at=now)
+        session.add(row)
+    row.balita, row.set_at = balita, now
+    session.flush()
+    return row
+
+
+def target_for(session: Session, posyandu_id: int, year: int) -> int | None:
+    return session.scalars(select(PosyanduTarget.balita).where(PosyanduTarget.posyandu_id == posyandu_id,
+                                                               PosyanduTarget.year == year)).one_or_none()
+
+
+def posyandu_named(session: Session, text: str) -> Posyandu | None:
+    """Any posyandu whose code or name is `text` (to tell "not yours" from "unknown")."""
+    key = text.strip().lower()
+    return session.scalars(select(Posyandu).where(
+        (func.lower(Posyandu.code) == key) | (func.lower(Posyandu.name) == key)).limit(1)).first()
+
+
+def _utc_bounds(posyandu: Posyandu, first: date, last: date) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(posyandu.timezone or "Asia/Jakarta")
+    return (datetime.combine(first, time(), zone), datetime.combine(last + timedelta(days=1), time(), zone))
+
+
+def _pregnancies(session: Session, member_ids: Sequence[int]) -> dict[int, list[Pregnancy]]:
+    out: dict[int, list[Pregnancy]] = defaultdict(list)
+    if member_ids:
+        for p in session.scalars(select(Pregnancy).where(Pregnancy.member_id.in_(list(member_ids)))
+                                 .order_by(Pregnancy.hpht)):
+            out[p.member_id].append(p)
+    return out
+
+
+def _stages(member: Member, on: date, pregnancies: list[Pregnancy]) -> frozenset[str]:
+    current = [p for p in pregnancies if p.hpht <= on and (p.ended_on is None or p.ended_on >= on)]
+    latest = current[-1] if current else None
+    found = life_stages(member.birth_date, member.sex, on, latest.hpht if latest else None,
+                        latest.delivered_on if latest else None)
+    return frozenset(s.value for s in found)
+
+
+def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> dict[str, Any]:
+    """Everything the month's recap shows, as plain JSON-able data."""
+    first, last = rules.month_bounds(year, month)
+    members = {m.id: m for m in session.scalars(select(Member).where(Member.posyandu_id == posyandu.id))}
+    weighed = session.scalars(select(Measurement).where(
+        Measurement.member_id.in_(list(members)), Measurement.weight_kg.is_not(None),
+        Measurement.measured_on <= last).order_by(Measurement.measured_on)) if members else []
+    series: dict[int, list[rules.Weighing]] = defaultdict(list)
+    for row in weighed:
+        if "growth_flag:implausible_waz" in (row.flags or []):
+            continue  # an impossible weight is measured again, never counted
+        series[row.member_id].append(rules.Weighing(row.measured_on, float(row.weight_kg), row.waz))
+    month_rows = list(session.scalars(select(Measurement).where(
+        Measurement.posyandu_id == posyandu.id, Measurement.measured_on >= first, Measurement.measured_on <= last)
+        .order_by(Measurement.measured_on, Measurement.id)))
+    last_of_month: dict[int, Measurement] = {}
+    for row in month_rows:
+        last_of_month[row.member_id] = row
+    registered = [m for m in members.values()
+                  if m.id in series and series[m.id][0].on <= last or m.created_at.date() <= last]
+    children = [rules.Balita(m.id, m.name, m.birth_date, tuple(series.get(m.id, ())),
+                             dict(last_of_month[m.id].statuses or {}) if m.id in last_of_month else {})
+                for m in registered]
+    target = target_for(session, posyandu.id, year)
+    skdn = rules.skdn(children, year, month, target)
+
+    visited = {row.member_id for row in month_rows}
+    pregnancies = _pregnancies(session, list(visited))
+    kaders = set(session.scalars(select(Contact.id).where(Contact.role == Role.KADER.value,
+                                                          Contact.id.in_({r.recorded_by_id for r in month_rows
+                                                                          if r.recorded_by_id}))))
+    extra = {mid: session.get(Member, mid) for mid in visited if mid not in members}
+    everyone = {**members, **{k: v for k, v in extra.items() if v is not None}}
+    visits = [rules.Visit(row.member_id, _stages(everyone[row.member_id], row.measured_on,
+                                                 pregnancies.get(row.member_id, [])),
+                          dict(row.statuses or {}), row.hb_gdl is not None,
+                          row.recorded_by_id if row.recorded_by_id in kaders else None)
+              for row in month_rows if row.member_id in everyone]
+    given = list(session.scalars(select(ServiceGiven).where(
+        ServiceGiven.posyandu_id == posyandu.id, ServiceGiven.given_on >= first, ServiceGiven.given_on <= last)))
+    for s in given:
+        if s.member_id not in everyone:
+            found = session.get(Member, s.member_id)
+            if found is not None:
+                everyone[s.member_id] = found
+    services = [rules.Service(s.member_id, s.code, age_stage(everyone[s.member_id].birth_date, s.given_on).value)
+                for s in given if s.member_id in everyone]
+    idl = _idl_completed(session, given, first)
+    start, end = _utc_bounds(posyandu, first, last)
+    opened = session.scalars(select(Referral.id).where(Referral.posyandu_id == posyandu.id,
+                                                      Referral.created_at >= start, Referral.created_at < end)).all()
+    handled = session.scalars(select(Referral.id).where(Referral.posyandu_id == posyandu.id,
+                                                       Referral.handled_at >= start, Referral.handled_at < end)).all()
+    figures = rules.ilp_figures(visits, services, idl, len(opened), len(handled))
+
+    codes = {c.key: rules.month_code(c.birth, c.weighings, year, month) for c in children}
+    services_by_visit: dict[tuple[int, date], list[str]] = defaultdict(list)
+    for s in given:
+        services_by_visit[(s.member_id, s.given_on)].append(s.code)
+    balita_rows, group_rows = [], {g: [] for g in GROUPS}
+    for row in month_rows:
+        member = everyone.get(row.member_id)
+        if member is None:
+            continue
+        base = {"nik": member.nik or "", "name": member.name, "birth_date": member.birth_date.isoformat(),
+                "sex": member.sex, "measured_on": row.measured_on.isoformat(), "weight_kg": row.weight_kg,
+                "height_cm": row.height_cm, "muac_cm": row.muac_cm}
+        stages = _stages(member, row.measured_on, pregnancies.get(member.id, []))
+        if "bayi_balita" in stages and last_of_month.get(member.id) is row:
+            statuses = row.statuses or {}
+            balita_rows.append({**base, "position": row.position or "", "head_cm": row.head_cm,
+                                "mother": member.guardian_name or "", "gain": codes.get(member.id) or "",
+                                "bb_u": statuses.get("bb_u", ""), "pb_tb_u": statuses.get("pb_tb_u", ""),
+                                "bb_pb_tb": statuses.get("bb_pb_tb", "")})
+        line = {**base, "systolic": row.systolic, "diastolic": row.diastolic, "hb_gdl": row.hb_gdl,
+                "glucose_mgdl": row.glucose_mgdl, "gestational_weeks": row.gestational_weeks,
+                "statuses": ", ".join(f"{k}:{v}" for k, v in sorted((row.statuses or {}).items()) if v != "normal"),
+                "services": ", ".join(services_by_visit.get((member.id, row.measured_on), []))}
+        for stage in stages:
+            group_rows[stage].append(line)
+    return {
+        "posyandu": {"code": posyandu.code, "name": posyandu.name}, "year": year, "month": month,
+        "skdn": {"S": skdn.S, "s_source": skdn.s_source, "K": skdn.K, "D": skdn.D, "N": skdn.N, "T": skdn.T,
+                 "O": skdn.O, "B": skdn.B, "2T": skdn.T2, "BGM": skdn.BGM, "stunted": skdn.stunted,
+                 "wasted": skdn.wasted, "underweight": skdn.underweight},
+        "ratios": skdn.ratios,
+        "names": {"T": list(skdn.names_T), "2T": list(skdn.names_2T), "BGM": list(skdn.names_BGM)},
+        "ilp": figures.groups, "balita": balita_rows, "groups": group_rows,
+        "empty": not month_rows,
+    }
+
+
+def _idl_completed(session: Session, given: Sequence[ServiceGiven], first: date) -> int:
+    """Children whose basic immunisation was completed by a dose of this month."""
+    children = {s.member_id for s in given if s.code in rules.IDL_CODES}
+    if not children:
+        return 0
+    before: dict[int, set[str]] = defaultdict(set)
+    for member_id, code in session.execute(select(ServiceGiven.member_id, ServiceGiven.code).where(
+            ServiceGiven.member_id.in_(list(children)), ServiceGiven.given_on < first)):
+        before[member_id].add(code)
+    in_month: dict[int, set[str]] = defaultdict(set)
+    for s in given:
+        in_month[s.member_id].add(s.code)
+    return sum(rules.fully_immunised(before[m], in_month[m]) for m in children)

@@ -1,0 +1,250 @@
+"""The bidan's referral queue: one open referral per member and problem, urgent first, closed only by the bidan.
+
+Why one module: the chat report, the register import, the bidan's `rujukan`
+list and the clock's next-morning repeat must agree on what an open referral
+is. A problem is a health area (health.problems: child nutrition, blood
+pressure, glucose, anaemia...), each followed up and closed with its own
+outcome, so a member has at most one open referral per problem (a unique
+partial index makes it so even when two kaders save at once); a new visit
+updates it (its values, its reasons added, its urgency raised), a finding of
+another problem opens its own. Urgency is health.urgency's level of the
+problem's reasons. Functions take a session and never commit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, Sequence
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.messages import Role
+from health.problems import by_problem
+from health.urgency import TODAY, WEEK, overall
+from storage.models import AuditEvent, Contact, Household, Measurement, Member, Posyandu, Referral
+
+URGENCIES = ("today", "week")  # the order of the queue
+OUTCOMES = ("dikunjungi", "dirujuk", "membaik", "tidak_ditemukan")  # what the bidan records when she closes one
+CLOSERS = frozenset({Role.BIDAN.value, Role.ADMIN.value})  # a kader reports, only the bidan closes
+PAGE_SIZE = 5
+
+
+def referral_urgency(result: Any, reasons: Sequence[str] | None = None) -> str:
+    """'today' or 'week' for these reasons of a visit (all its reasons by default): the one place urgency
+    enters the queue. Each flag's level comes from health.urgency's table (`result.referral_levels`)."""
+    levels = getattr(result, "referral_levels", {}) or {}
+    codes = list(result.referral_reasons) if reasons is None else list(reasons)
+    return overall([levels.get(code) or WEEK for code in codes]) or WEEK
+
+
+def open_referral(session: Session, member_id: int, problem: str) -> Referral | None:
+    return session.scalars(select(Referral).where(Referral.member_id == member_id, Referral.problem == problem,
+                                                  Referral.status == "open")).first()
+
+
+def open_referrals(session: Session, member_id: int) -> list[Referral]:
+    return list(session.scalars(select(Referral).where(Referral.member_id == member_id, Referral.status == "open")
+                                .order_by(Referral.id)))
+
+
+def _merged(old: Sequence[str], new: Sequence[str]) -> list[str]:
+    out = list(old)
+    out += [code for code in new if code not in out]
+    return out
+
+
+def _only_visit(found: Referral, measurement: Measurement) -> bool:
+    """Whether this measurement alone is behind the referral (then a correction of it rewrites the referral)."""
+    return found.measurement_id == measurement.id and found.first_measurement_id in (None, measurement.id)
+
+
+def record_referrals(session: Session, member: Member, measurement: Measurement, result: Any,
+                     now: datetime) -> list[Referral]:
+    """Open or update the member's referral of each problem this visit refers; returns them, most urgent first.
+
+    A correction of the only visit behind a referral replaces its reasons (or
+    removes the referral when nothing of its problem refers any more); a later
+    visit adds its reasons and may raise the urgency, never lower it: the
+    bidan decides. A problem this visit does not touch keeps its referral.
+    """
+    grouped = by_problem(list(result.referral_reasons))
+    for found in open_referrals(session, member.id):
+        if found.problem not in grouped and _only_visit(found, measurement):
+            session.delete(found)
+    session.flush()
+    touched = [_record_problem(session, member, measurement, problem, reasons, referral_urgency(result, reasons), now)
+               for problem, reasons in grouped.items()]
+    touched.sort(key=lambda r: URGENCIES.index(r.urgency) if r.urgency in URGENCIES else len(URGENCIES))
+    return touched
+
+
+def record_referral(session: Session, member: Member, measurement: Measurement, result: Any,
+                    now: datetime) -> Referral | None:
+    """The most urgent referral this visit opened or updated (`record_referrals`), or None."""
+    touched = record_referrals(session, member, measurement, result, now)
+    return touched[0] if touched else None
+
+
+def _record_problem(session: Session, member: Member, measurement: Measurement, problem: str, reasons: list[str],
+                    urgency: str, now: datetime) -> Referral:
+    found = open_referral(session, member.id, problem)
+    if found is None:
+        savepoint = session.begin_nested()
+        try:
+            found = Referral(member_id=member.id, problem=problem, measurement_id=measurement.id,
+                             first_measurement_id=measurement.id, posyandu_id=measurement.posyandu_id,
+                             reasons=reasons, urgency=urgency, status="open", created_at=now, updated_at=now,
+                             urgent_since=now if urgency == TODAY else None)
+            session.add(found)
+            session.flush()
+            savepoint.commit()
+        except IntegrityError:  # another report opened this problem's referral a moment ago: update that one
+            savepoint.rollback()
+            return _record_problem(session, member, measurement, problem, reasons, urgency, now)
+        session.add(AuditEvent(action="referral.opened", subject=f"referral:{found.id}", at=now))
+        session.flush()
+        return found
+    if _only_visit(found, measurement):
+        found.reasons = reasons
+        found.urgency = urgency
+    else:
+        found.reasons = _merged(found.reasons or [], reasons)
+        latest = session.get(Measurement, found.measurement_id) if found.measurement_id else None
+        if latest is None or latest.measured_on <= measurement.measured_on:
+            found.measurement_id = measurement.id
+        if urgency == TODAY:
+            found.urgency = TODAY
+    if found.urgency == TODAY and found.urgent_since is None:
+        found.urgent_since, found.repeated_at = now, None
+    if found.urgency != TODAY:
+        found.urgent_since = None
+    found.posyandu_id = measurement.posyandu_id
+    found.updated_at = now
+    session.flush()
+    return found
+
+
+# -- the queue ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class QueueEntry:
+    """One line of the bidan's list: the case, its latest values and who to call."""
+
+    referral: Referral
+    member: Member
+    measurement: Measurement | None
+    reporter: str | None  # the kader's name (or None: an import, or a contact without a name)
+    phone: str | None  # the household's phone, else the guardian's
+
+
+def _order() -> list[Any]:
+    level = case({u: i for i, u in enumerate(URGENCIES)}, value=Referral.urgency, else_=len(URGENCIES))
+    return [level, Referral.created_at, Referral.id]
+
+
+def queue(session: Session, posyandu_ids: Sequence[int], offset: int = 0,
+          limit: int = PAGE_SIZE) -> tuple[list[QueueEntry], int]:
+    """A page of the open referrals of these posyandu, 'today' first, oldest first within a level; and the total."""
+    if not posyandu_ids:
+        return [], 0
+    where = (Referral.posyandu_id.in_(list(posyandu_ids)), Referral.status == "open")
+    total = session.scalar(select(func.count()).select_from(Referral).where(*where)) or 0
+    rows = session.execute(_entries().where(*where).order_by(*_order()).offset(offset).limit(limit)).all()
+    return [_entry(row) for row in rows], total
+
+
+def _entries() -> Any:
+    return (select(Referral, Member, Measurement, Contact.display_name, Household.phone)
+            .join(Member, Member.id == Referral.member_id)
+            .outerjoin(Measurement, Measurement.id == Referral.measurement_id)
+            .outerjoin(Contact, Contact.id == Measurement.recorded_by_id)
+            .outerjoin(Household, Household.id == Member.household_id))
+
+
+def _entry(row: Any) -> QueueEntry:
+    referral, member, measurement, name, phone = row
+    return QueueEntry(referral, member, measurement, name, phone or member.guardian_phone)
+
+
+def open_problems(session: Session, member_ids: Sequence[int]) -> dict[int, list[Referral]]:
+    """Each member's open referrals, urgent first: a queue entry names the member's other problems."""
+    if not member_ids:
+        return {}
+    out: dict[int, list[Referral]] = {}
+    for referral in session.scalars(select(Referral).where(Referral.member_id.in_(list(member_ids)),
+                                                           Referral.status == "open").order_by(*_order())):
+        out.setdefault(referral.member_id, []).append(referral)
+    return out
+
+
+def visits_flagging(session: Session, referral: Referral, codes: set[str], recent: int = 24) -> list[Measurement]:
+    """The member's recent visits (newest first) that raised any of these reasons: where an earlier visit's
+    reason of an updated referral can be read again."""
+    rows = session.scalars(select(Measurement).where(Measurement.member_id == referral.member_id)
+                           .order_by(Measurement.measured_on.desc(), Measurement.id.desc()).limit(recent))
+    return [m for m in rows if codes & set(m.flags or [])]
+
+
+def count_urgent(session: Session, posyandu_ids: Sequence[int]) -> int:
+    """Open 'today' referrals of these posyandu."""
+    if not posyandu_ids:
+        return 0
+    return session.scalar(select(func.count()).select_from(Referral).where(
+        Referral.posyandu_id.in_(list(posyandu_ids)), Referral.status == "open", Referral.urgency == "today")) or 0
+
+
+def open_in_scope(session: Session, referral_id: int, posyandu_ids: Sequence[int]) -> QueueEntry | None:
+    """One open referral of these posyandu as a queue entry (a forged or stale id gets None)."""
+    if not posyandu_ids:
+        return None
+    row = session.execute(_entries().where(Referral.id == referral_id, Referral.status == "open",
+                                           Referral.posyandu_id.in_(list(posyandu_ids)))).first()
+    return _entry(row) if row is not None else None
+
+
+def may_close(contact: Contact) -> bool:
+    return contact.role in CLOSERS
+
+
+def record_outcome(session: Session, contact: Contact, referral_id: int, posyandu_ids: Sequence[int],
+                   outcome: str, note: str | None, now: datetime) -> Referral | None:
+    """The bidan (or an admin) closes an open referral of her posyandu with an outcome; else None."""
+    if not may_close(contact) or outcome not in OUTCOMES:
+        return None
+    referral = session.get(Referral, referral_id)
+    if referral is None or referral.posyandu_id not in posyandu_ids or referral.status != "open":
+        return None
+    referral.status, referral.handled_at, referral.handled_by_id = "handled", now, contact.id
+    referral.outcome, referral.outcome_note = outcome, (note or "").strip()[:500] or None
+    session.add(AuditEvent(contact_id=contact.id, action=f"referral.{outcome}", subject=f"referral:{referral.id}",
+                           at=now))
+    session.flush()
+    return referral
+
+
+# -- the next-morning repeat ---------------------------------------------------------------------------
+def unhandled_urgent(session: Session, now: datetime, morning_hour: int) -> list[tuple[Referral, Posyandu]]:
+    """Open 'today' referrals not repeated yet whose posyandu has reached the morning after they became urgent.
+
+    Local time of each posyandu: a referral raised at 20:00 WITA is repeated at
+    `morning_hour` WITA the next day, whichever zone the server is in.
+    """
+    rows = session.execute(select(Referral, Posyandu).join(Posyandu, Posyandu.id == Referral.posyandu_id)
+                           .where(Referral.status == "open", Referral.urgency == "today",
+                                  Referral.repeated_at.is_(None), Referral.urgent_since.is_not(None))
+                           .order_by(Referral.urgent_since, Referral.id)).all()
+    due = []
+    for referral, posyandu in rows:
+        zone = ZoneInfo(posyandu.timezone or "Asia/Jakarta")
+        raised: date = referral.urgent_since.astimezone(zone).date()
+        repeat_at = datetime.combine(raised + timedelta(days=1), time(morning_hour), zone)
+        if now >= repeat_at:
+            due.append((referral, posyandu))
+    return due
+
+
+def mark_repeated(session: Session, referral: Referral, now: datetime) -> None:
+    referral.repeated_at = now
+    session.flush()

@@ -1,0 +1,232 @@
+"""The SATUSEHAT sync queue: every saved visit is a row, written in the transaction that saves it.
+
+Why a queue like the outbox: a visit saved while SATUSEHAT is down, slow or
+not yet configured is never lost; the sender (`scheduler.satusehat_sync`)
+claims due rows with a lease, and a process that dies mid-send leaves a row
+another picks up when the lease runs out. `revision` grows at every save, so a
+visit edited after it was sent is sent again, as an update (PUT) of the ids
+kept in `satusehat_resource`.
+
+status: pending -> sending -> sent | pending (retry later) | refused (SATUSEHAT said no,
+        reason kept) | waiting (the member has no NIK; sent when one is added)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Iterable, Iterator, Sequence
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from health.fhir_visit import Person, Place, VisitRecord
+from storage.models import Measurement, Member, Posyandu, SatusehatCredential, SatusehatResource, SatusehatSync
+from storage.repositories import is_postgres
+
+LEASE = timedelta(minutes=5)
+VISIT_HOUR = 8  # a visit imported without a time: 08:00 local, when posyandu open (docs/satusehat.md)
+MEASURED_COLUMNS = ("weight_kg", "height_cm", "head_cm", "muac_cm", "waist_cm", "systolic", "diastolic",
+                    "glucose_mgdl", "hb_gdl")
+
+
+# -- queueing (called from the save paths) ----------------------------------------------------------
+def queue_visit(session: Session, measurement: Measurement, now: datetime) -> SatusehatSync:
+    """Queue a saved (or edited) visit for SATUSEHAT, in the caller's transaction."""
+    row = session.scalars(select(SatusehatSync).where(SatusehatSync.measurement_id == measurement.id)
+                          .with_for_update()).one_or_none()
+    if row is None:
+        row = SatusehatSync(measurement_id=measurement.id, posyandu_id=measurement.posyandu_id, status="pending",
+                            revision=1, attempts=0, next_attempt_at=now, queued_at=now)
+        session.add(row)
+    else:
+        row.revision += 1
+        row.posyandu_id = measurement.posyandu_id
+        row.status, row.attempts, row.next_attempt_at, row.last_error = "pending", 0, now, None
+        row.queued_at = now
+    session.flush()
+    return row
+
+
+def requeue_member(session: Session, member_id: int, now: datetime) -> int:
+    """A member's visits waiting for a NIK (or refused) go back to the queue; returns how many."""
+    ids = select(Measurement.id).where(Measurement.member_id == member_id)
+    result = session.execute(update(SatusehatSync)
+                             .where(SatusehatSync.measurement_id.in_(ids),
+                                    SatusehatSync.status.in_(("waiting", "refused")))
+                             .values(status="pending", attempts=0, next_attempt_at=now, last_error=None)
+                             .execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+# -- reading a visit for the mapping ------------------------------------------------------------------
+@dataclass(frozen=True)
+class QueuedVisit:
+    """One visit ready for `health.fhir_visit.build_bundle` (organization id: None without credentials)."""
+
+    measurement_id: int
+    puskesmas_id: int | None
+    visit: VisitRecord
+    person: Person
+    place: Place | None
+
+
+def visit_time(created_at: datetime, measured_on: date, zone: str) -> datetime:
+    """When the visit happened, in the posyandu's zone: when it was recorded that day, else 08:00."""
+    tz = ZoneInfo(zone)
+    recorded = created_at.astimezone(tz)
+    if recorded.date() == measured_on:
+        return recorded
+    return datetime.combine(measured_on, time(VISIT_HOUR), tzinfo=tz)
+
+
+# Plain columns, not entities: a kabupaten's month is ~100,000 visits (bench/satusehat.py).
+VISIT_COLUMNS = (Measurement.id, Measurement.created_at, Measurement.measured_on, Measurement.position,
+                 Measurement.glucose_kind, Measurement.statuses, *(getattr(Measurement, c) for c in MEASURED_COLUMNS),
+                 Member.name, Member.sex, Member.birth_date, Member.nik, Member.mother_nik,
+                 Posyandu.puskesmas_id, Posyandu.code, Posyandu.name.label("posyandu_name"), Posyandu.timezone,
+                 Posyandu.satusehat_location_id, SatusehatCredential.organization_id)
+
+
+def _queued(row) -> QueuedVisit:  # type: ignore[no-untyped-def]
+    values = {c: getattr(row, c) for c in MEASURED_COLUMNS}
+    record = VisitRecord(row.id, visit_time(row.created_at, row.measured_on, row.timezone), values, row.position,
+                         row.glucose_kind, dict(row.statuses or {}))
+    person = Person(row.name, row.sex, row.birth_date, row.nik, row.mother_nik)
+    org = row.organization_id
+    place = Place(org, row.code, row.posyandu_name, row.satusehat_location_id) if org else None
+    return QueuedVisit(row.id, row.puskesmas_id, record, person, place)
+
+
+def _joined():  # type: ignore[no-untyped-def]
+    return (select(*VISIT_COLUMNS)
+            .join(Member, Member.id == Measurement.member_id)
+            .join(Posyandu, Posyandu.id == Measurement.posyandu_id)
+            .outerjoin(SatusehatCredential, SatusehatCredential.puskesmas_id == Posyandu.puskesmas_id))
+
+
+def load_visits(session: Session, measurement_ids: Sequence[int]) -> dict[int, QueuedVisit]:
+    rows = session.execute(_joined().where(Measurement.id.in_(list(measurement_ids)))).all()
+    return {row.id: _queued(row) for row in rows}
+
+
+def month_visits(session: Session, month: str, posyandu_code: str | None = None,
+                 chunk: int = 2000) -> Iterator[QueuedVisit]:
+    """Every visit of the month (YYYY-MM), by posyandu and date, read in chunks (a kabupaten's month)."""
+    start, end = month_bounds(month)
+    stmt = (_joined().where(Measurement.measured_on >= start, Measurement.measured_on < end)
+            .order_by(Posyandu.code, Measurement.measured_on, Measurement.id))
+    if posyandu_code:
+        stmt = stmt.where(Posyandu.code == posyandu_code.strip().upper())
+    for row in session.execute(stmt.execution_options(yield_per=chunk)):
+        yield _queued(row)
+
+
+def known_ids(session: Session, measurement_id: int) -> dict[str, str]:
+    """SATUSEHAT's ids of this visit's resources, by key (Patient, Encounter, Observation:weight...)."""
+    rows = session.execute(select(SatusehatResource.key, SatusehatResource.resource_id)
+                           .where(SatusehatResource.measurement_id == measurement_id)).all()
+    return {key: rid for key, rid in rows}
+
+
+# -- the sender's side -------------------------------------------------------------------------------
+def month_bounds(month: str) -> tuple[date, date]:
+    """First day of the month (YYYY-MM) and of the next one."""
+    start = date.fromisoformat(month + "-01")
+    return start, date(start.year + start.month // 12, start.month % 12 + 1, 1)
+
+
+def claim(session: Session, now: datetime, limit: int, puskesmas_ids: Iterable[int],
+          month: str | None = None) -> list[SatusehatSync]:
+    """Take due rows of these puskesmas (pending and due, or a lapsed lease) with a lease; `month`: only
+    visits of that month."""
+    ids = list(puskesmas_ids)
+    if not ids:
+        return []
+    due = or_((SatusehatSync.status == "pending") & (SatusehatSync.next_attempt_at <= now),
+              (SatusehatSync.status == "sending") & (SatusehatSync.locked_until < now))
+    stmt = (select(SatusehatSync).join(Posyandu, Posyandu.id == SatusehatSync.posyandu_id)
+            .where(due, Posyandu.puskesmas_id.in_(ids)).order_by(SatusehatSync.id).limit(limit))
+    if month:
+        start, end = month_bounds(month)
+        stmt = stmt.join(Measurement, Measurement.id == SatusehatSync.measurement_id).where(
+            Measurement.measured_on >= start, Measurement.measured_on < end)
+    if is_postgres(session):
+        stmt = stmt.with_for_update(skip_locked=True, of=SatusehatSync)
+    rows = list(session.scalars(stmt))
+    for row in rows:
+        row.status, row.locked_until = "sending", now + LEASE
+    session.flush()
+    return rows
+
+
+def record_sent(session: Session, sync_id: int, revision: int, ids: dict[str, str], now: datetime) -> None:
+    """SATUSEHAT took `revision` of the visit: keep its ids; a newer edit stays queued."""
+    row = session.get(SatusehatSync, sync_id)
+    if row is None:
+        return
+    existing = {r.key: r for r in session.scalars(select(SatusehatResource)
+                                                  .where(SatusehatResource.measurement_id == row.measurement_id))}
+    for key, rid in ids.items():
+        if key in existing:
+            existing[key].resource_id = rid
+        else:
+            session.add(SatusehatResource(measurement_id=row.measurement_id, key=key, resource_id=rid))
+    row.sent_revision, row.sent_at, row.locked_until, row.last_error = revision, now, None, None
+    row.attempts = 0
+    row.status = "sent" if row.revision == revision else "pending"
+    session.flush()
+
+
+def record_later(session: Session, sync_id: int, revision: int, reason: str, at: datetime,
+                 count_attempt: bool = True) -> None:
+    """Not sent this time (429, 5xx, network, credentials paused): back to the queue at `at`."""
+    row = session.get(SatusehatSync, sync_id)
+    if row is None:
+        return
+    if count_attempt:
+        row.attempts += 1
+    row.status, row.locked_until, row.last_error = "pending", None, reason[:2000]
+    row.next_attempt_at = at if row.revision == revision else min(at, row.next_attempt_at)
+    session.flush()
+
+
+def record_refused(session: Session, sync_id: int, revision: int, reason: str, now: datetime,
+                   status: str = "refused") -> None:
+    """SATUSEHAT refused (or the member has no NIK: `status='waiting'`): kept with its reason, not retried
+    until the visit or the member changes."""
+    row = session.get(SatusehatSync, sync_id)
+    if row is None:
+        return
+    row.locked_until, row.last_error = None, reason[:2000]
+    if row.revision != revision:  # edited meanwhile: try the new version
+        row.status, row.next_attempt_at = "pending", now
+    else:
+        row.status = status
+    session.flush()
+
+
+# -- what the operator and the bidan see -------------------------------------------------------------
+@dataclass
+class PuskesmasStatus:
+    puskesmas_id: int | None
+    counts: dict[str, int]
+    reasons: list[tuple[str, int]]  # refusal reasons with how many visits
+
+
+def status_counts(session: Session) -> list[PuskesmasStatus]:
+    """Queued, sent, refused, waiting per puskesmas, and the refusal reasons."""
+    rows = session.execute(select(Posyandu.puskesmas_id, SatusehatSync.status, func.count())
+                           .join(Posyandu, Posyandu.id == SatusehatSync.posyandu_id)
+                           .group_by(Posyandu.puskesmas_id, SatusehatSync.status)).all()
+    out: dict[int | None, PuskesmasStatus] = {}
+    for pid, status, n in rows:
+        out.setdefault(pid, PuskesmasStatus(pid, {}, [])).counts[status] = n
+    reasons = session.execute(select(Posyandu.puskesmas_id, SatusehatSync.last_error, func.count())
+                              .join(Posyandu, Posyandu.id == SatusehatSync.posyandu_id)
+                              .where(SatusehatSync.status.in_(("refused", "waiting")))
+                              .group_by(Posyandu.puskesmas_id, SatusehatSync.last_error)
+                              .order_by(func.count().desc())).all()
+    for pid, reason, n in reasons:
+        out.setdefault(pid, PuskesmasStatus(pid, {}, [])).reasons.append((reason or "", n))
+    return sorted(out.values(), key=lambda s: (s.puskesmas_id is None, s.puskesmas_id or 0))
