@@ -50,4 +50,10 @@ def recap_text(lang: str | None, recap: dict[str, Any]) -> str:
     lines.append(render(lang, "recap.teens", **ilp["remaja"]))
     lines.append(render(lang, "recap.adults", **ilp["dewasa_lansia"]))
     lines.append(render(lang, "recap.referrals", **ilp["posyandu"]))
+    missing = recap.get("missing_nik") or {"count": 0, "members": []}
+    if missing["count"]:  # the bidan sees who cannot go to SATUSEHAT yet (issue 10)
+        shown = [m["name"] for m in missing["members"][:NAMES_SHOWN]]
+        more = missing["count"] - len(shown)
+        lines.append(render(lang, "recap.missing_nik", count=missing["count"],
+                            names=", ".join(shown) + (f" (+{more})" if more > 0 else "")))
     return "\n".join(lines)

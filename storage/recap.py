@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.messages import Role
 from health import recap as rules
 from health.life_stage import age_stage, life_stages
+from storage.identity import members_missing_nik
 from storage.models import (
     Contact, Measurement, Member, Posyandu, PosyanduTarget, Pregnancy, Referral, ServiceGiven,
 )
@@ -165,8 +166,19 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
         "ratios": skdn.ratios,
         "names": {"T": list(skdn.names_T), "2T": list(skdn.names_2T), "BGM": list(skdn.names_BGM)},
         "ilp": figures.groups, "balita": balita_rows, "groups": group_rows,
-        "empty": not month_rows,
+        "empty": not month_rows, "missing_nik": _missing_nik(session, posyandu),
     }
+
+
+MISSING_NIK_LISTED = 200  # the workbook lists this many by name; the text names fewer
+
+
+def _missing_nik(session: Session, posyandu: Posyandu) -> dict[str, Any]:
+    """Who cannot be sent to SATUSEHAT for want of a NIK (nor a NIK ibu), visits waiting first (issue 10)."""
+    rows, total = members_missing_nik(session, [posyandu.id], limit=MISSING_NIK_LISTED)
+    return {"count": total, "members": [{"name": m.name, "birth_date": m.birth_date.isoformat(), "sex": m.sex,
+                                         "mother": m.guardian_name or "", "waiting": waiting}
+                                        for m, waiting in rows]}
 
 
 def _idl_completed(session: Session, given: Sequence[ServiceGiven], first: date) -> int:

@@ -80,6 +80,10 @@ ID = {
     "obesitas {obesity}",
     "recap.referrals": "Rujukan dibuka {referrals_opened}, ditangani {referrals_handled} · kader melapor "
     "{kaders_reported}",
+    "recap.missing_nik": "Belum ada NIK (kunjungannya belum bisa dikirim ke SATUSEHAT): {count} — {names}. "
+    "Ketik *nik* untuk menambahkan.",
+    "recap.sheet.missing_nik": "Belum ada NIK",
+    "recap.item.missing_nik": "Anggota tanpa NIK / NIK ibu",
     "recap.file_follows": "File Excel rekapnya menyusul.",
     "recap.file_caption": "Rekap {posyandu} {month} (Excel)",
     "recap.auto_intro": "Rekap bulanan otomatis dari posyandu hari terakhir bulan ini.",
@@ -156,6 +160,10 @@ EN = {
     "obesity {obesity}",
     "recap.referrals": "Referrals opened {referrals_opened}, handled {referrals_handled} · kaders reporting "
     "{kaders_reported}",
+    "recap.missing_nik": "No NIK yet (their visits cannot go to SATUSEHAT): {count} — {names}. "
+    "Type *nik* to add one.",
+    "recap.sheet.missing_nik": "No NIK yet",
+    "recap.item.missing_nik": "Members without NIK / mother's NIK",
     "recap.file_follows": "The Excel file of the recap follows.",
     "recap.file_caption": "Recap of {posyandu} {month} (Excel)",
     "recap.auto_intro": "Automatic monthly recap after the month's last posyandu day.",

@@ -217,7 +217,7 @@ ID = {
     "report.ask_next": "Lanjut ke anggota berikutnya?",
     "report.next": "Anggota berikutnya",
     "report.finish": "Selesai",
-    "report.bye": "Terima kasih, kader! Laporan hari ini sudah tercatat.",
+    "report.bye": "Terima kasih! Laporan hari ini sudah tercatat.",
     # the bidan's alert
     "report.alert_title": "⚠️ Rujukan dari {posyandu} ({date})",
     "report.alert_urgent": "🚨 SEGERA — rujukan dari {posyandu} ({date})",

@@ -21,10 +21,12 @@ from health.permenkes import PERMENKES_2_2020
 from storage.recap import BY_NAME_COLUMNS, GROUP_COLUMNS, GROUPS
 
 CSV_COLUMNS = ("posyandu_code", "posyandu", "month", "S", "S_source", "K", "D", "N", "T", "O", "B", "2T", "BGM",
-               *RATIO_KEYS, "stunted", "wasted", "underweight")
+               *RATIO_KEYS, "stunted", "wasted", "underweight", "missing_nik")
+MISSING_NIK_COLUMNS = ("name", "birth_date", "sex", "mother", "waiting")
 SKDN_ITEMS = ("S", "K", "D", "N", "T", "O", "B", "2T", "BGM", "stunted", "wasted", "underweight")
 ILP_BLOCKS = ("ibu_hamil", "ibu_nifas", "bayi_balita", "remaja", "dewasa_lansia", "posyandu")
 HEADERS_ID = {
+    "waiting": "Kunjungan menunggu SATUSEHAT",
     "nik": "NIK", "name": "Nama", "birth_date": "Tanggal lahir", "sex": "L/P", "measured_on": "Tanggal ukur",
     "weight_kg": "BB (kg)", "height_cm": "PB/TB (cm)", "position": "Cara ukur", "head_cm": "LK (cm)",
     "muac_cm": "LiLA (cm)", "mother": "Nama ibu/wali", "gain": "N/T/O/B", "bb_u": "Status BB/U",
@@ -46,6 +48,7 @@ def csv_row(recap: dict[str, Any]) -> dict[str, Any]:
     row.update({k: s[k] for k in ("S", "K", "D", "N", "T", "O", "B", "2T", "BGM", "stunted", "wasted",
                                   "underweight")})
     row.update({k: "" if recap["ratios"][k] is None else recap["ratios"][k] for k in RATIO_KEYS})
+    row["missing_nik"] = (recap.get("missing_nik") or {}).get("count", 0)
     return row
 
 
@@ -125,6 +128,8 @@ def workbook_bytes(recap: dict[str, Any], lang: str = "id") -> bytes:
         sheet.cell(sheet.max_row, 2).number_format = "0.0%"
     for code in ("T", "2T", "BGM"):
         sheet.append([render(lang, "recap.names_label", code=code), ", ".join(recap["names"][code])])
+    missing = recap.get("missing_nik") or {"count": 0, "members": []}
+    sheet.append([render(lang, "recap.item.missing_nik"), missing["count"]])
     for block in ILP_BLOCKS:
         sheet.append([])
         sheet.append([render(lang, f"recap.block.{block}")])
@@ -142,6 +147,7 @@ def workbook_bytes(recap: dict[str, Any], lang: str = "id") -> bytes:
     _table(balita, BY_NAME_COLUMNS, recap["balita"])
     for group in GROUPS:
         _table(book.create_sheet(GROUP_SHEETS[group]), GROUP_COLUMNS, recap["groups"].get(group, []))
+    _table(book.create_sheet(render(lang, "recap.sheet.missing_nik")[:31]), MISSING_NIK_COLUMNS, missing["members"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

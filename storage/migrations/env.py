@@ -17,12 +17,32 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _pragma(connection, statement: str) -> list:  # type: ignore[no-untyped-def,type-arg]
+    """Run a pragma on the raw SQLite connection, outside any transaction (our engine BEGINs IMMEDIATE)."""
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        return cursor.execute(statement).fetchall()
+    finally:
+        cursor.close()
+
+
 def run_migrations_online() -> None:
     engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
+        if sqlite:
+            # Batch mode rebuilds a table (copy, DROP, rename); with foreign keys on, SQLite refuses to drop a
+            # table other rows point at, so an upgrade of a database that holds data would fail. The pragma only
+            # takes effect outside a transaction; the check below proves no reference was broken.
+            _pragma(connection, "PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = _pragma(connection, "PRAGMA foreign_key_check")
+            _pragma(connection, "PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"migration left {len(broken)} broken references: {broken[:5]}")
     engine.dispose()
 
 

@@ -122,7 +122,7 @@ def test_a_correction_drops_only_the_problem_it_no_longer_shows(runtime, demo, s
 
 def test_the_migration_splits_an_open_referral_of_two_problems(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    upgrade(url, "0004")
+    upgrade(url, "0008")  # the revision before 0007 (the chain: 0001 0005 0002 0006 0004 0008 0007)
     engine = sa.create_engine(url)
     with Session(engine) as s:  # real parents for the foreign keys the migration's connection enforces
         seed_demo(s, NOW)
@@ -159,9 +159,9 @@ def test_summary_alert_queue_and_export_agree_on_each_reasons_level(app, runtime
     from tests.reporting.test_life_cycle_edges import export
 
     k = Person(runtime, "kader1")
-    k.say("lapor"), k.say("1"), k.say("rina"), k.say("1")
-    k.say("55"), k.say("22"), k.say("150/95"), k.say("-")
-    summary = k.say("-")
+    k.say("lapor"), k.say("rina")  # today's date, the one match taken (issue 8)
+    k.say("55"), k.say("22"), k.say("150/95"), k.say("-")  # weight, LiLA, BP, no Hb
+    summary = k.say("-")  # no services: the summary
     today, week = summary.split("🚨")[1].split("⚠️")
     assert "Hipertensi dalam kehamilan" in today and "KEK" not in today and "Kurang Energi Kronis" in week
     k.say("simpan")
