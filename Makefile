@@ -21,9 +21,9 @@ migrate: install
 seed: migrate
 	$(FLASK) seed demo
 
-## make run: the web app, the dispatcher and the clock in one process on SQLite.
+## make run: the web app, the dispatcher, the SATUSEHAT sender and the clock in one process on SQLite.
 run: seed
-	$(PY) -m scheduler.embedded
+	$(PY) -m bot.embedded
 
 ## make test: the whole suite (SQLite, and PostgreSQL too where 127.0.0.1:5432 answers).
 test: install

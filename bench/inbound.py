@@ -1,11 +1,12 @@
 """Messages per second through the Telegram webhook, against a bare Flask endpoint, and reply latency.
 
     .venv/bin/python bench/inbound.py [--messages 2000] [--concurrency 16] [--backends sqlite,postgres]
+                                      [--rate 25] [--limits] [--send-from web|dispatcher]
 
 For each backend it starts gunicorn (gthread, one worker per core) serving the
-real app with the real python-telegram-bot `Bot` pointed at a loopback fake
-Bot API, posts `/start` updates from distinct users (built with PTB's own
-classes), and measures: requests per second, webhook p50/p99 latency, and the
+real app and one `scheduler.worker` beside it, as the Procfile does, with the
+real python-telegram-bot `Bot` pointed at a loopback fake Bot API, posts
+`/start` updates from distinct users (built with PTB's own classes), and measures: requests per second, webhook p50/p99 latency, and the
 time from sending the update to the reply reaching the fake Bot API. The same
 run measures a bare Flask endpoint under the same gunicorn settings.
 """
@@ -147,9 +148,10 @@ def run(args: argparse.Namespace) -> None:
     offered = f", offered at {args.rate:g}/s" if args.rate else ", as fast as possible"
     print(f"{args.messages} messages, {args.concurrency} clients{offered}, gunicorn gthread x{workers} workers x8 threads")
     rows = []
-    with tempfile.TemporaryDirectory() as tmp, FakeTelegramAPI() as tg:
+    limits = {"global_per_second": 30, "per_chat_per_second": 1} if args.limits else {}
+    with tempfile.TemporaryDirectory() as tmp, FakeTelegramAPI(**limits) as tg:
         port = free_port()
-        proc = start_gunicorn("bench.bare_app:create_app()", port, {}, workers)
+        proc = start_gunicorn("bench.bare_app:create_app()", port, {}, workers)  # the yardstick, every run
         try:
             bodies = [(10_000_000 + i, update_body(i + 1, 10_000_000 + i)) for i in range(args.messages)]
             load(port, bodies[:200], args.concurrency)  # warm up
@@ -164,8 +166,13 @@ def run(args: argparse.Namespace) -> None:
             port = free_port()
             env = {"DATABASE_URL": url, "TELEGRAM_TOKEN": "123456:BENCH", "TELEGRAM_WEBHOOK_SECRET": SECRET,
                    "TELEGRAM_API_URL": tg.base_url, "LOG_LEVEL": "WARNING",
-                   "TELEGRAM_MESSAGES_PER_SECOND": "0", "TELEGRAM_PER_CHAT_PER_SECOND": "0"}
+                   "TELEGRAM_MESSAGES_PER_SECOND": "30" if args.limits else "0",
+                   "TELEGRAM_PER_CHAT_PER_SECOND": "1" if args.limits else "0"}
+            if args.send_from == "dispatcher":
+                env["SEND_FROM"] = "dispatcher"
             proc = start_gunicorn("webhooks.app:create_app()", port, env, workers)
+            # production runs a worker beside the web (Procfile): it sends what the web process gave back
+            dispatcher = subprocess.Popen([sys.executable, "-m", "scheduler.worker"], cwd=ROOT, env={**os.environ, **env})
             try:
                 offset = 1_000_000 * (n + 1)
                 warm = [(20_000_000 + offset + i, update_body(offset + 900_000 + i, 20_000_000 + offset + i)) for i in range(100)]
@@ -185,6 +192,8 @@ def run(args: argparse.Namespace) -> None:
             finally:
                 proc.terminate()
                 proc.wait()
+                dispatcher.terminate()
+                dispatcher.wait()
     bare = rows[0][1]
     print("\n| endpoint | msgs/s | share of bare | webhook p50 ms | webhook p99 ms | reply p50 ms | reply p99 ms |")
     print("|---|---|---|---|---|---|---|")
@@ -201,4 +210,9 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--rate", type=float, help="offer at most this many messages a second (latency below saturation)")
+    parser.add_argument("--send-from", choices=["web", "dispatcher"], default="web",
+                        help="SEND_FROM: the web process sends (default), or it wakes a `scheduler.worker`")
+    parser.add_argument("--limits", action="store_true",
+                        help="the fake enforces Telegram's 30/s and 1/s per chat and the bot paces for them "
+                             "(through the shared budget); default: no limits, the raw reply path")
     run(parser.parse_args())

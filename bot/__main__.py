@@ -31,7 +31,7 @@ def chat(settings: Settings, who: str, name: str | None, contact_id: int | None,
     from storage.models import Contact, Posyandu
     from storage.seed import seed_demo
     from webhooks.inbound import process
-    from webhooks.runtime import build_runtime
+    from bot.runtime import build_runtime
 
     upgrade(settings.database_url)
     address = name or "warga"

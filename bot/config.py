@@ -54,9 +54,12 @@ class Settings:
     telegram_messages_per_second: float = 30.0
     telegram_per_chat_per_second: float = 1.0
     send_now: bool = True  # send replies right after the webhook commits
+    send_from: str = "web"  # web: the web process sends its replies; dispatcher: it only wakes the workers (NOTIFY)
     dispatch_interval_seconds: float = 2.0
     dispatch_max_attempts: int = 8
     dispatch_batch_size: int = 100
+    send_budget: str = "auto"  # auto (PostgreSQL: shared; SQLite: this process), database, redis, local
+    redis_url: str = ""  # for send_budget=redis, e.g. redis://127.0.0.1:6379/0
     # Conversations
     conversation_timeout_minutes: int = 120
     default_language: str = "id"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Protocol, Union
+from typing import Any, Protocol, Union
 
 from bot.messages import Channel, Outbound
 
@@ -69,4 +69,35 @@ class Sender(Protocol):
     channel: Channel
 
     def send(self, message: Outbound) -> SendResult:
+        ...
+
+
+# SATUSEHAT's answers to one visit's Bundle (webhooks/satusehat_client.py gives them,
+# scheduler/satusehat_sync.py acts on them): outcomes, not exceptions.
+@dataclass(frozen=True)
+class Accepted:
+    ids: list[str | None]  # SATUSEHAT's id of each entry, in Bundle order
+
+
+@dataclass(frozen=True)
+class Refused:
+    status: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class CredentialRejected:
+    reason: str
+
+
+FhirOutcome = Union[Accepted, Refused, RetryLater, CredentialRejected]
+
+
+class FhirClient(Protocol):
+    """Sends one transaction Bundle for a puskesmas' credentials (the HTTP edge: webhooks/satusehat_client.py)."""
+
+    def send_bundle(self, access: Any, bundle: dict[str, Any]) -> FhirOutcome:
+        ...
+
+    def close(self) -> None:
         ...

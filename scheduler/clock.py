@@ -53,7 +53,7 @@ def hold_leadership(runtime: Any) -> Any:
 
 
 def main() -> None:
-    from webhooks.runtime import build_runtime
+    from bot.runtime import build_runtime
 
     settings = Settings.from_env()
     configure_logging(settings)

@@ -43,13 +43,14 @@ from bot.texts import render
 from health.schedules import RULES_BY_ID
 from storage.db import transaction
 from storage import access
-from storage.households import audience, insert_outbox, one_line, reachable_chats, reachable_clause
+from storage.households import audience, one_line, reachable_chats, reachable_clause
+from storage.outbox import PRIORITY_BULK, IntroKey, NudgeKey, ReminderKey, enqueue, insert_outbox
 from storage.models import Contact, Measurement, Member, OutboxMessage, PlannedReminder, Posyandu, PosyanduSession
 from storage.places import zone_label
 from storage.introductions import INTRO_KEY, introduce
 from storage.reach import reachable_since
 from storage.reminders import DueItem, find_due, reachable_scope
-from storage.repositories import PRIORITY_BULK, _insert, enqueue
+from storage.db import _insert
 
 log = logging.getLogger(__name__)
 
@@ -247,9 +248,9 @@ def introduce_register(factory: sessionmaker[Session], settings: Settings, zone:
             lang = settings.default_language
             text = render(lang, "intro.text", posyandu=new.posyandu, desa=new.desa)
             rows.append(dict(channel="whatsapp", address=new.address, contact_id=new.contact_id, kind="reminder",
-                             priority=10, text=text, choices=[], template_key=INTRO_KEY,
+                             priority=PRIORITY_BULK, text=text, choices=[], template_key=INTRO_KEY,
                              template_vars={"1": new.posyandu, "2": new.desa}, status="pending", attempts=0,
-                             next_attempt_at=not_before, dedupe_key=f"intro:h{new.household_id}:c{new.contact_id}",
+                             next_attempt_at=not_before, dedupe_key=IntroKey(new.household_id, new.contact_id).format(),
                              created_at=now))
         insert_outbox(session, rows)
     if done or left:
@@ -317,7 +318,7 @@ def _write_chunk(session: Session, households: Sequence[int], plans: dict[int, H
     folded: dict[str, int] = {}
     for row in outbox:  # the day's message exists: fold what this run found new into it, never a second one
         key = row["dedupe_key"]
-        h = int(key.split(":")[1][1:])
+        h = ReminderKey.parse(key).household_id
         fresh = [i for i in plans[h].items if i.key in won]
         if key in written or not fresh:
             continue
@@ -342,10 +343,20 @@ def _write_chunk(session: Session, households: Sequence[int], plans: dict[int, H
 
 
 def reminder_key(household_id: int, day: date, contact_id: int) -> str:
-    return f"reminder:h{household_id}:{day.isoformat()}:c{contact_id}"
+    return ReminderKey(household_id, day, contact_id).format()
 
 
-NOTICE_MARK = "📅"  # how reminder.session_eve / reminder.session_day lines begin, in every language
+NOTICE_KEYS = ("reminder.session_eve", "reminder.session_day")
+
+
+def notice_lines(text: str) -> list[str]:
+    """The posyandu-day lines of a rendered reminder, recognised by how their texts begin in every
+    language (derived from the texts themselves, so rewording or a new emoji keeps merging right)."""
+    from bot.texts import LANGUAGES
+
+    heads = {render(lang, key, when="\0", place="\0").split("\0")[0] for lang in LANGUAGES for key in NOTICE_KEYS}
+    heads.discard("")
+    return [line for line in text.split("\n") if any(line.startswith(h) for h in heads)]
 FOLD_DAYS = 3  # how many following days a run's new reminders may be folded into (each day's message is one)
 
 
@@ -380,8 +391,7 @@ def _fold(session: Session, row: dict[str, Any], household_id: int, day: date,
             continue
         earlier = _linked_items(session, household_id, on, place)
         items = earlier + [i for i in fresh if i.key not in {e.key for e in earlier}]
-        kept = () if offset == 0 else tuple(  # another day's message: keep its own posyandu-day lines
-            line for line in (existing.text or "").split("\n") if line.startswith(NOTICE_MARK))
+        kept = () if offset == 0 else tuple(notice_lines(existing.text or ""))  # another day's: keep its own
         text, variables = render_reminder(_lang_of(session, contact_id), place, on, notices, items,
                                           _names(session, items), kept)
         done = session.execute(update(table).where(table.c.id == existing.id, table.c.status == "pending").values(
@@ -408,7 +418,7 @@ for _rule in RULES_BY_ID.values():
 
 def _linked_items(session: Session, household_id: int, on: date, place: Posyandu | None) -> list[DueItem]:
     """The reminders the household's messages of `on` already carry (planned rows linked to one of them)."""
-    day_rows = select(OutboxMessage.id).where(OutboxMessage.dedupe_key.like(f"reminder:h{household_id}:{on}:c%"))
+    day_rows = select(OutboxMessage.id).where(OutboxMessage.dedupe_key.like(ReminderKey.day_prefix(household_id, on) + "%"))
     rows = session.execute(select(PlannedReminder.member_id, PlannedReminder.code, PlannedReminder.period,
                                   PlannedReminder.due_on).where(PlannedReminder.outbox_id.in_(day_rows))
                            .order_by(PlannedReminder.id)).all()
@@ -473,7 +483,7 @@ def _nudge_kaders(factory: sessionmaker[Session], posyandu: dict[int, Posyandu],
                 text = render(kader.language, "reminder.nudge", date=fmt_date(kader.language, info.local_day),
                               posyandu=posyandu[info.posyandu_id].name)
                 if enqueue(session, channel=kader.channel, address=kader.address, contact_id=kader.id, text=text,
-                           now=now, kind="nudge", priority=PRIORITY_BULK, dedupe_key=f"nudge:s{info.id}:c{kader.id}",
+                           now=now, kind="nudge", priority=PRIORITY_BULK, dedupe_key=NudgeKey(info.id, kader.id).format(),
                            not_before=not_before) is not None:
                     sent += 1
     return sent

@@ -26,7 +26,7 @@ from typing import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings, configure_logging
-from bot.ports import Clock
+from bot.ports import Accepted, Clock, CredentialRejected, FhirClient, Refused, RetryLater
 from bot.privacy import pseudonym
 from health.fhir_codes import CodeChoice
 from health.fhir_visit import build_bundle
@@ -37,7 +37,6 @@ from storage.satusehat_credentials import Access, KeyProblem, access_for, active
 from storage.satusehat_queue import (
     QueuedVisit, claim, known_ids, load_visits, record_later, record_refused, record_sent,
 )
-from webhooks.satusehat_client import Accepted, CredentialRejected, Refused, RetryLater, SatusehatClient
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +57,15 @@ class SyncStats:
 
 class SatusehatSender:
     def __init__(self, session_factory: sessionmaker[Session], settings: Settings, clock: Clock,
-                 client: SatusehatClient | None = None, rng: Callable[[], float] | None = None) -> None:
+                 client: FhirClient | None = None, rng: Callable[[], float] | None = None) -> None:
         self.session_factory = session_factory
         self.settings = settings
         self.clock = clock
-        self.client = client or SatusehatClient(settings.satusehat_auth_url, settings.satusehat_fhir_url, clock,
-                                                settings.satusehat_timeout_seconds)
+        if client is None:  # the HTTP edge lives in webhooks/; the composition root builds it
+            from bot.runtime import satusehat_client
+
+            client = satusehat_client(settings, clock)
+        self.client = client
         self.codes: CodeChoice = settings.satusehat_codes()  # an unknown code stops here, before any send
         self.rng = rng
 
@@ -185,7 +187,7 @@ def run_forever(sync: SatusehatSender, stop: threading.Event) -> None:
 
 
 def main() -> None:
-    from webhooks.runtime import build_runtime
+    from bot.runtime import build_runtime
 
     settings = Settings.from_env()
     configure_logging(settings)

@@ -14,21 +14,84 @@ from bot.config import Settings, configure_logging
 log = logging.getLogger(__name__)
 
 
-def run_forever(runtime, stop: threading.Event) -> None:  # type: ignore[no-untyped-def]
-    interval = runtime.settings.dispatch_interval_seconds
-    while not stop.is_set():
+class Wakeup:
+    """Waits for the poll interval, or less: on PostgreSQL a web process's NOTIFY (SEND_FROM=dispatcher)
+    wakes every dispatcher at its commit, so a reply is claimed within milliseconds."""
+
+    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+        self.engine = engine
+        self._conn = None
+
+    def _listen(self):  # type: ignore[no-untyped-def]
+        if self._conn is None and self.engine.dialect.name == "postgresql":
+            from storage.outbox import WAKE_CHANNEL
+
+            raw = self.engine.raw_connection()
+            conn = raw.driver_connection
+            raw.detach()  # this connection only listens; it never goes back to the pool
+            conn.autocommit = True
+            conn.execute(f"LISTEN {WAKE_CHANNEL}")
+            self._conn = conn
+        return self._conn
+
+    def wait(self, seconds: float, stop: threading.Event) -> None:
         try:
-            stats = runtime.dispatcher.run_once()
-            busy = stats.claimed >= runtime.settings.dispatch_batch_size
+            conn = self._listen()
         except Exception:
-            log.exception("dispatch round failed; trying again")
-            busy = False
-        if not busy:
-            stop.wait(interval)
+            log.warning("cannot LISTEN for new outbox rows; polling")
+            conn = None
+        if conn is None:
+            stop.wait(seconds)
+            return
+        try:
+            for _ in conn.notifies(timeout=seconds, stop_after=1):
+                pass
+        except Exception:
+            log.warning("the LISTEN connection failed; polling until it is back")
+            self.close()
+            stop.wait(seconds)
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:
+                pass
+
+
+def run_forever(runtime, stop: threading.Event) -> None:  # type: ignore[no-untyped-def]
+    """Keep this process's fair queue fed: claim more when it holds less than half a batch, so a chat
+    waiting for its gap never leaves the account's pace unused; replies and alerts are claimed whenever
+    they come, however full the queue; wait for a NOTIFY or the interval when nothing is due."""
+    from storage.outbox import PRIORITY_ALERT
+
+    dispatcher = runtime.dispatcher
+    batch = runtime.settings.dispatch_batch_size
+    interval = runtime.settings.dispatch_interval_seconds
+    wakeup = Wakeup(runtime.engine)
+    try:
+        while not stop.is_set():
+            try:
+                room = batch - dispatcher.queued()
+                if room > batch // 2:
+                    claimed = dispatcher.start_batch(limit=room)[0].claimed
+                else:  # full of bulk: still take what a person is waiting for
+                    claimed = dispatcher.start_batch(limit=batch // 2, most_priority=PRIORITY_ALERT)[0].claimed
+                    room = batch // 2
+            except Exception:
+                log.exception("dispatch round failed; trying again")
+                claimed, room = 0, 1
+            if claimed == 0 or claimed < room:
+                wakeup.wait(interval, stop)
+            else:
+                stop.wait(0.05)
+    finally:
+        wakeup.close()
 
 
 def main() -> None:
-    from webhooks.runtime import build_runtime
+    from bot.runtime import build_runtime
 
     settings = Settings.from_env()
     configure_logging(settings)

@@ -34,7 +34,7 @@ from storage.models import (
     ServiceGiven,
 )
 from storage.phones import normalise_phone
-from storage.repositories import PRIORITY_BULK, _insert
+from storage.repositories import _insert
 
 CONSENT_KINDS = ("reminder", "broadcast", "result")
 SEARCH_LIMIT = 6
@@ -318,85 +318,6 @@ def audience(session: Session, posyandu_id: int, groups: Sequence[str], on: date
     return sorted(chosen)
 
 
-def told_before(session: Session, dedupe_prefix: str) -> set[int]:
-    """Contacts that were sent (or are about to be sent) a message whose dedupe key starts with the prefix."""
-    return set(session.scalars(select(OutboxMessage.contact_id).where(
-        OutboxMessage.dedupe_key.like(dedupe_prefix + "%"),
-        OutboxMessage.status.in_(("pending", "sending", "sent")),
-        OutboxMessage.contact_id.is_not(None))))
-
-
-def supersede(session: Session, session_id: int, revision: int, contact_ids: Iterable[int]) -> int:
-    """Cancel the still-pending messages of older revisions of a session to these contacts (a newer revision
-    was just written for them): a lagging worker must not send the schedule, the change and the
-    cancellation one after the other. Messages already sent stay sent. Returns the rows cancelled."""
-    ids = sorted(set(contact_ids))
-    if not ids:
-        return 0
-    prefix = f"broadcast:s{session_id}:r"
-    cancelled = 0
-    for start in range(0, len(ids), 5000):
-        result = session.execute(update(OutboxMessage).where(
-            OutboxMessage.dedupe_key.like(prefix + "%"),
-            OutboxMessage.dedupe_key.not_like(f"{prefix}{revision}:%"),
-            OutboxMessage.status == "pending",
-            OutboxMessage.contact_id.in_(ids[start:start + 5000])).values(status="cancelled", last_error="superseded"),
-            execution_options={"synchronize_session": False})
-        cancelled += result.rowcount or 0
-    return cancelled
-
-
-Render = Callable[[str | None], tuple[str, dict[str, str]]]
-
-
-def fan_out(session: Session, contacts: Iterable[Contact], render: Render, dedupe: Callable[[Contact], str],
-            now: datetime, kind: str = "broadcast", template_key: str = "broadcast") -> int:
-    """Write one bulk message per reachable contact (rendered in their language); returns rows written.
-
-    Rows carry the bulk priority, so replies always go first; the dedupe key
-    makes a repeated fan-out (a retried step) write nothing new.
-    """
-    cache: dict[str | None, tuple[str, dict[str, str]]] = {}
-    rows = []
-    for contact in sorted(contacts, key=lambda c: c.id):
-        if not contact.reachable:
-            continue
-        if contact.language not in cache:
-            cache[contact.language] = render(contact.language)
-        text, variables = cache[contact.language]
-        rows.append(dict(channel=contact.channel, address=contact.address, contact_id=contact.id, kind=kind,
-                         priority=PRIORITY_BULK, text=text, choices=[], template_key=template_key,
-                         template_vars=variables, status="pending", attempts=0, next_attempt_at=now,
-                         dedupe_key=dedupe(contact), created_at=now))
-    return len(insert_outbox(session, rows))
-
-
-def by_fallback_channel(session: Session, rows: list[dict]) -> list[dict]:
-    """Bulk WhatsApp rows to a contact whose number is not on WhatsApp go by SMS (`contact.fallback_channel`)."""
-    ids = {r.get("contact_id") for r in rows if r.get("channel") == "whatsapp" and r.get("kind") in ("reminder",
-                                                                                                      "broadcast")}
-    ids.discard(None)
-    if not ids:
-        return rows
-    sms = set(session.scalars(select(Contact.id).where(Contact.id.in_(ids), Contact.fallback_channel == "sms")))
-    return [dict(r, channel="sms") if r.get("contact_id") in sms and r.get("channel") == "whatsapp"
-            and r.get("kind") in ("reminder", "broadcast") else r for r in rows]
-
-
-def insert_outbox(session: Session, rows: list[dict]) -> dict[str, int]:
-    """Bulk insert outbox rows, skipping taken dedupe keys; returns {dedupe_key: id} of rows written.
-
-    One executemany (SQLAlchemy batches it into multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING).
-    """
-    if not rows:
-        return {}
-    rows = by_fallback_channel(session, rows)
-    table = OutboxMessage.__table__
-    stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(
-        table.c.id, table.c.dedupe_key)
-    return {key: row_id for row_id, key in session.connection().execute(stmt, rows)}
-
-
 @dataclass(frozen=True)
 class Chat:
     """What the planner needs of a reachable contact (no ORM object per household at scale)."""
@@ -494,3 +415,6 @@ def one_line(text: str, limit: int = 900) -> str:
     """WhatsApp template variables allow no newlines or long space runs: fold them."""
     folded = _SPACES.sub(" ", text.replace("\n", " · ")).strip()
     return folded if len(folded) <= limit else folded[: limit - 1] + "…"
+
+
+from storage.outbox import fan_out, insert_outbox, supersede, told_before  # noqa: E402,F401  (moved; kept importable)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     LargeBinary,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -391,7 +392,8 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at", "priority"),)
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at", "priority"),
+                      Index("ix_outbox_chat", "address", "channel", "status"))
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     channel: Mapped[str] = mapped_column(String(12))
@@ -425,6 +427,20 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     subject: Mapped[Optional[str]] = mapped_column(String(60))
     at: Mapped[utc]
+
+
+class SendBudget(Base):
+    """One provider account's (or one chat's) next free send instant, shared by every sending process.
+
+    `tat` and `paused_until` are seconds on the database's clock (epoch), so hosts with
+    different clocks agree; see scheduler/budget.py.
+    """
+
+    __tablename__ = "send_budget"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    tat: Mapped[float] = mapped_column(Float, default=0.0)
+    paused_until: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class SatusehatCredential(Base):

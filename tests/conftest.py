@@ -122,12 +122,13 @@ def senders() -> dict[Channel, RecordingSender]:
 
 @pytest.fixture
 def runtime(settings: Settings, clock: FixedClock, senders: dict, db_engine: sa.engine.Engine):  # type: ignore[no-untyped-def]
-    from webhooks.runtime import build_runtime
+    from bot.runtime import build_runtime
 
     rt = build_runtime(settings, clock=clock, senders=senders, engine=db_engine)
-    rt.dispatcher.pacers = {}  # no real sleeping in tests; pacing tests inject their own clock
+    # settings have no rate limits here: nothing waits; fairness tests inject their own clock
     yield rt
     rt.send_now.shutdown()
+    rt.dispatcher.close()
 
 
 @pytest.fixture

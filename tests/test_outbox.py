@@ -186,3 +186,21 @@ def test_rows_for_a_channel_without_a_sender_are_left_alone(runtime, senders, se
     assert (stats.claimed, stats.sent) == (1, 1)
     by_channel = {r.channel: (r.status, r.attempts) for r in rows(session)}
     assert by_channel == {"whatsapp": ("pending", 0), "telegram": ("sent", 1)}
+
+
+def test_a_message_waits_behind_an_older_one_to_its_chat_still_being_sent(runtime, session, clock):
+    from storage.db import transaction
+    from storage.outbox import waits_behind
+    from storage.repositories import enqueue
+
+    with transaction(runtime.session_factory) as s:
+        bulk = enqueue(s, channel="telegram", address="5", text="reminder", now=clock.now(), kind="reminder",
+                       claimed_until=clock.now() + timedelta(seconds=30))
+        reply = enqueue(s, channel="telegram", address="5", text="reply", now=clock.now(), kind="reply")
+        later = enqueue(s, channel="telegram", address="5", text="bulk", now=clock.now(), kind="broadcast")
+        other = enqueue(s, channel="telegram", address="6", text="bulk", now=clock.now(), kind="broadcast")
+    with runtime.session_factory() as s:
+        assert waits_behind(s, "telegram", "5", later, 10)  # the older reminder is still being sent
+        assert not waits_behind(s, "telegram", "5", reply, 0)  # a reply never waits behind bulk
+        assert not waits_behind(s, "telegram", "6", other, 10)  # another chat is not held up
+        assert not waits_behind(s, "telegram", "5", bulk, 10)  # the oldest goes

@@ -11,7 +11,7 @@ from flask import Flask, jsonify
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.config import Settings, configure_logging
-from webhooks.runtime import Runtime, build_runtime
+from bot.runtime import Runtime, build_runtime
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None, **runtime_kwargs: Any) -> Flask:

@@ -6,7 +6,8 @@ import logging
 from bot.messages import Inbound
 from bot.service import Handled, handle_inbound
 from storage.db import transaction
-from webhooks.runtime import Runtime
+from storage.outbox import wake_dispatchers
+from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -19,9 +20,12 @@ def process(runtime: Runtime, inbound: Inbound, *, send: bool = True) -> Handled
     was recorded, so nothing is lost either way.
     """
     now = runtime.clock.now()
-    send = send and runtime.settings.send_now
+    wake = runtime.settings.send_from == "dispatcher"
+    send = send and runtime.settings.send_now and not wake
     with transaction(runtime.session_factory) as session:
         handled = handle_inbound(session, inbound, now, runtime.settings, claim_replies=send)
+        if wake and handled.outbox_ids:
+            wake_dispatchers(session)  # SEND_FROM=dispatcher: the workers send, woken at the commit
     if send:
         runtime.send_now.submit_claimed(handled.claimed)  # written claimed: one UPDATE each after sending
         runtime.send_now.submit(handled.unclaimed_ids)  # alerts and results to others: the usual claim

@@ -20,11 +20,11 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Union
+from typing import Any
 
 import httpx
 
-from bot.ports import Clock, RetryLater  # the outbox's transient failure, reused
+from bot.ports import Accepted, Clock, CredentialRejected, FhirOutcome, Refused, RetryLater  # noqa: F401 (the outcomes)
 from storage.satusehat_credentials import Access
 
 log = logging.getLogger(__name__)
@@ -34,23 +34,7 @@ DEFAULT_TOKEN_SECONDS = 3000  # 50 minutes, the PHP SDK's reuse time [S9], when 
 FHIR_JSON = "application/fhir+json"
 
 
-@dataclass(frozen=True)
-class Accepted:
-    ids: list[str | None]  # SATUSEHAT's id of each entry, in Bundle order
-
-
-@dataclass(frozen=True)
-class Refused:
-    status: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class CredentialRejected:
-    reason: str
-
-
-Outcome = Union[Accepted, Refused, RetryLater, CredentialRejected]
+Outcome = FhirOutcome
 
 
 class TokenCache:

@@ -22,6 +22,7 @@ import re
 import threading
 import weakref
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TypeVar
 
@@ -41,7 +42,7 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 
 from bot.choices import numbered_choices, split_text
-from bot.messages import SHARE_PHONE, Channel, Outbound
+from bot.messages import SHARE_PHONE, Attachment, Channel, Outbound
 from bot.ports import Failed, RetryLater, SendResult, Sent
 from bot.privacy import pseudonym
 
@@ -168,6 +169,16 @@ class BotRunner:
             future.cancel()
             raise TimeoutError(f"Telegram call did not finish within {timeout}s") from None
 
+    def submit(self, coro_factory: Callable[[Bot], Awaitable[T]], timeout: float = 30.0) -> concurrent.futures.Future[T]:
+        """Like `run`, without waiting: the caller gets the future (its callbacks run on the loop thread).
+        The coroutine is cancelled after `timeout` seconds (the future then holds a TimeoutError)."""
+        loop, bot = self._ensure()
+
+        async def bounded() -> T:
+            return await asyncio.wait_for(self._call(bot, coro_factory), timeout)
+
+        return asyncio.run_coroutine_threadsafe(bounded(), loop)
+
     def close(self, timeout: float = 10.0) -> None:
         """Shut the Bot's HTTP clients and stop the loop thread. Safe to call twice.
 
@@ -216,6 +227,7 @@ class BotRunner:
         finally:
             try:
                 loop.run_until_complete(loop.shutdown_asyncgens())
+                loop.run_until_complete(loop.shutdown_default_executor())  # where attachments are drawn
             finally:
                 loop.close()
 
@@ -318,7 +330,44 @@ class TelegramSender:
         self._runner = runner
         self._timeout = timeout
 
-    def send(self, message: Outbound) -> SendResult:
+    def start(self, message: Outbound) -> concurrent.futures.Future[SendResult]:
+        """Send without holding a thread: the dispatcher's pump hands the message straight to the
+        bot's event loop and hears back through the future (never an exception: a `SendResult`)."""
+        future: concurrent.futures.Future[SendResult] = concurrent.futures.Future()
+        prepared = self._prepare(message)
+        if not isinstance(prepared, _Plan):
+            future.set_result(prepared)
+            return future
+        plan = prepared
+
+        async def send_all(bot: Bot) -> SendResult:
+            if plan.attachment is not None:  # drawn off the loop and off the pump, then uploaded
+                return await self._send_file(bot, message, plan.chat_id)
+            sent: Message | None = None
+            for index, part in enumerate(plan.parts):
+                keyboard = plan.markup if index == len(plan.parts) - 1 else None
+                try:
+                    sent = await asyncio.wait_for(bot.send_message(
+                        chat_id=plan.chat_id, text=telegram_html(part), reply_markup=keyboard, parse_mode="HTML"),
+                        self._timeout)
+                except Exception as exc:  # noqa: BLE001 - a sender sorts errors, never raises
+                    return self._failed(message, exc, index, len(plan.parts))
+            assert sent is not None
+            return Sent(str(sent.message_id))
+
+        def settle(done: concurrent.futures.Future[SendResult]) -> None:
+            try:
+                future.set_result(done.result())
+            except BaseException as exc:  # noqa: BLE001 - initialising the bot failed (getMe), or a timeout
+                future.set_result(self._failed(message, exc, 0, plan.calls))
+
+        try:
+            self._runner.submit(send_all, timeout=self._timeout * plan.calls).add_done_callback(settle)
+        except Exception as exc:  # noqa: BLE001
+            future.set_result(self._failed(message, exc, 0, plan.calls))
+        return future
+
+    def _prepare(self, message: Outbound) -> "_Plan | SendResult":
         who = pseudonym(message.address)
         if message.channel is not Channel.TELEGRAM:
             return Failed(f"not a telegram message: {message.channel.value}")
@@ -328,42 +377,61 @@ class TelegramSender:
             log.warning("telegram outbox %s: chat %s is not a numeric chat id", message.id, who)
             return Failed("invalid telegram chat id")
         if message.attachment is not None:
-            return self._send_file(message, chat_id, who)
+            return _Plan(chat_id, attachment=message.attachment)
         text, markup = render_telegram(message)
         if not text.strip():
             return Failed("empty message text")
-        parts = split_text(text, MAX_MESSAGE_LENGTH)
+        return _Plan(chat_id, split_text(text, MAX_MESSAGE_LENGTH), markup)
+
+    @staticmethod
+    def _failed(message: Outbound, exc: BaseException, index: int, parts: int) -> SendResult:
+        result = sort_telegram_error(exc)
+        log.warning("telegram outbox %s to chat %s part %d/%d: %s -> %s", message.id, pseudonym(message.address),
+                    index + 1, parts, type(exc).__name__, type(result).__name__)
+        return result
+
+    def send(self, message: Outbound) -> SendResult:
+        """Send and wait (the CLI, tests, a sender without the pump)."""
+        prepared = self._prepare(message)
+        if not isinstance(prepared, _Plan):
+            return prepared
+        plan = prepared
+        who = pseudonym(message.address)
+        if plan.attachment is not None:
+            try:
+                return self._runner.run(lambda bot: self._send_file(bot, message, plan.chat_id),
+                                        timeout=self._timeout * plan.calls)
+            except BaseException as exc:  # noqa: BLE001 - a sender sorts errors, never raises
+                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                    raise
+                return self._failed(message, exc, 0, 1)
         sent: Message | None = None
-        for index, part in enumerate(parts):
-            keyboard = markup if index == len(parts) - 1 else None
+        for index, part in enumerate(plan.parts):
+            keyboard = plan.markup if index == len(plan.parts) - 1 else None
             try:
                 sent = self._runner.run(
                     lambda bot, part=part, keyboard=keyboard: bot.send_message(
-                        chat_id=chat_id, text=telegram_html(part), reply_markup=keyboard, parse_mode="HTML"
+                        chat_id=plan.chat_id, text=telegram_html(part), reply_markup=keyboard, parse_mode="HTML"
                     ),
                     timeout=self._timeout,
                 )
             except BaseException as exc:  # noqa: BLE001 - a sender sorts errors, never raises
                 if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                     raise
-                result = sort_telegram_error(exc)
-                log.warning(
-                    "telegram outbox %s to chat %s part %d/%d: %s -> %s",
-                    message.id, who, index + 1, len(parts), type(exc).__name__, type(result).__name__,
-                )
-                return result
+                return self._failed(message, exc, index, len(plan.parts))
         assert sent is not None
-        log.debug("telegram outbox %s to chat %s sent in %d part(s)", message.id, who, len(parts))
+        log.debug("telegram outbox %s to chat %s sent in %d part(s)", message.id, who, len(plan.parts))
         return Sent(str(sent.message_id))
 
-    def _send_file(self, message: Outbound, chat_id: int, who: str) -> SendResult:
-        """A growth chart (`sendPhoto`) or a recap file (`sendDocument`), drawn now, with the text as caption."""
+    async def _send_file(self, bot: Bot, message: Outbound, chat_id: int) -> SendResult:
+        """A growth chart (`sendPhoto`) or a recap file (`sendDocument`), drawn now (in a worker thread of
+        the loop, so neither the loop nor the pump waits on the drawing), with the text as caption."""
         attachment = message.attachment
         assert attachment is not None
         try:
             from bot.media import materialise
 
-            content = materialise(attachment.spec)
+            content = await asyncio.get_running_loop().run_in_executor(None, materialise, attachment.spec)
         except Exception as exc:  # noqa: BLE001 - a spec that cannot be drawn will not draw on a retry either
             log.exception("telegram outbox %s: attachment could not be made", message.id)
             return Failed(f"attachment could not be made: {type(exc).__name__}")
@@ -372,16 +440,26 @@ class TelegramSender:
         method = "send_photo" if attachment.kind == "photo" else "send_document"
         field = "photo" if attachment.kind == "photo" else "document"
         try:
-            sent = self._runner.run(
-                lambda bot: getattr(bot, method)(chat_id=chat_id, caption=caption, parse_mode="HTML",
-                                                 **{field: upload}),
-                timeout=self._timeout,
-            )
-        except BaseException as exc:  # noqa: BLE001 - a sender sorts errors, never raises
-            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                raise
+            sent = await asyncio.wait_for(getattr(bot, method)(chat_id=chat_id, caption=caption, parse_mode="HTML",
+                                                               **{field: upload}), self._timeout)
+        except Exception as exc:  # noqa: BLE001 - a sender sorts errors, never raises
             result = sort_telegram_error(exc)
-            log.warning("telegram outbox %s to chat %s %s: %s -> %s", message.id, who, method, type(exc).__name__,
-                        type(result).__name__)
+            log.warning("telegram outbox %s to chat %s %s: %s -> %s", message.id, pseudonym(message.address),
+                        method, type(exc).__name__, type(result).__name__)
             return result
         return Sent(str(sent.message_id))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What one message takes: text parts (the keyboard on the last), or one file upload."""
+
+    chat_id: int
+    parts: list[str] = field(default_factory=list)
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
+    attachment: Attachment | None = None
+
+    @property
+    def calls(self) -> int:
+        """API calls the message takes; a file counts twice (drawing it, then the upload)."""
+        return 2 if self.attachment is not None else len(self.parts)

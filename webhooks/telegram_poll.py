@@ -12,7 +12,7 @@ import threading
 from telegram import Update
 
 from webhooks.inbound import process
-from webhooks.runtime import Runtime
+from bot.runtime import Runtime
 from webhooks.telegram import answer_callback, to_inbound
 
 log = logging.getLogger(__name__)

@@ -44,7 +44,8 @@ from bot.messages import Choice, Role
 from bot.parsing import parse_date, parse_time, parse_yes_no
 from bot.texts import render
 from health.life_stage import LifeStage
-from storage.households import audience, fan_out, one_line, reachable_contacts, supersede, told_before
+from storage.households import audience, one_line, reachable_contacts
+from storage.outbox import BroadcastKey, fan_out, supersede, told_before
 from storage import posyandu_days as days
 from storage.models import Contact, Posyandu, PosyanduSession
 from storage.places import zone_label
@@ -233,7 +234,7 @@ def contacts_of(ctx: Ctx, household_ids: Sequence[int]) -> list[Contact]:
 
 
 def session_dedupe(session_id: int, revision: int):  # type: ignore[no-untyped-def]
-    return lambda c: f"broadcast:s{session_id}:r{revision}:h{c.household_id}:c{c.id}"
+    return lambda c: BroadcastKey(session_id, revision, c.household_id, c.id).format()
 
 
 class PosyanduFirstFlow(StepFlow):
@@ -373,7 +374,7 @@ class ChangeSessionFlow(StepFlow):
 
     def _recipients(self, ctx: Ctx, data: dict[str, Any], new: SessionView) -> list[Contact]:
         record = self._record(ctx, data)
-        ids = told_before(ctx.session, f"broadcast:s{record.id}:")
+        ids = told_before(ctx.session, BroadcastKey.session_prefix(record.id))
         told = days.contacts_by_id(ctx.session, ids)
         if data["action"] == "change":
             households = audience(ctx.session, new.posyandu.id, new.groups, local_day(new.starts_at, new.posyandu))

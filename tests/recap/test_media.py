@@ -92,6 +92,54 @@ def test_telegram_blocked_chat_and_an_undrawable_spec_fail_without_retry(telegra
     assert tg.sent_media() == []
 
 
+@pytest.mark.parametrize("kind, filename, spec, method", [
+    ("photo", "grafik.png", CHART, "sendPhoto"),
+    ("document", "rekap.xlsx", {"type": "recap", "recap": RECAP}, "sendDocument"),
+])
+def test_telegram_start_the_pumps_path_sends_the_file_too(telegram, tg, kind, filename, spec, method):
+    """The dispatcher's pump calls `start` (no thread waits): a picture or file goes as it does by `send`."""
+    tg.reset()
+    result = telegram.start(tg_out(Attachment(kind, filename, spec, 1), chat="557")).result(timeout=30)
+    assert isinstance(result, Sent)
+    [sent] = tg.sent_media("557")
+    assert sent["method"] == method and sent[kind]["filename"] == filename
+    assert tg.sent_messages("557") == []  # the text went as the caption, not as a message of its own
+
+
+def test_telegram_start_blocked_chat_and_an_undrawable_spec_fail_without_retry(telegram, tg):
+    tg.reset()
+    tg.block(558)
+    blocked = telegram.start(tg_out(Attachment("photo", "a.png", CHART, 1), chat="558")).result(timeout=30)
+    assert isinstance(blocked, Failed) and blocked.unreachable
+    broken = telegram.start(tg_out(Attachment("photo", "a.png", {"type": "chart", "indicator": "bmi"}, 1))
+                            ).result(timeout=30)
+    assert isinstance(broken, Failed) and "attachment" in broken.reason
+    assert tg.sent_media() == []
+
+
+def test_the_pump_sends_a_telegram_picture_from_the_outbox(settings, clock, db_engine, tg):
+    """End to end through the dispatcher's pump and the real sender: the row's media_file goes as sendPhoto."""
+    from bot.runtime import build_runtime
+    from storage.models import OutboxMessage
+
+    runner = BotRunner(TOKEN, tg.base_url)
+    rt = build_runtime(settings, clock=clock, senders={Channel.TELEGRAM: TelegramSender(runner)}, engine=db_engine)
+    try:
+        tg.reset()
+        with transaction(rt.session_factory) as session:
+            row = repo.enqueue(session, channel="telegram", address="559", text="Grafik *Budi*", now=clock.now())
+            attach(session, row, Attachment("photo", "grafik.png", CHART), clock.now())
+        stats = rt.dispatcher.run_once(now=clock.now())
+        assert stats.sent == 1
+        [sent] = tg.sent_media("559")
+        assert sent["method"] == "sendPhoto" and sent["caption"] == "Grafik <b>Budi</b>"
+        with transaction(rt.session_factory) as session:
+            assert session.get(OutboxMessage, row).status == "sent"
+    finally:
+        rt.close()
+        runner.close()
+
+
 def test_the_terminal_writes_the_file_and_prints_its_path(tmp_path):
     out = io.StringIO()
     sender = TerminalSender(out, "kader1", media_dir=tmp_path)

@@ -34,15 +34,15 @@ def tw():
 def live(settings, clock, db_engine, tg, tw):  # type: ignore[no-untyped-def]
     """A runtime whose senders are the real ones, talking to the fakes; replies sent right after commit."""
     from webhooks.app import create_app
-    from webhooks.runtime import build_runtime
+    from bot.runtime import build_runtime
 
     live_settings = settings.with_(telegram_token="123456:TEST", telegram_api_url=tg.base_url,
                                    twilio_api_url=tw.base_url, send_now=True)
     rt = build_runtime(live_settings, clock=clock, engine=db_engine)
-    rt.dispatcher.pacers = {}
     app = create_app(runtime=rt)
     yield rt, app.test_client()
     rt.send_now.shutdown()
+    rt.dispatcher.close()
     rt.telegram_runner.close()
 
 

@@ -56,7 +56,7 @@ def test_wrong_or_missing_secret_is_refused(live, tg, session):
 
 def test_no_secret_configured_refuses_everything(settings, clock, db_engine):
     from webhooks.app import create_app
-    from webhooks.runtime import build_runtime
+    from bot.runtime import build_runtime
 
     rt = build_runtime(settings.with_(telegram_webhook_secret=""), clock=clock, senders={}, engine=db_engine)
     client = create_app(runtime=rt).test_client()

@@ -136,12 +136,12 @@ def export(month: str, code: str | None, output: str) -> None:
 @satusehat_group.command("sync", help="Send what is queued now (the satusehat worker does this continuously).")
 @click.option("--month", default=None, help="only visits of this month, YYYY-MM")
 def sync(month: str | None) -> None:
-    from scheduler.satusehat_sync import SatusehatSender
+    from bot.runtime import satusehat_sender
 
     _month(month)
     rt = runtime()
     try:
-        sender = SatusehatSender(rt.session_factory, rt.settings, rt.clock)
+        sender = satusehat_sender(rt)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     total = {"sent": 0, "retried": 0, "refused": 0, "waiting": 0, "paused": 0}

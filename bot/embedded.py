@@ -19,7 +19,7 @@ def main() -> None:
     from scheduler.worker import run_forever
     from storage.migrate import upgrade
     from webhooks.app import create_app
-    from webhooks.runtime import build_runtime
+    from bot.runtime import build_runtime
 
     settings = Settings.from_env()
     configure_logging(settings)
@@ -52,10 +52,10 @@ def main() -> None:
 
 def _satusehat_sender(runtime, settings):  # type: ignore[no-untyped-def]
     """The SATUSEHAT sender, or None (with the reason logged) when a code setting is unknown."""
-    from scheduler.satusehat_sync import SatusehatSender
+    from bot.runtime import satusehat_sender
 
     try:
-        return SatusehatSender(runtime.session_factory, settings, runtime.clock)
+        return satusehat_sender(runtime)
     except ValueError as exc:
         log.error("SATUSEHAT sending is off: %s", exc)
         return None

@@ -1,7 +1,10 @@
-"""Build the running parts from Settings: database, senders, dispatcher.
+"""The composition root: build the running parts from Settings (database, senders, budget, dispatcher).
 
-Shared by the web app, the dispatcher worker, the clock and the terminal chat,
-so every process is wired the same way.
+Shared by the web app, the dispatcher worker, the clock, the SATUSEHAT sender and
+the terminal chat, so every process is wired the same way. It is the one module
+that knows both `scheduler/` (the dispatcher) and `webhooks/` (the senders, imported
+lazily where they are built), so that neither of those imports the other: both
+receive a `Runtime`.
 """
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ class Runtime:
     telegram_runner: object | None = None
 
     def close(self) -> None:
-        self.send_now.shutdown()
+        self.send_now.close()
         self.dispatcher.close()
         runner = self.telegram_runner
         if runner is not None and hasattr(runner, "close"):
@@ -81,6 +84,21 @@ def channel_senders(settings: Settings, clock: Clock | None = None) -> tuple[dic
             settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_sms_from,
             api_url=settings.twilio_api_url or None, status_callback=status_callback_url(settings.public_url))
     return senders, runner
+
+
+def satusehat_client(settings: Settings, clock: Clock):  # type: ignore[no-untyped-def]
+    """The SATUSEHAT HTTP client (an edge in webhooks/) for the sync worker in scheduler/."""
+    from webhooks.satusehat_client import SatusehatClient
+
+    return SatusehatClient(settings.satusehat_auth_url, settings.satusehat_fhir_url, clock,
+                           settings.satusehat_timeout_seconds)
+
+
+def satusehat_sender(runtime: Runtime):  # type: ignore[no-untyped-def]
+    """The SATUSEHAT sync worker on this runtime; ValueError when a code setting is unknown."""
+    from scheduler.satusehat_sync import SatusehatSender
+
+    return SatusehatSender(runtime.session_factory, runtime.settings, runtime.clock)
 
 
 def build_runtime(settings: Settings | None = None, *, clock: Clock | None = None,

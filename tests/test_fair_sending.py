@@ -1,0 +1,505 @@
+"""Sending fairly at the providers' limits: a waiting chat, a paused channel or a burst of bulk delays no
+one else; one budget per provider account is shared by every process (PostgreSQL or Redis); the
+dispatcher keeps each chat in order and gives back what its lease no longer covers.
+
+The fair queue runs on an injected clock: no test here sleeps to measure fairness."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import select
+
+from bot.messages import Channel, Outbound
+from bot.ports import SendResult, Sent
+from scheduler import dispatch
+from scheduler.budget import LocalBudget, Limit, DatabaseBudget, RedisBudget, make_budget
+from scheduler.dispatch import Dispatcher, channel_limits
+from scheduler.fairness import FairQueue, Job
+from storage.db import transaction
+from storage.models import OutboxMessage
+from storage.repositories import enqueue
+
+TG = Limit.per_second("telegram:1", 30, 1)
+WA = Limit.per_second("twilio:AC:+1", 10)
+REPLY, BULK = 0, 10
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def make_queue(ft: FakeTime) -> FairQueue:
+    return FairQueue(LocalBudget(ft), {Channel.TELEGRAM: TG, Channel.WHATSAPP: WA}, ft)
+
+
+_ids = iter(range(1, 10**9))
+
+
+def job(chat: str, priority: int = REPLY, channel: Channel = Channel.TELEGRAM, deadline: float = 1e9) -> Job:
+    return Job(Outbound(next(_ids), channel, chat, f"to {chat}"), 1, priority, deadline)
+
+
+def run(queue: FairQueue, ft: FakeTime, until: float, send_time: float = 0.0,
+        arrivals: dict[float, list[Job]] | None = None) -> dict[int, float]:
+    """Drive the queue as the pump does: start what is due, finish each send `send_time` later, sleep to the
+    next wake or arrival. Returns each job's start time by outbox id."""
+    started: dict[int, float] = {}
+    running: list[tuple[float, Job, float]] = []
+    arrivals = dict(arrivals or {})
+    while ft.t <= until:
+        for at in sorted(a for a in arrivals if a <= ft.t):
+            for j in arrivals.pop(at):
+                queue.add(j)
+        for end, j, began in [r for r in running if r[0] <= ft.t]:
+            running.remove((end, j, began))
+            queue.done(j, began)
+        start, _ = queue.due()
+        for j in start:
+            started[j.outbound.id] = ft.t
+            running.append((ft.t + send_time, j, ft.t))
+        if any(r[0] <= ft.t for r in running):
+            continue  # sends that returned at once: tell the queue before time moves
+        wakes = [w for w in [queue.next_wake()] if w is not None] + [r[0] for r in running] + list(arrivals)
+        later = [w for w in wakes if w > ft.t]
+        if not later:
+            if not running and not arrivals and queue.next_wake() is None:
+                break
+            ft.t += 0.001
+            continue
+        ft.t = min(later)
+    return started
+
+
+def test_sends_keep_the_accounts_pace_in_every_sliding_second():
+    ft = FakeTime()
+    queue = make_queue(ft)
+    jobs = [job(f"chat{i}") for i in range(300)]
+    for j in jobs:
+        queue.add(j)
+    started = sorted(run(queue, ft, 60).values())
+    assert len(started) == 300
+    assert all(later - first >= 1.0 for first, later in zip(started, started[30:]))  # never 31 in a second
+    assert 300 / 30 <= started[-1] - started[0] + TG.interval <= 300 * TG.interval + 1e-6  # and at the budget's pace
+
+
+def test_a_chat_waiting_for_its_gap_does_not_delay_other_chats():
+    ft = FakeTime()
+    queue = make_queue(ft)
+    a1, a2, a3 = job("a"), job("a"), job("a")
+    others = [job(f"b{i}") for i in range(20)]
+    for j in [a1, a2, a3, *others]:
+        queue.add(j)
+    started = run(queue, ft, 10, send_time=0.2)
+    assert started[a2.outbound.id] - started[a1.outbound.id] >= 1.0  # the chat's own gap
+    assert started[a3.outbound.id] - started[a2.outbound.id] >= 1.0
+    assert max(started[o.outbound.id] for o in others) < 21 * TG.interval + 1e-9  # the others at the account's pace
+    assert [started[j.outbound.id] for j in (a1, a2, a3)] == sorted(started[j.outbound.id] for j in (a1, a2, a3))
+
+
+def test_a_channel_paused_after_a_429_does_not_delay_the_other_channel():
+    ft = FakeTime()
+    queue = make_queue(ft)
+    telegram = [job(f"t{i}") for i in range(5)]
+    whatsapp = [job(f"+6281{i}", channel=Channel.WHATSAPP) for i in range(5)]
+    for j in telegram + whatsapp:
+        queue.add(j)
+    queue.pause(Channel.TELEGRAM, 5.0)
+    started = run(queue, ft, 20)
+    assert max(started[j.outbound.id] for j in whatsapp) < 5 * WA.interval + 1e-9
+    assert min(started[j.outbound.id] for j in telegram) >= 5.0
+
+
+def test_a_burst_of_bulk_never_delays_a_reply():
+    ft = FakeTime()
+    queue = make_queue(ft)
+    bulk = [job(f"h{i}", BULK) for i in range(600)]
+    for j in bulk:
+        queue.add(j)
+    reply = job("person")
+    started = run(queue, ft, 60, arrivals={2.0: [reply]})
+    assert started[reply.outbound.id] - 2.0 <= TG.interval + 1e-9  # the next slot of the account, not the 20 s of bulk
+    assert sum(1 for j in bulk if started[j.outbound.id] < 2.0) >= int(2.0 / TG.interval)  # bulk kept the pace
+
+
+def test_a_reply_overtakes_bulk_queued_for_the_same_chat():
+    ft = FakeTime()
+    queue = make_queue(ft)
+    reminder, news, reply = job("x", BULK), job("x", BULK), job("x")
+    for j in (reminder, news, reply):
+        queue.add(j)
+    started = run(queue, ft, 10)
+    assert started[reply.outbound.id] < started[reminder.outbound.id] < started[news.outbound.id]
+
+
+def test_a_message_whose_lease_runs_out_goes_back_with_the_rest_of_its_chat():
+    ft = FakeTime()
+    queue = make_queue(ft)
+    paused = [job("a", deadline=2.0), job("a", deadline=30.0)]
+    for j in paused:
+        queue.add(j)
+    queue.pause(Channel.TELEGRAM, 10.0)
+    ft.t = 2.5
+    start, expired = queue.due()
+    assert start == [] and expired == paused  # in order, and the lane's pause did not keep them
+
+
+def test_a_chat_another_process_just_wrote_to_steps_aside():
+    """The shared budget says this chat must wait (another process sent to it): the next chat goes now."""
+    ft = FakeTime()
+    budget = LocalBudget(ft)
+    assert budget.take(TG, "a").go  # "another process" sent to chat a at t=0
+    queue = FairQueue(budget, {Channel.TELEGRAM: TG}, ft)
+    ft.t = 0.1
+    a, b = job("a"), job("b")
+    queue.add(a)
+    queue.add(b)
+    start, _ = queue.due()
+    assert start == [b]
+    ft.t = 0.1 + TG.chat_interval
+    assert queue.due()[0] == [a]
+
+
+def test_channel_limits_come_from_the_settings_below_the_published_rates(settings):
+    limits = channel_limits(settings.with_(telegram_messages_per_second=30, telegram_per_chat_per_second=1,
+                                           twilio_messages_per_second=10, telegram_token="4242:secret"))
+    assert limits[Channel.TELEGRAM].key == "telegram:4242"  # the bot's id, never its secret
+    assert 1 / 30 < limits[Channel.TELEGRAM].interval < 1 / (30 * 0.85)
+    assert 1.0 < limits[Channel.TELEGRAM].chat_interval <= 1.25
+    assert 1 / 10 < limits[Channel.WHATSAPP].interval < 1 / (10 * 0.85)
+    assert limits[Channel.TELEGRAM].chat_key("+6281234567890").count("6281234567890") == 0  # pseudonymous
+
+
+def test_sms_is_its_own_account_with_its_own_pace(settings):
+    """The SMS fallback is a Twilio sender of its own (TWILIO_SMS_PER_SECOND): its own budget key, so it
+    neither takes WhatsApp's slots nor is unpaced."""
+    limits = channel_limits(settings.with_(twilio_messages_per_second=10, twilio_sms_per_second=1,
+                                           twilio_sms_from="POSYANDU"))
+    sms, whatsapp = limits[Channel.SMS], limits[Channel.WHATSAPP]
+    assert sms.key != whatsapp.key and "POSYANDU" in sms.key
+    assert 1.0 < sms.interval < 1 / 0.85
+    assert len(sms.key) <= 80  # send_budget.key
+
+
+def test_sms_waiting_for_its_slow_pace_does_not_delay_whatsapp():
+    ft = FakeTime()
+    sms_limit = Limit.per_second("twilio:AC:sms:POSYANDU", 1)
+    queue = FairQueue(LocalBudget(ft), {Channel.WHATSAPP: WA, Channel.SMS: sms_limit}, ft)
+    sms = [job(f"+6282{i}", BULK, channel=Channel.SMS) for i in range(5)]
+    whatsapp = [job(f"+6281{i}", BULK, channel=Channel.WHATSAPP) for i in range(20)]
+    for j in sms + whatsapp:
+        queue.add(j)
+    started = run(queue, ft, 30)
+    assert max(started[j.outbound.id] for j in whatsapp) < 20 * WA.interval + 1e-9  # WhatsApp at its own pace
+    times = sorted(started[j.outbound.id] for j in sms)
+    assert all(b - a >= sms_limit.interval - 1e-9 for a, b in zip(times, times[1:]))  # SMS at its own
+
+
+def test_the_terminal_prints_one_message_at_a_time_replies_first_each_as_written():
+    """One screen shows every chat (the local chat, the transcripts): a slow send (a chart being drawn)
+    must not let an alert to someone else slip between a person's replies."""
+    ft = FakeTime()
+    queue = FairQueue(LocalBudget(ft), {Channel.TERMINAL: Limit("terminal", one_at_a_time=True)}, ft)
+    saved, chart, more = (job("kader", channel=Channel.TERMINAL) for _ in range(3))
+    alert = job("bidan", 1, channel=Channel.TERMINAL)
+    for j in (saved, alert, chart, more):
+        queue.add(j)
+    started = run(queue, ft, 10, send_time=0.5)
+    assert sorted(started, key=started.get) == [j.outbound.id for j in (saved, chart, more, alert)]
+    assert len(set(started.values())) == 4  # never two at once
+
+
+# -- the shared budget ----------------------------------------------------------------------------
+
+def test_a_late_take_does_not_cost_the_pace_yet_never_crowds_a_second():
+    """The pump wakes 10 ms after the instant it was told: the account still sends at its rate, and any
+    30 sends still span more than 30 intervals less the small lateness forgiven."""
+    from scheduler.budget import LATE_FORGIVEN
+
+    ft = FakeTime()
+    budget = LocalBudget(ft)
+    starts = []
+    while len(starts) < 300:
+        wait = budget.take(TG, f"chat{len(starts)}")
+        if wait.go:
+            starts.append(ft.t)
+        else:
+            ft.t += wait.seconds + 0.010  # woke late
+    rate = (len(starts) - 1) / (starts[-1] - starts[0])
+    assert rate > 0.99 / TG.interval  # the lag is made up
+    assert all(later - first >= 30 * TG.interval - LATE_FORGIVEN - 1e-9 for first, later in zip(starts, starts[30:]))
+    assert all(later - first >= 1.04 for first, later in zip(starts, starts[30:]))  # room for arrival jitter at 30/s
+
+
+def shared_budgets(database_url):  # type: ignore[no-untyped-def]
+    """Two processes' budgets on one store: two engines on PostgreSQL."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the database budget is PostgreSQL's")
+    engines = [sa.create_engine(database_url) for _ in range(2)]
+    return engines, [DatabaseBudget(e) for e in engines]
+
+
+def test_the_database_budget_is_one_budget_for_every_process(database_url, db_engine):
+    engines, (one, two) = shared_budgets(database_url)
+    slow = Limit("telegram:7", interval=3600.0, chat_interval=0.0)
+    try:
+        assert one.take(slow, "a").go
+        wait = two.take(slow, "b")
+        assert not wait.go and not wait.chat and 3590 < wait.seconds <= 3600
+        chatty = Limit("telegram:8", interval=0.001, chat_interval=3600.0)
+        assert one.take(chatty, "a").go
+        assert two.take(chatty, "a").chat  # only that chat waits ...
+        assert two.take(chatty, "b").go  # ... another goes at once
+        fast = Limit("twilio:9", interval=0.001)
+        two.pause(fast, 60.0)
+        wait = one.take(fast, "c")
+        assert not wait.go and 59 < wait.seconds <= 60  # a 429 seen by one process pauses all
+    finally:
+        for e in engines:
+            e.dispose()
+
+
+def test_concurrent_takes_never_exceed_the_rate(database_url, db_engine):
+    engines, budgets = shared_budgets(database_url)
+    limit = Limit("telegram:10", interval=0.05)
+    granted: list[float] = []
+    lock = threading.Lock()
+
+    def hammer(budget) -> None:  # type: ignore[no-untyped-def]
+        end = time.monotonic() + 0.5
+        while time.monotonic() < end:
+            if budget.take(limit, "x").go:
+                with lock:
+                    granted.append(time.monotonic())
+
+    from scheduler.budget import LATE_FORGIVEN
+
+    threads = [threading.Thread(target=hammer, args=(b,)) for b in budgets * 2]
+    began = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - began
+    # 4 takers on 2 connection pools, one budget from its first take: no more than its pace allows
+    assert 1 <= len(granted) <= (elapsed + LATE_FORGIVEN) / 0.05 + 1
+    new_chat = Limit("telegram:11", interval=0.0001, chat_interval=3600.0)
+    barrier = threading.Barrier(4)
+    chat_grants: list[bool] = []
+
+    def first_message(budget) -> None:  # type: ignore[no-untyped-def]
+        barrier.wait()
+        chat_grants.append(budget.take(new_chat, "a-new-chat").go)
+
+    threads = [threading.Thread(target=first_message, args=(b,)) for b in budgets * 2]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for e in engines:
+        e.dispose()
+    assert chat_grants.count(True) == 1  # four processes' first message to one new chat: one goes
+
+
+def redis_answers() -> bool:
+    try:
+        import redis
+
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=0.5).ping()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.mark.skipif(not redis_answers(), reason="no Redis at 127.0.0.1:6379")
+def test_the_redis_budget_is_shared_and_pauses_all():
+    import uuid
+
+    one, two = RedisBudget("redis://127.0.0.1:6379/15"), RedisBudget("redis://127.0.0.1:6379/15")
+    key = f"telegram:test-{uuid.uuid4().hex[:8]}"
+    limit = Limit(key, interval=3600.0, chat_interval=3600.0)
+    assert one.take(limit, "a").go
+    assert two.take(limit, "a").chat
+    wait = two.take(limit, "b")
+    assert not wait.go and not wait.chat and wait.seconds > 3590
+    fresh = Limit(key + "-p", interval=0.001)
+    one.pause(fresh, 30)
+    assert 29 < two.take(fresh, "z").seconds <= 30
+    one.client.delete(f"posyandu:budget:{key}", f"posyandu:budget:{key}-p")
+
+
+def test_auto_picks_the_shared_budget_on_postgresql_and_memory_on_sqlite(db_engine):
+    budget = make_budget("auto", db_engine)
+    expected = DatabaseBudget if db_engine.dialect.name == "postgresql" else LocalBudget
+    assert isinstance(budget, expected)
+    with pytest.raises(ValueError):
+        make_budget("redis", db_engine, "")
+
+
+# -- the dispatcher ---------------------------------------------------------------------------------
+
+class SlowSender:
+    channel = Channel.TELEGRAM
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.sent: list[Outbound] = []
+        self.lock = threading.Lock()
+
+    def send(self, message: Outbound) -> SendResult:
+        time.sleep(self.delay)
+        with self.lock:
+            self.sent.append(message)
+        return Sent(str(message.id))
+
+
+def queue(runtime, clock, chats: dict[str, int]) -> None:
+    with transaction(runtime.session_factory) as s:
+        for chat, n in chats.items():
+            for i in range(n):
+                enqueue(s, channel="telegram", address=chat, text=f"{chat}-{i}", now=clock.now(), kind="nudge",
+                        dedupe_key=f"{chat}:{i}")
+
+
+def test_a_batch_is_sent_in_parallel_but_each_chat_in_order(runtime, clock, settings):
+    queue(runtime, clock, {"1": 4, "2": 4, "3": 4})
+    sender = SlowSender(0.01)
+    dispatcher = Dispatcher(runtime.session_factory, {Channel.TELEGRAM: sender}, clock, settings, workers=3)
+    assert dispatcher.run_once().sent == 12
+    for chat in "123":
+        assert [m.text for m in sender.sent if m.address == chat] == [f"{chat}-{i}" for i in range(4)]
+    dispatcher.close()
+
+
+class TickingSender(SlowSender):
+    """Each send takes 100 ms of the dispatcher's (fake) monotonic clock."""
+
+    def __init__(self, ft: FakeTime) -> None:
+        super().__init__()
+        self.ft = ft
+
+    def send(self, message: Outbound) -> SendResult:
+        self.ft.t += 0.1
+        return super().send(message)
+
+
+def test_a_batch_that_outlives_its_lease_gives_the_rest_back(runtime, clock, settings, session, monkeypatch):
+    monkeypatch.setattr(dispatch, "LEASE_MARGIN", dispatch.LEASE.total_seconds() - 0.15)  # 150 ms of lease
+    queue(runtime, clock, {"9": 6})
+    ft = FakeTime()
+    sender = TickingSender(ft)
+    dispatcher = Dispatcher(runtime.session_factory, {Channel.TELEGRAM: sender}, clock, settings, workers=1,
+                            monotonic=ft)
+    stats = dispatcher.run_once()
+    assert stats.sent == 2 and stats.released == 4
+    rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [r.status for r in rows] == ["sent"] * 2 + ["pending"] * 4
+    assert all(r.attempts == 0 for r in rows[2:])  # giving back is not a failed attempt
+    monkeypatch.setattr(dispatch, "LEASE_MARGIN", 20.0)
+    assert dispatcher.run_once().sent == 4
+    assert [m.text for m in sender.sent] == [f"9-{i}" for i in range(6)]
+    dispatcher.close()
+
+
+def test_a_stopping_dispatcher_gives_back_at_once_what_has_not_started(runtime, clock, settings, session):
+    """SIGTERM to a worker: a chat's later messages, waiting for its gap, go back to the outbox now,
+    not when their lease lapses two minutes later (and it is no failed attempt)."""
+    queue(runtime, clock, {"5": 3})
+    sender = SlowSender()
+    slow_chat = settings.with_(telegram_per_chat_per_second=0.05)  # 20 s between two messages to one chat
+    dispatcher = Dispatcher(runtime.session_factory, {Channel.TELEGRAM: sender}, clock, slow_chat)
+    stats, futures = dispatcher.start_batch()
+    futures[0].result(timeout=10)
+    dispatcher.close()
+    assert [m.text for m in sender.sent] == ["5-0"] and stats.released == 2
+    rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(r.status, r.attempts) for r in rows] == [("sent", 1), ("pending", 0), ("pending", 0)]
+
+
+def test_a_chat_whose_older_message_is_with_another_process_waits_its_turn():
+    ft = FakeTime()
+    older_elsewhere = {"a"}
+    queue = FairQueue(LocalBudget(ft), {Channel.TELEGRAM: TG}, ft, in_turn=lambda j: j.chat not in older_elsewhere)
+    a, b = job("a"), job("b")
+    queue.add(a)
+    queue.add(b)
+    assert queue.due()[0] == [b]  # a steps aside, b is not held up
+    older_elsewhere.clear()  # the other process sent it
+    ft.t = 0.2
+    assert queue.due()[0] == [a]
+
+
+class GatedSender(SlowSender):
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+
+    def send(self, message: Outbound) -> SendResult:
+        self.gate.wait(10)
+        return super().send(message)
+
+
+def test_two_processes_keep_a_chats_order(runtime, clock, settings, session):
+    """Process A holds a chat's first message (its provider is slow), process B claims the second:
+    B waits until A's has gone, though the budget has room."""
+    if runtime.engine.dialect.name != "postgresql":
+        pytest.skip("several sending processes share PostgreSQL")
+    paced = settings.with_(telegram_messages_per_second=1000, telegram_per_chat_per_second=1000)
+    with transaction(runtime.session_factory) as s:
+        first = enqueue(s, channel="telegram", address="77", text="first", now=clock.now(), kind="nudge")
+    slow, fast = GatedSender(), SlowSender()
+    a = Dispatcher(runtime.session_factory, {Channel.TELEGRAM: slow}, clock, paced)
+    b = Dispatcher(runtime.session_factory, {Channel.TELEGRAM: fast}, clock, paced)
+    try:
+        _, held = a.start_batch()
+        with transaction(runtime.session_factory) as s:
+            enqueue(s, channel="telegram", address="77", text="second", now=clock.now(), kind="nudge")
+        _, later = b.start_batch()
+        time.sleep(0.5)
+        assert fast.sent == [] and len(later) == 1  # claimed, waiting its turn
+        slow.gate.set()
+        held[0].result(timeout=10)
+        later[0].result(timeout=10)
+        assert [m.text for m in slow.sent + fast.sent] == ["first", "second"]
+        rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        assert rows[0].id == first and [r.status for r in rows] == ["sent", "sent"]
+    finally:
+        slow.gate.set()
+        a.close()
+        b.close()
+
+
+def test_a_message_claimed_again_after_a_retry_keeps_its_place_in_its_chat():
+    """A 429'd reply comes back (a later claim) behind a newer reply to the same chat that waits for it:
+    it goes first, as it was written first, and the newer one follows (no wait for a lease to lapse)."""
+    ft = FakeTime()
+    newer = job("x")
+    older = Job(Outbound(newer.outbound.id - 100_000, Channel.TELEGRAM, "x", "older"), 2, REPLY, 1e9)
+
+    def in_turn(j: Job) -> bool:  # the older row is "still being sent" until it leaves this very queue
+        waiting = [e[1] for e in queue.lanes[Channel.TELEGRAM].chats.get("x", [])]
+        return j is older or older not in waiting
+
+    queue = FairQueue(LocalBudget(ft), {Channel.TELEGRAM: TG}, ft, in_turn=in_turn)
+    queue.add(newer)
+    queue.add(older)
+    started = run(queue, ft, 10)
+    assert started[older.outbound.id] < started[newer.outbound.id] < 10
+
+
+def test_no_more_sends_under_way_at_once_than_the_cap_even_without_a_rate_limit():
+    ft = FakeTime()
+    queue = FairQueue(LocalBudget(ft), {}, ft, max_in_flight=4)  # no limit for the channel
+    jobs = [job(f"c{i}") for i in range(10)]
+    for j in jobs:
+        queue.add(j)
+    first, _ = queue.due()
+    assert first == jobs[:4] and queue.due()[0] == []
+    queue.done(first[0], ft.t)
+    assert queue.due()[0] == [jobs[4]]  # one returned, one more goes
