@@ -7,7 +7,7 @@ MUAC, waist, glucose, the Encounter class of a posyandu session). Those have
 several candidates here; a setting picks one (docs/satusehat.md lists them as
 "to be confirmed with the DTO"), and the first candidate is the default.
 
-Source keys are those of /work/shared/docs/data-out.md §8 ([S5] Gizi Tumbang
+Source keys are those of ../shared/docs/data-out.md §8 ([S5] Gizi Tumbang
 terminology, [S9] the PHP SDK, [S13] FHIR R4 vital-signs value set, [S14]
 SATUSEHAT Observation guide, [S18] Indonesian ANC IG, [S19] ABDM body
 measurement value set, [S25] EDSH haemoglobin profile). (GK) marks general

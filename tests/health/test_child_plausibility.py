@@ -2,7 +2,7 @@
 
 Sources: WHO anthroplus 1.0 / anthro 1.1 flag a z-score beyond -6/+5 (weight-for-age),
 -6/+6 (height-for-age), -5/+5 (BMI-for-age) as implausible; the golden rows in
-/work/shared/data/who-golden were computed by WHO's R packages, flags included. A child WHO
+../shared/data/who-golden were computed by WHO's R packages, flags included. A child WHO
 does not flag must never be refused or asked back; one WHO flags must be asked back or refused.
 """
 import csv
@@ -18,7 +18,10 @@ from health.plausibility import child_limits, soft_limits, value_at_z
 from health import who_tables as t
 from health.validation import Accept, Confirm, Reject, check_value
 
-GOLDEN = Path("/work/shared/data/who-golden")
+# shared/ lies beside the checkout (CI clones elsewhere and lays a copy of shared/ beside the clone)
+GOLDEN = next((p for p in (Path(__file__).resolve().parents[3] / "shared/data/who-golden",
+                           Path("/work/shared/data/who-golden")) if p.exists()),
+              Path(__file__).resolve().parents[3] / "shared/data/who-golden")
 TEN_YEARS = 3653  # days: 10 years and 0-1 day
 
 

@@ -15,7 +15,10 @@ from health.growth import (
     ChildZ, Sex, child_zscores, lms_value, lms_zscore, reference2007_zscores,
 )
 
-GOLDEN = Path("/work/shared/data/who-golden")
+# shared/ lies beside the checkout (CI clones elsewhere and lays a copy of shared/ beside the clone)
+GOLDEN = next((p for p in (Path(__file__).resolve().parents[3] / "shared/data/who-golden",
+                           Path("/work/shared/data/who-golden")) if p.exists()),
+              Path(__file__).resolve().parents[3] / "shared/data/who-golden")
 TOL = 0.01 + 1e-9
 Z2006 = (("haz", "zlen", "flen"), ("waz", "zwei", "fwei"), ("whz", "zwfl", "fwfl"),
          ("baz", "zbmi", "fbmi"))
