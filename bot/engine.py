@@ -105,6 +105,9 @@ class Engine:
             if again is not None and (again or self._unsaved()):
                 # `lapor rizky bb 9,5` inside Aisyah's report: a new report, never her values
                 return replies + self._restart(flow, again)
+            other = self._other_command(flow, inbound, text) if picked is None else None
+            if other is not None:  # `rekap` typed where a family's name is asked: the person wants the recap
+                return replies + self._switch(other)
             answer = Answer(text, picked)
             return replies + self._run(flow, lambda data: flow.handle(ctx, self.state.step or "", data, answer))
         return replies + self._idle(inbound, text)
@@ -259,6 +262,27 @@ class Engine:
             return None
         found, arg = registry.find(text)
         return arg if found is not None and found.name == flow.name else None
+
+    def _other_command(self, flow: Flow, inbound: Inbound, text: str) -> Flow | None:
+        """Another flow's command word typed alone in a staff flow: a change of task, not an answer.
+        Words with more after them stay answers (`kunjungan nifas` may be a service)."""
+        if inbound.kind is not InboundKind.TEXT or not flow.switches_on_command_words:
+            return None
+        found, arg = registry.find(text)
+        if found is None or arg or found.name == flow.name or self.ctx.role not in found.roles:
+            return None
+        return found
+
+    def _switch(self, other: Flow) -> list[Reply]:
+        """Leave the running flow for `other`, asking first when typed values would be lost."""
+        unsaved = self._unsaved()
+        if not unsaved:
+            self._clear()
+            return self.begin(other.name)
+        self.state.data = {**self.state.data, "_leave": True, "_then": [other.name, ""]}
+        offered = (Choice("stay", self.ctx.t("core.leave_stay")), Choice("leave", self.ctx.t("core.leave_go")))
+        self.state.choices = [[c.value, c.label] for c in offered]
+        return [Reply(self.ctx.t("core.leave_ask", what=unsaved), offered)]
 
     def _restart(self, flow: Flow, arg: str) -> list[Reply]:
         """The same command typed again: start it anew, asking first when typed values would be lost."""

@@ -130,6 +130,9 @@ class Flow(abc.ABC):
     roles: ClassVar[frozenset[Role]] = frozenset(Role)
     menu_key: ClassVar[str | None] = None  # text key of its menu entry, if it has one
     menu_order: ClassVar[int] = 100
+    # A staff flow lets a lone command word of another flow (`rekap` typed where a name is asked) switch to
+    # it, asking first when typed values would be lost; the residents' flows answer "that is a command word".
+    switches_on_command_words: ClassVar[bool] = False
 
     @abc.abstractmethod
     def begin(self, ctx: Ctx, arg: str) -> Turn:

@@ -19,6 +19,8 @@ from storage.reporting import member_in_scope, visible_posyandu
 class ScopedFlow(StepFlow):
     """A step flow whose every step is checked against the contact's role and posyandu."""
 
+    switches_on_command_words = True
+
     def handle(self, ctx: Ctx, step: str, data: dict[str, Any], answer: Answer) -> Turn:
         if ctx.role not in self.roles:
             return done(say(ctx, "core.not_allowed"), then="menu")

@@ -250,3 +250,21 @@ def test_at_the_name_question_selesai_ends_and_another_command_starts_with_its_w
     k.say("lapor")
     recap = k.say("rekap oktober")  # not searched as a name: the recap of the month typed
     assert "Rekap Posyandu Mawar 7 — Oktober 2026" in recap and "tidak ditemukan" not in recap
+
+
+def test_a_command_word_typed_inside_a_staff_flow_opens_that_task(runtime, demo, session):
+    # Found by hand: a bidan in `persetujuan` typing `rekap`, `1`, `sasaran` was told each time that no family
+    # is called so, and could not get out without knowing `batal`.
+    b = Person(runtime, "bidan")
+    b.say("persetujuan"), b.say("1")
+    reply = b.say("rekap")
+    assert "Rekap posyandu yang mana?" in reply and "Tidak ada anggota" not in reply
+
+
+def test_a_command_word_inside_an_unsaved_report_asks_before_leaving(runtime, demo, session):
+    k = Person(runtime, "kader1")
+    k.say("lapor"), k.say("aisyah"), k.say("8,1")
+    asked = k.say("rekap")
+    assert "Laporan Aisyah Putri belum disimpan" in asked
+    assert "Rekap Posyandu Mawar 7" in k.say("2")  # leave: the recap opens, nothing saved
+    assert rows(session) == []
