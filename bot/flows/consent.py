@@ -62,11 +62,12 @@ class ConsentFlow(ScopedFlow):
         if len(found) == 1:
             return self._picked(ctx, data, found[0].key)
         offered = tuple(Choice(f.key, f"{ctx.t('consent.family', name=f.name)} · {f.phone or '-'}") for f in found)
+        data["offered"] = len(offered)
         return ask(ctx, "pick", data, "consent.pick", offered)
 
     def on_pick(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         if family(ctx.session, data["pid"], answer.value) is None:
-            raise Invalid("core.choose_from_list", count=8)
+            raise Invalid("core.choose_from_list", count=data.get("offered", 1))
         return self._picked(ctx, data, answer.value)
 
     def _picked(self, ctx: Ctx, data: dict[str, Any], key: str) -> Turn:
