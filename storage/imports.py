@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from health.ages import age_in_months, birth_problem
 from health.growth import Sex
 from health.life_stage import primary_stage
+from health.measurements import MEASUREMENTS
 from health.nik import nik_mismatch, nik_problem, parse_nik
 from health.parsing import parse_number
 from health.permenkes import PERMENKES_2_2020
@@ -56,7 +57,8 @@ EXPORT_COLUMNS = MEASUREMENT_COLUMNS + ("sex", "age_months", "life_stage", "waz"
                                         "wfa_status", "hfa_status", "wfh_status", "bmi_status", "weight_gain",
                                         "flags", "urgency", "referral_reasons", "glucose_kind", "gestational_weeks",
                                         "source", "nik", "mother_nik")
-NUMBER_COLUMNS = ("weight_kg", "height_cm", "head_cm", "muac_cm", "waist_cm", "hb_gdl", "glucose_mgdl")
+# The single-number measurements (health.measurements), each judged like a typed value; blood pressure goes by pairs
+NUMBER_COLUMNS = tuple(m.value_column for m in MEASUREMENTS if len(m.columns) == 1)
 REFERRAL_DAYS = 31  # an imported visit this recent still opens a referral for the bidan
 TRUE = {"1", "y", "ya", "yes", "true"}
 FALSE = {"", "0", "n", "tidak", "no", "false"}
