@@ -14,12 +14,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.texts import render
+from health.measurements import VALUE_FIELDS
 from storage.models import Posyandu
 from storage.reporting import SavedVisit, bidan_contacts, current_pregnancy
 from storage.repositories import enqueue_to_contact
 
-VALUE_FIELDS = ("weight_kg", "height_cm", "position", "head_cm", "muac_cm", "waist_cm", "systolic", "diastolic",
-                "glucose_mgdl", "glucose_kind", "hb_gdl")
 
 
 def dated_by_estimate(session: Session, member_id: int, on: date) -> bool:

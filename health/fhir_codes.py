@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .measurements import MEASUREMENTS
+
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
@@ -53,37 +55,42 @@ class Measure:
     components: tuple[tuple[str, Code], ...] = ()  # (column, code) of a panel (blood pressure)
 
 
+def _columns(key: str) -> tuple[str, ...]:
+    """The columns a Measure carries: health.measurements says which Measures carry each measurement."""
+    return next(m.columns for m in MEASUREMENTS if key in m.fhir)
+
+
 MEASURES: tuple[Measure, ...] = (
-    Measure("weight", ("weight_kg",), "kg", "vital-signs",
+    Measure("weight", _columns("weight"), "kg", "vital-signs",
             (Code(LOINC, "29463-7", "Body weight", "[S13] FHIR R4 vital-signs value set"),)),
-    Measure("height", ("height_cm",), "cm", "vital-signs",
+    Measure("height", _columns("height"), "cm", "vital-signs",
             (Code(LOINC, "8302-2", "Body height", "[S13]; used with SATUSEHAT ids in an Indonesian ANC IG [S18]"),)),
-    Measure("length", ("height_cm",), "cm", "vital-signs",
+    Measure("length", _columns("length"), "cm", "vital-signs",
             (Code(LOINC, "8306-3", "Body height --lying", "(GK) ⚠ LOINC; not found in a SATUSEHAT text"),
              Code(LOINC, "8302-2", "Body height", "[S13]: plain height, the lying position is then lost")),
             setting="satusehat_code_length"),
-    Measure("head", ("head_cm",), "cm", "vital-signs",
+    Measure("head", _columns("head"), "cm", "vital-signs",
             (Code(LOINC, "9843-4", "Head Occipital-frontal circumference", "[S13]"),)),
-    Measure("muac", ("muac_cm",), "cm", "vital-signs",
+    Measure("muac", _columns("muac"), "cm", "vital-signs",
             (Code(LOINC, "56072-2", "Circumference Mid upper arm - right", "[S19] ⚠ choose with the DTO"),
              Code(SNOMED, "284473002", "Mid upper arm circumference", "[S19][S18] ⚠ choose with the DTO")),
             setting="satusehat_code_muac"),
-    Measure("waist", ("waist_cm",), "cm", "vital-signs",
+    Measure("waist", _columns("waist"), "cm", "vital-signs",
             (Code(LOINC, "8280-0", "Waist Circumference at umbilicus by Tape measure",
                   "(GK) ⚠ LOINC; not found in a SATUSEHAT text"),
              Code(LOINC, "56086-2", "Adult Waist Circumference Protocol", "(GK) ⚠ LOINC")),
             setting="satusehat_code_waist"),
-    Measure("blood_pressure", ("systolic", "diastolic"), "mm[Hg]", "vital-signs",
+    Measure("blood_pressure", _columns("blood_pressure"), "mm[Hg]", "vital-signs",
             (Code(LOINC, "85354-9", "Blood pressure panel with all children optional", "[S13][S14]"),),
             components=(("systolic", Code(LOINC, "8480-6", "Systolic blood pressure", "[S13][S14]")),
                         ("diastolic", Code(LOINC, "8462-4", "Diastolic blood pressure", "[S13][S14]")))),
-    Measure("hb", ("hb_gdl",), "g/dL", "laboratory",
+    Measure("hb", _columns("hb"), "g/dL", "laboratory",
             (Code(LOINC, "718-7", "Hemoglobin [Mass/volume] in Blood", "[S25]"),)),
-    Measure("glucose_random", ("glucose_mgdl",), "mg/dL", "laboratory",
+    Measure("glucose_random", _columns("glucose_random"), "mg/dL", "laboratory",
             (Code(LOINC, "2339-0", "Glucose [Mass/volume] in Blood", "(GK) ⚠ data-out §1.4"),
              Code(LOINC, "41653-7", "Glucose [Mass/volume] in Capillary blood by Glucometer", "(GK) ⚠ LOINC")),
             setting="satusehat_code_glucose_random"),
-    Measure("glucose_fasting", ("glucose_mgdl",), "mg/dL", "laboratory",
+    Measure("glucose_fasting", _columns("glucose_fasting"), "mg/dL", "laboratory",
             (Code(LOINC, "1558-6", "Fasting glucose [Mass/volume] in Serum or Plasma", "(GK) ⚠ data-out §1.4"),
              Code(LOINC, "41604-0", "Fasting glucose [Mass/volume] in Capillary blood by Glucometer",
                   "(GK) ⚠ LOINC")),

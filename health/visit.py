@@ -16,6 +16,7 @@ from .ages import age_in_days, age_in_months, age_months_decimal
 from .category import Category, Severity
 from .growth import Sex, child_zscores, reference2007_zscores
 from .kms import months_between, weight_gain
+from .measurements import CODE_COLUMNS, DECIMALS
 from .life_stage import AGE_BANDS_MONTHS, LifeStage, primary_stage
 from .child_flags import implausible, untrusted
 from .urgency import TODAY, level_of, overall
@@ -36,10 +37,9 @@ LANSIA_YEARS = _BANDS["lansia"] // 12
 WUS_YEARS = (15, 49)  # ⚠ (GK, ilp-domain 1.4) wanita usia subur: LiLA read against the KEK-risk cut-off
 
 
-# Decimals each column keeps (storage.models: kg Numeric(7,3), cm and Hb two decimals, the rest whole):
-# a register's precision is kept, so the z-scores agree with WHO's own code on the register's values.
-VALUE_DECIMALS = {"weight_kg": 3, "height_cm": 2, "head_cm": 2, "muac_cm": 2, "waist_cm": 2, "hb_gdl": 2,
-                  "systolic": 0, "diastolic": 0, "glucose_mgdl": 0}
+# Decimals each column keeps (health.measurements, the precision of storage.models' columns): a register's
+# precision is kept, so the z-scores agree with WHO's own code on the register's values.
+VALUE_DECIMALS = DECIMALS
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Values:
             if value not in (None, ""):
                 number = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
                 kwargs[name] = int(number) if decimals == 0 else float(number)
-        for name in ("position", "glucose_kind"):
+        for name in CODE_COLUMNS:
             if data.get(name):
                 kwargs[name] = str(data[name]).upper()
         if kwargs.get("glucose_mgdl") is not None and "glucose_kind" not in kwargs:

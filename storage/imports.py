@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from health.ages import age_in_months, birth_problem
 from health.growth import Sex
 from health.life_stage import primary_stage
+from health.measurements import MEASUREMENTS, VALUE_FIELDS
 from health.nik import nik_mismatch, nik_problem, parse_nik
 from health.parsing import parse_number
 from health.permenkes import PERMENKES_2_2020
@@ -56,7 +57,8 @@ EXPORT_COLUMNS = MEASUREMENT_COLUMNS + ("sex", "age_months", "life_stage", "waz"
                                         "wfa_status", "hfa_status", "wfh_status", "bmi_status", "weight_gain",
                                         "flags", "urgency", "referral_reasons", "glucose_kind", "gestational_weeks",
                                         "source", "nik", "mother_nik")
-NUMBER_COLUMNS = ("weight_kg", "height_cm", "head_cm", "muac_cm", "waist_cm", "hb_gdl", "glucose_mgdl")
+# The single-number measurements (health.measurements), each judged like a typed value; blood pressure goes by pairs
+NUMBER_COLUMNS = tuple(m.value_column for m in MEASUREMENTS if len(m.columns) == 1)
 REFERRAL_DAYS = 31  # an imported visit this recent still opens a referral for the bidan
 TRUE = {"1", "y", "ya", "yes", "true"}
 FALSE = {"", "0", "n", "tidak", "no", "false"}
@@ -417,9 +419,8 @@ def export_rows(session: Session, posyandu_code: str | None = None, month: str |
         statuses = m.statuses or {}
         yield {
             "posyandu_code": posyandu.code, "name": member.name, "birth_date": member.birth_date,
-            "measured_on": m.measured_on, "weight_kg": m.weight_kg, "height_cm": m.height_cm, "position": m.position,
-            "head_cm": m.head_cm, "muac_cm": m.muac_cm, "systolic": m.systolic, "diastolic": m.diastolic,
-            "glucose_mgdl": m.glucose_mgdl, "waist_cm": m.waist_cm, "hb_gdl": m.hb_gdl, "sex": member.sex,
+            "measured_on": m.measured_on, **{column: getattr(m, column) for column in VALUE_FIELDS},
+            "sex": member.sex,
             "age_months": age_in_months(member.birth_date, m.measured_on), "life_stage": m.life_stage,
             "waz": m.waz, "haz": m.haz, "whz": m.whz, "baz": m.baz,
             "wfa_status": _status_label("bb_u", statuses.get("bb_u")),
@@ -433,7 +434,6 @@ def export_rows(session: Session, posyandu_code: str | None = None, month: str |
             # how soon the bidan must see it (health.urgency) and why, as `index:code` reasons, urgent first
             "urgency": overall(list((m.referral_levels or {}).values())) or "",
             "referral_reasons": ";".join(c for c in (m.flags or []) if c in (m.referral_levels or {})),
-            "glucose_kind": m.glucose_kind,
             "gestational_weeks": m.gestational_weeks, "source": m.source,
             "nik": member.nik, "mother_nik": member.mother_nik,
         }

@@ -21,13 +21,13 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from health.fhir_visit import Person, Place, VisitRecord
+from health.measurements import DECIMALS
 from storage.models import Measurement, Member, Posyandu, SatusehatCredential, SatusehatResource, SatusehatSync
 from storage.repositories import is_postgres
 
 LEASE = timedelta(minutes=5)
 VISIT_HOUR = 8  # a visit imported without a time: 08:00 local, when posyandu open (docs/satusehat.md)
-MEASURED_COLUMNS = ("weight_kg", "height_cm", "head_cm", "muac_cm", "waist_cm", "systolic", "diastolic",
-                    "glucose_mgdl", "hb_gdl")
+MEASURED_COLUMNS = tuple(DECIMALS)  # every numeric measurement column (health.measurements)
 
 
 # -- queueing (called from the save paths) ----------------------------------------------------------

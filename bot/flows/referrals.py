@@ -36,6 +36,7 @@ from bot.flows.scope import ScopedFlow
 from bot.messages import Choice, Reply, Role
 from bot.referral_alerts import VALUE_FIELDS, dated_by_estimate
 from bot.texts import catalogue
+from health.measurements import ITEM_NAMES, MEASUREMENTS
 from health.problems import problem
 from storage import access
 from storage.referrals import (
@@ -47,9 +48,8 @@ from storage.reporting import reinterpret, visible_posyandu
 NEXT_WORDS = frozenset({"lagi", "next", "berikutnya", "more", "lanjut"})
 DONE_WORDS = frozenset({"selesai", "done", "sudah"})
 SKIP_WORDS = frozenset({"lewati", "skip", "-", "tidak", "tidak ada", "no"})
-VALUE_ITEMS = ("weight", "height", "head", "muac", "waist", "bp", "glucose", "hb")
-FIELD_OF_ITEM = {"weight": "weight_kg", "height": "height_cm", "head": "head_cm", "muac": "muac_cm",
-                 "waist": "waist_cm", "bp": "systolic", "glucose": "glucose_mgdl", "hb": "hb_gdl"}
+VALUE_ITEMS = ITEM_NAMES  # health.measurements, in the form's order
+FIELD_OF_ITEM = {m.item: m.value_column for m in MEASUREMENTS}
 
 
 def reasons_text(ctx: Ctx, entry: QueueEntry, result: Any) -> str:

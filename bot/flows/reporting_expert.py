@@ -8,23 +8,16 @@ item; validation is the same as for one answer at a time
 from __future__ import annotations
 
 from bot.flows.reporting_services import fold_phrases
+from health.measurements import KEYWORDS as MEASUREMENT_KEYWORDS, MEASUREMENTS
 
 import re
 from dataclasses import dataclass, field
 
-# keyword -> (item, extra raw prefix). `pb` is lying length, `tb` standing height.
-KEYWORDS: dict[str, tuple[str, str]] = {
-    "bb": ("weight", ""), "berat": ("weight", ""),
-    "pb": ("height", "L"), "tb": ("height", "H"), "tinggi": ("height", "H"), "panjang": ("height", "L"),
-    "lk": ("head", ""),
-    "lila": ("muac", ""),
-    "lp": ("waist", ""),
-    "td": ("bp", ""), "tensi": ("bp", ""),
-    "gds": ("glucose", "GDS "), "gdp": ("glucose", "GDP "), "gula": ("glucose", "GDS "),
-    "hb": ("hb", ""),
-}
+# keyword -> (item, extra raw prefix), from health.measurements. `pb` is lying length, `tb` standing height.
+KEYWORDS: dict[str, tuple[str, str]] = MEASUREMENT_KEYWORDS
 _NUMBER = r"\d+(?:[.,]\d+)?"
-_VALUE = rf"(?P<value>{_NUMBER}(?:\s*[/-]\s*\d+)?)\s*(?:kg|cm|mmhg|mg/dl|g/dl|gr)?"
+_UNITS = "|".join(sorted({m.unit.lower() for m in MEASUREMENTS} | {"gr"}, key=lambda u: (-len(u), u)))  # `gr`: 12 gr Hb
+_VALUE = rf"(?P<value>{_NUMBER}(?:\s*[/-]\s*\d+)?)\s*(?:{_UNITS})?"
 _KEY = "|".join(sorted(KEYWORDS, key=len, reverse=True))
 _PAIR = re.compile(rf"(?P<key>{_KEY})\s*[:=]?\s*{_VALUE}(?![\w])", re.IGNORECASE)
 _SEPARATOR = re.compile(r"[\s,;]+")

@@ -24,37 +24,21 @@ from health.ages import age_in_months, age_months_decimal
 from health.growth import LENGTH_TABLE_LAST_DAY, MAX_MONTHS_2006, child_zscores, reference2007_zscores
 from health.life_stage import LifeStage
 from health.parsing import parse_bp, parse_number
-from health.screening import BP_CHILD_LIMITS, MUAC_BALITA_MONTHS
+from health.measurements import BP_FROM_MONTHS, MEASUREMENTS, Z_OF_ITEM, items_asked
 from health.validation import Accept, Confirm, Reject, check_bp, check_change, check_value, find_range
 
 
 @dataclass(frozen=True)
 class Item:
-    """One question of the form: the columns it fills and the unit it is typed in."""
+    """One question of the form: the columns it fills and the unit it is typed in (health.measurements)."""
 
     name: str
     fields: tuple[str, ...]
     unit: str
 
 
-ITEMS: dict[str, Item] = {item.name: item for item in (
-    Item("weight", ("weight_kg",), "kg"),
-    Item("height", ("height_cm", "position"), "cm"),
-    Item("head", ("head_cm",), "cm"),
-    Item("muac", ("muac_cm",), "cm"),
-    Item("waist", ("waist_cm",), "cm"),
-    Item("bp", ("systolic", "diastolic"), "mmHg"),
-    Item("glucose", ("glucose_mgdl", "glucose_kind"), "mg/dL"),
-    Item("hb", ("hb_gdl",), "g/dL"),
-)}
+ITEMS: dict[str, Item] = {m.item: Item(m.item, m.fields, m.unit) for m in MEASUREMENTS}
 ORDER = tuple(ITEMS)
-ADULT_ITEMS = ("weight", "height", "waist", "bp", "glucose", "hb")
-REMAJA_ITEMS = ("weight", "height", "waist", "bp")
-MUAC_FROM_MONTHS = MUAC_BALITA_MONTHS[0]  # LiLA is read for balita from 6 months (health.screening)
-BP_FROM_MONTHS = min(BP_CHILD_LIMITS) * 12  # children's BP limits start at 7 years (health.screening)
-# z-scores a value feeds, for WHO's implausibility flags (health.growth.FLAG_RULES_2006).
-Z_OF_ITEM = {"weight": {"waz", "whz", "baz"}, "height": {"haz", "whz", "baz", "position"},
-             "head": {"hcz"}, "muac": {"acz"}}
 
 
 def label_key(item: str, age_days: int) -> str:
@@ -70,18 +54,8 @@ def assumed_position(age_days: int) -> str:
 
 
 def items_for(stage: LifeStage, age_months: int) -> list[str]:
-    """The questions for this group, in the order of the form."""
-    if stage is LifeStage.BAYI_BALITA:
-        return ["weight", "height", "head"] + (["muac"] if age_months >= MUAC_FROM_MONTHS else [])
-    if stage is LifeStage.IBU_HAMIL:  # Hb: a point-of-care test, or the puskesmas' result (K1, K5)
-        return ["weight", "muac", "bp", "hb"]
-    if stage is LifeStage.IBU_NIFAS:
-        return ["weight", "bp", "hb"]
-    if stage is LifeStage.ANAK:
-        return ["weight", "height"] + (["bp"] if age_months >= BP_FROM_MONTHS else [])
-    if stage is LifeStage.REMAJA:  # glucose only with risk factors, Hb at school (ilp-domain 2.2): typed if done
-        return list(REMAJA_ITEMS)
-    return list(ADULT_ITEMS)
+    """The questions for this group, in the order of the form (health.measurements: who is asked what)."""
+    return items_asked(stage, age_months)
 
 
 def allowed(item: str, stage: LifeStage, age_months: int) -> bool:

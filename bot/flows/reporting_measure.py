@@ -22,6 +22,7 @@ from bot.messages import Choice, Reply
 from bot.parsing import parse_yes_no
 from health.growth import too_young_to_stand
 from health.life_stage import LifeStage
+from health.measurements import SAVE_EXAMPLES
 from health.pregnancy import gestational_age, hpl
 from storage.reporting import reported_on
 
@@ -42,7 +43,6 @@ EXAMPLES = {LifeStage.BAYI_BALITA: "bb 9,5 pb 75 lk 45 lila 14", LifeStage.IBU_H
             LifeStage.IBU_NIFAS: "bb 55 td 110/70 hb 12", LifeStage.ANAK: "bb 20 tb 115"}
 ORDERED_VALUE = re.compile(r"\d+([.,]\d+)?(/\d+)?")  # one value of several typed in the questions' order
 ORDERED_EXAMPLES = {LifeStage.BAYI_BALITA: "9,5 75", LifeStage.ANAK: "20 115"}
-SAVE_EXAMPLES = {"bp": "120/80", "glucose": "110", "hb": "12", "head": "45", "muac": "14", "waist": "80"}
 ADULT_EXAMPLE = "bb 60 tb 155 lp 80 td 120/80 gds 110 hb 12,5"
 
 

@@ -18,6 +18,7 @@ from bot.messages import Reply
 from bot.flows.reporting_render import alert_text, correction_text, result_text
 from bot.referral_alerts import dated_by_estimate, with_pregnancy
 from health.life_stage import LifeStage
+from health.measurements import VALUE_FIELDS
 from storage.models import Posyandu
 from storage.reporting import SavedVisit, bidan_contacts, guardian_contacts
 
@@ -33,9 +34,7 @@ def _fingerprint(*parts: object) -> str:
 def notify_visit(ctx: Ctx, saved: SavedVisit) -> int:
     """Queue the bidan alerts and the guardian result; returns how many bidan were alerted."""
     measurement, member, result = saved.measurement, saved.member, saved.interpretation
-    values = {name: getattr(measurement, name) for name in (
-        "weight_kg", "height_cm", "position", "head_cm", "muac_cm", "waist_cm", "systolic", "diastolic",
-        "glucose_mgdl", "glucose_kind", "hb_gdl")}
+    values = {name: getattr(measurement, name) for name in VALUE_FIELDS}
     stamp = _fingerprint(sorted(values.items(), key=lambda kv: kv[0]), result.flag_codes)
     alerted = 0
     if saved.referral is not None or saved.corrected_flags:

@@ -14,6 +14,7 @@ from bot.flows.reporting_format import age, day, number
 from bot.flows.reporting_items import label_key
 from bot.texts import render
 from health.category import Category
+from health.measurements import BY_ITEM, ITEM_NAMES, SLOT_OF_ITEM
 from health.urgency import TODAY
 from storage.models import Member
 from storage.reporting import Flag, Interpretation
@@ -22,7 +23,6 @@ from storage.reporting import Flag, Interpretation
 Z_OF_INDEX = {"bb_u": "waz", "pb_tb_u": "haz", "bb_pb_tb": "whz", "imt_u_0_60": "baz", "imt_u_5_18": "baz",
               "tb_u_5_18": "haz"}
 GROWTH_SLOTS = ("bb_u", "pb_tb_u", "bb_pb_tb", "imt_u_0_60", "imt_u_5_18", "tb_u_5_18")
-SLOT_OF_ITEM = {"muac": "lila", "waist": "lp", "bp": "td", "glucose": "gula", "hb": "hb"}
 
 
 def label(category: Category, lang: str) -> str:
@@ -59,8 +59,7 @@ def value_text(lang: str, item: str, values: dict[str, Any]) -> str:
         if get("glucose_mgdl") is None:
             return "-"
         return f"{get('glucose_kind') or 'GDS'} {number(get('glucose_mgdl'), lang)} mg/dL"
-    field_name, unit = {"weight": ("weight_kg", "kg"), "height": ("height_cm", "cm"), "head": ("head_cm", "cm"),
-                        "muac": ("muac_cm", "cm"), "waist": ("waist_cm", "cm"), "hb": ("hb_gdl", "g/dL")}[item]
+    field_name, unit = BY_ITEM[item].value_column, BY_ITEM[item].unit
     if get(field_name) is None:
         return "-"
     text = f"{number(get(field_name), lang)} {unit}"
@@ -78,7 +77,7 @@ def _gain(lang: str, result: Interpretation) -> str:
 
 def _value_lines(lang: str, result: Interpretation, values: dict[str, Any]) -> list[str]:
     lines = []
-    for item in ("weight", "height", "head", "muac", "waist", "bp", "glucose", "hb"):
+    for item in ITEM_NAMES:
         text = value_text(lang, item, values)
         if text == "-":
             continue

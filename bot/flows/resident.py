@@ -51,6 +51,7 @@ from bot.texts import render
 from bot.parsing import parse_date, parse_yes_no
 from health.ages import age_in_months
 from health.life_stage import LifeStage, primary_stage
+from health.measurements import MEASUREMENTS
 from health.pregnancy import may_be_pregnant, pregnancy_status
 from storage.households import (
     add_member,
@@ -312,14 +313,14 @@ def _number(ctx: Ctx, value: float) -> str:
 
 def _result_line(ctx: Ctx, m: Measurement) -> str:
     values = []
-    if m.weight_kg is not None:
-        values.append(ctx.t("resident.value.weight", v=_number(ctx, m.weight_kg)))
-    if m.height_cm is not None:
-        values.append(ctx.t("resident.value.height", v=_number(ctx, m.height_cm)))
-    if m.muac_cm is not None:
-        values.append(ctx.t("resident.value.muac", v=_number(ctx, m.muac_cm)))
-    if m.systolic is not None and m.diastolic is not None:
-        values.append(ctx.t("resident.value.bp", s=m.systolic, d=m.diastolic))
+    for measure in MEASUREMENTS:  # the ones a family is shown (health.measurements), in the form's order
+        numbers = [getattr(m, column) for column in measure.columns]
+        if not measure.resident or None in numbers:
+            continue
+        if measure.item == "bp":
+            values.append(ctx.t("resident.value.bp", s=numbers[0], d=numbers[1]))
+        else:
+            values.append(ctx.t(f"resident.value.{measure.item}", v=_number(ctx, numbers[0])))
     if m.weight_gain in ("N", "T", "O", "B"):
         values.append(ctx.t(f"resident.value.gain.{m.weight_gain}"))
     if not values:

@@ -17,6 +17,7 @@ from typing import Any, Iterable, TextIO
 
 from bot.recap_text import RATIO_KEYS, month_label
 from bot.texts import render
+from health.measurements import SHEET_FORMATS
 from health.permenkes import PERMENKES_2_2020
 from storage.recap import BY_NAME_COLUMNS, GROUP_COLUMNS, GROUPS
 
@@ -78,10 +79,8 @@ def _value(column: str, value: Any) -> tuple[Any, str | None]:
         return _status_label(STATUS_INDEX[column], value), None
     if column in ("birth_date", "measured_on"):
         return date.fromisoformat(value), DATE_FORMAT
-    if column in ("weight_kg",):
-        return float(value), "0.00"
-    if column in ("height_cm", "head_cm", "muac_cm", "hb_gdl"):
-        return float(value), "0.0"
+    if column in SHEET_FORMATS:  # health.measurements
+        return float(value), SHEET_FORMATS[column]
     if column == "position":
         return POSITION_ID.get(value, value), None
     return value, None
