@@ -33,8 +33,11 @@ def day(value: date) -> str:
 
 
 def age(birth: date, on: date, lang: str | None) -> str:
-    """`9 bulan`, `2 tahun 3 bulan`, `34 tahun`: months for children, years from 5 years."""
+    """`12 hari`, `9 bulan`, `2 tahun 3 bulan`, `34 tahun`: days in the first month (a newborn is not
+    "0 bulan"), months for children, years from 5 years. The one age text of staff and families alike."""
     months = age_in_months(birth, on) if on >= birth else 0
+    if months < 1:
+        return render(lang, "report.age.days", days=max((on - birth).days, 0))
     if months < 24:
         return render(lang, "report.age.months", months=months)
     if months < 60:

@@ -41,7 +41,6 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from babel.numbers import format_decimal
 
 from bot.flows.base import Answer, Ctx, Flow, Invalid, StepFlow, Turn, ask, choices, done, say
 from bot.flows.registration import read_birth, read_hpht, read_name, read_pregnant, read_sex
@@ -49,7 +48,7 @@ from bot.i18n.resident import fmt_date, fmt_when
 from bot.messages import PHONE_SHARED, SHARE_PHONE, Choice, Reply, Role
 from bot.texts import render
 from bot.parsing import parse_date, parse_yes_no
-from health.ages import age_in_months
+from bot.flows.reporting_format import age, number
 from health.life_stage import LifeStage, primary_stage
 from health.measurements import MEASUREMENTS
 from health.pregnancy import may_be_pregnant, pregnancy_status
@@ -237,7 +236,7 @@ class SubscribeFlow(StepFlow):
         # A pending link is answered as a new member, in the resident's own words: nothing of the record shows.
         outcome = "added" if added.outcome == "pending" else added.outcome
         shown = name if added.outcome in ("pending", "exists") and added.request is not None else added.member.name
-        replies = [say(ctx, f"resident.member_{outcome}", name=shown, age=_age_text(ctx, born, ctx.today()))]
+        replies = [say(ctx, f"resident.member_{outcome}", name=shown, age=age(born, ctx.today(), ctx.lang))]
         if added.outcome == "pending":
             self._ask_staff(ctx, added.member)
         if hpht is not None:
@@ -297,20 +296,6 @@ class ScheduleFlow(Flow):
 
 
 # -- keluarga -----------------------------------------------------------------------------------------
-def _age_text(ctx: Ctx, born: date, today: date) -> str:
-    days = (today - born).days
-    months = age_in_months(born, today)
-    if months < 1:
-        return ctx.t("resident.age_days", n=days)
-    if months < 24:
-        return ctx.t("resident.age_months", n=months)
-    return ctx.t("resident.age_years", n=months // 12)
-
-
-def _number(ctx: Ctx, value: float) -> str:
-    return format_decimal(value, format="#,##0.#", locale="en" if ctx.lang == "en" else "id")
-
-
 def _result_line(ctx: Ctx, m: Measurement) -> str:
     values = []
     for measure in MEASUREMENTS:  # the ones a family is shown (health.measurements), in the form's order
@@ -320,7 +305,7 @@ def _result_line(ctx: Ctx, m: Measurement) -> str:
         if measure.item == "bp":
             values.append(ctx.t("resident.value.bp", s=numbers[0], d=numbers[1]))
         else:
-            values.append(ctx.t(f"resident.value.{measure.item}", v=_number(ctx, numbers[0])))
+            values.append(ctx.t(f"resident.value.{measure.item}", v=number(numbers[0], ctx.lang)))
     if m.weight_gain in ("N", "T", "O", "B"):
         values.append(ctx.t(f"resident.value.gain.{m.weight_gain}"))
     if not values:
@@ -400,7 +385,7 @@ class FamilyFlow(Flow):
             ongoing, delivered = pregnancy_facts(ctx.session, member.id, today)
             hpht = ongoing.hpht if ongoing is not None else None
         stage = primary_stage(member.birth_date, member.sex, today, hpht, delivered)
-        lines = [ctx.t("resident.member_line", n=n, name=member.name, age=_age_text(ctx, member.birth_date, today),
+        lines = [ctx.t("resident.member_line", n=n, name=member.name, age=age(member.birth_date, today, ctx.lang),
                        stage=stage_label(ctx, stage))]
         if stage is LifeStage.IBU_HAMIL and hpht is not None:
             status = pregnancy_status(hpht, today)

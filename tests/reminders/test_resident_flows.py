@@ -60,7 +60,7 @@ def test_daftar_with_a_typo_in_the_desa_consent_and_a_pregnancy(runtime, demo, s
     assert "Laki-laki" in warga.choices()
     warga.say("L")
     reply = warga.say("14/03/24")
-    assert "Bagus berhasil didaftarkan (2 tahun)." in reply
+    assert "Bagus berhasil didaftarkan (2 tahun 8 bulan)." in reply
     assert "Selesai" in warga.say("2")
     members = session.scalars(select(Member).where(Member.household_id == saved.household_id)).all()
     assert sorted(m.name for m in members) == ["Bagus", "Siti Rahma"]

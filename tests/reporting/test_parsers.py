@@ -161,3 +161,16 @@ def test_vaccine_names_kaders_write_are_understood():
     assert parse_selection("dpt4 mr2", offered, LifeStage.BAYI_BALITA) == ["DPT-HB-HIB4", "MR2"]
     assert parse_selection("campak", offered, LifeStage.BAYI_BALITA) == ["MR2"]
     assert parse_selection("polio1 rota1", offered, LifeStage.BAYI_BALITA) == ["OPV1", "RV1"]
+
+
+def test_one_age_text_for_staff_and_families():
+    # Buku KIA writes a newborn's age in days and a toddler's in years and months; one function for all readers.
+    from datetime import date
+
+    from bot.flows.reporting_format import age
+
+    on = date(2026, 11, 22)
+    assert age(date(2026, 11, 10), on, "id") == "12 hari" and age(date(2026, 11, 10), on, "en") == "12 days"
+    assert age(date(2026, 2, 4), on, "id") == "9 bulan"
+    assert age(date(2024, 3, 14), on, "id") == "2 tahun 8 bulan"
+    assert age(date(1992, 3, 14), on, "id") == "34 tahun"
