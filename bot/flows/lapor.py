@@ -32,6 +32,7 @@ from bot.flows.reporting_render import summary_text, value_text
 from bot.flows.reporting_visit import SKIP
 from bot.flows.reporting_services import label_for
 from bot.flows.scope import ScopedFlow, choose_posyandu
+from bot.flows.reporting_draft import ReportDraft
 from bot.messages import Choice, Reply, Role
 from bot.parsing import parse_yes_no
 from storage.reporting import Interpretation, NewMember, Values, Visit, assess, save_visit
@@ -52,30 +53,30 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
     menu_order = 10
 
     def begin(self, ctx: Ctx, arg: str) -> Turn:
-        data: dict[str, Any] = {}
+        data: ReportDraft = {}
         if arg:
             data["search"], data["line"] = split_name_and_line(arg)
         return choose_posyandu(ctx, data, "report.ask_posyandu", self._after_posyandu)
 
-    def unsaved(self, ctx: Ctx, data: dict[str, Any]) -> str | None:
+    def unsaved(self, ctx: Ctx, data: ReportDraft) -> str | None:
         if not (data.get("values") or data.get("new") or data.get("line")):
             return None
         return self._name(ctx, data) if data.get("member") or data.get("new") else ctx.t("report.draft_unnamed")
 
     # -- summary, edit, save ------------------------------------------------------------------------
-    def _interpret(self, ctx: Ctx, data: dict[str, Any]) -> Interpretation:
+    def _interpret(self, ctx: Ctx, data: ReportDraft) -> Interpretation:
         sex, born, hpht = self._facts(ctx, data)
         return assess(ctx.session, data.get("member"), sex, born, self._date(data), hpht,
                       Values.from_dict(data["values"]))
 
-    def _summary_text(self, ctx: Ctx, data: dict[str, Any]) -> str:
+    def _summary_text(self, ctx: Ctx, data: ReportDraft) -> str:
         sex, born, _ = self._facts(ctx, data)
         result = self._interpret(ctx, data)
         return summary_text(ctx.lang, self._name(ctx, data), sex, born, self._date(data), result,
                             data["values"], [label_for(c, ctx.lang) for c in data.get("services") or []],
                             estimated=self._hpht_estimated(ctx, data))
 
-    def _summary(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
+    def _summary(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
         text = self._summary_text(ctx, data)
         given = set(data.get("services") or [])
         due = [s.label(ctx.lang) for s in self._services(ctx, data) if s.code not in given]
@@ -86,7 +87,7 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
         offered = choices(ctx, (("save", "report.save"), ("edit", "report.edit"), ("cancel", "report.cancel")))
         return Turn([*before, Reply(text + "\n\n" + ctx.t("report.ask_save"), offered)], "summary", data)
 
-    def on_summary(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+    def on_summary(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         word = answer.value.strip().lower()
         if word in SAVE or parse_yes_no(word) == "yes":
             return self._save(ctx, data)
@@ -108,7 +109,7 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
             return self._apply_line(ctx, data, line)
         return self._ask_next(ctx, data)
 
-    def _ask_edit(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+    def _ask_edit(self, ctx: Ctx, data: ReportDraft) -> Turn:
         stage, months, days = self._stage(ctx, data)
         present = [i for i in ORDER if any(data["values"].get(f) is not None for f in ITEMS[i].fields)]
         items = list(dict.fromkeys(items_for(stage, months) + present))
@@ -119,7 +120,7 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
         offered.append(Choice("back", ctx.t("report.edit_back")))
         return ask(ctx, "edit", data, "report.ask_edit", offered)
 
-    def on_edit(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+    def on_edit(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         value = answer.value
         if value == "back":
             return self._summary(ctx, data)
@@ -134,7 +135,7 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
         data.pop("mode")
         raise Invalid("report.choose_edit")
 
-    def _save(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = (),
+    def _save(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = (),
               show_summary: bool = False) -> Turn:
         """Write the visit; `show_summary` when `simpan` came with the last value, so the kader still
         reads the values, the categories and every danger sign (in the same reply as the save)."""
@@ -161,7 +162,7 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
         offered = choices(ctx, (("next", "report.next"), ("done", "report.finish")))
         return ask(ctx, "next", data, "report.ask_next", offered, before=replies)
 
-    def on_next(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+    def on_next(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         if answer.value == "next":
             return self._ask_member(ctx, data)
         if answer.value == "done" or answer.text.strip().lower() in DONE:

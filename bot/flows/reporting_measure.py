@@ -18,6 +18,7 @@ from bot.flows.reporting_items import ITEMS, ORDER, assumed_position, change_pro
 from bot.flows.reporting_render import value_text
 from bot.flows.reporting_services import Service, label_for, options, parse_selection, words
 from bot.flows.reporting_visit import SKIP, VisitBase, numeric
+from bot.flows.reporting_draft import ReportDraft
 from bot.messages import Choice, Reply
 from bot.parsing import parse_yes_no
 from health.growth import too_young_to_stand
@@ -50,7 +51,7 @@ class MeasureSteps(VisitBase):
     """Measurement, confirmation and service steps."""
 
     # -- measurements ---------------------------------------------------------------------------------
-    def _start_items(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
+    def _start_items(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
         stage, months, _ = self._stage(ctx, data)
         data.update(queue=items_for(stage, months), values={}, services=None)
         header = [*before, self._header(ctx, data)]
@@ -63,7 +64,7 @@ class MeasureSteps(VisitBase):
                 return self._apply_line(ctx, data, parsed, header)
         return self._ask_next(ctx, data, header)
 
-    def _header(self, ctx: Ctx, data: dict[str, Any]) -> Reply:
+    def _header(self, ctx: Ctx, data: ReportDraft) -> Reply:
         sex, born, hpht = self._facts(ctx, data)
         on = self._date(data)
         stage, _, _ = self._stage(ctx, data)
@@ -79,7 +80,7 @@ class MeasureSteps(VisitBase):
             lines.append(ctx.t("report.already_reported"))
         return Reply("\n".join(lines))
 
-    def _ask_item(self, ctx: Ctx, data: dict[str, Any], item: str, before: Iterable[Reply] = ()) -> Turn:
+    def _ask_item(self, ctx: Ctx, data: ReportDraft, item: str, before: Iterable[Reply] = ()) -> Turn:
         data["item"] = item
         stage, _, days = self._stage(ctx, data)
         hint = ()
@@ -96,7 +97,7 @@ class MeasureSteps(VisitBase):
         text = "\n".join((ctx.t(f"report.ask.{key}"), *hint))
         return Turn([*before, Reply(text)], "item", data)
 
-    def _ask_next(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
+    def _ask_next(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
         before = list(before)
         while data.get("line_queue"):
             item, raw = data["line_queue"].pop(0)
@@ -124,7 +125,7 @@ class MeasureSteps(VisitBase):
             return self._ask_services(ctx, data, before)
         return self._summary(ctx, data, before)
 
-    def on_item(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+    def on_item(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         item = data["item"]
         text, finish = strip_save(answer.text)
         parts = text.split()
@@ -153,7 +154,7 @@ class MeasureSteps(VisitBase):
         return self._judge(ctx, data, item, checked.values, checked.confirm, checked.params, []) or \
             self._ask_next(ctx, data)
 
-    def _ordered(self, ctx: Ctx, data: dict[str, Any], item: str, parts: list[str]) -> Turn:
+    def _ordered(self, ctx: Ctx, data: ReportDraft, item: str, parts: list[str]) -> Turn:
         """`72 168` at the weight question: the values of this and the next questions, in their order.
         Each is checked first, so an impossible one (`8 1`: 1 cm) is explained and nothing is kept."""
         upcoming = [item] + [i for i in data["queue"] if i != item]
@@ -170,13 +171,13 @@ class MeasureSteps(VisitBase):
         data["line_queue"] = [[name, raw] for name, raw in pairs]
         return self._ask_next(ctx, data)
 
-    def _assume_position(self, ctx: Ctx, data: dict[str, Any], item: str, values: dict[str, Any]) -> None:
+    def _assume_position(self, ctx: Ctx, data: ReportDraft, item: str, values: dict[str, Any]) -> None:
         """A balita's length without `pb`/`tb`: measured as the age says (lying under 24 months,
         standing from then: ilp-domain 3.1); the question and the summary say which."""
         if item == "height" and "position" not in values and self._stage(ctx, data)[0] is LifeStage.BAYI_BALITA:
             values["position"] = assumed_position(self._stage(ctx, data)[2])
 
-    def on_position(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+    def on_position(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         position = POSITION_WORDS.get(answer.value.strip().lower())
         if position is None:
             raise Invalid("core.choose_from_list", count=2)
@@ -185,7 +186,7 @@ class MeasureSteps(VisitBase):
         return self._judge(ctx, data, pending["item"], pending["values"], pending["confirm"], pending["params"],
                            []) or self._ask_next(ctx, data)
 
-    def _judge(self, ctx: Ctx, data: dict[str, Any], item: str, values: dict[str, Any], confirm: str | None,
+    def _judge(self, ctx: Ctx, data: ReportDraft, item: str, values: dict[str, Any], confirm: str | None,
                params: dict[str, Any], passed: list[str], before: Iterable[Reply] = ()) -> Turn | None:
         """Ask back what looks wrong (unit slip or unusual value, change since the last visit, WHO flag).
 
@@ -208,7 +209,7 @@ class MeasureSteps(VisitBase):
         self._drop(data, item)
         return None
 
-    def _doubt(self, ctx: Ctx, data: dict[str, Any], check: str, item: str, values: dict[str, Any],
+    def _doubt(self, ctx: Ctx, data: ReportDraft, check: str, item: str, values: dict[str, Any],
                confirm: str | None, params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
         """One plausibility check: the question's text key and parameters, or None when it passes."""
         stage, _, _ = self._stage(ctx, data)
@@ -230,7 +231,7 @@ class MeasureSteps(VisitBase):
             return None
         return "confirm.z", {"value": value_text(ctx.lang, item, values), "flags": sorted(flags)}
 
-    def _ask_confirm(self, ctx: Ctx, data: dict[str, Any], item: str, reason: str, shown: dict[str, Any],
+    def _ask_confirm(self, ctx: Ctx, data: ReportDraft, item: str, reason: str, shown: dict[str, Any],
                      before: Iterable[Reply]) -> Turn:
         params = {k: number(v, ctx.lang) if numeric(v) else v for k, v in shown.items()}
         params["item"] = ctx.t(f"report.item.{label_key(item, self._stage(ctx, data)[2])}")
@@ -238,7 +239,7 @@ class MeasureSteps(VisitBase):
                    choices(ctx, (("yes", "report.confirm.yes"), ("no", "report.confirm.no"))), before=before,
                    **params)
 
-    def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+    def on_confirm(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         pending = data.get("pending")
         if not pending:  # pragma: no cover - the confirm step always has a pending value
             return self._ask_next(ctx, data)
@@ -264,7 +265,7 @@ class MeasureSteps(VisitBase):
         except Invalid as problem:
             return self._ask_item(ctx, data, pending["item"], [say(ctx, problem.key, **problem.params)])
 
-    def _apply_line(self, ctx: Ctx, data: dict[str, Any], line: ExpertLine, before: Iterable[Reply] = ()) -> Turn:
+    def _apply_line(self, ctx: Ctx, data: ReportDraft, line: ExpertLine, before: Iterable[Reply] = ()) -> Turn:
         before = list(before)
         if line.unknown:
             before.append(say(ctx, "report.expert_unknown", parts=", ".join(line.unknown[:5])))
@@ -284,7 +285,7 @@ class MeasureSteps(VisitBase):
         return self._ask_next(ctx, data, before)
 
     # -- services --------------------------------------------------------------------------------------
-    def _services(self, ctx: Ctx, data: dict[str, Any]) -> list[Service]:
+    def _services(self, ctx: Ctx, data: ReportDraft) -> list[Service]:
         stage, _, days = self._stage(ctx, data)
         sex, _, hpht = self._facts(ctx, data)
         weeks = gestational_age(hpht, self._date(data))[0] if hpht is not None else None
@@ -296,11 +297,11 @@ class MeasureSteps(VisitBase):
         return options(stage, days, sex, self._given(ctx, data.get("member")), weeks,
                        ctx.settings.je_endemic, self._date(data))
 
-    def _service_words(self, ctx: Ctx, data: dict[str, Any]) -> dict[str, str]:
+    def _service_words(self, ctx: Ctx, data: ReportDraft) -> dict[str, str]:
         stage, _, _ = self._stage(ctx, data)
         return words(self._services(ctx, data), stage)
 
-    def _ask_services(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
+    def _ask_services(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
         picked = set(data.setdefault("svc_pick", []))
         services = self._services(ctx, data)
         offered = [Choice(s.code, ("✓ " if s.code in picked else "") + s.label(ctx.lang)) for s in services]
@@ -309,7 +310,7 @@ class MeasureSteps(VisitBase):
         offered.append(Choice("done", ctx.t("report.services_done")))
         return ask(ctx, "services", data, "report.ask_services", offered, before=before)
 
-    def on_services(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+    def on_services(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         """Picks add up (a button toggles) and the list is shown again with ticks; the list ends only
         with `selesai` (or its number), `-` for none, or `simpan` (save now)."""
         text, finish = strip_save(answer.text)

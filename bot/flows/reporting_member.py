@@ -23,6 +23,7 @@ from bot.flows.reporting_render import member_label, sex_letter
 from bot.flows.reporting_measure import DONE
 from bot.flows.reporting_visit import SKIP, VisitBase
 from bot.flows.scope import pick_posyandu
+from bot.flows.reporting_draft import ReportDraft
 from bot.messages import Choice, Reply
 from bot.parsing import parse_date
 from health.ages import age_in_months
@@ -44,16 +45,16 @@ class MemberSteps(VisitBase):
     """Posyandu, date and member steps."""
 
     # -- posyandu and date ---------------------------------------------------------------------
-    def on_posyandu(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+    def on_posyandu(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         data["pid"] = pick_posyandu(visible_posyandu(ctx.session, ctx.contact), answer).id
         return self._after_posyandu(ctx, data)
 
-    def _after_posyandu(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+    def _after_posyandu(self, ctx: Ctx, data: ReportDraft) -> Turn:
         """The posyandu day is today unless the kader types another date at the member question."""
         data["date"] = self._today(ctx, data).isoformat()
         return self._after_date(ctx, data)
 
-    def on_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+    def on_date(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         """A conversation saved before the date became a default still answers here."""
         today = self._today(ctx, data)
         value = {"today": today, "yesterday": today - timedelta(days=1)}.get(answer.value) or \
@@ -71,14 +72,14 @@ class MemberSteps(VisitBase):
             raise Invalid("report.date_too_old")
         return value
 
-    def _after_date(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
+    def _after_date(self, ctx: Ctx, data: ReportDraft) -> Turn:
         query = data.pop("search", "")
         if query:
             return self._search(ctx, data, query)
         return self._ask_member(ctx, data)
 
     # -- member ------------------------------------------------------------------------------------
-    def _ask_member(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = (),
+    def _ask_member(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = (),
                     found: list[Member] | None = None) -> Turn:
         on = self._date(data)
         people = found if found is not None else recent_visitors(ctx.session, data["pid"], on)
@@ -91,7 +92,7 @@ class MemberSteps(VisitBase):
         return ask(ctx, "member", data, key, offered, before=before, posyandu=place.name if place else "",
                    when=when)
 
-    def on_member(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+    def on_member(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         value = answer.value
         if value == "new":
             return ask(ctx, "new_name", data, "report.ask_new_name")
@@ -109,7 +110,7 @@ class MemberSteps(VisitBase):
             return self._ask_member(ctx, data)
         return self._search(ctx, data, answer.text)
 
-    def _search(self, ctx: Ctx, data: dict[str, Any], text: str) -> Turn:
+    def _search(self, ctx: Ctx, data: ReportDraft, text: str) -> Turn:
         query, line = split_name_and_line(text)
         if line:
             data["line"] = line
@@ -129,7 +130,7 @@ class MemberSteps(VisitBase):
                                                            posyandu=place.name if place else "")])
         return self._ask_member(ctx, data, found=found)
 
-    def _select(self, ctx: Ctx, data: dict[str, Any], member_id: int) -> Turn:
+    def _select(self, ctx: Ctx, data: ReportDraft, member_id: int) -> Turn:
         member = member_in_scope(ctx.session, member_id, [data["pid"]])
         if member is None:
             raise Invalid("report.member_not_here")
@@ -137,19 +138,19 @@ class MemberSteps(VisitBase):
         return self._after_member(ctx, data)
 
     # -- a new member ----------------------------------------------------------------------------
-    def on_new_name(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+    def on_new_name(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         data["new"] = {"name": read_name(answer.text, "report")}
         return ask(ctx, "new_sex", data, "report.ask_sex",
                    choices(ctx, (("L", "report.sex.L"), ("P", "report.sex.P"))))
 
-    def on_new_sex(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+    def on_new_sex(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         sex = read_sex(answer.value)
         if sex is None:
             raise Invalid("core.choose_from_list", count=2)
         data["new"]["sex"] = sex
         return ask(ctx, "new_birth", data, "report.ask_birth")
 
-    def on_new_birth(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+    def on_new_birth(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         on = self._date(data)
         born = read_birth(answer.text, on, "report")
         existing = find_member(ctx.session, data["pid"], data["new"]["name"], born)
@@ -162,7 +163,7 @@ class MemberSteps(VisitBase):
         adult = age_in_months(born, on) >= OWN_PHONE_FROM_MONTHS
         return ask(ctx, "new_phone", data, "report.ask_phone_own" if adult else "report.ask_phone")
 
-    def on_new_phone(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+    def on_new_phone(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         """The phone and, when known, the NIK in one answer (`0812 3456 7890 3321...`): a baby seldom has
         a NIK yet, so it is not a question of its own; each is checked as before."""
         phone_text, nik_text = _phone_and_nik(answer.text)
@@ -172,14 +173,14 @@ class MemberSteps(VisitBase):
             raise Invalid("nik.taken")  # two people never share a NIK (storage.identity)
         return self._after_member(ctx, data)
 
-    def on_new_nik(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+    def on_new_nik(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         data["new"]["nik"] = _optional(answer, normalise_nik, "report.bad_nik")
         if data["new"]["nik"] and nik_holder(ctx.session, data["new"]["nik"], 0) is not None:
             raise Invalid("nik.taken")  # two people never share a NIK (storage.identity)
         return self._after_member(ctx, data)
 
     # -- pregnancy -----------------------------------------------------------------------------------
-    def _after_member(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
+    def _after_member(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
         sex, born, hpht = self._facts(ctx, data)
         question = pregnancy_question(sex, born, self._date(data))
         nifas = is_nifas(self._delivered(ctx, data), self._date(data))  # she just gave birth: not asked
@@ -192,7 +193,7 @@ class MemberSteps(VisitBase):
                        before=[*before, say(ctx, "report.about", member=who)])
         return self._start_items(ctx, data, before)
 
-    def on_pregnant(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+    def on_pregnant(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         said = read_pregnant(answer.value)
         if said == "yes":
             return ask(ctx, "hpht", data, "report.ask_hpht")
@@ -201,7 +202,7 @@ class MemberSteps(VisitBase):
             return self._start_items(ctx, data)
         raise Invalid("core.choose_from_list", count=2)
 
-    def on_hpht(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+    def on_hpht(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         """The HPHT, or an estimate (`HPL 12-03-2027`, `5 bulan`, `20 minggu`) when she does not know it;
         `-` goes on without recording the pregnancy (nothing is known to date it: the bidan records it)."""
         if answer.text.strip().lower() in SKIP:

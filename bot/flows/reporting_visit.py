@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from bot.flows.base import Ctx, Invalid, StepFlow, Turn
 from bot.flows.reporting_format import number
 from bot.flows.reporting_items import Checked, check_item, label_key
+from bot.flows.reporting_draft import ReportDraft
 from bot.messages import Reply
 from health.ages import age_in_months
 from health.life_stage import LifeStage, primary_stage
@@ -27,17 +28,17 @@ class VisitBase(StepFlow):
     """Reads the visit's facts from the conversation data; the steps live in the subclasses."""
 
     # Steps one part of the flow hands over to another part.
-    def _start_items(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
+    def _start_items(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
         raise NotImplementedError
 
-    def _summary(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = ()) -> Turn:
+    def _summary(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
         raise NotImplementedError
 
-    def _save(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = (),
+    def _save(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = (),
               show_summary: bool = False) -> Turn:
         raise NotImplementedError
 
-    def _ask_member(self, ctx: Ctx, data: dict[str, Any], before: Iterable[Reply] = (),
+    def _ask_member(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = (),
                     found: list[Member] | None = None) -> Turn:
         raise NotImplementedError
 
@@ -57,18 +58,18 @@ class VisitBase(StepFlow):
     def _given(ctx: Ctx, member_id: int | None, since: date | None = None) -> set[str]:
         return ctx.once(("given", member_id, since), lambda: given_codes(ctx.session, member_id, since=since))
 
-    def _place(self, ctx: Ctx, data: dict[str, Any]) -> Posyandu | None:
+    def _place(self, ctx: Ctx, data: ReportDraft) -> Posyandu | None:
         return ctx.once(("posyandu", data["pid"]), lambda: ctx.session.get(Posyandu, data["pid"]))
 
-    def _today(self, ctx: Ctx, data: dict[str, Any]) -> date:
+    def _today(self, ctx: Ctx, data: ReportDraft) -> date:
         place = self._place(ctx, data)
         return ctx.today(place.timezone if place else None)
 
     @staticmethod
-    def _date(data: dict[str, Any]) -> date:
+    def _date(data: ReportDraft) -> date:
         return date.fromisoformat(data["date"])
 
-    def _facts(self, ctx: Ctx, data: dict[str, Any]) -> tuple[str, date, date | None]:
+    def _facts(self, ctx: Ctx, data: ReportDraft) -> tuple[str, date, date | None]:
         """Sex, birth date and the HPHT of an ongoing (or newly told) pregnancy."""
         on = self._date(data)
         if data.get("new"):
@@ -84,7 +85,7 @@ class VisitBase(StepFlow):
             hpht = date.fromisoformat(data["hpht"])
         return sex, born, hpht
 
-    def _hpht_estimated(self, ctx: Ctx, data: dict[str, Any]) -> bool:
+    def _hpht_estimated(self, ctx: Ctx, data: ReportDraft) -> bool:
         """Whether the pregnancy's HPHT is an estimate (from the HPL or the weeks/months told)."""
         if data.get("hpht_estimate"):
             return True
@@ -93,25 +94,25 @@ class VisitBase(StepFlow):
         pregnancy = self._pregnancy(ctx, data["member"], self._date(data))
         return bool(pregnancy is not None and pregnancy.hpht_estimate)
 
-    def _name(self, ctx: Ctx, data: dict[str, Any]) -> str:
+    def _name(self, ctx: Ctx, data: ReportDraft) -> str:
         if data.get("new"):
             return data["new"]["name"]
         member = self._member(ctx, data["member"])
         return member.name if member else ""
 
-    def _delivered(self, ctx: Ctx, data: dict[str, Any]) -> date | None:
+    def _delivered(self, ctx: Ctx, data: ReportDraft) -> date | None:
         """The member's latest recorded delivery (a new member has none)."""
         if data.get("new"):
             return None
         return self._pregnancy_facts(ctx, data.get("member"), self._date(data))[1]
 
-    def _stage(self, ctx: Ctx, data: dict[str, Any]) -> tuple[LifeStage, int, int]:
+    def _stage(self, ctx: Ctx, data: ReportDraft) -> tuple[LifeStage, int, int]:
         sex, born, hpht = self._facts(ctx, data)
         on = self._date(data)
         return primary_stage(born, sex, on, hpht, self._delivered(ctx, data)), age_in_months(born, on), \
             (on - born).days
 
-    def _previous(self, ctx: Ctx, data: dict[str, Any]) -> tuple[dict[str, Any] | None, int | None]:
+    def _previous(self, ctx: Ctx, data: ReportDraft) -> tuple[dict[str, Any] | None, int | None]:
         member_id, on = data.get("member"), self._date(data)
         past = ctx.once(("last_visit", member_id, on), lambda: last_visit(ctx.session, member_id, on))
         if past is None:
@@ -119,7 +120,7 @@ class VisitBase(StepFlow):
         return ({"weight_kg": past.weight_kg, "height_cm": past.height_cm, "date": past.measured_on},
                 (self._date(data) - past.measured_on).days)
 
-    def _check(self, ctx: Ctx, data: dict[str, Any], item: str, raw: str) -> Checked:
+    def _check(self, ctx: Ctx, data: ReportDraft, item: str, raw: str) -> Checked:
         stage, months, days = self._stage(ctx, data)
         sex = self._facts(ctx, data)[0]
         try:
@@ -135,7 +136,7 @@ class VisitBase(StepFlow):
             raise Invalid(problem.key, **params) from None
 
     @staticmethod
-    def _drop(data: dict[str, Any], item: str) -> None:
+    def _drop(data: ReportDraft, item: str) -> None:
         if item in data["queue"]:
             data["queue"].remove(item)
 
