@@ -7,26 +7,8 @@ household + chat), so replies to people chatting never wait behind them and
 a repeated step sends nothing twice. Reminders the day before and on the
 morning of the day come from the planner (scheduler/planner.py).
 
-    > buat jadwal
-    Untuk posyandu mana?  1. Posyandu Mawar 7  2. Posyandu Kenanga 1  3. Posyandu Melati 3
-    > 1
-    Tanggal hari buka posyandu? (contoh: 3-12-2026 atau 3 Desember)
-    > 3 desember
-    Jam mulai? (contoh: 08.00) — waktu WIB
-    > 08.00
-    Di mana tempatnya? Ketik tempatnya, atau pilih tempat yang biasa.  1. Seperti biasa: Balai RW 07, Banyumeneng
-    > 1
-    Kelompok siapa yang diharapkan datang? ...  1. Semua kelompok  2. Bayi dan balita (0-59 bulan) ...
-    > 2,7
-    Pratinjau pesan:
-    📢 Jadwal Posyandu Mawar 7
-    Kamis, 3 Desember 2026 pukul 08.00 WIB
-    Tempat: Balai RW 07, Banyumeneng
-    Untuk: Bayi dan balita (0-59 bulan), Ibu hamil
-    Bawa Buku KIA. Ketik *jadwal* untuk melihat jadwal lagi.
-    Akan dikirim ke 2 keluarga. Kirim sekarang?  1. Kirim  2. Batal
-    > 1
-    Jadwal disimpan dan dikirim ke 2 keluarga. Pengingat otomatis dikirim sehari sebelumnya dan pagi hari H.
+Conversations (the golden transcripts, replayed by the tests): tests/transcripts/jadwal_buat_ubah.txt,
+tests/transcripts/pengumuman.txt.
 """
 from __future__ import annotations
 

@@ -1,15 +1,9 @@
 """`persetujuan`: a kader records that a family of the register agreed (or not) to reminders and schedules.
 
-    > persetujuan
-    Keluarga siapa? Ketik nama salah satu anggota keluarga, atau nomor HP keluarga.
-    > aisyah
-    Keluarga Aisyah Putri (+6281234500001). Bagaimana keluarga menyatakan setuju ...?
-    1. Tanda tangan di formulir kertas  2. Setuju langsung kepada saya  3. Tidak setuju / mencabut
-    > 1
-    Persetujuan keluarga Aisyah Putri dicatat ✅ (formulir kertas, 01-12-2026). ...
-
 A command of its own (not inside `lapor`): consent is asked of the family, not measured.
 A family without a phone is asked for one; a landline or foreign number is refused kindly.
+
+Conversations (the golden transcripts, replayed by the tests): tests/transcripts/kunjungan_persetujuan.txt.
 """
 from __future__ import annotations
 

@@ -3,6 +3,8 @@
 The chart goes as a picture after the text; it is drawn at send time. Staff
 find only children of the posyandu they may see; a subscribed family only its
 own household's children (a forged button gets nothing either way).
+
+Conversation (the golden transcript, replayed by the tests): tests/transcripts/rekap_grafik.txt.
 """
 from __future__ import annotations
 

@@ -1,17 +1,10 @@
 """The bidan's tools: invite codes for new kaders and bidan.
 
-    > undangan
-    Kode undangan untuk posyandu mana?  1. Posyandu Mawar 7  2. Posyandu Melati 3 ...
-    > 1
-    Untuk peran apa?  1. Kader  2. Bidan
-    > 1
-    Kode undangan kader Posyandu Mawar 7: *K7M2QP*
-    Berlaku sampai 29-11-2026, untuk satu orang. ...
-
-
 The referral queue (`rujukan`) is `bot/flows/referrals.py`.
 Roles are checked on every step: a bidan sees the posyandu of their desa, an admin all,
 a kader their own posyandu (`storage.reporting.visible_posyandu`).
+
+Conversations (the golden transcripts, replayed by the tests): tests/transcripts/undangan.txt.
 """
 from __future__ import annotations
 

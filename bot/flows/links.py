@@ -1,19 +1,11 @@
 """`sambungan`: a kader or the bidan confirms (or refuses) that a resident's chat belongs to a family they record.
 
-    > sambungan
-    Permintaan sambungan yang menunggu:
-    1. Aisyah Putri (P, 9 bulan) — Posyandu Mawar 7
-       Didaftarkan oleh chat: tanpa nama (terminal), 22-11-2026
-       Keluarga tercatat: Keluarga Bapak Slamet · HP +6281234500001
-    > 1
-    Sambungkan chat itu ke keluarga Aisyah Putri? ...  1. Ya, sambungkan  2. Tolak  3. Kembali
-    > 1
-    Tersambung ✅ Chat itu sekarang melihat keluarga Aisyah Putri.
-
 Why staff decide: a chat without the household's number (Telegram, the
 terminal, another phone) has no other proof; the kader knows the family and
 can call its number. A refused chat is told nothing (that would say the child
 exists); an accepted one is told it is linked. docs/privacy.md.
+
+Conversations (the golden transcripts, replayed by the tests): tests/transcripts/privasi_orang_asing.txt.
 """
 from __future__ import annotations
 

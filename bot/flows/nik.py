@@ -3,16 +3,11 @@
 Without a NIK (or, for a baby, the mother's) a visit cannot be sent to
 SATUSEHAT; the visits wait and go as soon as the NIK is added.
 
-    > nik
-    Belum punya NIK (kunjungannya belum bisa dikirim ke SATUSEHAT):
-    • Aisyah Putri (P, 9 bulan) — 1 kunjungan menunggu
-    Tambahkan dengan: nik NAMA 16-angka-NIK
-    > nik aisyah 3201016601260003
-    Simpan NIK 3201016601260003 untuk Aisyah Putri (P, 9 bulan)?  1. Simpan  2. Batal
-
 The NIK is checked (health.nik): 16 digits, a province, a real birth date
 part. One that does not match the member's birth date or sex is asked back,
 never refused: a NIK does not change when a birth date is corrected.
+
+Conversations (the golden transcripts, replayed by the tests): tests/transcripts/nik_tambah.txt.
 """
 from __future__ import annotations
 

@@ -5,15 +5,8 @@ The delivery date starts the mother's postnatal visit reminders (KF1-KF4);
 the baby, registered with `lapor` -> Anggota baru, gets the neonatal ones
 (KN1-KN3) from its own birth date.
 
-    > persalinan
-    Siapa ibu yang sudah melahirkan? (ibu hamil di Posyandu Mawar 7)
-      1. Rina Marlina (HPL 21-01-2027)
-    > 1
-    Tanggal persalinan?  1. Hari ini  2. Kemarin
-    > 20-11-2026
-    Catat: Rina Marlina melahirkan 20-11-2026 (usia kehamilan 38 minggu)?  1. Simpan  2. Batal
-    > 1
-    Tersimpan ✅ ...
+Conversations (the golden transcripts, replayed by the tests): tests/transcripts/persalinan.txt,
+tests/transcripts/lapor_nifas.txt.
 """
 from __future__ import annotations
 

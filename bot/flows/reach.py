@@ -1,5 +1,8 @@
 """`jangkauan`: the bidan sees, per posyandu, how many households each channel reaches and how this month's
-reminders and announcements fared (sent, delivered, read, failed). Figures: `storage.reach.reach_figures`."""
+reminders and announcements fared (sent, delivered, read, failed). Figures: `storage.reach.reach_figures`.
+
+Conversation (the golden transcript, replayed by the tests): tests/transcripts/jangkauan_kunjungan_bidan.txt.
+"""
 from __future__ import annotations
 
 from bot.flows.base import Ctx, Turn, done, say

@@ -4,24 +4,11 @@ One entry per member and problem (health.problems): a child with two problems
 has two entries, each named with its problem and showing that problem's values,
 each closed with its own outcome.
 
-    > rujukan
-    Rujukan belum ditangani: 7 (2 perlu hari ini).
-    1. 🚨 HARI INI · Tekanan darah · Rina Marlina (P, 27 tahun) · hamil 21 minggu
-       Posyandu Mawar 7, 22-11-2026 · sejak 22-11-2026
-       Nilai: 165/112 mmHg
-       Alasan: Hipertensi pada kehamilan
-       Dilaporkan oleh: Kader Siti Aminah · HP keluarga: +6281234500001
-    ...
-    Menampilkan 1-5 dari 7. Ketik *lagi* untuk 2 berikutnya.
-    > 1
-    Hasil tindak lanjut Rina Marlina?  1. Sudah dikunjungi  2. Dirujuk ke puskesmas  3. Membaik  4. Tidak ditemukan
-    > 2
-    Catatan singkat (tidak wajib)? Ketik catatannya, atau *lewati*.
-    > lewati
-    Dicatat ✅ Rina Marlina: Dirujuk ke puskesmas.
-
 A kader sees her posyandu's queue (who is waiting) but cannot close a referral:
 closing is the bidan's (or an admin's) record that someone followed it up.
+
+Conversations (the golden transcripts, replayed by the tests): tests/transcripts/rujukan_bidan.txt,
+tests/transcripts/rujukan.txt.
 """
 from __future__ import annotations
 

@@ -4,6 +4,8 @@
 MAWAR7`. A kader gets their own posyandu's, a bidan one of her desa's; naming
 another posyandu is refused, an unknown month or posyandu gets a clear answer,
 a month with no data an honest empty recap.
+
+Conversation (the golden transcript, replayed by the tests): tests/transcripts/rekap_grafik.txt.
 """
 from __future__ import annotations
 

@@ -1,39 +1,9 @@
 """Residents: subscribe a household (`daftar`), the next posyandu day (`jadwal`), the family's results and
 what is due next (`keluarga` / `anak`), and deleting their data (`hapus data`).
 
-    > daftar
-    Di posyandu mana keluarga Anda biasa datang? Ketik nama desa, nama posyandu, atau kode posyandu ...
-    > banyumenang
-    Pilih posyandu Anda:  1. Posyandu Kenanga 1 — Desa Banyumeneng (KENANGA1)  2. Posyandu Mawar 7 — ...
-    > 2
-    Sebelum lanjut, mohon baca ini: ... UU No. 27 Tahun 2022 ... Apakah Anda setuju?  1. Ya, saya setuju ...
-    > 1
-    Terima kasih! Keluarga Anda terdaftar di Posyandu Mawar 7.
-    Siapa nama anggota keluarga yang ingin didaftarkan? (contoh: Aisyah Putri)
-    > Siti Rahma
-    Jenis kelamin Siti Rahma?  1. Laki-laki  2. Perempuan
-    > 2
-    Tanggal lahir Siti Rahma? (contoh: 14-03-2024 atau 14 Maret 2024)
-    > 3 Februari 1998
-    Apakah Siti Rahma sedang hamil?  1. Ya  2. Tidak
-    > ya
-    Kapan hari pertama haid terakhir (HPHT) Siti Rahma? (contoh: 1 Agustus 2026)
-    > 1 agustus 2026
-    Siti Rahma berhasil didaftarkan (28 tahun).
-    Usia kehamilan Siti Rahma sekarang 16 minggu 1 hari. Perkiraan lahir (HPL): Sabtu, 8 Mei 2027. ...
-    Tambah anggota keluarga lain?  1. Ya, tambah lagi  2. Sudah, selesai
-    > 2
-    Selesai! Anda akan menerima pengingat untuk keluarga Anda di Posyandu Mawar 7. ...
-    > jadwal
-    Jadwal Posyandu Mawar 7 berikutnya:
-    Kamis, 3 Desember 2026 pukul 08.00 WIB
-    Tempat: Balai RW 07, Banyumeneng
-    > hapus data
-    Menghapus data berarti: ... Lanjutkan menghapus?  1. Ya, hapus  2. Tidak jadi
-    > 1
-    Yakin? Ini tidak bisa dibatalkan. Ketik HAPUS untuk menghapus data Anda.
-    > HAPUS
-    Data Anda sudah dihapus. Anda tidak akan menerima pesan lagi. ...
+Conversations (the golden transcripts, replayed by the tests): tests/transcripts/resident_start.txt,
+tests/transcripts/keluarga_hapus_data.txt, tests/transcripts/stop_mulai.txt,
+tests/transcripts/privasi_orang_asing.txt.
 """
 from __future__ import annotations
 

@@ -1,17 +1,7 @@
 """`/start`: greet, choose the language, choose the role (resident, or kader/bidan by invite code).
 
-    > /start
-    Halo! Saya asisten Posyandu ILP ...
-    Pilih bahasa / Choose a language:  1. Bahasa Indonesia  2. English
-    > 1
-    Anda menggunakan layanan ini sebagai apa?  1. Warga (keluarga)  2. Kader atau bidan ...
-    > 2
-    Ketik kode undangan dari bidan atau puskesmas (contoh: K7M2QP).
-    > k7m2qp
-    Terima kasih! Anda terdaftar sebagai kader di Posyandu Mawar 7.
-    Siapa nama Anda? Nama ini ditulis di laporan dan rujukan untuk bidan (contoh: Siti Aminah).
-    > siti aminah
-    Terima kasih, Siti Aminah.
+Conversations (the golden transcripts, replayed by the tests): tests/transcripts/resident_start.txt,
+tests/transcripts/undangan.txt.
 """
 from __future__ import annotations
 

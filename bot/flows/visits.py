@@ -1,16 +1,10 @@
 """`kunjungan`: the kader's home-visit list, most urgent first; picking one records the visit and its outcome.
 
-    > kunjungan
-    🏠 Kunjungan rumah — Posyandu Mawar 7 (3 orang, paling mendesak dulu):
-    1. Aisyah Putri (9 bulan) — imunisasi MR1 terlambat (jatuh tempo 27-10-2026)
-       📍 RT 02 Dusun Krajan · 📞 +6281234500001
-    > 1
-    Apa hasil kunjungan ke Aisyah Putri? ...
-    > sudah imunisasi di puskesmas
-    Kunjungan ke Aisyah Putri dicatat ✅ (01-12-2026). ...
-
 Why words of its own: `sasaran` is the bidan's target (S of SKDN) in `rekap`.
 The list is `storage.visits.visiting_list`, the same as `flask visits list`.
+
+Conversations (the golden transcripts, replayed by the tests): tests/transcripts/kunjungan_persetujuan.txt,
+tests/transcripts/jangkauan_kunjungan_bidan.txt.
 """
 from __future__ import annotations
 
