@@ -101,13 +101,9 @@ class Engine:
             return replies + [Reply(ctx.t("core.restarted"))] + self.menu()
         if flow is not None:
             picked = resolve_choice(inbound, _stored_choices(self.state))
-            again = self._same_command(flow, inbound, text) if picked is None else None
-            if again is not None and (again or self._unsaved()):
-                # `lapor rizky bb 9,5` inside Aisyah's report: a new report, never her values
-                return replies + self._restart(flow, again)
-            other = self._other_command(flow, inbound, text) if picked is None else None
-            if other is not None:  # `rekap` typed where a family's name is asked: the person wants the recap
-                return replies + self._switch(other)
+            command = self._command_in_flow(flow, inbound, text) if picked is None else None
+            if command is not None:
+                return replies + self._leave_for(*command)
             answer = Answer(text, picked)
             return replies + self._run(flow, lambda data: flow.handle(ctx, self.state.step or "", data, answer))
         return replies + self._idle(inbound, text)
@@ -156,14 +152,7 @@ class Engine:
                 return [Reply(ctx.t("core.help"))] + self._reprompt()
             return [Reply(ctx.t("core.help_idle") + self._words())] + self.menu()
         if word in MENU:
-            unsaved = self._unsaved()
-            if unsaved:  # never lose typed values silently: ask first
-                self.state.data = {**self.state.data, "_leave": True}  # a new dict: the JSON column sees it
-                offered = (Choice("stay", ctx.t("core.leave_stay")), Choice("leave", ctx.t("core.leave_go")))
-                self.state.choices = [[c.value, c.label] for c in offered]
-                return [Reply(ctx.t("core.leave_ask", what=unsaved), offered)]
-            self._clear()
-            return self.menu()
+            return self._leave_for(None)
         if word in STOP:
             self._clear()
             if contact.stopped_at is not None:
@@ -255,44 +244,36 @@ class Engine:
             return None
         return flow.unsaved(self.ctx, {k: v for k, v in self.state.data.items() if not k.startswith("_")})
 
-    @staticmethod
-    def _same_command(flow: Flow, inbound: Inbound, text: str) -> str | None:
-        """The rest of the message when it starts the running flow's own command again (`lapor ...` in `lapor`)."""
+    def _command_in_flow(self, flow: Flow, inbound: Inbound, text: str) -> tuple[Flow, str] | None:
+        """A command typed inside a flow that means a change of task, with its words:
+        the running flow's own command again with something after it, or typed alone over unsaved values
+        (`lapor rizky bb 9,5` inside Aisyah's report: a new report, never her values); or, in a staff flow,
+        another flow's command word typed alone (`rekap` where a family's name is asked). Words with more
+        after them stay answers of another flow (`kunjungan nifas` may be a service)."""
         if inbound.kind is not InboundKind.TEXT:
             return None
         found, arg = registry.find(text)
-        return arg if found is not None and found.name == flow.name else None
-
-    def _other_command(self, flow: Flow, inbound: Inbound, text: str) -> Flow | None:
-        """Another flow's command word typed alone in a staff flow: a change of task, not an answer.
-        Words with more after them stay answers (`kunjungan nifas` may be a service)."""
-        if inbound.kind is not InboundKind.TEXT or not flow.switches_on_command_words:
+        if found is None:
             return None
-        found, arg = registry.find(text)
-        if found is None or arg or found.name == flow.name or self.ctx.role not in found.roles:
+        if found.name == flow.name:
+            return (found, arg) if arg or self._unsaved() else None
+        if arg or not flow.switches_on_command_words or self.ctx.role not in found.roles:
             return None
-        return found
+        return found, ""
 
-    def _switch(self, other: Flow) -> list[Reply]:
-        """Leave the running flow for `other`, asking first when typed values would be lost."""
+    def _leave_for(self, then: Flow | None, arg: str = "") -> list[Reply]:
+        """Leave the running flow for `then` (None: the menu); never lose typed values silently: ask first."""
         unsaved = self._unsaved()
         if not unsaved:
             self._clear()
-            return self.begin(other.name)
-        self.state.data = {**self.state.data, "_leave": True, "_then": [other.name, ""]}
-        offered = (Choice("stay", self.ctx.t("core.leave_stay")), Choice("leave", self.ctx.t("core.leave_go")))
+            return self.begin(then.name, arg) if then is not None else self.menu()
+        restart = then is not None and then.name == self.state.flow
+        leave = {"_leave": True, **({"_then": [then.name, arg]} if then is not None else {})}
+        self.state.data = {**self.state.data, **leave}  # a new dict: the JSON column sees it
+        offered = (Choice("stay", self.ctx.t("core.leave_stay")),
+                   Choice("leave", self.ctx.t("core.restart_go" if restart else "core.leave_go")))
         self.state.choices = [[c.value, c.label] for c in offered]
-        return [Reply(self.ctx.t("core.leave_ask", what=unsaved), offered)]
-
-    def _restart(self, flow: Flow, arg: str) -> list[Reply]:
-        """The same command typed again: start it anew, asking first when typed values would be lost."""
-        unsaved = self._unsaved()
-        if not unsaved:
-            return self.begin(flow.name, arg)
-        self.state.data = {**self.state.data, "_leave": True, "_then": [flow.name, arg]}
-        offered = (Choice("stay", self.ctx.t("core.leave_stay")), Choice("leave", self.ctx.t("core.restart_go")))
-        self.state.choices = [[c.value, c.label] for c in offered]
-        return [Reply(self.ctx.t("core.restart_ask", what=unsaved), offered)]
+        return [Reply(self.ctx.t("core.restart_ask" if restart else "core.leave_ask", what=unsaved), offered)]
 
     def _leave_answer(self, inbound: Inbound, word: str) -> list[Reply]:
         picked = resolve_choice(inbound, _stored_choices(self.state))

@@ -404,15 +404,25 @@ def upcoming(session: Session, start: date, days: int, *, posyandu_id: int | Non
     members = list(session.scalars(stmt.order_by(Member.name, Member.id)))
     if not members:
         return []
-    ids = [m.id for m in members]
-    pregnancies: dict[int, Pregnancy] = {}
-    for p in session.scalars(select(Pregnancy).where(Pregnancy.member_id.in_(ids)).order_by(Pregnancy.hpht)):
-        pregnancies[p.member_id] = p  # the latest
-    given: dict[tuple[int, str], list[date]] = defaultdict(list)
-    for member_id, code, given_on in session.execute(select(ServiceGiven.member_id, ServiceGiven.code,
-                                                             ServiceGiven.given_on).where(ServiceGiven.member_id.in_(ids))):
-        given[(member_id, code)].append(given_on)
+    pregnancies, given = member_facts(session, [m.id for m in members])
     return _upcoming_of(members, pregnancies, given, start, days, je_endemic, session_days)
+
+
+def member_facts(session: Session, ids: Sequence[int], codes: Iterable[str] | None = None,
+                 ) -> tuple[dict[int, Pregnancy], dict[tuple[int, str], list[date]]]:
+    """For these members, in two queries: each one's latest pregnancy, and the dates each service was given
+    (only `codes` when given): what the due and overdue rules are read against."""
+    pregnancies: dict[int, Pregnancy] = {}
+    for p in session.scalars(select(Pregnancy).where(Pregnancy.member_id.in_(list(ids))).order_by(Pregnancy.hpht)):
+        pregnancies[p.member_id] = p  # the latest
+    stmt = select(ServiceGiven.member_id, ServiceGiven.code, ServiceGiven.given_on).where(
+        ServiceGiven.member_id.in_(list(ids)))
+    if codes is not None:
+        stmt = stmt.where(ServiceGiven.code.in_(list(codes)))
+    given: dict[tuple[int, str], list[date]] = defaultdict(list)
+    for member_id, code, given_on in session.execute(stmt):
+        given[(member_id, code)].append(given_on)
+    return pregnancies, given
 
 
 def upcoming_unrecorded(people: Sequence[tuple[Member, Pregnancy | None]], start: date, days: int, *,

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from health.ages import add_months
 from health.kms import is_2t, is_bgm
 from health.schedules import BALITA_MAX, RULES, SRC_IMM, ReminderRule, due_date
-from storage.models import Contact, HomeVisit, Household, Measurement, Member, Posyandu, Pregnancy, Referral, ServiceGiven
+from storage.models import Contact, HomeVisit, Household, Measurement, Member, Posyandu, Referral
 from storage.reach import UNREACHABLE, household_reach
-from storage.reminders import Candidate, service_done
+from storage.reminders import Candidate, member_facts, service_done
 
 VISIT_QUIET_DAYS = 30  # a visit keeps its reasons off the list this long at most
 
@@ -133,15 +133,7 @@ def _overdue(session: Session, posyandu: Posyandu, today: date, je_endemic: bool
     members = list(session.scalars(select(Member).where(Member.posyandu_id == posyandu.id)))
     if not members:
         return []
-    ids = [m.id for m in members]
-    pregnancies: dict[int, Pregnancy] = {}
-    for p in session.scalars(select(Pregnancy).where(Pregnancy.member_id.in_(ids)).order_by(Pregnancy.hpht)):
-        pregnancies[p.member_id] = p  # the latest
-    given: dict[tuple[int, str], list[date]] = defaultdict(list)
-    codes = {rule.code for rule, _ in OVERDUE_RULES}
-    for member_id, code, on in session.execute(select(ServiceGiven.member_id, ServiceGiven.code, ServiceGiven.given_on)
-                                               .where(ServiceGiven.member_id.in_(ids), ServiceGiven.code.in_(codes))):
-        given[(member_id, code)].append(on)
+    pregnancies, given = member_facts(session, [m.id for m in members], {rule.code for rule, _ in OVERDUE_RULES})
     out = []
     for m in members:
         p = pregnancies.get(m.id)
