@@ -61,7 +61,8 @@ def backoff_seconds(attempts: int, rng: Callable[[], float] = random.random) -> 
 
 
 def channel_limits(settings: Settings) -> dict[Channel, Limit]:
-    """Each channel's provider account and what it allows (`budget.SAFETY` below the published rates)."""
+    """Each channel's provider account and what it allows (the published rates: the budget's slots keep
+    every second at the provider within them, see `scheduler.budget`)."""
     bot_id = settings.telegram_token.split(":", 1)[0] if settings.telegram_token else "bot"
     return {
         Channel.TELEGRAM: Limit.per_second(f"telegram:{bot_id}", settings.telegram_messages_per_second,
@@ -445,8 +446,13 @@ class Pump:
             d.record(job, result)
         except Exception:
             log.exception("recording outbox %s failed; its lease lapses and it is sent again", job.outbound.id)
-        with self._cond:  # recorded: the chat's next message may go after its gap
-            self._events.append(("done", job, started))
+        try:  # after the record (a crash between the answer and the record is the one that sends twice: keep
+            # it short); the slot's second starts from here for every process, later than the answer (safe)
+            d.budget.release(job.grant)
+        except Exception:
+            log.exception("releasing a send slot failed; it frees itself when its lease lapses")
+        with self._cond:  # recorded and released: the chat's next message may go after its gap
+            self._events.append(("done", job, d.monotonic()))
             self._cond.notify_all()
         self._finished(job, result)
 

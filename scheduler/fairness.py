@@ -6,8 +6,10 @@ order), and the chats whose next message may go now stand in a ready heap by
 that message's priority. `due()` walks the ready chats best first and asks the
 shared `Budget` for each:
 
-* go: the message starts now; its chat is busy until the send returns, then
-  waits its per-chat gap aside, off the ready heap (it delays no other chat);
+* go: the message starts now with one of the account's slots (`Job.grant`,
+  released by the pump when the answer comes back); its chat is busy until
+  then, and waits its per-chat gap aside, off the ready heap (it delays no
+  other chat);
 * only this chat must wait (another process wrote to it just now): the chat
   steps aside until then and the next chat is asked;
 * the account must wait (its pace, or a 429 pause): this lane stops until
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from bot.messages import Channel, Outbound
-from scheduler.budget import Budget, Limit
+from scheduler.budget import Budget, Grant, Limit
 
 TURN_RETRY = 0.1  # seconds before asking again whether an older message to the chat has gone
 MAX_IN_FLIGHT = 16  # sends under way at once per channel and process
@@ -45,6 +47,7 @@ class Job:
     deadline: float  # the pump's clock: past it, the row goes back to the outbox (the lease would lapse)
     context: Any = None  # the caller's: stats, the instant to record, a future
     seq: int = 0
+    grant: Grant | None = None  # the budget's slot while the send is under way
 
     @property
     def chat(self) -> str:
@@ -113,12 +116,13 @@ class FairQueue:
         if queue[0][1] is job:
             lane.offer(job.chat)
 
-    def done(self, job: Job, started: float) -> None:
-        """The send returned: the chat may have its next message after its gap."""
+    def done(self, job: Job, answered: float) -> None:
+        """The send's answer came back at `answered` (its slot released): the chat may have its next
+        message after its gap."""
         lane = self.lane(job.outbound.channel)
         lane.busy.discard(job.chat)
-        not_before = started + lane.limit.chat_interval
-        if lane.limit.chat_interval and not_before > self.clock() and lane.head(job.chat) is not None:
+        not_before = answered + lane.limit.chat_hold
+        if lane.limit.chat_window and not_before > self.clock() and lane.head(job.chat) is not None:
             self._aside(lane, job.chat, not_before)
         else:
             lane.offer(job.chat)
@@ -156,7 +160,9 @@ class FairQueue:
                 wait = self.budget.take(lane.limit, chat)
                 if wait.go:
                     heapq.heappop(lane.ready)
-                    start.append(self._pop(lane, chat))
+                    job = self._pop(lane, chat)
+                    job.grant = wait.grant
+                    start.append(job)
                     lane.busy.add(chat)
                 elif wait.chat:
                     heapq.heappop(lane.ready)

@@ -443,6 +443,21 @@ class SendBudget(Base):
     paused_until: Mapped[float] = mapped_column(Float, default=0.0)
 
 
+class SendSlot(Base):
+    """One of a provider account's slots (as many as it allows sends a second): taken before a send,
+    free again one second after its answer (`busy_until`, seconds on the database's clock).
+
+    So any second at the provider holds at most that many of our sends, however they are delayed on
+    the way; see scheduler/budget.py.
+    """
+
+    __tablename__ = "send_slot"
+
+    account: Mapped[str] = mapped_column(String(80), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    busy_until: Mapped[float] = mapped_column(Float, default=0.0)
+
+
 class SatusehatCredential(Base):
     """A puskesmas' SATUSEHAT API access: one client id per Organization id, the secret encrypted.
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.messages import Channel, Outbound
 from bot.ports import SendResult, Sent
 from scheduler import dispatch
-from scheduler.budget import LocalBudget, Limit, DatabaseBudget, RedisBudget, make_budget
+from scheduler.budget import MARGIN, DatabaseBudget, Grant, Limit, LocalBudget, RedisBudget, make_budget
 from scheduler.dispatch import Dispatcher, channel_limits
 from scheduler.fairness import FairQueue, Job
 from storage.db import transaction
@@ -59,7 +59,8 @@ def run(queue: FairQueue, ft: FakeTime, until: float, send_time: float = 0.0,
                 queue.add(j)
         for end, j, began in [r for r in running if r[0] <= ft.t]:
             running.remove((end, j, began))
-            queue.done(j, began)
+            queue.budget.release(j.grant)  # as the pump does when the answer comes back
+            queue.done(j, ft.t)
         start, _ = queue.due()
         for j in start:
             started[j.outbound.id] = ft.t
@@ -86,7 +87,23 @@ def test_sends_keep_the_accounts_pace_in_every_sliding_second():
     started = sorted(run(queue, ft, 60).values())
     assert len(started) == 300
     assert all(later - first >= 1.0 for first, later in zip(started, started[30:]))  # never 31 in a second
-    assert 300 / 30 <= started[-1] - started[0] + TG.interval <= 300 * TG.interval + 1e-6  # and at the budget's pace
+    assert 300 / 30 <= started[-1] - started[0] + TG.interval <= 10 * TG.hold + 1e-6  # and at the limit's pace
+    assert all(b - a >= TG.interval - 1e-9 for a, b in zip(started, started[1:]))  # evenly, not in bursts
+
+
+def test_a_slow_answer_keeps_its_slot_so_no_second_at_the_provider_holds_more_than_the_limit():
+    """The provider saw each request somewhere between its start and its answer: with answers taking
+    0.4 s, every second of arrivals (wherever in that span they landed) still holds at most 30."""
+    ft = FakeTime()
+    queue = make_queue(ft)
+    for j in [job(f"chat{i}") for i in range(200)]:
+        queue.add(j)
+    started = run(queue, ft, 60, send_time=0.4)
+    spans = sorted((t, t + 0.4) for t in started.values())
+    for t in [a for a, _ in spans] + [b for _, b in spans]:
+        # requests whose span touches [t, t + 1): any of them may have arrived inside that second
+        assert sum(1 for a, b in spans if a < t + 1.0 and b >= t) <= 30
+    assert len(started) == 200 and max(started.values()) < 200 / 30 * (1 + 0.4 + MARGIN) + 1
 
 
 def test_a_chat_waiting_for_its_gap_does_not_delay_other_chats():
@@ -124,8 +141,8 @@ def test_a_burst_of_bulk_never_delays_a_reply():
         queue.add(j)
     reply = job("person")
     started = run(queue, ft, 60, arrivals={2.0: [reply]})
-    assert started[reply.outbound.id] - 2.0 <= TG.interval + 1e-9  # the next slot of the account, not the 20 s of bulk
-    assert sum(1 for j in bulk if started[j.outbound.id] < 2.0) >= int(2.0 / TG.interval)  # bulk kept the pace
+    assert started[reply.outbound.id] - 2.0 <= 0.1  # the account's next free slot, not the 20 s of bulk
+    assert sum(1 for j in bulk if started[j.outbound.id] < 2.0) >= 2 * TG.slots  # bulk kept the pace
 
 
 def test_a_reply_overtakes_bulk_queued_for_the_same_chat():
@@ -154,7 +171,8 @@ def test_a_chat_another_process_just_wrote_to_steps_aside():
     """The shared budget says this chat must wait (another process sent to it): the next chat goes now."""
     ft = FakeTime()
     budget = LocalBudget(ft)
-    assert budget.take(TG, "a").go  # "another process" sent to chat a at t=0
+    elsewhere = budget.take(TG, "a")  # "another process" sends to chat a at t=0 ...
+    assert elsewhere.go
     queue = FairQueue(budget, {Channel.TELEGRAM: TG}, ft)
     ft.t = 0.1
     a, b = job("a"), job("b")
@@ -162,7 +180,10 @@ def test_a_chat_another_process_just_wrote_to_steps_aside():
     queue.add(b)
     start, _ = queue.due()
     assert start == [b]
-    ft.t = 0.1 + TG.chat_interval
+    budget.release(elsewhere.grant)  # ... and its answer comes back at 0.1
+    ft.t = 0.1 + TG.chat_hold - 0.001
+    assert queue.due()[0] == []  # a second after that answer, not before
+    ft.t = 0.1 + TG.chat_hold
     assert queue.due()[0] == [a]
 
 
@@ -170,9 +191,11 @@ def test_channel_limits_come_from_the_settings_below_the_published_rates(setting
     limits = channel_limits(settings.with_(telegram_messages_per_second=30, telegram_per_chat_per_second=1,
                                            twilio_messages_per_second=10, telegram_token="4242:secret"))
     assert limits[Channel.TELEGRAM].key == "telegram:4242"  # the bot's id, never its secret
-    assert 1 / 30 < limits[Channel.TELEGRAM].interval < 1 / (30 * 0.85)
-    assert 1.0 < limits[Channel.TELEGRAM].chat_interval <= 1.25
-    assert 1 / 10 < limits[Channel.WHATSAPP].interval < 1 / (10 * 0.85)
+    telegram, whatsapp = limits[Channel.TELEGRAM], limits[Channel.WHATSAPP]
+    assert (telegram.slots, telegram.window, telegram.chat_window) == (30, 1.0, 1.0)  # 30 in any second, 1 a chat
+    assert 1.0 < telegram.hold < 1.05 and 1.0 < telegram.chat_hold < 1.05  # held a second after the answer
+    assert telegram.interval == pytest.approx(1 / 30)  # spread evenly over the second
+    assert (whatsapp.slots, whatsapp.window, whatsapp.chat_window) == (10, 1.0, 0.0)
     assert limits[Channel.TELEGRAM].chat_key("+6281234567890").count("6281234567890") == 0  # pseudonymous
 
 
@@ -183,7 +206,9 @@ def test_sms_is_its_own_account_with_its_own_pace(settings):
                                            twilio_sms_from="POSYANDU"))
     sms, whatsapp = limits[Channel.SMS], limits[Channel.WHATSAPP]
     assert sms.key != whatsapp.key and "POSYANDU" in sms.key
-    assert 1.0 < sms.interval < 1 / 0.85
+    assert (sms.slots, sms.window) == (1, 1.0)
+    slow = Limit.per_second("twilio:AC:sms:SLOW", 0.5)
+    assert (slow.slots, slow.window) == (1, 2.0)  # under one a second: one per 2 s
     assert len(sms.key) <= 80  # send_budget.key
 
 
@@ -198,7 +223,7 @@ def test_sms_waiting_for_its_slow_pace_does_not_delay_whatsapp():
     started = run(queue, ft, 30)
     assert max(started[j.outbound.id] for j in whatsapp) < 20 * WA.interval + 1e-9  # WhatsApp at its own pace
     times = sorted(started[j.outbound.id] for j in sms)
-    assert all(b - a >= sms_limit.interval - 1e-9 for a, b in zip(times, times[1:]))  # SMS at its own
+    assert all(b - a >= sms_limit.hold - 1e-9 for a, b in zip(times, times[1:]))  # SMS at its own
 
 
 def test_the_terminal_prints_one_message_at_a_time_replies_first_each_as_written():
@@ -218,10 +243,8 @@ def test_the_terminal_prints_one_message_at_a_time_replies_first_each_as_written
 # -- the shared budget ----------------------------------------------------------------------------
 
 def test_a_late_take_does_not_cost_the_pace_yet_never_crowds_a_second():
-    """The pump wakes 10 ms after the instant it was told: the account still sends at its rate, and any
-    30 sends still span more than 30 intervals less the small lateness forgiven."""
-    from scheduler.budget import LATE_FORGIVEN
-
+    """The pump wakes 10 ms after the instant it was told: the account still sends close to its rate,
+    and no second ever holds more than its slots."""
     ft = FakeTime()
     budget = LocalBudget(ft)
     starts = []
@@ -229,12 +252,12 @@ def test_a_late_take_does_not_cost_the_pace_yet_never_crowds_a_second():
         wait = budget.take(TG, f"chat{len(starts)}")
         if wait.go:
             starts.append(ft.t)
+            budget.release(wait.grant)  # answered at once
         else:
             ft.t += wait.seconds + 0.010  # woke late
     rate = (len(starts) - 1) / (starts[-1] - starts[0])
-    assert rate > 0.99 / TG.interval  # the lag is made up
-    assert all(later - first >= 30 * TG.interval - LATE_FORGIVEN - 1e-9 for first, later in zip(starts, starts[30:]))
-    assert all(later - first >= 1.04 for first, later in zip(starts, starts[30:]))  # room for arrival jitter at 30/s
+    assert rate > 0.95 * TG.slots / TG.window  # the lag is made up
+    assert all(later - first >= TG.hold - 1e-9 for first, later in zip(starts, starts[30:]))
 
 
 def shared_budgets(database_url):  # type: ignore[no-untyped-def]
@@ -247,16 +270,22 @@ def shared_budgets(database_url):  # type: ignore[no-untyped-def]
 
 def test_the_database_budget_is_one_budget_for_every_process(database_url, db_engine):
     engines, (one, two) = shared_budgets(database_url)
-    slow = Limit("telegram:7", interval=3600.0, chat_interval=0.0)
+    slow = Limit("telegram:7", slots=30, window=3600.0, interval=3600.0)
     try:
         assert one.take(slow, "a").go
         wait = two.take(slow, "b")
-        assert not wait.go and not wait.chat and 3590 < wait.seconds <= 3600
-        chatty = Limit("telegram:8", interval=0.001, chat_interval=3600.0)
-        assert one.take(chatty, "a").go
-        assert two.take(chatty, "a").chat  # only that chat waits ...
+        assert not wait.go and not wait.chat and 3590 < wait.seconds <= 3600  # the account's pace
+        chatty = Limit("telegram:8", slots=100, interval=0.001, chat_window=3600.0)
+        first = one.take(chatty, "a")
+        assert first.go
+        time.sleep(0.002)
+        under_way = two.take(chatty, "a")
+        assert under_way.chat and under_way.seconds <= 0.1  # only that chat waits, and asks again soon ...
         assert two.take(chatty, "b").go  # ... another goes at once
-        fast = Limit("twilio:9", interval=0.001)
+        one.release(first.grant)
+        answered = two.take(chatty, "a")
+        assert answered.chat and 3590 < answered.seconds <= 3601  # after the answer: the chat's gap
+        fast = Limit("twilio:9", slots=100, interval=0.001)
         two.pause(fast, 60.0)
         wait = one.take(fast, "c")
         assert not wait.go and 59 < wait.seconds <= 60  # a 429 seen by one process pauses all
@@ -265,31 +294,50 @@ def test_the_database_budget_is_one_budget_for_every_process(database_url, db_en
             e.dispose()
 
 
-def test_concurrent_takes_never_exceed_the_rate(database_url, db_engine):
+def test_a_slot_is_free_again_only_a_window_after_its_answer(database_url, db_engine):
+    engines, (one, two) = shared_budgets(database_url)
+    two_slots = Limit("twilio:12", slots=2, window=3600.0, interval=0.0)
+    try:
+        a, b = one.take(two_slots, "a"), two.take(two_slots, "b")
+        assert a.go and b.go
+        full = one.take(two_slots, "c")
+        assert not full.go and not full.chat and full.seconds <= 0.1  # both under way: ask again soon
+        two.release(b.grant)
+        after = one.take(two_slots, "c")
+        assert not after.go and 3590 < after.seconds <= 3601  # answered: free a window later
+        one.release(Grant(two_slots, "a", a.grant.slot, -1.0))  # a stale booking frees nothing
+        assert not two.take(two_slots, "d").go
+    finally:
+        for e in engines:
+            e.dispose()
+
+
+def test_concurrent_takes_never_exceed_the_limit_in_any_window(database_url, db_engine):
+    """4 takers on 2 connection pools: each grant is noted between its take and its release, so any
+    window of the limit's length holds at most its slots, however the threads were scheduled."""
     engines, budgets = shared_budgets(database_url)
-    limit = Limit("telegram:10", interval=0.05)
+    limit = Limit("telegram:10", slots=3, window=0.2, interval=0.0)
     granted: list[float] = []
     lock = threading.Lock()
 
     def hammer(budget) -> None:  # type: ignore[no-untyped-def]
-        end = time.monotonic() + 0.5
+        end = time.monotonic() + 0.8
         while time.monotonic() < end:
-            if budget.take(limit, "x").go:
+            wait = budget.take(limit, "x")
+            if wait.go:
                 with lock:
                     granted.append(time.monotonic())
-
-    from scheduler.budget import LATE_FORGIVEN
+                budget.release(wait.grant)
 
     threads = [threading.Thread(target=hammer, args=(b,)) for b in budgets * 2]
-    began = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    elapsed = time.monotonic() - began
-    # 4 takers on 2 connection pools, one budget from its first take: no more than its pace allows
-    assert 1 <= len(granted) <= (elapsed + LATE_FORGIVEN) / 0.05 + 1
-    new_chat = Limit("telegram:11", interval=0.0001, chat_interval=3600.0)
+    granted.sort()
+    assert len(granted) >= 6  # it did grant, window after window
+    assert all(later - first >= 0.2 for first, later in zip(granted, granted[3:]))
+    new_chat = Limit("telegram:11", slots=100, interval=0.0001, chat_window=3600.0)
     barrier = threading.Barrier(4)
     chat_grants: list[bool] = []
 
@@ -323,15 +371,21 @@ def test_the_redis_budget_is_shared_and_pauses_all():
 
     one, two = RedisBudget("redis://127.0.0.1:6379/15"), RedisBudget("redis://127.0.0.1:6379/15")
     key = f"telegram:test-{uuid.uuid4().hex[:8]}"
-    limit = Limit(key, interval=3600.0, chat_interval=3600.0)
-    assert one.take(limit, "a").go
-    assert two.take(limit, "a").chat
-    wait = two.take(limit, "b")
-    assert not wait.go and not wait.chat and wait.seconds > 3590
-    fresh = Limit(key + "-p", interval=0.001)
+    limit = Limit(key, slots=2, window=3600.0, interval=0.0, chat_window=3600.0)
+    first = one.take(limit, "a")
+    assert first.go
+    assert two.take(limit, "a").chat  # under way
+    assert two.take(limit, "b").go
+    full = two.take(limit, "c")
+    assert not full.go and not full.chat and full.seconds <= 0.1  # both slots under way
+    one.release(first.grant)
+    after = two.take(limit, "c")
+    assert not after.go and 3590 < after.seconds <= 3601  # a window after the answer
+    assert 3590 < two.take(limit, "a").seconds <= 3601 and two.take(limit, "a").chat
+    fresh = Limit(key + "-p", slots=10, interval=0.001)
     one.pause(fresh, 30)
     assert 29 < two.take(fresh, "z").seconds <= 30
-    one.client.delete(f"posyandu:budget:{key}", f"posyandu:budget:{key}-p")
+    one.client.delete(*[f"posyandu:budget:{k}" for k in (key, key + "-p", limit.chat_key("a"), limit.chat_key("b"))])
 
 
 def test_auto_picks_the_shared_budget_on_postgresql_and_memory_on_sqlite(db_engine):
