@@ -64,7 +64,11 @@ SendResult = Union[Sent, RetryLater, Failed]
 
 
 class Sender(Protocol):
-    """Delivers one outbox message on one channel. Never raises: it sorts errors."""
+    """Delivers one outbox message on one channel. Never raises: it sorts errors.
+
+    A sender may also say how many requests a message makes to its provider (`requests(message)`,
+    one when it does not): a text past the provider's length goes in parts, each counted against
+    the account's limit."""
 
     channel: Channel
 

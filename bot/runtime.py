@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.messages import Channel
 from bot.ports import Clock, Sender, SystemClock
 from bot import privacy
-from scheduler.dispatch import Dispatcher, SendNow
+from scheduler.dispatch import Dispatcher, SendNow, channel_limits
 from storage.db import make_engine, make_session_factory
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,8 @@ def channel_senders(settings: Settings, clock: Clock | None = None) -> tuple[dic
         from webhooks.telegram_client import BotRunner, TelegramSender, telegram_api_base
 
         runner = BotRunner(settings.telegram_token, telegram_api_base(settings.telegram_api_url))
-        senders[Channel.TELEGRAM] = TelegramSender(runner)
+        # the parts of a long text go to one chat: each a chat's gap after the previous one's answer
+        senders[Channel.TELEGRAM] = TelegramSender(runner, part_gap=channel_limits(settings)[Channel.TELEGRAM].chat_hold)
     if settings.whatsapp_enabled:
         from webhooks.media import media_link
         from webhooks.whatsapp_sender import TwilioWhatsAppSender

@@ -93,6 +93,10 @@ class Limit:
         (its lease is far off; its answer frees it), so ask again shortly."""
         return earliest - now if 0 < earliest - now <= self.hold else POLL
 
+    def cost(self, requests: int) -> int:
+        """Slots a send of `requests` provider requests takes (never more than the account has)."""
+        return max(1, min(requests, self.slots)) if self.slots else 0
+
     @property
     def unlimited(self) -> bool:
         return self.slots <= 0 and self.chat_window <= 0
@@ -104,12 +108,13 @@ class Limit:
 
 @dataclass(frozen=True)
 class Grant:
-    """A slot taken for one send; `release` it when the answer comes back. `token` is the booking
+    """The slots taken for one send (one per request it makes to the provider: a long text split in
+    parts makes several); `release` them when the answer comes back. `token` is the booking
     (its lease end): a release frees only its own booking, never one made after its lease lapsed."""
 
     limit: Limit
     address: str
-    slot: int
+    slots: tuple[int, ...]
     token: float | str
 
 
@@ -131,7 +136,7 @@ GO = Wait()
 
 
 class Budget(Protocol):
-    def take(self, limit: Limit, address: str) -> Wait: ...
+    def take(self, limit: Limit, address: str, cost: int = 1) -> Wait: ...
 
     def release(self, grant: Grant | None) -> None: ...
 
@@ -157,7 +162,7 @@ class LocalBudget:
         self._slots: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
-    def take(self, limit: Limit, address: str) -> Wait:
+    def take(self, limit: Limit, address: str, cost: int = 1) -> Wait:
         if limit.unlimited:
             return GO
         chat = limit.chat_key(address)
@@ -165,21 +170,21 @@ class LocalBudget:
             now = self.clock()
             slots = self._slots.setdefault(limit.key, [])
             slots += [0.0] * (limit.slots - len(slots))
-            n = min(range(limit.slots), key=slots.__getitem__) if limit.slots else -1  # -1: no account limit
-            free_at = slots[n] if n >= 0 else 0.0
+            taken = sorted(range(limit.slots), key=slots.__getitem__)[:limit.cost(cost)]  # none: no account limit
+            free_at = slots[taken[-1]] if taken else 0.0
             chat_tat = self._tat.get(chat, 0.0) if limit.chat_window else 0.0
             ready = max(self._tat.get(limit.key, 0.0), self._paused.get(limit.key, 0.0))
             if chat_tat > now or ready > now or free_at > now:
                 return _refusal(limit, now, chat_tat, ready, free_at)
             token = now + limit.lease
-            if n >= 0:
+            for n in taken:
                 slots[n] = token
             self._tat[limit.key] = limit.next_tat(self._tat.get(limit.key, 0.0), now)
             if limit.chat_window:
                 self._tat[chat] = token
             if len(self._tat) > 50_000:
                 self._tat = {k: v for k, v in self._tat.items() if v > now}
-            return Wait(grant=Grant(limit, address, n, token))
+            return Wait(grant=Grant(limit, address, tuple(taken), token))
 
     def release(self, grant: Grant | None) -> None:
         if grant is None:
@@ -188,8 +193,9 @@ class LocalBudget:
         with self._lock:
             now = self.clock()
             slots = self._slots.get(limit.key, [])
-            if 0 <= grant.slot < len(slots) and slots[grant.slot] == grant.token:
-                slots[grant.slot] = now + limit.hold
+            for n in grant.slots:
+                if n < len(slots) and slots[n] == grant.token:
+                    slots[n] = now + limit.hold
             chat = limit.chat_key(grant.address)
             if limit.chat_window and self._tat.get(chat) == grant.token:
                 self._tat[chat] = now + limit.chat_hold
@@ -215,26 +221,29 @@ class DatabaseBudget:
         "      coalesce((SELECT greatest(tat, paused_until) FROM locked WHERE key = :k), 0) AS ready, "
         "      coalesce((SELECT tat FROM locked WHERE key = :k), 0) AS tat), "
         "free AS (SELECT s.n FROM send_slot s, d WHERE s.account = :k AND s.n <= :slots AND s.busy_until <= d.t "
-        "      AND d.ctat <= d.t AND d.ready <= d.t ORDER BY s.busy_until, s.n LIMIT 1 FOR UPDATE OF s SKIP LOCKED), "
+        "      AND d.ctat <= d.t AND d.ready <= d.t ORDER BY s.busy_until, s.n LIMIT :cost FOR UPDATE OF s SKIP LOCKED), "
         "held_slot AS (UPDATE send_slot s SET busy_until = d.t + :lease FROM free, d "
-        "      WHERE s.account = :k AND s.n = free.n RETURNING s.n, s.busy_until), "
+        "      WHERE s.account = :k AND s.n = free.n AND (SELECT count(*) FROM free) = :cost "
+        "      RETURNING s.n, s.busy_until), "
         "held AS (SELECT n, busy_until FROM held_slot UNION ALL "  # no account limit (a chat's only): no slot
         "      SELECT 0, d.t + :lease FROM d WHERE :slots = 0 AND d.ctat <= d.t AND d.ready <= d.t), "
         "booked AS (INSERT INTO send_budget (key, tat, paused_until) "
-        "      SELECT v.key, v.tat, 0 FROM d, held, LATERAL (VALUES "
+        "      SELECT v.key, v.tat, 0 FROM d, (SELECT max(busy_until) AS busy_until FROM held HAVING count(*) > 0) AS h, "
+        "      LATERAL (VALUES "
         "          (1, CAST(:k AS varchar), greatest(d.tat, d.t - :lag) + :ik), "
-        "          (2, CAST(:c AS varchar), held.busy_until)) AS v(n, key, tat) "
+        "          (2, CAST(:c AS varchar), h.busy_until)) AS v(n, key, tat) "
         "      WHERE v.n = 1 OR CAST(:c AS varchar) <> :k "
         "      ON CONFLICT (key) DO UPDATE SET tat = excluded.tat "
         "      WHERE greatest(send_budget.tat, send_budget.paused_until) <= extract(epoch from clock_timestamp()) "
         "      RETURNING 1) "
-        "SELECT d.t, d.ctat, d.ready, (SELECT n FROM held), (SELECT busy_until FROM held), "
+        "SELECT d.t, d.ctat, d.ready, (SELECT array_agg(n) FROM held), (SELECT max(busy_until) FROM held), "
         "       (SELECT count(*) FROM booked), "
-        "       (SELECT min(busy_until) FROM send_slot WHERE account = :k AND n <= :slots), "
+        "       (SELECT max(busy_until) FROM (SELECT busy_until FROM send_slot WHERE account = :k AND n <= :slots "
+        "                                     ORDER BY busy_until LIMIT :cost) AS soonest), "
         "       (SELECT count(*) FROM send_slot WHERE account = :k AND n <= :slots) FROM d")
     RELEASE = (
         "WITH s AS (UPDATE send_slot SET busy_until = extract(epoch from clock_timestamp()) + :hold "
-        "           WHERE account = :k AND n = :n AND busy_until = :token RETURNING 1) "
+        "           WHERE account = :k AND n = ANY(:ns) AND busy_until = :token RETURNING 1) "
         "UPDATE send_budget SET tat = extract(epoch from clock_timestamp()) + :chat_hold "
         "WHERE key = :c AND key <> :k AND tat = :token")
     SEED = ("INSERT INTO send_slot (account, n, busy_until) SELECT :k, g, 0 FROM generate_series(1, :slots) AS g "
@@ -261,7 +270,7 @@ class DatabaseBudget:
             conn.execute(self._seed_stmt, {"k": limit.key, "slots": limit.slots})
         self._seeded.add((limit.key, limit.slots))
 
-    def take(self, limit: Limit, address: str) -> Wait:
+    def take(self, limit: Limit, address: str, cost: int = 1) -> Wait:
         if limit.unlimited:
             return GO
         if (limit.key, limit.slots) not in self._seeded:
@@ -269,19 +278,20 @@ class DatabaseBudget:
         chat = limit.chat_key(address) if limit.chat_window else limit.key
         with self.engine.begin() as conn:
             now, chat_tat, ready, slot, token, booked, earliest, seeded = conn.execute(self._take_stmt, {
-                "k": limit.key, "c": chat, "slots": limit.slots, "lease": limit.lease, "ik": float(limit.interval),
+                "k": limit.key, "c": chat, "slots": limit.slots, "cost": limit.cost(cost), "lease": limit.lease,
+                "ik": float(limit.interval),
                 "lag": min(LATE_FORGIVEN, limit.interval / 2)}).one()
         self._takes += 1
         if self._takes % PRUNE_EVERY == 0:
             with self.engine.begin() as conn:
                 conn.execute(self._prune, {"ttl": CHAT_ROW_TTL})
         if slot is not None:
-            grant = Grant(limit, address, int(slot), float(token))
+            grant = Grant(limit, address, tuple(int(n) for n in slot), float(token))
             if booked == (2 if chat != limit.key else 1):
                 return Wait(grant=grant)
             # a row another process created in the same instant: that take won; give the slot back unused
             with self.engine.begin() as conn:
-                conn.execute(self._release_stmt, {"k": limit.key, "n": grant.slot, "token": grant.token,
+                conn.execute(self._release_stmt, {"k": limit.key, "ns": list(grant.slots), "token": grant.token,
                                                   "hold": 0.0, "c": chat, "chat_hold": 0.0})
             return Wait(POLL, chat=bool(limit.chat_window))
         if seeded < limit.slots:
@@ -296,7 +306,7 @@ class DatabaseBudget:
         limit = grant.limit
         with self.engine.begin() as conn:
             conn.execute(self._release_stmt, {
-                "k": limit.key, "n": grant.slot, "token": grant.token, "hold": limit.hold,
+                "k": limit.key, "ns": list(grant.slots), "token": grant.token, "hold": limit.hold,
                 "c": limit.chat_key(grant.address) if limit.chat_window else limit.key, "chat_hold": limit.chat_hold})
 
     def pause(self, limit: Limit, seconds: float) -> None:
@@ -316,24 +326,33 @@ local ctat = 0
 if chatty then ctat = tonumber(redis.call('GET', KEYS[2]) or '0') end
 local tat = tonumber(redis.call('HGET', KEYS[1], 'tat') or '0')
 local ready = math.max(tat, tonumber(redis.call('HGET', KEYS[1], 'paused') or '0'))
-local best, best_at = 0, 0
+local order = {}
 for i = 1, slots do
-  local b = tonumber(redis.call('HGET', KEYS[1], 's' .. i) or '0')
-  if i == 1 or b < best_at then best, best_at = i, b end
+  order[i] = {i, tonumber(redis.call('HGET', KEYS[1], 's' .. i) or '0')}
 end
-if ctat > now or ready > now or best_at > now then
-  return {'', tostring(now), tostring(ctat), tostring(ready), tostring(best_at)}
+table.sort(order, function(a, b) return a[2] < b[2] or (a[2] == b[2] and a[1] < b[1]) end)
+local cost = tonumber(ARGV[6])
+local free_at = 0
+if cost > 0 then free_at = order[cost][2] end
+if ctat > now or ready > now or free_at > now then
+  return {'', tostring(now), tostring(ctat), tostring(ready), tostring(free_at)}
 end
 local token = string.format('%.6f', now + tonumber(ARGV[2]))
-if best > 0 then redis.call('HSET', KEYS[1], 's' .. best, token) end
+local taken = {}
+for j = 1, cost do
+  redis.call('HSET', KEYS[1], 's' .. order[j][1], token)
+  taken[j] = tostring(order[j][1])
+end
 redis.call('HSET', KEYS[1], 'tat', tostring(math.max(tat, now - tonumber(ARGV[5])) + tonumber(ARGV[3])))
 if chatty then redis.call('SET', KEYS[2], token, 'PX', math.ceil(tonumber(ARGV[2]) * 1000) + 60000) end
-return {tostring(best), token}
+return {'+' .. table.concat(taken, ','), token}
 """
 
 _REDIS_RELEASE = _REDIS_NOW + """
-if redis.call('HGET', KEYS[1], 's' .. ARGV[1]) == ARGV[2] then
-  redis.call('HSET', KEYS[1], 's' .. ARGV[1], string.format('%.6f', now + tonumber(ARGV[3])))
+for n in string.gmatch(ARGV[1], '%d+') do
+  if redis.call('HGET', KEYS[1], 's' .. n) == ARGV[2] then
+    redis.call('HSET', KEYS[1], 's' .. n, string.format('%.6f', now + tonumber(ARGV[3])))
+  end
 end
 if ARGV[5] == '1' and redis.call('GET', KEYS[2]) == ARGV[2] then
   redis.call('SET', KEYS[2], string.format('%.6f', now + tonumber(ARGV[4])), 'PX', math.ceil(tonumber(ARGV[4]) * 1000) + 60000)
@@ -364,15 +383,15 @@ class RedisBudget:
     def _keys(limit: Limit, address: str) -> list[str]:
         return [f"posyandu:budget:{limit.key}", f"posyandu:budget:{limit.chat_key(address)}"]
 
-    def take(self, limit: Limit, address: str) -> Wait:
+    def take(self, limit: Limit, address: str, cost: int = 1) -> Wait:
         if limit.unlimited:
             return GO
         answer = [a.decode() if isinstance(a, bytes) else str(a) for a in self._take(
             keys=self._keys(limit, address),
             args=[limit.slots, limit.lease, limit.interval, 1 if limit.chat_window else 0,
-                  min(LATE_FORGIVEN, limit.interval / 2)])]
+                  min(LATE_FORGIVEN, limit.interval / 2), limit.cost(cost)])]
         if answer[0]:
-            return Wait(grant=Grant(limit, address, int(answer[0]), answer[1]))
+            return Wait(grant=Grant(limit, address, tuple(int(n) for n in answer[0][1:].split(",") if n), answer[1]))
         now, chat_tat, ready, earliest = (float(a) for a in answer[1:])
         return _refusal(limit, now, chat_tat, ready, earliest)
 
@@ -381,7 +400,7 @@ class RedisBudget:
             return
         limit = grant.limit
         self._release(keys=self._keys(limit, grant.address),
-                      args=[grant.slot, grant.token, limit.hold, limit.chat_hold, 1 if limit.chat_window else 0])
+                      args=[",".join(map(str, grant.slots)), grant.token, limit.hold, limit.chat_hold, 1 if limit.chat_window else 0])
 
     def pause(self, limit: Limit, seconds: float) -> None:
         self._pause(keys=[f"posyandu:budget:{limit.key}"], args=[seconds])

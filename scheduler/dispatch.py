@@ -215,8 +215,9 @@ class Dispatcher:
                     row.status, row.last_error, row.locked_until = "cancelled", "contact stopped or unsubscribed", None
                     stats.cancelled += 1
                     continue
-                jobs.append(Job(to_outbound(row, contact, at, media.get(row.id)), row.attempts, row.priority,
-                                deadline, Ticket(stats, now, Future())))
+                outbound = to_outbound(row, contact, at, media.get(row.id))
+                jobs.append(Job(outbound, row.attempts, row.priority, deadline, Ticket(stats, now, Future()),
+                                cost=self.requests(outbound)))
         return stats, self._pump.submit(jobs)
 
     def drain(self, now: datetime | None = None, max_batches: int = 10000) -> DispatchStats:
@@ -237,7 +238,7 @@ class Dispatcher:
         stats = stats or DispatchStats()
         seconds = lease.total_seconds()  # a send may take LEASE_MARGIN (the senders' timeouts): start it before
         deadline = self.monotonic() + (seconds - LEASE_MARGIN if seconds > LEASE_MARGIN else seconds / 2)
-        jobs = [Job(m, 1, PRIORITY_REPLY, deadline, Ticket(stats, None, Future()))
+        jobs = [Job(m, 1, PRIORITY_REPLY, deadline, Ticket(stats, None, Future()), cost=self.requests(m))
                 for m in messages if m.channel in self.senders]
         return self._pump.submit(jobs)
 
@@ -264,6 +265,16 @@ class Dispatcher:
     def close(self) -> None:
         self._pump.close()
         self._pool.close()
+
+    def requests(self, message: Outbound) -> int:
+        """Requests the message makes to its provider (a text past the provider's length goes in parts):
+        each takes a slot of the account's budget."""
+        count = getattr(self.senders.get(message.channel), "requests", None)
+        try:
+            return max(1, int(count(message))) if count else 1
+        except Exception:  # a sender must not raise, but a bug must not stop the batch
+            log.exception("counting a message's requests failed; counting one")
+            return 1
 
     # -- the pump calls these ------------------------------------------------
     def in_turn(self, job: Job) -> bool:

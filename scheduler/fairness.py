@@ -47,7 +47,8 @@ class Job:
     deadline: float  # the pump's clock: past it, the row goes back to the outbox (the lease would lapse)
     context: Any = None  # the caller's: stats, the instant to record, a future
     seq: int = 0
-    grant: Grant | None = None  # the budget's slot while the send is under way
+    grant: Grant | None = None  # the budget's slots while the send is under way
+    cost: int = 1  # requests the send makes to the provider (a long text goes in parts): slots it takes
 
     @property
     def chat(self) -> str:
@@ -157,7 +158,7 @@ class FairQueue:
                     heapq.heappop(lane.ready)
                     self._aside(lane, chat, now + TURN_RETRY)
                     continue
-                wait = self.budget.take(lane.limit, chat)
+                wait = self.budget.take(lane.limit, chat, head.cost)
                 if wait.go:
                     heapq.heappop(lane.ready)
                     job = self._pop(lane, chat)

@@ -260,6 +260,24 @@ def test_a_late_take_does_not_cost_the_pace_yet_never_crowds_a_second():
     assert all(later - first >= TG.hold - 1e-9 for first, later in zip(starts, starts[30:]))
 
 
+def test_a_send_in_parts_takes_a_slot_for_each_request():
+    """A long text goes as several requests: each counts against the account's second."""
+    ft = FakeTime()
+    budget = LocalBudget(ft)
+    four = Limit("twilio:AC:+2", slots=4, window=1.0)
+    parts = budget.take(four, "a", cost=3)
+    assert parts.go and len(parts.grant.slots) == 3
+    assert not budget.take(four, "b", cost=2).go  # one slot left
+    one = budget.take(four, "c")
+    assert one.go
+    budget.release(parts.grant)
+    ft.t = 0.5
+    assert not budget.take(four, "d").go  # the parts' slots: a second after their answer
+    ft.t = four.hold
+    assert budget.take(four, "d", cost=3).go
+    assert four.cost(99) == 4  # never more than the account has
+
+
 def shared_budgets(database_url):  # type: ignore[no-untyped-def]
     """Two processes' budgets on one store: two engines on PostgreSQL."""
     if not database_url.startswith("postgresql"):
@@ -285,6 +303,11 @@ def test_the_database_budget_is_one_budget_for_every_process(database_url, db_en
         one.release(first.grant)
         answered = two.take(chatty, "a")
         assert answered.chat and 3590 < answered.seconds <= 3601  # after the answer: the chat's gap
+        parts = Limit("twilio:13", slots=3, window=3600.0)
+        three = one.take(parts, "p", cost=3)
+        assert three.go and sorted(three.grant.slots) == [1, 2, 3]
+        assert not two.take(parts, "q").go  # all three taken by one send in parts
+        one.release(three.grant)
         fast = Limit("twilio:9", slots=100, interval=0.001)
         two.pause(fast, 60.0)
         wait = one.take(fast, "c")
@@ -305,7 +328,7 @@ def test_a_slot_is_free_again_only_a_window_after_its_answer(database_url, db_en
         two.release(b.grant)
         after = one.take(two_slots, "c")
         assert not after.go and 3590 < after.seconds <= 3601  # answered: free a window later
-        one.release(Grant(two_slots, "a", a.grant.slot, -1.0))  # a stale booking frees nothing
+        one.release(Grant(two_slots, "a", a.grant.slots, -1.0))  # a stale booking frees nothing
         assert not two.take(two_slots, "d").go
     finally:
         for e in engines:
@@ -382,10 +405,16 @@ def test_the_redis_budget_is_shared_and_pauses_all():
     after = two.take(limit, "c")
     assert not after.go and 3590 < after.seconds <= 3601  # a window after the answer
     assert 3590 < two.take(limit, "a").seconds <= 3601 and two.take(limit, "a").chat
+    parts = Limit(key + "-m", slots=3, window=3600.0)
+    three = one.take(parts, "p", cost=3)
+    assert three.go and sorted(three.grant.slots) == [1, 2, 3] and not two.take(parts, "q").go
+    one.release(three.grant)
+    assert 3590 < two.take(parts, "q").seconds <= 3601
     fresh = Limit(key + "-p", slots=10, interval=0.001)
     one.pause(fresh, 30)
     assert 29 < two.take(fresh, "z").seconds <= 30
-    one.client.delete(*[f"posyandu:budget:{k}" for k in (key, key + "-p", limit.chat_key("a"), limit.chat_key("b"))])
+    one.client.delete(*[f"posyandu:budget:{k}" for k in (key, key + "-p", key + "-m", limit.chat_key("a"),
+                                                           limit.chat_key("b"))])
 
 
 def test_auto_picks_the_shared_budget_on_postgresql_and_memory_on_sqlite(db_engine):

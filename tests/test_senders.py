@@ -104,6 +104,10 @@ def whatsapp(tw: FakeTwilioAPI) -> TwilioWhatsAppSender:
     )
 
 
+def test_a_long_whatsapp_text_counts_each_message_twilio_creates(whatsapp: TwilioWhatsAppSender) -> None:
+    assert whatsapp.requests(wa_msg("kata " * 700)) == 3 and whatsapp.requests(wa_msg()) == 1  # 3,500 chars / 1,600
+
+
 # ------------------------------------------------------------------ Telegram
 
 
@@ -188,6 +192,23 @@ def test_telegram_flood_limit_hit_by_a_later_part_reports_the_message() -> None:
 
         assert result == RetryLater("telegram flood control", after_seconds=1.0)
         assert len(limited.sent_messages()) == 1 and len(limited.calls("sendMessage")) == 2
+
+
+def test_the_parts_of_a_long_text_keep_the_chats_gap_and_count_as_requests() -> None:
+    """Sent with the chat's gap between parts (the loop waits, as the dispatcher's `start` does), both
+    parts pass Telegram's one a second to a chat; each part is a request of the account's budget."""
+    with FakeTelegramAPI(per_chat_per_second=1) as limited:
+        bot_runner = BotRunner(TOKEN, limited.base_url)
+        sender = TelegramSender(bot_runner, part_gap=1.02)
+        try:
+            assert sender.requests(tg_msg("kata " * 1000)) == 2 and sender.requests(tg_msg()) == 1
+            result = sender.start(tg_msg("kata " * 1000)).result(timeout=10)
+        finally:
+            bot_runner.close()
+
+        assert isinstance(result, Sent)
+        assert len(limited.sent_messages()) == 2 and len(limited.calls("sendMessage")) == 2  # no 429
+        assert limited.max_rate(chat_id=555) == 1
 
 
 def test_telegram_blocked_user_is_unreachable(telegram: TelegramSender, tg: FakeTelegramAPI) -> None:

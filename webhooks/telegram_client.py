@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import threading
+import time
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -325,10 +326,20 @@ class TelegramSender:
 
     channel = Channel.TELEGRAM
 
-    def __init__(self, runner: BotRunner, *, timeout: float = 20.0) -> None:
-        """`timeout` bounds one API call; keep it above connect+read timeouts so PTB's TimedOut wins."""
+    def __init__(self, runner: BotRunner, *, timeout: float = 20.0, part_gap: float = 0.0) -> None:
+        """`timeout` bounds one API call; keep it above connect+read timeouts so PTB's TimedOut wins.
+        `part_gap`: seconds between the parts of a long text (Telegram's one message a second to a chat;
+        the loop waits, no thread does)."""
         self._runner = runner
         self._timeout = timeout
+        self._part_gap = part_gap
+
+    def requests(self, message: Outbound) -> int:
+        """API calls the message makes to Telegram: its text parts, or one upload."""
+        plan = self._prepare(message)
+        if not isinstance(plan, _Plan):
+            return 1
+        return 1 if plan.attachment is not None else max(1, len(plan.parts))
 
     def start(self, message: Outbound) -> concurrent.futures.Future[SendResult]:
         """Send without holding a thread: the dispatcher's pump hands the message straight to the
@@ -346,6 +357,8 @@ class TelegramSender:
             sent: Message | None = None
             for index, part in enumerate(plan.parts):
                 keyboard = plan.markup if index == len(plan.parts) - 1 else None
+                if index and self._part_gap:
+                    await asyncio.sleep(self._part_gap)
                 try:
                     sent = await asyncio.wait_for(bot.send_message(
                         chat_id=plan.chat_id, text=telegram_html(part), reply_markup=keyboard, parse_mode="HTML"),
@@ -362,7 +375,7 @@ class TelegramSender:
                 future.set_result(self._failed(message, exc, 0, plan.calls))
 
         try:
-            self._runner.submit(send_all, timeout=self._timeout * plan.calls).add_done_callback(settle)
+            self._runner.submit(send_all, timeout=(self._timeout + self._part_gap) * plan.calls).add_done_callback(settle)
         except Exception as exc:  # noqa: BLE001
             future.set_result(self._failed(message, exc, 0, plan.calls))
         return future
@@ -408,6 +421,8 @@ class TelegramSender:
         sent: Message | None = None
         for index, part in enumerate(plan.parts):
             keyboard = plan.markup if index == len(plan.parts) - 1 else None
+            if index and self._part_gap:
+                time.sleep(self._part_gap)  # the CLI and tests only; the dispatcher uses `start`
             try:
                 sent = self._runner.run(
                     lambda bot, part=part, keyboard=keyboard: bot.send_message(

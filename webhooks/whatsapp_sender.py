@@ -159,6 +159,11 @@ class TwilioWhatsAppSender:
         log.debug("whatsapp outbox %s to %s sent in %d part(s)", message.id, who, len(requests_))
         return Sent(sid)
 
+    def requests(self, message: Outbound) -> int:
+        """Messages Twilio is asked to create for this one (a body past 1600 characters goes in parts):
+        the dispatcher takes as many of the sender's slots."""
+        return max(1, len(self._requests(message)))
+
     def _requests(self, message: Outbound) -> list[dict[str, Any]]:
         """The create() keyword sets for this message: one template, a media message, or text parts."""
         if message.attachment is not None:
