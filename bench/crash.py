@@ -115,7 +115,9 @@ class Killer:
     dispatcher is started again at once (gunicorn starts its own workers again)."""
 
     def __init__(self, procs: list[subprocess.Popen], every: float, env: dict[str, str]) -> None:
-        self.master, self.dispatchers, self.every, self.env = procs[0], procs[1:], every, env
+        """`procs`: gunicorn's master, then the dispatchers; a restarted dispatcher takes its place in
+        this very list, so whoever stops `procs` stops it too."""
+        self.procs, self.master, self.every, self.env = procs, procs[0], every, env
         self.kills: Counter[str] = Counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run)
@@ -130,12 +132,12 @@ class Killer:
     def _run(self) -> None:
         while not self._stop.wait(self.every * random.uniform(0.5, 1.5)):
             workers = self.web_workers()
-            if self.dispatchers and (not workers or random.random() < 0.4):
-                i = random.randrange(len(self.dispatchers))
-                self.dispatchers[i].send_signal(signal.SIGKILL)
-                self.dispatchers[i].wait()
-                self.dispatchers[i] = subprocess.Popen([sys.executable, "-m", "scheduler.worker"], cwd=ROOT,
-                                                       env={**os.environ, **self.env})
+            if len(self.procs) > 1 and (not workers or random.random() < 0.4):
+                i = random.randrange(1, len(self.procs))
+                self.procs[i].send_signal(signal.SIGKILL)
+                self.procs[i].wait()
+                self.procs[i] = subprocess.Popen([sys.executable, "-m", "scheduler.worker"], cwd=ROOT,
+                                                 env={**os.environ, **self.env})
                 self.kills["dispatcher"] += 1
             elif workers:
                 try:

@@ -40,12 +40,13 @@ from scheduler.fairness import FairQueue, Job
 from storage.db import transaction
 from storage.media import attachments_for
 from storage.models import Contact, OutboxMessage
-from storage.outbox import PRIORITY_REPLY, waits_behind
+from storage.outbox import PRIORITY_ALERT, PRIORITY_REPLY, waits_behind
 from storage.repositories import is_postgres
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=120)
+URGENT_LEASE = timedelta(seconds=30)  # replies and alerts: if their dispatcher dies, another sends them after this
 LEASE_MARGIN = 20.0  # seconds: a row not started this long before its lease ends goes back to the outbox
 DEFAULT_WORKERS = 16  # sender threads: each waits only on a provider's answer
 SESSION_WINDOW = timedelta(hours=24)
@@ -120,6 +121,19 @@ class DispatchStats:
             setattr(self, name, getattr(self, name) + n)
 
 
+def lease_for(priority: int) -> timedelta:
+    """How long a claim holds a row: a person waiting for a reply or an alert must not wait two minutes
+    for a dead dispatcher's lease; bulk may wait its turn in a long queue."""
+    return URGENT_LEASE if priority <= PRIORITY_ALERT else LEASE
+
+
+def start_deadline(lease: timedelta, monotonic: float) -> float:
+    """The instant (the pump's clock) after which a claimed row is given back unsent rather than started:
+    a send may take LEASE_MARGIN (the senders' timeouts), so it must start before its lease ends."""
+    seconds = lease.total_seconds()
+    return monotonic + (seconds - LEASE_MARGIN if seconds > LEASE_MARGIN else seconds / 2)
+
+
 def claim(session: Session, now: datetime, limit: int, ids: Sequence[int] | None = None,
           channel: str | None = None, channels: Sequence[str] | None = None,
           most_priority: int | None = None) -> list[OutboxMessage]:
@@ -147,7 +161,7 @@ def claim(session: Session, now: datetime, limit: int, ids: Sequence[int] | None
     rows = list(session.scalars(stmt))
     for row in rows:
         row.status = "sending"
-        row.locked_until = now + LEASE
+        row.locked_until = now + lease_for(row.priority)
         row.attempts += 1
     session.flush()
     return rows
@@ -208,7 +222,7 @@ class Dispatcher:
             contacts = {c.id: c for c in session.scalars(select(Contact).where(
                 Contact.id.in_({r.contact_id for r in rows if r.contact_id})))}
             media = attachments_for(session, [r.id for r in rows])
-            deadline = self.monotonic() + LEASE.total_seconds() - LEASE_MARGIN
+            started = self.monotonic()
             for row in rows:
                 contact = contacts.get(row.contact_id) if row.contact_id else None
                 if row.kind in CONSENT_KINDS and (contact is None or not contact.reachable):
@@ -216,8 +230,8 @@ class Dispatcher:
                     stats.cancelled += 1
                     continue
                 outbound = to_outbound(row, contact, at, media.get(row.id))
-                jobs.append(Job(outbound, row.attempts, row.priority, deadline, Ticket(stats, now, Future()),
-                                cost=self.requests(outbound)))
+                jobs.append(Job(outbound, row.attempts, row.priority, start_deadline(lease_for(row.priority), started),
+                                Ticket(stats, now, Future()), cost=self.requests(outbound)))
         return stats, self._pump.submit(jobs)
 
     def drain(self, now: datetime | None = None, max_batches: int = 10000) -> DispatchStats:
@@ -236,8 +250,7 @@ class Dispatcher:
         """Hand over replies the webhook wrote already claimed (no claim round trip, nothing to read);
         returns at once. If this process dies first, the rows' lease lapses and the poll sends them."""
         stats = stats or DispatchStats()
-        seconds = lease.total_seconds()  # a send may take LEASE_MARGIN (the senders' timeouts): start it before
-        deadline = self.monotonic() + (seconds - LEASE_MARGIN if seconds > LEASE_MARGIN else seconds / 2)
+        deadline = start_deadline(lease, self.monotonic())
         jobs = [Job(m, 1, PRIORITY_REPLY, deadline, Ticket(stats, None, Future()), cost=self.requests(m))
                 for m in messages if m.channel in self.senders]
         return self._pump.submit(jobs)
