@@ -54,6 +54,28 @@ def tg_body(update_id: int, chat_id: int, text: str) -> bytes:
     return json.dumps(Update(update_id, message=message).to_dict()).encode()
 
 
+def post(conn: http.client.HTTPConnection, path: str, body: bytes,
+         headers: dict[str, str]) -> tuple[bool, http.client.HTTPConnection]:
+    """POST on a keep-alive connection: answered 200? A broken connection is replaced by a new one."""
+    try:
+        conn.request("POST", path, body, headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status == 200, conn
+    except (OSError, http.client.HTTPException):
+        conn.close()
+        return False, http.client.HTTPConnection(conn.host, conn.port, timeout=conn.timeout)
+
+
+def in_threads(target, n: int) -> None:  # type: ignore[no-untyped-def]
+    """Run `target` in `n` threads and wait for them all."""
+    threads = [threading.Thread(target=target) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 class Poster:
     """Posts (at, path, body, headers) items at their offsets from `start`, from a few keep-alive clients."""
 
@@ -77,25 +99,13 @@ class Poster:
                 if delay > 0:
                     time.sleep(delay)
                 t0 = time.monotonic()
-                try:
-                    conn.request("POST", path, body, headers)
-                    response = conn.getresponse()
-                    response.read()
-                    ok = response.status == 200
-                except (OSError, http.client.HTTPException):
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-                    ok = False
+                ok, conn = post(conn, path, body, headers)
                 with self._lock:
                     self.posted.setdefault(tag, t0)
                     self.errors += 0 if ok else 1
             conn.close()
 
-        threads = [threading.Thread(target=client) for _ in range(self.clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        in_threads(client, self.clients)
 
 
 def floor_given(posts: list[float], rate: float) -> float:

@@ -38,7 +38,7 @@ import sqlalchemy as sa  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
 from bench import burst  # noqa: E402
-from bench.burst import PUBLIC, SECRET, TG_PER_CHAT, TG_RATE, WA_RATE, env_for, stop, tg_body  # noqa: E402
+from bench.burst import PUBLIC, SECRET, TG_PER_CHAT, TG_RATE, WA_RATE, env_for, in_threads, post, stop, tg_body  # noqa: E402
 from bench.inbound import free_port  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
 from tests.fakes.twilio_api import FakeTwilioAPI  # noqa: E402
@@ -85,15 +85,7 @@ class Conversations:
                 time.sleep(max(0.0, at - time.monotonic()))
                 for path, body, headers in self.chats[chat]:
                     while True:
-                        try:
-                            conn.request("POST", path, body, headers)
-                            response = conn.getresponse()
-                            response.read()
-                            ok = response.status == 200
-                        except (OSError, http.client.HTTPException):
-                            conn.close()
-                            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-                            ok = False
+                        ok, conn = post(conn, path, body, headers)
                         with self._lock:
                             self.posts += 1
                             self.retries += 0 if ok else 1
@@ -103,11 +95,7 @@ class Conversations:
                     time.sleep(0.3)  # a person reads the answer before writing again
             conn.close()
 
-        threads = [threading.Thread(target=client) for _ in range(self.clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        in_threads(client, self.clients)
 
 
 class Killer:
