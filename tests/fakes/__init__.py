@@ -217,7 +217,11 @@ class _Handler(BaseHTTPRequestHandler):
         """Silence: request lines carry bot tokens and account sids."""
 
     def _dispatch(self) -> None:
-        body = self._read_body()
+        try:
+            body = self._read_body()
+        except ConnectionError:  # the client died mid-request (kill -9 between headers and body):
+            self.close_connection = True  # a real server never acts on half a request
+            return
         split = urlsplit(self.path)
         query = _collect(parse_qsl(split.query, keep_blank_values=True))
         try:
@@ -234,18 +238,28 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
     def _read_body(self) -> bytes:
+        """The whole body; ConnectionError if the connection ends before it does."""
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             chunks = []
             while True:
-                size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+                line = self.rfile.readline()
+                if not line:
+                    raise ConnectionError("connection closed inside a chunked body")
+                size = int(line.split(b";", 1)[0].strip() or b"0", 16)
                 if size == 0:
                     while self.rfile.readline() not in (b"\r\n", b"\n", b""):
                         pass
                     return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
+                chunk = self.rfile.read(size)
+                if len(chunk) < size:
+                    raise ConnectionError("connection closed inside a chunk")
+                chunks.append(chunk)
                 self.rfile.readline()
         length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+        body = self.rfile.read(length) if length else b""
+        if len(body) < length:
+            raise ConnectionError("connection closed before the whole body")
+        return body
 
 
 class LoopbackServer(ThreadingHTTPServer):

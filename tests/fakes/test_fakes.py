@@ -299,6 +299,27 @@ def test_pace_log_max_rate_uses_a_sliding_window() -> None:
     assert pace.count_within(1.2, 1.0, key="b") == 0
 
 
+def test_a_request_cut_short_is_never_acted_on(tg: FakeTelegramAPI) -> None:
+    """A sender killed between the headers and the body (they leave in two writes): like a real server,
+    the fake neither logs nor sends half a request."""
+    import socket
+    from urllib.parse import urlsplit
+
+    host = urlsplit(tg.base_url)
+    body = b"chat_id=42&text=halo"
+    with socket.create_connection((host.hostname, host.port)) as conn:
+        conn.sendall(f"POST /bot{TOKEN}/sendMessage HTTP/1.1\r\nHost: x\r\n"
+                     f"Content-Type: application/x-www-form-urlencoded\r\n"
+                     f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:7])
+        deadline = time.monotonic() + 5
+        while not tg._connections and time.monotonic() < deadline:  # the fake took the connection ...
+            time.sleep(0.005)
+    while tg._connections and time.monotonic() < deadline:  # ... and is done with it, now it is closed
+        time.sleep(0.005)
+    assert not tg._connections
+    assert tg.calls("sendMessage") == [] and tg.sent_messages() == []
+
+
 # -------------------------------------------------------------------- Twilio
 
 
