@@ -162,6 +162,8 @@ class TwilioWhatsAppSender:
     def requests(self, message: Outbound) -> int:
         """Messages Twilio is asked to create for this one (a body past 1600 characters goes in parts):
         the dispatcher takes as many of the sender's slots."""
+        if message.attachment is not None:  # one create (counted without the media checks and their log)
+            return 1
         return max(1, len(self._requests(message)))
 
     def _requests(self, message: Outbound) -> list[dict[str, Any]]:
