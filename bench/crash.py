@@ -139,7 +139,8 @@ class Killer:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join()
+        if self._thread.is_alive():
+            self._thread.join()
 
 
 def unsent(url: str) -> Counter[str]:
@@ -217,8 +218,7 @@ def main(args: argparse.Namespace) -> dict[str, str]:
                 "most sends in one second (Telegram, WhatsApp)": f"{tg.max_rate()}, {tw.max_rate()}",
             }
         finally:
-            if killer._thread.is_alive():
-                killer.stop()
+            killer.stop()
             stop(procs)
 
 

@@ -22,7 +22,6 @@ import os
 import random
 import threading
 import time
-import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -32,6 +31,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.forking import forget_in_forked_child
 from bot.messages import Attachment, Channel, Choice, Outbound
 from bot.ports import Clock, Failed, RetryLater, Sender, SendResult, Sent
 from bot.privacy import pseudonym
@@ -355,18 +355,6 @@ class Ticket:
     future: Future
 
 
-_PUMPS: "weakref.WeakSet[Pump]" = weakref.WeakSet()
-
-
-def _forget_pumps_after_fork() -> None:
-    for pump in list(_PUMPS):
-        pump._forget()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_pumps_after_fork)
-
-
 class Pump:
     """The one thread per process that decides what is sent next. It never sleeps on anyone's
     behalf: it waits for an event (a message handed over, a send returned) or the instant the
@@ -380,7 +368,7 @@ class Pump:
         self._pid: int | None = None
         self._closing = False
         self._queued = 0
-        _PUMPS.add(self)
+        forget_in_forked_child(self)
 
     def submit(self, jobs: Sequence[Job]) -> list[Future]:
         if not jobs:

@@ -38,12 +38,14 @@ def families_matching(session: Session, posyandu_id: int, text: str, limit: int 
     if phone is not None:
         cond += [Member.guardian_phone == phone, Member.household_id.in_(
             select(Household.id).where(Household.posyandu_id == posyandu_id, Household.phone == phone))]
-    members = session.scalars(select(Member).where(Member.posyandu_id == posyandu_id, or_(*cond))
-                              .order_by(Member.birth_date, Member.id).limit(200))
+    members = list(session.scalars(select(Member).where(Member.posyandu_id == posyandu_id, or_(*cond))
+                                   .order_by(Member.birth_date, Member.id).limit(200)))
+    homes = {h.id: h for h in session.scalars(select(Household).where(
+        Household.id.in_({m.household_id for m in members if m.household_id is not None})))}
     out: dict[str, Family] = {}
     for member in members:
         if member.household_id is not None:
-            home = session.get(Household, member.household_id)
+            home = homes.get(member.household_id)
             out.setdefault(f"h{member.household_id}", Family(f"h{member.household_id}", member.name,
                                                              home.phone if home else None))
         else:

@@ -61,6 +61,13 @@ def _utc_bounds(posyandu: Posyandu, first: date, last: date) -> tuple[datetime, 
     return (datetime.combine(first, time(), zone), datetime.combine(last + timedelta(days=1), time(), zone))
 
 
+def _members(session: Session, ids: set[int]) -> dict[int, Member]:
+    """Members by id in one query (visitors from elsewhere, people given a service here)."""
+    if not ids:
+        return {}
+    return {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(ids)))}
+
+
 def _pregnancies(session: Session, member_ids: Sequence[int]) -> dict[int, list[Pregnancy]]:
     out: dict[int, list[Pregnancy]] = defaultdict(list)
     if member_ids:
@@ -109,8 +116,7 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
     kaders = set(session.scalars(select(Contact.id).where(Contact.role == Role.KADER.value,
                                                           Contact.id.in_({r.recorded_by_id for r in month_rows
                                                                           if r.recorded_by_id}))))
-    extra = {mid: session.get(Member, mid) for mid in visited if mid not in members}
-    everyone = {**members, **{k: v for k, v in extra.items() if v is not None}}
+    everyone = {**members, **_members(session, visited - members.keys())}
     visits = [rules.Visit(row.member_id, _stages(everyone[row.member_id], row.measured_on,
                                                  pregnancies.get(row.member_id, [])),
                           dict(row.statuses or {}), row.hb_gdl is not None,
@@ -118,11 +124,7 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
               for row in month_rows if row.member_id in everyone]
     given = list(session.scalars(select(ServiceGiven).where(
         ServiceGiven.posyandu_id == posyandu.id, ServiceGiven.given_on >= first, ServiceGiven.given_on <= last)))
-    for s in given:
-        if s.member_id not in everyone:
-            found = session.get(Member, s.member_id)
-            if found is not None:
-                everyone[s.member_id] = found
+    everyone.update(_members(session, {s.member_id for s in given} - everyone.keys()))
     services = [rules.Service(s.member_id, s.code, age_stage(everyone[s.member_id].birth_date, s.given_on).value)
                 for s in given if s.member_id in everyone]
     idl = _idl_completed(session, given, first)

@@ -199,21 +199,21 @@ def _unreachable(session: Session, posyandu: Posyandu, members: dict[int, Member
     """Households no message reaches (no phone, no consent, paused, not on WhatsApp, no chat yet), and members with no
     household and no phone: on the list under their eldest member (the household itself when it has nobody)."""
     reach = household_reach(session, posyandu.id)
-    eldest: dict[int, Member] = {}
-    for member in sorted(members.values(), key=lambda m: (m.birth_date, m.id)):
+    in_house: dict[int, list[Member]] = defaultdict(list)
+    for member in members.values():
         if member.household_id is not None:
-            eldest.setdefault(member.household_id, member)
+            in_house[member.household_id].append(member)
     for household_id, how in reach.items():
         if how not in UNREACHABLE or how == "stopped":
             continue  # a family that said BERHENTI chose so: its health reasons still list it, its silence does not
         home = households[household_id]
         since = home.created_at.date()
-        head = eldest.get(household_id)
-        if head is not None:
-            # the reason belongs to the household: put it on a member already listed if there is one
-            listed = next((found[f"m{m.id}"] for m in members.values()
-                           if m.household_id == household_id and f"m{m.id}" in found), None)
-            (listed or member_entry(head)).reasons.append(Reason(how, since))
+        people = in_house.get(household_id)
+        if people:
+            # the reason belongs to the household: put it on a member already listed, else on the eldest
+            listed = next((found[f"m{m.id}"] for m in people if f"m{m.id}" in found), None)
+            eldest = min(people, key=lambda m: (m.birth_date, m.id))
+            (listed or member_entry(eldest)).reasons.append(Reason(how, since))
         else:
             found[f"h{household_id}"] = VisitEntry(f"h{household_id}", home.name or "-", None, household_id,
                                                    home.address, home.phone, [Reason(how, since)])

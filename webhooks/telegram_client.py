@@ -21,7 +21,6 @@ import os
 import re
 import threading
 import time
-import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -43,6 +42,7 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 
 from bot.choices import numbered_choices, split_text
+from bot.forking import forget_in_forked_child
 from bot.messages import SHARE_PHONE, Attachment, Channel, Outbound
 from bot.ports import Failed, RetryLater, SendResult, Sent
 from bot.privacy import pseudonym
@@ -87,20 +87,6 @@ def telegram_api_base(url: str | None) -> str:
     return url if url.endswith("/bot") else f"{url}/bot"
 
 
-# Runners to reset in a forked child: the parent's loop thread does not exist there,
-# and a lock held by another parent thread at fork time would never be released.
-_RUNNERS: weakref.WeakSet[BotRunner] = weakref.WeakSet()
-
-
-def _forget_runners_after_fork() -> None:
-    for runner in list(_RUNNERS):
-        runner._forget()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_runners_after_fork)
-
-
 class BotRunner:
     """One asyncio loop in a daemon thread per process, owning an initialised PTB `Bot`.
 
@@ -142,7 +128,7 @@ class BotRunner:
         self._bot: Bot | None = None
         self._init_lock: asyncio.Lock | None = None
         self._initialized = False
-        _RUNNERS.add(self)
+        forget_in_forked_child(self)  # the parent's loop thread does not exist in a child
 
     @property
     def bot(self) -> Bot:
