@@ -94,6 +94,11 @@ class Settings:
     satusehat_code_glucose_random: str = ""
     satusehat_code_glucose_fasting: str = ""
     satusehat_encounter_class: str = ""
+    # Immunization (docs/satusehat.md): KFA products per vaccine (`BCG=93004566,...`), the route code system,
+    # and whether doses go in the visit's Bundle at all
+    satusehat_vaccine_products: str = ""
+    satusehat_route_system: str = ""
+    satusehat_send_immunizations: bool = True
 
     @property
     def telegram_enabled(self) -> bool:

@@ -14,6 +14,11 @@ is never half in SATUSEHAT. The chain is the one of data-out.md §1.3:
   `observation/{org}`, `effectiveDateTime` with the posyandu's own offset
   (`YYYY-MM-DDThh:mm:ss+07:00`, [S8]), the Permenkes status as Kemenkes
   `interpretation` where a code exists [S5].
+* One Immunization per dose given at the visit (codes in `fhir_codes.VACCINES`): the KFA product, the
+  vaccine group and the CVX name [IM1], route, dose in mL, dose number, the posyandu as location, the
+  bidan (her IHS number) or else the puskesmas as performer, the programme reason and its timing
+  (ideal or catch-up, from health.schedules) [IM1][IM2][S9].
+* The bidan, when her IHS number is known, as the Encounter's attender (ATND).
 
 First sent: POST with `ifNoneExist` on the identifier, so a send repeated after
 a crash finds the same resource instead of duplicating it. Known SATUSEHAT ids
@@ -25,15 +30,18 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, Mapping
 
 from .fhir_codes import (
-    CLINICAL_TERM, INTERPRETATIONS, MEASURE_BY_KEY, MEASURES, NIK_IBU_SYSTEM, NIK_SYSTEM, OBSERVATION_CATEGORY,
-    PATIENT_PROFILE, SYS_IDS, UCUM, Code, CodeChoice, Measure,
+    ADMINISTERING, ATTENDER, CLINICAL_TERM, INTERPRETATIONS, KFA, MEASURE_BY_KEY, MEASURES, NIK_IBU_SYSTEM, NIK_SYSTEM,
+    OBSERVATION_CATEGORY, PATIENT_PROFILE, SYS_IDS, TIMING_IDEAL, TIMING_KEJAR, UCUM, Code, CodeChoice, DoseCode,
+    Measure, vaccine_dose,
 )
+from .schedules import RULES_BY_ID
 
-__all__ = ["Place", "Person", "VisitRecord", "BuiltBundle", "build_bundle", "observation_keys", "CLINICAL_TERM"]
+__all__ = ["Place", "Person", "Dose", "VisitRecord", "BuiltBundle", "build_bundle", "observation_keys",
+           "CLINICAL_TERM"]
 
 CATEGORY_DISPLAY = {"vital-signs": "Vital Signs", "laboratory": "Laboratory"}
 
@@ -67,6 +75,14 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Dose:
+    """A service recorded as given at this posyandu visit (a vaccine dose, or something else: skipped)."""
+
+    code: str  # the service code (health.schedules: OPV2, DPT-HB-HIB1, MR1...)
+    given_on: date
+
+
+@dataclass(frozen=True)
 class VisitRecord:
     """A saved measurement: its values by column, at an aware local time."""
 
@@ -76,6 +92,9 @@ class VisitRecord:
     position: str | None = None  # L lying | H standing
     glucose_kind: str | None = None  # GDS | GDP
     statuses: Mapping[str, str] = field(default_factory=dict)
+    doses: tuple[Dose, ...] = ()  # only those given at the posyandu (storage decides which)
+    practitioner: str | None = None  # the bidan's IHS number, when known
+    recorded_at: datetime | None = None  # when the kader saved it (aware); None: measured_at
 
 
 @dataclass(frozen=True)
@@ -121,6 +140,9 @@ def build_bundle(visit: VisitRecord, person: Person, place: Place, codes: CodeCh
                           for s in ("arrived", "in-progress", "finished")],
         "serviceProvider": {"reference": f"Organization/{org}"},
     }
+    if visit.practitioner:
+        encounter["participant"] = [{"type": [{"coding": [_coding(ATTENDER)]}],
+                                     "individual": {"reference": f"Practitioner/{visit.practitioner}"}}]
     enc_ref = _add(entries, keys, "Encounter", encounter, enc_system, enc_value, known, base_url)
 
     obs_system = f"{SYS_IDS}/observation/{org}"
@@ -139,7 +161,37 @@ def build_bundle(visit: VisitRecord, person: Person, place: Place, codes: CodeCh
                     "code": {"coding": [_coding(codes.measures[key])]}, "subject": {"reference": patient_ref},
                     "encounter": {"reference": enc_ref}, "effectiveDateTime": at}
         _add(entries, keys, f"Observation:{key}", resource, obs_system, value, known, base_url)
+
+    imm_system = f"{SYS_IDS}/immunization/{org}"
+    doses = immunization_doses(visit) if codes.immunizations else []
+    for dose, coded in doses:
+        value = f"{enc_value}-{dose.code}"
+        resource = _immunization(dose, coded, visit, person, place, codes, imm_system, value, patient_ref, enc_ref)
+        _add(entries, keys, f"Immunization:{dose.code}", resource, imm_system, value, known, base_url)
+    given = {d.code for d, _ in doses}
+    for key in sorted(k for k in known if k.startswith("Immunization:") and k.split(":", 1)[1] not in given):
+        code = key.split(":", 1)[1]  # a dose removed by an edit (or sending turned off): withdrawn
+        coded = vaccine_dose(code)
+        if coded is None:
+            continue
+        value = f"{enc_value}-{code}"
+        resource = _immunization(Dose(code, visit.measured_at.date()), coded, visit, person, place, codes,
+                                 imm_system, value, patient_ref, enc_ref)
+        resource["status"] = "entered-in-error"
+        _add(entries, keys, key, resource, imm_system, value, known, base_url)
     return BuiltBundle({"resourceType": "Bundle", "type": "transaction", "entry": entries}, keys)
+
+
+def immunization_doses(visit: VisitRecord) -> list[tuple[Dose, DoseCode]]:
+    """The visit's doses that are vaccines, each once, in the order recorded."""
+    out: list[tuple[Dose, DoseCode]] = []
+    seen: set[str] = set()
+    for dose in visit.doses:
+        coded = vaccine_dose(dose.code)
+        if coded is not None and dose.code not in seen:
+            seen.add(dose.code)
+            out.append((dose, coded))
+    return out
 
 
 # -- pieces ----------------------------------------------------------------------------------
@@ -265,3 +317,44 @@ def _observation(measure: Measure, visit: VisitRecord, codes: CodeChoice, system
     if interpretation:
         resource["interpretation"] = [{"coding": [_coding(c)]} for c in interpretation]
     return resource
+
+
+def _timing(code: str, birth_date: date, given_on: date) -> Code:
+    """IM-Ideal when the dose was given within its window of health.schedules, IM-Kejar (catch-up) after it."""
+    rule = RULES_BY_ID.get(code.strip().upper())
+    if rule is None or rule.anchor != "birth":
+        return TIMING_IDEAL
+    age = (given_on - birth_date).days
+    return TIMING_IDEAL if age < rule.offset_days + rule.window_days else TIMING_KEJAR
+
+
+def _immunization(dose: Dose, coded: DoseCode, visit: VisitRecord, person: Person, place: Place, codes: CodeChoice,
+                  system: str, value: str, patient_ref: str, enc_ref: str) -> dict[str, Any]:
+    """One dose as SATUSEHAT's Immunization [IM1][S9] (see fhir_codes.VACCINES for each code's source)."""
+    vaccine = coded.vaccine
+    product = codes.products.get(vaccine.series)
+    coding = ([{"system": KFA, "code": product.code, "display": product.display}]
+              if product else [])
+    coding += [_coding(g) for g in vaccine.groups] + [_coding(vaccine.cvx)]
+    tz = visit.measured_at.tzinfo
+    at = visit.measured_at if visit.measured_at.date() == dose.given_on else \
+        datetime.combine(dose.given_on, time(8), tzinfo=tz)
+    actor = f"Practitioner/{visit.practitioner}" if visit.practitioner else f"Organization/{place.organization_id}"
+    return {
+        "resourceType": "Immunization",
+        "identifier": [{"system": system, "use": "official", "value": value}],
+        "status": "completed",
+        "vaccineCode": {"coding": coding, "text": vaccine.name},
+        "patient": {"reference": patient_ref},
+        "encounter": {"reference": enc_ref},
+        "occurrenceDateTime": _instant(at),
+        "recorded": _instant(visit.recorded_at or visit.measured_at),
+        "primarySource": True,
+        "location": _location(place),
+        "route": {"coding": [{"system": codes.route_system, "code": vaccine.route[0], "display": vaccine.route[1]}]},
+        "doseQuantity": {"value": vaccine.dose_ml, "unit": "mL", "system": UCUM, "code": "mL"},
+        "performer": [{"function": {"coding": [_coding(ADMINISTERING)]}, "actor": {"reference": actor}}],
+        "reasonCode": [{"coding": [_coding(coded.reason), _coding(_timing(dose.code, person.birth_date,
+                                                                          dose.given_on))]}],
+        "protocolApplied": [{"doseNumberPositiveInt": coded.number}],
+    }

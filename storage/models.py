@@ -477,6 +477,18 @@ class SatusehatCredential(Base):
     updated_at: Mapped[utc]
 
 
+class SatusehatPractitioner(Base):
+    """A bidan's SATUSEHAT Practitioner id (IHS number): the Encounter's attender and the Immunization's
+    performer of the visits at her desa's posyandu (docs/satusehat.md)."""
+
+    __tablename__ = "satusehat_practitioner"
+
+    id: Mapped[intpk]
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), unique=True)
+    ihs_number: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[utc]
+
+
 class SatusehatSync(Base):
     """One visit (measurement) to send to SATUSEHAT: queued in the transaction that saves it.
 

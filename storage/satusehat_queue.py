@@ -20,10 +20,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from health.fhir_visit import Person, Place, VisitRecord
+from health.fhir_visit import Dose, Person, Place, VisitRecord
 from health.measurements import DECIMALS
-from storage.models import Measurement, Member, Posyandu, SatusehatCredential, SatusehatResource, SatusehatSync
+from storage.models import (
+    Measurement, Member, Posyandu, SatusehatCredential, SatusehatResource, SatusehatSync, ServiceGiven,
+)
 from storage.repositories import is_postgres
+from storage.satusehat_practitioner import practitioners_for
 
 LEASE = timedelta(minutes=5)
 VISIT_HOUR = 8  # a visit imported without a time: 08:00 local, when posyandu open (docs/satusehat.md)
@@ -82,16 +85,38 @@ def visit_time(created_at: datetime, measured_on: date, zone: str) -> datetime:
 
 # Plain columns, not entities: a kabupaten's month is ~100,000 visits (bench/satusehat.py).
 VISIT_COLUMNS = (Measurement.id, Measurement.created_at, Measurement.measured_on, Measurement.position,
-                 Measurement.glucose_kind, Measurement.statuses, *(getattr(Measurement, c) for c in MEASURED_COLUMNS),
+                 Measurement.glucose_kind, Measurement.statuses, Measurement.recorded_by_id,
+                 *(getattr(Measurement, c) for c in MEASURED_COLUMNS),
                  Member.name, Member.sex, Member.birth_date, Member.nik, Member.mother_nik,
-                 Posyandu.puskesmas_id, Posyandu.code, Posyandu.name.label("posyandu_name"), Posyandu.timezone,
+                 Posyandu.id.label("posyandu_id"), Posyandu.puskesmas_id, Posyandu.code,
+                 Posyandu.name.label("posyandu_name"), Posyandu.timezone,
                  Posyandu.satusehat_location_id, SatusehatCredential.organization_id)
 
+# The services sent as this posyandu's Immunizations: those recorded at the visit. THE ONE PLACE that says
+# which services were given here: when the service record carries where a dose was given (a past dose
+# "sudah di puskesmas", branch i-imm), add its condition to this tuple, e.g. `ServiceGiven.source == "posyandu"`.
+GIVEN_AT_THE_POSYANDU = (ServiceGiven.measurement_id.isnot(None),)
 
-def _queued(row) -> QueuedVisit:  # type: ignore[no-untyped-def]
+
+def posyandu_doses(session: Session, measurement_ids: Sequence[int]) -> dict[int, tuple[Dose, ...]]:
+    """The services given at each of these visits (health.fhir_visit keeps the vaccines among them)."""
+    out: dict[int, list[Dose]] = {}
+    ids = list(measurement_ids)
+    for start in range(0, len(ids), 1000):
+        rows = session.execute(select(ServiceGiven.measurement_id, ServiceGiven.code, ServiceGiven.given_on)
+                               .where(ServiceGiven.measurement_id.in_(ids[start:start + 1000]), *GIVEN_AT_THE_POSYANDU)
+                               .order_by(ServiceGiven.measurement_id, ServiceGiven.id)).all()
+        for mid, code, given_on in rows:
+            out.setdefault(mid, []).append(Dose(code, given_on))
+    return {mid: tuple(doses) for mid, doses in out.items()}
+
+
+def _queued(row, doses: tuple[Dose, ...] = (), practitioner: str | None = None) -> QueuedVisit:  # type: ignore[no-untyped-def]
     values = {c: getattr(row, c) for c in MEASURED_COLUMNS}
+    tz = ZoneInfo(row.timezone)
     record = VisitRecord(row.id, visit_time(row.created_at, row.measured_on, row.timezone), values, row.position,
-                         row.glucose_kind, dict(row.statuses or {}))
+                         row.glucose_kind, dict(row.statuses or {}), doses, practitioner,
+                         row.created_at.astimezone(tz))
     person = Person(row.name, row.sex, row.birth_date, row.nik, row.mother_nik)
     org = row.organization_id
     place = Place(org, row.code, row.posyandu_name, row.satusehat_location_id) if org else None
@@ -105,9 +130,18 @@ def _joined():  # type: ignore[no-untyped-def]
             .outerjoin(SatusehatCredential, SatusehatCredential.puskesmas_id == Posyandu.puskesmas_id))
 
 
+def _complete(session: Session, rows: Sequence) -> list[QueuedVisit]:  # type: ignore[type-arg]
+    """The rows as visits, with their doses and the bidan's IHS number (a few queries per chunk)."""
+    doses = posyandu_doses(session, [r.id for r in rows])
+    by_recorder, by_posyandu = practitioners_for(session, [r.posyandu_id for r in rows],
+                                                 [r.recorded_by_id for r in rows])
+    return [_queued(r, doses.get(r.id, ()), by_recorder.get(r.recorded_by_id) or by_posyandu.get(r.posyandu_id))
+            for r in rows]
+
+
 def load_visits(session: Session, measurement_ids: Sequence[int]) -> dict[int, QueuedVisit]:
     rows = session.execute(_joined().where(Measurement.id.in_(list(measurement_ids)))).all()
-    return {row.id: _queued(row) for row in rows}
+    return {v.measurement_id: v for v in _complete(session, rows)}
 
 
 def month_visits(session: Session, month: str, posyandu_code: str | None = None,
@@ -118,8 +152,14 @@ def month_visits(session: Session, month: str, posyandu_code: str | None = None,
             .order_by(Posyandu.code, Measurement.measured_on, Measurement.id))
     if posyandu_code:
         stmt = stmt.where(Posyandu.code == posyandu_code.strip().upper())
+    batch: list = []  # type: ignore[type-arg]
     for row in session.execute(stmt.execution_options(yield_per=chunk)):
-        yield _queued(row)
+        batch.append(row)
+        if len(batch) >= chunk:
+            yield from _complete(session, batch)
+            batch = []
+    if batch:
+        yield from _complete(session, batch)
 
 
 def known_ids(session: Session, measurement_id: int) -> dict[str, str]:

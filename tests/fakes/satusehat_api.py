@@ -14,7 +14,16 @@ Observation code from LOINC, SNOMED CT or the Kemenkes examination system
 (10010) and UCUM units (10012) [S9]; dateTimes `YYYY-MM-DDThh:mm:ss+hh:mm`
 [S8]; identifiers under `sys-ids.kemkes.go.id/{encounter,observation}/{org}`;
 the serviceProvider must be the token's own Organization (403 "business rule")
-[S2]. A refusal is an OperationOutcome and nothing of the Bundle is stored.
+[S2]; an Immunization as the validation catalogue wants it [S9]: vaccineCode from
+KFA or CVX (10103), performer.function from v2-0443 (10104), reasonCode systems
+(10105), patient, occurrence, primarySource, encounter, performer.actor,
+location and recorded present (10155, 10156, 10292-10294, 10305, 10451),
+doseNumberPositiveInt > 0 (10456), identifier under `immunization/{org}`; the
+lot number and expiry date SATUSEHAT asks of a health worker's dose
+(10306/10307) only with `FakeSatusehat(require_lot=True)`, since the bot does
+not record them (docs/satusehat.md). A Practitioner reference must name a known
+practitioner (`add_practitioner`), as SATUSEHAT refuses one it does not know.
+A refusal is an OperationOutcome and nothing of the Bundle is stored.
 
 Conditional creates (`ifNoneExist`) find the stored resource; a PUT of an
 unknown id is a 404. Gateway errors use an Apigee-style `fault` body (⚠ the
@@ -42,6 +51,9 @@ PATIENT_SYSTEMS = {"https://fhir.kemkes.go.id/id/nik", "https://fhir.kemkes.go.i
 UCUM = "http://unitsofmeasure.org"
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 SYS_IDS = "http://sys-ids.kemkes.go.id"
+VACCINE_SYSTEMS = {"http://sys-ids.kemkes.go.id/kfa", "http://hl7.org/fhir/sid/cvx"}
+REASON_SYSTEMS = {"http://terminology.kemkes.go.id/CodeSystem/immunization-reason",
+                  "http://terminology.kemkes.go.id/CodeSystem/immunization-routine-timing", "http://snomed.info/sct"}
 
 
 def _fault(status: int, text: str, code: str) -> Response:
@@ -62,9 +74,11 @@ class _Refusal(Exception):
 
 
 class FakeSatusehat(LoopbackServer):
-    def __init__(self, token_seconds: int = 3599) -> None:
+    def __init__(self, token_seconds: int = 3599, require_lot: bool = False) -> None:
         super().__init__()
         self.token_seconds = token_seconds
+        self.require_lot = require_lot
+        self.practitioners: set[str] = set()
         self.clients: dict[str, tuple[str, str]] = {}  # client id -> (secret, organization id)
         self.tokens: dict[str, str] = {}  # live token -> client id
         self.resources: dict[tuple[str, str], dict[str, Any]] = {}  # (type, id) -> resource
@@ -85,6 +99,9 @@ class FakeSatusehat(LoopbackServer):
 
     def add_client(self, client_id: str, secret: str, organization_id: str) -> None:
         self.clients[client_id] = (secret, organization_id)
+
+    def add_practitioner(self, ihs_number: str) -> None:
+        self.practitioners.add(ihs_number)
 
     def expire_tokens(self) -> None:
         """Every token issued so far stops working (401), as when it outlived `expires_in`."""
@@ -265,6 +282,43 @@ class FakeSatusehat(LoopbackServer):
                 if quantity.get("system") != UCUM:
                     raise _Refusal(_outcome(400, "10012 valueQuantity.code must be UCUM", f"{where}.valueQuantity"))
             self._check_datetime(resource.get("effectiveDateTime"), f"{where}.effectiveDateTime")
+        elif rtype == "Immunization":
+            self._check_immunization(resource, org, where)
+
+    def _check_immunization(self, resource: dict[str, Any], org: str, where: str) -> None:
+        def refuse(rule: str, text: str, path: str) -> None:
+            raise _Refusal(_outcome(400, f"{rule} {text}", f"{where}.{path}"))
+
+        self._check_identifier(resource, f"{SYS_IDS}/immunization/{org}", where)
+        codings = (resource.get("vaccineCode") or {}).get("coding") or []
+        if not codings or any(c.get("system") not in VACCINE_SYSTEMS for c in codings):
+            refuse("10103", "Immunization.vaccineCode must be KFA or CVX", "vaccineCode")
+        for path, rule in (("patient", "10155"), ("occurrenceDateTime", "10156"), ("primarySource", "10292"),
+                           ("encounter", "10293"), ("recorded", "10451")):
+            if resource.get(path) is None:
+                refuse(rule, f"Immunization.{path} must not be empty", path)
+        if resource.get("status") == "completed" and not resource.get("location"):
+            refuse("10305", "Immunization.location is required when completed", "location")
+        for performer in resource.get("performer") or [{}]:
+            if not (performer.get("actor") or {}).get("reference"):
+                refuse("10294", "Immunization.performer.actor must not be empty", "performer")
+            for coding in (performer.get("function") or {}).get("coding") or []:
+                if coding.get("system") != "http://terminology.hl7.org/CodeSystem/v2-0443":
+                    refuse("10104", "Immunization.performer.function must be v2-0443", "performer.function")
+        for reason in resource.get("reasonCode") or []:
+            if any(c.get("system") not in REASON_SYSTEMS for c in reason.get("coding") or []):
+                refuse("10105", "Immunization.reasonCode system not allowed", "reasonCode")
+        for applied in resource.get("protocolApplied") or []:
+            number = applied.get("doseNumberPositiveInt")
+            if not isinstance(number, int) or number < 1:
+                refuse("10456", "doseNumberPositiveInt must be more than 0", "protocolApplied")
+        if self.require_lot and resource.get("primarySource") and not resource.get("lotNumber"):
+            refuse("10306", "Immunization.lotNumber is required for a dose given by a health worker", "lotNumber")
+        self._check_datetime(resource.get("occurrenceDateTime"), f"{where}.occurrenceDateTime")
+        self._check_datetime(resource.get("recorded"), f"{where}.recorded")
+        quantity = resource.get("doseQuantity")
+        if quantity and quantity.get("system") != UCUM:
+            refuse("10012", "doseQuantity must be UCUM", "doseQuantity")
 
     @staticmethod
     def _check_identifier(resource: dict[str, Any], system: str, where: str) -> None:
@@ -283,6 +337,8 @@ class FakeSatusehat(LoopbackServer):
                     raise _Refusal(_outcome(400, f"reference {ref} is not in the Bundle", f"Bundle.entry[{i}]"))
             elif ref.split("/")[0] in ("Patient", "Encounter") and tuple(ref.split("/")[:2]) not in self.resources \
                     and ref not in urns.values():
+                raise _Refusal(_outcome(400, f"reference {ref} not found", f"Bundle.entry[{i}]", code="not-found"))
+            elif ref.startswith("Practitioner/") and ref.split("/")[1] not in self.practitioners:
                 raise _Refusal(_outcome(400, f"reference {ref} not found", f"Bundle.entry[{i}]", code="not-found"))
 
 

@@ -46,7 +46,7 @@ def set_credentials(runtime, clock, secret="rahasia-mranggen", org=ORG):  # type
 
 
 def save(runtime, clock, name="Budi Santoso", nik="3201010503250002", mother_nik=None, on=date(2026, 11, 20),
-         code="MAWAR7", **values):  # type: ignore[no-untyped-def]
+         code="MAWAR7", services=(), recorded_by=None, **values):  # type: ignore[no-untyped-def]
     """Save a visit as the chat does (storage.reporting.save_visit), registering the member when new."""
     from storage.db import transaction
     from storage.reporting import NewMember, Values, Visit, find_member, save_visit
@@ -58,7 +58,7 @@ def save(runtime, clock, name="Budi Santoso", nik="3201010503250002", mother_nik
         existing = find_member(s, place.id, name, date(2025, 3, 5))
         new = None if existing else NewMember(name, "L", date(2025, 3, 5), nik=nik)
         saved = save_visit(s, Visit(place.id, on, Values.from_dict(values), member_id=existing.id if existing else None,
-                                    new_member=new), clock.now())
+                                    new_member=new, services=list(services), recorded_by_id=recorded_by), clock.now())
         if mother_nik:
             saved.member.mother_nik = mother_nik
         return saved.measurement.id, saved.member.id
