@@ -12,6 +12,7 @@ status: pending -> sending -> sent | pending (retry later) | refused (SATUSEHAT 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Iterable, Iterator, Sequence
@@ -248,25 +249,85 @@ def record_refused(session: Session, sync_id: int, revision: int, reason: str, n
 
 # -- what the operator and the bidan see -------------------------------------------------------------
 @dataclass
+class Waiting:
+    """Visits that wait for the same reason: `kind` refused | retrying | no_nik; `next_at`: the earliest retry."""
+
+    kind: str
+    reason: str
+    count: int
+    next_at: datetime | None = None
+
+
+@dataclass
 class PuskesmasStatus:
     puskesmas_id: int | None
-    counts: dict[str, int]
-    reasons: list[tuple[str, int]]  # refusal reasons with how many visits
+    counts: dict[str, int]  # sent | to_send | retrying | refused | no_nik (only those with visits)
+    reasons: list[Waiting]
+
+
+def _category(status: str, has_nik: bool, has_error: bool) -> str:
+    """Where a queue row stands, in the operator's terms (from the row *and* the member as they are now,
+    so a visit of a member without NIK is said to wait for one before the sender has even looked)."""
+    if status == "sent":
+        return "sent"
+    if status == "refused":
+        return "refused"
+    if not has_nik:
+        return "no_nik"
+    return "retrying" if has_error and status != "waiting" else "to_send"
 
 
 def status_counts(session: Session) -> list[PuskesmasStatus]:
-    """Queued, sent, refused, waiting per puskesmas, and the refusal reasons."""
-    rows = session.execute(select(Posyandu.puskesmas_id, SatusehatSync.status, func.count())
-                           .join(Posyandu, Posyandu.id == SatusehatSync.posyandu_id)
-                           .group_by(Posyandu.puskesmas_id, SatusehatSync.status)).all()
+    """Per puskesmas: visits sent, to send, retrying, refused and without a NIK, and why each waits."""
+    has_nik = (Member.nik.isnot(None) | Member.mother_nik.isnot(None)).label("has_nik")
+    has_error = SatusehatSync.last_error.isnot(None).label("has_error")
+    base = (select(Posyandu.puskesmas_id, SatusehatSync.status, has_nik, has_error, SatusehatSync.last_error,
+                   func.count().label("n"), func.min(SatusehatSync.next_attempt_at).label("next_at"))
+            .join(Posyandu, Posyandu.id == SatusehatSync.posyandu_id)
+            .join(Measurement, Measurement.id == SatusehatSync.measurement_id)
+            .join(Member, Member.id == Measurement.member_id)
+            .group_by(Posyandu.puskesmas_id, SatusehatSync.status, has_nik, has_error, SatusehatSync.last_error))
     out: dict[int | None, PuskesmasStatus] = {}
-    for pid, status, n in rows:
-        out.setdefault(pid, PuskesmasStatus(pid, {}, [])).counts[status] = n
-    reasons = session.execute(select(Posyandu.puskesmas_id, SatusehatSync.last_error, func.count())
-                              .join(Posyandu, Posyandu.id == SatusehatSync.posyandu_id)
-                              .where(SatusehatSync.status.in_(("refused", "waiting")))
-                              .group_by(Posyandu.puskesmas_id, SatusehatSync.last_error)
-                              .order_by(func.count().desc())).all()
-    for pid, reason, n in reasons:
-        out.setdefault(pid, PuskesmasStatus(pid, {}, [])).reasons.append((reason or "", n))
+    grouped: dict[tuple[int | None, str, str], Waiting] = {}
+    for pid, status, nik, error, reason, n, next_at in session.execute(base).all():
+        entry = out.setdefault(pid, PuskesmasStatus(pid, {}, []))
+        kind = _category(status, bool(nik), bool(error))
+        entry.counts[kind] = entry.counts.get(kind, 0) + n
+        if kind in ("refused", "retrying", "no_nik"):
+            text = "" if kind == "no_nik" else (reason or "")
+            found = grouped.get((pid, kind, text))
+            if found is None:
+                grouped[(pid, kind, text)] = found = Waiting(kind, text, 0, None)
+                entry.reasons.append(found)
+            found.count += n
+            if kind == "retrying" and next_at is not None:
+                found.next_at = next_at if found.next_at is None else min(found.next_at, next_at)
+    order = {"refused": 0, "retrying": 1, "no_nik": 2}
+    for entry in out.values():
+        entry.reasons.sort(key=lambda w: (order[w.kind], -w.count, w.reason))
     return sorted(out.values(), key=lambda s: (s.puskesmas_id is None, s.puskesmas_id or 0))
+
+
+# Why a visit is retried, in words: the sender stores its reason short (webhooks/satusehat_client.py and
+# scheduler/satusehat_sync.py write these forms); the operator reads what happened and what to do.
+_RETRY_WORDS: tuple[tuple[str, str], ...] = (
+    (r"^paused: (?P<d>.*)$", "the puskesmas' SATUSEHAT credentials were refused; set them again "
+                             "(satusehat credentials set): {d}"),
+    (r"^held: (?P<d>.*)$", "sending is held until the server's SATUSEHAT_SECRET_KEY is put right: {d}"),
+    (r"^credentials no longer available$", "the puskesmas has no usable SATUSEHAT credentials now"),
+    (r"answered 429", "SATUSEHAT asked us to slow down (429, too many requests)"),
+    (r"answered (?P<d>5\d\d)", "SATUSEHAT had a server error ({d}); it is usually back within minutes"),
+    (r"^(?P<w>token|FHIR) call failed: (?P<d>\w+)", "SATUSEHAT could not be reached ({d}: no network, or "
+                                                    "no answer in time)"),
+    (r"401 again", "SATUSEHAT refused a fresh access token twice (401)"),
+    (r"without a JSON Bundle|answers for|without access_token", "SATUSEHAT's answer could not be read ({text})"),
+)
+
+
+def retry_in_words(text: str) -> str:
+    """The stored reason a visit is retried, as a sentence an operator can act on."""
+    for pattern, words in _RETRY_WORDS:
+        found = re.search(pattern, text or "")
+        if found:
+            return words.format(text=text, **{k: v for k, v in found.groupdict().items()})
+    return text or "no reason recorded"

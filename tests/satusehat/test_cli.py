@@ -80,14 +80,78 @@ def test_sync_and_status(ss_app, runtime, clock, demo, ss):
     save(runtime, clock, name="Tanpa Nik", nik=None)
     result = cli(ss_app, "sync")
     assert result.exit_code != 0 and "no puskesmas has usable SATUSEHAT credentials" in result.output
-    assert "Puskesmas Mranggen 3 [no credentials: not sent]: queued 2" in cli(ss_app, "status").output
+    before = cli(ss_app, "status").output
+    # before any sync: the visit without NIK is already said to wait for one, and nothing reads "0"
+    assert "Puskesmas Mranggen 3 [no credentials: nothing is sent]: 1 to send, 1 waiting for a NIK" in before
+    assert " 0 " not in before and "1 × waiting for a NIK: the member has no NIK and no NIK ibu" in before
     set_creds(ss_app)
+    assert "Puskesmas Mranggen 3 [Organization 10000004]: 1 to send, 1 waiting for a NIK, nothing sent yet" in \
+        cli(ss_app, "status").output
     result = cli(ss_app, "sync")
     assert result.exit_code == 0, result.output
     assert "sent 1, retry later 0, refused 0, waiting for a NIK 1" in result.output
     status = cli(ss_app, "status").output
-    assert "Puskesmas Mranggen 3 [Organization 10000004]: queued 0, sent 1, refused 0, waiting for a NIK 1" in status
-    assert "1 × no NIK and no NIK ibu" in status
+    assert "Puskesmas Mranggen 3 [Organization 10000004]: 1 sent, 1 waiting for a NIK" in status
+    assert "1 × waiting for a NIK" in status
+
+
+def test_status_says_why_each_retried_visit_waits(ss_app, runtime, clock, demo, ss):
+    set_creds(ss_app)
+    save(runtime, clock)
+    save(runtime, clock, name="Siti Aminah", nik="3201014503250003")
+    save(runtime, clock, name="Bagas Wicaksono", nik="3201011503250005")
+    ss.fail_next(2, "server_error", status=503)
+    ss.fail_next(1, "rate_limit", retry_after=120)
+    cli(ss_app, "sync")
+    status = cli(ss_app, "status").output
+    assert "3 waiting to retry" in status
+    assert "2 × waiting to retry, next try from 2026-" in status
+    assert "SATUSEHAT had a server error (503); it is usually back within minutes" in status
+    assert "1 × waiting to retry, next try from" in status and "SATUSEHAT asked us to slow down (429" in status
+
+
+@pytest.mark.parametrize("stored, words", [
+    ("FHIR call failed: ConnectTimeout", "SATUSEHAT could not be reached (ConnectTimeout: no network"),
+    ("token call failed: ConnectError", "SATUSEHAT could not be reached (ConnectError"),
+    ("token call answered 502", "SATUSEHAT had a server error (502)"),
+    ("paused: token refused (401): Invalid client identifier {0}",
+     "credentials were refused; set them again (satusehat credentials set): token refused (401)"),
+    ("held: SATUSEHAT_SECRET_KEY is not set", "held until the server's SATUSEHAT_SECRET_KEY is put right"),
+    ("credentials no longer available", "no usable SATUSEHAT credentials now"),
+    ("200 with 3 answers for 4 entries", "SATUSEHAT's answer could not be read (200 with 3 answers for 4 entries)"),
+])
+def test_every_retry_reason_the_sender_stores_reads_in_words(stored, words):
+    from storage.satusehat_queue import retry_in_words
+
+    assert words in retry_in_words(stored)
+
+
+def test_export_to_a_missing_folder_is_a_clear_message_not_a_traceback(ss_app, runtime, clock, demo, tmp_path):
+    set_creds(ss_app)
+    save(runtime, clock)
+    result = cli(ss_app, "export", "--month", "2026-11", "-o", str(tmp_path / "nope" / "nov.ndjson"))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # a ClickException, no traceback
+    assert f"the folder {tmp_path / 'nope'} does not exist" in result.output
+    result = cli(ss_app, "export", "--month", "2026-11", "-o", str(tmp_path))
+    assert result.exit_code != 0 and "is a folder" in result.output
+
+
+def test_practitioner_set_checks_the_number_and_finds_the_bidan_by_phone(ss_app, runtime, demo, session):
+    from storage.models import Contact, SatusehatPractitioner
+
+    with session.begin():
+        bidan = session.scalars(select(Contact).where(Contact.address == "bidan")).one()
+        bidan.verified_phone = "+6281234567001"
+    result = cli(ss_app, "practitioner", "set", "--phone", "0812-3456-7001", "--ihs", "1000988072")
+    assert result.exit_code != 0 and "an IHS number has 11 digits" in result.output
+    result = cli(ss_app, "practitioner", "set", "--phone", "0812-3456-7001", "--ihs", "N10000001")
+    assert result.exit_code != 0 and "digits only" in result.output
+    result = cli(ss_app, "practitioner", "set", "--phone", "0812-9999-0000", "--ihs", "10009880728")
+    assert result.exit_code != 0 and "no bidan chats with that number" in result.output
+    result = cli(ss_app, "practitioner", "set", "--phone", "0812-3456-7001", "--ihs", "10009880728")
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    assert session.scalars(select(SatusehatPractitioner.ihs_number)).all() == ["10009880728"]
 
 
 def test_a_failed_credential_shows_in_status(ss_app, runtime, clock, demo, ss):

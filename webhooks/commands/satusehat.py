@@ -3,6 +3,7 @@
     flask --app webhooks.app satusehat credentials set --puskesmas NAME --organization-id ID \\
         --client-id X --client-secret-from-env VAR
     flask --app webhooks.app satusehat location set --posyandu CODE --location-id UUID
+    flask --app webhooks.app satusehat practitioner set --phone +62812... --ihs 10009880728
     flask --app webhooks.app satusehat export --month YYYY-MM [--posyandu CODE] -o FILE.ndjson
     flask --app webhooks.app satusehat sync [--month YYYY-MM]
     flask --app webhooks.app satusehat status
@@ -17,17 +18,21 @@ import json
 import os
 import re
 import sys
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from health.fhir_codes import clean_practitioner_id, practitioner_id_problem
 from health.fhir_visit import build_bundle
 from storage.db import transaction
 from storage.models import Puskesmas, SatusehatCredential
+from storage.phones import normalise_phone
 from storage.repositories import posyandu_by_code
 from storage.satusehat_credentials import KeyProblem, set_credentials
-from storage.satusehat_queue import month_visits, status_counts
+from storage.satusehat_practitioner import bidan_contacts_by_phone, set_practitioner
+from storage.satusehat_queue import month_visits, retry_in_words, status_counts
 from webhooks.commands.core import runtime
 
 
@@ -98,6 +103,50 @@ def location_set(code: str, location_id: str) -> None:
     click.echo(f"{code.upper()} is Location/{location_id.strip()}")
 
 
+@satusehat_group.group("practitioner", help="A bidan's SATUSEHAT Practitioner id (IHS number).")
+def practitioner_group() -> None:
+    pass
+
+
+IHS_PROBLEMS = {"digits": "an IHS number is digits only", "length": "an IHS number has 11 digits"}
+
+
+@practitioner_group.command("set", help="The bidan's IHS number: her visits' attender and her doses' performer.")
+@click.option("--phone", required=True, help="the bidan's phone number as she chats (WhatsApp, or Telegram's shared)")
+@click.option("--ihs", required=True, help="her Practitioner IHS number in SATUSEHAT (11 digits)")
+def practitioner_set(phone: str, ihs: str) -> None:
+    number = normalise_phone(phone)
+    if number is None:
+        raise click.ClickException("that is not a phone number")
+    problem = practitioner_id_problem(ihs)
+    if problem is not None:
+        raise click.ClickException(f"{IHS_PROBLEMS[problem]} (SATUSEHAT Practitioner ids look like 10009880728)")
+    rt = runtime()
+    with transaction(rt.session_factory) as session:
+        found = bidan_contacts_by_phone(session, number)
+        if not found:
+            raise click.ClickException("no bidan chats with that number (contacts promote --role bidan first)")
+        for contact in found:
+            set_practitioner(session, contact, clean_practitioner_id(ihs), rt.clock.now())
+    click.echo(f"IHS number stored for the bidan ({len(found)} chat{'s' if len(found) > 1 else ''}); "
+               "visits not yet sent name her as attender and performer")
+
+
+def _output(path: str):  # type: ignore[no-untyped-def]
+    """The file to write, or a clear refusal (a missing folder, a folder, no permission): never a traceback."""
+    if path == "-":
+        return sys.stdout
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise click.ClickException(f"the folder {target.parent} does not exist; create it or choose another -o")
+    if target.is_dir():
+        raise click.ClickException(f"{path} is a folder; give a file name, e.g. {target / 'satusehat.ndjson'}")
+    try:
+        return open(target, "w", encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 @satusehat_group.command("export", help="Write the month's Bundles, one per line (ndjson), without sending.")
 @click.option("--month", required=True, help="YYYY-MM")
 @click.option("--posyandu", "code", default=None, help="only this posyandu")
@@ -110,7 +159,7 @@ def export(month: str, code: str | None, output: str) -> None:
     with transaction(rt.session_factory) as session:
         if code and posyandu_by_code(session, code) is None:
             raise click.ClickException(f"no posyandu with code {code}")
-        handle = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")
+        handle = _output(output)
         try:
             for queued in month_visits(session, month, code):
                 if queued.place is None:
@@ -160,7 +209,12 @@ def sync(month: str | None) -> None:
                f"waiting for a NIK {total['waiting']}, paused (credentials) {total['paused']}")
 
 
-@satusehat_group.command("status", help="Queued, sent, refused (with reasons) and waiting visits per puskesmas.")
+STATUS_WORDS = (("sent", "sent"), ("to_send", "to send"), ("retrying", "waiting to retry"),
+                ("refused", "refused"), ("no_nik", "waiting for a NIK"))
+
+
+@satusehat_group.command("status", help="Per puskesmas: sent, to send, retrying, refused and waiting visits, "
+                                        "and why each waits.")
 def status() -> None:
     rt = runtime()
     with transaction(rt.session_factory) as session:
@@ -172,14 +226,24 @@ def status() -> None:
     for row in rows:
         name = names.get(row.puskesmas_id, "(posyandu without puskesmas)")
         cred = creds.get(row.puskesmas_id) if row.puskesmas_id is not None else None
-        state = ("no credentials: not sent" if cred is None else
+        state = ("no credentials: nothing is sent" if cred is None else
                  f"credentials FAILED {cred.failed_at:%Y-%m-%d %H:%M} UTC: {cred.failure}" if cred.failed_at else
                  f"Organization {cred.organization_id}")
         c = row.counts
-        click.echo(f"{name} [{state}]: queued {c.get('pending', 0) + c.get('sending', 0)}, sent {c.get('sent', 0)}, "
-                   f"refused {c.get('refused', 0)}, waiting for a NIK {c.get('waiting', 0)}")
-        for reason, n in row.reasons:
-            click.echo(f"  {n} × {reason}")
+        parts = [f"{c[key]} {words}" for key, words in STATUS_WORDS if c.get(key)]
+        if not c.get("sent") and cred is not None and not cred.failed_at:
+            parts.append("nothing sent yet")
+        click.echo(f"{name} [{state}]: " + ", ".join(parts))
+        for waiting in row.reasons:
+            if waiting.kind == "refused":
+                click.echo(f"  {waiting.count} × refused by SATUSEHAT, not retried until the visit or the member "
+                           f"changes: {waiting.reason}")
+            elif waiting.kind == "retrying":
+                when = f", next try from {waiting.next_at:%Y-%m-%d %H:%M} UTC" if waiting.next_at else ""
+                click.echo(f"  {waiting.count} × waiting to retry{when}: {retry_in_words(waiting.reason)}")
+            else:
+                click.echo(f"  {waiting.count} × waiting for a NIK: the member has no NIK and no NIK ibu; add it in "
+                           "chat (nik NAME 3201..., nik ibu NAME 3201...) or with members import")
 
 
 GROUPS = (satusehat_group,)
