@@ -102,7 +102,8 @@ def test_a_refused_bundle_keeps_the_reason_and_is_not_retried(runtime, demo, clo
     with transaction(runtime.session_factory) as s:
         (status,) = status_counts(s)
     assert status.counts == {"refused": 1}
-    assert status.reasons[0][0].endswith("Patient NIK tidak ditemukan") and status.reasons[0][1] == 1
+    assert status.reasons[0].kind == "refused" and status.reasons[0].count == 1
+    assert status.reasons[0].reason.endswith("Patient NIK tidak ditemukan")
 
 
 def test_an_expired_token_is_renewed_once_and_the_visit_sent(runtime, demo, clock, sender, ss):
