@@ -105,3 +105,36 @@ def _birth(nik: str, today: date) -> date | None:
         if born <= today:
             return born
     return None
+
+
+# -- a mother's NIK (NIK ibu), recorded on her child (docs/satusehat.md "NIK ibu") --------------------------
+# The child's age-of-mother plausibility band: a mother's NIK whose birth date makes her younger than this or
+# older than that at her child's birth is *asked back* (unlikely, possible); ⚠ project choice (docs/health.md).
+MOTHER_AGE_AT_BIRTH_YEARS = (12, 55)
+# Younger than this at her child's birth is impossible, not unlikely: refused. The youngest mother on medical
+# record was 5 years 7 months old (Lina Medina, Peru 1939) (GK).
+MOTHER_IMPOSSIBLE_BELOW_YEARS = 5
+
+
+def mother_nik_problem(parts: NikParts, child_birth: date) -> str | None:
+    """Why this cannot be the child's mother's NIK: 'male' (a man's day part, 01-31: a NIK ibu is a woman's,
+    day + 40 [NIK1]) or 'too_young' (born after the child, or less than MOTHER_IMPOSSIBLE_BELOW_YEARS before).
+    None: it can."""
+    if parts.sex != "P":
+        return "male"
+    if (child_birth - parts.birth_date).days < MOTHER_IMPOSSIBLE_BELOW_YEARS * 365.25:
+        return "too_young"
+    return None
+
+
+def mother_nik_doubts(parts: NikParts, child_birth: date, mother_birth: date | None) -> list[str]:
+    """What is unlikely (asked back, never refused): 'birth_date' (differs from the mother's recorded birth
+    date, where she is on record) and 'age' (her age at the child's birth outside MOTHER_AGE_AT_BIRTH_YEARS)."""
+    out = []
+    if mother_birth is not None and nik_mismatch(parts, mother_birth, "P"):
+        out.append("birth_date")
+    youngest, oldest = MOTHER_AGE_AT_BIRTH_YEARS
+    years = (child_birth - parts.birth_date).days / 365.25
+    if not youngest <= years <= oldest:
+        out.append("age")
+    return out

@@ -45,3 +45,34 @@ def set_nik(session: Session, member: Member, nik: str, contact_id: int | None, 
     session.add(AuditEvent(contact_id=contact_id, action="member.nik_set", subject=f"member:{member.id}", at=now))
     session.flush()
     return requeue_member(session, member.id, now)
+
+
+def mother_on_record(session: Session, child: Member, nik: str) -> tuple[Member | None, bool]:
+    """The child's mother as a member, when we can tell, and whether the NIK belongs to someone else.
+
+    (mother, False): a woman of the child's household holds this NIK as her own, or - none holds it - the
+    household's one woman named as the child's guardian. (None, True): another member holds this NIK as
+    her or his own (not the child's mother): refused like a NIK taken. (None, False): not on record.
+    """
+    holder = nik_holder(session, nik, child.id)
+    if holder is not None:
+        same_household = holder.household_id is not None and holder.household_id == child.household_id
+        return (holder, False) if same_household and holder.sex == "P" else (None, True)
+    if child.household_id is None or not child.guardian_name:
+        return None, False
+    from storage.members import name_key
+
+    named = list(session.scalars(select(Member).where(Member.household_id == child.household_id,
+                                                      Member.sex == "P", Member.id != child.id,
+                                                      Member.name_key == name_key(child.guardian_name))))
+    return (named[0], False) if len(named) == 1 else (None, False)
+
+
+def set_mother_nik(session: Session, child: Member, nik: str, contact_id: int | None, now: datetime) -> int:
+    """Record the child's mother's NIK (where `members import` keeps it, `Member.mother_nik`); a child
+    without NIK of their own can then be sent under it: the waiting visits go back to the queue."""
+    child.mother_nik = nik
+    session.add(AuditEvent(contact_id=contact_id, action="member.mother_nik_set", subject=f"member:{child.id}",
+                           at=now))
+    session.flush()
+    return requeue_member(session, child.id, now)

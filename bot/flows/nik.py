@@ -1,4 +1,5 @@
-"""`nik`: a kader or bidan adds a member's NIK later, and sees who is still missing one.
+"""`nik`: a kader or bidan adds a member's NIK (or a child's mother's: `nik ibu`) later, and sees who is still
+missing one; `ihs`: a bidan records her SATUSEHAT Practitioner id.
 
 Without a NIK (or, for a baby, the mother's) a visit cannot be sent to
 SATUSEHAT; the visits wait and go as soon as the NIK is added.
@@ -6,6 +7,14 @@ SATUSEHAT; the visits wait and go as soon as the NIK is added.
 The NIK is checked (health.nik): 16 digits, a province, a real birth date
 part. One that does not match the member's birth date or sex is asked back,
 never refused: a NIK does not change when a birth date is corrected.
+
+`nik ibu ANAK 3201...` records the mother's NIK on the child (`Member.mother_nik`, where `members import`
+keeps it; a baby without NIK of its own is sent to SATUSEHAT under it): the same checks, and a woman's
+NIK (day + 40) born before the child (health.nik.mother_nik_problem); a birth date that differs from the
+mother's record, where she is a member, or an unlikely age at the child's birth, is asked back.
+
+`ihs 10009880728` (bidan): her IHS number, the Encounter's attender and the Immunization's performer
+of her desa's visits (storage.satusehat_practitioner).
 
 Conversations (the golden transcripts, replayed by the tests): tests/transcripts/nik_tambah.txt.
 """
@@ -21,14 +30,18 @@ from bot.flows.reporting_render import member_label
 from bot.flows.scope import ScopedFlow
 from bot.messages import Choice, Role
 from bot.parsing import parse_yes_no
-from health.nik import nik_mismatch, nik_problem, parse_nik
-from storage.identity import members_missing_nik, nik_holder, set_nik
+from health.fhir_codes import clean_practitioner_id, practitioner_id_problem
+from health.nik import mother_nik_doubts, mother_nik_problem, nik_mismatch, nik_problem, parse_nik
+from storage.identity import members_missing_nik, mother_on_record, nik_holder, set_mother_nik, set_nik
+from storage.members import name_key
+from storage.satusehat_practitioner import practitioner_of, set_practitioner
 from storage.models import Member
 from storage.reporting import member_in_scope, search_members, visible_posyandu
 
 # The NIK at the end of the message, digits possibly grouped: "nik budi 3201 0105 0325 0002".
 TRAILING_DIGITS = re.compile(r"^(?P<name>.*?)\s*(?P<nik>\d[\d\s.-]*\d)\s*$")
 SAVE, CANCEL = "simpan", "batal"
+MOTHER_WORDS = frozenset({"ibu", "mother"})  # `nik ibu ANAK 3201...`: the child's mother's NIK
 
 
 def masked(nik: str) -> str:
@@ -47,6 +60,11 @@ class NikFlow(ScopedFlow):
         places = visible_posyandu(ctx.session, ctx.contact)
         if not places:
             return done(say(ctx, "report.no_posyandu"))
+        first, _, rest = arg.partition(" ")
+        if first.lower() in MOTHER_WORDS:
+            turn = self._begin_mother(ctx, [p.id for p in places], rest.strip(), arg)
+            if turn is not None:
+                return turn
         match = TRAILING_DIGITS.match(arg)
         if not arg or match is None:
             return done(self._missing(ctx, [p.id for p in places], arg))
@@ -68,6 +86,58 @@ class NikFlow(ScopedFlow):
         data["offered"] = len(offered) + 1
         return ask(ctx, "member", data, "nik.which", offered + (Choice(CANCEL, ctx.t("nik.cancel")),))
 
+    def _begin_mother(self, ctx: Ctx, posyandu_ids: list[int], rest: str, arg: str) -> Turn | None:
+        """`nik ibu ANAK 3201...`; None: not a mother's NIK after all (a member named "Ibu ..." exists)."""
+        match = TRAILING_DIGITS.match(rest)
+        if match is None:
+            return done(say(ctx, "nik.mother.usage"))
+        name, typed = match.group("name").strip(), match.group("nik")
+        problem = nik_problem(typed, ctx.today())
+        if problem is not None:
+            return done(say(ctx, f"nik.bad.{problem}"), say(ctx, "nik.mother.usage"))
+        if not name:
+            return done(say(ctx, "nik.no_name"), say(ctx, "nik.mother.usage"))
+        found = search_members(ctx.session, posyandu_ids, name)
+        full = TRAILING_DIGITS.match(arg)
+        whole = name_key(full.group("name")) if full else ""
+        if any(m.name_key == whole for m in search_members(ctx.session, posyandu_ids, whole)) and \
+                not any(m.name_key == name_key(name) for m in found):
+            return None  # "nik Ibu Ratna 3201...": the member named Ibu Ratna, her own NIK
+        if not found:
+            return done(say(ctx, "nik.not_found", name=name), say(ctx, "nik.mother.usage"))
+        parts = parse_nik(typed, ctx.today())
+        assert parts is not None
+        data: dict[str, Any] = {"nik": parts.nik, "for": "mother"}
+        if len(found) == 1:
+            return self._picked(ctx, data, found[0])
+        offered = tuple(Choice(f"m{m.id}", member_label(ctx.lang, m, ctx.today())) for m in found)
+        data["offered"] = len(offered) + 1
+        return ask(ctx, "member", data, "nik.mother.which", offered + (Choice(CANCEL, ctx.t("nik.cancel")),))
+
+    def _picked_mother(self, ctx: Ctx, data: dict[str, Any], child: Member) -> Turn:
+        nik = data["nik"]
+        parts = parse_nik(nik, ctx.today())
+        assert parts is not None
+        if child.nik == nik:
+            return done(say(ctx, "nik.mother.own", name=child.name))
+        problem = mother_nik_problem(parts, child.birth_date)
+        if problem is not None:
+            return done(say(ctx, f"nik.mother.{problem}", name=child.name))
+        if child.mother_nik == nik:
+            return done(say(ctx, "nik.mother.same", name=child.name))
+        mother, taken = mother_on_record(ctx.session, child, nik)
+        if taken:  # another member's own NIK, not this child's mother: refused without naming them
+            return done(say(ctx, "nik.taken"))
+        data["member"] = child.id
+        before = [say(ctx, "nik.mother.replaces", old=masked(child.mother_nik))] if child.mother_nik else []
+        age = int((child.birth_date - parts.birth_date).days // 365.25)
+        for what in mother_nik_doubts(parts, child.birth_date, mother.birth_date if mother else None):
+            before.append(say(ctx, f"nik.mother.doubt.{what}", day=day(parts.birth_date), name=child.name, age=age,
+                              mother=mother.name if mother else "", recorded=day(mother.birth_date) if mother else ""))
+        return ask(ctx, "confirm", data, "nik.mother.confirm",
+                   choices(ctx, ((SAVE, "nik.save"), (CANCEL, "nik.cancel"))), before=before, nik=nik,
+                   member=member_label(ctx.lang, child, ctx.today()))
+
     def on_member(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         if answer.value in (CANCEL, "cancel"):
             return done(say(ctx, "core.cancelled"))
@@ -80,6 +150,8 @@ class NikFlow(ScopedFlow):
         return self._picked(ctx, data, member)
 
     def _picked(self, ctx: Ctx, data: dict[str, Any], member: Member) -> Turn:
+        if data.get("for") == "mother":
+            return self._picked_mother(ctx, data, member)
         nik = data["nik"]
         other = nik_holder(ctx.session, nik, member.id)
         if other is not None:  # two people never share a NIK: refused, without naming the other
@@ -106,6 +178,12 @@ class NikFlow(ScopedFlow):
         member = ctx.session.get(Member, data["member"])
         if member is None:
             return done(say(ctx, "report.member_not_here"))
+        if data.get("for") == "mother":
+            if mother_on_record(ctx.session, member, data["nik"])[1]:
+                return done(say(ctx, "nik.taken"))
+            waiting = set_mother_nik(ctx.session, member, data["nik"], ctx.contact.id, ctx.now)
+            return done(say(ctx, "nik.mother.saved", name=member.name, nik=masked(data["nik"])),
+                        *([say(ctx, "nik.requeued", count=waiting)] if waiting else []))
         if nik_holder(ctx.session, data["nik"], member.id) is not None:
             return done(say(ctx, "nik.taken"))
         waiting = set_nik(ctx.session, member, data["nik"], ctx.contact.id, ctx.now)
@@ -123,4 +201,26 @@ class NikFlow(ScopedFlow):
         return say(ctx, "nik.missing", lines="\n".join(lines) + (f"\n{more}" if more else ""))
 
 
-FLOWS = (NikFlow(),)
+class IhsFlow(ScopedFlow):
+    """`ihs 10009880728`: the bidan's own SATUSEHAT Practitioner id (`ihs` alone: what is on record)."""
+
+    name = "ihs"
+    triggers = ("ihs", "nomor ihs", "ihs number")
+    roles = frozenset({Role.BIDAN})
+
+    def begin(self, ctx: Ctx, arg: str) -> Turn:
+        current = practitioner_of(ctx.session, ctx.contact.id)
+        if not arg.strip():
+            return done(say(ctx, "ihs.current", ihs=current) if current else say(ctx, "ihs.none"),
+                        say(ctx, "ihs.usage"))
+        problem = practitioner_id_problem(arg)
+        if problem is not None:
+            return done(say(ctx, f"ihs.bad.{problem}"))
+        ihs = clean_practitioner_id(arg)
+        if ihs == current:
+            return done(say(ctx, "ihs.same", ihs=ihs))
+        set_practitioner(ctx.session, ctx.contact, ihs, ctx.now, ctx.contact.id)
+        return done(say(ctx, "ihs.saved", ihs=ihs))
+
+
+FLOWS = (NikFlow(), IhsFlow())

@@ -102,3 +102,27 @@ def test_members_import_checks_nik_columns_by_line(app, demo, session, tmp_path)
     assert again.exit_code == 0
     session.expire_all()
     assert session.get(Member, member(session, "Budi Santoso").id).nik == "3201012902240001"
+
+
+# -- a mother's NIK on her child ---------------------------------------------------------------------------
+@pytest.mark.parametrize("nik, child_birth, problem", [
+    ("3201015203950004", date(2026, 1, 26), None),          # a woman born 12-03-1995
+    ("3201011203950004", date(2026, 1, 26), "male"),        # day 12: a man's NIK
+    ("3201014101260004", date(2026, 1, 26), "too_young"),   # born 25 days before the child
+    ("3201014110260004", date(2026, 1, 26), "too_young"),   # born after the child
+    ("3201014101220004", date(2026, 1, 26), "too_young"),   # 4 years old at the birth: impossible
+])
+def test_mother_nik_problems(nik, child_birth, problem):
+    from health.nik import mother_nik_problem
+
+    assert mother_nik_problem(parse_nik(nik, TODAY), child_birth) == problem
+
+
+def test_mother_nik_doubts_are_asked_back():
+    from health.nik import mother_nik_doubts
+
+    parts = parse_nik("3201015203950004", TODAY)  # 12-03-1995
+    assert mother_nik_doubts(parts, date(2026, 1, 26), date(1995, 3, 12)) == []
+    assert mother_nik_doubts(parts, date(2026, 1, 26), date(1995, 3, 13)) == ["birth_date"]
+    assert mother_nik_doubts(parse_nik("3201015203300004", TODAY), date(2026, 1, 26), None) == ["age"]  # 95
+    assert mother_nik_doubts(parse_nik("3201015203150004", TODAY), date(2026, 1, 26), None) == ["age"]  # 10
