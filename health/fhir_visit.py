@@ -169,8 +169,9 @@ def build_bundle(visit: VisitRecord, person: Person, place: Place, codes: CodeCh
         resource = _immunization(dose, coded, visit, person, place, codes, imm_system, value, patient_ref, enc_ref)
         _add(entries, keys, f"Immunization:{dose.code}", resource, imm_system, value, known, base_url)
     given = {d.code for d, _ in doses}
-    for key in sorted(k for k in known if k.startswith("Immunization:") and k.split(":", 1)[1] not in given):
-        code = key.split(":", 1)[1]  # a dose removed by an edit (or sending turned off): withdrawn
+    removed = [k for k in known if k.startswith("Immunization:") and k.split(":", 1)[1] not in given]
+    for key in sorted(removed) if codes.immunizations else []:  # sending turned off withdraws nothing
+        code = key.split(":", 1)[1]  # a dose removed by an edit: withdrawn, not left standing
         coded = vaccine_dose(code)
         if coded is None:
             continue

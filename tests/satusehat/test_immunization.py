@@ -160,6 +160,8 @@ def test_a_dose_removed_by_an_edit_is_withdrawn():
     assert found["OPV2"]["request"] == {"method": "PUT", "url": "Immunization/I1"}
     assert found["PCV1"]["resource"]["status"] == "entered-in-error"
     Bundle.model_validate(built.bundle)
+    off = build_bundle(record(), BABY, PLACE, choose_codes({"satusehat_send_immunizations": "false"}), known)
+    assert not immunizations(off)  # turning doses off leaves those sent alone
 
 
 @pytest.mark.parametrize("text, problem", [
