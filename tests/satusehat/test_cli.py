@@ -74,6 +74,19 @@ def test_export_writes_one_valid_bundle_per_line_and_counts_what_it_left_out(ss_
     assert cli(ss_app, "export", "--month", "2026-13", "-o", str(out)).exit_code != 0
 
 
+def test_export_carries_the_doses_given_at_the_visit(ss_app, runtime, clock, demo, tmp_path):
+    set_creds(ss_app)
+    save(runtime, clock, services=("MR1", "VITA"))
+    out = tmp_path / "nov.ndjson"
+    assert cli(ss_app, "export", "--month", "2026-11", "-o", str(out)).exit_code == 0
+    (line,) = out.read_text(encoding="utf-8").splitlines()
+    bundle = json.loads(line)
+    kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    assert kinds.count("Immunization") == 1 and Bundle.model_validate(bundle)
+    imm = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Immunization")
+    assert imm["vaccineCode"]["coding"][-1] == {"system": "http://hl7.org/fhir/sid/cvx", "code": "04", "display": "M/R"}
+
+
 def test_sync_and_status(ss_app, runtime, clock, demo, ss):
     assert "no visits queued yet" in cli(ss_app, "status").output
     save(runtime, clock)

@@ -232,3 +232,18 @@ def test_a_refused_dose_keeps_the_reason_readable(runtime, demo, clock, sender, 
     session.expire_all()
     row = session.scalars(select(SatusehatSync)).one()
     assert "10306" in row.last_error and "lotNumber" in row.last_error
+
+
+def test_a_dose_recorded_as_given_elsewhere_is_not_sent_as_the_posyandus(runtime, demo, clock, sender, ss, session):
+    """History (a dose given at the puskesmas, recorded without a visit) is not this posyandu's Immunization:
+    storage.satusehat_queue.GIVEN_AT_THE_POSYANDU is the one filter."""
+    from storage.models import ServiceGiven
+
+    set_credentials(runtime, clock)
+    _, member_id = save(runtime, clock, services=("OPV2",))
+    with transaction(runtime.session_factory) as s:
+        s.add(ServiceGiven(member_id=member_id, code="BCG", given_on=date(2025, 4, 1), posyandu_id=None,
+                           measurement_id=None))
+    assert sender.run_once().sent == 1
+    (imm,) = ss.of_type("Immunization")
+    assert imm["vaccineCode"]["coding"][-1]["code"] == "178"  # OPV only, not the BCG given elsewhere
