@@ -6,8 +6,9 @@ chat's outbox. It works only for puskesmas whose credentials are set and not
 failed, so a laptop without credentials never calls out.
 
 Per round: claim due rows with a lease (storage.satusehat_queue.claim), build
-each visit's Bundle with the ids SATUSEHAT gave earlier (a resend or an edit
-is a PUT), send, and record the outcome in its own transaction:
+each visit's Bundle (its measurements and the vaccine doses given there, the
+bidan's IHS number when known) with the ids SATUSEHAT gave earlier (a resend
+or an edit is a PUT), send, and record the outcome in its own transaction:
 accepted -> sent (ids kept); 429/5xx/network -> retried with backoff (and the
 server's Retry-After); refused -> kept with the OperationOutcome text; a
 member without NIK -> waiting until one is added; the token call refused ->
