@@ -8,7 +8,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from bot.messages import Channel
+
 from storage.db import transaction
 from storage.models import AuditEvent, Contact, Member, Posyandu, Referral
 from tests.harness import Person
@@ -312,5 +312,21 @@ def test_the_webhooks_are_not_caught_by_the_pages_form_check(client, village):
     assert answer.status_code == 200
 
 
-def test_channel_contacts_are_untouched_by_the_pages(village):
-    assert Channel.TERMINAL.value == "terminal"
+
+
+def test_an_operator_prints_a_link_and_it_signs_in(web_app, village):
+    runner = web_app.test_cli_runner()
+    printed = runner.invoke(args=["web", "link", "--contact", str(_contact_id(village, "bidan"))])
+    assert printed.exit_code == 0 and "/masuk/" in printed.output
+    token = printed.output.split("/masuk/", 1)[1].split()[0]
+    client = web_app.test_client()
+    page = client.get(f"/masuk/{token}")
+    assert client.post(f"/masuk/{token}", data={"csrf_token": csrf_of(page)}).status_code == 302
+    refused = runner.invoke(args=["web", "link", "--contact", str(_contact_id(village, "warga"))])
+    assert refused.exit_code != 0 and "not staff" in refused.output
+    assert runner.invoke(args=["web", "link", "--phone", "12"]).exit_code != 0
+
+
+def _contact_id(runtime, address: str) -> int:  # type: ignore[no-untyped-def]
+    with transaction(runtime.session_factory) as s:
+        return s.scalars(select(Contact.id).where(Contact.address == address)).one()

@@ -34,7 +34,7 @@ def _back(year: int, month: int, n: int) -> tuple[int, int]:
 def trend_svg(points: list[tuple[str, float | None, float | None]], label: str = "D/S, N/D") -> str:
     """A small line chart of D/S (blue) and N/D (green) in per cent over the months, as inline SVG."""
     width, height, left, bottom = 320, 140, 28, 20
-    step = (width - left - 8) / max(len(points) - 1, 1)
+    step = (width - left - 24) / max(len(points) - 1, 1)
 
     def y(value: float) -> float:
         return 8 + (height - bottom - 8) * (1 - min(max(value, 0), 100) / 100)
