@@ -1,5 +1,7 @@
 """`web`: staff get a one-time link to the web page (valid 10 minutes, works once) instead of a password.
 
+Conversation (the golden transcript, replayed by the tests): tests/transcripts/web_masuk.txt.
+
 A family never gets one: their own data stay in chat (`keluarga`). The link is made by
 `storage.web_login.issue_link`, which also limits how many a chat may ask for in an hour.
 """
