@@ -23,7 +23,7 @@ seed: migrate
 
 ## make run: the web app, the dispatcher, the SATUSEHAT sender and the clock in one process on SQLite.
 run: seed
-	$(PY) -m bot.embedded
+	SIMULATOR_ENABLED=$${SIMULATOR_ENABLED:-true} $(PY) -m bot.embedded
 
 ## make test: the whole suite (SQLite, and PostgreSQL too where 127.0.0.1:5432 answers).
 test: install

@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'instance' / 'posyandu.sqlite3'}"
+SIMULATOR_DATABASE_URL = f"sqlite:///{ROOT / 'instance' / 'simulator.sqlite3'}"  # training data, never real
 
 
 def _bool(value: str | None, default: bool) -> bool:
@@ -76,6 +77,12 @@ class Settings:
     media_secret: str = ""
     media_link_minutes: int = 60
     media_keep_days: int = 30  # a delivered chart's or recap's copy is emptied after this
+    # The web page (docs/web.md): cookie and CSRF key, idle minutes before a browser must sign in again,
+    # the training simulator (its own database) on or off
+    web_secret: str = ""
+    web_idle_minutes: int = 60
+    simulator_enabled: bool = False
+    simulator_database_url: str = SIMULATOR_DATABASE_URL
     # Monthly recap to the bidan: the local hour it goes out after the month's last posyandu day
     recap_local_hour: int = 17
     # Privacy: key for hashing phone numbers/ids in logs

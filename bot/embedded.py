@@ -39,7 +39,11 @@ def main() -> None:
     port = settings.port
     print(f"\nPosyandu bot running on http://127.0.0.1:{port} (database: {settings.database_url.split('///')[-1]})")
     print("Telegram webhook: POST /webhooks/telegram   WhatsApp webhook: POST /webhooks/whatsapp")
-    print("No tokens? Talk to the bot in another terminal:  .venv/bin/python -m bot chat --as kader\n")
+    print("No tokens? Talk to the bot in another terminal:  .venv/bin/python -m bot chat --as kader")
+    demo = _demo_link(runtime, port)
+    if demo:
+        print(f"The web page as the demo bidan (works once, 10 minutes): {demo}")
+        print("Another link: type 'web' in the chat (python -m bot chat --as bidan)\n")
     try:
         app.run(host=settings.host, port=port, threaded=True, use_reloader=False)
     finally:
@@ -48,6 +52,20 @@ def main() -> None:
         if satusehat is not None:
             satusehat.close()
         runtime.close()
+
+
+def _demo_link(runtime, port: int) -> str | None:  # type: ignore[no-untyped-def]
+    """A sign-in link for the demo bidan, so a laptop opens the page at once; None without the demo."""
+    from sqlalchemy import select
+
+    from storage.db import transaction
+    from storage.models import Contact
+    from storage.web_login import issue_link
+
+    with transaction(runtime.session_factory) as session:
+        bidan = session.scalars(select(Contact).where(Contact.channel == "terminal", Contact.address == "bidan")).first()
+        token = issue_link(session, bidan, runtime.clock.now()) if bidan is not None else None
+    return f"http://127.0.0.1:{port}/masuk/{token}" if token else None
 
 
 def _satusehat_sender(runtime, settings):  # type: ignore[no-untyped-def]

@@ -112,6 +112,8 @@ class Contact(Base):
     verified_phone: Mapped[Optional[str]] = mapped_column(String(20))
     posyandu_id: Mapped[Optional[int]] = mapped_column(ForeignKey("posyandu.id"), index=True)
     desa_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))  # a bidan's desa
+    # an admin with a puskesmas is that puskesmas's staff (sees its posyandu); without, the kabupaten's
+    puskesmas_id: Mapped[Optional[int]] = mapped_column(ForeignKey("puskesmas.id"))
     household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("household.id"), index=True)
     opted_in: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
@@ -415,6 +417,34 @@ class OutboxMessage(Base):
     dedupe_key: Mapped[Optional[str]] = mapped_column(String(120), unique=True)
     created_at: Mapped[utc]
     sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class WebLoginLink(Base):
+    """A one-time link to the web page, asked for in chat (`web`) or printed by an operator.
+
+    Only the token's SHA-256 is kept, so a copy of the database opens no page."""
+
+    __tablename__ = "web_login_link"
+
+    id: Mapped[intpk]
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[utc]
+    expires_at: Mapped[utc]
+    used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie holds a random token, this row its hash (logout and expiry end it)."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[intpk]
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[utc]
+    last_seen_at: Mapped[utc]
+    ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(Base):

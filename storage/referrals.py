@@ -145,11 +145,13 @@ def _order() -> list[Any]:
 
 
 def queue(session: Session, posyandu_ids: Sequence[int], offset: int = 0,
-          limit: int = PAGE_SIZE) -> tuple[list[QueueEntry], int]:
-    """A page of the open referrals of these posyandu, 'today' first, oldest first within a level; and the total."""
+          limit: int = PAGE_SIZE, *, problem: str | None = None) -> tuple[list[QueueEntry], int]:
+    """A page of the open referrals of these posyandu (of one problem when named), 'today' first, oldest first
+    within a level; and the total."""
     if not posyandu_ids:
         return [], 0
-    where = (Referral.posyandu_id.in_(list(posyandu_ids)), Referral.status == "open")
+    where = (Referral.posyandu_id.in_(list(posyandu_ids)), Referral.status == "open",
+             *((Referral.problem == problem,) if problem else ()))
     total = session.scalar(select(func.count()).select_from(Referral).where(*where)) or 0
     rows = session.execute(_entries().where(*where).order_by(*_order()).offset(offset).limit(limit)).all()
     return [_entry(row) for row in rows], total

@@ -46,7 +46,8 @@ INVITE_LENGTH = 6
 
 
 def visible_posyandu(session: Session, contact: Contact) -> list[Posyandu]:
-    """The posyandu a staff member may report for: a kader their own, a bidan their desa's, an admin all.
+    """The posyandu a staff member may see and report for: a kader their own, a bidan their desa's, a
+    puskesmas's staff (an admin with a puskesmas) its posyandu, an admin of the kabupaten all.
 
     The contact's own posyandu comes first, so a one-tap default is the usual one.
     """
@@ -62,7 +63,10 @@ def visible_posyandu(session: Session, contact: Contact) -> list[Posyandu]:
         if desa_id is None:
             return []
         stmt = stmt.where(Posyandu.desa_id == desa_id)
-    elif role != Role.ADMIN.value:
+    elif role == Role.ADMIN.value:
+        if contact.puskesmas_id is not None:  # a puskesmas's staff: its posyandu; else the kabupaten
+            stmt = stmt.where(Posyandu.puskesmas_id == contact.puskesmas_id)
+    else:
         return []
     found = list(session.scalars(stmt))
     found.sort(key=lambda p: p.id != contact.posyandu_id)

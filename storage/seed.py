@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.messages import Channel, Role
 from storage.members import name_key
-from storage.models import Contact, Household, Member, Pregnancy
+from storage.models import Contact, Household, Member, Posyandu, Pregnancy
 from storage.places import desa_path, puskesmas, upsert_posyandu
 
 POSYANDU = (("MAWAR7", "Posyandu Mawar 7", "Balai RW 07, Banyumeneng"),
@@ -85,3 +85,23 @@ def seed_demo(session: Session, now: datetime) -> dict[str, int]:
     session.flush()
     return {"posyandu": len(posyandus), "households": session.query(Household).count(),
             "members": session.query(Member).count(), "contacts": session.query(Contact).count()}
+
+
+def trainee(session: Session, address: str, role: Role, now: datetime) -> Contact:
+    """A chat for one person training on the simulator (its own database, never the real one): a kader or
+    bidan of the demo's first posyandu, or a new resident."""
+    found = session.scalars(select(Contact).where(Contact.channel == Channel.TERMINAL.value,
+                                                  Contact.address == address)).one_or_none()
+    if found is not None:
+        return found
+    if role == Role.RESIDENT:
+        contact = Contact(channel=Channel.TERMINAL.value, address=address, role=role.value, created_at=now)
+        session.add(contact)
+        session.flush()
+        return contact
+    place = session.scalars(select(Posyandu).order_by(Posyandu.id).limit(1)).one()
+    names = {Role.KADER: "Kader Latihan", Role.BIDAN: "Bidan Latihan"}
+    contact = _contact(session, address, role, names.get(role, "Latihan"), place.id,
+                       place.desa_id if role == Role.BIDAN else None, now)
+    session.flush()
+    return contact

@@ -175,9 +175,13 @@ def test_stale_flow_version_restarts(runtime, session):
 INVITE_LINE = re.compile(r"^([^\n]*(?:kode undangan|invite code)[^\n]*: \*)[A-Z0-9]{6}(\*)", re.M | re.I)
 
 
+WEB_LINK = re.compile(r"/masuk/[A-Za-z0-9_-]+")
+
+
 def _fixed_codes(text: str) -> str:
-    """An invite code is random by design (secrets); the golden conversation shows it as KODE."""
-    return INVITE_LINE.sub(r"\1KODE\2", text)
+    """An invite code and a web sign-in link are random by design (secrets); the golden conversation shows
+    them as KODE and TAUTAN."""
+    return WEB_LINK.sub("/masuk/TAUTAN", INVITE_LINE.sub(r"\1KODE\2", text))
 
 
 @pytest.mark.parametrize("path", sorted(TRANSCRIPTS.glob("*.txt")), ids=lambda p: p.stem)

@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TOP_LEVEL = {"bot", "webhooks", "storage", "scheduler", "health", "bench", "docs", "tests"}
+TOP_LEVEL = {"bot", "webhooks", "storage", "scheduler", "health", "bench", "docs", "tests", "web"}
 
 
 def imports(package: str) -> dict[str, set[str]]:
@@ -50,6 +50,14 @@ def test_the_composition_root_imports_the_webhooks_only_where_it_builds_them():
     top = {n.module for n in tree.body if isinstance(n, ast.ImportFrom) and n.module}
     top |= {a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names}
     assert not {m for m in top if m.split(".")[0] == "webhooks"}
+
+
+def test_the_web_page_knows_neither_the_scheduler_nor_the_channels():
+    """The page is an edge beside the webhooks: it calls storage and the conversation core. Its one use of
+    webhooks/ is the channel-neutral inbound path, for the simulator (to move below both: issue 18)."""
+    used = {(m, n) for m, names in imports("web").items() for n in names
+            if n.split(".")[0] in {"webhooks", "scheduler", "telegram", "twilio"}}
+    assert used <= {("web/pages/simulator.py", "webhooks.inbound")}
 
 
 def test_the_top_level_layout_is_fixed():

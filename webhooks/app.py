@@ -40,6 +40,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.register_blueprint(whatsapp.blueprint)
     app.register_blueprint(media.blueprint)
     register_commands(app)
+    import web
+
+    web.register(app, settings)
 
     @app.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]

@@ -1,0 +1,110 @@
+"""Look-ups the web page needs beside the chat's: names behind a recap, a member's history, failure reasons,
+SATUSEHAT states and the kaders' month, each in a few grouped queries (never one per row)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    Contact, DeliveryEvent, Household, Measurement, Member, Referral, SatusehatSync, ServiceGiven,
+)
+
+
+def members_named(session: Session, posyandu_id: int, names: Sequence[str]) -> list[tuple[str, int | None]]:
+    """Each name with the id of a member of this posyandu who bears it (one query), for a link to their page;
+    two namesakes link to the first recorded, and the page names the birth date to tell them apart."""
+    if not names:
+        return []
+    found: dict[str, int] = {}
+    for member_id, name in session.execute(select(Member.id, Member.name).where(
+            Member.posyandu_id == posyandu_id, Member.name.in_(list(set(names)))).order_by(Member.id)):
+        found.setdefault(name, member_id)
+    return [(name, found.get(name)) for name in names]
+
+
+def member_history(session: Session, member_id: int) -> tuple[list[Measurement], list[ServiceGiven], list[Referral]]:
+    """A member's visits (newest first), services and referrals (open first): three queries."""
+    visits = list(session.scalars(select(Measurement).where(Measurement.member_id == member_id)
+                                  .order_by(Measurement.measured_on.desc(), Measurement.id.desc())))
+    services = list(session.scalars(select(ServiceGiven).where(ServiceGiven.member_id == member_id)
+                                    .order_by(ServiceGiven.given_on, ServiceGiven.id)))
+    referrals = list(session.scalars(select(Referral).where(Referral.member_id == member_id)
+                                     .order_by(Referral.status != "open", Referral.created_at.desc())))
+    return visits, services, referrals
+
+
+FAILURE_CODES = ("63003", "63024", "63016", "21610", "30003", "30005", "30006", "30007")  # named in web texts
+
+
+def failure_reasons(session: Session, posyandu_ids: Sequence[int]) -> list[tuple[str, int]]:
+    """Why messages to these posyandu's families failed (the providers' error codes, most frequent first);
+    codes the page has no words for are counted together as 'other'."""
+    rows = session.execute(
+        select(DeliveryEvent.error_code, func.count())
+        .join(Contact, Contact.id == DeliveryEvent.contact_id).join(Household, Household.id == Contact.household_id)
+        .where(Household.posyandu_id.in_(list(posyandu_ids)), DeliveryEvent.status.in_(("failed", "undelivered")))
+        .group_by(DeliveryEvent.error_code)).all()
+    counted: dict[str, int] = {}
+    for code, n in rows:
+        key = code if code in FAILURE_CODES else "other"
+        counted[key] = counted.get(key, 0) + int(n)
+    return sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+SYNC_STATES = ("pending", "sending", "sent", "refused", "waiting")
+
+
+def satusehat_by_posyandu(session: Session, posyandu_ids: Sequence[int], listed: int = 50
+                          ) -> tuple[dict[int, dict[str, int]], list[tuple[SatusehatSync, Member, date]]]:
+    """Per posyandu the visits by SATUSEHAT state; and the refused or retried visits with the stored reason
+    (newest first, `listed` at most): the bidan sees what waits and why, in two queries."""
+    ids = list(posyandu_ids)
+    if not ids:
+        return {}, []
+    counts: dict[int, dict[str, int]] = {pid: {s: 0 for s in SYNC_STATES} for pid in ids}
+    for pid, status, n in session.execute(select(SatusehatSync.posyandu_id, SatusehatSync.status, func.count())
+                                          .where(SatusehatSync.posyandu_id.in_(ids))
+                                          .group_by(SatusehatSync.posyandu_id, SatusehatSync.status)):
+        counts[pid][status] = int(n)
+    problems = [(sync, member, on) for sync, member, on in session.execute(
+        select(SatusehatSync, Member, Measurement.measured_on)
+        .join(Measurement, Measurement.id == SatusehatSync.measurement_id)
+        .join(Member, Member.id == Measurement.member_id)
+        .where(SatusehatSync.posyandu_id.in_(ids), SatusehatSync.last_error.is_not(None),
+               SatusehatSync.status != "sent")
+        .order_by(Measurement.measured_on.desc(), SatusehatSync.id.desc()).limit(listed))]
+    return counts, problems
+
+
+def kader_figures(session: Session, posyandu_ids: Sequence[int], first: date, last: date,
+                  only_contact: int | None = None) -> list[dict[str, object]]:
+    """Per kader (whoever recorded visits here this month): visits, people, visits of members without a NIK,
+    and late entries (typed more than a day after the posyandu day). One grouped query."""
+    ids = list(posyandu_ids)
+    if not ids:
+        return []
+    rows = session.execute(
+        select(Measurement.recorded_by_id, Contact.display_name, Contact.role, Measurement.measured_on,
+               Measurement.created_at, Measurement.member_id, Member.nik, Member.mother_nik, Measurement.source)
+        .join(Member, Member.id == Measurement.member_id)
+        .outerjoin(Contact, Contact.id == Measurement.recorded_by_id)
+        .where(Measurement.posyandu_id.in_(ids), Measurement.measured_on >= first, Measurement.measured_on <= last,
+               *((Measurement.recorded_by_id == only_contact,) if only_contact is not None else ()))).all()
+    out: dict[object, dict[str, object]] = {}
+    people: dict[object, set[int]] = {}
+    for by, name, role, on, created, member_id, nik, mother_nik, source in rows:
+        key = by if source != "import" else "import"
+        row = out.setdefault(key, {"contact_id": by if key != "import" else None, "name": name, "role": role,
+                                   "import": key == "import", "visits": 0, "people": 0, "no_nik": 0, "late": 0})
+        row["visits"] = int(row["visits"]) + 1  # type: ignore[call-overload]
+        people.setdefault(key, set()).add(member_id)
+        if not nik and not mother_nik:
+            row["no_nik"] = int(row["no_nik"]) + 1  # type: ignore[call-overload]
+        if source != "import" and created is not None and (created.date() - on).days > 1:
+            row["late"] = int(row["late"]) + 1  # type: ignore[call-overload]
+    for key, row in out.items():
+        row["people"] = len(people[key])
+    return sorted(out.values(), key=lambda r: (bool(r["import"]), -int(r["visits"])))  # type: ignore[call-overload]

@@ -1,0 +1,32 @@
+"""Kader: the month's reports per kader (visits, people, without a NIK, typed late); a kader sees her own."""
+from __future__ import annotations
+
+import re
+
+from flask import g, render_template, request
+
+from bot.messages import Role
+from bot.recap_text import month_label
+from health.recap import month_bounds
+from storage.visits import local_today
+from storage.web_pages import kader_figures
+from web.pages import blueprint, chosen_places, lang, now, page, places, seen
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@blueprint.get("/kader")
+@page("kaders")
+def kaders():  # type: ignore[no-untyped-def]
+    shown = chosen_places()
+    today = local_today(shown[0], now()) if shown else now().date()
+    year, month = today.year, today.month
+    found = _MONTH.match(request.args.get("bulan", ""))
+    if found and 1 <= int(found.group(2)) <= 12:
+        year, month = int(found.group(1)), int(found.group(2))
+    first, last = month_bounds(year, month)
+    own = g.contact.id if g.contact.role == Role.KADER.value else None
+    rows = kader_figures(g.db, [p.id for p in shown], first, last, only_contact=own)
+    seen("web.kaders", f"posyandu:{len(shown)}")
+    return render_template("kaders.html", rows=rows, month=month_label(lang(), year, month), places=places(),
+                           own=own is not None)

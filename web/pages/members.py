@@ -1,0 +1,70 @@
+"""Anak (and any member): one person's history, reachable from every name on the other pages: the growth
+chart as on the KMS (the chat's own picture), visits with their values and findings in words, services and
+doses, referrals with their outcome."""
+from __future__ import annotations
+
+from flask import Response, abort, g, render_template
+
+from bot.charts import INDICATORS, chart_spec, is_balita
+from bot.flows.referrals import problem_text
+from bot.flows.reporting_format import age, day
+from bot.flows.reporting_render import flag_label
+from bot.flows.reporting_services import label_for
+from storage.reporting import member_in_scope, reinterpret
+from storage.visits import local_today
+from storage.web_pages import member_history
+from web.pages import blueprint, ctx, lang, now, page, place_ids, seen, t
+
+
+def _member(member_id: int):  # type: ignore[no-untyped-def]
+    member = member_in_scope(g.db, member_id, place_ids())
+    if member is None:
+        abort(404)  # outside the scope looks the same as absent: nothing leaks about who is recorded
+    return member
+
+
+@blueprint.get("/anak/<int:member_id>")
+@page("member")
+def member(member_id: int):  # type: ignore[no-untyped-def]
+    person = _member(member_id)
+    today = local_today(person.posyandu, now())
+    visits, services, referrals = member_history(g.db, person.id)
+    rows = []
+    for m in visits:
+        result = reinterpret(g.db, m)
+        rows.append({"on": day(m.measured_on), "age": age(person.birth_date, m.measured_on, lang()),
+                     "measured": _values(m), "flags": [flag_label(f, lang()) for f in result.flags]})
+    c = ctx()
+    seen("web.member", f"member:{person.id}")
+    return render_template(
+        "member.html", m=person, age=age(person.birth_date, today, lang()), born=day(person.birth_date),
+        visits=rows, services=[(day(s.given_on), label_for(s.code, lang())) for s in services],
+        referrals=[{"id": r.id, "problem": problem_text(c, r.problem), "level": t(f"referral.level.{r.urgency}"),
+                    "open": r.status == "open", "outcome": t(f"referral.outcome.{r.outcome}") if r.outcome else ""}
+                   for r in referrals],
+        charts=INDICATORS if is_balita(person, today) else ())
+
+
+def _values(m) -> str:  # type: ignore[no-untyped-def]
+    from bot.flows.referrals import FIELD_OF_ITEM, VALUE_ITEMS
+    from bot.flows.reporting_items import label_key
+    from bot.flows.reporting_render import value_text
+    from bot.referral_alerts import VALUE_FIELDS
+
+    values = {name: getattr(m, name) for name in VALUE_FIELDS}
+    return "; ".join(f"{t('report.item.' + label_key(item, m.age_days or 0))} {value_text(lang(), item, values)}"
+                     for item in VALUE_ITEMS if values.get(FIELD_OF_ITEM[item]) is not None) or "-"
+
+
+@blueprint.get("/anak/<int:member_id>/grafik-<indicator>.png")
+@page("member_chart")
+def member_chart(member_id: int, indicator: str):  # type: ignore[no-untyped-def]
+    person = _member(member_id)
+    if indicator not in INDICATORS:
+        abort(404)
+    spec = chart_spec(g.db, person, indicator, lang(), local_today(person.posyandu, now()))
+    if spec is None:
+        abort(404)
+    from bot.media.chart import chart_png
+
+    return Response(chart_png(spec), mimetype="image/png", headers={"Cache-Control": "private, max-age=300"})

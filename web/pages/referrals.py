@@ -1,0 +1,117 @@
+"""Rujukan: the bidan's queue as in chat (urgent first, the values behind it, age or week of pregnancy,
+kader, phone), filters by posyandu and problem, the outcome buttons, and one referral's history.
+
+The words are the chat's own (bot/flows/referrals.py); the outcome is `storage.referrals.record_outcome`,
+the same function the chat's `rujukan` calls, so a kader is refused here exactly as there.
+"""
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import abort, g, redirect, render_template, request, url_for
+
+from bot.flows.referrals import problem_text, reasons_text, values_text
+from bot.flows.reporting_format import age, day
+from bot.referral_alerts import dated_by_estimate
+from health.problems import PROBLEMS
+from storage.referral_history import referral_in_scope, referral_story
+from storage.referrals import OUTCOMES, QueueEntry, may_close, open_in_scope, open_problems, queue, record_outcome
+from storage.reporting import reinterpret
+from web.pages import blueprint, chosen_places, ctx, now, page, place_ids, places, seen, t
+
+PAGE = 50
+
+
+def card(entry: QueueEntry, problems: dict[int, list[Any]]) -> dict[str, Any]:
+    """One queue entry as the page shows it: every part already in words."""
+    c = ctx()
+    referral, member, m = entry.referral, entry.member, entry.measurement
+    on = m.measured_on if m is not None else c.today()
+    result = reinterpret(g.db, m) if m is not None else None
+    stage = ""
+    if m is not None and m.gestational_weeks is not None:
+        key = "referral.pregnant_estimate" if dated_by_estimate(g.db, member.id, m.measured_on) else "referral.pregnant"
+        stage = c.t(key, weeks=m.gestational_weeks)
+    elif result is not None and result.days_postpartum is not None:
+        stage = c.t("referral.nifas", days=result.days_postpartum)
+    zone = ZoneInfo(member.posyandu.timezone or "Asia/Jakarta")
+    reporter = c.t("referral.reporter_import") if m is not None and m.source == "import" else \
+        (entry.reporter or c.t("referral.reporter_unknown"))
+    return {
+        "id": referral.id, "urgent": referral.urgency == "today", "level": c.t(f"referral.level.{referral.urgency}"),
+        "problem": problem_text(c, referral.problem), "member": member, "age": age(member.birth_date, on, c.lang),
+        "stage": stage, "posyandu": member.posyandu.name, "visit": day(on),
+        "since": day(referral.created_at.astimezone(zone).date()), "measured": values_text(c, entry),
+        "reasons": reasons_text(c, entry, result), "reporter": reporter, "phone": entry.phone or "-",
+        "others": [f"{problem_text(c, r.problem)} ({c.t(f'referral.level.{r.urgency}')})"
+                   for r in problems.get(member.id, []) if r.id != referral.id],
+    }
+
+
+@blueprint.get("/rujukan")
+@page("referrals")
+def referrals():  # type: ignore[no-untyped-def]
+    shown = chosen_places()
+    problem = request.args.get("problem") or None
+    if problem not in {p.code for p in PROBLEMS}:
+        problem = None
+    try:
+        offset = max(int(request.args.get("dari", 0)), 0)
+    except ValueError:
+        offset = 0
+    entries, total = queue(g.db, [p.id for p in shown], offset, PAGE, problem=problem)
+    problems = open_problems(g.db, [e.member.id for e in entries])
+    cards = [card(e, problems) for e in entries]
+    seen("web.referrals", f"posyandu:{len(shown)}")
+    return render_template("referrals.html", cards=cards, total=total, offset=offset, page=PAGE,
+                           places=places(), chosen=request.args.get("posyandu", ""), problem=problem or "",
+                           problems=[(p.code, problem_text(ctx(), p.code)) for p in PROBLEMS],
+                           outcomes=[(o, t(f"referral.outcome.{o}")) for o in OUTCOMES],
+                           closer=may_close(g.contact))
+
+
+@blueprint.post("/rujukan/<int:referral_id>/hasil")
+@page("referral")
+def referral_outcome(referral_id: int):  # type: ignore[no-untyped-def]
+    if not may_close(g.contact):
+        seen("web.denied", f"referral:{referral_id}")
+        abort(403)
+    outcome = request.form.get("outcome", "")
+    if outcome not in OUTCOMES:
+        abort(400)
+    entry = open_in_scope(g.db, referral_id, place_ids())
+    closed = record_outcome(g.db, g.contact, referral_id, place_ids(), outcome, request.form.get("note"), now())
+    if not request.headers.get("HX-Request"):  # a browser without script: back to the queue
+        return redirect(url_for("web.referrals"), 303)
+    if closed is None or entry is None:
+        return render_template("referral_closed.html", gone=True, id=referral_id)
+    return render_template("referral_closed.html", gone=False, name=entry.member.name, id=referral_id,
+                           outcome=t(f"referral.outcome.{outcome}"))
+
+
+@blueprint.get("/rujukan/<int:referral_id>")
+@page("referral")
+def referral(referral_id: int):  # type: ignore[no-untyped-def]
+    found = referral_in_scope(g.db, referral_id, place_ids())
+    if found is None:
+        abort(404)
+    story = referral_story(g.db, found)
+    c = ctx()
+    seen("web.referral", f"referral:{referral_id}")
+    visits = [{"on": day(m.measured_on), "measured": values_text(c, QueueEntry(found, story.member, m, None, None))}
+              for m in story.visits]
+    events = [{"at": day(e.at.astimezone(ZoneInfo(story.member.posyandu.timezone)).date()),
+               "what": _event(e.action), "who": who or "-"} for e, who in story.events]
+    return render_template("referral.html", r=found, member=story.member, visits=visits, events=events,
+                           problem=problem_text(c, found.problem), level=c.t(f"referral.level.{found.urgency}"),
+                           outcome=t(f"referral.outcome.{found.outcome}") if found.outcome else "",
+                           handled=day(found.handled_at.date()) if found.handled_at else "")
+
+
+def _event(action: str) -> str:
+    """An audit action in words: an outcome by its name, anything else by the page's own words."""
+    kind = action.split(".", 1)[-1]
+    if kind in OUTCOMES:
+        return t("web.referral.closed_as", outcome=t(f"referral.outcome.{kind}"))
+    return t("web.event.viewed") if action.startswith("web.") else t("web.event.other")
