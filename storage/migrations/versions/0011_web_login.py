@@ -1,7 +1,7 @@
 """the web page: one-time login links, browser sessions, and a puskesmas for an admin (its staff)
 
 Revision ID: 0010_web
-Revises: 0009
+Revises: 0010_satusehat
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import storage.db
 
 revision = '0010_web'
-down_revision = '0009'
+down_revision = '0010_satusehat'
 branch_labels = None
 depends_on = None
 
