@@ -126,3 +126,4 @@ class Outbound:
     template_vars: dict[str, str] = field(default_factory=dict)
     in_session_window: bool = True
     attachment: Attachment | None = None
+    language: str | None = None  # the reader's language: a channel's own words (the numbered list's hint)

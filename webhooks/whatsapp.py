@@ -79,10 +79,10 @@ def inline_replies(runtime, ids: list[int]) -> list[str]:  # type: ignore[no-unt
     A reply with a picture or file stays in the outbox: TwiML carries no media of
     ours, so the dispatcher sends it (after these texts) through the signed link.
     """
-    from bot.choices import numbered_choices
     from bot.messages import Choice
     from storage.media import attachments_for
-    from storage.models import OutboxMessage
+    from storage.models import Contact, OutboxMessage
+    from webhooks.whatsapp_sender import whatsapp_bodies
 
     texts = []
     now = runtime.clock.now()
@@ -92,7 +92,8 @@ def inline_replies(runtime, ids: list[int]) -> list[str]:  # type: ignore[no-unt
             if row.channel != Channel.WHATSAPP.value or row.status != "pending" or row.id in with_media:
                 continue
             choices = tuple(Choice(str(v), str(label)) for v, label in row.choices or [])
-            texts.append(numbered_choices(row.text, choices) if choices else row.text)
+            contact = session.get(Contact, row.contact_id) if row.contact_id else None
+            texts.extend(whatsapp_bodies(row.text, choices, contact.language if contact else None))
             row.status, row.sent_at, row.provider_status = "sent", now, "inline"
     return texts
 

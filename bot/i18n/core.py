@@ -57,6 +57,7 @@ ID = {
     "core.restart_go": "Buang, mulai yang baru",
     "core.restarted": "Maaf, bagian ini baru saja diperbarui. Silakan mulai lagi.",
     "core.choose_from_list": "Pilih salah satu dengan mengetik angkanya (1–{count}).",
+    "core.numbered_hint": "Balas dengan angka pilihan.",
     "core.stopped": "Baik, Anda tidak akan menerima pengingat atau pengumuman lagi. "
     "Ketik *mulai* kapan saja untuk berlangganan lagi.",
     "core.already_stopped": "Anda sudah berhenti berlangganan. Ketik *mulai* untuk berlangganan lagi.",
@@ -123,6 +124,7 @@ EN = {
     "core.restart_go": "Throw it away, start anew",
     "core.restarted": "Sorry, this part was just updated. Please start again.",
     "core.choose_from_list": "Choose one by typing its number (1–{count}).",
+    "core.numbered_hint": "Reply with the number of your choice.",
     "core.stopped": "OK, you will not receive reminders or announcements any more. "
     "Type *resume* at any time to subscribe again.",
     "core.already_stopped": "You have already unsubscribed. Type *resume* to subscribe again.",
