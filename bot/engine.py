@@ -15,7 +15,7 @@ from typing import Any
 from bot import flows as registry
 from bot.choices import keyword, pick_numbered
 from bot.flows.base import Answer, Ctx, Flow, Invalid, Turn, ask
-from bot.messages import PHONE_SHARED, Choice, Inbound, InboundKind, Reply, Role
+from bot.messages import MEDIA_TYPES, PHONE_SHARED, Choice, Inbound, InboundKind, Reply, Role
 from storage.models import ConversationState
 from storage.phones import normalise_phone
 from storage.repositories import state_expiry
@@ -72,8 +72,9 @@ class Engine:
     # -- public -------------------------------------------------------------
     def step(self, inbound: Inbound) -> list[Reply]:
         ctx = self.ctx
-        if inbound.kind is InboundKind.MEDIA:
-            return [Reply(ctx.t("core.media"))] + self._reprompt()
+        if inbound.kind is InboundKind.MEDIA:  # a location is not needed; anything else: we read text only
+            key = f"core.media.{inbound.media}" if inbound.media in MEDIA_TYPES else "core.media"
+            return [Reply(ctx.t(key))] + (self._reprompt() if self.state.flow else self._menu_if_known())
         if inbound.kind is InboundKind.CONTACT:
             return self._phone_shared(inbound)
         text = inbound.text.strip()
@@ -224,6 +225,10 @@ class Engine:
             return [Reply(ctx.t("core.phone_saved"))] + self.menu()
         answer = Answer(phone, PHONE_SHARED)
         return self._run(flow, lambda data: flow.handle(ctx, self.state.step or "", data, answer))
+
+    def _menu_if_known(self) -> list[Reply]:
+        """Outside a conversation, the menu for someone who chose a language (a newcomer is greeted on text)."""
+        return self.menu() if self.ctx.contact.language else []
 
     def _reprompt(self) -> list[Reply]:
         prompt = self.state.data.get("_prompt") if self.state.flow else None

@@ -69,6 +69,11 @@ class Inbound:
     provider_id: str | None = None
     display_name: str | None = None
     received_at: datetime | None = None
+    media: str = ""  # what a MEDIA message was, in MEDIA_TYPES' words: the kind answer says what we read
+
+
+# What a non-text message was (the channels' own types mapped to these): `core.media.<type>` answers each.
+MEDIA_TYPES = ("location", "audio", "contact", "sticker", "image", "video", "document")
 
 
 MIME_TYPES = {

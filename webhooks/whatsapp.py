@@ -41,6 +41,32 @@ def whatsapp_address(value: str) -> str | None:
     return normalise_phone(value.removeprefix("whatsapp:"), strict=False)
 
 
+def media_type(form) -> str:  # type: ignore[no-untyped-def]
+    """What a WhatsApp message carries besides text, in `bot.messages.MEDIA_TYPES`' words; "" for none.
+
+    Twilio posts a shared location as `Latitude`/`Longitude` (with `Address`/`Label` for a place) and no
+    media; a picture, sticker (image/webp), voice note, video, contact card (text/vcard) or document as
+    `NumMedia` with `MediaContentType0`.
+    """
+    if form.get("Latitude") or form.get("Longitude"):
+        return "location"
+    try:
+        count = int(form.get("NumMedia", "0") or 0)
+    except ValueError:
+        count = 0
+    if not count:
+        return ""
+    mime = (form.get("MediaContentType0") or "").lower()
+    if mime == "image/webp":
+        return "sticker"
+    if mime in ("text/vcard", "text/x-vcard"):
+        return "contact"
+    for prefix, kind in (("image/", "image"), ("audio/", "audio"), ("video/", "video")):
+        if mime.startswith(prefix):
+            return kind
+    return "document"
+
+
 def twiml(texts: list[str] | None = None) -> Response:
     response = MessagingResponse()
     for text in texts or []:
@@ -59,14 +85,12 @@ def whatsapp_webhook():  # type: ignore[no-untyped-def]
     if not sid or address is None:
         return {"ok": False, "error": "not a WhatsApp message"}, 400
     body = form.get("Body", "")
-    try:
-        media = int(form.get("NumMedia", "0") or 0)
-    except ValueError:
-        media = 0
+    media = media_type(form)
     kind = InboundKind.MEDIA if media and not body.strip() else InboundKind.TEXT
     if form.get("ButtonPayload"):
         body, kind = form["ButtonPayload"], InboundKind.CHOICE
-    inbound = Inbound(Channel.WHATSAPP, address, body, kind, sid, form.get("ProfileName"))
+    inbound = Inbound(Channel.WHATSAPP, address, body, kind, sid, form.get("ProfileName"),
+                      media=media if kind is InboundKind.MEDIA else "")
     handled = process(runtime, inbound, send=not runtime.settings.twilio_reply_inline)
     if runtime.settings.twilio_reply_inline and handled.outbox_ids:
         return twiml(inline_replies(runtime, handled.outbox_ids))

@@ -41,6 +41,19 @@ ID = {
     "atau puskesmas, lalu ketik kodenya di sini (contoh: K7M2QP). Ketik *batal* untuk kembali ke menu.",
     "core.media": "Maaf, saya hanya bisa membaca pesan teks. Silakan ketik jawabannya.",
     "core.empty": "Pesannya kosong. Silakan ketik jawabannya.",
+    "core.media.location": "Terima kasih, tetapi lokasi tidak diperlukan di sini. Saya hanya bisa membaca pesan "
+    "teks: silakan ketik saja.",
+    "core.media.audio": "Maaf, saya belum bisa mendengarkan pesan suara. Saya hanya bisa membaca pesan teks: "
+    "silakan ketik saja.",
+    "core.media.contact": "Maaf, saya tidak bisa membaca kartu kontak. Bila ingin memberi nomor HP, ketik nomornya "
+    "(contoh: 0812 3456 7890).",
+    "core.media.sticker": "Terima kasih 🙂 Saya hanya bisa membaca pesan teks: silakan ketik saja.",
+    "core.media.image": "Maaf, saya belum bisa membaca foto. Saya hanya bisa membaca pesan teks: silakan ketik "
+    "saja.",
+    "core.media.video": "Maaf, saya belum bisa membuka video. Saya hanya bisa membaca pesan teks: silakan ketik "
+    "saja.",
+    "core.media.document": "Maaf, saya belum bisa membuka berkas. Saya hanya bisa membaca pesan teks: silakan ketik "
+    "saja.",
     "core.too_long": "Pesannya terlalu panjang ({length} huruf). Mohon kirim yang lebih singkat.",
     "core.expired": "Percakapan sebelumnya sudah lama tidak dilanjutkan, jadi saya mulai dari awal.",
     "core.expired_draft": "Laporan {what} belum disimpan dan sudah lama tidak dilanjutkan. Nilainya saya simpan "
@@ -108,6 +121,16 @@ EN = {
     "the menu.",
     "core.media": "Sorry, I can only read text messages. Please type your answer.",
     "core.empty": "The message was empty. Please type your answer.",
+    "core.media.location": "Thank you, but a location is not needed here. I can only read text messages: "
+    "please type instead.",
+    "core.media.audio": "Sorry, I cannot listen to voice messages yet. I can only read text messages: please type "
+    "instead.",
+    "core.media.contact": "Sorry, I cannot read contact cards. To give a phone number, type the number "
+    "(for example: 0812 3456 7890).",
+    "core.media.sticker": "Thank you 🙂 I can only read text messages: please type instead.",
+    "core.media.image": "Sorry, I cannot read photos yet. I can only read text messages: please type instead.",
+    "core.media.video": "Sorry, I cannot open videos yet. I can only read text messages: please type instead.",
+    "core.media.document": "Sorry, I cannot open files yet. I can only read text messages: please type instead.",
     "core.too_long": "The message is too long ({length} characters). Please send a shorter one.",
     "core.expired": "The previous conversation was left for a long time, so I started again.",
     "core.expired_draft": "The report for {what} was not saved and was left for a long time. I kept its values as "
