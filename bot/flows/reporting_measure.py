@@ -11,7 +11,7 @@ import re
 from typing import Any, Iterable
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
-from bot.flows.reporting_expert import ExpertLine, parse_expert
+from bot.flows.reporting_expert import ExpertLine, bare_values, parse_expert, read_bare
 from bot.flows.reporting_format import age, day, number
 from bot.flows.reporting_items import ITEMS, ORDER, assumed_position, change_problem, items_for, label_key, \
     z_problems
@@ -58,10 +58,20 @@ class MeasureSteps(VisitBase):
         line, finish = strip_save(data.pop("line", ""))
         if finish:
             data["finish"] = True
+        ordered, rest = read_bare(line) if line and data["queue"] else ([], line)
+        if ordered and (rest or parse_expert(line, self._service_words(ctx, data)) is None):  # `lapor bima 10,9 81`
+            if rest:  # never dropped without a word: what was not read is named
+                header.append(say(ctx, "report.expert_unknown", parts=rest))
+            try:
+                return self._ordered(ctx, data, data["queue"][0], ordered, header)
+            except Invalid as problem:  # nothing kept: said why, and the first question asked
+                return self._ask_item(ctx, data, data["queue"][0],
+                                      header + [say(ctx, problem.key, **problem.params)])
         if line:
             parsed = parse_expert(line, self._service_words(ctx, data))
             if parsed is not None:
                 return self._apply_line(ctx, data, parsed, header)
+            header.append(say(ctx, "report.expert_unknown", parts=line))  # never dropped without a word
         return self._ask_next(ctx, data, header)
 
     def _header(self, ctx: Ctx, data: ReportDraft) -> Reply:
@@ -128,7 +138,7 @@ class MeasureSteps(VisitBase):
     def on_item(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         item = data["item"]
         text, finish = strip_save(answer.text)
-        parts = text.split()
+        parts = bare_values(text) or text.split()  # `9,5 75`, `9,5 kg 75 cm`: values in the questions' order
         ordered = len(parts) >= 2 and all(ORDERED_VALUE.fullmatch(p) for p in parts)
         if finish:  # no more questions: this value (or these, in order) are the last
             data["finish"] = True
@@ -154,7 +164,8 @@ class MeasureSteps(VisitBase):
         return self._judge(ctx, data, item, checked.values, checked.confirm, checked.params, []) or \
             self._ask_next(ctx, data)
 
-    def _ordered(self, ctx: Ctx, data: ReportDraft, item: str, parts: list[str]) -> Turn:
+    def _ordered(self, ctx: Ctx, data: ReportDraft, item: str, parts: list[str],
+                 before: Iterable[Reply] = ()) -> Turn:
         """`72 168` at the weight question: the values of this and the next questions, in their order.
         Each is checked first, so an impossible one (`8 1`: 1 cm) is explained and nothing is kept."""
         upcoming = [item] + [i for i in data["queue"] if i != item]
@@ -169,7 +180,7 @@ class MeasureSteps(VisitBase):
             if checked.confirm == "unit_slip":  # `8 1` for 8,1: say how it was read, keep nothing
                 raise Invalid("report.ordered_unclear", read=", ".join(read))
         data["line_queue"] = [[name, raw] for name, raw in pairs]
-        return self._ask_next(ctx, data)
+        return self._ask_next(ctx, data, before)
 
     def _assume_position(self, ctx: Ctx, data: ReportDraft, item: str, values: dict[str, Any]) -> None:
         """A balita's length without `pb`/`tb`: measured as the age says (lying under 24 months,
