@@ -15,6 +15,7 @@ from typing import Any
 from bot import flows as registry
 from bot.choices import keyword, pick_numbered
 from bot.flows.base import Answer, Ctx, Flow, Invalid, Turn, ask
+from bot.texts import catalogue
 from bot.messages import MEDIA_TYPES, PHONE_SHARED, Choice, Inbound, InboundKind, Reply, Role
 from storage.models import ConversationState
 from storage.phones import normalise_phone
@@ -239,9 +240,14 @@ class Engine:
 
     def _words(self) -> str:
         """The words this person's role may type, each flow's first few (`lapor, laporan, timbang`)."""
-        lines = [f"• {self.ctx.t(f.menu_key or f.name)}: {', '.join(f.triggers[:WORDS_SHOWN])}"
+        lines = [f"• {self.ctx.t(f.menu_key or f.name)}: {self._words_of(f)}"
                  for f in registry.menu_for(self.ctx.role) if f.triggers]
         return ("\n\n" + self.ctx.t("core.help_words") + "\n" + "\n".join(lines)) if lines else ""
+
+    def _words_of(self, flow: Flow) -> str:
+        """A service's words in the reader's language (`help.words.<flow>`), else its first triggers."""
+        key = f"help.words.{flow.name}"
+        return self.ctx.t(key) if key in catalogue("id") else ", ".join(flow.triggers[:WORDS_SHOWN])
 
     def _unsaved(self) -> str | None:
         flow = registry.get(self.state.flow) if self.state.flow else None

@@ -72,6 +72,19 @@ def parse_expert(text: str, service_words: dict[str, str] | None = None) -> Expe
     return None if line.empty else line
 
 
+# The form's abbreviations as an English reader types them (the same KEYWORDS read both).
+ENGLISH_WORDS = {"bb": "weight", "pb": "length", "tb": "height", "lk": "head", "lila": "muac", "lp": "waist",
+                 "td": "bp", "gds": "glucose", "gdp": "fbg"}
+
+
+def typed_in(lang: str | None, example: str) -> str:
+    """An example of what to type (`bb 9,5 pb 75`), as a reader of `lang` types it: `weight 9.5 length 75`."""
+    if lang != "en":
+        return example
+    words = [ENGLISH_WORDS.get(word.lower(), word) for word in example.split()]
+    return re.sub(r"(\d),(\d)", r"\1.\2", " ".join(words))
+
+
 def read_bare(text: str) -> tuple[list[str], str]:
     """`10,9 81` / `10.9 kg 81cm` -> (['10,9', '81'], ''): the values typed without keywords at the start of
     `text`, in the questions' order (a unit may follow each), and the rest that is not such a number."""

@@ -11,7 +11,7 @@ import re
 from typing import Any, Iterable
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
-from bot.flows.reporting_expert import ExpertLine, bare_values, parse_expert, read_bare
+from bot.flows.reporting_expert import ExpertLine, bare_values, parse_expert, read_bare, typed_in
 from bot.flows.reporting_format import age, day, number
 from bot.flows.reporting_items import ITEMS, ORDER, assumed_position, change_problem, items_for, label_key, \
     z_problems
@@ -80,10 +80,10 @@ class MeasureSteps(VisitBase):
         stage, _, _ = self._stage(ctx, data)
         lines = [ctx.t("report.header", name=self._name(ctx, data), sex=ctx.t(f"report.sex.{sex}"),
                        age=age(born, on, ctx.lang), group=stage.label(ctx.lang),
-                       date=day(on))]
+                       date=day(on, ctx.lang))]
         if hpht is not None:
             weeks, _ = gestational_age(hpht, on)
-            lines.append(ctx.t("report.header_pregnancy", weeks=weeks, hpl=day(hpl(hpht)))
+            lines.append(ctx.t("report.header_pregnancy", weeks=weeks, hpl=day(hpl(hpht), ctx.lang))
                          + (" " + ctx.t("report.estimated") if self._hpht_estimated(ctx, data) else ""))
         if data.get("member") and ctx.once(("reported", data["member"], on),
                                            lambda: reported_on(ctx.session, data["member"], on)) is not None:
@@ -96,8 +96,8 @@ class MeasureSteps(VisitBase):
         hint = ()
         if not data["values"] and not data.get("mode") and not data.get("hinted"):
             data["hinted"] = True
-            hint = (ctx.t("report.expert_hint", example=EXAMPLES.get(stage, ADULT_EXAMPLE),
-                          ordered=ORDERED_EXAMPLES.get(stage, "60 155")),)
+            hint = (ctx.t("report.expert_hint", example=typed_in(ctx.lang, EXAMPLES.get(stage, ADULT_EXAMPLE)),
+                          ordered=typed_in(ctx.lang, ORDERED_EXAMPLES.get(stage, "60 155"))),)
         key = "hb_bumil" if item == "hb" and stage is LifeStage.IBU_HAMIL else label_key(item, days)
         if item == "height" and stage is LifeStage.BAYI_BALITA:  # the age decides lying or standing
             hint = (ctx.t(f"report.position_assumed.{assumed_position(days)}"), *hint)
@@ -231,7 +231,7 @@ class MeasureSteps(VisitBase):
             if previous is None or change_problem(item, values, previous, days, stage) is None:
                 return None
             field_name = ITEMS[item].fields[0]
-            return "confirm.change", {"was": previous[field_name], "was_date": day(previous["date"]),
+            return "confirm.change", {"was": previous[field_name], "was_date": day(previous["date"], ctx.lang),
                                       "value": values[field_name], "unit": ITEMS[item].unit}
         if stage not in (LifeStage.BAYI_BALITA, LifeStage.ANAK, LifeStage.REMAJA):
             return None

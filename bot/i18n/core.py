@@ -117,8 +117,8 @@ EN = {
     "core.unknown_command": "Unknown command {command}. Type *menu* to see the options.",
     "core.not_allowed": "Sorry, that service is not available for your role.",
     "core.staff_only": "That service is for kaders and midwives. If you are a kader, ask the village midwife or "
-    "the puskesmas for an *invite code*, then type it here (for example: K7M2QP). Type *batal* to go back to "
-    "the menu.",
+    "the puskesmas for an *invite code*, then type it here (for example: K7M2QP). Type *cancel* to go back to the "
+    "menu.",
     "core.media": "Sorry, I can only read text messages. Please type your answer.",
     "core.empty": "The message was empty. Please type your answer.",
     "core.media.location": "Thank you, but a location is not needed here. I can only read text messages: "
@@ -131,11 +131,11 @@ EN = {
     "core.media.image": "Sorry, I cannot read photos yet. I can only read text messages: please type instead.",
     "core.media.video": "Sorry, I cannot open videos yet. I can only read text messages: please type instead.",
     "core.media.document": "Sorry, I cannot open files yet. I can only read text messages: please type instead.",
-    "core.too_long": "The message is too long ({length} characters). Please send a shorter one.",
+    "core.too_long": "The message is too long ({length:character|characters}). Please send a shorter one.",
     "core.expired": "The previous conversation was left for a long time, so I started again.",
     "core.expired_draft": "The report for {what} was not saved and was left for a long time. I kept its values as "
-    "a draft: type *lanjut* to go on with it, or *buang* to throw it away.",
-    "core.draft_waiting": "📝 There is an unsaved draft report for {what}: type *lanjut* or *buang*.",
+    "a draft: type *continue* to go on with it, or *discard* to throw it away.",
+    "core.draft_waiting": "📝 There is an unsaved draft report for {what}: type *continue* or *discard*.",
     "core.draft_resumed": "OK, back to the report for {what}.",
     "core.draft_dropped": "Draft thrown away. Nothing was saved.",
     "core.leave_ask": "The report for {what} is not saved. Leave for the menu and throw away the values typed?",

@@ -38,7 +38,7 @@ EN = {
     "nik.usage": "Type: nik NAME 16-digit-NIK, for example: nik Aisyah Putri 3201016601260003",
     "nik.missing": "No NIK yet (their visits cannot be sent to SATUSEHAT):\n{lines}\n\n"
     "Add one with: nik NAME 16-digit-NIK",
-    "nik.missing_line": "• {member} — {count} visit(s) waiting",
+    "nik.missing_line": "• {member} — {count:visit|visits} waiting",
     "nik.missing_line_no_visit": "• {member}",
     "nik.missing_more": "…and {count} more.",
     "nik.none_missing": "Every member of your posyandu has a NIK (or the mother's NIK). 👍",

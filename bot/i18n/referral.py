@@ -83,9 +83,9 @@ EN = {
     "   Reasons: {reasons}\n   Reported by: {reporter} · Family phone: {phone}",
     "referral.first_time": "since {date}",
     "referral.others": "   Other referrals of this person: {problems}",
-    "referral.pregnant": "{weeks} weeks pregnant",
+    "referral.pregnant": "{weeks:week|weeks} pregnant",
     "referral.nifas": "postpartum day {days}",
-    "referral.pregnant_estimate": "about {weeks} weeks pregnant (estimate)",
+    "referral.pregnant_estimate": "about {weeks:week|weeks} pregnant (estimate)",
     "referral.problem.gizi_anak": "Child nutrition & growth",
     "referral.problem.kehamilan": "Pregnancy risk",
     "referral.problem.tekanan_darah": "Blood pressure",
@@ -117,13 +117,13 @@ EN = {
     "referral.closed": "Recorded ✅ {name}: {outcome}.",
     "referral.gone": "That referral was already handled or no longer exists.",
     "referral.repeat": "⏰ Reminder: yesterday's URGENT referral has not been handled yet.\n\n{text}\n\nType "
-    "*rujukan* to record the follow-up.",
-    "referral.alert_pregnancy": "Gestational age: {weeks} weeks",
-    "referral.alert_pregnancy_estimate": "Gestational age: about {weeks} weeks (estimate, LMP not known for sure)",
+    "*referrals* to record the follow-up.",
+    "referral.alert_pregnancy": "Gestational age: {weeks:week|weeks}",
+    "referral.alert_pregnancy_estimate": "Gestational age: about {weeks:week|weeks} (estimate, LMP not known for sure)",
     "link.menu": "Family link requests",
     "link.notice": "🔗 Link request at {posyandu}: a resident's chat registered {member}, who is already recorded "
-    "at the posyandu. The family's data is not shown to that chat until a kader or the midwife confirms. "
-    "Type *sambungan* to review.",
+    "at the posyandu. The family's data is not shown to that chat until a kader or the midwife confirms. Type "
+    "*link requests* to review.",
     "link.none": "No link requests waiting. 👍",
     "link.title": "Link requests waiting:",
     "link.entry": "{n}. {member} — {posyandu}\n   Registered by chat: {requester} ({channel}), {date}\n"
