@@ -87,7 +87,8 @@ MEASUREMENTS: tuple[Measurement, ...] = (
                  (_S.LANSIA, 0)), ("blood_pressure",), slot="td", resident=True, example="120/80"),
     # remaja: glucose only with risk factors, Hb at school (ilp-domain 2.2): not asked, taken when typed
     Measurement("glucose", ("glucose_mgdl",), "mg/dL", 0, (("gds", "GDS "), ("gdp", "GDP "), ("gula", "GDS "), ("rbg", "GDS "),
-                                                               ("fbg", "GDP "), ("glucose", "GDS "), ("sugar", "GDS ")),
+                                                               ("fbg", "GDP "), ("fasting", "GDP "), ("glucose", "GDS "),
+                                                               ("sugar", "GDS ")),
                 ((_S.DEWASA, 0), (_S.LANSIA, 0)), ("glucose_random", "glucose_fasting"),
                 code_column="glucose_kind", slot="gula", example="110"),
     # ibu hamil: a point-of-care test, or the puskesmas' result (K1, K5; ilp-domain 4.5)
