@@ -114,8 +114,11 @@ def split_name_and_line(arg: str, service_words: dict[str, str] | None = None) -
     """`siti bb 9,5 tb 75` -> ('siti', 'bb 9,5 tb 75'): the name ends where the first measurement starts;
     `bima 10,9 81` -> ('bima', '10,9 81'): numbers after the name are values in the questions' order."""
     match = _PAIR.search(arg)
-    if match is not None:
-        return arg[:match.start()].strip(), arg[match.start():].strip()
+    if match is not None:  # numbers just before the first keyword are values too (`siti 9,5 pb 75`)
+        name, line = arg[:match.start()].split(), arg[match.start():].strip()
+        while len(name) > 1 and _BARE.fullmatch(name[-1]):
+            line = f"{name.pop()} {line}"
+        return " ".join(name), line
     words = arg.split()
     for start in range(1, len(words)):  # after the name, from the first number (a date such as 12-03 is no value)
         if _BARE.fullmatch(words[start]) or (re.fullmatch(_NUMBER, words[start]) and start + 1 < len(words)):

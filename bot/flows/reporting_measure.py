@@ -60,6 +60,12 @@ class MeasureSteps(VisitBase):
             data["finish"] = True
         ordered, rest = read_bare(line) if line and data["queue"] else ([], line)
         if ordered and (rest or parse_expert(line, self._service_words(ctx, data)) is None):  # `lapor bima 10,9 81`
+            named = parse_expert(rest, self._service_words(ctx, data)) if rest else None
+            if named is not None:  # `9,5 pb 75 vita`: the numbers answer the first questions the words do not name
+                free = [item for item in data["queue"] if item not in named.values]
+                named.values.update(zip(free, ordered))
+                named.unknown += ordered[len(free):]
+                return self._apply_line(ctx, data, named, header)
             if rest:  # never dropped without a word: what was not read is named
                 header.append(say(ctx, "report.expert_unknown", parts=rest))
             try:

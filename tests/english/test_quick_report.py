@@ -87,3 +87,13 @@ def test_english_words_answer_in_a_report(runtime, demo, session):
     reply = k.say("71 save")
     assert "Saved ✅" in reply, reply
     assert saved(session)[0].weight_kg == 7.9
+
+
+@pytest.mark.parametrize(("command", "typed", "saved_word"), [
+    ("report", "Aisyah 7.9 length 71", "Saved ✅"), ("lapor", "aisyah 7,9 pb 71", "Tersimpan ✅")])
+def test_a_number_before_the_first_keyword_is_the_first_value(runtime, demo, session, command, typed, saved_word):
+    k = english(runtime) if command == "report" else Person(runtime, "kader1")
+    reply = k.say(f"{command} {typed} {'save' if command == 'report' else 'simpan'}")
+    assert saved_word in reply, reply
+    (row,) = saved(session)
+    assert (row.weight_kg, row.height_cm) == (7.9, 71.0)
