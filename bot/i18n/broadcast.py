@@ -81,11 +81,13 @@ EN = {
     "broadcast.send": "Send",
     "broadcast.dont_send": "Cancel",
     "broadcast.not_sent": "Not sent. Nothing was saved.",
-    "broadcast.sent_session": "The posyandu day is saved and sent to {count:household|households}. Automatic reminders go "
+    "broadcast.sent_session": "The posyandu day is saved and sent to {count:household|households}. Automatic "
+    "reminders go "
     "the day before and on the morning of the day.",
     "broadcast.sent_change": "The change was sent to {count:household|households}.",
     "broadcast.sent_cancel": "The cancellation was sent to {count:household|households}.",
-    "broadcast.sent_announce": "The announcement was sent to {count:household|households}. Announcements left today: {left}.",
+    "broadcast.sent_announce": "The announcement was sent to {count:household|households}. Announcements left "
+    "today: {left}.",
     "broadcast.msg.session_title": "📢 Posyandu day at {posyandu}",
     "broadcast.msg.place": "Place: {place}",
     "broadcast.msg.groups": "For: {groups}",

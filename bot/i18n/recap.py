@@ -172,8 +172,10 @@ EN = {
     "recap.target_ask_posyandu": "The target of which posyandu?",
     "recap.ask_target": "What is this posyandu's target number of under-fives (S) for {year}? Type the number, e.g. 45.",
     "recap.target_number": "Please type the number only, e.g. 45.",
-    "recap.target_impossible": "One posyandu does not serve more than {most:under-five|under-fives}. Please check the number.",
-    "recap.target_confirm": "{count:under-five|under-fives} is a great many for one posyandu. Is {count} right? Type *yes* or *no*.",
+    "recap.target_impossible": "One posyandu does not serve more than {most:under-five|under-fives}. Please check "
+    "the number.",
+    "recap.target_confirm": "{count:under-five|under-fives} is a great many for one posyandu. Is {count} right? "
+    "Type *yes* or *no*.",
     "recap.target_yes_no": "Type *yes* if it is right, or *no* to type it again.",
     "recap.target_saved": "Saved ✅ Target of under-fives for {posyandu} in {year}: {count}. The recap uses it as S.",
     "recap.sheet.recap": "Recap",

@@ -348,10 +348,10 @@ EN = {
     "report.ask_pregnant_minor": "Is she pregnant?",
     "report.pregnant.no": "Not pregnant",
     "report.pregnant.yes": "Yes, pregnant",
-    "report.ask_hpht": "First day of the last menstrual period (LMP)? (for example: 15-06-2026; if she does not "
-    "know, type *forgot*)",
-    "report.hpht_in_future": "The HPHT cannot be after the posyandu date. Please check it. If it is the due "
-    "date, type *HPL 12-03-2027*.",
+    "report.ask_hpht": "First day of the last menstrual period (HPHT in the KIA book)? (for example: 15-06-2026; "
+    "if she does not know, type *forgot*)",
+    "report.hpht_in_future": "The HPHT (last period) cannot be after the posyandu date. Please check it. If it is "
+    "the due date, type *due 12-03-2027*.",
     "report.hpht_unknown": "That is fine. Type how far along she is (for example: *5 months* or *20 weeks*), or "
     "the due date from the KIA book (for example: *due 12-03-2027*). The midwife will confirm it. If nothing at "
     "all is known, type - to go on, and tell the midwife.",
