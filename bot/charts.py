@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.flows.reporting_format import day, number
+from bot.flows.reporting_format import number
 from bot.messages import Attachment
 from bot.recap_text import month_label
 from bot.texts import render
@@ -75,7 +75,7 @@ def chart_spec(session: Session, member: Member, indicator: str, lang: str | Non
         "on": on.isoformat(), "points": [[d.isoformat(), v] for d, v in points],
         "line_labels": _line_labels(lang, indicator), "title": render(lang, f"chart.title.{indicator}"),
         "subtitle": render(lang, "chart.subtitle", name=member.name, sex=render(lang, f"chart.sex.{member.sex}"),
-                           birth=day(member.birth_date)),
+                           birth=member.birth_date),
         "xlabel": render(lang, "chart.xlabel"), "ylabel": render(lang, f"chart.ylabel.{indicator}"), "note": note,
     }
 

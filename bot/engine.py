@@ -15,7 +15,8 @@ from typing import Any
 from bot import flows as registry
 from bot.choices import keyword, pick_numbered
 from bot.flows.base import Answer, Ctx, Flow, Invalid, Turn, ask
-from bot.messages import PHONE_SHARED, Choice, Inbound, InboundKind, Reply, Role
+from bot.texts import catalogue
+from bot.messages import MEDIA_TYPES, PHONE_SHARED, Choice, Inbound, InboundKind, Reply, Role
 from storage.models import ConversationState
 from storage.phones import normalise_phone
 from storage.repositories import state_expiry
@@ -72,8 +73,9 @@ class Engine:
     # -- public -------------------------------------------------------------
     def step(self, inbound: Inbound) -> list[Reply]:
         ctx = self.ctx
-        if inbound.kind is InboundKind.MEDIA:
-            return [Reply(ctx.t("core.media"))] + self._reprompt()
+        if inbound.kind is InboundKind.MEDIA:  # a location is not needed; anything else: we read text only
+            key = f"core.media.{inbound.media}" if inbound.media in MEDIA_TYPES else "core.media"
+            return [Reply(ctx.t(key))] + (self._reprompt() if self.state.flow else self._menu_if_known())
         if inbound.kind is InboundKind.CONTACT:
             return self._phone_shared(inbound)
         text = inbound.text.strip()
@@ -225,6 +227,10 @@ class Engine:
         answer = Answer(phone, PHONE_SHARED)
         return self._run(flow, lambda data: flow.handle(ctx, self.state.step or "", data, answer))
 
+    def _menu_if_known(self) -> list[Reply]:
+        """Outside a conversation, the menu for someone who chose a language (a newcomer is greeted on text)."""
+        return self.menu() if self.ctx.contact.language else []
+
     def _reprompt(self) -> list[Reply]:
         prompt = self.state.data.get("_prompt") if self.state.flow else None
         if not prompt:
@@ -234,9 +240,14 @@ class Engine:
 
     def _words(self) -> str:
         """The words this person's role may type, each flow's first few (`lapor, laporan, timbang`)."""
-        lines = [f"• {self.ctx.t(f.menu_key or f.name)}: {', '.join(f.triggers[:WORDS_SHOWN])}"
+        lines = [f"• {self.ctx.t(f.menu_key or f.name)}: {self._words_of(f)}"
                  for f in registry.menu_for(self.ctx.role) if f.triggers]
         return ("\n\n" + self.ctx.t("core.help_words") + "\n" + "\n".join(lines)) if lines else ""
+
+    def _words_of(self, flow: Flow) -> str:
+        """A service's words in the reader's language (`help.words.<flow>`), else its first triggers."""
+        key = f"help.words.{flow.name}"
+        return self.ctx.t(key) if key in catalogue("id") else ", ".join(flow.triggers[:WORDS_SHOWN])
 
     def _unsaved(self) -> str | None:
         flow = registry.get(self.state.flow) if self.state.flow else None

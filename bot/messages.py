@@ -69,6 +69,11 @@ class Inbound:
     provider_id: str | None = None
     display_name: str | None = None
     received_at: datetime | None = None
+    media: str = ""  # what a MEDIA message was, in MEDIA_TYPES' words: the kind answer says what we read
+
+
+# What a non-text message was (the channels' own types mapped to these): `core.media.<type>` answers each.
+MEDIA_TYPES = ("location", "audio", "contact", "sticker", "image", "video", "document")
 
 
 MIME_TYPES = {
@@ -126,3 +131,4 @@ class Outbound:
     template_vars: dict[str, str] = field(default_factory=dict)
     in_session_window: bool = True
     attachment: Attachment | None = None
+    language: str | None = None  # the reader's language: a channel's own words (the numbered list's hint)

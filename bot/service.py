@@ -125,5 +125,5 @@ def write_replies(session: Session, contact: Contact, replies: list[Reply], now:
         if outbox_id is not None:
             attachment = attach(session, outbox_id, reply.attachment, now) if reply.attachment else None
             written.append(Outbound(outbox_id, Channel(contact.channel), contact.address, reply.text, reply.choices,
-                                    attachment=attachment))
+                                    attachment=attachment, language=contact.language))
     return written

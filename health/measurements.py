@@ -26,7 +26,8 @@ class Measurement:
     `item` is the chat item (and text keys `report.item.<item>`...); `columns` the storage/CSV columns
     holding its numbers, each kept to `decimals` places (the column's precision in storage.models);
     `code_column` a letter code typed with it (position L/H, glucose kind GDS/GDP). `keywords` are the
-    expert line's words with the raw prefix they add (`pb` -> lying 'L'). `slot` is the category it is
+    expert line's words with the raw prefix they add (`pb` -> lying 'L'), Indonesian and English (`length` is
+    lying like `pb`, `height` standing like `tb`; `rbg`/`fbg` random and fasting glucose like GDS/GDP). `slot` is the category it is
     read against in health.visit (the summary shows it after the value). `asked` names the life-cycle
     groups asked for it step by step, with the age in months from which it is asked (the posyandu
     form, ilp-domain 2.2); the order of MEASUREMENTS is the form's order. `fhir` names the
@@ -67,25 +68,27 @@ class Measurement:
 
 _S = LifeStage
 MEASUREMENTS: tuple[Measurement, ...] = (
-    Measurement("weight", ("weight_kg",), "kg", 3, (("bb", ""), ("berat", "")),
+    Measurement("weight", ("weight_kg",), "kg", 3, (("bb", ""), ("berat", ""), ("weight", ""), ("wt", "")),
                 tuple((stage, 0) for stage in _ALL_STAGES), ("weight",), sheet_format="0.00", resident=True,
                 zscores=frozenset({"waz", "whz", "baz"})),
     Measurement("height", ("height_cm",), "cm", 2,
-                (("pb", "L"), ("tb", "H"), ("tinggi", "H"), ("panjang", "L")),
+                (("pb", "L"), ("tb", "H"), ("tinggi", "H"), ("panjang", "L"), ("length", "L"), ("height", "H")),
                 tuple((stage, 0) for stage in _ALL_STAGES if stage not in (_S.IBU_HAMIL, _S.IBU_NIFAS)),
                 ("height", "length"), code_column="position", sheet_format="0.0", resident=True,
                 zscores=frozenset({"haz", "whz", "baz", "position"})),
-    Measurement("head", ("head_cm",), "cm", 2, (("lk", ""),), ((_S.BAYI_BALITA, 0),), ("head",),
+    Measurement("head", ("head_cm",), "cm", 2, (("lk", ""), ("head", ""), ("hc", "")), ((_S.BAYI_BALITA, 0),), ("head",),
                 sheet_format="0.0", zscores=frozenset({"hcz"}), example="45"),
-    Measurement("muac", ("muac_cm",), "cm", 2, (("lila", ""),), ((_S.BAYI_BALITA, MUAC_FROM_MONTHS), (_S.IBU_HAMIL, 0)),
+    Measurement("muac", ("muac_cm",), "cm", 2, (("lila", ""), ("muac", "")), ((_S.BAYI_BALITA, MUAC_FROM_MONTHS), (_S.IBU_HAMIL, 0)),
                 ("muac",), slot="lila", sheet_format="0.0", resident=True, zscores=frozenset({"acz"}), example="14"),
-    Measurement("waist", ("waist_cm",), "cm", 2, (("lp", ""),),
+    Measurement("waist", ("waist_cm",), "cm", 2, (("lp", ""), ("waist", "")),
                 ((_S.REMAJA, 0), (_S.DEWASA, 0), (_S.LANSIA, 0)), ("waist",), slot="lp", example="80"),
-    Measurement("bp", ("systolic", "diastolic"), "mmHg", 0, (("td", ""), ("tensi", "")),
+    Measurement("bp", ("systolic", "diastolic"), "mmHg", 0, (("td", ""), ("tensi", ""), ("bp", "")),
                 ((_S.IBU_HAMIL, 0), (_S.IBU_NIFAS, 0), (_S.ANAK, BP_FROM_MONTHS), (_S.REMAJA, 0), (_S.DEWASA, 0),
                  (_S.LANSIA, 0)), ("blood_pressure",), slot="td", resident=True, example="120/80"),
     # remaja: glucose only with risk factors, Hb at school (ilp-domain 2.2): not asked, taken when typed
-    Measurement("glucose", ("glucose_mgdl",), "mg/dL", 0, (("gds", "GDS "), ("gdp", "GDP "), ("gula", "GDS ")),
+    Measurement("glucose", ("glucose_mgdl",), "mg/dL", 0, (("gds", "GDS "), ("gdp", "GDP "), ("gula", "GDS "), ("rbg", "GDS "),
+                                                               ("fbg", "GDP "), ("fasting", "GDP "), ("glucose", "GDS "),
+                                                               ("sugar", "GDS ")),
                 ((_S.DEWASA, 0), (_S.LANSIA, 0)), ("glucose_random", "glucose_fasting"),
                 code_column="glucose_kind", slot="gula", example="110"),
     # ibu hamil: a point-of-care test, or the puskesmas' result (K1, K5; ilp-domain 4.5)

@@ -175,6 +175,7 @@ def to_outbound(row: OutboxMessage, contact: Contact | None, now: datetime,
         choices=tuple(Choice(str(v), str(label)) for v, label in (row.choices or [])),
         template_key=row.template_key, template_vars={k: str(v) for k, v in (row.template_vars or {}).items()},
         in_session_window=in_window if row.kind != "reply" else True, attachment=attachment,
+        language=contact.language if contact is not None else None,
     )
 
 

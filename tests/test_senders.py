@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.choices import NUMBERED_HINT, numbered_choices, pick_numbered, split_text, utf16_len
+from bot.choices import numbered_choices, numbered_hint, pick_numbered, split_text, utf16_len
 from bot.messages import Channel, Choice, Outbound
 from bot.ports import Failed, RetryLater, Sent
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -32,6 +32,7 @@ PHONE = "+6281234567890"
 WA_FROM = "+14155238886"
 CONTENT_SID = "HX" + "0f" * 16
 YES_NO = (Choice("yes", "Ya"), Choice("no", "Tidak"))
+NUMBERED_HINT = numbered_hint("id")  # "Balas dengan angka pilihan."
 
 
 def tg_msg(text: str = "Halo Bu Sari", chat: str = "555", **kw: object) -> Outbound:

@@ -18,8 +18,11 @@ from webhooks.inbound import process
 log = logging.getLogger(__name__)
 blueprint = Blueprint("telegram", __name__)
 
-MEDIA_FIELDS = ("photo", "sticker", "voice", "audio", "video", "video_note", "document", "animation",
-                "location", "contact", "venue", "poll", "dice")
+# A message's media field -> the kind of thing it is (`bot.messages.MEDIA_TYPES`); the first present wins
+# (a venue carries a location too; "" for what has no kinder answer than "text only").
+MEDIA_FIELDS = {"venue": "location", "location": "location", "voice": "audio", "audio": "audio",
+                "video_note": "video", "video": "video", "animation": "video", "sticker": "sticker",
+                "photo": "image", "contact": "contact", "document": "document", "poll": "", "dice": ""}
 
 
 def to_inbound(update: Update) -> Inbound | None:
@@ -45,8 +48,10 @@ def to_inbound(update: Update) -> Inbound | None:
         # card of someone else has another user_id, or none, and is only media)
         return Inbound(Channel.TELEGRAM, str(message.chat.id), shared.phone_number, InboundKind.CONTACT,
                        provider_id, name)
-    if any(getattr(message, f, None) for f in MEDIA_FIELDS):
-        return Inbound(Channel.TELEGRAM, str(message.chat.id), "", InboundKind.MEDIA, provider_id, name)
+    for field, media in MEDIA_FIELDS.items():
+        if getattr(message, field, None):
+            return Inbound(Channel.TELEGRAM, str(message.chat.id), "", InboundKind.MEDIA, provider_id, name,
+                           media=media)
     return None
 
 

@@ -262,7 +262,7 @@ def render_telegram(message: Outbound) -> tuple[str, InlineKeyboardMarkup | Repl
     if all(1 <= len(c.value.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES for c in choices):
         rows = [[InlineKeyboardButton(c.label, callback_data=c.value)] for c in choices]
         return message.text, InlineKeyboardMarkup(rows)
-    return numbered_choices(message.text, choices), None
+    return numbered_choices(message.text, choices, lang=message.language), None
 
 
 def _retry_after_seconds(exc: RetryAfter) -> float:

@@ -41,6 +41,32 @@ def whatsapp_address(value: str) -> str | None:
     return normalise_phone(value.removeprefix("whatsapp:"), strict=False)
 
 
+def media_type(form) -> str:  # type: ignore[no-untyped-def]
+    """What a WhatsApp message carries besides text, in `bot.messages.MEDIA_TYPES`' words; "" for none.
+
+    Twilio posts a shared location as `Latitude`/`Longitude` (with `Address`/`Label` for a place) and no
+    media; a picture, sticker (image/webp), voice note, video, contact card (text/vcard) or document as
+    `NumMedia` with `MediaContentType0`.
+    """
+    if form.get("Latitude") or form.get("Longitude"):
+        return "location"
+    try:
+        count = int(form.get("NumMedia", "0") or 0)
+    except ValueError:
+        count = 0
+    if not count:
+        return ""
+    mime = (form.get("MediaContentType0") or "").lower()
+    if mime == "image/webp":
+        return "sticker"
+    if mime in ("text/vcard", "text/x-vcard"):
+        return "contact"
+    for prefix, kind in (("image/", "image"), ("audio/", "audio"), ("video/", "video")):
+        if mime.startswith(prefix):
+            return kind
+    return "document"
+
+
 def twiml(texts: list[str] | None = None) -> Response:
     response = MessagingResponse()
     for text in texts or []:
@@ -59,14 +85,12 @@ def whatsapp_webhook():  # type: ignore[no-untyped-def]
     if not sid or address is None:
         return {"ok": False, "error": "not a WhatsApp message"}, 400
     body = form.get("Body", "")
-    try:
-        media = int(form.get("NumMedia", "0") or 0)
-    except ValueError:
-        media = 0
+    media = media_type(form)
     kind = InboundKind.MEDIA if media and not body.strip() else InboundKind.TEXT
     if form.get("ButtonPayload"):
         body, kind = form["ButtonPayload"], InboundKind.CHOICE
-    inbound = Inbound(Channel.WHATSAPP, address, body, kind, sid, form.get("ProfileName"))
+    inbound = Inbound(Channel.WHATSAPP, address, body, kind, sid, form.get("ProfileName"),
+                      media=media if kind is InboundKind.MEDIA else "")
     handled = process(runtime, inbound, send=not runtime.settings.twilio_reply_inline)
     if runtime.settings.twilio_reply_inline and handled.outbox_ids:
         return twiml(inline_replies(runtime, handled.outbox_ids))
@@ -79,10 +103,10 @@ def inline_replies(runtime, ids: list[int]) -> list[str]:  # type: ignore[no-unt
     A reply with a picture or file stays in the outbox: TwiML carries no media of
     ours, so the dispatcher sends it (after these texts) through the signed link.
     """
-    from bot.choices import numbered_choices
     from bot.messages import Choice
     from storage.media import attachments_for
-    from storage.models import OutboxMessage
+    from storage.models import Contact, OutboxMessage
+    from webhooks.whatsapp_sender import whatsapp_bodies
 
     texts = []
     now = runtime.clock.now()
@@ -92,7 +116,8 @@ def inline_replies(runtime, ids: list[int]) -> list[str]:  # type: ignore[no-unt
             if row.channel != Channel.WHATSAPP.value or row.status != "pending" or row.id in with_media:
                 continue
             choices = tuple(Choice(str(v), str(label)) for v, label in row.choices or [])
-            texts.append(numbered_choices(row.text, choices) if choices else row.text)
+            contact = session.get(Contact, row.contact_id) if row.contact_id else None
+            texts.extend(whatsapp_bodies(row.text, choices, contact.language if contact else None))
             row.status, row.sent_at, row.provider_status = "sent", now, "inline"
     return texts
 

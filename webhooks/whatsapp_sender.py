@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import requests
@@ -24,7 +24,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from bot.choices import numbered_choices, split_text
-from bot.messages import Attachment, Channel, Outbound
+from bot.messages import Attachment, Channel, Choice, Outbound
 from bot.ports import Failed, RetryLater, SendResult, Sent
 from bot.privacy import pseudonym
 
@@ -61,6 +61,15 @@ def whatsapp_address(number: str) -> str | None:
         bare = bare[len("whatsapp:"):]
     bare = bare.replace(" ", "")
     return f"whatsapp:{bare}" if _E164.match(bare) else None
+
+
+def whatsapp_bodies(text: str, choices: Sequence[Choice], language: str | None) -> list[str]:
+    """The bodies one message goes out as: the choices numbered with the hint in the reader's language,
+    cut into whole entries of at most 1,600 characters (`bot.choices.split_text`); none when empty."""
+    full = numbered_choices(text, choices, lang=language)
+    if not full.strip():
+        return []
+    return split_text(full, MAX_BODY_LENGTH)
 
 
 def sort_twilio_error(status: int | None, code: int | None) -> SendResult:
@@ -174,10 +183,7 @@ class TwilioWhatsAppSender:
             content_sid = self._content_sids.get(message.template_key)
             if content_sid:
                 return [{"content_sid": content_sid, "content_variables": json.dumps(message.template_vars)}]
-        text = numbered_choices(message.text, message.choices)
-        if not text.strip():
-            return []
-        return [{"body": part} for part in split_text(text, MAX_BODY_LENGTH)]
+        return [{"body": part} for part in whatsapp_bodies(message.text, message.choices, message.language)]
 
     def _media_request(self, message: Outbound) -> list[dict[str, Any]]:
         """A picture with its caption as body; a document alone (WhatsApp shows no caption on documents)."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
-from bot.flows.reporting_format import day
 from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Choice, Role
 from storage.consent import families_matching, family, phone_taken, record_consent, withdraw_consent
@@ -96,7 +95,7 @@ class ConsentFlow(ScopedFlow):
             return done(say(ctx, "consent.withdrawn", name=data["name"]))
         record_consent(ctx.session, ctx.contact, data["pid"], data["key"], data["phone"], value, ctx.now)
         return done(say(ctx, "consent.recorded", name=data["name"], method=ctx.t(f"consent.method.{value}"),
-                        date=day(ctx.today())))
+                        date=ctx.today()))
 
 
 FLOWS = (ConsentFlow(),)

@@ -12,7 +12,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
-from bot.flows.reporting_format import day
 from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Role
 from storage.models import Posyandu
@@ -46,7 +45,7 @@ class InviteFlow(ScopedFlow):
         invite = create_invite(ctx.session, place.id, role, ctx.now, ctx.settings.invite_valid_days, ctx.contact.id)
         until = invite.expires_at.astimezone(ZoneInfo(place.timezone)).date()
         return done(say(ctx, "invite.created", code=invite.code, role=ctx.t(f"invite.role.{role}").lower(),
-                        posyandu=place.name, until=day(until)), then="menu")
+                        posyandu=place.name, until=until), then="menu")
 
 
 FLOWS = (InviteFlow(),)

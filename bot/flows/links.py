@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
-from bot.flows.reporting_format import day
 from bot.flows.reporting_render import member_label
 from bot.flows.scope import ScopedFlow
 from bot.messages import Choice, Reply, Role
@@ -45,7 +44,7 @@ class LinkRequestsFlow(ScopedFlow):
             lines.append(ctx.t("link.entry", n=n, member=member_label(ctx.lang, member, ctx.today()),
                                posyandu=names.get(request.posyandu_id, ""),
                                requester=asker.display_name or ctx.t("link.no_name"),
-                               channel=ctx.t(f"link.channel.{asker.channel}"), date=day(request.created_at.date()),
+                               channel=ctx.t(f"link.channel.{asker.channel}"), date=request.created_at.date(),
                                household=(household.name if household and household.name else "-"),
                                phone=(household.phone if household and household.phone else member.guardian_phone)
                                or "-"))

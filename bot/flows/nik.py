@@ -25,7 +25,6 @@ from datetime import date
 from typing import Any
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
-from bot.flows.reporting_format import day
 from bot.flows.reporting_render import member_label
 from bot.flows.scope import ScopedFlow
 from bot.messages import Choice, Role
@@ -164,8 +163,8 @@ class NikFlow(ScopedFlow):
         parts = parse_nik(nik, ctx.today())
         assert parts is not None
         for what in nik_mismatch(parts, member.birth_date, member.sex):
-            before.append(say(ctx, f"nik.mismatch.{what}", day=day(parts.birth_date),
-                              recorded=day(member.birth_date), sex=ctx.t(f"nik.sex.{parts.sex}")))
+            before.append(say(ctx, f"nik.mismatch.{what}", day=parts.birth_date,
+                              recorded=member.birth_date, sex=ctx.t(f"nik.sex.{parts.sex}")))
         return ask(ctx, "confirm", data, "nik.confirm", choices(ctx, ((SAVE, "nik.save"), (CANCEL, "nik.cancel"))),
                    before=before, nik=nik, member=label)
 

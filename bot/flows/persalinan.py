@@ -15,7 +15,6 @@ from typing import Any
 
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
-from bot.flows.reporting_format import day
 from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Choice, Role
 from bot.parsing import parse_date
@@ -50,7 +49,8 @@ class PregnancySteps(ScopedFlow):
         mothers = ongoing_pregnancies(ctx, data["pid"], ctx.today())
         if not mothers:
             return done(say(ctx, "birth.none"), then="menu")
-        offered = tuple(Choice(f"g{p.id}", f"{m.name} (HPL {day(hpl(p.hpht))})") for m, p in mothers[:10])
+        offered = tuple(Choice(f"g{p.id}", ctx.t("birth.mother_choice", name=m.name, hpl=hpl(p.hpht)))
+                        for m, p in mothers[:10])
         return ask(ctx, "mother", data, self.ask_mother_key, offered)
 
     def on_mother(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
@@ -106,13 +106,13 @@ class PersalinanFlow(PregnancySteps):
         if pregnancy is None or pregnancy.delivered_on is not None:
             return done(say(ctx, "birth.already"), then="menu")
         if born < pregnancy.hpht + EARLIEST_BIRTH:
-            raise Invalid("birth.too_early", earliest=day(pregnancy.hpht + EARLIEST_BIRTH))
+            raise Invalid("birth.too_early", earliest=pregnancy.hpht + EARLIEST_BIRTH)
         weeks, _days = gestational_age(pregnancy.hpht, born)
         member = ctx.session.get(Member, data["member"])
         data["born"] = born.isoformat()
         return ask(ctx, "confirm", data, "birth.confirm",
                    choices(ctx, (("simpan", "birth.save"), ("batal", "birth.cancel"))),
-                   name=member.name if member else "", date=day(born), weeks=weeks)
+                   name=member.name if member else "", date=born, weeks=weeks)
 
     def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         if not self._confirmed(answer):
@@ -159,14 +159,14 @@ class PregnancyEndedFlow(PregnancySteps):
         if pregnancy is None or pregnancy.delivered_on is not None or pregnancy.ended_on is not None:
             return done(say(ctx, "ended.already"), then="menu")
         if ended < pregnancy.hpht:
-            raise Invalid("ended.before_hpht", hpht=day(pregnancy.hpht))
+            raise Invalid("ended.before_hpht", hpht=pregnancy.hpht)
         if data["reason"] == "keguguran" and ended >= pregnancy.hpht + EARLIEST_BIRTH:
             raise Invalid("ended.is_a_birth")
         member = ctx.session.get(Member, data["member"])
         data["ended"] = ended.isoformat()
         return ask(ctx, "confirm", data, "ended.confirm",
                    choices(ctx, (("simpan", "birth.save"), ("batal", "birth.cancel"))),
-                   name=member.name if member else "", date=day(ended),
+                   name=member.name if member else "", date=ended,
                    reason=ctx.t(f"ended.reason.{data['reason']}").lower())
 
     def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:

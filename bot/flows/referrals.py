@@ -20,6 +20,7 @@ from bot.flows.reporting_format import day
 from bot.flows.reporting_items import label_key
 from bot.flows.reporting_render import flag_label, member_label, value_text
 from bot.flows.scope import ScopedFlow
+from bot.paging import fitting
 from bot.messages import Choice, Reply, Role
 from bot.referral_alerts import VALUE_FIELDS, dated_by_estimate
 from bot.texts import catalogue
@@ -107,8 +108,8 @@ def entry_text(ctx: Ctx, n: int, entry: QueueEntry, places: dict[int, str],
         reporter = entry.reporter or ctx.t("referral.reporter_unknown")
     return ctx.t("referral.entry", n=n, level=ctx.t(f"referral.level.{referral.urgency}"),
                  problem=problem_text(ctx, referral.problem), member=who,
-                 posyandu=places.get(referral.posyandu_id, ""), date=day(on),
-                 times=ctx.t("referral.first_time", date=day(opened)), values=values_text(ctx, entry),
+                 posyandu=places.get(referral.posyandu_id, ""), date=day(on, ctx.lang),
+                 times=ctx.t("referral.first_time", date=day(opened, ctx.lang)), values=values_text(ctx, entry),
                  reasons=reasons_text(ctx, entry, result), reporter=reporter, phone=entry.phone or "-") \
         + others_text(ctx, entry, problems or {})
 
@@ -137,25 +138,31 @@ class ReferralsFlow(ScopedFlow):
             return done(*before, say(ctx, "referral.none"), then="menu")
         urgent = count_urgent(ctx.session, ids)
         names = {p.id: p.name for p in places}
-        lines = [ctx.t("referral.title", total=total, today=urgent)]
         problems = open_problems(ctx.session, [e.member.id for e in entries])
-        lines += [entry_text(ctx, i, e, names, problems) for i, e in enumerate(entries, 1)]  # numbered as the choices
-        last = offset + len(entries)
-        footer = ctx.t("referral.page" if last > offset + 1 else "referral.page_one", first=offset + 1, last=last,
-                       total=total)
-        if last < total:
-            footer += " " + ctx.t("referral.more", n=min(PAGE_SIZE, total - last))
         closer = may_close(ctx.contact)
-        offered = [Choice(f"r{e.referral.id}", f"{e.member.name} · {problem_text(ctx, e.referral.problem)}")
-                   for e in entries] if closer else []
-        if last < total:
-            offered.append(Choice("next", ctx.t("referral.next_page")))
-        elif offset:
-            offered.append(Choice("first", ctx.t("referral.first_page")))
-        offered.append(Choice("done", ctx.t("report.finish")))
         ask_key = "referral.ask_pick" if closer else "referral.ask_pick_kader"
-        text = "\n\n".join(lines) + "\n\n" + footer + "\n" + ctx.t(ask_key)
-        return Turn([*before, Reply(text, tuple(offered))], "pick", {"offset": offset})
+
+        def page(count: int) -> tuple[str, tuple[Choice, ...]]:
+            shown = entries[:count]
+            lines = [ctx.t("referral.title", total=total, today=urgent)]
+            lines += [entry_text(ctx, i, e, names, problems) for i, e in enumerate(shown, 1)]  # numbered as the choices
+            last = offset + len(shown)
+            footer = ctx.t("referral.page" if last > offset + 1 else "referral.page_one", first=offset + 1, last=last,
+                           total=total)
+            if last < total:
+                footer += " " + ctx.t("referral.more", n=min(PAGE_SIZE, total - last))
+            offered = [Choice(f"r{e.referral.id}", f"{e.member.name} · {problem_text(ctx, e.referral.problem)}")
+                       for e in shown] if closer else []
+            if last < total:
+                offered.append(Choice("next", ctx.t("referral.next_page")))
+            elif offset:
+                offered.append(Choice("first", ctx.t("referral.first_page")))
+            offered.append(Choice("done", ctx.t("report.finish")))
+            return "\n\n".join(lines) + "\n\n" + footer + "\n" + ctx.t(ask_key), tuple(offered)
+
+        count = fitting(ctx.contact.channel, ctx.lang, len(entries), page)  # whole entries in one message
+        text, offered = page(count)
+        return Turn([*before, Reply(text, offered)], "pick", {"offset": offset, "shown": count})
 
     def on_pick(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         value = answer.value.strip()
@@ -164,7 +171,7 @@ class ReferralsFlow(ScopedFlow):
         if value == "done" or word in DONE_WORDS:
             return done(then="menu")
         if value == "next" or word in NEXT_WORDS:
-            return self._page(ctx, offset + PAGE_SIZE)
+            return self._page(ctx, offset + int(data.get("shown", PAGE_SIZE)))
         if value == "first" or word in self.triggers:  # 'rujukan' again: the list afresh
             return self._page(ctx, 0)
         if not (value.startswith("r") and value[1:].isdigit()):

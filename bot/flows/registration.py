@@ -17,7 +17,6 @@ from datetime import date
 from typing import Callable
 
 from bot.flows.base import Invalid
-from bot.flows.reporting_format import day
 from bot.parsing import has_short_year, parse_date, parse_yes_no
 from health.ages import age_in_years, birth_problem
 from health.growth import Sex
@@ -84,7 +83,7 @@ def read_birth(text: str, on: date, ns: str) -> date:
     """
     born = _read_date(text, on, ns, birth_problem)
     if has_short_year(text) and age_in_years(born, on) > SHORT_YEAR_MAX_AGE:
-        raise Invalid("report.birth_year_check", date=day(born))
+        raise Invalid("report.birth_year_check", date=born)
     return born
 
 

@@ -19,7 +19,9 @@ _NUMBER = r"\d+(?:[.,]\d+)?"
 _UNITS = "|".join(sorted({m.unit.lower() for m in MEASUREMENTS} | {"gr"}, key=lambda u: (-len(u), u)))  # `gr`: 12 gr Hb
 _VALUE = rf"(?P<value>{_NUMBER}(?:\s*[/-]\s*\d+)?)\s*(?:{_UNITS})?"
 _KEY = "|".join(sorted(KEYWORDS, key=len, reverse=True))
-_PAIR = re.compile(rf"(?P<key>{_KEY})\s*[:=]?\s*{_VALUE}(?![\w])", re.IGNORECASE)
+_PAIR = re.compile(rf"(?<![^\W\d_])(?P<key>{_KEY})\s*[:=]?\s*{_VALUE}(?![\w])", re.IGNORECASE)
+# Values typed without keywords, in the questions' order (`10,9 81`, `10.9kg 81 cm`): a number, a unit maybe.
+_BARE = re.compile(rf"(?P<value>{_NUMBER}(?:/\d+)?)\s*(?:{_UNITS})?(?![\w])", re.IGNORECASE)
 _SEPARATOR = re.compile(r"[\s,;]+")
 
 
@@ -70,9 +72,55 @@ def parse_expert(text: str, service_words: dict[str, str] | None = None) -> Expe
     return None if line.empty else line
 
 
+# The form's abbreviations as an English reader types them (the same KEYWORDS read both).
+ENGLISH_WORDS = {"bb": "weight", "pb": "length", "tb": "height", "lk": "head", "lila": "muac", "lp": "waist",
+                 "td": "bp", "gds": "glucose", "gdp": "fbg"}
+
+
+def typed_in(lang: str | None, example: str) -> str:
+    """An example of what to type (`bb 9,5 pb 75`), as a reader of `lang` types it: `weight 9.5 length 75`."""
+    if lang != "en":
+        return example
+    words = [ENGLISH_WORDS.get(word.lower(), word) for word in example.split()]
+    return re.sub(r"(\d),(\d)", r"\1.\2", " ".join(words))
+
+
+def read_bare(text: str) -> tuple[list[str], str]:
+    """`10,9 81` / `10.9 kg 81cm` -> (['10,9', '81'], ''): the values typed without keywords at the start of
+    `text`, in the questions' order (a unit may follow each), and the rest that is not such a number."""
+    values: list[str] = []
+    position = 0
+    text = text.strip()
+    while position < len(text):
+        gap = _SEPARATOR.match(text, position)
+        if gap:
+            position = gap.end()
+            continue
+        match = _BARE.match(text, position)
+        if match is None:
+            break
+        values.append(match.group("value"))
+        position = match.end()
+    return values, text[position:].strip()
+
+
+def bare_values(text: str) -> list[str] | None:
+    """The values of `text` when it is nothing but numbers in the questions' order (`10,9 81`); else None."""
+    values, rest = read_bare(text)
+    return values if values and not rest else None
+
+
 def split_name_and_line(arg: str, service_words: dict[str, str] | None = None) -> tuple[str, str]:
-    """`siti bb 9,5 tb 75` -> ('siti', 'bb 9,5 tb 75'): the name ends where the first measurement starts."""
+    """`siti bb 9,5 tb 75` -> ('siti', 'bb 9,5 tb 75'): the name ends where the first measurement starts;
+    `bima 10,9 81` -> ('bima', '10,9 81'): numbers after the name are values in the questions' order."""
     match = _PAIR.search(arg)
-    if match is None:
-        return arg.strip(), ""
-    return arg[:match.start()].strip(), arg[match.start():].strip()
+    if match is not None:  # numbers just before the first keyword are values too (`siti 9,5 pb 75`)
+        name, line = arg[:match.start()].split(), arg[match.start():].strip()
+        while len(name) > 1 and _BARE.fullmatch(name[-1]):
+            line = f"{name.pop()} {line}"
+        return " ".join(name), line
+    words = arg.split()
+    for start in range(1, len(words)):  # after the name, from the first number (a date such as 12-03 is no value)
+        if _BARE.fullmatch(words[start]) or (re.fullmatch(_NUMBER, words[start]) and start + 1 < len(words)):
+            return " ".join(words[:start]).strip(), " ".join(words[start:])
+    return arg.strip(), ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from bot.dates import fmt_day
 from bot.texts import render
 from health.ages import age_in_months
 
@@ -27,9 +28,10 @@ def number(value: float | int | Decimal | str | None, lang: str | None, decimals
     return text.replace(".", ",") if (lang or "id") == "id" else text
 
 
-def day(value: date) -> str:
-    """Dates as in the Buku KIA: 22-11-2026."""
-    return value.strftime("%d-%m-%Y")
+def day(value: date, lang: str | None = None) -> str:
+    """A date shown in words, never all numbers (`07-12-2026` is 12 July to many readers):
+    `7 Des 2026` / `7 Dec 2026` (`bot.dates`)."""
+    return fmt_day(lang, value)
 
 
 def age(birth: date, on: date, lang: str | None) -> str:

@@ -11,7 +11,7 @@ import re
 from typing import Any, Iterable
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
-from bot.flows.reporting_expert import ExpertLine, parse_expert
+from bot.flows.reporting_expert import ExpertLine, bare_values, parse_expert, read_bare, typed_in
 from bot.flows.reporting_format import age, day, number
 from bot.flows.reporting_items import ITEMS, ORDER, assumed_position, change_problem, items_for, label_key, \
     z_problems
@@ -58,10 +58,26 @@ class MeasureSteps(VisitBase):
         line, finish = strip_save(data.pop("line", ""))
         if finish:
             data["finish"] = True
+        ordered, rest = read_bare(line) if line and data["queue"] else ([], line)
+        if ordered and (rest or parse_expert(line, self._service_words(ctx, data)) is None):  # `lapor bima 10,9 81`
+            named = parse_expert(rest, self._service_words(ctx, data)) if rest else None
+            if named is not None:  # `9,5 pb 75 vita`: the numbers answer the first questions the words do not name
+                free = [item for item in data["queue"] if item not in named.values]
+                named.values.update(zip(free, ordered))
+                named.unknown += ordered[len(free):]
+                return self._apply_line(ctx, data, named, header)
+            if rest:  # never dropped without a word: what was not read is named
+                header.append(say(ctx, "report.expert_unknown", parts=rest))
+            try:
+                return self._ordered(ctx, data, data["queue"][0], ordered, header)
+            except Invalid as problem:  # nothing kept: said why, and the first question asked
+                return self._ask_item(ctx, data, data["queue"][0],
+                                      header + [say(ctx, problem.key, **problem.params)])
         if line:
             parsed = parse_expert(line, self._service_words(ctx, data))
             if parsed is not None:
                 return self._apply_line(ctx, data, parsed, header)
+            header.append(say(ctx, "report.expert_unknown", parts=line))  # never dropped without a word
         return self._ask_next(ctx, data, header)
 
     def _header(self, ctx: Ctx, data: ReportDraft) -> Reply:
@@ -70,10 +86,10 @@ class MeasureSteps(VisitBase):
         stage, _, _ = self._stage(ctx, data)
         lines = [ctx.t("report.header", name=self._name(ctx, data), sex=ctx.t(f"report.sex.{sex}"),
                        age=age(born, on, ctx.lang), group=stage.label(ctx.lang),
-                       date=day(on))]
+                       date=day(on, ctx.lang))]
         if hpht is not None:
             weeks, _ = gestational_age(hpht, on)
-            lines.append(ctx.t("report.header_pregnancy", weeks=weeks, hpl=day(hpl(hpht)))
+            lines.append(ctx.t("report.header_pregnancy", weeks=weeks, hpl=day(hpl(hpht), ctx.lang))
                          + (" " + ctx.t("report.estimated") if self._hpht_estimated(ctx, data) else ""))
         if data.get("member") and ctx.once(("reported", data["member"], on),
                                            lambda: reported_on(ctx.session, data["member"], on)) is not None:
@@ -86,8 +102,8 @@ class MeasureSteps(VisitBase):
         hint = ()
         if not data["values"] and not data.get("mode") and not data.get("hinted"):
             data["hinted"] = True
-            hint = (ctx.t("report.expert_hint", example=EXAMPLES.get(stage, ADULT_EXAMPLE),
-                          ordered=ORDERED_EXAMPLES.get(stage, "60 155")),)
+            hint = (ctx.t("report.expert_hint", example=typed_in(ctx.lang, EXAMPLES.get(stage, ADULT_EXAMPLE)),
+                          ordered=typed_in(ctx.lang, ORDERED_EXAMPLES.get(stage, "60 155"))),)
         key = "hb_bumil" if item == "hb" and stage is LifeStage.IBU_HAMIL else label_key(item, days)
         if item == "height" and stage is LifeStage.BAYI_BALITA:  # the age decides lying or standing
             hint = (ctx.t(f"report.position_assumed.{assumed_position(days)}"), *hint)
@@ -128,7 +144,7 @@ class MeasureSteps(VisitBase):
     def on_item(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         item = data["item"]
         text, finish = strip_save(answer.text)
-        parts = text.split()
+        parts = bare_values(text) or text.split()  # `9,5 75`, `9,5 kg 75 cm`: values in the questions' order
         ordered = len(parts) >= 2 and all(ORDERED_VALUE.fullmatch(p) for p in parts)
         if finish:  # no more questions: this value (or these, in order) are the last
             data["finish"] = True
@@ -154,7 +170,8 @@ class MeasureSteps(VisitBase):
         return self._judge(ctx, data, item, checked.values, checked.confirm, checked.params, []) or \
             self._ask_next(ctx, data)
 
-    def _ordered(self, ctx: Ctx, data: ReportDraft, item: str, parts: list[str]) -> Turn:
+    def _ordered(self, ctx: Ctx, data: ReportDraft, item: str, parts: list[str],
+                 before: Iterable[Reply] = ()) -> Turn:
         """`72 168` at the weight question: the values of this and the next questions, in their order.
         Each is checked first, so an impossible one (`8 1`: 1 cm) is explained and nothing is kept."""
         upcoming = [item] + [i for i in data["queue"] if i != item]
@@ -169,7 +186,7 @@ class MeasureSteps(VisitBase):
             if checked.confirm == "unit_slip":  # `8 1` for 8,1: say how it was read, keep nothing
                 raise Invalid("report.ordered_unclear", read=", ".join(read))
         data["line_queue"] = [[name, raw] for name, raw in pairs]
-        return self._ask_next(ctx, data)
+        return self._ask_next(ctx, data, before)
 
     def _assume_position(self, ctx: Ctx, data: ReportDraft, item: str, values: dict[str, Any]) -> None:
         """A balita's length without `pb`/`tb`: measured as the age says (lying under 24 months,
@@ -220,7 +237,7 @@ class MeasureSteps(VisitBase):
             if previous is None or change_problem(item, values, previous, days, stage) is None:
                 return None
             field_name = ITEMS[item].fields[0]
-            return "confirm.change", {"was": previous[field_name], "was_date": day(previous["date"]),
+            return "confirm.change", {"was": previous[field_name], "was_date": day(previous["date"], ctx.lang),
                                       "value": values[field_name], "unit": ITEMS[item].unit}
         if stage not in (LifeStage.BAYI_BALITA, LifeStage.ANAK, LifeStage.REMAJA):
             return None

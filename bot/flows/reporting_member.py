@@ -88,7 +88,7 @@ class MemberSteps(VisitBase):
         key = "report.ask_member" if found is None else "report.pick_member"
         place = ctx.session.get(Posyandu, data["pid"])
         today = self._today(ctx, data)
-        when = ctx.t("report.date_is_today" if on == today else "report.date_is", date=day(on))
+        when = ctx.t("report.date_is_today" if on == today else "report.date_is", date=day(on, ctx.lang))
         return ask(ctx, "member", data, key, offered, before=before, posyandu=place.name if place else "",
                    when=when)
 

@@ -58,7 +58,8 @@ def value_text(lang: str, item: str, values: dict[str, Any]) -> str:
     if item == "glucose":
         if get("glucose_mgdl") is None:
             return "-"
-        return f"{get('glucose_kind') or 'GDS'} {number(get('glucose_mgdl'), lang)} mg/dL"
+        kind = render(lang, f"report.glucose_kind.{get('glucose_kind') or 'GDS'}")  # GDS / random
+        return f"{kind} {number(get('glucose_mgdl'), lang)} mg/dL"
     field_name, unit = BY_ITEM[item].value_column, BY_ITEM[item].unit
     if get(field_name) is None:
         return "-"
@@ -118,13 +119,13 @@ def summary_text(lang: str, name: str, sex: str, born: date, on: date, result: I
     """The kader's summary before `simpan`: values, interpretation, services and flags.
 
     `estimated`: the pregnancy is dated from an estimated HPHT, which the summary says."""
-    parts = [render(lang, "report.summary_title", name=name, sex=sex_letter(lang, sex), age=age(born, on, lang), date=day(on),
+    parts = [render(lang, "report.summary_title", name=name, sex=sex_letter(lang, sex), age=age(born, on, lang), date=day(on, lang),
                     group=result.stage.label(lang))]
     if result.days_postpartum is not None:
         parts.append(render(lang, "report.alert_nifas", days=result.days_postpartum))
     if result.gestational_weeks is not None:
         parts.append(render(lang, "report.summary_pregnancy", weeks=result.gestational_weeks,
-                            days=result.gestational_days, hpl=day(result.hpl) if result.hpl else "-")
+                            days=result.gestational_days, hpl=day(result.hpl, lang) if result.hpl else "-")
                      + (" " + render(lang, "report.estimated") if estimated else ""))
     measured = _value_lines(lang, result, values)
     parts.append("\n".join(measured) if measured else render(lang, "report.nothing_measured"))
@@ -155,7 +156,7 @@ def alert_text(lang: str, posyandu: str, member: Member, on: date, result: Inter
                values: dict[str, Any], reporter: str) -> str:
     """The bidan's alert: who, where, the values and why, urgent first."""
     head = render(lang, "report.alert_urgent" if result.urgent else "report.alert_title", posyandu=posyandu,
-                  date=day(on))
+                  date=day(on, lang))
     who = render(lang, "report.alert_member", member=member_label(lang, member, on),
                  phone=member.guardian_phone or "-")
     if result.days_postpartum is not None:
@@ -172,7 +173,7 @@ def correction_text(lang: str, posyandu: str, member: Member, on: date, before: 
     """The bidan's short notice that a report she was alerted about was corrected."""
     now = [f for f in result.flags if f.refer]
     return "\n".join((
-        render(lang, "report.correction_title", posyandu=posyandu, date=day(on)),
+        render(lang, "report.correction_title", posyandu=posyandu, date=day(on, lang)),
         render(lang, "report.alert_member", member=member_label(lang, member, on), phone=member.guardian_phone or "-"),
         render(lang, "report.correction_before", reasons=", ".join(flag_label(f, lang) for f in before)),
         render(lang, "report.correction_now", reasons=", ".join(flag_label(f, lang) for f in now))
@@ -187,7 +188,7 @@ def result_text(lang: str, member: Member, on: date, result: Interpretation, val
     Never a diagnosis (`report.meaning.*` say what was seen and that the bidan will look);
     a value WHO flags implausible is neither shown nor explained: it is measured again.
     """
-    parts = [render(lang, "report.result_title", name=member.name, date=day(on))]
+    parts = [render(lang, "report.result_title", name=member.name, date=day(on, lang))]
     weight_ok = "waz" not in result.untrusted
     height_ok = not {"haz"} & result.untrusted
     lost = result.weight_gain == "T" and result.gain_grams is not None and result.gain_grams < 0

@@ -155,7 +155,12 @@ def dose_words(services: list[Service]) -> dict[str, str]:
 PHRASES = ((re.compile(r"\b(?:kapsul\s+)?vit(?:amin)?\.?\s*a\b", re.I), "vita"),
            (re.compile(r"\bobat\s+cacing\b", re.I), "cacing"),
            (re.compile(r"\bmakanan\s+tambahan\b", re.I), "pmt"),
-           (re.compile(r"\btablet\s+tambah\s+darah\b", re.I), "ttd"))
+           (re.compile(r"\btablet\s+tambah\s+darah\b", re.I), "ttd"),
+           # the same services as an English reader names them
+           (re.compile(r"\bdeworm(?:ing)?(?:\s+(?:tablets?|medicine))?\b", re.I), "cacing"),
+           (re.compile(r"\bsupplementary\s+food(?:ing)?\b", re.I), "pmt"),
+           (re.compile(r"\biron(?:\s+(?:tablets?|supplements?))?\b", re.I), "ttd"),
+           (re.compile(r"\bcounsell?ing\b", re.I), "konseling"))
 
 
 def fold_phrases(text: str) -> str:

@@ -1,7 +1,8 @@
 """`kunjungan`: the kader's home-visit list, most urgent first; picking one records the visit and its outcome.
 
 Why words of its own: `sasaran` is the bidan's target (S of SKDN) in `rekap`.
-The list is `storage.visits.visiting_list`, the same as `flask visits list`.
+The list is `storage.visits.visiting_list`, the same as `flask visits list`, a page at a time
+(as many whole entries as fit one message; `lagi` / `more` for the next).
 
 Conversations (the golden transcripts, replayed by the tests): tests/transcripts/kunjungan_persetujuan.txt,
 tests/transcripts/jangkauan_kunjungan_bidan.txt.
@@ -11,16 +12,18 @@ from __future__ import annotations
 from typing import Any
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, done, ask, say
-from bot.flows.reporting_format import age, day
+from bot.flows.reporting_format import age
 from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Choice, Reply, Role
+from bot.paging import fitting
 from storage.models import AuditEvent, Posyandu
 from storage.reporting import visible_posyandu
 from bot.texts import render
 from storage.visits import Reason, VisitEntry, record_visit, visiting_list
 
-SHOWN = 15  # entries in one chat message; the rest are in the operator's CSV
+SHOWN = 15  # entries in one page at most (fewer when they do not fit one message: bot.paging)
 DONE_WORDS = frozenset({"done", "selesai", "sudah"})
+NEXT_WORDS = frozenset({"lagi", "berikutnya", "next", "more"})
 
 
 def reason_texts(lang: str, entry: VisitEntry) -> str:
@@ -30,7 +33,7 @@ def reason_texts(lang: str, entry: VisitEntry) -> str:
         grouped.setdefault(reason.code, []).append(reason)
     return "; ".join(render(lang, f"visit.reason.{code}", detail=", ".join(_detail(lang, code, r.detail)
                                                                            for r in group if r.detail),
-                            since=day(min(r.since for r in group)))
+                            since=min(r.since for r in group))
                      for code, group in grouped.items())
 
 
@@ -58,33 +61,54 @@ class VisitsFlow(ScopedFlow):
     def _entries(self, ctx: Ctx, place: Posyandu) -> list[VisitEntry]:
         return visiting_list(ctx.session, place, ctx.today(place.timezone), je_endemic=ctx.settings.je_endemic)
 
-    def _list(self, ctx: Ctx, data: dict[str, Any], before: tuple[Reply, ...] = ()) -> Turn:
+    def _list(self, ctx: Ctx, data: dict[str, Any], before: tuple[Reply, ...] = (), offset: int = 0) -> Turn:
+        """A page of the list: as many whole entries as fit one message on the channel (at most SHOWN),
+        numbered as its choices; `lagi`/`more` shows the next page."""
         place = ctx.session.get(Posyandu, data["pid"])
         assert place is not None
         entries = self._entries(ctx, place)
         if not entries:
             return done(*before, say(ctx, "visit.none", posyandu=place.name))
+        if offset >= len(entries):
+            offset = 0
         today = ctx.today(place.timezone)
-        lines = [ctx.t("visit.title", posyandu=place.name, count=len(entries))]
-        offered = []
-        for n, entry in enumerate(entries[:SHOWN], 1):
-            years = f" ({age(entry.birth_date, today, ctx.lang)})" if entry.birth_date else ""
-            lines.append(ctx.t("visit.entry", n=n, name=entry.name, age=years, reasons=reason_texts(ctx.lang, entry)))
-            lines.append(ctx.t("visit.where", address=entry.address or ctx.t("visit.no_address"),
-                               phone=entry.phone or ctx.t("visit.no_phone_number")))
-            offered.append(Choice(f"v{entry.key}", entry.name))
-        if len(entries) > SHOWN:
-            lines.append(ctx.t("visit.more", count=len(entries) - SHOWN))
-        offered.append(Choice("done", ctx.t("report.finish")))
-        text = "\n".join(lines) + "\n\n" + ctx.t("visit.ask_pick")
+
+        def page(count: int) -> tuple[str, tuple[Choice, ...]]:
+            shown = entries[offset:offset + count]
+            lines = [ctx.t("visit.title", posyandu=place.name, count=len(entries))]
+            if offset or len(shown) < len(entries):
+                lines.append(ctx.t("visit.page", first=offset + 1, last=offset + len(shown), total=len(entries)))
+            offered = []
+            for n, entry in enumerate(shown, 1):
+                years = f" ({age(entry.birth_date, today, ctx.lang)})" if entry.birth_date else ""
+                lines.append(ctx.t("visit.entry", n=n, name=entry.name, age=years,
+                                   reasons=reason_texts(ctx.lang, entry)))
+                lines.append(ctx.t("visit.where", address=entry.address or ctx.t("visit.no_address"),
+                                   phone=entry.phone or ctx.t("visit.no_phone_number")))
+                offered.append(Choice(f"v{entry.key}", entry.name))
+            left = len(entries) - offset - len(shown)
+            if left > 0:
+                lines.append(ctx.t("visit.more", count=left))
+                offered.append(Choice("next", ctx.t("visit.next_page")))
+            elif offset:
+                offered.append(Choice("first", ctx.t("visit.first_page")))
+            offered.append(Choice("done", ctx.t("report.finish")))
+            return "\n".join(lines) + "\n\n" + ctx.t("visit.ask_pick"), tuple(offered)
+
+        count = fitting(ctx.contact.channel, ctx.lang, min(SHOWN, len(entries) - offset), page)
+        text, offered = page(count)
         ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="visits.viewed", subject=f"posyandu:{place.id}",
                                    at=ctx.now))
-        return Turn([*before, Reply(text, tuple(offered))], "pick", {"pid": place.id})
+        return Turn([*before, Reply(text, offered)], "pick", {"pid": place.id, "offset": offset, "shown": count})
 
     def on_pick(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         value = answer.value.strip()
         if value == "done" or value.lower() in DONE_WORDS:
             return done(then="menu")
+        if value == "next" or value.lower() in NEXT_WORDS:
+            return self._list(ctx, data, offset=int(data.get("offset", 0)) + int(data.get("shown", SHOWN)))
+        if value == "first" or value.lower() in self.triggers:
+            return self._list(ctx, data)
         if not value.startswith("v"):
             raise Invalid("visit.choose")
         place = ctx.session.get(Posyandu, data["pid"])
@@ -107,7 +131,7 @@ class VisitsFlow(ScopedFlow):
             return self._list(ctx, data, (say(ctx, "visit.gone"),))
         ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="visit.recorded", subject=f"home_visit:{visit.id}",
                                    at=ctx.now))
-        return self._list(ctx, {"pid": place.id}, (say(ctx, "visit.recorded", name=data["name"], date=day(today)),))
+        return self._list(ctx, {"pid": place.id}, (say(ctx, "visit.recorded", name=data["name"], date=today),))
 
 
 FLOWS = (VisitsFlow(),)

@@ -36,6 +36,7 @@ ID = {
     "birth.saved": "Tersimpan ✅ Pengingat kunjungan nifas (KF1–KF4) akan dikirim ke keluarga yang berlangganan. "
     "Daftarkan bayinya lewat *lapor* → Anggota baru, supaya kunjungan neonatal (KN1–KN3) dan imunisasinya "
     "juga diingatkan.",
+    "birth.mother_choice": "{name} (HPL {hpl})",
 }
 
 EN = {
@@ -49,7 +50,7 @@ EN = {
     "birth.date_unreadable": "I could not read that date. For example: 20-11-2026 or 20 November 2026.",
     "birth.date_future": "The date of birth cannot be in the future.",
     "birth.too_early": "That date is too early for a birth (at the earliest {earliest}, 22 weeks of pregnancy). "
-    "Check the date. If the pregnancy ended before 22 weeks (a miscarriage), type *keguguran*.",
+    "Check the date. If the pregnancy ended before 22 weeks (a miscarriage), type *miscarriage*.",
     "ended.menu": "Record a pregnancy that ended (miscarriage)",
     "ended.ask_posyandu": "At which posyandu?",
     "ended.ask_mother": "Whose pregnancy has ended?",
@@ -59,18 +60,19 @@ EN = {
     "ended.ask_date": "On which date? Choose, or type the date (for example: 20-11-2026).",
     "ended.date_future": "The date cannot be in the future.",
     "ended.before_hpht": "That date is before the HPHT ({hpht}). Please check it.",
-    "ended.is_a_birth": "From 22 weeks of pregnancy this is recorded as a birth: type *persalinan*, so the "
-    "mother's postnatal visits are reminded.",
+    "ended.is_a_birth": "From 22 weeks of pregnancy this is recorded as a birth: type *birth*, so the mother's "
+    "postnatal visits are reminded.",
     "ended.already": "This pregnancy is already closed or its birth is recorded.",
     "ended.confirm": "Record: {name}'s pregnancy ended on {date} ({reason})? The antenatal reminders will stop.",
     "ended.saved": "Saved ✅ The antenatal reminders for this mother have stopped. The village midwife can follow "
     "up.",
     "birth.already": "This mother's delivery is already recorded.",
-    "birth.confirm": "Record: {name} gave birth on {date} ({weeks} weeks of pregnancy)?",
+    "birth.confirm": "Record: {name} gave birth on {date} ({weeks:week|weeks} of pregnancy)?",
     "birth.save": "Save",
     "birth.cancel": "Cancel",
     "birth.saved": "Saved ✅ Postnatal visit reminders (KF1–KF4) will go to the subscribed family. Register the "
     "baby with *report* → New member, so its neonatal visits (KN1–KN3) and immunisations are reminded too.",
+    "birth.mother_choice": "{name} (due {hpl})",
 }
 
 register(ID, EN)

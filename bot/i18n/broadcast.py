@@ -71,20 +71,23 @@ EN = {
     "broadcast.ask_place": "Where is it? Type the place, or choose the usual one.",
     "broadcast.place_default": "As usual: {place}",
     "broadcast.bad_place": "Please write the place (3 to 150 letters).",
-    "broadcast.ask_groups": "Which groups are expected? Choose one, or type several numbers (for example: 2,6).",
-    "broadcast.ask_announce_groups": "Who is this announcement for? Choose one, or type several numbers "
-    "(for example: 2,6).",
+    "broadcast.ask_groups": "Which groups are expected? Choose one, or type several numbers (for example: 2 6).",
+    "broadcast.ask_announce_groups": "Who is this announcement for? Choose one, or type several numbers (for "
+    "example: 2 6).",
     "broadcast.group.all": "All groups",
-    "broadcast.bad_groups": "Choose from the list: type one number or several separated by commas (for example: 2,6).",
-    "broadcast.preview": "Preview:\n\n{message}\n\nIt will go to {count} households. Send now?",
+    "broadcast.bad_groups": "Choose from the list: type one number or several separated by spaces (for example: 2 "
+    "6).",
+    "broadcast.preview": "Preview:\n\n{message}\n\nIt will go to {count:household|households}. Send now?",
     "broadcast.send": "Send",
     "broadcast.dont_send": "Cancel",
     "broadcast.not_sent": "Not sent. Nothing was saved.",
-    "broadcast.sent_session": "The posyandu day is saved and sent to {count} households. Automatic reminders go "
+    "broadcast.sent_session": "The posyandu day is saved and sent to {count:household|households}. Automatic "
+    "reminders go "
     "the day before and on the morning of the day.",
-    "broadcast.sent_change": "The change was sent to {count} households.",
-    "broadcast.sent_cancel": "The cancellation was sent to {count} households.",
-    "broadcast.sent_announce": "The announcement was sent to {count} households. Announcements left today: {left}.",
+    "broadcast.sent_change": "The change was sent to {count:household|households}.",
+    "broadcast.sent_cancel": "The cancellation was sent to {count:household|households}.",
+    "broadcast.sent_announce": "The announcement was sent to {count:household|households}. Announcements left "
+    "today: {left}.",
     "broadcast.msg.session_title": "📢 Posyandu day at {posyandu}",
     "broadcast.msg.place": "Place: {place}",
     "broadcast.msg.groups": "For: {groups}",

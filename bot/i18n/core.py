@@ -41,6 +41,19 @@ ID = {
     "atau puskesmas, lalu ketik kodenya di sini (contoh: K7M2QP). Ketik *batal* untuk kembali ke menu.",
     "core.media": "Maaf, saya hanya bisa membaca pesan teks. Silakan ketik jawabannya.",
     "core.empty": "Pesannya kosong. Silakan ketik jawabannya.",
+    "core.media.location": "Terima kasih, tetapi lokasi tidak diperlukan di sini. Saya hanya bisa membaca pesan "
+    "teks: silakan ketik saja.",
+    "core.media.audio": "Maaf, saya belum bisa mendengarkan pesan suara. Saya hanya bisa membaca pesan teks: "
+    "silakan ketik saja.",
+    "core.media.contact": "Maaf, saya tidak bisa membaca kartu kontak. Bila ingin memberi nomor HP, ketik nomornya "
+    "(contoh: 0812 3456 7890).",
+    "core.media.sticker": "Terima kasih 🙂 Saya hanya bisa membaca pesan teks: silakan ketik saja.",
+    "core.media.image": "Maaf, saya belum bisa membaca foto. Saya hanya bisa membaca pesan teks: silakan ketik "
+    "saja.",
+    "core.media.video": "Maaf, saya belum bisa membuka video. Saya hanya bisa membaca pesan teks: silakan ketik "
+    "saja.",
+    "core.media.document": "Maaf, saya belum bisa membuka berkas. Saya hanya bisa membaca pesan teks: silakan ketik "
+    "saja.",
     "core.too_long": "Pesannya terlalu panjang ({length} huruf). Mohon kirim yang lebih singkat.",
     "core.expired": "Percakapan sebelumnya sudah lama tidak dilanjutkan, jadi saya mulai dari awal.",
     "core.expired_draft": "Laporan {what} belum disimpan dan sudah lama tidak dilanjutkan. Nilainya saya simpan "
@@ -57,6 +70,7 @@ ID = {
     "core.restart_go": "Buang, mulai yang baru",
     "core.restarted": "Maaf, bagian ini baru saja diperbarui. Silakan mulai lagi.",
     "core.choose_from_list": "Pilih salah satu dengan mengetik angkanya (1–{count}).",
+    "core.numbered_hint": "Balas dengan angka pilihan.",
     "core.stopped": "Baik, Anda tidak akan menerima pengingat atau pengumuman lagi. "
     "Ketik *mulai* kapan saja untuk berlangganan lagi.",
     "core.already_stopped": "Anda sudah berhenti berlangganan. Ketik *mulai* untuk berlangganan lagi.",
@@ -103,15 +117,25 @@ EN = {
     "core.unknown_command": "Unknown command {command}. Type *menu* to see the options.",
     "core.not_allowed": "Sorry, that service is not available for your role.",
     "core.staff_only": "That service is for kaders and midwives. If you are a kader, ask the village midwife or "
-    "the puskesmas for an *invite code*, then type it here (for example: K7M2QP). Type *batal* to go back to "
-    "the menu.",
+    "the puskesmas for an *invite code*, then type it here (for example: K7M2QP). Type *cancel* to go back to the "
+    "menu.",
     "core.media": "Sorry, I can only read text messages. Please type your answer.",
     "core.empty": "The message was empty. Please type your answer.",
-    "core.too_long": "The message is too long ({length} characters). Please send a shorter one.",
+    "core.media.location": "Thank you, but a location is not needed here. I can only read text messages: "
+    "please type instead.",
+    "core.media.audio": "Sorry, I cannot listen to voice messages yet. I can only read text messages: please type "
+    "instead.",
+    "core.media.contact": "Sorry, I cannot read contact cards. To give a phone number, type the number "
+    "(for example: 0812 3456 7890).",
+    "core.media.sticker": "Thank you 🙂 I can only read text messages: please type instead.",
+    "core.media.image": "Sorry, I cannot read photos yet. I can only read text messages: please type instead.",
+    "core.media.video": "Sorry, I cannot open videos yet. I can only read text messages: please type instead.",
+    "core.media.document": "Sorry, I cannot open files yet. I can only read text messages: please type instead.",
+    "core.too_long": "The message is too long ({length:character|characters}). Please send a shorter one.",
     "core.expired": "The previous conversation was left for a long time, so I started again.",
     "core.expired_draft": "The report for {what} was not saved and was left for a long time. I kept its values as "
-    "a draft: type *lanjut* to go on with it, or *buang* to throw it away.",
-    "core.draft_waiting": "📝 There is an unsaved draft report for {what}: type *lanjut* or *buang*.",
+    "a draft: type *continue* to go on with it, or *discard* to throw it away.",
+    "core.draft_waiting": "📝 There is an unsaved draft report for {what}: type *continue* or *discard*.",
     "core.draft_resumed": "OK, back to the report for {what}.",
     "core.draft_dropped": "Draft thrown away. Nothing was saved.",
     "core.leave_ask": "The report for {what} is not saved. Leave for the menu and throw away the values typed?",
@@ -123,6 +147,7 @@ EN = {
     "core.restart_go": "Throw it away, start anew",
     "core.restarted": "Sorry, this part was just updated. Please start again.",
     "core.choose_from_list": "Choose one by typing its number (1–{count}).",
+    "core.numbered_hint": "Reply with the number of your choice.",
     "core.stopped": "OK, you will not receive reminders or announcements any more. "
     "Type *resume* at any time to subscribe again.",
     "core.already_stopped": "You have already unsubscribed. Type *resume* to subscribe again.",

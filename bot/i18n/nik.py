@@ -63,8 +63,9 @@ EN = {
     "nik.usage": "Type: nik NAME 16-digit-NIK, for example: nik Aisyah Putri 3201016601260003\n"
     "A child's mother's NIK: nik mother CHILD-NAME mother's-16-digit-NIK",
     "nik.missing": "No NIK yet (their visits cannot be sent to SATUSEHAT):\n{lines}\n\n"
-    "Add one with: nik NAME 16-digit-NIK\nA baby without NIK: nik mother BABY-NAME mother's-16-digit-NIK",
-    "nik.missing_line": "• {member} — {count} visit(s) waiting",
+    "Add one with: nik NAME 16-digit-NIK
+A baby without NIK: nik mother BABY-NAME mother's-16-digit-NIK",
+    "nik.missing_line": "• {member} — {count:visit|visits} waiting",
     "nik.missing_line_no_visit": "• {member}",
     "nik.missing_more": "…and {count} more.",
     "nik.none_missing": "Every member of your posyandu has a NIK (or the mother's NIK). 👍",

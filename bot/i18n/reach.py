@@ -11,7 +11,10 @@ ID = {
     "visit.where": "   📍 {address} · 📞 {phone}",
     "visit.no_address": "alamat belum dicatat",
     "visit.no_phone_number": "tanpa HP",
-    "visit.more": "…dan {count} lagi. Daftar lengkap (CSV) bisa diminta ke operator: visits list.",
+    "visit.more": "…dan {count} lagi: ketik *lagi* untuk halaman berikutnya.",
+    "visit.page": "Orang ke-{first} sampai {last} dari {total}:",
+    "visit.next_page": "Lagi (berikutnya)",
+    "visit.first_page": "Kembali ke awal",
     "visit.ask_pick": "Sudah berkunjung? Pilih nomornya untuk mencatat hasilnya, atau ketik *selesai*.",
     "visit.choose": "Pilih nomor dari daftar, atau ketik *selesai*.",
     "visit.gone": "Orang itu sudah tidak ada di daftar. Ini daftar terbaru:",
@@ -81,12 +84,15 @@ EN = {
     "visit.menu": "Home visits list",
     "visit.ask_posyandu": "Home visits for which posyandu?",
     "visit.none": "Nobody needs a home visit at {posyandu} right now 🎉",
-    "visit.title": "🏠 Home visits — {posyandu} ({count} people, most urgent first):",
+    "visit.title": "🏠 Home visits — {posyandu} ({count:person|people}, most urgent first):",
     "visit.entry": "{n}. {name}{age} — {reasons}",
     "visit.where": "   📍 {address} · 📞 {phone}",
     "visit.no_address": "no address recorded",
     "visit.no_phone_number": "no phone",
-    "visit.more": "…and {count} more. The full list (CSV) is available from the operator: visits list.",
+    "visit.more": "…and {count} more: type *more* for the next page.",
+    "visit.page": "People {first} to {last} of {total}:",
+    "visit.next_page": "More (next)",
+    "visit.first_page": "Back to the start",
     "visit.ask_pick": "Visited someone? Pick their number to record the outcome, or type *done*.",
     "visit.choose": "Pick a number from the list, or type *done*.",
     "visit.gone": "That person is no longer on the list. Here is the latest list:",
@@ -130,7 +136,7 @@ EN = {
     "consent.method.chat": "directly to the kader",
     "consent.method.import": "register import",
     "consent.recorded": "Consent of the family of {name} recorded ✅ ({method}, {date}). They can stop at any time "
-    "by replying BERHENTI.",
+    "by replying STOP.",
     "consent.withdrawn": "Recorded: the family of {name} gets no messages from the posyandu. They are served at the "
     "posyandu as usual.",
     "intro.text": "Hello, this is the reminder service of {posyandu} (desa {desa}). Your family agreed at the "
@@ -148,7 +154,8 @@ EN = {
     "reach.part.no_phone": "no phone {n}",
     "reach.part.no_consent": "no consent {n}",
     "reach.part.no_chat": "no chat yet {n}",
-    "reach.footer": "Delivered/read are reported by WhatsApp only. The unreachable are on the kaders' *kunjungan*.",
+    "reach.footer": "Delivered/read are reported by WhatsApp only. The unreachable are on the kaders' *visits* "
+    "list.",
     "reach.none": "There is no posyandu you can see yet.",
 }
 

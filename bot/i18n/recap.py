@@ -137,11 +137,12 @@ ID = {
 EN = {
     "recap.menu": "This month's recap",
     "recap.ask_posyandu": "Recap of which posyandu?",
-    "recap.bad_month": "I do not recognise the month \"{text}\". For example: *rekap*, *rekap november*, "
-    "*rekap 2026-11*, *rekap last month*.",
+    "recap.bad_month": "I do not recognise the month \"{text}\". For example: *recap*, *recap november*, *recap "
+    "2026-11*, *recap last month*.",
     "recap.future_month": "{month} has not started yet, so there is no recap.",
-    "recap.unknown_posyandu": "I found no posyandu \"{text}\". Type just *rekap* for yours.",
-    "recap.not_yours": "Sorry, that posyandu's recap is only for its own kaders and midwife. Type *rekap* for yours.",
+    "recap.unknown_posyandu": "I found no posyandu \"{text}\". Type just *recap* for yours.",
+    "recap.not_yours": "Sorry, that posyandu's recap is only for its own kaders and midwife. Type *recap* for "
+    "yours.",
     "recap.title": "📊 Recap of {posyandu} — {month}",
     "recap.empty": "Nothing was recorded in this month yet. The figures below are as they are (all zero).",
     "recap.skdn": "Under-fives (SKDN): S {S} · K {K} · D {D} · N {N} · T {T} · O {O} · B {B} · 2T {T2} · BGM {BGM}",
@@ -149,11 +150,11 @@ EN = {
     "recap.s_registered": "S = registered under-fives (no target set yet).",
     "recap.ratios": "D/S {ds} · N/D {nd} · N/(D−O−B) {ndob} · K/S {ks} · D/K {dk}",
     "recap.names": "{label}: {names}",
-    "recap.names_label": "Nama balita {code}",
+    "recap.names_label": "Under-fives {code}",
     "recap.nutrition": "Stunting {stunted} · wasting {wasted} · underweight {underweight}",
     "recap.mothers": "Pregnant women {seen} (K1 {K1}, K4 {K4}, K6 {K6}) · KEK {kek} · anaemia {anaemia} · "
     "hypertension {hypertension} · postpartum {nifas}",
-    "recap.children": "Immunisation {doses} doses · fully immunised {idl} · vitamin A {vitamin_a} · "
+    "recap.children": "Immunisation {doses:dose|doses} · fully immunised {idl} · vitamin A {vitamin_a} · "
     "deworming {deworming}",
     "recap.teens": "Adolescents {seen} · Hb checked {hb_screened} · anaemia {anaemia} · iron tablets {ttd}",
     "recap.adults": "Adults/elderly screened {screened} · hypertension {hypertension} · high glucose {high_glucose} · "
@@ -171,8 +172,10 @@ EN = {
     "recap.target_ask_posyandu": "The target of which posyandu?",
     "recap.ask_target": "What is this posyandu's target number of under-fives (S) for {year}? Type the number, e.g. 45.",
     "recap.target_number": "Please type the number only, e.g. 45.",
-    "recap.target_impossible": "One posyandu does not serve more than {most} under-fives. Please check the number.",
-    "recap.target_confirm": "{count} under-fives is a great many for one posyandu. Is {count} right? Type *yes* or *no*.",
+    "recap.target_impossible": "One posyandu does not serve more than {most:under-five|under-fives}. Please check "
+    "the number.",
+    "recap.target_confirm": "{count:under-five|under-fives} is a great many for one posyandu. Is {count} right? "
+    "Type *yes* or *no*.",
     "recap.target_yes_no": "Type *yes* if it is right, or *no* to type it again.",
     "recap.target_saved": "Saved ✅ Target of under-fives for {posyandu} in {year}: {count}. The recap uses it as S.",
     "recap.sheet.recap": "Recap",
@@ -188,9 +191,9 @@ EN = {
     "chart.ask_name": "Whose chart? Type the child's name.",
     "chart.no_member": "I found no child named \"{name}\" at your posyandu. Please check the spelling.",
     "chart.pick": "Several names are alike. Pick the child:",
-    "chart.not_in_family": "There is no under-five named \"{name}\" in your family. Type just *grafik* to choose.",
+    "chart.not_in_family": "There is no under-five named \"{name}\" in your family. Type just *chart* to choose.",
     "chart.not_allowed": "Sorry, you cannot see that child's chart.",
-    "chart.no_family": "No under-five is registered in your family yet. Type *daftar* to add a child.",
+    "chart.no_family": "No under-five is registered in your family yet. Type *subscribe* to add a child.",
     "chart.not_balita": "{name} is no longer an under-five (the KMS chart is for 0–59 months).",
     "chart.no_weight": "No weighing of {name} is on record yet, so there is no chart yet.",
     "chart.follows": "{name}'s growth chart follows.",
@@ -210,8 +213,8 @@ EN = {
     "chart.line.median": "Median",
     "chart.note.weight": "{month}: {weight} kg{gain}",
     "chart.note.height": "{month}: {height} cm",
-    "chart.note.kbm": "Up {grams} g; minimum gain (KBM) at {months} months: {kbm} g",
-    "chart.note.loss": "Down {grams} g; minimum gain (KBM) at {months} months: {kbm} g",
+    "chart.note.kbm": "Up {grams} g; minimum gain (KBM) at {months:month|months}: {kbm} g",
+    "chart.note.loss": "Down {grams} g; minimum gain (KBM) at {months:month|months}: {kbm} g",
     "chart.note.last": "Last measured: {date}",
 }
 ID.update({f"recap.month.{i + 1}": name for i, name in enumerate(MONTHS_ID)})

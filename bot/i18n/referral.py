@@ -54,8 +54,8 @@ ID = {
     "mengonfirmasi. Ketik *sambungan* untuk memeriksa.",
     "link.none": "Tidak ada permintaan sambungan yang menunggu. 👍",
     "link.title": "Permintaan sambungan yang menunggu:",
-    "link.entry": "{n}. {member} — {posyandu}\n   Didaftarkan oleh chat: {requester} ({channel}), {date}\n"
-    "   Keluarga tercatat: {household} · HP {phone}",
+    "link.entry": "{n}. {member} — {posyandu}\n   Didaftarkan lewat {channel} oleh {requester}, {date}\n   "
+    "Keluarga tercatat: {household} · HP {phone}",
     "link.ask_pick": "Pilih nomor untuk memeriksa, atau *Selesai*. Hubungi keluarga dulu bila ragu.",
     "link.choose": "Pilih salah satu dari daftar dengan mengetik nomornya, atau *Selesai*.",
     "link.ask_decide": "Sambungkan chat itu ke keluarga {member}? Hanya bila Anda yakin itu keluarganya "
@@ -70,8 +70,8 @@ ID = {
     "Ketik *keluarga* untuk melihat.",
     "link.channel.telegram": "Telegram",
     "link.channel.whatsapp": "WhatsApp",
-    "link.channel.terminal": "terminal",
-    "link.no_name": "tanpa nama",
+    "link.channel.terminal": "uji coba",
+    "link.no_name": "nama tidak diketahui",
 }
 
 EN = {
@@ -83,9 +83,9 @@ EN = {
     "   Reasons: {reasons}\n   Reported by: {reporter} · Family phone: {phone}",
     "referral.first_time": "since {date}",
     "referral.others": "   Other referrals of this person: {problems}",
-    "referral.pregnant": "{weeks} weeks pregnant",
+    "referral.pregnant": "{weeks:week|weeks} pregnant",
     "referral.nifas": "postpartum day {days}",
-    "referral.pregnant_estimate": "about {weeks} weeks pregnant (estimate)",
+    "referral.pregnant_estimate": "about {weeks:week|weeks} pregnant (estimate)",
     "referral.problem.gizi_anak": "Child nutrition & growth",
     "referral.problem.kehamilan": "Pregnancy risk",
     "referral.problem.tekanan_darah": "Blood pressure",
@@ -117,17 +117,17 @@ EN = {
     "referral.closed": "Recorded ✅ {name}: {outcome}.",
     "referral.gone": "That referral was already handled or no longer exists.",
     "referral.repeat": "⏰ Reminder: yesterday's URGENT referral has not been handled yet.\n\n{text}\n\nType "
-    "*rujukan* to record the follow-up.",
-    "referral.alert_pregnancy": "Gestational age: {weeks} weeks",
-    "referral.alert_pregnancy_estimate": "Gestational age: about {weeks} weeks (estimate, LMP not known for sure)",
+    "*referrals* to record the follow-up.",
+    "referral.alert_pregnancy": "Gestational age: {weeks:week|weeks}",
+    "referral.alert_pregnancy_estimate": "Gestational age: about {weeks:week|weeks} (estimate, LMP not known for sure)",
     "link.menu": "Family link requests",
     "link.notice": "🔗 Link request at {posyandu}: a resident's chat registered {member}, who is already recorded "
-    "at the posyandu. The family's data is not shown to that chat until a kader or the midwife confirms. "
-    "Type *sambungan* to review.",
+    "at the posyandu. The family's data is not shown to that chat until a kader or the midwife confirms. Type "
+    "*link requests* to review.",
     "link.none": "No link requests waiting. 👍",
     "link.title": "Link requests waiting:",
-    "link.entry": "{n}. {member} — {posyandu}\n   Registered by chat: {requester} ({channel}), {date}\n"
-    "   Recorded family: {household} · phone {phone}",
+    "link.entry": "{n}. {member} — {posyandu}\n   Registered through {channel} by {requester}, {date}\n   Recorded "
+    "family: {household} · phone {phone}",
     "link.ask_pick": "Choose a number to review, or *Done*. Call the family first when in doubt.",
     "link.choose": "Choose one from the list by typing its number, or *Done*.",
     "link.ask_decide": "Link that chat to {member}'s family? Only if you are sure it is their family "
@@ -142,8 +142,8 @@ EN = {
     "Type *family* to see it.",
     "link.channel.telegram": "Telegram",
     "link.channel.whatsapp": "WhatsApp",
-    "link.channel.terminal": "terminal",
-    "link.no_name": "no name",
+    "link.channel.terminal": "test chat",
+    "link.no_name": "name not known",
 }
 
 register(ID, EN)

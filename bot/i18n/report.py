@@ -131,6 +131,8 @@ ID = {
     "report.bad.muac": "LiLA belum terbaca. Tulis angkanya saja, misalnya 14 atau 23,5 (cm).",
     "report.bad.waist": "Lingkar perut belum terbaca. Tulis angkanya saja, misalnya 80 (cm).",
     "report.bad.hb": "Hb belum terbaca. Tulis angkanya saja, misalnya 11,5 (g/dL).",
+    "report.glucose_kind.GDS": "GDS",
+    "report.glucose_kind.GDP": "GDP",
     "report.bad.glucose": "Gula darah belum terbaca. Tulis angkanya saja, misalnya 110, atau GDP 95 bila puasa.",
     "report.bad.bp": "Tekanan darah belum terbaca. Tulis seperti 120/80.",
     "report.bad.bp_order": "Angka pertama (sistolik) harus lebih besar dari angka kedua (diastolik), "
@@ -308,16 +310,16 @@ EN = {
     "report.date_is": "(Posyandu date: {date}.)",
     "report.values_kept_ask_name": "I noted the values. Who are they for? Type the name.",
     "report.value_not_name": "That looks like a measurement, not a name. Type the person's name first (for "
-    "example: aisyah), or all at once: aisyah bb 8,1 pb 70.",
+    "example: aisyah), or all at once: aisyah weight 8.1 length 70.",
     "report.pick_member": "This is what I found at {posyandu}. Choose the person, or type another name:",
     "report.not_found": "\"{query}\" was not found at {posyandu}. Check the spelling, or register a new member.",
     "report.search_short": "Type at least 2 letters of the name to search.",
     "report.new_member": "➕ New member",
     "report.member_label": "{name} ({sex}, {age})",
-    "report.age.days": "{days} days",
-    "report.age.months": "{months} months",
-    "report.age.years_months": "{years} years {months} months",
-    "report.age.years": "{years} years",
+    "report.age.days": "{days:day|days}",
+    "report.age.months": "{months:month|months}",
+    "report.age.years_months": "{years:year|years} {months:month|months}",
+    "report.age.years": "{years:year|years}",
     "report.ask_new_name": "Full name of the new member?",
     "report.name_is_command": "\"{word}\" is a command word, not a name. Please type the person's full name.",
     "report.name_too_long": "That name is too long. Write just the full name (at most 120 letters).",
@@ -346,13 +348,13 @@ EN = {
     "report.ask_pregnant_minor": "Is she pregnant?",
     "report.pregnant.no": "Not pregnant",
     "report.pregnant.yes": "Yes, pregnant",
-    "report.ask_hpht": "First day of the last menstrual period (HPHT)? (for example: 15-06-2026; if she does not "
-    "know, type *lupa*)",
-    "report.hpht_in_future": "The HPHT cannot be after the posyandu date. Please check it. If it is the due "
-    "date, type *HPL 12-03-2027*.",
-    "report.hpht_unknown": "That is fine. Type how far along she is (for example: *5 bulan* for 5 months or "
-    "*20 minggu* for 20 weeks), or the due date from the KIA book (for example: *HPL 12-03-2027*). The midwife will "
-    "confirm it. If nothing at all is known, type - to go on, and tell the midwife.",
+    "report.ask_hpht": "First day of the last menstrual period (HPHT in the KIA book)? (for example: 15-06-2026; "
+    "if she does not know, type *forgot*)",
+    "report.hpht_in_future": "The HPHT (last period) cannot be after the posyandu date. Please check it. If it is "
+    "the due date, type *due 12-03-2027*.",
+    "report.hpht_unknown": "That is fine. Type how far along she is (for example: *5 months* or *20 weeks*), or "
+    "the due date from the KIA book (for example: *due 12-03-2027*). The midwife will confirm it. If nothing at "
+    "all is known, type - to go on, and tell the midwife.",
     "report.pregnancy_not_recorded": "All right, the pregnancy is not recorded yet. Please tell the village "
     "midwife so she can check and record how far along it is.",
     "report.hpl_impossible": "With that due date the pregnancy cannot be right (over 44 weeks, or not yet "
@@ -362,12 +364,12 @@ EN = {
     "report.estimated": "(estimated; the midwife will confirm)",
     "report.hpht_too_old": "That HPHT is more than 44 weeks ago, so she cannot still be pregnant. Please check it.",
     "report.header": "📋 {name} — {sex}, {age} — {group}\nPosyandu date: {date}",
-    "report.header_pregnancy": "{weeks} weeks pregnant, due date {hpl}",
+    "report.header_pregnancy": "{weeks:week|weeks} pregnant, due date {hpl}",
     "report.already_reported": "ℹ️ There is already a report for this date; saving this one replaces it.",
     "report.expert_hint": "(Type - if not measured. You can also type several numbers in order, for example: "
     "{ordered}; or everything at once, for example: {example})",
     "report.ordered_unclear": "I read: {read}. That cannot be right, so nothing is noted yet. Write decimals with "
-    "a comma (8,1); or type one value only.",
+    "a point (8.1); or type one value only.",
     "report.too_many_values": "There are more numbers than questions left ({count}). Type one value, or several in "
     "order separated by spaces.",
     "report.expert_unknown": "I did not understand this part and ignored it: {parts}",
@@ -378,7 +380,8 @@ EN = {
     "report.ask.muac": "MUAC, mid-upper arm circumference (cm)?",
     "report.ask.waist": "Waist circumference (cm)?",
     "report.ask.bp": "Blood pressure (for example: 120/80)?",
-    "report.ask.glucose": "Blood glucose (mg/dL)? Type the number for a random test (GDS), or *GDP 95* if fasting.",
+    "report.ask.glucose": "Blood glucose (mg/dL)? Type the number for a random test, or *fasting 95* for a fasting "
+    "test.",
     "report.measure_lying": "A baby under 9 months is measured lying down (length), not standing. Please measure "
     "again lying down and type the length. Type - if it cannot be measured.",
     "report.ask.hb": "Hb (g/dL)?",
@@ -400,7 +403,10 @@ EN = {
     "report.bad.muac": "I could not read the MUAC. Type the number only, for example 14 or 23.5 (cm).",
     "report.bad.waist": "I could not read the waist. Type the number only, for example 80 (cm).",
     "report.bad.hb": "I could not read the Hb. Type the number only, for example 11.5 (g/dL).",
-    "report.bad.glucose": "I could not read the glucose. Type the number only, for example 110, or GDP 95 if fasting.",
+    "report.glucose_kind.GDS": "random",
+    "report.glucose_kind.GDP": "fasting",
+    "report.bad.glucose": "I could not read the glucose. Type the number only, for example 110, or fasting 95 for "
+    "a fasting test.",
     "report.bad.bp": "I could not read the blood pressure. Write it like 120/80.",
     "report.bad.bp_order": "The first number (systolic) must be higher than the second (diastolic), for example "
     "120/80.",
@@ -417,8 +423,8 @@ EN = {
     "report.confirm.yes": "Yes, it is right",
     "report.confirm.no": "No, I will retype it",
     "report.retype": "OK, please type it again.",
-    "report.ask_services": "Services given today? Choose numbers or type names (several at once: 1 3, or vit a, "
-    "obat cacing), then type *selesai*. Type - if none, *simpan* to save straight away.",
+    "report.ask_services": "Services given today? Choose numbers or type names (several at once: 1 3, or vitamin "
+    "a, deworming), then type *done*. Type - if none, *save* to save straight away.",
     "report.services_done": "✅ Done",
     "report.bad_services": "That service is not in the list. Type the numbers, for example 1 3, or - if none.",
     "report.service.VITA": "Vitamin A",
@@ -431,7 +437,7 @@ EN = {
     "report.service.KF": "Postnatal visit ({code})",
     "report.service.VITA-NIFAS": "Postpartum vitamin A (2 red capsules)",
     "report.summary_title": "Summary — {name} ({sex}, {age}), {date}\n{group}",
-    "report.summary_pregnancy": "Gestational age: {weeks} weeks {days} days (due {hpl})",
+    "report.summary_pregnancy": "Gestational age: {weeks:week|weeks} {days:day|days} (due {hpl})",
     "report.nothing_measured": "Nothing was measured.",
     "report.gain.N": " — gained {grams} g (N)",
     "report.gain.T": " — not gaining (T)",
@@ -464,10 +470,10 @@ EN = {
     "report.summary_services_due": "Can also be recorded: {services}. Type a service's name or a skipped value "
     "here.",
     "report.summary_unknown": "Type 1 to Save, 2 to Edit, 3 to Cancel; or the name of a service / a value to add "
-    "(for example: vit a, obat cacing, lk 45).",
-    "report.save_hint": "(Done? Type *simpan*, or the value and then simpan, for example: {example} simpan)",
-    "report.position_assumed.L": "(Measured lying down. If measured standing, type for example: tb 85)",
-    "report.position_assumed.H": "(Measured standing. If measured lying down, type for example: pb 85)",
+    "(for example: vitamin a, deworming, head 45).",
+    "report.save_hint": "(Done? Type *save*, or the value and then save, for example: {example} save)",
+    "report.position_assumed.L": "(Measured lying down. If measured standing, type for example: height 85)",
+    "report.position_assumed.H": "(Measured standing. If measured lying down, type for example: length 85)",
     "report.save": "Save",
     "report.edit": "Edit",
     "report.cancel": "Cancel",
@@ -488,12 +494,12 @@ EN = {
     "report.alert_nifas": "🤱 Postpartum mother: day {days} after delivery",
     "report.alert_member": "{member}\nFamily phone: {phone}",
     "report.alert_reasons": "Reasons:",
-    "report.alert_by": "Reported by {reporter}. Type *rujukan* to see all referrals.",
+    "report.alert_by": "Reported by {reporter}. Type *referrals* to see all referrals.",
     "report.result_title": "Posyandu result for {name} ({date}) 🌱",
     "report.result_weight": "Weight {weight} kg",
-    "report.result_gain.N": ", up {grams} grams since last month. Well done! 👍",
+    "report.result_gain.N": ", up {grams:gram|grams} since last month. Well done! 👍",
     "report.result_gain.T": ", not enough gain since last month.",
-    "report.result_gain.down": ", down {grams} grams since last month.",
+    "report.result_gain.down": ", down {grams:gram|grams} since last month.",
     "report.result_gain.O": ".",
     "report.result_gain.B": ", the first weighing on record.",
     "report.result_height": "Height/length {height} cm.",

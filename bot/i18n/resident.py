@@ -182,7 +182,7 @@ EN = {
     "resident.ask_hpht": "When was the first day of {name}'s last period (HPHT)? (for example: 1 August 2026)",
     "resident.hpht_in_future": "The HPHT cannot be after today. Please check it.",
     "resident.hpht_too_old": "That HPHT is more than 44 weeks ago. Please check it, or ask the midwife.",
-    "resident.hpl": "{name} is now {weeks} weeks {days} days pregnant. Estimated due date (HPL): {hpl}. "
+    "resident.hpl": "{name} is now {weeks:week|weeks} {days:day|days} pregnant. Estimated due date (HPL): {hpl}. "
     "We will remind you of the antenatal check-ups.",
     "resident.member_added": "{name} has been registered ({age}).",
     "resident.share_phone_hint": "If the kader recorded your family with a phone number, press “Share my phone "
@@ -209,7 +209,7 @@ EN = {
     "resident.family_title": "Your family at {posyandu}:",
     "resident.family_empty": "No family member is registered yet. Type *subscribe* to add one.",
     "resident.member_line": "{n}. {name}, {age} — {stage}",
-    "resident.pregnant_line": "   {weeks} weeks pregnant; due date {hpl}.",
+    "resident.pregnant_line": "   {weeks:week|weeks} pregnant; due date {hpl}.",
     "resident.last_result": "   Latest results ({date}): {values}.",
     "resident.no_result": "   No measurement at the posyandu yet.",
     "resident.value.weight": "weight {v} kg",
@@ -221,7 +221,7 @@ EN = {
     "resident.value.gain.O": "not weighed last month",
     "resident.value.gain.B": "first weighing",
     "resident.next_due": "   Next: {items}.",
-    "resident.nothing_due": "   Nothing due in the next {days} days.",
+    "resident.nothing_due": "   Nothing due in the next {days:day|days}.",
     "resident.due_now": "{label} (now)",
     "resident.due_on": "{label} ({date})",
     "resident.delete_explain": "Deleting your data means:\n"

@@ -41,7 +41,7 @@ def test_kader_records_paper_consent_asking_for_a_mobile_number(runtime, demo, s
     how = kader.say("0813 1111 2222")
     assert "(+6281311112222)" in how and "Tanda tangan di formulir kertas" in kader.choices()
     done = kader.say("1")
-    assert "Persetujuan keluarga Wulan Sari dicatat ✅ (formulir kertas, 22-11-2026)" in done
+    assert "Persetujuan keluarga Wulan Sari dicatat ✅ (formulir kertas, 22 Nov 2026)" in done
     session.expire_all()
     member = session.get(Member, child.id)
     home = session.get(Household, member.household_id)

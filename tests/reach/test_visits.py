@@ -131,7 +131,7 @@ def test_kader_records_a_visit_in_chat_within_their_posyandu(runtime, demo, sess
     assert "hasil kunjungan ke Eka" in asked
     assert "paling sedikit 3 huruf" in kader.say("-")
     after = kader.say("sudah diantar ke puskesmas")
-    assert "Kunjungan ke Eka dicatat ✅ (22-11-2026)" in after and "1. Bima" in after
+    assert "Kunjungan ke Eka dicatat ✅ (22 Nov 2026)" in after and "1. Bima" in after
     visit = session.scalars(select(HomeVisit)).one()
     me = session.scalars(select(Contact).where(Contact.address == "kader-wit")).one()
     assert (visit.member_id, visit.recorded_by_id, visit.outcome) == (people["Eka"].id, me.id,

@@ -20,7 +20,7 @@ def test_a_bidan_creates_an_invite_that_a_new_kader_redeems(runtime, demo, sessi
     assert b.choices() == ["Kader", "Bidan"]
     reply = b.say("1")
     invite = session.scalars(select(Invite)).one()
-    assert f"*{invite.code}*" in reply and "Berlaku sampai 29-11-2026" in reply
+    assert f"*{invite.code}*" in reply and "Berlaku sampai 29 Nov 2026" in reply
     assert invite.expires_at == clock.now() + timedelta(days=7) and invite.created_by_id is not None
     new = Person(runtime, "kader-baru")
     new.say("/start"), new.say("1"), new.say("2")

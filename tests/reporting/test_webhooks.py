@@ -28,7 +28,7 @@ def test_telegram_kader_joins_by_invite_and_reports(client, runtime, demo, sessi
     code = invite_code(runtime, clock)
     assert "kader di Posyandu Mawar 7" in sari.say(code.lower())
 
-    assert "Tanggal: hari ini, 22-11-2026" in sari.say("/lapor")
+    assert "Tanggal: hari ini, 22 Nov 2026" in sari.say("/lapor")
     assert "Berat badan (kg)?" in sari.say("Aisyah")  # the only match is taken
     assert "belum terbaca" in sari.say("delapan")  # a bad value...
     assert "Maksudnya 8,1 kg?" in sari.say("8100")  # ...a unit slip...
