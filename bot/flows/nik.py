@@ -131,8 +131,8 @@ class NikFlow(ScopedFlow):
         before = [say(ctx, "nik.mother.replaces", old=masked(child.mother_nik))] if child.mother_nik else []
         age = int((child.birth_date - parts.birth_date).days // 365.25)
         for what in mother_nik_doubts(parts, child.birth_date, mother.birth_date if mother else None):
-            before.append(say(ctx, f"nik.mother.doubt.{what}", day=day(parts.birth_date), name=child.name, age=age,
-                              mother=mother.name if mother else "", recorded=day(mother.birth_date) if mother else ""))
+            before.append(say(ctx, f"nik.mother.doubt.{what}", day=parts.birth_date, name=child.name, age=age,
+                              mother=mother.name if mother else "", recorded=mother.birth_date if mother else ""))
         return ask(ctx, "confirm", data, "nik.mother.confirm",
                    choices(ctx, ((SAVE, "nik.save"), (CANCEL, "nik.cancel"))), before=before, nik=nik,
                    member=member_label(ctx.lang, child, ctx.today()))

@@ -63,8 +63,7 @@ EN = {
     "nik.usage": "Type: nik NAME 16-digit-NIK, for example: nik Aisyah Putri 3201016601260003\n"
     "A child's mother's NIK: nik mother CHILD-NAME mother's-16-digit-NIK",
     "nik.missing": "No NIK yet (their visits cannot be sent to SATUSEHAT):\n{lines}\n\n"
-    "Add one with: nik NAME 16-digit-NIK
-A baby without NIK: nik mother BABY-NAME mother's-16-digit-NIK",
+    "Add one with: nik NAME 16-digit-NIK\nA baby without NIK: nik mother BABY-NAME mother's-16-digit-NIK",
     "nik.missing_line": "• {member} — {count:visit|visits} waiting",
     "nik.missing_line_no_visit": "• {member}",
     "nik.missing_more": "…and {count} more.",
@@ -102,7 +101,7 @@ A baby without NIK: nik mother BABY-NAME mother's-16-digit-NIK",
     "nik.mother.same": "{name}'s mother's NIK is already recorded exactly so. Nothing changed.",
     "nik.mother.replaces": "Note: mother's NIK {old} is recorded; the new NIK will replace it.",
     "nik.mother.doubt.birth_date": "⚠️ This NIK says born {day}, but {mother} is recorded as born {recorded}.",
-    "nik.mother.doubt.age": "⚠️ By this NIK the mother was {age} years old when {name} was born. Please check.",
+    "nik.mother.doubt.age": "⚠️ By this NIK the mother was {age:year|years} old when {name} was born. Please check.",
     "nik.mother.confirm": "Save mother's NIK {nik} for {member}?",
     "nik.mother.saved": "Saved ✅ {name}'s mother's NIK: {nik}.",
     "ihs.usage": "Type your IHS number (your health worker id in SATUSEHAT, 11 digits), for example: ihs "

@@ -213,7 +213,7 @@ EN = {
     "web.member.visits": "Visits",
     "web.member.findings": "Findings",
     "web.member.services": "Immunisations and services",
-    "web.visits.count": "{n} people",
+    "web.visits.count": "{n:person|people}",
     "web.visits.none": "Nobody needs a home visit.",
     "web.reach.title": "Message reach · {month}",
     "web.reach.unreachable": "Not reached",
