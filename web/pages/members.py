@@ -32,13 +32,13 @@ def member(member_id: int):  # type: ignore[no-untyped-def]
     rows = []
     for m in visits:
         result = reinterpret(g.db, m)
-        rows.append({"on": day(m.measured_on), "age": age(person.birth_date, m.measured_on, lang()),
+        rows.append({"on": day(m.measured_on, lang()), "age": age(person.birth_date, m.measured_on, lang()),
                      "measured": _values(m), "flags": [flag_label(f, lang()) for f in result.flags]})
     c = ctx()
     seen("web.member", f"member:{person.id}")
     return render_template(
-        "member.html", m=person, age=age(person.birth_date, today, lang()), born=day(person.birth_date),
-        visits=rows, services=[(day(s.given_on), label_for(s.code, lang())) for s in services],
+        "member.html", m=person, age=age(person.birth_date, today, lang()), born=day(person.birth_date, lang()),
+        visits=rows, services=[(day(s.given_on, lang()), label_for(s.code, lang())) for s in services],
         referrals=[{"id": r.id, "problem": problem_text(c, r.problem), "level": t(f"referral.level.{r.urgency}"),
                     "open": r.status == "open", "outcome": t(f"referral.outcome.{r.outcome}") if r.outcome else ""}
                    for r in referrals],

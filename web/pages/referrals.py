@@ -18,7 +18,7 @@ from health.problems import PROBLEMS
 from storage.referral_history import referral_in_scope, referral_story
 from storage.referrals import OUTCOMES, QueueEntry, may_close, open_in_scope, open_problems, queue, record_outcome
 from storage.reporting import reinterpret
-from web.pages import blueprint, chosen_places, ctx, now, page, place_ids, places, seen, t
+from web.pages import blueprint, chosen_places, ctx, lang, now, page, place_ids, places, seen, t
 
 PAGE = 50
 
@@ -41,8 +41,8 @@ def card(entry: QueueEntry, problems: dict[int, list[Any]]) -> dict[str, Any]:
     return {
         "id": referral.id, "urgent": referral.urgency == "today", "level": c.t(f"referral.level.{referral.urgency}"),
         "problem": problem_text(c, referral.problem), "member": member, "age": age(member.birth_date, on, c.lang),
-        "stage": stage, "posyandu": member.posyandu.name, "visit": day(on),
-        "since": day(referral.created_at.astimezone(zone).date()), "measured": values_text(c, entry),
+        "stage": stage, "posyandu": member.posyandu.name, "visit": day(on, lang()),
+        "since": day(referral.created_at.astimezone(zone).date(), lang()), "measured": values_text(c, entry),
         "reasons": reasons_text(c, entry, result), "reporter": reporter, "phone": entry.phone or "-",
         "others": [f"{problem_text(c, r.problem)} ({c.t(f'referral.level.{r.urgency}')})"
                    for r in problems.get(member.id, []) if r.id != referral.id],
@@ -99,14 +99,15 @@ def referral(referral_id: int):  # type: ignore[no-untyped-def]
     story = referral_story(g.db, found)
     c = ctx()
     seen("web.referral", f"referral:{referral_id}")
-    visits = [{"on": day(m.measured_on), "measured": values_text(c, QueueEntry(found, story.member, m, None, None))}
+    visits = [{"on": day(m.measured_on, lang()),
+               "measured": values_text(c, QueueEntry(found, story.member, m, None, None))}
               for m in story.visits]
-    events = [{"at": day(e.at.astimezone(ZoneInfo(story.member.posyandu.timezone)).date()),
+    events = [{"at": day(e.at.astimezone(ZoneInfo(story.member.posyandu.timezone)).date(), lang()),
                "what": _event(e.action), "who": who or "-"} for e, who in story.events]
     return render_template("referral.html", r=found, member=story.member, visits=visits, events=events,
                            problem=problem_text(c, found.problem), level=c.t(f"referral.level.{found.urgency}"),
                            outcome=t(f"referral.outcome.{found.outcome}") if found.outcome else "",
-                           handled=day(found.handled_at.date()) if found.handled_at else "")
+                           handled=day(found.handled_at.date(), lang()) if found.handled_at else "")
 
 
 def _event(action: str) -> str:

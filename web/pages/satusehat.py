@@ -6,7 +6,7 @@ from flask import g, render_template
 
 from bot.flows.reporting_format import day
 from storage.web_pages import SYNC_STATES, satusehat_by_posyandu
-from web.pages import blueprint, chosen_places, page, places, seen
+from web.pages import blueprint, chosen_places, lang, page, places, seen
 
 
 @blueprint.get("/satusehat")
@@ -16,5 +16,5 @@ def satusehat():  # type: ignore[no-untyped-def]
     counts, problems = satusehat_by_posyandu(g.db, [p.id for p in shown])
     seen("web.satusehat", f"posyandu:{len(shown)}")
     return render_template("satusehat.html", rows=[(p, counts.get(p.id, {})) for p in shown], states=SYNC_STATES,
-                           problems=[{"member": m, "on": day(on), "status": s.status, "reason": s.last_error}
+                           problems=[{"member": m, "on": day(on, lang()), "status": s.status, "reason": s.last_error}
                                      for s, m, on in problems], places=places())
