@@ -89,7 +89,9 @@ class Engine:
         word = keyword(text) if inbound.kind is InboundKind.TEXT else ""
         if self.state.data.get("_leave"):  # `menu` was typed inside unsaved work: this is the answer
             return self._leave_answer(inbound, word)
-        if self.state.data.get("_draft") and not self.state.flow and word in RESUME_DRAFT | DROP_DRAFT:
+        if self.state.data.get("_draft") and word in RESUME_DRAFT | DROP_DRAFT and \
+                (not self.state.flow or not self._unsaved()):  # also where a new report has nothing typed yet
+            self._clear()
             return replies + self._draft_answer(word)
         global_replies = self._global(word)
         if global_replies is not None:

@@ -1,0 +1,52 @@
+"""Sentences that get people out of conversation traps (issue 16): a date typed where a name is asked, a word
+that continues nothing, a time read back, a count of zero explained. Indonesian first, English second.
+
+Kept in their own module so the areas' catalogues stay as they were (several people edit those at once).
+"""
+from bot.texts import register
+
+ID = {
+    # /lapor: the member question
+    "report.nothing_to_resume": "Tidak ada laporan tertunda yang bisa dilanjutkan, dan belum ada yang disimpan. "
+    "Ketik nama orang yang diperiksa, *baru* untuk anggota baru, atau *selesai* bila sudah.",
+    "report.bye_nothing_saved": "Baik. Belum ada laporan yang disimpan kali ini.",
+    "report.ask_which_date": "Tanggal {date} itu untuk apa?",
+    "report.date_means_visit": "Tanggal posyandu (hari pemeriksaan) {date}",
+    "report.date_means_birth": "Tanggal lahir anak/orang yang diperiksa: {date}",
+    "report.choose_which_date": "Pilih 1 atau 2: tanggal posyandu, atau tanggal lahir.",
+    "report.born_on": "Yang lahir {date} di posyandu ini ada di daftar. Pilih orangnya, atau *baru* bila anggota "
+    "baru.",
+    "report.born_on_none": "Belum ada anggota yang lahir {date} di posyandu ini. Pilih *Anggota baru* untuk "
+    "mendaftarkannya (tanggal lahirnya sudah saya catat), atau ketik namanya untuk mencari.",
+    # /lapor: how a balita's length was measured, as the kader said it (or as the age says)
+    "report.position_hint.L": "(Diukur berbaring. Bila diukur berdiri, ketik misalnya: tb {example})",
+    "report.position_hint.H": "(Diukur berdiri. Bila diukur berbaring, ketik misalnya: pb {example})",
+    "report.position_told.L": "(Diukur berbaring, seperti Anda tulis. Bila ternyata berdiri, ketik misalnya: "
+    "tb {example})",
+    "report.position_told.H": "(Diukur berdiri, seperti Anda tulis. Bila ternyata berbaring, ketik misalnya: "
+    "pb {example})",
+    "report.position_lying_only": "(Bayi di bawah 9 bulan diukur berbaring: ketik panjangnya.)",
+}
+
+EN = {
+    "report.nothing_to_resume": "There is no unfinished report to continue, and nothing was saved yet. Type the "
+    "name of the person seen, *baru* for a new member, or *selesai* when you are done.",
+    "report.bye_nothing_saved": "All right. No report was saved this time.",
+    "report.ask_which_date": "What is the date {date}?",
+    "report.date_means_visit": "The posyandu date (day of the check) {date}",
+    "report.date_means_birth": "The birth date of the person checked: {date}",
+    "report.choose_which_date": "Choose 1 or 2: the posyandu date, or the birth date.",
+    "report.born_on": "Those born on {date} at this posyandu are listed. Choose the person, or *baru* for a new "
+    "member.",
+    "report.born_on_none": "No member born on {date} is recorded at this posyandu. Choose *New member* to register "
+    "them (the birth date is noted), or type the name to search.",
+    "report.position_hint.L": "(Measured lying down. If measured standing, type for example: tb {example})",
+    "report.position_hint.H": "(Measured standing. If measured lying down, type for example: pb {example})",
+    "report.position_told.L": "(Measured lying down, as you wrote. If it was standing after all, type for "
+    "example: tb {example})",
+    "report.position_told.H": "(Measured standing, as you wrote. If it was lying down after all, type for "
+    "example: pb {example})",
+    "report.position_lying_only": "(A baby under 9 months is measured lying down: type the length.)",
+}
+
+register(ID, EN)
