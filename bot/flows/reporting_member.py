@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable
 
 from bot import flows as registry
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
-from bot.flows.registration import read_birth, read_hpht_or_estimate, read_name, read_pregnant, read_sex
+from bot.flows.registration import UNKNOWN, read_birth, read_hpht_or_estimate, read_name, read_pregnant, read_sex
 from bot.flows.reporting_expert import split_name_and_line
 from bot.flows.reporting_format import age, day
 from bot.flows.reporting_render import member_label, sex_letter
@@ -260,10 +260,20 @@ class MemberSteps(VisitBase):
         if answer.text.strip().lower() in SKIP:
             data["hpht"] = None
             return self._start_items(ctx, data, [say(ctx, "report.pregnancy_not_recorded")])
+        if UNKNOWN.match(keyword(answer.text)):  # `lupa`: an estimate is asked once, in its own words
+            return ask(ctx, "hpht_estimate", data, "report.hpht_unknown")
         hpht, estimate = read_hpht_or_estimate(answer.text, self._date(data), "report")
         data["hpht"] = hpht.isoformat()
         data["hpht_estimate"] = estimate
         return self._start_items(ctx, data)
+
+    def on_hpht_estimate(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
+        """After `lupa`: the weeks, months or HPL; `lupa` / `tidak tahu` / `-` again goes on (never the same
+        question once more), and the bidan is asked to date the pregnancy."""
+        if answer.text.strip().lower() in SKIP or UNKNOWN.match(keyword(answer.text)):
+            data["hpht"] = None
+            return self._start_items(ctx, data, [say(ctx, "report.pregnancy_not_recorded")])
+        return self.on_hpht(ctx, data, answer)
 
 
 def _phone_and_nik(text: str) -> tuple[str, str]:

@@ -26,6 +26,9 @@ ID = {
     "report.position_told.H": "(Diukur berdiri, seperti Anda tulis. Bila ternyata berbaring, ketik misalnya: "
     "pb {example})",
     "report.position_lying_only": "(Bayi di bawah 9 bulan diukur berbaring: ketik panjangnya.)",
+    # names: a greeting is not a name
+    "report.name_is_greeting": "Halo juga! 😊 \"{word}\" seperti salam, bukan nama. Mohon ketik nama lengkap "
+    "orangnya, misalnya: Aisyah Putri.",
 }
 
 EN = {
@@ -47,6 +50,8 @@ EN = {
     "report.position_told.H": "(Measured standing, as you wrote. If it was lying down after all, type for "
     "example: pb {example})",
     "report.position_lying_only": "(A baby under 9 months is measured lying down: type the length.)",
+    "report.name_is_greeting": "Hello! 😊 \"{word}\" looks like a greeting, not a name. Please type the person's "
+    "full name, for example: Aisyah Putri.",
 }
 
 register(ID, EN)
