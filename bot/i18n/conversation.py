@@ -29,6 +29,19 @@ ID = {
     # names: a greeting is not a name
     "report.name_is_greeting": "Halo juga! 😊 \"{word}\" seperti salam, bukan nama. Mohon ketik nama lengkap "
     "orangnya, misalnya: Aisyah Putri.",
+    # broadcasts: the start time read back, a time is not a place, why nobody is told
+    "broadcast.ask_time_check": "Jam {time}? Posyandu biasanya buka pagi sampai sore. Pilih yang benar, atau ketik "
+    "jamnya lagi (contoh: 08.00).",
+    "broadcast.time_as_typed": "{time}, sesuai yang saya ketik",
+    "broadcast.time_not_place": "{time} itu jam, bukan tempat: jam mulai saya ganti.",
+    "broadcast.zero_no_chat": "Mengapa 0: belum ada keluarga di {posyandu} yang berlangganan lewat chat "
+    "({households} keluarga tercatat). Minta keluarga mengirim *daftar* ke nomor ini. Jadwal tetap bisa disimpan; "
+    "keluarga yang berlangganan nanti melihatnya dengan *jadwal*.",
+    "broadcast.zero_unreachable": "Mengapa 0: {count} keluarga pernah berlangganan, tetapi semuanya sudah berhenti "
+    "(BERHENTI), belum setuju, atau nomornya tidak bisa dihubungi. Mereka bisa mengetik *mulai* untuk menerima "
+    "pesan lagi; kader melihat keluarga ini di *kunjungan*.",
+    "broadcast.zero_groups": "Mengapa 0: {count} keluarga berlangganan, tetapi tidak ada yang punya anggota di "
+    "kelompok yang dipilih. Pilih *Semua kelompok* bila pesan ini untuk semua.",
 }
 
 EN = {
@@ -52,6 +65,18 @@ EN = {
     "report.position_lying_only": "(A baby under 9 months is measured lying down: type the length.)",
     "report.name_is_greeting": "Hello! 😊 \"{word}\" looks like a greeting, not a name. Please type the person's "
     "full name, for example: Aisyah Putri.",
+    "broadcast.ask_time_check": "{time}? A posyandu usually opens between morning and afternoon. Choose the right "
+    "one, or type the time again (for example: 08.00).",
+    "broadcast.time_as_typed": "{time}, as I typed it",
+    "broadcast.time_not_place": "{time} is a time, not a place: I changed the start time.",
+    "broadcast.zero_no_chat": "Why 0: no household of {posyandu} has subscribed by chat yet ({households} households "
+    "on record). Ask families to send *daftar* to this number. The posyandu day can still be saved; families who "
+    "subscribe later see it with *jadwal*.",
+    "broadcast.zero_unreachable": "Why 0: {count} households subscribed once, but all have stopped (BERHENTI), not "
+    "agreed yet, or cannot be reached. They can type *mulai* to get messages again; kaders see them in "
+    "*kunjungan*.",
+    "broadcast.zero_groups": "Why 0: {count} households are subscribed, but none has a member in the chosen groups. "
+    "Choose *All groups* if the message is for everyone.",
 }
 
 register(ID, EN)
