@@ -34,6 +34,13 @@ LEAVE_WORDS = {"keluar", "ya", "yes", "leave", "buang"}
 RESUME_DRAFT = {"lanjut", "lanjutkan", "draf", "draft", "continue"}
 DROP_DRAFT = {"buang", "buang draf", "hapus draf", "discard"}
 MAX_CHAIN = 3  # flows may hand over to another flow, but never loop
+# The staff's daily tasks, one glance away (the same numbers for a kader and a bidan); the rest under
+# "Lainnya". Every word command works from either screen, and from anywhere.
+DAILY = {Role.KADER: ("lapor", "rujukan", "rekap", "kunjungan"),
+         Role.BIDAN: ("lapor", "rujukan", "rekap", "jadwal_baru"),
+         Role.ADMIN: ("lapor", "rujukan", "rekap", "jadwal_baru")}
+MORE = "lainnya"
+MORE_WORDS = {MORE, "more", "menu lainnya", "menu lengkap", "semua menu", "other"}
 
 
 def _stored_choices(state: ConversationState) -> tuple[Choice, ...]:
@@ -110,16 +117,24 @@ class Engine:
             return replies + self._run(flow, lambda data: flow.handle(ctx, self.state.step or "", data, answer))
         return replies + self._idle(inbound, text)
 
-    def menu(self) -> list[Reply]:
-        """The menu for the contact's role, as choices (buttons or a numbered list)."""
+    def menu(self, more: bool = False) -> list[Reply]:
+        """The menu for the contact's role, as choices (buttons or a numbered list): for the staff their
+        daily tasks and "Lainnya" (`more`: the other tasks)."""
         ctx = self.ctx
         items = registry.menu_for(ctx.role)
         if not items:
             return [Reply(ctx.t("core.menu_empty"))]
+        daily = [f for name in DAILY.get(ctx.role, ()) for f in items if f.name == name]
+        if daily and len(items) > len(daily) + 1:
+            items = [f for f in items if f not in daily] if more else daily
+        else:
+            more, daily = False, []
         choice_list = tuple(Choice(f.triggers[0], ctx.t(f.menu_key or f.name)) for f in items)
+        if daily and not more:
+            choice_list += (Choice(MORE, ctx.t("core.menu_more")),)
         self.state.choices = [[c.value, c.label] for c in choice_list]
         draft = self.state.data.get("_draft") if not self.state.flow else None
-        title = ctx.t("core.menu_title")
+        title = ctx.t("core.menu_more_title" if more else "core.menu_title")
         if draft:  # offered back until it is resumed or thrown away
             title = ctx.t("core.draft_waiting", what=draft["what"]) + "\n\n" + title
         return [Reply(title, choice_list)]
@@ -174,6 +189,8 @@ class Engine:
         ctx = self.ctx
         picked = resolve_choice(inbound, _stored_choices(self.state))
         candidate = picked if picked is not None else text
+        if keyword(candidate) in MORE_WORDS:
+            return self.menu(more=True)
         flow, arg = registry.find(candidate)
         if flow is None and not ctx.contact.language:
             return self.begin("start")  # a newcomer's first words: greet them

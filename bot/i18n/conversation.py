@@ -42,6 +42,9 @@ ID = {
     "pesan lagi; kader melihat keluarga ini di *kunjungan*.",
     "broadcast.zero_groups": "Mengapa 0: {count} keluarga berlangganan, tetapi tidak ada yang punya anggota di "
     "kelompok yang dipilih. Pilih *Semua kelompok* bila pesan ini untuk semua.",
+    # the staff's menu: daily tasks first
+    "core.menu_more": "➕ Lainnya…",
+    "core.menu_more_title": "Menu lainnya — pilih atau ketik kata kuncinya (ketik *menu* untuk kembali):",
 }
 
 EN = {
@@ -77,6 +80,8 @@ EN = {
     "*kunjungan*.",
     "broadcast.zero_groups": "Why 0: {count} households are subscribed, but none has a member in the chosen groups. "
     "Choose *All groups* if the message is for everyone.",
+    "core.menu_more": "➕ More…",
+    "core.menu_more_title": "More — choose or type the keyword (type *menu* to go back):",
 }
 
 register(ID, EN)
