@@ -8,7 +8,8 @@ a repeated step sends nothing twice. Reminders the day before and on the
 morning of the day come from the planner (scheduler/planner.py).
 
 Conversations (the golden transcripts, replayed by the tests): tests/transcripts/jadwal_buat_ubah.txt,
-tests/transcripts/pengumuman.txt.
+tests/transcripts/pengumuman.txt, tests/transcripts/jadwal_jam_tempat.txt (a time asked back, a time typed
+where the place is asked, a preview to 0 households explained).
 """
 from __future__ import annotations
 
@@ -344,6 +345,8 @@ class SessionFlow(PosyanduFirstFlow, TimeSteps):
         days.record_announcement(ctx.session, view.posyandu.id, "session", session_message(ctx.lang, "session", view)[0],
                                  view.groups, len(households), ctx.contact.id, ctx.now, session_id=record.id)
         days.audit(ctx.session, ctx.contact.id, "session.created", f"session:{record.id}", ctx.now)
+        if not households:
+            return done(say(ctx, "broadcast.saved_no_one"))
         return done(say(ctx, "broadcast.sent_session", count=len(households)))
 
     @staticmethod

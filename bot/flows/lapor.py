@@ -3,7 +3,8 @@
 The conversations, as a kader sees them: tests/transcripts/lapor_balita.txt (a unit slip, a thin arm,
 an edit), lapor_expert.txt (one line), lapor_lansia.txt (values in order, `simpan` with the last),
 lapor_anggota_baru.txt, lapor_anak_sekolah.txt, lapor_hamil_tanpa_hpht.txt, lapor_nifas.txt and
-lapor_menu_draf.txt (`menu` asks first); docs/reporting.md has the steps.
+lapor_menu_draf.txt (`menu` asks first), lapor_jebakan_kader.txt (the traps of issue 16: `lanjut`, a
+birth date at the name question, a changed mind); docs/reporting.md has the steps.
 
 Steps: posyandu (only when the contact sees several) -> member (the date is today unless typed
 here; search, recent visitors, or new_name -> new_sex -> new_birth -> new_phone with the NIK) ->

@@ -1,7 +1,8 @@
 """`/start`: greet, choose the language, choose the role (resident, or kader/bidan by invite code).
 
 Conversations (the golden transcripts, replayed by the tests): tests/transcripts/resident_start.txt,
-tests/transcripts/undangan.txt.
+tests/transcripts/undangan.txt, tests/transcripts/warga_daftar_halo.txt (`daftar` at the language question,
+a greeting where a name is asked).
 """
 from __future__ import annotations
 

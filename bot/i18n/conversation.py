@@ -33,7 +33,9 @@ ID = {
     "broadcast.ask_time_check": "Jam {time}? Posyandu biasanya buka pagi sampai sore. Pilih yang benar, atau ketik "
     "jamnya lagi (contoh: 08.00).",
     "broadcast.time_as_typed": "{time}, sesuai yang saya ketik",
-    "broadcast.time_not_place": "{time} itu jam, bukan tempat: jam mulai saya ganti.",
+    "broadcast.time_not_place": "{time} itu jam, bukan tempat: jam mulai saya ganti menjadi {time}.",
+    "broadcast.saved_no_one": "Jadwal disimpan. Belum ada keluarga yang menerimanya lewat chat; keluarga yang "
+    "berlangganan nanti melihatnya dengan *jadwal*.",
     "broadcast.zero_no_chat": "Mengapa 0: belum ada keluarga di {posyandu} yang berlangganan lewat chat "
     "({households} keluarga tercatat). Minta keluarga mengirim *daftar* ke nomor ini. Jadwal tetap bisa disimpan; "
     "keluarga yang berlangganan nanti melihatnya dengan *jadwal*.",
@@ -71,7 +73,9 @@ EN = {
     "broadcast.ask_time_check": "{time}? A posyandu usually opens between morning and afternoon. Choose the right "
     "one, or type the time again (for example: 08.00).",
     "broadcast.time_as_typed": "{time}, as I typed it",
-    "broadcast.time_not_place": "{time} is a time, not a place: I changed the start time.",
+    "broadcast.time_not_place": "{time} is a time, not a place: I changed the start time to {time}.",
+    "broadcast.saved_no_one": "The posyandu day is saved. No household received it by chat yet; families who "
+    "subscribe later see it with *jadwal*.",
     "broadcast.zero_no_chat": "Why 0: no household of {posyandu} has subscribed by chat yet ({households} households "
     "on record). Ask families to send *daftar* to this number. The posyandu day can still be saved; families who "
     "subscribe later see it with *jadwal*.",
