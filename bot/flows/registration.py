@@ -34,6 +34,7 @@ GREETINGS = frozenset({"halo", "hallo", "helo", "hello", "hai", "hay", "hi", "he
                        "salam", "punten", "misi", "om swastiastu", "shalom", "terima kasih", "makasih", "thanks",
                        "thank you", "good morning", "apa kabar", "siapa", "bu", "pak", "bu bidan", "bu kader", "kak",
                        "mbak", "mas", "dik", "adik", "anak", "anak saya", "bayi", "ibu", "bapak", "nama", "nama saya"})
+GREETING_START = re.compile(r"(halo|hai|hi|hello|selamat (pagi|siang|sore|malam|datang)|assalamu ?alaikum)\b")
 SHORT_YEAR_MAX_AGE = 80  # ⚠ project choice: an older age read from a two-digit year is asked back
 
 PREGNANT_YES = frozenset({"hamil", "sedang hamil"})
@@ -61,7 +62,7 @@ def read_name(text: str, ns: str) -> str:
     key = name_key(name)
     if key in command_words():
         raise Invalid("report.name_is_command", word=name)
-    if key in GREETINGS or re.sub(r"^(halo|hai|hi|hello|selamat (pagi|siang|sore|malam|datang)|assalamu ?alaikum)\b.*", "", key) == "":
+    if key in GREETINGS or GREETING_START.match(key):
         raise Invalid("report.name_is_greeting", word=name)
     return name
 

@@ -31,7 +31,8 @@ ID = {
     "report.date_too_old": "Tanggal itu lebih dari setahun yang lalu. Data lama dimasukkan lewat impor CSV oleh "
     "operator puskesmas.",
     # member
-    "report.ask_member": "Siapa yang diperiksa di {posyandu}? {when}\nKetik namanya untuk mencari, *baru* untuk anggota baru, atau pilih:",
+    "report.ask_member": "Siapa yang diperiksa di {posyandu}? {when}\nKetik namanya untuk mencari, *baru* untuk "
+    "anggota baru, atau pilih:",
     "report.date_is_today": "(Tanggal: hari ini, {date}. Bila bukan hari ini, ketik tanggalnya, misalnya kemarin "
     "atau 21-11.)",
     "report.date_is": "(Tanggal posyandu: {date}.)",
@@ -303,7 +304,8 @@ EN = {
     "report.date_future": "That date has not come yet. Write the day of the posyandu, today at the latest.",
     "report.date_too_old": "That date is more than a year ago. Old records are entered by the puskesmas operator "
     "through a CSV import.",
-    "report.ask_member": "Who was seen at {posyandu}? {when}\nType a name to search, *baru* for a new member, or choose:",
+    "report.ask_member": "Who was seen at {posyandu}? {when}\nType a name to search, *baru* for a new member, or "
+    "choose:",
     "report.date_is_today": "(Date: today, {date}. If not today, type the date, for example yesterday or 21-11.)",
     "report.date_is": "(Posyandu date: {date}.)",
     "report.values_kept_ask_name": "I noted the values. Who are they for? Type the name.",
