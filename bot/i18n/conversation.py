@@ -51,13 +51,13 @@ ID = {
 
 EN = {
     "report.nothing_to_resume": "There is no unfinished report to continue, and nothing was saved yet. Type the "
-    "name of the person seen, *baru* for a new member, or *selesai* when you are done.",
+    "name of the person seen, *new* for a new member, or *done* when you are done.",
     "report.bye_nothing_saved": "All right. No report was saved this time.",
     "report.ask_which_date": "What is the date {date}?",
     "report.date_means_visit": "The posyandu date (day of the check) {date}",
     "report.date_means_birth": "The birth date of the person checked: {date}",
     "report.choose_which_date": "Choose 1 or 2: the posyandu date, or the birth date.",
-    "report.born_on": "Those born on {date} at this posyandu are listed. Choose the person, or *baru* for a new "
+    "report.born_on": "Those born on {date} at this posyandu are listed. Choose the person, or *new* for a new "
     "member.",
     "report.born_on_none": "No member born on {date} is recorded at this posyandu. Choose *New member* to register "
     "them (the birth date is noted), or type the name to search.",

@@ -304,7 +304,7 @@ EN = {
     "report.date_future": "That date has not come yet. Write the day of the posyandu, today at the latest.",
     "report.date_too_old": "That date is more than a year ago. Old records are entered by the puskesmas operator "
     "through a CSV import.",
-    "report.ask_member": "Who was seen at {posyandu}? {when}\nType a name to search, *baru* for a new member, or "
+    "report.ask_member": "Who was seen at {posyandu}? {when}\nType a name to search, *new* for a new member, or "
     "choose:",
     "report.date_is_today": "(Date: today, {date}. If not today, type the date, for example yesterday or 21-11.)",
     "report.date_is": "(Posyandu date: {date}.)",
