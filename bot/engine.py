@@ -12,6 +12,8 @@ import logging
 import re
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from bot import flows as registry
 from bot.choices import keyword, pick_numbered
 from bot.flows.base import Answer, Ctx, Flow, Invalid, Turn, ask
@@ -34,6 +36,7 @@ LEAVE_WORDS = {"keluar", "ya", "yes", "leave", "buang"}
 RESUME_DRAFT = {"lanjut", "lanjutkan", "draf", "draft", "continue"}
 DROP_DRAFT = {"buang", "buang draf", "hapus draf", "discard"}
 MAX_CHAIN = 3  # flows may hand over to another flow, but never loop
+NEAR_COMMAND = 80  # rapidfuzz ratio from which a typed word is said back as the command it misspells
 # The staff's daily tasks, one glance away (the same numbers for a kader and a bidan); the rest under
 # "Lainnya". Every word command works from either screen, and from anywhere.
 DAILY = {Role.KADER: ("lapor", "rujukan", "rekap", "kunjungan"),
@@ -198,8 +201,24 @@ class Engine:
             if text.startswith("/"):
                 command = text.split()[0][:32]
                 return [Reply(ctx.t("core.unknown_command", command=command))] + self.menu()
+            from bot.flows.registration import GREETING_START, GREETINGS  # late: the flows import the engine
+
+            if keyword(text) in GREETINGS or GREETING_START.match(keyword(text)):
+                return [Reply(ctx.t("core.greeting_back"))] + self.menu()
+            near = self._near_command(text)
+            if near is not None:  # `lapr`, `rujuk`, `rekp`: the command meant, said back, not guessed
+                return [Reply(ctx.t("core.did_you_mean", word=near))] + self.menu()
             return [Reply(ctx.t("core.unknown"))] + self.menu()
         return self.begin(flow.name, arg)
+
+    def _near_command(self, text: str) -> str | None:
+        """The one command word of this person's role that a typed word misspells (one or two letters off)."""
+        word = keyword(text)
+        if not re.fullmatch(r"[a-z]{3,}( [a-z]+)?", word):
+            return None
+        words = {t for f in registry.flows() if self.ctx.role in f.roles for t in f.triggers if len(t) >= 4}
+        close = sorted(t for t in words if fuzz.ratio(word, t) >= NEAR_COMMAND)
+        return close[0] if len(close) == 1 else None
 
     # -- running a flow ---------------------------------------------------------
     def _run(self, flow: Flow, call: Any, fresh: bool = False, depth: int = 0) -> list[Reply]:

@@ -28,7 +28,9 @@ from health.pregnancy import gestational_age, hpl
 from storage.reporting import reported_on
 
 DONE = {"done", "selesai", "lanjut", "ok", "oke", "sudah", "sudah selesai"}
-SAVE_WORDS = ("simpan", "save")
+SAVE_WORDS = ("simpan", "save", "simpen", "simpn", "smpan", "simpam")  # and its common slips
+# At a measurement question: "no more measurements" (the services and the summary follow; nothing is saved yet)
+MEASURED_ALL = {"selesai", "sudah", "udah", "sdh", "dah", "cukup", "done", "sudah semua", "udah semua"}
 DONE_NUMBER = "1"  # "✅ Selesai" heads the services list
 CONFIRM_YES, CONFIRM_NO = frozenset({"benar", "betul"}), frozenset({"salah"})  # bot.parsing's words and these
 POSITION_WORDS = {"l": "L", "pb": "L", "berbaring": "L", "baring": "L", "lying": "L",
@@ -158,6 +160,9 @@ class MeasureSteps(VisitBase):
                 return self._ask_next(ctx, data)
         if ordered:
             return self._ordered(ctx, data, item, parts)
+        if text.lower() in MEASURED_ALL and not finish:  # `udah`: the rest was not measured
+            data["queue"] = []
+            return self._ask_next(ctx, data)
         if text.lower() in SKIP:
             self._drop(data, item)
             for name in ITEMS[item].fields:

@@ -47,6 +47,8 @@ ID = {
     # the staff's menu: daily tasks first
     "core.menu_more": "➕ Lainnya…",
     "core.menu_more_title": "Menu lainnya — pilih atau ketik kata kuncinya (ketik *menu* untuk kembali):",
+    "core.did_you_mean": "Maksudnya *{word}*? Ketik *{word}* untuk memulai, atau pilih dari menu.",
+    "core.greeting_back": "Halo! 👋 Ada yang bisa saya bantu? Pilih dari menu, atau ketik kata kuncinya.",
 }
 
 EN = {
@@ -86,6 +88,8 @@ EN = {
     "Choose *All groups* if the message is for everyone.",
     "core.menu_more": "➕ More…",
     "core.menu_more_title": "More — choose or type the keyword (type *menu* to go back):",
+    "core.did_you_mean": "Did you mean *{word}*? Type *{word}* to start it, or choose from the menu.",
+    "core.greeting_back": "Hello! 👋 How can I help? Choose from the menu, or type its keyword.",
 }
 
 register(ID, EN)

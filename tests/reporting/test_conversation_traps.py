@@ -281,3 +281,21 @@ def test_grafik_answers_a_stranger_the_same_for_a_known_and_a_new_child(runtime,
     newcomer = subscribe_and_add(runtime, "keluarga-baru", "Aisyah Putri", "26-02-2026")
     known, new = stranger.say("grafik"), newcomer.say("grafik")
     assert known == new == "Belum ada penimbangan Aisyah Putri yang tercatat, jadi grafiknya belum bisa dibuat."
+
+
+# -- typed the way people type ---------------------------------------------------------------------------------
+def test_a_misspelt_command_is_said_back_and_a_greeting_is_greeted(runtime, demo, session):
+    k = Person(runtime, "kader1")
+    assert "Maksudnya *lapor*?" in k.say("lapr")
+    assert "Maksudnya *rujukan*?" in k.say("rujuk")
+    assert "Halo! 👋" in k.say("halo") and "Lapor hasil posyandu" in k.choices()
+    assert "belum paham" in k.say("xyzzy")
+
+
+def test_udah_at_a_measurement_ends_the_measurements_and_simpen_saves(runtime, demo, session):
+    k = Person(runtime, "kader1")
+    k.say("lapor aisyah"), k.say("9.5kg")
+    assert "Layanan yang diberikan" in k.say("udah")  # nothing more measured; nothing saved yet
+    assert session.scalars(select(Measurement)).first() is None
+    k.say("batal"), k.say("lapor aisyah"), k.say("8,1")
+    assert "Tersimpan ✅" in k.say("70 simpen")  # a slip of `simpan`
