@@ -114,7 +114,7 @@ PARSERS: dict[str, Callable[[str], bool]] = {
     "recap.bad_month": lambda t: t.startswith("rekap") and _month(t[len("rekap"):].strip()), "ended.ask_date": _date(), "report.ask_date": _date(),
     "report.ask_birth": _date(), "report.bad_date": _date(), "report.ask_hpht": lambda t: t == "lupa" or
     parse_date(t, TODAY) is not None, "report.date_is_today": _date(),
-    "resident.ask_birth_date": _date(), "resident.ask_hpht": _date(), "resident.bad_date": _date(),
+    "resident.ask_birth_date": _date(), "resident.ask_hpht": lambda t: t == "lupa" or parse_date(t, TODAY) is not None, "resident.bad_date": _date(),
     "broadcast.ask_date": _date(ahead=True), "broadcast.bad_date": _date(ahead=True),
     "broadcast.ask_time": lambda t: parse_time(t) is not None, "broadcast.bad_time": lambda t: parse_time(t) is not None,
     "broadcast.ask_time_check": lambda t: parse_time(t) is not None,

@@ -49,6 +49,8 @@ ID = {
     "core.menu_more_title": "Menu lainnya — pilih atau ketik kata kuncinya (ketik *menu* untuk kembali):",
     "core.did_you_mean": "Maksudnya *{word}*? Ketik *{word}* untuk memulai, atau pilih dari menu.",
     "core.greeting_back": "Halo! 👋 Ada yang bisa saya bantu? Pilih dari menu, atau ketik kata kuncinya.",
+    "resident.hpht_unknown_ok": "Tidak apa-apa bila HPHT-nya tidak ingat. Mohon datang ke posyandu atau bidan desa "
+    "dengan buku KIA: usia kehamilan {name} akan diperiksa dan dicatat di sana.",
 }
 
 EN = {
@@ -90,6 +92,8 @@ EN = {
     "core.menu_more_title": "More — choose or type the keyword (type *menu* to go back):",
     "core.did_you_mean": "Did you mean *{word}*? Type *{word}* to start it, or choose from the menu.",
     "core.greeting_back": "Hello! 👋 How can I help? Choose from the menu, or type its keyword.",
+    "resident.hpht_unknown_ok": "It is fine not to remember the HPHT. Please come to the posyandu or the village "
+    "midwife with the KIA book: {name}'s pregnancy will be checked and dated there.",
 }
 
 register(ID, EN)

@@ -299,3 +299,12 @@ def test_udah_at_a_measurement_ends_the_measurements_and_simpen_saves(runtime, d
     assert session.scalars(select(Measurement)).first() is None
     k.say("batal"), k.say("lapor aisyah"), k.say("8,1")
     assert "Tersimpan ✅" in k.say("70 simpen")  # a slip of `simpan`
+
+
+def test_a_resident_who_forgot_the_hpht_is_registered_not_asked_again(runtime, demo, session):
+    r = Person(runtime, "ibu-hamil")
+    for text in ("/start", "1", "1", "MAWAR7", "ya", "Siti Rahma", "2", "01-01-1995", "ya"):
+        r.say(text)
+    reply = r.say("lupa")
+    assert "berhasil didaftarkan" in reply and "akan diperiksa dan dicatat" in reply
+    assert "Tambah anggota keluarga lain?" in reply and "Kapan hari pertama haid" not in reply
