@@ -16,6 +16,11 @@ from storage import posyandu_days as days
 from storage.models import Invite, Posyandu
 
 LANGUAGE_CHOICES = (("id", "core.lang.id"), ("en", "core.lang.en"))
+# Command words only an English speaker types: typed at the language question, they choose English.
+ENGLISH_COMMANDS = frozenset({"subscribe", "schedule", "family", "my family", "report", "chart", "delete my data",
+                              "forget me", "language", "referrals", "recap", "summary", "home visits", "visits",
+                              "birth", "delivery", "miscarriage", "pregnancy ended", "consent", "record consent",
+                              "new session", "change session", "announce", "invite", "add nik", "link requests"})
 LANGUAGE_WORDS = {"id": "id", "indonesia": "id", "bahasa indonesia": "id", "en": "en", "english": "en",
                   "inggris": "en"}
 
@@ -80,7 +85,9 @@ class StartFlow(StepFlow):
     def on_language(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         wanted = _command(answer)
         if wanted is not None:  # `daftar` where the language is asked: the default language, and on with it
-            ctx.contact.language = ctx.contact.language or ctx.settings.default_language
+            typed = answer.text.strip().lower().lstrip("/")
+            ctx.contact.language = "en" if typed in ENGLISH_COMMANDS else \
+                (ctx.contact.language or ctx.settings.default_language)
             return self._go(ctx, data, wanted)
         ctx.contact.language = parse_language(answer)
         if ctx.role is not Role.RESIDENT:

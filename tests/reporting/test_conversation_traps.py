@@ -308,3 +308,10 @@ def test_a_resident_who_forgot_the_hpht_is_registered_not_asked_again(runtime, d
     reply = r.say("lupa")
     assert "berhasil didaftarkan" in reply and "akan diperiksa dan dicatat" in reply
     assert "Tambah anggota keluarga lain?" in reply and "Kapan hari pertama haid" not in reply
+
+
+def test_an_english_command_at_the_language_question_chooses_english(runtime, demo, session):
+    r = Person(runtime, "newcomer")
+    r.say("/start")
+    assert "Which posyandu" in r.say("subscribe")
+    assert session.scalars(select(Contact.language).where(Contact.address == "newcomer")).one() == "en"
