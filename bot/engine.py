@@ -12,6 +12,8 @@ import logging
 import re
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from bot import flows as registry
 from bot.choices import keyword, pick_numbered
 from bot.flows.base import Answer, Ctx, Flow, Invalid, Turn, ask
@@ -35,6 +37,14 @@ LEAVE_WORDS = {"keluar", "ya", "yes", "leave", "buang"}
 RESUME_DRAFT = {"lanjut", "lanjutkan", "draf", "draft", "continue"}
 DROP_DRAFT = {"buang", "buang draf", "hapus draf", "discard"}
 MAX_CHAIN = 3  # flows may hand over to another flow, but never loop
+NEAR_COMMAND = 80  # rapidfuzz ratio from which a typed word is said back as the command it misspells
+# The staff's daily tasks, one glance away (the same numbers for a kader and a bidan); the rest under
+# "Lainnya". Every word command works from either screen, and from anywhere.
+DAILY = {Role.KADER: ("lapor", "rujukan", "rekap", "kunjungan"),
+         Role.BIDAN: ("lapor", "rujukan", "rekap", "jadwal_baru"),
+         Role.ADMIN: ("lapor", "rujukan", "rekap", "jadwal_baru")}
+MORE = "lainnya"
+MORE_WORDS = {MORE, "more", "menu lainnya", "menu lengkap", "semua menu", "other"}
 
 
 def _stored_choices(state: ConversationState) -> tuple[Choice, ...]:
@@ -91,7 +101,9 @@ class Engine:
         word = keyword(text) if inbound.kind is InboundKind.TEXT else ""
         if self.state.data.get("_leave"):  # `menu` was typed inside unsaved work: this is the answer
             return self._leave_answer(inbound, word)
-        if self.state.data.get("_draft") and not self.state.flow and word in RESUME_DRAFT | DROP_DRAFT:
+        if self.state.data.get("_draft") and word in RESUME_DRAFT | DROP_DRAFT and \
+                (not self.state.flow or not self._unsaved()):  # also where a new report has nothing typed yet
+            self._clear()
             return replies + self._draft_answer(word)
         global_replies = self._global(word)
         if global_replies is not None:
@@ -110,16 +122,24 @@ class Engine:
             return replies + self._run(flow, lambda data: flow.handle(ctx, self.state.step or "", data, answer))
         return replies + self._idle(inbound, text)
 
-    def menu(self) -> list[Reply]:
-        """The menu for the contact's role, as choices (buttons or a numbered list)."""
+    def menu(self, more: bool = False) -> list[Reply]:
+        """The menu for the contact's role, as choices (buttons or a numbered list): for the staff their
+        daily tasks and "Lainnya" (`more`: the other tasks)."""
         ctx = self.ctx
         items = registry.menu_for(ctx.role)
         if not items:
             return [Reply(ctx.t("core.menu_empty"))]
+        daily = [f for name in DAILY.get(ctx.role, ()) for f in items if f.name == name]
+        if daily and len(items) > len(daily) + 1:
+            items = [f for f in items if f not in daily] if more else daily
+        else:
+            more, daily = False, []
         choice_list = tuple(Choice(f.triggers[0], ctx.t(f.menu_key or f.name)) for f in items)
+        if daily and not more:
+            choice_list += (Choice(MORE, ctx.t("core.menu_more")),)
         self.state.choices = [[c.value, c.label] for c in choice_list]
         draft = self.state.data.get("_draft") if not self.state.flow else None
-        title = ctx.t("core.menu_title")
+        title = ctx.t("core.menu_more_title" if more else "core.menu_title")
         if draft:  # offered back until it is resumed or thrown away
             title = ctx.t("core.draft_waiting", what=draft["what"]) + "\n\n" + title
         return [Reply(title, choice_list)]
@@ -174,6 +194,8 @@ class Engine:
         ctx = self.ctx
         picked = resolve_choice(inbound, _stored_choices(self.state))
         candidate = picked if picked is not None else text
+        if keyword(candidate) in MORE_WORDS:
+            return self.menu(more=True)
         flow, arg = registry.find(candidate)
         if flow is None and not ctx.contact.language:
             return self.begin("start")  # a newcomer's first words: greet them
@@ -181,8 +203,24 @@ class Engine:
             if text.startswith("/"):
                 command = text.split()[0][:32]
                 return [Reply(ctx.t("core.unknown_command", command=command))] + self.menu()
+            from bot.flows.registration import GREETING_START, GREETINGS  # late: the flows import the engine
+
+            if keyword(text) in GREETINGS or GREETING_START.match(keyword(text)):
+                return [Reply(ctx.t("core.greeting_back"))] + self.menu()
+            near = self._near_command(text)
+            if near is not None:  # `lapr`, `rujuk`, `rekp`: the command meant, said back, not guessed
+                return [Reply(ctx.t("core.did_you_mean", word=near))] + self.menu()
             return [Reply(ctx.t("core.unknown"))] + self.menu()
         return self.begin(flow.name, arg)
+
+    def _near_command(self, text: str) -> str | None:
+        """The one command word of this person's role that a typed word misspells (one or two letters off)."""
+        word = keyword(text)
+        if not re.fullmatch(r"[a-z]{3,}( [a-z]+)?", word):
+            return None
+        words = {t for f in registry.flows() if self.ctx.role in f.roles for t in f.triggers if len(t) >= 4}
+        close = sorted(t for t in words if fuzz.ratio(word, t) >= NEAR_COMMAND)
+        return close[0] if len(close) == 1 else None
 
     # -- running a flow ---------------------------------------------------------
     def _run(self, flow: Flow, call: Any, fresh: bool = False, depth: int = 0) -> list[Reply]:

@@ -51,7 +51,8 @@ _DAY_PREFIX = re.compile(r"^hari [^\s,]+,?\s*")  # "hari Minggu, 22 November"
 _ISO = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})$")
 _NUMERIC = re.compile(r"^(\d{1,2})\s*[-/.\s]\s*(\d{1,2})(?:\s*[-/.\s]\s*(\d{2}|\d{4}))?$")
 _WORDS = re.compile(r"^(\d{1,2})\s*[-/]?\s*([a-z]+)\.?\s*[-/]?\s*(\d{2}|\d{4})?$")
-_TIME = re.compile(r"(?:jam|pukul|pkl\.?)?\s*(\d{1,2})(?:[.:](\d{2}))?\s*(?:wib|wita|wit)?")
+_TIME = re.compile(r"(?:jam|pukul|pkl\.?)?\s*(\d{1,2})(?:[.:](\d{2}))?\s*(pagi|siang|sore|malam|am|pm|a\.m\.|p\.m\.)?"
+                   r"\s*(?:wib|wita|wit)?")
 
 YES = frozenset({"ya", "y", "iya", "yes", "setuju", "ok", "oke", "boleh", "yes i agree", "ya saya setuju"})
 NO = frozenset({"tidak", "tdk", "no", "n", "gak", "nggak", "enggak", "ga", "bukan", "tidak setuju",
@@ -120,13 +121,21 @@ def has_short_year(text: str) -> bool:
 
 
 def parse_time(text: str) -> time | None:
-    """'08.00', '8:30', 'jam 8', 'pukul 09.30 WIB' -> a time of day; None otherwise."""
+    """'8', '08.00', '8.30', '8:30', 'jam 8', '8 pagi', '1 siang', '4 sore', 'pukul 09.30 WIB' -> a time of day;
+    None otherwise. The part of the day moves the afternoon and evening hours (`2 siang` is 14.00); a bare
+    hour is read as written (whether `1` means 13.00 is the caller's question to ask)."""
     match = _TIME.fullmatch(text.strip().lower())
     if not match:
         return None
-    hour, minute = int(match[1]), int(match[2] or 0)
+    hour, minute, part = int(match[1]), int(match[2] or 0), (match[3] or "").replace(".", "")
     if hour > 23 or minute > 59:
         return None
+    if part in ("siang", "sore", "pm") and hour < 12 and (part != "siang" or hour < 6):
+        hour += 12  # `2 siang`, `4 sore`, `3 pm`; `11 siang` stays 11.00
+    elif part == "malam" and 6 <= hour < 12:
+        hour += 12  # `7 malam`
+    elif part in ("am", "pagi") and hour == 12:
+        hour = 0
     return time(hour, minute)
 
 

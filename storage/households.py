@@ -295,6 +295,26 @@ def reachable_contacts(session: Session, household_ids: Iterable[int]) -> dict[i
     return found
 
 
+@dataclass(frozen=True)
+class HouseholdReach:
+    """Why a broadcast reaches whom it reaches: the posyandu's households, those with a chat, those that may
+    be messaged (consented, not stopped, not paused)."""
+
+    households: int
+    with_chat: int
+    reachable: int
+
+
+def household_reach(session: Session, posyandu_id: int) -> HouseholdReach:
+    of_posyandu = Household.posyandu_id == posyandu_id
+    households = session.scalar(select(func.count()).select_from(Household).where(of_posyandu)) or 0
+    chats = select(func.count(func.distinct(Contact.household_id))).join(
+        Household, Household.id == Contact.household_id).where(of_posyandu)
+    with_chat = session.scalar(chats) or 0
+    reachable = session.scalar(chats.where(reachable_clause())) or 0
+    return HouseholdReach(households, with_chat, reachable)
+
+
 def audience(session: Session, posyandu_id: int, groups: Sequence[str], on: date) -> list[int]:
     """Households of the posyandu with a reachable chat and (if `groups`) a member in one of the groups on `on`."""
     has_chat = exists().where(Contact.household_id == Household.id, reachable_clause())

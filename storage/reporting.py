@@ -81,17 +81,29 @@ def member_in_scope(session: Session, member_id: int, posyandu_ids: Sequence[int
 
 # -- finding members ----------------------------------------------------------------
 def search_members(session: Session, posyandu_ids: Sequence[int], query: str, limit: int = 6) -> list[Member]:
-    """Members whose name resembles `query` (typos and spelling variants allowed), best first."""
+    """Members whose name resembles `query` (typos and spelling variants allowed), best first; when some
+    members bear exactly the typed name (`name_key`: case, spaces and punctuation aside), only they."""
     key = name_key(query)
     if not key or not posyandu_ids:
         return []
     rows = session.execute(select(Member.id, Member.name_key).where(Member.posyandu_id.in_(posyandu_ids))).all()
     choices = {row.id: row.name_key for row in rows}
+    exact = sorted(i for i, k in choices.items() if k == key)
+    if exact:  # the whole name as written (case, spaces, punctuation aside): taken, never beside look-alikes
+        ids = exact[:limit]
+        members = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(ids)))}
+        return [members[i] for i in ids if i in members]
     found = process.extract(key, choices, scorer=fuzz.WRatio, score_cutoff=SEARCH_CUTOFF, limit=None)
     found.sort(key=lambda hit: (-round(hit[1]), hit[0]))
     ids = [hit[2] for hit in found[:limit]]
     members = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(ids)))} if ids else {}
     return [members[i] for i in ids if i in members]
+
+
+def members_born_on(session: Session, posyandu_id: int, born: date, limit: int = 6) -> list[Member]:
+    """Members of the posyandu born on `born`, by name (a birth date typed where a name is asked)."""
+    return list(session.scalars(select(Member).where(Member.posyandu_id == posyandu_id, Member.birth_date == born)
+                                .order_by(Member.name, Member.id).limit(limit)))
 
 
 def recent_visitors(session: Session, posyandu_id: int, on: date, limit: int = 6) -> list[Member]:

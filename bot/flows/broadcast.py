@@ -8,7 +8,8 @@ a repeated step sends nothing twice. Reminders the day before and on the
 morning of the day come from the planner (scheduler/planner.py).
 
 Conversations (the golden transcripts, replayed by the tests): tests/transcripts/jadwal_buat_ubah.txt,
-tests/transcripts/pengumuman.txt.
+tests/transcripts/pengumuman.txt, tests/transcripts/jadwal_jam_tempat.txt (a time asked back, a time typed
+where the place is asked, a preview to 0 households explained).
 """
 from __future__ import annotations
 
@@ -22,11 +23,11 @@ from zoneinfo import ZoneInfo
 from bot.flows.base import Answer, Ctx, Invalid, StepFlow, Turn, ask, choices, done, say
 from bot.flows.resident import stage_label
 from bot.i18n.resident import fmt_when
-from bot.messages import Choice, Role
+from bot.messages import Choice, Reply, Role
 from bot.parsing import parse_date, parse_time, parse_yes_no
 from bot.texts import render
 from health.life_stage import LifeStage
-from storage.households import audience, one_line, reachable_contacts
+from storage.households import audience, household_reach, one_line, reachable_contacts
 from storage.outbox import BroadcastKey, fan_out, supersede, told_before
 from storage import posyandu_days as days
 from storage.models import Contact, Posyandu, PosyanduSession
@@ -40,6 +41,7 @@ GROUP_WORDS = {"bayi": "bayi_balita", "balita": "bayi_balita", "baduta": "bayi_b
 ALL_WORDS = {"semua", "all", "semua kelompok", "all groups"}
 MAX_TEXT = 800
 MAX_DAYS_AHEAD = 365
+POSYANDU_HOURS = (6 * 60, 18 * 60)  # ⚠ project choice: posyandu run in the day; outside 06.00-18.00 is asked back
 
 
 # -- shared helpers -----------------------------------------------------------------------------
@@ -161,6 +163,54 @@ def take_start(ctx: Ctx, data: dict[str, Any], answer: Answer) -> Posyandu:
     return posyandu
 
 
+def hhmm(at: time) -> str:
+    return f"{at.hour:02d}.{at.minute:02d}"
+
+
+class TimeSteps(StepFlow):
+    """The start time as posyandu people write it (`8`, `08.00`, `8.30`, `jam 8`, `8 pagi`): a posyandu runs
+    in the day, so an hour outside `POSYANDU_HOURS` is asked back (`1`: 13.00, or 01.00 as typed?), and a
+    time typed where the place is asked is the start corrected, never the place."""
+
+    def _after_time(self, ctx: Ctx, data: dict[str, Any], posyandu: Posyandu, before: Sequence[Reply] = ()) -> Turn:
+        raise NotImplementedError
+
+    def _take_time(self, ctx: Ctx, data: dict[str, Any], text: str, before: Sequence[Reply] = ()) -> Turn:
+        at = parse_time(text)
+        if at is None:
+            raise Invalid("broadcast.bad_time")
+        if not POSYANDU_HOURS[0] <= at.hour * 60 + at.minute <= POSYANDU_HOURS[1]:
+            data["time_typed"] = at.isoformat()
+            offered = [Choice("pm", hhmm(time(at.hour + 12, at.minute)))] if 1 <= at.hour < 6 else []
+            offered.append(Choice("asis", ctx.t("broadcast.time_as_typed", time=hhmm(at))))
+            return ask(ctx, "time_check", data, "broadcast.ask_time_check", offered, before=before, time=hhmm(at))
+        return self._set_time(ctx, data, at, before)
+
+    def _set_time(self, ctx: Ctx, data: dict[str, Any], at: time, before: Sequence[Reply] = ()) -> Turn:
+        posyandu = _posyandu(ctx, data)
+        data.pop("time_typed", None)
+        data["starts_at"] = read_start(ctx, posyandu, date.fromisoformat(data["day"]), hhmm(at)).isoformat()
+        return self._after_time(ctx, data, posyandu, before)
+
+    def on_time(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        return self._take_time(ctx, data, answer.text)
+
+    def on_time_check(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        typed = time.fromisoformat(data["time_typed"])
+        if answer.choice == "pm" and typed.hour < 12:
+            return self._set_time(ctx, data, time(typed.hour + 12, typed.minute))
+        if answer.choice == "asis":
+            return self._set_time(ctx, data, typed)
+        return self._take_time(ctx, data, answer.text)  # another time typed instead
+
+    def _place_or_time(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn | None:
+        """A time typed at the place question (`08.00`) corrects the start; None when it is a place."""
+        if answer.choice is not None or "day" not in data or parse_time(answer.text) is None:
+            return None
+        at = parse_time(answer.text)
+        return self._take_time(ctx, data, answer.text, [say(ctx, "broadcast.time_not_place", time=hhmm(at))])
+
+
 def read_place(answer: Answer, posyandu: Posyandu) -> str:
     if answer.choice == "default" and posyandu.address:
         return posyandu.address
@@ -207,6 +257,22 @@ def session_message(lang: str | None, kind: str, view: SessionView,
     return "\n".join([title, *body]), {"1": one_line(title), "2": one_line(" ".join(body))}
 
 
+def preview(ctx: Ctx, data: dict[str, Any], message: str, count: int, posyandu: Posyandu,
+            groups: Sequence[str]) -> Turn:
+    """The message as families will read it and how many households get it; with none, why and what to do."""
+    text = ctx.t("broadcast.preview", message=message, count=count)
+    if count == 0:
+        reach = household_reach(ctx.session, posyandu.id)
+        if reach.with_chat == 0:
+            why = ctx.t("broadcast.zero_no_chat", posyandu=posyandu.name, households=reach.households)
+        elif reach.reachable == 0:
+            why = ctx.t("broadcast.zero_unreachable", posyandu=posyandu.name, count=reach.with_chat)
+        else:
+            why = ctx.t("broadcast.zero_groups", count=reach.reachable)
+        text += "\n\n" + why
+    return Turn([Reply(text, send_choices(ctx))], "confirm", data)
+
+
 def local_day(at: datetime, posyandu: Posyandu) -> date:
     return at.astimezone(ZoneInfo(posyandu.timezone)).date()
 
@@ -234,7 +300,7 @@ class PosyanduFirstFlow(StepFlow):
 
 
 # -- create a session ---------------------------------------------------------------------------------
-class SessionFlow(PosyanduFirstFlow):
+class SessionFlow(PosyanduFirstFlow, TimeSteps):
     """Create a posyandu day and tell the households expected at it."""
 
     name = "jadwal_baru"
@@ -249,10 +315,14 @@ class SessionFlow(PosyanduFirstFlow):
     def on_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         return take_day(ctx, data, answer)
 
-    def on_time(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        return ask_place(ctx, data, take_start(ctx, data, answer))
+    def _after_time(self, ctx: Ctx, data: dict[str, Any], posyandu: Posyandu, before: Sequence[Reply] = ()) -> Turn:
+        turn = ask_place(ctx, data, posyandu)
+        return Turn([*before, *turn.replies], turn.step, turn.data)
 
     def on_place(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        corrected = self._place_or_time(ctx, data, answer)
+        if corrected is not None:
+            return corrected
         data["place"] = read_place(answer, _posyandu(ctx, data))
         return ask(ctx, "groups", data, "broadcast.ask_groups", group_choices(ctx))
 
@@ -261,7 +331,7 @@ class SessionFlow(PosyanduFirstFlow):
         view = self._view(ctx, data)
         count = len(audience(ctx.session, view.posyandu.id, view.groups, local_day(view.starts_at, view.posyandu)))
         text, _ = session_message(ctx.lang, "session", view)
-        return ask(ctx, "confirm", data, "broadcast.preview", send_choices(ctx), message=text, count=count)
+        return preview(ctx, data, text, count, view.posyandu, view.groups)
 
     def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         if not wants_send(answer):
@@ -275,6 +345,8 @@ class SessionFlow(PosyanduFirstFlow):
         days.record_announcement(ctx.session, view.posyandu.id, "session", session_message(ctx.lang, "session", view)[0],
                                  view.groups, len(households), ctx.contact.id, ctx.now, session_id=record.id)
         days.audit(ctx.session, ctx.contact.id, "session.created", f"session:{record.id}", ctx.now)
+        if not households:
+            return done(say(ctx, "broadcast.saved_no_one"))
         return done(say(ctx, "broadcast.sent_session", count=len(households)))
 
     @staticmethod
@@ -284,7 +356,7 @@ class SessionFlow(PosyanduFirstFlow):
 
 
 # -- change or cancel a session --------------------------------------------------------------------------
-class ChangeSessionFlow(StepFlow):
+class ChangeSessionFlow(TimeSteps):
     """Move, re-place or cancel a coming posyandu day; everyone who was told is told again."""
 
     name = "ubah_jadwal"
@@ -335,12 +407,15 @@ class ChangeSessionFlow(StepFlow):
     def on_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         return take_day(ctx, data, answer)
 
-    def on_time(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        take_start(ctx, data, answer)
+    def _after_time(self, ctx: Ctx, data: dict[str, Any], posyandu: Posyandu, before: Sequence[Reply] = ()) -> Turn:
         data["action"] = "change"
-        return self._preview(ctx, data)
+        turn = self._preview(ctx, data)
+        return Turn([*before, *turn.replies], turn.step, turn.data)
 
     def on_place(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        corrected = self._place_or_time(ctx, data, answer)
+        if corrected is not None:
+            return corrected
         data["place"] = read_place(answer, _posyandu(ctx, data))
         data["action"] = "change"
         return self._preview(ctx, data)
@@ -369,7 +444,7 @@ class ChangeSessionFlow(StepFlow):
         kind = data["action"]
         text, _ = session_message(ctx.lang, kind, new if kind == "change" else old, old if kind == "change" else None)
         count = len({c.household_id for c in self._recipients(ctx, data, new)})
-        return ask(ctx, "confirm", data, "broadcast.preview", send_choices(ctx), message=text, count=count)
+        return preview(ctx, data, text, count, new.posyandu, new.groups)
 
     def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         if not wants_send(answer):
@@ -429,8 +504,7 @@ class AnnounceFlow(PosyanduFirstFlow):
         data["text"] = text
         posyandu = _posyandu(ctx, data)
         count = len(audience(ctx.session, posyandu.id, data["groups"], ctx.today(posyandu.timezone)))
-        return ask(ctx, "confirm", data, "broadcast.preview", send_choices(ctx),
-                   message=self._message(ctx.lang, posyandu, text)[0], count=count)
+        return preview(ctx, data, self._message(ctx.lang, posyandu, text)[0], count, posyandu, data["groups"])
 
     @staticmethod
     def _message(lang: str | None, posyandu: Posyandu, text: str) -> tuple[str, dict[str, str]]:

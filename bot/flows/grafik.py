@@ -18,6 +18,7 @@ from bot.messages import Choice, Reply, Role
 from storage.members import name_key
 from storage.models import AuditEvent, Member
 from storage.households import household_members
+from storage.links import unconfirmed_of
 from storage.reporting import member_in_scope, search_members, visible_posyandu
 
 ECHO_MAX = 40
@@ -42,10 +43,26 @@ def _family(ctx: Ctx) -> list[Member]:
     return [m for m in household_members(ctx.session, household) if is_balita(m, ctx.today())] if household else []
 
 
+def _typed(ctx: Ctx) -> list[Member]:
+    """The balita this chat asked to be linked to and that no one confirmed yet, as the chat typed them (never
+    the record they may point at): answered exactly as a child added new, so whether a record exists does not
+    show (docs/privacy.md). Transient, negative ids; nothing is added to the session."""
+    today = ctx.today()
+    typed = [Member(id=-r.id, posyandu_id=r.posyandu_id, household_id=None, name=r.name, name_key=name_key(r.name),
+                    sex=r.sex, birth_date=r.birth_date) for r in unconfirmed_of(ctx.session, ctx.contact)]
+    return [m for m in typed if is_balita(m, today)]
+
+
+def _replies_for(ctx: Ctx, member: Member) -> list[Reply]:
+    if member.id is not None and member.id < 0:  # typed, unconfirmed: no weighing of it can be shown
+        return [say(ctx, "chart.no_weight", name=member.name)]
+    return chart_replies(ctx, member)
+
+
 def _allowed(ctx: Ctx, member_id: int) -> Member | None:
     """The member, when this contact may see their chart (checked again at every step)."""
     if ctx.role is Role.RESIDENT:
-        return next((m for m in _family(ctx) if m.id == member_id), None)
+        return next((m for m in _family(ctx) + _typed(ctx) if m.id == member_id), None)
     allowed = [p.id for p in visible_posyandu(ctx.session, ctx.contact)]
     return member_in_scope(ctx.session, member_id, allowed)
 
@@ -86,7 +103,7 @@ class GrafikFlow(ScopedFlow):
 
     def _family_chart(self, ctx: Ctx, arg: str) -> Turn:
         """A resident: their own children only; by name when there are several."""
-        children = _family(ctx)
+        children = _family(ctx) + _typed(ctx)
         if not children:
             return done(say(ctx, "chart.no_family"))
         key = name_key(arg)
@@ -94,18 +111,18 @@ class GrafikFlow(ScopedFlow):
         if not found:
             return done(say(ctx, "chart.not_in_family", name=arg[:ECHO_MAX]))
         if len(found) == 1:
-            return done(*chart_replies(ctx, found[0]))
+            return done(*_replies_for(ctx, found[0]))
         today = ctx.today()
         offered = tuple(Choice(f"m{m.id}", member_label(ctx.lang, m, today)) for m in found)
         return ask(ctx, "pick", {}, "chart.pick", offered)
 
     def on_pick(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         value = answer.value
-        if value.startswith("m") and value[1:].isdigit():
+        if value.startswith("m") and value[1:].lstrip("-").isdigit():
             member = _allowed(ctx, int(value[1:]))
             if member is None:
                 return done(say(ctx, "chart.not_allowed"))
-            return done(*chart_replies(ctx, member))
+            return done(*_replies_for(ctx, member))
         if ctx.role is Role.RESIDENT:
             return self._family_chart(ctx, answer.text)
         return self._search(ctx, data, answer.text)

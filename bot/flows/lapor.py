@@ -3,7 +3,8 @@
 The conversations, as a kader sees them: tests/transcripts/lapor_balita.txt (a unit slip, a thin arm,
 an edit), lapor_expert.txt (one line), lapor_lansia.txt (values in order, `simpan` with the last),
 lapor_anggota_baru.txt, lapor_anak_sekolah.txt, lapor_hamil_tanpa_hpht.txt, lapor_nifas.txt and
-lapor_menu_draf.txt (`menu` asks first); docs/reporting.md has the steps.
+lapor_menu_draf.txt (`menu` asks first), lapor_jebakan_kader.txt (the traps of issue 16: `lanjut`, a
+birth date at the name question, a changed mind); docs/reporting.md has the steps.
 
 Steps: posyandu (only when the contact sees several) -> member (the date is today unless typed
 here; search, recent visitors, or new_name -> new_sex -> new_birth -> new_phone with the NIK) ->
@@ -21,6 +22,7 @@ from datetime import date
 from typing import Any, Iterable
 
 from bot import flows as registry
+from bot.choices import keyword
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.flows.reporting_expert import split_name_and_line
 from bot.flows.reporting_items import ITEMS, ORDER, items_for, label_key
@@ -37,6 +39,7 @@ from bot.messages import Choice, Reply, Role
 from bot.parsing import parse_yes_no
 from storage.reporting import Interpretation, NewMember, Values, Visit, assess, save_visit
 
+NEXT_WORDS = {"lanjut", "lanjutkan", "berikutnya", "next", "continue"}  # "Lanjut ke anggota berikutnya?"
 SAVE = {"save", "simpan"}  # and every yes word of bot.parsing
 EDIT = {"edit", "ubah", "ganti", "koreksi"}
 SHOWN_DUE = 3  # the summary names a few services still to record; `ubah` -> Layanan lists them all
@@ -156,17 +159,18 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
         if alerted:
             replies.append(say(ctx, "report.saved_alerted", count=alerted))
         replies.extend(visit_charts(ctx.session, saved, ctx.lang))
-        keep = {"pid": data["pid"], "date": data["date"]}
+        keep = {"pid": data["pid"], "date": data["date"], "saved": data.get("saved", 0) + 1}
         data.clear()
         data.update(keep)
         offered = choices(ctx, (("next", "report.next"), ("done", "report.finish")))
         return ask(ctx, "next", data, "report.ask_next", offered, before=replies)
 
     def on_next(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
-        if answer.value == "next":
+        word = keyword(answer.text)
+        if answer.value == "next" or word in NEXT_WORDS or parse_yes_no(word) == "yes":  # "Lanjut ...?" `lanjut`
             return self._ask_member(ctx, data)
-        if answer.value == "done" or answer.text.strip().lower() in DONE:
-            return done(say(ctx, "report.bye"), then="menu")
+        if answer.value == "done" or word in DONE or parse_yes_no(word) == "no":
+            return self._bye(ctx, data)
         other, arg = registry.find(answer.text)
         if other is self.__class__ or (other is not None and other.name == self.name):
             return self.begin(ctx, arg)  # `lapor joko bb 70 ...` straight away

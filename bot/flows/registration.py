@@ -26,6 +26,14 @@ from storage.members import name_key, name_problem, person_name
 # Words a chat reads as commands or answers: never a member's name (`simpan`, `menu`, `lapor`...).
 STEP_WORDS = frozenset({"simpan", "save", "ubah", "edit", "ganti", "koreksi", "selesai", "lanjut", "done", "ya",
                         "tidak", "ok", "oke", "lewat", "skip", "baru", "anggota baru", "hari ini", "kemarin"})
+# Greetings and small talk a chat opens with: never a member's name (`halo` was registered as one).
+GREETINGS = frozenset({"halo", "hallo", "helo", "hello", "hai", "hay", "hi", "hei", "hey", "pagi", "siang", "sore",
+                       "malam", "selamat pagi", "selamat siang", "selamat sore", "selamat malam", "permisi", "p",
+                       "ping", "test", "tes", "testing", "assalamualaikum", "assalamu alaikum", "assalamualaikum wr wb",
+                       "salam", "punten", "misi", "om swastiastu", "shalom", "terima kasih", "makasih", "thanks",
+                       "thank you", "good morning", "apa kabar", "siapa", "bu", "pak", "bu bidan", "bu kader", "kak",
+                       "mbak", "mas", "dik", "adik", "anak", "anak saya", "bayi", "ibu", "bapak", "nama", "nama saya"})
+GREETING_START = re.compile(r"(halo|hai|hi|hello|selamat (pagi|siang|sore|malam|datang)|assalamu ?alaikum)\b")
 SHORT_YEAR_MAX_AGE = 80  # ⚠ project choice: an older age read from a two-digit year is asked back
 
 PREGNANT_YES = frozenset({"hamil", "sedang hamil"})
@@ -50,8 +58,11 @@ def read_name(text: str, ns: str) -> str:
     name = person_name(text)
     if name is None:
         raise Invalid(f"{ns}.bad_name")
-    if name_key(name) in command_words():
+    key = name_key(name)
+    if key in command_words():
         raise Invalid("report.name_is_command", word=name)
+    if key in GREETINGS or GREETING_START.match(key):
+        raise Invalid("report.name_is_greeting", word=name)
     return name
 
 

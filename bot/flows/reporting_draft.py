@@ -55,6 +55,10 @@ class ReportDraft(TypedDict, total=False):
     svc_pick: list[str]  # services ticked so far in the services step
     mode: str  # "edit" while an item is changed from the summary
     finish: bool  # `simpan` typed: save after the current item
+    saved: int  # reports saved in this conversation (the goodbye says so, or that none was)
+    typed_date: str  # ISO date typed at the member question, asked back: the visit's day or a birth date?
+    born: str  # ISO birth date told at the member question, for a new member
+    position: str  # L | H as the kader said it (`pb 85`, "berbaring"): the length hint follows it
     hinted: bool  # the "several values at once" hint was shown
     save_hinted: bool  # the "`simpan` ends here" hint was shown
 

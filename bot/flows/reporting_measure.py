@@ -28,7 +28,10 @@ from health.pregnancy import gestational_age, hpl
 from storage.reporting import reported_on
 
 DONE = {"done", "selesai", "lanjut", "ok", "oke", "sudah", "sudah selesai"}
-SAVE_WORDS = ("simpan", "save")
+SAVE_WORDS = ("simpan", "save", "simpen", "simpn", "smpan", "simpam")  # and its common slips
+# At a measurement question: "no more measurements" (the services and the summary follow; nothing is saved yet)
+MEASURED_ALL = {"selesai", "sudah", "udah", "sdh", "dah", "cukup", "done", "sudah semua", "udah semua"}
+DONE_NUMBER = "1"  # "✅ Selesai" heads the services list
 CONFIRM_YES, CONFIRM_NO = frozenset({"benar", "betul"}), frozenset({"salah"})  # bot.parsing's words and these
 POSITION_WORDS = {"l": "L", "pb": "L", "berbaring": "L", "baring": "L", "lying": "L",
                   "h": "H", "tb": "H", "berdiri": "H", "standing": "H"}
@@ -40,11 +43,16 @@ def strip_save(text: str) -> tuple[str, bool]:
     if words_ and words_[-1].lower() in SAVE_WORDS:
         return " ".join(words_[:-1]), True
     return text.strip(), False
-EXAMPLES = {LifeStage.BAYI_BALITA: "bb 9,5 pb 75 lk 45 lila 14", LifeStage.IBU_HAMIL: "bb 55 lila 24 td 110/70 hb 11,5",
-            LifeStage.IBU_NIFAS: "bb 55 td 110/70 hb 12", LifeStage.ANAK: "bb 20 tb 115"}
 ORDERED_VALUE = re.compile(r"\d+([.,]\d+)?(/\d+)?")  # one value of several typed in the questions' order
-ORDERED_EXAMPLES = {LifeStage.BAYI_BALITA: "9,5 75", LifeStage.ANAK: "20 115"}
-ADULT_EXAMPLE = "bb 60 tb 155 lp 80 td 120/80 gds 110 hb 12,5"
+# The examples in the hints are built from the questions this member is asked, each with a value of the
+# group's (and a balita's age's) size: a fixed "60 155" told a pregnant woman's kader to type 155 as LiLA.
+# tests/reporting/test_prompt_examples.py types every hint's example at its question: none may be refused.
+_BALITA_SIZE = ((6, "6", "60"), (12, "8", "70"), (24, "10", "80"), (61, "13", "95"))  # months below, kg, cm
+_SIZE = {"weight": {LifeStage.ANAK: "20", LifeStage.REMAJA: "45"},
+         "height": {LifeStage.ANAK: "115", LifeStage.REMAJA: "150"},
+         "muac": {LifeStage.BAYI_BALITA: "14"}}
+_ADULT_SIZE = {"weight": "55", "height": "155", "muac": "24"}
+_EXAMPLE_WORDS = {"weight": "bb", "head": "lk", "muac": "lila", "waist": "lp", "bp": "td", "glucose": "gds", "hb": "hb"}
 
 
 class MeasureSteps(VisitBase):
@@ -100,18 +108,31 @@ class MeasureSteps(VisitBase):
         data["item"] = item
         stage, _, days = self._stage(ctx, data)
         hint = ()
+        months = self._stage(ctx, data)[1]
         if not data["values"] and not data.get("mode") and not data.get("hinted"):
             data["hinted"] = True
-            hint = (ctx.t("report.expert_hint", example=typed_in(ctx.lang, EXAMPLES.get(stage, ADULT_EXAMPLE)),
-                          ordered=typed_in(ctx.lang, ORDERED_EXAMPLES.get(stage, "60 155"))),)
+            upcoming = [item] + [i for i in data["queue"] if i != item]
+            hint = (ctx.t("report.expert_hint", example=typed_in(ctx.lang, line_example(upcoming, stage, months, days)),
+                          ordered=typed_in(ctx.lang, " ".join(example_value(i, stage, months) for i in upcoming[:2]))),)
         key = "hb_bumil" if item == "hb" and stage is LifeStage.IBU_HAMIL else label_key(item, days)
-        if item == "height" and stage is LifeStage.BAYI_BALITA:  # the age decides lying or standing
-            hint = (ctx.t(f"report.position_assumed.{assumed_position(days)}"), *hint)
+        if item == "height" and stage is LifeStage.BAYI_BALITA:  # as the kader said, else as the age decides
+            hint = (self._position_hint(ctx, data, days, months), *hint)
         if item not in ("weight", "height") and not data.get("mode") and not data.get("save_hinted"):
             data["save_hinted"] = True  # once a visit: `simpan` ends the questions here
-            hint = (*hint, ctx.t("report.save_hint", example=SAVE_EXAMPLES.get(item, "45")))
+            hint = (*hint, ctx.t("report.save_hint", example=typed_in(ctx.lang, example_value(item, stage, months))))
         text = "\n".join((ctx.t(f"report.ask.{key}"), *hint))
         return Turn([*before, Reply(text)], "item", data)
+
+    def _position_hint(self, ctx: Ctx, data: ReportDraft, days: int, months: int) -> str:
+        """How the length is read: lying or standing as the kader said it (`pb 85`, "berbaring"), else as the
+        age says; a baby too young to stand is never told how to type a standing height."""
+        size = example_value("height", LifeStage.BAYI_BALITA, months)
+        if too_young_to_stand(days):
+            return ctx.t("report.position_lying_only")
+        told = data.get("position")
+        if told in ("L", "H"):
+            return ctx.t(f"report.position_told.{told}", example=size)
+        return ctx.t(f"report.position_hint.{assumed_position(days)}", example=size)
 
     def _ask_next(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
         before = list(before)
@@ -122,6 +143,7 @@ class MeasureSteps(VisitBase):
                 checked = self._check(ctx, data, item, raw)
             except Invalid as problem:
                 return self._ask_item(ctx, data, item, before + [say(ctx, problem.key, **problem.params)])
+            self._told_position(data, item, checked.values)
             self._assume_position(ctx, data, item, checked.values)
             turn = self._judge(ctx, data, item, checked.values, checked.confirm, checked.params, [], before)
             if turn is not None:
@@ -154,6 +176,9 @@ class MeasureSteps(VisitBase):
                 return self._ask_next(ctx, data)
         if ordered:
             return self._ordered(ctx, data, item, parts)
+        if text.lower() in MEASURED_ALL and not finish:  # `udah`: the rest was not measured
+            data["queue"] = []
+            return self._ask_next(ctx, data)
         if text.lower() in SKIP:
             self._drop(data, item)
             for name in ITEMS[item].fields:
@@ -166,6 +191,7 @@ class MeasureSteps(VisitBase):
         elif line is not None:
             return self._apply_line(ctx, data, line)
         checked = self._check(ctx, data, item, text)
+        self._told_position(data, item, checked.values)
         self._assume_position(ctx, data, item, checked.values)
         return self._judge(ctx, data, item, checked.values, checked.confirm, checked.params, []) or \
             self._ask_next(ctx, data)
@@ -188,6 +214,12 @@ class MeasureSteps(VisitBase):
         data["line_queue"] = [[name, raw] for name, raw in pairs]
         return self._ask_next(ctx, data, before)
 
+    @staticmethod
+    def _told_position(data: ReportDraft, item: str, values: dict[str, Any]) -> None:
+        """`pb 85` / `tb 85` typed: the kader said how the length was measured; later hints follow it."""
+        if item == "height" and values.get("position") in ("L", "H"):
+            data["position"] = values["position"]
+
     def _assume_position(self, ctx: Ctx, data: ReportDraft, item: str, values: dict[str, Any]) -> None:
         """A balita's length without `pb`/`tb`: measured as the age says (lying under 24 months,
         standing from then: ilp-domain 3.1); the question and the summary say which."""
@@ -200,6 +232,7 @@ class MeasureSteps(VisitBase):
             raise Invalid("core.choose_from_list", count=2)
         pending = data.pop("pending")
         pending["values"]["position"] = position
+        data["position"] = position
         return self._judge(ctx, data, pending["item"], pending["values"], pending["confirm"], pending["params"],
                            []) or self._ask_next(ctx, data)
 
@@ -270,6 +303,7 @@ class MeasureSteps(VisitBase):
         position = POSITION_WORDS.get(answer.text.strip().lower())
         if pending["item"] == "height" and position is not None:  # `berdiri`: measured the other way
             data.pop("pending", None)
+            data["position"] = position
             values = {**pending["values"], "position": position}
             return self._judge(ctx, data, "height", values, pending["confirm"], pending["params"], []) or \
                 self._ask_next(ctx, data)
@@ -321,10 +355,11 @@ class MeasureSteps(VisitBase):
     def _ask_services(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
         picked = set(data.setdefault("svc_pick", []))
         services = self._services(ctx, data)
-        offered = [Choice(s.code, ("✓ " if s.code in picked else "") + s.label(ctx.lang)) for s in services]
+        # `1` is always "Selesai", whoever is reported (last, it was 9 for a baby and 3 for an adult)
+        offered = [Choice("done", ctx.t("report.services_done"))]
+        offered += [Choice(s.code, ("✓ " if s.code in picked else "") + s.label(ctx.lang)) for s in services]
         shown = {s.code for s in services}  # picked by name though not offered now (`vit a` in November)
         offered += [Choice(code, "✓ " + label_for(code, ctx.lang)) for code in data["svc_pick"] if code not in shown]
-        offered.append(Choice("done", ctx.t("report.services_done")))
         return ask(ctx, "services", data, "report.ask_services", offered, before=before)
 
     def on_services(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
@@ -335,6 +370,9 @@ class MeasureSteps(VisitBase):
             data["finish"] = True
         words_ = text.lower().replace(",", " ").split()
         ending = finish or answer.value == "done" or text.lower() in DONE or bool(words_ and words_[-1] in DONE)
+        if len(words_) > 1 and DONE_NUMBER in words_:  # `3 5 1`: these, and "Selesai"
+            ending = True
+            words_ = [w for w in words_ if w != DONE_NUMBER]
         if text.lower() in SKIP:
             data.pop("svc_pick", None)
             data["services"] = []
@@ -346,7 +384,8 @@ class MeasureSteps(VisitBase):
             else:
                 picked.append(answer.choice)
         elif answer.value != "done":
-            typed = " ".join(w for w in words_ if w not in DONE)
+            # the list's numbers are the services' own plus one ("Selesai" is 1)
+            typed = " ".join(str(int(w) - 1) if w.isdigit() else w for w in words_ if w not in DONE)
             if typed:
                 stage, _, _ = self._stage(ctx, data)
                 selected = parse_selection(typed, self._services(ctx, data), stage)
@@ -357,3 +396,20 @@ class MeasureSteps(VisitBase):
             data["services"] = data.pop("svc_pick", [])
             return self._ask_next(ctx, data)
         return self._ask_services(ctx, data)
+
+
+def example_value(item: str, stage: LifeStage, months: int) -> str:
+    """A plain value of `item` for this group (a balita: for this age) that its question accepts."""
+    if stage is LifeStage.BAYI_BALITA and item in ("weight", "height"):
+        kg, cm = next((kg, cm) for below, kg, cm in _BALITA_SIZE if months < below or below == 61)
+        return kg if item == "weight" else cm
+    return _SIZE.get(item, {}).get(stage) or _ADULT_SIZE.get(item) or SAVE_EXAMPLES.get(item, "45")
+
+
+def line_example(items: list[str], stage: LifeStage, months: int, days: int) -> str:
+    """A whole visit in one line for these questions (`bb 8 pb 70 lk 45`), as the expert line reads it."""
+    def word(item: str) -> str:
+        if item == "height":
+            return "pb" if stage is LifeStage.BAYI_BALITA and assumed_position(days) == "L" else "tb"
+        return _EXAMPLE_WORDS[item]
+    return " ".join(f"{word(i)} {example_value(i, stage, months)}" for i in items)

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable
 
 from bot import flows as registry
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
-from bot.flows.registration import read_birth, read_hpht_or_estimate, read_name, read_pregnant, read_sex
+from bot.flows.registration import UNKNOWN, read_birth, read_hpht_or_estimate, read_name, read_pregnant, read_sex
 from bot.flows.reporting_expert import split_name_and_line
 from bot.flows.reporting_format import age, day
 from bot.flows.reporting_render import member_label, sex_letter
@@ -24,6 +24,7 @@ from bot.flows.reporting_measure import DONE
 from bot.flows.reporting_visit import SKIP, VisitBase
 from bot.flows.scope import pick_posyandu
 from bot.flows.reporting_draft import ReportDraft
+from bot.choices import keyword
 from bot.messages import Choice, Reply
 from bot.parsing import parse_date
 from health.ages import age_in_months
@@ -33,8 +34,14 @@ from storage.identity import nik_holder
 from storage.members import name_key, normalise_nik
 from storage.models import Member, Posyandu
 from storage.phones import normalise_phone
-from storage.reporting import find_member, member_in_scope, recent_visitors, search_members, visible_posyandu
+from storage.reporting import find_member, member_in_scope, members_born_on, recent_visitors, search_members, \
+    visible_posyandu
 
+NEW_WORDS = {"baru", "anggota baru", "tambah", "tambah anggota", "daftar baru", "new", "new member"}
+RESUME_WORDS = {"lanjut", "lanjutkan", "continue", "draf", "draft"}
+# A date the kader plainly gives as the posyandu day, not a birth date.
+VISIT_DATE_WORDS = re.compile(r"^(hari ini|kemarin|kmrn|kemaren|kemarin lusa|today|yesterday|"
+                              r"(tanggal|tgl\.?)\s.*)$")
 ECHO_MAX = 40  # a typed name is echoed back at most this long
 MAX_SESSION_AGE_DAYS = 366  # older paper records belong in `measurements import`
 # From 18 years (health.life_stage's dewasa band) the phone asked is the member's own, not a guardian's.
@@ -83,8 +90,10 @@ class MemberSteps(VisitBase):
                     found: list[Member] | None = None) -> Turn:
         on = self._date(data)
         people = found if found is not None else recent_visitors(ctx.session, data["pid"], on)
-        offered = [Choice(f"m{m.id}", member_label(ctx.lang, m, on)) for m in people]
-        offered.append(Choice("new", ctx.t("report.new_member")))
+        # The fixed action first: `1` is always a new member, however many people the list holds below it
+        # (last, it moved from 1 to 7 as the day's visitors came, and a habit opened another child's report).
+        offered = [Choice("new", ctx.t("report.new_member"))]
+        offered += [Choice(f"m{m.id}", member_label(ctx.lang, m, on)) for m in people]
         key = "report.ask_member" if found is None else "report.pick_member"
         place = ctx.session.get(Posyandu, data["pid"])
         today = self._today(ctx, data)
@@ -94,21 +103,61 @@ class MemberSteps(VisitBase):
 
     def on_member(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         value = answer.value
-        if value == "new":
+        word = keyword(answer.text)
+        if value == "new" or (answer.choice is None and word in NEW_WORDS):
             return ask(ctx, "new_name", data, "report.ask_new_name")
         if value.startswith("m") and value[1:].isdigit():
             return self._select(ctx, data, int(value[1:]))
         if not data.get("line"):  # nothing typed yet: the kader may be done, or want another command
-            if answer.text.strip().lower() in DONE:
-                return done(say(ctx, "report.bye"), then="menu")
+            if word in RESUME_WORDS:  # no draft waits (the engine resumes one): say so, never "recorded"
+                raise Invalid("report.nothing_to_resume")
+            if word in DONE:
+                return self._bye(ctx, data)
             other, arg = registry.find(answer.text)
             if other is not None and other.name != self.name:  # `rekap november`, `rujukan`: not a name
                 return done(then=f"{other.name} {arg}".strip())
         today = self._today(ctx, data)
-        if _dated(answer.text):  # `kemarin`, `21-11`, `17 agustus 2026`: another posyandu day
-            data["date"] = self._valid_date(parse_date(answer.text, today), today).isoformat()
-            return self._ask_member(ctx, data)
+        if _dated(answer.text):  # `kemarin`, `21-11`, `17 agustus 2026`: a visit day, or a birth date?
+            return self._which_date(ctx, data, answer.text, today)
         return self._search(ctx, data, answer.text)
+
+    def _bye(self, ctx: Ctx, data: ReportDraft) -> Turn:
+        """The kader is done: thanked for what was saved in this conversation, told the truth when nothing was."""
+        saved = data.get("saved", 0)
+        return done(say(ctx, "report.bye" if saved else "report.bye_nothing_saved"), then="menu")
+
+    def _which_date(self, ctx: Ctx, data: ReportDraft, text: str, today: date) -> Turn:
+        """A date typed where a name is asked. `kemarin`, `hari ini` or `tgl 21-11` name the posyandu day; any
+        other date may as well be the birth date of the child in front of the kader, so it is asked back,
+        never taken silently as the visit's date."""
+        found = parse_date(text, today)
+        if found is None:
+            raise Invalid("report.bad_date")
+        if found > today:
+            raise Invalid("report.date_future")
+        if VISIT_DATE_WORDS.match(keyword(text)):
+            data["date"] = self._valid_date(found, today).isoformat()
+            return self._ask_member(ctx, data)
+        offered = []
+        if (today - found).days <= MAX_SESSION_AGE_DAYS:
+            offered.append(Choice("visit", ctx.t("report.date_means_visit", date=day(found))))
+        offered.append(Choice("birth", ctx.t("report.date_means_birth", date=day(found))))
+        data["typed_date"] = found.isoformat()
+        return ask(ctx, "which_date", data, "report.ask_which_date", offered, date=day(found))
+
+    def on_which_date(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
+        found = date.fromisoformat(data["typed_date"])
+        if answer.choice not in ("visit", "birth"):
+            raise Invalid("report.choose_which_date")
+        data.pop("typed_date")
+        if answer.choice == "visit":
+            data["date"] = self._valid_date(found, self._today(ctx, data)).isoformat()
+            return self._ask_member(ctx, data)
+        data["born"] = found.isoformat()  # whoever was born that day here, and a new member born that day
+        people = members_born_on(ctx.session, data["pid"], found)
+        return self._ask_member(ctx, data, found=people or None,
+                                before=[say(ctx, "report.born_on" if people else "report.born_on_none",
+                                            date=day(found))])
 
     def _search(self, ctx: Ctx, data: ReportDraft, text: str) -> Turn:
         query, line = split_name_and_line(text)
@@ -135,6 +184,7 @@ class MemberSteps(VisitBase):
         if member is None:
             raise Invalid("report.member_not_here")
         data["member"] = member.id
+        data.pop("born", None)
         return self._after_member(ctx, data)
 
     # -- a new member ----------------------------------------------------------------------------
@@ -148,6 +198,8 @@ class MemberSteps(VisitBase):
         if sex is None:
             raise Invalid("core.choose_from_list", count=2)
         data["new"]["sex"] = sex
+        if data.get("born"):  # the birth date typed at the member question and confirmed as one
+            return self.on_new_birth(ctx, data, Answer(day(date.fromisoformat(data.pop("born")))))
         return ask(ctx, "new_birth", data, "report.ask_birth")
 
     def on_new_birth(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
@@ -208,10 +260,20 @@ class MemberSteps(VisitBase):
         if answer.text.strip().lower() in SKIP:
             data["hpht"] = None
             return self._start_items(ctx, data, [say(ctx, "report.pregnancy_not_recorded")])
+        if UNKNOWN.match(keyword(answer.text)):  # `lupa`: an estimate is asked once, in its own words
+            return ask(ctx, "hpht_estimate", data, "report.hpht_unknown")
         hpht, estimate = read_hpht_or_estimate(answer.text, self._date(data), "report")
         data["hpht"] = hpht.isoformat()
         data["hpht_estimate"] = estimate
         return self._start_items(ctx, data)
+
+    def on_hpht_estimate(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
+        """After `lupa`: the weeks, months or HPL; `lupa` / `tidak tahu` / `-` again goes on (never the same
+        question once more), and the bidan is asked to date the pregnancy."""
+        if answer.text.strip().lower() in SKIP or UNKNOWN.match(keyword(answer.text)):
+            data["hpht"] = None
+            return self._start_items(ctx, data, [say(ctx, "report.pregnancy_not_recorded")])
+        return self.on_hpht(ctx, data, answer)
 
 
 def _phone_and_nik(text: str) -> tuple[str, str]:
@@ -227,8 +289,9 @@ def _phone_and_nik(text: str) -> tuple[str, str]:
 def _dated(text: str) -> bool:
     """Whether an answer at the member question is a date rather than a name."""
     key = text.strip().lower()
-    return bool(re.fullmatch(r"hari ini|kemarin|today|yesterday|\d{1,2}[-/]\d{1,2}([-/]\d{2,4})?|"
-                             r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2} [a-z]{3,}( \d{2,4})?", key))
+    return bool(re.fullmatch(r"hari ini|kemarin|kmrn|kemaren|today|yesterday|((tanggal|tgl\.?) )?"
+                             r"(\d{1,2}[-/]\d{1,2}([-/]\d{2,4})?|\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2} [a-z]{3,}( \d{2,4})?)",
+                             key))
 
 
 def _optional(answer: Answer, parse: Callable[[str], str | None], bad_key: str) -> str | None:

@@ -13,7 +13,7 @@ from typing import Any
 
 
 from bot.flows.base import Answer, Ctx, Flow, Invalid, StepFlow, Turn, ask, choices, done, say
-from bot.flows.registration import read_birth, read_hpht, read_name, read_pregnant, read_sex
+from bot.flows.registration import UNKNOWN, read_birth, read_hpht, read_name, read_pregnant, read_sex
 from bot.i18n.resident import fmt_date, fmt_when
 from bot.messages import PHONE_SHARED, SHARE_PHONE, Choice, Reply, Role
 from bot.texts import render
@@ -194,6 +194,12 @@ class SubscribeFlow(StepFlow):
 
     def on_hpht(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         refuse_command(answer.text)
+        key = re.sub(r"\s+", " ", answer.text.strip().lower())
+        if key in ("-", "--", "skip", "lewat") or UNKNOWN.match(key):  # `lupa`: registered, the posyandu dates it
+            name = data["name"]
+            turn = self._save_member(ctx, data, None)
+            return Turn([*turn.replies[:1], say(ctx, "resident.hpht_unknown_ok", name=name), *turn.replies[1:]],
+                        turn.step, turn.data)
         return self._save_member(ctx, data, read_hpht(answer.text, ctx.today(), "resident"))
 
     def _save_member(self, ctx: Ctx, data: dict[str, Any], hpht: date | None) -> Turn:

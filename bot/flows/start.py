@@ -1,20 +1,26 @@
 """`/start`: greet, choose the language, choose the role (resident, or kader/bidan by invite code).
 
 Conversations (the golden transcripts, replayed by the tests): tests/transcripts/resident_start.txt,
-tests/transcripts/undangan.txt.
+tests/transcripts/undangan.txt, tests/transcripts/warga_daftar_halo.txt (`daftar` at the language question,
+a greeting where a name is asked).
 """
 from __future__ import annotations
 
 from typing import Any
 
 
-from bot.flows.base import Answer, Ctx, Invalid, StepFlow, Turn, ask, choices, done, say
+from bot.flows.base import Answer, Ctx, Flow, Invalid, StepFlow, Turn, ask, choices, done, say
 from bot.messages import Role
 from storage.members import person_name
 from storage import posyandu_days as days
 from storage.models import Invite, Posyandu
 
 LANGUAGE_CHOICES = (("id", "core.lang.id"), ("en", "core.lang.en"))
+# Command words only an English speaker types: typed at the language question, they choose English.
+ENGLISH_COMMANDS = frozenset({"subscribe", "schedule", "family", "my family", "report", "chart", "delete my data",
+                              "forget me", "language", "referrals", "recap", "summary", "home visits", "visits",
+                              "birth", "delivery", "miscarriage", "pregnancy ended", "consent", "record consent",
+                              "new session", "change session", "announce", "invite", "add nik", "link requests"})
 LANGUAGE_WORDS = {"id": "id", "indonesia": "id", "bahasa indonesia": "id", "en": "en", "english": "en",
                   "inggris": "en"}
 
@@ -55,6 +61,16 @@ def redeem_invite(ctx: Ctx, code: str) -> Invite:
     return invite
 
 
+def _command(answer: Answer) -> Flow | None:
+    """The flow a typed answer names on its own (`daftar`, `lapor`), other than `start` itself."""
+    if answer.choice is not None:
+        return None
+    from bot.flows import find  # the registry imports this module
+
+    flow, rest = find(answer.text)
+    return flow if flow is not None and flow.name not in ("start", "bahasa") else None
+
+
 class StartFlow(StepFlow):
     name = "start"
     triggers = ("start", "mulai daftar")
@@ -67,13 +83,31 @@ class StartFlow(StepFlow):
                    before=[say(ctx, "core.welcome")])
 
     def on_language(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        wanted = _command(answer)
+        if wanted is not None:  # `daftar` where the language is asked: the default language, and on with it
+            typed = answer.text.strip().lower().lstrip("/")
+            ctx.contact.language = "en" if typed in ENGLISH_COMMANDS else \
+                (ctx.contact.language or ctx.settings.default_language)
+            return self._go(ctx, data, wanted)
         ctx.contact.language = parse_language(answer)
         if ctx.role is not Role.RESIDENT:
             return done(say(ctx, "core.language_set"), then="menu")
         return ask(ctx, "role", data, "core.ask_role",
                    choices(ctx, (("resident", "core.role.resident"), ("worker", "core.role.worker"))))
 
+    def _go(self, ctx: Ctx, data: dict[str, Any], wanted: Flow) -> Turn:
+        """A newcomer's command honoured: a resident's own (`daftar`, `jadwal`) starts; a kader's (`lapor`)
+        asks for the invite code first."""
+        if ctx.role in wanted.roles:
+            return done(then=wanted.name)
+        if Role.KADER in wanted.roles:
+            return ask(ctx, "invite", data, "core.staff_only")
+        return done(say(ctx, "core.not_allowed"), then="menu")
+
     def on_role(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        wanted = _command(answer)
+        if wanted is not None and answer.choice is None:
+            return self._go(ctx, data, wanted)
         if answer.value == "resident":
             return done(say(ctx, "core.registered_resident"), then="daftar")
         if answer.value == "worker":

@@ -1,7 +1,8 @@
 """Sentences by area; importing this package registers them all with `bot.texts`."""
 import importlib
 
-AREAS = ("core", "report", "resident", "broadcast", "birth", "referral", "nik", "recap", "reach", "words", "web")
+AREAS = ("core", "report", "resident", "broadcast", "birth", "referral", "nik", "recap", "reach", "words", "conversation",
+         "web")
 
 for _area in AREAS:
     try:

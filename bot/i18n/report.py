@@ -31,7 +31,8 @@ ID = {
     "report.date_too_old": "Tanggal itu lebih dari setahun yang lalu. Data lama dimasukkan lewat impor CSV oleh "
     "operator puskesmas.",
     # member
-    "report.ask_member": "Siapa yang diperiksa di {posyandu}? {when}\nKetik namanya untuk mencari, atau pilih:",
+    "report.ask_member": "Siapa yang diperiksa di {posyandu}? {when}\nKetik namanya untuk mencari, *baru* untuk "
+    "anggota baru, atau pilih:",
     "report.date_is_today": "(Tanggal: hari ini, {date}. Bila bukan hari ini, ketik tanggalnya, misalnya kemarin "
     "atau 21-11.)",
     "report.date_is": "(Tanggal posyandu: {date}.)",
@@ -152,10 +153,10 @@ ID = {
     "report.confirm.no": "Tidak, saya ketik ulang",
     "report.retype": "Baik, silakan ketik ulang.",
     # services
-    "report.ask_services": "Layanan yang diberikan hari ini? Pilih nomor atau ketik namanya (boleh beberapa: 1 3, "
+    "report.ask_services": "Layanan yang diberikan hari ini? Pilih nomor atau ketik namanya (boleh beberapa: 2 4, "
     "atau vit a, obat cacing), lalu ketik *selesai*. Ketik - bila tidak ada, *simpan* untuk langsung menyimpan.",
     "report.services_done": "✅ Selesai",
-    "report.bad_services": "Pilihan layanan itu tidak ada di daftar. Ketik nomornya, misalnya 1 3, atau - bila "
+    "report.bad_services": "Pilihan layanan itu tidak ada di daftar. Ketik nomornya, misalnya 2 4, atau - bila "
     "tidak ada.",
     "report.service.VITA": "Vitamin A",
     "report.service.CACING": "Obat cacing",
@@ -305,7 +306,8 @@ EN = {
     "report.date_future": "That date has not come yet. Write the day of the posyandu, today at the latest.",
     "report.date_too_old": "That date is more than a year ago. Old records are entered by the puskesmas operator "
     "through a CSV import.",
-    "report.ask_member": "Who was seen at {posyandu}? {when}\nType a name to search, or choose:",
+    "report.ask_member": "Who was seen at {posyandu}? {when}\nType a name to search, *new* for a new member, or "
+    "choose:",
     "report.date_is_today": "(Date: today, {date}. If not today, type the date, for example yesterday or 21-11.)",
     "report.date_is": "(Posyandu date: {date}.)",
     "report.values_kept_ask_name": "I noted the values. Who are they for? Type the name.",
@@ -423,10 +425,10 @@ EN = {
     "report.confirm.yes": "Yes, it is right",
     "report.confirm.no": "No, I will retype it",
     "report.retype": "OK, please type it again.",
-    "report.ask_services": "Services given today? Choose numbers or type names (several at once: 1 3, or vitamin "
+    "report.ask_services": "Services given today? Choose numbers or type names (several at once: 2 4, or vitamin "
     "a, deworming), then type *done*. Type - if none, *save* to save straight away.",
     "report.services_done": "✅ Done",
-    "report.bad_services": "That service is not in the list. Type the numbers, for example 1 3, or - if none.",
+    "report.bad_services": "That service is not in the list. Type the numbers, for example 2 4, or - if none.",
     "report.service.VITA": "Vitamin A",
     "report.service.CACING": "Deworming",
     "report.service.PMT": "PMT (supplementary food)",

@@ -39,8 +39,10 @@ ID = {
     "kesehatan untuk anggota keluarga Anda, serta pengumuman dari bidan desa {posyandu}.\n"
     "• Yang kami simpan: akun chat ini, nama, jenis kelamin dan tanggal lahir anggota keluarga, dan HPHT "
     "bila sedang hamil. Hasil penimbangan dan pemeriksaan dicatat oleh kader dan bidan.\n"
-    "• Data hanya dipakai oleh posyandu, bidan desa dan puskesmas Anda untuk layanan kesehatan, sesuai "
-    "UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi. Tidak dijual dan tidak dibagikan ke pihak lain.\n"
+    "• Untuk apa dan ke siapa: data dipakai oleh posyandu, bidan desa dan puskesmas Anda untuk layanan "
+    "kesehatan. Hasil pemeriksaan di posyandu (dengan NIK bila ada) juga dikirim puskesmas ke SATUSEHAT, "
+    "sistem rekam kesehatan elektronik Kementerian Kesehatan. Selain itu data tidak dijual dan tidak dibagikan "
+    "ke pihak lain (UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi).\n"
     "• Anda bisa berhenti kapan saja (ketik *berhenti*) dan menghapus data (ketik *hapus data*).\n\n"
     "Apakah Anda setuju?",
     "resident.consent_yes": "Ya, saya setuju",
@@ -61,7 +63,8 @@ ID = {
     "resident.ask_pregnant": "Apakah {name} sedang hamil?",
     "resident.yes": "Ya",
     "resident.no": "Tidak",
-    "resident.ask_hpht": "Kapan hari pertama haid terakhir (HPHT) {name}? (contoh: 1 Agustus 2026)",
+    "resident.ask_hpht": "Kapan hari pertama haid terakhir (HPHT) {name}? (contoh: 1 Agustus 2026; bila lupa, "
+    "ketik *lupa*)",
     "resident.hpht_in_future": "HPHT tidak boleh setelah hari ini. Mohon periksa lagi.",
     "resident.hpht_too_old": "HPHT itu lebih dari 44 minggu yang lalu. Mohon periksa lagi, atau tanyakan ke bidan.",
     "resident.hpl": "Usia kehamilan {name} sekarang {weeks} minggu {days} hari. Perkiraan lahir (HPL): {hpl}. "
@@ -158,8 +161,10 @@ EN = {
     "• What we keep: this chat account, your family members' names, sex and birth dates, and the first day "
     "of the last period (HPHT) during a pregnancy. Measurements and check-up results are recorded by the "
     "kader and the midwife.\n"
-    "• The data is used only by your posyandu, village midwife and puskesmas for health care, under Law "
-    "No. 27 of 2022 on Personal Data Protection (UU PDP). It is never sold or shared with others.\n"
+    "• What for and who receives it: the data is used by your posyandu, village midwife and puskesmas for health "
+    "care. Posyandu check-up results (with the NIK when there is one) are also sent by the puskesmas to "
+    "SATUSEHAT, the electronic health record system of the Ministry of Health (Kemenkes). Apart from that the "
+    "data is never sold or shared with others (Law No. 27 of 2022 on Personal Data Protection, UU PDP).\n"
     "• You can stop at any time (type *stop*) and delete your data (type *delete my data*).\n\n"
     "Do you agree?",
     "resident.consent_yes": "Yes, I agree",
@@ -179,7 +184,8 @@ EN = {
     "resident.ask_pregnant": "Is {name} pregnant now?",
     "resident.yes": "Yes",
     "resident.no": "No",
-    "resident.ask_hpht": "When was the first day of {name}'s last period (HPHT)? (for example: 1 August 2026)",
+    "resident.ask_hpht": "When was the first day of {name}'s last period (HPHT)? (for example: 1 August 2026; if "
+    "she does not know, type: unknown)",
     "resident.hpht_in_future": "The HPHT cannot be after today. Please check it.",
     "resident.hpht_too_old": "That HPHT is more than 44 weeks ago. Please check it, or ask the midwife.",
     "resident.hpl": "{name} is now {weeks:week|weeks} {days:day|days} pregnant. Estimated due date (HPL): {hpl}. "

@@ -14,6 +14,8 @@ from tests.reporting.test_lapor_flow import to_aisyah
 def test_a_bidan_creates_an_invite_that_a_new_kader_redeems(runtime, demo, session, clock):
     b = Person(runtime, "bidan")
     b.say("menu")
+    assert "Buat kode undangan" not in b.choices() and "➕ Lainnya…" in b.choices()  # daily tasks first
+    b.say("lainnya")
     assert "Buat kode undangan" in b.choices()
     assert "posyandu mana" in b.say("undangan")
     b.say("Posyandu Melati 3")
