@@ -40,7 +40,7 @@ def examples(text: str) -> list[str]:
         rest = text[marker.end():]
         chunk = rest[:END.search(rest).start()]
         for part in re.split(r",\s+|\s+atau\s+|\s+or\s+", chunk):
-            part = re.sub(r"^(?:atau|or)\s+|\s+(?:bila|if)\s.*$", "", part.strip())
+            part = re.sub(r"^(?:atau|or)\s+|\s+(?:bila|if|for a)\s.*$", "", part.strip())
             part = part.strip("*\"'“”").strip()
             if part:
                 found.append(part)
@@ -108,10 +108,17 @@ def _month(text: str) -> bool:
     return not text or parse_month(text, TODAY)[0] is not None
 
 
+def _ihs(text: str) -> bool:
+    from health.fhir_codes import clean_practitioner_id, practitioner_id_problem
+
+    word, _, number = text.partition(" ")
+    return word == "ihs" and practitioner_id_problem(clean_practitioner_id(number)) is None
+
+
 WEIGHT, HEIGHT = "weight", "height"
 PARSERS: dict[str, Callable[[str], bool]] = {
     "birth.ask_date": _date(), "birth.date_unreadable": _date(),
-    "recap.bad_month": lambda t: t.startswith("rekap") and _month(t[len("rekap"):].strip()), "ended.ask_date": _date(), "report.ask_date": _date(),
+    "recap.bad_month": lambda t: t[:5] in ("rekap", "recap") and _month(t[5:].strip()), "ended.ask_date": _date(), "report.ask_date": _date(),
     "report.ask_birth": _date(), "report.bad_date": _date(), "report.ask_hpht": lambda t: t == "lupa" or
     parse_date(t, TODAY) is not None, "report.date_is_today": _date(),
     "resident.ask_birth_date": _date(), "resident.ask_hpht": lambda t: t == "lupa" or parse_date(t, TODAY) is not None, "resident.bad_date": _date(),
@@ -150,6 +157,11 @@ PARSERS: dict[str, Callable[[str], bool]] = {
     "report.summary_unknown": _summary_addition,
     "report.value_not_name": lambda t: bool(split_name_and_line(t)[0]),
     "report.nothing_to_resume": lambda t: t in ("baru", "selesai"),
+    "ihs.usage": _ihs, "ihs.bad.digits": _ihs, "ihs.bad.length": _ihs,
+    "nik.mother.usage": lambda t: t.split()[:2] in (["nik", "ibu"], ["nik", "mother"])
+    and parse_nik(t.split()[-1], TODAY) is not None,
+    "core.media.contact": lambda t: normalise_phone(t) is not None,
+    "web.sim.placeholder": lambda t: t == "menu",
 }
 # Examples of free text: nothing parses them (an outcome in the kader's words, a reason to be sure).
 FREE_TEXT = {"link.ask_decide", "visit.ask_outcome", "resident.ask_posyandu", "resident.posyandu_query_help"}

@@ -147,10 +147,10 @@ def _bp(raw: str, stage: LifeStage) -> Checked:
 
 
 def _glucose(raw: str, stage: LifeStage, age_months: int) -> Checked:
-    """`110` (GDS, random), `GDP 95` or `95 puasa` (fasting)."""
+    """`110` (GDS, random), `GDP 95`, `95 puasa` or `fasting 95` (fasting)."""
     text = raw.strip().lower()
-    kind = "GDP" if ("gdp" in text or "puasa" in text) else "GDS"
-    text = re.sub(r"\b(gds|gdp|puasa|sewaktu)\b", " ", text).strip()
+    kind = "GDP" if re.search(r"\b(gdp|puasa|fasting|fbg)\b", text) else "GDS"
+    text = re.sub(r"\b(gds|gdp|puasa|sewaktu|fasting|fbg|random|rbg)\b", " ", text).strip()
     checked = _number(ITEMS["glucose"], "glucose_mgdl", text, stage, age_months)
     checked.values["glucose_mgdl"] = str(int(Decimal(checked.values["glucose_mgdl"]).to_integral_value()))
     checked.values["glucose_kind"] = kind

@@ -65,12 +65,12 @@ EN = {
     "member.",
     "report.born_on_none": "No member born on {date} is recorded at this posyandu. Choose *New member* to register "
     "them (the birth date is noted), or type the name to search.",
-    "report.position_hint.L": "(Measured lying down. If measured standing, type for example: tb {example})",
-    "report.position_hint.H": "(Measured standing. If measured lying down, type for example: pb {example})",
+    "report.position_hint.L": "(Measured lying down. If measured standing, type for example: height {example})",
+    "report.position_hint.H": "(Measured standing. If measured lying down, type for example: length {example})",
     "report.position_told.L": "(Measured lying down, as you wrote. If it was standing after all, type for "
-    "example: tb {example})",
+    "example: height {example})",
     "report.position_told.H": "(Measured standing, as you wrote. If it was lying down after all, type for "
-    "example: pb {example})",
+    "example: length {example})",
     "report.position_lying_only": "(A baby under 9 months is measured lying down: type the length.)",
     "report.name_is_greeting": "Hello! 😊 \"{word}\" looks like a greeting, not a name. Please type the person's "
     "full name, for example: Aisyah Putri.",
@@ -79,14 +79,15 @@ EN = {
     "broadcast.time_as_typed": "{time}, as I typed it",
     "broadcast.time_not_place": "{time} is a time, not a place: I changed the start time to {time}.",
     "broadcast.saved_no_one": "The posyandu day is saved. No household received it by chat yet; families who "
-    "subscribe later see it with *jadwal*.",
-    "broadcast.zero_no_chat": "Why 0: no household of {posyandu} has subscribed by chat yet ({households} households "
-    "on record). Ask families to send *daftar* to this number. The posyandu day can still be saved; families who "
-    "subscribe later see it with *jadwal*.",
-    "broadcast.zero_unreachable": "Why 0: {count} households subscribed once, but all have stopped (BERHENTI), not "
-    "agreed yet, or cannot be reached. They can type *mulai* to get messages again; kaders see them in "
-    "*kunjungan*.",
-    "broadcast.zero_groups": "Why 0: {count} households are subscribed, but none has a member in the chosen groups. "
+    "subscribe later see it with *schedule*.",
+    "broadcast.zero_no_chat": "Why 0: no household of {posyandu} has subscribed by chat yet ({households:household|"
+    "households} on record). Ask families to send *subscribe* to this number. The posyandu day can still be saved; "
+    "families who subscribe later see it with *schedule*.",
+    "broadcast.zero_unreachable": "Why 0: {count:household|households} subscribed once, but all have stopped (STOP), "
+    "not agreed yet, or cannot be reached. They can type *resume* to get messages again; kaders see them in "
+    "*visits*.",
+    "broadcast.zero_groups": "Why 0: {count:household is|households are} subscribed, but none has a member in the "
+    "chosen groups. "
     "Choose *All groups* if the message is for everyone.",
     "core.menu_more": "➕ More…",
     "core.menu_more_title": "More — choose or type the keyword (type *menu* to go back):",

@@ -118,11 +118,11 @@ ID = {
     "web.kaders.late": "Diketik terlambat",
     "web.kaders.import": "Impor register",
     "web.kaders.note": "Terlambat: diketik lebih dari sehari setelah hari posyandu.",
-    "web.sim.note": "Latihan: percakapan ini memakai data contoh di basis data tersendiri, bukan data warga.",
+    "web.sim.note": "Latihan: percakapan ini memakai data latihan di basis data tersendiri, bukan data warga.",
     "web.sim.as.kader": "Sebagai kader",
     "web.sim.as.bidan": "Sebagai bidan",
     "web.sim.as.resident": "Sebagai warga",
-    "web.sim.placeholder": "Ketik pesan, mis. menu",
+    "web.sim.placeholder": "Ketik pesan, misalnya: menu",
     "web.sim.send": "Kirim",
     "web.sim.to": "kepada {who}",
 }
@@ -247,7 +247,7 @@ EN = {
     "web.sim.as.kader": "As a kader",
     "web.sim.as.bidan": "As a midwife",
     "web.sim.as.resident": "As a resident",
-    "web.sim.placeholder": "Type a message, e.g. menu",
+    "web.sim.placeholder": "Type a message, for example: menu",
     "web.sim.send": "Send",
     "web.sim.to": "to {who}",
 }

@@ -79,13 +79,13 @@ def test_a_birth_date_at_the_name_question_never_moves_the_visit_silently(runtim
     k = Person(runtime, "kader1")
     k.say("lapor")
     reply = k.say("17 agustus 2026")  # the baby's birth date, typed where the name is asked
-    assert "17-08-2026 itu untuk apa?" in reply and "Tanggal: hari ini" not in reply
-    assert "Belum ada anggota yang lahir 17-08-2026" in k.say("2")
+    assert "17 Agu 2026 itu untuk apa?" in reply and "Tanggal: hari ini" not in reply
+    assert "Belum ada anggota yang lahir 17 Agu 2026" in k.say("2")
     assert k.choices()[0] == "➕ Anggota baru"
     k.say("1"), k.say("Putri Ayu"), 
     assert "Nomor HP" in k.say("p")  # the birth date is not asked again
     header = k.say("-")
-    assert "Putri Ayu — Perempuan, 3 bulan" in header and "Tanggal posyandu: 22-11-2026" in header
+    assert "Putri Ayu — Perempuan, 3 bulan" in header and "Tanggal posyandu: 22 Nov 2026" in header
     k.say("5,8 58 simpan")
     row = session.scalars(select(Measurement)).one()
     assert row.measured_on == date(2026, 11, 22)

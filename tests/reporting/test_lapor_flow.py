@@ -238,8 +238,8 @@ def test_register_a_pregnant_woman_and_flag_her_blood_pressure(runtime, demo, se
 def test_session_dates_in_indonesian(runtime, demo, session):
     k = Person(runtime, "kader1")
     k.say("lapor")  # the date is typed at the name question
-    assert "17-08-2024 itu untuk apa?" in k.say("17 Agustus 2024")  # too old for a visit: a birth date?
-    assert k.choices() == ["Tanggal lahir anak/orang yang diperiksa: 17-08-2024"]
+    assert "17 Agu 2024 itu untuk apa?" in k.say("17 Agustus 2024")  # too old for a visit: a birth date?
+    assert k.choices() == ["Tanggal lahir anak/orang yang diperiksa: 17 Agu 2024"]
     k.say("menu")
     k.say("lapor")
     assert "belum lewat" in k.say("30-11-2026")

@@ -120,15 +120,27 @@ def test_a_correction_drops_only_the_problem_it_no_longer_shows(runtime, demo, s
     assert set(rows) == {"tekanan_darah"} and rows["tekanan_darah"].urgency == "today"
 
 
+PARENTS = (
+    "INSERT INTO region (id, level, name) VALUES (1, 'desa', 'Banyumeneng')",
+    "INSERT INTO posyandu (id, code, name, desa_id, timezone) VALUES (1, 'MAWAR7', 'Posyandu Mawar 7', 1, "
+    "'Asia/Jakarta')",
+    "INSERT INTO member (id, posyandu_id, name, name_key, sex, birth_date, created_at) VALUES "
+    "(1, 1, 'Rina Marlina', 'rina marlina', 'P', '1999-03-14', :at)",
+    "INSERT INTO member (id, posyandu_id, name, name_key, sex, birth_date, created_at) VALUES "
+    "(2, 1, 'Nurhayati', 'nurhayati', 'P', '1992-08-02', :at)",
+)
+
+
 def test_the_migration_splits_an_open_referral_of_two_problems(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     upgrade(url, "0008")  # the revision before 0007 (the chain: 0001 0005 0002 0006 0004 0008 0007)
     engine = sa.create_engine(url)
-    with Session(engine) as s:  # real parents for the foreign keys the migration's connection enforces
-        seed_demo(s, NOW)
-        s.commit()
     created = "2026-11-20 01:00:00.000000"
     with engine.begin() as conn:
+        # real parents for the foreign keys the migration's connection enforces, written as SQL of that
+        # revision (the ORM models are the newest schema's, with columns this database has not got yet)
+        for statement in PARENTS:
+            conn.execute(sa.text(statement), {"at": created})
         conn.execute(sa.text("INSERT INTO measurement (id, member_id, posyandu_id, measured_on, source, created_at, "
                              "statuses, flags, referral_levels) VALUES (1, 1, 1, '2026-11-20', 'chat', :at, '{}', "
                              "'[]', :levels)"),
