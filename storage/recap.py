@@ -117,6 +117,10 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
                                                           Contact.id.in_({r.recorded_by_id for r in month_rows
                                                                           if r.recorded_by_id}))))
     everyone = {**members, **_members(session, visited - members.keys())}
+    # a record dated before the member's birth (a birth date corrected later) cannot be placed in a life stage:
+    # it is left out of the month's figures rather than ending the whole recap (it stays in the register)
+    month_rows = [row for row in month_rows if row.member_id in everyone
+                  and row.measured_on >= everyone[row.member_id].birth_date]
     visits = [rules.Visit(row.member_id, _stages(everyone[row.member_id], row.measured_on,
                                                  pregnancies.get(row.member_id, [])),
                           dict(row.statuses or {}), row.hb_gdl is not None,
@@ -125,8 +129,9 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
     given = list(session.scalars(select(ServiceGiven).where(
         ServiceGiven.posyandu_id == posyandu.id, ServiceGiven.given_on >= first, ServiceGiven.given_on <= last)))
     everyone.update(_members(session, {s.member_id for s in given} - everyone.keys()))
+    given = [s for s in given if s.member_id in everyone and s.given_on >= everyone[s.member_id].birth_date]
     services = [rules.Service(s.member_id, s.code, age_stage(everyone[s.member_id].birth_date, s.given_on).value)
-                for s in given if s.member_id in everyone]
+                for s in given]
     idl = _idl_completed(session, given, first)
     start, end = _utc_bounds(posyandu, first, last)
     opened = session.scalars(select(Referral.id).where(Referral.posyandu_id == posyandu.id,
@@ -135,7 +140,9 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
                                                        Referral.handled_at >= start, Referral.handled_at < end)).all()
     figures = rules.ilp_figures(visits, services, idl, len(opened), len(handled))
 
-    codes = {c.key: rules.month_code(c.birth, c.weighings, year, month) for c in children}
+    # N/T/O/B is the balita's KMS code: only K children have one (an ibu hamil weighed monthly has none)
+    codes = {c.key: rules.month_code(c.birth, c.weighings, year, month) for c in children
+             if rules.is_balita_in_month(c.birth, year, month)}
     services_by_visit: dict[tuple[int, date], list[str]] = defaultdict(list)
     for s in given:
         services_by_visit[(s.member_id, s.given_on)].append(s.code)
