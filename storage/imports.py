@@ -33,6 +33,7 @@ from health.growth import too_young_to_stand
 from health.urgency import overall
 from health.screening import BMI_BANDS
 from health.validation import Accept, Confirm, Reject, check_bp, check_value
+from storage.db import failure_label
 from storage.members import clean_name, name_key, person_name
 from storage.models import Household, Measurement, Member, Posyandu, Pregnancy
 from storage.phones import mobile_number
@@ -142,6 +143,10 @@ def _each(session: Session, rows: list[tuple[int, dict[str, str]]], report: Impo
         except RowProblem as problem:
             savepoint.rollback()
             report.errors.append((line, str(problem)))
+        except Exception as exc:  # a bug or a stored record's bad data costs this row only, never the file
+            savepoint.rollback()
+            report.errors.append((line, f"could not be stored ({failure_label(exc)}); the other rows are kept, "
+                                        "please report this line"))
 
 
 # -- posyandu -----------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from bot.messages import Role
 from health.problems import by_problem
 from health.urgency import TODAY, WEEK, overall
+from storage.places import zone_info
 from storage.models import AuditEvent, Contact, Household, Measurement, Member, Posyandu, Referral
 
 URGENCIES = ("today", "week")  # the order of the queue
@@ -237,7 +238,7 @@ def unhandled_urgent(session: Session, now: datetime, morning_hour: int) -> list
                            .order_by(Referral.urgent_since, Referral.id)).all()
     due = []
     for referral, posyandu in rows:
-        zone = ZoneInfo(posyandu.timezone or "Asia/Jakarta")
+        zone = zone_info(posyandu.timezone)
         raised: date = referral.urgent_since.astimezone(zone).date()
         repeat_at = datetime.combine(raised + timedelta(days=1), time(morning_hour), zone)
         if now >= repeat_at:

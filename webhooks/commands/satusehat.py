@@ -28,7 +28,7 @@ from storage.models import Puskesmas, SatusehatCredential
 from storage.repositories import posyandu_by_code
 from storage.satusehat_credentials import KeyProblem, set_credentials
 from storage.satusehat_queue import month_visits, status_counts
-from webhooks.commands.core import runtime
+from webhooks.commands.core import output_file, runtime
 
 
 def _month(month: str | None) -> str | None:
@@ -110,7 +110,7 @@ def export(month: str, code: str | None, output: str) -> None:
     with transaction(rt.session_factory) as session:
         if code and posyandu_by_code(session, code) is None:
             raise click.ClickException(f"no posyandu with code {code}")
-        handle = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")
+        handle = sys.stdout if output == "-" else output_file(output)
         try:
             for queued in month_visits(session, month, code):
                 if queued.place is None:
