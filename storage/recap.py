@@ -163,8 +163,10 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
                                 "bb_pb_tb": statuses.get("bb_pb_tb", "")})
         line = {**base, "systolic": row.systolic, "diastolic": row.diastolic, "hb_gdl": row.hb_gdl,
                 "glucose_mgdl": row.glucose_mgdl, "gestational_weeks": row.gestational_weeks,
-                "statuses": ", ".join(f"{k}:{v}" for k, v in sorted((row.statuses or {}).items()) if v != "normal"),
-                "services": ", ".join(services_by_visit.get((member.id, row.measured_on), []))}
+                # codes (`index:code`, service codes): the files say them in the reader's words
+                "statuses": [f"{k}:{v}" for k, v in sorted((row.statuses or {}).items())
+                             if v not in ("normal", "no_anaemia")],
+                "services": list(services_by_visit.get((member.id, row.measured_on), []))}
         for stage in stages:
             group_rows[stage].append(line)
     return {

@@ -54,7 +54,7 @@ ID = {
     "mengonfirmasi. Ketik *sambungan* untuk memeriksa.",
     "link.none": "Tidak ada permintaan sambungan yang menunggu. 👍",
     "link.title": "Permintaan sambungan yang menunggu:",
-    "link.entry": "{n}. {member} — {posyandu}\n   Didaftarkan oleh chat: {requester} ({channel}), {date}\n"
+    "link.entry": "{n}. {member} — {posyandu}\n   Didaftarkan lewat {channel} oleh {requester}, {date}\n"
     "   Keluarga tercatat: {household} · HP {phone}",
     "link.ask_pick": "Pilih nomor untuk memeriksa, atau *Selesai*. Hubungi keluarga dulu bila ragu.",
     "link.choose": "Pilih salah satu dari daftar dengan mengetik nomornya, atau *Selesai*.",
@@ -70,8 +70,8 @@ ID = {
     "Ketik *keluarga* untuk melihat.",
     "link.channel.telegram": "Telegram",
     "link.channel.whatsapp": "WhatsApp",
-    "link.channel.terminal": "terminal",
-    "link.no_name": "tanpa nama",
+    "link.channel.terminal": "chat uji coba",
+    "link.no_name": "warga yang belum menyebut namanya",
 }
 
 EN = {
@@ -126,7 +126,7 @@ EN = {
     "Type *sambungan* to review.",
     "link.none": "No link requests waiting. 👍",
     "link.title": "Link requests waiting:",
-    "link.entry": "{n}. {member} — {posyandu}\n   Registered by chat: {requester} ({channel}), {date}\n"
+    "link.entry": "{n}. {member} — {posyandu}\n   Registered on {channel} by {requester}, {date}\n"
     "   Recorded family: {household} · phone {phone}",
     "link.ask_pick": "Choose a number to review, or *Done*. Call the family first when in doubt.",
     "link.choose": "Choose one from the list by typing its number, or *Done*.",
@@ -142,8 +142,8 @@ EN = {
     "Type *family* to see it.",
     "link.channel.telegram": "Telegram",
     "link.channel.whatsapp": "WhatsApp",
-    "link.channel.terminal": "terminal",
-    "link.no_name": "no name",
+    "link.channel.terminal": "a test chat",
+    "link.no_name": "a resident who has not given a name",
 }
 
 register(ID, EN)

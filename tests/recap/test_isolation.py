@@ -73,7 +73,7 @@ def test_the_cli_recap_writes_the_others_and_exits_1(app, demo, session, monkeyp
     monkeypatch.setattr(recap_cli, "month_recap", failing_for("KENANGA1"))
     result = app.test_cli_runner().invoke(args=["recap", "--month", "2026-11", "--format", "csv"])
     assert result.exit_code == 1
-    assert {r["posyandu_code"] for r in csv.DictReader(io.StringIO(result.stdout))} == {"MAWAR7", "MELATI3"}
+    assert {r["Kode posyandu"] for r in csv.DictReader(io.StringIO(result.stdout))} == {"MAWAR7", "MELATI3"}
     assert "KENANGA1: the recap failed (RuntimeError" in result.stderr and "Aisyah" not in result.stderr
 
 

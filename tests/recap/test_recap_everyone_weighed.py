@@ -76,7 +76,7 @@ def test_cli_recap_goes_through(app, demo, session):
     everyone_weighed_twice(session)
     result = app.test_cli_runner().invoke(args=["recap", "--month", "2026-11", "--format", "csv"])
     assert result.exit_code == 0, result.output
-    rows = {r["posyandu_code"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    rows = {r["Kode posyandu"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
     assert rows["MAWAR7"]["D"] == "1"
 
 

@@ -86,7 +86,7 @@ def recap_command(month_text: str, code: str | None, fmt: str, lang: str, output
         from bot.media.recap_files import write_csv
 
         out = io.StringIO()
-        write_csv(out, recaps)
+        write_csv(out, recaps, lang)
         _write(output, out.getvalue())
     else:
         _write(output, "\n\n".join(recap_text(lang, r) for r in recaps) + "\n")
