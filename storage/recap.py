@@ -12,8 +12,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from bot.messages import Role
 from health import recap as rules
@@ -134,8 +134,14 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
                 for s in given]
     idl = _idl_completed(session, given, first)
     start, end = _utc_bounds(posyandu, first, last)
-    opened = session.scalars(select(Referral.id).where(Referral.posyandu_id == posyandu.id,
-                                                      Referral.created_at >= start, Referral.created_at < end)).all()
+    # a referral belongs to the month of the visit that opened it (an import of October's register opens
+    # October's referrals, whatever day it is run); the day it was written only when no visit is left
+    first_visit = aliased(Measurement)
+    opened = session.scalars(select(Referral.id).outerjoin(
+        first_visit, first_visit.id == func.coalesce(Referral.first_measurement_id, Referral.measurement_id)).where(
+        Referral.posyandu_id == posyandu.id,
+        or_(and_(first_visit.measured_on >= first, first_visit.measured_on <= last),
+            and_(first_visit.id.is_(None), Referral.created_at >= start, Referral.created_at < end)))).all()
     handled = session.scalars(select(Referral.id).where(Referral.posyandu_id == posyandu.id,
                                                        Referral.handled_at >= start, Referral.handled_at < end)).all()
     figures = rules.ilp_figures(visits, services, idl, len(opened), len(handled))
