@@ -251,13 +251,11 @@ ID.update({
     "recap.service_other": "layanan lain",
     "recap.service.HB0": "Imunisasi Hepatitis B saat lahir",
     "recap.service.VITA": "Vitamin A",
-    "chart.legend.normal": "Pita hijau: berat normal (−2 sampai +1 SD)",
-    "chart.legend.red": "Merah: garis merah (−3 SD)",
-    "chart.legend.orange": "Oranye: garis oranye (+1 SD)",
-    "chart.legend.yellow": "Kuning: −2 SD",
-    "chart.legend.grey": "Abu-abu: +2 dan +3 SD",
-    "chart.legend.gap": "Garis terputus: bulan tidak ditimbang (O)",
-    "chart.legend.lhfa": "Hijau: median · kuning: −2 SD (pendek) · merah: −3 SD (sangat pendek) · abu-abu: +3 SD",
+    "chart.legend.wfa": "Warna garis: merah = garis merah (−3 SD) · kuning = −2 SD · hijau = median, di pita "
+    "hijau berat normal · oranye = garis oranye (+1 SD) · abu-abu = +2/+3 SD. Garis terputus: bulan tidak "
+    "ditimbang (O).",
+    "chart.legend.lhfa": "Warna garis: merah = −3 SD (sangat pendek) · kuning = −2 SD (pendek) · hijau = median, "
+    "di pita hijau tinggi normal · abu-abu = +3 SD.",
 })
 EN.update({
     "recap.position.L": "Lying", "recap.position.H": "Standing",
@@ -267,13 +265,11 @@ EN.update({
     "recap.service_other": "another service",
     "recap.service.HB0": "Hepatitis B birth dose",
     "recap.service.VITA": "Vitamin A",
-    "chart.legend.normal": "Green band: normal weight (−2 to +1 SD)",
-    "chart.legend.red": "Red: the red line (−3 SD)",
-    "chart.legend.orange": "Orange: the orange line (+1 SD)",
-    "chart.legend.yellow": "Yellow: −2 SD",
-    "chart.legend.grey": "Grey: +2 and +3 SD",
-    "chart.legend.gap": "Broken line: a month not weighed (O)",
-    "chart.legend.lhfa": "Green: median · yellow: −2 SD (stunted) · red: −3 SD (severely stunted) · grey: +3 SD",
+    "chart.legend.wfa": "Line colours: red = the red line (−3 SD) · yellow = −2 SD · green = median, in the green "
+    "band of normal weight · orange = the orange line (+1 SD) · grey = +2/+3 SD. A break in the line: a month "
+    "not weighed (O).",
+    "chart.legend.lhfa": "Line colours: red = −3 SD (severely stunted) · yellow = −2 SD (stunted) · green = median, "
+    "in the green band of normal height · grey = +3 SD.",
 })
 ID.update({f"recap.column.{k}": v for k, v in COLUMNS_ID.items()})
 EN.update({f"recap.column.{k}": v for k, v in COLUMNS_EN.items()})
