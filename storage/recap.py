@@ -80,8 +80,11 @@ def _pregnancies(session: Session, member_ids: Sequence[int]) -> dict[int, list[
 def _stages(member: Member, on: date, pregnancies: list[Pregnancy]) -> frozenset[str]:
     current = [p for p in pregnancies if p.hpht <= on and (p.ended_on is None or p.ended_on >= on)]
     latest = current[-1] if current else None
-    found = life_stages(member.birth_date, member.sex, on, latest.hpht if latest else None,
-                        latest.delivered_on if latest else None)
+    try:
+        found = life_stages(member.birth_date, member.sex, on, latest.hpht if latest else None,
+                            latest.delivered_on if latest else None)
+    except ValueError:  # a stored sex that cannot be read: counted by age, never ending the whole recap
+        return frozenset({age_stage(member.birth_date, on).value}) if on >= member.birth_date else frozenset()
     return frozenset(s.value for s in found)
 
 

@@ -91,3 +91,15 @@ def test_the_automatic_recap_goes_through(runtime, demo, session, when):
     assert stats.sent_to == 1
     texts = [r.text for r in session.scalars(select(OutboxMessage).where(OutboxMessage.address == "bidan"))]
     assert any("Mawar 7 — November 2026" in t for t in texts)
+
+
+def test_one_members_unreadable_record_does_not_end_the_recap(runtime, demo, session):
+    """A member whose stored sex cannot be read, and a visit dated before a (corrected) birth date: the recap
+    of everyone else goes through; the odd records are left out of the figures, not the cause of a crash."""
+    everyone_weighed_twice(session)
+    odd = add_member(session, "Lina Kurnia", "X", date(1990, 1, 1))
+    past_visit(session, odd, date(2026, 11, 15), weight_kg=60.0, systolic=120, diastolic=80)
+    late = add_member(session, "Bayu Aji", "L", date(2026, 11, 20))  # birth date corrected after the visit
+    past_visit(session, late, date(2026, 11, 10), weight_kg=3.1)
+    recap = month_recap(session, posyandu(session, "MAWAR7"), 2026, 11)
+    assert recap["skdn"]["D"] == 1 and recap["ilp"]["dewasa_lansia"]["screened"] >= 2
