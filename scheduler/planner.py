@@ -189,7 +189,10 @@ def plan_zone(factory: sessionmaker[Session], settings: Settings, zone: str, day
     # so the regular run of that day finds nothing new and never sends a second message the same morning.
     day = max(day, not_before.astimezone(ZoneInfo(zone)).date())
     stats = PlanStats(zone, day)
-    _retry(lambda: introduce_register(factory, settings, zone, now, not_before))
+    try:  # the day's WhatsApp introductions failing must not cost the zone its reminders
+        _retry(lambda: introduce_register(factory, settings, zone, now, not_before))
+    except Exception as exc:
+        log_failure(log, "register introductions of zone", zone_label(zone), exc, private=False)
     days = [first_day + timedelta(days=i) for i in range((day - first_day).days + 1)]
     with transaction(factory) as session:
         posyandu = _zone_posyandu(session, zone, now)
@@ -235,7 +238,10 @@ def plan_zone(factory: sessionmaker[Session], settings: Settings, zone: str, day
         stats.households += reached
         stats.session_notices += notices
     stats.timings["write"] = time.perf_counter() - t0
-    stats.nudges = _retry(lambda: _nudge_kaders(factory, posyandu, sessions, day, now, not_before))
+    try:
+        stats.nudges = _retry(lambda: _nudge_kaders(factory, posyandu, sessions, day, now, not_before))
+    except Exception as exc:  # the reminders are written; the nudges are tried again at the next run
+        log_failure(log, "kader nudges of zone", zone_label(zone), exc, private=False)
     stats.seconds = time.perf_counter() - started
     log.info("reminders %s", stats.line())
     return stats
