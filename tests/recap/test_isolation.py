@@ -112,3 +112,33 @@ def test_a_posyandu_with_an_unknown_zone_name_does_not_stop_the_zones_reminders(
     assert stats.failed == 0
     planned = session.scalars(select(PlannedReminder.member_id)).all()
     assert baby.members["Putri Lestari"] in planned
+
+
+def test_one_failing_household_does_not_stop_the_others_reminders(runtime, demo, session, clock, monkeypatch,
+                                                                  caplog):
+    """The storage edge failing for one household (as a corrupt row would): its chunk is written again
+    household by household; it alone is logged (pseudonym), counted and planned at the next run."""
+    import scheduler.planner as planner
+    from tests.reminders.helpers import reminder_messages
+
+    today = clock.now().date()
+    first = family(session, posyandu(session, "MAWAR7"), [("Bayu", "L", today - timedelta(days=61), None)], "8201",
+                   clock.now())
+    second = family(session, posyandu(session, "MAWAR7"), [("Citra", "P", today - timedelta(days=61), None)],
+                    "8202", clock.now())
+    real = planner.reachable_chats
+
+    def failing(session_, households):  # type: ignore[no-untyped-def]
+        if first.household_id in households:
+            raise RuntimeError("Bayu +6281234500001")
+        return real(session_, households)
+
+    monkeypatch.setattr(planner, "reachable_chats", failing)
+    with caplog.at_level(logging.ERROR):
+        stats = plan_zone(runtime.session_factory, runtime.settings, "Asia/Jakarta", today, clock.now())
+    assert stats.failed == 1
+    assert reminder_messages(session, first.contact_id) == [] and len(reminder_messages(session, second.contact_id)) == 1
+    assert "reminders of household" in caplog.text and "Bayu" not in caplog.text and "62812" not in caplog.text
+    monkeypatch.undo()
+    plan_zone(runtime.session_factory, runtime.settings, "Asia/Jakarta", today, clock.now())
+    assert len(reminder_messages(session, first.contact_id)) == 1 and len(reminder_messages(session, second.contact_id)) == 1
