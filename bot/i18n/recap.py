@@ -251,6 +251,7 @@ ID.update({
     "recap.service_other": "layanan lain",
     "recap.service.HB0": "Imunisasi Hepatitis B saat lahir",
     "recap.service.VITA": "Vitamin A",
+    "recap.service.PTM": "Skrining PTM",
     "chart.legend.wfa": "Warna garis: merah = garis merah (−3 SD) · kuning = −2 SD · hijau = median, di pita "
     "hijau berat normal · oranye = garis oranye (+1 SD) · abu-abu = +2/+3 SD. Garis terputus: bulan tidak "
     "ditimbang (O).",
@@ -265,6 +266,7 @@ EN.update({
     "recap.service_other": "another service",
     "recap.service.HB0": "Hepatitis B birth dose",
     "recap.service.VITA": "Vitamin A",
+    "recap.service.PTM": "NCD screening",
     "chart.legend.wfa": "Line colours: red = the red line (−3 SD) · yellow = −2 SD · green = median, in the green "
     "band of normal weight · orange = the orange line (+1 SD) · grey = +2/+3 SD. A break in the line: a month "
     "not weighed (O).",

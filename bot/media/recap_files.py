@@ -70,8 +70,9 @@ def _value(lang: str | None, column: str, value: Any) -> tuple[Any, str | None]:
         return None, None
     if column in STATUS_INDEX:
         return status_label(lang, STATUS_INDEX[column], value), None
-    if column == "statuses":
-        return "; ".join(finding_label(lang, code) for code in value), None
+    if column == "statuses":  # the findings: a category of normal severity ("Optimal", "Tidak anemia") is not one
+        found = [finding_label(lang, code) for code in value if not _normal(code)]
+        return ("; ".join(found) or None), None
     if column == "services":
         return "; ".join(service_label(lang, code) for code in value), None
     if column in ("birth_date", "measured_on"):
@@ -83,6 +84,13 @@ def _value(lang: str | None, column: str, value: Any) -> tuple[Any, str | None]:
     if column == "sex":
         return render(lang, f"report.sex_short.{value}") if value in ("L", "P") else value, None
     return value, None
+
+
+def _normal(code: str) -> bool:
+    from health.labels import category_of
+
+    category = category_of(code)
+    return category is not None and category.severity.value == "normal"
 
 
 def _table(sheet: Any, columns: tuple[str, ...], rows: list[dict[str, Any]], lang: str | None) -> None:
