@@ -49,7 +49,7 @@ def _weight_note(lang: str | None, member: Member, points: list[tuple[date, floa
     earlier = [p for p in points if (p[0].year, p[0].month) < (on.year, on.month)]
     if code in ("N", "T") and earlier:
         grams = round((weight - earlier[-1][1]) * 1000)
-        months = max(1, age_in_months(member.birth_date, on))
+        months = min(max(1, age_in_months(member.birth_date, on)), kms.KMS_MAX_MONTHS)
         if code == "N":
             gain = render(lang, "report.gain.N", grams=number(grams, lang))
         key = "chart.note.kbm" if grams >= 0 else "chart.note.loss"
@@ -77,6 +77,7 @@ def chart_spec(session: Session, member: Member, indicator: str, lang: str | Non
         "subtitle": render(lang, "chart.subtitle", name=member.name, sex=render(lang, f"chart.sex.{member.sex}"),
                            birth=member.birth_date),
         "xlabel": render(lang, "chart.xlabel"), "ylabel": render(lang, f"chart.ylabel.{indicator}"), "note": note,
+        "legend": [render(lang, f"chart.legend.{indicator}")],  # what each colour means (bot.media.chart.Z_STYLE)
     }
 
 

@@ -5,13 +5,56 @@ the bidan and the operator commands say the same things the same way.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.flows.reporting_format import number
-from bot.texts import render
+from bot.texts import catalogue, render
 
 RATIO_KEYS = ("K/S", "D/S", "N/D", "N/S", "D/K", "N/(D-O-B)", "BGM/D", "2T/D")
 NAMES_SHOWN = 12  # a longer list goes in the workbook; the chat says how many more
+
+
+def finding_label(lang: str | None, code: str) -> str:
+    """A stored finding (`index:code`) in the reader's words: the category's own label (health.labels), a flag
+    of the report's texts, or "another finding"; never the code (issue 16)."""
+    from health.labels import category_of
+
+    category = category_of(code)
+    if category is not None:
+        return category.label_en if lang == "en" else category.label_id
+    key = f"report.flag.{code}"
+    if key in catalogue(lang or "id") or key in catalogue("id"):
+        return render(lang, key)
+    return render(lang, "recap.finding_other")
+
+
+def status_label(lang: str | None, index: str, code: str) -> str:
+    """A stored status (`statuses[index] == code`) in words."""
+    return finding_label(lang, f"{index}:{code}")
+
+
+def service_label(lang: str | None, code: str) -> str:
+    """A service given (a dose, ANC contact, capsule) in words, as the register names it: "Pemeriksaan
+    kehamilan K1", "Imunisasi polio tetes 1", never `ANC1` or `OPV1`."""
+    own = f"recap.service.{code}"
+    if own in catalogue("id"):
+        return render(lang, own)
+    if code in ("CACING", "TTD"):
+        from bot.flows.reporting_services import label_for
+
+        return label_for(code, lang or "id")
+    from health.schedules import RULES
+
+    rule = next((r for r in RULES if r.code == code), None)
+    if rule is None:
+        return render(lang, "recap.service_other")
+    label = rule.label_en if lang == "en" else rule.label_id
+    return _SCHEDULE_NOTE.sub("", label).strip()  # the name without the schedule's age window
+
+
+# the schedule's window in a rule's label: "(usia 4 bulan)", "(minggu 0-12, dokter)", "(6 jam-2 hari)", "(before 1 month)"
+_SCHEDULE_NOTE = re.compile(r"\s*\((?:usia|minggu|kelas|age|weeks|before|grade|\d)[^)]*\)|,\s*(?:<|usia).*$")
 
 
 def month_label(lang: str | None, year: int, month: int) -> str:

@@ -33,6 +33,16 @@ BGM_WAZ = -3.0  # red line ≈ -3 SD BB/U after Permenkes 2/2020 ⚠ (GK), ilp-d
 BGM_SOURCE = "KMS red line ≈ -3 SD BB/U (ilp-domain 3.2, GK ⚠) [S30][S34]"
 
 
+KMS_MAX_MONTHS = 60  # the KMS (and its KBM table) is the balita's card: 0-60 completed months (ilp-domain 1.4, 3.2)
+
+
+def applies(age_months: int) -> bool:
+    """Whether a weighing at this age (completed months) is judged on the KMS (N/T/O/B): balita only.
+
+    A pregnant woman, a school child, a remaja or a lansia weighed twice has a weight, not a KMS code."""
+    return 0 <= age_months <= KMS_MAX_MONTHS
+
+
 def kbm_grams(age_months: int, table: tuple[tuple[int, int, int], ...] = KBM) -> int:
     """Minimum gain in grams at this age (completed months, 1-60)."""
     for first, last, grams in table:

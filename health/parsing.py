@@ -47,3 +47,20 @@ def parse_bp(text: str) -> tuple[int, int] | None:
     if match is None:
         return None
     return int(match.group(1)), int(match.group(2))
+
+
+# How a length/height was measured, as registers and kaders write it (WHO: L = recumbent length, H = standing
+# height). Indonesian registers write "Telentang"/"Berdiri" (the e-PPGBM "cara ukur", data-out 2.2) or their
+# initials T/B; English forms "lying"/"standing". Case and spaces do not matter; anything else is refused.
+POSITION_WORDS: dict[str, str] = {
+    **dict.fromkeys(("l", "t", "pb", "telentang", "terlentang", "tlentang", "berbaring", "baring", "tidur",
+                     "lying", "lying down", "recumbent", "supine", "length", "panjang", "panjang badan"), "L"),
+    **dict.fromkeys(("h", "b", "tb", "berdiri", "diri", "standing", "stand", "height", "tinggi", "tinggi badan"),
+                    "H"),
+}
+
+
+def parse_position(text: str) -> str | None:
+    """'L' (lying) or 'H' (standing) for a register's or a kader's word (`Telentang`, `B`, `standing`...), None
+    for a word that is not one of them (an empty cell is None too: the caller decides)."""
+    return POSITION_WORDS.get(" ".join(text.strip().lower().replace(".", " ").split()))

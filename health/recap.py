@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from typing import Iterable, Sequence
 
 from .ages import age_in_months
-from .kms import is_2t, is_bgm, months_between, weight_gain
+from .kms import applies, is_2t, is_bgm, months_between, weight_gain
 from .schedules import RULES
 from .life_stage import LifeStage
 
@@ -92,10 +92,14 @@ def _last_per_month(weighings: Iterable[Weighing]) -> dict[tuple[int, int], Weig
 
 
 def month_code(birth: date, weighings: Sequence[Weighing], year: int, month: int) -> str | None:
-    """N, T, O or B of the child's weighing in this month (its last one), None when not weighed."""
+    """N, T, O or B of the child's weighing in this month (its last one), None when not weighed.
+
+    None as well when the weighing is not a balita's (older than the KMS, `kms.applies`): the rule is the
+    balita's card, never an adult's or a school child's (ilp-domain 3.2).
+    """
     by_month = _last_per_month(weighings)
     current = by_month.get((year, month))
-    if current is None:
+    if current is None or current.on < birth or not applies(age_in_months(birth, current.on)):
         return None
     earlier = [w for key, w in by_month.items() if key < (year, month)]
     if not earlier:

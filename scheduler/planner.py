@@ -41,12 +41,13 @@ from bot.config import Settings
 from bot.i18n.resident import fmt_date, fmt_when
 from bot.texts import render
 from health.schedules import RULES_BY_ID
+from scheduler.isolation import log_failure
 from storage.db import transaction
 from storage import access
 from storage.households import audience, one_line, reachable_chats, reachable_clause
 from storage.outbox import PRIORITY_BULK, IntroKey, NudgeKey, ReminderKey, enqueue, insert_outbox
 from storage.models import Contact, Measurement, Member, OutboxMessage, PlannedReminder, Posyandu, PosyanduSession
-from storage.places import zone_label
+from storage.places import zone_info, zone_label
 from storage.introductions import INTRO_KEY, introduce
 from storage.reach import reachable_since
 from storage.reminders import DueItem, find_due, reachable_scope
@@ -109,13 +110,15 @@ class PlanStats:
     households: int = 0
     session_notices: int = 0
     nudges: int = 0
+    failed: int = 0  # households (and posyandu days) whose writing failed: logged, planned again next run
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
     def line(self) -> str:
         return (f"{zone_label(self.zone)} {self.day}: due {self.due}, planned {self.planned}, "
                 f"messages {self.messages} to {self.households} households, session notices "
-                f"{self.session_notices}, kader nudges {self.nudges} ({self.seconds:.2f} s)")
+                f"{self.session_notices}, kader nudges {self.nudges}"
+                + (f", {self.failed} failed" if self.failed else "") + f" ({self.seconds:.2f} s)")
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,7 @@ def _sessions(session: Session, posyandu: dict[int, Posyandu], first: date, last
             PosyanduSession.groups).where(
             PosyanduSession.status == "scheduled", PosyanduSession.starts_at >= lo, PosyanduSession.starts_at < hi,
             PosyanduSession.posyandu_id.in_(list(posyandu))).order_by(PosyanduSession.id)):
-        local_day = starts_at.astimezone(ZoneInfo(posyandu[pid].timezone)).date()
+        local_day = starts_at.astimezone(zone_info(posyandu[pid].timezone)).date()
         if first <= local_day <= last:
             found.append(SessionInfo(sid, pid, local_day, starts_at, place, tuple(groups or ())))
     return found
@@ -186,7 +189,10 @@ def plan_zone(factory: sessionmaker[Session], settings: Settings, zone: str, day
     # so the regular run of that day finds nothing new and never sends a second message the same morning.
     day = max(day, not_before.astimezone(ZoneInfo(zone)).date())
     stats = PlanStats(zone, day)
-    _retry(lambda: introduce_register(factory, settings, zone, now, not_before))
+    try:  # the day's WhatsApp introductions failing must not cost the zone its reminders
+        _retry(lambda: introduce_register(factory, settings, zone, now, not_before))
+    except Exception as exc:
+        log_failure(log, "register introductions of zone", zone_label(zone), exc, private=False)
     days = [first_day + timedelta(days=i) for i in range((day - first_day).days + 1)]
     with transaction(factory) as session:
         posyandu = _zone_posyandu(session, zone, now)
@@ -221,16 +227,42 @@ def plan_zone(factory: sessionmaker[Session], settings: Settings, zone: str, day
                 return _write_chunk(session, chunk, plans, posyandu, day, now, not_before,
                                     settings.reminder_local_hour)
 
-        planned, messages, reached, notices = _retry(write)
+        try:
+            planned, messages, reached, notices = _retry(write)
+        except Exception as exc:  # one household's data must not cost the chunk: write them one by one
+            log_failure(log, "reminder chunk starting at household", chunk[0], exc)
+            planned, messages, reached, notices = _one_by_one(factory, chunk, plans, posyandu, day, now, not_before,
+                                                              settings.reminder_local_hour, stats)
         stats.planned += planned
         stats.messages += messages
         stats.households += reached
         stats.session_notices += notices
     stats.timings["write"] = time.perf_counter() - t0
-    stats.nudges = _retry(lambda: _nudge_kaders(factory, posyandu, sessions, day, now, not_before))
+    try:
+        stats.nudges = _retry(lambda: _nudge_kaders(factory, posyandu, sessions, day, now, not_before))
+    except Exception as exc:  # the reminders are written; the nudges are tried again at the next run
+        log_failure(log, "kader nudges of zone", zone_label(zone), exc, private=False)
     stats.seconds = time.perf_counter() - started
     log.info("reminders %s", stats.line())
     return stats
+
+
+def _one_by_one(factory: sessionmaker[Session], chunk: Sequence[int], plans: dict[int, HouseholdPlan],
+                posyandu: dict[int, Posyandu], day: date, now: datetime, not_before: datetime, hour: int,
+                stats: PlanStats) -> tuple[int, int, int, int]:
+    """A failed chunk again, each household in its own transaction: the one that fails is logged (pseudonym)
+    and counted, nothing of it is written, and the next run plans it again (its reminders stay due)."""
+    totals = [0, 0, 0, 0]
+    for household_id in chunk:
+        try:
+            with transaction(factory) as session:
+                done = _write_chunk(session, [household_id], plans, posyandu, day, now, not_before, hour)
+        except Exception as exc:
+            stats.failed += 1
+            log_failure(log, "reminders of household", household_id, exc)
+            continue
+        totals = [a + b for a, b in zip(totals, done)]
+    return totals[0], totals[1], totals[2], totals[3]
 
 
 def introduce_register(factory: sessionmaker[Session], settings: Settings, zone: str, now: datetime,
@@ -265,13 +297,19 @@ def _after_resume(session: Session, items: list[DueItem], posyandu: dict[int, Po
     if not since:
         return items
     return [i for i in items if i.household_id not in since
-            or i.due_on >= since[i.household_id].astimezone(ZoneInfo(posyandu[i.posyandu_id].timezone)).date()]
+            or i.due_on >= since[i.household_id].astimezone(zone_info(posyandu[i.posyandu_id].timezone)).date()]
 
 
 def plan_at(factory: sessionmaker[Session], settings: Settings, instant: datetime) -> list[PlanStats]:
     """Exactly what the clock would have done by `instant`: each zone's latest daily run."""
-    return [plan_zone(factory, settings, zone, firing_day(instant, zone, settings.reminder_local_hour), instant)
-            for zone in ZONES]
+    out = []
+    for zone in ZONES:  # one zone's failure does not stop the others
+        try:
+            out.append(plan_zone(factory, settings, zone, firing_day(instant, zone, settings.reminder_local_hour),
+                                 instant))
+        except Exception as exc:
+            log_failure(log, "reminder planning of zone", zone_label(zone), exc, private=False)
+    return out
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -378,7 +416,7 @@ def _fold(session: Session, row: dict[str, Any], household_id: int, day: date,
         existing = session.execute(select(table.c.id, table.c.status, table.c.text).where(
             table.c.dedupe_key == key)).first()
         if existing is None:
-            tz = ZoneInfo(place.timezone if place else "Asia/Jakarta")
+            tz = zone_info(place.timezone if place else None)
             start = datetime.combine(on, datetime.min.time().replace(hour=hour), tz).astimezone(timezone.utc)
             text, variables = render_reminder(_lang_of(session, contact_id), place, on, (), fresh,
                                               _names(session, fresh))
@@ -472,20 +510,33 @@ def _nudge_kaders(factory: sessionmaker[Session], posyandu: dict[int, Posyandu],
         for info in sessions:
             if info.local_day >= day:
                 continue
-            reported = session.scalar(select(exists().where(
-                Measurement.posyandu_id == info.posyandu_id, Measurement.measured_on >= info.local_day,
-                Measurement.measured_on <= day)))
-            if reported:
-                continue
-            kaders = session.scalars(select(Contact).where(
-                Contact.role == "kader", Contact.posyandu_id == info.posyandu_id, reachable_clause()))
-            for kader in kaders:
-                text = render(kader.language, "reminder.nudge", date=fmt_date(kader.language, info.local_day),
-                              posyandu=posyandu[info.posyandu_id].name)
-                if enqueue(session, channel=kader.channel, address=kader.address, contact_id=kader.id, text=text,
-                           now=now, kind="nudge", priority=PRIORITY_BULK, dedupe_key=NudgeKey(info.id, kader.id).format(),
-                           not_before=not_before) is not None:
-                    sent += 1
+            savepoint = session.begin_nested()  # one posyandu day's failure does not stop the others' nudges
+            try:
+                sent += _nudge_one(session, info, posyandu, day, now, not_before)
+                savepoint.commit()
+            except Exception as exc:
+                savepoint.rollback()
+                log_failure(log, "kader nudge of posyandu session", info.id, exc, private=False)
+    return sent
+
+
+def _nudge_one(session: Session, info: SessionInfo, posyandu: dict[int, Posyandu], day: date, now: datetime,
+               not_before: datetime) -> int:
+    sent = 0
+    reported = session.scalar(select(exists().where(
+        Measurement.posyandu_id == info.posyandu_id, Measurement.measured_on >= info.local_day,
+        Measurement.measured_on <= day)))
+    if reported:
+        return 0
+    kaders = session.scalars(select(Contact).where(
+        Contact.role == "kader", Contact.posyandu_id == info.posyandu_id, reachable_clause()))
+    for kader in kaders:
+        text = render(kader.language, "reminder.nudge", date=fmt_date(kader.language, info.local_day),
+                      posyandu=posyandu[info.posyandu_id].name)
+        if enqueue(session, channel=kader.channel, address=kader.address, contact_id=kader.id, text=text,
+                   now=now, kind="nudge", priority=PRIORITY_BULK, dedupe_key=NudgeKey(info.id, kader.id).format(),
+                   not_before=not_before) is not None:
+            sent += 1
     return sent
 
 

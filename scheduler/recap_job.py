@@ -24,12 +24,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.flows.rekap import recap_replies
 from health.recap import month_bounds
-from scheduler.planner import ZONES
+from scheduler.isolation import log_failure
+from scheduler.planner import ZONES, zone_of
 from storage import repositories as repo
 from storage.db import transaction
 from storage.media import attach, forget_old_media
 from storage.models import Posyandu
-from storage.places import zone_label
+from storage.places import zone_info, zone_label
 from storage.recap import month_recap
 from storage.reminders import session_days
 from storage.reporting import bidan_contacts
@@ -51,26 +52,35 @@ def recap_month_due(today: date, session_days_this_month: list[date], catchup_da
 class RecapStats:
     posyandu: int = 0
     sent_to: int = 0
+    failed: int = 0  # posyandu whose recap failed this run (logged; tried again at the next run)
 
 
 def send_monthly_recaps(session_factory: sessionmaker[Session], settings: Settings, now: datetime,
                         zone: str | None = None) -> RecapStats:
-    """Write the due recaps to the outbox (text, then the workbook) for every posyandu (of `zone`)."""
+    """Write the due recaps to the outbox (text, then the workbook) for every posyandu (of `zone`).
+
+    Each posyandu in its own transaction: one that fails (a bug, bad data) is rolled back alone, logged and
+    counted, and the posyandu after it still get theirs; nothing of it was written, so the next run (the
+    next day, while the recap is due) tries it again.
+    """
     stats = RecapStats()
     with transaction(session_factory) as session:
-        stmt = select(Posyandu.id).order_by(Posyandu.id)
-        if zone is not None:
-            stmt = stmt.where(Posyandu.timezone == zone)
-        ids = list(session.scalars(stmt))
+        rows = session.execute(select(Posyandu.id, Posyandu.timezone).order_by(Posyandu.id)).all()
+    # by planning zone, as the reminders (Asia/Pontianak is WIB; an unknown name is planned with WIB)
+    ids = [pid for pid, tz in rows if zone is None or zone_of(tz, now) == zone]
     for posyandu_id in ids:
-        with transaction(session_factory) as session:
-            stats.sent_to += _one(session, session.get(Posyandu, posyandu_id), settings, now)
+        try:
+            with transaction(session_factory) as session:
+                stats.sent_to += _one(session, session.get(Posyandu, posyandu_id), settings, now)
             stats.posyandu += 1
+        except Exception as exc:
+            stats.failed += 1
+            log_failure(log, "monthly recap of posyandu", posyandu_id, exc, private=False)
     return stats
 
 
 def _one(session: Session, posyandu: Posyandu, settings: Settings, now: datetime) -> int:
-    today = now.astimezone(ZoneInfo(posyandu.timezone or "Asia/Jakarta")).date()
+    today = now.astimezone(zone_info(posyandu.timezone)).date()
     first, last = month_bounds(today.year, today.month)
     due = recap_month_due(today, session_days(session, posyandu.id, posyandu.timezone, first, last),
                           settings.reminder_catchup_days)
@@ -99,7 +109,10 @@ def _one(session: Session, posyandu: Posyandu, settings: Settings, now: datetime
 
 def run_zone(runtime: Any, zone: str) -> None:
     try:
-        send_monthly_recaps(runtime.session_factory, runtime.settings, runtime.clock.now(), zone)
+        stats = send_monthly_recaps(runtime.session_factory, runtime.settings, runtime.clock.now(), zone)
+        if stats.failed:
+            log.error("monthly recap for %s: %d posyandu failed, %d done", zone_label(zone), stats.failed,
+                      stats.posyandu)
     except DBAPIError as exc:  # its text carries parameters (names): not logged
         log.error("monthly recap for %s failed: %s", zone_label(zone), type(exc.orig).__name__)
     except Exception:

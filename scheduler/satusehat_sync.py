@@ -32,6 +32,7 @@ from bot.privacy import pseudonym
 from health.fhir_codes import CodeChoice
 from health.fhir_visit import build_bundle
 from scheduler.dispatch import backoff_seconds
+from scheduler.isolation import failure_label, log_failure
 from storage.db import transaction
 from storage.models import SatusehatSync
 from storage.satusehat_credentials import Access, KeyProblem, access_for, active_puskesmas, mark_failed
@@ -98,8 +99,12 @@ class SatusehatSender:
         for item in claimed:
             visit = visits.get(item[1])
             groups[visit.puskesmas_id if visit else None].append(item)
-        for puskesmas_id, items in groups.items():
-            self._send_group(puskesmas_id, items, visits, known, now, stats)
+        for puskesmas_id, items in groups.items():  # one puskesmas' failure does not hold up the others
+            try:
+                self._send_group(puskesmas_id, items, visits, known, now, stats)
+            except Exception as exc:
+                log_failure(log, "SATUSEHAT round of puskesmas", puskesmas_id, exc, private=False)
+                stats.errors.append(failure_label(exc))
         return stats
 
     def _send_group(self, puskesmas_id: int | None, items: list[tuple[int, int, int]],
@@ -115,34 +120,48 @@ class SatusehatSender:
                 log.error("SATUSEHAT sending held: %s", problem)
                 return
         for index, (sync_id, measurement_id, revision) in enumerate(items):
-            visit = visits.get(measurement_id)
-            if visit is None or access is None or visit.place is None:
-                self._later(sync_id, revision, "credentials no longer available", now, stats, count=False)
-                continue
-            if visit.person.identifier is None:
-                with transaction(self.session_factory) as session:
-                    record_refused(session, sync_id, revision, NO_NIK, now, status="waiting")
-                stats.waiting += 1
-                continue
-            built = build_bundle(visit.visit, visit.person, visit.place, self.codes, known.get(measurement_id),
-                                 self.settings.satusehat_fhir_url)
-            outcome = self.client.send_bundle(access, built.bundle)
-            if isinstance(outcome, Accepted):
-                ids = {key: rid for key, rid in zip(built.keys, outcome.ids) if rid}
-                with transaction(self.session_factory) as session:
-                    record_sent(session, sync_id, revision, ids, self.clock.now())
-                stats.sent += 1
-            elif isinstance(outcome, Refused):
-                with transaction(self.session_factory) as session:
-                    record_refused(session, sync_id, revision, f"{outcome.status}: {outcome.reason}", now)
-                stats.refused += 1
-                log.warning("SATUSEHAT refused visit %s (%s)", pseudonym(measurement_id), outcome.status)
-            elif isinstance(outcome, RetryLater):
-                self._later(sync_id, revision, outcome.reason, now, stats, retry_after=outcome.after_seconds)
-            elif isinstance(outcome, CredentialRejected):
-                self._pause(puskesmas_id, [(sync_id, measurement_id, revision), *items[index + 1:]],
-                            outcome.reason, now, stats)
-                return
+            try:
+                if self._send_one(puskesmas_id, items, index, visits, known, access, now, stats):
+                    return
+            except Exception as exc:  # one visit's data (or a bug) costs that visit only: retried with backoff
+                log_failure(log, "SATUSEHAT sending of visit", measurement_id, exc)
+                stats.errors.append(failure_label(exc))
+                self._later(sync_id, revision, f"internal error: {failure_label(exc)}", now, stats)
+
+    def _send_one(self, puskesmas_id: int | None, items: list[tuple[int, int, int]], index: int,
+                  visits: dict[int, QueuedVisit], known: dict[int, dict[str, str]], access: Access | None,
+                  now: datetime, stats: SyncStats) -> bool:
+        """Send one claimed visit and record its outcome; True when the credentials were refused (stop)."""
+        sync_id, measurement_id, revision = items[index]
+        visit = visits.get(measurement_id)
+        if visit is None or access is None or visit.place is None:
+            self._later(sync_id, revision, "credentials no longer available", now, stats, count=False)
+            return False
+        if visit.person.identifier is None:
+            with transaction(self.session_factory) as session:
+                record_refused(session, sync_id, revision, NO_NIK, now, status="waiting")
+            stats.waiting += 1
+            return False
+        built = build_bundle(visit.visit, visit.person, visit.place, self.codes, known.get(measurement_id),
+                             self.settings.satusehat_fhir_url)
+        outcome = self.client.send_bundle(access, built.bundle)
+        if isinstance(outcome, Accepted):
+            ids = {key: rid for key, rid in zip(built.keys, outcome.ids) if rid}
+            with transaction(self.session_factory) as session:
+                record_sent(session, sync_id, revision, ids, self.clock.now())
+            stats.sent += 1
+        elif isinstance(outcome, Refused):
+            with transaction(self.session_factory) as session:
+                record_refused(session, sync_id, revision, f"{outcome.status}: {outcome.reason}", now)
+            stats.refused += 1
+            log.warning("SATUSEHAT refused visit %s (%s)", pseudonym(measurement_id), outcome.status)
+        elif isinstance(outcome, RetryLater):
+            self._later(sync_id, revision, outcome.reason, now, stats, retry_after=outcome.after_seconds)
+        elif isinstance(outcome, CredentialRejected):
+            self._pause(puskesmas_id, [(sync_id, measurement_id, revision), *items[index + 1:]],
+                        outcome.reason, now, stats)
+            return True
+        return False
 
     def _later(self, sync_id: int, revision: int, reason: str, now: datetime, stats: SyncStats,
                retry_after: float | None = None, count: bool = True) -> None:

@@ -124,3 +124,20 @@ def _prepared(session: Session, name: str, build: Any) -> Any:
     if stmt is None:
         stmt = _STATEMENTS[key] = build(lambda table: _insert(session, table))
     return stmt
+
+
+def failure_label(exc: BaseException) -> str:
+    """What failed, for a log line or an operator: `ValueError at health/kms.py:48` (with the SQLSTATE of a
+    database error). Never the message: a database error's text carries the statement's parameters (names,
+    phone numbers, message texts) and a value error may quote a value."""
+    import traceback
+
+    orig = getattr(exc, "orig", None)
+    name = type(orig).__name__ if orig is not None else type(exc).__name__
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = ""
+    if frames:
+        parts = frames[-1].filename.replace("\\", "/").split("/")
+        where = f" at {'/'.join(parts[-2:])}:{frames[-1].lineno}"
+    return f"{name}{f' {state}' if state else ''}{where}"

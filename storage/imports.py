@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timezone
 from typing import IO, Any, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from health.ages import age_in_months, birth_problem
@@ -27,12 +27,13 @@ from health.growth import Sex
 from health.life_stage import primary_stage
 from health.measurements import MEASUREMENTS, VALUE_FIELDS
 from health.nik import nik_mismatch, nik_problem, parse_nik
-from health.parsing import parse_number
+from health.parsing import parse_number, parse_position
 from health.permenkes import PERMENKES_2_2020
 from health.growth import too_young_to_stand
 from health.urgency import overall
 from health.screening import BMI_BANDS
 from health.validation import Accept, Confirm, Reject, check_bp, check_value
+from storage.db import failure_label
 from storage.members import clean_name, name_key, person_name
 from storage.models import Household, Measurement, Member, Posyandu, Pregnancy
 from storage.phones import mobile_number
@@ -142,6 +143,10 @@ def _each(session: Session, rows: list[tuple[int, dict[str, str]]], report: Impo
         except RowProblem as problem:
             savepoint.rollback()
             report.errors.append((line, str(problem)))
+        except Exception as exc:  # a bug or a stored record's bad data costs this row only, never the file
+            savepoint.rollback()
+            report.errors.append((line, f"could not be stored ({failure_label(exc)}); the other rows are kept, "
+                                        "please report this line"))
 
 
 # -- posyandu -----------------------------------------------------------------------------------------
@@ -220,6 +225,9 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
         if household is not None and (before is None or household.opted_in != was_opted):
             outcome = "updated"
         address = " ".join((row.get("address") or "").split())[:200] or None
+        if household is None and address:  # no phone: the family the kader must find on foot, kept by its address
+            household, created = _household_without_phone(session, posyandu.id, member, address, guardian, now)
+            outcome = "updated" if created else outcome
         if household is not None and address and household.address != address:
             household.address = address
             outcome = "updated" if outcome == "unchanged" else outcome
@@ -248,6 +256,27 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
 
     _each(session, rows, report, handle)
     return report
+
+
+def _household_without_phone(session: Session, posyandu_id: int, member: Member | None, address: str,
+                             guardian: str | None, now: datetime) -> tuple[Household, bool]:
+    """The household of a member with an address but no phone (issue 16: the address was dropped): the member's
+    own when it has one, else the posyandu's phoneless household at the same address (a family's rows share
+    it), else a new one. Returns it and whether it was created."""
+    if member is not None and member.household_id is not None:
+        own = session.get(Household, member.household_id)
+        if own is not None:
+            return own, False
+    same = session.scalars(select(Household).where(
+        Household.posyandu_id == posyandu_id, Household.phone.is_(None),
+        func.lower(Household.address) == address.lower()).order_by(Household.id).limit(1)).first()
+    if same is not None:
+        return same, False
+    home = Household(posyandu_id=posyandu_id, name=guardian, phone=None, opted_in=False, address=address,
+                     created_at=now)
+    session.add(home)
+    session.flush()
+    return home, True
 
 
 def _consent(row: dict[str, str], opted: bool, today: date) -> tuple[str, date | None] | None:
@@ -317,9 +346,10 @@ def _measured_values(row: dict[str, str], stage: Any, months: int, line: int, re
     for column in NUMBER_COLUMNS:
         if row.get(column):
             data[column] = _cell_verdict(column, row[column], stage, months, line, report, who)
-    position = row.get("position", "").upper()
-    if position not in ("", "L", "H"):
-        raise RowProblem("position must be L (lying) or H (standing)")
+    cell = row.get("position", "").strip()
+    position = parse_position(cell) if cell else ""
+    if position is None:  # `Telentang`, `Berdiri`, `T`, `B`, `lying`, `standing`... are read; a typo is not guessed
+        raise RowProblem(f"position {cell[:20]!r} is not known: write L or Telentang (lying), H or Berdiri (standing)")
     if position:
         data["position"] = position
     if position == "H" and row.get("height_cm") and too_young_to_stand(who["age_days"]):

@@ -1,6 +1,8 @@
 """Regions, puskesmas and posyandu: get-or-create helpers shared by the seed and the CSV import."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,6 +14,15 @@ ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "
 def zone_label(tz: str) -> str:
     """WIB/WITA/WIT for an Indonesian IANA zone (domain doc 6.2)."""
     return ZONE_NAMES.get(tz, tz)
+
+
+def zone_info(tz: str | None) -> ZoneInfo:
+    """The posyandu's zone; a name the system does not know (data typed before imports checked it) is WIB,
+    as the planner plans it (`scheduler.planner.zone_of`), so one bad row never stops a zone's jobs."""
+    try:
+        return ZoneInfo(tz or "Asia/Jakarta")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("Asia/Jakarta")
 
 
 def region(session: Session, level: str, name: str, parent: Region | None, timezone: str | None = None) -> Region:

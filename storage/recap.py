@@ -12,8 +12,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from bot.messages import Role
 from health import recap as rules
@@ -80,8 +80,11 @@ def _pregnancies(session: Session, member_ids: Sequence[int]) -> dict[int, list[
 def _stages(member: Member, on: date, pregnancies: list[Pregnancy]) -> frozenset[str]:
     current = [p for p in pregnancies if p.hpht <= on and (p.ended_on is None or p.ended_on >= on)]
     latest = current[-1] if current else None
-    found = life_stages(member.birth_date, member.sex, on, latest.hpht if latest else None,
-                        latest.delivered_on if latest else None)
+    try:
+        found = life_stages(member.birth_date, member.sex, on, latest.hpht if latest else None,
+                            latest.delivered_on if latest else None)
+    except ValueError:  # a stored sex that cannot be read: counted by age, never ending the whole recap
+        return frozenset({age_stage(member.birth_date, on).value}) if on >= member.birth_date else frozenset()
     return frozenset(s.value for s in found)
 
 
@@ -117,6 +120,10 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
                                                           Contact.id.in_({r.recorded_by_id for r in month_rows
                                                                           if r.recorded_by_id}))))
     everyone = {**members, **_members(session, visited - members.keys())}
+    # a record dated before the member's birth (a birth date corrected later) cannot be placed in a life stage:
+    # it is left out of the month's figures rather than ending the whole recap (it stays in the register)
+    month_rows = [row for row in month_rows if row.member_id in everyone
+                  and row.measured_on >= everyone[row.member_id].birth_date]
     visits = [rules.Visit(row.member_id, _stages(everyone[row.member_id], row.measured_on,
                                                  pregnancies.get(row.member_id, [])),
                           dict(row.statuses or {}), row.hb_gdl is not None,
@@ -125,17 +132,26 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
     given = list(session.scalars(select(ServiceGiven).where(
         ServiceGiven.posyandu_id == posyandu.id, ServiceGiven.given_on >= first, ServiceGiven.given_on <= last)))
     everyone.update(_members(session, {s.member_id for s in given} - everyone.keys()))
+    given = [s for s in given if s.member_id in everyone and s.given_on >= everyone[s.member_id].birth_date]
     services = [rules.Service(s.member_id, s.code, age_stage(everyone[s.member_id].birth_date, s.given_on).value)
-                for s in given if s.member_id in everyone]
+                for s in given]
     idl = _idl_completed(session, given, first)
     start, end = _utc_bounds(posyandu, first, last)
-    opened = session.scalars(select(Referral.id).where(Referral.posyandu_id == posyandu.id,
-                                                      Referral.created_at >= start, Referral.created_at < end)).all()
+    # a referral belongs to the month of the visit that opened it (an import of October's register opens
+    # October's referrals, whatever day it is run); the day it was written only when no visit is left
+    first_visit = aliased(Measurement)
+    opened = session.scalars(select(Referral.id).outerjoin(
+        first_visit, first_visit.id == func.coalesce(Referral.first_measurement_id, Referral.measurement_id)).where(
+        Referral.posyandu_id == posyandu.id,
+        or_(and_(first_visit.measured_on >= first, first_visit.measured_on <= last),
+            and_(first_visit.id.is_(None), Referral.created_at >= start, Referral.created_at < end)))).all()
     handled = session.scalars(select(Referral.id).where(Referral.posyandu_id == posyandu.id,
                                                        Referral.handled_at >= start, Referral.handled_at < end)).all()
     figures = rules.ilp_figures(visits, services, idl, len(opened), len(handled))
 
-    codes = {c.key: rules.month_code(c.birth, c.weighings, year, month) for c in children}
+    # N/T/O/B is the balita's KMS code: only K children have one (an ibu hamil weighed monthly has none)
+    codes = {c.key: rules.month_code(c.birth, c.weighings, year, month) for c in children
+             if rules.is_balita_in_month(c.birth, year, month)}
     services_by_visit: dict[tuple[int, date], list[str]] = defaultdict(list)
     for s in given:
         services_by_visit[(s.member_id, s.given_on)].append(s.code)
@@ -156,8 +172,10 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
                                 "bb_pb_tb": statuses.get("bb_pb_tb", "")})
         line = {**base, "systolic": row.systolic, "diastolic": row.diastolic, "hb_gdl": row.hb_gdl,
                 "glucose_mgdl": row.glucose_mgdl, "gestational_weeks": row.gestational_weeks,
-                "statuses": ", ".join(f"{k}:{v}" for k, v in sorted((row.statuses or {}).items()) if v != "normal"),
-                "services": ", ".join(services_by_visit.get((member.id, row.measured_on), []))}
+                # codes (`index:code`, service codes): the files say them in the reader's words
+                "statuses": [f"{k}:{v}" for k, v in sorted((row.statuses or {}).items())
+                             if v not in ("normal", "no_anaemia")],
+                "services": list(services_by_visit.get((member.id, row.measured_on), []))}
         for stage in stages:
             group_rows[stage].append(line)
     return {

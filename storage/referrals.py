@@ -17,13 +17,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.messages import Role
 from health.problems import by_problem
-from health.urgency import TODAY, WEEK, overall
+from health.urgency import TODAY, WEEK, case_priority, overall
+from storage.places import zone_info
 from storage.models import AuditEvent, Contact, Household, Measurement, Member, Posyandu, Referral
 
 URGENCIES = ("today", "week")  # the order of the queue
@@ -137,37 +138,61 @@ class QueueEntry:
     measurement: Measurement | None
     reporter: str | None  # the kader's name (or None: an import, or a contact without a name)
     phone: str | None  # the household's phone, else the guardian's
+    since: date | None = None  # the day of the first visit behind it (`opened_on`)
 
 
-def _order() -> list[Any]:
-    level = case({u: i for i, u in enumerate(URGENCIES)}, value=Referral.urgency, else_=len(URGENCIES))
-    return [level, Referral.created_at, Referral.id]
+def opened_on(referral: Referral, first_visit_on: date | None, tz: str | None) -> date:
+    """Since when the case is known: the date of the visit that opened it (an imported register's visit of
+    last month is "since" that visit, not the day of the import); the day it was written when no visit is left."""
+    if first_visit_on is not None:
+        return first_visit_on
+    return referral.created_at.astimezone(zone_info(tz)).date()
+
+
+def first_visit_dates(session: Session, referrals: Sequence[Referral]) -> dict[int, date]:
+    """The date of the first visit behind each referral (by referral id), in one query."""
+    ids = {r.first_measurement_id or r.measurement_id for r in referrals} - {None}
+    if not ids:
+        return {}
+    on = dict(session.execute(select(Measurement.id, Measurement.measured_on).where(Measurement.id.in_(ids))).all())
+    return {r.id: on[m] for r in referrals if (m := r.first_measurement_id or r.measurement_id) in on}
+
+
+def queue_key(entry: QueueEntry) -> tuple[Any, ...]:
+    """The queue's order (health.urgency.case_priority, as `kunjungan`): today first, the more severe first
+    within a level, then the oldest case (by its visit's date)."""
+    return (*case_priority(entry.referral.urgency, entry.referral.reasons or []),
+            entry.since or date.max, entry.referral.id)
 
 
 def queue(session: Session, posyandu_ids: Sequence[int], offset: int = 0,
           limit: int = PAGE_SIZE, *, problem: str | None = None) -> tuple[list[QueueEntry], int]:
-    """A page of the open referrals of these posyandu (of one problem when named), 'today' first, oldest first
-    within a level; and the total."""
+    """A page of the open referrals of these posyandu (of one problem when named) in `queue_key` order, and
+    the total."""
     if not posyandu_ids:
         return [], 0
     where = (Referral.posyandu_id.in_(list(posyandu_ids)), Referral.status == "open",
              *((Referral.problem == problem,) if problem else ()))
-    total = session.scalar(select(func.count()).select_from(Referral).where(*where)) or 0
-    rows = session.execute(_entries().where(*where).order_by(*_order()).offset(offset).limit(limit)).all()
-    return [_entry(row) for row in rows], total
+    entries = sorted((_entry(row) for row in session.execute(_entries().where(*where)).all()), key=queue_key)
+    return entries[offset:offset + limit], len(entries)
 
 
 def _entries() -> Any:
-    return (select(Referral, Member, Measurement, Contact.display_name, Household.phone)
+    first = aliased(Measurement)
+    return (select(Referral, Member, Measurement, Contact.display_name, Household.phone, first.measured_on,
+                   Posyandu.timezone)
             .join(Member, Member.id == Referral.member_id)
             .outerjoin(Measurement, Measurement.id == Referral.measurement_id)
+            .outerjoin(first, first.id == func.coalesce(Referral.first_measurement_id, Referral.measurement_id))
+            .outerjoin(Posyandu, Posyandu.id == Referral.posyandu_id)
             .outerjoin(Contact, Contact.id == Measurement.recorded_by_id)
             .outerjoin(Household, Household.id == Member.household_id))
 
 
 def _entry(row: Any) -> QueueEntry:
-    referral, member, measurement, name, phone = row
-    return QueueEntry(referral, member, measurement, name, phone or member.guardian_phone)
+    referral, member, measurement, name, phone, first_on, tz = row
+    return QueueEntry(referral, member, measurement, name, phone or member.guardian_phone,
+                      opened_on(referral, first_on, tz))
 
 
 def open_problems(session: Session, member_ids: Sequence[int]) -> dict[int, list[Referral]]:
@@ -175,8 +200,9 @@ def open_problems(session: Session, member_ids: Sequence[int]) -> dict[int, list
     if not member_ids:
         return {}
     out: dict[int, list[Referral]] = {}
-    for referral in session.scalars(select(Referral).where(Referral.member_id.in_(list(member_ids)),
-                                                           Referral.status == "open").order_by(*_order())):
+    found = list(session.scalars(select(Referral).where(Referral.member_id.in_(list(member_ids)),
+                                                        Referral.status == "open").order_by(Referral.id)))
+    for referral in sorted(found, key=lambda r: (*case_priority(r.urgency, r.reasons or []), r.created_at, r.id)):
         out.setdefault(referral.member_id, []).append(referral)
     return out
 
@@ -239,7 +265,7 @@ def unhandled_urgent(session: Session, now: datetime, morning_hour: int) -> list
                            .order_by(Referral.urgent_since, Referral.id)).all()
     due = []
     for referral, posyandu in rows:
-        zone = ZoneInfo(posyandu.timezone or "Asia/Jakarta")
+        zone = zone_info(posyandu.timezone)
         raised: date = referral.urgent_since.astimezone(zone).date()
         repeat_at = datetime.combine(raised + timedelta(days=1), time(morning_hour), zone)
         if now >= repeat_at:

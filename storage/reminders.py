@@ -36,6 +36,7 @@ from health.life_stage import AGE_BANDS_MONTHS, LifeStage, primary_stage
 from health.pregnancy import MAX_HPHT_AGE_DAYS
 from health.schedules import RULES, Due, ReminderRule, due_reminders, period_end, period_key, period_start
 from storage.households import reachable_clause
+from storage.places import zone_info
 from storage.models import Contact, Member, PlannedReminder, PosyanduSession, Pregnancy, ServiceGiven
 
 PREGNANCY_STAGES = (LifeStage.IBU_HAMIL, LifeStage.IBU_NIFAS)
@@ -380,7 +381,7 @@ def session_days(session: Session, posyandu_id: int, timezone: str, first: date,
 
     What `upcoming(session_days=...)` needs for the rules anchored on a posyandu day.
     """
-    tz = ZoneInfo(timezone)
+    tz = zone_info(timezone)
     lo = datetime.combine(first, time(0), tz)
     hi = datetime.combine(last + timedelta(days=1), time(0), tz)
     return [at.astimezone(tz).date() for at in session.scalars(select(PosyanduSession.starts_at).where(

@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session
 
 from health.ages import add_months
 from health.kms import is_2t, is_bgm
+from health.urgency import case_priority
 from health.schedules import BALITA_MAX, RULES, SRC_IMM, ReminderRule, due_date
 from storage.models import Contact, HomeVisit, Household, Measurement, Member, Posyandu, Referral
 from storage.reach import UNREACHABLE, household_reach
+from storage.referrals import first_visit_dates, opened_on
 from storage.reminders import Candidate, member_facts, service_done
 
 VISIT_QUIET_DAYS = 30  # a visit keeps its reasons off the list this long at most
@@ -36,6 +38,7 @@ class Reason:
     code: str  # one of REASONS
     since: date  # since when it is true (a due date, a weighing, a referral's day)
     detail: str = ""  # a reminder code (MR1, ANC2...) or a referral's reasons
+    severity: int = 2  # a referral's: health.urgency.severity_rank of its reasons (the more severe first)
 
 
 @dataclass
@@ -51,9 +54,15 @@ class VisitEntry:
     reasons: list[Reason] = field(default_factory=list)
 
     @property
-    def rank(self) -> tuple[int, date]:
-        top = min(self.reasons, key=lambda r: (RANK[r.code], r.since))
-        return RANK[top.code], top.since
+    def rank(self) -> tuple[int, int, date]:
+        top = min(self.reasons, key=reason_key)
+        return RANK[top.code], top.severity, top.since
+
+
+def reason_key(reason: Reason) -> tuple[int, int, date]:
+    """Most urgent first; two referrals of one level by the severity of their findings (the order of the bidan's
+    `rujukan`, health.urgency.case_priority), then the oldest."""
+    return RANK[reason.code], reason.severity, reason.since
 
 
 def local_today(posyandu: Posyandu, now: datetime) -> date:
@@ -82,14 +91,17 @@ def visiting_list(session: Session, posyandu: Posyandu, today: date, *, je_endem
             member_entry(members[member_id]).reasons.append(reason)
     for reason, member_id in _growth(session, list(members.values()), today):
         member_entry(members[member_id]).reasons.append(reason)
-    for referral in session.scalars(select(Referral).where(Referral.posyandu_id == posyandu.id,
-                                                           Referral.status == "open")):
+    referrals = list(session.scalars(select(Referral).where(Referral.posyandu_id == posyandu.id,
+                                                            Referral.status == "open")))
+    first_on = first_visit_dates(session, referrals)
+    for referral in referrals:
         if referral.member_id in members:
-            since = referral.created_at.astimezone(ZoneInfo(posyandu.timezone)).date()
+            since = opened_on(referral, first_on.get(referral.id), posyandu.timezone)  # the visit's date
             code = "referral_today" if referral.urgency == "today" else "referral"
             # the detail is the problem (health.problems), which the chat names in words; the codes stay in the CSV
             member_entry(members[referral.member_id]).reasons.append(
-                Reason(code, since, f"{referral.problem}: {', '.join(referral.reasons or [])}"))
+                Reason(code, since, f"{referral.problem}: {', '.join(referral.reasons or [])}",
+                       case_priority(referral.urgency, referral.reasons or [])[1]))
     _unreachable(session, posyandu, members, households, found, member_entry)
 
     last_home, last_member = _last_visits(session, posyandu.id, today - timedelta(days=quiet_days))
@@ -101,7 +113,7 @@ def visiting_list(session: Session, posyandu: Posyandu, today: date, *, je_endem
                    default=None)
         entry.reasons = sorted((r for r in entry.reasons
                                 if (seen := home if r.code in UNREACHABLE else person) is None or r.since > seen),
-                               key=lambda r: (RANK[r.code], r.since, r.detail))
+                               key=lambda r: (*reason_key(r), r.detail))
         if entry.reasons:
             entries.append(entry)
     return sorted(entries, key=lambda e: (e.rank, e.name, e.key))

@@ -32,6 +32,7 @@ __all__ = ["MAX_BODY_LENGTH", "TwilioWhatsAppSender", "sort_twilio_error", "what
 
 log = logging.getLogger(__name__)
 
+MAX_CAPTION_LENGTH = 1024  # WhatsApp's caption of a picture or a document
 MAX_BODY_LENGTH = 1600  # Twilio's limit for one message body (error 21617 past it)
 
 _E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -186,15 +187,16 @@ class TwilioWhatsAppSender:
         return [{"body": part} for part in whatsapp_bodies(message.text, message.choices, message.language)]
 
     def _media_request(self, message: Outbound) -> list[dict[str, Any]]:
-        """A picture with its caption as body; a document alone (WhatsApp shows no caption on documents)."""
+        """A picture or a document with its caption as the body (WhatsApp shows a caption under both, up to
+        1,024 characters): the recap's workbook never arrives as a bare file nobody can place."""
         attachment = message.attachment
         assert attachment is not None
         if self._media_url is None or attachment.media_id is None:
             log.warning("whatsapp outbox %s: no public media URL, the attachment cannot go", message.id)
             return []
         fields: dict[str, Any] = {"media_url": [self._media_url(attachment)]}
-        if attachment.kind == "photo" and message.text.strip():
-            fields["body"] = message.text[:MAX_BODY_LENGTH]
+        if message.text.strip():
+            fields["body"] = message.text[:MAX_CAPTION_LENGTH]
         return [fields]
 
     def _create(self, to: str, fields: dict[str, Any]) -> str | SendResult:

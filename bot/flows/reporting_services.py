@@ -36,7 +36,7 @@ class Service:
 
     def label(self, lang: str) -> str:
         if self.label_key:
-            return render(lang, self.label_key, code=self.code)
+            return render(lang, self.label_key, code=spoken_code(self.code))
         return (self.label_en if lang == "en" else self.label_id) or self.code
 
 
@@ -47,7 +47,12 @@ def label_for(code: str, lang: str) -> str:
             return Service(code, label_id=rule.label_id, label_en=rule.label_en).label(lang)
     key = "report.service.ANC" if code.startswith("ANC") else "report.service.KF" if code.startswith("KF") \
         else f"report.service.{code}"
-    return render(lang, key, code=code)
+    return render(lang, key, code=spoken_code(code))
+
+
+def spoken_code(code: str) -> str:
+    """An ANC contact as the bidan counts it, K1..K6 (the recap's K1), never the code ANC1; KF1.. as they are."""
+    return "K" + code[3:] if code.startswith("ANC") and code[3:].isdigit() else code
 
 
 def _in_age(rule: ReminderRule, age_days: int) -> bool:

@@ -38,9 +38,19 @@ def reason_texts(lang: str, entry: VisitEntry) -> str:
 
 
 def _detail(lang: str, code: str, detail: str) -> str:
-    """A referral's detail (`problem: reason codes`) as the problem's name; other details as they are."""
+    """A reason's detail in words: a referral's problem by name, a missed contact by its K-number (K2, KF1, KN1),
+    a dose by its name ("polio tetes 1"); never the reminder code (`OPV1`, `ANC2`)."""
     if code in ("referral", "referral_today"):
         return render(lang, f"referral.problem.{detail.split(':', 1)[0]}")
+    if code == "anc_missed" and detail.startswith("ANC"):
+        return "K" + detail[3:]
+    if code in ("kf_missed", "kn_missed"):
+        return detail  # KF1..KF4, KN1..KN3: the words the bidan uses
+    if code == "dose_overdue":
+        from bot.recap_text import service_label
+
+        name = service_label(lang, detail)
+        return name[len("Imunisasi "):] if name.startswith("Imunisasi ") else name
     return detail
 
 

@@ -150,7 +150,7 @@ EN = {
     "recap.s_registered": "S = registered under-fives (no target set yet).",
     "recap.ratios": "D/S {ds} · N/D {nd} · N/(D−O−B) {ndob} · K/S {ks} · D/K {dk}",
     "recap.names": "{label}: {names}",
-    "recap.names_label": "Under-fives {code}",
+    "recap.names_label": "Under-fives with {code}",
     "recap.nutrition": "Stunting {stunted} · wasting {wasted} · underweight {underweight}",
     "recap.mothers": "Pregnant women {seen} (K1 {K1}, K4 {K4}, K6 {K6}) · KEK {kek} · anaemia {anaemia} · "
     "hypertension {hypertension} · postpartum {nifas}",
@@ -217,6 +217,69 @@ EN = {
     "chart.note.loss": "Down {grams} g; minimum gain (KBM) at {months:month|months}: {kbm} g",
     "chart.note.last": "Last measured: {date}",
 }
+# The workbook and the CSV in the reader's language (issue 16): sheets, column headers, cell words.
+COLUMNS_ID = {
+    "waiting": "Kunjungan menunggu SATUSEHAT",
+    "nik": "NIK", "name": "Nama", "birth_date": "Tanggal lahir", "sex": "L/P", "measured_on": "Tanggal ukur",
+    "weight_kg": "BB (kg)", "height_cm": "PB/TB (cm)", "position": "Cara ukur", "head_cm": "LK (cm)",
+    "muac_cm": "LiLA (cm)", "mother": "Nama ibu/wali", "gain": "N/T/O/B", "bb_u": "Status BB/U",
+    "pb_tb_u": "Status TB/U", "bb_pb_tb": "Status BB/TB", "systolic": "Sistolik", "diastolic": "Diastolik",
+    "hb_gdl": "Hb (g/dL)", "glucose_mgdl": "Gula darah (mg/dL)", "gestational_weeks": "Usia kehamilan (minggu)",
+    "statuses": "Temuan", "services": "Layanan",
+    # the recap's CSV, one row per posyandu-month
+    "posyandu_code": "Kode posyandu", "posyandu": "Posyandu", "month": "Bulan", "S_source": "Sumber S",
+    "stunted": "Pendek (stunting)", "wasted": "Gizi kurang/buruk (wasting)", "underweight": "BB kurang",
+    "missing_nik": "Tanpa NIK",
+}
+COLUMNS_EN = {
+    "waiting": "Visits waiting for SATUSEHAT",
+    "nik": "NIK", "name": "Name", "birth_date": "Birth date", "sex": "M/F", "measured_on": "Measured on",
+    "weight_kg": "Weight (kg)", "height_cm": "Length/height (cm)", "position": "Measured", "head_cm": "Head (cm)",
+    "muac_cm": "MUAC (cm)", "mother": "Mother/guardian", "gain": "N/T/O/B (KMS)", "bb_u": "Weight-for-age",
+    "pb_tb_u": "Length/height-for-age", "bb_pb_tb": "Weight-for-length/height", "systolic": "Systolic",
+    "diastolic": "Diastolic", "hb_gdl": "Hb (g/dL)", "glucose_mgdl": "Blood glucose (mg/dL)",
+    "gestational_weeks": "Weeks pregnant", "statuses": "Findings", "services": "Services",
+    "posyandu_code": "Posyandu code", "posyandu": "Posyandu", "month": "Month", "S_source": "Source of S",
+    "stunted": "Stunted", "wasted": "Wasted", "underweight": "Underweight", "missing_nik": "Without NIK",
+}
+SHEETS_ID = {"ibu_hamil": "Ibu hamil", "ibu_nifas": "Ibu nifas", "bayi_balita": "Bayi-balita", "anak": "Anak",
+             "remaja": "Remaja", "dewasa": "Dewasa", "lansia": "Lansia"}
+SHEETS_EN = {"ibu_hamil": "Pregnant women", "ibu_nifas": "Postpartum mothers", "bayi_balita": "Infants-under-fives",
+             "anak": "Children", "remaja": "Adolescents", "dewasa": "Adults", "lansia": "Elderly"}
+ID.update({
+    "recap.position.L": "Telentang", "recap.position.H": "Berdiri",
+    "recap.s_source.target": "sasaran", "recap.s_source.registered": "balita terdaftar",
+    "recap.posyandu_code": "Kode posyandu: {code}",
+    "recap.finding_other": "temuan lain (lihat di chat)",
+    "recap.service_other": "layanan lain",
+    "recap.service.HB0": "Imunisasi Hepatitis B saat lahir",
+    "recap.service.VITA": "Vitamin A",
+    "recap.service.PTM": "Skrining PTM",
+    "chart.legend.wfa": "Warna garis: merah = garis merah (−3 SD) · kuning = −2 SD · hijau = median, di pita "
+    "hijau berat normal · oranye = garis oranye (+1 SD) · abu-abu = +2/+3 SD. Garis terputus: bulan tidak "
+    "ditimbang (O).",
+    "chart.legend.lhfa": "Warna garis: merah = −3 SD (sangat pendek) · kuning = −2 SD (pendek) · hijau = median, "
+    "di pita hijau tinggi normal · abu-abu = +3 SD.",
+})
+EN.update({
+    "recap.position.L": "Lying", "recap.position.H": "Standing",
+    "recap.s_source.target": "target", "recap.s_source.registered": "registered under-fives",
+    "recap.posyandu_code": "Posyandu code: {code}",
+    "recap.finding_other": "another finding (see the chat)",
+    "recap.service_other": "another service",
+    "recap.service.HB0": "Hepatitis B birth dose",
+    "recap.service.VITA": "Vitamin A",
+    "recap.service.PTM": "NCD screening",
+    "chart.legend.wfa": "Line colours: red = the red line (−3 SD) · yellow = −2 SD · green = median, in the green "
+    "band of normal weight · orange = the orange line (+1 SD) · grey = +2/+3 SD. A break in the line: a month "
+    "not weighed (O).",
+    "chart.legend.lhfa": "Line colours: red = −3 SD (severely stunted) · yellow = −2 SD (stunted) · green = median, "
+    "in the green band of normal height · grey = +3 SD.",
+})
+ID.update({f"recap.column.{k}": v for k, v in COLUMNS_ID.items()})
+EN.update({f"recap.column.{k}": v for k, v in COLUMNS_EN.items()})
+ID.update({f"recap.sheet.group.{k}": v for k, v in SHEETS_ID.items()})
+EN.update({f"recap.sheet.group.{k}": v for k, v in SHEETS_EN.items()})
 ID.update({f"recap.month.{i + 1}": name for i, name in enumerate(MONTHS_ID)})
 EN.update({f"recap.month.{i + 1}": name for i, name in enumerate(MONTHS_EN)})
 ID.update({f"recap.item.{k}": v for k, v in ITEMS_ID.items()})

@@ -54,8 +54,8 @@ ID = {
     "mengonfirmasi. Ketik *sambungan* untuk memeriksa.",
     "link.none": "Tidak ada permintaan sambungan yang menunggu. 👍",
     "link.title": "Permintaan sambungan yang menunggu:",
-    "link.entry": "{n}. {member} — {posyandu}\n   Didaftarkan lewat {channel} oleh {requester}, {date}\n   "
-    "Keluarga tercatat: {household} · HP {phone}",
+    "link.entry": "{n}. {member} — {posyandu}\n   Didaftarkan lewat {channel} oleh {requester}, {date}\n"
+    "   Keluarga tercatat: {household} · HP {phone}",
     "link.ask_pick": "Pilih nomor untuk memeriksa, atau *Selesai*. Hubungi keluarga dulu bila ragu.",
     "link.choose": "Pilih salah satu dari daftar dengan mengetik nomornya, atau *Selesai*.",
     "link.ask_decide": "Sambungkan chat itu ke keluarga {member}? Hanya bila Anda yakin itu keluarganya "
@@ -70,8 +70,8 @@ ID = {
     "Ketik *keluarga* untuk melihat.",
     "link.channel.telegram": "Telegram",
     "link.channel.whatsapp": "WhatsApp",
-    "link.channel.terminal": "uji coba",
-    "link.no_name": "nama tidak diketahui",
+    "link.channel.terminal": "chat uji coba",
+    "link.no_name": "warga yang belum menyebut namanya",
 }
 
 EN = {
@@ -126,8 +126,8 @@ EN = {
     "*link requests* to review.",
     "link.none": "No link requests waiting. 👍",
     "link.title": "Link requests waiting:",
-    "link.entry": "{n}. {member} — {posyandu}\n   Registered through {channel} by {requester}, {date}\n   Recorded "
-    "family: {household} · phone {phone}",
+    "link.entry": "{n}. {member} — {posyandu}\n   Registered on {channel} by {requester}, {date}\n"
+    "   Recorded family: {household} · phone {phone}",
     "link.ask_pick": "Choose a number to review, or *Done*. Call the family first when in doubt.",
     "link.choose": "Choose one from the list by typing its number, or *Done*.",
     "link.ask_decide": "Link that chat to {member}'s family? Only if you are sure it is their family "
@@ -142,8 +142,8 @@ EN = {
     "Type *family* to see it.",
     "link.channel.telegram": "Telegram",
     "link.channel.whatsapp": "WhatsApp",
-    "link.channel.terminal": "test chat",
-    "link.no_name": "name not known",
+    "link.channel.terminal": "a test chat",
+    "link.no_name": "a resident who has not given a name",
 }
 
 register(ID, EN)

@@ -3,9 +3,10 @@
 Why like the KMS: kaders and mothers read the book's chart, so ours has its
 look (data-out §3): weight-for-age (or length/height-for-age) by sex, pink for
 girls and blue for boys, age in months on the x-axis on a 0-24 or a 24-60
-month sheet, the WHO lines with the red and orange lines named as in the book,
-the child's points joined in order with the last one marked, and this month's
-N/T under the chart.
+month sheet, the WHO lines with the red and orange lines named as in the book (one colour
+means one line on every chart, said in a legend under it), the child's points
+joined in order but not across a month without a weighing (O), the last one
+marked, and this month's N/T under the chart.
 
 Why split in two: `chart_data` turns the spec (a JSON snapshot of the child's
 measurements and the sentences, already in the reader's language) into the
@@ -31,12 +32,17 @@ from health.growth import lms_value
 SOURCE = "WHO Child Growth Standards 2006 (weight-for-age, length/height-for-age); KMS Buku KIA 2023 [G1][G2]"
 INDICATORS = ("wfa", "lhfa")
 SHEETS = ((0, 24), (24, 60))
-# z-score -> (colour, line width, style): the red line at -3 SD and the orange one at +1 SD (ilp-domain 3.2 ⚠ GK).
+# One colour means one thing on every chart (issue 16: orange was +1 SD on BB/U and -2 SD on TB/U). As in the
+# Buku KIA 2023 KMS (data-out 3.1, ilp-domain 3.2 ⚠ GK): red is the red line, -3 SD; orange is the orange line,
+# +1 SD of BB/U, drawn on BB/U only; green the median, in the green normal band; yellow -2 SD (the cut-off of
+# underweight on BB/U and of stunting on TB/U); grey +2 and +3 SD. Said in words under each chart.
+Z_STYLE: dict[float, tuple[str, float, str]] = {
+    -3.0: ("#d62728", 2.6, "-"), -2.0: ("#d4a017", 1.8, "--"), 0.0: ("#2ca02c", 2.0, "-"),
+    1.0: ("#ff8c00", 2.6, "-"), 2.0: ("#8c8c8c", 1.2, "--"), 3.0: ("#8c8c8c", 1.2, ":"),
+}
 LINES: dict[str, dict[float, tuple[str, float, str]]] = {
-    "wfa": {-3.0: ("#d62728", 2.6, "-"), -2.0: ("#8c8c8c", 1.2, "--"), 0.0: ("#2ca02c", 2.0, "-"),
-            1.0: ("#ff8c00", 2.6, "-"), 2.0: ("#8c8c8c", 1.2, "--"), 3.0: ("#8c8c8c", 1.2, ":")},
-    "lhfa": {-3.0: ("#d62728", 2.6, "-"), -2.0: ("#ff8c00", 2.0, "--"), 0.0: ("#2ca02c", 2.0, "-"),
-             3.0: ("#8c8c8c", 1.2, ":")},
+    "wfa": {z: Z_STYLE[z] for z in (-3.0, -2.0, 0.0, 1.0, 2.0, 3.0)},
+    "lhfa": {z: Z_STYLE[z] for z in (-3.0, -2.0, 0.0, 3.0)},
 }
 NORMAL_BAND = {"wfa": (-2.0, 1.0), "lhfa": (-2.0, 3.0)}  # Permenkes 2/2020 normal ranges, shaded green
 FRAME = {"P": ("#e75480", "#fdeef4"), "L": ("#1f6fb5", "#eaf3fb")}  # (frame, paper): pink girls, blue boys
@@ -52,6 +58,7 @@ class ChartData:
     sex: str
     sheet: tuple[int, int]
     points: tuple[tuple[float, float], ...]  # (age in months, kg or cm), in date order, on this sheet
+    # the points joined by a line: a weighing after a month without one (O) starts a new piece, as on the KMS
     lines: dict[float, tuple[tuple[float, float], ...]]  # z -> curve points (age in months, value)
     line_labels: dict[float, str]
     title: str
@@ -61,6 +68,12 @@ class ChartData:
     note: tuple[str, ...]  # the lines under the chart (this month's N/T, KBM), wrapped to the page
     ylim: tuple[float, float]
     note_bold: int = 1  # how many of the note's lines are the first sentence (printed bold)
+    runs: tuple[tuple[tuple[float, float], ...], ...] = ()
+
+    @property
+    def pieces(self) -> tuple[tuple[tuple[float, float], ...], ...]:
+        """The joined pieces of the child's line (all the points in one piece when no run was given)."""
+        return self.runs or ((self.points,) if self.points else ())
 
     @property
     def last(self) -> tuple[float, float] | None:
@@ -109,7 +122,9 @@ def chart_data(spec: dict[str, Any]) -> ChartData:
     ages = [(age_in_days(birth, d) / DAYS_PER_MONTH, v) for d, v in dated]
     last_age = ages[-1][0] if ages else age_in_days(birth, date.fromisoformat(spec["on"])) / DAYS_PER_MONTH
     sheet = sheet_for(last_age)
-    points = tuple((round(a, 3), v) for a, v in ages if sheet[0] <= a <= sheet[1] + 0.5)
+    kept = [(d, (round(a, 3), v)) for d, (a, v) in zip((d for d, _ in dated), ages) if sheet[0] <= a <= sheet[1] + 0.5]
+    points = tuple(p for _, p in kept)
+    runs = _runs(kept) if indicator == "wfa" else ((points,) if points else ())
     curves = who_curves(indicator, sex, sheet)
     low = min(v for _, v in curves[min(curves)])
     high = max(v for _, v in curves[max(curves)])
@@ -117,14 +132,28 @@ def chart_data(spec: dict[str, Any]) -> ChartData:
     ymin = min([low, *values]) * 0.95
     ymax = max([high, *values]) * 1.07
     labels = spec.get("line_labels", {})
-    notes = list(spec.get("note", ()))
+    notes = list(spec.get("note", ())) + list(spec.get("legend", ()))
     return ChartData(
         indicator=indicator, sex=sex, sheet=sheet, points=points, lines=curves,
         line_labels={z: labels.get(_zkey(z), _zkey(z)) for z in curves},
         title=spec.get("title", ""), subtitle=spec.get("subtitle", ""), xlabel=spec.get("xlabel", ""),
         ylabel=spec.get("ylabel", ""), note=_wrapped(notes), ylim=(round(ymin, 1), round(ymax, 1)),
-        note_bold=len(_wrapped(notes[:1])),
+        note_bold=len(_wrapped(notes[:1])), runs=runs,
     )
+
+
+def _runs(kept: list[tuple[date, tuple[float, float]]]) -> tuple[tuple[tuple[float, float], ...], ...]:
+    """The weighings in pieces: a piece ends where a calendar month passed without a weighing (O), because
+    the KMS line is not joined across a month the child was not weighed (Buku KIA 2023, data-out 3.1)."""
+    pieces: list[list[tuple[float, float]]] = []
+    previous: date | None = None
+    for on, point in kept:
+        gap = previous is not None and (on.year - previous.year) * 12 + on.month - previous.month > 1
+        if previous is None or gap:
+            pieces.append([])
+        pieces[-1].append(point)
+        previous = on
+    return tuple(tuple(piece) for piece in pieces)
 
 
 NOTE_WIDTH = 44  # characters of 14 pt bold that fit the 780 px page
@@ -240,8 +269,9 @@ def render_png(data: ChartData) -> bytes:
     ax.set_axis_off()
     frame = FRAME[data.sex][0]
     if data.points:
-        ax.plot([a for a, _ in data.points], [v for _, v in data.points], color=POINT, linewidth=2.2,
-                marker="o", markersize=6, zorder=3, clip_on=False)
+        for piece in data.pieces:  # not joined across a month without a weighing
+            ax.plot([a for a, _ in piece], [v for _, v in piece], color=POINT, linewidth=2.2,
+                    marker="o", markersize=6, zorder=3, clip_on=False)
         last_a, last_v = data.points[-1]
         ax.plot([last_a], [last_v], marker="o", markersize=15, markerfacecolor=frame, markeredgecolor=POINT,
                 markeredgewidth=2, zorder=4, clip_on=False)

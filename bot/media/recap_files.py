@@ -5,8 +5,11 @@ format 6 style: the SKDN block, then one block per life-cycle group), a
 by-name balita sheet with the columns e-PPGBM entry needs (data-out §2.2), and
 one sheet per life-cycle group. Numbers are real numbers and dates real dates
 with Indonesian display formats (`dd/mm/yyyy`, one decimal), so a spreadsheet
-in an Indonesian locale shows `9,5` and the TPG can still sum them.
-CSV: one row per posyandu-month with S, K, D, N, T, O, B, 2T, BGM and the ratios.
+in an Indonesian locale shows `9,5` and the TPG can still sum them. Every sheet
+name, header and cell is in the requester's language; a stored code (a
+finding, a status, a service) is written as its words, never as the code.
+CSV: one row per posyandu-month with S, K, D, N, T, O, B, 2T, BGM and the ratios,
+headers in the requester's language.
 """
 from __future__ import annotations
 
@@ -15,10 +18,10 @@ import io
 from datetime import date
 from typing import Any, Iterable, TextIO
 
-from bot.recap_text import RATIO_KEYS, month_label
+from bot.recap_text import RATIO_KEYS, finding_label, month_label, service_label, status_label
+from bot.i18n.recap import COLUMNS_ID
 from bot.texts import render
 from health.measurements import SHEET_FORMATS
-from health.permenkes import PERMENKES_2_2020
 from storage.recap import BY_NAME_COLUMNS, GROUP_COLUMNS, GROUPS
 
 CSV_COLUMNS = ("posyandu_code", "posyandu", "month", "S", "S_source", "K", "D", "N", "T", "O", "B", "2T", "BGM",
@@ -26,26 +29,22 @@ CSV_COLUMNS = ("posyandu_code", "posyandu", "month", "S", "S_source", "K", "D", 
 MISSING_NIK_COLUMNS = ("name", "birth_date", "sex", "mother", "waiting")
 SKDN_ITEMS = ("S", "K", "D", "N", "T", "O", "B", "2T", "BGM", "stunted", "wasted", "underweight")
 ILP_BLOCKS = ("ibu_hamil", "ibu_nifas", "bayi_balita", "remaja", "dewasa_lansia", "posyandu")
-HEADERS_ID = {
-    "waiting": "Kunjungan menunggu SATUSEHAT",
-    "nik": "NIK", "name": "Nama", "birth_date": "Tanggal lahir", "sex": "L/P", "measured_on": "Tanggal ukur",
-    "weight_kg": "BB (kg)", "height_cm": "PB/TB (cm)", "position": "Cara ukur", "head_cm": "LK (cm)",
-    "muac_cm": "LiLA (cm)", "mother": "Nama ibu/wali", "gain": "N/T/O/B", "bb_u": "Status BB/U",
-    "pb_tb_u": "Status TB/U", "bb_pb_tb": "Status BB/TB", "systolic": "Sistolik", "diastolic": "Diastolik",
-    "hb_gdl": "Hb (g/dL)", "glucose_mgdl": "Gula darah (mg/dL)", "gestational_weeks": "Usia kehamilan (minggu)",
-    "statuses": "Temuan", "services": "Layanan",
-}
-POSITION_ID = {"L": "Telentang", "H": "Berdiri", "": ""}
-GROUP_SHEETS = {"ibu_hamil": "Ibu hamil", "ibu_nifas": "Ibu nifas", "bayi_balita": "Bayi-balita",
-                "anak": "Anak", "remaja": "Remaja", "dewasa": "Dewasa", "lansia": "Lansia"}
+HEADERS_ID = COLUMNS_ID  # the Indonesian headers (e-PPGBM / register wording)
 DATE_FORMAT = "dd/mm/yyyy"
 STATUS_INDEX = {"bb_u": "bb_u", "pb_tb_u": "pb_tb_u", "bb_pb_tb": "bb_pb_tb"}
+SKDN_TERMS = frozenset({"S", "K", "D", "N", "T", "O", "B", "2T", "BGM", *RATIO_KEYS})  # the register's own words
 
 
-def csv_row(recap: dict[str, Any]) -> dict[str, Any]:
+def header(lang: str | None, column: str) -> str:
+    """A column's header in the reader's language (SKDN letters and ratios are the register's own terms)."""
+    return column if column in SKDN_TERMS else render(lang, f"recap.column.{column}")
+
+
+def csv_row(recap: dict[str, Any], lang: str | None = "id") -> dict[str, Any]:
     s = recap["skdn"]
     row: dict[str, Any] = {"posyandu_code": recap["posyandu"]["code"], "posyandu": recap["posyandu"]["name"],
-                           "month": f"{recap['year']:04d}-{recap['month']:02d}", "S_source": s["s_source"]}
+                           "month": f"{recap['year']:04d}-{recap['month']:02d}",
+                           "S_source": render(lang, f"recap.s_source.{s['s_source']}")}
     row.update({k: s[k] for k in ("S", "K", "D", "N", "T", "O", "B", "2T", "BGM", "stunted", "wasted",
                                   "underweight")})
     row.update({k: "" if recap["ratios"][k] is None else recap["ratios"][k] for k in RATIO_KEYS})
@@ -53,47 +52,55 @@ def csv_row(recap: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def write_csv(out: TextIO, recaps: Iterable[dict[str, Any]]) -> int:
-    """One row per posyandu-month (ratios in per cent with a decimal point: machines read this file)."""
-    writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS))
-    writer.writeheader()
+def write_csv(out: TextIO, recaps: Iterable[dict[str, Any]], lang: str | None = "id") -> int:
+    """One row per posyandu-month, headers and words in `lang` (ratios in per cent with a decimal point)."""
+    writer = csv.writer(out)
+    writer.writerow([header(lang, c) for c in CSV_COLUMNS])
     count = 0
     for recap in recaps:
-        writer.writerow(csv_row(recap))
+        row = csv_row(recap, lang)
+        writer.writerow([row[c] for c in CSV_COLUMNS])
         count += 1
     return count
 
 
-def _status_label(index: str, code: str) -> str:
-    """A Permenkes 2/2020 category in the register's words ("Pendek", "Gizi baik"), not our code."""
-    for band in PERMENKES_2_2020.get(index, ()):
-        if band.category.code == code:
-            return band.category.label_id
-    return code
-
-
-def _value(column: str, value: Any) -> tuple[Any, str | None]:
-    if value is None or value == "":
+def _value(lang: str | None, column: str, value: Any) -> tuple[Any, str | None]:
+    """A cell as the reader reads it: dates as dates, numbers as numbers, every code in words (issue 16)."""
+    if value is None or value == "" or value == []:
         return None, None
     if column in STATUS_INDEX:
-        return _status_label(STATUS_INDEX[column], value), None
+        return status_label(lang, STATUS_INDEX[column], value), None
+    if column == "statuses":  # the findings: a category of normal severity ("Optimal", "Tidak anemia") is not one
+        found = [finding_label(lang, code) for code in value if not _normal(code)]
+        return ("; ".join(found) or None), None
+    if column == "services":
+        return "; ".join(service_label(lang, code) for code in value), None
     if column in ("birth_date", "measured_on"):
         return date.fromisoformat(value), DATE_FORMAT
     if column in SHEET_FORMATS:  # health.measurements
         return float(value), SHEET_FORMATS[column]
     if column == "position":
-        return POSITION_ID.get(value, value), None
+        return render(lang, f"recap.position.{value}") if value in ("L", "H") else None, None
+    if column == "sex":
+        return render(lang, f"report.sex_short.{value}") if value in ("L", "P") else value, None
     return value, None
 
 
-def _table(sheet: Any, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+def _normal(code: str) -> bool:
+    from health.labels import category_of
+
+    category = category_of(code)
+    return category is not None and category.severity.value == "normal"
+
+
+def _table(sheet: Any, columns: tuple[str, ...], rows: list[dict[str, Any]], lang: str | None) -> None:
     from openpyxl.styles import Font
 
-    sheet.append([HEADERS_ID[c] for c in columns])
+    sheet.append([header(lang, c) for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        values = [_value(c, row.get(c)) for c in columns]
+        values = [_value(lang, c, row.get(c)) for c in columns]
         sheet.append([v for v, _ in values])
         for cell, (_, fmt) in zip(sheet[sheet.max_row], values):
             if fmt:
@@ -105,7 +112,7 @@ def _table(sheet: Any, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> 
 
 
 def workbook_bytes(recap: dict[str, Any], lang: str = "id") -> bytes:
-    """The XLSX of one posyandu-month (sheet texts in `lang`; the register itself is Indonesian)."""
+    """The XLSX of one posyandu-month, every sheet name, header and word in `lang` (Indonesian or English)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -116,7 +123,7 @@ def workbook_bytes(recap: dict[str, Any], lang: str = "id") -> bytes:
     sheet.append([render(lang, "recap.title", posyandu=recap["posyandu"]["name"],
                          month=month_label(lang, recap["year"], recap["month"])).lstrip("📊 ")])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"{recap['posyandu']['code']}",
+    sheet.append([render(lang, "recap.posyandu_code", code=recap["posyandu"]["code"]),
                   render(lang, "recap.s_target" if recap["skdn"]["s_source"] == "target" else "recap.s_registered")])
     sheet.append([render(lang, "recap.block.skdn")])
     for item in SKDN_ITEMS:
@@ -143,10 +150,12 @@ def workbook_bytes(recap: dict[str, Any], lang: str = "id") -> bytes:
     sheet.column_dimensions["A"].width = 44
     sheet.column_dimensions["B"].width = 18
     balita = book.create_sheet(render(lang, "recap.sheet.balita")[:31])
-    _table(balita, BY_NAME_COLUMNS, recap["balita"])
+    _table(balita, BY_NAME_COLUMNS, recap["balita"], lang)
     for group in GROUPS:
-        _table(book.create_sheet(GROUP_SHEETS[group]), GROUP_COLUMNS, recap["groups"].get(group, []))
-    _table(book.create_sheet(render(lang, "recap.sheet.missing_nik")[:31]), MISSING_NIK_COLUMNS, missing["members"])
+        _table(book.create_sheet(render(lang, f"recap.sheet.group.{group}")[:31]), GROUP_COLUMNS,
+               recap["groups"].get(group, []), lang)
+    _table(book.create_sheet(render(lang, "recap.sheet.missing_nik")[:31]), MISSING_NIK_COLUMNS, missing["members"],
+           lang)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

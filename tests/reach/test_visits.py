@@ -156,10 +156,12 @@ def test_cli_lists_the_same_as_csv(runtime, app, session, clock):
                                                 "--at", "2026-11-22T10:00:00+09:00"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    assert [r["name"] for r in rows[:3]] == ["Eka", "Bima", "Citra"]
-    ayu = next(r for r in rows if r["name"] == "Ayu")
-    assert "dose_overdue" in ayu["reasons"].split() and "DPT-HB-HIB1" in ayu["details"].split()
-    assert ayu["address"] == "RT 02 Kampung Kamoro" and ayu["birth_date"] == "2026-07-01"
+    assert [r["Nama"] for r in rows[:3]] == ["Eka", "Bima", "Citra"]
+    ayu = next(r for r in rows if r["Nama"] == "Ayu")
+    # in words, as the chat says them (issue 16: not `dose_overdue`, `DPT-HB-HIB1`)
+    assert "DPT-HB-Hib 1, polio tetes 2" in ayu["Alasan kunjungan"] and "terlambat" in ayu["Alasan kunjungan"]
+    assert "dose_overdue" not in result.output and "DPT-HB-HIB1" not in result.output
+    assert ayu["Alamat"] == "RT 02 Kampung Kamoro" and ayu["Tanggal lahir"] == "2026-07-01"
     missing = app.test_cli_runner().invoke(args=["visits", "list", "--posyandu", "NOPE"])
     assert missing.exit_code != 0 and "no posyandu" in missing.output
 

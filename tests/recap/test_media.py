@@ -211,7 +211,7 @@ def test_whatsapp_sends_the_chart_through_the_link_twilio_fetches(runtime, clien
                                   attachment=document))
     assert isinstance(result, Sent)
     sent = tw.messages()[-1]
-    assert "Body" not in sent  # WhatsApp shows no caption on a document
+    assert sent["Body"] == "Rekap"  # issue 16: the workbook goes with its caption, never an empty body
     assert sent["_media"][0]["content_type"].endswith("spreadsheetml.sheet")
 
 

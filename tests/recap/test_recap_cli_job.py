@@ -31,12 +31,12 @@ def test_recap_csv_has_one_row_per_posyandu_with_skdn_and_ratios(app, demo, sess
     arrange(session)
     result = run(app, "recap", "--month", "2026-11", "--format", "csv")
     assert result.exit_code == 0, result.stderr
-    rows = {r["posyandu_code"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    rows = {r["Kode posyandu"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
     assert set(rows) == {"MAWAR7", "MELATI3", "KENANGA1"}
     mawar = rows["MAWAR7"]
-    assert [mawar[k] for k in ("month", "S", "K", "D", "N", "T", "O", "B", "2T", "BGM")] == \
+    assert [mawar[k] for k in ("Bulan", "S", "K", "D", "N", "T", "O", "B", "2T", "BGM")] == \
         ["2026-11", "2", "2", "2", "1", "1", "0", "0", "0", "0"]
-    assert mawar["N/D"] == "50.0" and mawar["S_source"] == "registered"
+    assert mawar["N/D"] == "50.0" and mawar["Sumber S"] == "balita terdaftar"
     assert rows["KENANGA1"]["D"] == "0" and rows["KENANGA1"]["N/D"] == ""
 
 
@@ -45,7 +45,7 @@ def test_sasaran_becomes_s(app, demo, session):
     assert run(app, "sasaran", "--posyandu", "mawar7", "--year", "2026", "--balita", "4").exit_code == 0
     result = run(app, "recap", "--month", "2026-11", "--posyandu", "MAWAR7", "--format", "csv")
     [row] = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert (row["S"], row["S_source"], row["D/S"]) == ("4", "target", "50.0")
+    assert (row["S"], row["Sumber S"], row["D/S"]) == ("4", "sasaran", "50.0")
     text = run(app, "recap", "--month", "2026-11", "--posyandu", "MAWAR7", "--format", "text").stdout
     assert "S 4 · K 2 · D 2" in text and "sasaran yang ditetapkan" in text
 

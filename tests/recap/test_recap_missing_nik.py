@@ -36,7 +36,7 @@ def test_the_recap_names_the_members_without_a_nik_in_chat_workbook_and_csv(runt
     assert rows[0][0] == "Nama" and len(rows) == 7 and "Aisyah Putri" not in [r[0] for r in rows]
     out = io.StringIO()
     write_csv(out, [recap])
-    assert next(csv.DictReader(io.StringIO(out.getvalue())))["missing_nik"] == "6"
+    assert next(csv.DictReader(io.StringIO(out.getvalue())))["Tanpa NIK"] == "6"
 
 
 def test_no_line_when_everyone_has_a_nik_or_a_mothers_nik(runtime, demo, session):

@@ -220,7 +220,7 @@ def test_register_a_pregnant_woman_and_flag_her_blood_pressure(runtime, demo, se
     k.say("22"), k.say("150/95")
     k.say("-")  # Hb: no result yet (asked step by step, issue 7)
     services = k.choices()
-    assert "Pemeriksaan kehamilan (ANC3)" in services and "TTD/MMS ibu hamil" in services
+    assert "Pemeriksaan kehamilan (K3)" in services and "TTD/MMS ibu hamil" in services
     summary = k.say("-")
     assert "🚨 SEGERA" in summary and "Kurang Energi Kronis (KEK)" in summary
     assert "Hipertensi dalam kehamilan" in summary and "Usia kehamilan: 22 minggu" in summary

@@ -239,7 +239,7 @@ def test_the_month_downloads_are_the_clis_files(client, village):
     book = load_workbook(io.BytesIO(xlsx.data))
     assert "Posyandu Mawar 7" in str(book.active["A1"].value)
     csv_file = client.get("/rekap/unduh.csv?posyandu=MAWAR7&bulan=2026-11")
-    assert csv_file.status_code == 200 and csv_file.data.startswith(b"posyandu_code")
+    assert csv_file.status_code == 200 and csv_file.data.startswith("Kode posyandu".encode())
 
 
 def test_the_trend_breaks_over_a_month_with_nothing_counted():

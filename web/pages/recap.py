@@ -108,7 +108,7 @@ def recap_download(fmt: str):  # type: ignore[no-untyped-def]
         from bot.media.recap_files import write_csv
 
         out = io.StringIO()
-        write_csv(out, [data])
+        write_csv(out, [data], lang())
         return Response(out.getvalue(), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     abort(404)

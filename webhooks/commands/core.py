@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from typing import Any
 
 import click
 from flask.cli import AppGroup
@@ -30,6 +31,25 @@ def parse_instant(value: str | None) -> datetime | None:
     except ValueError as exc:
         raise click.BadParameter(f"not an ISO date-time: {value}") from exc
     return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
+def output_file(path: str, mode: str = "w") -> Any:
+    """Open a file an operator command writes (`-o FILE`), or stop with a clear message and status 1: a missing
+    folder, a folder given as the file, or no permission never end in a traceback."""
+    import os
+
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise click.ClickException(f"{path} is a folder: give a file name, e.g. {os.path.join(path, 'out')}")
+    if not os.path.isdir(folder):
+        raise click.ClickException(f"the folder {folder} does not exist: create it first (mkdir -p {folder}) "
+                                   "or choose another -o")
+    try:
+        if "b" in mode:
+            return open(path, mode)
+        return open(path, mode, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc.__class__.__name__}") from None
 
 
 # -- db ------------------------------------------------------------------------

@@ -17,12 +17,12 @@ from flask.cli import with_appcontext
 
 from bot.charts import chart_spec, is_balita
 from bot.recap_text import recap_text
-from storage.db import transaction
+from storage.db import failure_label, transaction
 from storage.members import name_key
 from storage.models import Member, Posyandu
 from storage.recap import month_recap, set_target
 from storage.repositories import posyandu_by_code
-from webhooks.commands.core import runtime
+from webhooks.commands.core import output_file, runtime
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -41,8 +41,7 @@ def _write(output: str | None, data: bytes | str, default_name: str | None = Non
             raise click.ClickException("this format is binary: give a file with -o")
         sys.stdout.write(data)
         return
-    mode = "wb" if isinstance(data, bytes) else "w"
-    with open(target, mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8", "newline": ""})) as handle:
+    with output_file(target, "wb" if isinstance(data, bytes) else "w") as handle:
         handle.write(data)
     click.echo(f"written to {target}", err=True)
 
@@ -67,7 +66,18 @@ def recap_command(month_text: str, code: str | None, fmt: str, lang: str, output
             places = [place]
         else:
             places = list(session.query(Posyandu).order_by(Posyandu.code))
-        recaps = [month_recap(session, p, year, month) for p in places]
+        recaps, failed = [], []
+        for place in places:  # one posyandu's failure is said and the others are still written
+            savepoint = session.begin_nested()
+            try:
+                recaps.append(month_recap(session, place, year, month))
+                savepoint.commit()
+            except Exception as exc:
+                savepoint.rollback()
+                failed.append(place.code)
+                click.echo(f"{place.code}: the recap failed ({failure_label(exc)}); the others are written", err=True)
+    if failed and not recaps:
+        raise click.ClickException(f"no recap could be made ({', '.join(failed)})")
     if fmt == "xlsx":
         from bot.media.recap_files import workbook_bytes
 
@@ -76,10 +86,12 @@ def recap_command(month_text: str, code: str | None, fmt: str, lang: str, output
         from bot.media.recap_files import write_csv
 
         out = io.StringIO()
-        write_csv(out, recaps)
+        write_csv(out, recaps, lang)
         _write(output, out.getvalue())
     else:
         _write(output, "\n\n".join(recap_text(lang, r) for r in recaps) + "\n")
+    if failed:
+        sys.exit(1)
 
 
 @click.command("sasaran", help="Set the year's target number of balita (S of SKDN) for a posyandu.")

@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 from bot.messages import Role
 from bot.referral_alerts import alert_imported
 from storage import imports
-from storage.db import transaction
+from storage.db import failure_label, transaction
 from storage.reporting import create_invite
 from storage.repositories import posyandu_by_code
-from webhooks.commands.core import runtime
+from webhooks.commands.core import output_file, runtime
 
 
 def _import(path: str, columns: tuple[str, ...], what: str, run: Callable) -> None:  # type: ignore[type-arg]
@@ -110,8 +110,15 @@ def import_and_alert(session: Session, rows: list[tuple[int, dict[str, str]]], n
     """The register's visits, and the bidan's alert for each that opened or updated a referral, like a chat
     report's, in the same transaction (a crash loses neither; a rerun alerts nobody twice)."""
     report = imports.import_measurements(session, rows, now)
-    for saved in report.referred:
-        alert_imported(session, saved, now, runtime().settings.default_language)
+    for saved in report.referred:  # one alert's failure loses neither the import nor the other alerts
+        savepoint = session.begin_nested()
+        try:
+            alert_imported(session, saved, now, runtime().settings.default_language)
+            savepoint.commit()
+        except Exception as exc:
+            savepoint.rollback()
+            click.echo(f"warning: the bidan's alert of one imported visit failed ({failure_label(exc)}); "
+                       "the visit is saved and in her rujukan list", err=True)
     return report
 
 
@@ -131,10 +138,11 @@ def measurements_export(fmt: str, posyandu_code: str | None, month: str | None, 
         if fmt == "xlsx":
             path = output or "measurements" + (f"-{posyandu_code.upper()}" if posyandu_code else "") + \
                 (f"-{month}" if month else "") + ".xlsx"
+            output_file(path, "wb").close()  # a missing folder is said before anything is read
             count = imports.write_xlsx(path, rows)
             click.echo(f"{count} rows written to {path}", err=True)
         elif output and output != "-":
-            with open(output, "w", encoding="utf-8", newline="") as handle:
+            with output_file(output) as handle:
                 count = imports.write_csv(handle, rows)
             click.echo(f"{count} rows written to {output}", err=True)
         else:
