@@ -303,17 +303,18 @@ def audience(session: Session, posyandu_id: int, groups: Sequence[str], on: date
     wanted = set(groups)
     rows = session.execute(
         select(Member.household_id, Member.birth_date, Member.sex, Pregnancy.hpht, Pregnancy.delivered_on,
-               Pregnancy.ended_on)
+               Pregnancy.ended_on, Pregnancy.reported_on)
         .join(Household, Household.id == Member.household_id)
         .outerjoin(Pregnancy, Pregnancy.member_id == Member.id)
         .where(Household.posyandu_id == posyandu_id, has_chat)).all()
     chosen = set()
-    for household_id, born, sex, hpht, delivered, ended in rows:
+    for household_id, born, sex, hpht, delivered, ended, reported in rows:
         if household_id in chosen or born > on:
             continue
+        since = reported if hpht is None else None  # an undated pregnancy is a pregnancy too
         if ended is not None and ended <= on:
-            hpht = delivered = None
-        if {s.value for s in life_stages(born, sex, on, hpht, delivered)} & wanted:
+            hpht = delivered = since = None
+        if {s.value for s in life_stages(born, sex, on, hpht, delivered, since)} & wanted:
             chosen.add(household_id)
     return sorted(chosen)
 

@@ -50,7 +50,8 @@ class PregnancySteps(ScopedFlow):
         mothers = ongoing_pregnancies(ctx, data["pid"], ctx.today())
         if not mothers:
             return done(say(ctx, "birth.none"), then="menu")
-        offered = tuple(Choice(f"g{p.id}", f"{m.name} (HPL {day(hpl(p.hpht))})") for m, p in mothers[:10])
+        offered = tuple(Choice(f"g{p.id}", f"{m.name} (HPL {day(hpl(p.hpht))})" if p.hpht is not None
+                               else f"{m.name} ({ctx.t('birth.undated')})") for m, p in mothers[:10])
         return ask(ctx, "mother", data, self.ask_mother_key, offered)
 
     def on_mother(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
@@ -105,11 +106,15 @@ class PersalinanFlow(PregnancySteps):
         pregnancy = ctx.session.get(Pregnancy, data["pregnancy"])
         if pregnancy is None or pregnancy.delivered_on is not None:
             return done(say(ctx, "birth.already"), then="menu")
-        if born < pregnancy.hpht + EARLIEST_BIRTH:
+        if pregnancy.hpht is not None and born < pregnancy.hpht + EARLIEST_BIRTH:
             raise Invalid("birth.too_early", earliest=day(pregnancy.hpht + EARLIEST_BIRTH))
-        weeks, _days = gestational_age(pregnancy.hpht, born)
         member = ctx.session.get(Member, data["member"])
         data["born"] = born.isoformat()
+        if pregnancy.hpht is None:  # an undated pregnancy: no gestational age to say
+            return ask(ctx, "confirm", data, "birth.confirm_undated",
+                       choices(ctx, (("simpan", "birth.save"), ("batal", "birth.cancel"))),
+                       name=member.name if member else "", date=day(born))
+        weeks, _days = gestational_age(pregnancy.hpht, born)
         return ask(ctx, "confirm", data, "birth.confirm",
                    choices(ctx, (("simpan", "birth.save"), ("batal", "birth.cancel"))),
                    name=member.name if member else "", date=day(born), weeks=weeks)
@@ -158,9 +163,9 @@ class PregnancyEndedFlow(PregnancySteps):
         pregnancy = ctx.session.get(Pregnancy, data["pregnancy"])
         if pregnancy is None or pregnancy.delivered_on is not None or pregnancy.ended_on is not None:
             return done(say(ctx, "ended.already"), then="menu")
-        if ended < pregnancy.hpht:
+        if pregnancy.hpht is not None and ended < pregnancy.hpht:
             raise Invalid("ended.before_hpht", hpht=day(pregnancy.hpht))
-        if data["reason"] == "keguguran" and ended >= pregnancy.hpht + EARLIEST_BIRTH:
+        if data["reason"] == "keguguran" and pregnancy.hpht is not None and ended >= pregnancy.hpht + EARLIEST_BIRTH:
             raise Invalid("ended.is_a_birth")
         member = ctx.session.get(Member, data["member"])
         data["ended"] = ended.isoformat()

@@ -100,6 +100,8 @@ def entry_text(ctx: Ctx, n: int, entry: QueueEntry, places: dict[int, str],
         estimated = dated_by_estimate(ctx.session, member.id, m.measured_on)
         key = "referral.pregnant_estimate" if estimated else "referral.pregnant"
         who += " · " + ctx.t(key, weeks=m.gestational_weeks)
+    elif result is not None and result.pregnancy_undated:
+        who += " · " + ctx.t("referral.pregnant_undated")
     opened = referral.created_at.astimezone(ZoneInfo(member.posyandu.timezone or "Asia/Jakarta")).date()
     if m is not None and m.source == "import":
         reporter = ctx.t("referral.reporter_import")

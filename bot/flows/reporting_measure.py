@@ -75,6 +75,8 @@ class MeasureSteps(VisitBase):
             weeks, _ = gestational_age(hpht, on)
             lines.append(ctx.t("report.header_pregnancy", weeks=weeks, hpl=day(hpl(hpht)))
                          + (" " + ctx.t("report.estimated") if self._hpht_estimated(ctx, data) else ""))
+        elif stage is LifeStage.IBU_HAMIL:
+            lines.append(ctx.t("report.header_pregnancy_undated"))
         if data.get("member") and ctx.once(("reported", data["member"], on),
                                            lambda: reported_on(ctx.session, data["member"], on)) is not None:
             lines.append(ctx.t("report.already_reported"))

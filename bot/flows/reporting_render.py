@@ -126,6 +126,8 @@ def summary_text(lang: str, name: str, sex: str, born: date, on: date, result: I
         parts.append(render(lang, "report.summary_pregnancy", weeks=result.gestational_weeks,
                             days=result.gestational_days, hpl=day(result.hpl) if result.hpl else "-")
                      + (" " + render(lang, "report.estimated") if estimated else ""))
+    elif result.pregnancy_undated:
+        parts.append(render(lang, "report.summary_pregnancy_undated"))
     measured = _value_lines(lang, result, values)
     parts.append("\n".join(measured) if measured else render(lang, "report.nothing_measured"))
     growth = _growth_lines(lang, result)

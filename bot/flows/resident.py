@@ -37,7 +37,7 @@ from storage.links import reviewers, unconfirmed_of
 from storage.members import clean_name, name_key
 from storage import posyandu_days as days
 from storage.models import Household, Measurement, Member, Posyandu, PosyanduSession, Pregnancy
-from storage.reporting import latest_measurement, pregnancy_facts
+from storage.reporting import latest_measurement, pregnancy_facts, pregnancy_since
 from storage.reminders import session_days, upcoming, upcoming_unrecorded
 
 DUE_DAYS = 60  # `keluarga` shows what is due in the next two months
@@ -354,7 +354,8 @@ class FamilyFlow(Flow):
         else:  # one rule for "pregnant now" and "delivered", the one /lapor uses (storage.reporting)
             ongoing, delivered = pregnancy_facts(ctx.session, member.id, today)
             hpht = ongoing.hpht if ongoing is not None else None
-        stage = primary_stage(member.birth_date, member.sex, today, hpht, delivered)
+        since = pregnancy_since(pregnancy if typed else ongoing)  # pregnant without a known HPHT
+        stage = primary_stage(member.birth_date, member.sex, today, hpht, delivered, since)
         lines = [ctx.t("resident.member_line", n=n, name=member.name, age=age(member.birth_date, today, ctx.lang),
                        stage=stage_label(ctx, stage))]
         if stage is LifeStage.IBU_HAMIL and hpht is not None:

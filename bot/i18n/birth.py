@@ -31,6 +31,8 @@ ID = {
     "bidan desa dapat menindaklanjuti.",
     "birth.already": "Persalinan ibu ini sudah tercatat.",
     "birth.confirm": "Catat: {name} melahirkan pada {date} (usia kehamilan {weeks} minggu)?",
+    "birth.confirm_undated": "Catat: {name} melahirkan pada {date}?",
+    "birth.undated": "usia kehamilan belum diketahui",
     "birth.save": "Simpan",
     "birth.cancel": "Batal",
     "birth.saved": "Tersimpan ✅ Pengingat kunjungan nifas (KF1–KF4) akan dikirim ke keluarga yang berlangganan. "
@@ -67,6 +69,8 @@ EN = {
     "up.",
     "birth.already": "This mother's delivery is already recorded.",
     "birth.confirm": "Record: {name} gave birth on {date} ({weeks} weeks of pregnancy)?",
+    "birth.confirm_undated": "Record: {name} gave birth on {date}?",
+    "birth.undated": "gestational age not known",
     "birth.save": "Save",
     "birth.cancel": "Cancel",
     "birth.saved": "Saved ✅ Postnatal visit reminders (KF1–KF4) will go to the subscribed family. Register the "

@@ -85,6 +85,10 @@ ID = {
     "diketahui, ketik - untuk melanjutkan dan beri tahu bidan.",
     "report.pregnancy_not_recorded": "Baik, kehamilannya belum dicatat. Mohon beri tahu bidan desa agar usia "
     "kehamilannya diperiksa dan dicatat.",
+    "report.pregnancy_undated": "Baik, dicatat sebagai ibu hamil dengan usia kehamilan belum diketahui. Bidan desa "
+    "akan menentukan usia kehamilannya.",
+    "report.header_pregnancy_undated": "Usia kehamilan belum diketahui (HPHT tidak diketahui)",
+    "report.summary_pregnancy_undated": "Usia kehamilan: belum diketahui (HPHT tidak diketahui; bidan akan menentukannya)",
     "report.hpl_impossible": "Dengan HPL itu usia kehamilannya tidak mungkin (lebih dari 44 minggu, atau belum "
     "hamil). Periksa lagi tanggalnya.",
     "report.age_impossible": "Usia kehamilan itu tidak mungkin (paling lama sekitar 10 bulan atau 44 minggu). "
@@ -355,6 +359,10 @@ EN = {
     "confirm it. If nothing at all is known, type - to go on, and tell the midwife.",
     "report.pregnancy_not_recorded": "All right, the pregnancy is not recorded yet. Please tell the village "
     "midwife so she can check and record how far along it is.",
+    "report.pregnancy_undated": "All right, recorded as pregnant with the gestational age not known yet. The village "
+    "midwife will date the pregnancy.",
+    "report.header_pregnancy_undated": "Gestational age not known (LMP unknown)",
+    "report.summary_pregnancy_undated": "Gestational age: not known yet (LMP unknown; the midwife will date it)",
     "report.hpl_impossible": "With that due date the pregnancy cannot be right (over 44 weeks, or not yet "
     "pregnant). Please check the date.",
     "report.age_impossible": "That length of pregnancy is not possible (at most about 10 months or 44 weeks). "
