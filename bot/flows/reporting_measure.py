@@ -14,7 +14,7 @@ from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
 from bot.flows.reporting_expert import ExpertLine, parse_expert
 from bot.flows.reporting_format import age, day, number
 from bot.flows.reporting_items import ITEMS, ORDER, assumed_position, change_problem, items_for, label_key, \
-    z_problems
+    z_doubt
 from bot.flows.reporting_render import value_text
 from bot.flows.reporting_services import Service, label_for, options, parse_selection, words
 from bot.flows.reporting_visit import SKIP, VisitBase, numeric
@@ -204,12 +204,36 @@ class MeasureSteps(VisitBase):
             question = self._doubt(ctx, data, check, item, values, confirm, params)
             if question is not None:
                 reason, shown = question
+                flags, blamed = shown.pop("flags", []), shown.pop("blamed", (item,))
+                if item not in blamed:  # the other value is implausible on its own: the doubt is about it
+                    return self._doubt_other(ctx, data, item, values, blamed[0], flags, before)
+                if len(blamed) > 1:  # each plausible alone, not together: both named
+                    other = next(b for b in blamed if b != item)
+                    reason = "confirm.z_pair"
+                    name = ctx.t(f"report.item.{label_key(other, self._stage(ctx, data)[2])}")
+                    shown["other"] = name[:1].lower() + name[1:]  # mid-sentence
+                    shown["other_value"] = value_text(ctx.lang, other, data["values"])
                 data["pending"] = {"item": item, "values": values, "confirm": confirm, "params": params,
-                                   "passed": passed, "flags": shown.pop("flags", [])}
+                                   "passed": passed, "flags": flags}
                 return self._ask_confirm(ctx, data, item, reason, shown, before)
         data["values"].update(values)
         self._drop(data, item)
         return None
+
+    def _doubt_other(self, ctx: Ctx, data: ReportDraft, item: str, values: dict[str, Any], other: str,
+                     flags: list[str], before: Iterable[Reply]) -> Turn:
+        """A pair flag (BB/PB, IMT/U) raised by this value, where the *other* value is implausible on its own
+        (119 kg at 10 years, then a correct 119 cm): this value is kept, the question is about the other one,
+        and a `no` or a new value retypes that one."""
+        data["values"].update(values)
+        self._drop(data, item)
+        kept = {f: data["values"].pop(f) for f in ITEMS[other].fields if f in data["values"]}
+        if other == "height" and "position" in data["values"]:
+            kept["position"] = data["values"].pop("position")
+        data["pending"] = {"item": other, "values": kept, "confirm": None, "params": {},
+                           "passed": ["value", "change", "z"], "flags": flags}
+        return self._ask_confirm(ctx, data, other, "confirm.z_age", {"value": value_text(ctx.lang, other, kept)},
+                                 before)
 
     def _doubt(self, ctx: Ctx, data: ReportDraft, check: str, item: str, values: dict[str, Any],
                confirm: str | None, params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
@@ -227,11 +251,12 @@ class MeasureSteps(VisitBase):
         if stage not in (LifeStage.BAYI_BALITA, LifeStage.ANAK, LifeStage.REMAJA):
             return None
         sex, born, _ = self._facts(ctx, data)
-        flags = z_problems(item, {**data["values"], **values}, sex, born, self._date(data))
-        flags -= set(data.get("z_ok", []))
+        doubt = z_doubt(item, {**data["values"], **values}, sex, born, self._date(data))
+        flags = set(doubt.flags) - set(data.get("z_ok", []))
         if not flags:
             return None
-        return "confirm.z", {"value": value_text(ctx.lang, item, values), "flags": sorted(flags)}
+        return "confirm.z", {"value": value_text(ctx.lang, item, values), "flags": sorted(flags),
+                             "blamed": doubt.blamed or (item,)}
 
     def _ask_confirm(self, ctx: Ctx, data: ReportDraft, item: str, reason: str, shown: dict[str, Any],
                      before: Iterable[Reply]) -> Turn:
@@ -263,6 +288,15 @@ class MeasureSteps(VisitBase):
         if said == "no":
             return self._ask_item(ctx, data, pending["item"], [say(ctx, "report.retype")])
         try:  # a new value typed instead of yes/no: judge it as the answer to the item
+            line = parse_expert(answer.text) if re.search(r"[^\W\d_]", answer.text) else None
+            if line is not None and line.values and pending["item"] not in line.values \
+                    and not line.services and not line.unknown:
+                # another value corrected (`bb 18,7` at a doubt about the height): the doubted value is kept,
+                # judged again with the correction; nothing else is dropped and the questions go on
+                data["values"].update(pending["values"])
+                self._drop(data, pending["item"])
+                data["line_queue"] = [[i, line.values[i]] for i in ORDER if i in line.values]
+                return self._ask_next(ctx, data)
             return self.on_item(ctx, data, Answer(answer.text))
         except Invalid as problem:
             return self._ask_item(ctx, data, pending["item"], [say(ctx, problem.key, **problem.params)])

@@ -94,19 +94,33 @@ def _value_lines(lang: str, result: Interpretation, values: dict[str, Any]) -> l
     return lines
 
 
-def _growth_lines(lang: str, result: Interpretation) -> list[str]:
+def _growth_lines(lang: str, result: Interpretation, values: dict[str, Any] | None = None) -> list[str]:
     lines = []
+    # PB/U and BB/PB before 24 months, TB/U and BB/TB from then on, by age whatever the position
+    # (the 0,7 cm correction is health.growth's; ilp-domain 3.1)
+    table = "H" if label_key("height", result.age_days) == "height_tall" else "L"
     for slot in GROWTH_SLOTS:
         category = result.categories.get(slot)
+        if category is None and slot == "bb_pb_tb" and _wasting_unread(result, values):
+            # Under five, weight-for-length/height is the wasting index (Permenkes 2/2020): always said,
+            # also when it cannot be read, so a missing line is never taken for "normal"
+            why = "remeasure" if "whz" in result.untrusted else "no_table"
+            lines.append(f"• {render(lang, f'report.index.bb_pb_tb.{table}')}: "
+                         f"{render(lang, f'report.wasting_unread.{why}')}")
+            continue
         if category is None or (slot == "imt_u_0_60" and "bb_pb_tb" in result.categories):
             continue
         z = getattr(result, Z_OF_INDEX[slot])
-        # PB/U and BB/PB before 24 months, TB/U and BB/TB from then on, by age whatever the position
-        # (the 0,7 cm correction is health.growth's; ilp-domain 3.1)
-        table = "H" if label_key("height", result.age_days) == "height_tall" else "L"
         name = render(lang, f"report.index.{slot}.{table}")
         lines.append(f"• {name}: {label(category, lang)} (z {number(z, lang, 2)})")
     return lines
+
+
+def _wasting_unread(result: Interpretation, values: dict[str, Any] | None) -> bool:
+    """An under-five weighed and measured whose weight-for-length/height has no category."""
+    if result.age_months >= 60 or not values:
+        return False
+    return values.get("weight_kg") not in (None, "") and values.get("height_cm") not in (None, "")
 
 
 def flag_lines(lang: str, flags: Iterable[Flag]) -> list[str]:
@@ -130,7 +144,7 @@ def summary_text(lang: str, name: str, sex: str, born: date, on: date, result: I
         parts.append(render(lang, "report.summary_pregnancy_undated"))
     measured = _value_lines(lang, result, values)
     parts.append("\n".join(measured) if measured else render(lang, "report.nothing_measured"))
-    growth = _growth_lines(lang, result)
+    growth = _growth_lines(lang, result, values)
     if growth:
         parts.append(render(lang, "report.growth_title") + "\n" + "\n".join(growth))
     parts.append(render(lang, "report.services_line", services=", ".join(services) or "-"))
@@ -162,7 +176,7 @@ def alert_text(lang: str, posyandu: str, member: Member, on: date, result: Inter
                  phone=member.guardian_phone or "-")
     if result.days_postpartum is not None:
         who += "\n" + render(lang, "report.alert_nifas", days=result.days_postpartum)
-    measured = "\n".join(_value_lines(lang, result, values) + _growth_lines(lang, result))
+    measured = "\n".join(_value_lines(lang, result, values) + _growth_lines(lang, result, values))
     reasons = render(lang, "report.alert_reasons") + "\n" + "\n".join(
         flag_lines(lang, [f for f in result.flags if f.refer]))
     by = render(lang, "report.alert_by", reporter=reporter)

@@ -150,6 +150,10 @@ ID = {
     "Perubahannya besar sekali. Sudah ditimbang/diukur ulang dan benar?",
     "report.confirm.z": "{item} {value} tidak wajar untuk umur dan ukuran anak ini (standar WHO). "
     "Mohon ukur ulang. Nilainya benar?",
+    "report.confirm.z_age": "{item} {value} tidak wajar untuk umur anak ini (standar WHO). Mohon ukur ulang. "
+    "Nilainya benar? Bila salah, ketik nilai yang benar.",
+    "report.confirm.z_pair": "{item} {value} dan {other} {other_value} tidak cocok satu sama lain untuk umur anak ini "
+    "(standar WHO). Mohon ukur ulang keduanya. Nilainya benar?",
     "report.confirm.yes": "Ya, benar",
     "report.confirm.no": "Tidak, saya ketik ulang",
     "report.retype": "Baik, silakan ketik ulang.",
@@ -177,6 +181,8 @@ ID = {
     "report.gain.O": " — bulan lalu tidak ditimbang (O)",
     "report.gain.B": " — baru pertama ditimbang (B)",
     "report.growth_title": "Status gizi (Permenkes 2/2020):",
+    "report.wasting_unread.remeasure": "tidak dapat dinilai, nilai tidak wajar (ukur ulang)",
+    "report.wasting_unread.no_table": "tidak dapat dinilai (panjang/tinggi di luar tabel WHO)",
     "report.index.bb_u.L": "BB/U",
     "report.index.bb_u.H": "BB/U",
     "report.index.pb_tb_u.L": "PB/U",
@@ -422,6 +428,10 @@ EN = {
     "big change. Was it measured again and is it right?",
     "report.confirm.z": "{item} {value} is implausible for this child's age and size (WHO standard). Please measure "
     "again. Is the value right?",
+    "report.confirm.z_age": "{item} {value} is implausible for this child's age (WHO standard). Please measure again. "
+    "Is the value right? If not, type the right value.",
+    "report.confirm.z_pair": "{item} {value} and {other} {other_value} do not fit together for this child's age (WHO "
+    "standard). Please measure both again. Are the values right?",
     "report.confirm.yes": "Yes, it is right",
     "report.confirm.no": "No, I will retype it",
     "report.retype": "OK, please type it again.",
@@ -446,6 +456,8 @@ EN = {
     "report.gain.O": " — not weighed last month (O)",
     "report.gain.B": " — first weighing (B)",
     "report.growth_title": "Nutritional status (Permenkes 2/2020):",
+    "report.wasting_unread.remeasure": "cannot be read, implausible value (measure again)",
+    "report.wasting_unread.no_table": "cannot be read (length/height outside the WHO table)",
     "report.index.bb_u.L": "Weight-for-age",
     "report.index.bb_u.H": "Weight-for-age",
     "report.index.pb_tb_u.L": "Length-for-age",
