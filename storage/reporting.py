@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.messages import Role
+from health.kms import months_between
 from health.life_stage import LifeStage, is_pregnant, primary_stage
 from storage import access
 from storage.members import clean_name, name_key
@@ -151,6 +152,18 @@ def life_stage_on(session: Session, member: Member, on: date, hpht: date | None 
         hpht = pregnancy.hpht
     return primary_stage(member.birth_date, member.sex, on, hpht, last_delivery(session, member.id, on),
                          pregnancy_since(pregnancy))
+
+
+def weight_change_grams(session: Session, measurement: Measurement) -> int | None:
+    """Grams gained (negative: lost) since the weighing of the month before, the change its N/T was judged on
+    (health.visit._kms); None when there is none (O, B, no weight)."""
+    if measurement.weight_kg is None:
+        return None
+    previous = history(session, measurement.member_id, measurement.measured_on).last_weighing
+    if previous is None or previous.weight_kg is None or months_between(previous.measured_on,
+                                                                        measurement.measured_on) != 1:
+        return None
+    return round((measurement.weight_kg - previous.weight_kg) * 1000)
 
 
 def reported_on(session: Session, member_id: int, on: date) -> Measurement | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Iterable
 
-from bot.flows.reporting_format import age, day, number
+from bot.flows.reporting_format import age, day, gain_words, number
 from bot.flows.reporting_items import label_key
 from bot.texts import render
 from health.category import Category
@@ -69,10 +69,8 @@ def value_text(lang: str, item: str, values: dict[str, Any]) -> str:
 
 
 def _gain(lang: str, result: Interpretation) -> str:
-    if result.weight_gain is None:
-        return ""
-    grams = result.gain_grams
-    return render(lang, f"report.gain.{result.weight_gain}", grams=number(abs(grams), lang) if grams is not None else "")
+    words = gain_words(lang, result.weight_gain, result.gain_grams)
+    return f" — {words}" if words else ""
 
 
 def _value_lines(lang: str, result: Interpretation, values: dict[str, Any]) -> list[str]:
@@ -123,8 +121,18 @@ def _wasting_unread(result: Interpretation, values: dict[str, Any] | None) -> bo
     return values.get("weight_kg") not in (None, "") and values.get("height_cm") not in (None, "")
 
 
-def flag_lines(lang: str, flags: Iterable[Flag]) -> list[str]:
-    return [f"• {flag_label(flag, lang)}" for flag in flags]
+def flag_lines(lang: str, flags: Iterable[Flag], grams: int | None = None) -> list[str]:
+    """One line per reason; a T with its weighing's change (`Berat badan turun 200 gram (T)`), as the value says."""
+    lines = []
+    for flag in flags:
+        if flag.code in GAIN_FLAGS and grams is not None:
+            lines.append(f"• {render(lang, 'report.weight_word')} {gain_words(lang, 'T', grams)}")
+        else:
+            lines.append(f"• {flag_label(flag, lang)}")
+    return lines
+
+
+GAIN_FLAGS = {"growth_flag:weight_not_gaining"}
 
 
 def summary_text(lang: str, name: str, sex: str, born: date, on: date, result: Interpretation,
@@ -153,9 +161,9 @@ def summary_text(lang: str, name: str, sex: str, born: date, on: date, result: I
     recheck = [f for f in result.flags if not f.refer]
     # Danger signs under SEGERA, every other referral under its own heading (health.urgency)
     if today:
-        parts.append(render(lang, "report.flags_urgent") + "\n" + "\n".join(flag_lines(lang, today)))
+        parts.append(render(lang, "report.flags_urgent") + "\n" + "\n".join(flag_lines(lang, today, result.gain_grams)))
     if week:
-        parts.append(render(lang, "report.flags_title") + "\n" + "\n".join(flag_lines(lang, week)))
+        parts.append(render(lang, "report.flags_title") + "\n" + "\n".join(flag_lines(lang, week, result.gain_grams)))
     if recheck:
         parts.append(render(lang, "report.recheck_title") + "\n" + "\n".join(flag_lines(lang, recheck)))
     flagged = {f.code for f in result.flags}
@@ -178,7 +186,7 @@ def alert_text(lang: str, posyandu: str, member: Member, on: date, result: Inter
         who += "\n" + render(lang, "report.alert_nifas", days=result.days_postpartum)
     measured = "\n".join(_value_lines(lang, result, values) + _growth_lines(lang, result, values))
     reasons = render(lang, "report.alert_reasons") + "\n" + "\n".join(
-        flag_lines(lang, [f for f in result.flags if f.refer]))
+        flag_lines(lang, [f for f in result.flags if f.refer], result.gain_grams))
     by = render(lang, "report.alert_by", reporter=reporter)
     return "\n\n".join(p for p in (head, who, measured, reasons, by) if p)
 
@@ -208,10 +216,10 @@ def result_text(lang: str, member: Member, on: date, result: Interpretation, val
     height_ok = not {"haz"} & result.untrusted
     lost = result.weight_gain == "T" and result.gain_grams is not None and result.gain_grams < 0
     if values.get("weight_kg") is not None and weight_ok:
-        gain = "down" if lost else result.weight_gain
+        words = gain_words(lang, result.weight_gain, result.gain_grams)
         parts.append(render(lang, "report.result_weight", weight=number(values["weight_kg"], lang))
-                     + (render(lang, f"report.result_gain.{gain}",
-                               grams=number(abs(result.gain_grams or 0), lang)) if gain else ""))
+                     + (f", {words}." if words else ".")
+                     + (" " + render(lang, "report.result_well_done") if result.weight_gain == "N" else ""))
     if values.get("height_cm") is not None and height_ok:
         parts.append(render(lang, "report.result_height", height=number(values["height_cm"], lang)))
     meanings = []
