@@ -25,6 +25,7 @@ from bot.referral_alerts import VALUE_FIELDS, dated_by_estimate
 from bot.texts import catalogue
 from health.measurements import ITEM_NAMES, MEASUREMENTS
 from health.problems import problem
+from health.findings import evidence_name, group
 from storage import access
 from storage.referrals import (
     OUTCOMES, PAGE_SIZE, QueueEntry, count_urgent, may_close, open_in_scope, open_problems, queue, record_outcome,
@@ -55,7 +56,11 @@ def reasons_text(ctx: Ctx, entry: QueueEntry, result: Any) -> str:
             labels.setdefault(flag.code, flag_label(flag, ctx.lang))
     known = catalogue(ctx.lang)
     out = []
-    for code in entry.referral.reasons or []:
+    for finding, codes in group(list(entry.referral.reasons or []), lambda code: code):
+        if finding is not None:  # one finding, its indicators named (health.findings)
+            out.append(f"{finding.label(ctx.lang)} ({', '.join(evidence_name(c, ctx.lang) for c in codes)})")
+            continue
+        code = codes[0]
         key = f"report.flag.{code}"
         out.append(labels.get(code) or (ctx.t(key) if key in known else code.split(":")[-1].replace("_", " ")))
     return "; ".join(out) or "-"

@@ -14,6 +14,7 @@ from bot.flows.reporting_format import age, day, gain_words, number
 from bot.flows.reporting_items import label_key
 from bot.texts import render
 from health.category import Category
+from health.findings import group
 from health.measurements import BY_ITEM, ITEM_NAMES, SLOT_OF_ITEM
 from health.urgency import TODAY
 from storage.models import Member
@@ -121,15 +122,31 @@ def _wasting_unread(result: Interpretation, values: dict[str, Any] | None) -> bo
     return values.get("weight_kg") not in (None, "") and values.get("height_cm") not in (None, "")
 
 
-def flag_lines(lang: str, flags: Iterable[Flag], grams: int | None = None) -> list[str]:
-    """One line per reason; a T with its weighing's change (`Berat badan turun 200 gram (T)`), as the value says."""
+def flag_lines(lang: str, flags: Iterable[Flag], grams: int | None = None, result: Interpretation | None = None,
+               values: dict[str, Any] | None = None) -> list[str]:
+    """One line per finding (health.findings: BB/PB and LiLA saying "gizi kurang" are one finding, its evidence
+    listed under it); a T with its weighing's change (`Berat badan turun 200 gram (T)`), as the value says."""
     lines = []
-    for flag in flags:
-        if flag.code in GAIN_FLAGS and grams is not None:
+    for finding, members in group(list(flags), lambda f: f.code):
+        if finding is not None:
+            lines.append(f"• {finding.label(lang)}")
+            lines.extend(f"   ◦ {evidence(lang, f, result, values)}" for f in members)
+        elif members[0].code in GAIN_FLAGS and grams is not None:
             lines.append(f"• {render(lang, 'report.weight_word')} {gain_words(lang, 'T', grams)}")
         else:
-            lines.append(f"• {flag_label(flag, lang)}")
+            lines.append(f"• {flag_label(members[0], lang)}")
     return lines
+
+
+def evidence(lang: str, flag: Flag, result: Interpretation | None, values: dict[str, Any] | None) -> str:
+    """What one indicator of a finding showed: `BB/PB: z -2,45`, `LiLA: 12 cm`; else the reason's own label."""
+    index = flag.category.index if flag.category is not None else ""
+    if result is not None and index in Z_OF_INDEX and getattr(result, Z_OF_INDEX[index], None) is not None:
+        table = "H" if label_key("height", result.age_days) == "height_tall" else "L"
+        return f"{render(lang, f'report.index.{index}.{table}')}: z {number(getattr(result, Z_OF_INDEX[index]), lang, 2)}"
+    if index == "lila_balita" and values and values.get("muac_cm") not in (None, ""):
+        return f"{render(lang, 'report.item.muac')}: {number(values['muac_cm'], lang)} cm"
+    return flag_label(flag, lang)
 
 
 GAIN_FLAGS = {"growth_flag:weight_not_gaining"}
@@ -161,9 +178,9 @@ def summary_text(lang: str, name: str, sex: str, born: date, on: date, result: I
     recheck = [f for f in result.flags if not f.refer]
     # Danger signs under SEGERA, every other referral under its own heading (health.urgency)
     if today:
-        parts.append(render(lang, "report.flags_urgent") + "\n" + "\n".join(flag_lines(lang, today, result.gain_grams)))
+        parts.append(render(lang, "report.flags_urgent") + "\n" + "\n".join(flag_lines(lang, today, result.gain_grams, result, values)))
     if week:
-        parts.append(render(lang, "report.flags_title") + "\n" + "\n".join(flag_lines(lang, week, result.gain_grams)))
+        parts.append(render(lang, "report.flags_title") + "\n" + "\n".join(flag_lines(lang, week, result.gain_grams, result, values)))
     if recheck:
         parts.append(render(lang, "report.recheck_title") + "\n" + "\n".join(flag_lines(lang, recheck)))
     flagged = {f.code for f in result.flags}
@@ -186,7 +203,7 @@ def alert_text(lang: str, posyandu: str, member: Member, on: date, result: Inter
         who += "\n" + render(lang, "report.alert_nifas", days=result.days_postpartum)
     measured = "\n".join(_value_lines(lang, result, values) + _growth_lines(lang, result, values))
     reasons = render(lang, "report.alert_reasons") + "\n" + "\n".join(
-        flag_lines(lang, [f for f in result.flags if f.refer], result.gain_grams))
+        flag_lines(lang, [f for f in result.flags if f.refer], result.gain_grams, result, values))
     by = render(lang, "report.alert_by", reporter=reporter)
     return "\n\n".join(p for p in (head, who, measured, reasons, by) if p)
 
