@@ -14,9 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from .feeding import SIX_MONTHS_DAYS
+
 TODAY, WEEK = "today", "week"
 LEVELS = (TODAY, WEEK)
-INFANT_DAYS = 182  # under 6 months (WHO 2023 wasting guideline: infants < 6 months)
+# Under 6 months (WHO 2023 wasting guideline: infants < 6 months): age_days < 183, the same boundary as the
+# schedules' months (ceil(6 x 30.4375) = 183 is the first day of 6 months), the feeding advice and PMT.
+INFANT_DAYS = SIX_MONTHS_DAYS
 
 SRC_SAM = ("Gizi buruk: same-day referral for inpatient/outpatient care, Pedoman Pencegahan & Tatalaksana Gizi "
            "Buruk pada Balita, Kemenkes 2019 [S35]; WHO 2013 SAM guideline; ilp-domain 3.1, 3.3")

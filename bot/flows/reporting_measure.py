@@ -16,7 +16,8 @@ from bot.flows.reporting_format import age, day, number
 from bot.flows.reporting_items import ITEMS, ORDER, assumed_position, change_problem, items_for, label_key, \
     z_doubt
 from bot.flows.reporting_render import value_text
-from bot.flows.reporting_services import Service, label_for, options, parse_selection, words
+from bot.flows.reporting_services import Service, fold_phrases, label_for, options, parse_selection, words
+from health.feeding import pmt_for_balita
 from bot.flows.reporting_visit import SKIP, VisitBase, numeric
 from bot.flows.reporting_draft import ReportDraft
 from bot.messages import Choice, Reply
@@ -369,6 +370,9 @@ class MeasureSteps(VisitBase):
             if typed:
                 stage, _, _ = self._stage(ctx, data)
                 selected = parse_selection(typed, self._services(ctx, data), stage)
+                if selected is None and stage is LifeStage.BAYI_BALITA and "pmt" in fold_phrases(typed).split() \
+                        and not pmt_for_balita(self._stage(ctx, data)[2]):
+                    raise Invalid("report.pmt_under_6_months")  # ASI eksklusif (health.feeding)
                 if selected is None:
                     raise Invalid("report.bad_services")
                 picked.extend(code for code in selected if code not in picked)

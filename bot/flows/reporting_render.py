@@ -14,6 +14,7 @@ from bot.flows.reporting_format import age, day, gain_words, number
 from bot.flows.reporting_items import label_key
 from bot.texts import render
 from health.category import Category
+from health.feeding import SIX_MONTHS_DAYS, TWO_YEARS_DAYS
 from health.findings import group
 from health.measurements import BY_ITEM, ITEM_NAMES, SLOT_OF_ITEM
 from health.urgency import TODAY
@@ -263,7 +264,7 @@ def result_text(lang: str, member: Member, on: date, result: Interpretation, val
 
 # What a family is told to feed, by age (WHO/UNICEF infant and young child feeding; Buku KIA 2023 [S30]):
 # breast milk only under 6 months, breast milk with complementary food from 6 to 23 months, family food after.
-FEEDING_BANDS_DAYS = ((183, "asi"), (731, "mpasi"))
+FEEDING_BANDS_DAYS = ((SIX_MONTHS_DAYS, "asi"), (TWO_YEARS_DAYS, "mpasi"))  # health.feeding's boundaries
 
 
 def feeding_advice(age_days: int) -> str:

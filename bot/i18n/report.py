@@ -169,6 +169,9 @@ ID = {
     "report.service.TTD": "Tablet tambah darah (TTD)",
     "report.service.TTD_BUMIL": "TTD/MMS ibu hamil",
     "report.service.KONSELING": "Penyuluhan/konseling",
+    "report.service.KONSELING_ASI": "Konseling menyusui (ASI eksklusif)",
+    "report.pmt_under_6_months": "Bayi di bawah 6 bulan tidak diberi PMT: cukup ASI saja (ASI eksklusif). Bila berat "
+    "badannya kurang, beri konseling menyusui dan rujuk ke bidan.",
     "report.service.ANC": "Pemeriksaan kehamilan ({code})",
     "report.service.KF": "Kunjungan nifas ({code})",
     "report.service.VITA-NIFAS": "Vitamin A ibu nifas (2 kapsul merah)",
@@ -445,6 +448,9 @@ EN = {
     "report.service.TTD": "Iron tablets (TTD)",
     "report.service.TTD_BUMIL": "Iron/MMS tablets for pregnancy",
     "report.service.KONSELING": "Counselling",
+    "report.service.KONSELING_ASI": "Breastfeeding counselling (exclusive breastfeeding)",
+    "report.pmt_under_6_months": "Babies under 6 months get no supplementary food (PMT): breast milk only (exclusive "
+    "breastfeeding). If the weight is low, give breastfeeding counselling and refer to the midwife.",
     "report.service.ANC": "Antenatal check ({code})",
     "report.service.KF": "Postnatal visit ({code})",
     "report.service.VITA-NIFAS": "Postpartum vitamin A (2 red capsules)",
