@@ -32,6 +32,12 @@ SRC_BP_CRISIS = "(GK) ilp-domain 2.3: >= 180/110 -> urgent message"
 SRC_HB = "(GK) ilp-domain 2.3: Hb < 7 g/dL -> urgent"
 SRC_GLUCOSE = "(GK) ilp-domain 2.3: glucose < 70 or >= 300 mg/dL -> urgent message"
 SRC_POST_TERM = "ilp-domain 2.3: > 42 weeks -> post-term alert; WHO ICD >= 42 completed weeks"
+# A miscarriage reported at the posyandu: the bidan follows it up as postabortion care (WHO Abortion care
+# guideline 2022, post-abortion care: check bleeding, fever, pain; contraception counselling; Juknis ILP
+# klaster 2 ibu: follow-up of an ended pregnancy). No danger sign is known from the report itself: this week.
+MISCARRIAGE = "pregnancy:miscarriage"
+SRC_MISCARRIAGE = ("WHO Abortion care guideline 2022 (post-abortion care, follow-up visit); Juknis ILP klaster 2 "
+                   "[S1]: the bidan follows up an ended pregnancy ⚠ (GK: level 'week' without a reported danger sign)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Choice, Role
 from bot.parsing import parse_date
 from health.pregnancy import MAX_HPHT_AGE_DAYS, gestational_age, hpl
+from bot.flows.reporting_notices import notify_miscarriage
 from storage import posyandu_days as days
 from storage.models import Member, Pregnancy
 from storage.reporting import visible_posyandu
@@ -183,7 +184,12 @@ class PregnancyEndedFlow(PregnancySteps):
         pregnancy.ended_on = date.fromisoformat(data["ended"])
         pregnancy.end_reason = data["reason"]
         days.audit(ctx.session, ctx.contact.id, "pregnancy.ended", f"member:{pregnancy.member_id}", ctx.now)
-        return done(say(ctx, "ended.saved"), then="menu")
+        if data["reason"] != "keguguran":  # moved away, recorded by mistake: nothing to follow up
+            return done(say(ctx, "ended.saved_other"), then="menu")
+        member = ctx.session.get(Member, pregnancy.member_id)
+        alerted = notify_miscarriage(ctx, member, data["pid"], pregnancy.ended_on) if member is not None else 0
+        return done(say(ctx, "ended.saved", count=alerted) if alerted else say(ctx, "ended.saved_no_bidan"),
+                    then="menu")
 
 
 FLOWS = (PersalinanFlow(), PregnancyEndedFlow())

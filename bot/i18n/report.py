@@ -241,6 +241,10 @@ ID = {
     "report.alert_nifas": "🤱 Ibu nifas: hari ke-{days} setelah melahirkan",
     "report.alert_member": "{member}\nHP keluarga: {phone}",
     "report.alert_reasons": "Alasan:",
+    "report.followup_title": "⚠️ Tindak lanjut dari {posyandu} ({date})",
+    "report.followup_miscarriage": "Kehamilannya berakhir karena keguguran pada {date}. Mohon kunjungi untuk "
+    "perawatan pasca keguguran: tanyakan perdarahan, demam dan nyeri perut, dan beri konseling KB.",
+    "report.flag.pregnancy:miscarriage": "Keguguran: perawatan pasca keguguran",
     "report.alert_by": "Dilaporkan oleh {reporter}. Ketik *rujukan* untuk melihat semua rujukan.",
     # the guardian's result
     "report.result_title": "Hasil posyandu {name} ({date}) 🌱",
@@ -515,6 +519,10 @@ EN = {
     "report.alert_title": "⚠️ Referral from {posyandu} ({date})",
     "report.alert_urgent": "🚨 URGENT — referral from {posyandu} ({date})",
     "report.alert_nifas": "🤱 Postpartum mother: day {days} after delivery",
+    "report.followup_title": "⚠️ Follow-up from {posyandu} ({date})",
+    "report.followup_miscarriage": "The pregnancy ended in a miscarriage on {date}. Please visit for post-abortion "
+    "care: ask about bleeding, fever and belly pain, and counsel on family planning.",
+    "report.flag.pregnancy:miscarriage": "Miscarriage: post-abortion care",
     "report.alert_member": "{member}\nFamily phone: {phone}",
     "report.alert_reasons": "Reasons:",
     "report.alert_by": "Reported by {reporter}. Type *rujukan* to see all referrals.",
