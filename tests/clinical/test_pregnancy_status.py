@@ -103,3 +103,20 @@ def test_next_visit_of_an_undated_pregnancy_asks_the_hpht_not_whether_she_is_pre
     session.expire_all()
     rows = list(session.scalars(select(Pregnancy).where(Pregnancy.member_id == woman.id)))
     assert len(rows) == 1
+
+
+def test_the_reminder_planner_finds_ttd_for_an_undated_pregnancy(session, demo):
+    # the SQL planner (storage.reminders.find_due), not only the reference rule: TTD/MMS weekly (ilp-domain 4.6)
+    from datetime import datetime, timedelta, timezone
+
+    from storage.models import Member
+    from storage.reminders import find_due
+
+    woman = member(session, "Nurhayati")
+    session.add(Pregnancy(member_id=woman.id, hpht=None, reported_on=ON,
+                          created_at=datetime(2026, 11, 22, tzinfo=timezone.utc)))
+    session.commit()
+    days = [ON + timedelta(days=i) for i in range(0, 8)]
+    found = find_due(session, days, [Member.id == woman.id])
+    assert "TTD" in {d.code for d in found}
+    assert not {d.code for d in found} & {"ANC1", "ANC2", "ANC3", "ANC4", "ANC5", "ANC6", "HPL"}
