@@ -55,4 +55,4 @@ def gain_words(lang: str | None, code: str | None, grams: int | None = None) -> 
     if code in ("N", "T") and grams is not None:
         key = "N" if code == "N" else "T_down" if grams < 0 else "T_same" if grams == 0 else "T_up"
         return render(lang, f"gain.{key}", grams=number(abs(grams), lang))
-    return render(lang, f"gain.{code}")
+    return render(lang, f"gain.{code}_plain" if code == "N" else f"gain.{code}")  # the change is not known

@@ -20,6 +20,7 @@ def test_gain_words_say_what_happened_to_the_weight():
     assert gain_words("id", "N", 400) == "naik 400 gram (N)"
     assert gain_words("en", "T", -200) == "down 200 grams (T)"
     assert gain_words("id", "O") == "bulan lalu tidak ditimbang (O)"
+    assert gain_words("id", "N") == "naik (N)" and gain_words("id", "T") == "tidak naik (T)"  # change unknown
 
 
 def test_a_loss_is_turun_for_the_kader_the_bidan_and_keluarga(runtime, demo, session, senders):
