@@ -18,6 +18,7 @@ from bot.flows.reporting_items import ITEMS, ORDER, assumed_position, change_pro
 from bot.flows.reporting_render import value_text
 from bot.flows.reporting_services import Service, fold_phrases, label_for, options, parse_selection, words
 from health.feeding import pmt_for_balita
+from health.measurements import Z_OF_ITEM
 from bot.flows.reporting_visit import SKIP, VisitBase, numeric
 from bot.flows.reporting_draft import ReportDraft
 from bot.messages import Choice, Reply
@@ -291,9 +292,11 @@ class MeasureSteps(VisitBase):
         try:  # a new value typed instead of yes/no: judge it as the answer to the item
             line = parse_expert(answer.text) if re.search(r"[^\W\d_]", answer.text) else None
             if line is not None and line.values and pending["item"] not in line.values \
-                    and not line.services and not line.unknown:
-                # another value corrected (`bb 18,7` at a doubt about the height): the doubted value is kept,
-                # judged again with the correction; nothing else is dropped and the questions go on
+                    and not line.services and not line.unknown \
+                    and any(Z_OF_ITEM.get(i, set()) & Z_OF_ITEM.get(pending["item"], set()) for i in line.values):
+                # the other value of the pair corrected (`bb 18,7` at a doubt about the height): the doubted
+                # value is kept and judged again with the correction (their z-scores are shared); nothing else
+                # is dropped and the questions go on
                 data["values"].update(pending["values"])
                 self._drop(data, pending["item"])
                 data["line_queue"] = [[i, line.values[i]] for i in ORDER if i in line.values]
