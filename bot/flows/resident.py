@@ -82,6 +82,9 @@ def next_session(ctx: Ctx, posyandu_id: int) -> PosyanduSession | None:
 
 
 # -- daftar -----------------------------------------------------------------------------------------
+# Answers at the HPHT question meaning "not known": she is recorded pregnant, undated (health.life_stage).
+UNKNOWN_HPHT = frozenset({"-", "lupa", "tidak tahu", "tidak ingat", "belum tahu", "don't know", "unknown"})
+
 class SubscribeFlow(StepFlow):
     """Find the posyandu, ask consent, then add members one by one (linking a kader's record if it exists)."""
 
@@ -194,15 +197,18 @@ class SubscribeFlow(StepFlow):
 
     def on_hpht(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         refuse_command(answer.text)
+        if answer.text.strip().lower() in UNKNOWN_HPHT:  # pregnant all the same; the bidan dates it
+            return self._save_member(ctx, data, None, pregnant=True)
         return self._save_member(ctx, data, read_hpht(answer.text, ctx.today(), "resident"))
 
-    def _save_member(self, ctx: Ctx, data: dict[str, Any], hpht: date | None) -> Turn:
+    def _save_member(self, ctx: Ctx, data: dict[str, Any], hpht: date | None, pregnant: bool = False) -> Turn:
         household = ctx.session.get(Household, ctx.contact.household_id) if ctx.contact.household_id else None
         if household is None or not ctx.contact.opted_in:
             return done(say(ctx, "resident.not_subscribed"))
         name = clean_name(data.pop("name"))
         born = date.fromisoformat(data.pop("birth"))
-        added = add_member(ctx.session, ctx.contact, household, name, data.pop("sex"), born, ctx.now, hpht)
+        added = add_member(ctx.session, ctx.contact, household, name, data.pop("sex"), born, ctx.now, hpht,
+                           pregnant_on=ctx.today() if pregnant else None)
         # A pending link is answered as a new member, in the resident's own words: nothing of the record shows.
         outcome = "added" if added.outcome == "pending" else added.outcome
         shown = name if added.outcome in ("pending", "exists") and added.request is not None else added.member.name
@@ -213,6 +219,8 @@ class SubscribeFlow(StepFlow):
             status = pregnancy_status(hpht, ctx.today())
             replies.append(say(ctx, "resident.hpl", name=shown, weeks=status.weeks, days=status.days,
                                hpl=fmt_date(ctx.lang, status.hpl)))
+        elif pregnant:
+            replies.append(say(ctx, "resident.pregnant_undated", name=shown))
         return ask(ctx, "more", data, "resident.ask_more",
                    yes_no_choices(ctx, "resident.more_yes", "resident.more_no"), before=replies)
 

@@ -61,7 +61,10 @@ ID = {
     "resident.ask_pregnant": "Apakah {name} sedang hamil?",
     "resident.yes": "Ya",
     "resident.no": "Tidak",
-    "resident.ask_hpht": "Kapan hari pertama haid terakhir (HPHT) {name}? (contoh: 1 Agustus 2026)",
+    "resident.ask_hpht": "Kapan hari pertama haid terakhir (HPHT) {name}? (contoh: 1 Agustus 2026; bila tidak "
+    "tahu, ketik -)",
+    "resident.pregnant_undated": "{name} dicatat sedang hamil. Usia kehamilannya belum diketahui: bidan atau kader "
+    "akan menanyakannya di posyandu.",
     "resident.hpht_in_future": "HPHT tidak boleh setelah hari ini. Mohon periksa lagi.",
     "resident.hpht_too_old": "HPHT itu lebih dari 44 minggu yang lalu. Mohon periksa lagi, atau tanyakan ke bidan.",
     "resident.hpl": "Usia kehamilan {name} sekarang {weeks} minggu {days} hari. Perkiraan lahir (HPL): {hpl}. "
@@ -177,7 +180,10 @@ EN = {
     "resident.ask_pregnant": "Is {name} pregnant now?",
     "resident.yes": "Yes",
     "resident.no": "No",
-    "resident.ask_hpht": "When was the first day of {name}'s last period (HPHT)? (for example: 1 August 2026)",
+    "resident.ask_hpht": "When was the first day of {name}'s last period (HPHT)? (for example: 1 August 2026; "
+    "if not known, type -)",
+    "resident.pregnant_undated": "{name} is recorded as pregnant. How far along is not known yet: the midwife or "
+    "kader will ask at the posyandu.",
     "resident.hpht_in_future": "The HPHT cannot be after today. Please check it.",
     "resident.hpht_too_old": "That HPHT is more than 44 weeks ago. Please check it, or ask the midwife.",
     "resident.hpl": "{name} is now {weeks} weeks {days} days pregnant. Estimated due date (HPL): {hpl}. "

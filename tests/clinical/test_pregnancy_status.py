@@ -120,3 +120,25 @@ def test_the_reminder_planner_finds_ttd_for_an_undated_pregnancy(session, demo):
     found = find_due(session, days, [Member.id == woman.id])
     assert "TTD" in {d.code for d in found}
     assert not {d.code for d in found} & {"ANC1", "ANC2", "ANC3", "ANC4", "ANC5", "ANC6", "HPL"}
+
+
+def test_a_resident_registering_a_pregnant_woman_without_hpht_records_her_pregnant(runtime, demo, session):
+    from storage.models import Member
+    from tests.reminders.test_resident_flows import new_resident
+
+    warga = new_resident(runtime)
+    warga.say("banyumeneng")
+    number = next(i for i, c in enumerate(warga.choices(), 1) if "Mawar 7" in c)
+    warga.say(str(number))
+    warga.say("1")  # consent
+    warga.say("siti rahma")
+    warga.say("2")
+    warga.say("3 Februari 1998")
+    assert "tidak tahu, ketik -" in warga.say("ya")
+    reply = warga.say("-")
+    assert "Siti Rahma dicatat sedang hamil" in reply
+    siti = session.scalars(select(Member).where(Member.name == "Siti Rahma")).one()
+    pregnancy = session.scalars(select(Pregnancy).where(Pregnancy.member_id == siti.id)).one()
+    assert pregnancy.hpht is None and pregnancy.reported_on == ON
+    warga.say("2")  # no more members
+    assert "Ibu hamil" in warga.say("keluarga")
