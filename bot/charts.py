@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.flows.reporting_format import number
+from bot.flows.reporting_format import gain_words, number
 from bot.messages import Attachment
 from bot.recap_text import month_label
 from bot.texts import render
@@ -44,14 +44,13 @@ def _weight_note(lang: str | None, member: Member, points: list[tuple[date, floa
     on, weight = points[-1]
     weighings = [Weighing(d, w) for d, w in points]
     code = month_code(member.birth_date, weighings, on.year, on.month)
-    gain = render(lang, f"report.gain.{code}", grams="") if code in ("T", "O", "B") else ""
+    gain = f" — {gain_words(lang, code)}" if code in ("T", "O", "B") else ""
     lines = []
     earlier = [p for p in points if (p[0].year, p[0].month) < (on.year, on.month)]
     if code in ("N", "T") and earlier:
         grams = round((weight - earlier[-1][1]) * 1000)
         months = min(max(1, age_in_months(member.birth_date, on)), kms.KMS_MAX_MONTHS)
-        if code == "N":
-            gain = render(lang, "report.gain.N", grams=number(grams, lang))
+        gain = f" — {gain_words(lang, code, grams)}"
         key = "chart.note.kbm" if grams >= 0 else "chart.note.loss"
         lines.append(render(lang, key, grams=number(abs(grams), lang), months=months, kbm=kms.kbm_grams(months)))
     head = render(lang, "chart.note.weight", month=month_label(lang, on.year, on.month), weight=number(weight, lang),

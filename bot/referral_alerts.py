@@ -31,10 +31,14 @@ def with_pregnancy(lang: str, text: str, result: Any, estimated: bool = False) -
     """The alert with the gestational age under the member's line, for a pregnancy; '±, perkiraan' when the
     HPHT is an estimate, so the bidan does not read an estimate as a dated week."""
     weeks = getattr(result, "gestational_weeks", None)
-    if weeks is None:
+    if weeks is not None:
+        line = render(lang, "referral.alert_pregnancy_estimate" if estimated else "referral.alert_pregnancy",
+                      weeks=weeks)
+    elif getattr(result, "pregnancy_undated", False):  # pregnant is a status: said even without a date
+        line = render(lang, "referral.alert_pregnancy_undated")
+    else:
         return text
     parts = text.split("\n\n")
-    line = render(lang, "referral.alert_pregnancy_estimate" if estimated else "referral.alert_pregnancy", weeks=weeks)
     if len(parts) > 1:
         parts[1] += "\n" + line
     else:

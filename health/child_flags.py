@@ -53,12 +53,24 @@ _IMPLAUSIBLE_LABELS = {
 IMPLAUSIBLE_REFERS = True
 
 # Which z-scores a flag makes untrustworthy: the flagged index, and every index
-# computed from the same measure (weight feeds BB/U, BB/PB, IMT/U; length feeds
-# PB/U, BB/PB, IMT/U; a standing measure under 9 months spoils the length).
+# computed from the same measure when the flag is one measurement's own (weight
+# implausible for age: BB/U, BB/PB, IMT/U; length: PB/U, BB/PB, IMT/U; a standing
+# measure under 9 months spoils the length). A flag of a pair index (BB/PB, IMT/U)
+# is that index's own (WHO anthro flags per indicator): an extreme IMT/U in a
+# severely wasted infant says nothing against a plausible BB/PB, which stays read.
 _DERIVED = {
     "waz": {"waz", "whz", "baz"}, "haz": {"haz", "whz", "baz"}, "position": {"haz", "whz", "baz"},
-    "whz": {"whz", "baz"}, "baz": {"whz", "baz"}, "hcz": {"hcz"}, "acz": {"acz"},
+    "whz": {"whz"}, "baz": {"baz"}, "hcz": {"hcz"}, "acz": {"acz"},
 }
+
+
+def shown_flags(flags: frozenset[str] | set[str], whz_available: bool) -> set[str]:
+    """The WHO flags worth a re-measure: IMT/U's own flag only where BB/PB cannot be read (under five
+    the wasting index is BB/PB, IMT/U its stand-in: Permenkes 2/2020, ilp-domain 3.1)."""
+    out = set(flags)
+    if whz_available and "whz" not in flags:
+        out.discard("baz")
+    return out
 
 
 def untrusted(flags: frozenset[str] | set[str]) -> set[str]:
@@ -113,7 +125,7 @@ def growth_flags(
             cat = classify(index, value)
             if cat is not None and cat.refer and name not in bad:
                 out.append(cat)
-        out.extend(implausible(name) for name in sorted(flags))
+        out.extend(implausible(name) for name in sorted(shown_flags(flags, z.whz is not None)))
     if muac_cm is not None and "acz" not in bad:
         cat = muac_category(muac_cm, "balita", age_months)
         if cat is not None and cat.refer:

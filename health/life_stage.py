@@ -9,16 +9,23 @@ bayi_balita 0-59 mo, anak 60 mo-<10 y (prasekolah and usia sekolah), remaja
 10-<18 y, dewasa 18-59 y, lansia >= 60 y [S1]. ibu_hamil: a valid HPHT
 (not in the future, <= 44 weeks old) with no delivery recorded on/after it.
 ibu_nifas: 0-42 days after the recorded delivery date [S1 05-pelayanan-nifas].
+
+Pregnancy is a status, not a date: a woman who says she is pregnant but knows
+no HPHT (nor weeks, months or an HPL to estimate it) is ibu_hamil all the
+same (`pregnant_since`: the day she was known pregnant), for at most 44 weeks
+from that day (ilp-domain 2.3's longest pregnancy) unless a delivery or an
+end is recorded. Only what needs a date (gestational age, ANC windows, HPL,
+post-term) is unknown for her.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
 
 from .ages import age_in_months
 from .growth import Sex
-from .pregnancy import hpht_problem
+from .pregnancy import MAX_HPHT_AGE_DAYS, hpht_problem
 
 NIFAS_DAYS = 42
 # (stage, first completed month, last completed month or None)
@@ -78,9 +85,16 @@ def age_stage(birth_date: date, on: date) -> LifeStage:
     raise AssertionError("age bands must cover every age")  # table bug
 
 
-def is_pregnant(hpht: date | None, on: date, delivered_on: date | None = None) -> bool:
-    """A valid, ongoing pregnancy on `on`."""
-    if hpht is None or hpht_problem(hpht, on) is not None:
+def is_pregnant(hpht: date | None, on: date, delivered_on: date | None = None,
+                pregnant_since: date | None = None) -> bool:
+    """A valid, ongoing pregnancy on `on`: dated by its HPHT, or undated (HPHT unknown) and known since
+    `pregnant_since` (at most 44 weeks before `on`)."""
+    if hpht is None:
+        if pregnant_since is None or not 0 <= (on - pregnant_since).days <= MAX_HPHT_AGE_DAYS:
+            return False
+        start = pregnant_since - timedelta(days=MAX_HPHT_AGE_DAYS)  # a delivery before this is another one
+        return delivered_on is None or delivered_on < start or delivered_on > on
+    if hpht_problem(hpht, on) is not None:
         return False
     return delivered_on is None or delivered_on < hpht or delivered_on > on
 
@@ -91,11 +105,14 @@ def is_nifas(delivered_on: date | None, on: date) -> bool:
 
 
 def life_stages(birth_date: date, sex: Sex | int | str, on: date,
-                hpht: date | None = None, delivered_on: date | None = None) -> frozenset[LifeStage]:
-    """All stages on `on`: the age stage plus ibu_hamil / ibu_nifas (women only)."""
+                hpht: date | None = None, delivered_on: date | None = None,
+                pregnant_since: date | None = None) -> frozenset[LifeStage]:
+    """All stages on `on`: the age stage plus ibu_hamil / ibu_nifas (women only).
+
+    `pregnant_since`: an undated pregnancy (HPHT unknown) known since that day (`is_pregnant`)."""
     stages = {age_stage(birth_date, on)}
     if Sex.parse(sex) is Sex.FEMALE:
-        if is_pregnant(hpht, on, delivered_on):
+        if is_pregnant(hpht, on, delivered_on, pregnant_since):
             stages.add(LifeStage.IBU_HAMIL)
         elif is_nifas(delivered_on, on):
             stages.add(LifeStage.IBU_NIFAS)
@@ -103,9 +120,10 @@ def life_stages(birth_date: date, sex: Sex | int | str, on: date,
 
 
 def primary_stage(birth_date: date, sex: Sex | int | str, on: date,
-                  hpht: date | None = None, delivered_on: date | None = None) -> LifeStage:
+                  hpht: date | None = None, delivered_on: date | None = None,
+                  pregnant_since: date | None = None) -> LifeStage:
     """Stage whose form to use: ibu hamil, then ibu nifas, then the age stage."""
-    stages = life_stages(birth_date, sex, on, hpht, delivered_on)
+    stages = life_stages(birth_date, sex, on, hpht, delivered_on, pregnant_since)
     for stage in (LifeStage.IBU_HAMIL, LifeStage.IBU_NIFAS):
         if stage in stages:
             return stage

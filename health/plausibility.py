@@ -9,9 +9,8 @@ z-score beyond its limits as implausible (anthro 1.1 for 0-59 months, anthroplus
 * soft limits (ask back) = the measurement at WHO's flag limits for this sex
   and age (restricted beyond +-3 SD for weight-based indicators, as WHO
   computes them). After 10 years WHO has no weight-for-age: a weight alone is
-  judged by BMI-for-age at its flag limits times height-for-age at its flag
-  limits (the lightest and heaviest body WHO would not flag); the pair is then
-  judged by BMI-for-age itself.
+  judged by BMI-for-age at its flag limits times height-for-age at +-3 SD
+  (`WEIGHT_ALONE_HEIGHT_Z`); the pair is then judged by BMI-for-age itself.
 * hard limits (refuse) = the widest soft limits of anyone in the child's
   life-cycle group (any age in the group, either sex), never narrower than the
   ilp-domain 2.3 balita row: a value no child of that group could have.
@@ -36,6 +35,13 @@ ACFA_FIRST_DAY = 91
 GROUP_MONTHS = {"bayi_balita": (0, 59), "anak": (60, 119), "remaja": (120, 215)}
 
 Band = tuple[float, float]
+# ⚠ (GK) After 10 years WHO publishes no weight-for-age (growth reference 2007): a weight typed without a
+# height is judged by the body at BMI-for-age's flag limits (+-5) and the height-for-age at +-3 SD (the
+# lightest plausible body is very thin and very short, the heaviest very fat and very tall). With +-6 SD
+# heights (the flag limits) the band let 119 kg pass for a 10-year-old; +-3 SD keeps it continuous with
+# WHO's weight-for-age at 10 years (upper 79 kg -> 88 kg at 10,5 years for a boy) and accepts a thin,
+# stunted 10-year-old of 18,7 kg.
+WEIGHT_ALONE_HEIGHT_Z: Band = (-3.0, 3.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +84,11 @@ def _month_lms(table: _t.Table, sex: int, months: float) -> tuple[float, float, 
     return l, m, s
 
 
-def soft_limits(field: str, sex: int, age_days: int) -> Band | None:
-    """WHO's flag limits for this field, sex and age as a measurement; None where WHO has no reference."""
+def soft_limits(field: str, sex: int, age_days: int, widest: bool = False) -> Band | None:
+    """WHO's flag limits for this field, sex and age as a measurement; None where WHO has no reference.
+
+    `widest`: after 10 years a weight alone at the heights of WHO's flag limits (+-6 SD), for the hard
+    limit (refuse only the impossible); else at +-3 SD (`WEIGHT_ALONE_HEIGHT_Z`), for asking back."""
     if age_days < 0:
         return None
     if age_days <= LAST_2006_DAY:
@@ -101,9 +110,10 @@ def soft_limits(field: str, sex: int, age_days: int) -> Band | None:
     if months <= 120:
         return _band(_month_lms(_t.WFA_2007, sex, months), FLAG_RULES_2007["waz"], True)
     bmi = _band(_month_lms(_t.BFA_2007, sex, months), FLAG_RULES_2007["baz"], True)
-    if bmi is None:
+    tall = height if widest else _band(_month_lms(_t.HFA_2007, sex, months), WEIGHT_ALONE_HEIGHT_Z, False)
+    if bmi is None or tall is None:
         return None
-    return bmi[0] * (height[0] / 100) ** 2, bmi[1] * (height[1] / 100) ** 2
+    return bmi[0] * (tall[0] / 100) ** 2, bmi[1] * (tall[1] / 100) ** 2
 
 
 @cache
@@ -113,7 +123,7 @@ def group_envelope(field: str, group: str) -> Band | None:
     start, end = round(first * DAYS_PER_MONTH), math.ceil((last + 1) * DAYS_PER_MONTH) - 1
     step = 1 if end <= LAST_2006_DAY else 7  # the 2007 reference is monthly: a week is fine enough
     bands = [b for sex in (1, 2) for day in range(start, end + 1, step)
-             if (b := soft_limits(field, sex, day)) is not None]
+             if (b := soft_limits(field, sex, day, widest=True)) is not None]
     if not bands:
         return None
     return min(b[0] for b in bands), max(b[1] for b in bands)
@@ -131,3 +141,39 @@ def child_limits(field: str, sex: int, age_days: int, group: str,
     if floor is not None:
         hard = (min(hard[0], floor[0]), max(hard[1], floor[1]))
     return Limits((math.floor(hard[0] * 10) / 10, math.ceil(hard[1] * 10) / 10), soft)
+
+
+# -- whom a WHO flag blames ------------------------------------------------------------------------------
+# The measurements each WHO index is computed from (anthro 1.1 / anthroplus 1.0 flag one index each).
+FLAG_FIELDS: dict[str, tuple[str, ...]] = {
+    "waz": ("weight_kg",), "haz": ("height_cm",), "position": ("height_cm",), "hcz": ("head_cm",),
+    "acz": ("muac_cm",), "whz": ("weight_kg", "height_cm"), "baz": ("weight_kg", "height_cm"),
+}
+
+
+def implausible_alone(values: dict[str, float | None], sex: int, age_days: int) -> set[str]:
+    """The fields whose value is outside WHO's flag limits for this sex and age on its own (`soft_limits`)."""
+    out = set()
+    for field, value in values.items():
+        if value is None:
+            continue
+        band = soft_limits(field, sex, age_days)
+        if band is not None and not band[0] <= value <= band[1]:
+            out.add(field)
+    return out
+
+
+def blamed_fields(flags: set[str] | frozenset[str], alone: set[str]) -> tuple[str, ...]:
+    """Which measurement a doubt is about: each one checked against the age first, then their combination.
+
+    A one-measurement flag (BB/U, PB/U, LK/U, LiLA/U) blames that measurement; a pair flag (BB/PB, IMT/U)
+    blames the member of the pair that is implausible on its own (119 kg for a 10-year-old, not his
+    plausible 119 cm), or both when each is plausible alone and only the combination is not."""
+    out: list[str] = []
+    for flag in sorted(flags):
+        fields = FLAG_FIELDS.get(flag, ())
+        culprits = [f for f in fields if f in alone] if len(fields) > 1 else list(fields)
+        for field in culprits or fields:
+            if field not in out:
+                out.append(field)
+    return tuple(out)

@@ -395,8 +395,12 @@ def due_reminders(
     done_codes: frozenset = frozenset(),
     settings: Mapping[str, object] | None = None,
     rules: Iterable[ReminderRule] = RULES,
+    pregnant_since: date | None = None,
 ) -> list[Due]:
     """Reminders due for one person on `on` (reference for the SQL planner).
+
+    `pregnant_since`: pregnant with an unknown HPHT (health.life_stage.is_pregnant): the pregnancy's
+    calendar rules (TTD/MMS) are due; those anchored on the HPHT (ANC windows, HPL) cannot be dated.
 
     settings: {'je_endemic': bool, 'session_dates': iterable of dates}.
     Several rules sharing a code and period (TTD for a pregnant adolescent)
@@ -406,7 +410,7 @@ def due_reminders(
     sx = Sex.parse(sex)
     if on < birth_date:
         return []
-    stages = life_stages(birth_date, sx, on, hpht, delivered_on)
+    stages = life_stages(birth_date, sx, on, hpht, delivered_on, pregnant_since)
     age_days = (on - birth_date).days
     sessions = tuple(settings.get("session_dates", ()) or ())  # type: ignore[call-overload]
     out: list[Due] = []

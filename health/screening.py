@@ -283,16 +283,25 @@ def bp_category(systolic: float, diastolic: float, age_years: int, sex: int | No
                 pregnant: bool = False, nifas: bool = False) -> Category | None:
     """Blood-pressure category by group (ilp-domain 3.6).
 
-    Adults (>= 18), pregnant and postpartum women: < 90/60 -> low BP (counselling) first.
+    Adults (>= 18), pregnant and postpartum women: < 90/60 -> low BP (counselling), only when no
+    raised class applies: 150/55 in pregnancy is hypertension in pregnancy, 185/55 grade 3 (a high
+    pressure is never hidden behind a low one).
     Pregnant, or in nifas (`nifas`): >= 140/90 -> same-day referral. Adults: Juknis table, with
     grade 3 (>= 180 and/or >= 110, urgent) taking precedence over isolated
     systolic hypertension (>= 140 and < 90). 13-17 y: AAP 2017. 7-12 y:
     AAP simplified limits by sex (needs `sex`). Under 7: None.
     """
-    if pregnant or nifas or age_years >= 18:
+    found = _bp_raised(systolic, diastolic, age_years, sex, pregnant, nifas)
+    if (pregnant or nifas or age_years >= 18) and (found is None or found.severity is Severity.NORMAL):
         hypo = BP_HYPOTENSION
         if systolic < hypo.sys_min or diastolic < hypo.dia_min:
             return hypo.category
+    return found
+
+
+def _bp_raised(systolic: float, diastolic: float, age_years: int, sex: int | None,
+               pregnant: bool, nifas: bool) -> Category | None:
+    """The group's BP class without the low-BP rule."""
     if pregnant or nifas:
         s_lim, d_lim = BP_PREG_LIMIT
         return (BP_PREG_CATS if pregnant else BP_NIFAS_CATS)[systolic >= s_lim or diastolic >= d_lim]

@@ -14,9 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from .feeding import SIX_MONTHS_DAYS
+
 TODAY, WEEK = "today", "week"
 LEVELS = (TODAY, WEEK)
-INFANT_DAYS = 182  # under 6 months (WHO 2023 wasting guideline: infants < 6 months)
+# Under 6 months (WHO 2023 wasting guideline: infants < 6 months): age_days < 183, the same boundary as the
+# schedules' months (ceil(6 x 30.4375) = 183 is the first day of 6 months), the feeding advice and PMT.
+INFANT_DAYS = SIX_MONTHS_DAYS
 
 SRC_SAM = ("Gizi buruk: same-day referral for inpatient/outpatient care, Pedoman Pencegahan & Tatalaksana Gizi "
            "Buruk pada Balita, Kemenkes 2019 [S35]; WHO 2013 SAM guideline; ilp-domain 3.1, 3.3")
@@ -28,6 +32,12 @@ SRC_BP_CRISIS = "(GK) ilp-domain 2.3: >= 180/110 -> urgent message"
 SRC_HB = "(GK) ilp-domain 2.3: Hb < 7 g/dL -> urgent"
 SRC_GLUCOSE = "(GK) ilp-domain 2.3: glucose < 70 or >= 300 mg/dL -> urgent message"
 SRC_POST_TERM = "ilp-domain 2.3: > 42 weeks -> post-term alert; WHO ICD >= 42 completed weeks"
+# A miscarriage reported at the posyandu: the bidan follows it up as postabortion care (WHO Abortion care
+# guideline 2022, post-abortion care: check bleeding, fever, pain; contraception counselling; Juknis ILP
+# klaster 2 ibu: follow-up of an ended pregnancy). No danger sign is known from the report itself: this week.
+MISCARRIAGE = "pregnancy:miscarriage"
+SRC_MISCARRIAGE = ("WHO Abortion care guideline 2022 (post-abortion care, follow-up visit); Juknis ILP klaster 2 "
+                   "[S1]: the bidan follows up an ended pregnancy ⚠ (GK: level 'week' without a reported danger sign)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,8 +80,12 @@ RANGES: tuple[Range, ...] = (
           slips=(10, 0.1, 100)),
     Range("muac_cm", frozenset({D, L, H, NF}), (12, 50), (18, 40), SRC, slips=(0.1, 10)),
     Range("waist_cm", NOT_BALITA, (40, 200), (55, 150), SRC, slips=(100, 0.1)),
-    Range("systolic", ALL, (60, 260), (90, 179), SRC),
-    Range("diastolic", ALL, (30, 160), (60, 109), SRC),
+    # Soft BP limits ask back what is unlikely, never an ordinary pressure: the Juknis table (ilp-domain 3.6) has
+    # no lower bound for "optimal" (< 120 and < 80), so 100/58 is optimal and is not asked back; a low pressure
+    # (< 90/60) is classified (health.screening: ask about complaints), asked back only when unlikely as a
+    # measurement (⚠ GK: systolic < 80, diastolic < 40). The upper limits mirror the urgent >= 180/110 (2.3).
+    Range("systolic", ALL, (60, 260), (80, 179), f"{SRC}; 3.6 ⚠ lower soft limit GK"),
+    Range("diastolic", ALL, (30, 160), (40, 109), f"{SRC}; 3.6 ⚠ lower soft limit GK"),
     Range("glucose_mgdl", ALL, (20, 600), (70, 299), SRC, slips=(18.0,)),
     Range("cholesterol_mgdl", ALL, (50, 500), (None, None), SRC),
     Range("hb_gdl", ALL, (3, 22), (7, None), SRC, slips=(0.1,)),

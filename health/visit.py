@@ -142,6 +142,7 @@ class Interpretation:
     gestational_days: int | None = None
     hpl: date | None = None
     days_postpartum: int | None = None  # ibu nifas: days since the delivery
+    pregnancy_undated: bool = False  # pregnant, HPHT unknown: the gestational age is unknown
     automatic_services: list[str] = field(default_factory=list)
     untrusted: set[str] = field(default_factory=set)  # z-scores WHO flags implausible, and those derived
 
@@ -288,14 +289,18 @@ def _automatic(result: Interpretation, sex: str, values: Values) -> list[str]:
 
 
 def interpret(sex: str, birth: date, on: date, hpht: date | None, values: Values, past: History,
-              delivered_on: date | None = None) -> Interpretation:
+              delivered_on: date | None = None, pregnant_since: date | None = None) -> Interpretation:
     """Read one visit with health/'s rules: z-scores and Permenkes categories, KMS, screening, flags.
 
     `delivered_on` is the latest recorded delivery: within 42 days the mother is in nifas.
+    `pregnant_since`: she is pregnant though the HPHT is unknown (health.life_stage.is_pregnant): every
+    pregnancy rule applies (BP >= 140/90 is hypertension in pregnancy, Hb and LiLA cut-offs of pregnancy);
+    only the gestational age is unknown.
     """
-    stage = primary_stage(birth, sex, on, hpht, delivered_on)
+    stage = primary_stage(birth, sex, on, hpht, delivered_on, pregnant_since)
     result = Interpretation(stage, age_in_days(birth, on), age_in_months(birth, on))
     pregnant = stage is LifeStage.IBU_HAMIL
+    result.pregnancy_undated = pregnant and hpht is None
     if stage is LifeStage.IBU_NIFAS and delivered_on is not None:
         result.days_postpartum = (on - delivered_on).days
     weeks = None

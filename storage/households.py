@@ -193,7 +193,8 @@ def proves_household(session: Session, contact: Contact, member: Member) -> bool
 
 
 def add_member(session: Session, contact: Contact, household: Household, name: str, sex: str,
-               birth_date: date, now: datetime, hpht: date | None = None) -> AddedMember:
+               birth_date: date, now: datetime, hpht: date | None = None,
+               pregnant_on: date | None = None) -> AddedMember:
     """Add a member to the chat's household; a member the posyandu already records needs proof.
 
     Same posyandu, same name and birth date is the same person, never a
@@ -203,6 +204,7 @@ def add_member(session: Session, contact: Contact, household: Household, name: s
     the bidan of the posyandu confirms (`storage.links`). A pending request is
     answered exactly like a new member, so a stranger learns nothing, not even
     that the member exists; what they typed stays on the request.
+    `pregnant_on`: she said she is pregnant without a known HPHT (an undated pregnancy, told that day).
     """
     key = name_key(name)
     found = session.scalars(select(Member).where(Member.posyandu_id == household.posyandu_id,
@@ -213,15 +215,15 @@ def add_member(session: Session, contact: Contact, household: Household, name: s
         session.add(member)
         session.flush()
         session.add(AuditEvent(contact_id=contact.id, action="member.added", subject=f"member:{member.id}", at=now))
-        if hpht is not None:
-            add_pregnancy(session, member, hpht, now)
+        if hpht is not None or pregnant_on is not None:
+            add_pregnancy(session, member, hpht, now, pregnant_on)
         return AddedMember(member, "added")
     if found.household_id == household.id:
         return AddedMember(found, "exists")
     if proves_household(session, contact, found):
         link_member(session, contact, found, now)
-        if hpht is not None:
-            add_pregnancy(session, found, hpht, now)
+        if hpht is not None or pregnant_on is not None:
+            add_pregnancy(session, found, hpht, now, pregnant_on)
         return AddedMember(found, "linked")
     from storage.links import request_link
 
@@ -260,12 +262,28 @@ def _drop_if_empty(session: Session, household_id: int) -> None:
         session.execute(delete(Household).where(Household.id == household_id))
 
 
-def add_pregnancy(session: Session, member: Member, hpht: date, now: datetime) -> Pregnancy:
-    """Record a pregnancy from its HPHT; the same HPHT twice is one pregnancy."""
+def add_pregnancy(session: Session, member: Member, hpht: date | None, now: datetime,
+                  reported_on: date | None = None) -> Pregnancy:
+    """Record a pregnancy from its HPHT (the same HPHT twice is one pregnancy), or undated (`hpht` None, told on
+    `reported_on`): one ongoing undated pregnancy is kept, and an HPHT told later dates it."""
+    undated = session.scalars(select(Pregnancy).where(Pregnancy.member_id == member.id, Pregnancy.hpht.is_(None),
+                                                      Pregnancy.delivered_on.is_(None),
+                                                      Pregnancy.ended_on.is_(None))).first()
+    if hpht is None:
+        if undated is not None:
+            return undated
+        pregnancy = Pregnancy(member_id=member.id, hpht=None, reported_on=reported_on or now.date(), created_at=now)
+        session.add(pregnancy)
+        session.flush()
+        return pregnancy
     found = session.scalars(select(Pregnancy).where(Pregnancy.member_id == member.id,
                                                     Pregnancy.hpht == hpht)).one_or_none()
     if found is not None:
         return found
+    if undated is not None:
+        undated.hpht = hpht
+        session.flush()
+        return undated
     pregnancy = Pregnancy(member_id=member.id, hpht=hpht, created_at=now)
     session.add(pregnancy)
     session.flush()
@@ -323,17 +341,18 @@ def audience(session: Session, posyandu_id: int, groups: Sequence[str], on: date
     wanted = set(groups)
     rows = session.execute(
         select(Member.household_id, Member.birth_date, Member.sex, Pregnancy.hpht, Pregnancy.delivered_on,
-               Pregnancy.ended_on)
+               Pregnancy.ended_on, Pregnancy.reported_on)
         .join(Household, Household.id == Member.household_id)
         .outerjoin(Pregnancy, Pregnancy.member_id == Member.id)
         .where(Household.posyandu_id == posyandu_id, has_chat)).all()
     chosen = set()
-    for household_id, born, sex, hpht, delivered, ended in rows:
+    for household_id, born, sex, hpht, delivered, ended, reported in rows:
         if household_id in chosen or born > on:
             continue
+        since = reported if hpht is None else None  # an undated pregnancy is a pregnancy too
         if ended is not None and ended <= on:
-            hpht = delivered = None
-        if {s.value for s in life_stages(born, sex, on, hpht, delivered)} & wanted:
+            hpht = delivered = since = None
+        if {s.value for s in life_stages(born, sex, on, hpht, delivered, since)} & wanted:
             chosen.add(household_id)
     return sorted(chosen)
 

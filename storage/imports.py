@@ -39,7 +39,8 @@ from storage.models import Household, Measurement, Member, Posyandu, Pregnancy
 from storage.phones import mobile_number
 from storage.places import ZONE_NAMES, desa_path, puskesmas, upsert_posyandu
 from storage.reporting import (
-    Values, Visit, assess, current_pregnancy, find_member, household_for, life_stage_on, reported_on, save_visit,
+    Values, Visit, assess, current_pregnancy, find_member, household_for, life_stage_on, pregnancy_since, reported_on,
+    save_visit,
 )
 from storage.repositories import posyandu_by_code
 from storage.identity import nik_holder
@@ -393,7 +394,8 @@ def import_measurements(session: Session, rows: list[tuple[int, dict[str, str]]]
                                   {"sex": member.sex, "age_days": (on - born).days})
         existing = reported_on(session, member.id, on)
         if existing is not None:
-            result = assess(session, member.id, member.sex, born, on, pregnancy.hpht if pregnancy else None, values)
+            result = assess(session, member.id, member.sex, born, on, pregnancy.hpht if pregnancy else None, values,
+                            pregnancy_since(pregnancy))
             if _same(existing, values, result.columns()):
                 return "unchanged"
         recent = (_local_today(posyandu, now) - on).days <= REFERRAL_DAYS

@@ -159,17 +159,21 @@ class Member(Base):
 
     posyandu: Mapped[Posyandu] = relationship()
     household: Mapped[Optional[Household]] = relationship()
-    pregnancies: Mapped[list["Pregnancy"]] = relationship(back_populates="member", order_by="Pregnancy.hpht")
+    pregnancies: Mapped[list["Pregnancy"]] = relationship(back_populates="member", order_by="Pregnancy.id")
 
 
 class Pregnancy(Base):
-    """A pregnancy, dated from HPHT; `delivered_on` starts the nifas and neonatal schedule."""
+    """A pregnancy, dated from HPHT; `delivered_on` starts the nifas and neonatal schedule.
+
+    An undated pregnancy (she is pregnant, the HPHT is unknown) has `hpht` None and `reported_on`, the day
+    she was known pregnant (health.life_stage.is_pregnant): she is ibu hamil all the same."""
 
     __tablename__ = "pregnancy"
 
     id: Mapped[intpk]
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
-    hpht: Mapped[date] = mapped_column(Date, index=True)
+    hpht: Mapped[Optional[date]] = mapped_column(Date, index=True)
+    reported_on: Mapped[Optional[date]] = mapped_column(Date)
     delivered_on: Mapped[Optional[date]] = mapped_column(Date, index=True)
     ended_on: Mapped[Optional[date]] = mapped_column(Date)
     end_reason: Mapped[Optional[str]] = mapped_column(String(20))  # keguguran | lainnya (ended without a birth)

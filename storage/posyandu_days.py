@@ -87,10 +87,12 @@ def invite_by_code(session: Session, code: str) -> Invite | None:
 
 def ongoing_pregnancies(session: Session, posyandu_id: int, today: date,
                         longest: timedelta) -> list[tuple[Member, Pregnancy]]:
-    """Pregnancies not delivered nor ended whose HPHT is within `longest` of today, earliest first."""
+    """Pregnancies not delivered nor ended whose HPHT (or, undated, the day it was told) is within `longest`
+    of today, earliest first."""
+    start = func.coalesce(Pregnancy.hpht, Pregnancy.reported_on)
     rows = session.execute(
         select(Member, Pregnancy).join(Pregnancy, Pregnancy.member_id == Member.id)
         .where(Member.posyandu_id == posyandu_id, Pregnancy.delivered_on.is_(None), Pregnancy.ended_on.is_(None),
-               Pregnancy.hpht > today - longest, Pregnancy.hpht <= today)
-        .order_by(Pregnancy.hpht, Member.name)).all()
+               start > today - longest, start <= today)
+        .order_by(start, Member.name)).all()
     return [(m, p) for m, p in rows]

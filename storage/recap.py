@@ -19,6 +19,7 @@ from bot.messages import Role
 from health import recap as rules
 from health.life_stage import age_stage, life_stages
 from storage.identity import members_missing_nik
+from storage.pregnancy_status import pregnancy_since, pregnancy_start
 from storage.models import (
     Contact, Measurement, Member, Posyandu, PosyanduTarget, Pregnancy, Referral, ServiceGiven,
 )
@@ -71,18 +72,19 @@ def _members(session: Session, ids: set[int]) -> dict[int, Member]:
 def _pregnancies(session: Session, member_ids: Sequence[int]) -> dict[int, list[Pregnancy]]:
     out: dict[int, list[Pregnancy]] = defaultdict(list)
     if member_ids:
-        for p in session.scalars(select(Pregnancy).where(Pregnancy.member_id.in_(list(member_ids)))
-                                 .order_by(Pregnancy.hpht)):
+        rows = session.scalars(select(Pregnancy).where(Pregnancy.member_id.in_(list(member_ids))))
+        for p in sorted(rows, key=lambda p: (pregnancy_start(p), p.id)):
             out[p.member_id].append(p)
     return out
 
 
 def _stages(member: Member, on: date, pregnancies: list[Pregnancy]) -> frozenset[str]:
-    current = [p for p in pregnancies if p.hpht <= on and (p.ended_on is None or p.ended_on >= on)]
+    """Pregnancy is a status: an undated pregnancy (HPHT unknown) counts as ibu hamil too."""
+    current = [p for p in pregnancies if pregnancy_start(p) <= on and (p.ended_on is None or p.ended_on >= on)]
     latest = current[-1] if current else None
     try:
         found = life_stages(member.birth_date, member.sex, on, latest.hpht if latest else None,
-                            latest.delivered_on if latest else None)
+                            latest.delivered_on if latest else None, pregnancy_since(latest))
     except ValueError:  # a stored sex that cannot be read: counted by age, never ending the whole recap
         return frozenset({age_stage(member.birth_date, on).value}) if on >= member.birth_date else frozenset()
     return frozenset(s.value for s in found)

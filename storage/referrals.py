@@ -128,6 +128,27 @@ def _record_problem(session: Session, member: Member, measurement: Measurement, 
     return found
 
 
+def record_followup(session: Session, member: Member, posyandu_id: int, reason: str, problem: str, urgency: str,
+                    now: datetime) -> Referral:
+    """A case the bidan must follow up that no measurement raised (a miscarriage: postabortion care): the same
+    queue, one open referral per member and problem; an open one takes the reason."""
+    found = open_referral(session, member.id, problem)
+    if found is None:
+        found = Referral(member_id=member.id, problem=problem, posyandu_id=posyandu_id, reasons=[reason],
+                         urgency=urgency, status="open", created_at=now, updated_at=now,
+                         urgent_since=now if urgency == TODAY else None)
+        session.add(found)
+        session.flush()
+        session.add(AuditEvent(action="referral.opened", subject=f"referral:{found.id}", at=now))
+    else:
+        found.reasons = _merged(found.reasons or [], [reason])
+        if urgency == TODAY and found.urgency != TODAY:
+            found.urgency, found.urgent_since, found.repeated_at = TODAY, now, None
+        found.updated_at = now
+    session.flush()
+    return found
+
+
 # -- the queue ----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class QueueEntry:

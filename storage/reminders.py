@@ -38,6 +38,7 @@ from health.schedules import RULES, Due, ReminderRule, due_reminders, period_end
 from storage.households import reachable_clause
 from storage.places import zone_info
 from storage.models import Contact, Member, PlannedReminder, PosyanduSession, Pregnancy, ServiceGiven
+from storage.pregnancy_status import pregnancy_since, pregnancy_start
 
 PREGNANCY_STAGES = (LifeStage.IBU_HAMIL, LifeStage.IBU_NIFAS)
 SLACK = timedelta(days=3)  # month arithmetic in the SQL prefilter is approximate; the exact check is not
@@ -56,6 +57,7 @@ class Candidate:
     hpht: date | None = None
     delivered_on: date | None = None
     ended_on: date | None = None
+    pregnant_since: date | None = None  # an undated pregnancy (HPHT unknown): the day it was told
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ class Probe:
             month_day = extract("month", Member.birth_date) * 100 + extract("day", Member.birth_date)
             where.append(month_day.in_(self.month_days))
         if self.pregnancy:
-            col = getattr(Pregnancy, self.pregnancy)
+            col = pregnancy_column(self.pregnancy)
             where += [col >= self.anchor[0], col <= self.anchor[1]]
         if self.session_ids:
             where.append(PosyanduSession.id.in_(self.session_ids))
@@ -126,6 +128,14 @@ class Probe:
         return present != (None, None) and _overlap(self.anchor, present)
 
 
+def pregnancy_column(name: str) -> Any:
+    """A probe's pregnancy column; 'start' is the HPHT or, for an undated pregnancy, the day it was told
+    (a calendar rule of pregnancy, TTD/MMS, is due for her too; an HPHT-anchored one is not)."""
+    if name == "start":
+        return func.coalesce(Pregnancy.hpht, Pregnancy.reported_on)
+    return getattr(Pregnancy, name)
+
+
 # -- the exact, per-candidate semantics --------------------------------------------------
 def pregnancy_period(rule: ReminderRule, cand: Candidate) -> str | None:
     if rule.anchor == "hpht" and cand.hpht is not None:
@@ -138,10 +148,11 @@ def pregnancy_period(rule: ReminderRule, cand: Candidate) -> str | None:
 def dues_on_day(cand: Candidate, day: date, settings: Mapping[str, object],
                 rules: Sequence[ReminderRule] = RULES) -> list[Due]:
     """The reference answer for one person on one day (an ended pregnancy is not ongoing)."""
-    hpht = cand.hpht
+    hpht, since = cand.hpht, cand.pregnant_since
     if cand.ended_on is not None and cand.delivered_on is None and cand.ended_on <= day:
-        hpht = None
-    return due_reminders(cand.birth_date, cand.sex, day, hpht, cand.delivered_on, settings=settings, rules=rules)
+        hpht = since = None
+    return due_reminders(cand.birth_date, cand.sex, day, hpht, cand.delivered_on, settings=settings, rules=rules,
+                         pregnant_since=since)
 
 
 def due_on_day(rule: ReminderRule, cand: Candidate, day: date, settings: Mapping[str, object]) -> Due | None:
@@ -261,7 +272,7 @@ def probes(rule: ReminderRule, days: Sequence[date],
             psex, pbirth = _person_bounds(rule, due_days[0], due_days[-1])
             probe = Probe(rule, period_key(rule, due_days[0], start), psex, pbirth)
             if rule.life_stage is LifeStage.IBU_HAMIL:
-                probe.pregnancy = "hpht"
+                probe.pregnancy = "start"
                 probe.anchor = (due_days[0] - timedelta(days=MAX_HPHT_AGE_DAYS), due_days[-1])
             found.append(probe)
         return found
@@ -279,7 +290,7 @@ def probe_statement(probe: Probe, scope: Sequence[Any]) -> Select[Any]:
     rule = probe.rule
     cols: list[Any] = [Member.id, Member.household_id, Member.posyandu_id, Member.birth_date, Member.sex]
     if probe.pregnancy:
-        cols += [Pregnancy.hpht, Pregnancy.delivered_on, Pregnancy.ended_on]
+        cols += [Pregnancy.hpht, Pregnancy.delivered_on, Pregnancy.ended_on, Pregnancy.reported_on]
     stmt = select(*cols)
     if probe.pregnancy:
         stmt = stmt.join(Pregnancy, Pregnancy.member_id == Member.id)
@@ -317,10 +328,13 @@ def scope_ranges(session: Session, scope: Sequence[Any]) -> tuple[Range, dict[st
     every rule nobody in scope can be due for (a village of young families never asks about lansia)."""
     births = tuple(session.execute(select(func.min(Member.birth_date), func.max(Member.birth_date))
                                    .where(*scope)).one())
+    start = pregnancy_column("start")
     anchors = session.execute(select(func.min(Pregnancy.hpht), func.max(Pregnancy.hpht),
-                                     func.min(Pregnancy.delivered_on), func.max(Pregnancy.delivered_on))
+                                     func.min(Pregnancy.delivered_on), func.max(Pregnancy.delivered_on),
+                                     func.min(start), func.max(start))
                               .join(Member, Member.id == Pregnancy.member_id).where(*scope)).one()
-    return births, {"hpht": (anchors[0], anchors[1]), "delivered_on": (anchors[2], anchors[3])}  # type: ignore[return-value]
+    return births, {"hpht": (anchors[0], anchors[1]), "delivered_on": (anchors[2], anchors[3]),  # type: ignore[return-value]
+                    "start": (anchors[4], anchors[5])}
 
 
 def find_due(session: Session, days: Sequence[date], scope: Sequence[Any], *, je_endemic: bool = False,
@@ -414,7 +428,8 @@ def member_facts(session: Session, ids: Sequence[int], codes: Iterable[str] | No
     """For these members, in two queries: each one's latest pregnancy, and the dates each service was given
     (only `codes` when given): what the due and overdue rules are read against."""
     pregnancies: dict[int, Pregnancy] = {}
-    for p in session.scalars(select(Pregnancy).where(Pregnancy.member_id.in_(list(ids))).order_by(Pregnancy.hpht)):
+    rows = session.scalars(select(Pregnancy).where(Pregnancy.member_id.in_(list(ids))))
+    for p in sorted(rows, key=lambda p: (pregnancy_start(p), p.id)):
         pregnancies[p.member_id] = p  # the latest
     stmt = select(ServiceGiven.member_id, ServiceGiven.code, ServiceGiven.given_on).where(
         ServiceGiven.member_id.in_(list(ids)))
@@ -442,7 +457,8 @@ def _upcoming_of(members: Sequence[Member], pregnancies: Mapping[int, Pregnancy]
     for m in members:
         p = pregnancies.get(m.id)
         cand = Candidate(m.id, m.household_id, m.posyandu_id, m.birth_date, m.sex,
-                         p.hpht if p else None, p.delivered_on if p else None, p.ended_on if p else None)
+                         p.hpht if p else None, p.delivered_on if p else None, p.ended_on if p else None,
+                         pregnancy_since(p))
         settings = {"je_endemic": je_endemic, "session_dates": tuple((session_days or {}).get(m.posyandu_id, ()))}
         seen: set[tuple[str, str]] = set()
         for day in window:

@@ -19,9 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.messages import Role
+from health.kms import months_between
 from health.life_stage import LifeStage, is_pregnant, primary_stage
 from storage import access
 from storage.members import clean_name, name_key
+from storage.pregnancy_status import pregnancy_since, pregnancy_start  # noqa: F401  (re-exported)
 from storage.referrals import record_referrals
 from storage.satusehat_queue import queue_visit
 from storage.models import (
@@ -133,9 +135,10 @@ def pregnancy_facts(session: Session, member_id: int | None, on: date) -> tuple[
     before it (a chat step asks both for every value typed)."""
     if member_id is None:
         return None, None
-    rows = list(session.scalars(select(Pregnancy).where(Pregnancy.member_id == member_id)
-                                .order_by(Pregnancy.hpht.desc())))
-    ongoing = next((p for p in rows if is_pregnant(p.hpht, on, p.delivered_on) and p.ended_on is None), None)
+    rows = sorted(session.scalars(select(Pregnancy).where(Pregnancy.member_id == member_id)),
+                  key=lambda p: (pregnancy_start(p), p.id), reverse=True)
+    ongoing = next((p for p in rows if is_pregnant(p.hpht, on, p.delivered_on, p.reported_on)
+                    and p.ended_on is None), None)
     delivered = max((p.delivered_on for p in rows if p.delivered_on is not None and p.delivered_on <= on),
                     default=None)
     return ongoing, delivered
@@ -158,11 +161,25 @@ def last_visit(session: Session, member_id: int | None, on: date) -> PastVisit |
 
 def life_stage_on(session: Session, member: Member, on: date, hpht: date | None = None) -> LifeStage:
     """The member's life stage on `on` (health.life_stage.primary_stage) with what is recorded: the ongoing
-    pregnancy (or `hpht`, one being told now) and the latest delivery. Every path asks this one question."""
+    pregnancy, dated or not (or `hpht`, one being told now) and the latest delivery. Every path asks this
+    one question."""
     pregnancy = current_pregnancy(session, member.id, on)
     if pregnancy is not None:
         hpht = pregnancy.hpht
-    return primary_stage(member.birth_date, member.sex, on, hpht, last_delivery(session, member.id, on))
+    return primary_stage(member.birth_date, member.sex, on, hpht, last_delivery(session, member.id, on),
+                         pregnancy_since(pregnancy))
+
+
+def weight_change_grams(session: Session, measurement: Measurement) -> int | None:
+    """Grams gained (negative: lost) since the weighing of the month before, the change its N/T was judged on
+    (health.visit._kms); None when there is none (O, B, no weight)."""
+    if measurement.weight_kg is None:
+        return None
+    previous = history(session, measurement.member_id, measurement.measured_on).last_weighing
+    if previous is None or previous.weight_kg is None or months_between(previous.measured_on,
+                                                                        measurement.measured_on) != 1:
+        return None
+    return round((measurement.weight_kg - previous.weight_kg) * 1000)
 
 
 def reported_on(session: Session, member_id: int, on: date) -> Measurement | None:
@@ -192,10 +209,12 @@ def history(session: Session, member_id: int | None, on: date) -> History:
 
 
 def assess(session: Session, member_id: int | None, sex: str, birth: date, on: date, hpht: date | None,
-           values: Values) -> Interpretation:
-    """Interpret a visit against the member's stored history and deliveries (the summary and the save use this)."""
+           values: Values, pregnant_since: date | None = None) -> Interpretation:
+    """Interpret a visit against the member's stored history and deliveries (the summary and the save use this).
+
+    `pregnant_since`: she is pregnant though no HPHT is known (health.life_stage.is_pregnant)."""
     return interpret(sex, birth, on, hpht, values, history(session, member_id, on),
-                     last_delivery(session, member_id, on))
+                     last_delivery(session, member_id, on), pregnant_since)
 
 
 def given_codes(session: Session, member_id: int | None, since: date | None = None) -> set[str]:
@@ -233,6 +252,7 @@ class Visit:
     new_member: NewMember | None = None
     hpht: date | None = None  # a pregnancy to record, when the member has none ongoing
     hpht_estimate: str | None = None  # how that HPHT was estimated (health.pregnancy.estimated_hpht), if it was
+    pregnant: bool = False  # she said she is pregnant: recorded even when no HPHT is known (`hpht` None)
     services: list[str] = field(default_factory=list)
     source: str = "chat"
     recorded_by_id: int | None = None
@@ -339,12 +359,16 @@ def save_visit(session: Session, visit: Visit, now: datetime, refer: bool = True
         if member is None:
             raise LookupError("member not found")
     pregnancy = current_pregnancy(session, member.id, visit.measured_on)
-    if visit.hpht is not None and pregnancy is None:
-        pregnancy = Pregnancy(member_id=member.id, hpht=visit.hpht, hpht_estimate=visit.hpht_estimate, created_at=now)
+    if visit.hpht is not None and pregnancy is not None and pregnancy.hpht is None:
+        pregnancy.hpht, pregnancy.hpht_estimate = visit.hpht, visit.hpht_estimate  # an undated one is dated now
+    elif (visit.hpht is not None or visit.pregnant) and pregnancy is None:
+        pregnancy = Pregnancy(member_id=member.id, hpht=visit.hpht, hpht_estimate=visit.hpht_estimate,
+                              reported_on=visit.measured_on, created_at=now)
         session.add(pregnancy)
-        session.flush()
+    session.flush()
     hpht = pregnancy.hpht if pregnancy is not None else None
-    result = assess(session, member.id, member.sex, member.birth_date, visit.measured_on, hpht, visit.values)
+    result = assess(session, member.id, member.sex, member.birth_date, visit.measured_on, hpht, visit.values,
+                    pregnancy_since(pregnancy))
     before = _referred_flags(session, member, visit.measured_on) if refer else None
     measurement, replaced = _write_measurement(session, member, visit, result, now)
     _write_services(session, member, measurement, visit, [*visit.services, *result.automatic_services])
@@ -424,4 +448,4 @@ def reinterpret(session: Session, measurement: Measurement) -> Interpretation:
     pregnancy = current_pregnancy(session, member.id, measurement.measured_on)
     values = Values.from_dict({name: getattr(measurement, name) for name in Values.__dataclass_fields__})
     return assess(session, member.id, member.sex, member.birth_date, measurement.measured_on,
-                  pregnancy.hpht if pregnancy else None, values)
+                  pregnancy.hpht if pregnancy else None, values, pregnancy_since(pregnancy))

@@ -162,8 +162,9 @@ def _overdue(session: Session, posyandu: Posyandu, today: date, je_endemic: bool
                 if kind == "kn_missed" and age_days > NEONATAL_DAYS + FOLLOW_UP_DAYS:
                     continue
             elif rule.anchor == "hpht":
-                if p is None or p.delivered_on is not None or (p.ended_on is not None and p.ended_on <= today) \
-                        or (today - p.hpht).days > PREGNANCY_MAX_DAYS:
+                if p is None or p.hpht is None or p.delivered_on is not None \
+                        or (p.ended_on is not None and p.ended_on <= today) \
+                        or (today - p.hpht).days > PREGNANCY_MAX_DAYS:  # an undated pregnancy has no ANC window
                     continue
                 anchor = p.hpht
             else:

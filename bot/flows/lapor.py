@@ -70,7 +70,7 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
     def _interpret(self, ctx: Ctx, data: ReportDraft) -> Interpretation:
         sex, born, hpht = self._facts(ctx, data)
         return assess(ctx.session, data.get("member"), sex, born, self._date(data), hpht,
-                      Values.from_dict(data["values"]))
+                      Values.from_dict(data["values"]), self._pregnant_since(ctx, data))
 
     def _summary_text(self, ctx: Ctx, data: ReportDraft) -> str:
         sex, born, _ = self._facts(ctx, data)
@@ -150,7 +150,7 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
             new_member=NewMember(new["name"], new["sex"], date.fromisoformat(new["birth"]), new.get("phone"),
                                  new.get("nik")) if new else None,
             hpht=date.fromisoformat(data["hpht"]) if data.get("hpht") else None,
-            hpht_estimate=data.get("hpht_estimate"),
+            hpht_estimate=data.get("hpht_estimate"), pregnant=bool(data.get("pregnant")),
             services=list(data.get("services") or []), source="chat", recorded_by_id=ctx.contact.id)
         saved = save_visit(ctx.session, visit, ctx.now)
         alerted = notify_visit(ctx, saved)

@@ -19,6 +19,7 @@ from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Choice, Role
 from bot.parsing import parse_date
 from health.pregnancy import MAX_HPHT_AGE_DAYS, gestational_age, hpl
+from bot.flows.reporting_notices import notify_miscarriage
 from storage import posyandu_days as days
 from storage.models import Member, Pregnancy
 from storage.reporting import visible_posyandu
@@ -49,7 +50,8 @@ class PregnancySteps(ScopedFlow):
         mothers = ongoing_pregnancies(ctx, data["pid"], ctx.today())
         if not mothers:
             return done(say(ctx, "birth.none"), then="menu")
-        offered = tuple(Choice(f"g{p.id}", ctx.t("birth.mother_choice", name=m.name, hpl=hpl(p.hpht)))
+        offered = tuple(Choice(f"g{p.id}", ctx.t("birth.mother_choice", name=m.name, hpl=hpl(p.hpht))
+                               if p.hpht is not None else f"{m.name} ({ctx.t('birth.undated')})")
                         for m, p in mothers[:10])
         return ask(ctx, "mother", data, self.ask_mother_key, offered)
 
@@ -105,11 +107,15 @@ class PersalinanFlow(PregnancySteps):
         pregnancy = ctx.session.get(Pregnancy, data["pregnancy"])
         if pregnancy is None or pregnancy.delivered_on is not None:
             return done(say(ctx, "birth.already"), then="menu")
-        if born < pregnancy.hpht + EARLIEST_BIRTH:
+        if pregnancy.hpht is not None and born < pregnancy.hpht + EARLIEST_BIRTH:
             raise Invalid("birth.too_early", earliest=pregnancy.hpht + EARLIEST_BIRTH)
-        weeks, _days = gestational_age(pregnancy.hpht, born)
         member = ctx.session.get(Member, data["member"])
         data["born"] = born.isoformat()
+        if pregnancy.hpht is None:  # an undated pregnancy: no gestational age to say
+            return ask(ctx, "confirm", data, "birth.confirm_undated",
+                       choices(ctx, (("simpan", "birth.save"), ("batal", "birth.cancel"))),
+                       name=member.name if member else "", date=born)
+        weeks, _days = gestational_age(pregnancy.hpht, born)
         return ask(ctx, "confirm", data, "birth.confirm",
                    choices(ctx, (("simpan", "birth.save"), ("batal", "birth.cancel"))),
                    name=member.name if member else "", date=born, weeks=weeks)
@@ -158,9 +164,9 @@ class PregnancyEndedFlow(PregnancySteps):
         pregnancy = ctx.session.get(Pregnancy, data["pregnancy"])
         if pregnancy is None or pregnancy.delivered_on is not None or pregnancy.ended_on is not None:
             return done(say(ctx, "ended.already"), then="menu")
-        if ended < pregnancy.hpht:
+        if pregnancy.hpht is not None and ended < pregnancy.hpht:
             raise Invalid("ended.before_hpht", hpht=pregnancy.hpht)
-        if data["reason"] == "keguguran" and ended >= pregnancy.hpht + EARLIEST_BIRTH:
+        if data["reason"] == "keguguran" and pregnancy.hpht is not None and ended >= pregnancy.hpht + EARLIEST_BIRTH:
             raise Invalid("ended.is_a_birth")
         member = ctx.session.get(Member, data["member"])
         data["ended"] = ended.isoformat()
@@ -178,7 +184,12 @@ class PregnancyEndedFlow(PregnancySteps):
         pregnancy.ended_on = date.fromisoformat(data["ended"])
         pregnancy.end_reason = data["reason"]
         days.audit(ctx.session, ctx.contact.id, "pregnancy.ended", f"member:{pregnancy.member_id}", ctx.now)
-        return done(say(ctx, "ended.saved"), then="menu")
+        if data["reason"] != "keguguran":  # moved away, recorded by mistake: nothing to follow up
+            return done(say(ctx, "ended.saved_other"), then="menu")
+        member = ctx.session.get(Member, pregnancy.member_id)
+        alerted = notify_miscarriage(ctx, member, data["pid"], pregnancy.ended_on) if member is not None else 0
+        return done(say(ctx, "ended.saved", count=alerted) if alerted else say(ctx, "ended.saved_no_bidan"),
+                    then="menu")
 
 
 FLOWS = (PersalinanFlow(), PregnancyEndedFlow())

@@ -26,6 +26,7 @@ from bot.referral_alerts import VALUE_FIELDS, dated_by_estimate
 from bot.texts import catalogue
 from health.measurements import ITEM_NAMES, MEASUREMENTS
 from health.problems import problem
+from health.findings import evidence_name, group
 from storage import access
 from storage.referrals import (
     OUTCOMES, PAGE_SIZE, QueueEntry, count_urgent, may_close, open_in_scope, open_problems, queue, record_outcome,
@@ -56,7 +57,11 @@ def reasons_text(ctx: Ctx, entry: QueueEntry, result: Any) -> str:
             labels.setdefault(flag.code, flag_label(flag, ctx.lang))
     known = catalogue(ctx.lang)
     out = []
-    for code in entry.referral.reasons or []:
+    for finding, codes in group(list(entry.referral.reasons or []), lambda code: code):
+        if finding is not None:  # one finding, its indicators named (health.findings)
+            out.append(f"{finding.label(ctx.lang)} ({', '.join(evidence_name(c, ctx.lang) for c in codes)})")
+            continue
+        code = codes[0]
         key = f"report.flag.{code}"
         out.append(labels.get(code) or (ctx.t(key) if key in known else code.split(":")[-1].replace("_", " ")))
     return "; ".join(out) or "-"
@@ -101,6 +106,8 @@ def entry_text(ctx: Ctx, n: int, entry: QueueEntry, places: dict[int, str],
         estimated = dated_by_estimate(ctx.session, member.id, m.measured_on)
         key = "referral.pregnant_estimate" if estimated else "referral.pregnant"
         who += " · " + ctx.t(key, weeks=m.gestational_weeks)
+    elif result is not None and result.pregnancy_undated:
+        who += " · " + ctx.t("referral.pregnant_undated")
     # since the visit that opened it (an imported visit is dated by the register, not by the import)
     opened = entry.since or referral.created_at.astimezone(ZoneInfo(member.posyandu.timezone or "Asia/Jakarta")).date()
     if m is not None and m.source == "import":

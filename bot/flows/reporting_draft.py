@@ -45,6 +45,7 @@ class ReportDraft(TypedDict, total=False):
     new: NewMember
     hpht: str | None  # ISO date; None: not pregnant or not known
     hpht_estimate: bool  # dated from weeks, months or an HPL, not an HPHT
+    pregnant: bool  # she said she is pregnant (a status: `hpht` may stay unknown)
     values: dict[str, Any]  # the checked values, by storage field (health.visit.Values)
     queue: list[str]  # items still to ask, in the form's order
     item: str  # the item being asked

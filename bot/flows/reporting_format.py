@@ -45,3 +45,16 @@ def age(birth: date, on: date, lang: str | None) -> str:
     if months < 60:
         return render(lang, "report.age.years_months", years=months // 12, months=months % 12)
     return render(lang, "report.age.years", years=months // 12)
+
+
+def gain_words(lang: str | None, code: str | None, grams: int | None = None) -> str:
+    """A month's weighing as the KMS says it, with what happened to the weight: `naik 300 gram (N)`,
+    `turun 200 gram (T)`, `tetap (T)`, `naik 100 gram, kurang dari kenaikan minimal (T)`, `bulan lalu tidak
+    ditimbang (O)`, `baru pertama ditimbang (B)` (ilp-domain 3.2: T includes a loss). The one text of N/T/O/B
+    for the kader, the bidan, the family and the chart; "" without a code."""
+    if code not in ("N", "T", "O", "B"):
+        return ""
+    if code in ("N", "T") and grams is not None:
+        key = "N" if code == "N" else "T_down" if grams < 0 else "T_same" if grams == 0 else "T_up"
+        return render(lang, f"gain.{key}", grams=number(abs(grams), lang))
+    return render(lang, f"gain.{code}_plain" if code == "N" else f"gain.{code}")  # the change is not known

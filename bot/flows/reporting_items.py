@@ -21,7 +21,9 @@ from typing import Any
 
 from bot.flows.base import Invalid
 from health.ages import age_in_months, age_months_decimal
-from health.growth import LENGTH_TABLE_LAST_DAY, MAX_MONTHS_2006, child_zscores, reference2007_zscores
+from health.child_flags import shown_flags
+from health.growth import LENGTH_TABLE_LAST_DAY, MAX_MONTHS_2006, Sex, child_zscores, reference2007_zscores
+from health.plausibility import blamed_fields, implausible_alone
 from health.life_stage import LifeStage
 from health.parsing import parse_bp, parse_number
 from health.measurements import BP_FROM_MONTHS, MEASUREMENTS, Z_OF_ITEM, items_asked
@@ -191,21 +193,46 @@ def change_problem(item: str, values: dict[str, Any], previous: dict[str, Any] |
     return verdict.reason_code if isinstance(verdict, Confirm) else None
 
 
+FIELD_ITEMS = {"weight_kg": "weight", "height_cm": "height", "head_cm": "head", "muac_cm": "muac"}
+
+
+@dataclass(frozen=True)
+class ZDoubt:
+    """WHO implausibility flags this item takes part in, and the items they blame (health.plausibility:
+    each value against the age first, then their combination)."""
+
+    flags: frozenset[str]
+    blamed: tuple[str, ...]
+
+
 def z_problems(item: str, values: dict[str, Any], sex: str, birth: date, on: date) -> set[str]:
-    """WHO implausibility flags this item takes part in: a child under five (2006 standards), or the
-    BMI-for-age of a school child or adolescent (2007 reference; its height and weight alone were
-    already judged by `check_value` against the same flags)."""
+    """The flags of `z_doubt` (kept for callers that only ask whether there is a doubt)."""
+    return set(z_doubt(item, values, sex, birth, on).flags)
+
+
+def z_doubt(item: str, values: dict[str, Any], sex: str, birth: date, on: date) -> ZDoubt:
+    """WHO implausibility flags this item takes part in: a child under five (2006 standards: every index's
+    own flag, IMT/U only where BB/PB cannot be read), or the BMI-for-age of a school child or adolescent
+    (2007 reference; its height and weight alone were already judged by `check_value`); and which items
+    they blame: the value implausible on its own for the age, else both of the pair."""
     wanted = Z_OF_ITEM.get(item)
     if not wanted:
-        return set()
+        return ZDoubt(frozenset(), ())
 
     def num(name: str) -> float | None:
         value = values.get(name)
         return float(value) if value not in (None, "") else None
 
+    days = (on - birth).days
     if age_in_months(birth, on) >= MAX_MONTHS_2006:
         school = reference2007_zscores(sex, age_months_decimal(birth, on), num("height_cm"), num("weight_kg"))
-        return set(school.flags) & wanted & {"baz"}
-    z = child_zscores(sex, (on - birth).days, num("weight_kg"), num("height_cm"), values.get("position"),
-                      num("head_cm"), num("muac_cm"))
-    return set(z.flags) & wanted
+        flags = set(school.flags) & wanted & {"baz"}
+    else:
+        z = child_zscores(sex, days, num("weight_kg"), num("height_cm"), values.get("position"),
+                          num("head_cm"), num("muac_cm"))
+        flags = shown_flags(z.flags, z.whz is not None) & wanted
+    if not flags:
+        return ZDoubt(frozenset(), ())
+    alone = implausible_alone({f: num(f) for f in FIELD_ITEMS}, int(Sex.parse(sex)), days)
+    blamed = tuple(FIELD_ITEMS[f] for f in blamed_fields(flags, alone))
+    return ZDoubt(frozenset(flags), blamed)

@@ -14,9 +14,11 @@ from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
 from bot.flows.reporting_expert import ExpertLine, bare_values, parse_expert, read_bare, typed_in
 from bot.flows.reporting_format import age, day, number
 from bot.flows.reporting_items import ITEMS, ORDER, assumed_position, change_problem, items_for, label_key, \
-    z_problems
+    z_doubt
 from bot.flows.reporting_render import value_text
-from bot.flows.reporting_services import Service, label_for, options, parse_selection, words
+from bot.flows.reporting_services import Service, fold_phrases, label_for, options, parse_selection, words
+from health.feeding import pmt_for_balita
+from health.measurements import Z_OF_ITEM
 from bot.flows.reporting_visit import SKIP, VisitBase, numeric
 from bot.flows.reporting_draft import ReportDraft
 from bot.messages import Choice, Reply
@@ -99,6 +101,8 @@ class MeasureSteps(VisitBase):
             weeks, _ = gestational_age(hpht, on)
             lines.append(ctx.t("report.header_pregnancy", weeks=weeks, hpl=day(hpl(hpht), ctx.lang))
                          + (" " + ctx.t("report.estimated") if self._hpht_estimated(ctx, data) else ""))
+        elif stage is LifeStage.IBU_HAMIL:
+            lines.append(ctx.t("report.header_pregnancy_undated"))
         if data.get("member") and ctx.once(("reported", data["member"], on),
                                            lambda: reported_on(ctx.session, data["member"], on)) is not None:
             lines.append(ctx.t("report.already_reported"))
@@ -252,12 +256,36 @@ class MeasureSteps(VisitBase):
             question = self._doubt(ctx, data, check, item, values, confirm, params)
             if question is not None:
                 reason, shown = question
+                flags, blamed = shown.pop("flags", []), shown.pop("blamed", (item,))
+                if item not in blamed:  # the other value is implausible on its own: the doubt is about it
+                    return self._doubt_other(ctx, data, item, values, blamed[0], flags, before)
+                if len(blamed) > 1:  # each plausible alone, not together: both named
+                    other = next(b for b in blamed if b != item)
+                    reason = "confirm.z_pair"
+                    name = ctx.t(f"report.item.{label_key(other, self._stage(ctx, data)[2])}")
+                    shown["other"] = name[:1].lower() + name[1:]  # mid-sentence
+                    shown["other_value"] = value_text(ctx.lang, other, data["values"])
                 data["pending"] = {"item": item, "values": values, "confirm": confirm, "params": params,
-                                   "passed": passed, "flags": shown.pop("flags", [])}
+                                   "passed": passed, "flags": flags}
                 return self._ask_confirm(ctx, data, item, reason, shown, before)
         data["values"].update(values)
         self._drop(data, item)
         return None
+
+    def _doubt_other(self, ctx: Ctx, data: ReportDraft, item: str, values: dict[str, Any], other: str,
+                     flags: list[str], before: Iterable[Reply]) -> Turn:
+        """A pair flag (BB/PB, IMT/U) raised by this value, where the *other* value is implausible on its own
+        (119 kg at 10 years, then a correct 119 cm): this value is kept, the question is about the other one,
+        and a `no` or a new value retypes that one."""
+        data["values"].update(values)
+        self._drop(data, item)
+        kept = {f: data["values"].pop(f) for f in ITEMS[other].fields if f in data["values"]}
+        if other == "height" and "position" in data["values"]:
+            kept["position"] = data["values"].pop("position")
+        data["pending"] = {"item": other, "values": kept, "confirm": None, "params": {},
+                           "passed": ["value", "change", "z"], "flags": flags}
+        return self._ask_confirm(ctx, data, other, "confirm.z_age", {"value": value_text(ctx.lang, other, kept)},
+                                 before)
 
     def _doubt(self, ctx: Ctx, data: ReportDraft, check: str, item: str, values: dict[str, Any],
                confirm: str | None, params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
@@ -275,11 +303,12 @@ class MeasureSteps(VisitBase):
         if stage not in (LifeStage.BAYI_BALITA, LifeStage.ANAK, LifeStage.REMAJA):
             return None
         sex, born, _ = self._facts(ctx, data)
-        flags = z_problems(item, {**data["values"], **values}, sex, born, self._date(data))
-        flags -= set(data.get("z_ok", []))
+        doubt = z_doubt(item, {**data["values"], **values}, sex, born, self._date(data))
+        flags = set(doubt.flags) - set(data.get("z_ok", []))
         if not flags:
             return None
-        return "confirm.z", {"value": value_text(ctx.lang, item, values), "flags": sorted(flags)}
+        return "confirm.z", {"value": value_text(ctx.lang, item, values), "flags": sorted(flags),
+                             "blamed": doubt.blamed or (item,)}
 
     def _ask_confirm(self, ctx: Ctx, data: ReportDraft, item: str, reason: str, shown: dict[str, Any],
                      before: Iterable[Reply]) -> Turn:
@@ -312,6 +341,17 @@ class MeasureSteps(VisitBase):
         if said == "no":
             return self._ask_item(ctx, data, pending["item"], [say(ctx, "report.retype")])
         try:  # a new value typed instead of yes/no: judge it as the answer to the item
+            line = parse_expert(answer.text) if re.search(r"[^\W\d_]", answer.text) else None
+            if line is not None and line.values and pending["item"] not in line.values \
+                    and not line.services and not line.unknown \
+                    and any(Z_OF_ITEM.get(i, set()) & Z_OF_ITEM.get(pending["item"], set()) for i in line.values):
+                # the other value of the pair corrected (`bb 18,7` at a doubt about the height): the doubted
+                # value is kept and judged again with the correction (their z-scores are shared); nothing else
+                # is dropped and the questions go on
+                data["values"].update(pending["values"])
+                self._drop(data, pending["item"])
+                data["line_queue"] = [[i, line.values[i]] for i in ORDER if i in line.values]
+                return self._ask_next(ctx, data)
             return self.on_item(ctx, data, Answer(answer.text))
         except Invalid as problem:
             return self._ask_item(ctx, data, pending["item"], [say(ctx, problem.key, **problem.params)])
@@ -389,6 +429,9 @@ class MeasureSteps(VisitBase):
             if typed:
                 stage, _, _ = self._stage(ctx, data)
                 selected = parse_selection(typed, self._services(ctx, data), stage)
+                if selected is None and stage is LifeStage.BAYI_BALITA and "pmt" in fold_phrases(typed).split() \
+                        and not pmt_for_balita(self._stage(ctx, data)[2]):
+                    raise Invalid("report.pmt_under_6_months")  # ASI eksklusif (health.feeding)
                 if selected is None:
                     raise Invalid("report.bad_services")
                 picked.extend(code for code in selected if code not in picked)

@@ -236,6 +236,9 @@ class MemberSteps(VisitBase):
         sex, born, hpht = self._facts(ctx, data)
         question = pregnancy_question(sex, born, self._date(data))
         nifas = is_nifas(self._delivered(ctx, data), self._date(data))  # she just gave birth: not asked
+        if hpht is None and "hpht" not in data and self._pregnant_since(ctx, data) is not None:
+            data["pregnant"] = True  # known pregnant, not yet dated: only the HPHT is asked (`-` goes on)
+            return ask(ctx, "hpht", data, "report.ask_hpht", before=before)
         if hpht is None and "hpht" not in data and question is not None and not nifas:
             key = "report.ask_pregnant" if question == "adult" else "report.ask_pregnant_minor"
             who = ctx.t("report.member_label", name=self._name(ctx, data), sex=sex_letter(ctx.lang, sex),
@@ -248,18 +251,21 @@ class MemberSteps(VisitBase):
     def on_pregnant(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         said = read_pregnant(answer.value)
         if said == "yes":
+            data["pregnant"] = True  # the status; the HPHT that dates it may stay unknown
             return ask(ctx, "hpht", data, "report.ask_hpht")
         if said == "no":
             data["hpht"] = None
+            data.pop("pregnant", None)
             return self._start_items(ctx, data)
         raise Invalid("core.choose_from_list", count=2)
 
     def on_hpht(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         """The HPHT, or an estimate (`HPL 12-03-2027`, `5 bulan`, `20 minggu`) when she does not know it;
-        `-` goes on without recording the pregnancy (nothing is known to date it: the bidan records it)."""
+        `-`: she is pregnant all the same (every rule of pregnancy applies), with the gestational age unknown;
+        the bidan is told so and dates it."""
         if answer.text.strip().lower() in SKIP:
             data["hpht"] = None
-            return self._start_items(ctx, data, [say(ctx, "report.pregnancy_not_recorded")])
+            return self._start_items(ctx, data, [say(ctx, "report.pregnancy_undated")])
         if UNKNOWN.match(keyword(answer.text)):  # `lupa`: an estimate is asked once, in its own words
             return ask(ctx, "hpht_estimate", data, "report.hpht_unknown")
         hpht, estimate = read_hpht_or_estimate(answer.text, self._date(data), "report")
@@ -269,10 +275,10 @@ class MemberSteps(VisitBase):
 
     def on_hpht_estimate(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         """After `lupa`: the weeks, months or HPL; `lupa` / `tidak tahu` / `-` again goes on (never the same
-        question once more), and the bidan is asked to date the pregnancy."""
+        question once more) with the pregnancy recorded undated, and the bidan is asked to date it."""
         if answer.text.strip().lower() in SKIP or UNKNOWN.match(keyword(answer.text)):
-            data["hpht"] = None
-            return self._start_items(ctx, data, [say(ctx, "report.pregnancy_not_recorded")])
+            data["hpht"] = None  # pregnant all the same, the gestational age unknown: the bidan dates it
+            return self._start_items(ctx, data, [say(ctx, "report.pregnancy_undated")])
         return self.on_hpht(ctx, data, answer)
 
 

@@ -9,17 +9,23 @@ replayed step never sends twice.
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from typing import TYPE_CHECKING
 
 from bot.charts import chart_attachments
 from bot.flows.base import Ctx
 from bot.messages import Reply
-from bot.flows.reporting_render import alert_text, correction_text, result_text
+from bot.flows.reporting_format import day
+from bot.flows.reporting_render import alert_text, correction_text, member_label, result_text
+from bot.texts import render
+from health.problems import problem_of
+from health.urgency import MISCARRIAGE, TODAY, WEEK, level_of
 from bot.referral_alerts import dated_by_estimate, with_pregnancy
 from health.life_stage import LifeStage
 from health.measurements import VALUE_FIELDS
-from storage.models import Posyandu
+from storage.models import Member, Posyandu
+from storage.referrals import record_followup
 from storage.reporting import SavedVisit, bidan_contacts, guardian_contacts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -82,3 +88,30 @@ def visit_charts(session: "Session", saved: SavedVisit, lang: str | None) -> lis
         else ("wfa",)
     return [Reply(caption, attachment=attachment) for caption, attachment in
             chart_attachments(session, member, lang, measurement.measured_on, wanted)]
+
+
+def notify_miscarriage(ctx: Ctx, member: Member, posyandu_id: int, ended_on: date) -> int:
+    """A miscarriage recorded (`keguguran`): a follow-up in the bidan's queue (postabortion care, problem
+    `kehamilan`) and an alert to the bidan of the posyandu's desa, as for any referral; returns how many were
+    alerted (health.urgency.MISCARRIAGE and its source)."""
+    posyandu = ctx.session.get(Posyandu, posyandu_id)
+    if posyandu is None:
+        return 0
+    level = level_of(MISCARRIAGE, True, (ended_on - member.birth_date).days) or WEEK
+    referral = record_followup(ctx.session, member, posyandu_id, MISCARRIAGE, problem_of(MISCARRIAGE), level, ctx.now)
+    reporter = ctx.contact.display_name or ctx.t(f"core.role_name.{ctx.contact.role}")
+    alerted = 0
+    for bidan in bidan_contacts(ctx.session, posyandu):
+        if bidan.id == ctx.contact.id:
+            continue
+        lang = bidan.language or ctx.settings.default_language
+        text = "\n\n".join((
+            render(lang, "report.alert_urgent" if level == TODAY else "report.followup_title", posyandu=posyandu.name,
+                   date=day(ended_on)),
+            render(lang, "report.alert_member", member=member_label(lang, member, ended_on),
+                   phone=member.guardian_phone or "-"),
+            render(lang, "report.followup_miscarriage", date=day(ended_on)),
+            render(lang, "report.alert_by", reporter=reporter)))
+        ctx.notify(bidan.id, text, kind="alert", dedupe_key=f"followup:{referral.id}:{MISCARRIAGE}:{ended_on}:{bidan.id}")
+        alerted += 1
+    return alerted

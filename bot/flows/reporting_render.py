@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Iterable
 
-from bot.flows.reporting_format import age, day, number
+from bot.flows.reporting_format import age, day, gain_words, number
 from bot.flows.reporting_items import label_key
 from bot.texts import render
 from health.category import Category
+from health.feeding import SIX_MONTHS_DAYS, TWO_YEARS_DAYS
+from health.findings import group
 from health.measurements import BY_ITEM, ITEM_NAMES, SLOT_OF_ITEM
 from health.urgency import TODAY
 from storage.models import Member
@@ -70,10 +72,8 @@ def value_text(lang: str, item: str, values: dict[str, Any]) -> str:
 
 
 def _gain(lang: str, result: Interpretation) -> str:
-    if result.weight_gain is None:
-        return ""
-    grams = result.gain_grams
-    return render(lang, f"report.gain.{result.weight_gain}", grams=number(abs(grams), lang) if grams is not None else "")
+    words = gain_words(lang, result.weight_gain, result.gain_grams)
+    return f" — {words}" if words else ""
 
 
 def _value_lines(lang: str, result: Interpretation, values: dict[str, Any]) -> list[str]:
@@ -95,23 +95,63 @@ def _value_lines(lang: str, result: Interpretation, values: dict[str, Any]) -> l
     return lines
 
 
-def _growth_lines(lang: str, result: Interpretation) -> list[str]:
+def _growth_lines(lang: str, result: Interpretation, values: dict[str, Any] | None = None) -> list[str]:
     lines = []
+    # PB/U and BB/PB before 24 months, TB/U and BB/TB from then on, by age whatever the position
+    # (the 0,7 cm correction is health.growth's; ilp-domain 3.1)
+    table = "H" if label_key("height", result.age_days) == "height_tall" else "L"
     for slot in GROWTH_SLOTS:
         category = result.categories.get(slot)
+        if category is None and slot == "bb_pb_tb" and _wasting_unread(result, values):
+            # Under five, weight-for-length/height is the wasting index (Permenkes 2/2020): always said,
+            # also when it cannot be read, so a missing line is never taken for "normal"
+            why = "remeasure" if "whz" in result.untrusted else "no_table"
+            lines.append(f"• {render(lang, f'report.index.bb_pb_tb.{table}')}: "
+                         f"{render(lang, f'report.wasting_unread.{why}')}")
+            continue
         if category is None or (slot == "imt_u_0_60" and "bb_pb_tb" in result.categories):
             continue
         z = getattr(result, Z_OF_INDEX[slot])
-        # PB/U and BB/PB before 24 months, TB/U and BB/TB from then on, by age whatever the position
-        # (the 0,7 cm correction is health.growth's; ilp-domain 3.1)
-        table = "H" if label_key("height", result.age_days) == "height_tall" else "L"
         name = render(lang, f"report.index.{slot}.{table}")
         lines.append(f"• {name}: {label(category, lang)} (z {number(z, lang, 2)})")
     return lines
 
 
-def flag_lines(lang: str, flags: Iterable[Flag]) -> list[str]:
-    return [f"• {flag_label(flag, lang)}" for flag in flags]
+def _wasting_unread(result: Interpretation, values: dict[str, Any] | None) -> bool:
+    """An under-five weighed and measured whose weight-for-length/height has no category."""
+    if result.age_months >= 60 or not values:
+        return False
+    return values.get("weight_kg") not in (None, "") and values.get("height_cm") not in (None, "")
+
+
+def flag_lines(lang: str, flags: Iterable[Flag], grams: int | None = None, result: Interpretation | None = None,
+               values: dict[str, Any] | None = None) -> list[str]:
+    """One line per finding (health.findings: BB/PB and LiLA saying "gizi kurang" are one finding, its evidence
+    listed under it); a T with its weighing's change (`Berat badan turun 200 gram (T)`), as the value says."""
+    lines = []
+    for finding, members in group(list(flags), lambda f: f.code):
+        if finding is not None:
+            lines.append(f"• {finding.label(lang)}")
+            lines.extend(f"   ◦ {evidence(lang, f, result, values)}" for f in members)
+        elif members[0].code in GAIN_FLAGS and grams is not None:
+            lines.append(f"• {render(lang, 'report.weight_word')} {gain_words(lang, 'T', grams)}")
+        else:
+            lines.append(f"• {flag_label(members[0], lang)}")
+    return lines
+
+
+def evidence(lang: str, flag: Flag, result: Interpretation | None, values: dict[str, Any] | None) -> str:
+    """What one indicator of a finding showed: `BB/PB: z -2,45`, `LiLA: 12 cm`; else the reason's own label."""
+    index = flag.category.index if flag.category is not None else ""
+    if result is not None and index in Z_OF_INDEX and getattr(result, Z_OF_INDEX[index], None) is not None:
+        table = "H" if label_key("height", result.age_days) == "height_tall" else "L"
+        return f"{render(lang, f'report.index.{index}.{table}')}: z {number(getattr(result, Z_OF_INDEX[index]), lang, 2)}"
+    if index == "lila_balita" and values and values.get("muac_cm") not in (None, ""):
+        return f"{render(lang, 'report.item.muac')}: {number(values['muac_cm'], lang)} cm"
+    return flag_label(flag, lang)
+
+
+GAIN_FLAGS = {"growth_flag:weight_not_gaining"}
 
 
 def summary_text(lang: str, name: str, sex: str, born: date, on: date, result: Interpretation,
@@ -127,9 +167,11 @@ def summary_text(lang: str, name: str, sex: str, born: date, on: date, result: I
         parts.append(render(lang, "report.summary_pregnancy", weeks=result.gestational_weeks,
                             days=result.gestational_days, hpl=day(result.hpl, lang) if result.hpl else "-")
                      + (" " + render(lang, "report.estimated") if estimated else ""))
+    elif result.pregnancy_undated:
+        parts.append(render(lang, "report.summary_pregnancy_undated"))
     measured = _value_lines(lang, result, values)
     parts.append("\n".join(measured) if measured else render(lang, "report.nothing_measured"))
-    growth = _growth_lines(lang, result)
+    growth = _growth_lines(lang, result, values)
     if growth:
         parts.append(render(lang, "report.growth_title") + "\n" + "\n".join(growth))
     parts.append(render(lang, "report.services_line", services=", ".join(services) or "-"))
@@ -138,9 +180,9 @@ def summary_text(lang: str, name: str, sex: str, born: date, on: date, result: I
     recheck = [f for f in result.flags if not f.refer]
     # Danger signs under SEGERA, every other referral under its own heading (health.urgency)
     if today:
-        parts.append(render(lang, "report.flags_urgent") + "\n" + "\n".join(flag_lines(lang, today)))
+        parts.append(render(lang, "report.flags_urgent") + "\n" + "\n".join(flag_lines(lang, today, result.gain_grams, result, values)))
     if week:
-        parts.append(render(lang, "report.flags_title") + "\n" + "\n".join(flag_lines(lang, week)))
+        parts.append(render(lang, "report.flags_title") + "\n" + "\n".join(flag_lines(lang, week, result.gain_grams, result, values)))
     if recheck:
         parts.append(render(lang, "report.recheck_title") + "\n" + "\n".join(flag_lines(lang, recheck)))
     flagged = {f.code for f in result.flags}
@@ -161,9 +203,9 @@ def alert_text(lang: str, posyandu: str, member: Member, on: date, result: Inter
                  phone=member.guardian_phone or "-")
     if result.days_postpartum is not None:
         who += "\n" + render(lang, "report.alert_nifas", days=result.days_postpartum)
-    measured = "\n".join(_value_lines(lang, result, values) + _growth_lines(lang, result))
+    measured = "\n".join(_value_lines(lang, result, values) + _growth_lines(lang, result, values))
     reasons = render(lang, "report.alert_reasons") + "\n" + "\n".join(
-        flag_lines(lang, [f for f in result.flags if f.refer]))
+        flag_lines(lang, [f for f in result.flags if f.refer], result.gain_grams, result, values))
     by = render(lang, "report.alert_by", reporter=reporter)
     return "\n\n".join(p for p in (head, who, measured, reasons, by) if p)
 
@@ -193,10 +235,10 @@ def result_text(lang: str, member: Member, on: date, result: Interpretation, val
     height_ok = not {"haz"} & result.untrusted
     lost = result.weight_gain == "T" and result.gain_grams is not None and result.gain_grams < 0
     if values.get("weight_kg") is not None and weight_ok:
-        gain = "down" if lost else result.weight_gain
+        words = gain_words(lang, result.weight_gain, result.gain_grams)
         parts.append(render(lang, "report.result_weight", weight=number(values["weight_kg"], lang))
-                     + (render(lang, f"report.result_gain.{gain}",
-                               grams=number(abs(result.gain_grams or 0), lang)) if gain else ""))
+                     + (f", {words}." if words else ".")
+                     + (" " + render(lang, "report.result_well_done") if result.weight_gain == "N" else ""))
     if values.get("height_cm") is not None and height_ok:
         parts.append(render(lang, "report.result_height", height=number(values["height_cm"], lang)))
     meanings = []
@@ -223,7 +265,7 @@ def result_text(lang: str, member: Member, on: date, result: Interpretation, val
 
 # What a family is told to feed, by age (WHO/UNICEF infant and young child feeding; Buku KIA 2023 [S30]):
 # breast milk only under 6 months, breast milk with complementary food from 6 to 23 months, family food after.
-FEEDING_BANDS_DAYS = ((183, "asi"), (731, "mpasi"))
+FEEDING_BANDS_DAYS = ((SIX_MONTHS_DAYS, "asi"), (TWO_YEARS_DAYS, "mpasi"))  # health.feeding's boundaries
 
 
 def feeding_advice(age_days: int) -> str:

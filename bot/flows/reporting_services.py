@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.texts import render
+from health.feeding import pmt_for_balita
 from health.life_stage import LifeStage
 from health.pregnancy import anc_contact_due
 from health.schedules import IMMUNISATION_RULES, RULES, ReminderRule, doses_due, due_reminders, series_of
@@ -105,7 +106,11 @@ def options(stage: LifeStage, age_days: int, sex: str, given: set[str],
         for code in CAMPAIGNS:  # ages and months from the reminder rules (capsule colours, deworming)
             if _scheduled(code, age_days, sex, on):
                 found.append(Service(code, f"report.service.{code}"))
-        found.append(Service("PMT", "report.service.PMT"))
+        if pmt_for_balita(age_days):
+            found.append(Service("PMT", "report.service.PMT"))
+        else:  # under 6 months: ASI eksklusif, no PMT; counselling on breastfeeding (health.feeding)
+            found.append(Service("KONSELING", "report.service.KONSELING_ASI"))
+            return found
     elif stage is LifeStage.IBU_HAMIL:
         anc = anc_contact_due(gestational_weeks) if gestational_weeks is not None else None
         if anc is not None and anc not in given:

@@ -85,6 +85,16 @@ class VisitBase(StepFlow):
             hpht = date.fromisoformat(data["hpht"])
         return sex, born, hpht
 
+    def _pregnant_since(self, ctx: Ctx, data: ReportDraft) -> date | None:
+        """The day an undated pregnancy (she is pregnant, no HPHT known) was told, else None: the pregnancy
+        is a status, not a date (health.life_stage.is_pregnant)."""
+        on = self._date(data)
+        if not data.get("new") and data.get("member"):
+            pregnancy = self._pregnancy(ctx, data["member"], on)
+            if pregnancy is not None:
+                return pregnancy.reported_on if pregnancy.hpht is None and not data.get("hpht") else None
+        return on if data.get("pregnant") and not data.get("hpht") else None
+
     def _hpht_estimated(self, ctx: Ctx, data: ReportDraft) -> bool:
         """Whether the pregnancy's HPHT is an estimate (from the HPL or the weeks/months told)."""
         if data.get("hpht_estimate"):
@@ -109,7 +119,8 @@ class VisitBase(StepFlow):
     def _stage(self, ctx: Ctx, data: ReportDraft) -> tuple[LifeStage, int, int]:
         sex, born, hpht = self._facts(ctx, data)
         on = self._date(data)
-        return primary_stage(born, sex, on, hpht, self._delivered(ctx, data)), age_in_months(born, on), \
+        return primary_stage(born, sex, on, hpht, self._delivered(ctx, data), self._pregnant_since(ctx, data)), \
+            age_in_months(born, on), \
             (on - born).days
 
     def _previous(self, ctx: Ctx, data: ReportDraft) -> tuple[dict[str, Any] | None, int | None]:

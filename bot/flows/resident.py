@@ -18,7 +18,7 @@ from bot.i18n.resident import fmt_date, fmt_when
 from bot.messages import PHONE_SHARED, SHARE_PHONE, Choice, Reply, Role
 from bot.texts import render
 from bot.parsing import parse_date, parse_yes_no
-from bot.flows.reporting_format import age, number
+from bot.flows.reporting_format import age, gain_words, number
 from health.life_stage import LifeStage, primary_stage
 from health.measurements import MEASUREMENTS
 from health.pregnancy import may_be_pregnant, pregnancy_status
@@ -37,7 +37,7 @@ from storage.links import reviewers, unconfirmed_of
 from storage.members import clean_name, name_key
 from storage import posyandu_days as days
 from storage.models import Household, Measurement, Member, Posyandu, PosyanduSession, Pregnancy
-from storage.reporting import latest_measurement, pregnancy_facts
+from storage.reporting import latest_measurement, pregnancy_facts, pregnancy_since, weight_change_grams
 from storage.reminders import session_days, upcoming, upcoming_unrecorded
 
 DUE_DAYS = 60  # `keluarga` shows what is due in the next two months
@@ -82,6 +82,9 @@ def next_session(ctx: Ctx, posyandu_id: int) -> PosyanduSession | None:
 
 
 # -- daftar -----------------------------------------------------------------------------------------
+# Answers at the HPHT question meaning "not known": she is recorded pregnant, undated (health.life_stage).
+UNKNOWN_HPHT = frozenset({"-", "lupa", "tidak tahu", "tidak ingat", "belum tahu", "don't know", "unknown"})
+
 class SubscribeFlow(StepFlow):
     """Find the posyandu, ask consent, then add members one by one (linking a kader's record if it exists)."""
 
@@ -195,20 +198,21 @@ class SubscribeFlow(StepFlow):
     def on_hpht(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         refuse_command(answer.text)
         key = re.sub(r"\s+", " ", answer.text.strip().lower())
-        if key in ("-", "--", "skip", "lewat") or UNKNOWN.match(key):  # `lupa`: registered, the posyandu dates it
+        if key in UNKNOWN_HPHT | {"--", "skip", "lewat"} or UNKNOWN.match(key):  # pregnant all the same; the bidan dates it
             name = data["name"]
-            turn = self._save_member(ctx, data, None)
+            turn = self._save_member(ctx, data, None, pregnant=True)
             return Turn([*turn.replies[:1], say(ctx, "resident.hpht_unknown_ok", name=name), *turn.replies[1:]],
                         turn.step, turn.data)
         return self._save_member(ctx, data, read_hpht(answer.text, ctx.today(), "resident"))
 
-    def _save_member(self, ctx: Ctx, data: dict[str, Any], hpht: date | None) -> Turn:
+    def _save_member(self, ctx: Ctx, data: dict[str, Any], hpht: date | None, pregnant: bool = False) -> Turn:
         household = ctx.session.get(Household, ctx.contact.household_id) if ctx.contact.household_id else None
         if household is None or not ctx.contact.opted_in:
             return done(say(ctx, "resident.not_subscribed"))
         name = clean_name(data.pop("name"))
         born = date.fromisoformat(data.pop("birth"))
-        added = add_member(ctx.session, ctx.contact, household, name, data.pop("sex"), born, ctx.now, hpht)
+        added = add_member(ctx.session, ctx.contact, household, name, data.pop("sex"), born, ctx.now, hpht,
+                           pregnant_on=ctx.today() if pregnant else None)
         # A pending link is answered as a new member, in the resident's own words: nothing of the record shows.
         outcome = "added" if added.outcome == "pending" else added.outcome
         shown = name if added.outcome in ("pending", "exists") and added.request is not None else added.member.name
@@ -219,6 +223,8 @@ class SubscribeFlow(StepFlow):
             status = pregnancy_status(hpht, ctx.today())
             replies.append(say(ctx, "resident.hpl", name=shown, weeks=status.weeks, days=status.days,
                                hpl=fmt_date(ctx.lang, status.hpl)))
+        elif pregnant:
+            replies.append(say(ctx, "resident.pregnant_undated", name=shown))
         return ask(ctx, "more", data, "resident.ask_more",
                    yes_no_choices(ctx, "resident.more_yes", "resident.more_no"), before=replies)
 
@@ -282,8 +288,10 @@ def _result_line(ctx: Ctx, m: Measurement) -> str:
             values.append(ctx.t("resident.value.bp", s=numbers[0], d=numbers[1]))
         else:
             values.append(ctx.t(f"resident.value.{measure.item}", v=number(numbers[0], ctx.lang)))
-    if m.weight_gain in ("N", "T", "O", "B"):
-        values.append(ctx.t(f"resident.value.gain.{m.weight_gain}"))
+    if m.weight_gain in ("N", "T", "O", "B"):  # the kader's words (bot.flows.reporting_format.gain_words)
+        words = gain_words(ctx.lang, m.weight_gain, weight_change_grams(ctx.session, m))
+        values.append(ctx.t("resident.value.gain", gain=words)
+                      + (ctx.t("resident.value.gain_ask") if m.weight_gain == "T" else ""))
     if not values:
         return ctx.t("resident.no_result")
     return ctx.t("resident.last_result", date=fmt_date(ctx.lang, m.measured_on, short=True), values=", ".join(values))
@@ -360,7 +368,8 @@ class FamilyFlow(Flow):
         else:  # one rule for "pregnant now" and "delivered", the one /lapor uses (storage.reporting)
             ongoing, delivered = pregnancy_facts(ctx.session, member.id, today)
             hpht = ongoing.hpht if ongoing is not None else None
-        stage = primary_stage(member.birth_date, member.sex, today, hpht, delivered)
+        since = pregnancy_since(pregnancy if typed else ongoing)  # pregnant without a known HPHT
+        stage = primary_stage(member.birth_date, member.sex, today, hpht, delivered, since)
         lines = [ctx.t("resident.member_line", n=n, name=member.name, age=age(member.birth_date, today, ctx.lang),
                        stage=stage_label(ctx, stage))]
         if stage is LifeStage.IBU_HAMIL and hpht is not None:

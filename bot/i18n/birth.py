@@ -27,10 +27,15 @@ ID = {
     "ended.already": "Kehamilan ini sudah ditutup atau persalinannya sudah tercatat.",
     "ended.confirm": "Catat: kehamilan {name} berakhir pada {date} ({reason})? Pengingat pemeriksaan kehamilan "
     "akan berhenti.",
-    "ended.saved": "Tersimpan ✅ Pengingat pemeriksaan kehamilan untuk ibu ini dihentikan. Semoga ibu lekas pulih; "
-    "bidan desa dapat menindaklanjuti.",
+    "ended.saved": "Tersimpan ✅ Pengingat pemeriksaan kehamilan untuk ibu ini dihentikan. Semoga ibu lekas pulih. "
+    "Bidan desa sudah diberi tahu ({count} orang) untuk perawatan pasca keguguran.",
+    "ended.saved_no_bidan": "Tersimpan ✅ Pengingat pemeriksaan kehamilan untuk ibu ini dihentikan. Semoga ibu lekas "
+    "pulih. Belum ada bidan desa yang terhubung: mohon sampaikan langsung ke bidan untuk perawatan pasca keguguran.",
+    "ended.saved_other": "Tersimpan ✅ Pengingat pemeriksaan kehamilan untuk ibu ini dihentikan.",
     "birth.already": "Persalinan ibu ini sudah tercatat.",
     "birth.confirm": "Catat: {name} melahirkan pada {date} (usia kehamilan {weeks} minggu)?",
+    "birth.confirm_undated": "Catat: {name} melahirkan pada {date}?",
+    "birth.undated": "usia kehamilan belum diketahui",
     "birth.save": "Simpan",
     "birth.cancel": "Batal",
     "birth.saved": "Tersimpan ✅ Pengingat kunjungan nifas (KF1–KF4) akan dikirim ke keluarga yang berlangganan. "
@@ -64,10 +69,15 @@ EN = {
     "postnatal visits are reminded.",
     "ended.already": "This pregnancy is already closed or its birth is recorded.",
     "ended.confirm": "Record: {name}'s pregnancy ended on {date} ({reason})? The antenatal reminders will stop.",
-    "ended.saved": "Saved ✅ The antenatal reminders for this mother have stopped. The village midwife can follow "
-    "up.",
+    "ended.saved": "Saved ✅ The antenatal reminders for this mother have stopped. We wish her a quick recovery. "
+    "The village midwife has been told ({count}) for post-abortion care.",
+    "ended.saved_no_bidan": "Saved ✅ The antenatal reminders for this mother have stopped. We wish her a quick "
+    "recovery. No village midwife is connected yet: please tell the midwife yourself for post-abortion care.",
+    "ended.saved_other": "Saved ✅ The antenatal reminders for this mother have stopped.",
     "birth.already": "This mother's delivery is already recorded.",
     "birth.confirm": "Record: {name} gave birth on {date} ({weeks:week|weeks} of pregnancy)?",
+    "birth.confirm_undated": "Record: {name} gave birth on {date}?",
+    "birth.undated": "gestational age not known",
     "birth.save": "Save",
     "birth.cancel": "Cancel",
     "birth.saved": "Saved ✅ Postnatal visit reminders (KF1–KF4) will go to the subscribed family. Register the "

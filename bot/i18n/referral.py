@@ -13,6 +13,7 @@ ID = {
     "referral.pregnant": "hamil {weeks} minggu",
     "referral.nifas": "nifas hari ke-{days}",
     "referral.pregnant_estimate": "hamil ± {weeks} minggu (perkiraan)",
+    "referral.pregnant_undated": "hamil, usia kehamilan belum diketahui",
     "referral.problem.gizi_anak": "Gizi & pertumbuhan anak",
     "referral.problem.kehamilan": "Risiko kehamilan",
     "referral.problem.tekanan_darah": "Tekanan darah",
@@ -47,6 +48,8 @@ ID = {
     "mencatat hasil tindak lanjut.",
     "referral.alert_pregnancy": "Usia kehamilan: {weeks} minggu",
     "referral.alert_pregnancy_estimate": "Usia kehamilan: ± {weeks} minggu (perkiraan, HPHT tidak diketahui pasti)",
+    "referral.alert_pregnancy_undated": "Sedang hamil; usia kehamilan belum diketahui (HPHT tidak diketahui). "
+    "Mohon tentukan usia kehamilannya.",
     # link requests
     "link.menu": "Permintaan sambungan keluarga",
     "link.notice": "🔗 Permintaan sambungan di {posyandu}: sebuah chat warga mendaftarkan {member}, yang sudah "
@@ -86,6 +89,7 @@ EN = {
     "referral.pregnant": "{weeks:week|weeks} pregnant",
     "referral.nifas": "postpartum day {days}",
     "referral.pregnant_estimate": "about {weeks:week|weeks} pregnant (estimate)",
+    "referral.pregnant_undated": "pregnant, gestational age not known yet",
     "referral.problem.gizi_anak": "Child nutrition & growth",
     "referral.problem.kehamilan": "Pregnancy risk",
     "referral.problem.tekanan_darah": "Blood pressure",
@@ -120,6 +124,8 @@ EN = {
     "*referrals* to record the follow-up.",
     "referral.alert_pregnancy": "Gestational age: {weeks:week|weeks}",
     "referral.alert_pregnancy_estimate": "Gestational age: about {weeks:week|weeks} (estimate, LMP not known for sure)",
+    "referral.alert_pregnancy_undated": "Pregnant; gestational age not known yet (LMP unknown). Please date the "
+    "pregnancy.",
     "link.menu": "Family link requests",
     "link.notice": "🔗 Link request at {posyandu}: a resident's chat registered {member}, who is already recorded "
     "at the posyandu. The family's data is not shown to that chat until a kader or the midwife confirms. Type "

@@ -65,6 +65,8 @@ ID = {
     "resident.no": "Tidak",
     "resident.ask_hpht": "Kapan hari pertama haid terakhir (HPHT) {name}? (contoh: 1 Agustus 2026; bila lupa, "
     "ketik *lupa*)",
+    "resident.pregnant_undated": "{name} dicatat sedang hamil. Usia kehamilannya belum diketahui: bidan atau kader "
+    "akan menanyakannya di posyandu.",
     "resident.hpht_in_future": "HPHT tidak boleh setelah hari ini. Mohon periksa lagi.",
     "resident.hpht_too_old": "HPHT itu lebih dari 44 minggu yang lalu. Mohon periksa lagi, atau tanyakan ke bidan.",
     "resident.hpl": "Usia kehamilan {name} sekarang {weeks} minggu {days} hari. Perkiraan lahir (HPL): {hpl}. "
@@ -103,10 +105,8 @@ ID = {
     "resident.value.height": "tinggi/panjang {v} cm",
     "resident.value.muac": "LiLA {v} cm",
     "resident.value.bp": "tekanan darah {s}/{d}",
-    "resident.value.gain.N": "berat naik",
-    "resident.value.gain.T": "berat tidak naik — tanyakan ke kader atau bidan",
-    "resident.value.gain.O": "bulan lalu tidak ditimbang",
-    "resident.value.gain.B": "penimbangan pertama",
+    "resident.value.gain": "berat badan {gain}",
+    "resident.value.gain_ask": " — tanyakan ke kader atau bidan",
     "resident.next_due": "   Berikutnya: {items}.",
     "resident.nothing_due": "   Tidak ada layanan yang jatuh tempo dalam {days} hari ke depan.",
     "resident.due_now": "{label} (sekarang)",
@@ -186,6 +186,8 @@ EN = {
     "resident.no": "No",
     "resident.ask_hpht": "When was the first day of {name}'s last period (HPHT)? (for example: 1 August 2026; if "
     "she does not know, type: unknown)",
+    "resident.pregnant_undated": "{name} is recorded as pregnant. How far along is not known yet: the midwife or "
+    "kader will ask at the posyandu.",
     "resident.hpht_in_future": "The HPHT cannot be after today. Please check it.",
     "resident.hpht_too_old": "That HPHT is more than 44 weeks ago. Please check it, or ask the midwife.",
     "resident.hpl": "{name} is now {weeks:week|weeks} {days:day|days} pregnant. Estimated due date (HPL): {hpl}. "
@@ -222,10 +224,8 @@ EN = {
     "resident.value.height": "height/length {v} cm",
     "resident.value.muac": "MUAC {v} cm",
     "resident.value.bp": "blood pressure {s}/{d}",
-    "resident.value.gain.N": "weight went up",
-    "resident.value.gain.T": "weight did not go up — ask the kader or midwife",
-    "resident.value.gain.O": "not weighed last month",
-    "resident.value.gain.B": "first weighing",
+    "resident.value.gain": "weight {gain}",
+    "resident.value.gain_ask": " — ask the kader or midwife",
     "resident.next_due": "   Next: {items}.",
     "resident.nothing_due": "   Nothing due in the next {days:day|days}.",
     "resident.due_now": "{label} (now)",

@@ -93,7 +93,11 @@ def test_who_2007_rows_not_flagged_are_never_refused_or_asked_back():
             assert isinstance(check_value("height_cm", row["height"], stage, int(months), sex=sex, age_days=days),
                               Accept), row
             checked += 1
-        weight_ok = row["fwfa"] in ("0",) if row["zwfa"] else row["fbfa"] == "0" and row["fhfa"] == "0"
+        # After 10 years (no WHO weight-for-age) a weight alone is judged at heights within +-3 SD
+        # (health.plausibility.WEIGHT_ALONE_HEIGHT_Z): a child beyond them is judged with the height, by BMI-for-age.
+        weight_ok = row["fwfa"] in ("0",) if row["zwfa"] else (
+            row["fbfa"] == "0" and row["fhfa"] == "0" and row["zhfa"] not in ("", None)
+            and abs(float(row["zhfa"])) <= 3)
         if weight_ok and not near(row["zwfa"] or None, FLAG_RULES_2007["waz"]):
             verdict = check_value("weight_kg", row["weight"], stage, int(months), sex=sex, age_days=days)
             assert isinstance(verdict, Accept), row

@@ -91,7 +91,7 @@ def test_the_family_gets_the_chart_after_the_weighing_and_a_kader_on_demand(runt
     charts = [m.attachment for m in k.last if m.attachment is not None]
     assert [a.spec["indicator"] for a in charts] == ["wfa"]  # no length measured today: one chart
     assert charts[0].spec["points"] == [["2026-10-20", 7.9], ["2026-11-22", 8.4]]
-    assert charts[0].spec["note"][0] == "November 2026: 8,4 kg — naik 500 g (N)"
+    assert charts[0].spec["note"][0] == "November 2026: 8,4 kg — naik 500 gram (N)"
     family = [m for m in runtime.senders[k.channel].sent if m.address == "ibu-aisyah"]
     assert family[-1].attachment is not None and family[-1].attachment.spec["points"][-1] == ["2026-11-22", 8.4]
     k.say("selesai")

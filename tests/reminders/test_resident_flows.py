@@ -168,7 +168,7 @@ def test_keluarga_shows_results_in_plain_words_and_what_is_due(runtime, demo, se
     session.commit()
     reply = warga.say("anak")
     assert "Putri Ayu, 2 bulan" in reply
-    assert "berat 5,6 kg" in reply and "tinggi/panjang 59,5 cm" in reply and "berat naik" in reply
+    assert "berat 5,6 kg" in reply and "tinggi/panjang 59,5 cm" in reply and "berat badan naik" in reply
     assert "Berikutnya:" in reply and "DPT-HB-Hib 1 (usia 2 bulan) (sekarang)" in reply and "DPT-HB-Hib 2" in reply
 
 

@@ -118,7 +118,7 @@ def test_every_sentence_exists_in_both_languages_with_the_same_blanks():
         assert placeholders(ID[key]) == placeholders(EN[key]), key
     needed = {f"report.{kind}.{item}" for kind in ("ask", "item") for item in
               ("weight", "height", "head", "muac", "waist", "bp", "glucose", "hb")}
-    needed |= {f"report.gain.{c}" for c in "NTOB"} | {f"report.result_gain.{c}" for c in "NTOB"}
+    needed |= {f"gain.{c}" for c in ("N", "T", "T_down", "T_same", "T_up", "O", "B")}
     needed |= {f"report.index.{i}.{p}" for i in ("bb_u", "pb_tb_u", "bb_pb_tb", "imt_u_0_60", "imt_u_5_18",
                                                  "tb_u_5_18") for p in "LH"}
     needed |= {f"report.meaning.{index}.{band.category.code}" for index in ("bb_u", "pb_tb_u", "bb_pb_tb")

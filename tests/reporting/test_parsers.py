@@ -116,7 +116,7 @@ def test_numbers_and_codes_mix_in_one_selection():
     offered = options(LifeStage.BAYI_BALITA, 62, "L", given=set())
     codes = [s.code for s in offered]
     assert parse_selection("4 5 rv1", offered, LifeStage.BAYI_BALITA) == [codes[3], codes[4], "RV1"]
-    assert parse_selection("1, pmt", offered, LifeStage.BAYI_BALITA) == [codes[0], "PMT"]
+    assert parse_selection("1, konseling", offered, LifeStage.BAYI_BALITA) == [codes[0], "KONSELING"]  # no PMT < 6 mo
     assert parse_selection("1 99", offered) is None and parse_selection("1 apa", offered) is None
 
 
