@@ -14,6 +14,7 @@ from bot.flows.base import Answer, Ctx, Invalid, Turn, done, ask, say
 from bot.flows.reporting_format import age, day
 from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Choice, Reply, Role
+from health.schedules import dose_name
 from storage.models import AuditEvent, Posyandu
 from storage.reporting import visible_posyandu
 from bot.texts import render
@@ -24,7 +25,7 @@ DONE_WORDS = frozenset({"done", "selesai", "sudah"})
 
 
 def reason_texts(lang: str, entry: VisitEntry) -> str:
-    """One phrase per kind of reason: "imunisasi OPV1, DPT-HB-HIB1 terlambat (jatuh tempo 22-12-2024)"."""
+    """One phrase per kind of reason: "imunisasi Polio tetes ke-1, DPT-HB-Hib ke-1 terlambat (sejak 22-12-2024)"."""
     grouped: dict[str, list[Reason]] = {}
     for reason in entry.reasons:
         grouped.setdefault(reason.code, []).append(reason)
@@ -38,6 +39,8 @@ def _detail(lang: str, code: str, detail: str) -> str:
     """A referral's detail (`problem: reason codes`) as the problem's name; other details as they are."""
     if code in ("referral", "referral_today"):
         return render(lang, f"referral.problem.{detail.split(':', 1)[0]}")
+    if code == "dose_overdue":  # the dose in words (health.schedules.dose_name), never its code
+        return dose_name(detail, lang)
     return detail
 
 
