@@ -81,7 +81,7 @@ def register_date(text: str, today: date) -> tuple[date, str]:
     return day, "day"
 
 
-def _problem(problem: DoseProblem, lang: str = "id") -> HistoryProblem:
+def problem_of(problem: DoseProblem, lang: str = "id") -> HistoryProblem:
     return HistoryProblem(f"history.problem.{problem.key}", service=service_name(problem.code, lang),
                           other=service_name(problem.detail, lang) if problem.detail[:1].isalpha() else problem.detail)
 
@@ -142,7 +142,7 @@ def record_history(session: Session, member: Member, named: Named, on: date, pre
     problem = check_service(member.birth_date, services.for_checks(), code, on, today, named.capsule,
                             tuple(services.days.get(VITA, ())))
     if problem is not None:
-        raise _problem(problem)
+        raise problem_of(problem)
     session.add(ServiceGiven(member_id=member.id, code=code, given_on=on, posyandu_id=None,
                              recorded_by_id=recorded_by_id, origin=ORIGIN_HISTORY,
                              place=(" ".join(place.split())[:120] or None) if place else None,

@@ -157,7 +157,9 @@ def dose_words(services: list[Service]) -> dict[str, str]:
 
 
 # Names of more than one word, as kaders write them, folded into the one word `words` knows.
-PHRASES = ((re.compile(r"\b(?:kapsul\s+)?vit(?:amin)?\.?\s*a\b", re.I), "vita"),
+PHRASES = ((re.compile(r"\b(polio|opv|bopv|ipv|dpt|pentabio|penta|pcv|rv|rota|mr|campak)\s*(?:-|ke-?)?\s*([1-4])\b",
+                       re.I), r"\1\2"),  # `polio 1`, `dpt-1`, `mr ke-2` as registers write them
+            (re.compile(r"\b(?:kapsul\s+)?vit(?:amin)?\.?\s*a\b", re.I), "vita"),
            (re.compile(r"\bobat\s+cacing\b", re.I), "cacing"),
            (re.compile(r"\bmakanan\s+tambahan\b", re.I), "pmt"),
            (re.compile(r"\btablet\s+tambah\s+darah\b", re.I), "ttd"))

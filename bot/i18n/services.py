@@ -14,7 +14,8 @@ ID = {
     "history.none_given": "belum ada",
     "history.need_date": "Kapan diberikan? Tulis bulan dan tahunnya (contoh: Agustus 2025 atau 08/2025), "
     "atau tanggalnya bila ada di Buku KIA.",
-    "history.confirm": "Catat sebagai riwayat (diberikan di luar posyandu hari ini, tidak masuk rekap bulan ini):\n"
+    "history.confirm": "Catat sebagai riwayat (diberikan di luar posyandu, bukan layanan posyandu hari ini; tidak "
+    "masuk rekap bulan ini):\n"
     "• {member}: {service}, {when}{place}\nSimpan?",
     "history.save": "Simpan",
     "history.cancel": "Batal",
@@ -71,7 +72,8 @@ EN = {
     "history.none_given": "none",
     "history.need_date": "When was it given? Write the month and year (e.g. August 2025 or 08/2025), or the "
     "day from the KIA book.",
-    "history.confirm": "Record as history (given outside the posyandu, not in this month's recap):\n"
+    "history.confirm": "Record as history (given outside the posyandu, not today's posyandu service; not in this "
+    "month's recap):\n"
     "• {member}: {service}, {when}{place}\nSave?",
     "history.save": "Save",
     "history.cancel": "Cancel",
