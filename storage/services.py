@@ -9,9 +9,10 @@ schedule (the next dose, reminders, `keluarga`, the visit list), never in a mont
 posyandu Immunization in SATUSEHAT (docs/reporting.md, "Service history").
 
 Import: streamed line by line (bounded memory, a progress callback), a child's lines taken together (the
-register's order) and sorted by date, so "Polio 2" above "Polio 1" is fine; each line in its own
-savepoint; a line equal to what is stored changes nothing (a rerun adds nothing); bad lines by number,
-with the reason in Indonesian and without the name.
+register's order) and sorted by date, so "Polio 2" above "Polio 1" is fine; every check is made before a
+line is written (a refused line writes nothing), commits every `commit_every` lines; a line equal to what
+is stored changes nothing (a rerun adds nothing); bad lines by number, with the reason in Indonesian and
+without the name.
 """
 from __future__ import annotations
 
@@ -234,14 +235,10 @@ def import_services(session: Session, stream: IO[str], now: datetime,
                 report.errors.append((line, problem.text()))
         parsed.sort(key=lambda item: (item[4], item[0]))  # by date within the child's lines
         for line, row, member, services, on, precision, named, today in parsed:
-            savepoint = session.begin_nested()
-            try:
+            try:  # every check is made before writing: nothing to roll back, no savepoint per line
                 done = record_history(session, member, named, on, precision, today, services,
                                       place=row.get("place") or None)
-                session.flush()
-                savepoint.commit()
             except HistoryProblem as problem:
-                savepoint.rollback()
                 report.errors.append((line, problem.text()))
                 continue
             if done.added:
@@ -260,7 +257,7 @@ def import_services(session: Session, stream: IO[str], now: datetime,
         if progress is not None:
             progress(1)
         if report.lines_read % commit_every == 0:
-            session.commit()
+            session.commit()  # flushes what the blocks added
     if block:
         flush_block()
     report.errors.sort()
