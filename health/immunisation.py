@@ -54,6 +54,14 @@ LAST_AGE_DAYS: dict[str, int] = {
     "BCG": months_days(12) - 1,
     "RV": RV_CATCH_UP_DAYS,
 }
+# Youngest age (days) at which a dose counts when a register says it was given (WHO summary tables of routine
+# immunisation, minimum age of the first dose: 6 weeks for DTP, PCV, RV and IPV; measles-containing vaccine
+# from 6 months, which counts only as an extra dose before 9 months ⚠; PCV booster from 9 months; the DTP
+# booster from 12 months): a dose given younger is refused (it would not count and must be given again).
+MIN_AGE_DAYS: dict[str, int] = {
+    "DPT-HB-HIB1": 42, "PCV1": 42, "RV1": 42, "IPV1": 42, "MR1": months_days(6), "PCV3": months_days(9),
+    "DPT-HB-HIB4": months_days(12), "JE": months_days(8),
+}
 # PCV started late: (age at the first dose from which, doses in the whole series).
 PCV_LATE_START = ((months_days(24), 1), (months_days(12), 2))
 
@@ -187,9 +195,9 @@ def check_dose(birth: date, given: Mapping[str, date | None], code: str, on: dat
     """Whether `code` may be recorded as given on `on` after the doses in `given` (and before the later ones).
 
     Refused: before birth or in the future; a dose before its series' previous dose was recorded, or too
-    soon after it (the minimum interval); a dose given past the series' last age; a dose already recorded.
-    Not refused: a dose given before its schedule age but after the minimum age of the programme is
-    still a dose (registers record what was given): only before birth is impossible.
+    soon after it (the minimum interval); a dose given past the series' last age or younger than the age
+    from which it counts (MIN_AGE_DAYS, WHO); a dose already recorded. Not refused: a dose given before its
+    schedule age but from that minimum age is still a dose (registers record what was given).
     """
     dose = DOSES_BY_CODE.get(code)
     if dose is None:
@@ -220,6 +228,8 @@ def check_dose(birth: date, given: Mapping[str, date | None], code: str, on: dat
         return DoseProblem("after_next", code, following[0].code)
     if (on - birth).days > last_age_days(dose.series):
         return DoseProblem("too_old", code)
+    if (on - birth).days < MIN_AGE_DAYS.get(code, 0):
+        return DoseProblem("too_young", code)
     return None
 
 

@@ -152,6 +152,32 @@ def record_history(session: Session, member: Member, named: Named, on: date, pre
     return Recorded(code, on, True)
 
 
+FILLER = re.compile(r"\b(?:sudah|sdh|diberikan|dikasih|diberi|tanggal|tgl|bulan|bln|pada|tahun)\b", re.I)
+PLACE = re.compile(r"\s+(?:di|at)\s+(?P<place>.+)$", re.I)
+
+
+def parse_entry(text: str, today: date) -> tuple[Named | None, str, tuple[date, str] | None, str | None]:
+    """`polio 1 agustus 2025 di puskesmas` -> (the service, its words, (day, precision) or None, place)."""
+    place = None
+    text = " ".join(text.split())
+    if match := PLACE.search(text):
+        place = match.group("place").strip(" .")
+        text = text[:match.start()]
+    words = FILLER.sub(" ", text).split()
+    for cut in range(len(words), 0, -1):
+        named = name_service(" ".join(words[:cut]))
+        if named is None:
+            continue
+        rest = " ".join(words[cut:])
+        if not rest:
+            return named, " ".join(words[:cut]), None, place
+        try:
+            return named, " ".join(words[:cut]), register_date(rest, today), place
+        except HistoryProblem:
+            continue
+    return None, text, None, place
+
+
 # -- the import ---------------------------------------------------------------------------------------------
 @dataclass
 class HistoryReport:

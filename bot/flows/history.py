@@ -10,11 +10,10 @@ Conversations (the golden transcripts, replayed by the tests): tests/transcripts
 """
 from __future__ import annotations
 
-import re
-
-from babel.dates import format_date
 from datetime import date
 from typing import Any
+
+from babel.dates import format_date
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.flows.reporting_render import member_label
@@ -23,40 +22,14 @@ from bot.i18n.resident import fmt_date
 from bot.messages import Choice, Role
 from bot.parsing import parse_yes_no
 from health.immunisation import next_doses
-from health.service_history import VITA, Named, check_service, name_service, resolve, service_name
+from health.service_history import VITA, check_service, name_service, resolve, service_name
 from health.schedules import dose_name
 from storage.models import Member
 from storage.reporting import member_in_scope, search_members, visible_posyandu
-from storage.services import HistoryProblem, member_services, problem_of, record_history, register_date
+from storage.services import HistoryProblem, member_services, parse_entry, problem_of, record_history, register_date
 
 SAVE, CANCEL = "simpan", "batal"
 DONE_WORDS = frozenset({"selesai", "sudah selesai", "done", "cukup", "tidak", "tidak ada"})
-FILLER = re.compile(r"\b(?:sudah|sdh|diberikan|dikasih|diberi|tanggal|tgl|bulan|bln|pada|tahun)\b", re.I)
-PLACE = re.compile(r"\s+(?:di|at)\s+(?P<place>.+)$", re.I)
-
-
-def split_line(text: str, today: date) -> tuple[Named | None, str, tuple[date, str] | None, str | None]:
-    """`polio 1 agustus 2025 di puskesmas` -> (the service, its words, (day, precision) or None, place)."""
-    place = None
-    text = " ".join(text.split())
-    if match := PLACE.search(text):
-        place = match.group("place").strip(" .")
-        text = text[:match.start()]
-    words = FILLER.sub(" ", text).split()
-    for cut in range(len(words), 0, -1):
-        named = name_service(" ".join(words[:cut]))
-        if named is None:
-            continue
-        rest = " ".join(words[cut:])
-        if not rest:
-            return named, " ".join(words[:cut]), None, place
-        try:
-            return named, " ".join(words[:cut]), register_date(rest, today), place
-        except HistoryProblem:
-            continue
-    return None, text, None, place
-
-
 class HistoryFlow(ScopedFlow):
     name = "riwayat"
     triggers = ("riwayat", "riwayat imunisasi", "riwayat layanan", "sudah di puskesmas", "imunisasi di puskesmas",
@@ -110,7 +83,7 @@ class HistoryFlow(ScopedFlow):
         text = answer.text.strip()
         if text.lower() in DONE_WORDS:
             return done(say(ctx, "history.done", member=self._member(ctx, data).name))
-        named, words, when, place = split_line(text, ctx.today())
+        named, words, when, place = parse_entry(text, ctx.today())
         if named is None:
             raise Invalid("history.problem.service", text=text[:30])
         data["service"], data["place"] = words, place
@@ -153,7 +126,7 @@ class HistoryFlow(ScopedFlow):
         if said == "no":
             return done(say(ctx, "core.cancelled"))
         if said is None:
-            if split_line(answer.text, ctx.today())[0] is not None:  # another line typed instead: that one
+            if parse_entry(answer.text, ctx.today())[0] is not None:  # another line typed instead: that one
                 return self.on_service(ctx, data, answer)
             raise Invalid("core.choose_from_list", count=2)
         member = self._member(ctx, data)

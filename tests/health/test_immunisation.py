@@ -67,6 +67,8 @@ def test_checks_refuse_what_cannot_be():
     assert check_dose(BORN, {}, "BCG", date(2026, 6, 1)).key == "too_old"
     assert check_dose(BORN, {"OPV1": date(2025, 5, 2)}, "OPV1", date(2025, 5, 3)).key == "already"
     assert check_dose(BORN, {"OPV1": date(2025, 5, 2)}, "OPV2", date(2025, 7, 1)) is None
+    assert check_dose(BORN, {}, "MR1", date(2025, 8, 1)).key == "too_young"  # 3 months: WHO from 6 months
+    assert check_dose(BORN, {}, "DPT-HB-HIB1", date(2025, 5, 20)).key == "too_young"  # under 6 weeks
 
 
 def test_doses_are_said_in_words_never_codes():

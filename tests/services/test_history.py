@@ -132,3 +132,23 @@ def test_one_child_one_answer_report_keluarga_and_visit_list(runtime, demo, sess
         summary = kader.say("ya")
     visits = kader.say("batal") and kader.say("kunjungan")
     assert "Polio tetes ke-1" in visits and "OPV1" not in visits and "DPT-HB-HIB" not in visits
+
+
+MEMBERS_WITH_HISTORY = """posyandu_code,name,sex,birth_date,guardian_name,guardian_phone,opted_in,hpht,riwayat
+MAWAR7,Dimas Anggara,L,2026-08-01,Ibu Sari,0812-7000-1111,1,,"BCG 08/2026; Polio 1 01-08-2026 di RSUD Demak | DPT 1 01-10-2026"
+MAWAR7,Eka Putri,P,2026-08-01,,,0,,Polio 2 09/2026
+"""
+
+
+def test_the_members_import_carries_the_history_as_an_optional_column(app, demo, session, tmp_path):
+    path = tmp_path / "anggota.csv"
+    path.write_text(MEMBERS_WITH_HISTORY, encoding="utf-8")
+    first = app.test_cli_runner().invoke(args=["members", "import", str(path)])
+    assert first.exit_code == 0, first.output
+    assert "line 3: warning: riwayat \"Polio 2 09/2026\": Polio tetes ke-2 tercatat tanpa Polio tetes ke-1" \
+        in first.output  # the member is kept, the dose refused
+    rows = session.scalars(select(ServiceGiven).where(ServiceGiven.origin == ORIGIN_HISTORY)).all()
+    assert sorted(r.code for r in rows) == ["BCG", "DPT-HB-HIB1", "OPV1"]
+    assert next(r for r in rows if r.code == "OPV1").place == "RSUD Demak"
+    again = app.test_cli_runner().invoke(args=["members", "import", str(path)])
+    assert "0 added, 0 updated, 2 unchanged" in again.output
