@@ -34,6 +34,7 @@ class Service:
     label_key: str | None = None
     label_id: str | None = None
     label_en: str | None = None
+    late: bool = False  # a dose past its schedule (catch-up): perhaps given elsewhere, see `riwayat`
 
     def label(self, lang: str) -> str:
         if self.label_key:
@@ -80,7 +81,8 @@ def due_doses(age_days: int, given: Mapping[str, date | None] | set[str], je_end
     days = given if isinstance(given, Mapping) else dict.fromkeys(given)
     birth = on - timedelta(days=age_days) if on is not None else None
     now, late = doses_due(age_days, days, {"je_endemic": je_endemic}, birth=birth)
-    return [Service(rule.code, label_id=rule.label_id, label_en=rule.label_en) for rule in now + late][:MAX_DOSES]
+    return [Service(rule.code, label_id=rule.label_id, label_en=rule.label_en, late=rule in late)
+            for rule in now + late][:MAX_DOSES]
 
 
 def postnatal_visit_due(days_postpartum: int) -> str | None:

@@ -3,6 +3,8 @@ from bot.texts import register
 
 ID = {
     "history.menu": "Riwayat imunisasi/layanan (sudah di puskesmas)",
+    "history.hint": "Imunisasi yang terlambat sudah diberikan di puskesmas atau bidan? Setelah ini ketik "
+    "*riwayat {name}* untuk mencatatnya.",
     "history.ask_member": "Riwayat layanan siapa? Ketik nama anggota (contoh: Aisyah Putri).",
     "history.not_found": "Tidak ada anggota bernama \"{name}\" di posyandu Anda. Periksa ejaannya, atau "
     "daftarkan dulu lewat *lapor*.",
@@ -62,6 +64,8 @@ ID = {
 
 EN = {
     "history.menu": "Immunisation/service history (given at the puskesmas)",
+    "history.hint": "Late doses already given at the puskesmas or a midwife? Afterwards type *history {name}* "
+    "to record them.",
     "history.ask_member": "Whose service history? Type the member's name (e.g. Aisyah Putri).",
     "history.not_found": "No member called \"{name}\" at your posyandu. Check the spelling, or register them "
     "first with *report*.",
