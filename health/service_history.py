@@ -20,6 +20,7 @@ Checks beyond the doses (sources):
 """
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -159,3 +160,115 @@ def service_name(code: str, lang: str | None = "id") -> str:
         return f"TT/Td ke-{code[2:]}" if lang != "en" else f"TT/Td dose {code[2:]}"
     return {VITA: ("Vitamin A", "Vitamin A"), CACING: ("Obat cacing", "Deworming"),
             "DT": ("DT", "DT")}.get(code, (code, code))[1 if lang == "en" else 0]
+
+
+# -- reading a register's line (the import and the chat) ------------------------------------------------
+# Month names as registers write them (Indonesian first, English too); the same as bot.parsing.MONTHS (a test
+# says so): health/ reads no bot module.
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate((
+    ("januari", "jan", "january"), ("februari", "feb", "pebruari", "peb", "february"), ("maret", "mar", "mrt", "march"),
+    ("april", "apr"), ("mei", "may"), ("juni", "jun", "june"), ("juli", "jul", "july"),
+    ("agustus", "agu", "agt", "ags", "agst", "agus", "aug", "august"), ("september", "sep", "sept"),
+    ("oktober", "okt", "oct", "october"), ("november", "nov", "nop", "nopember"),
+    ("desember", "des", "dec", "december"),
+), start=1):
+    for _name in _names:
+        MONTHS[_name] = _number
+_MONTH_ONLY_NUMERIC = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")
+_MONTH_ONLY_WORDS = re.compile(r"^([a-z]+)\.?\s*[-/]?\s*(\d{4})$")
+_ISO = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})$")
+_NUMERIC = re.compile(r"^(\d{1,2})\s*[-/.\s]\s*(\d{1,2})\s*[-/.\s]\s*(\d{4})$")
+_WORDS = re.compile(r"^(\d{1,2})\s*[-/]?\s*([a-z]+)\.?\s*[-/]?\s*(\d{4})$")
+
+
+def _day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_register_day(text: str) -> date | None:
+    """A full date as registers write it, day first, the year in full: `17-08-2024`, `17/8/2024`,
+    `17.08.2024`, `17 agustus 2024`, `17 Agt 2024`, `2024-08-17`; None otherwise (31-02-2025 too)."""
+    key = re.sub(r"\s+", " ", text.strip().lower()).strip(" .,")
+    if match := _ISO.match(key):
+        return _day(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    if match := _NUMERIC.match(key):
+        return _day(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    if (match := _WORDS.match(key)) and match.group(2) in MONTHS:
+        return _day(int(match.group(3)), MONTHS[match.group(2)], int(match.group(1)))
+    return None
+
+
+class HistoryProblem(Exception):
+    """Why a history line cannot be recorded: a text key of bot/i18n/services.py with its parameters (the
+    caller says it in the person's language: bot.texts.render)."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def register_date(text: str, today: date) -> tuple[date, str]:
+    """A date as registers write it -> (day, precision): `17-08-2024`, `17/8/2024`, `17 agustus 2024`,
+    `17 Agt 2024`, `2024-08-17` (precision 'day'); `08/2024`, `8-2024`, `Agustus 2024` (precision 'month':
+    the month's last day, or today in the current month). Raises HistoryProblem."""
+    key = re.sub(r"\s+", " ", text.strip().lower()).strip(" .,")
+    if not key:
+        raise HistoryProblem("history.problem.no_date")
+    month = year = None
+    if match := _MONTH_ONLY_NUMERIC.match(key):
+        month, year = int(match.group(1)), int(match.group(2))
+    elif (match := _MONTH_ONLY_WORDS.match(key)) and match.group(1) in MONTHS:
+        month, year = MONTHS[match.group(1)], int(match.group(2))
+    if month is not None and year is not None:
+        if not 1 <= month <= 12:
+            raise HistoryProblem("history.problem.bad_date", text=text.strip())
+        first = date(year, month, 1)
+        if first > today:
+            raise HistoryProblem("history.problem.future")
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        return min(last, today), "month"
+    day = parse_register_day(key)
+    if day is None:
+        raise HistoryProblem("history.problem.bad_date", text=text.strip())
+    if day > today:
+        raise HistoryProblem("history.problem.future")
+    return day, "day"
+
+
+def problem_of(problem: DoseProblem, lang: str | None = "id") -> HistoryProblem:
+    """A refused dose as a HistoryProblem, the doses in words."""
+    return HistoryProblem(f"history.problem.{problem.key}", service=service_name(problem.code, lang),
+                          other=service_name(problem.detail, lang) if problem.detail[:1].isalpha() else problem.detail)
+
+
+FILLER = re.compile(r"\b(?:sudah|sdh|diberikan|dikasih|diberi|tanggal|tgl|bulan|bln|pada|tahun)\b", re.I)
+PLACE = re.compile(r"\s+(?:di|at)\s+(?P<place>.+)$", re.I)
+
+
+def parse_entry(text: str, today: date) -> tuple[Named | None, str, tuple[date, str] | None, str | None]:
+    """`polio 1 agustus 2025 di puskesmas` -> (the service, its words, (day, precision) or None, place)."""
+    place = None
+    text = " ".join(text.split())
+    if match := PLACE.search(text):
+        place = match.group("place").strip(" .")
+        text = text[:match.start()]
+    words = FILLER.sub(" ", text).split()
+    for cut in range(len(words), 0, -1):
+        named = name_service(" ".join(words[:cut]))
+        if named is None:
+            continue
+        rest = " ".join(words[cut:])
+        if not rest:
+            return named, " ".join(words[:cut]), None, place
+        try:
+            return named, " ".join(words[:cut]), register_date(rest, today), place
+        except HistoryProblem:
+            continue
+    return None, text, None, place
+
+

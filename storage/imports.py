@@ -98,6 +98,7 @@ class ImportReport:
     unchanged: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    history: list[tuple[int, Any]] = field(default_factory=list)  # members' `riwayat` refused: (line, HistoryProblem)
     referred: list[Any] = field(default_factory=list)  # measurements: visits that opened or updated a referral
 
     def count(self, outcome: str) -> None:
@@ -256,7 +257,7 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
 
 def _history(session: Session, member: Member, cell: str, today: date, line: int, report: ImportReport) -> bool:
     """The `riwayat` cell's services, each checked and recorded as history; a refused one is a warning (the
-    member is kept). Whether anything was added."""
+    member is kept; `report.history`, said by the CLI). Whether anything was added."""
     from storage.services import HistoryProblem, member_services, parse_entry, record_history
 
     session.flush()
@@ -265,9 +266,9 @@ def _history(session: Session, member: Member, cell: str, today: date, line: int
     for text in re.split(r"[;|]", cell):
         if not text.strip():
             continue
-        named, words, when, place = parse_entry(text, today)
+        named, _, when, place = parse_entry(text, today)
         if named is None or when is None:
-            report.warnings.append((line, f"riwayat \"{text.strip()[:30]}\": layanan atau tanggal tidak terbaca"))
+            report.history.append((line, HistoryProblem("history.problem.entry", entry=text.strip()[:30])))
             continue
         entries.append((when, named, place, text))
     added = False
@@ -275,7 +276,8 @@ def _history(session: Session, member: Member, cell: str, today: date, line: int
         try:
             added |= record_history(session, member, named, on, precision, today, history, place=place).added
         except HistoryProblem as problem:
-            report.warnings.append((line, f"riwayat \"{text.strip()[:30]}\": {problem.text()}"))
+            problem.params["entry"] = text.strip()[:30]
+            report.history.append((line, problem))
     return added
 
 

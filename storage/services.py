@@ -16,7 +16,6 @@ without the name.
 """
 from __future__ import annotations
 
-import calendar
 import csv
 import re
 from collections import OrderedDict
@@ -29,62 +28,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.parsing import MONTHS, parse_date
-from bot.texts import render
-from health.immunisation import DoseProblem
-from health.service_history import VITA, Named, check_service, name_service, resolve, service_name
+from health.service_history import (  # noqa: F401 - re-exported: the chat and the CLI read them here
+    VITA, HistoryProblem, Named, check_service, name_service, parse_entry, parse_register_day, problem_of,
+    register_date, resolve,
+)
 from storage.members import name_key
 from storage.models import ORIGIN_HISTORY, Member, Posyandu, ServiceGiven
 from storage.repositories import posyandu_by_code
 
 SERVICE_COLUMNS = ("posyandu_code", "name", "birth_date", "service", "given_on")
 SERVICE_OPTIONAL_COLUMNS = ("place",)
-_MONTH_ONLY_NUMERIC = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")
-_MONTH_ONLY_WORDS = re.compile(r"^([a-z]+)\.?\s*[-/]?\s*(\d{4})$")
 MEMBER_CACHE = 2000  # members (with their services) kept while importing: bounded memory
-
-
-class HistoryProblem(Exception):
-    """Why a history line cannot be recorded: a text key of bot/i18n/services.py with its parameters."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
-
-    def text(self, lang: str = "id") -> str:
-        return render(lang, self.key, **self.params)
-
-
-def register_date(text: str, today: date) -> tuple[date, str]:
-    """A date as registers write it -> (day, precision): `17-08-2024`, `17/8/2024`, `17 agustus 2024`,
-    `17 Agt 2024`, `2024-08-17` (precision 'day'); `08/2024`, `8-2024`, `Agustus 2024` (precision 'month':
-    the month's last day, or today in the current month). Raises HistoryProblem."""
-    key = re.sub(r"\s+", " ", text.strip().lower()).strip(" .,")
-    if not key:
-        raise HistoryProblem("history.problem.no_date")
-    month = year = None
-    if match := _MONTH_ONLY_NUMERIC.match(key):
-        month, year = int(match.group(1)), int(match.group(2))
-    elif (match := _MONTH_ONLY_WORDS.match(key)) and match.group(1) in MONTHS:
-        month, year = MONTHS[match.group(1)], int(match.group(2))
-    if month is not None and year is not None:
-        if not 1 <= month <= 12:
-            raise HistoryProblem("history.problem.bad_date", text=text.strip())
-        first = date(year, month, 1)
-        if first > today:
-            raise HistoryProblem("history.problem.future")
-        last = date(year, month, calendar.monthrange(year, month)[1])
-        return min(last, today), "month"
-    day = parse_date(key, today)
-    if day is None or not re.search(r"\d{4}", key):  # a register's date has its year in full
-        raise HistoryProblem("history.problem.bad_date", text=text.strip())
-    return day, "day"
-
-
-def problem_of(problem: DoseProblem, lang: str = "id") -> HistoryProblem:
-    return HistoryProblem(f"history.problem.{problem.key}", service=service_name(problem.code, lang),
-                          other=service_name(problem.detail, lang) if problem.detail[:1].isalpha() else problem.detail)
 
 
 @dataclass
@@ -152,32 +106,6 @@ def record_history(session: Session, member: Member, named: Named, on: date, pre
     return Recorded(code, on, True)
 
 
-FILLER = re.compile(r"\b(?:sudah|sdh|diberikan|dikasih|diberi|tanggal|tgl|bulan|bln|pada|tahun)\b", re.I)
-PLACE = re.compile(r"\s+(?:di|at)\s+(?P<place>.+)$", re.I)
-
-
-def parse_entry(text: str, today: date) -> tuple[Named | None, str, tuple[date, str] | None, str | None]:
-    """`polio 1 agustus 2025 di puskesmas` -> (the service, its words, (day, precision) or None, place)."""
-    place = None
-    text = " ".join(text.split())
-    if match := PLACE.search(text):
-        place = match.group("place").strip(" .")
-        text = text[:match.start()]
-    words = FILLER.sub(" ", text).split()
-    for cut in range(len(words), 0, -1):
-        named = name_service(" ".join(words[:cut]))
-        if named is None:
-            continue
-        rest = " ".join(words[cut:])
-        if not rest:
-            return named, " ".join(words[:cut]), None, place
-        try:
-            return named, " ".join(words[:cut]), register_date(rest, today), place
-        except HistoryProblem:
-            continue
-    return None, text, None, place
-
-
 # -- the import ---------------------------------------------------------------------------------------------
 @dataclass
 class HistoryReport:
@@ -185,11 +113,12 @@ class HistoryReport:
 
     added: int = 0
     unchanged: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[tuple[int, HistoryProblem]] = field(default_factory=list)
     lines_read: int = 0
 
-    def lines(self) -> list[str]:
-        out = [f"baris {n}: {reason}" for n, reason in self.errors]
+    def lines(self, say: Callable[..., str]) -> list[str]:
+        """The report in Indonesian; `say(lang, key, **params)` renders a reason (bot.texts.render)."""
+        out = [f"baris {n}: {say('id', p.key, **p.params)}" for n, p in self.errors]
         out.append(f"riwayat layanan: {self.added} ditambahkan, {self.unchanged} sudah tercatat (tidak berubah), "
                    f"{len(self.errors)} ditolak")
         return out
@@ -258,14 +187,14 @@ def import_services(session: Session, stream: IO[str], now: datetime,
             try:
                 parsed.append((line, row, *_prepare(members, row, now)))
             except HistoryProblem as problem:
-                report.errors.append((line, problem.text()))
+                report.errors.append((line, problem))
         parsed.sort(key=lambda item: (item[4], item[0]))  # by date within the child's lines
         for line, row, member, services, on, precision, named, today in parsed:
             try:  # every check is made before writing: nothing to roll back, no savepoint per line
                 done = record_history(session, member, named, on, precision, today, services,
                                       place=row.get("place") or None)
             except HistoryProblem as problem:
-                report.errors.append((line, problem.text()))
+                report.errors.append((line, problem))
                 continue
             if done.added:
                 report.added += 1
@@ -286,7 +215,7 @@ def import_services(session: Session, stream: IO[str], now: datetime,
             session.commit()  # flushes what the blocks added
     if block:
         flush_block()
-    report.errors.sort()
+    report.errors.sort(key=lambda e: e[0])
     return report
 
 
@@ -296,8 +225,8 @@ def _prepare(members: _Members, row: dict[str, str], now: datetime):  # type: ig
     if place is None:
         raise HistoryProblem("history.problem.posyandu" if row.get("posyandu_code") else "history.problem.no_posyandu")
     today = now.astimezone(ZoneInfo(place.timezone)).date()
-    born = parse_date(row.get("birth_date", ""), today) if row.get("birth_date") else None
-    if born is None or not re.search(r"\d{4}", row.get("birth_date", "")):
+    born = parse_register_day(row.get("birth_date", ""))
+    if born is None:
         raise HistoryProblem("history.problem.birth_date")
     if not row.get("name"):
         raise HistoryProblem("history.problem.no_name")

@@ -32,6 +32,7 @@ ID = {
     "history.done": "Selesai. Riwayat {member} tersimpan.",
     "history.retry": "Ketik layanan dan bulannya lagi (contoh: *Polio 1 08/2025*), atau *batal*.",
     "history.problem.no_date": "tanggal pemberian kosong",
+    "history.problem.entry": "layanan atau tanggal tidak terbaca (contoh: BCG 08/2024; Polio 1 17-08-2024)",
     "history.problem.bad_date": "tanggal \"{text}\" tidak terbaca (contoh: 17-08-2024, 17 Agustus 2024, "
     "08/2024)",
     "history.problem.future": "tanggal pemberian di masa depan",
@@ -92,6 +93,7 @@ EN = {
     "history.done": "Done. {member}'s history is saved.",
     "history.retry": "Type the service and month again (e.g. *Polio 1 08/2025*), or *cancel*.",
     "history.problem.no_date": "the date given is empty",
+    "history.problem.entry": "service or date cannot be read (e.g. BCG 08/2024; Polio 1 17-08-2024)",
     "history.problem.bad_date": "date \"{text}\" cannot be read (e.g. 17-08-2024, 17 August 2024, 08/2024)",
     "history.problem.future": "the date given is in the future",
     "history.problem.columns": "missing columns: {columns}",

@@ -152,3 +152,23 @@ def test_the_members_import_carries_the_history_as_an_optional_column(app, demo,
     assert next(r for r in rows if r.code == "OPV1").place == "RSUD Demak"
     again = app.test_cli_runner().invoke(args=["members", "import", str(path)])
     assert "0 added, 0 updated, 2 unchanged" in again.output
+
+
+def test_register_words_and_dates():
+    from bot.parsing import MONTHS as CHAT_MONTHS
+    from health.service_history import MONTHS, name_service, register_date
+
+    assert MONTHS == CHAT_MONTHS  # one month vocabulary for the chat and the registers
+    today = date(2026, 12, 7)
+    for text in ("17-08-2024", "17/8/2024", "17 agustus 2024", "17 Agt 2024", "2024-08-17", "17.08.2024"):
+        assert register_date(text, today) == (date(2024, 8, 17), "day"), text
+    for text in ("08/2024", "8-2024", "Agustus 2024", "agt 2024"):
+        assert register_date(text, today) == (date(2024, 8, 31), "month"), text
+    assert register_date("12/2026", today) == (today, "month")  # the current month: not after today
+    words = {"BCG": "BCG", "Polio 1": "OPV1", "OPV 1": "OPV1", "DPT-HB-Hib 1": "DPT-HB-HIB1", "Pentabio 1": "DPT-HB-HIB1",
+             "PCV 1": "PCV1", "RV 1": "RV1", "MR 1": "MR1", "MR 2": "MR2", "Vit A biru": "VITA", "Vit A merah": "VITA",
+             "obat cacing": "CACING", "TT 2": "TT2", "Td 2": "TT2", "dpt hb hib 3": "DPT-HB-HIB3", "polio-1": "OPV1"}
+    for text, code in words.items():
+        assert name_service(text).code == code, text
+    assert name_service("IPV").series == "IPV" and name_service("Campak").series == "MR"
+    assert name_service("vaksin X") is None

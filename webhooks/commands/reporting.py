@@ -28,6 +28,7 @@ from storage.db import transaction
 from storage.reporting import create_invite
 from storage.repositories import posyandu_by_code
 from storage.services import HistoryProblem, import_services
+from bot.texts import render
 from webhooks.commands.core import runtime
 
 
@@ -44,6 +45,9 @@ def _import(path: str, columns: tuple[str, ...], what: str, run: Callable) -> No
         report = run(session, rows, rt.clock.now())
     for line in report.lines(what):
         click.echo(line)
+    for line, problem in getattr(report, "history", ()):  # the members import's `riwayat`, said in Indonesian
+        click.echo(f"line {line}: warning: riwayat \"{problem.params.get('entry', '')}\": "
+                   f"{render('id', problem.key, **problem.params)}")
     if report.errors:
         sys.exit(1)
 
@@ -166,8 +170,8 @@ def services_import(path: str, quiet: bool) -> None:
     except (OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"cannot read {path}: {exc.__class__.__name__}") from None
     except HistoryProblem as exc:
-        raise click.ClickException(exc.text()) from None
-    for line in report.lines():
+        raise click.ClickException(render("id", exc.key, **exc.params)) from None
+    for line in report.lines(render):
         click.echo(line)
     if report.errors:
         sys.exit(1)
