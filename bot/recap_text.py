@@ -37,6 +37,11 @@ def status_label(lang: str | None, index: str, code: str) -> str:
 def service_label(lang: str | None, code: str) -> str:
     """A service given (a dose, ANC contact, capsule) in words, as the register names it: "Pemeriksaan
     kehamilan K1", "Imunisasi polio tetes 1", never `ANC1` or `OPV1`."""
+    from health.immunisation import CODES as DOSES
+    from health.schedules import dose_name
+
+    if code in DOSES:  # a dose is named as everywhere else ("Polio tetes ke-1"), one renderer
+        return dose_name(code, lang or "id")
     own = f"recap.service.{code}"
     if own in catalogue("id"):
         return render(lang, own)

@@ -42,7 +42,7 @@ from __future__ import annotations
 import calendar
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .ages import add_months
@@ -241,47 +241,75 @@ RULES: tuple[ReminderRule, ...] = (
                  SRC_LANSIA, "Pemeriksaan bulanan lansia di Posyandu",
                  "Monthly check for older people at the Posyandu"),
 )
-RULES_BY_ID: dict[str, ReminderRule] = {r.rule_id: r for r in RULES}
-# A balita's once-only immunisation doses by age (not the neonatal visits).
-IMMUNISATION_RULES: tuple[ReminderRule, ...] = tuple(
-    r for r in RULES if r.life_stage is LifeStage.BAYI_BALITA and r.anchor == "birth" and r.every == "once"
-    and not r.code.startswith("KN"))
-BALITA_LAST_DAY = BALITA_MAX
-
-
 def series_of(code: str) -> str:
     """`DPT-HB-HIB4` -> `DPT-HB-HIB`: doses of one vaccine, given in order."""
     return code.rstrip("0123456789")
 
 
-def doses_due(age_days: int, given: Iterable[str], settings: Mapping[str, object] | None = None,
-              ) -> tuple[list[ReminderRule], list[ReminderRule]]:
-    """The immunisation doses to give at this age: (window open now, late catch-up), earliest first.
+# Names as kaders and families say them (Buku KIA), never the codes: ONE renderer of a dose for every
+# message (reminders, `keluarga`, the report, the visit list, the import's errors).
+SERIES_NAMES: dict[str, tuple[str, str]] = {
+    "HB0": ("Hepatitis B saat lahir (HB0)", "Hepatitis B birth dose (HB0)"),
+    "BCG": ("BCG", "BCG"),
+    "OPV": ("Polio tetes", "Oral polio"),
+    "DPT-HB-HIB": ("DPT-HB-Hib", "DTP-HepB-Hib"),
+    "PCV": ("PCV", "PCV"),
+    "RV": ("Rotavirus", "Rotavirus"),
+    "IPV": ("Polio suntik (IPV)", "Inactivated polio (IPV)"),
+    "MR": ("Campak-Rubela (MR)", "Measles-rubella (MR)"),
+    "JE": ("Japanese Encephalitis (JE)", "Japanese encephalitis (JE)"),
+}
+SINGLE_DOSES = frozenset({"HB0", "BCG", "JE"})
+BOOSTERS = frozenset({"DPT-HB-HIB4", "MR2"})
 
-    The one due-doses rule: "now" is exactly what `due_reminders` (the family's `keluarga`, the
-    reminders) calls due; a dose past its window is still given late (catch-up, ilp-domain 4.1) unless
-    its rule says it has none (HB0) or is past its catch-up age. Of a series only the first dose not
-    recorded is due: dose 2 waits for dose 1 (>= 4 weeks apart, ilp-domain 4.1).
+
+def dose_name(code: str, lang: str | None = "id") -> str:
+    """`OPV1` -> "Polio tetes ke-1" / "Oral polio dose 1"; the baduta boosters say so; never the code."""
+    if code in SINGLE_DOSES:
+        return SERIES_NAMES[code][1 if lang == "en" else 0]
+    series = series_of(code)
+    if series not in SERIES_NAMES or series == code:
+        return code
+    name_id, name_en = SERIES_NAMES[series]
+    number = code[len(series):]
+    if lang == "en":
+        return f"{name_en} dose {number}" + (" (booster)" if code in BOOSTERS else "")
+    return f"{name_id} ke-{number}" + (" (lanjutan)" if code in BOOSTERS else "")
+
+
+def _named(rule: ReminderRule) -> ReminderRule:
+    """A dose's reminder label from the one renderer (no schedule age: a late dose is given later)."""
+    if rule.life_stage is not LifeStage.BAYI_BALITA or rule.anchor != "birth" or rule.every != "once" \
+            or rule.code.startswith("KN"):
+        return rule
+    return replace(rule, label_id=f"Imunisasi {dose_name(rule.code, 'id')}",
+                   label_en=f"Immunisation: {dose_name(rule.code, 'en')}")
+
+
+RULES = tuple(_named(r) for r in RULES)
+RULES_BY_ID: dict[str, ReminderRule] = {r.rule_id: r for r in RULES}
+# A balita's once-only immunisation doses by age (not the neonatal visits).
+IMMUNISATION_RULES: tuple[ReminderRule, ...] = tuple(
+    r for r in RULES if r.life_stage is LifeStage.BAYI_BALITA and r.anchor == "birth" and r.every == "once"
+    and not r.code.startswith("KN"))
+IMMUNISATION_SET = frozenset(IMMUNISATION_RULES)
+BALITA_LAST_DAY = BALITA_MAX
+
+
+def doses_due(age_days: int, given: Iterable[str] | Mapping[str, date | None],
+              settings: Mapping[str, object] | None = None, birth: date | None = None,
+              ) -> tuple[list[ReminderRule], list[ReminderRule]]:
+    """The immunisation doses to give at this age: (window open now, late catch-up), schedule order.
+
+    A thin view of `health.immunisation.next_doses` (the one dose rule): the next dose of each series,
+    from the previous dose's day + the minimum interval; `given` without days counts each dose as
+    given on its schedule day.
     """
-    settings = settings or {}
-    done = set(given)
-    now: list[ReminderRule] = []
-    late: list[ReminderRule] = []
-    seen: set[str] = set()
-    for rule in sorted(IMMUNISATION_RULES, key=lambda r: (r.offset_days, r.code)):
-        series = series_of(rule.code)
-        if rule.code in done or series in seen:
-            continue
-        if rule.setting is not None and not settings.get(rule.setting):
-            continue
-        seen.add(series)
-        if age_days < rule.offset_days:
-            continue  # not yet due (nor the series' later doses)
-        if age_days < rule.offset_days + rule.window_days:
-            now.append(rule)
-        elif rule.catch_up and age_days <= (rule.catch_up_until_days or BALITA_LAST_DAY):
-            late.append(rule)
-    return now, late
+    from .immunisation import due_now
+    birth = birth or date(2000, 1, 1)
+    days = given if isinstance(given, Mapping) else {code: None for code in given}
+    found = due_now(birth, days, birth + timedelta(days=age_days), settings)
+    return [n.dose.rule for n in found if not n.late], [n.dose.rule for n in found if n.late]
 
 
 def due_date(rule: ReminderRule, anchor_date: date) -> date:
@@ -396,6 +424,7 @@ def due_reminders(
     settings: Mapping[str, object] | None = None,
     rules: Iterable[ReminderRule] = RULES,
     pregnant_since: date | None = None,
+    given: Mapping[str, date | None] | None = None,
 ) -> list[Due]:
     """Reminders due for one person on `on` (reference for the SQL planner).
 
@@ -403,6 +432,9 @@ def due_reminders(
     calendar rules (TTD/MMS) are due; those anchored on the HPHT (ANC windows, HPL) cannot be dated.
 
     settings: {'je_endemic': bool, 'session_dates': iterable of dates}.
+    given: immunisation dose code -> day given (else the bare dose codes of `done_codes`, day unknown).
+    A dose is due as `health.immunisation` says (series-aware: the next dose of its series, from the
+    previous dose's day + the minimum interval), for its window; a late dose is a home visit, not a reminder.
     Several rules sharing a code and period (TTD for a pregnant adolescent)
     yield one Due, from the first rule in table order.
     """
@@ -415,8 +447,20 @@ def due_reminders(
     sessions = tuple(settings.get("session_dates", ()) or ())  # type: ignore[call-overload]
     out: list[Due] = []
     seen: set[tuple[str, str]] = set()
+    doses = None
     for rule in rules:
         if not _eligible(rule, stages, sx, age_days, settings):
+            continue
+        if rule in IMMUNISATION_SET:
+            if doses is None:
+                from .immunisation import next_doses  # the one dose rule (it reads this table)
+                bare = (c if isinstance(c, str) else c[0] for c in done_codes)
+                doses = {n.code: n for n in next_doses(
+                    birth_date, given if given is not None else dict.fromkeys(bare), on, settings)}
+            nxt = doses.get(rule.code)
+            if nxt is not None and nxt.in_window(on):
+                seen.add((rule.code, rule.occurrence))
+                out.append(Due(rule.code, nxt.earliest, rule.occurrence, rule))
             continue
         for anchor, end in _anchors(rule, on, birth_date, hpht, delivered_on, sessions):
             start = due_date(rule, anchor)

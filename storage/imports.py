@@ -52,7 +52,9 @@ MEMBER_COLUMNS = ("posyandu_code", "name", "sex", "birth_date", "guardian_name",
 NIK_COLUMNS = ("nik", "mother_nik")
 # Optional: NIKs (SATUSEHAT finds the person by them, docs/satusehat.md); how and when consent was given; an
 # address hint for the kader's home visit
-MEMBER_OPTIONAL_COLUMNS = NIK_COLUMNS + ("consent_method", "consent_date", "address")
+# `riwayat`: past doses and services, `BCG 08/2024; Polio 1 17-08-2024 di Puskesmas` (`;` or `|` between them),
+# recorded as history with the checks of `services import` (storage.services); a refused one is a warning
+MEMBER_OPTIONAL_COLUMNS = NIK_COLUMNS + ("consent_method", "consent_date", "address", "riwayat")
 MEASUREMENT_COLUMNS = ("posyandu_code", "name", "birth_date", "measured_on", "weight_kg", "height_cm", "position",
                        "head_cm", "muac_cm", "systolic", "diastolic", "glucose_mgdl", "waist_cm", "hb_gdl")
 EXPORT_COLUMNS = MEASUREMENT_COLUMNS + ("sex", "age_months", "life_stage", "waz", "haz", "whz", "baz",
@@ -98,6 +100,7 @@ class ImportReport:
     unchanged: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    history: list[tuple[int, Any]] = field(default_factory=list)  # members' `riwayat` refused: (line, HistoryProblem)
     referred: list[Any] = field(default_factory=list)  # measurements: visits that opened or updated a referral
 
     def count(self, outcome: str) -> None:
@@ -253,6 +256,8 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
                 Pregnancy.member_id == member.id, Pregnancy.hpht == hpht)).first():
             session.add(Pregnancy(member_id=member.id, hpht=hpht, created_at=now))
             outcome = "updated" if outcome == "unchanged" else outcome
+        if row.get("riwayat") and _history(session, member, row["riwayat"], today, line, report):
+            outcome = "updated" if outcome == "unchanged" else outcome
         return outcome
 
     _each(session, rows, report, handle)
@@ -278,6 +283,32 @@ def _household_without_phone(session: Session, posyandu_id: int, member: Member 
     session.add(home)
     session.flush()
     return home, True
+
+
+def _history(session: Session, member: Member, cell: str, today: date, line: int, report: ImportReport) -> bool:
+    """The `riwayat` cell's services, each checked and recorded as history; a refused one is a warning (the
+    member is kept; `report.history`, said by the CLI). Whether anything was added."""
+    from storage.services import HistoryProblem, member_services, parse_entry, record_history
+
+    session.flush()
+    history = member_services(session, member.id)
+    entries = []
+    for text in re.split(r"[;|]", cell):
+        if not text.strip():
+            continue
+        named, _, when, place = parse_entry(text, today)
+        if named is None or when is None:
+            report.history.append((line, HistoryProblem("history.problem.entry", entry=text.strip()[:30])))
+            continue
+        entries.append((when, named, place, text))
+    added = False
+    for (on, precision), named, place, text in sorted(entries, key=lambda e: e[0][0]):
+        try:
+            added |= record_history(session, member, named, on, precision, today, history, place=place).added
+        except HistoryProblem as problem:
+            problem.params["entry"] = text.strip()[:30]
+            report.history.append((line, problem))
+    return added
 
 
 def _consent(row: dict[str, str], opted: bool, today: date) -> tuple[str, date | None] | None:

@@ -225,8 +225,19 @@ class Measurement(Base):
     member: Mapped[Member] = relationship()
 
 
+# Where a recorded service was given (`ServiceGiven.origin`; docs/reporting.md "Service history"):
+ORIGIN_POSYANDU = "posyandu"  # given at the posyandu, recorded in its report: counts in the recap, goes to SATUSEHAT
+ORIGIN_HISTORY = "history"  # given before or elsewhere (puskesmas, bidan, hospital), recorded afterwards
+ORIGINS = (ORIGIN_POSYANDU, ORIGIN_HISTORY)
+
+
 class ServiceGiven(Base):
-    """A service recorded at the posyandu (a dose, a capsule, a visit); it silences its reminder."""
+    """A service recorded (a dose, a capsule, a visit); it silences its reminder and counts for the next dose.
+
+    `origin` says whether the posyandu gave it (`ORIGIN_POSYANDU`, from a report) or it is history
+    (`ORIGIN_HISTORY`: `services import`, "sudah di puskesmas" in chat): history counts for the child's
+    schedule only, never in a month's recap nor as a posyandu Immunization in SATUSEHAT.
+    """
 
     __tablename__ = "service_given"
     __table_args__ = (UniqueConstraint("member_id", "code", "given_on"),)
@@ -238,6 +249,9 @@ class ServiceGiven(Base):
     posyandu_id: Mapped[Optional[int]] = mapped_column(ForeignKey("posyandu.id"))
     recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
     measurement_id: Mapped[Optional[int]] = mapped_column(ForeignKey("measurement.id", ondelete="SET NULL"))
+    origin: Mapped[str] = mapped_column(String(10), default=ORIGIN_POSYANDU, server_default=ORIGIN_POSYANDU)
+    place: Mapped[Optional[str]] = mapped_column(String(120))  # where a history record says it was given
+    precision: Mapped[str] = mapped_column(String(5), default="day", server_default="day")  # day | month
 
 
 class Referral(Base):

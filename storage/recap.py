@@ -21,7 +21,7 @@ from health.life_stage import age_stage, life_stages
 from storage.identity import members_missing_nik
 from storage.pregnancy_status import pregnancy_since, pregnancy_start
 from storage.models import (
-    Contact, Measurement, Member, Posyandu, PosyanduTarget, Pregnancy, Referral, ServiceGiven,
+    ORIGIN_POSYANDU, Contact, Measurement, Member, Posyandu, PosyanduTarget, Pregnancy, Referral, ServiceGiven,
 )
 
 BY_NAME_COLUMNS = ("nik", "name", "birth_date", "sex", "measured_on", "weight_kg", "height_cm", "position",
@@ -132,7 +132,8 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
                           row.recorded_by_id if row.recorded_by_id in kaders else None)
               for row in month_rows if row.member_id in everyone]
     given = list(session.scalars(select(ServiceGiven).where(
-        ServiceGiven.posyandu_id == posyandu.id, ServiceGiven.given_on >= first, ServiceGiven.given_on <= last)))
+        ServiceGiven.posyandu_id == posyandu.id, ServiceGiven.given_on >= first, ServiceGiven.given_on <= last,
+        ServiceGiven.origin == ORIGIN_POSYANDU)))  # history (given elsewhere, recorded later) is not the month's
     everyone.update(_members(session, {s.member_id for s in given} - everyone.keys()))
     given = [s for s in given if s.member_id in everyone and s.given_on >= everyone[s.member_id].birth_date]
     services = [rules.Service(s.member_id, s.code, age_stage(everyone[s.member_id].birth_date, s.given_on).value)

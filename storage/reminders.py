@@ -28,13 +28,15 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, exists, extract, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from health.ages import add_months
 from health.life_stage import AGE_BANDS_MONTHS, LifeStage, primary_stage
 from health.pregnancy import MAX_HPHT_AGE_DAYS
-from health.schedules import RULES, Due, ReminderRule, due_reminders, period_end, period_key, period_start
+from health.immunisation import CODES as DOSE_CODES
+from health.immunisation import DOSES_BY_CODE, MIN_INTERVAL_DAYS, SERIES, WEEK4, last_age_days
+from health.schedules import IMMUNISATION_SET, RULES, Due, ReminderRule, due_reminders, period_end, period_key, period_start
 from storage.households import reachable_clause
 from storage.places import zone_info
 from storage.models import Contact, Member, PlannedReminder, PosyanduSession, Pregnancy, ServiceGiven
@@ -99,15 +101,27 @@ class Probe:
     pregnancy: str | None = None  # the Pregnancy column the rule hangs on: 'hpht' | 'delivered_on'
     anchor: Range = (None, None)  # range of that column
     session_ids: list[int] = field(default_factory=list)
+    # a dose whose earliest day follows the previous dose (health.immunisation): (previous code, its days,
+    # the birth dates for which the dose is still given); such members match by that instead of by birth
+    previous: tuple[str, Range, Range] | None = None
 
     def where(self) -> list[Any]:
         where: list[Any] = []
         if self.sex:
             where.append(Member.sex == self.sex)
+        by_birth: list[Any] = []
         if self.birth[0] is not None:
-            where.append(Member.birth_date >= self.birth[0])
+            by_birth.append(Member.birth_date >= self.birth[0])
         if self.birth[1] is not None:
-            where.append(Member.birth_date <= self.birth[1])
+            by_birth.append(Member.birth_date <= self.birth[1])
+        if self.previous is not None:
+            code, days, births = self.previous
+            after_previous = exists().where(ServiceGiven.member_id == Member.id, ServiceGiven.code == code,
+                                            ServiceGiven.given_on >= days[0], ServiceGiven.given_on <= days[1])
+            where += [Member.birth_date >= births[0], Member.birth_date <= births[1],
+                      or_(and_(*by_birth), after_previous) if by_birth else after_previous]
+        else:
+            where += by_birth
         if self.month_days:
             month_day = extract("month", Member.birth_date) * 100 + extract("day", Member.birth_date)
             where.append(month_day.in_(self.month_days))
@@ -120,7 +134,8 @@ class Probe:
 
     def possible(self, births: Range, anchors: dict[str, Range]) -> bool:
         """Could anyone in scope match? (`births`: the scope's birth dates; `anchors`: its pregnancies.)"""
-        if births == (None, None) or not _overlap(self.birth, births):
+        widest = self.previous[2] if self.previous is not None else self.birth
+        if births == (None, None) or not _overlap(widest, births):
             return False
         if not self.pregnancy:
             return True
@@ -146,25 +161,28 @@ def pregnancy_period(rule: ReminderRule, cand: Candidate) -> str | None:
 
 
 def dues_on_day(cand: Candidate, day: date, settings: Mapping[str, object],
-                rules: Sequence[ReminderRule] = RULES) -> list[Due]:
-    """The reference answer for one person on one day (an ended pregnancy is not ongoing)."""
+                rules: Sequence[ReminderRule] = RULES, doses: Mapping[str, date] | None = None) -> list[Due]:
+    """The reference answer for one person on one day (an ended pregnancy is not ongoing).
+
+    doses: the immunisation doses recorded (code -> day): a dose is due as `health.immunisation` says."""
     hpht, since = cand.hpht, cand.pregnant_since
     if cand.ended_on is not None and cand.delivered_on is None and cand.ended_on <= day:
         hpht = since = None
     return due_reminders(cand.birth_date, cand.sex, day, hpht, cand.delivered_on, settings=settings, rules=rules,
-                         pregnant_since=since)
+                         pregnant_since=since, given={c: d for c, d in (doses or {}).items() if d <= day})
 
 
-def due_on_day(rule: ReminderRule, cand: Candidate, day: date, settings: Mapping[str, object]) -> Due | None:
-    found = dues_on_day(cand, day, settings, (rule,))
+def due_on_day(rule: ReminderRule, cand: Candidate, day: date, settings: Mapping[str, object],
+               doses: Mapping[str, date] | None = None) -> Due | None:
+    found = dues_on_day(cand, day, settings, (rule,), doses)
     return found[0] if found else None
 
 
 def first_due(rule: ReminderRule, cand: Candidate, days: Sequence[date], settings: Mapping[str, object],
-              period: str | None) -> tuple[Due, str] | None:
+              period: str | None, doses: Mapping[str, date] | None = None) -> tuple[Due, str] | None:
     """The first day in `days` on which the rule is due for the period `period` (None: any)."""
     for day in days:
-        due = due_on_day(rule, cand, day, settings)
+        due = due_on_day(rule, cand, day, settings, doses)
         if due is None:
             continue
         key = pregnancy_period(rule, cand) if rule.anchor in ("hpht", "delivery") else due.period_key
@@ -252,6 +270,8 @@ def probes(rule: ReminderRule, days: Sequence[date],
     earliest = d0 - timedelta(days=off + win - 1)  # an anchor this old is still due on d0
     latest = d1 - timedelta(days=off)
     sex, birth = _person_bounds(rule, d0, d1)
+    if rule in IMMUNISATION_SET:
+        return [_dose_probe(rule, d0, d1, sex, _narrow(birth, earliest, latest))]
     if rule.anchor == "birth" and rule.every == "once":
         return [Probe(rule, rule.occurrence, sex, _narrow(birth, earliest, latest))]
     if rule.anchor == "birth" and rule.every == "yearly":
@@ -283,6 +303,21 @@ def probes(rule: ReminderRule, days: Sequence[date],
                 by_month[f"{local_day:%Y-%m}"].append(session_id)
         return [Probe(rule, month, sex, birth, session_ids=ids) for month, ids in sorted(by_month.items())]
     raise ValueError(f"{rule.rule_id}: unknown anchor {rule.anchor}")
+
+
+def _dose_probe(rule: ReminderRule, d0: date, d1: date, sex: str | None, by_schedule: Range) -> Probe:
+    """A dose is due from the later of its schedule day and the previous dose's day + the minimum interval
+    (health.immunisation), for its window: members born in the schedule's range, or whose previous dose
+    falls where its interval ends in the days planned; never past the series' last age."""
+    dose = DOSES_BY_CODE[rule.code]
+    still_given = (d0 - timedelta(days=last_age_days(dose.series)), d1 - timedelta(days=rule.offset_days))
+    doses = SERIES[dose.series]
+    index = doses.index(dose)
+    if index == 0:
+        return Probe(rule, rule.occurrence, sex, _narrow(by_schedule, *still_given))
+    interval = MIN_INTERVAL_DAYS.get(rule.code, WEEK4)
+    days = (d0 - timedelta(days=interval + rule.window_days - 1), d1 - timedelta(days=interval))
+    return Probe(rule, rule.occurrence, sex, by_schedule, previous=(doses[index - 1].code, days, still_given))
 
 
 def probe_statement(probe: Probe, scope: Sequence[Any]) -> Select[Any]:
@@ -323,6 +358,22 @@ def _services(session: Session, code: str, member_ids: Iterable[int]) -> dict[in
     return found
 
 
+def dose_history(session: Session, member_ids: Iterable[int]) -> dict[int, dict[str, date]]:
+    """Each member's immunisation doses recorded (code -> first day), wherever given (the posyandu, or the
+    history: storage.services), in chunks of ids: what `health.immunisation` reads."""
+    ids = sorted(set(member_ids))
+    found: dict[int, dict[str, date]] = defaultdict(dict)
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start:start + ID_CHUNK]
+        for member_id, code, given_on in session.execute(
+                select(ServiceGiven.member_id, ServiceGiven.code, ServiceGiven.given_on).where(
+                    ServiceGiven.member_id.in_(chunk), ServiceGiven.code.in_(sorted(DOSE_CODES)))):
+            days = found[member_id]
+            if code not in days or given_on < days[code]:
+                days[code] = given_on
+    return found
+
+
 def scope_ranges(session: Session, scope: Sequence[Any]) -> tuple[Range, dict[str, Range]]:
     """Birth dates and pregnancy dates present in scope: two aggregate queries that let the planner skip
     every rule nobody in scope can be due for (a village of young families never asks about lansia)."""
@@ -356,10 +407,12 @@ def find_due(session: Session, days: Sequence[date], scope: Sequence[Any], *, je
         for probe in probes(rule, days, sessions):
             if not probe.possible(births, anchors):
                 continue
-            for row in session.execute(probe_statement(probe, scope)):
-                cand = Candidate(*row) if probe.pregnancy else Candidate(*row[:5])
+            rows = [Candidate(*row) if probe.pregnancy else Candidate(*row[:5])
+                    for row in session.execute(probe_statement(probe, scope))]
+            doses = dose_history(session, [c.member_id for c in rows]) if rule in IMMUNISATION_SET else {}
+            for cand in rows:
                 settings = {"je_endemic": je_endemic, "session_dates": session_dates.get(cand.posyandu_id, ())}
-                hit = first_due(rule, cand, days, settings, probe.period)
+                hit = first_due(rule, cand, days, settings, probe.period, doses.get(cand.member_id))
                 if hit is not None:
                     found.append((cand, hit[0], hit[1]))
         if not found:
@@ -385,9 +438,16 @@ class Upcoming:
     group: str
     label_id: str
     label_en: str
+    # the day of the service itself: the posyandu day for a reminder sent the day before it (TIMBANG,
+    # LANSIA), else the due day; what a family is told (issue 16: "14 Des" where the day is 15 Des)
+    service_on: date | None = None
 
     def label(self, lang: str | None) -> str:
         return self.label_en if lang == "en" else self.label_id
+
+    @property
+    def day(self) -> date:
+        return self.service_on or self.due_on
 
 
 def session_days(session: Session, posyandu_id: int, timezone: str, first: date, last: date) -> list[date]:
@@ -461,8 +521,10 @@ def _upcoming_of(members: Sequence[Member], pregnancies: Mapping[int, Pregnancy]
                          pregnancy_since(p))
         settings = {"je_endemic": je_endemic, "session_dates": tuple((session_days or {}).get(m.posyandu_id, ()))}
         seen: set[tuple[str, str]] = set()
+        doses = {code: min(days) for (member_id, code), days in given.items()
+                 if member_id == m.id and code in DOSE_CODES and days}
         for day in window:
-            for due in dues_on_day(cand, day, settings):
+            for due in dues_on_day(cand, day, settings, doses=doses):
                 rule = due.rule
                 period = pregnancy_period(rule, cand) if rule.anchor in ("hpht", "delivery") else due.period_key
                 if period is None or (rule.code, period) in seen:
@@ -472,6 +534,7 @@ def _upcoming_of(members: Sequence[Member], pregnancies: Mapping[int, Pregnancy]
                     continue
                 group = rule.life_stage.value if rule.life_stage is not None else primary_stage(
                     m.birth_date, m.sex, due.due_on).value
+                service_on = due.due_on - timedelta(days=rule.offset_days) if rule.anchor == "session" else None
                 rows.append(Upcoming(m.id, m.name, m.birth_date, due.due_on, rule.code, group,
-                                     rule.label_id, rule.label_en))
+                                     rule.label_id, rule.label_en, service_on))
     return sorted(rows, key=lambda r: (r.due_on, r.name, r.member_id, r.code))

@@ -217,15 +217,19 @@ def assess(session: Session, member_id: int | None, sex: str, birth: date, on: d
                      last_delivery(session, member_id, on), pregnant_since)
 
 
-def given_codes(session: Session, member_id: int | None, since: date | None = None) -> set[str]:
-    """Service codes already recorded for the member (a dose given is not offered again); `since`: only
+def given_codes(session: Session, member_id: int | None, since: date | None = None) -> dict[str, date]:
+    """Service codes already recorded for the member, each with the first day it was given (a dose given is
+    not offered again, and the next dose of its series waits its interval: health.immunisation); `since`: only
     those given from that day (a nifas service belongs to this delivery, not an earlier one)."""
     if member_id is None:
-        return set()
-    stmt = select(ServiceGiven.code).where(ServiceGiven.member_id == member_id)
+        return {}
+    stmt = select(ServiceGiven.code, ServiceGiven.given_on).where(ServiceGiven.member_id == member_id)
     if since is not None:
         stmt = stmt.where(ServiceGiven.given_on >= since)
-    return set(session.scalars(stmt))
+    found: dict[str, date] = {}
+    for code, given_on in session.execute(stmt.order_by(ServiceGiven.given_on)):
+        found.setdefault(code, given_on)
+    return found
 
 
 # -- saving ---------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from health.ages import add_months
+from health.immunisation import CODES as DOSE_CODES
+from health.immunisation import next_doses
 from health.kms import is_2t, is_bgm
 from health.urgency import case_priority
 from health.schedules import BALITA_MAX, RULES, SRC_IMM, ReminderRule, due_date
@@ -145,14 +147,23 @@ def _overdue(session: Session, posyandu: Posyandu, today: date, je_endemic: bool
     members = list(session.scalars(select(Member).where(Member.posyandu_id == posyandu.id)))
     if not members:
         return []
-    pregnancies, given = member_facts(session, [m.id for m in members], {rule.code for rule, _ in OVERDUE_RULES})
+    pregnancies, given = member_facts(session, [m.id for m in members],
+                                      {rule.code for rule, _ in OVERDUE_RULES} | DOSE_CODES)
     out = []
     for m in members:
         p = pregnancies.get(m.id)
         cand = Candidate(m.id, m.household_id, m.posyandu_id, m.birth_date, m.sex, p.hpht if p else None,
                          p.delivered_on if p else None, p.ended_on if p else None)
         age_days = (today - m.birth_date).days
+        if age_days <= BALITA_MAX:  # doses: the one rule (health.immunisation), late = past its window
+            doses = {code: min(days) for (member_id, code), days in given.items() if member_id == m.id
+                     and code in DOSE_CODES and days}
+            for dose in next_doses(m.birth_date, doses, today, {"je_endemic": je_endemic}):
+                if dose.late:
+                    out.append((Reason("dose_overdue", dose.earliest, dose.code), m.id))
         for rule, kind in OVERDUE_RULES:
+            if kind == "dose_overdue":
+                continue
             if (rule.sex and rule.sex != m.sex) or (rule.setting == "je_endemic" and not je_endemic):
                 continue
             if rule.anchor == "birth":

@@ -80,4 +80,26 @@ def open_referrals(runtime) -> None:  # type: ignore[no-untyped-def]
                                 recorded_by_id=kader.id), datetime(2026, 11, day, 3, 0, tzinfo=timezone.utc))
 
 
-SETUPS = {"open_referrals": open_referrals}  # a transcript's `setup:` line: what exists before it starts
+def baduta_19_months(runtime) -> None:  # type: ignore[no-untyped-def]
+    """Citra Lestari, 19 months on 22 Nov 2026 with no dose recorded, in Keluarga Bapak Slamet (Mawar 7),
+    whose mother follows the family in chat as `ibu-citra` (issue 16: one child, one immunisation answer)."""
+    from datetime import date, datetime, timezone
+
+    from sqlalchemy import select
+
+    from storage.db import transaction
+    from storage.members import name_key
+    from storage.models import Contact, Household, Member
+
+    now = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    with transaction(runtime.session_factory) as s:
+        home = s.scalars(select(Household).where(Household.phone == "+6281234500001")).one()
+        s.add(Member(posyandu_id=home.posyandu_id, household_id=home.id, name="Citra Lestari",
+                     name_key=name_key("Citra Lestari"), sex="P", birth_date=date(2025, 4, 20),
+                     guardian_name="Bapak Slamet", guardian_phone=home.phone, created_at=now))
+        s.add(Contact(channel="terminal", address="ibu-citra", role="resident", language="id",
+                      posyandu_id=home.posyandu_id, household_id=home.id, opted_in=True, consent_at=now,
+                      created_at=now))
+
+
+SETUPS = {"open_referrals": open_referrals, "baduta_19_months": baduta_19_months}  # a transcript's `setup:` line: what exists before it starts

@@ -108,6 +108,13 @@ def _month(text: str) -> bool:
     return not text or parse_month(text, TODAY)[0] is not None
 
 
+def _history(text: str) -> bool:
+    from storage.services import parse_entry
+
+    named, _rest, when, _place = parse_entry(text, TODAY)
+    return named is not None and when is not None
+
+
 def _ihs(text: str) -> bool:
     from health.fhir_codes import clean_practitioner_id, practitioner_id_problem
 
@@ -162,6 +169,9 @@ PARSERS: dict[str, Callable[[str], bool]] = {
     and parse_nik(t.split()[-1], TODAY) is not None,
     "core.media.contact": lambda t: normalise_phone(t) is not None,
     "web.sim.placeholder": lambda t: t == "menu",
+    "history.ask_member": _name, "history.ask_service": _history, "history.retry": _history,
+    "history.problem.entry": _history, "history.problem.service": lambda t: _history(f"{t} 08/2024"),
+    "history.need_date": lambda t: _history(f"BCG {t}"), "history.problem.bad_date": lambda t: _history(f"BCG {t}"),
 }
 # Examples of free text: nothing parses them (an outcome in the kader's words, a reason to be sure).
 FREE_TEXT = {"link.ask_decide", "visit.ask_outcome", "resident.ask_posyandu", "resident.posyandu_query_help"}

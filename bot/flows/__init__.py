@@ -9,7 +9,7 @@ from bot.messages import Role
 
 # One module per area; each exports FLOWS (a tuple of Flow instances).
 FLOW_MODULES = ("start", "invites", "referrals", "links", "lapor", "persalinan", "resident", "broadcast", "nik", "rekap", "grafik",
-                "visits", "consent", "reach", "web_link")
+                "visits", "consent", "reach", "history", "web_link")
 
 
 def _all() -> tuple[Flow, ...]:

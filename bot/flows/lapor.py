@@ -82,11 +82,14 @@ class LaporFlow(ScopedFlow, MemberSteps, MeasureSteps):
     def _summary(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
         text = self._summary_text(ctx, data)
         given = set(data.get("services") or [])
-        due = [s.label(ctx.lang) for s in self._services(ctx, data) if s.code not in given]
+        services = self._services(ctx, data)
+        due = [s.label(ctx.lang) for s in services if s.code not in given]
         if len(due) > SHOWN_DUE:
             due = due[:SHOWN_DUE] + [ctx.t("report.and_more")]
         if due:  # what can still be recorded, typed by name right here (`vit a, dpt4`)
             text += "\n\n" + ctx.t("report.summary_services_due", services=", ".join(due))
+        if data.get("member") and any(s.late and s.code not in given for s in services):  # given elsewhere?
+            text += "\n" + ctx.t("history.hint", name=self._name(ctx, data))
         offered = choices(ctx, (("save", "report.save"), ("edit", "report.edit"), ("cancel", "report.cancel")))
         return Turn([*before, Reply(text + "\n\n" + ctx.t("report.ask_save"), offered)], "summary", data)
 

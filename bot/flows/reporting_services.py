@@ -9,6 +9,7 @@ for the register; they have no reminder.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -34,6 +35,7 @@ class Service:
     label_key: str | None = None
     label_id: str | None = None
     label_en: str | None = None
+    late: bool = False  # a dose past its schedule (catch-up): perhaps given elsewhere, see `riwayat`
 
     def label(self, lang: str) -> str:
         if self.label_key:
@@ -77,11 +79,16 @@ def _dose_rules() -> list[ReminderRule]:
     return list(IMMUNISATION_RULES)
 
 
-def due_doses(age_days: int, given: set[str], je_endemic: bool = False) -> list[Service]:
-    """Doses not recorded yet (health.schedules.doses_due): those due now first, then late ones (catch-up),
-    each series from its first missing dose; at most MAX_DOSES (older ones can be typed by code)."""
-    now, late = doses_due(age_days, given, {"je_endemic": je_endemic})
-    return [Service(rule.code, label_id=rule.label_id, label_en=rule.label_en) for rule in now + late][:MAX_DOSES]
+def due_doses(age_days: int, given: Mapping[str, date | None] | set[str], je_endemic: bool = False,
+              on: date | None = None) -> list[Service]:
+    """The doses to give today, as `health.immunisation` says (the next dose of each series, from the previous
+    dose's day + the minimum interval): due now first, then late ones (catch-up); at most MAX_DOSES (more can be
+    typed by name). `given`: code -> day given (a set: days unknown)."""
+    days = given if isinstance(given, Mapping) else dict.fromkeys(given)
+    birth = on - timedelta(days=age_days) if on is not None else None
+    now, late = doses_due(age_days, days, {"je_endemic": je_endemic}, birth=birth)
+    return [Service(rule.code, label_id=rule.label_id, label_en=rule.label_en, late=rule in late)
+            for rule in now + late][:MAX_DOSES]
 
 
 def postnatal_visit_due(days_postpartum: int) -> str | None:
@@ -93,7 +100,7 @@ def postnatal_visit_due(days_postpartum: int) -> str | None:
     return None
 
 
-def options(stage: LifeStage, age_days: int, sex: str, given: set[str],
+def options(stage: LifeStage, age_days: int, sex: str, given: Mapping[str, date | None] | set[str],
             gestational_weeks: int | None = None, je_endemic: bool = False,
             on: date | None = None, days_postpartum: int | None = None) -> list[Service]:
     """The services to offer for this member on `on` (the session date).
@@ -102,7 +109,7 @@ def options(stage: LifeStage, age_days: int, sex: str, given: set[str],
     (ilp-domain 4.3, 4.7)."""
     found: list[Service] = []
     if stage is LifeStage.BAYI_BALITA:
-        found += due_doses(age_days, given, je_endemic)
+        found += due_doses(age_days, given, je_endemic, on)
         for code in CAMPAIGNS:  # ages and months from the reminder rules (capsule colours, deworming)
             if _scheduled(code, age_days, sex, on):
                 found.append(Service(code, f"report.service.{code}"))
@@ -162,7 +169,9 @@ def dose_words(services: list[Service]) -> dict[str, str]:
 
 
 # Names of more than one word, as kaders write them, folded into the one word `words` knows.
-PHRASES = ((re.compile(r"\b(?:kapsul\s+)?vit(?:amin)?\.?\s*a\b", re.I), "vita"),
+PHRASES = ((re.compile(r"\b(polio|opv|bopv|ipv|dpt|pentabio|penta|pcv|rv|rota|mr|campak)\s*(?:-|ke-?)?\s*([1-4])\b",
+                       re.I), r"\1\2"),  # `polio 1`, `dpt-1`, `mr ke-2` as registers write them
+            (re.compile(r"\b(?:kapsul\s+)?vit(?:amin)?\.?\s*a\b", re.I), "vita"),
            (re.compile(r"\bobat\s+cacing\b", re.I), "cacing"),
            (re.compile(r"\bmakanan\s+tambahan\b", re.I), "pmt"),
            (re.compile(r"\btablet\s+tambah\s+darah\b", re.I), "ttd"),

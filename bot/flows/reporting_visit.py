@@ -55,7 +55,7 @@ class VisitBase(StepFlow):
         return self._pregnancy_facts(ctx, member_id, on)[0]
 
     @staticmethod
-    def _given(ctx: Ctx, member_id: int | None, since: date | None = None) -> set[str]:
+    def _given(ctx: Ctx, member_id: int | None, since: date | None = None) -> dict[str, date]:
         return ctx.once(("given", member_id, since), lambda: given_codes(ctx.session, member_id, since=since))
 
     def _place(self, ctx: Ctx, data: ReportDraft) -> Posyandu | None:

@@ -38,7 +38,10 @@ from storage.members import clean_name, name_key
 from storage import posyandu_days as days
 from storage.models import Household, Measurement, Member, Posyandu, PosyanduSession, Pregnancy
 from storage.reporting import latest_measurement, pregnancy_facts, pregnancy_since, weight_change_grams
-from storage.reminders import session_days, upcoming, upcoming_unrecorded
+from health.immunisation import CODES as DOSE_CODES
+from health.immunisation import next_doses
+from health.schedules import dose_name
+from storage.reminders import dose_history, session_days, upcoming, upcoming_unrecorded
 
 DUE_DAYS = 60  # `keluarga` shows what is due in the next two months
 
@@ -323,12 +326,13 @@ class FamilyFlow(Flow):
                           session_days=days) if ids else []
         coming += upcoming_unrecorded(typed, today, DUE_DAYS, je_endemic=ctx.settings.je_endemic, session_days=days)
         pregnancies = {m.id: p for m, p in typed}
+        doses = dose_history(ctx.session, ids) if ids else {}
         everyone = sorted(members + [m for m, _ in typed], key=lambda m: (-m.birth_date.toordinal(), m.id or 0))
         lines = [ctx.t("resident.family_title", posyandu=posyandu.name if posyandu else "")]
         for n, member in enumerate(everyone, 1):
             lines.append("")
             lines += self._member_lines(ctx, n, member, today, [u for u in coming if u.member_id == member.id],
-                                        pregnancies.get(member.id, False))
+                                        pregnancies.get(member.id, False), doses.get(member.id, {}))
         return done(Reply("\n".join(lines)))
 
     @staticmethod
@@ -358,7 +362,8 @@ class FamilyFlow(Flow):
         return days
 
     def _member_lines(self, ctx: Ctx, n: int, member: Member, today: date, coming: list,
-                      typed_pregnancy: Pregnancy | None | bool = False) -> list[str]:
+                      typed_pregnancy: Pregnancy | None | bool = False,
+                      doses: dict[str, date] | None = None) -> list[str]:
         """`typed_pregnancy` is False for a stored member, else what the resident typed (no record is read)."""
         typed = typed_pregnancy is not False
         if typed:
@@ -379,14 +384,40 @@ class FamilyFlow(Flow):
         lines.append(_result_line(ctx, latest) if latest is not None else ctx.t("resident.no_result"))
         items, seen = [], set()
         for u in coming:
-            if u.code in seen:
+            if u.code in seen or u.code in DOSE_CODES:  # doses: below, from the one dose rule
                 continue
             seen.add(u.code)
             label = u.label(ctx.lang)
-            items.append(ctx.t("resident.due_now", label=label) if u.due_on <= today
-                         else ctx.t("resident.due_on", label=label, date=fmt_date(ctx.lang, u.due_on, short=True)))
-        lines.append(ctx.t("resident.next_due", items="; ".join(items[:6])) if items
-                     else ctx.t("resident.nothing_due", days=DUE_DAYS))
+            items.append(ctx.t("resident.due_now", label=label) if u.day <= today
+                         else ctx.t("resident.due_on", label=label, date=fmt_date(ctx.lang, u.day, short=True)))
+        dose_lines = self._dose_lines(ctx, member, today, stage, doses or {})
+        if items:
+            lines.append(ctx.t("resident.next_due", items="; ".join(items[:6])))
+        lines += dose_lines
+        if not items and not dose_lines:
+            lines.append(ctx.t("resident.nothing_due", days=DUE_DAYS))
+        return lines
+
+    @staticmethod
+    def _dose_lines(ctx: Ctx, member: Member, today: date, stage: LifeStage, given: dict[str, date]) -> list[str]:
+        """Every dose still worth giving, in order (health.immunisation, the rule the kader's report and visit
+        list use): those that can be given now, those past their schedule (catch-up), the next ones in
+        DUE_DAYS with their first day; in words (health.schedules.dose_name)."""
+        if stage is not LifeStage.BAYI_BALITA:
+            return []
+        plan = next_doses(member.birth_date, given, today, {"je_endemic": ctx.settings.je_endemic})
+        now = [dose_name(n.code, ctx.lang) for n in plan if n.due_on(today) and not n.late]
+        late = [dose_name(n.code, ctx.lang) for n in plan if n.due_on(today) and n.late]
+        soon = [ctx.t("resident.due_on", label=dose_name(n.code, ctx.lang),
+                      date=fmt_date(ctx.lang, n.earliest, short=True))
+                for n in plan if today < n.earliest <= today + timedelta(days=DUE_DAYS)]
+        lines = []
+        if now:
+            lines.append(ctx.t("resident.doses_now", items=", ".join(now)))
+        if late:
+            lines.append(ctx.t("resident.doses_late", items=", ".join(late)))
+        if soon:
+            lines.append(ctx.t("resident.doses_next", items="; ".join(soon)))
         return lines
 
 

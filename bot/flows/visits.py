@@ -16,6 +16,7 @@ from bot.flows.reporting_format import age
 from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Choice, Reply, Role
 from bot.paging import fitting
+from health.schedules import dose_name
 from storage.models import AuditEvent, Posyandu
 from storage.reporting import visible_posyandu
 from bot.texts import render
@@ -27,7 +28,7 @@ NEXT_WORDS = frozenset({"lagi", "berikutnya", "next", "more"})
 
 
 def reason_texts(lang: str, entry: VisitEntry) -> str:
-    """One phrase per kind of reason: "imunisasi OPV1, DPT-HB-HIB1 terlambat (jatuh tempo 22-12-2024)"."""
+    """One phrase per kind of reason: "imunisasi Polio tetes ke-1, DPT-HB-Hib ke-1 terlambat (sejak 22-12-2024)"."""
     grouped: dict[str, list[Reason]] = {}
     for reason in entry.reasons:
         grouped.setdefault(reason.code, []).append(reason)
@@ -46,11 +47,8 @@ def _detail(lang: str, code: str, detail: str) -> str:
         return "K" + detail[3:]
     if code in ("kf_missed", "kn_missed"):
         return detail  # KF1..KF4, KN1..KN3: the words the bidan uses
-    if code == "dose_overdue":
-        from bot.recap_text import service_label
-
-        name = service_label(lang, detail)
-        return name[len("Imunisasi "):] if name.startswith("Imunisasi ") else name
+    if code == "dose_overdue":  # the dose in words (health.schedules.dose_name), never its code
+        return dose_name(detail, lang)
     return detail
 
 

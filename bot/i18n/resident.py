@@ -111,6 +111,9 @@ ID = {
     "resident.nothing_due": "   Tidak ada layanan yang jatuh tempo dalam {days} hari ke depan.",
     "resident.due_now": "{label} (sekarang)",
     "resident.due_on": "{label} ({date})",
+    "resident.doses_now": "   Imunisasi yang bisa diberikan sekarang: {items}.",
+    "resident.doses_late": "   Sudah lewat jadwal, masih bisa dikejar — bawa anak ke posyandu atau puskesmas: {items}.",
+    "resident.doses_next": "   Imunisasi berikutnya: {items}.",
     # -- hapus data
     "resident.delete_explain": "Menghapus data berarti:\n"
     "• Chat ini tidak terhubung lagi dengan keluarga Anda dan tidak menerima pengingat atau pengumuman.\n"
@@ -230,6 +233,10 @@ EN = {
     "resident.nothing_due": "   Nothing due in the next {days:day|days}.",
     "resident.due_now": "{label} (now)",
     "resident.due_on": "{label} ({date})",
+    "resident.doses_now": "   Immunisations that can be given now: {items}.",
+    "resident.doses_late": "   Past their schedule, can still be caught up — bring the child to the posyandu or "
+    "puskesmas: {items}.",
+    "resident.doses_next": "   Next immunisations: {items}.",
     "resident.delete_explain": "Deleting your data means:\n"
     "• This chat is no longer linked to your family and gets no reminders or announcements.\n"
     "• The family members you registered yourself are deleted.\n"

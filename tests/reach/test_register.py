@@ -76,7 +76,7 @@ def test_imported_household_is_introduced_then_reminded_on_the_due_day(live, tw,
     bayu = [m for m in tw.messages() if m["To"] == "whatsapp:+6281270000001"]
     assert [m["ContentSid"] for m in bayu] == [INTRO, REMINDER]
     variables = json.loads(bayu[1]["ContentVariables"])
-    assert "Bayu Pratama" in variables["3"] and "DPT-HB-Hib 1" in variables["3"]
+    assert "Bayu Pratama" in variables["3"] and "DPT-HB-Hib ke-1" in variables["3"]
 
     # the family's reply is its own chat: the number is the proof, it sees its child at once
     post_wa(client, wa_form("keluarga", number="+6281270000001"))

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.messages import Channel
 from scheduler.planner import plan_at
-from storage.models import Contact
+from storage.models import Contact, ServiceGiven
 from tests.harness import Person
 from tests.reminders.helpers import family, local_instant, mawar, planned
 
@@ -31,7 +31,10 @@ def test_resume_plans_nothing_that_fell_due_while_stopped(runtime, demo, session
     clock.current = local_instant(due + timedelta(days=5), 7, WIB)  # inside the 7-day catch-up of the doses
     plan_at(runtime.session_factory, runtime.settings, clock.now())
     assert planned(session, fam.members["Bayu"]) == []  # no burst of the doses due while stopped
-    dpt2 = born + timedelta(days=92)
+    # the family went to the puskesmas meanwhile; a kader records it as history (`riwayat`)
+    session.add(ServiceGiven(member_id=fam.members["Bayu"], code="DPT-HB-HIB1", given_on=due, origin="history"))
+    session.commit()
+    dpt2 = born + timedelta(days=92)  # DPT-HB-Hib 2 at 3 months, >= 4 weeks after dose 1 (series-aware)
     clock.current = local_instant(dpt2, 7, WIB)
     plan_at(runtime.session_factory, runtime.settings, clock.now())
     codes = {r.code for r in planned(session, fam.members["Bayu"])}

@@ -159,7 +159,7 @@ def test_cli_lists_the_same_as_csv(runtime, app, session, clock):
     assert [r["Nama"] for r in rows[:3]] == ["Eka", "Bima", "Citra"]
     ayu = next(r for r in rows if r["Nama"] == "Ayu")
     # in words, as the chat says them (issue 16: not `dose_overdue`, `DPT-HB-HIB1`)
-    assert "DPT-HB-Hib 1, polio tetes 2" in ayu["Alasan kunjungan"] and "terlambat" in ayu["Alasan kunjungan"]
+    assert "DPT-HB-Hib ke-1" in ayu["Alasan kunjungan"] and "terlambat" in ayu["Alasan kunjungan"]
     assert "dose_overdue" not in result.output and "DPT-HB-HIB1" not in result.output
     assert ayu["Alamat"] == "RT 02 Kampung Kamoro" and ayu["Tanggal lahir"] == "2026-07-01"
     missing = app.test_cli_runner().invoke(args=["visits", "list", "--posyandu", "NOPE"])

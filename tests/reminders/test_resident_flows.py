@@ -169,7 +169,10 @@ def test_keluarga_shows_results_in_plain_words_and_what_is_due(runtime, demo, se
     reply = warga.say("anak")
     assert "Putri Ayu, 2 bulan" in reply
     assert "berat 5,6 kg" in reply and "tinggi/panjang 59,5 cm" in reply and "berat badan naik" in reply
-    assert "Berikutnya:" in reply and "DPT-HB-Hib 1 (usia 2 bulan) (sekarang)" in reply and "DPT-HB-Hib 2" in reply
+    # issue 16: every dose still worth giving, in order and in words; none before its series' earlier dose
+    assert "Imunisasi yang bisa diberikan sekarang: DPT-HB-Hib ke-1, PCV ke-1, Rotavirus ke-1." in reply
+    assert "masih bisa dikejar — bawa anak ke posyandu atau puskesmas: BCG, Polio tetes ke-1." in reply
+    assert "DPT-HB-Hib ke-2" not in reply and "Polio tetes ke-2" not in reply
 
 
 def test_hapus_data_asks_twice_then_keeps_only_posyandu_records(runtime, demo, session, clock):

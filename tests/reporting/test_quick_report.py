@@ -105,7 +105,7 @@ def test_services_typed_at_the_summary_are_added(runtime, demo, session):
     k = Person(runtime, "kader1")
     k.say("lapor aisyah bb 8,1 pb 70")
     summary = k.say("campak, pmt")
-    assert "Layanan: Imunisasi campak-rubela (MR) 1" in summary and "PMT" in summary
+    assert "Layanan: Imunisasi Campak-Rubela (MR) ke-1" in summary and "PMT" in summary
     assert "Simpan" in k.choices()
     assert "Ketik 1 untuk Simpan" in k.say("hmm apa ya")
     k.say("simpan")

@@ -27,6 +27,8 @@ from storage import imports
 from storage.db import failure_label, transaction
 from storage.reporting import create_invite
 from storage.repositories import posyandu_by_code
+from storage.services import HistoryProblem, import_services
+from bot.texts import render
 from webhooks.commands.core import output_file, runtime
 
 
@@ -43,6 +45,9 @@ def _import(path: str, columns: tuple[str, ...], what: str, run: Callable) -> No
         report = run(session, rows, rt.clock.now())
     for line in report.lines(what):
         click.echo(line)
+    for line, problem in getattr(report, "history", ()):  # the members import's `riwayat`, said in Indonesian
+        click.echo(f"line {line}: warning: riwayat \"{problem.params.get('entry', '')}\": "
+                   f"{render('id', problem.key, **problem.params)}")
     if report.errors:
         sys.exit(1)
 
@@ -149,4 +154,35 @@ def measurements_export(fmt: str, posyandu_code: str | None, month: str | None, 
             imports.write_csv(sys.stdout, rows)
 
 
-GROUPS = (invites_group, posyandu_group, members_group, measurements_group)
+# -- services (history) -----------------------------------------------------------------------------
+@click.group("services", cls=AppGroup, help="Services given before or elsewhere (the register's history).")
+def services_group() -> None:
+    pass
+
+
+@services_group.command("import", help="Import past doses and services: posyandu_code,name,birth_date,service,"
+                                       "given_on[,place] (e.g. BCG, Polio 1, Campak, Vit A merah; 17-08-2024 or "
+                                       "08/2024); streamed, bad lines by number, a rerun changes nothing.")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--quiet", is_flag=True, help="no progress bar")
+def services_import(path: str, quiet: bool) -> None:
+    rt = runtime()
+    try:
+        with open(path, "rb") as raw:
+            total = max(sum(chunk.count(b"\n") for chunk in iter(lambda: raw.read(1 << 20), b"")) - 1, 0)
+        with open(path, encoding="utf-8-sig", newline="") as handle, \
+                transaction(rt.session_factory) as session, \
+                click.progressbar(length=total, label="riwayat layanan", file=sys.stderr,
+                                  hidden=quiet) as bar:
+            report = import_services(session, handle, rt.clock.now(), progress=bar.update)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"cannot read {path}: {exc.__class__.__name__}") from None
+    except HistoryProblem as exc:
+        raise click.ClickException(render("id", exc.key, **exc.params)) from None
+    for line in report.lines(render):
+        click.echo(line)
+    if report.errors:
+        sys.exit(1)
+
+
+GROUPS = (invites_group, posyandu_group, members_group, measurements_group, services_group)
