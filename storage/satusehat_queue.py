@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from health.fhir_visit import Dose, Person, Place, VisitRecord
 from health.measurements import DECIMALS
 from storage.models import (
-    Measurement, Member, Posyandu, SatusehatCredential, SatusehatResource, SatusehatSync, ServiceGiven,
+    ORIGIN_POSYANDU, Measurement, Member, Posyandu, SatusehatCredential, SatusehatResource, SatusehatSync, ServiceGiven,
 )
 from storage.repositories import is_postgres
 from storage.satusehat_practitioner import practitioners_for
@@ -93,10 +93,10 @@ VISIT_COLUMNS = (Measurement.id, Measurement.created_at, Measurement.measured_on
                  Posyandu.name.label("posyandu_name"), Posyandu.timezone,
                  Posyandu.satusehat_location_id, SatusehatCredential.organization_id)
 
-# The services sent as this posyandu's Immunizations: those recorded at the visit. THE ONE PLACE that says
-# which services were given here: when the service record carries where a dose was given (a past dose
-# "sudah di puskesmas", branch i-imm), add its condition to this tuple, e.g. `ServiceGiven.source == "posyandu"`.
-GIVEN_AT_THE_POSYANDU = (ServiceGiven.measurement_id.isnot(None),)
+# The services sent as this posyandu's Immunizations: those recorded at the visit and given by the posyandu.
+# THE ONE PLACE that says which services were given here: a past dose recorded as history ("sudah di
+# puskesmas", `services import`; `ServiceGiven.origin`) was given, and is reported, elsewhere.
+GIVEN_AT_THE_POSYANDU = (ServiceGiven.measurement_id.isnot(None), ServiceGiven.origin == ORIGIN_POSYANDU)
 
 
 def posyandu_doses(session: Session, measurement_ids: Sequence[int]) -> dict[int, tuple[Dose, ...]]:

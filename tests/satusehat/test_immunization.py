@@ -247,3 +247,23 @@ def test_a_dose_recorded_as_given_elsewhere_is_not_sent_as_the_posyandus(runtime
     assert sender.run_once().sent == 1
     (imm,) = ss.of_type("Immunization")
     assert imm["vaccineCode"]["coding"][-1]["code"] == "178"  # OPV only, not the BCG given elsewhere
+
+
+def test_a_dose_recorded_as_history_is_never_sent_as_the_posyandus(runtime, demo, session):
+    """A dose 'sudah di puskesmas' (origin history) on a visit's day is the puskesmas's to report, not ours."""
+    from datetime import date, datetime, timezone
+
+    from storage.models import ORIGIN_HISTORY, Member, ServiceGiven
+    from storage.satusehat_queue import posyandu_doses
+    from storage.reporting import Values, Visit, save_visit
+
+    aisyah = session.scalars(select(Member).where(Member.name == "Aisyah Putri")).one()
+    on = date(2026, 11, 22)
+    with transaction(runtime.session_factory) as s:
+        saved = save_visit(s, Visit(aisyah.posyandu_id, on, Values(weight_kg=8.0), member_id=aisyah.id,
+                                    services=["OPV1"]), datetime(2026, 11, 22, 3, tzinfo=timezone.utc))
+        mid = saved.measurement.id
+        s.add(ServiceGiven(member_id=aisyah.id, code="BCG", given_on=on, measurement_id=mid, origin=ORIGIN_HISTORY))
+    with transaction(runtime.session_factory) as s:
+        codes = [d.code for d in posyandu_doses(s, [mid]).get(mid, ())]
+    assert "OPV1" in codes and "BCG" not in codes
