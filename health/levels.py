@@ -52,7 +52,7 @@ def skdn_ratios(s: Mapping[str, int]) -> dict[str, float | None]:
 
 
 def _sum(rows: Sequence[Mapping[str, int]], keys: Sequence[str]) -> dict[str, int]:
-    return {k: sum(int(r.get(k, 0)) for r in rows) for k in keys}
+    return {k: sum(int(r.get(k) or 0) for r in rows) for k in keys}
 
 
 def _s_source(sources: set[str]) -> str:
@@ -73,7 +73,7 @@ def _unit(level: str, ident: Any, name: str, code: str | None, members: Sequence
     month.update({"balita_S": skdn["S"], "balita_D": skdn["D"], "balita_T": skdn["T"],
                   "stunting": skdn["stunted"], "wasting": skdn["wasted"], "underweight": skdn["underweight"],
                   "gizi_kurang": skdn["gizi_kurang"]})
-    ytd["balita_S"], ytd["balita_T"] = skdn["S"], 0  # T is a month's reading; the year has none
+    ytd["balita_S"], ytd["balita_T"] = skdn["S"], None  # T is a month's reading; the year has none
     unit_targets: dict[str, sasaran.Target] = {}
     if level != "posyandu":
         for group in sasaran.GROUPS:
@@ -92,6 +92,7 @@ def _unit(level: str, ident: Any, name: str, code: str | None, members: Sequence
     return {
         "level": level, "id": ident, "name": name, "code": code or "", "posyandu": len(ids),
         "desa": first.desa, "puskesmas": first.puskesmas or "", "kabupaten": first.kabupaten or "",
+        "within": {"desa": first.desa_id, "puskesmas": first.puskesmas_id, "kabupaten": first.kabupaten_id},
         "skdn": skdn, "ratios": skdn_ratios(skdn), "month": month, "ytd": ytd, "prev": prev,
         "targets": {g: {"count": t.count, "source": t.source} for g, t in unit_targets.items()},
         "coverage": coverage,

@@ -161,10 +161,24 @@ def import_posyandu(session: Session, rows: list[tuple[int, dict[str, str]]]) ->
         desa = desa_path(session, row["provinsi"], row["kabupaten"], row["kecamatan"], row["desa"], row["timezone"])
         pkm = puskesmas(session, row["puskesmas"], desa.parent) if row.get("puskesmas") else None
         _, changed = upsert_posyandu(session, code, row["name"], desa, row["timezone"], pkm)
+        changed = set_region_codes(desa, pkm, row) or changed
         return "updated" if existed and changed else "unchanged" if existed else "added"
 
     _each(session, rows, report, handle)
     return report
+
+
+def set_region_codes(desa: Any, pkm: Any, row: dict[str, str]) -> bool:
+    """The optional `desa_code`, `kabupaten_code` (Kemendagri) and `puskesmas_code` (Kemenkes) columns."""
+    changed = False
+    kabupaten = desa.parent.parent if desa.parent is not None else None
+    for target, column in ((desa, "desa_code"), (kabupaten, "kabupaten_code"), (pkm, "puskesmas_code")):
+        value = (row.get(column) or "").strip()
+        if target is not None and value and target.code != value:
+            if not re.fullmatch(r"[0-9A-Za-z.]{2,20}", value):
+                raise RowProblem(f"{column} must be 2-20 digits, letters or dots")
+            target.code, changed = value, True
+    return changed
 
 
 # -- members -------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Sentences by area; importing this package registers them all with `bot.texts`."""
 import importlib
 
-AREAS = ("core", "report", "resident", "broadcast", "birth", "referral", "nik", "recap", "reach")
+AREAS = ("core", "report", "resident", "broadcast", "birth", "referral", "nik", "recap", "reach", "levels")
 
 for _area in AREAS:
     try:
