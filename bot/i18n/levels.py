@@ -67,6 +67,7 @@ ID = {
     "levels.file_caption": "Rekap {level} {name} {month} (Excel)",
     # workbook
     "levels.sheet.pws": "PWS KIA", "levels.sheet.targets": "Sasaran",
+    "levels.sheet.klaster_2": "Klaster 2 (ibu-anak)", "levels.sheet.klaster_3": "Klaster 3 (dewasa-lansia)",
     "levels.col.level": "Tingkat", "levels.col.name": "Nama", "levels.col.code": "Kode",
     "levels.col.desa": "Desa", "levels.col.puskesmas": "Puskesmas", "levels.col.kabupaten": "Kabupaten",
     "levels.col.posyandu": "Jumlah posyandu", "levels.col.s_source": "Sumber S",
@@ -113,6 +114,7 @@ EN = {
                              "(PWS KIA guide; Kemenkes Pusdatin). Set the village's targets to be exact.",
     "levels.file_caption": "Recap of {level} {name} {month} (Excel)",
     "levels.sheet.pws": "PWS KIA", "levels.sheet.targets": "Targets",
+    "levels.sheet.klaster_2": "Cluster 2 (mother-child)", "levels.sheet.klaster_3": "Cluster 3 (adults-elderly)",
     "levels.col.level": "Level", "levels.col.name": "Name", "levels.col.code": "Code",
     "levels.col.desa": "Village", "levels.col.puskesmas": "Puskesmas", "levels.col.kabupaten": "District",
     "levels.col.posyandu": "Posyandu", "levels.col.s_source": "Source of S",

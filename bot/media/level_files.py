@@ -198,7 +198,7 @@ def workbook_bytes(recap: dict[str, Any], lang: str = "id") -> bytes:
                           render(lang, f"levels.s_word.{s['s_source']}"),
                           *[unit["ratios"][k] for k in RATIO_KEYS], s["stunted"], s["wasted"], s["underweight"]])
     for cluster, names in (("klaster_2", KLASTER_2), ("klaster_3", KLASTER_3)):
-        sheet = _sheet(book, render(lang, f"levels.{cluster}"),
+        sheet = _sheet(book, render(lang, f"levels.sheet.{cluster}"),
                        [col("name"), col("level"), col("code"), col("figure"), col("month"), col("ytd"),
                         col("target"), col("target_source"), col("month_pct"), col("ytd_pct")])
         for level in reversed(levels):
