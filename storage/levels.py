@@ -79,8 +79,9 @@ class Place:
         }[level]
 
 
-def places(session: Session, level: str | None = None, code: str | None = None) -> list[Place]:
-    """The posyandu under one unit (`level` + its code, name or id), or all; one query."""
+def places(session: Session, level: str | None = None, code: str | None = None,
+           unit_id: int | None = None) -> list[Place]:
+    """The posyandu under one unit (`level` + its code or name, or its `unit_id`), or all; one query."""
     desa, kec, kab = aliased(Region), aliased(Region), aliased(Region)
     stmt = (select(Posyandu.id, Posyandu.code, Posyandu.name, desa.id, desa.name, desa.code, Puskesmas.id,
                    Puskesmas.name, Puskesmas.code, kab.id, kab.name, kab.code)
@@ -89,6 +90,9 @@ def places(session: Session, level: str | None = None, code: str | None = None) 
             .outerjoin(kab, kab.id == kec.parent_id)
             .outerjoin(Puskesmas, Puskesmas.id == Posyandu.puskesmas_id)
             .order_by(Posyandu.code))
+    if level and unit_id is not None:
+        column = {"posyandu": Posyandu.id, "desa": desa.id, "puskesmas": Puskesmas.id, "kabupaten": kab.id}[level]
+        return [Place(*row) for row in session.execute(stmt.where(column == unit_id))]
     if level and code:
         key = code.strip().lower()
         number = int(key) if key.isdigit() else -1
@@ -322,6 +326,15 @@ def set_desa_target(session: Session, region_id: int, year: int, group: str, cou
     return row
 
 
+def staff_desa_id(session: Session, contact: Any) -> int | None:
+    """A bidan's desa: her own, else her posyandu's."""
+    if contact.desa_id is not None:
+        return int(contact.desa_id)
+    if contact.posyandu_id is not None:
+        return session.scalar(select(Posyandu.desa_id).where(Posyandu.id == contact.posyandu_id))
+    return None
+
+
 def desa_by_code(session: Session, text: str) -> list[Region]:
     key = text.strip().lower()
     return list(session.scalars(select(Region).where(Region.level == "desa", or_(
@@ -342,12 +355,12 @@ def desa_targets(session: Session, desa_ids: Iterable[int], year: int,
 
 # -- the whole recap -------------------------------------------------------------------------------------------
 def level_recap(session: Session, level: str, code: str | None, year: int, month: int,
-                cbr: float = sasaran.CBR) -> dict[str, Any]:
+                cbr: float = sasaran.CBR, unit_id: int | None = None) -> dict[str, Any]:
     """The recap of one unit (or all) at `level`: every level from posyandu up to it, month and year-to-date,
     targets and coverage, and the PWS KIA per desa. Plain JSON-able data (files and chat read it)."""
     from health.levels import build
 
-    found = places(session, level, code)
+    found = places(session, level, code, unit_id)
     ids = [p.id for p in found]
     first, last = rules.month_bounds(year, month)
     prev = rules.month_bounds(*_month_before(year, month)) if month > 1 else None

@@ -89,6 +89,12 @@ class RekapFlow(ScopedFlow):
         data: dict[str, Any] = {"year": year, "month": month, "named_month": picked is not None}
         if rest:
             return self._named(ctx, data, rest, arg)
+        if ctx.contact.role == Role.BIDAN.value:  # her desa: all her posyandu summed, and each (docs/recap.md)
+            from bot.flows.rekap_desa import desa_recap_turn
+
+            turn = desa_recap_turn(ctx, year, month)
+            if turn is not None:
+                return turn
         return choose_posyandu(ctx, data, "recap.ask_posyandu", self._show)
 
     def _named(self, ctx: Ctx, data: dict[str, Any], rest: str, arg: str) -> Turn:

@@ -51,7 +51,8 @@ def _figure_line(lang: str | None, recap: dict[str, Any], unit: dict[str, Any], 
 def unit_text(lang: str | None, recap: dict[str, Any], unit: dict[str, Any], figures: Iterable[str] = FIGURES,
               below: str | None = None) -> str:
     s, r = unit["skdn"], unit["ratios"]
-    lines = [_title(lang, recap, unit),
+    quiet = not unit["skdn"]["D"] and not any(unit["month"].get(f) for f in FIGURES)
+    lines = [_title(lang, recap, unit), *([render(lang, "recap.empty")] if quiet else []),
              render(lang, "levels.skdn", S=s["S"], K=s["K"], D=s["D"], N=s["N"], T=s["T"], O=s["O"], B=s["B"],
                     T2=s["2T"], BGM=s["BGM"]),
              render(lang, f"levels.s_source.{s['s_source']}"),
@@ -72,6 +73,10 @@ def unit_text(lang: str | None, recap: dict[str, Any], unit: dict[str, Any], fig
                 lines.append(render(lang, "levels.unit_line", name=child["name"], D=cs["D"], S=cs["S"],
                                     ds=percent(cr["D/S"], lang), nd=percent(cr["N/D"], lang), BGM=cs["BGM"],
                                     T2=cs["2T"]))
+            if below == "posyandu" and children:
+                lines.append(render(lang, "levels.hint_posyandu",
+                                    month=render(lang, f"recap.month.{recap['month']}").lower(),
+                                    code=children[0]["code"]))
     if any(unit["coverage"][f]["source"] in ("estimated", "mixed") for f in unit["coverage"]):
         lines.append(render(lang, "levels.estimated_note"))
     return "\n".join(lines)
