@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import String, and_, case, cast, distinct, func, or_, select
+from sqlalchemy import JSON, String, and_, case, cast, distinct, func, or_, select, type_coerce
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, aliased
 
 from health import recap as rules
@@ -181,58 +182,92 @@ def _status(key: str):  # type: ignore[no-untyped-def]
     return Measurement.statuses[key].as_string()
 
 
-def _people(condition: Any) -> Any:
-    return func.count(distinct(case((condition, Measurement.member_id))))
+Periods = dict[str, tuple[date, date]]
 
 
-def _visit_counts(session: Session, ids: Sequence[int], first: date, last: date) -> dict[int, Counter]:
-    stage = Measurement.life_stage
-    adult = stage.in_(ADULT)
+def _in(column: Any, span: tuple[date, date]) -> Any:
+    return and_(column >= span[0], column <= span[1])
+
+
+def _visit_counts(session: Session, ids: Sequence[int], periods: Periods) -> dict[str, dict[int, Counter]]:
+    """People seen per posyandu, condition and period: one scan of the widest period's visits.
+
+    Each visit's statuses are parsed once (on PostgreSQL cast to jsonb once: `->>` on a json column parses
+    the text again for every key), and only for the groups whose figures read them; its conditions become
+    0/1 columns once (OFFSET 0 keeps the planner from inlining them per period), then one row per person
+    (max per period: no DISTINCT sort per figure), then sums per posyandu.
+    """
+    first, last = min(p[0] for p in periods.values()), max(p[1] for p in periods.values())
+    pg = session.get_bind().dialect.name == "postgresql"
+    status_type: Any = JSONB if pg else JSON
+    reads = ("ibu_hamil", "remaja", *ADULT)
+    parsed = case((Measurement.life_stage.in_(reads), cast(Measurement.statuses, JSONB) if pg else Measurement.statuses))
+    rows = (select(Member.posyandu_id.label("pid"), Measurement.member_id.label("mid"),
+                   Measurement.measured_on.label("day"), Measurement.life_stage.label("stage"),
+                   Measurement.weight_kg.label("weight"), Measurement.systolic.label("systolic"),
+                   Measurement.glucose_mgdl.label("glucose"), Measurement.waist_cm.label("waist"),
+                   type_coerce(parsed, status_type).label("s"))
+            .join(Member, Member.id == Measurement.member_id)
+            .where(Member.posyandu_id.in_(ids), Measurement.measured_on >= first, Measurement.measured_on <= last,
+                   Measurement.life_stage.in_(("bayi_balita", *reads)))
+            .offset(0).subquery())
+
+    def status(key: str) -> Any:
+        return rows.c.s[key].as_string()
+
+    stage, adult = rows.c.stage, rows.c.stage.in_(ADULT)
     columns = {
         "bumil_seen": stage == "ibu_hamil",
-        "bumil_kek": and_(stage == "ibu_hamil", _status("lila_bumil") == "kek"),
-        "bumil_anaemia": and_(stage == "ibu_hamil", _status("hb").in_(rules.ANAEMIA)),
-        "balita_D": and_(stage == "bayi_balita", Measurement.weight_kg.is_not(None)),
+        "bumil_kek": and_(stage == "ibu_hamil", status("lila_bumil") == "kek"),
+        "bumil_anaemia": and_(stage == "ibu_hamil", status("hb").in_(rules.ANAEMIA)),
+        "balita_D": and_(stage == "bayi_balita", rows.c.weight.is_not(None)),
         "remaja_seen": stage == "remaja",
-        "remaja_anaemia": and_(stage == "remaja", _status("hb").in_(rules.ANAEMIA)),
-        "ptm_screened": and_(adult, or_(Measurement.systolic.is_not(None), Measurement.glucose_mgdl.is_not(None),
-                                        Measurement.waist_cm.is_not(None), Measurement.weight_kg.is_not(None))),
-        "bp_measured": and_(adult, Measurement.systolic.is_not(None)),
-        "glucose_measured": and_(adult, Measurement.glucose_mgdl.is_not(None)),
-        "hypertension": and_(adult, _status("td_dewasa").in_(rules.ADULT_HT)),
-        "diabetes": and_(adult, or_(_status("glukosa_gds").in_(rules.HIGH_GLUCOSE),
-                                    _status("glukosa_gdp").in_(rules.HIGH_GLUCOSE))),
-        "obesity": and_(adult, or_(_status("imt_ap").in_(rules.OBESE), _status("imt_pgs").in_(rules.OBESE))),
+        "remaja_anaemia": and_(stage == "remaja", status("hb").in_(rules.ANAEMIA)),
+        "ptm_screened": and_(adult, or_(rows.c.systolic.is_not(None), rows.c.glucose.is_not(None),
+                                        rows.c.waist.is_not(None), rows.c.weight.is_not(None))),
+        "bp_measured": and_(adult, rows.c.systolic.is_not(None)),
+        "glucose_measured": and_(adult, rows.c.glucose.is_not(None)),
+        "hypertension": and_(adult, status("td_dewasa").in_(rules.ADULT_HT)),
+        "diabetes": and_(adult, or_(status("glukosa_gds").in_(rules.HIGH_GLUCOSE),
+                                    status("glukosa_gdp").in_(rules.HIGH_GLUCOSE))),
+        "obesity": and_(adult, or_(status("imt_ap").in_(rules.OBESE), status("imt_pgs").in_(rules.OBESE))),
         "lansia_screened": stage == "lansia",
     }
     names = list(columns)
-    stmt = (select(Member.posyandu_id, *[_people(columns[n]) for n in names])
-            .join(Member, Member.id == Measurement.member_id)
-            .where(Member.posyandu_id.in_(ids), Measurement.measured_on >= first, Measurement.measured_on <= last)
-            .group_by(Member.posyandu_id))
-    out: dict[int, Counter] = defaultdict(Counter)
+    flags = (select(rows.c.pid, rows.c.mid, rows.c.day, *[case((columns[n], 1), else_=0).label(n) for n in names])
+             .offset(0).subquery())
+    keys = [(period, n) for period in periods for n in names]
+    people = (select(flags.c.pid, *[func.max(case((_in(flags.c.day, periods[period]), flags.c[n]), else_=0))
+                                    .label(f"{period}__{n}") for period, n in keys])
+              .group_by(flags.c.pid, flags.c.mid).subquery())
+    stmt = select(people.c.pid, *[func.sum(people.c[f"{period}__{n}"]) for period, n in keys]).group_by(people.c.pid)
+    out: dict[str, dict[int, Counter]] = {p: defaultdict(Counter) for p in periods}
     for row in session.execute(stmt):
-        out[row[0]].update(dict(zip(names, row[1:])))
+        for (period, name), value in zip(keys, row[1:]):
+            out[period][row[0]][name] = int(value or 0)
     return out
 
 
 def _nutrition_at_last(session: Session, ids: Sequence[int], first: date, last: date) -> dict[int, Counter]:
     """Balita by their last measurement in the period: stunting, wasting, gizi kurang, BB kurang."""
+    # each child's last day in the period (an index range per child), then that visit's statuses only
+    lastday = (select(Measurement.member_id.label("mid"), func.max(Measurement.measured_on).label("day"))
+               .join(Member, Member.id == Measurement.member_id)
+               .where(Member.posyandu_id.in_(ids), Measurement.life_stage == "bayi_balita",
+                      Measurement.measured_on >= first, Measurement.measured_on <= last)
+               .group_by(Measurement.member_id).subquery())
     ranked = (select(Member.posyandu_id.label("pid"), _status("pb_tb_u").label("tbu"),
-                     _status("bb_pb_tb").label("bbtb"), _status("bb_u").label("bbu"),
-                     func.row_number().over(partition_by=Measurement.member_id,
-                                            order_by=(Measurement.measured_on.desc(), Measurement.id.desc()))
-                     .label("n"))
-              .join(Member, Member.id == Measurement.member_id)
-              .where(Member.posyandu_id.in_(ids), Measurement.life_stage == "bayi_balita",
-                     Measurement.measured_on >= first, Measurement.measured_on <= last)).subquery()
+                     _status("bb_pb_tb").label("bbtb"), _status("bb_u").label("bbu"))
+              .select_from(lastday)
+              .join(Measurement, and_(Measurement.member_id == lastday.c.mid, Measurement.measured_on == lastday.c.day))
+              .join(Member, Member.id == Measurement.member_id)).subquery()
 
     def count(condition: Any) -> Any:
         return func.sum(case((condition, 1), else_=0))
 
     stmt = (select(ranked.c.pid, count(ranked.c.tbu.in_(rules.STUNTED)), count(ranked.c.bbtb.in_(rules.WASTED)),
                    count(ranked.c.bbtb == "wasted"), count(ranked.c.bbu.in_(rules.UNDERWEIGHT)))
-            .where(ranked.c.n == 1).group_by(ranked.c.pid))
+            .group_by(ranked.c.pid))
     out: dict[int, Counter] = defaultdict(Counter)
     for pid, stunted, wasted, kurang, under in session.execute(stmt):
         out[pid].update({"stunting": stunted or 0, "wasting": wasted or 0, "gizi_kurang": kurang or 0,
@@ -240,73 +275,102 @@ def _nutrition_at_last(session: Session, ids: Sequence[int], first: date, last: 
     return out
 
 
-def _service_counts(session: Session, ids: Sequence[int], first: date, last: date) -> dict[int, Counter]:
-    out: dict[int, Counter] = defaultdict(Counter)
-    for pid, code, people in session.execute(
-            select(Member.posyandu_id, ServiceGiven.code, func.count(distinct(ServiceGiven.member_id)))
-            .join(Member, Member.id == ServiceGiven.member_id)
-            .where(Member.posyandu_id.in_(ids), ServiceGiven.code.in_(ANC_CODES), ServiceGiven.given_on >= first,
-                   ServiceGiven.given_on <= last)
-            .group_by(Member.posyandu_id, ServiceGiven.code)):
-        out[pid][f"K{code[3:]}"] = people
-    # Remaja putri given TTD: the age on the day decides (10-<18 years), so the few rows are read.
+def _service_counts(session: Session, ids: Sequence[int], periods: Periods) -> dict[str, dict[int, Counter]]:
+    """K1/K4/K6 and remaja putri given TTD, per period: the few rows of those codes are read once."""
+    first, last = min(p[0] for p in periods.values()), max(p[1] for p in periods.values())
+    # Remaja putri given TTD: the age on the day decides (10-<18 years).
     youngest, eldest = _years_before(last, 10), _years_before(first, 18)
-    seen: set[tuple[int, int]] = set()
-    for pid, member_id, born, given_on in session.execute(
-            select(Member.posyandu_id, Member.id, Member.birth_date, ServiceGiven.given_on)
+    stmt = (select(Member.posyandu_id, Member.id, Member.birth_date, ServiceGiven.code, ServiceGiven.given_on)
             .join(Member, Member.id == ServiceGiven.member_id)
-            .where(Member.posyandu_id.in_(ids), ServiceGiven.code == "TTD", Member.sex == "P",
-                   Member.birth_date <= youngest, Member.birth_date >= eldest,
-                   ServiceGiven.given_on >= first, ServiceGiven.given_on <= last)):
-        if (pid, member_id) not in seen and age_stage(born, given_on).value == "remaja":
-            seen.add((pid, member_id))
-            out[pid]["remaja_ttd"] += 1
+            .where(Member.posyandu_id.in_(ids), ServiceGiven.given_on >= first, ServiceGiven.given_on <= last,
+                   or_(ServiceGiven.code.in_(ANC_CODES),
+                       and_(ServiceGiven.code == "TTD", Member.sex == "P", Member.birth_date <= youngest,
+                            Member.birth_date >= eldest))))
+    seen: dict[str, dict[int, dict[str, set[int]]]] = {p: defaultdict(lambda: defaultdict(set)) for p in periods}
+    for pid, member_id, born, code, given_on in session.execute(stmt):
+        if code == "TTD":
+            if age_stage(born, given_on).value != "remaja":
+                continue
+            name = "remaja_ttd"
+        else:
+            name = f"K{code[3:]}"
+        for period, span in periods.items():
+            if span[0] <= given_on <= span[1]:
+                seen[period][pid][name].add(member_id)
+    return {p: {pid: Counter({k: len(v) for k, v in names.items()}) for pid, names in by.items()}
+            for p, by in seen.items()}
+
+
+def _completions(session: Session, ids: Sequence[int], periods: Periods) -> dict[str, dict[int, Counter]]:
+    """People whose set (KF1-4, KN1-3, IDL, baduta) was completed by a dose given in each period: one query
+    returns each person's date of completion per set."""
+    first, last = min(p[0] for p in periods.values()), max(p[1] for p in periods.values())
+    label = case(*[(ServiceGiven.code.in_(codes), name) for name, (codes, _lb) in COMPLETIONS.items()])
+    windows = [and_(ServiceGiven.code.in_(codes), ServiceGiven.given_on >= date.fromordinal(first.toordinal() - lb))
+               if lb is not None else ServiceGiven.code.in_(codes) for codes, lb in COMPLETIONS.values()]
+    every = [code for codes, _lb in COMPLETIONS.values() for code in codes]
+    # only people given one of these doses in the periods can complete a set in them
+    recent = (select(ServiceGiven.member_id).where(ServiceGiven.code.in_(every), ServiceGiven.given_on >= first,
+                                                   ServiceGiven.given_on <= last))
+    stmt = (select(Member.posyandu_id, ServiceGiven.member_id, label.label("set"),
+                   func.count(distinct(ServiceGiven.code)), func.max(ServiceGiven.given_on))
+            .join(Member, Member.id == ServiceGiven.member_id)
+            .where(Member.posyandu_id.in_(ids), ServiceGiven.given_on <= last, or_(*windows),
+                   ServiceGiven.member_id.in_(recent))
+            .group_by(Member.posyandu_id, ServiceGiven.member_id, label)
+            .having(func.max(ServiceGiven.given_on) >= first))
+    out: dict[str, dict[int, Counter]] = {p: defaultdict(Counter) for p in periods}
+    for pid, _member, name, codes, completed in session.execute(stmt):
+        if codes != len(COMPLETIONS[name][0]):
+            continue
+        for period, span in periods.items():
+            # complete by the period's end, completed within it (a dose after the period is not yet given then)
+            if span[0] <= completed <= span[1]:
+                out[period][pid][name] += 1
     return out
 
 
-def _completions(session: Session, ids: Sequence[int], first: date, last: date) -> dict[int, Counter]:
-    """People whose set (KF1-4, KN1-3, IDL, baduta) was completed by a dose given in the period."""
-    out: dict[int, Counter] = defaultdict(Counter)
-    for name, (codes, lookback) in COMPLETIONS.items():
-        stmt = (select(Member.posyandu_id, ServiceGiven.member_id, func.max(ServiceGiven.given_on))
-                .join(Member, Member.id == ServiceGiven.member_id)
-                .where(Member.posyandu_id.in_(ids), ServiceGiven.code.in_(codes), ServiceGiven.given_on <= last)
-                .group_by(Member.posyandu_id, ServiceGiven.member_id)
-                .having(func.count(distinct(ServiceGiven.code)) == len(codes))
-                .having(func.max(ServiceGiven.given_on) >= first))
-        if lookback is not None:
-            stmt = stmt.where(ServiceGiven.given_on >= date.fromordinal(first.toordinal() - lookback))
-        for pid, _member, _completed in session.execute(stmt):
-            out[pid][name] += 1
-    return out
-
-
-def _deliveries(session: Session, ids: Sequence[int], first: date, last: date) -> dict[int, Counter]:
-    out: dict[int, Counter] = defaultdict(Counter)
-    for pid, place, attendant, births in session.execute(
-            select(Member.posyandu_id, Pregnancy.delivery_place, Pregnancy.delivery_attendant, func.count())
+def _deliveries(session: Session, ids: Sequence[int], periods: Periods) -> dict[str, dict[int, Counter]]:
+    first, last = min(p[0] for p in periods.values()), max(p[1] for p in periods.values())
+    out: dict[str, dict[int, Counter]] = {p: defaultdict(Counter) for p in periods}
+    for pid, on, place, attendant in session.execute(
+            select(Member.posyandu_id, Pregnancy.delivered_on, Pregnancy.delivery_place, Pregnancy.delivery_attendant)
             .join(Member, Member.id == Pregnancy.member_id)
-            .where(Member.posyandu_id.in_(ids), Pregnancy.delivered_on >= first, Pregnancy.delivered_on <= last)
-            .group_by(Member.posyandu_id, Pregnancy.delivery_place, Pregnancy.delivery_attendant)):
-        out[pid]["persalinan"] += births
-        out[pid]["persalinan_faskes"] += births if place == "faskes" else 0
-        out[pid]["persalinan_nakes"] += births if attendant == "nakes" else 0
-        out[pid]["persalinan_unknown"] += births if place is None and attendant is None else 0
+            .where(Member.posyandu_id.in_(ids), Pregnancy.delivered_on >= first, Pregnancy.delivered_on <= last)):
+        for period, span in periods.items():
+            if span[0] <= on <= span[1]:
+                c = out[period][pid]
+                c["persalinan"] += 1
+                c["persalinan_faskes"] += place == "faskes"
+                c["persalinan_nakes"] += attendant == "nakes"
+                c["persalinan_unknown"] += place is None and attendant is None
+    return out
+
+
+def figures_by_period(session: Session, ids: Sequence[int], periods: Periods,
+                      nutrition: Sequence[str] = ()) -> dict[str, dict[int, dict[str, int]]]:
+    """The cluster figures of every posyandu in `ids` for each named period (first, last day): people, each
+    once per period; five queries whatever the number of periods and posyandu (plus one per period named
+    in `nutrition`, the balita by their last measurement in it)."""
+    parts = [_visit_counts(session, ids, periods), _service_counts(session, ids, periods),
+             _completions(session, ids, periods), _deliveries(session, ids, periods)]
+    extra = {p: _nutrition_at_last(session, ids, *periods[p]) for p in nutrition}
+    out: dict[str, dict[int, dict[str, int]]] = {}
+    for period in periods:
+        out[period] = {}
+        for pid in ids:
+            merged: Counter = Counter()
+            for part in parts:
+                merged.update(part[period].get(pid, {}))
+            if period in extra:
+                merged.update(extra[period].get(pid, {}))
+            out[period][pid] = {name: int(merged.get(name, 0)) for name in FIGURES}
     return out
 
 
 def period_figures(session: Session, ids: Sequence[int], first: date, last: date) -> dict[int, dict[str, int]]:
     """The cluster figures of every posyandu in `ids` for the days first..last (people, each once)."""
-    parts = (_visit_counts(session, ids, first, last), _nutrition_at_last(session, ids, first, last),
-             _service_counts(session, ids, first, last), _completions(session, ids, first, last),
-             _deliveries(session, ids, first, last))
-    out: dict[int, dict[str, int]] = {}
-    for pid in ids:
-        merged: Counter = Counter()
-        for part in parts:
-            merged.update(part.get(pid, {}))
-        out[pid] = {name: int(merged.get(name, 0)) for name in FIGURES}
-    return out
+    return figures_by_period(session, ids, {"p": (first, last)}, nutrition=("p",))["p"]
 
 
 # -- targets ---------------------------------------------------------------------------------------------------
@@ -364,11 +428,12 @@ def level_recap(session: Session, level: str, code: str | None, year: int, month
     ids = [p.id for p in found]
     first, last = rules.month_bounds(year, month)
     prev = rules.month_bounds(*_month_before(year, month)) if month > 1 else None
-    data = {
-        "skdn": _skdn(session, ids, year, month) if ids else {},
-        "month": period_figures(session, ids, first, last) if ids else {},
-        "ytd": period_figures(session, ids, date(year, 1, 1), last) if ids else {},
-        "prev": period_figures(session, ids, *prev) if ids and prev else {},  # the PWS trend
-    }
+    periods: Periods = {"month": (first, last), "ytd": (date(year, 1, 1), last)}
+    if prev:
+        periods["prev"] = prev  # the PWS trend
+    # the month's balita nutrition is SKDN's (health.levels); the year's is by each child's last measurement
+    figures = figures_by_period(session, ids, periods, nutrition=("ytd",)) if ids else {}
+    data = {"skdn": _skdn(session, ids, year, month) if ids else {}, "month": figures.get("month", {}),
+            "ytd": figures.get("ytd", {}), "prev": figures.get("prev", {})}
     targets = desa_targets(session, {p.desa_id for p in found}, year, cbr)
     return build(found, data, targets, level, code, year, month)
