@@ -16,9 +16,15 @@ and tested without a database.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import lru_cache
+from datetime import date
 from typing import Any, Mapping, Sequence
 
 from health import targets as sasaran
+from health.ages import age_in_months
+from health.kms import is_bgm, weight_gain
+from health.recap import STUNTED, UNDERWEIGHT, WASTED, is_balita_in_month
 
 LEVELS = ("posyandu", "desa", "puskesmas", "kabupaten")
 # The figures of the ILP clusters, in the order every file shows them (ilp-domain 5.2, data-out 2.5).
@@ -37,6 +43,68 @@ FIGURE_TARGETS = {
     "lansia_screened": "lansia",
 }
 SKDN_COUNTS = ("S", "K", "D", "N", "T", "O", "B", "2T", "BGM", "stunted", "wasted", "underweight", "gizi_kurang")
+
+
+@dataclass(slots=True)
+class Child:
+    """A balita for the month's SKDN, reduced to what N/T/O/B and 2T need: the last weighing of each month
+    of a three-month window (month index -> (day, kg, BB/U z)) and whether it was weighed before it."""
+
+    birth: date
+    months: dict[int, tuple[date, float, float | None]] = field(default_factory=dict)
+    earlier: bool = False
+    statuses: dict[str, str] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=8192)
+def _balita(birth: date, year: int, month: int) -> bool:
+    return is_balita_in_month(birth, year, month)
+
+
+def month_index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def month_code(child: Child, index: int) -> str | None:
+    """`health.recap.month_code` on the reduced series (a test compares both on random registers):
+    B no earlier weighing at all, O none in the previous calendar month, else N/T by the KBM."""
+    current = child.months.get(index)
+    if current is None:
+        return None
+    previous = child.months.get(index - 1)
+    if previous is None:
+        return "O" if child.earlier or any(k < index for k in child.months) else "B"
+    return weight_gain(max(1, age_in_months(child.birth, current[0])), current[1], previous[1], 1, False)
+
+
+def skdn_counts(children: Sequence[Child], year: int, month: int, target: int | None) -> dict[str, Any]:
+    """The counts of `health.recap.skdn` (without the names) from reduced children, plus gizi kurang."""
+    index = month_index(year, month)
+    c = dict.fromkeys(("K", "D", "N", "T", "O", "B", "2T", "BGM", "stunted", "wasted", "underweight",
+                       "gizi_kurang"), 0)
+    for child in children:
+        if not _balita(child.birth, year, month):
+            continue
+        c["K"] += 1
+        code = month_code(child, index)
+        if code is None:
+            continue
+        c["D"] += 1
+        c[code] += 1
+        if code == "T" and month_code(child, index - 1) == "T":
+            c["2T"] += 1
+        if is_bgm(child.months[index][2]):
+            c["BGM"] += 1
+        st = child.statuses
+        c["stunted"] += st.get("pb_tb_u") in STUNTED
+        c["wasted"] += st.get("bb_pb_tb") in WASTED
+        c["underweight"] += st.get("bb_u") in UNDERWEIGHT
+        c["gizi_kurang"] += st.get("bb_pb_tb") == "wasted"
+    if target is not None and target > 0:
+        c["S"], c["s_source"] = target, "target"
+    else:
+        c["S"], c["s_source"] = c["K"], "registered"
+    return c
 
 
 def pct(numerator: int, denominator: int | None) -> float | None:

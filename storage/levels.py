@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import JSON, String, and_, case, cast, distinct, func, or_, select, type_coerce
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import String, and_, case, cast, distinct, func, literal, or_, select, text, true
+from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.orm import Session, aliased
 
 from health import recap as rules
@@ -123,58 +123,71 @@ def _month_before(year: int, month: int, back: int = 1) -> tuple[int, int]:
 
 
 # -- SKDN ------------------------------------------------------------------------------------------------------
+def _weighed_before(session: Session, member_ids: Sequence[int], day: date) -> set[int]:
+    """Which of these members have a plausible weighing before `day` (PostgreSQL: one index probe each)."""
+    if not member_ids:
+        return set()
+    plausible = ~cast(Measurement.flags, String).like(f"%{IMPLAUSIBLE}%")
+    if session.get_bind().dialect.name == "postgresql":
+        probe = (select(Measurement.id).where(Measurement.member_id == Member.id, Measurement.measured_on < day,
+                                              Measurement.weight_kg.is_not(None), plausible)
+                 .order_by(Measurement.measured_on.desc()).limit(1).lateral())
+        stmt = select(Member.id).join(probe, true()).where(Member.id == func.any(array(list(member_ids))))
+        return set(session.scalars(stmt))
+    return set(session.scalars(select(Measurement.member_id).where(
+        Measurement.member_id.in_(list(member_ids)), Measurement.measured_on < day,
+        Measurement.weight_kg.is_not(None), plausible).group_by(Measurement.member_id)))
+
+
 def _skdn(session: Session, ids: Sequence[int], year: int, month: int) -> dict[int, dict[str, Any]]:
-    """SKDN per posyandu for the month, by `health.recap.skdn`, in four queries for any number of posyandu."""
+    """SKDN per posyandu for the month, by the rules of `health.recap.skdn` (`health.levels.skdn_counts`), in
+    five queries for any number of posyandu."""
+    from health.levels import Child, month_index, skdn_counts
+
     first, last = rules.month_bounds(year, month)
     window = rules.month_bounds(*_month_before(year, month, 2))[0]
     oldest = date(first.year - 5, first.month, 1)  # born after this can be under 60 months on `first`
     in_scope = and_(Member.posyandu_id.in_(ids), Member.birth_date >= oldest, Member.birth_date <= last)
-    members = {row.id: row for row in session.execute(
-        select(Member.id, Member.posyandu_id, Member.name, Member.birth_date, Member.created_at).where(in_scope))}
-    weighings: dict[int, list[rules.Weighing]] = defaultdict(list)
+    from health.levels import _balita
+
+    conn = session.connection()  # plain rows: the ORM's row processing costs more than the queries here
+    children: dict[int, Child] = {}
+    home: dict[int, int] = {}
+    created: dict[int, date] = {}
+    for member_id, pid, born, at in conn.execute(
+            select(Member.id, Member.posyandu_id, Member.birth_date, Member.created_at).where(in_scope)):
+        if _balita(born, year, month):
+            children[member_id], home[member_id], created[member_id] = Child(born), pid, at.date()
     plausible = ~cast(Measurement.flags, String).like(f"%{IMPLAUSIBLE}%")
-    for member_id, on, weight, waz in session.execute(
+    for member_id, on, weight, waz in conn.execute(
             select(Measurement.member_id, Measurement.measured_on, Measurement.weight_kg, Measurement.waz)
             .join(Member, Member.id == Measurement.member_id)
             .where(in_scope, Measurement.weight_kg.is_not(None), Measurement.measured_on >= window,
-                   Measurement.measured_on <= last, plausible)):
-        weighings[member_id].append(rules.Weighing(on, float(weight), None if waz is None else float(waz)))
-    for member_id, earliest in session.execute(
-            select(Measurement.member_id, func.min(Measurement.measured_on))
-            .join(Member, Member.id == Measurement.member_id)
-            .where(in_scope, Measurement.weight_kg.is_not(None), Measurement.measured_on < window, plausible)
-            .group_by(Measurement.member_id)):
-        # Only its date matters: it is at least two calendar months before the window's months, so any
-        # month of the window that follows it is O (health.kms.weight_gain), and it makes B impossible.
-        weighings[member_id].append(rules.Weighing(earliest, 0.0))
-    statuses: dict[int, dict[str, str]] = {}
-    for member_id, _on, _id, values in session.execute(
+                   Measurement.measured_on <= last, plausible)
+            .order_by(Measurement.measured_on, Measurement.id)):
+        child = children.get(member_id)
+        if child is not None:  # the month's last weighing wins
+            child.months[month_index(on.year, on.month)] = (on, float(weight), None if waz is None else float(waz))
+    # B or O needs to know of a weighing before the window only for those without one in its first months
+    unsure = [m for m, c in children.items() if month_index(window.year, window.month) not in c.months]
+    for member_id in _weighed_before(session, unsure, window):
+        children[member_id].earlier = True
+    for member_id, _on, _id, values in conn.execute(
             select(Measurement.member_id, Measurement.measured_on, Measurement.id, Measurement.statuses)
             .join(Member, Member.id == Measurement.member_id)
             .where(in_scope, Measurement.posyandu_id == Member.posyandu_id, Measurement.measured_on >= first,
                    Measurement.measured_on <= last)
             .order_by(Measurement.measured_on, Measurement.id)):
-        statuses[member_id] = dict(values or {})  # the month's last visit at the posyandu
+        if member_id in children:
+            children[member_id].statuses = dict(values or {})  # the month's last visit at the posyandu
     targets = dict(session.execute(select(PosyanduTarget.posyandu_id, PosyanduTarget.balita).where(
         PosyanduTarget.posyandu_id.in_(ids), PosyanduTarget.year == year)).all())
-    children: dict[int, list[rules.Balita]] = defaultdict(list)
-    for m in members.values():
-        series = tuple(weighings.get(m.id, ()))
-        if not series and m.created_at.date() > last:
+    by_place: dict[int, list[Child]] = defaultdict(list)
+    for member_id, child in children.items():
+        if not child.months and not child.earlier and created[member_id] > last:
             continue  # registered after the month (storage.recap's rule)
-        children[m.posyandu_id].append(rules.Balita(m.id, m.name, m.birth_date, series, statuses.get(m.id, {})))
-    out: dict[int, dict[str, Any]] = {}
-    for pid in ids:
-        kids = children.get(pid, [])
-        result = rules.skdn(kids, year, month, targets.get(pid))
-        gizi_kurang = sum(1 for c in kids if rules.is_balita_in_month(c.birth, year, month)
-                          and rules.month_code(c.birth, c.weighings, year, month) is not None
-                          and c.statuses.get("bb_pb_tb") == "wasted")
-        out[pid] = {"S": result.S, "s_source": result.s_source, "K": result.K, "D": result.D, "N": result.N,
-                    "T": result.T, "O": result.O, "B": result.B, "2T": result.T2, "BGM": result.BGM,
-                    "stunted": result.stunted, "wasted": result.wasted, "underweight": result.underweight,
-                    "gizi_kurang": gizi_kurang}
-    return out
+        by_place[home[member_id]].append(child)
+    return {pid: skdn_counts(by_place.get(pid, []), year, month, targets.get(pid)) for pid in ids}
 
 
 # -- the cluster figures of a period ---------------------------------------------------------------------------
@@ -192,56 +205,70 @@ def _in(column: Any, span: tuple[date, date]) -> Any:
 def _visit_counts(session: Session, ids: Sequence[int], periods: Periods) -> dict[str, dict[int, Counter]]:
     """People seen per posyandu, condition and period: one scan of the widest period's visits.
 
-    Each visit's statuses are parsed once (on PostgreSQL cast to jsonb once: `->>` on a json column parses
-    the text again for every key), and only for the groups whose figures read them; its conditions become
-    0/1 columns once (OFFSET 0 keeps the planner from inlining them per period), then one row per person
-    (max per period: no DISTINCT sort per figure), then sums per posyandu.
+    A visit's statuses are parsed only when their text names a value a figure looks for (`->>` on a json
+    column parses the whole text for every key: the costliest step); its conditions become one 0/1 column
+    each, or on PostgreSQL one bit each of a mask (OFFSET 0 keeps the planner from inlining them per
+    period), then one row per person (max or bit_or per period: no DISTINCT sort per figure), then sums
+    per posyandu.
     """
     first, last = min(p[0] for p in periods.values()), max(p[1] for p in periods.values())
     pg = session.get_bind().dialect.name == "postgresql"
-    status_type: Any = JSONB if pg else JSON
     reads = ("ibu_hamil", "remaja", *ADULT)
-    parsed = case((Measurement.life_stage.in_(reads), cast(Measurement.statuses, JSONB) if pg else Measurement.statuses))
     rows = (select(Member.posyandu_id.label("pid"), Measurement.member_id.label("mid"),
                    Measurement.measured_on.label("day"), Measurement.life_stage.label("stage"),
                    Measurement.weight_kg.label("weight"), Measurement.systolic.label("systolic"),
                    Measurement.glucose_mgdl.label("glucose"), Measurement.waist_cm.label("waist"),
-                   type_coerce(parsed, status_type).label("s"))
+                   Measurement.statuses.label("s"), cast(Measurement.statuses, String).label("t"))
             .join(Member, Member.id == Measurement.member_id)
             .where(Member.posyandu_id.in_(ids), Measurement.measured_on >= first, Measurement.measured_on <= last,
                    Measurement.life_stage.in_(("bayi_balita", *reads)))
             .offset(0).subquery())
 
-    def status(key: str) -> Any:
-        return rows.c.s[key].as_string()
+    def status_in(key: str, values: Iterable[str]) -> Any:
+        # The statuses' text is searched first (cheap); only a visit that names one of the values is parsed,
+        # and the parsed value decides (a substring alone never counts).
+        wanted = sorted(values)
+        return and_(or_(*[rows.c.t.like(f"%{v}%") for v in wanted]), rows.c.s[key].as_string().in_(wanted))
 
     stage, adult = rows.c.stage, rows.c.stage.in_(ADULT)
     columns = {
         "bumil_seen": stage == "ibu_hamil",
-        "bumil_kek": and_(stage == "ibu_hamil", status("lila_bumil") == "kek"),
-        "bumil_anaemia": and_(stage == "ibu_hamil", status("hb").in_(rules.ANAEMIA)),
+        "bumil_kek": and_(stage == "ibu_hamil", status_in("lila_bumil", ("kek",))),
+        "bumil_anaemia": and_(stage == "ibu_hamil", status_in("hb", rules.ANAEMIA)),
         "balita_D": and_(stage == "bayi_balita", rows.c.weight.is_not(None)),
         "remaja_seen": stage == "remaja",
-        "remaja_anaemia": and_(stage == "remaja", status("hb").in_(rules.ANAEMIA)),
+        "remaja_anaemia": and_(stage == "remaja", status_in("hb", rules.ANAEMIA)),
         "ptm_screened": and_(adult, or_(rows.c.systolic.is_not(None), rows.c.glucose.is_not(None),
                                         rows.c.waist.is_not(None), rows.c.weight.is_not(None))),
         "bp_measured": and_(adult, rows.c.systolic.is_not(None)),
         "glucose_measured": and_(adult, rows.c.glucose.is_not(None)),
-        "hypertension": and_(adult, status("td_dewasa").in_(rules.ADULT_HT)),
-        "diabetes": and_(adult, or_(status("glukosa_gds").in_(rules.HIGH_GLUCOSE),
-                                    status("glukosa_gdp").in_(rules.HIGH_GLUCOSE))),
-        "obesity": and_(adult, or_(status("imt_ap").in_(rules.OBESE), status("imt_pgs").in_(rules.OBESE))),
+        "hypertension": and_(adult, status_in("td_dewasa", rules.ADULT_HT)),
+        "diabetes": and_(adult, or_(status_in("glukosa_gds", rules.HIGH_GLUCOSE),
+                                    status_in("glukosa_gdp", rules.HIGH_GLUCOSE))),
+        "obesity": and_(adult, or_(status_in("imt_ap", rules.OBESE), status_in("imt_pgs", rules.OBESE))),
         "lansia_screened": stage == "lansia",
     }
     names = list(columns)
+    keys = [(period, n) for period in periods for n in names]
+    out: dict[str, dict[int, Counter]] = {p: defaultdict(Counter) for p in periods}
+    if pg:  # one bit per figure: three bit_or per person instead of one max per figure and period
+        mask = sum((case((columns[n], 1 << i), else_=0) for i, n in enumerate(names)), start=literal(0))
+        bits = select(rows.c.pid, rows.c.mid, rows.c.day, mask.label("mask")).offset(0).subquery()
+        person = (select(bits.c.pid, *[func.bit_or(case((_in(bits.c.day, span), bits.c.mask), else_=0)).label(p)
+                                        for p, span in periods.items()])
+                  .group_by(bits.c.pid, bits.c.mid).subquery())
+        stmt = select(person.c.pid, *[func.sum(person.c[p].op(">>")(names.index(n)).op("&")(1))
+                                      for p, n in keys]).group_by(person.c.pid)
+        for row in session.execute(stmt):
+            for (period, name), value in zip(keys, row[1:]):
+                out[period][row[0]][name] = int(value or 0)
+        return out
     flags = (select(rows.c.pid, rows.c.mid, rows.c.day, *[case((columns[n], 1), else_=0).label(n) for n in names])
              .offset(0).subquery())
-    keys = [(period, n) for period in periods for n in names]
     people = (select(flags.c.pid, *[func.max(case((_in(flags.c.day, periods[period]), flags.c[n]), else_=0))
                                     .label(f"{period}__{n}") for period, n in keys])
               .group_by(flags.c.pid, flags.c.mid).subquery())
     stmt = select(people.c.pid, *[func.sum(people.c[f"{period}__{n}"]) for period, n in keys]).group_by(people.c.pid)
-    out: dict[str, dict[int, Counter]] = {p: defaultdict(Counter) for p in periods}
     for row in session.execute(stmt):
         for (period, name), value in zip(keys, row[1:]):
             out[period][row[0]][name] = int(value or 0)
@@ -250,17 +277,17 @@ def _visit_counts(session: Session, ids: Sequence[int], periods: Periods) -> dic
 
 def _nutrition_at_last(session: Session, ids: Sequence[int], first: date, last: date) -> dict[int, Counter]:
     """Balita by their last measurement in the period: stunting, wasting, gizi kurang, BB kurang."""
-    # each child's last day in the period (an index range per child), then that visit's statuses only
-    lastday = (select(Measurement.member_id.label("mid"), func.max(Measurement.measured_on).label("day"))
-               .join(Member, Member.id == Measurement.member_id)
-               .where(Member.posyandu_id.in_(ids), Measurement.life_stage == "bayi_balita",
-                      Measurement.measured_on >= first, Measurement.measured_on <= last)
-               .group_by(Measurement.member_id).subquery())
-    ranked = (select(Member.posyandu_id.label("pid"), _status("pb_tb_u").label("tbu"),
-                     _status("bb_pb_tb").label("bbtb"), _status("bb_u").label("bbu"))
-              .select_from(lastday)
-              .join(Measurement, and_(Measurement.member_id == lastday.c.mid, Measurement.measured_on == lastday.c.day))
-              .join(Member, Member.id == Measurement.member_id)).subquery()
+    if session.get_bind().dialect.name == "postgresql":  # one index probe per child: its last balita visit
+        oldest = date(first.year - 6, 1, 1)
+        probe = (select(_status("pb_tb_u").label("tbu"), _status("bb_pb_tb").label("bbtb"),
+                        _status("bb_u").label("bbu"))
+                 .where(Measurement.member_id == Member.id, Measurement.life_stage == "bayi_balita",
+                        Measurement.measured_on >= first, Measurement.measured_on <= last)
+                 .order_by(Measurement.measured_on.desc(), Measurement.id.desc()).limit(1).lateral())
+        ranked = (select(Member.posyandu_id.label("pid"), probe.c.tbu, probe.c.bbtb, probe.c.bbu)
+                  .join(probe, true()).where(Member.posyandu_id.in_(ids), Member.birth_date >= oldest)).subquery()
+    else:
+        ranked = _last_balita_visits(ids, first, last)
 
     def count(condition: Any) -> Any:
         return func.sum(case((condition, 1), else_=0))
@@ -273,6 +300,21 @@ def _nutrition_at_last(session: Session, ids: Sequence[int], first: date, last: 
         out[pid].update({"stunting": stunted or 0, "wasting": wasted or 0, "gizi_kurang": kurang or 0,
                          "underweight": under or 0})
     return out
+
+
+def _last_balita_visits(ids: Sequence[int], first: date, last: date) -> Any:
+    """Portable form: each child's last day in the period, then that visit's statuses only."""
+    lastday = (select(Measurement.member_id.label("mid"), func.max(Measurement.measured_on).label("day"))
+               .join(Member, Member.id == Measurement.member_id)
+               .where(Member.posyandu_id.in_(ids), Measurement.life_stage == "bayi_balita",
+                      Measurement.measured_on >= first, Measurement.measured_on <= last)
+               .group_by(Measurement.member_id).subquery())
+    ranked = (select(Member.posyandu_id.label("pid"), _status("pb_tb_u").label("tbu"),
+                     _status("bb_pb_tb").label("bbtb"), _status("bb_u").label("bbu"))
+              .select_from(lastday)
+              .join(Measurement, and_(Measurement.member_id == lastday.c.mid, Measurement.measured_on == lastday.c.day))
+              .join(Member, Member.id == Measurement.member_id)).subquery()
+    return ranked
 
 
 def _service_counts(session: Session, ids: Sequence[int], periods: Periods) -> dict[str, dict[int, Counter]]:
@@ -347,12 +389,15 @@ def _deliveries(session: Session, ids: Sequence[int], periods: Periods) -> dict[
     return out
 
 
-def figures_by_period(session: Session, ids: Sequence[int], periods: Periods,
-                      nutrition: Sequence[str] = ()) -> dict[str, dict[int, dict[str, int]]]:
+def figures_by_period(session: Session, ids: Sequence[int], periods: Periods, nutrition: Sequence[str] = (),
+                      trend_only: Sequence[str] = ()) -> dict[str, dict[int, dict[str, int]]]:
     """The cluster figures of every posyandu in `ids` for each named period (first, last day): people, each
     once per period; five queries whatever the number of periods and posyandu (plus one per period named
-    in `nutrition`, the balita by their last measurement in it)."""
-    parts = [_visit_counts(session, ids, periods), _service_counts(session, ids, periods),
+    in `nutrition`, the balita by their last measurement in it). Periods in `trend_only` (last month, for
+    the PWS trend) get the service, completion and delivery figures only: their visit figures stay 0."""
+    seen = {p: span for p, span in periods.items() if p not in trend_only}
+    visits = _visit_counts(session, ids, seen) if seen else {}
+    parts = [{p: visits.get(p, {}) for p in periods}, _service_counts(session, ids, periods),
              _completions(session, ids, periods), _deliveries(session, ids, periods)]
     extra = {p: _nutrition_at_last(session, ids, *periods[p]) for p in nutrition}
     out: dict[str, dict[int, dict[str, int]]] = {}
@@ -426,13 +471,15 @@ def level_recap(session: Session, level: str, code: str | None, year: int, month
 
     found = places(session, level, code, unit_id)
     ids = [p.id for p in found]
+    if session.get_bind().dialect.name == "postgresql":  # one person per row of a kabupaten's year fits in memory
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
     first, last = rules.month_bounds(year, month)
     prev = rules.month_bounds(*_month_before(year, month)) if month > 1 else None
     periods: Periods = {"month": (first, last), "ytd": (date(year, 1, 1), last)}
     if prev:
         periods["prev"] = prev  # the PWS trend
     # the month's balita nutrition is SKDN's (health.levels); the year's is by each child's last measurement
-    figures = figures_by_period(session, ids, periods, nutrition=("ytd",)) if ids else {}
+    figures = figures_by_period(session, ids, periods, nutrition=("ytd",), trend_only=("prev",)) if ids else {}
     data = {"skdn": _skdn(session, ids, year, month) if ids else {}, "month": figures.get("month", {}),
             "ytd": figures.get("ytd", {}), "prev": figures.get("prev", {})}
     targets = desa_targets(session, {p.desa_id for p in found}, year, cbr)

@@ -11,7 +11,7 @@ from bot.messages import Attachment, Reply
 from bot.recap_text import month_label
 from bot.texts import render
 from storage.levels import level_recap, staff_desa_id
-from storage.models import AuditEvent
+from storage.posyandu_days import audit
 
 
 
@@ -24,8 +24,7 @@ def desa_recap_turn(ctx: Ctx, year: int, month: int) -> Turn | None:
     if recap["empty"]:
         return None
     unit = recap["levels"]["desa"][0]
-    ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="recap.viewed", subject=f"desa:{desa_id}",
-                               at=ctx.now))
+    audit(ctx.session, ctx.contact.id, "recap.viewed", f"desa:{desa_id}", ctx.now)
     label = month_label(ctx.lang, year, month)
     text = unit_text(ctx.lang, recap, unit, CHAT_FIGURES, below="posyandu")
     attachment = Attachment("document", f"rekap-desa-{unit['code'] or desa_id}-{year:04d}-{month:02d}.xlsx",
