@@ -21,10 +21,10 @@ from functools import lru_cache
 from datetime import date
 from typing import Any, Mapping, Sequence
 
-from health import targets as sasaran
-from health.ages import age_in_months
-from health.kms import is_bgm, weight_gain
-from health.recap import STUNTED, UNDERWEIGHT, WASTED, is_balita_in_month
+from . import targets as sasaran
+from .ages import age_in_months
+from .kms import is_bgm, weight_gain
+from .recap import STUNTED, UNDERWEIGHT, WASTED, is_balita_in_month
 
 LEVELS = ("posyandu", "desa", "puskesmas", "kabupaten")
 # The figures of the ILP clusters, in the order every file shows them (ilp-domain 5.2, data-out 2.5).

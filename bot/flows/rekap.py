@@ -5,7 +5,8 @@ MAWAR7`. A kader gets their own posyandu's, a bidan one of her desa's; naming
 another posyandu is refused, an unknown month or posyandu gets a clear answer,
 a month with no data an honest empty recap.
 
-Conversation (the golden transcript, replayed by the tests): tests/transcripts/rekap_grafik.txt.
+Conversation (the golden transcript, replayed by the tests): tests/transcripts/rekap_grafik.txt; a bidan's
+desa recap (`bot/flows/rekap_desa.py`): tests/transcripts/rekap_desa.txt.
 """
 from __future__ import annotations
 

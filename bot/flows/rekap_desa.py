@@ -27,7 +27,8 @@ def desa_recap_turn(ctx: Ctx, year: int, month: int) -> Turn | None:
     audit(ctx.session, ctx.contact.id, "recap.viewed", f"desa:{desa_id}", ctx.now)
     label = month_label(ctx.lang, year, month)
     text = unit_text(ctx.lang, recap, unit, CHAT_FIGURES, below="posyandu")
-    attachment = Attachment("document", f"rekap-desa-{unit['code'] or desa_id}-{year:04d}-{month:02d}.xlsx",
+    slug = "".join(ch if ch.isalnum() else "-" for ch in (unit["code"] or unit["name"]).lower()).strip("-")
+    attachment = Attachment("document", f"rekap-desa-{slug}-{year:04d}-{month:02d}.xlsx",
                             {"type": "levels", "lang": ctx.lang or "id", "recap": recap})
     caption = render(ctx.lang, "levels.file_caption", level=render(ctx.lang, "levels.level.desa"), name=unit["name"],
                      month=label)

@@ -76,7 +76,7 @@ def unit_text(lang: str | None, recap: dict[str, Any], unit: dict[str, Any], fig
             if below == "posyandu" and children:
                 lines.append(render(lang, "levels.hint_posyandu",
                                     month=render(lang, f"recap.month.{recap['month']}").lower(),
-                                    code=children[0]["code"]))
+                                    code=max(children, key=lambda c: c["skdn"]["D"])["code"]))
     if any(unit["coverage"][f]["source"] in ("estimated", "mixed") for f in unit["coverage"]):
         lines.append(render(lang, "levels.estimated_note"))
     return "\n".join(lines)

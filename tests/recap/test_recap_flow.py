@@ -83,8 +83,7 @@ def test_the_bidan_gets_her_desa_summed_and_per_posyandu(runtime, demo, session)
     for name in ("Posyandu Mawar 7", "Posyandu Melati 3", "Posyandu Kenanga 1"):
         assert f"• {name}: D " in text
     assert "Klaster 2 (ibu dan anak):" in text and "Klaster 3 (dewasa dan lansia):" in text
-    assert [m.attachment.filename for m in b.last if m.attachment] == ["rekap-desa-4-2026-11.xlsx"] or \
-        [m.attachment.kind for m in b.last if m.attachment] == ["document"]
+    assert [m.attachment.filename for m in b.last if m.attachment] == ["rekap-desa-banyumeneng-2026-11.xlsx"]
     assert "Rekap Posyandu Melati 3 — Oktober 2026" in b.say("rekap oktober MELATI3")  # one posyandu by name
 
 
