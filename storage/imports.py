@@ -50,7 +50,7 @@ MEMBER_COLUMNS = ("posyandu_code", "name", "sex", "birth_date", "guardian_name",
 NIK_COLUMNS = ("nik", "mother_nik")
 # Optional: NIKs (SATUSEHAT finds the person by them, docs/satusehat.md); how and when consent was given; an
 # address hint for the kader's home visit
-MEMBER_OPTIONAL_COLUMNS = NIK_COLUMNS + ("consent_method", "consent_date", "address")
+MEMBER_OPTIONAL_COLUMNS = NIK_COLUMNS + ("consent_method", "consent_date", "address", "kk")
 MEASUREMENT_COLUMNS = ("posyandu_code", "name", "birth_date", "measured_on", "weight_kg", "height_cm", "position",
                        "head_cm", "muac_cm", "systolic", "diastolic", "glucose_mgdl", "waist_cm", "hb_gdl")
 EXPORT_COLUMNS = MEASUREMENT_COLUMNS + ("sex", "age_months", "life_stage", "waz", "haz", "whz", "baz",
@@ -236,6 +236,12 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
         address = " ".join((row.get("address") or "").split())[:200] or None
         if household is not None and address and household.address != address:
             household.address = address
+            outcome = "updated" if outcome == "unchanged" else outcome
+        kk = "".join((row.get("kk") or "").split())  # No. Kartu Keluarga: e-PPGBM's first column
+        if kk and not re.fullmatch(r"\d{16}", kk):
+            raise RowProblem("kk must be the 16 digits of the Kartu Keluarga")
+        if household is not None and kk and household.kk != kk:
+            household.kk = kk
             outcome = "updated" if outcome == "unchanged" else outcome
         if household is not None and consent is not None and household.consent_method is None:
             household.consent_method, on = consent
