@@ -15,10 +15,8 @@ from sqlalchemy import select
 from health.problems import OTHER, PROBLEMS, by_problem, problem_of
 from health.screening import GLUCOSE_BANDS
 from health.visit import History, Values, interpret
-from sqlalchemy.orm import Session
 
 from storage.db import transaction
-from storage.seed import seed_demo
 from storage.migrate import upgrade
 from storage.models import Contact, Referral
 from storage.referrals import queue, record_outcome, referral_urgency
@@ -124,11 +122,18 @@ def test_the_migration_splits_an_open_referral_of_two_problems(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     upgrade(url, "0008")  # the revision before 0007 (the chain: 0001 0005 0002 0006 0004 0008 0007)
     engine = sa.create_engine(url)
-    with Session(engine) as s:  # real parents for the foreign keys the migration's connection enforces
-        seed_demo(s, NOW)
-        s.commit()
     created = "2026-11-20 01:00:00.000000"
     with engine.begin() as conn:
+        # real parents for the foreign keys the migration's connection enforces, in plain SQL of that revision
+        # (the models of today may have columns this old schema has not)
+        for statement in (
+                "INSERT INTO region (id, level, name) VALUES (1, 'desa', 'Banyumeneng')",
+                "INSERT INTO posyandu (id, code, name, desa_id, timezone) VALUES (1, 'MAWAR7', 'Posyandu Mawar 7', 1, "
+                "'Asia/Jakarta')",
+                "INSERT INTO member (id, posyandu_id, name, name_key, sex, birth_date, created_at) VALUES "
+                "(1, 1, 'Rina Marlina', 'rina marlina', 'P', '1999-03-14', :at), "
+                "(2, 1, 'Nurhayati', 'nurhayati', 'P', '1992-08-02', :at)"):
+            conn.execute(sa.text(statement), {"at": created})
         conn.execute(sa.text("INSERT INTO measurement (id, member_id, posyandu_id, measured_on, source, created_at, "
                              "statuses, flags, referral_levels) VALUES (1, 1, 1, '2026-11-20', 'chat', :at, '{}', "
                              "'[]', :levels)"),
