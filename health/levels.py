@@ -32,14 +32,14 @@ KLASTER_2 = ("K1", "K4", "K6", "bumil_seen", "bumil_kek", "bumil_anaemia", "pers
              "persalinan_nakes", "persalinan_unknown", "kf_lengkap", "kn_lengkap", "idl", "baduta_lengkap",
              "balita_S", "balita_D", "balita_T", "gizi_kurang", "underweight", "stunting", "wasting",
              "remaja_seen", "remaja_anaemia", "remaja_ttd")
-KLASTER_3 = ("ptm_screened", "bp_measured", "glucose_measured", "hypertension", "diabetes", "obesity",
+KLASTER_3 = ("ptm_screened", "dewasa_screened", "bp_measured", "glucose_measured", "hypertension", "diabetes", "obesity",
              "lansia_screened")
 FIGURES = KLASTER_2 + KLASTER_3
 # Which sasaran each figure is a coverage of (health.targets groups).
 FIGURE_TARGETS = {
     "K1": "bumil", "K4": "bumil", "K6": "bumil", "persalinan_faskes": "bulin", "persalinan_nakes": "bulin",
     "kf_lengkap": "bufas", "kn_lengkap": "bayi", "idl": "bayi", "baduta_lengkap": "baduta",
-    "balita_D": "balita", "remaja_ttd": "remaja_putri", "ptm_screened": "usia_produktif",
+    "balita_D": "balita", "remaja_ttd": "remaja_putri", "dewasa_screened": "usia_produktif",
     "lansia_screened": "lansia",
 }
 SKDN_COUNTS = ("S", "K", "D", "N", "T", "O", "B", "2T", "BGM", "stunted", "wasted", "underweight", "gizi_kurang")

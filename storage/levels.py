@@ -240,6 +240,8 @@ def _visit_counts(session: Session, ids: Sequence[int], periods: Periods) -> dic
         "remaja_anaemia": and_(stage == "remaja", status_in("hb", rules.ANAEMIA)),
         "ptm_screened": and_(adult, or_(rows.c.systolic.is_not(None), rows.c.glucose.is_not(None),
                                         rows.c.waist.is_not(None), rows.c.weight.is_not(None))),
+        "dewasa_screened": and_(stage == "dewasa", or_(rows.c.systolic.is_not(None), rows.c.glucose.is_not(None),
+                                                       rows.c.waist.is_not(None), rows.c.weight.is_not(None))),
         "bp_measured": and_(adult, rows.c.systolic.is_not(None)),
         "glucose_measured": and_(adult, rows.c.glucose.is_not(None)),
         "hypertension": and_(adult, status_in("td_dewasa", rules.ADULT_HT)),

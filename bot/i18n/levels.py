@@ -12,7 +12,7 @@ FIGURES_ID = {
     "underweight": "Berat badan kurang", "stunting": "Stunting (pendek/sangat pendek)",
     "wasting": "Wasting (gizi kurang/buruk)", "remaja_seen": "Remaja diperiksa", "remaja_anaemia": "Remaja anemia",
     "remaja_ttd": "Remaja putri mendapat TTD", "ptm_screened": "Skrining PTM (dewasa dan lansia)",
-    "bp_measured": "Tekanan darah diukur", "glucose_measured": "Gula darah diperiksa", "hypertension": "Hipertensi",
+    "dewasa_screened": "Skrining PTM usia dewasa (18-59 tahun)", "bp_measured": "Tekanan darah diukur", "glucose_measured": "Gula darah diperiksa", "hypertension": "Hipertensi",
     "diabetes": "Gula darah tinggi (diabetes)", "obesity": "Obesitas", "lansia_screened": "Lansia diskrining",
 }
 FIGURES_EN = {
@@ -26,7 +26,8 @@ FIGURES_EN = {
     "gizi_kurang": "Moderately wasted (gizi kurang)", "underweight": "Underweight",
     "stunting": "Stunted/severely stunted", "wasting": "Wasted/severely wasted", "remaja_seen": "Adolescents seen",
     "remaja_anaemia": "Adolescents with anaemia", "remaja_ttd": "Adolescent girls given iron tablets",
-    "ptm_screened": "NCD screening (adults and elderly)", "bp_measured": "Blood pressure measured",
+    "ptm_screened": "NCD screening (adults and elderly)",
+    "dewasa_screened": "NCD screening of adults (18-59 years)", "bp_measured": "Blood pressure measured",
     "glucose_measured": "Blood glucose checked", "hypertension": "Hypertension", "diabetes": "High blood glucose (diabetes)",
     "obesity": "Obesity", "lansia_screened": "Elderly screened",
 }

@@ -18,7 +18,7 @@ from health.targets import GROUPS, PWS_INDICATORS
 SKDN_COLUMNS = ("S", "K", "D", "N", "T", "O", "B", "2T", "BGM")
 # The figures a chat summary shows (the file has them all).
 CHAT_FIGURES = ("K1", "K4", "K6", "persalinan_nakes", "kf_lengkap", "kn_lengkap", "idl", "stunting", "wasting",
-                "remaja_ttd", "ptm_screened", "hypertension", "diabetes")
+                "remaja_ttd", "ptm_screened", "dewasa_screened", "hypertension", "diabetes")
 
 
 def _label(lang: str | None, level: str) -> str:
