@@ -90,6 +90,14 @@ class PregnancySteps(ScopedFlow):
         return True
 
 
+# Where and by whom a baby was delivered, as one question (PWS KIA counts both; a facility birth is attended
+# by a health worker): the answer -> (pregnancy.delivery_place, pregnancy.delivery_attendant).
+PLACE_CHOICES = (("faskes", "birth.place.faskes"), ("rumah_nakes", "birth.place.rumah_nakes"),
+                 ("rumah_non", "birth.place.rumah_non"), ("tidak_tahu", "birth.place.tidak_tahu"))
+PLACES = {"faskes": ("faskes", "nakes"), "rumah_nakes": ("rumah", "nakes"), "rumah_non": ("rumah", "non_nakes"),
+          "tidak_tahu": (None, None)}
+
+
 class PersalinanFlow(PregnancySteps):
     name = "persalinan"
     triggers = ("persalinan", "melahirkan", "catat persalinan", "birth", "delivery")
@@ -109,10 +117,23 @@ class PersalinanFlow(PregnancySteps):
             raise Invalid("birth.too_early", earliest=day(pregnancy.hpht + EARLIEST_BIRTH))
         weeks, _days = gestational_age(pregnancy.hpht, born)
         member = ctx.session.get(Member, data["member"])
-        data["born"] = born.isoformat()
-        return ask(ctx, "confirm", data, "birth.confirm",
+        data.update(born=born.isoformat(), weeks=weeks, name=member.name if member else "")
+        return ask(ctx, "place", data, "birth.ask_place", choices(ctx, PLACE_CHOICES),
+                   name=data["name"], date=day(born), weeks=weeks)
+
+    def on_place(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        """Where and by whom (PWS KIA: persalinan di fasyankes, oleh nakes); 'belum tahu' records neither."""
+        values = [value for value, _key in PLACE_CHOICES]
+        picked = answer.value if answer.value in values else (
+            values[int(answer.value) - 1] if answer.value.isdigit() and 1 <= int(answer.value) <= len(values)
+            else None)
+        if picked is None:
+            raise Invalid("core.choose_from_list", count=len(values))
+        data["place"] = picked
+        return ask(ctx, "confirm", data, "birth.confirm_place",
                    choices(ctx, (("simpan", "birth.save"), ("batal", "birth.cancel"))),
-                   name=member.name if member else "", date=day(born), weeks=weeks)
+                   name=data["name"], date=day(date.fromisoformat(data["born"])), weeks=data["weeks"],
+                   place=ctx.t(f"birth.place.{picked}").lower())
 
     def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         if not self._confirmed(answer):
@@ -121,6 +142,7 @@ class PersalinanFlow(PregnancySteps):
         if pregnancy is None or pregnancy.delivered_on is not None:
             return done(say(ctx, "birth.already"), then="menu")
         pregnancy.delivered_on = date.fromisoformat(data["born"])
+        pregnancy.delivery_place, pregnancy.delivery_attendant = PLACES.get(data.get("place", ""), (None, None))
         days.audit(ctx.session, ctx.contact.id, "pregnancy.delivered", f"member:{pregnancy.member_id}", ctx.now)
         return done(say(ctx, "birth.saved"), then="menu")
 

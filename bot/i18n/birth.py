@@ -30,7 +30,13 @@ ID = {
     "ended.saved": "Tersimpan ✅ Pengingat pemeriksaan kehamilan untuk ibu ini dihentikan. Semoga ibu lekas pulih; "
     "bidan desa dapat menindaklanjuti.",
     "birth.already": "Persalinan ibu ini sudah tercatat.",
-    "birth.confirm": "Catat: {name} melahirkan pada {date} (usia kehamilan {weeks} minggu)?",
+    "birth.ask_place": "{name} melahirkan pada {date} (usia kehamilan {weeks} minggu). Di mana, dan siapa yang "
+    "menolong persalinannya?",
+    "birth.place.faskes": "Di fasilitas kesehatan (puskesmas, klinik, rumah sakit, praktik bidan)",
+    "birth.place.rumah_nakes": "Di rumah, ditolong bidan/tenaga kesehatan",
+    "birth.place.rumah_non": "Di rumah, ditolong dukun/keluarga",
+    "birth.place.tidak_tahu": "Belum tahu",
+    "birth.confirm_place": "Catat: {name} melahirkan pada {date} (usia kehamilan {weeks} minggu), {place}?",
     "birth.save": "Simpan",
     "birth.cancel": "Batal",
     "birth.saved": "Tersimpan ✅ Pengingat kunjungan nifas (KF1–KF4) akan dikirim ke keluarga yang berlangganan. "
@@ -66,7 +72,12 @@ EN = {
     "ended.saved": "Saved ✅ The antenatal reminders for this mother have stopped. The village midwife can follow "
     "up.",
     "birth.already": "This mother's delivery is already recorded.",
-    "birth.confirm": "Record: {name} gave birth on {date} ({weeks} weeks of pregnancy)?",
+    "birth.ask_place": "{name} gave birth on {date} ({weeks} weeks of pregnancy). Where, and who helped?",
+    "birth.place.faskes": "At a health facility (puskesmas, clinic, hospital, midwife's practice)",
+    "birth.place.rumah_nakes": "At home, with a midwife/health worker",
+    "birth.place.rumah_non": "At home, with a traditional birth attendant/family",
+    "birth.place.tidak_tahu": "Not known yet",
+    "birth.confirm_place": "Record: {name} gave birth on {date} ({weeks} weeks of pregnancy), {place}?",
     "birth.save": "Save",
     "birth.cancel": "Cancel",
     "birth.saved": "Saved ✅ Postnatal visit reminders (KF1–KF4) will go to the subscribed family. Register the "
