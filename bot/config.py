@@ -85,6 +85,10 @@ class Settings:
     simulator_database_url: str = SIMULATOR_DATABASE_URL
     # Monthly recap to the bidan: the local hour it goes out after the month's last posyandu day
     recap_local_hour: int = 17
+    # National exports (docs/recap.md): a district's own column tables instead of bot/media/national_formats.json
+    national_formats_file: str = ""
+    # Sasaran estimates where a desa has none set: births per person per year (health/targets.py) ⚠ GK
+    target_cbr: float = 0.016
     # Privacy: key for hashing phone numbers/ids in logs
     log_hash_salt: str = "posyandu"
     # SATUSEHAT (docs/satusehat.md): off until a puskesmas has credentials; defaults: staging

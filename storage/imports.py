@@ -54,7 +54,7 @@ NIK_COLUMNS = ("nik", "mother_nik")
 # address hint for the kader's home visit
 # `riwayat`: past doses and services, `BCG 08/2024; Polio 1 17-08-2024 di Puskesmas` (`;` or `|` between them),
 # recorded as history with the checks of `services import` (storage.services); a refused one is a warning
-MEMBER_OPTIONAL_COLUMNS = NIK_COLUMNS + ("consent_method", "consent_date", "address", "riwayat")
+MEMBER_OPTIONAL_COLUMNS = NIK_COLUMNS + ("consent_method", "consent_date", "address", "riwayat", "kk")
 MEASUREMENT_COLUMNS = ("posyandu_code", "name", "birth_date", "measured_on", "weight_kg", "height_cm", "position",
                        "head_cm", "muac_cm", "systolic", "diastolic", "glucose_mgdl", "waist_cm", "hb_gdl")
 EXPORT_COLUMNS = MEASUREMENT_COLUMNS + ("sex", "age_months", "life_stage", "waz", "haz", "whz", "baz",
@@ -170,10 +170,24 @@ def import_posyandu(session: Session, rows: list[tuple[int, dict[str, str]]]) ->
         desa = desa_path(session, row["provinsi"], row["kabupaten"], row["kecamatan"], row["desa"], row["timezone"])
         pkm = puskesmas(session, row["puskesmas"], desa.parent) if row.get("puskesmas") else None
         _, changed = upsert_posyandu(session, code, row["name"], desa, row["timezone"], pkm)
+        changed = set_region_codes(desa, pkm, row) or changed
         return "updated" if existed and changed else "unchanged" if existed else "added"
 
     _each(session, rows, report, handle)
     return report
+
+
+def set_region_codes(desa: Any, pkm: Any, row: dict[str, str]) -> bool:
+    """The optional `desa_code`, `kabupaten_code` (Kemendagri) and `puskesmas_code` (Kemenkes) columns."""
+    changed = False
+    kabupaten = desa.parent.parent if desa.parent is not None else None
+    for target, column in ((desa, "desa_code"), (kabupaten, "kabupaten_code"), (pkm, "puskesmas_code")):
+        value = (row.get(column) or "").strip()
+        if target is not None and value and target.code != value:
+            if not re.fullmatch(r"[0-9A-Za-z.]{2,20}", value):
+                raise RowProblem(f"{column} must be 2-20 digits, letters or dots")
+            target.code, changed = value, True
+    return changed
 
 
 # -- members -------------------------------------------------------------------------------------------
@@ -234,6 +248,12 @@ def import_members(session: Session, rows: list[tuple[int, dict[str, str]]], now
             outcome = "updated" if created else outcome
         if household is not None and address and household.address != address:
             household.address = address
+            outcome = "updated" if outcome == "unchanged" else outcome
+        kk = "".join((row.get("kk") or "").split())  # No. Kartu Keluarga: e-PPGBM's first column
+        if kk and not re.fullmatch(r"\d{16}", kk):
+            raise RowProblem("kk must be the 16 digits of the Kartu Keluarga")
+        if household is not None and kk and household.kk != kk:
+            household.kk = kk
             outcome = "updated" if outcome == "unchanged" else outcome
         if household is not None and consent is not None and household.consent_method is None:
             household.consent_method, on = consent

@@ -48,6 +48,8 @@ class Region(Base):
     name: Mapped[str] = mapped_column(String(120))
     parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
     timezone: Mapped[Optional[str]] = mapped_column(String(40))
+    # Kemendagri's kode wilayah (e.g. desa 33.21.01.2001, kabupaten 33.21) where known: the national exports carry it
+    code: Mapped[Optional[str]] = mapped_column(String(20), index=True)
 
     parent: Mapped[Optional["Region"]] = relationship(remote_side="Region.id")
 
@@ -59,6 +61,7 @@ class Puskesmas(Base):
     id: Mapped[intpk]
     name: Mapped[str] = mapped_column(String(120))
     region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))  # its kecamatan
+    code: Mapped[Optional[str]] = mapped_column(String(20), index=True)  # Kemenkes kode puskesmas, where known
 
 
 class Posyandu(Base):
@@ -88,6 +91,7 @@ class Household(Base):
     phone: Mapped[Optional[str]] = mapped_column(String(20), index=True)  # E.164 of the guardian
     opted_in: Mapped[bool] = mapped_column(Boolean, default=False)  # paper consent to WhatsApp
     address: Mapped[Optional[str]] = mapped_column(String(200))  # a hint for the kader's home visit (RT/RW, landmark)
+    kk: Mapped[Optional[str]] = mapped_column(String(16))  # No. Kartu Keluarga, where known (e-PPGBM's first column)
     # The record of that consent (UU 27/2022): how it was given (paper | chat | import), when, who wrote it down
     consent_method: Mapped[Optional[str]] = mapped_column(String(10))
     consent_recorded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
@@ -141,7 +145,8 @@ class Member(Base):
     """A person the posyandu serves (a child, a mother, an elder...)."""
 
     __tablename__ = "member"
-    __table_args__ = (UniqueConstraint("posyandu_id", "name_key", "birth_date"),)
+    __table_args__ = (UniqueConstraint("posyandu_id", "name_key", "birth_date"),
+                      Index("ix_member_posyandu_birth", "posyandu_id", "birth_date"))
 
     id: Mapped[intpk]
     posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id"), index=True)
@@ -180,6 +185,10 @@ class Pregnancy(Base):
     # How the HPHT is known: None = told by the mother; 'hpl' / 'weeks' / 'months' = estimated from the due
     # date or the gestational age the mother or the KIA book gives (the bidan should confirm it).
     hpht_estimate: Mapped[Optional[str]] = mapped_column(String(10))
+    # Where and by whom the baby was delivered, when known (PWS KIA: persalinan di fasyankes / oleh nakes):
+    # place 'faskes' | 'rumah' | 'lain'; attendant 'nakes' | 'non_nakes'. None: not recorded.
+    delivery_place: Mapped[Optional[str]] = mapped_column(String(10))
+    delivery_attendant: Mapped[Optional[str]] = mapped_column(String(10))
     created_at: Mapped[utc]
 
     member: Mapped[Member] = relationship(back_populates="pregnancies")
@@ -189,7 +198,8 @@ class Measurement(Base):
     """What was measured at one visit, with the interpretation computed when it was saved."""
 
     __tablename__ = "measurement"
-    __table_args__ = (UniqueConstraint("member_id", "measured_on"),)
+    __table_args__ = (UniqueConstraint("member_id", "measured_on"),
+                      Index("ix_measurement_posyandu_day", "posyandu_id", "measured_on"))
 
     id: Mapped[intpk]
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
@@ -240,7 +250,8 @@ class ServiceGiven(Base):
     """
 
     __tablename__ = "service_given"
-    __table_args__ = (UniqueConstraint("member_id", "code", "given_on"),)
+    __table_args__ = (UniqueConstraint("member_id", "code", "given_on"),
+                      Index("ix_service_given_posyandu_day", "posyandu_id", "given_on"))
 
     id: Mapped[intpk]
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
@@ -584,6 +595,24 @@ class PosyanduTarget(Base):
     posyandu_id: Mapped[int] = mapped_column(ForeignKey("posyandu.id", ondelete="CASCADE"))
     year: Mapped[int] = mapped_column(Integer)
     balita: Mapped[int] = mapped_column(Integer)
+    set_at: Mapped[utc]
+
+
+class RegionTarget(Base):
+    """A desa's sasaran for a year and a target group (`health.targets.GROUPS`: bumil, bayi, balita...).
+
+    `group` 'penduduk' is the desa's population, from which the national default ratios estimate the
+    groups nobody set (health/targets.py).
+    """
+
+    __tablename__ = "region_target"
+    __table_args__ = (UniqueConstraint("region_id", "year", "group"),)
+
+    id: Mapped[intpk]
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    group: Mapped[str] = mapped_column(String(20))
+    count: Mapped[int] = mapped_column(Integer)
     set_at: Mapped[utc]
 
 

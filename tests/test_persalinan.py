@@ -27,9 +27,13 @@ def test_kader_records_a_birth_and_postnatal_reminders_follow(runtime, demo, ses
     assert "Tanggal persalinan" in kader.say("1")
     assert "masa depan" in kader.say("25-11-2026")
     assert "usia kehamilan 38 minggu" in kader.say("20-11-2026")
+    assert "Belum tahu" in kader.choices()  # where and by whom: PWS KIA counts both
+    assert "di rumah, ditolong bidan/tenaga kesehatan?" in kader.say("2")
     assert "Tersimpan" in kader.say("1")
     session.expire_all()
-    assert session.get(Pregnancy, pregnancy.id).delivered_on.isoformat() == "2026-11-20"
+    saved = session.get(Pregnancy, pregnancy.id)
+    assert saved.delivered_on.isoformat() == "2026-11-20"
+    assert (saved.delivery_place, saved.delivery_attendant) == ("rumah", "nakes")
     assert session.scalars(select(AuditEvent.action)).all().count("pregnancy.delivered") == 1
     result = app.test_cli_runner().invoke(args=["reminders", "upcoming", "--posyandu", "MAWAR7",
                                                 "--from", "2026-11-22", "--days", "30", "--format", "csv"])

@@ -92,6 +92,14 @@ class PregnancySteps(ScopedFlow):
         return True
 
 
+# Where and by whom a baby was delivered, as one question (PWS KIA counts both; a facility birth is attended
+# by a health worker): the answer -> (pregnancy.delivery_place, pregnancy.delivery_attendant).
+PLACE_CHOICES = (("faskes", "birth.place.faskes"), ("rumah_nakes", "birth.place.rumah_nakes"),
+                 ("rumah_non", "birth.place.rumah_non"), ("tidak_tahu", "birth.place.tidak_tahu"))
+PLACES = {"faskes": ("faskes", "nakes"), "rumah_nakes": ("rumah", "nakes"), "rumah_non": ("rumah", "non_nakes"),
+          "tidak_tahu": (None, None)}
+
+
 class PersalinanFlow(PregnancySteps):
     name = "persalinan"
     triggers = ("persalinan", "melahirkan", "catat persalinan", "birth", "delivery")
@@ -110,15 +118,24 @@ class PersalinanFlow(PregnancySteps):
         if pregnancy.hpht is not None and born < pregnancy.hpht + EARLIEST_BIRTH:
             raise Invalid("birth.too_early", earliest=pregnancy.hpht + EARLIEST_BIRTH)
         member = ctx.session.get(Member, data["member"])
-        data["born"] = born.isoformat()
-        if pregnancy.hpht is None:  # an undated pregnancy: no gestational age to say
-            return ask(ctx, "confirm", data, "birth.confirm_undated",
-                       choices(ctx, (("simpan", "birth.save"), ("batal", "birth.cancel"))),
-                       name=member.name if member else "", date=born)
-        weeks, _days = gestational_age(pregnancy.hpht, born)
-        return ask(ctx, "confirm", data, "birth.confirm",
-                   choices(ctx, (("simpan", "birth.save"), ("batal", "birth.cancel"))),
-                   name=member.name if member else "", date=born, weeks=weeks)
+        weeks = gestational_age(pregnancy.hpht, born)[0] if pregnancy.hpht is not None else None
+        data.update(born=born.isoformat(), weeks=weeks, name=member.name if member else "")
+        key = "birth.ask_place" if weeks is not None else "birth.ask_place_undated"  # undated: no week to say
+        return ask(ctx, "place", data, key, choices(ctx, PLACE_CHOICES), name=data["name"], date=born, weeks=weeks)
+
+    def on_place(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
+        """Where and by whom (PWS KIA: persalinan di fasyankes, oleh nakes); 'belum tahu' records neither."""
+        values = [value for value, _key in PLACE_CHOICES]
+        picked = answer.value if answer.value in values else (
+            values[int(answer.value) - 1] if answer.value.isdigit() and 1 <= int(answer.value) <= len(values)
+            else None)
+        if picked is None:
+            raise Invalid("core.choose_from_list", count=len(values))
+        data["place"] = picked
+        key = "birth.confirm_place" if data.get("weeks") is not None else "birth.confirm_place_undated"
+        return ask(ctx, "confirm", data, key, choices(ctx, (("simpan", "birth.save"), ("batal", "birth.cancel"))),
+                   name=data["name"], date=date.fromisoformat(data["born"]), weeks=data.get("weeks"),
+                   place=ctx.t(f"birth.place.{picked}").lower())
 
     def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         if not self._confirmed(answer):
@@ -127,6 +144,7 @@ class PersalinanFlow(PregnancySteps):
         if pregnancy is None or pregnancy.delivered_on is not None:
             return done(say(ctx, "birth.already"), then="menu")
         pregnancy.delivered_on = date.fromisoformat(data["born"])
+        pregnancy.delivery_place, pregnancy.delivery_attendant = PLACES.get(data.get("place", ""), (None, None))
         days.audit(ctx.session, ctx.contact.id, "pregnancy.delivered", f"member:{pregnancy.member_id}", ctx.now)
         return done(say(ctx, "birth.saved"), then="menu")
 

@@ -5,7 +5,8 @@ MAWAR7`. A kader gets their own posyandu's, a bidan one of her desa's; naming
 another posyandu is refused, an unknown month or posyandu gets a clear answer,
 a month with no data an honest empty recap.
 
-Conversation (the golden transcript, replayed by the tests): tests/transcripts/rekap_grafik.txt.
+Conversation (the golden transcript, replayed by the tests): tests/transcripts/rekap_grafik.txt; a bidan's
+desa recap (`bot/flows/rekap_desa.py`): tests/transcripts/rekap_desa.txt.
 """
 from __future__ import annotations
 
@@ -89,6 +90,12 @@ class RekapFlow(ScopedFlow):
         data: dict[str, Any] = {"year": year, "month": month, "named_month": picked is not None}
         if rest:
             return self._named(ctx, data, rest, arg)
+        if ctx.contact.role == Role.BIDAN.value:  # her desa: all her posyandu summed, and each (docs/recap.md)
+            from bot.flows.rekap_desa import desa_recap_turn
+
+            turn = desa_recap_turn(ctx, year, month)
+            if turn is not None:
+                return turn
         return choose_posyandu(ctx, data, "recap.ask_posyandu", self._show)
 
     def _named(self, ctx: Ctx, data: dict[str, Any], rest: str, arg: str) -> Turn:

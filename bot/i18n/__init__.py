@@ -2,7 +2,7 @@
 import importlib
 
 AREAS = ("core", "report", "resident", "broadcast", "birth", "referral", "nik", "recap", "reach", "words", "conversation",
-         "services", "web")
+         "services", "levels", "web")
 
 for _area in AREAS:
     try:

@@ -19,4 +19,8 @@ def materialise(spec: dict[str, Any]) -> bytes:
         from bot.media.recap_files import workbook_bytes
 
         return workbook_bytes(spec["recap"], spec.get("lang") or "id")
+    if kind == "levels":  # the recap by level (a bidan's desa)
+        from bot.media.level_files import workbook_bytes as level_workbook
+
+        return level_workbook(spec["recap"], spec.get("lang") or "id")
     raise ValueError(f"unknown attachment type {kind!r}")

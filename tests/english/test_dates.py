@@ -30,8 +30,12 @@ def test_render_writes_a_date_parameter_in_words():
 def test_no_code_writes_a_date_in_numbers_for_people():
     """The class: a day-month-year pattern (`%d-%m-%Y`, `%d/%m`) anywhere in what builds messages."""
     found = []
+    # the national files (e-PPGBM, SIP) are read by the Ministry's systems, which take dates as numbers
+    machine = {"bot/media/national.py"}
     for folder in ("bot", "scheduler"):
         for path in (ROOT / folder).rglob("*.py"):
+            if str(path.relative_to(ROOT)) in machine:
+                continue
             text = path.read_text(encoding="utf-8")
             if re.search(r"%d[-/.]%m", text):
                 found.append(str(path.relative_to(ROOT)))

@@ -74,12 +74,17 @@ def test_an_empty_month_is_an_honest_empty_recap(runtime, demo):
     assert "Belum ada data" in text and "D 0" in text and "N/D -" in text
 
 
-def test_the_bidan_picks_one_of_her_posyandu(runtime, demo):
+def test_the_bidan_gets_her_desa_summed_and_per_posyandu(runtime, demo, session):
+    arrange(session)
     b = Person(runtime, "bidan")
-    assert "Rekap posyandu yang mana?" in b.say("rekap bulan lalu")
-    assert "Posyandu Melati 3" in b.choices()
-    text = b.say("Posyandu Melati 3")
-    assert "Rekap Posyandu Melati 3 — Oktober 2026" in text
+    text = b.say("rekap")
+    assert "Rekap Desa Banyumeneng — November 2026" in text
+    assert "Per posyandu:" in text
+    for name in ("Posyandu Mawar 7", "Posyandu Melati 3", "Posyandu Kenanga 1"):
+        assert f"• {name}: D " in text
+    assert "Klaster 2 (ibu dan anak):" in text and "Klaster 3 (dewasa dan lansia):" in text
+    assert [m.attachment.filename for m in b.last if m.attachment] == ["rekap-desa-banyumeneng-2026-11.xlsx"]
+    assert "Rekap Posyandu Melati 3 — Oktober 2026" in b.say("rekap oktober MELATI3")  # one posyandu by name
 
 
 def test_the_family_gets_the_chart_after_the_weighing_and_a_kader_on_demand(runtime, demo, session):
@@ -151,8 +156,8 @@ def test_the_bidan_sets_the_target_in_chat_and_the_recap_uses_it(runtime, demo, 
     assert "banyak sekali" in b.say("800")
     assert "sasaran balita (S)" in b.say("tidak")
     assert "Sasaran balita Posyandu Mawar 7 tahun 2026: 4" in b.say("4")
-    b.say("rekap")
-    assert "S = sasaran yang ditetapkan" in b.say("Posyandu Mawar 7")
+    assert "S = sasaran yang ditetapkan" in b.say("rekap mawar7")
+    assert "sebagian posyandu" in b.say("rekap")  # the desa: one posyandu has a target, the others not
     k = Person(runtime, "kader1")
     assert "S 4 · K 2" in k.say("rekap")
     assert "tidak tersedia untuk peran Anda" in k.say("sasaran 10")  # a kader does not set targets

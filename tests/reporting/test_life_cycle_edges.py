@@ -70,7 +70,7 @@ def deliver_rina(session, clock, kader: Person, on: str = "20-11-2026") -> Membe
     pregnancy = session.scalars(select(Pregnancy).where(Pregnancy.member_id == rina.id)).one()
     pregnancy.hpht = clock.now().date() - timedelta(days=268)
     session.commit()
-    kader.say("persalinan"), kader.say("1"), kader.say(on)
+    kader.say("persalinan"), kader.say("1"), kader.say(on), kader.say("1")  # at a health facility
     assert "Tersimpan" in kader.say("1")
     return rina
 

@@ -261,7 +261,7 @@ def test_a_command_word_typed_inside_a_staff_flow_opens_that_task(runtime, demo,
     b = Person(runtime, "bidan")
     b.say("persetujuan"), b.say("1")
     reply = b.say("rekap")
-    assert "Rekap posyandu yang mana?" in reply and "Tidak ada anggota" not in reply
+    assert "Rekap Desa Banyumeneng" in reply and "Tidak ada anggota" not in reply  # a bidan's rekap: her desa
 
 
 def test_a_command_word_inside_an_unsaved_report_asks_before_leaving(runtime, demo, session):

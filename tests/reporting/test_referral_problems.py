@@ -15,10 +15,8 @@ from sqlalchemy import select
 from health.problems import OTHER, PROBLEMS, by_problem, problem_of
 from health.screening import GLUCOSE_BANDS
 from health.visit import History, Values, interpret
-from sqlalchemy.orm import Session
 
 from storage.db import transaction
-from storage.seed import seed_demo
 from storage.migrate import upgrade
 from storage.models import Contact, Referral
 from storage.referrals import queue, record_outcome, referral_urgency

@@ -12,7 +12,7 @@ def register_commands(app: Flask) -> None:
 
     for group in core.GROUPS:
         app.cli.add_command(group)
-    for module_name in ("reporting", "reminders", "satusehat", "recap", "visits", "web"):
+    for module_name in ("reporting", "reminders", "satusehat", "recap", "visits", "levels", "web"):
         try:
             module = __import__(f"webhooks.commands.{module_name}", fromlist=["GROUPS"])
         except ModuleNotFoundError as exc:

@@ -46,15 +46,26 @@ def _write(output: str | None, data: bytes | str, default_name: str | None = Non
     click.echo(f"written to {target}", err=True)
 
 
-@click.command("recap", help="The month's recap: SKDN and the ILP figures per posyandu (csv, xlsx or text).")
+@click.command("recap", help="The month's recap: SKDN and the ILP figures per posyandu (csv, xlsx or text); "
+                              "with --level, by posyandu, desa, puskesmas or kabupaten with targets and PWS KIA.")
 @click.option("--month", "month_text", required=True, help="YYYY-MM")
 @click.option("--posyandu", "code", default=None, help="posyandu code (default: all; xlsx needs one)")
+@click.option("--level", type=click.Choice(["posyandu", "desa", "puskesmas", "kabupaten"]), default=None,
+              help="the recap by level (docs/recap.md, 'Figures by level')")
+@click.option("--code", "unit", default=None, help="with --level: the unit's code or name (default: every unit)")
+@click.option("--cumulative", is_flag=True, help="with --level: the csv/text figures of January to the month")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "text"]), default="csv", show_default=True)
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
 @click.option("-o", "--output", default=None, help="file to write (csv and text default: standard output)")
 @with_appcontext
-def recap_command(month_text: str, code: str | None, fmt: str, lang: str, output: str | None) -> None:
+def recap_command(month_text: str, code: str | None, level: str | None, unit: str | None, cumulative: bool,
+                  fmt: str, lang: str, output: str | None) -> None:
     year, month = _month(month_text)
+    if level is not None or unit is not None or cumulative:
+        from webhooks.commands.levels import level_recap_command
+
+        level_recap_command(level or "posyandu", unit or code, year, month, cumulative, fmt, lang, output, _write)
+        return
     if fmt == "xlsx" and not code:
         raise click.UsageError("--format xlsx makes one workbook per posyandu: give --posyandu CODE")
     rt = runtime()
