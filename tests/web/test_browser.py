@@ -138,6 +138,10 @@ def test_the_month_page_equals_the_cli_and_downloads_the_workbook(browser, serve
     sign_in(page, server, village, "bidan")
     page.goto(f"{server}/rekap?posyandu=MAWAR7&bulan=2026-11")
     shot(page, "rekap")
+    page.goto(f"{server}/rekap/wilayah?bulan=2026-11")
+    shot(page, "wilayah")
+    assert page.inner_text('[data-skdn="D"]') == str(expected["skdn"]["D"])  # one posyandu in the desa weighs
+    page.goto(f"{server}/rekap?posyandu=MAWAR7&bulan=2026-11")
     for key in ("S", "K", "D", "N", "T", "O", "B", "2T", "BGM"):
         shown = page.inner_text(f'[data-skdn="{key}"]')
         assert shown == str(expected["skdn"][key]) == cli_values[key], key
@@ -171,7 +175,8 @@ def test_every_page_fits_a_360_px_phone(browser, server, village):
         aisyah = s.scalars(select(Referral.member_id).order_by(Referral.id)).first()
     for path, name in (("/", "beranda-hp"), ("/rujukan", "rujukan-hp"), ("/rekap", "rekap-hp"),
                        ("/kunjungan", "kunjungan-hp"), ("/jangkauan", "jangkauan-hp"), ("/satusehat", "satusehat-hp"),
-                       ("/kader", "kader-hp"), (f"/anak/{aisyah}", "anak-hp"), ("/simulator", "simulator-hp")):
+                       ("/kader", "kader-hp"), (f"/anak/{aisyah}", "anak-hp"), ("/simulator", "simulator-hp"),
+                       ("/rekap/wilayah", "wilayah-hp")):
         page.goto(server + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], (path, width)

@@ -330,3 +330,32 @@ def test_an_operator_prints_a_link_and_it_signs_in(web_app, village):
 def _contact_id(runtime, address: str) -> int:  # type: ignore[no-untyped-def]
     with transaction(runtime.session_factory) as s:
         return s.scalars(select(Contact.id).where(Contact.address == address)).one()
+
+
+# -- the month by level -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(("who", "level", "shown", "hidden"), [
+    ("bidan", "desa", "Banyumeneng", "Posyandu Melati 1"),
+    ("pkm", "puskesmas", "Puskesmas Mranggen 3", "Posyandu Melati 1"),
+    ("admin", "kabupaten", "Kabupaten Demak", ""),
+])
+def test_the_area_recap_is_the_clis_level_recap_for_each_role(client, village, web_app, who, level, shown, hidden):
+    from storage.levels import level_recap, staff_desa_id
+
+    sign_in(client, village, who)
+    page = client.get("/rekap/wilayah?bulan=2026-11").get_data(as_text=True)
+    assert shown in page and (not hidden or hidden not in page)
+    with transaction(village.session_factory) as s:
+        me = s.scalars(select(Contact).where(Contact.address == who)).one()
+        unit = staff_desa_id(s, me) if level == "desa" else me.puskesmas_id
+        expected = level_recap(s, level, None, 2026, 11, unit_id=unit)
+    top = expected["levels"][level][0]["skdn"]
+    for key in ("S", "D", "N", "BGM"):
+        assert f'data-skdn="{key}">{top[key]}<' in page
+    assert "PWS KIA" in page
+    workbook = client.get("/rekap/wilayah/unduh.xlsx?bulan=2026-11")
+    assert workbook.status_code == 200 and workbook.data[:2] == b"PK"
+
+
+def test_a_kader_has_no_area_recap(client, village):
+    sign_in(client, village, "kader1")
+    assert client.get("/rekap/wilayah").status_code == 403

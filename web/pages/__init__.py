@@ -200,5 +200,5 @@ def _missing(_e):  # type: ignore[no-untyped-def]
 
 
 from web.pages import (  # noqa: E402,F401  (each module adds its routes to the blueprint)
-    auth, home, kaders, members, reach, recap, referrals, satusehat, simulator, visits,
+    area, auth, home, kaders, members, reach, recap, referrals, satusehat, simulator, visits,
 )
