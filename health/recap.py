@@ -197,6 +197,7 @@ class Visit:
     statuses: dict[str, str] = field(default_factory=dict)
     hb_measured: bool = False
     reporter: int | None = None
+    ptm_measured: bool = False  # a PTM screening measurement: BP, glucose, waist or weight (Juknis ILP Klaster 3)
 
 
 @dataclass(frozen=True)
@@ -240,6 +241,12 @@ def ilp_figures(visits: Sequence[Visit], services: Sequence[Service], idl_comple
     def adults(pred=lambda v: True) -> int:  # type: ignore[no-untyped-def]
         return len({v.member for v in visits if v.stages & {"dewasa", "lansia"} and pred(v)})
 
+    def screened() -> int:
+        """Klaster 3's PTM screening: adults and elderly, not a pregnant or postpartum woman (her BP is ANC or
+        a nifas check, Klaster 2), with a screening measurement: the same rule as the level recap."""
+        return len({v.member for v in visits if v.stages & {"dewasa", "lansia"}
+                    and not v.stages & {"ibu_hamil", "ibu_nifas"} and v.ptm_measured})
+
     hamil = "ibu_hamil"
     groups: dict[str, dict[str, int]] = {
         "ibu_hamil": {
@@ -266,7 +273,7 @@ def ilp_figures(visits: Sequence[Visit], services: Sequence[Service], idl_comple
             "ttd": given(lambda s: s.code == "TTD" and s.stage == "remaja"),
         },
         "dewasa_lansia": {
-            "screened": adults(),
+            "screened": screened(),
             "lansia": people("lansia"),
             "hypertension": adults(status_in("td_dewasa", ADULT_HT)),
             "high_glucose": adults(lambda v: v.statuses.get("glukosa_gds") in HIGH_GLUCOSE

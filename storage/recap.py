@@ -129,7 +129,8 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
     visits = [rules.Visit(row.member_id, _stages(everyone[row.member_id], row.measured_on,
                                                  pregnancies.get(row.member_id, [])),
                           dict(row.statuses or {}), row.hb_gdl is not None,
-                          row.recorded_by_id if row.recorded_by_id in kaders else None)
+                          row.recorded_by_id if row.recorded_by_id in kaders else None,
+                          any(getattr(row, c) is not None for c in ("systolic", "glucose_mgdl", "waist_cm", "weight_kg")))
               for row in month_rows if row.member_id in everyone]
     given = list(session.scalars(select(ServiceGiven).where(
         ServiceGiven.posyandu_id == posyandu.id, ServiceGiven.given_on >= first, ServiceGiven.given_on <= last,

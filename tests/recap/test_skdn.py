@@ -118,8 +118,9 @@ def test_ilp_figures_count_people_not_visits():
         Visit(1, frozenset({"ibu_hamil", "dewasa"}), {"lila_bumil": "kek"}, False, 100),
         Visit(2, frozenset({"ibu_hamil", "remaja"}), {"td_bumil": "hypertension_in_pregnancy"}, True, 101),
         Visit(3, frozenset({"remaja"}), {"hb": "no_anaemia"}, True, 101),
-        Visit(4, frozenset({"lansia"}), {"td_dewasa": "hypertension_grade_2", "glukosa_gds": "diabetes_range"}),
-        Visit(5, frozenset({"dewasa"}), {"imt_ap": "obese_1", "td_dewasa": "normal"}),
+        Visit(4, frozenset({"lansia"}), {"td_dewasa": "hypertension_grade_2", "glukosa_gds": "diabetes_range"},
+              ptm_measured=True),
+        Visit(5, frozenset({"dewasa"}), {"imt_ap": "obese_1", "td_dewasa": "normal"}, ptm_measured=True),
         Visit(6, frozenset({"ibu_nifas", "dewasa"}), {}),
     ]
     services = [Service(1, "ANC4"), Service(2, "ANC1"), Service(6, "KF2"), Service(7, "MR1"), Service(7, "VITA"),
@@ -130,7 +131,8 @@ def test_ilp_figures_count_people_not_visits():
     assert f.groups["ibu_nifas"] == {"seen": 1, "KF1": 0, "KF2": 1, "KF3": 0, "KF4": 0}
     assert f.groups["bayi_balita"] == {"doses": 1, "idl": 1, "vitamin_a": 2, "deworming": 1}
     assert f.groups["remaja"] == {"seen": 2, "hb_screened": 2, "anaemia": 0, "ttd": 1}
-    assert f.groups["dewasa_lansia"] == {"screened": 4, "lansia": 1, "hypertension": 1, "high_glucose": 1,
+    # PTM screening (Klaster 3): adults with a screening measurement, not the pregnant or postpartum (Klaster 2)
+    assert f.groups["dewasa_lansia"] == {"screened": 2, "lansia": 1, "hypertension": 1, "high_glucose": 1,
                                          "obesity": 1}
     assert f.groups["posyandu"] == {"referrals_opened": 3, "referrals_handled": 2, "kaders_reported": 2}
 
