@@ -50,6 +50,8 @@ class SimChat:
             self.sim.violation("no 5xx", f"{self.who} typed {text!r}: HTTP {status}")
         self.runtime.dispatcher.drain(self.runtime.clock.now())
         mine = [m for m in sender.sent[before:] if m.address == self.address]
+        if any("ada gangguan saat memproses" in m.text or "something went wrong" in m.text.lower() for m in mine):
+            self.sim.violation("no exception", f"{self.who} typed {text!r}: the bot apologised for an error")
         said = Said(text, status, "\n\n".join(m.text for m in mine),
                     [(c.value, c.label) for m in mine for c in m.choices])
         self.log.append(said)

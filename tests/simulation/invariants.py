@@ -1,0 +1,293 @@
+"""Invariants checked after every simulated day, from the simulator's OWN truth.
+
+Each check computes what must be true from what the simulated people did and typed (and from published
+thresholds written out here with their sources), then compares it with what the project stored and sent.
+None of them asks the project's own rules for the expected answer.
+
+A value within MARGIN of a published threshold is left out of the urgency checks: the project rounds
+z-scores to two decimals, and a rule is not wrong for deciding a case that sits on its line either way.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import Measurement, Member, OutboxMessage, PlannedReminder, Referral
+from tests.simulation.kader import Typed
+from tests.simulation.population import Person, waz_of, whz_of
+from tests.simulation.world import PosyanduSim, Sim, local
+
+MARGIN = 0.05
+
+# KBM, grams a month by completed age in months, ilp-domain 3.2 (Buku KIA 2023 KMS page [S30], classic
+# month split [S31]); written out here so that the simulator's N/T does not come from health/kms.py.
+KBM_G = {1: 800, 2: 900, 3: 800, 4: 600, 5: 500, 6: 400, 7: 400, 8: 300, 9: 300, 10: 300, 11: 200}
+
+
+def kbm(months: int) -> int:
+    return KBM_G.get(months, 200)
+
+
+def months_between(a: date, b: date) -> int:
+    return (b.year - a.year) * 12 + b.month - a.month
+
+
+# -- published urgency thresholds (ilp-domain 2.3, 3.1, 3.3, 3.6, 3.7) -------------------------------------
+def urgency(p: Person, t: Typed) -> tuple[bool | None, str]:
+    """(True: a published rule makes it urgent today; False: none does; None: on a line, not judged), why."""
+    v, on = t.values, t.on
+    age = p.age_days(on)
+    near = False
+    reasons = []
+    if p.is_balita(on):
+        w, h = v.get("weight_kg"), v.get("height_cm")
+        whz = whz_of(p.sex, age, h, w) if w and h else None
+        waz = waz_of(p.sex, age, w) if w else None
+        if whz is not None:
+            near |= abs(whz + 3) < MARGIN or (age < 182 and abs(whz + 2) < MARGIN)
+            if whz < -3:  # severe wasting: same-day referral (Kemenkes 2019 gizi buruk [S35]; WHO 2013 SAM)
+                reasons.append(f"BB/PB z {whz:.2f} < -3")
+        muac = v.get("muac_cm")
+        if muac is not None and 183 <= age < 1826:
+            near |= abs(muac - 11.5) < 0.05
+            if muac < 11.5:  # LiLA < 11,5 cm at 6-59 months: gizi buruk (ilp-domain 3.3)
+                reasons.append(f"LiLA {muac} < 11,5")
+        if age < 182:  # infants < 6 months with wasting or underweight: at once (WHO 2023 wasting guideline)
+            near |= abs(age - 182) <= 2 or (waz is not None and abs(waz + 2) < MARGIN)
+            if (whz is not None and whz < -2) or (waz is not None and waz < -2):
+                reasons.append(f"bayi < 6 bulan, BB/PB z {whz} BB/U z {waz}")
+        return (None if near and not reasons else bool(reasons)), "; ".join(reasons)
+    s, d = v.get("systolic"), v.get("diastolic")
+    if s is not None and d is not None:
+        if p.pregnant_on(on) or p.nifas_on(on):  # >= 140/90 in pregnancy (and nifas): same day (ilp-domain 3.6)
+            if s >= 140 or d >= 90:
+                reasons.append(f"TD {s}/{d} in pregnancy/nifas")
+        elif p.age_years(on) >= 18 and (s >= 180 or d >= 110):  # crisis (ilp-domain 2.3)
+            reasons.append(f"TD {s}/{d} >= 180/110")
+    g = v.get("glucose_mgdl")
+    if g is not None and (g >= 300 or g < 70):  # ilp-domain 2.3
+        reasons.append(f"GDS {g}")
+    return bool(reasons), "; ".join(reasons)
+
+
+class Checker:
+    """Holds what was already checked, so each day looks only at that day's new facts."""
+
+    def __init__(self, sim: Sim) -> None:
+        self.sim = sim
+        self.seen_sent = {c: 0 for c in sim.senders}
+        self.checked_typed: dict[str, int] = defaultdict(int)
+        self.names_by_household: dict[tuple[str, int], set[str]] = {}
+        self.skdn_checked: set[tuple[str, str]] = set()
+        self.sent_counts: Counter[int] = Counter()
+        self.stats: Counter[str] = Counter()
+
+    def session(self) -> Session:
+        return Session(bind=self.sim.runtime.engine.execution_options(isolation_level="AUTOCOMMIT"))
+
+    def __call__(self, sim: Sim, day: date) -> None:
+        with self.session() as s:
+            for place in sim.places:
+                fresh = place.typed[self.checked_typed[place.code]:]
+                self.checked_typed[place.code] = len(place.typed)
+                if fresh:
+                    self.typed_is_stored(s, place, fresh)
+                    self.urgent_reaches_bidan(s, place, fresh, day)
+                if place.days.get((day.year, day.month)) and day.day == _last_day(day):
+                    self.skdn(s, place, day)
+                    self.bundles(place, day)
+            self.messages(s, day)
+
+    # -- every value typed is stored as typed ------------------------------------------------------------
+    def typed_is_stored(self, s: Session, place: PosyanduSim, fresh: list[Typed]) -> None:
+        for t in fresh:
+            if not t.saved:
+                continue
+            row = s.scalars(select(Measurement).join(Member, Member.id == Measurement.member_id).where(
+                Member.name == t.person.name, Member.birth_date == t.person.birth,
+                Measurement.measured_on == t.on).order_by(Measurement.id.desc()).limit(1)).first()
+            if row is None:
+                self.sim.violation("typed is stored", f"{_who(t)}: saved in chat, no measurement on {t.on}")
+                continue
+            for column, value in t.values.items():
+                stored = getattr(row, column)
+                if stored is None or abs(float(stored) - float(value)) > 1e-6:
+                    self.sim.violation("typed is stored", f"{_who(t)} ({t.habit}): {column} typed {value}, "  # type: ignore[attr-defined]
+                                                          f"stored {stored}")
+            if "height_cm" in t.values and t.person.is_balita(t.on):
+                want = "L" if t.person.age_days(t.on) < 731 else "H"
+                if row.position != want:
+                    self.sim.violation("typed is stored", f"{_who(t)}: measured {'lying' if want == 'L' else 'standing'}, "
+                                                          f"stored position {row.position}")
+
+    # -- urgent cases reach the bidan that day; nothing else is called urgent ---------------------------
+    def urgent_reaches_bidan(self, s: Session, place: PosyanduSim, fresh: list[Typed], day: date) -> None:
+        bidan = place.bidan
+        assert bidan is not None
+        start = local(day, 0)
+        to_bidan = [m.text for m in self.sim.senders[bidan.channel].sent if m.address == bidan.address]
+        for t in fresh:
+            if not t.saved:
+                continue
+            urgent, why = urgency(t.person, t)
+            member_id = s.scalar(select(Member.id).where(Member.name == t.person.name,
+                                                         Member.birth_date == t.person.birth))
+            today_refs = list(s.scalars(select(Referral).where(
+                Referral.member_id == member_id, Referral.urgency == "today", Referral.urgent_since >= start)))
+            told = [text for text in to_bidan if t.person.name in text]
+            self.stats[f"urgent {urgent}"] += 1
+            if urgent is True:
+                if not today_refs:
+                    self.sim.violation("urgent reaches the bidan", f"{_who(t)}: {why}; not urgent in the "
+                                                                  f"referral queue ({_values(t)})")
+                if not told:
+                    self.sim.violation("urgent reaches the bidan", f"{_who(t)}: {why}; no message to the bidan")
+            elif urgent is False and today_refs:
+                reasons = sorted({r for ref in today_refs for r in (ref.reasons or [])})
+                self.sim.violation("nothing else is urgent", f"{_who(t)}: called urgent ({', '.join(reasons)}) "
+                                                            f"though no published rule makes it so ({_values(t)})")
+
+    # -- SKDN from the truth -------------------------------------------------------------------------------
+    def skdn(self, s: Session, place: PosyanduSim, day: date) -> None:
+        first = day.replace(day=1)
+        key = (place.code, f"{first:%Y-%m}")
+        if key in self.skdn_checked:
+            return
+        self.skdn_checked.add(key)
+        weighed: dict[str, list[tuple[date, float]]] = defaultdict(list)
+        for t in place.typed:
+            if t.saved and t.person.is_balita(t.on) and "weight_kg" in t.values and t.on <= day:
+                weighed[t.person.name].append((t.on, t.values["weight_kg"]))
+        K = D = 0
+        codes: Counter[str] = Counter()
+        for p in (m for h in place.village.households for m in h.members):
+            if not p.registered or p.birth > day or p.age_months(first) >= 60:
+                continue
+            K += 1
+            series = sorted(weighed.get(p.name, []))
+            this = [w for w in series if (w[0].year, w[0].month) == (first.year, first.month)]
+            if not this:
+                continue
+            D += 1
+            on, kg = this[-1]
+            earlier = [w for w in series if w[0] < first]
+            if not earlier:
+                codes["B"] += 1
+                continue
+            prev_on, prev_kg = earlier[-1]
+            if months_between(prev_on, on) != 1:
+                codes["O"] += 1
+                continue
+            gain = round((kg - prev_kg) * 1000)
+            codes["N" if gain >= kbm(max(1, p.age_months(on))) else "T"] += 1
+        out = self.sim.run_cli("recap", "--month", f"{first:%Y-%m}", "--posyandu", place.code, "--format", "csv")
+        if out is None:
+            return  # the exception is the violation
+        rows = [r for r in csv.DictReader(io.StringIO(out)) if r.get("posyandu_code") == place.code]
+        if not rows:
+            self.sim.violation("SKDN", f"`flask recap --format csv` gave no row for {place.code} {first:%Y-%m}")
+            return
+        got = {k: int(rows[0][k] or 0) for k in ("S", "K", "D", "N", "T", "O", "B")}
+        want = {"S": K, "K": K, "D": D, **{c: codes[c] for c in "NTOB"}}
+        if got["D"] != got["N"] + got["T"] + got["O"] + got["B"]:
+            self.sim.violation("SKDN", f"{first:%Y-%m}: D = N + T + O + B does not hold in the recap: {got}")
+        if got != want:
+            self.sim.violation("SKDN", f"{first:%Y-%m}: recap {got}, counted from the truth {want}")
+
+    # -- every visit with a NIK is one valid Bundle ----------------------------------------------------------
+    def bundles(self, place: PosyanduSim, day: date) -> None:
+        from fhir.resources.R4B.bundle import Bundle
+
+        month = f"{day:%Y-%m}"
+        path = os.path.join(self.sim.tmp, f"fhir-{place.code}-{month}.ndjson")
+        self.sim.run_cli("satusehat", "export", "--month", month, "--posyandu", place.code, "-o", path)
+        if not os.path.exists(path):
+            self.sim.violation("one valid Bundle per visit", f"`satusehat export` wrote no file for {month}")
+            return
+        encounters: Counter[str] = Counter()
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                data = json.loads(line)
+                try:
+                    Bundle.model_validate(data)
+                except Exception as exc:  # pydantic's ValidationError
+                    self.sim.violation("one valid Bundle per visit", f"{month}: {str(exc)[:300]}")
+                for entry in data.get("entry", []):
+                    res = entry.get("resource", {})
+                    if res.get("resourceType") == "Patient":
+                        encounters[next((i["value"] for i in res.get("identifier", [])), "?")] += 1
+        want: Counter[str] = Counter()
+        for t in place.typed:
+            if t.saved and (t.on.year, t.on.month) == (day.year, day.month) and t.person.nik:
+                want[t.person.nik] += 1
+        missing = {nik: n for nik, n in want.items() if encounters.get(nik, 0) != n}
+        if missing:
+            self.sim.violation("one valid Bundle per visit", f"{month}: visits per NIK expected {dict(list(missing.items())[:3])}, "
+                                                             f"exported {[encounters.get(k, 0) for k in list(missing)[:3]]}")
+
+    # -- messages to families: consent, BERHENTI, once, no other household's names --------------------------
+    def messages(self, s: Session, day: date) -> None:
+        households = {h.phone: (place, h) for place in self.sim.places for h in place.village.households}
+        for old in (o for place in self.sim.places for h in place.village.households for o in h.old_phones):
+            households.pop(old, None)
+        for channel, sender in self.sim.senders.items():
+            fresh = sender.sent[self.seen_sent[channel]:]
+            self.seen_sent[channel] = len(sender.sent)
+            for m in fresh:
+                self.sent_counts[m.id] += 1
+                if self.sent_counts[m.id] > 1:
+                    self.sim.violation("each message once", f"outbox row {m.id} sent {self.sent_counts[m.id]} times")
+                found = households.get(m.address)
+                if found is None:
+                    continue
+                place, h = found
+                row = s.get(OutboxMessage, m.id)
+                kind = row.kind if row is not None else "?"
+                self.stats[f"to families: {kind}"] += 1
+                if kind in ("reminder", "broadcast", "result", "nudge") and not h.subscribed:
+                    self.sim.violation("only to families who consented", f"a {kind} to household {h.key}, which "
+                                                                        f"never subscribed: {m.text[:120]!r}")
+                if kind in ("reminder", "broadcast", "result") and h.stopped:
+                    self.sim.violation("never after BERHENTI", f"a {kind} to household {h.key} after BERHENTI: "
+                                                              f"{m.text[:120]!r}")
+                own = {p.name for p in h.members}
+                for other in place.village.households:
+                    if other is h:
+                        continue
+                    for p in other.members:
+                        if p.name in m.text and not any(p.name in mine for mine in own) and \
+                                re.search(rf"\b{re.escape(p.name)}\b", m.text):
+                            self.sim.violation("no cross-household leak", f"household {h.key}'s chat was told "
+                                                                         f"about another household's member ({kind})")
+        dupes = s.execute(select(PlannedReminder.member_id, PlannedReminder.code, PlannedReminder.period,
+                                 func.count()).group_by(PlannedReminder.member_id, PlannedReminder.code,
+                                                        PlannedReminder.period).having(func.count() > 1)).all()
+        for member_id, code, period, n in dupes[:3]:
+            self.sim.violation("each due reminder once", f"member {member_id}: {code} {period} planned {n} times")
+
+
+def _last_day(day: date) -> int:
+    return ((day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)).day
+
+
+def _who(t: Typed) -> str:
+    p = t.person
+    age = p.age_days(t.on)
+    what = f"{age} days" if age < 730 else f"{p.age_years(t.on)} years"
+    state = " pregnant" if p.pregnant_on(t.on) else " nifas" if p.nifas_on(t.on) else ""
+    hpht = "" if not p.pregnant_on(t.on) or p.pregnancy is None else \
+        (" (HPHT unknown)" if not p.pregnancy.hpht_known else "")
+    return f"{'boy' if p.sex == 'L' else 'girl' if age < 6575 else 'man' if p.sex == 'L' else 'woman'} of {what}{state}{hpht}"
+
+
+def _values(t: Typed) -> str:
+    return ", ".join(f"{k} {v}" for k, v in t.values.items())
