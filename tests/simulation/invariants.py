@@ -141,20 +141,24 @@ class Checker:
             urgent, why = urgency(t.person, t)
             member_id = s.scalar(select(Member.id).where(Member.name == t.person.name,
                                                          Member.birth_date == t.person.birth))
-            today_refs = list(s.scalars(select(Referral).where(
-                Referral.member_id == member_id, Referral.urgency == "today", Referral.urgent_since >= start)))
+            urgent_refs = list(s.scalars(select(Referral).where(Referral.member_id == member_id,
+                                                                Referral.urgency == "today")))
+            # a problem still open from an earlier month keeps its first urgent day: open and urgent is enough
+            open_urgent = [r for r in urgent_refs if r.status == "open" or (r.urgent_since and r.urgent_since >= start)]
+            today_refs = [r for r in urgent_refs if r.urgent_since is not None and r.urgent_since >= start]
             told = [text for text in to_bidan if t.person.name in text]
             self.stats[f"urgent {urgent}"] += 1
             if urgent is True:
-                if not today_refs:
+                if not open_urgent:
                     self.sim.violation("urgent reaches the bidan", f"{_who(t)}: {why}; not urgent in the "
-                                                                  f"referral queue ({_values(t)})")
+                                                                  f"referral queue ({_values(t)}){_transcript(t)}")
                 if not told:
                     self.sim.violation("urgent reaches the bidan", f"{_who(t)}: {why}; no message to the bidan")
             elif urgent is False and today_refs:
                 reasons = sorted({r for ref in today_refs for r in (ref.reasons or [])})
                 self.sim.violation("nothing else is urgent", f"{_who(t)}: called urgent ({', '.join(reasons)}) "
-                                                            f"though no published rule makes it so ({_values(t)})")
+                                                            f"though no published rule makes it so ({_values(t)})"
+                                                            f"{_transcript(t)}")
 
     # -- SKDN from the truth -------------------------------------------------------------------------------
     def skdn(self, s: Session, place: PosyanduSim, day: date) -> None:
@@ -291,3 +295,10 @@ def _who(t: Typed) -> str:
 
 def _values(t: Typed) -> str:
     return ", ".join(f"{k} {v}" for k, v in t.values.items())
+
+
+def _transcript(t: Typed) -> str:
+    """The report's chat, shown when SIM_VERBOSE is set (names are made up, but keep failures short)."""
+    if not os.environ.get("SIM_VERBOSE"):
+        return ""
+    return "\n" + getattr(t, "transcript", "")[-2500:]

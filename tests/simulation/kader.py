@@ -37,6 +37,7 @@ class Typed:
     values: dict[str, float] = field(default_factory=dict)
     saved: bool = False
     steps: int = 0
+    first_said: int = 0  # where this report starts in the chat's log (for the transcript of a violation)
 
 
 def one_line(p: Person, m: Measured, habit: str, on: date) -> tuple[str, dict[str, float]]:
@@ -127,7 +128,8 @@ def report(chat: SimChat, p: Person, m: Measured, on: date, habit: str, rng: ran
            pause: object = None) -> Typed:
     """One member's report through the chat, in this kader's habit; returns what she typed."""
     line, typed = one_line(p, m, "comma" if habit in ("steps", "half_way", "typo", "batal_first") else habit, on)
-    record = Typed(p, on, typed)
+    record = Typed(p, on, typed, first_said=len(chat.log))
+    record.chat = chat  # type: ignore[attr-defined]
     answerer = Answerer(p, m, on, "comma" if habit not in ("dot", "units") else habit)
     if habit == "batal_first":
         chat.say(f"lapor {p.name}")
@@ -156,4 +158,5 @@ def report(chat: SimChat, p: Person, m: Measured, on: date, habit: str, rng: ran
         if "tersimpan" in said.reply.lower():
             record.saved = True
             break
+    record.transcript = "\n".join(f"> {x.text}\n{x.reply}" for x in chat.log[record.first_said:])  # type: ignore[attr-defined]
     return record

@@ -15,7 +15,7 @@ from tests.simulation.known_open import known
 from tests.simulation.world import Sim
 
 SEED = int(os.environ.get("SIM_SEED", "20270101"))
-HOUSEHOLDS = int(os.environ.get("SIM_HOUSEHOLDS", "24"))
+HOUSEHOLDS = int(os.environ.get("SIM_HOUSEHOLDS", "20"))
 
 
 @pytest.fixture
@@ -33,4 +33,4 @@ def test_a_village_year_keeps_every_invariant(sim):  # type: ignore[no-untyped-d
     print(f"\nSIM_SEED={SEED}: {len(sim.violations)} violations, known open: {dict(seen)}")
     assert not unknown, sim.report(unknown)
     place = sim.places[0]
-    assert sum(t.saved for t in place.typed) >= 100  # a real year was reported, not an empty run
+    assert sum(t.saved for t in place.typed) >= 80  # a real year was reported, not an empty run

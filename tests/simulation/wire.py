@@ -55,7 +55,8 @@ class SimChat:
         said = Said(text, status, "\n\n".join(m.text for m in mine),
                     [(c.value, c.label) for m in mine for c in m.choices])
         self.log.append(said)
-        del self.log[:-40]
+        if len(self.log) > 400:
+            del self.log[:200]
         return said
 
     def say(self, text: str) -> Said:
