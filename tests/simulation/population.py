@@ -193,9 +193,17 @@ def _age_years(rng: random.Random) -> float:
     return 30.0
 
 
+_NIKS: set[str] = set()
+
+
 def nik_for(rng: random.Random, sex: str, birth: date) -> str:
+    """A NIK of Kabupaten Demak (33 21): kecamatan, birth date (+40 for a woman), serial; unique in the run."""
     day = birth.day + (40 if sex == "P" else 0)
-    return f"3321{rng.randint(1, 14):02d}{day:02d}{birth.month:02d}{birth.year % 100:02d}{rng.randint(1, 9999):04d}"
+    while True:
+        nik = f"3321{rng.randint(1, 14):02d}{day:02d}{birth.month:02d}{birth.year % 100:02d}{rng.randint(1, 9999):04d}"
+        if nik not in _NIKS:
+            _NIKS.add(nik)
+            return nik
 
 
 @dataclass

@@ -114,6 +114,9 @@ class Sim:
         self.tmp = tempfile.mkdtemp(prefix="sim-")
         self.log = log or (lambda _msg: None)
         self.timings: dict[str, float] = {}
+        from tests.simulation import population
+
+        population._NIKS.clear()  # NIKs are unique within a run, and the same for the same seed
         self.places = [PosyanduSim(f"SIM{seed % 1000:03d}P{i:03d}",
                                    make_village(f"SIM{i:03d}", households, seed * 1000 + i, start,
                                                 81_200_000 + (seed % 97) * 1_000_000 + i * 1000))
