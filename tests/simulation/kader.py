@@ -83,7 +83,16 @@ class Answerer:
     def __init__(self, person: Person, m: Measured, on: date, habit: str) -> None:
         self.p, self.m, self.on, self.habit = person, m, on, habit
 
+    values_sent = 0  # measurements typed so far in this report
+
     def answer(self, said: Said) -> str | None:
+        answer = self._answer(said)
+        if answer is not None and said.reply and any(ch.isdigit() for ch in answer) and "/" not in answer[:3] \
+                and not answer.startswith("m") and answer not in {v for v, _l in said.choices}:
+            self.values_sent += 1
+        return answer
+
+    def _answer(self, said: Said) -> str | None:
         q = last_question(said.reply)
         p, m, h = self.p, self.m, self.habit
         if "simpan laporan ini?" in q:
@@ -145,7 +154,7 @@ def report(chat: SimChat, p: Person, m: Measured, on: date, habit: str, rng: ran
     paused = False
     for step in range(16):
         record.steps = step
-        if habit == "half_way" and not paused and step == 1 and callable(pause):
+        if habit == "half_way" and not paused and answerer.values_sent >= 1 and callable(pause):
             pause()  # she puts the phone down; the conversation times out meanwhile
             paused = True
             said = chat.say("lanjut")

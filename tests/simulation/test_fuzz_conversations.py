@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from tests.simulation.fuzz import ROLES, Fuzzer
 from tests.simulation.known_open import known
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 
 
 @pytest.fixture

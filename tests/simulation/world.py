@@ -351,7 +351,8 @@ class Sim:
             place.typed.append(typed)
             if not typed.saved:
                 self.violation("nothing typed is lost", f"{habit} report of a {p.age_years(day)}-year-old was not "
-                                                         f"saved after {typed.steps} steps:\n{chat.tail(6)}")
+                                                         f"saved after {typed.steps} steps:\n"
+                                                         f"{typed.transcript[:1800]}")  # type: ignore[attr-defined]
                 chat.say("batal")
             self.clock.advance(minutes=4)
         chat.say("selesai")
