@@ -27,6 +27,9 @@ from tests.simulation.population import Person, waz_of, whz_of
 from tests.simulation.world import PosyanduSim, Sim, local
 
 MARGIN = 0.05
+# Indonesian function words that no English sentence has (names and place names never are these).
+INDONESIAN = re.compile(r"\b(dengan|untuk|yang|dan|Anda|belum|sudah|akan|Balas|Ketik|bulan|tahun|hari ini|"
+                        r"pilihan|jadwal|anak|keluarga)\b")
 
 # KBM, grams a month by completed age in months, ilp-domain 3.2 (Buku KIA 2023 KMS page [S30], classic
 # month split [S31]); written out here so that the simulator's N/T does not come from health/kms.py.
@@ -93,6 +96,7 @@ class Checker:
         self.skdn_checked: set[tuple[str, str]] = set()
         self.sent_counts: Counter[int] = Counter()
         self.stats: Counter[str] = Counter()
+        self.last_weight: dict[str, tuple[date, float]] = {}
 
     def session(self) -> Session:
         return Session(bind=self.sim.runtime.engine.execution_options(isolation_level="AUTOCOMMIT"))
@@ -126,6 +130,14 @@ class Checker:
                 if stored is None or abs(float(stored) - float(value)) > 1e-6:
                     self.sim.violation("typed is stored", f"{_who(t)} ({t.habit}): {column} typed {value}, "  # type: ignore[attr-defined]
                                                           f"stored {stored}")
+            previous = self.last_weight.get(t.person.name)
+            if t.person.is_balita(t.on) and "weight_kg" in t.values:
+                if previous is not None and months_between(previous[0], t.on) == 1 and \
+                        t.values["weight_kg"] < previous[1] and "turun" not in getattr(t, "transcript", "turun"):
+                    self.sim.violation("a weight loss is said as a loss", f"{_who(t)}: {previous[1]} kg last month, "
+                                                                         f"{t.values['weight_kg']} kg now; the "
+                                                                         f"kader's summary does not say it went down")
+                self.last_weight[t.person.name] = (t.on, t.values["weight_kg"])
             if "height_cm" in t.values and t.person.is_balita(t.on):
                 want = "L" if t.person.age_days(t.on) < 731 else "H"
                 if row.position != want:
@@ -290,6 +302,12 @@ class Checker:
                 if kind in ("reminder", "broadcast", "result") and h.stopped:
                     self.sim.violation("never after BERHENTI", f"a {kind} to household {h.key} after BERHENTI: "
                                                               f"{m.text[:120]!r}")
+                if getattr(h, "english", False) and kind != "?":
+                    bahasa = INDONESIAN.findall(m.text)
+                    if bahasa:
+                        self.sim.violation("English families read English", f"a {kind} to an English-speaking "
+                                                                            f"family has Indonesian words {bahasa[:4]}: "
+                                                                            f"{m.text[:100]!r}")
                 own = {p.name for p in h.members}
                 for other in place.village.households:
                     if other is h:

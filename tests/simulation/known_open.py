@@ -15,6 +15,19 @@ KNOWN_OPEN: dict[str, tuple[str, str, str]] = {
         "months (KBM is defined for 1-60 months)",
         "no exception|rekap by chat", r"KBM is defined for 1-60 months|kader `rekap` answered: 'Maaf|"
         r"typed 'rekap': the bot apologised|recap --month"),
+    "pregnant-hpht-unknown": (
+        "issue 16: a pregnant woman whose HPHT is unknown is screened as a non-pregnant adult: BP >= 140/90 is a "
+        "this-week finding and the bidan's alert does not mention the pregnancy",
+        "urgent reaches the bidan", r"pregnant \(HPHT unknown\): TD"),
+    "keguguran-not-to-bidan": (
+        "issue 16: `keguguran` says the bidan can follow up, but nothing reaches her",
+        "keguguran reaches the bidan", r"miscarriage"),
+    "weight-loss-wording": (
+        "issue 16: a weight loss is 'tidak naik (T)' for the kader, the bidan and `keluarga`",
+        "a weight loss is said as a loss", r"does not say it went down"),
+    "english-half-indonesian": (
+        "issue 16: English is half Indonesian (lists end 'Balas dengan angka pilihan.', prompts say simpan, ...)",
+        "English families read English", r"Indonesian words"),
 }
 
 

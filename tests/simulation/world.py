@@ -296,13 +296,13 @@ class Sim:
             if not h.subscribed and not h.stopped and self.rng.random() < src.SUBSCRIBE_SHARE / 6:
                 chat = place.families.get(h.key) or WhatsAppSim(self, h.phone, f"family {h.key}")
                 place.families[h.key] = chat
-                chat.say("/start"), chat.say("1"), chat.say("1")
+                h.english = self.rng.random() < 0.2  # type: ignore[attr-defined]
+                chat.say("/start"), chat.say("2" if h.english else "1"), chat.say("1")  # type: ignore[attr-defined]
                 chat.say(place.code)
-                said = chat.say("ya")
-                chat.say("batal")
+                said = chat.say("yes" if h.english else "ya")  # type: ignore[attr-defined]
+                chat.say("cancel" if h.english else "batal")  # type: ignore[attr-defined]
                 h.subscribed = True
-                if "menu" not in said.reply.lower() and "anggota" not in said.reply.lower() \
-                        and "terdaftar" not in said.reply.lower():
+                if not any(w in said.reply.lower() for w in ("menu", "anggota", "terdaftar", "member", "registered")):
                     self.violation("family subscribes", f"subscription of household {h.key}: {chat.tail(3)}")
             elif h.subscribed and not h.stopped and self.rng.random() < src.STOP_SHARE_PER_MONTH:
                 chat = place.families[h.key]
@@ -369,6 +369,7 @@ class Sim:
             return
         chat = place.kader
         assert chat is not None
+        bidan_before = len(self.senders[place.bidan.channel].sent) if place.bidan is not None else 0
         said = chat.say(word)
         for _ in range(8):
             q = said.reply[-300:].lower()
@@ -391,6 +392,14 @@ class Sim:
             said = chat.say(answer)
         preg.reported_end = True
         chat.say("menu")
+        if word == "keguguran" and place.bidan is not None:
+            # the bidan follows a miscarriage up (KF after abortion, Buku KIA); the kader is told she can
+            self.drain()
+            told = [m for m in self.senders[place.bidan.channel].sent[bidan_before:]
+                    if m.address == place.bidan.address and mother.name in m.text]
+            if not told:
+                self.violation("keguguran reaches the bidan", f"a miscarriage recorded by the kader: no message to "
+                                                              f"the bidan names the mother")
 
     # -- the month's end ---------------------------------------------------------------------------------------
     def month_end(self, place: PosyanduSim, first: date, last: date, events: Any) -> None:
