@@ -129,6 +129,7 @@ class BulkSim(Sim):
                     s.flush()
                     subscribe(s, contact, posyandu, now)
                     h.subscribed = True
+                    h.subscribed_on = self.today  # type: ignore[attr-defined]
                 elif h.subscribed and not h.stopped and self.rng.random() < src.STOP_SHARE_PER_MONTH:
                     contact = s.scalars(select(Contact).where(Contact.address == h.phone)).first()
                     if contact is not None:

@@ -97,6 +97,8 @@ class Checker:
         self.sent_counts: Counter[int] = Counter()
         self.stats: Counter[str] = Counter()
         self.last_weight: dict[str, tuple[date, float]] = {}
+        self.reminders: dict[str, list[tuple[date, str]]] = defaultdict(list)
+        self.mr1_checked: set[str] = set()
 
     def session(self) -> Session:
         return Session(bind=self.sim.runtime.engine.execution_options(isolation_level="AUTOCOMMIT"))
@@ -277,6 +279,28 @@ class Checker:
             self.sim.violation("one valid Bundle per visit", f"{month}: visits per NIK expected {dict(list(missing.items())[:3])}, "
                                                              f"exported {[encounters.get(k, 0) for k in list(missing)[:3]]}")
 
+    # -- every due reminder goes --------------------------------------------------------------------------
+    def due_reminders_go(self, day: date) -> None:
+        """A subscribed family (no BERHENTI) is reminded of MR1 for a registered child who turns 9 months while
+        subscribed: a reminder naming the child and the dose within 45 days (the kaders never record doses
+        here, so every dose stays due)."""
+        for place in self.sim.places:
+            for h in place.village.households:
+                since = getattr(h, "subscribed_on", None)
+                if since is None or h.stopped or h.old_phones:
+                    continue
+                for p in h.members:
+                    due = _nine_months(p.birth)
+                    if p.name in self.mr1_checked or not p.registered or p.moved_away or due < since \
+                            or day != due + timedelta(days=REMINDER_WINDOW_DAYS):
+                        continue
+                    self.mr1_checked.add(p.name)
+                    self.stats["MR1 reminders checked"] += 1
+                    if not any(p.name in text and ("campak-rubela (MR) 1" in text or "Measles-rubella dose 1" in text)
+                               for on, text in self.reminders.get(h.phone, []) if due - timedelta(days=7) <= on):
+                        self.sim.violation("every due reminder goes", f"no reminder of MR1 (due {due}) for a child "
+                                                                      f"of subscribed household {h.key}")
+
     # -- messages to families: consent, BERHENTI, once, no other household's names --------------------------
     def messages(self, s: Session, day: date) -> None:
         households = {h.phone: (place, h) for place in self.sim.places for h in place.village.households}
@@ -299,6 +323,8 @@ class Checker:
                 if kind in ("reminder", "broadcast", "result", "nudge") and not h.subscribed:
                     self.sim.violation("only to families who consented", f"a {kind} to household {h.key}, which "
                                                                         f"never subscribed: {m.text[:120]!r}")
+                if kind == "reminder":
+                    self.reminders[m.address].append((day, m.text))
                 if kind in ("reminder", "broadcast", "result") and h.stopped:
                     self.sim.violation("never after BERHENTI", f"a {kind} to household {h.key} after BERHENTI: "
                                                               f"{m.text[:120]!r}")
@@ -317,11 +343,27 @@ class Checker:
                                 re.search(rf"\b{re.escape(p.name)}\b", m.text):
                             self.sim.violation("no cross-household leak", f"household {h.key}'s chat was told "
                                                                          f"about another household's member ({kind})")
+        self.due_reminders_go(day)
         dupes = s.execute(select(PlannedReminder.member_id, PlannedReminder.code, PlannedReminder.period,
                                  func.count()).group_by(PlannedReminder.member_id, PlannedReminder.code,
                                                         PlannedReminder.period).having(func.count() > 1)).all()
         for member_id, code, period, n in dupes[:3]:
             self.sim.violation("each due reminder once", f"member {member_id}: {code} {period} planned {n} times")
+
+
+MR1_MONTHS = 9  # measles-rubella dose 1 at 9 months (Juknis ILP 06-imunisasi-rutin, ilp-domain 4.1)
+REMINDER_WINDOW_DAYS = 45  # the next posyandu day after the due date falls within this
+
+
+def _nine_months(birth: date) -> date:
+    month = birth.month - 1 + MR1_MONTHS
+    year, month = birth.year + month // 12, month % 12 + 1
+    for day in (birth.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError
 
 
 def _last_day(day: date) -> int:

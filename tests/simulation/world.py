@@ -302,6 +302,7 @@ class Sim:
                 said = chat.say("yes" if h.english else "ya")  # type: ignore[attr-defined]
                 chat.say("cancel" if h.english else "batal")  # type: ignore[attr-defined]
                 h.subscribed = True
+                h.subscribed_on = self.today  # type: ignore[attr-defined]
                 if not any(w in said.reply.lower() for w in ("menu", "anggota", "terdaftar", "member", "registered")):
                     self.violation("family subscribes", f"subscription of household {h.key}: {chat.tail(3)}")
             elif h.subscribed and not h.stopped and self.rng.random() < src.STOP_SHARE_PER_MONTH:
