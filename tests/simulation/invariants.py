@@ -303,9 +303,8 @@ class Checker:
 
     # -- messages to families: consent, BERHENTI, once, no other household's names --------------------------
     def messages(self, s: Session, day: date) -> None:
-        households = {h.phone: (place, h) for place in self.sim.places for h in place.village.households}
-        for old in (o for place in self.sim.places for h in place.village.households for o in h.old_phones):
-            households.pop(old, None)
+        households = {phone: (place, h) for place in self.sim.places for h in place.village.households
+                      for phone in (h.phone, *h.old_phones)}  # a family keeps its old chat after a new phone
         for channel, sender in self.sim.senders.items():
             fresh = sender.sent[self.seen_sent[channel]:]
             self.seen_sent[channel] = len(sender.sent)

@@ -346,7 +346,7 @@ def advance_month(village: Village, first: date, last: date) -> Events:
     for h in village.households:
         if rng.random() < src.PHONE_CHANGE_PER_MONTH:
             h.old_phones.append(h.phone)
-            h.phone = h.phone[:-4] + f"{(int(h.phone[-4:]) + 5000) % 10000:04d}"
+            h.phone = "+62813" + h.phone[6:] if h.phone.startswith("+62812") else "+62838" + h.phone[6:]
             ev.phone_changes.append(h)
     return ev
 
