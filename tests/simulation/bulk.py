@@ -51,6 +51,7 @@ class BulkSim(Sim):
                             f"Puskesmas Sim {i // 20 + 1}", "Asia/Jakarta"])
         self.run_cli("posyandu", "import", path)
         for pkm in sorted({i // 20 + 1 for i in range(len(self.places))}):
+            self.satusehat.add_client(f"client-{pkm}", "rahasia", "10000004")
             self.run_cli("satusehat", "credentials", "set", "--puskesmas", f"Puskesmas Sim {pkm}", "--organization-id",
                          "10000004", "--client-id", f"client-{pkm}", "--client-secret-from-env", "SIM_SS_SECRET",
                          env={"SIM_SS_SECRET": "rahasia"})

@@ -115,6 +115,16 @@ class Checker:
                     self.skdn(s, place, day)
                     self.bundles(place, day)
             self.messages(s, day)
+        if day.day == _last_day(day):
+            self.satusehat_has_every_visit(day)
+
+    def satusehat_has_every_visit(self, day: date) -> None:
+        """After the month's sync, SATUSEHAT (the fake) holds one Encounter per saved visit with a NIK."""
+        want = sum(1 for place in self.sim.places for t in place.typed if t.saved and t.person.nik)
+        got = len(self.sim.satusehat.of_type("Encounter"))
+        if got != want:
+            self.sim.violation("every visit with a NIK reaches SATUSEHAT", f"{want} visits with a NIK saved so far, "
+                                                                          f"{got} Encounters in SATUSEHAT")
 
     # -- every value typed is stored as typed ------------------------------------------------------------
     def typed_is_stored(self, s: Session, place: PosyanduSim, fresh: list[Typed]) -> None:
@@ -275,6 +285,7 @@ class Checker:
             if t.saved and (t.on.year, t.on.month) == (day.year, day.month) and t.person.nik:
                 want[t.person.nik] += 1
         missing = {nik: n for nik, n in want.items() if encounters.get(nik, 0) != n}
+        self.stats["visits with a NIK exported"] += sum(want.values())
         if missing:
             self.sim.violation("one valid Bundle per visit", f"{month}: visits per NIK expected {dict(list(missing.items())[:3])}, "
                                                              f"exported {[encounters.get(k, 0) for k in list(missing)[:3]]}")

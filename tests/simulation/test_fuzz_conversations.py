@@ -22,8 +22,7 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 def fuzzer(database_url, shared_engine, db_engine):  # type: ignore[no-untyped-def]
     fz = Fuzzer.build(database_url, seed=3, engine=db_engine)
     yield fz
-    fz.sim.runtime.send_now.shutdown()
-    fz.sim.runtime.dispatcher.close()
+    fz.sim.close()
 
 
 def test_random_conversations_never_crash_trap_or_leak(fuzzer):  # type: ignore[no-untyped-def]

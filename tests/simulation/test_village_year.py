@@ -22,8 +22,7 @@ HOUSEHOLDS = int(os.environ.get("SIM_HOUSEHOLDS", "20"))
 def sim(database_url, shared_engine, db_engine):  # type: ignore[no-untyped-def]
     simulated = Sim(database_url, seed=SEED, households=HOUSEHOLDS, engine=db_engine)
     yield simulated
-    simulated.runtime.send_now.shutdown()
-    simulated.runtime.dispatcher.close()
+    simulated.close()
 
 
 def test_a_village_year_keeps_every_invariant(sim):  # type: ignore[no-untyped-def]

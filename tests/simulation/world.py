@@ -103,7 +103,12 @@ class Sim:
         self.rng = random.Random(seed)
         self.clock = FixedClock(local(start, 7))
         self.senders = {c: RecordingSender(c) for c in Channel}
-        self.settings = settings_for(url)
+        from tests.fakes.satusehat_api import FakeSatusehat
+
+        self.satusehat = FakeSatusehat().start()  # SATUSEHAT's token and FHIR endpoints on a loopback port
+        self.settings = settings_for(url, satusehat_auth_url=self.satusehat.auth_url,
+                                     satusehat_fhir_url=self.satusehat.fhir_url)
+        self.ss_sent = 0
         self.runtime = build_runtime(self.settings, clock=self.clock, senders=self.senders, engine=engine)
         self.app = create_app(runtime=self.runtime)
         self.app.config["TESTING"] = True
@@ -124,6 +129,29 @@ class Sim:
         for i, place in enumerate(self.places):
             place.habit = HABITS[(seed + i) % len(HABITS)]
         self.chat_ids = iter(range(7_000_000 + (seed % 1000) * 10_000, 8_000_000_000))
+
+    def close(self) -> None:
+        self.satusehat.stop()
+        self.runtime.send_now.shutdown()
+        self.runtime.dispatcher.close()
+
+    def sync_satusehat(self) -> None:
+        """What the `satusehat` process does: send every queued visit (scheduler.satusehat_sync) to the fake."""
+        from scheduler.satusehat_sync import SatusehatSender
+
+        sender = SatusehatSender(self.runtime.session_factory, self.settings, self.clock, rng=lambda: 0.5)
+        try:
+            for _ in range(1000):
+                stats = sender.run_once(self.clock.now())
+                self.ss_sent += stats.sent
+                if stats.refused or stats.errors:
+                    self.violation("SATUSEHAT accepts every visit", f"{stats.refused} refused: {stats.errors[:2]}")
+                if not stats.claimed:
+                    break
+        except Exception:
+            self.violation("no exception", "satusehat sync: " + traceback.format_exc()[-1200:])
+        finally:
+            sender.close()
 
     # -- bookkeeping ---------------------------------------------------------------------------------------
     def violation(self, invariant: str, detail: str) -> None:
@@ -171,6 +199,7 @@ class Sim:
                             f"Puskesmas Sim {i // 20 + 1}", "Asia/Jakarta"])
         self.run_cli("posyandu", "import", path)
         for pkm in sorted({i // 20 + 1 for i in range(len(self.places))}):
+            self.satusehat.add_client(f"client-{pkm}", "rahasia", SS_ORG)
             self.run_cli("satusehat", "credentials", "set", "--puskesmas", f"Puskesmas Sim {pkm}", "--organization-id",
                          SS_ORG, "--client-id", f"client-{pkm}", "--client-secret-from-env", "SIM_SS_SECRET",
                          env={"SIM_SS_SECRET": "rahasia"})
@@ -247,6 +276,9 @@ class Sim:
                 # day on (docs/recap.md), so the quiet evenings are skipped to keep the run short
                 self.clock.current = local(day, 17)
                 self.timed("recap_job", self.evening)
+            if day == last:
+                self.clock.current = local(day, 20)
+                self.timed("satusehat_sync", self.sync_satusehat)
             if after_day is not None:
                 self.timed("invariants", lambda: after_day(self, day))
             day += timedelta(days=1)
