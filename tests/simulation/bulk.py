@@ -130,9 +130,10 @@ class BulkSim(Sim):
                     s.flush()
                     subscribe(s, contact, posyandu, now)
                     h.subscribed = True
+                    h.chat_address = h.phone  # type: ignore[attr-defined]
                     h.subscribed_on = self.today  # type: ignore[attr-defined]
                 elif h.subscribed and not h.stopped and self.rng.random() < src.STOP_SHARE_PER_MONTH:
-                    contact = s.scalars(select(Contact).where(Contact.address == h.phone)).first()
+                    contact = s.scalars(select(Contact).where(Contact.address == h.chat_address)).first()  # type: ignore[attr-defined]
                     if contact is not None:
                         contact.stopped_at = now
                     h.stopped, h.stopped_at = True, now
@@ -145,6 +146,15 @@ class BulkSim(Sim):
         self.clock.current = local(day, 8, 30)
         people = self.attendees(place, day)
         with transaction(self.runtime.session_factory) as s:
+            for mother, preg in self.ended(place, day):  # what `persalinan` and `keguguran` record, first
+                for row in s.scalars(select(Pregnancy).join(Member).where(
+                        Member.posyandu_id == self.ids[place.code], Member.name == mother.name,
+                        Pregnancy.delivered_on.is_(None), Pregnancy.ended_on.is_(None))):
+                    if preg.miscarriage:
+                        row.ended_on, row.end_reason = preg.ends_on, "keguguran"
+                    else:
+                        row.delivered_on = preg.ends_on
+                preg.reported_end = True
             ids = {(m.name, m.birth_date): m.id for m in s.scalars(select(Member).where(
                 Member.posyandu_id == self.ids[place.code]))}
             for p in people:
@@ -169,19 +179,6 @@ class BulkSim(Sim):
                     preg.registered = True
                 record.saved = True
                 place.typed.append(record)
-            for mother in events.deliveries:  # what `persalinan` records
-                row = s.scalars(select(Pregnancy).join(Member).where(
-                    Member.posyandu_id == self.ids[place.code], Member.name == mother.name,
-                    Pregnancy.delivered_on.is_(None), Pregnancy.ended_on.is_(None))).first()
-                if row is not None and mother.delivered_on is not None:
-                    row.delivered_on = mother.delivered_on
-            for mother in events.miscarriages:  # what `keguguran` records
-                row = s.scalars(select(Pregnancy).join(Member).where(
-                    Member.posyandu_id == self.ids[place.code], Member.name == mother.name,
-                    Pregnancy.delivered_on.is_(None), Pregnancy.ended_on.is_(None))).first()
-                if row is not None:
-                    row.ended_on, row.end_reason = mother.pregnancies[-1].ends_on, "keguguran"
-
     def month_end(self, place: PosyanduSim, first: date, last: date, events: Any) -> None:
         if self.by_chat(place):
             return super().month_end(place, first, last, events)

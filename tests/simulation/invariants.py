@@ -317,9 +317,10 @@ class Checker:
         households = {phone: (place, h) for place in self.sim.places for h in place.village.households
                       for phone in (h.phone, *h.old_phones)}  # a family keeps its old chat after a new phone
         for channel, sender in self.sim.senders.items():
-            fresh = sender.sent[self.seen_sent[channel]:]
+            start = self.seen_sent[channel]
+            fresh = sender.sent[start:]
             self.seen_sent[channel] = len(sender.sent)
-            for m in fresh:
+            for m, sent_at in zip(fresh, sender.at[start:]):
                 self.sent_counts[m.id] += 1
                 if self.sent_counts[m.id] > 1:
                     self.sim.violation("each message once", f"outbox row {m.id} sent {self.sent_counts[m.id]} times")
@@ -335,7 +336,7 @@ class Checker:
                                                                         f"never subscribed: {m.text[:120]!r}")
                 if kind == "reminder":
                     self.reminders[m.address].append((day, m.text))
-                if kind in ("reminder", "broadcast", "result") and h.stopped:
+                if kind in ("reminder", "broadcast", "result") and h.stopped and sent_at > h.stopped_at:
                     self.sim.violation("never after BERHENTI", f"a {kind} to household {h.key} after BERHENTI: "
                                                               f"{m.text[:120]!r}")
                 if getattr(h, "english", False) and kind != "?":

@@ -104,6 +104,10 @@ class Answerer:
         if "sedang hamil" in q:
             want = "Ya" if p.pregnant_on(self.on) else "Tidak"
             return pick(said, lambda label: label.startswith(want)) or want.lower()
+        if "perkiraan usia kehamilan" in q:  # after `lupa`: the months she says, from the truth
+            preg = p.pregnancy
+            months = preg.weeks(self.on) // 4 if preg is not None else 0
+            return f"{months} bulan" if months >= 1 else "-"
         if "hpht" in q:
             preg = p.pregnancy
             if preg is None or not preg.hpht_known:

@@ -50,12 +50,15 @@ SS_KEY = "dGhlLXNpbXVsYXRvcnMtb3duLWZlcm5ldC1rZXktMzI="  # a fixed Fernet key (3
 class RecordingSender:
     """Keeps every message instead of sending it (the providers' fakes stand where the network would)."""
 
-    def __init__(self, channel: Channel) -> None:
+    def __init__(self, channel: Channel, clock: FixedClock) -> None:
         self.channel = channel
+        self.clock = clock
         self.sent: list[Outbound] = []
+        self.at: list[datetime] = []  # when each went, on the simulated clock
 
     def send(self, message: Outbound) -> SendResult:
         self.sent.append(message)
+        self.at.append(self.clock.now())
         return Sent(f"{self.channel.value}-{message.id}")
 
 
@@ -102,7 +105,7 @@ class Sim:
         self.seed, self.start, self.check = seed, start, check
         self.rng = random.Random(seed)
         self.clock = FixedClock(local(start, 7))
-        self.senders = {c: RecordingSender(c) for c in Channel}
+        self.senders = {c: RecordingSender(c, self.clock) for c in Channel}
         from tests.fakes.satusehat_api import FakeSatusehat
 
         self.satusehat = FakeSatusehat().start()  # SATUSEHAT's token and FHIR endpoints on a loopback port
@@ -268,6 +271,7 @@ class Sim:
                 if place.days[(day.year, day.month)] == day:
                     self.timed("posyandu_day", lambda: self.posyandu_day(place, day, events[place.code]))
                 if day.day == 3:
+                    self.clock.current = local(day, 10)  # after the morning's reminders went
                     self.timed("families", lambda: self.families(place))
                 if day == last:
                     self.timed("month_end", lambda: self.month_end(place, first, last, events[place.code]))
@@ -369,6 +373,9 @@ class Sim:
         chat = place.kader
         assert chat is not None
         self.clock.current = local(day, 8, 30)
+        # births and pregnancies that ended since the last posyandu day: the kader records them first
+        for mother, preg in self.ended(place, day):
+            self.tell_end(place, mother, "keguguran" if preg.miscarriage else "persalinan", preg.ends_on)
         people = self.attendees(place, day)
         for i, p in enumerate(people):
             m = measure(p, day, place.village.rng)
@@ -389,15 +396,15 @@ class Sim:
                 chat.say("batal")
             self.clock.advance(minutes=4)
         chat.say("selesai")
-        # births and pregnancies that ended, told by the kader the same day
-        for mother in events.deliveries:
-            self.tell_end(place, mother, "persalinan", mother.delivered_on)
-        for mother in events.miscarriages:
-            self.tell_end(place, mother, "keguguran", mother.pregnancies[-1].ends_on)
         self.drain()
 
+    def ended(self, place: PosyanduSim, day: date) -> list[tuple[Person, Any]]:
+        """Registered pregnancies that ended by `day` and were not yet told."""
+        return [(w, preg) for w in place.village.people() for preg in w.pregnancies
+                if preg.registered and not preg.reported_end and preg.ends_on <= day]
+
     def tell_end(self, place: PosyanduSim, mother: Person, word: str, on: date | None) -> None:
-        preg = mother.pregnancies[-1] if mother.pregnancies else None
+        preg = next((p for p in mother.pregnancies if p.ends_on == on), None)
         if preg is None or not preg.registered or preg.reported_end or on is None:
             return
         chat = place.kader
