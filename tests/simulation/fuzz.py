@@ -114,6 +114,8 @@ class Fuzzer:
             self.check_leak(chat, said.reply)
 
     def run(self, rng: random.Random, count: int) -> None:
+        for chat in self.chats.values():
+            del chat.log[:-40]
         for _ in range(count):
             role = rng.choice(ROLES)
             self.step(role, self.text(rng))

@@ -141,6 +141,8 @@ def report(chat: SimChat, p: Person, m: Measured, on: date, habit: str, rng: ran
            pause: object = None) -> Typed:
     """One member's report through the chat, in this kader's habit; returns what she typed."""
     line, typed = one_line(p, m, "comma" if habit in ("steps", "half_way", "typo", "batal_first") else habit, on)
+    if len(chat.log) > 200:
+        del chat.log[:-20]
     record = Typed(p, on, typed, first_said=len(chat.log))
     record.chat = chat  # type: ignore[attr-defined]
     answerer = Answerer(p, m, on, "comma" if habit not in ("dot", "units") else habit)
