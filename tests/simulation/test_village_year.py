@@ -20,6 +20,10 @@ HOUSEHOLDS = int(os.environ.get("SIM_HOUSEHOLDS", "20"))
 
 @pytest.fixture
 def sim(database_url, shared_engine, db_engine):  # type: ignore[no-untyped-def]
+    if database_url.startswith("postgresql") and not os.environ.get("SIM_POSTGRES"):
+        # the year's ~4,000 webhook transactions take 3-5 minutes on the shared machine's PostgreSQL: too long
+        # for every `make test`; the fuzzer runs on both, and SIM_POSTGRES=1 runs the year there too
+        pytest.skip("the simulated year runs on PostgreSQL with SIM_POSTGRES=1 (docs/simulation.md)")
     simulated = Sim(database_url, seed=SEED, households=HOUSEHOLDS, engine=db_engine)
     yield simulated
     simulated.close()
