@@ -50,8 +50,8 @@ def main() -> int:
     unknown = [v for v in fz.sim.violations if known(v.invariant, v.detail) is None]
     print("known open (issue 16):", dict(Counter(known(v.invariant, v.detail) for v in fz.sim.violations
                                                  if known(v.invariant, v.detail))))
-    print(fz.sim.report(unknown).replace("pytest -q tests/simulation/test_village_year.py",
-                                         f"python bench/fuzz.py --seed {args.seed}"))
+    print(fz.sim.report(unknown).replace("-m pytest -q tests/simulation/test_village_year.py",
+                                         f"bench/fuzz.py --seed {args.seed}"))
     return 1 if unknown else 0
 
 
