@@ -82,6 +82,7 @@ class Answerer:
 
     def __init__(self, person: Person, m: Measured, on: date, habit: str) -> None:
         self.p, self.m, self.on, self.habit = person, m, on, habit
+        self.typed: dict[str, float] = {}  # what she typed answering questions (step by step)
 
     values_sent = 0  # measurements typed so far in this report
 
@@ -116,14 +117,19 @@ class Answerer:
         if "dengan cara apa" in q:
             return pick(said, lambda label: label.startswith("Berbaring" if m.lying else "Berdiri")) or "-"
         if "berat badan" in q and m.weight_kg is not None:
+            self.typed["weight_kg"] = m.weight_kg
             return num(m.weight_kg, h, "kg")
         if ("tinggi" in q or "panjang" in q) and "?" in q and m.height_cm is not None:
+            self.typed["height_cm"] = m.height_cm
             return num(m.height_cm, h, "cm")
         if "lila" in q and m.muac_cm is not None:
+            self.typed["muac_cm"] = m.muac_cm
             return num(m.muac_cm, h, "cm")
         if "tekanan darah" in q and m.systolic is not None:
+            self.typed["systolic"], self.typed["diastolic"] = m.systolic, m.diastolic  # type: ignore[assignment]
             return f"{m.systolic}/{m.diastolic}"
         if "gula darah" in q and m.glucose is not None:
+            self.typed["glucose_mgdl"] = m.glucose
             return str(m.glucose)
         if "layanan" in q:
             return "simpan"
@@ -173,5 +179,7 @@ def report(chat: SimChat, p: Person, m: Measured, on: date, habit: str, rng: ran
         if "tersimpan" in said.reply.lower():
             record.saved = True
             break
+    if habit in ("steps", "half_way"):
+        record.values = answerer.typed  # only what the questions asked for was typed
     record.transcript = "\n".join(f"> {x.text}\n{x.reply}" for x in chat.log[record.first_said:])  # type: ignore[attr-defined]
     return record
