@@ -99,8 +99,8 @@ class Engine:
             kept = self._keep_draft()
             replies.append(Reply(ctx.t("core.expired_draft", what=kept) if kept else ctx.t("core.expired")))
         word = keyword(text) if inbound.kind is InboundKind.TEXT else ""
-        if self.state.data.get("_leave"):  # `menu` was typed inside unsaved work: this is the answer
-            return self._leave_answer(inbound, word)
+        if self.state.data.get("_leave") and word not in CANCEL:  # `menu` was typed inside unsaved work: the answer
+            return self._leave_answer(inbound, word)  # (`batal` there cancels, as everywhere: found by the fuzzer)
         if self.state.data.get("_draft") and word in RESUME_DRAFT | DROP_DRAFT and \
                 (not self.state.flow or not self._unsaved()):  # also where a new report has nothing typed yet
             self._clear()

@@ -155,7 +155,7 @@ class Member(Base):
     name_key: Mapped[str] = mapped_column(String(120), index=True)  # lower-case, for search
     sex: Mapped[str] = mapped_column(String(1))  # L | P
     birth_date: Mapped[date] = mapped_column(Date, index=True)
-    nik: Mapped[Optional[str]] = mapped_column(String(16))
+    nik: Mapped[Optional[str]] = mapped_column(String(16), index=True)  # looked up per register row (nik_holder)
     mother_nik: Mapped[Optional[str]] = mapped_column(String(16))  # a baby without NIK is sent under it
     guardian_name: Mapped[Optional[str]] = mapped_column(String(120))
     guardian_phone: Mapped[Optional[str]] = mapped_column(String(20))

@@ -1,0 +1,84 @@
+"""Benchmark: the village simulator at a kabupaten's size (docs/simulation.md, docs/benchmarks.md).
+
+    .venv/bin/python bench/village.py [--posyandu 500] [--households 60] [--months 12] [--seed 1]
+                                      [--chat-every 50] [--pg postgresql+psycopg://...]
+
+Each posyandu gets its own village drawn from the published figures (tests/simulation/sources.py) and lives
+a year: reports on its posyandu day, births, pregnancies, families subscribing and stopping, the clock's
+reminders every morning for the whole kabupaten, the automatic recap, and once a month `flask members import`,
+`flask recap` and `flask satusehat export` for every posyandu. One posyandu in `--chat-every` runs fully
+through the webhooks (the kader's chat, the bidan's `buat jadwal`, families' WhatsApp); the others use the
+storage functions the chat calls (tests/simulation/bulk.py says which). Every invariant of the small test is
+checked each day (the bidan's alert texts only for the chat posyandu; the Bundles are validated on a sample).
+Prints the time, the peak memory (ru_maxrss) and the violations with the seed.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from storage.migrate import upgrade  # noqa: E402
+from tests.simulation.bulk import BulkSim  # noqa: E402
+from tests.simulation.invariants import Checker  # noqa: E402
+from tests.simulation.known_open import known  # noqa: E402
+
+
+def database(pg: str | None) -> str:
+    if not pg:
+        url = f"sqlite:///{tempfile.mkdtemp(prefix='village-')}/village.sqlite3"
+        upgrade(url)
+        return url
+    import sqlalchemy as sa
+
+    schema = f"village_{uuid.uuid4().hex[:8]}"
+    with sa.create_engine(pg).begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{pg}?options=-csearch_path%3D{schema}"
+    upgrade(url)
+    return url
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--posyandu", type=int, default=500)
+    ap.add_argument("--households", type=int, default=60)
+    ap.add_argument("--months", type=int, default=12)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--chat-every", type=int, default=50)
+    ap.add_argument("--pg", default=None, help="PostgreSQL URL (default: a fresh SQLite file)")
+    args = ap.parse_args()
+    logging.disable(logging.CRITICAL)
+    url = database(args.pg)
+    t0 = time.perf_counter()
+    sim = BulkSim(url, seed=args.seed, posyandu=args.posyandu, households=args.households,
+                  chat_every=args.chat_every)
+    checker = Checker(sim, batch=True)
+    sim.run(months=args.months, after_day=checker)
+    took = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    people = sum(len(h.members) for p in sim.places for h in p.village.households)
+    reports = sum(t.saved for p in sim.places for t in p.typed)
+    print(f"{args.posyandu} posyandu, {people} people, {args.months} months: {reports} visits saved, "
+          f"{sum(len(s.sent) for s in sim.senders.values())} messages sent")
+    print(f"time {took:.0f} s, peak memory {peak:.0f} MB ({'PostgreSQL' if args.pg else 'SQLite'})")
+    print("time per part (s):", {k: round(v, 1) for k, v in sorted(sim.timings.items(), key=lambda kv: -kv[1])})
+    print("checked:", dict(checker.stats))
+    unknown = [v for v in sim.violations if known(v.invariant, v.detail) is None]
+    print("known open (issue 16):", dict(Counter(known(v.invariant, v.detail) for v in sim.violations
+                                                 if known(v.invariant, v.detail))))
+    print(sim.report(unknown))
+    return 1 if unknown else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
