@@ -246,9 +246,14 @@ class SubscribeFlow(StepFlow):
         said = yes_no(answer)
         if said == "yes":
             return ask(ctx, "member_name", data, "resident.ask_member_name")
+        posyandu = ctx.session.get(Posyandu, ctx.contact.posyandu_id) if ctx.contact.posyandu_id else None
+        finished = say(ctx, "resident.finished", posyandu=posyandu.name if posyandu else "")
         if said == "no":
-            posyandu = ctx.session.get(Posyandu, ctx.contact.posyandu_id) if ctx.contact.posyandu_id else None
-            return done(say(ctx, "resident.finished", posyandu=posyandu.name if posyandu else ""))
+            return done(finished)
+        if command_word(answer.text):  # `keluarga`, `jadwal`: everything is saved, so that is a "no, and then..."
+            from bot.flows import find
+
+            return done(finished, then=find(answer.text)[0].name)
         raise Invalid("resident.choose")
 
 

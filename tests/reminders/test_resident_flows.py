@@ -275,3 +275,15 @@ def test_english_texts_name_english_command_words(runtime):
     assert "Type DELETE" in resident_texts.EN["resident.delete_confirm"]
     assert resident_texts.EN["resident.member_added"].format(name="Andi Wijaya", age="2 months") == (
         "Andi Wijaya has been registered (2 months).")
+
+
+def test_a_command_word_after_registering_a_member_finishes_and_opens_it(runtime, demo):
+    """Everything is saved at "add another member?", so `keluarga` there is "no" and then `keluarga`
+    (it said "choose one by typing its number" and kept the family at the question)."""
+    from tests.harness import Person
+
+    family = Person(runtime, "warga-perintah")
+    for text in ("daftar", "mawar 7", "ya", "Siti Rahma", "P", "17 agustus 2024"):
+        family.say(text)
+    answer = family.say("keluarga")
+    assert "Selesai!" in answer and "Keluarga Anda di Posyandu Mawar 7" in answer and "Siti Rahma" in answer
