@@ -217,3 +217,35 @@ def _idl_completed(session: Session, given: Sequence[ServiceGiven], first: date)
     for s in given:
         in_month[s.member_id].add(s.code)
     return sum(rules.fully_immunised(before[m], in_month[m]) for m in children)
+
+
+def month_ratios(session: Session, posyandu: Posyandu, months: Sequence[tuple[int, int]]) -> dict[tuple[int, int], dict[str, Any]]:
+    """The SKDN ratios (`month_recap(...)["ratios"]`) of several months of one posyandu, in three queries
+    whatever the number of months: the web page's 12-month trend. The same counting as `month_recap`
+    (the same registered children, weighings and target), so a point of the trend equals that month's recap."""
+    if not months:
+        return {}
+    bounds = {ym: rules.month_bounds(*ym) for ym in months}
+    latest = max(last for _first, last in bounds.values())
+    members = list(session.scalars(select(Member).where(Member.posyandu_id == posyandu.id)))
+    series: dict[int, list[rules.Weighing]] = defaultdict(list)
+    if members:
+        for member_id, on, weight, waz, flags in session.execute(select(
+                Measurement.member_id, Measurement.measured_on, Measurement.weight_kg, Measurement.waz,
+                Measurement.flags).where(Measurement.member_id.in_([m.id for m in members]),
+                                         Measurement.weight_kg.is_not(None), Measurement.measured_on <= latest)
+                .order_by(Measurement.measured_on)):
+            if "growth_flag:implausible_waz" in (flags or []):
+                continue
+            series[member_id].append(rules.Weighing(on, float(weight), waz))
+    targets = dict(session.execute(select(PosyanduTarget.year, PosyanduTarget.balita).where(
+        PosyanduTarget.posyandu_id == posyandu.id, PosyanduTarget.year.in_({y for y, _m in months}))).all())
+    out: dict[tuple[int, int], dict[str, Any]] = {}
+    for (year, month), (_first, last) in bounds.items():
+        children = []
+        for m in members:
+            weighings = tuple(w for w in series.get(m.id, ()) if w.on <= last)
+            if weighings or m.created_at.date() <= last:
+                children.append(rules.Balita(m.id, m.name, m.birth_date, weighings, {}))
+        out[(year, month)] = rules.skdn(children, year, month, targets.get(year)).ratios
+    return out
