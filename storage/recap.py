@@ -244,6 +244,8 @@ def month_ratios(session: Session, posyandu: Posyandu, months: Sequence[tuple[in
     for (year, month), (_first, last) in bounds.items():
         children = []
         for m in members:
+            if not rules.is_balita_in_month(m.birth_date, year, month):
+                continue  # skdn counts balita only: the others need not be built
             weighings = tuple(w for w in series.get(m.id, ()) if w.on <= last)
             if weighings or m.created_at.date() <= last:
                 children.append(rules.Balita(m.id, m.name, m.birth_date, weighings, {}))
