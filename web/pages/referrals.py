@@ -14,7 +14,7 @@ from flask import abort, g, redirect, render_template, request, url_for
 from bot.flows.referrals import problem_text, values_text
 from bot.flows.reporting_format import age, day
 from bot.flows.reporting_render import label
-from bot.texts import catalogue
+from bot.texts import catalogue, render
 from health.findings import evidence_name, group
 from health.labels import category_of
 from health.life_stage import LifeStage, primary_stage
@@ -78,12 +78,19 @@ def stored_reasons_text(c: Any, reasons: list[str]) -> str:
         if finding is not None:
             out.append(f"{finding.label(c.lang)} ({', '.join(evidence_name(code, c.lang) for code in codes)})")
             continue
-        code = codes[0]
-        category = category_of(code)
-        key = f"report.flag.{code}"
-        out.append(label(category, c.lang) if category is not None else
-                   (c.t(key) if key in known else code.split(":")[-1].replace("_", " ")))
+        out.append(flag_name(codes[0], c.lang, known))
     return "; ".join(out) or "-"
+
+
+def flag_name(code: str, lang: str, known: Any = None) -> str:
+    """A stored flag `index:code` in words: its category's label (health.labels), else the flag's own text
+    (`report.flag.<code>`, e.g. post-term pregnancy), never the code."""
+    category = category_of(code)
+    if category is not None:
+        return label(category, lang)
+    key = f"report.flag.{code}"
+    return render(lang, key) if key in (known if known is not None else catalogue(lang)) else \
+        code.split(":")[-1].replace("_", " ")
 
 
 @blueprint.get("/rujukan")
