@@ -173,6 +173,8 @@ def fill(engine: sa.engine.Engine, posyandu: int) -> dict[str, int]:
         f"CASE WHEN c.id % 25 = 0 THEN 'undelivered' WHEN c.id % 3 = 0 THEN 'read' ELSE 'delivered' END, "
         f"CASE WHEN c.id % 25 = 0 THEN 'twilio 63016' END, {now} - interval '3 days', {now} - interval '3 days', {now} - interval '3 days' "
         f"FROM contact c WHERE c.role = 'resident'",
+        "INSERT INTO delivery_event (outbox_id, contact_id, status, error_code, at) SELECT id, contact_id, "
+        "provider_status, CASE WHEN provider_status = 'undelivered' THEN '63016' END, sent_at FROM outbox_message",
         f"INSERT INTO posyandu_session (posyandu_id, starts_at, place, groups, status, revision, created_at, updated_at) "
         f"SELECT p, ((date_trunc('month', {today}) + ((4 + p % 20) || ' days')::interval + (i || ' month')::interval)::timestamp "
         f"+ time '01:00') AT TIME ZONE 'UTC', 'Balai RW', '[]'::json, 'scheduled', 1, {now}, {now} "
@@ -183,12 +185,12 @@ def fill(engine: sa.engine.Engine, posyandu: int) -> dict[str, int]:
         for sql in steps:
             conn.execute(sa.text(sql))
         for table in ("region", "household", "contact", "member", "pregnancy", "measurement", "referral",
-                      "service_given", "satusehat_sync", "outbox_message", "posyandu_session"):
+                      "service_given", "satusehat_sync", "outbox_message", "delivery_event", "posyandu_session"):
             conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                  f"(SELECT coalesce(max(id), 1) FROM {table}))"))
         counts = {t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
                   for t in ("posyandu", "household", "contact", "member", "measurement", "referral", "service_given",
-                            "satusehat_sync", "outbox_message")}
+                            "satusehat_sync", "outbox_message", "delivery_event")}
     return counts
 
 
