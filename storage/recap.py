@@ -220,9 +220,10 @@ def _idl_completed(session: Session, given: Sequence[ServiceGiven], first: date)
 
 
 def month_ratios(session: Session, posyandu: Posyandu, months: Sequence[tuple[int, int]]) -> dict[tuple[int, int], dict[str, Any]]:
-    """The SKDN ratios (`month_recap(...)["ratios"]`) of several months of one posyandu, in three queries
-    whatever the number of months: the web page's 12-month trend. The same counting as `month_recap`
-    (the same registered children, weighings and target), so a point of the trend equals that month's recap."""
+    """D/S and N/D (as `month_recap(...)["ratios"]` gives them) of several months of one posyandu, in three
+    queries whatever the number of months: the web page's 12-month trend. The same counting as `month_recap`
+    (the same registered balita, weighings, KMS codes and target), so a point of the trend equals that
+    month's recap; the other counts of the month (T, 2T, BGM...) are not computed."""
     if not months:
         return {}
     bounds = {ym: rules.month_bounds(*ym) for ym in months}
@@ -242,12 +243,22 @@ def month_ratios(session: Session, posyandu: Posyandu, months: Sequence[tuple[in
         PosyanduTarget.posyandu_id == posyandu.id, PosyanduTarget.year.in_({y for y, _m in months}))).all())
     out: dict[tuple[int, int], dict[str, Any]] = {}
     for (year, month), (_first, last) in bounds.items():
-        children = []
+        k = d = n = 0
         for m in members:
+            weighings = series.get(m.id, ())
+            # registered by then (month_recap's rule), and a balita that month (skdn's)
+            if not (weighings and weighings[0].on <= last or m.created_at.date() <= last):
+                continue
             if not rules.is_balita_in_month(m.birth_date, year, month):
-                continue  # skdn counts balita only: the others need not be built
-            weighings = tuple(w for w in series.get(m.id, ()) if w.on <= last)
-            if weighings or m.created_at.date() <= last:
-                children.append(rules.Balita(m.id, m.name, m.birth_date, weighings, {}))
-        out[(year, month)] = rules.skdn(children, year, month, targets.get(year)).ratios
+                continue
+            k += 1
+            code = rules.month_code(m.birth_date, weighings, year, month)  # reads this month and before only
+            if code is not None:
+                d += 1
+                n += code == "N"
+        target = targets.get(year)
+        s_ = target if target is not None and target > 0 else k
+        ratios = rules.Skdn(S=s_, s_source="", K=k, D=d, N=n, T=0, O=0, B=0, T2=0, BGM=0, names_T=(), names_2T=(),
+                            names_BGM=()).ratios
+        out[(year, month)] = {"D/S": ratios["D/S"], "N/D": ratios["N/D"]}
     return out
