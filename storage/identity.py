@@ -27,7 +27,9 @@ def members_missing_nik(session: Session, posyandu_ids: Sequence[int],
     total = session.scalar(select(func.count()).select_from(Member).where(*missing)) or 0
     waiting = (select(Measurement.member_id, func.count().label("n"))
                .join(SatusehatSync, SatusehatSync.measurement_id == Measurement.id)
-               .where(SatusehatSync.status != "sent").group_by(Measurement.member_id).subquery())
+               .where(SatusehatSync.status != "sent",  # only these members' visits: not the kabupaten's queue
+                      Measurement.member_id.in_(select(Member.id).where(*missing)))
+               .group_by(Measurement.member_id).subquery())
     rows = session.execute(select(Member, func.coalesce(waiting.c.n, 0))
                            .outerjoin(waiting, waiting.c.member_id == Member.id).where(*missing)
                            .order_by(func.coalesce(waiting.c.n, 0).desc(), Member.name_key).limit(limit)).all()

@@ -251,7 +251,7 @@ class ServiceGiven(Base):
 
     __tablename__ = "service_given"
     __table_args__ = (UniqueConstraint("member_id", "code", "given_on"),
-                      Index("ix_service_given_posyandu_day", "posyandu_id", "given_on"))
+                      Index("ix_service_given_posyandu_day", "posyandu_id", "given_on"))  # a month's recap
 
     id: Mapped[intpk]
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Iterable
+from types import SimpleNamespace
+from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
@@ -96,6 +97,63 @@ def reach_figures(session: Session, posyandu: Posyandu, today: date) -> ReachFig
                OutboxMessage.created_at >= start, OutboxMessage.created_at < end)).one()
     messages = dict(zip(("written", "sent", "delivered", "read", "failed"), (int(v or 0) for v in row)))
     return ReachFigures(posyandu.code, posyandu.name, counts, messages)
+
+
+def reach_by_posyandu(session: Session, places: Sequence[Posyandu], now: datetime) -> dict[int, ReachFigures]:
+    """`reach_figures` of several posyandu in three queries whatever their number (the web page's table):
+    households and chats read as plain columns, the month's bulk messages counted per posyandu by the
+    database. The same counting as `reach_figures`: one never disagrees with the other."""
+    ids = [p.id for p in places]
+    if not ids:
+        return {}
+    households: dict[int, SimpleNamespace] = {}
+    for hid, posyandu_id, phone, opted_in in session.execute(
+            select(Household.id, Household.posyandu_id, Household.phone, Household.opted_in)
+            .where(Household.posyandu_id.in_(ids))):
+        households[hid] = SimpleNamespace(id=hid, posyandu_id=posyandu_id, phone=phone, opted_in=opted_in)
+    chats: dict[int, list[SimpleNamespace]] = defaultdict(list)
+    for row in session.execute(
+            select(Contact.household_id, Contact.channel, Contact.fallback_channel, Contact.opted_in,
+                   Contact.stopped_at, Contact.paused_at, Contact.paused_reason)
+            .join(Household, Household.id == Contact.household_id)
+            .where(Household.posyandu_id.in_(ids)).order_by(Contact.id)):
+        hid, channel, fallback, opted_in, stopped_at, paused_at, paused_reason = row
+        chats[hid].append(SimpleNamespace(
+            channel=channel, fallback_channel=fallback, opted_in=opted_in, stopped_at=stopped_at,
+            paused_at=paused_at, paused_reason=paused_reason,
+            reachable=bool(opted_in) and stopped_at is None and paused_at is None))
+    counts: dict[int, dict[str, int]] = {i: {"whatsapp": 0, "telegram": 0, "sms": 0, "unreachable": 0} for i in ids}
+    for household in households.values():
+        how = _reach(household, chats.get(household.id, []))  # type: ignore[arg-type]
+        mine = counts[household.posyandu_id]
+        if how in UNREACHABLE:
+            mine["unreachable"] += 1
+        mine[how] = mine.get(how, 0) + 1
+    messages: dict[int, dict[str, int]] = {}
+    by_zone: dict[str, list[int]] = defaultdict(list)
+    for p in places:
+        by_zone[p.timezone or "Asia/Jakarta"].append(p.id)
+    delivered = OutboxMessage.provider_status.in_(("delivered", "read"))
+    failed = or_(OutboxMessage.status.in_(("failed", "dead")),
+                 OutboxMessage.provider_status.in_(("failed", "undelivered")))
+    sent = OutboxMessage.status.in_(("sent", "failed"))
+    for zone, zone_ids in by_zone.items():
+        tz = ZoneInfo(zone)
+        first = now.astimezone(tz).date().replace(day=1)  # each posyandu's own month, as `reach_figures`
+        following = (first + timedelta(days=32)).replace(day=1)
+        start, end = datetime.combine(first, time(0), tz), datetime.combine(following, time(0), tz)
+        for row in session.execute(select(
+                Household.posyandu_id, func.count(), func.count().filter(sent), func.count().filter(delivered),
+                func.count().filter(OutboxMessage.provider_status == "read"), func.count().filter(failed))
+                .join(Contact, Contact.id == OutboxMessage.contact_id)
+                .join(Household, Household.id == Contact.household_id)
+                .where(Household.posyandu_id.in_(zone_ids), OutboxMessage.kind.in_(BULK_KINDS),
+                       OutboxMessage.created_at >= start, OutboxMessage.created_at < end)
+                .group_by(Household.posyandu_id)):
+            messages[row[0]] = dict(zip(("written", "sent", "delivered", "read", "failed"),
+                                        (int(v or 0) for v in row[1:])))
+    empty = {"written": 0, "sent": 0, "delivered": 0, "read": 0, "failed": 0}
+    return {p.id: ReachFigures(p.code, p.name, counts[p.id], messages.get(p.id, dict(empty))) for p in places}
 
 
 def reachable_since(session: Session, household_ids: Iterable[int]) -> dict[int, datetime]:

@@ -218,3 +218,48 @@ def _idl_completed(session: Session, given: Sequence[ServiceGiven], first: date)
     for s in given:
         in_month[s.member_id].add(s.code)
     return sum(rules.fully_immunised(before[m], in_month[m]) for m in children)
+
+
+def month_ratios(session: Session, posyandu: Posyandu, months: Sequence[tuple[int, int]]) -> dict[tuple[int, int], dict[str, Any]]:
+    """D/S and N/D (as `month_recap(...)["ratios"]` gives them) of several months of one posyandu, in three
+    queries whatever the number of months: the web page's 12-month trend. The same counting as `month_recap`
+    (the same registered balita, weighings, KMS codes and target), so a point of the trend equals that
+    month's recap; the other counts of the month (T, 2T, BGM...) are not computed."""
+    if not months:
+        return {}
+    bounds = {ym: rules.month_bounds(*ym) for ym in months}
+    latest = max(last for _first, last in bounds.values())
+    members = list(session.scalars(select(Member).where(Member.posyandu_id == posyandu.id)))
+    series: dict[int, list[rules.Weighing]] = defaultdict(list)
+    if members:
+        for member_id, on, weight, waz, flags in session.execute(select(
+                Measurement.member_id, Measurement.measured_on, Measurement.weight_kg, Measurement.waz,
+                Measurement.flags).where(Measurement.member_id.in_([m.id for m in members]),
+                                         Measurement.weight_kg.is_not(None), Measurement.measured_on <= latest)
+                .order_by(Measurement.measured_on)):
+            if "growth_flag:implausible_waz" in (flags or []):
+                continue
+            series[member_id].append(rules.Weighing(on, float(weight), waz))
+    targets = dict(session.execute(select(PosyanduTarget.year, PosyanduTarget.balita).where(
+        PosyanduTarget.posyandu_id == posyandu.id, PosyanduTarget.year.in_({y for y, _m in months}))).all())
+    out: dict[tuple[int, int], dict[str, Any]] = {}
+    for (year, month), (_first, last) in bounds.items():
+        k = d = n = 0
+        for m in members:
+            weighings = series.get(m.id, ())
+            # registered by then (month_recap's rule), and a balita that month (skdn's)
+            if not (weighings and weighings[0].on <= last or m.created_at.date() <= last):
+                continue
+            if not rules.is_balita_in_month(m.birth_date, year, month):
+                continue
+            k += 1
+            code = rules.month_code(m.birth_date, weighings, year, month)  # reads this month and before only
+            if code is not None:
+                d += 1
+                n += code == "N"
+        target = targets.get(year)
+        s_ = target if target is not None and target > 0 else k
+        ratios = rules.Skdn(S=s_, s_source="", K=k, D=d, N=n, T=0, O=0, B=0, T2=0, BGM=0, names_T=(), names_2T=(),
+                            names_BGM=()).ratios
+        out[(year, month)] = {"D/S": ratios["D/S"], "N/D": ratios["N/D"]}
+    return out

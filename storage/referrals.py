@@ -194,8 +194,22 @@ def queue(session: Session, posyandu_ids: Sequence[int], offset: int = 0,
         return [], 0
     where = (Referral.posyandu_id.in_(list(posyandu_ids)), Referral.status == "open",
              *((Referral.problem == problem,) if problem else ()))
-    entries = sorted((_entry(row) for row in session.execute(_entries().where(*where)).all()), key=queue_key)
-    return entries[offset:offset + limit], len(entries)
+    # the order from a few columns of every open case (a kabupaten has thousands), then the page's cases whole
+    first = aliased(Measurement)
+    keys = sorted((*case_priority(urgency, reasons or []), opened_on_of(created_at, first_on, tz), rid)
+                  for rid, urgency, reasons, created_at, first_on, tz in session.execute(
+                      select(Referral.id, Referral.urgency, Referral.reasons, Referral.created_at, first.measured_on,
+                             Posyandu.timezone)
+                      .outerjoin(first, first.id == func.coalesce(Referral.first_measurement_id, Referral.measurement_id))
+                      .outerjoin(Posyandu, Posyandu.id == Referral.posyandu_id).where(*where)))
+    shown = [key[-1] for key in keys[offset:offset + limit]]
+    found = {row[0].id: _entry(row) for row in session.execute(_entries().where(Referral.id.in_(shown)))} if shown else {}
+    return [found[rid] for rid in shown if rid in found], len(keys)
+
+
+def opened_on_of(created_at: datetime, first_visit_on: date | None, tz: str | None) -> date:
+    """`opened_on` from the referral's columns."""
+    return first_visit_on if first_visit_on is not None else created_at.astimezone(zone_info(tz)).date()
 
 
 def _entries() -> Any:

@@ -135,8 +135,22 @@ def pregnancy_facts(session: Session, member_id: int | None, on: date) -> tuple[
     before it (a chat step asks both for every value typed)."""
     if member_id is None:
         return None, None
-    rows = sorted(session.scalars(select(Pregnancy).where(Pregnancy.member_id == member_id)),
-                  key=lambda p: (pregnancy_start(p), p.id), reverse=True)
+    return facts_of(list(session.scalars(select(Pregnancy).where(Pregnancy.member_id == member_id))), on)
+
+
+def pregnancies_of(session: Session, member_ids: Sequence[int]) -> dict[int, list[Pregnancy]]:
+    """Every pregnancy of these members in one query (a page of referral cards reads them all at once);
+    `facts_of(found.get(id, []), on)` then answers as `pregnancy_facts` does."""
+    out: dict[int, list[Pregnancy]] = {}
+    if member_ids:
+        for p in session.scalars(select(Pregnancy).where(Pregnancy.member_id.in_(sorted(set(member_ids))))):
+            out.setdefault(p.member_id, []).append(p)
+    return out
+
+
+def facts_of(pregnancies: Sequence[Pregnancy], on: date) -> tuple[Pregnancy | None, date | None]:
+    """`pregnancy_facts` from one member's pregnancies already read."""
+    rows = sorted(pregnancies, key=lambda p: (pregnancy_start(p), p.id), reverse=True)
     ongoing = next((p for p in rows if is_pregnant(p.hpht, on, p.delivered_on, p.reported_on)
                     and p.ended_on is None), None)
     delivered = max((p.delivered_on for p in rows if p.delivered_on is not None and p.delivered_on <= on),

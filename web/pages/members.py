@@ -8,12 +8,12 @@ from flask import Response, abort, g, render_template
 from bot.charts import INDICATORS, chart_spec, is_balita
 from bot.flows.referrals import problem_text
 from bot.flows.reporting_format import age, day
-from bot.flows.reporting_render import flag_label
 from bot.flows.reporting_services import label_for
-from storage.reporting import member_in_scope, reinterpret
+from storage.reporting import member_in_scope
 from storage.visits import local_today
 from storage.web_pages import member_history
 from web.pages import blueprint, ctx, lang, now, page, place_ids, seen, t
+from web.pages.referrals import flag_name
 
 
 def _member(member_id: int):  # type: ignore[no-untyped-def]
@@ -30,10 +30,9 @@ def member(member_id: int):  # type: ignore[no-untyped-def]
     today = local_today(person.posyandu, now())
     visits, services, referrals = member_history(g.db, person.id)
     rows = []
-    for m in visits:
-        result = reinterpret(g.db, m)
+    for m in visits:  # the findings as stored with each visit, named by their categories (no query per visit)
         rows.append({"on": day(m.measured_on, lang()), "age": age(person.birth_date, m.measured_on, lang()),
-                     "measured": _values(m), "flags": [flag_label(f, lang()) for f in result.flags]})
+                     "measured": _values(m), "flags": [flag_name(code, lang()) for code in (m.flags or [])]})
     c = ctx()
     seen("web.member", f"member:{person.id}")
     return render_template(

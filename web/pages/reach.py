@@ -3,13 +3,15 @@ reminders and announcements written, sent, delivered, read and failed (`storage.
 chat's `jangkauan`), with the failures' reasons."""
 from __future__ import annotations
 
-from flask import g, render_template
+from flask import g, render_template, request
 
 from bot.recap_text import month_label
-from storage.reach import UNREACHABLE, reach_figures
+from storage.reach import UNREACHABLE, reach_by_posyandu
 from storage.visits import local_today
 from storage.web_pages import failure_reasons
 from web.pages import blueprint, chosen_places, lang, now, page, places, seen
+
+PLACES_PAGE = 25  # posyandu per page: the figures of one page are read in three queries
 
 
 @blueprint.get("/jangkauan")
@@ -17,12 +19,19 @@ from web.pages import blueprint, chosen_places, lang, now, page, places, seen
 def reach():  # type: ignore[no-untyped-def]
     rows = []
     month = ""
-    shown = chosen_places()
-    for place in shown:
-        today = local_today(place, now())
+    every = chosen_places()
+    try:
+        offset = max(int(request.args.get("dari", 0)), 0)
+    except ValueError:
+        offset = 0
+    shown = every[offset:offset + PLACES_PAGE]  # a kabupaten's 500 posyandu, 25 on a page
+    if shown:  # every posyandu's figures in three queries (a kabupaten has 500), one audit event for the view
+        today = local_today(shown[0], now())
         month = month_label(lang(), today.year, today.month)
-        rows.append((place, reach_figures(g.db, place, today)))
-        seen("web.reach", f"posyandu:{place.id}")
-    reasons = failure_reasons(g.db, [p.id for p in shown]) if shown else []
+        figures = reach_by_posyandu(g.db, shown, now())
+        rows = [(place, figures[place.id]) for place in shown]
+    seen("web.reach", f"posyandu:{shown[0].id}" if len(shown) == 1 else f"posyandu:{len(shown)}")
+    reasons = failure_reasons(g.db, [p.id for p in every]) if every else []
     return render_template("reach.html", rows=rows, month=month, unreachable=UNREACHABLE, places=places(),
-                           reasons=reasons)
+                           reasons=reasons, offset=offset, page=PLACES_PAGE, total=len(every),
+                           chosen=request.args.get("posyandu", ""))

@@ -10,13 +10,19 @@ from storage.visits import local_today, visiting_list
 from web.pages import blueprint, chosen_places, lang, now, page, places, runtime, seen
 
 SHOWN = 200  # per posyandu on one page
+# Where the scope holds several posyandu, the page lists them with a link each rather than computing every
+# list (a kabupaten's 500 lists would take minutes): the kader's list is per posyandu, as in chat.
 
 
 @blueprint.get("/kunjungan")
 @page("visits")
 def visits():  # type: ignore[no-untyped-def]
+    shown = chosen_places()
+    if len(shown) > 1:  # a desa, a puskesmas, the kabupaten: the lists are per posyandu, one is chosen first
+        seen("web.visits", f"posyandu:{len(shown)}")
+        return render_template("visits.html", blocks=[], choose=shown, places=places())
     blocks = []
-    for place in chosen_places():
+    for place in shown:
         today = local_today(place, now())
         entries = visiting_list(g.db, place, today, je_endemic=runtime().settings.je_endemic)
         blocks.append({"place": place, "total": len(entries), "entries": [
