@@ -81,13 +81,12 @@ def _step(session: Session, inbound: Inbound, now: datetime, settings: Settings,
         target = session.get(Contact, notice.contact_id)
         if target is None:
             continue
-        outbox_id = repo.enqueue_to_contact(
+        written = repo.enqueue_parts_to_contact(
             session, target, notice.text, now, kind=notice.kind, dedupe_key=notice.dedupe_key,
-            template_key=notice.template_key, template_vars=notice.template_vars)
-        if outbox_id is not None:
-            ids.append(outbox_id)
-            if notice.attachment is not None:
-                attach(session, outbox_id, notice.attachment, now)
+            template_key=notice.template_key, template_vars=notice.template_vars, split=notice.attachment is None)
+        ids += written
+        if written and notice.attachment is not None:
+            attach(session, written[0], notice.attachment, now)
     return Handled(outbox_ids=ids, contact_id=contact.id, claimed=claimed if claim else [])
 
 
@@ -120,10 +119,14 @@ def write_replies(session: Session, contact: Contact, replies: list[Reply], now:
             merged.append(reply)
     written: list[Outbound] = []
     for reply in merged:
-        outbox_id = repo.enqueue_to_contact(session, contact, reply.text, now, choices=reply.choices, kind="reply",
-                                            claimed_until=claimed_until)
-        if outbox_id is not None:
+        # a text past one provider request is written as its parts, one row each (`storage.outbox.enqueue_parts`)
+        parts = repo.text_parts(contact.channel, reply.text, reply.choices) if not reply.attachment else [reply.text]
+        ids = repo.enqueue_parts_to_contact(session, contact, reply.text, now, choices=reply.choices, kind="reply",
+                                            claimed_until=claimed_until, split=not reply.attachment)
+        for index, outbox_id in enumerate(ids):
+            last = index == len(ids) - 1
             attachment = attach(session, outbox_id, reply.attachment, now) if reply.attachment else None
-            written.append(Outbound(outbox_id, Channel(contact.channel), contact.address, reply.text, reply.choices,
-                                    attachment=attachment, language=contact.language))
+            written.append(Outbound(outbox_id, Channel(contact.channel), contact.address,
+                                    parts[index] if len(parts) == len(ids) else reply.text,
+                                    reply.choices if last else (), attachment=attachment, language=contact.language))
     return written
