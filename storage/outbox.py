@@ -110,26 +110,6 @@ class SmsFallbackKey:
         return f"sms:{self.outbox_id}"
 
 
-# One provider request's text, in UTF-16 units: Telegram's sendMessage, Twilio's WhatsApp body. A longer
-# text is written as several rows (`text_parts`), each sent, leased and retried alone; SMS and the
-# terminal are not cut here (Twilio joins an SMS's segments; the terminal has no limit).
-PART_LIMITS = {"telegram": 4096, "whatsapp": 1600}
-
-
-def text_parts(channel: str, text: str, choices: Sequence[Choice] = ()) -> list[str]:
-    """The texts one message is written as: itself when it fits one request, else whole entries cut as
-    the senders cut them (`bot.choices.split_text`), with room on the last part for the choices should
-    the channel number them into the text (WhatsApp always, Telegram when a value is too long for a button)."""
-    from bot.choices import numbered_choices, split_text, utf16_len
-
-    limit = PART_LIMITS.get(channel)
-    if limit is None or utf16_len(text) <= limit:
-        return [text]
-    room = max((utf16_len(numbered_choices("", choices, lang=lang)) for lang in ("id", "en")), default=0) if choices else 0
-    parts = split_text(text, limit - room - 2)
-    return parts or [text]
-
-
 def part_key(dedupe_key: str | None, index: int) -> str | None:
     """The dedupe key of a message's later part (the first part keeps the message's own key, so a
     message written again is refused whole)."""
@@ -140,14 +120,12 @@ def enqueue(session: Session, *, channel: str, address: str, text: str, now: dat
             contact_id: int | None = None, choices: Sequence[Choice] = (), kind: str = "reply",
             priority: int | None = None, template_key: str | None = None,
             template_vars: dict[str, str] | None = None, dedupe_key: str | None = None,
-            not_before: datetime | None = None, claimed_until: datetime | None = None,
-            split: bool = True) -> int | None:
-    """Write one outbound message to the outbox; returns its (first row's) id (None if the dedupe key
-    existed). A text longer than one provider request becomes several rows (`enqueue_parts`)."""
+            not_before: datetime | None = None, claimed_until: datetime | None = None) -> int | None:
+    """Write one outbound message to the outbox as one row; returns its id (None if the dedupe key existed)."""
     ids = enqueue_parts(session, channel=channel, address=address, text=text, now=now, contact_id=contact_id,
                         choices=choices, kind=kind, priority=priority, template_key=template_key,
                         template_vars=template_vars, dedupe_key=dedupe_key, not_before=not_before,
-                        claimed_until=claimed_until, split=split)
+                        claimed_until=claimed_until)
     return ids[0] if ids else None
 
 
@@ -156,22 +134,20 @@ def enqueue_parts(session: Session, *, channel: str, address: str, text: str, no
                   priority: int | None = None, template_key: str | None = None,
                   template_vars: dict[str, str] | None = None, dedupe_key: str | None = None,
                   not_before: datetime | None = None, claimed_until: datetime | None = None,
-                  split: bool = True) -> list[int]:
-    """Write one outbound message to the outbox as one row per provider request; returns the rows' ids
-    in order (none if the dedupe key existed).
+                  parts: Sequence[str] | None = None) -> list[int]:
+    """Write one outbound message to the outbox, one row per part (`parts`, the text cut by
+    `bot.service.message_parts`; default: the text whole); returns the rows' ids in order (none if
+    the dedupe key existed).
 
-    A text past the channel's length (`PART_LIMITS`) is cut here, not by the
-    sender: each part is a row of its own with its own lease, sent and
-    retried alone, in the chat's order (ids ascending), the choices on the
-    last. A long text sent in parts from one row could outlive its lease and
-    go twice. Not cut: a template message (its text is not what WhatsApp
-    sends outside the window) and `split=False` (a caption beside a file).
+    Each part is a row of its own with its own lease, sent and retried
+    alone, in the chat's order (ids ascending), the choices on the last: a
+    long text sent in parts from one row could outlive its lease and go twice.
 
     `claimed_until` writes the rows already claimed by this process (status
     'sending', a lease until then): the webhook sends its replies itself right
     after the commit, and the dispatcher takes them only if that lease lapses.
     """
-    parts = text_parts(channel, text, choices) if split and not template_key else [text]
+    parts = list(parts) if parts else [text]
     ids: list[int] = []
     for index, part in enumerate(parts):
         key = dedupe_key if index == 0 else part_key(dedupe_key, index)

@@ -67,5 +67,5 @@ def state_expiry(now: datetime, minutes: int) -> datetime:
 
 from storage.outbox import (  # noqa: E402,F401  (moved to storage/outbox.py; kept importable)
     PRIORITY_ALERT, PRIORITY_BULK, PRIORITY_BY_KIND, PRIORITY_REPLY, enqueue, enqueue_parts, enqueue_parts_to_contact,
-    enqueue_to_contact, set_provider_status, text_parts,
+    enqueue_to_contact, set_provider_status,
 )

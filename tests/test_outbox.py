@@ -216,14 +216,16 @@ def test_a_long_text_is_written_as_its_parts_each_sent_and_retried_alone(runtime
     from bot.choices import utf16_len
     from bot.messages import Choice
     from storage.db import transaction
+    from bot.service import message_parts
     from storage.repositories import enqueue_parts
 
     yes_no = (Choice("yes", "Ya"), Choice("no", "Tidak"))
+    parts = message_parts("telegram", LONG, yes_no)
     with transaction(runtime.session_factory) as s:
         ids = enqueue_parts(s, channel="telegram", address="42", text=LONG, now=clock.now(), kind="nudge",
-                            choices=yes_no, dedupe_key="k")
+                            choices=yes_no, dedupe_key="k", parts=parts)
         again = enqueue_parts(s, channel="telegram", address="42", text=LONG, now=clock.now(), kind="nudge",
-                              choices=yes_no, dedupe_key="k")
+                              choices=yes_no, dedupe_key="k", parts=parts)
     assert len(ids) == 3 and ids == sorted(ids) and again == []  # written again: refused whole
     written = rows(session)
     assert [r.dedupe_key for r in written] == ["k", "k#part2", "k#part3"]
