@@ -141,6 +141,14 @@ def database_for(backend: str, tmp: Path) -> str:
         engine.dispose()
         url = f"{PG}?options=-csearch_path%3Dbench_inbound"
     upgrade(url)
+    import sqlalchemy as sa
+
+    from bench.bare_app import FLOOR_TABLE
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # the durable floor's table, before its gunicorn workers boot
+        conn.exec_driver_sql(FLOOR_TABLE)
+    engine.dispose()
     return url
 
 
