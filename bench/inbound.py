@@ -1,14 +1,15 @@
 """Messages per second through the Telegram webhook, against a bare Flask endpoint, and reply latency.
 
     .venv/bin/python bench/inbound.py [--messages 2000] [--concurrency 16] [--backends sqlite,postgres]
-                                      [--rate 25] [--limits] [--send-from web|dispatcher]
+                                      [--rate 25] [--limits | --defaults] [--known] [--send-from web|dispatcher]
 
 For each backend it starts gunicorn (gthread, one worker per core) serving the
 real app and one `scheduler.worker` beside it, as the Procfile does, with the
 real python-telegram-bot `Bot` pointed at a loopback fake Bot API, posts
 `/start` updates from distinct users (built with PTB's own classes), and measures: requests per second, webhook p50/p99 latency, and the
 time from sending the update to the reply reaching the fake Bot API. The same
-run measures a bare Flask endpoint under the same gunicorn settings.
+run measures a bare Flask endpoint and, on each backend, the durable floor
+(parse, one INSERT, commit) under the same gunicorn settings.
 """
 from __future__ import annotations
 
@@ -42,9 +43,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def update_body(update_id: int, chat_id: int) -> bytes:
+def update_body(update_id: int, chat_id: int, text: str = "/start") -> bytes:
     user = User(chat_id, "Sari", False)
-    message = Message(update_id, datetime.now(timezone.utc), Chat(chat_id, "private"), from_user=user, text="/start")
+    message = Message(update_id, datetime.now(timezone.utc), Chat(chat_id, "private"), from_user=user, text=text)
     return json.dumps(Update(update_id, message=message).to_dict()).encode()
 
 
@@ -140,6 +141,14 @@ def database_for(backend: str, tmp: Path) -> str:
         engine.dispose()
         url = f"{PG}?options=-csearch_path%3Dbench_inbound"
     upgrade(url)
+    import sqlalchemy as sa
+
+    from bench.bare_app import FLOOR_TABLE
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # the durable floor's table, before its gunicorn workers boot
+        conn.exec_driver_sql(FLOOR_TABLE)
+    engine.dispose()
     return url
 
 
@@ -148,7 +157,7 @@ def run(args: argparse.Namespace) -> None:
     offered = f", offered at {args.rate:g}/s" if args.rate else ", as fast as possible"
     print(f"{args.messages} messages, {args.concurrency} clients{offered}, gunicorn gthread x{workers} workers x8 threads")
     rows = []
-    limits = {"global_per_second": 30, "per_chat_per_second": 1} if args.limits else {}
+    limits = {"global_per_second": 30, "per_chat_per_second": 1} if args.limits or args.defaults else {}
     with tempfile.TemporaryDirectory() as tmp, FakeTelegramAPI(**limits) as tg:
         port = free_port()
         proc = start_gunicorn("bench.bare_app:create_app()", port, {}, workers)  # the yardstick, every run
@@ -157,51 +166,78 @@ def run(args: argparse.Namespace) -> None:
             load(port, bodies[:200], args.concurrency)  # warm up
             elapsed, lat, _ = load(port, bodies, args.concurrency)
             bare_rate = len(bodies) / elapsed
-            rows.append(("bare Flask", bare_rate, pct(lat, 50), pct(lat, 99), None, None))
+            rows.append(("bare Flask", bare_rate, pct(lat, 50), pct(lat, 99), None, None, None))
         finally:
             proc.terminate()
             proc.wait()
         for n, backend in enumerate(args.backends.split(",")):
             url = database_for(backend, Path(tmp))
+            # the durable floor on the same database: parse, one INSERT, commit (`bench/bare_app.py`)
+            port = free_port()
+            proc = start_gunicorn("bench.bare_app:create_durable_app()", port, {"DATABASE_URL": url}, workers)
+            try:
+                bodies = [(60_000_000 + i, update_body(60_000_000 + i, 60_000_000 + i)) for i in range(args.messages + 200)]
+                load(port, bodies[:200], args.concurrency)  # warm up
+                elapsed, lat, _ = load(port, bodies[200:], args.concurrency)
+                floor = args.messages / elapsed
+                rows.append((f"durable floor, {backend}", floor, pct(lat, 50), pct(lat, 99), None, None, None))
+            finally:
+                proc.terminate()
+                proc.wait()
             port = free_port()
             env = {"DATABASE_URL": url, "TELEGRAM_TOKEN": "123456:BENCH", "TELEGRAM_WEBHOOK_SECRET": SECRET,
-                   "TELEGRAM_API_URL": tg.base_url, "LOG_LEVEL": "WARNING",
-                   "TELEGRAM_MESSAGES_PER_SECOND": "30" if args.limits else "0",
-                   "TELEGRAM_PER_CHAT_PER_SECOND": "1" if args.limits else "0"}
-            if args.send_from == "dispatcher":
-                env["SEND_FROM"] = "dispatcher"
+                   "TELEGRAM_API_URL": tg.base_url, "LOG_LEVEL": "WARNING"}
+            if not args.defaults:
+                env["TELEGRAM_MESSAGES_PER_SECOND"] = "30" if args.limits else "0"
+                env["TELEGRAM_PER_CHAT_PER_SECOND"] = "1" if args.limits else "0"
+            if args.send_from:
+                env["SEND_FROM"] = args.send_from
+            if args.send_now is not None:
+                env["SEND_NOW"] = args.send_now
             proc = start_gunicorn("webhooks.app:create_app()", port, env, workers)
             # production runs a worker beside the web (Procfile): it sends what the web process gave back
             dispatcher = subprocess.Popen([sys.executable, "-m", "scheduler.worker"], cwd=ROOT, env={**os.environ, **env})
             try:
                 offset = 1_000_000 * (n + 1)
                 warm = [(20_000_000 + offset + i, update_body(offset + 900_000 + i, 20_000_000 + offset + i)) for i in range(100)]
-                load(port, warm, args.concurrency)
-                tg.wait_for(len(warm), timeout=30)
                 base = len(tg.sent_messages())
-                bodies = [(40_000_000 + offset + i, update_body(offset + i, 40_000_000 + offset + i)) for i in range(args.messages)]
+                load(port, warm, args.concurrency)
+                tg.wait_for(base + len(warm), timeout=60)
+                chats = [40_000_000 + offset + i for i in range(args.messages)]
+                if args.known:  # every person has written before: a known contact and conversation state
+                    base = len(tg.sent_messages())
+                    load(port, [(c, update_body(offset + 500_000 + i, c)) for i, c in enumerate(chats)], args.concurrency)
+                    tg.wait_for(base + len(chats), timeout=300)
+                    time.sleep(1.1)  # each chat's gap after its first reply
+                base = len(tg.sent_messages())
+                bodies = [(c, update_body(offset + i, c, args.text)) for i, c in enumerate(chats)]
                 elapsed, lat, started = load(port, bodies, args.concurrency, args.rate)
-                tg.wait_for(base + len(bodies), timeout=120)
+                rate = len(bodies) / elapsed
+                tg.wait_for(base + len(bodies), timeout=300)
+                drained = time.monotonic() - min(started.values())
                 reply = []
                 for chat_id, t0 in started.items():
                     times = tg.send_times(chat_id)
                     if times:
-                        reply.append(times[0] - t0)
-                rate = len(bodies) / elapsed
-                rows.append((f"webhook, {backend}", rate, pct(lat, 50), pct(lat, 99), pct(reply, 50), pct(reply, 99)))
+                        reply.append(times[-1] - t0)
+                rows.append((f"webhook, {backend}", rate, pct(lat, 50), pct(lat, 99), pct(reply, 50), pct(reply, 99),
+                             len(bodies) / drained))
+                print(f"  {backend}: intake {rate:.0f}/s = {rate / floor:.2f} of the durable floor ({floor:.0f}/s); "
+                      f"replies drained at {len(bodies) / drained:.1f}/s", flush=True)
             finally:
                 proc.terminate()
                 proc.wait()
                 dispatcher.terminate()
                 dispatcher.wait()
     bare = rows[0][1]
-    print("\n| endpoint | msgs/s | share of bare | webhook p50 ms | webhook p99 ms | reply p50 ms | reply p99 ms |")
-    print("|---|---|---|---|---|---|---|")
-    for name, rate, p50, p99, r50, r99 in rows:
+    print("\n| endpoint | msgs/s | share of bare | webhook p50 ms | webhook p99 ms | reply p50 ms | reply p99 ms | replies/s |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, rate, p50, p99, r50, r99, out in rows:
         share = f"{rate / bare:.0%}"
         r50s = f"{r50:.0f}" if r50 is not None else "–"
         r99s = f"{r99:.0f}" if r99 is not None else "–"
-        print(f"| {name} | {rate:.0f} | {share} | {p50:.1f} | {p99:.1f} | {r50s} | {r99s} |")
+        outs = f"{out:.1f}" if out is not None else "–"
+        print(f"| {name} | {rate:.0f} | {share} | {p50:.1f} | {p99:.1f} | {r50s} | {r99s} | {outs} |")
 
 
 if __name__ == "__main__":
@@ -210,8 +246,14 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--rate", type=float, help="offer at most this many messages a second (latency below saturation)")
-    parser.add_argument("--send-from", choices=["web", "dispatcher"], default="web",
-                        help="SEND_FROM: the web process sends (default), or it wakes a `scheduler.worker`")
+    parser.add_argument("--send-from", choices=["web", "dispatcher"], default=None,
+                        help="SEND_FROM (default: the app's): the web process sends, or it wakes a `scheduler.worker`")
+    parser.add_argument("--send-now", choices=["True", "False"], default=None, help="SEND_NOW (default: the app's)")
+    parser.add_argument("--known", action="store_true",
+                        help="every person writes once first (untimed): the timed messages come from known people")
+    parser.add_argument("--text", default="/start", help="what each timed message says")
+    parser.add_argument("--defaults", action="store_true",
+                        help="the app's default rates (30/s, 1/s per chat) against a fake that enforces them")
     parser.add_argument("--limits", action="store_true",
                         help="the fake enforces Telegram's 30/s and 1/s per chat and the bot paces for them "
                              "(through the shared budget); default: no limits, the raw reply path")

@@ -231,8 +231,9 @@ class Dispatcher:
                     stats.cancelled += 1
                     continue
                 outbound = to_outbound(row, contact, at, media.get(row.id))
+                plan, cost = self.plan(outbound)
                 jobs.append(Job(outbound, row.attempts, row.priority, start_deadline(lease_for(row.priority), started),
-                                Ticket(stats, now, Future()), cost=self.requests(outbound)))
+                                Ticket(stats, now, Future()), cost=cost, plan=plan))
         return stats, self._pump.submit(jobs)
 
     def drain(self, now: datetime | None = None, max_batches: int = 10000) -> DispatchStats:
@@ -252,8 +253,11 @@ class Dispatcher:
         returns at once. If this process dies first, the rows' lease lapses and the poll sends them."""
         stats = stats or DispatchStats()
         deadline = start_deadline(lease, self.monotonic())
-        jobs = [Job(m, 1, PRIORITY_REPLY, deadline, Ticket(stats, None, Future()), cost=self.requests(m))
-                for m in messages if m.channel in self.senders]
+        jobs = []
+        for m in messages:
+            if m.channel in self.senders:
+                plan, cost = self.plan(m)
+                jobs.append(Job(m, 1, PRIORITY_REPLY, deadline, Ticket(stats, None, Future()), cost=cost, plan=plan))
         return self._pump.submit(jobs)
 
     def send_claimed(self, messages: Sequence[Outbound], lease: timedelta = LEASE) -> DispatchStats:
@@ -283,12 +287,22 @@ class Dispatcher:
     def requests(self, message: Outbound) -> int:
         """Requests the message makes to its provider (a text past the provider's length goes in parts):
         each takes a slot of the account's budget."""
-        count = getattr(self.senders.get(message.channel), "requests", None)
+        return self.plan(message)[1]
+
+    def plan(self, message: Outbound) -> tuple[object, int]:
+        """The sender's rendering of the message (`plan`, when it has one), made once, and the requests
+        it makes. The job keeps the plan and the sender is handed it back: a message is rendered once."""
+        sender = self.senders.get(message.channel)
+        planner = getattr(sender, "plan", None)
+        count = getattr(sender, "requests", None)
         try:
-            return max(1, int(count(message))) if count else 1
+            plan = planner(message) if planner is not None else None
+            if count is None:
+                return plan, 1
+            return plan, max(1, int(count(message, plan) if plan is not None else count(message)))
         except Exception:  # a sender must not raise, but a bug must not stop the batch
             log.exception("counting a message's requests failed; counting one")
-            return 1
+            return None, 1
 
     # -- the pump calls these ------------------------------------------------
     def in_turn(self, job: Job) -> bool:
@@ -299,7 +313,10 @@ class Dispatcher:
 
     def send(self, job: Job) -> SendResult:
         try:
-            return self.senders[job.outbound.channel].send(job.outbound)
+            sender = self.senders[job.outbound.channel]
+            if job.plan is not None:
+                return sender.send(job.outbound, job.plan)  # type: ignore[call-arg]
+            return sender.send(job.outbound)
         except Exception as exc:  # a sender must not raise, but a bug must not lose the row
             log.exception("sender %s raised", job.outbound.channel.value)
             return RetryLater(f"sender error: {type(exc).__name__}")
@@ -439,7 +456,7 @@ class Pump:
             d._pool.get().submit(self._send, job, started)
             return
         try:
-            future = start(job.outbound)
+            future = start(job.outbound, job.plan) if job.plan is not None else start(job.outbound)
         except Exception as exc:  # a sender must not raise, but a bug must not lose the row
             log.exception("sender %s raised", job.outbound.channel.value)
             future = Future()

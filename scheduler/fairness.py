@@ -49,6 +49,7 @@ class Job:
     seq: int = 0
     grant: Grant | None = None  # the budget's slots while the send is under way
     cost: int = 1  # requests the send makes to the provider (a long text goes in parts): slots it takes
+    plan: Any = None  # the sender's rendering of the message (`Sender.plan`), made once when it was counted
 
     @property
     def chat(self) -> str:

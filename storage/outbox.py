@@ -110,37 +110,78 @@ class SmsFallbackKey:
         return f"sms:{self.outbox_id}"
 
 
+def part_key(dedupe_key: str | None, index: int) -> str | None:
+    """The dedupe key of a message's later part (the first part keeps the message's own key, so a
+    message written again is refused whole)."""
+    return None if dedupe_key is None or index == 0 else f"{dedupe_key}#part{index + 1}"
+
+
 def enqueue(session: Session, *, channel: str, address: str, text: str, now: datetime,
             contact_id: int | None = None, choices: Sequence[Choice] = (), kind: str = "reply",
             priority: int | None = None, template_key: str | None = None,
             template_vars: dict[str, str] | None = None, dedupe_key: str | None = None,
             not_before: datetime | None = None, claimed_until: datetime | None = None) -> int | None:
-    """Write one outbound message to the outbox; returns its id (None if the dedupe key existed).
+    """Write one outbound message to the outbox as one row; returns its id (None if the dedupe key existed)."""
+    ids = enqueue_parts(session, channel=channel, address=address, text=text, now=now, contact_id=contact_id,
+                        choices=choices, kind=kind, priority=priority, template_key=template_key,
+                        template_vars=template_vars, dedupe_key=dedupe_key, not_before=not_before,
+                        claimed_until=claimed_until)
+    return ids[0] if ids else None
 
-    `claimed_until` writes the row already claimed by this process (status
+
+def enqueue_parts(session: Session, *, channel: str, address: str, text: str, now: datetime,
+                  contact_id: int | None = None, choices: Sequence[Choice] = (), kind: str = "reply",
+                  priority: int | None = None, template_key: str | None = None,
+                  template_vars: dict[str, str] | None = None, dedupe_key: str | None = None,
+                  not_before: datetime | None = None, claimed_until: datetime | None = None,
+                  parts: Sequence[str] | None = None) -> list[int]:
+    """Write one outbound message to the outbox, one row per part (`parts`, the text cut by
+    `bot.service.message_parts`; default: the text whole); returns the rows' ids in order (none if
+    the dedupe key existed).
+
+    Each part is a row of its own with its own lease, sent and retried
+    alone, in the chat's order (ids ascending), the choices on the last: a
+    long text sent in parts from one row could outlive its lease and go twice.
+
+    `claimed_until` writes the rows already claimed by this process (status
     'sending', a lease until then): the webhook sends its replies itself right
     after the commit, and the dispatcher takes them only if that lease lapses.
     """
-    values = dict(
-        channel=channel, address=address, contact_id=contact_id, kind=kind,
-        priority=PRIORITY_BY_KIND.get(kind, PRIORITY_BULK) if priority is None else priority,
-        text=text, choices=[[c.value, c.label] for c in choices], template_key=template_key,
-        template_vars=template_vars or {}, status="sending" if claimed_until else "pending",
-        attempts=1 if claimed_until else 0, locked_until=claimed_until,
-        next_attempt_at=not_before or now, dedupe_key=dedupe_key, created_at=now,
-    )
-    if dedupe_key is None:
-        stmt = _prepared(session, "outbox", lambda insert: insert(OutboxMessage).returning(OutboxMessage.id))
-    else:
-        stmt = _prepared(session, "outbox-dedupe", lambda insert: insert(OutboxMessage).on_conflict_do_nothing(
-            index_elements=["dedupe_key"]).returning(OutboxMessage.id))
-    return session.execute(stmt, values).scalar_one_or_none()
+    parts = list(parts) if parts else [text]
+    ids: list[int] = []
+    for index, part in enumerate(parts):
+        key = dedupe_key if index == 0 else part_key(dedupe_key, index)
+        last = index == len(parts) - 1
+        values = dict(
+            channel=channel, address=address, contact_id=contact_id, kind=kind,
+            priority=PRIORITY_BY_KIND.get(kind, PRIORITY_BULK) if priority is None else priority,
+            text=part, choices=[[c.value, c.label] for c in choices] if last else [], template_key=template_key,
+            template_vars=template_vars or {}, status="sending" if claimed_until else "pending",
+            attempts=1 if claimed_until else 0, locked_until=claimed_until,
+            next_attempt_at=not_before or now, dedupe_key=key, created_at=now,
+        )
+        if key is None:
+            stmt = _prepared(session, "outbox", lambda insert: insert(OutboxMessage).returning(OutboxMessage.id))
+        else:
+            stmt = _prepared(session, "outbox-dedupe", lambda insert: insert(OutboxMessage).on_conflict_do_nothing(
+                index_elements=["dedupe_key"]).returning(OutboxMessage.id))
+        row_id = session.execute(stmt, values).scalar_one_or_none()
+        if row_id is None:  # the message was written before: none of it again
+            return ids
+        ids.append(row_id)
+    return ids
 
 
 def enqueue_to_contact(session: Session, contact: Contact, text: str, now: datetime,
                        **kwargs: Any) -> int | None:
     return enqueue(session, channel=contact.channel, address=contact.address, contact_id=contact.id,
                    text=text, now=now, **kwargs)
+
+
+def enqueue_parts_to_contact(session: Session, contact: Contact, text: str, now: datetime,
+                             **kwargs: Any) -> list[int]:
+    return enqueue_parts(session, channel=contact.channel, address=contact.address, contact_id=contact.id,
+                         text=text, now=now, **kwargs)
 
 
 WAKE_CHANNEL = "posyandu_outbox"  # PostgreSQL LISTEN/NOTIFY channel the dispatchers wait on

@@ -66,5 +66,6 @@ def state_expiry(now: datetime, minutes: int) -> datetime:
 
 
 from storage.outbox import (  # noqa: E402,F401  (moved to storage/outbox.py; kept importable)
-    PRIORITY_ALERT, PRIORITY_BULK, PRIORITY_BY_KIND, PRIORITY_REPLY, enqueue, enqueue_to_contact, set_provider_status,
+    PRIORITY_ALERT, PRIORITY_BULK, PRIORITY_BY_KIND, PRIORITY_REPLY, enqueue, enqueue_parts, enqueue_parts_to_contact,
+    enqueue_to_contact, set_provider_status,
 )

@@ -586,3 +586,42 @@ def test_no_more_sends_under_way_at_once_than_the_cap_even_without_a_rate_limit(
     assert first == jobs[:4] and queue.due()[0] == []
     queue.done(first[0], ft.t)
     assert queue.due()[0] == [jobs[4]]  # one returned, one more goes
+
+
+class PlanningSender(SlowSender):
+    """A sender that renders a message into parts (`plan`), counts them (`requests`) and sends a plan."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rendered = 0
+        self.sent_plans: list[object] = []
+
+    def plan(self, message: Outbound) -> list[str]:
+        with self.lock:
+            self.rendered += 1
+        return [message.text[i:i + 10] for i in range(0, len(message.text), 10)]
+
+    def requests(self, message: Outbound, plan: list[str] | None = None) -> int:
+        return len(self.plan(message) if plan is None else plan)
+
+    def send(self, message: Outbound, plan: list[str] | None = None) -> SendResult:  # type: ignore[override]
+        with self.lock:
+            self.sent_plans.append(plan)
+        return super().send(message)
+
+
+def test_a_message_is_rendered_once_its_plan_kept_on_the_job(runtime, clock, settings):
+    """Counting a message's requests (the budget's slots) and sending it use one rendering: the job keeps
+    the plan and hands it to the sender (issue 18: it was rendered twice)."""
+    with transaction(runtime.session_factory) as s:
+        enqueue(s, channel="telegram", address="31", text="x" * 25, now=clock.now(), kind="nudge")
+    sender = PlanningSender()
+    dispatcher = Dispatcher(runtime.session_factory, {Channel.TELEGRAM: sender}, clock, settings)
+    try:
+        assert dispatcher.run_once().sent == 1
+        claimed = Outbound(999_999, Channel.TELEGRAM, "32", "y" * 12)
+        assert dispatcher.send_claimed([claimed]).sent == 1  # written claimed by a webhook (no row here: an UPDATE of none)
+    finally:
+        dispatcher.close()
+    assert sender.rendered == 2  # once per message
+    assert sender.sent_plans == [["x" * 10, "x" * 10, "x" * 5], ["y" * 10, "y" * 2]]

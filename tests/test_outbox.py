@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.messages import Channel, Inbound
-from bot.ports import Failed, RetryLater
+from bot.ports import Failed, RetryLater, Sent
 from scheduler.dispatch import LEASE, backoff_seconds
 from storage.models import Contact, OutboxMessage
 from webhooks.inbound import process
@@ -205,3 +205,57 @@ def test_a_message_waits_behind_an_older_one_to_its_chat_still_being_sent(runtim
         assert not waits_behind(s, "telegram", "5", reply, 0)  # a reply never waits behind bulk
         assert not waits_behind(s, "telegram", "6", other, 10)  # another chat is not held up
         assert not waits_behind(s, "telegram", "5", bulk, 10)  # the oldest goes
+
+
+LONG = "\n\n".join(f"Paragraf {i}: " + "kata " * 150 for i in range(12))  # ~9,000 characters: three Telegram messages
+
+
+def test_a_long_text_is_written_as_its_parts_each_sent_and_retried_alone(runtime, senders, session, clock):
+    """Issue 18: a long text sent in parts from one row could outlive its 30 s lease and go twice. Now
+    each part is a row of its own (its own lease and retry), in the chat's order, the choices on the last."""
+    from bot.choices import utf16_len
+    from bot.messages import Choice
+    from storage.db import transaction
+    from bot.service import message_parts
+    from storage.repositories import enqueue_parts
+
+    yes_no = (Choice("yes", "Ya"), Choice("no", "Tidak"))
+    parts = message_parts("telegram", LONG, yes_no)
+    with transaction(runtime.session_factory) as s:
+        ids = enqueue_parts(s, channel="telegram", address="42", text=LONG, now=clock.now(), kind="nudge",
+                            choices=yes_no, dedupe_key="k", parts=parts)
+        again = enqueue_parts(s, channel="telegram", address="42", text=LONG, now=clock.now(), kind="nudge",
+                              choices=yes_no, dedupe_key="k", parts=parts)
+    assert len(ids) == 3 and ids == sorted(ids) and again == []  # written again: refused whole
+    written = rows(session)
+    assert [r.dedupe_key for r in written] == ["k", "k#part2", "k#part3"]
+    assert all(utf16_len(r.text) <= 4096 for r in written)
+    assert [bool(r.choices) for r in written] == [False, False, True]
+    assert "".join("".join(r.text for r in written).split()) == "".join(LONG.split())
+
+    senders[Channel.TELEGRAM].results = [Sent("p1"), RetryLater("timeout")]  # the second part fails once
+    stats = runtime.dispatcher.run_once()
+    assert stats.sent == 2 and stats.retried == 1
+    assert [r.status for r in rows(session)] == ["sent", "pending", "sent"]
+    clock.current = rows(session)[1].next_attempt_at
+    assert runtime.dispatcher.run_once().sent == 1  # only the failed part goes again
+    assert [r.attempts for r in rows(session)] == [1, 2, 1]
+    assert len(senders[Channel.TELEGRAM].sent) == 3  # each part once: none repeated
+
+
+def test_a_long_reply_is_written_claimed_in_parts_and_sent_in_order(runtime, senders, session, clock):
+    from bot.messages import Reply
+    from bot.service import REPLY_LEASE, write_replies
+    from storage.db import transaction
+
+    with transaction(runtime.session_factory) as s:
+        contact = s.scalars(select(Contact)).first()
+        if contact is None:
+            contact = Contact(channel="telegram", address="4242", created_at=clock.now())
+            s.add(contact)
+            s.flush()
+        claimed = write_replies(s, contact, [Reply(LONG)], clock.now(), clock.now() + REPLY_LEASE)
+    assert len(claimed) == 3 and [r.status for r in rows(session)] == ["sending"] * 3
+    assert runtime.dispatcher.send_claimed(claimed).sent == 3
+    assert senders[Channel.TELEGRAM].texts() == [r.text for r in rows(session)]
+    assert [r.status for r in rows(session)] == ["sent"] * 3

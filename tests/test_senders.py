@@ -161,6 +161,24 @@ def test_telegram_long_text_is_split_with_keyboard_on_last_part(
     assert all(m["text"].startswith("Paragraf") for m in sent)  # cut at paragraph breaks
 
 
+def test_telegram_sends_the_plan_it_was_counted_by(telegram: TelegramSender, tg: FakeTelegramAPI) -> None:
+    """The dispatcher renders a message once (`plan`), counts its requests from that plan and hands the
+    plan back: the sender does not render it again."""
+    long = tg_msg("kata " * 1000, choices=YES_NO)
+    plan = telegram.plan(long)
+    assert telegram.requests(long, plan) == 2
+    assert telegram.start(tg_msg("ignored, the plan is what goes"), plan).result(timeout=10) == Sent("2")
+    sent = tg.sent_messages()
+    assert len(sent) == 2 and "ignored" not in sent[0]["text"] and "reply_markup" in sent[1]
+
+
+def test_whatsapp_sends_the_plan_it_was_counted_by(whatsapp: TwilioWhatsAppSender, tw: FakeTwilioAPI) -> None:
+    plan = whatsapp.plan(wa_msg("kata " * 700))
+    assert plan is not None and whatsapp.requests(wa_msg("x"), plan) == 3
+    assert isinstance(whatsapp.send(wa_msg("ignored"), plan), Sent)
+    assert len(tw.messages()) == 3 and all("ignored" not in m["Body"] for m in tw.messages())
+
+
 @pytest.mark.parametrize("ptb_timedelta", ["1", None])
 def test_telegram_retry_after_keeps_telegrams_delay(
     telegram: TelegramSender, tg: FakeTelegramAPI, monkeypatch: pytest.MonkeyPatch, ptb_timedelta: str | None

@@ -57,7 +57,14 @@ class TwilioSmsSender(TwilioWhatsAppSender):
                          timeout=timeout)
         self._from = sender
 
-    def send(self, message: Outbound) -> SendResult:
+    def plan(self, message: Outbound) -> None:
+        """Nothing to keep: an SMS notice is one create, cut to one message (`sms_text`)."""
+        return None
+
+    def requests(self, message: Outbound, plan: object = None) -> int:
+        return 1
+
+    def send(self, message: Outbound, plan: object = None) -> SendResult:
         if message.channel is not Channel.SMS:
             return Failed(f"not an sms message: {message.channel.value}")
         to = message.address.strip()

@@ -320,18 +320,24 @@ class TelegramSender:
         self._timeout = timeout
         self._part_gap = part_gap
 
-    def requests(self, message: Outbound) -> int:
+    def requests(self, message: Outbound, plan: "_Plan | SendResult | None" = None) -> int:
         """API calls the message makes to Telegram: its text parts, or one upload."""
-        plan = self._prepare(message)
+        plan = self.plan(message) if plan is None else plan
         if not isinstance(plan, _Plan):
             return 1
         return 1 if plan.attachment is not None else max(1, len(plan.parts))
 
-    def start(self, message: Outbound) -> concurrent.futures.Future[SendResult]:
+    def plan(self, message: Outbound) -> "_Plan | SendResult":
+        """The message rendered once: its parts and keyboard (or why it cannot go). The dispatcher keeps
+        it on the job, counts its requests from it and hands it back to `start`: never rendered twice."""
+        return self._prepare(message)
+
+    def start(self, message: Outbound, plan: "_Plan | SendResult | None" = None) -> concurrent.futures.Future[SendResult]:
         """Send without holding a thread: the dispatcher's pump hands the message straight to the
-        bot's event loop and hears back through the future (never an exception: a `SendResult`)."""
+        bot's event loop and hears back through the future (never an exception: a `SendResult`).
+        `plan`: the message's `plan`, made when it was counted (else made now)."""
         future: concurrent.futures.Future[SendResult] = concurrent.futures.Future()
-        prepared = self._prepare(message)
+        prepared = self._prepare(message) if plan is None else plan
         if not isinstance(prepared, _Plan):
             future.set_result(prepared)
             return future
@@ -389,9 +395,9 @@ class TelegramSender:
                     index + 1, parts, type(exc).__name__, type(result).__name__)
         return result
 
-    def send(self, message: Outbound) -> SendResult:
+    def send(self, message: Outbound, plan: "_Plan | SendResult | None" = None) -> SendResult:
         """Send and wait (the CLI, tests, a sender without the pump)."""
-        prepared = self._prepare(message)
+        prepared = self._prepare(message) if plan is None else plan
         if not isinstance(prepared, _Plan):
             return prepared
         plan = prepared

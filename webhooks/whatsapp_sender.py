@@ -139,7 +139,8 @@ class TwilioWhatsAppSender:
             self.client.edge = None
             self.client.region = None
 
-    def send(self, message: Outbound) -> SendResult:
+    def send(self, message: Outbound, plan: list[dict[str, Any]] | None = None) -> SendResult:
+        """`plan`: the message's `plan` (its create() calls), made when the dispatcher counted it."""
         who = pseudonym(message.address)
         if message.channel is not Channel.WHATSAPP:
             return Failed(f"not a whatsapp message: {message.channel.value}")
@@ -153,7 +154,7 @@ class TwilioWhatsAppSender:
             log.info("whatsapp outbox %s: no Content SID for %r outside the 24h window; not sent",
                      message.id, message.template_key)
             return Failed("outside 24h window, template needed (63016)")
-        requests_ = self._requests(message)
+        requests_ = self._requests(message) if plan is None else plan
         if not requests_:
             return Failed("no media URL for the attachment" if message.attachment else "empty message text")
         sid: str | None = None
@@ -169,12 +170,17 @@ class TwilioWhatsAppSender:
         log.debug("whatsapp outbox %s to %s sent in %d part(s)", message.id, who, len(requests_))
         return Sent(sid)
 
-    def requests(self, message: Outbound) -> int:
+    def requests(self, message: Outbound, plan: list[dict[str, Any]] | None = None) -> int:
         """Messages Twilio is asked to create for this one (a body past 1600 characters goes in parts):
         the dispatcher takes as many of the sender's slots."""
         if message.attachment is not None:  # one create (counted without the media checks and their log)
             return 1
-        return max(1, len(self._requests(message)))
+        return max(1, len(self._requests(message) if plan is None else plan))
+
+    def plan(self, message: Outbound) -> list[dict[str, Any]] | None:
+        """The create() calls of a text message, rendered once (the dispatcher keeps them on the job and
+        hands them back to `send`); None for a media message (its URL is checked when it goes)."""
+        return None if message.attachment is not None else self._requests(message)
 
     def _requests(self, message: Outbound) -> list[dict[str, Any]]:
         """The create() keyword sets for this message: one template, a media message, or text parts."""
