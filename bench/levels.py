@@ -30,22 +30,14 @@ import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from storage.db import make_engine  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 NOW = "'2026-01-01 00:00:00+00'::timestamptz"
 
 
-def fresh_schema(base: str, name: str) -> str:
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-        conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-    admin.dispose()
-    url = f"{base}?options=-csearch_path%3D{name}"
-    upgrade(url)
-    return url
 
+
+from bench.reminders import fresh_schema  # noqa: E402  (one schema-per-run helper for the benches)
 
 def fill(engine: sa.engine.Engine, posyandu: int) -> dict[str, int]:
     desa = max(1, posyandu // 2)

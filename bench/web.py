@@ -41,18 +41,9 @@ NOW = datetime(2026, 11, 22, 1, 0, tzinfo=timezone.utc)  # Sunday 08:00 WIB, as 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def fresh_schema(base: str, name: str) -> str:
-    from storage.migrate import upgrade
 
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-        conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-    admin.dispose()
-    url = f"{base}?options=-csearch_path%3D{name}"
-    upgrade(url)
-    return url
 
+from bench.reminders import fresh_schema  # noqa: E402  (one schema-per-run helper for the benches)
 
 def drop_schema(base: str, name: str) -> None:
     admin = sa.create_engine(base)
