@@ -149,7 +149,7 @@ def fill(engine: sa.engine.Engine, posyandu: int) -> dict[str, int]:
         # immunisation: the birth doses and the first months' for every balita
         f"INSERT INTO service_given (member_id, code, given_on, posyandu_id, origin) SELECT m.id, c.code, "
         f"m.birth_date + c.days, m.posyandu_id, 'posyandu' FROM member m, (VALUES ('HB0', 0), ('BCG', 30), "
-        f"('OPV1', 30), ('DPT-HB-Hib1', 60), ('OPV2', 60)) c(code, days) "
+        f"('OPV1', 30), ('DPT-HB-HIB1', 60), ('OPV2', 60)) c(code, days) "
         f"WHERE m.name LIKE 'Anak %' AND m.birth_date + c.days <= {today}",
         # SATUSEHAT: every visit of this month and last queued; some sent, refused, waiting
         f"INSERT INTO satusehat_sync (measurement_id, posyandu_id, status, revision, attempts, next_attempt_at, "

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.texts import render
+from bot.texts import catalogue, render
 from health.feeding import pmt_for_balita
 from health.life_stage import LifeStage
 from health.pregnancy import anc_contact_due
@@ -50,6 +50,8 @@ def label_for(code: str, lang: str) -> str:
             return Service(code, label_id=rule.label_id, label_en=rule.label_en).label(lang)
     key = "report.service.ANC" if code.startswith("ANC") else "report.service.KF" if code.startswith("KF") \
         else f"report.service.{code}"
+    if key not in catalogue("id"):  # a code no table knows (an old import, a typo): words, never the key
+        return render(lang, "recap.service_other")
     return render(lang, key, code=spoken_code(code))
 
 

@@ -174,3 +174,13 @@ def test_one_age_text_for_staff_and_families():
     assert age(date(2026, 2, 4), on, "id") == "9 bulan"
     assert age(date(2024, 3, 14), on, "id") == "2 tahun 8 bulan"
     assert age(date(1992, 3, 14), on, "id") == "34 tahun"
+
+
+def test_an_unknown_service_code_is_said_in_words_never_as_a_text_key():
+    """A code no table knows (an old import, a typo such as `DPT-HB-Hib1`) reads "layanan lain", not
+    `report.service.DPT-HB-Hib1` (found by bench/web.py's data)."""
+    from bot.flows.reporting_services import label_for
+
+    assert label_for("DPT-HB-Hib1", "id") == "layanan lain"
+    assert label_for("XYZ", "en") == "another service"
+    assert "report.service" not in label_for("VITA", "id")
