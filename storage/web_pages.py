@@ -39,13 +39,15 @@ def member_history(session: Session, member_id: int) -> tuple[list[Measurement],
 FAILURE_CODES = ("63003", "63024", "63016", "21610", "30003", "30005", "30006", "30007")  # named in web texts
 
 
-def failure_reasons(session: Session, posyandu_ids: Sequence[int]) -> list[tuple[str, int]]:
-    """Why messages to these posyandu's families failed (the providers' error codes, most frequent first);
-    codes the page has no words for are counted together as 'other'."""
+def failure_reasons(session: Session, posyandu_ids: Sequence[int], since: datetime | None = None
+                    ) -> list[tuple[str, int]]:
+    """Why messages to these posyandu's families failed since `since` (the month the page shows; the providers'
+    error codes, most frequent first); codes the page has no words for are counted together as 'other'."""
     rows = session.execute(
         select(DeliveryEvent.error_code, func.count())
         .join(Contact, Contact.id == DeliveryEvent.contact_id).join(Household, Household.id == Contact.household_id)
-        .where(Household.posyandu_id.in_(list(posyandu_ids)), DeliveryEvent.status.in_(("failed", "undelivered")))
+        .where(Household.posyandu_id.in_(list(posyandu_ids)), DeliveryEvent.status.in_(("failed", "undelivered")),
+               *((DeliveryEvent.at >= since,) if since is not None else ()))
         .group_by(DeliveryEvent.error_code)).all()
     counted: dict[str, int] = {}
     for code, n in rows:
