@@ -230,7 +230,7 @@ def targets(engine: sa.engine.Engine, role: str, address: str) -> list[tuple[str
     pages = [("/", "/"), ("/kunjungan", "/kunjungan"), ("/kader", "/kader"), ("/anak/<id>", f"/anak/{member}")]
     if role != "kader":
         pages += [("/rujukan", "/rujukan"), ("/rujukan/<id>", f"/rujukan/{referral}"), ("/rekap", "/rekap"),
-                  ("/jangkauan", "/jangkauan"), ("/satusehat", "/satusehat")]
+                  ("/jangkauan", "/jangkauan"), ("/satusehat", "/satusehat"), ("/rekap/wilayah", "/rekap/wilayah")]
     return pages
 
 

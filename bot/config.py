@@ -81,6 +81,7 @@ class Settings:
     # the training simulator (its own database) on or off
     web_secret: str = ""
     web_idle_minutes: int = 60
+    web_recap_minutes: int = 30  # the area dashboard's level recap is recomputed when older than this
     simulator_enabled: bool = False
     simulator_database_url: str = SIMULATOR_DATABASE_URL
     # Monthly recap to the bidan: the local hour it goes out after the month's last posyandu day

@@ -585,6 +585,22 @@ class SatusehatResource(Base):
     resource_id: Mapped[str] = mapped_column(String(64))
 
 
+class RecapSnapshot(Base):
+    """A level recap as computed at `computed_at` (storage.recap_snapshots): the web page's area dashboard reads it
+    instead of counting a kabupaten's year at every view; recomputed when older than WEB_RECAP_MINUTES."""
+
+    __tablename__ = "recap_snapshot"
+    __table_args__ = (UniqueConstraint("level", "unit_key", "year", "month"),)
+
+    id: Mapped[intpk]
+    level: Mapped[str] = mapped_column(String(12))
+    unit_key: Mapped[str] = mapped_column(String(40))  # the unit's id, or "all"
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    computed_at: Mapped[utc]
+
+
 class PosyanduTarget(Base):
     """The sasaran (S of SKDN) the bidan or puskesmas set for a posyandu in a year: balita living in its area."""
 

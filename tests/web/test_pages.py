@@ -359,3 +359,31 @@ def test_the_area_recap_is_the_clis_level_recap_for_each_role(client, village, w
 def test_a_kader_has_no_area_recap(client, village):
     sign_in(client, village, "kader1")
     assert client.get("/rekap/wilayah").status_code == 403
+
+
+def test_the_area_recap_is_kept_for_a_while_then_recomputed(client, village, clock):
+    """A kabupaten's level recap costs seconds: the page keeps it WEB_RECAP_MINUTES and says as of when."""
+    import re as _re
+
+    from storage.models import Member, RecapSnapshot
+    from storage.reporting import Values, Visit, save_visit
+
+    def weighed(page: str) -> int:
+        return int(_re.search(r'data-skdn="D">(\d+)<', page).group(1))
+
+    sign_in(client, village, "admin")
+    first = client.get("/rekap/wilayah?bulan=2026-11").get_data(as_text=True)
+    assert "dihitung pukul 08.00" in first
+    with transaction(village.session_factory) as s:
+        assert s.scalar(select(func.count()).select_from(RecapSnapshot)) == 1
+        bagus = s.scalars(select(Member).where(Member.name == "Bagus Saputra")).one()  # not weighed this month
+        save_visit(s, Visit(bagus.posyandu_id, clock.now().date().replace(day=20), Values(weight_kg=4.6),
+                            member_id=bagus.id), clock.now())
+    clock.advance(minutes=10)
+    kept = client.get("/rekap/wilayah?bulan=2026-11").get_data(as_text=True)
+    assert "dihitung pukul 08.00" in kept and weighed(kept) == weighed(first)  # as of 08.00
+    clock.advance(minutes=village.settings.web_recap_minutes)
+    fresh = client.get("/rekap/wilayah?bulan=2026-11").get_data(as_text=True)
+    assert "dihitung pukul 08.4" in fresh and weighed(fresh) == weighed(first) + 1
+    with transaction(village.session_factory) as s:
+        assert s.scalar(select(func.count()).select_from(RecapSnapshot)) == 1  # replaced, not added

@@ -5,15 +5,18 @@ the year so far against the sasaran, the PWS KIA per desa, and the same workbook
 from __future__ import annotations
 
 import io
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Response, abort, g, render_template
 
 from bot.messages import Role
 from bot.recap_text import RATIO_KEYS, month_label, percent
 from health.levels import KLASTER_2, KLASTER_3
-from storage.levels import LEVELS, level_recap, staff_desa_id
-from web.pages import blueprint, lang, page, places, seen, t
+from storage.levels import LEVELS, staff_desa_id
+from storage.recap_snapshots import snapshot_recap
+from web.pages import blueprint, lang, now, page, places, runtime, seen, t
 from web.pages.recap import _month
 
 
@@ -28,13 +31,15 @@ def scope() -> tuple[str, int | None] | None:
     return None
 
 
-def _recap() -> dict[str, Any]:
+def _recap() -> tuple[dict[str, Any], datetime]:
+    """The level recap of this contact's area, as computed at most WEB_RECAP_MINUTES ago, and when."""
     found = scope()
     if found is None or not places():
         abort(404)
     level, unit = found
     year, month = _month()
-    return level_recap(g.db, level, None, year, month, unit_id=unit)
+    return snapshot_recap(g.db, level, unit, year, month, now(),
+                          timedelta(minutes=runtime().settings.web_recap_minutes))
 
 
 def _figure(unit: dict[str, Any], figure: str) -> dict[str, Any]:
@@ -48,7 +53,7 @@ def _figure(unit: dict[str, Any], figure: str) -> dict[str, Any]:
 @blueprint.get("/rekap/wilayah")
 @page("recap")
 def area():  # type: ignore[no-untyped-def]
-    recap = _recap()
+    recap, computed = _recap()
     level = recap["level"]
     below = LEVELS[LEVELS.index(level) - 1] if level != "posyandu" else None
     units = []
@@ -73,13 +78,15 @@ def area():  # type: ignore[no-untyped-def]
     return render_template("area.html", units=units, pws=pws, below=below, key=key, level=level,
                            level_name=t(f"levels.level.{level}"),
                            month=month_label(lang(), recap["year"], recap["month"]),
-                           skdn_items=("S", "K", "D", "N", "T", "O", "B", "2T", "BGM"))
+                           skdn_items=("S", "K", "D", "N", "T", "O", "B", "2T", "BGM"),
+                           computed=computed.astimezone(ZoneInfo(places()[0].timezone)).strftime("%H.%M"),
+                           minutes=runtime().settings.web_recap_minutes)
 
 
 @blueprint.get("/rekap/wilayah/unduh.<fmt>")
 @page("recap")
 def area_download(fmt: str):  # type: ignore[no-untyped-def]
-    recap = _recap()
+    recap, _computed = _recap()
     seen("web.area_download", recap["level"])
     name = f"rekap-{recap['level']}-{recap['year']:04d}-{recap['month']:02d}"
     if fmt == "xlsx":
