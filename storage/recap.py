@@ -94,14 +94,18 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
     """Everything the month's recap shows, as plain JSON-able data."""
     first, last = rules.month_bounds(year, month)
     members = {m.id: m for m in session.scalars(select(Member).where(Member.posyandu_id == posyandu.id))}
-    weighed = session.scalars(select(Measurement).where(
-        Measurement.member_id.in_(list(members)), Measurement.weight_kg.is_not(None),
-        Measurement.measured_on <= last).order_by(Measurement.measured_on)) if members else []
+    # every weighing of this posyandu's members up to the month, as plain columns (no ORM rows: a year of a
+    # posyandu's weighings is thousands of rows, read for every recap and every web view of it)
+    weighed = session.execute(select(
+        Measurement.member_id, Measurement.measured_on, Measurement.weight_kg, Measurement.waz, Measurement.flags)
+        .join(Member, Member.id == Measurement.member_id)
+        .where(Member.posyandu_id == posyandu.id, Measurement.weight_kg.is_not(None),
+               Measurement.measured_on <= last).order_by(Measurement.measured_on)).all() if members else []
     series: dict[int, list[rules.Weighing]] = defaultdict(list)
-    for row in weighed:
-        if "growth_flag:implausible_waz" in (row.flags or []):
+    for member_id, measured_on, weight_kg, waz, flags in weighed:
+        if "growth_flag:implausible_waz" in (flags or []):
             continue  # an impossible weight is measured again, never counted
-        series[row.member_id].append(rules.Weighing(row.measured_on, float(row.weight_kg), row.waz))
+        series[member_id].append(rules.Weighing(measured_on, float(weight_kg), waz))
     month_rows = list(session.scalars(select(Measurement).where(
         Measurement.posyandu_id == posyandu.id, Measurement.measured_on >= first, Measurement.measured_on <= last)
         .order_by(Measurement.measured_on, Measurement.id)))

@@ -9,7 +9,7 @@ from sqlalchemy import and_, case, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import (
-    Contact, DeliveryEvent, Household, Measurement, Member, Referral, SatusehatSync, ServiceGiven,
+    AuditEvent, Contact, DeliveryEvent, Household, Measurement, Member, Referral, SatusehatSync, ServiceGiven,
 )
 
 
@@ -81,10 +81,13 @@ def satusehat_by_posyandu(session: Session, posyandu_ids: Sequence[int], listed:
     return counts, problems
 
 
+ASKED_BACK = "report.asked_back"  # the audit action of a value the bot asked back (bot/flows/reporting_measure.py)
+
+
 def kader_figures(session: Session, posyandu_ids: Sequence[int], first: date, last: date,
                   only_contact: int | None = None) -> list[dict[str, object]]:
     """Per kader (whoever recorded visits here this month): visits, people, visits of members without a NIK,
-    and late entries (typed more than a day after the posyandu day, by the UTC date it was typed). Counted by
+    values asked back (a data-quality sign: the audit of `report.asked_back`), and late entries (typed more than a day after the posyandu day, by the UTC date it was typed). Counted by
     the database in one grouped query: a kabupaten's month is some 50,000 visits."""
     ids = list(posyandu_ids)
     if not ids:
@@ -110,5 +113,14 @@ def kader_figures(session: Session, posyandu_ids: Sequence[int], first: date, la
         k = "import" if is_import else by
         out[k] = {"contact_id": None if is_import else by, "name": None if is_import else name,
                   "role": None if is_import else role, "import": bool(is_import), "visits": int(visits),
-                  "people": int(people), "no_nik": int(without or 0), "late": int(late_n or 0)}
+                  "people": int(people), "no_nik": int(without or 0), "late": int(late_n or 0), "asked_back": 0}
+    reporters = [k for k in out if k != "import" and k is not None]
+    if reporters:  # values the bot asked back (unusual for the age, a big change): one grouped count
+        start = datetime.combine(first, time(), timezone.utc)
+        end = datetime.combine(last + timedelta(days=1), time(), timezone.utc)
+        for contact_id, n in session.execute(
+                select(AuditEvent.contact_id, func.count()).where(
+                    AuditEvent.action == ASKED_BACK, AuditEvent.contact_id.in_(reporters), AuditEvent.at >= start,
+                    AuditEvent.at < end).group_by(AuditEvent.contact_id)):
+            out[contact_id]["asked_back"] = int(n)
     return sorted(out.values(), key=lambda r: (bool(r["import"]), -int(r["visits"])))  # type: ignore[call-overload]

@@ -27,6 +27,7 @@ from health.growth import too_young_to_stand
 from health.life_stage import LifeStage
 from health.measurements import SAVE_EXAMPLES
 from health.pregnancy import gestational_age, hpl
+from storage.posyandu_days import audit as audit_event
 from storage.reporting import reported_on
 
 DONE = {"done", "selesai", "lanjut", "ok", "oke", "sudah", "sudah selesai"}
@@ -314,6 +315,8 @@ class MeasureSteps(VisitBase):
                      before: Iterable[Reply]) -> Turn:
         params = {k: number(v, ctx.lang) if numeric(v) else v for k, v in shown.items()}
         params["item"] = ctx.t(f"report.item.{label_key(item, self._stage(ctx, data)[2])}")
+        # counted per kader on the web page ("values asked back"): which item, never the value or the person
+        audit_event(ctx.session, ctx.contact.id, "report.asked_back", f"item:{item}", ctx.now)
         return ask(ctx, "confirm", data, f"report.{reason}",
                    choices(ctx, (("yes", "report.confirm.yes"), ("no", "report.confirm.no"))), before=before,
                    **params)

@@ -387,3 +387,17 @@ def test_the_area_recap_is_kept_for_a_while_then_recomputed(client, village, clo
     assert "dihitung pukul 08.4" in fresh and weighed(fresh) == weighed(first) + 1
     with transaction(village.session_factory) as s:
         assert s.scalar(select(func.count()).select_from(RecapSnapshot)) == 1  # replaced, not added
+
+
+def test_the_kader_page_counts_the_values_the_bot_asked_back(client, village):
+    """A value unusual for the age is asked back in chat; the Kader page counts how often, per kader."""
+    kader = Person(village, "kader1")
+    kader.say("lapor"), kader.say("aisyah")
+    asked = kader.say("25")  # 25 kg for a 9-month-old: asked back
+    assert "benar" in asked.lower()
+    kader.say("batal")
+    sign_in(client, village, "bidan")
+    page = client.get("/kader").get_data(as_text=True)
+    assert "Nilai ditanyakan ulang" in page
+    row = page.split("Kader Siti Aminah", 1)[1].split("</tr>", 1)[0]
+    assert '<td class="num">1</td>' in row
