@@ -17,7 +17,7 @@ from babel.dates import format_date
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.flows.reporting_render import member_label
-from bot.flows.scope import ScopedFlow
+from bot.flows.scope import ScopedFlow, pick_member
 from bot.i18n.resident import fmt_date
 from bot.messages import Choice, Role
 from bot.parsing import parse_yes_no
@@ -25,7 +25,7 @@ from health.immunisation import next_doses
 from health.service_history import VITA, check_service, name_service, resolve, service_name
 from health.schedules import dose_name
 from storage.models import Member
-from storage.reporting import member_in_scope, search_members, visible_posyandu
+from storage.reporting import search_members, visible_posyandu
 from storage.services import HistoryProblem, member_services, parse_entry, problem_of, record_history, register_date
 
 SAVE, CANCEL = "simpan", "batal"
@@ -57,13 +57,7 @@ class HistoryFlow(ScopedFlow):
         return ask(ctx, "member", data, "history.which", offered)
 
     def on_member(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        allowed = [p.id for p in visible_posyandu(ctx.session, ctx.contact)]
-        member = None
-        if answer.value.startswith("m") and answer.value[1:].isdigit():
-            member = member_in_scope(ctx.session, int(answer.value[1:]), allowed)
-        if member is None:
-            raise Invalid("core.choose_from_list", count=data.get("offered", 2))
-        return self._picked(ctx, data, member)
+        return self._picked(ctx, data, pick_member(ctx, data, answer))
 
     def _member(self, ctx: Ctx, data: dict[str, Any]) -> Member:
         member = ctx.session.get(Member, data["member"])

@@ -26,7 +26,7 @@ from typing import Any
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.flows.reporting_render import member_label
-from bot.flows.scope import ScopedFlow
+from bot.flows.scope import ScopedFlow, pick_member
 from bot.messages import Choice, Role
 from bot.parsing import parse_yes_no
 from health.fhir_codes import clean_practitioner_id, practitioner_id_problem
@@ -35,7 +35,7 @@ from storage.identity import members_missing_nik, mother_on_record, nik_holder, 
 from storage.members import name_key
 from storage.satusehat_practitioner import practitioner_of, set_practitioner
 from storage.models import Member
-from storage.reporting import member_in_scope, search_members, visible_posyandu
+from storage.reporting import search_members, visible_posyandu
 
 # The NIK at the end of the message, digits possibly grouped: "nik budi 3201 0105 0325 0002".
 TRAILING_DIGITS = re.compile(r"^(?P<name>.*?)\s*(?P<nik>\d[\d\s.-]*\d)\s*$")
@@ -140,13 +140,7 @@ class NikFlow(ScopedFlow):
     def on_member(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         if answer.value in (CANCEL, "cancel"):
             return done(say(ctx, "core.cancelled"))
-        allowed = [p.id for p in visible_posyandu(ctx.session, ctx.contact)]
-        member = None
-        if answer.value.startswith("m") and answer.value[1:].isdigit():
-            member = member_in_scope(ctx.session, int(answer.value[1:]), allowed)
-        if member is None:
-            raise Invalid("core.choose_from_list", count=data.get("offered", 2))
-        return self._picked(ctx, data, member)
+        return self._picked(ctx, data, pick_member(ctx, data, answer))
 
     def _picked(self, ctx: Ctx, data: dict[str, Any], member: Member) -> Turn:
         if data.get("for") == "mother":

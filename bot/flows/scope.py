@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 from bot.flows.base import Answer, Ctx, Invalid, StepFlow, Turn, ask, done, say
 from bot.messages import Choice
 from storage.members import name_key
-from storage.models import Posyandu
+from storage.models import Member, Posyandu
 from storage.reporting import member_in_scope, visible_posyandu
 
 
@@ -44,6 +44,18 @@ def choose_posyandu(ctx: Ctx, data: dict[str, Any], ask_key: str,
         data["pid"] = places[0].id
         return then(ctx, data)
     return ask(ctx, "posyandu", data, ask_key, tuple(Choice(f"p{p.id}", p.name) for p in places))
+
+
+def pick_member(ctx: Ctx, data: dict[str, Any], answer: Answer) -> Member:
+    """The member a `m<id>` choice names, only when of a posyandu this contact may see (a forged or stale
+    button is asked again with the list's size)."""
+    allowed = [p.id for p in visible_posyandu(ctx.session, ctx.contact)]
+    member = None
+    if answer.value.startswith("m") and answer.value[1:].isdigit():
+        member = member_in_scope(ctx.session, int(answer.value[1:]), allowed)
+    if member is None:
+        raise Invalid("core.choose_from_list", count=data.get("offered", 2))
+    return member
 
 
 def pick_posyandu(places: Sequence[Posyandu], answer: Answer) -> Posyandu:

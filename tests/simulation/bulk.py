@@ -41,20 +41,7 @@ class BulkSim(Sim):
         return self.chat_every > 0 and self.places.index(place) % self.chat_every == 0
 
     def setup(self) -> None:
-        path = os.path.join(self.tmp, "posyandu.csv")
-        with open(path, "w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f)
-            w.writerow(["code", "name", "desa", "kecamatan", "kabupaten", "provinsi", "puskesmas", "timezone"])
-            for i, place in enumerate(self.places):
-                w.writerow([place.code, f"Posyandu Simulasi {i + 1}", f"Desa Sim {i // 5 + 1}",
-                            f"Kecamatan Sim {i // 50 + 1}", "Kabupaten Demak", "Jawa Tengah",
-                            f"Puskesmas Sim {i // 20 + 1}", "Asia/Jakarta"])
-        self.run_cli("posyandu", "import", path)
-        for pkm in sorted({i // 20 + 1 for i in range(len(self.places))}):
-            self.satusehat.add_client(f"client-{pkm}", "rahasia", "10000004")
-            self.run_cli("satusehat", "credentials", "set", "--puskesmas", f"Puskesmas Sim {pkm}", "--organization-id",
-                         "10000004", "--client-id", f"client-{pkm}", "--client-secret-from-env", "SIM_SS_SECRET",
-                         env={"SIM_SS_SECRET": "rahasia"})
+        self.setup_places()
         now = self.clock.now()
         with transaction(self.runtime.session_factory) as s:
             for place in self.places:

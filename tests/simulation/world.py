@@ -191,7 +191,8 @@ class Sim:
         return TelegramSim(self, next(self.chat_ids), who)
 
     # -- setting up ----------------------------------------------------------------------------------------
-    def setup(self) -> None:
+    def setup_places(self) -> None:
+        """The posyandu by `posyandu import` and each puskesmas's SATUSEHAT access by the CLI, as an operator does."""
         path = os.path.join(self.tmp, "posyandu.csv")
         with open(path, "w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)
@@ -206,6 +207,9 @@ class Sim:
             self.run_cli("satusehat", "credentials", "set", "--puskesmas", f"Puskesmas Sim {pkm}", "--organization-id",
                          SS_ORG, "--client-id", f"client-{pkm}", "--client-secret-from-env", "SIM_SS_SECRET",
                          env={"SIM_SS_SECRET": "rahasia"})
+
+    def setup(self) -> None:
+        self.setup_places()
         for place in self.places:
             place.bidan = self.join(self.new_telegram(f"bidan {place.code}"), place.code, "bidan")
             place.kader = self.join(WhatsAppSim(self, f"+62857{next(self.chat_ids) % 10**8:08d}",
