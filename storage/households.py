@@ -132,6 +132,11 @@ def _registered_household(session: Session, contact: Contact, posyandu: Posyandu
                            .order_by(Household.id).limit(1)).first()
 
 
+def contact_household(session: Session, contact: Contact) -> Household | None:
+    """The household the chat belongs to, if any."""
+    return session.get(Household, contact.household_id) if contact.household_id else None
+
+
 def subscribe(session: Session, contact: Contact, posyandu: Posyandu, now: datetime) -> Household:
     """Record consent and link the chat to a household of this posyandu: the one registered with the chat's
     own WhatsApp number when there is one (proof enough, docs/privacy.md), else a new one."""
@@ -141,7 +146,7 @@ def subscribe(session: Session, contact: Contact, posyandu: Posyandu, now: datet
         contact.resumed_at = now  # nothing that fell due while stopped comes in a burst
     contact.stopped_at = None  # consenting again is the clearest "please message me"
     contact.posyandu_id = posyandu.id
-    household = session.get(Household, contact.household_id) if contact.household_id else None
+    household = contact_household(session, contact)
     if household is None or household.posyandu_id != posyandu.id:
         household = _registered_household(session, contact, posyandu)
     if household is None:

@@ -106,6 +106,16 @@ def record_history(session: Session, member: Member, named: Named, on: date, pre
     return Recorded(code, on, True)
 
 
+def record_history_now(session: Session, member: Member, named: Named, on: date, precision: str, today: date,
+                       services: History, *, place: str | None = None,
+                       recorded_by_id: int | None = None) -> Recorded:
+    """`record_history` for one entry typed in chat, written at once (a clash shows in this step)."""
+    saved = record_history(session, member, named, on, precision, today, services, place=place,
+                           recorded_by_id=recorded_by_id)
+    session.flush()
+    return saved
+
+
 # -- the import ---------------------------------------------------------------------------------------------
 @dataclass
 class HistoryReport:
