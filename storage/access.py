@@ -14,10 +14,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.messages import Role
-from storage.models import Contact, Member
+from storage.records import ContactRecord, MemberRecord
 
 
-def may_see_member(session: Session, contact: Contact, member: Member) -> bool:
+def may_see_member(session: Session, contact: ContactRecord, member: MemberRecord) -> bool:
     """May this chat be shown this member's data (name, results, what is due)?"""
     if contact.role == Role.RESIDENT.value:
         return may_see_household(contact.household_id, member.household_id)

@@ -5,14 +5,24 @@ caller's transaction, never committed.
 """
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from storage.models import Contact
+from storage.records import ContactRecord
 
 
-def set_language(contact: Contact, language: str) -> None:
+def _row(session: Session, contact: ContactRecord) -> Contact:
+    """The contact's row: the step's own, from the session's identity map (no query)."""
+    row = session.get(Contact, contact.id)
+    assert row is not None
+    return row
+
+
+def set_language(session: Session, contact: ContactRecord, language: str) -> None:
     """`id` or `en`: every text to this person from now on, replies and reminders alike."""
-    contact.language = language
+    _row(session, contact).language = language
 
 
-def set_display_name(contact: Contact, name: str) -> None:
+def set_display_name(session: Session, contact: ContactRecord, name: str) -> None:
     """The staff member's name as the bidan reads it in alerts ("Dilaporkan oleh ...")."""
-    contact.display_name = name
+    _row(session, contact).display_name = name

@@ -34,6 +34,7 @@ from storage.models import (
     ServiceGiven,
 )
 from storage.phones import normalise_phone
+from storage.records import ContactRecord
 from storage.repositories import _insert
 
 CONSENT_KINDS = ("reminder", "broadcast", "result")
@@ -132,7 +133,7 @@ def _registered_household(session: Session, contact: Contact, posyandu: Posyandu
                            .order_by(Household.id).limit(1)).first()
 
 
-def contact_household(session: Session, contact: Contact) -> Household | None:
+def contact_household(session: Session, contact: ContactRecord) -> Household | None:
     """The household the chat belongs to, if any."""
     return session.get(Household, contact.household_id) if contact.household_id else None
 

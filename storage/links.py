@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.messages import Role
 from storage.members import clean_name, name_key
+from storage.records import ContactRecord
 from storage.models import AuditEvent, Contact, Household, LinkRequest, Member, Posyandu, Pregnancy
 
 REVIEWERS = frozenset({Role.KADER.value, Role.BIDAN.value, Role.ADMIN.value})
@@ -39,14 +40,14 @@ def request_link(session: Session, contact: Contact, member: Member, name: str, 
     return request, True
 
 
-def unconfirmed_of(session: Session, contact: Contact) -> list[LinkRequest]:
+def unconfirmed_of(session: Session, contact: ContactRecord) -> list[LinkRequest]:
     """The chat's own requests not (yet) accepted: shown to it as it typed them, nothing more."""
     return list(session.scalars(select(LinkRequest).where(LinkRequest.contact_id == contact.id,
                                                           LinkRequest.status != "accepted")
                                 .order_by(LinkRequest.birth_date.desc(), LinkRequest.id)))
 
 
-def typed_by(session: Session, contact: Contact) -> list[tuple[Member, Pregnancy | None]]:
+def typed_by(session: Session, contact: ContactRecord) -> list[tuple[Member, Pregnancy | None]]:
     """The chat's unconfirmed requests as the resident typed them (never the record they point at), as a member
     and, when an HPHT was typed, a pregnancy: `keluarga` and `grafik` answer them exactly as a member added new,
     so whether a record exists does not show (docs/privacy.md). Negative ids keep them apart from stored members;
@@ -88,7 +89,7 @@ def request_parties(session: Session, request: LinkRequest) -> tuple[Contact | N
     return session.get(Contact, request.contact_id), session.get(Member, request.member_id)
 
 
-def decide(session: Session, reviewer: Contact, request_id: int, posyandu_ids: Sequence[int], accept: bool,
+def decide(session: Session, reviewer: ContactRecord, request_id: int, posyandu_ids: Sequence[int], accept: bool,
            now: datetime) -> LinkRequest | None:
     """A kader or bidan of the posyandu accepts (links the chat) or refuses a pending request; else None."""
     from storage.households import add_pregnancy, link_member  # households imports this module

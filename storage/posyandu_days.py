@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.messages import Role
+from storage.records import ContactRecord, InviteRecord, SessionRecord
 from storage.reporting import visible_posyandu
 from storage.models import Announcement, AuditEvent, Contact, Invite, Member, Posyandu, PosyanduSession, Pregnancy
 
@@ -21,7 +22,7 @@ def audit(session: Session, contact_id: int | None, action: str, subject: str, a
     session.add(AuditEvent(contact_id=contact_id, action=action, subject=subject, at=at))
 
 
-def staff_posyandu(session: Session, contact: Contact) -> list[Posyandu]:
+def staff_posyandu(session: Session, contact: ContactRecord) -> list[Posyandu]:
     """The posyandu a staff member works for: one rule for reporting and broadcasting
     (`storage.reporting.visible_posyandu`: a kader their own, a bidan their desa's, an admin all)."""
     return visible_posyandu(session, contact)
@@ -41,9 +42,11 @@ def create_session(session: Session, posyandu_id: int, starts_at: datetime, plac
     return record
 
 
-def revise_session(session: Session, record: PosyanduSession, kind: str, starts_at: datetime | None,
+def revise_session(session: Session, day: SessionRecord, kind: str, starts_at: datetime | None,
                    place: str | None, now: datetime) -> None:
     """A change (`change`: new time and place) or a cancellation (`cancel`), as a new revision."""
+    record = session.get(PosyanduSession, day.id)  # the step's own row: no query
+    assert record is not None
     record.revision += 1
     record.updated_at = now
     if kind == "cancel":
@@ -91,11 +94,12 @@ def invite_by_code(session: Session, code: str) -> Invite | None:
     return session.scalars(select(Invite).where(Invite.code == code).with_for_update()).one_or_none()
 
 
-def redeem_invite(session: Session, contact: Contact, invite: Invite, now: datetime) -> Posyandu:
+def redeem_invite(session: Session, who: ContactRecord, code: InviteRecord, now: datetime) -> Posyandu:
     """Bind the contact to the invite's posyandu and role (a bidan also to its desa) and use the invite up;
     the caller checked it is unused and unexpired (`invite_by_code` locked it)."""
-    posyandu = session.get(Posyandu, invite.posyandu_id)
-    assert posyandu is not None
+    contact, invite = session.get(Contact, who.id), session.get(Invite, code.id)  # this step's rows: no query
+    posyandu = session.get(Posyandu, code.posyandu_id)
+    assert contact is not None and invite is not None and posyandu is not None
     contact.role = invite.role
     contact.posyandu_id = posyandu.id
     if invite.role == Role.BIDAN.value:

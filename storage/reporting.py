@@ -24,6 +24,7 @@ from health.life_stage import LifeStage, is_pregnant, primary_stage
 from storage import access
 from storage.members import clean_name, name_key
 from storage.pregnancy_status import pregnancy_since, pregnancy_start  # noqa: F401  (re-exported)
+from storage.records import ContactRecord, MeasurementRecord
 from storage.referrals import record_referrals
 from storage.satusehat_queue import queue_visit
 from storage.models import (
@@ -47,7 +48,7 @@ INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are r
 INVITE_LENGTH = 6
 
 
-def visible_posyandu(session: Session, contact: Contact) -> list[Posyandu]:
+def visible_posyandu(session: Session, contact: ContactRecord) -> list[Posyandu]:
     """The posyandu a staff member may see and report for: a kader their own, a bidan their desa's, a
     puskesmas's staff (an admin with a puskesmas) its posyandu, an admin of the kabupaten all.
 
@@ -184,7 +185,7 @@ def life_stage_on(session: Session, member: Member, on: date, hpht: date | None 
                          pregnancy_since(pregnancy))
 
 
-def weight_change_grams(session: Session, measurement: Measurement) -> int | None:
+def weight_change_grams(session: Session, measurement: MeasurementRecord) -> int | None:
     """Grams gained (negative: lost) since the weighing of the month before, the change its N/T was judged on
     (health.visit._kms); None when there is none (O, B, no weight)."""
     if measurement.weight_kg is None:

@@ -45,7 +45,7 @@ POSYANDU_HOURS = (6 * 60, 18 * 60)  # ⚠ project choice: posyandu run in the da
 
 
 # -- shared helpers -----------------------------------------------------------------------------
-def staff_posyandu(ctx: Ctx) -> list[PosyanduRecord]:
+def staff_posyandu(ctx: Ctx) -> Sequence[PosyanduRecord]:
     """The posyandu a bidan (or admin) broadcasts to (`storage.posyandu_days.staff_posyandu`), so "2" is the
     same posyandu in `undangan`, `lapor`, `buat jadwal` and `pengumuman`."""
     return days.staff_posyandu(ctx.session, ctx.contact)

@@ -11,7 +11,7 @@ tests/transcripts/lapor_nifas.txt.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Sequence
 
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
@@ -30,7 +30,7 @@ EARLIEST_BIRTH = timedelta(weeks=22)  # a birth, not a miscarriage, from 22 comp
 LATEST_PREGNANCY = timedelta(days=MAX_HPHT_AGE_DAYS)
 
 
-def ongoing_pregnancies(ctx: Ctx, posyandu_id: int, today: date) -> list[tuple[MemberRecord, PregnancyRecord]]:
+def ongoing_pregnancies(ctx: Ctx, posyandu_id: int, today: date) -> Sequence[tuple[MemberRecord, PregnancyRecord]]:
     return days.ongoing_pregnancies(ctx.session, posyandu_id, today, LATEST_PREGNANCY)
 
 

@@ -77,10 +77,10 @@ class StartFlow(StepFlow):
         wanted = _command(answer)
         if wanted is not None:  # `daftar` where the language is asked: the default language, and on with it
             typed = answer.text.strip().lower().lstrip("/")
-            set_language(ctx.contact, "en" if typed in ENGLISH_COMMANDS else
+            set_language(ctx.session, ctx.contact, "en" if typed in ENGLISH_COMMANDS else
                          (ctx.contact.language or ctx.settings.default_language))
             return self._go(ctx, data, wanted)
-        set_language(ctx.contact, parse_language(answer))
+        set_language(ctx.session, ctx.contact, parse_language(answer))
         if ctx.role is not Role.RESIDENT:
             return done(say(ctx, "core.language_set"), then="menu")
         return ask(ctx, "role", data, "core.ask_role",
@@ -122,7 +122,7 @@ class StartFlow(StepFlow):
         name = person_name(answer.text)
         if name is None:
             raise Invalid("core.staff_name_invalid")
-        set_display_name(ctx.contact, name)
+        set_display_name(ctx.session, ctx.contact, name)
         return done(say(ctx, "core.staff_name_ok", name=name), then="menu")
 
 
@@ -136,7 +136,7 @@ class LanguageFlow(StepFlow):
         return ask(ctx, "language", {}, "core.ask_language", choices(ctx, LANGUAGE_CHOICES))
 
     def on_language(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        set_language(ctx.contact, parse_language(answer))
+        set_language(ctx.session, ctx.contact, parse_language(answer))
         return done(say(ctx, "core.language_set"), then="menu")
 
 
