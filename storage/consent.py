@@ -111,7 +111,8 @@ def record_consent(session: Session, by: ContactRecord, posyandu_id: int, key: s
     return home
 
 
-def withdraw_consent(session: Session, by: ContactRecord, posyandu_id: int, key: str, now: datetime) -> Household | None:
+def withdraw_consent(session: Session, by: ContactRecord, posyandu_id: int, key: str,
+                     now: datetime) -> Household | None:
     """The family does not (or no longer) agree: nothing is sent to its number; its chats keep their own consent."""
     if key[:1] == "m":
         member = session.get(Member, int(key[1:]))
