@@ -220,8 +220,8 @@ def _growth(session: Session, members: list[Member], today: date) -> list[tuple[
 
 
 def _unreachable(session: Session, posyandu: PosyanduRecord, members: dict[int, Member],
-                 households: dict[int, Household],
-                 found: dict[str, VisitEntry], member_entry) -> None:  # type: ignore[no-untyped-def]
+                 households: dict[int, Household], found: dict[str, VisitEntry],
+                 member_entry) -> None:  # type: ignore[no-untyped-def]
     """Households no message reaches (no phone, no consent, paused, not on WhatsApp, no chat yet), and members with no
     household and no phone: on the list under their eldest member (the household itself when it has nobody)."""
     reach = household_reach(session, posyandu.id)
