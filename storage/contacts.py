@@ -11,8 +11,8 @@ from storage.models import Contact
 from storage.records import ContactRecord
 
 
-def _row(session: Session, contact: ContactRecord) -> Contact:
-    """The contact's row: the step's own, from the session's identity map (no query)."""
+def contact_row(session: Session, contact: ContactRecord) -> Contact:
+    """The contact's row for a change: the step's own, from the session's identity map (no query)."""
     row = session.get(Contact, contact.id)
     assert row is not None
     return row
@@ -20,9 +20,9 @@ def _row(session: Session, contact: ContactRecord) -> Contact:
 
 def set_language(session: Session, contact: ContactRecord, language: str) -> None:
     """`id` or `en`: every text to this person from now on, replies and reminders alike."""
-    _row(session, contact).language = language
+    contact_row(session, contact).language = language
 
 
 def set_display_name(session: Session, contact: ContactRecord, name: str) -> None:
     """The staff member's name as the bidan reads it in alerts ("Dilaporkan oleh ...")."""
-    _row(session, contact).display_name = name
+    contact_row(session, contact).display_name = name

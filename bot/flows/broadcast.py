@@ -435,7 +435,7 @@ class ChangeSessionFlow(TimeSteps):
     def _recipients(self, ctx: Ctx, data: dict[str, Any], new: SessionView) -> list[ContactRecord]:
         record = self._record(ctx, data)
         ids = told_before(ctx.session, BroadcastKey.session_prefix(record.id))
-        told = days.contacts_by_id(ctx.session, ids)
+        told: list[ContactRecord] = list(days.contacts_by_id(ctx.session, ids))
         if data["action"] == "change":
             households = audience(ctx.session, new.posyandu.id, new.groups, local_day(new.starts_at, new.posyandu))
             told += contacts_of(ctx, households)

@@ -199,12 +199,12 @@ class PregnancyEndedFlow(PregnancySteps):
         pregnancy = days.pregnancy_by_id(ctx.session, data["pregnancy"])
         if pregnancy is None or pregnancy.delivered_on is not None or pregnancy.ended_on is not None:
             return done(say(ctx, "ended.already"), then="menu")
-        days.record_end(ctx.session, pregnancy, date.fromisoformat(data["ended"]), data["reason"], ctx.contact.id,
-                        ctx.now)
+        ended = date.fromisoformat(data["ended"])
+        days.record_end(ctx.session, pregnancy, ended, data["reason"], ctx.contact.id, ctx.now)
         if data["reason"] != "keguguran":  # moved away, recorded by mistake: nothing to follow up
             return done(say(ctx, "ended.saved_other"), then="menu")
         member = member_by_id(ctx.session, pregnancy.member_id)
-        alerted = notify_miscarriage(ctx, member, data["pid"], pregnancy.ended_on) if member is not None else 0
+        alerted = notify_miscarriage(ctx, member, data["pid"], ended) if member is not None else 0
         return done(say(ctx, "ended.saved", count=alerted) if alerted else say(ctx, "ended.saved_no_bidan"),
                     then="menu")
 
