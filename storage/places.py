@@ -1,4 +1,4 @@
-"""Regions, puskesmas and posyandu: get-or-create helpers shared by the seed and the CSV import."""
+"""Regions, puskesmas and posyandu: get-or-create helpers shared by the seed and the CSV import; a posyandu by id."""
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
