@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.flows.rekap import recap_replies
 from health.recap import month_bounds
-from scheduler.isolation import log_failure
+from bot.isolation import log_failure
 from scheduler.planner import ZONES, zone_of
 from storage import repositories as repo
 from storage.db import transaction

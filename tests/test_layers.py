@@ -1,4 +1,4 @@
-"""Which package may import which (docs/architecture.md): the composition root `bot/runtime.py` wires the
+"""Which package may import which (docs/architecture.md): the composition root `app/runtime.py` wires the
 processes, so `scheduler/` never imports `webhooks/`, `webhooks/` uses of `scheduler/` only the reminder
 planner for its CLI command, and in `bot/` only the composition root and the entry points know either."""
 from __future__ import annotations
@@ -32,20 +32,20 @@ def test_the_scheduler_never_imports_the_webhooks():
 
 def test_the_webhooks_use_of_the_scheduler_is_the_planners_cli_only():
     used = {(m, n) for m, names in imports("webhooks").items() for n in names if n.split(".")[0] == "scheduler"}
-    assert used <= {("webhooks/commands/reminders.py", "scheduler.planner")}
+    assert used <= {("app/cli/reminders.py", "scheduler.planner")}
 
 
 def test_only_the_composition_root_and_entry_points_of_bot_know_the_processes():
-    """`bot/runtime.py` builds them (senders lazily), `bot/embedded.py` is `make run`, `bot/__main__.py`
+    """`app/runtime.py` builds them (senders lazily), `app/embedded.py` is `make run`, `bot/__main__.py`
     the terminal chat; the core (engine, service, flows, texts) knows neither scheduler/ nor webhooks/."""
-    edges = {"bot/runtime.py", "bot/embedded.py", "bot/__main__.py"}
+    edges = {"app/runtime.py", "app/embedded.py", "bot/__main__.py"}
     offenders = {m: sorted(n for n in names if n.split(".")[0] in {"webhooks", "scheduler"})
                  for m, names in imports("bot").items() if m not in edges}
     assert not {m: n for m, n in offenders.items() if n}
 
 
 def test_the_composition_root_imports_the_webhooks_only_where_it_builds_them():
-    """At import time bot/runtime.py pulls in the dispatcher, never an HTTP edge (PTB, twilio, httpx)."""
+    """At import time app/runtime.py pulls in the dispatcher, never an HTTP edge (PTB, twilio, httpx)."""
     tree = ast.parse((ROOT / "bot" / "runtime.py").read_text(encoding="utf-8"))
     top = {n.module for n in tree.body if isinstance(n, ast.ImportFrom) and n.module}
     top |= {a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names}
@@ -57,7 +57,7 @@ def test_the_web_page_knows_neither_the_scheduler_nor_the_channels():
     webhooks/ is the channel-neutral inbound path, for the simulator (to move below both: issue 18)."""
     used = {(m, n) for m, names in imports("web").items() for n in names
             if n.split(".")[0] in {"webhooks", "scheduler", "telegram", "twilio"}}
-    assert used <= {("web/pages/simulator.py", "webhooks.inbound")}
+    assert used <= {("web/pages/simulator.py", "bot.intake")}
 
 
 def test_the_top_level_layout_is_fixed():

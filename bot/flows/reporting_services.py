@@ -17,7 +17,8 @@ from bot.texts import catalogue, render
 from health.feeding import pmt_for_balita
 from health.life_stage import LifeStage
 from health.pregnancy import anc_contact_due
-from health.schedules import IMMUNISATION_RULES, RULES, ReminderRule, doses_due, due_reminders, series_of
+from health.due import doses_due, due_reminders
+from health.schedules import IMMUNISATION_RULES, RULES, ReminderRule, series_of
 
 MAX_DOSES = 6  # more than this on one screen is unreadable on a phone
 CAMPAIGNS = ("VITA", "CACING")

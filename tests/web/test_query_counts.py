@@ -153,7 +153,7 @@ def test_the_cards_reasons_and_stage_are_the_chats(web_app, village, db_engine):
     from bot.flows.referrals import reasons_text
     from storage.referrals import open_problems, queue
     from storage.reporting import pregnancies_of, reinterpret
-    from web.pages import PageCtx
+    from web.pages.common import PageCtx
     from web.pages.referrals import stored_reasons_text
 
     with web_app.test_request_context("/rujukan"), transaction(village.session_factory) as s:

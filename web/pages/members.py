@@ -12,7 +12,7 @@ from bot.flows.reporting_services import label_for
 from storage.reporting import member_in_scope
 from storage.visits import local_today
 from storage.web_pages import member_history
-from web.pages import blueprint, ctx, lang, now, page, place_ids, seen, t
+from web.pages.common import blueprint, ctx, lang, now, page, place_ids, seen, t
 from web.pages.referrals import flag_name
 
 

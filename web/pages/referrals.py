@@ -23,7 +23,7 @@ from storage.referral_history import referral_in_scope, referral_story
 from storage.referrals import OUTCOMES, QueueEntry, may_close, open_in_scope, open_problems, queue, record_outcome
 from storage.pregnancy_status import pregnancy_since
 from storage.reporting import facts_of, pregnancies_of
-from web.pages import blueprint, chosen_places, ctx, lang, now, page, place_ids, places, seen, t
+from web.pages.common import blueprint, chosen_places, ctx, lang, now, page, place_ids, places, seen, t
 
 PAGE = 50
 

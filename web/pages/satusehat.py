@@ -6,7 +6,7 @@ from flask import g, render_template
 
 from bot.flows.reporting_format import day
 from storage.web_pages import SYNC_STATES, satusehat_by_posyandu
-from web.pages import blueprint, chosen_places, lang, page, places, seen
+from web.pages.common import blueprint, chosen_places, lang, page, places, seen
 
 
 @blueprint.get("/satusehat")

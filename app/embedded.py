@@ -16,10 +16,10 @@ log = logging.getLogger(__name__)
 
 def main() -> None:
     from scheduler.clock import register_jobs
-    from scheduler.worker import run_forever
+    from sending.worker import run_forever
     from storage.migrate import upgrade
-    from webhooks.app import create_app
-    from bot.runtime import build_runtime
+    from app.wsgi import create_app
+    from app.runtime import build_runtime
 
     settings = Settings.from_env()
     configure_logging(settings)
@@ -30,7 +30,7 @@ def main() -> None:
     threading.Thread(target=run_forever, args=(runtime, stop), name="dispatcher", daemon=True).start()
     satusehat = _satusehat_sender(runtime, settings)
     if satusehat is not None:  # calls out only for a puskesmas with credentials
-        from scheduler.satusehat_sync import run_forever as sync_forever
+        from sending.satusehat_sync import run_forever as sync_forever
 
         threading.Thread(target=sync_forever, args=(satusehat, stop), name="satusehat", daemon=True).start()
     clock = BackgroundScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
@@ -70,7 +70,7 @@ def _demo_link(runtime, port: int) -> str | None:  # type: ignore[no-untyped-def
 
 def _satusehat_sender(runtime, settings):  # type: ignore[no-untyped-def]
     """The SATUSEHAT sender, or None (with the reason logged) when a code setting is unknown."""
-    from bot.runtime import satusehat_sender
+    from app.runtime import satusehat_sender
 
     try:
         return satusehat_sender(runtime)
