@@ -1,6 +1,6 @@
 """Value objects of the conversation core: inbound and outbound messages (and storage's channels, roles, choices).
 
-They are plain frozen dataclasses so flows, storage and webhooks can pass them
+They are plain frozen dataclasses so flows, storage and the edges can pass them
 around without importing each other.
 """
 from __future__ import annotations
@@ -8,7 +8,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from storage.values import MIME_TYPES, Attachment, Channel, Choice, Role
 

@@ -46,7 +46,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .ages import add_months
-from .growth import Sex
 from .life_stage import LifeStage
 from .pregnancy import ANC_WINDOWS, HPL_DAYS
 

@@ -21,7 +21,7 @@ from storage.members import name_key
 from storage.models import Member, Posyandu
 from storage.recap import month_recap, set_target
 from storage.repositories import posyandu_by_code
-from app.cli.core import month_arg, output_file, runtime, write_output
+from app.cli.core import month_arg, runtime, write_output
 
 @click.command("recap", help="The month's recap: SKDN and the ILP figures per posyandu (csv, xlsx or text); "
                               "with --level, by posyandu, desa, puskesmas or kabupaten with targets and PWS KIA.")

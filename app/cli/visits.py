@@ -10,7 +10,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from bot.flows.visits import reason_texts
+from bot.visit_reasons import reason_texts
 from storage.db import transaction
 from storage.repositories import posyandu_by_code
 from storage.visits import local_today, visiting_list

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, g, redirect, render_template, request, url_for
 
-from bot.flows.referrals import problem_text, values_text
-from bot.flows.reporting_format import age, day
-from bot.flows.reporting_render import label
+from bot.referral_text import problem_text, values_text
+from bot.formats import age, day
+from bot.visit_text import label
 from bot.texts import catalogue, render
 from health.findings import evidence_name, group
 from health.labels import category_of
