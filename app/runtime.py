@@ -25,6 +25,7 @@ from storage.db import make_engine, make_session_factory
 
 if TYPE_CHECKING:  # pragma: no cover
     from sending.satusehat_sync import SatusehatSender
+    from sending.telegram_client import BotRunner
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +39,13 @@ class Runtime:
     senders: dict[Channel, Sender]
     dispatcher: Dispatcher
     send_now: SendNow
-    telegram_runner: object | None = None
+    telegram_runner: BotRunner | None = None
 
     def close(self) -> None:
         self.send_now.close()
         self.dispatcher.close()
-        runner = self.telegram_runner
-        if runner is not None and hasattr(runner, "close"):
-            runner.close()  # type: ignore[attr-defined]
+        if self.telegram_runner is not None:
+            self.telegram_runner.close()
         self.engine.dispose()
 
 
@@ -58,7 +58,7 @@ def status_callback_url(public_url: str) -> str | None:
     return f"{base}/webhooks/whatsapp/status"
 
 
-def channel_senders(settings: Settings, clock: Clock | None = None) -> tuple[dict[Channel, Sender], object | None]:
+def channel_senders(settings: Settings, clock: Clock | None = None) -> tuple[dict[Channel, Sender], BotRunner | None]:
     """The senders for every configured channel; a missing token leaves that channel out."""
     senders: dict[Channel, Sender] = {}
     runner = None

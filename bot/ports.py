@@ -124,7 +124,18 @@ class Running(Protocol):
     """What the core and the edges use of a process's wiring. `app.runtime.Runtime` is one; the composition root
     hands it in, so nothing below `app/` imports it."""
 
-    settings: Settings
-    clock: Clock
-    session_factory: sessionmaker[Session]
-    send_now: SendsNow
+    @property
+    def settings(self) -> Settings:
+        ...
+
+    @property
+    def clock(self) -> Clock:
+        ...
+
+    @property
+    def session_factory(self) -> sessionmaker[Session]:
+        ...
+
+    @property
+    def send_now(self) -> SendsNow:
+        ...

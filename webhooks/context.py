@@ -13,7 +13,9 @@ KEY = "webhooks.runtime"
 class ChannelRuntime(Running, Protocol):
     """The process's wiring plus the Telegram bot runner (the webhook stops a button's spinner with it)."""
 
-    telegram_runner: object | None
+    @property
+    def telegram_runner(self) -> object | None:
+        ...
 
 
 def install(app: Flask, runtime: Callable[[], ChannelRuntime]) -> None:

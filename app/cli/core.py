@@ -161,7 +161,9 @@ def telegram_set_webhook() -> None:
     if not settings.telegram_enabled or not settings.telegram_webhook_secret:
         raise click.ClickException("set TELEGRAM_TOKEN and TELEGRAM_WEBHOOK_SECRET first")
     url = settings.public_url.rstrip("/") + "/webhooks/telegram"
-    ok = rt.telegram_runner.run(lambda bot: bot.set_webhook(  # type: ignore[union-attr]
+    runner = rt.telegram_runner
+    assert runner is not None  # built whenever Telegram is configured
+    ok = runner.run(lambda bot: bot.set_webhook(
         url=url, secret_token=settings.telegram_webhook_secret,
         allowed_updates=["message", "callback_query"], drop_pending_updates=False))
     click.echo(f"webhook set to {url}" if ok else "Telegram refused the webhook")
