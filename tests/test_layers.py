@@ -142,10 +142,9 @@ def test_the_circle_finder_finds_a_circle():
 
 def test_only_the_engine_knows_the_flows():
     """The conversations are the engine's: outside `bot/flows/` only the engine's registry imports them, and the
-    step's contract (`bot.flows.base`: the context, a turn) is used by the engine, the step (`bot.service`) and the
-    page's context. Renderers the chat shares with the clock, the page or the CLI live in `bot/` beside the flows."""
-    allowed = {("bot.engine", "bot.flows"), ("bot.engine", "bot.flows.base"), ("bot.service", "bot.flows.base"),
-               ("web.pages.common", "bot.flows.base")}
+    step's contract (`bot.flows.base`: the context, a turn) is used by the engine and the step (`bot.service`).
+    Renderers the chat shares with the clock, the page or the CLI live in `bot/` beside the flows."""
+    allowed = {("bot.engine", "bot.flows"), ("bot.engine", "bot.flows.base"), ("bot.service", "bot.flows.base")}
     known = modules(PACKAGES)
     used = {(m, t) for m, p in known.items() if not m.startswith("bot.flows")
             for _, n in imported(p) if (t := resolve(n, known)) and t.startswith("bot.flows")}

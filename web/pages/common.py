@@ -9,14 +9,14 @@ event.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Callable
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, abort, current_app, g, redirect, request, url_for
 from flask_wtf.csrf import CSRFError
 
 from bot.config import Settings
-from bot.flows.base import Ctx
 from bot.messages import Role
 from bot.ports import Running
 from bot.texts import render
@@ -90,19 +90,30 @@ def t(key: str, **params: Any) -> str:
 
 
 @dataclass
-class PageCtx(Ctx):
-    """The chat's step context, in the page's language (the switch), not only the chat's."""
+class PageCtx:
+    """Whom the page speaks to, in the page's language (the switch): what the renderers the page shares with the
+    chat ask of their reader (`bot.referral_text.Speaker`), so the page says things with the chat's own words."""
 
+    contact: Contact
+    now: datetime
     page_lang: str = "id"
 
     @property
     def lang(self) -> str:
         return self.page_lang
 
+    def t(self, key: str, **params: object) -> str:
+        return render(self.page_lang, key, **params)
 
-def ctx() -> Ctx:
-    """The chat's step context for the signed-in contact: the page says things with the chat's own words."""
-    return PageCtx(session=g.db, contact=g.contact, now=now(), settings=runtime().settings, page_lang=lang())
+    def today(self) -> date:
+        """Today where the contact works (their posyandu's zone; WIB when unknown), as the chat reckons it."""
+        posyandu = self.contact.posyandu
+        return self.now.astimezone(ZoneInfo(posyandu.timezone if posyandu is not None else "Asia/Jakarta")).date()
+
+
+def ctx() -> PageCtx:
+    """The signed-in contact as the shared renderers' reader."""
+    return PageCtx(contact=g.contact, now=now(), page_lang=lang())
 
 
 def places() -> list[Posyandu]:
