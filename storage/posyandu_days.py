@@ -11,7 +11,7 @@ from typing import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.messages import Role
+from storage.values import Role
 from storage.records import ContactRecord, InviteRecord, SessionRecord
 from storage.reporting import visible_posyandu
 from storage.models import Announcement, AuditEvent, Contact, Invite, Member, Posyandu, PosyanduSession, Pregnancy
