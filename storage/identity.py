@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import AuditEvent, Measurement, Member, SatusehatSync
+from storage.records import MemberRecord
 from storage.satusehat_queue import requeue_member
 
 
@@ -49,7 +50,7 @@ def set_nik(session: Session, member: Member, nik: str, contact_id: int | None, 
     return requeue_member(session, member.id, now)
 
 
-def mother_on_record(session: Session, child: Member, nik: str) -> tuple[Member | None, bool]:
+def mother_on_record(session: Session, child: MemberRecord, nik: str) -> tuple[Member | None, bool]:
     """The child's mother as a member, when we can tell, and whether the NIK belongs to someone else.
 
     (mother, False): a woman of the child's household holds this NIK as her own, or - none holds it - the

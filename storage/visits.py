@@ -21,8 +21,9 @@ from health.immunisation import next_doses
 from health.kms import is_2t, is_bgm
 from health.priority import case_priority
 from health.schedules import BALITA_MAX, RULES, SRC_IMM, ReminderRule, due_date
-from storage.models import Contact, HomeVisit, Household, Measurement, Member, Posyandu, Referral
+from storage.models import HomeVisit, Household, Measurement, Member, Posyandu, Referral
 from storage.reach import UNREACHABLE, household_reach
+from storage.records import ContactRecord, PosyanduRecord
 from storage.referrals import first_visit_dates, opened_on
 from storage.reminders import Candidate, member_facts, service_done
 
@@ -71,7 +72,7 @@ def local_today(posyandu: Posyandu, now: datetime) -> date:
     return now.astimezone(ZoneInfo(posyandu.timezone)).date()
 
 
-def visiting_list(session: Session, posyandu: Posyandu, today: date, *, je_endemic: bool = False,
+def visiting_list(session: Session, posyandu: PosyanduRecord, today: date, *, je_endemic: bool = False,
                   quiet_days: int = VISIT_QUIET_DAYS) -> list[VisitEntry]:
     """Who needs a home visit at this posyandu on `today`, most urgent first."""
     members = {m.id: m for m in session.scalars(select(Member).where(Member.posyandu_id == posyandu.id)
@@ -137,7 +138,7 @@ NEONATAL_DAYS = 28  # KN3 ends on day 28 (ilp-domain 4.7)
 PREGNANCY_MAX_DAYS = 42 * 7
 
 
-def _overdue(session: Session, posyandu: Posyandu, today: date, je_endemic: bool) -> list[tuple[Reason, int]]:
+def _overdue(session: Session, posyandu: PosyanduRecord, today: date, je_endemic: bool) -> list[tuple[Reason, int]]:
     """Doses, ANC contacts, KF and KN visits whose window has passed without the service recorded (DOFU).
 
     A dose stays on the list while it may still be given (the rule's catch-up age, else the balita age);
@@ -218,8 +219,9 @@ def _growth(session: Session, members: list[Member], today: date) -> list[tuple[
     return out
 
 
-def _unreachable(session: Session, posyandu: Posyandu, members: dict[int, Member], households: dict[int, Household],
-                 found: dict[str, VisitEntry], member_entry) -> None:  # type: ignore[no-untyped-def]
+def _unreachable(session: Session, posyandu: PosyanduRecord, members: dict[int, Member],
+                 households: dict[int, Household], found: dict[str, VisitEntry],
+                 member_entry) -> None:  # type: ignore[no-untyped-def]
     """Households no message reaches (no phone, no consent, paused, not on WhatsApp, no chat yet), and members with no
     household and no phone: on the list under their eldest member (the household itself when it has nobody)."""
     reach = household_reach(session, posyandu.id)
@@ -262,7 +264,7 @@ def _last_visits(session: Session, posyandu_id: int, after: date) -> tuple[dict[
     return homes, people
 
 
-def record_visit(session: Session, contact: Contact, posyandu_id: int, key: str, outcome: str,
+def record_visit(session: Session, contact: ContactRecord, posyandu_id: int, key: str, outcome: str,
                  today: date, now: datetime) -> HomeVisit | None:
     """Write the kader's visit to the entry `key` ('m<id>' / 'h<id>') of this posyandu; None if it is not there."""
     member_id = household_id = None
