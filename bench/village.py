@@ -55,21 +55,25 @@ def main() -> int:
     ap.add_argument("--months", type=int, default=12)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--chat-every", type=int, default=50)
+    ap.add_argument("--validate-share", type=float, default=0.02,
+                    help="share of the Bundles validated with fhir.resources, a sample seeded by --seed (1: all)")
     ap.add_argument("--pg", default=None, help="PostgreSQL URL (default: a fresh SQLite file)")
     args = ap.parse_args()
     logging.disable(logging.CRITICAL)
     url = database(args.pg)
     t0 = time.perf_counter()
     sim = BulkSim(url, seed=args.seed, posyandu=args.posyandu, households=args.households,
-                  chat_every=args.chat_every)
+                  chat_every=args.chat_every, validate_share=args.validate_share, lean=True)
     checker = Checker(sim, batch=True)
     sim.run(months=args.months, after_day=checker)
     took = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     people = sum(len(h.members) for p in sim.places for h in p.village.households)
-    reports = sum(t.saved for p in sim.places for t in p.typed)
+    reports = sum(p.saved for p in sim.places)
     print(f"{args.posyandu} posyandu, {people} people, {args.months} months: {reports} visits saved, "
-          f"{sum(len(s.sent) for s in sim.senders.values())} messages sent")
+          f"{sum(s.total for s in sim.senders.values())} messages sent")
+    print(f"SATUSEHAT: {sim.satusehat.received} Bundles received, {sim.satusehat.validated} validated "
+          f"(share {args.validate_share}, seed {args.seed}), {sim.satusehat.count('Encounter')} Encounters")
     print(f"time {took:.0f} s, peak memory {peak:.0f} MB ({'PostgreSQL' if args.pg else 'SQLite'})")
     print("time per part (s):", {k: round(v, 1) for k, v in sorted(sim.timings.items(), key=lambda kv: -kv[1])})
     print("checked:", dict(checker.stats))

@@ -160,8 +160,9 @@ class BulkSim(Sim):
                 if member_id is None:
                     place.typed.append(record)
                     continue
+                # she says she is pregnant (the chat's "Ya, sedang hamil"), with or without an HPHT
                 save_visit(s, Visit(self.ids[place.code], day, Values.from_dict(values), member_id=member_id,
-                                    hpht=hpht), self.clock.now())
+                                    hpht=hpht, pregnant=preg is not None), self.clock.now())
                 if hpht is not None and preg is not None:
                     preg.registered = True
                 record.saved = True
