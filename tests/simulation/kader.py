@@ -104,6 +104,8 @@ class Answerer:
             return pick(said, lambda label: label.startswith("Ya")) or "ya"
         if "sedang hamil" in q:
             want = "Ya" if p.pregnant_on(self.on) else "Tidak"
+            if want == "Ya" and p.pregnancy is not None:
+                p.pregnancy.registered = True  # the project knows it now: its end is told (persalinan, keguguran)
             return pick(said, lambda label: label.startswith(want)) or want.lower()
         if "perkiraan usia kehamilan" in q:  # after `lupa`: the months she says, from the truth
             preg = p.pregnancy
