@@ -28,7 +28,8 @@ A refusal is an OperationOutcome and nothing of the Bundle is stored.
 At a kabupaten's size (bench/village.py) the fake can be lean: `lean=True` keeps of each resource only
 what later calls need (type, id, identifiers, birthDate) and not the Bundles received, and
 `validate=<predicate>` runs the fhir.resources validation only on the Bundles it picks (≈ 70 ms each);
-`received` and `validated` count them. Conditional creates look identifiers up in an index.
+`received` and `validated` count them, `count(type)` the resources stored, and `forget()` drops all but
+the Patients (and places) a later month refers to. Conditional creates look identifiers up in an index.
 
 Conditional creates (`ifNoneExist`) find the stored resource; a PUT of an
 unknown id is a 404. Gateway errors use an Apigee-style `fault` body (⚠ the
@@ -127,7 +128,17 @@ class FakeSatusehat(LoopbackServer):
         return [r for (t, _), r in self.resources.items() if t == rtype]
 
     def count(self, rtype: str) -> int:
+        """Resources of this type ever stored (forgotten ones included)."""
         return self.counts[rtype]
+
+    def forget(self, keep: tuple[str, ...] = ("Patient", "Organization", "Location", "Practitioner")) -> None:
+        """Drop the stored resources of every other type (the bench, after a month's sync: its Encounters and
+        Observations are never referenced again; a later PUT of one would be a 404, a failure, not a gap)."""
+        with self._lock:
+            for key in [k for k in self.resources if k[0] not in keep]:
+                del self.resources[key]
+                self.versions.pop(key, None)
+            self._index = {k: v for k, v in self._index.items() if k[0] in keep}
 
     def _store(self, key: tuple[str, str], resource: dict[str, Any]) -> None:
         old = self.resources.get(key)

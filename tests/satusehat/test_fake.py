@@ -80,5 +80,7 @@ def test_a_lean_fake_keeps_ids_not_bodies_and_validates_only_its_sample():
             spoilt["entry"][2]["resource"].pop("status")
             spoilt["id"] = "check"
             assert isinstance(c.send_bundle(ACCESS, spoilt), Refused) and lean.validated == 1
+            lean.forget()  # a month synced: only the Patient stays, the counts too
+            assert [k[0] for k in lean.resources] == ["Patient"] and lean.count("Observation") == 2
         finally:
             c.close()

@@ -330,6 +330,8 @@ class Sim:
                     sender.forget()
                 for place in self.places:
                     place.forget_typed()
+                if day == last and self.satusehat.lean:  # the month's visits are synced and counted
+                    self.satusehat.forget()
             day += timedelta(days=1)
 
     def morning(self) -> None:
