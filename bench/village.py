@@ -79,12 +79,17 @@ def main() -> int:
                   chat_every=args.chat_every, validate_share=args.validate_share, lean=True)
     checker = Checker(sim, batch=True)
 
+    printed = [0]
+
     def after_day(s: BulkSim, day: date) -> None:
         checker(s, day)
         if (day + timedelta(days=1)).day == 1:  # a month done: how long, how much CPU, how much memory now
             print(f"{day:%Y-%m} done: {time.perf_counter() - t0:.0f} s wall, {cpu():.0f} s CPU, RSS {rss_mb():.0f} MB "
                   f"(peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB), "
                   f"{sum(p.saved for p in s.places)} visits, {len(s.violations)} violations", flush=True)
+            for v in s.violations[printed[0]:]:  # as they come, so a long run's failure can be replayed early
+                print(f"  - [{v.invariant}] {v.day}: {v.detail[:400]}", flush=True)
+            printed[0] = len(s.violations)
 
     sim.run(months=args.months, after_day=after_day)
     took = time.perf_counter() - t0
