@@ -57,20 +57,25 @@ def urgency(p: Person, t: Typed) -> tuple[bool | None, str]:
         w, h = v.get("weight_kg"), v.get("height_cm")
         whz = whz_of(p.sex, age, h, w) if w and h else None
         waz = waz_of(p.sex, age, w) if w else None
+        # a reason counts only off its line: on it (within MARGIN) the case is not judged either way
         if whz is not None:
-            near |= abs(whz + 3) < MARGIN or (age < 182 and abs(whz + 2) < MARGIN)
-            if whz < -3:  # severe wasting: same-day referral (Kemenkes 2019 gizi buruk [S35]; WHO 2013 SAM)
+            on_line = abs(whz + 3) < MARGIN
+            near |= on_line or (age < 182 and abs(whz + 2) < MARGIN)
+            if whz < -3 and not on_line:  # severe wasting: same-day referral (Kemenkes 2019 gizi buruk [S35]; WHO 2013 SAM)
                 reasons.append(f"BB/PB z {whz:.2f} < -3")
         muac = v.get("muac_cm")
         if muac is not None and 183 <= age < 1826:
-            near |= abs(muac - 11.5) < 0.05
-            if muac < 11.5:  # LiLA < 11,5 cm at 6-59 months: gizi buruk (ilp-domain 3.3)
+            on_line = abs(muac - 11.5) < 0.05
+            near |= on_line
+            if muac < 11.5 and not on_line:  # LiLA < 11,5 cm at 6-59 months: gizi buruk (ilp-domain 3.3)
                 reasons.append(f"LiLA {muac} < 11,5")
         if age < 182:  # infants < 6 months with wasting or underweight: at once (WHO 2023 wasting guideline)
-            near |= abs(age - 182) <= 2 or (waz is not None and abs(waz + 2) < MARGIN)
-            if (whz is not None and whz < -2) or (waz is not None and waz < -2):
+            age_line = abs(age - 182) <= 2
+            hit = [z < -2 for z in (whz, waz) if z is not None and abs(z + 2) >= MARGIN]
+            near |= age_line or any(z is not None and abs(z + 2) < MARGIN for z in (whz, waz))
+            if not age_line and any(hit):
                 reasons.append(f"bayi < 6 bulan, BB/PB z {whz} BB/U z {waz}")
-        return (None if near and not reasons else bool(reasons)), "; ".join(reasons)
+        return (True if reasons else None if near else False), "; ".join(reasons)
     s, d = v.get("systolic"), v.get("diastolic")
     if s is not None and d is not None:
         if p.pregnant_on(on) or p.nifas_on(on):  # >= 140/90 in pregnancy (and nifas): same day (ilp-domain 3.6)
