@@ -105,9 +105,9 @@ class Checker:
         self.skdn_checked: set[tuple[str, str]] = set()
         self.sent_ids = bytearray()  # one byte per outbox id: sent already (each message once)
         self.stats: Counter[str] = Counter()
-        self.last_weight: dict[str, tuple[date, float]] = {}
+        self.last_weight: dict[int, tuple[date, float]] = {}
         self.reminders: dict[str, list[tuple[date, str]]] = defaultdict(list)
-        self.mr1_checked: set[str] = set()
+        self.mr1_checked: set[int] = set()
         # per posyandu: each child's typed weights (the month's and the last one before), the month's visits by NIK
         self.weighed: dict[str, dict[str, list[tuple[date, float]]]] = defaultdict(lambda: defaultdict(list))
         self.nik_visits: dict[str, Counter[str]] = defaultdict(Counter)
@@ -174,14 +174,14 @@ class Checker:
                 if stored is None or abs(float(stored) - float(value)) > 1e-6:
                     self.sim.violation("typed is stored", f"{_who(t)} ({t.habit}): {column} typed {value}, "  # type: ignore[attr-defined]
                                                           f"stored {stored}")
-            previous = self.last_weight.get(t.person.name)
+            previous = self.last_weight.get(id(t.person))  # by person: two villages may each have an "Iwan Prasetyo"
             if t.person.is_balita(t.on) and "weight_kg" in t.values:
                 if previous is not None and months_between(previous[0], t.on) == 1 and \
                         t.values["weight_kg"] < previous[1] and "turun" not in getattr(t, "transcript", "turun"):
                     self.sim.violation("a weight loss is said as a loss", f"{_who(t)}: {previous[1]} kg last month, "
                                                                          f"{t.values['weight_kg']} kg now; the "
                                                                          f"kader's summary does not say it went down")
-                self.last_weight[t.person.name] = (t.on, t.values["weight_kg"])
+                self.last_weight[id(t.person)] = (t.on, t.values["weight_kg"])
             if "height_cm" in t.values and t.person.is_balita(t.on):
                 want = "L" if t.person.age_days(t.on) < 731 else "H"
                 if row.position != want:
@@ -335,10 +335,10 @@ class Checker:
                     continue
                 for p in h.members:
                     due = _nine_months(p.birth)
-                    if p.name in self.mr1_checked or not p.registered or p.moved_away or due < since \
+                    if id(p) in self.mr1_checked or not p.registered or p.moved_away or due < since \
                             or day != due + timedelta(days=REMINDER_WINDOW_DAYS):
                         continue
-                    self.mr1_checked.add(p.name)
+                    self.mr1_checked.add(id(p))
                     self.stats["MR1 reminders checked"] += 1
                     mr1 = {dose_name("MR1", "id").lower(), dose_name("MR1", "en").lower()}  # as every list names it
                     if not any(p.name in text and any(name in text.lower() for name in mr1)
