@@ -124,8 +124,8 @@ class Sim:
     def __init__(self, url: str, seed: int, posyandu: int = 1, households: int = 60, start: date = START,
                  check: bool = True, engine: Any = None, log: Callable[[str], None] | None = None,
                  validate_share: float = 1.0, lean: bool = False) -> None:
-        from bot.runtime import build_runtime
-        from webhooks.app import create_app
+        from app.runtime import build_runtime
+        from app.wsgi import create_app
 
         self.seed, self.start, self.check = seed, start, check
         self.rng = random.Random(seed)
@@ -175,8 +175,8 @@ class Sim:
         self.runtime.dispatcher.close()
 
     def sync_satusehat(self) -> None:
-        """What the `satusehat` process does: send every queued visit (scheduler.satusehat_sync) to the fake."""
-        from scheduler.satusehat_sync import SatusehatSender
+        """What the `satusehat` process does: send every queued visit (sending.satusehat_sync) to the fake."""
+        from sending.satusehat_sync import SatusehatSender
 
         sender = SatusehatSender(self.runtime.session_factory, self.settings, self.clock, rng=lambda: 0.5)
         try:
