@@ -110,6 +110,9 @@ def fill(engine: sa.engine.Engine, posyandu: int) -> dict[str, int]:
         f"FROM generate_series(1, {P}) p, generate_series(1, 240) j",
         f"INSERT INTO pregnancy (member_id, hpht, reported_on, created_at) SELECT id, {today} - (30 + random() * 220)::int, "
         f"{today} - 20, {now} FROM member WHERE name LIKE 'Ibu %'",
+        # the planner's statistics of the tables just filled: without them it may join members to the kaders by a
+        # nested loop (a 500-posyandu build then ran for a quarter of an hour instead of seconds)
+        "ANALYZE",
         # a year of monthly visits of every balita (the posyandu day: day 5 + p % 20 of each month)
         f"INSERT INTO measurement (member_id, posyandu_id, measured_on, recorded_by_id, source, life_stage, age_days, "
         f"weight_kg, height_cm, position, muac_cm, waz, haz, whz, weight_gain, statuses, flags, created_at) "

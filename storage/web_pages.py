@@ -9,7 +9,8 @@ from sqlalchemy import and_, case, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import (
-    AuditEvent, Contact, DeliveryEvent, Household, Measurement, Member, Referral, SatusehatSync, ServiceGiven,
+    AuditEvent, Contact, DeliveryEvent, Household, Measurement, Member, Puskesmas, Referral, SatusehatSync,
+    ServiceGiven,
 )
 
 
@@ -79,6 +80,15 @@ def satusehat_by_posyandu(session: Session, posyandu_ids: Sequence[int], listed:
                SatusehatSync.status != "sent")
         .order_by(Measurement.measured_on.desc(), SatusehatSync.id.desc()).limit(listed))]
     return counts, problems
+
+
+def puskesmas_names(session: Session, ids: Sequence[int | None]) -> dict[int, str]:
+    """The names of these puskesmas, in one query (a kabupaten's level view names each of its puskesmas)."""
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return {}
+    return {pid: name for pid, name in session.execute(select(Puskesmas.id, Puskesmas.name)
+                                                        .where(Puskesmas.id.in_(wanted)))}
 
 
 ASKED_BACK = "report.asked_back"  # the audit action of a value the bot asked back (bot/flows/reporting_measure.py)
