@@ -13,8 +13,8 @@ from flask import g, render_template, request, url_for
 from bot.flows.reporting_format import day
 from bot.messages import Role
 from storage.models import Posyandu
-from storage.web_pages import SYNC_STATES, puskesmas_names, satusehat_by_posyandu
-from web.pages import blueprint, chosen_places, lang, page, places, seen, t
+from storage.web_pages import SYNC_STATES, puskesmas_names, sync_counts, sync_problems
+from web.pages import blueprint, chosen_places, kept_figures, lang, now, page, places, runtime, seen, t
 
 NO_PUSKESMAS = 0  # `?puskesmas=0`: the posyandu recorded without a puskesmas
 
@@ -36,7 +36,13 @@ def satusehat():  # type: ignore[no-untyped-def]
     shown: list[Posyandu] = chosen_places()
     if drilled is not None:  # a puskesmas outside the scope shows nothing, as a posyandu outside it does
         shown = [p for p in shown if (p.puskesmas_id or NO_PUSKESMAS) == drilled]
-    counts, problems = satusehat_by_posyandu(g.db, [p.id for p in shown])
+    ids = [p.id for p in shown]
+    today = now().date()
+    kept_counts, computed = kept_figures("web.sync", today.year, today.month, lambda: {
+        str(pid): states for pid, states in sync_counts(g.db, ids).items()}) if drilled is None else (None, None)
+    counts = ({int(pid): states for pid, states in kept_counts.items()} if kept_counts is not None
+              else sync_counts(g.db, ids))
+    problems = sync_problems(g.db, ids)
     names = puskesmas_names(g.db, [p.puskesmas_id for p in shown])
     kabupaten = (g.contact.role == Role.ADMIN.value and g.contact.puskesmas_id is None and drilled is None
                  and not request.args.get("posyandu"))
@@ -60,4 +66,5 @@ def satusehat():  # type: ignore[no-untyped-def]
         "satusehat.html", rows=rows, total=_summed([r["counts"] for r in rows]), states=SYNC_STATES,
         per_puskesmas=kabupaten, unit=None if kabupaten else unit, drilled=drilled is not None,
         problems=[{"member": m, "on": day(on, lang()), "status": s.status, "reason": s.last_error,
-                   "posyandu": where.get(s.posyandu_id, "")} for s, m, on in problems], places=places())
+                   "posyandu": where.get(s.posyandu_id, "")} for s, m, on in problems], places=places(),
+        computed=computed, minutes=runtime().settings.web_recap_minutes)
