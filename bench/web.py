@@ -253,6 +253,8 @@ def measure(url: str, requests: int, only: set[str] | None = None) -> list[dict[
                         twilio_account_sid="AC" + "0" * 32, send_now=False)
     runtime = build_runtime(settings, clock=FixedClock(NOW), senders={}, engine=engine)
     app = create_app(runtime=runtime)
+    with engine.begin() as conn:  # a --reuse run: the earlier runs' links, at the same fixed clock, would count
+        conn.execute(sa.text("DELETE FROM web_login_link"))  # against the five-an-hour limit of a contact
     rows = []
     for role, address in ROLES:
         client = signed_in(app, runtime, address)

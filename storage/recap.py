@@ -114,8 +114,9 @@ def read_register(session: Session, posyandu: Posyandu, last: date) -> Register:
     if members:
         for member_id, measured_on, weight_kg, waz in session.execute(select(
                 Measurement.member_id, Measurement.measured_on, Measurement.weight_kg, Measurement.waz)
-                .join(Member, Member.id == Measurement.member_id)
-                .where(Member.posyandu_id == posyandu.id, Measurement.weight_kg.is_not(None),
+                # by the members' ids just read: PostgreSQL then probes the member index instead of scanning
+                # the kabupaten's members for this posyandu's (99 ms against 13 on the benchmark's kabupaten)
+                .where(Measurement.member_id.in_(list(members)), Measurement.weight_kg.is_not(None),
                        Measurement.measured_on <= last, PLAUSIBLE).order_by(Measurement.measured_on)):
             if weight_kg is not None:  # the query's condition, said again for the type checker
                 series[member_id].append(rules.Weighing(measured_on, float(weight_kg), waz))
