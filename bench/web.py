@@ -189,14 +189,22 @@ def fill(engine: sa.engine.Engine, posyandu: int) -> dict[str, int]:
 
 
 class Counter:
-    """SQL statements run, per request."""
+    """SQL statements run per request, and the time spent waiting for them (PostgreSQL's share, with the round
+    trips; it grows with the machine's load like everything else)."""
 
     def __init__(self, engine: sa.engine.Engine) -> None:
         self.n = 0
+        self.waited = 0.0
+        self._t0 = 0.0
         sa.event.listen(engine, "before_cursor_execute", self._one)
+        sa.event.listen(engine, "after_cursor_execute", self._done)
 
     def _one(self, *_args: object) -> None:
         self.n += 1
+        self._t0 = time.perf_counter()
+
+    def _done(self, *_args: object) -> None:
+        self.waited += time.perf_counter() - self._t0
 
 
 def signed_in(app, runtime, address: str):  # type: ignore[no-untyped-def]
@@ -261,22 +269,28 @@ def measure(url: str, requests: int, only: set[str] | None = None) -> list[dict[
         for name, path in targets(engine, role, address):
             if only and name not in only:
                 continue
-            times, statements = [], []
+            times, statements, cpu, sql = [], [], [], []
             for i in range(requests + 1):
-                counter.n = 0
-                t0 = time.perf_counter()
+                counter.n, counter.waited = 0, 0.0
+                t0, c0 = time.perf_counter(), time.thread_time()
                 answer = client.get(path)
                 elapsed = (time.perf_counter() - t0) * 1000
                 assert answer.status_code == 200, (path, role, answer.status_code)
                 if i:  # the first request warms the caches (templates, the interpreter's tables)
                     times.append(elapsed)
                     statements.append(counter.n)
+                    # the page's own CPU (Python, Jinja, the driver): what the load of a shared machine
+                    # changes least; and the time waiting for PostgreSQL
+                    cpu.append((time.thread_time() - c0) * 1000)
+                    sql.append(counter.waited * 1000)
             times.sort()
             p95 = times[min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))]
             row = {"page": name, "role": role, "p50": statistics.median(times), "p95": p95,
+                   "cpu": statistics.median(cpu), "sql": statistics.median(sql),
                    "statements": max(statements), "bytes": len(answer.get_data())}
             rows.append(row)
             print(f"{name:14} {role:10} p50 {row['p50']:7.1f} ms  p95 {row['p95']:7.1f} ms  "
+                  f"cpu p50 {row['cpu']:6.1f} ms  sql p50 {row['sql']:6.1f} ms  "
                   f"{row['statements']:4} statements  {row['bytes'] // 1024} KiB", flush=True)
     runtime.dispatcher.close()
     engine.dispose()

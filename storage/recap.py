@@ -104,6 +104,7 @@ class Register:
     members: dict[int, Member]
     series: dict[int, list[rules.Weighing]]
     last: date
+    targets: dict[int, int]  # the sasaran set for the year of `last` and the year before (a 12-month trend's)
 
 
 def read_register(session: Session, posyandu: Posyandu, last: date) -> Register:
@@ -120,7 +121,9 @@ def read_register(session: Session, posyandu: Posyandu, last: date) -> Register:
                        Measurement.measured_on <= last, PLAUSIBLE).order_by(Measurement.measured_on)):
             if weight_kg is not None:  # the query's condition, said again for the type checker
                 series[member_id].append(rules.Weighing(measured_on, float(weight_kg), waz))
-    return Register(members, series, last)
+    targets = {year: balita for year, balita in session.execute(select(PosyanduTarget.year, PosyanduTarget.balita)
+               .where(PosyanduTarget.posyandu_id == posyandu.id, PosyanduTarget.year.in_((last.year - 1, last.year))))}
+    return Register(members, series, last, targets)
 
 
 def recap_and_trend(session: Session, posyandu: Posyandu, year: int, month: int,
@@ -152,7 +155,8 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int,
                              tuple(w for w in series.get(m.id, ()) if w.on <= last),
                              dict(last_of_month[m.id].statuses or {}) if m.id in last_of_month else {})
                 for m in registered]
-    target = target_for(session, posyandu.id, year)
+    target = register.targets.get(year) if year in (register.last.year - 1, register.last.year) \
+        else target_for(session, posyandu.id, year)
     skdn = rules.skdn(children, year, month, target)
 
     visited = {row.member_id for row in month_rows}
@@ -183,14 +187,14 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int,
     # a referral belongs to the month of the visit that opened it (an import of October's register opens
     # October's referrals, whatever day it is run); the day it was written only when no visit is left
     first_visit = aliased(Measurement)
-    opened = session.scalars(select(Referral.id).outerjoin(
-        first_visit, first_visit.id == func.coalesce(Referral.first_measurement_id, Referral.measurement_id)).where(
-        Referral.posyandu_id == posyandu.id,
-        or_(and_(first_visit.measured_on >= first, first_visit.measured_on <= last),
-            and_(first_visit.id.is_(None), Referral.created_at >= start, Referral.created_at < end)))).all()
-    handled = session.scalars(select(Referral.id).where(Referral.posyandu_id == posyandu.id,
-                                                       Referral.handled_at >= start, Referral.handled_at < end)).all()
-    figures = rules.ilp_figures(visits, services, idl, len(opened), len(handled))
+    opened_in_month = or_(and_(first_visit.measured_on >= first, first_visit.measured_on <= last),
+                          and_(first_visit.id.is_(None), Referral.created_at >= start, Referral.created_at < end))
+    handled_in_month = and_(Referral.handled_at >= start, Referral.handled_at < end)
+    opened, handled = session.execute(  # both counts in one round trip
+        select(func.count().filter(opened_in_month), func.count().filter(handled_in_month)).select_from(Referral)
+        .outerjoin(first_visit, first_visit.id == func.coalesce(Referral.first_measurement_id, Referral.measurement_id))
+        .where(Referral.posyandu_id == posyandu.id)).one()
+    figures = rules.ilp_figures(visits, services, idl, int(opened or 0), int(handled or 0))
 
     # N/T/O/B is the balita's KMS code: only K children have one (an ibu hamil weighed monthly has none)
     codes = {c.key: rules.month_code(c.birth, c.weighings, year, month) for c in children
@@ -273,8 +277,10 @@ def month_ratios(session: Session, posyandu: Posyandu, months: Sequence[tuple[in
     if register is None or register.last < latest:
         register = read_register(session, posyandu, latest)
     members, series = list(register.members.values()), register.series
-    targets = dict(session.execute(select(PosyanduTarget.year, PosyanduTarget.balita).where(
-        PosyanduTarget.posyandu_id == posyandu.id, PosyanduTarget.year.in_({y for y, _m in months}))).all())
+    years = {y for y, _m in months}
+    targets = dict(register.targets) if years <= {register.last.year - 1, register.last.year} else \
+        dict(session.execute(select(PosyanduTarget.year, PosyanduTarget.balita).where(
+            PosyanduTarget.posyandu_id == posyandu.id, PosyanduTarget.year.in_(years))).all())
     codes: dict[int, dict[tuple[int, int], str | None]] = {}  # a child's weighings sorted once for all months
     # nobody born 61 months before the earliest month is a balita in any of them (skdn's rule below decides)
     young = add_months(min(first for first, _last in bounds.values()), -(rules.BALITA_MONTHS + 1))
