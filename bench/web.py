@@ -17,8 +17,11 @@ server-side with generate_series (seconds, not minutes):
   reminders in the outbox with delivery statuses, two posyandu days per posyandu.
 
 Then, signed in through the real one-time link as each role, it requests every page N times through
-Flask's test client (in process: server time, no network) and prints p50/p95 milliseconds and the SQL
-statements each request ran (counted with SQLAlchemy's `before_cursor_execute`).
+Flask's test client (in process: server time, no network) and prints p50/p95 milliseconds, the p50 of the
+request thread's own CPU time and of its wait for PostgreSQL (the wall time of a shared machine is mostly
+waiting for a core), and the SQL statements each request ran (counted with SQLAlchemy's
+`before_cursor_execute`). With --keep the schema stays; --reuse measures it again (after a migration, run
+`storage.migrate.upgrade` on it first).
 """
 from __future__ import annotations
 
