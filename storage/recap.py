@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from bot.messages import Role
+from storage.values import Role
 from health import recap as rules
 from health.ages import add_months
 from health.life_stage import age_stage, life_stages

@@ -7,7 +7,7 @@ from bot.recap_text import month_label
 from health.recap import month_bounds
 from storage.overview import PosyanduOverview, month_counts, open_referrals
 from storage.visits import local_today
-from web.pages import blueprint, kept_figures, lang, now, page, places, runtime, seen
+from web.pages.common import blueprint, kept_figures, lang, now, page, places, runtime, seen
 
 
 @blueprint.get("/")

@@ -10,11 +10,11 @@ from typing import Any
 
 from flask import g, render_template, request, url_for
 
-from bot.flows.reporting_format import day
+from bot.formats import day
 from bot.messages import Role
 from storage.models import Posyandu
 from storage.web_pages import SYNC_STATES, puskesmas_names, sync_counts, sync_problems
-from web.pages import blueprint, chosen_places, kept_figures, lang, now, page, places, runtime, seen, t
+from web.pages.common import blueprint, chosen_places, kept_figures, lang, now, page, places, runtime, seen, t
 
 NO_PUSKESMAS = 0  # `?puskesmas=0`: the posyandu recorded without a puskesmas
 
