@@ -41,7 +41,7 @@ from storage.db import transaction
 from storage.media import attachments_for
 from storage.models import Contact, OutboxMessage
 from storage.outbox import PRIORITY_ALERT, PRIORITY_REPLY, waits_behind
-from storage.outbox_types import OutboxKind, OutboxStatus
+from storage.outbox_types import CONSENT_KINDS, OutboxStatus
 from storage.repositories import is_postgres
 
 log = logging.getLogger(__name__)
@@ -227,7 +227,7 @@ class Dispatcher:
             for row in rows:
                 contact = contacts.get(row.contact_id) if row.contact_id else None
                 # the last guard: consent was checked when the row was written (bot.notices), but one may stop since
-                if OutboxKind(row.kind).needs_consent and (contact is None or not contact.reachable):
+                if row.kind in CONSENT_KINDS and (contact is None or not contact.reachable):
                     row.status, row.last_error, row.locked_until = (OutboxStatus.CANCELLED,
                                                                     "contact stopped or unsubscribed", None)
                     stats.cancelled += 1

@@ -179,13 +179,13 @@ def insert_rows(session: Session, rows: list[dict]) -> dict[str, int]:
 
 def by_fallback_channel(session: Session, rows: list[dict]) -> list[dict]:
     """Bulk WhatsApp rows to a contact whose number is not on WhatsApp go by SMS (`contact.fallback_channel`)."""
-    ids = {r.get("contact_id") for r in rows if r.get("channel") == "whatsapp" and OutboxKind(r.get("kind", OutboxKind.REPLY)).bulk}
+    ids = {r.get("contact_id") for r in rows if r.get("channel") == "whatsapp" and r.get("kind") in BULK_KINDS}
     ids.discard(None)
     if not ids:
         return rows
     sms = set(session.scalars(select(Contact.id).where(Contact.id.in_(ids), Contact.fallback_channel == "sms")))
     return [dict(r, channel="sms") if r.get("contact_id") in sms and r.get("channel") == "whatsapp"
-            and OutboxKind(r.get("kind", OutboxKind.REPLY)).bulk else r for r in rows]
+            and r.get("kind") in BULK_KINDS else r for r in rows]
 
 
 @dataclass(frozen=True)
