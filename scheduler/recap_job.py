@@ -22,10 +22,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.flows.rekap import recap_replies
+from bot.recap_text import recap_replies
 from bot.notices import MONTH_RECAP, tell
 from health.recap import month_bounds
-from scheduler.isolation import log_failure
+from bot.isolation import log_failure
 from scheduler.planner import ZONES, zone_of
 from storage.db import transaction
 from storage.media import forget_old_media

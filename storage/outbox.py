@@ -18,7 +18,7 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.messages import Choice
+from storage.values import Choice
 from storage.models import Contact, OutboxMessage
 from storage.db import _insert, _prepared
 from storage.outbox_keys import (  # noqa: F401  (re-exported: the keys' old home)

@@ -23,7 +23,7 @@ from storage.outbox_keys import (
     AlertKey, AnnounceKey, BroadcastKey, ChartKey, CorrectionKey, FollowupKey, IntroKey, LinkAcceptedKey,
     LinkRequestKey, NudgeKey, RecapKey, ReferralRepeatKey, ReminderKey, ResultKey, SmsFallbackKey, visit_stamp)
 from storage.outbox_types import OutboxKind, OutboxStatus
-from webhooks.inbound import process
+from bot.intake import process
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "storage", "scheduler", "webhooks", "web", "sending", "app")
