@@ -1,23 +1,23 @@
 """The bidan's alert for a referral, wherever the visit came from (a kader's chat or the register import).
 
 Why here: the chat flow queues its alerts through `ctx.notify`; an import has
-no conversation, so it writes the same alert straight to the outbox (same
-text, same dedupe key shape, so a rerun of the file alerts nobody twice).
+no conversation, so it tells the same alert itself (`bot.notices.VISIT_ALERT`:
+same text, same key, so a rerun of the file alerts nobody twice).
 The alert names who reported and, for a pregnancy, the gestational age.
 """
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.notices import VISIT_ALERT, tell
 from bot.texts import render
 from health.measurements import VALUE_FIELDS
 from storage.models import Posyandu
 from storage.reporting import SavedVisit, bidan_contacts, current_pregnancy
-from storage.repositories import enqueue_to_contact
+from storage.outbox_keys import AlertKey, visit_stamp
 
 
 
@@ -58,14 +58,13 @@ def alert_imported(session: Session, saved: SavedVisit, now: datetime, default_l
         return 0
     values = {name: getattr(measurement, name) for name in VALUE_FIELDS}
     estimated = dated_by_estimate(session, member.id, measurement.measured_on)
-    stamp = hashlib.sha256(repr((sorted(values.items()), result.flag_codes)).encode()).hexdigest()[:12]
+    stamp = visit_stamp(values, result.flag_codes)  # as the chat's alert: a rerun of the file alerts nobody twice
     written = 0
     for bidan in bidan_contacts(session, posyandu):
         lang = bidan.language or default_lang
         reporter = render(lang, "referral.reporter_import")
         text = with_pregnancy(lang, alert_text(lang, posyandu.name, member, measurement.measured_on, result, values,
                                                reporter), result, estimated)
-        if enqueue_to_contact(session, bidan, text, now, kind="alert",
-                              dedupe_key=f"alert:{measurement.id}:{bidan.id}:{stamp}") is not None:
+        if tell(session, VISIT_ALERT.to(bidan.id, AlertKey(measurement.id, bidan.id, stamp), text), now, bidan):
             written += 1
     return written

@@ -9,21 +9,22 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Sequence
 
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.engine import Engine
 from bot.flows.base import Ctx
-from bot.choices import numbered_choices, split_text, utf16_len
-from bot.messages import Channel, Choice, Inbound, Outbound, Reply
+from bot.messages import Channel, Inbound, Outbound, Reply
+from bot.notices import tell
+from bot.parts import PART_LIMITS, message_parts  # noqa: F401  (their old home)
 from bot.privacy import pseudonym
 from bot.texts import render
 from storage import repositories as repo
 from storage.delivery import resume_on_inbound
 from storage.media import attach
 from storage.models import Contact
+from storage.outbox_types import OutboxKind
 
 log = logging.getLogger(__name__)
 
@@ -41,23 +42,6 @@ class Handled:
     def unclaimed_ids(self) -> list[int]:
         claimed = {o.id for o in self.claimed}
         return [i for i in self.outbox_ids if i not in claimed]
-
-
-# One provider request's text, in UTF-16 units: Telegram's sendMessage, Twilio's WhatsApp body. A longer
-# text is written as several outbox rows (`message_parts`), each sent, leased and retried alone; SMS and
-# the terminal are not cut here (Twilio joins an SMS's segments; the terminal has no limit).
-PART_LIMITS = {Channel.TELEGRAM.value: 4096, Channel.WHATSAPP.value: 1600}
-
-
-def message_parts(channel: str, text: str, choices: Sequence[Choice] = ()) -> list[str]:
-    """The texts one message is written as: itself when it fits one request, else whole entries cut as
-    the senders cut them (`bot.choices.split_text`), with room on the last part for the choices should
-    the channel number them into the text (WhatsApp always, Telegram when a value is too long for a button)."""
-    limit = PART_LIMITS.get(channel)
-    if limit is None or utf16_len(text) <= limit:
-        return [text]
-    room = max(utf16_len(numbered_choices("", choices, lang=lang)) for lang in ("id", "en")) if choices else 0
-    return split_text(text, limit - room - 2) or [text]
 
 
 REPLY_LEASE = timedelta(seconds=30)  # a reply claimed at birth waits at most this long if its process dies
@@ -96,18 +80,8 @@ def _step(session: Session, inbound: Inbound, now: datetime, settings: Settings,
     state.updated_at = now
     claimed = write_replies(session, contact, replies, now, claim)
     ids = [o.id for o in claimed]
-    for notice in ctx.notices:
-        target = session.get(Contact, notice.contact_id)
-        if target is None:
-            continue
-        written = repo.enqueue_parts_to_contact(
-            session, target, notice.text, now, kind=notice.kind, dedupe_key=notice.dedupe_key,
-            template_key=notice.template_key, template_vars=notice.template_vars,
-            parts=message_parts(target.channel, notice.text) if notice.attachment is None and not notice.template_key
-            else None)
-        ids += written
-        if written and notice.attachment is not None:
-            attach(session, written[0], notice.attachment, now)
+    for told in ctx.notices:  # messages for others: one builder decides kind, key, consent and parts
+        ids += tell(session, told, now)
     return Handled(outbox_ids=ids, contact_id=contact.id, claimed=claimed if claim else [])
 
 
@@ -142,7 +116,7 @@ def write_replies(session: Session, contact: Contact, replies: list[Reply], now:
     for reply in merged:
         # a text past one provider request is written as its parts, one row each (`storage.outbox.enqueue_parts`)
         parts = message_parts(contact.channel, reply.text, reply.choices) if not reply.attachment else [reply.text]
-        ids = repo.enqueue_parts_to_contact(session, contact, reply.text, now, choices=reply.choices, kind="reply",
+        ids = repo.enqueue_parts_to_contact(session, contact, reply.text, now, choices=reply.choices, kind=OutboxKind.REPLY,
                                             claimed_until=claimed_until, parts=parts)
         for index, outbox_id in enumerate(ids):
             last = index == len(ids) - 1

@@ -39,16 +39,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.i18n.resident import fmt_date, fmt_when
+from bot.notices import INTRODUCTION, KADER_NUDGE, REMINDER, Told, tell, tell_many
 from bot.texts import render
 from health.schedules import RULES_BY_ID
 from bot.isolation import log_failure
 from storage.db import transaction
 from storage import access
 from storage.households import audience, one_line, reachable_chats, reachable_clause
-from storage.outbox import PRIORITY_BULK, IntroKey, NudgeKey, ReminderKey, enqueue, insert_outbox
+from storage.outbox_keys import IntroKey, NudgeKey, ReminderKey
 from storage.models import Contact, Measurement, Member, OutboxMessage, PlannedReminder, Posyandu, PosyanduSession
+from storage.outbox_types import OutboxStatus
 from storage.places import zone_info, zone_label
-from storage.introductions import INTRO_KEY, introduce
+from storage.introductions import introduce
 from storage.reach import reachable_since
 from storage.reminders import DueItem, find_due, reachable_scope
 from storage.db import _insert
@@ -275,16 +277,11 @@ def introduce_register(factory: sessionmaker[Session], settings: Settings, zone:
         posyandu = _zone_posyandu(session, zone, now)
         done, left = introduce(session, list(posyandu), now, settings.whatsapp_new_contacts_per_day,
                                settings.default_language)
-        rows = []
-        for new in done:
-            lang = settings.default_language
-            text = render(lang, "intro.text", posyandu=new.posyandu, desa=new.desa)
-            rows.append(dict(channel="whatsapp", address=new.address, contact_id=new.contact_id, kind="reminder",
-                             priority=PRIORITY_BULK, text=text, choices=[], template_key=INTRO_KEY,
-                             template_vars={"1": new.posyandu, "2": new.desa}, status="pending", attempts=0,
-                             next_attempt_at=not_before, dedupe_key=IntroKey(new.household_id, new.contact_id).format(),
-                             created_at=now))
-        insert_outbox(session, rows)
+        lang = settings.default_language
+        tell_many(session, [INTRODUCTION.to(new.contact_id, IntroKey(new.household_id, new.contact_id),
+                                            render(lang, "intro.text", posyandu=new.posyandu, desa=new.desa),
+                                            template_vars={"1": new.posyandu, "2": new.desa}, not_before=not_before)
+                            for new in done], now)
     if done or left:
         log.info("register %s: introduced %d households on WhatsApp, %d wait for the next days "
                  "(WHATSAPP_NEW_CONTACTS_PER_DAY=%d)", zone, len(done), left, settings.whatsapp_new_contacts_per_day)
@@ -334,7 +331,7 @@ def _write_chunk(session: Session, households: Sequence[int], plans: dict[int, H
     won = _insert_planned(session, rows)
     member_ids = {m for (m, _c, _p) in won}
     names = {i: n for i, n in session.execute(select(Member.id, Member.name).where(Member.id.in_(member_ids)))}
-    outbox: list[dict[str, Any]] = []
+    outbox: list[Told] = []
     first_key: dict[int, list[str]] = defaultdict(list)
     for h in households:
         plan = plans[h]
@@ -346,21 +343,20 @@ def _write_chunk(session: Session, households: Sequence[int], plans: dict[int, H
             if not access.may_see_household(contact.household_id, h):  # the privacy rule, on plain rows
                 continue
             text, variables = render_reminder(contact.language, place, day, plan.sessions, fresh, names)
-            key = reminder_key(h, day, contact.id)
-            outbox.append(dict(channel=contact.channel, address=contact.address, contact_id=contact.id,
-                               kind="reminder", priority=PRIORITY_BULK, text=text, choices=[], template_key="reminder",
-                               template_vars=variables, status="pending", attempts=0, next_attempt_at=not_before,
-                               dedupe_key=key, created_at=now))
-            first_key[h].append(key)
-    written = insert_outbox(session, outbox)
+            told = REMINDER.to(contact.id, ReminderKey(h, day, contact.id), text, template_vars=variables,
+                               not_before=not_before)
+            outbox.append(told)
+            first_key[h].append(told.dedupe_key)
+    written = tell_many(session, outbox, now)
     folded: dict[str, int] = {}
-    for row in outbox:  # the day's message exists: fold what this run found new into it, never a second one
-        key = row["dedupe_key"]
+    for told in outbox:  # the day's message exists: fold what this run found new into it, never a second one
+        key = told.dedupe_key
         h = ReminderKey.parse(key).household_id
         fresh = [i for i in plans[h].items if i.key in won]
         if key in written or not fresh:
             continue
-        target = _fold(session, row, h, day, plans[h].sessions, fresh, posyandu.get(plans[h].posyandu_id), hour)
+        target = _fold(session, told, h, day, plans[h].sessions, fresh, posyandu.get(plans[h].posyandu_id), hour,
+                       now)
         if target is not None:
             folded[key] = target
     merged = {**written, **folded}
@@ -398,9 +394,9 @@ def notice_lines(text: str) -> list[str]:
 FOLD_DAYS = 3  # how many following days a run's new reminders may be folded into (each day's message is one)
 
 
-def _fold(session: Session, row: dict[str, Any], household_id: int, day: date,
+def _fold(session: Session, told: Told, household_id: int, day: date,
           sessions: Sequence[tuple[str, SessionInfo]], fresh: Sequence[DueItem],
-          place: Posyandu | None, hour: int) -> int | None:
+          place: Posyandu | None, hour: int, now: datetime) -> int | None:
     """Put a later run's new reminders into the household's message of `day` for this chat.
 
     Still pending: the message is rendered again with what it already said plus the new reminders. Already
@@ -408,7 +404,7 @@ def _fold(session: Session, row: dict[str, Any], household_id: int, day: date,
     never gets two reminder messages on one local day. Returns the outbox id that now carries them.
     """
     table = OutboxMessage.__table__
-    contact_id = row["contact_id"]
+    contact_id = told.contact_id
     for offset in range(FOLD_DAYS + 1):
         on = day + timedelta(days=offset)
         key = reminder_key(household_id, on, contact_id)
@@ -420,19 +416,21 @@ def _fold(session: Session, row: dict[str, Any], household_id: int, day: date,
             start = datetime.combine(on, datetime.min.time().replace(hour=hour), tz).astimezone(timezone.utc)
             text, variables = render_reminder(_lang_of(session, contact_id), place, on, (), fresh,
                                               _names(session, fresh))
-            written = insert_outbox(session, [dict(row, text=text, template_vars=variables, dedupe_key=key,
-                                                   next_attempt_at=max(start, row["next_attempt_at"]))])
+            assert told.not_before is not None
+            written = tell_many(session, [REMINDER.to(contact_id, ReminderKey(household_id, on, contact_id), text,
+                                                      template_vars=variables,
+                                                      not_before=max(start, told.not_before))], now)
             if key in written:
                 return written[key]
             continue
-        if existing.status != "pending":
+        if existing.status != OutboxStatus.PENDING:
             continue
         earlier = _linked_items(session, household_id, on, place)
         items = earlier + [i for i in fresh if i.key not in {e.key for e in earlier}]
         kept = () if offset == 0 else tuple(notice_lines(existing.text or ""))  # another day's: keep its own
         text, variables = render_reminder(_lang_of(session, contact_id), place, on, notices, items,
                                           _names(session, items), kept)
-        done = session.execute(update(table).where(table.c.id == existing.id, table.c.status == "pending").values(
+        done = session.execute(update(table).where(table.c.id == existing.id, table.c.status == OutboxStatus.PENDING).values(
             text=text, template_vars=variables))
         if done.rowcount:
             return existing.id
@@ -533,9 +531,8 @@ def _nudge_one(session: Session, info: SessionInfo, posyandu: dict[int, Posyandu
     for kader in kaders:
         text = render(kader.language, "reminder.nudge", date=fmt_date(kader.language, info.local_day),
                       posyandu=posyandu[info.posyandu_id].name)
-        if enqueue(session, channel=kader.channel, address=kader.address, contact_id=kader.id, text=text,
-                   now=now, kind="nudge", priority=PRIORITY_BULK, dedupe_key=NudgeKey(info.id, kader.id).format(),
-                   not_before=not_before) is not None:
+        if tell(session, KADER_NUDGE.to(kader.id, NudgeKey(info.id, kader.id), text, not_before=not_before), now,
+                kader):
             sent += 1
     return sent
 

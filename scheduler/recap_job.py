@@ -23,13 +23,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.recap_text import recap_replies
+from bot.notices import MONTH_RECAP, tell
 from health.recap import month_bounds
 from bot.isolation import log_failure
 from scheduler.planner import ZONES, zone_of
-from storage import repositories as repo
 from storage.db import transaction
-from storage.media import attach, forget_old_media
+from storage.media import forget_old_media
 from storage.models import Posyandu
+from storage.outbox_keys import RecapKey
 from storage.places import zone_info, zone_label
 from storage.recap import month_recap
 from storage.reminders import session_days
@@ -93,16 +94,12 @@ def _one(session: Session, posyandu: Posyandu, settings: Settings, now: datetime
     recap = month_recap(session, posyandu, year, month)
     written = 0
     for bidan in bidans:
-        key = f"recap:{posyandu.id}:{year:04d}-{month:02d}:{bidan.id}"
         lang = bidan.language or settings.default_language
         replies = recap_replies(lang, recap)
         for index, reply in enumerate(replies):
-            outbox_id = repo.enqueue_to_contact(session, bidan, reply.text, now, kind="alert",
-                                                dedupe_key=key if index == 0 else f"{key}:{index}")
-            if outbox_id is None:
+            key = RecapKey(posyandu.id, year, month, bidan.id, part=index)
+            if not tell(session, MONTH_RECAP.to(bidan.id, key, reply.text, attachment=reply.attachment), now, bidan):
                 break  # already sent: once
-            if reply.attachment is not None:
-                attach(session, outbox_id, reply.attachment, now)
             written += index == 0
     return written
 

@@ -18,6 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.visit_text import alert_text
+from bot.notices import REFERRAL_REPEAT, tell
 from bot.referral_alerts import VALUE_FIELDS, dated_by_estimate, with_pregnancy
 from bot.texts import render
 from bot.isolation import log_failure
@@ -25,7 +26,7 @@ from storage.db import transaction
 from storage.models import Contact, Measurement, Member
 from storage.referrals import mark_repeated, unhandled_urgent
 from storage.reporting import bidan_contacts, reinterpret
-from storage.repositories import enqueue_to_contact
+from storage.outbox_keys import ReferralRepeatKey
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +66,8 @@ def _repeat_one(session: Session, referral: Any, posyandu: Any, now: datetime, d
             lang, "referral.reporter_import" if measurement.source == "import" else "referral.reporter_unknown")
         alert = with_pregnancy(lang, alert_text(lang, posyandu.name, member, measurement.measured_on, result,
                                                 values, reporter), result, estimated)
-        enqueue_to_contact(session, bidan, render(lang, "referral.repeat", text=alert), now, kind="alert",
-                           dedupe_key=f"referral-repeat:{referral.id}:{bidan.id}")
+        tell(session, REFERRAL_REPEAT.to(bidan.id, ReferralRepeatKey(referral.id, bidan.id),
+                                         render(lang, "referral.repeat", text=alert)), now, bidan)
     mark_repeated(session, referral, now)
     return 1
 

@@ -41,6 +41,7 @@ from storage.db import transaction
 from storage.media import attachments_for
 from storage.models import Contact, OutboxMessage
 from storage.outbox import PRIORITY_ALERT, PRIORITY_REPLY, waits_behind
+from storage.outbox_types import CONSENT_KINDS, OutboxStatus
 from storage.repositories import is_postgres
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,6 @@ DEFAULT_WORKERS = 16  # sender threads: each waits only on a provider's answer
 SESSION_WINDOW = timedelta(hours=24)
 BACKOFF_BASE = 5.0
 BACKOFF_CAP = 3600.0
-CONSENT_KINDS = {"reminder", "broadcast", "result"}  # need an opted-in, not stopped contact
 
 
 def backoff_seconds(attempts: int, rng: Callable[[], float] = random.random) -> float:
@@ -143,8 +143,8 @@ def claim(session: Session, now: datetime, limit: int, ids: Sequence[int] | None
     for a channel with no sender configured stays pending for a process that has one.
     """
     due = or_(
-        (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
-        (OutboxMessage.status == "sending") & (OutboxMessage.locked_until < now),
+        (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.locked_until < now),
     )
     stmt = select(OutboxMessage).where(due)
     if ids is not None:
@@ -160,7 +160,7 @@ def claim(session: Session, now: datetime, limit: int, ids: Sequence[int] | None
         stmt = stmt.with_for_update(skip_locked=True)
     rows = list(session.scalars(stmt))
     for row in rows:
-        row.status = "sending"
+        row.status = OutboxStatus.SENDING
         row.locked_until = now + lease_for(row.priority)
         row.attempts += 1
     session.flush()
@@ -226,8 +226,10 @@ class Dispatcher:
             started = self.monotonic()
             for row in rows:
                 contact = contacts.get(row.contact_id) if row.contact_id else None
+                # the last guard: consent was checked when the row was written (bot.notices), but one may stop since
                 if row.kind in CONSENT_KINDS and (contact is None or not contact.reachable):
-                    row.status, row.last_error, row.locked_until = "cancelled", "contact stopped or unsubscribed", None
+                    row.status, row.last_error, row.locked_until = (OutboxStatus.CANCELLED,
+                                                                    "contact stopped or unsubscribed", None)
                     stats.cancelled += 1
                     continue
                 outbound = to_outbound(row, contact, at, media.get(row.id))
@@ -325,8 +327,8 @@ class Dispatcher:
         """Give rows back to the outbox unsent: their lease would lapse before their turn."""
         with transaction(self.session_factory) as session:
             for row in session.scalars(select(OutboxMessage).where(
-                    OutboxMessage.id.in_([j.outbound.id for j in jobs]), OutboxMessage.status == "sending")):
-                row.status, row.locked_until = "pending", None
+                    OutboxMessage.id.in_([j.outbound.id for j in jobs]), OutboxMessage.status == OutboxStatus.SENDING)):
+                row.status, row.locked_until = OutboxStatus.PENDING, None
                 row.attempts = max(0, row.attempts - 1)
         for job in jobs:
             job.context.stats.add("released")
@@ -337,7 +339,7 @@ class Dispatcher:
         if isinstance(result, Sent):  # the common case: one statement, no read
             with transaction(self.session_factory) as session:
                 session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(
-                    status="sent", sent_at=at, provider_message_id=result.provider_message_id,
+                    status=OutboxStatus.SENT, sent_at=at, provider_message_id=result.provider_message_id,
                     last_error=None, locked_until=None))
             stats.add("sent")
             return
@@ -349,13 +351,14 @@ class Dispatcher:
             if isinstance(result, RetryLater) and attempts < self.settings.dispatch_max_attempts:
                 # flood control names its own wait; other transient errors back off exponentially
                 delay = result.after_seconds if result.after_seconds else backoff_seconds(attempts)
-                row.status, row.next_attempt_at, row.last_error = "pending", at + timedelta(seconds=delay), result.reason[:300]
+                row.status, row.next_attempt_at, row.last_error = (OutboxStatus.PENDING, at + timedelta(seconds=delay),
+                                                                   result.reason[:300])
                 stats.add("retried")
             else:
                 reason = result.reason if isinstance(result, (Failed, RetryLater)) else "unknown"
                 if isinstance(result, RetryLater):
                     reason = f"gave up after {attempts} attempts: {reason}"
-                row.status, row.last_error = "dead", reason[:300]
+                row.status, row.last_error = OutboxStatus.DEAD, reason[:300]
                 stats.add("dead")
                 if isinstance(result, Failed) and result.unreachable and row.contact_id:
                     contact = session.get(Contact, row.contact_id)

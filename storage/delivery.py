@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import AuditEvent, Contact, DeliveryEvent, OutboxMessage, Posyandu
-from storage.outbox import SmsFallbackKey, enqueue, set_provider_status
+from storage.outbox import resend_by_sms, set_provider_status
 
 FAILED = ("failed", "undelivered")
 SMS_KINDS = ("reminder", "broadcast")  # bulk notices; replies to a chat never go by SMS (it cannot answer)
@@ -65,9 +65,7 @@ def fall_back_to_sms(session: Session, contact: Contact, row: OutboxMessage, now
                                at=now))
     if row.template_key == "intro":
         return  # the WhatsApp introduction has no SMS form; the next reminder goes by SMS
-    enqueue(session, channel="sms", address=contact.address, contact_id=contact.id, kind=row.kind,
-            priority=row.priority, text=row.text, template_key=row.template_key,
-            template_vars=dict(row.template_vars or {}), now=now, dedupe_key=SmsFallbackKey(row.id).format())
+    resend_by_sms(session, contact, row, now)
 
 
 def _zone(session: Session, contact: Contact) -> ZoneInfo:

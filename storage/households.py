@@ -35,10 +35,10 @@ from storage.models import (
 )
 from storage.phones import normalise_phone
 from storage.contacts import contact_row
+from storage.outbox_types import CONSENT_KINDS, OutboxStatus
 from storage.records import ContactRecord
 from storage.repositories import _insert
 
-CONSENT_KINDS = ("reminder", "broadcast", "result")
 SEARCH_LIMIT = 6
 SEARCH_CUTOFF = 72.0
 SEARCH_SCAN = 20000  # rows scanned fuzzily when the word filter finds nothing
@@ -465,7 +465,8 @@ def delete_resident_data(session: Session, who: ContactRecord, now: datetime) ->
     contact.verified_phone = None
     cancelled = session.execute(update(OutboxMessage).where(
         OutboxMessage.contact_id == contact.id, OutboxMessage.kind.in_(CONSENT_KINDS),
-        OutboxMessage.status == "pending").values(status="cancelled", last_error="resident deleted their data"))
+        OutboxMessage.status == OutboxStatus.PENDING).values(status=OutboxStatus.CANCELLED.value,
+                                                             last_error="resident deleted their data"))
     result.messages_cancelled = cancelled.rowcount or 0
     session.add(AuditEvent(contact_id=contact.id, action="data.deleted",
                            subject=f"household:{household_id}" if household_id else None, at=now))
@@ -482,4 +483,4 @@ def one_line(text: str, limit: int = 900) -> str:
     return folded if len(folded) <= limit else folded[: limit - 1] + "…"
 
 
-from storage.outbox import fan_out, insert_outbox, supersede, told_before  # noqa: E402,F401  (moved; kept importable)
+from storage.outbox import insert_outbox, supersede, told_before  # noqa: E402,F401  (moved; kept importable)

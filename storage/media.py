@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 
 from storage.values import Attachment
 from storage.models import MediaFile, OutboxMessage
-
-FINISHED = ("sent", "dead", "cancelled", "failed")
+from storage.outbox_types import FINISHED  # an outbox row's end states
 
 MAX_SPEC_ITEMS = 2000  # a recap's by-name rows; far above a posyandu's register
 

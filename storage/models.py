@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.db import Base, UTCDateTime
+from storage.outbox_types import OutboxKind, OutboxStatus
 
 intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
 utc = Annotated[datetime, mapped_column(UTCDateTime)]
@@ -424,7 +425,8 @@ class InboundDelivery(Base):
 class OutboxMessage(Base):
     """Every outbound message is a row first; only the dispatcher (or send-now) sends it.
 
-    status: pending -> sending -> sent | pending (retry) | dead | cancelled
+    `kind` and `status` hold the values of `storage.outbox_types.OutboxKind` and `OutboxStatus`
+    (pending -> sending -> sent | pending (retry) | dead | cancelled; failed by a delivery callback).
     """
 
     __tablename__ = "outbox_message"
@@ -435,13 +437,13 @@ class OutboxMessage(Base):
     channel: Mapped[str] = mapped_column(String(12))
     address: Mapped[str] = mapped_column(String(64))
     contact_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(10), default="reply")  # reply|alert|result|reminder|broadcast|nudge
+    kind: Mapped[str] = mapped_column(String(10), default=OutboxKind.REPLY.value)  # an OutboxKind
     priority: Mapped[int] = mapped_column(Integer, default=0)  # 0 replies first, 10 bulk
     text: Mapped[str] = mapped_column(Text)
     choices: Mapped[list[Any]] = mapped_column(JSON, default=list)
     template_key: Mapped[Optional[str]] = mapped_column(String(20))
     template_vars: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(10), default="pending")
+    status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING.value)  # an OutboxStatus
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[utc]
     locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

@@ -1,17 +1,19 @@
 """The outbox: every outbound message is a row first, written here and nowhere else.
 
-Replies and notices (`enqueue`), bulk fan-out of broadcasts and reminders
-(`fan_out`, `insert_outbox`), the cancellation of a broadcast's older
-revisions (`supersede`), who was told before (`told_before`) and the
-providers' delivery statuses. Planned messages carry a typed identity (`ReminderKey`,
-`BroadcastKey`, `NudgeKey`, `IntroKey`, `SmsFallbackKey`) stored as the row's unique `dedupe_key`: code builds and reads
-keys through these types, never by formatting or splitting strings itself.
+The low-level writers (`enqueue`, `enqueue_parts`, `insert_outbox`) are called
+by two callers only: `bot.service` for the chat's own replies, and the notice
+builder (`bot.notices`) for every message to anyone else, which decides kind,
+key and consent. Here too: the cancellation of a broadcast's older revisions
+(`supersede`), who was told before (`told_before`), the SMS copy of a bulk
+message (`resend_by_sms`) and the providers' delivery statuses. Every row
+carries a typed identity (`storage.outbox_keys`) as its unique `dedupe_key`,
+a kind and a status (`storage.outbox_types`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from datetime import datetime
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -20,105 +22,16 @@ from storage.values import Choice
 from storage.models import Contact, OutboxMessage
 from storage.records import ContactRecord
 from storage.db import _insert, _prepared
+from storage.outbox_keys import (  # noqa: F401  (re-exported: the keys' old home)
+    AnnounceKey, BroadcastKey, IntroKey, NudgeKey, ReminderKey, SmsFallbackKey, part_key)
+from storage.outbox_types import (  # noqa: F401  (re-exported)
+    BULK_KINDS, LIVE, PRIORITY_ALERT, PRIORITY_BULK, PRIORITY_REPLY, OutboxKind, OutboxStatus)
 
-PRIORITY_REPLY = 0
-PRIORITY_ALERT = 1
-PRIORITY_BULK = 10
-PRIORITY_BY_KIND = {"reply": PRIORITY_REPLY, "alert": PRIORITY_ALERT, "result": PRIORITY_ALERT}
-
-
-@dataclass(frozen=True)
-class ReminderKey:
-    """A household's one reminder message of a local day, to one chat."""
-
-    household_id: int
-    day: date
-    contact_id: int
-
-    def format(self) -> str:
-        return f"reminder:h{self.household_id}:{self.day.isoformat()}:c{self.contact_id}"
-
-    @classmethod
-    def parse(cls, key: str) -> "ReminderKey":
-        kind, h, day, c = key.split(":")
-        if kind != "reminder" or h[:1] != "h" or c[:1] != "c":
-            raise ValueError(f"not a reminder key: {key!r}")
-        return cls(int(h[1:]), date.fromisoformat(day), int(c[1:]))
-
-    @staticmethod
-    def day_prefix(household_id: int, day: date) -> str:
-        """What every chat's key of that household and day begins with (a LIKE pattern's stem)."""
-        return f"reminder:h{household_id}:{day.isoformat()}:c"
-
-
-@dataclass(frozen=True)
-class BroadcastKey:
-    """One revision of a posyandu session's announcement, to one chat of one household."""
-
-    session_id: int
-    revision: int
-    household_id: int | None
-    contact_id: int
-
-    def format(self) -> str:
-        return f"broadcast:s{self.session_id}:r{self.revision}:h{self.household_id}:c{self.contact_id}"
-
-    @classmethod
-    def parse(cls, key: str) -> "BroadcastKey":
-        kind, s, r, h, c = key.split(":")
-        if kind != "broadcast" or s[:1] != "s" or r[:1] != "r" or h[:1] != "h" or c[:1] != "c":
-            raise ValueError(f"not a broadcast key: {key!r}")
-        return cls(int(s[1:]), int(r[1:]), None if h[1:] == "None" else int(h[1:]), int(c[1:]))
-
-    @staticmethod
-    def session_prefix(session_id: int) -> str:
-        return f"broadcast:s{session_id}:r"
-
-    @staticmethod
-    def revision_prefix(session_id: int, revision: int) -> str:
-        return f"broadcast:s{session_id}:r{revision}:"
-
-
-@dataclass(frozen=True)
-class NudgeKey:
-    """The day-after nudge to one kader about one session with nothing recorded."""
-
-    session_id: int
-    contact_id: int
-
-    def format(self) -> str:
-        return f"nudge:s{self.session_id}:c{self.contact_id}"
-
-
-@dataclass(frozen=True)
-class IntroKey:
-    """The one WhatsApp introduction of a registered household, to one chat."""
-
-    household_id: int
-    contact_id: int
-
-    def format(self) -> str:
-        return f"intro:h{self.household_id}:c{self.contact_id}"
-
-
-@dataclass(frozen=True)
-class SmsFallbackKey:
-    """The SMS copy of one bulk WhatsApp message that failed because the number is not on WhatsApp."""
-
-    outbox_id: int
-
-    def format(self) -> str:
-        return f"sms:{self.outbox_id}"
-
-
-def part_key(dedupe_key: str | None, index: int) -> str | None:
-    """The dedupe key of a message's later part (the first part keeps the message's own key, so a
-    message written again is refused whole)."""
-    return None if dedupe_key is None or index == 0 else f"{dedupe_key}#part{index + 1}"
+PRIORITY_BY_KIND = {kind.value: kind.priority for kind in OutboxKind}  # kept for callers of old
 
 
 def enqueue(session: Session, *, channel: str, address: str, text: str, now: datetime,
-            contact_id: int | None = None, choices: Sequence[Choice] = (), kind: str = "reply",
+            contact_id: int | None = None, choices: Sequence[Choice] = (), kind: OutboxKind = OutboxKind.REPLY,
             priority: int | None = None, template_key: str | None = None,
             template_vars: dict[str, str] | None = None, dedupe_key: str | None = None,
             not_before: datetime | None = None, claimed_until: datetime | None = None) -> int | None:
@@ -131,7 +44,7 @@ def enqueue(session: Session, *, channel: str, address: str, text: str, now: dat
 
 
 def enqueue_parts(session: Session, *, channel: str, address: str, text: str, now: datetime,
-                  contact_id: int | None = None, choices: Sequence[Choice] = (), kind: str = "reply",
+                  contact_id: int | None = None, choices: Sequence[Choice] = (), kind: OutboxKind = OutboxKind.REPLY,
                   priority: int | None = None, template_key: str | None = None,
                   template_vars: dict[str, str] | None = None, dedupe_key: str | None = None,
                   not_before: datetime | None = None, claimed_until: datetime | None = None,
@@ -154,10 +67,11 @@ def enqueue_parts(session: Session, *, channel: str, address: str, text: str, no
         key = dedupe_key if index == 0 else part_key(dedupe_key, index)
         last = index == len(parts) - 1
         values = dict(
-            channel=channel, address=address, contact_id=contact_id, kind=kind,
-            priority=PRIORITY_BY_KIND.get(kind, PRIORITY_BULK) if priority is None else priority,
+            channel=channel, address=address, contact_id=contact_id, kind=OutboxKind(kind).value,
+            priority=OutboxKind(kind).priority if priority is None else priority,
             text=part, choices=[[c.value, c.label] for c in choices] if last else [], template_key=template_key,
-            template_vars=template_vars or {}, status="sending" if claimed_until else "pending",
+            template_vars=template_vars or {},
+            status=(OutboxStatus.SENDING if claimed_until else OutboxStatus.PENDING).value,
             attempts=1 if claimed_until else 0, locked_until=claimed_until,
             next_attempt_at=not_before or now, dedupe_key=key, created_at=now,
         )
@@ -199,7 +113,7 @@ def waits_behind(session: Session, channel: str, address: str, row_id: int, prio
     """Is an older message to this chat (as urgent or more) still being sent by some process? Then this
     one waits its turn: several processes send, yet a chat reads its messages in the order written."""
     return session.execute(select(OutboxMessage.id).where(
-        OutboxMessage.address == address, OutboxMessage.channel == channel, OutboxMessage.status == "sending",
+        OutboxMessage.address == address, OutboxMessage.channel == channel, OutboxMessage.status == OutboxStatus.SENDING,
         OutboxMessage.id < row_id, OutboxMessage.priority <= priority).limit(1)).first() is not None
 
 
@@ -210,7 +124,7 @@ def set_provider_status(session: Session, provider_message_id: str, status: str,
     if error:
         values["last_error"] = error[:300]
     if status in {"failed", "undelivered"}:
-        values["status"] = "failed"
+        values["status"] = OutboxStatus.FAILED.value
     result = session.execute(update(OutboxMessage).where(
         OutboxMessage.provider_message_id == provider_message_id).values(**values).returning(OutboxMessage.id))
     return bool(result.all())
@@ -220,7 +134,7 @@ def told_before(session: Session, dedupe_prefix: str) -> set[int]:
     """Contacts that were sent (or are about to be sent) a message whose dedupe key starts with the prefix."""
     return set(session.scalars(select(OutboxMessage.contact_id).where(
         OutboxMessage.dedupe_key.like(dedupe_prefix + "%"),
-        OutboxMessage.status.in_(("pending", "sending", "sent")),
+        OutboxMessage.status.in_(LIVE),
         OutboxMessage.contact_id.is_not(None))))
 
 
@@ -237,54 +151,31 @@ def supersede(session: Session, session_id: int, revision: int, contact_ids: Ite
         result = session.execute(update(OutboxMessage).where(
             OutboxMessage.dedupe_key.like(prefix + "%"),
             OutboxMessage.dedupe_key.not_like(BroadcastKey.revision_prefix(session_id, revision) + "%"),
-            OutboxMessage.status == "pending",
-            OutboxMessage.contact_id.in_(ids[start:start + 5000])).values(status="cancelled", last_error="superseded"),
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.contact_id.in_(ids[start:start + 5000])).values(status=OutboxStatus.CANCELLED.value,
+                                                                          last_error="superseded"),
             execution_options={"synchronize_session": False})
         cancelled += result.rowcount or 0
     return cancelled
 
 
-Render = Callable[[str | None], tuple[str, dict[str, str]]]
-AnyContact = TypeVar("AnyContact", bound=ContactRecord)  # a row, or the shape a flow holds of one
-
-
-def fan_out(session: Session, contacts: Iterable[AnyContact], render: Render, dedupe: Callable[[AnyContact], str],
-            now: datetime, kind: str = "broadcast", template_key: str = "broadcast") -> int:
-    """Write one bulk message per reachable contact (rendered in their language); returns rows written.
-
-    Rows carry the bulk priority, so replies always go first; the dedupe key
-    makes a repeated fan-out (a retried step) write nothing new.
-    """
-    cache: dict[str | None, tuple[str, dict[str, str]]] = {}
-    rows = []
-    for contact in sorted(contacts, key=lambda c: c.id):
-        if not contact.reachable:
-            continue
-        if contact.language not in cache:
-            cache[contact.language] = render(contact.language)
-        text, variables = cache[contact.language]
-        rows.append(dict(channel=contact.channel, address=contact.address, contact_id=contact.id, kind=kind,
-                         priority=PRIORITY_BULK, text=text, choices=[], template_key=template_key,
-                         template_vars=variables, status="pending", attempts=0, next_attempt_at=now,
-                         dedupe_key=dedupe(contact), created_at=now))
-    return len(insert_outbox(session, rows))
-
-
 def insert_outbox(session: Session, rows: list[dict]) -> dict[str, int]:
-    """Bulk insert outbox rows, skipping taken dedupe keys; returns {dedupe_key: id} of rows written.
+    """Bulk insert outbox rows, skipping taken dedupe keys, bulk WhatsApp rows to a number not on WhatsApp
+    going by SMS; returns {dedupe_key: id} of rows written."""
+    return insert_rows(session, by_fallback_channel(session, rows))
+
+
+def insert_rows(session: Session, rows: list[dict]) -> dict[str, int]:
+    """Bulk insert outbox rows as they are, skipping taken dedupe keys; returns {dedupe_key: id} of rows written.
 
     One executemany (SQLAlchemy batches it into multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING).
     """
     if not rows:
         return {}
-    rows = by_fallback_channel(session, rows)
     table = OutboxMessage.__table__
     stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(
         table.c.id, table.c.dedupe_key)
     return {key: row_id for row_id, key in session.connection().execute(stmt, rows)}
-
-
-BULK_KINDS = ("reminder", "broadcast")  # what goes by SMS to a number not on WhatsApp (replies never do)
 
 
 def by_fallback_channel(session: Session, rows: list[dict]) -> list[dict]:
@@ -296,3 +187,37 @@ def by_fallback_channel(session: Session, rows: list[dict]) -> list[dict]:
     sms = set(session.scalars(select(Contact.id).where(Contact.id.in_(ids), Contact.fallback_channel == "sms")))
     return [dict(r, channel="sms") if r.get("contact_id") in sms and r.get("channel") == "whatsapp"
             and r.get("kind") in BULK_KINDS else r for r in rows]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """What the notice builder needs of a contact to write a bulk row: where to, and may we."""
+
+    id: int
+    channel: str
+    address: str
+    fallback_channel: str | None
+    opted_in: bool
+    stopped: bool
+    paused: bool
+
+
+def recipients(session: Session, contact_ids: Iterable[int]) -> dict[int, Recipient]:
+    """The contacts by id, in one statement (a bulk write's consent check and SMS fallback)."""
+    ids = sorted(set(contact_ids))
+    out: dict[int, Recipient] = {}
+    for start in range(0, len(ids), 5000):
+        for row in session.execute(select(
+                Contact.id, Contact.channel, Contact.address, Contact.fallback_channel, Contact.opted_in,
+                Contact.stopped_at, Contact.paused_at).where(Contact.id.in_(ids[start:start + 5000]))):
+            out[row.id] = Recipient(row.id, row.channel, row.address, row.fallback_channel, bool(row.opted_in),
+                                    row.stopped_at is not None, row.paused_at is not None)
+    return out
+
+
+def resend_by_sms(session: Session, contact: Contact, row: OutboxMessage, now: datetime) -> int | None:
+    """The SMS copy of a bulk WhatsApp row whose number is not on WhatsApp: same kind, text and template,
+    keyed by the row it copies (so once); returns its id."""
+    return enqueue(session, channel="sms", address=contact.address, contact_id=contact.id, kind=OutboxKind(row.kind),
+                   priority=row.priority, text=row.text, template_key=row.template_key,
+                   template_vars=dict(row.template_vars or {}), now=now, dedupe_key=SmsFallbackKey(row.id).format())

@@ -16,11 +16,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Contact, Household, OutboxMessage, Posyandu
+from storage.outbox_types import BULK_KINDS, OutboxStatus
 
 # How a household hears from the posyandu, best first; the rest are the reasons it does not.
 CHANNELS = ("whatsapp", "telegram", "sms", "terminal")
 UNREACHABLE = ("not_on_whatsapp", "paused", "stopped", "no_phone", "no_consent", "no_chat")
-BULK_KINDS = ("reminder", "broadcast")
 
 
 def household_reach(session: Session, posyandu_id: int, household_ids: Iterable[int] | None = None) -> dict[int, str]:
@@ -85,9 +85,9 @@ def reach_figures(session: Session, posyandu: Posyandu, today: date) -> ReachFig
     following = (first + timedelta(days=32)).replace(day=1)
     start, end = datetime.combine(first, time(0), tz), datetime.combine(following, time(0), tz)
     delivered = OutboxMessage.provider_status.in_(("delivered", "read"))
-    failed = or_(OutboxMessage.status.in_(("failed", "dead")),
+    failed = or_(OutboxMessage.status.in_((OutboxStatus.FAILED, OutboxStatus.DEAD)),
                  OutboxMessage.provider_status.in_(("failed", "undelivered")))
-    sent = OutboxMessage.status.in_(("sent", "failed"))
+    sent = OutboxMessage.status.in_((OutboxStatus.SENT, OutboxStatus.FAILED))
     row = session.execute(select(
         func.count(), func.count().filter(sent), func.count().filter(delivered),
         func.count().filter(OutboxMessage.provider_status == "read"), func.count().filter(failed))
@@ -134,9 +134,9 @@ def reach_by_posyandu(session: Session, places: Sequence[Posyandu], now: datetim
     for p in places:
         by_zone[p.timezone or "Asia/Jakarta"].append(p.id)
     delivered = OutboxMessage.provider_status.in_(("delivered", "read"))
-    failed = or_(OutboxMessage.status.in_(("failed", "dead")),
+    failed = or_(OutboxMessage.status.in_((OutboxStatus.FAILED, OutboxStatus.DEAD)),
                  OutboxMessage.provider_status.in_(("failed", "undelivered")))
-    sent = OutboxMessage.status.in_(("sent", "failed"))
+    sent = OutboxMessage.status.in_((OutboxStatus.SENT, OutboxStatus.FAILED))
     for zone, zone_ids in by_zone.items():
         tz = ZoneInfo(zone)
         first = now.astimezone(tz).date().replace(day=1)  # each posyandu's own month, as `reach_figures`

@@ -107,6 +107,7 @@ def inline_replies(runtime: ChannelRuntime, ids: list[int]) -> list[str]:
     from bot.messages import Choice
     from storage.media import attachments_for
     from storage.models import Contact, OutboxMessage
+    from storage.outbox_types import OutboxStatus
     from bot.choices import whatsapp_bodies
 
     texts = []
@@ -114,12 +115,12 @@ def inline_replies(runtime: ChannelRuntime, ids: list[int]) -> list[str]:
     with transaction(runtime.session_factory) as session:
         with_media = attachments_for(session, ids)
         for row in session.query(OutboxMessage).filter(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id):
-            if row.channel != Channel.WHATSAPP.value or row.status != "pending" or row.id in with_media:
+            if row.channel != Channel.WHATSAPP.value or row.status != OutboxStatus.PENDING or row.id in with_media:
                 continue
             choices = tuple(Choice(str(v), str(label)) for v, label in row.choices or [])
             contact = session.get(Contact, row.contact_id) if row.contact_id else None
             texts.extend(whatsapp_bodies(row.text, choices, contact.language if contact else None))
-            row.status, row.sent_at, row.provider_status = "sent", now, "inline"
+            row.status, row.sent_at, row.provider_status = OutboxStatus.SENT, now, "inline"
     return texts
 
 

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable
 from zoneinfo import ZoneInfo
 
-from bot.messages import Attachment, Choice, Reply, Role
+from bot.messages import Choice, Reply, Role
 from bot.texts import render
 from storage.records import ContactRecord
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.orm import Session
 
     from bot.config import Settings
+    from bot.notices import Told
 
 
 class Invalid(Exception):
@@ -54,19 +55,6 @@ class Answer:
 
 
 @dataclass
-class Notice:
-    """A message for someone other than the sender (an alert to the bidan, a result to a guardian)."""
-
-    contact_id: int
-    text: str
-    kind: str = "alert"
-    dedupe_key: str | None = None
-    template_key: str | None = None
-    template_vars: dict[str, str] = field(default_factory=dict)
-    attachment: Attachment | None = None  # a picture or file; `text` is its caption
-
-
-@dataclass
 class Ctx:
     """Everything a flow may use during one step."""
 
@@ -74,7 +62,7 @@ class Ctx:
     contact: ContactRecord
     now: datetime
     settings: "Settings"
-    notices: list[Notice] = field(default_factory=list)
+    notices: list["Told"] = field(default_factory=list)  # for others: written by `bot.notices.tell` after the step
     memo: dict[Any, Any] = field(default_factory=dict)  # facts a flow computed once for this step
 
     def once(self, key: Any, compute: Any) -> Any:
@@ -102,9 +90,10 @@ class Ctx:
             tz = posyandu.timezone if posyandu is not None else "Asia/Jakarta"
         return self.now.astimezone(ZoneInfo(tz)).date()
 
-    def notify(self, contact_id: int, text: str, **kwargs: Any) -> None:
-        """Queue a message to another contact, written to the outbox in this transaction."""
-        self.notices.append(Notice(contact_id, text, **kwargs))
+    def notify(self, told: "Told") -> None:
+        """Queue a notice to another contact (`bot.notices`: `VISIT_ALERT.to(bidan.id, key, text)`), written to
+        the outbox in this transaction, after the step."""
+        self.notices.append(told)
 
 
 @dataclass

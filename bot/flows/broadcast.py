@@ -28,7 +28,9 @@ from bot.parsing import parse_date, parse_time, parse_yes_no
 from bot.texts import render
 from health.life_stage import LifeStage
 from storage.households import audience, household_reach, one_line, reachable_contacts
-from storage.outbox import BroadcastKey, fan_out, supersede, told_before
+from bot.notices import ANNOUNCEMENT, SESSION_BROADCAST, tell_each
+from storage.outbox import supersede, told_before
+from storage.outbox_keys import AnnounceKey, BroadcastKey
 from storage import posyandu_days as days
 from storage.places import posyandu_by_id, zone_label
 from storage.records import ContactRecord, PosyanduRecord, SessionRecord
@@ -283,7 +285,7 @@ def contacts_of(ctx: Ctx, household_ids: Sequence[int]) -> list[ContactRecord]:
 
 
 def session_dedupe(session_id: int, revision: int):  # type: ignore[no-untyped-def]
-    return lambda c: BroadcastKey(session_id, revision, c.household_id, c.id).format()
+    return lambda c: BroadcastKey(session_id, revision, c.household_id, c.id)
 
 
 class PosyanduFirstFlow(StepFlow):
@@ -342,8 +344,8 @@ class SessionFlow(PosyanduFirstFlow, TimeSteps):
         record = days.create_session(ctx.session, view.posyandu.id, view.starts_at, view.place, view.groups,
                                      ctx.contact.id, ctx.now)
         households = audience(ctx.session, view.posyandu.id, view.groups, local_day(view.starts_at, view.posyandu))
-        fan_out(ctx.session, contacts_of(ctx, households), lambda lang: session_message(lang, "session", view),
-                       session_dedupe(record.id, 1), ctx.now)
+        tell_each(ctx.session, SESSION_BROADCAST, contacts_of(ctx, households),
+                  lambda lang: session_message(lang, "session", view), session_dedupe(record.id, 1), ctx.now)
         days.record_announcement(ctx.session, view.posyandu.id, "session", session_message(ctx.lang, "session", view)[0],
                                  view.groups, len(households), ctx.contact.id, ctx.now, session_id=record.id)
         days.audit(ctx.session, ctx.contact.id, "session.created", f"session:{record.id}", ctx.now)
@@ -458,8 +460,8 @@ class ChangeSessionFlow(TimeSteps):
         kind = data["action"]
         days.revise_session(ctx.session, record, kind, new.starts_at, new.place, ctx.now)
         shown = (new, old) if kind == "change" else (old, None)
-        fan_out(ctx.session, recipients, lambda lang: session_message(lang, kind, *shown),
-                session_dedupe(record.id, record.revision), ctx.now)
+        tell_each(ctx.session, SESSION_BROADCAST, recipients, lambda lang: session_message(lang, kind, *shown),
+                  session_dedupe(record.id, record.revision), ctx.now)
         supersede(ctx.session, record.id, record.revision, [c.id for c in recipients])
         households = len({c.household_id for c in recipients})
         days.record_announcement(ctx.session, record.posyandu_id, kind, session_message(ctx.lang, kind, *shown)[0],
@@ -525,8 +527,9 @@ class AnnounceFlow(PosyanduFirstFlow):
         households = audience(ctx.session, posyandu.id, data["groups"], ctx.today(posyandu.timezone))
         record = days.record_announcement(ctx.session, posyandu.id, "free", data["text"], data["groups"],
                                           len(households), ctx.contact.id, ctx.now)
-        fan_out(ctx.session, contacts_of(ctx, households), lambda lang: self._message(lang, posyandu, data["text"]),
-                lambda c: f"announce:a{record.id}:h{c.household_id}:c{c.id}", ctx.now)
+        tell_each(ctx.session, ANNOUNCEMENT, contacts_of(ctx, households),
+                  lambda lang: self._message(lang, posyandu, data["text"]),
+                  lambda c: AnnounceKey(record.id, c.household_id, c.id), ctx.now)
         days.audit(ctx.session, ctx.contact.id, "announcement.sent", f"announcement:{record.id}", ctx.now)
         return done(say(ctx, "broadcast.sent_announce", count=len(households), left=left - 1))
 

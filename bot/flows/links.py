@@ -15,8 +15,10 @@ from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.visit_text import member_label
 from bot.flows.scope import ScopedFlow
 from bot.messages import Choice, Reply, Role
+from bot.notices import LINK_ACCEPTED
 from bot.texts import render
 from storage.links import decide, pending_at, request_parties
+from storage.outbox_keys import LinkAcceptedKey
 from storage.reporting import visible_posyandu
 
 DONE_WORDS = frozenset({"done", "selesai"})
@@ -81,8 +83,8 @@ class LinkRequestsFlow(ScopedFlow):
             asker, member = request_parties(ctx.session, request)
             if asker is not None and member is not None:
                 lang = asker.language or ctx.settings.default_language
-                ctx.notify(asker.id, render(lang, "link.told_accepted", name=member.name), kind="result",
-                           dedupe_key=f"link-accepted:{request.id}")
+                ctx.notify(LINK_ACCEPTED.to(asker.id, LinkAcceptedKey(request.id),
+                                            render(lang, "link.told_accepted", name=member.name)))
             return self._list(ctx, (say(ctx, "link.accepted", member=data.get("name", "")),))
         return self._list(ctx, (say(ctx, "link.refused", member=data.get("name", "")),))
 

@@ -8,7 +8,6 @@ replayed step never sends twice.
 """
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 from bot.charts import chart_attachments
 from bot.flows.base import Ctx
 from bot.messages import Reply
+from bot.notices import MISCARRIAGE_FOLLOWUP, VISIT_ALERT, VISIT_CHART, VISIT_CORRECTION, VISIT_RESULT
 from bot.formats import day
 from bot.visit_text import alert_text, correction_text, member_label, result_text
 from bot.texts import render
@@ -26,22 +26,18 @@ from health.life_stage import LifeStage
 from health.measurements import VALUE_FIELDS
 from storage.models import Member, Posyandu
 from storage.referrals import record_followup
+from storage.outbox_keys import AlertKey, ChartKey, CorrectionKey, FollowupKey, ResultKey, visit_stamp
 from storage.reporting import SavedVisit, bidan_contacts, guardian_contacts
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.orm import Session
 
 
-def _fingerprint(*parts: object) -> str:
-    """Short hash of what was reported, so a corrected report alerts again but a replay does not."""
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
-
-
 def notify_visit(ctx: Ctx, saved: SavedVisit) -> int:
     """Queue the bidan alerts and the guardian result; returns how many bidan were alerted."""
     measurement, member, result = saved.measurement, saved.member, saved.interpretation
     values = {name: getattr(measurement, name) for name in VALUE_FIELDS}
-    stamp = _fingerprint(sorted(values.items(), key=lambda kv: kv[0]), result.flag_codes)
+    stamp = visit_stamp(values, result.flag_codes)  # a corrected report alerts again, a replay does not
     alerted = 0
     if saved.referral is not None or saved.corrected_flags:
         posyandu = ctx.session.get(Posyandu, measurement.posyandu_id)
@@ -54,13 +50,12 @@ def notify_visit(ctx: Ctx, saved: SavedVisit) -> int:
             if saved.corrected_flags:  # the bidan was told of other reasons: say what changed
                 text = correction_text(lang, place, member, measurement.measured_on, saved.corrected_flags,
                                        result, reporter)
-                ctx.notify(bidan.id, text, kind="alert",
-                           dedupe_key=f"correction:{measurement.id}:{bidan.id}:{stamp}")
+                ctx.notify(VISIT_CORRECTION.to(bidan.id, CorrectionKey(measurement.id, bidan.id, stamp), text))
             if saved.referral is not None:
                 text = with_pregnancy(lang, alert_text(lang, place, member, measurement.measured_on, result, values,
                                                        reporter), result,
                                       dated_by_estimate(ctx.session, member.id, measurement.measured_on))
-                ctx.notify(bidan.id, text, kind="alert", dedupe_key=f"alert:{measurement.id}:{bidan.id}:{stamp}")
+                ctx.notify(VISIT_ALERT.to(bidan.id, AlertKey(measurement.id, bidan.id, stamp), text))
             alerted += 1
     if result.stage is LifeStage.BAYI_BALITA and (result.weight_gain is not None or result.categories):
         for guardian in guardian_contacts(ctx.session, member):
@@ -68,10 +63,10 @@ def notify_visit(ctx: Ctx, saved: SavedVisit) -> int:
                 continue
             lang = guardian.language or ctx.settings.default_language
             text = result_text(lang, member, measurement.measured_on, result, values)
-            ctx.notify(guardian.id, text, kind="result", dedupe_key=f"result:{measurement.id}:{guardian.id}:{stamp}")
+            ctx.notify(VISIT_RESULT.to(guardian.id, ResultKey(measurement.id, guardian.id, stamp), text))
             for index, reply in enumerate(visit_charts(ctx.session, saved, lang)):
-                ctx.notify(guardian.id, reply.text, kind="result", attachment=reply.attachment,
-                           dedupe_key=f"chart:{measurement.id}:{guardian.id}:{stamp}:{index}")
+                ctx.notify(VISIT_CHART.to(guardian.id, ChartKey(measurement.id, guardian.id, stamp, index), reply.text,
+                                          attachment=reply.attachment))
     return alerted
 
 
@@ -112,6 +107,6 @@ def notify_miscarriage(ctx: Ctx, member: Member, posyandu_id: int, ended_on: dat
                    phone=member.guardian_phone or "-"),
             render(lang, "report.followup_miscarriage", date=day(ended_on)),
             render(lang, "report.alert_by", reporter=reporter)))
-        ctx.notify(bidan.id, text, kind="alert", dedupe_key=f"followup:{referral.id}:{MISCARRIAGE}:{ended_on}:{bidan.id}")
+        ctx.notify(MISCARRIAGE_FOLLOWUP.to(bidan.id, FollowupKey(referral.id, MISCARRIAGE, ended_on, bidan.id), text))
         alerted += 1
     return alerted

@@ -16,6 +16,7 @@ from bot.flows.base import Answer, Ctx, Flow, Invalid, StepFlow, Turn, ask, choi
 from bot.flows.registration import UNKNOWN, read_birth, read_hpht, read_name, read_pregnant, read_sex
 from bot.i18n.resident import fmt_date, fmt_when
 from bot.messages import PHONE_SHARED, SHARE_PHONE, Choice, Reply, Role
+from bot.notices import LINK_REQUEST
 from bot.texts import render
 from bot.parsing import parse_date, parse_yes_no
 from bot.formats import age, gain_words, number
@@ -35,6 +36,7 @@ from storage.households import (
 )
 from storage import access
 from storage.links import reviewers, typed_by
+from storage.outbox_keys import LinkRequestKey
 from storage.members import clean_name, name_key
 from storage import posyandu_days as days
 from storage.places import posyandu_by_id
@@ -241,8 +243,8 @@ class SubscribeFlow(StepFlow):
             return
         for staff in reviewers(ctx.session, posyandu):
             lang = staff.language or ctx.settings.default_language
-            ctx.notify(staff.id, render(lang, "link.notice", posyandu=posyandu.name, member=member.name),
-                       kind="alert", dedupe_key=f"link:{ctx.contact.id}:{member.id}:{staff.id}")
+            ctx.notify(LINK_REQUEST.to(staff.id, LinkRequestKey(ctx.contact.id, member.id, staff.id),
+                                       render(lang, "link.notice", posyandu=posyandu.name, member=member.name)))
 
     def on_more(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         said = yes_no(answer)
