@@ -8,7 +8,7 @@ z-score: their message says what the category means and what to do.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Iterable, Protocol
 
 from bot.flows.reporting_format import age, day, gain_words, number
 from bot.flows.reporting_items import label_key
@@ -18,8 +18,20 @@ from health.feeding import SIX_MONTHS_DAYS, TWO_YEARS_DAYS
 from health.findings import group
 from health.measurements import BY_ITEM, ITEM_NAMES, SLOT_OF_ITEM
 from health.urgency import TODAY
-from storage.models import Member
 from storage.reporting import Flag, Interpretation
+
+
+class Member(Protocol):
+    """What a text reads of the person (a stored member): no flow needs the table itself."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def sex(self) -> str: ...
+    @property
+    def birth_date(self) -> date: ...
+    @property
+    def guardian_phone(self) -> str | None: ...
 
 # Which z-score goes with which Permenkes index (the summary shows both).
 Z_OF_INDEX = {"bb_u": "waz", "pb_tb_u": "haz", "bb_pb_tb": "whz", "imt_u_0_60": "baz", "imt_u_5_18": "baz",

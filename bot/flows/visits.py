@@ -54,6 +54,7 @@ def _detail(lang: str, code: str, detail: str) -> str:
 
 class VisitsFlow(ScopedFlow):
     name = "kunjungan"
+    steps = ("posyandu", "pick", "outcome")
     triggers = ("kunjungan", "daftar kunjungan", "kunjungan rumah", "home visits", "visits")
     roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
     menu_key = "visit.menu"
