@@ -13,12 +13,15 @@ numbers answer the next ones in order; `confirm` when a value is asked back) -> 
 summary (-> edit -> item/services -> summary) -> next. `simpan` at any item ends the questions
 and saves with the summary in the same reply. Nothing is written before that;
 `storage.reporting.save_visit` then writes everything in the step's transaction.
-The flow is built from three parts, each a small object with its own steps: `MemberPart`
-(reporting_member: who and when), `MeasurePart` (reporting_measure: values and services) and
-`SummaryPart` (reporting_summary: summary, edit, save, next); the facts they all read are functions
-of `reporting_visit`. `LaporFlow.handlers` lists every step and the part that answers it.
+The flow is built from three parts, each a small object with its own steps, given the parts it hands
+over to: `MemberPart` (reporting_member: who and when) -> `MeasurePart` (reporting_measure: values
+and services) -> `SummaryPart` (reporting_summary: summary, edit, save, next; back to either). The
+facts they all read are functions of `reporting_visit`; the draft they share is `ReportDraft`.
+`LaporFlow.handlers` lists every step and the part that answers it.
 """
 from __future__ import annotations
+
+from typing import Iterable
 
 from bot.flows.base import Ctx, Handler, Turn
 from bot.flows import reporting_visit as visit
@@ -28,7 +31,7 @@ from bot.flows.reporting_measure import MeasurePart
 from bot.flows.reporting_member import MemberPart
 from bot.flows.reporting_summary import SummaryPart
 from bot.flows.scope import ScopedFlow, choose_posyandu
-from bot.messages import Role
+from bot.messages import Reply, Role
 
 
 class LaporFlow(ScopedFlow):
@@ -43,9 +46,9 @@ class LaporFlow(ScopedFlow):
     stored_only = frozenset({"date", "new_nik", "position"})
 
     def __init__(self) -> None:
-        self.member = MemberPart(self)
-        self.measure = MeasurePart(self)
-        self.summary = SummaryPart(self)
+        self.measure = MeasurePart(ending=self)
+        self.member = MemberPart(self.measure, self.name)
+        self.summary = SummaryPart(self.member, self.measure, restart=self.begin, flow_name=self.name)
         member, measure, summary = self.member, self.measure, self.summary
         self._steps: dict[str, Handler] = {
             # who and when
@@ -73,6 +76,13 @@ class LaporFlow(ScopedFlow):
         if arg:
             data["search"], data["line"] = split_name_and_line(arg)
         return choose_posyandu(ctx, data, "report.ask_posyandu", self.member.after_posyandu)
+
+    # Where the measuring part ends (reporting_measure.Ending): the summary part.
+    def show_summary(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
+        return self.summary.show(ctx, data, before)
+
+    def save(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = (), show_summary: bool = False) -> Turn:
+        return self.summary.save(ctx, data, before, show_summary)
 
     def unsaved(self, ctx: Ctx, data: ReportDraft) -> str | None:
         if not (data.get("values") or data.get("new") or data.get("line")):

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable, Protocol
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
 from bot.flows.reporting_expert import ExpertLine, bare_values, parse_expert, read_bare, typed_in
@@ -59,16 +59,20 @@ _ADULT_SIZE = {"weight": "55", "height": "155", "muac": "24"}
 _EXAMPLE_WORDS = {"weight": "bb", "head": "lk", "muac": "lila", "waist": "lp", "bp": "td", "glucose": "gds", "hb": "hb"}
 
 
-if TYPE_CHECKING:  # pragma: no cover
-    from bot.flows.lapor import LaporFlow
+class Ending(Protocol):
+    """Where the measuring part hands over once nothing is left to ask (the flow's summary part)."""
+
+    def show_summary(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn: ...
+
+    def save(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = (), show_summary: bool = False) -> Turn: ...
 
 
 class MeasurePart:
-    """What was measured and given: the item, confirmation and service steps. Hands over to the summary
-    part (`flow.summary.show`, or `save` after `simpan`) once nothing is left to ask."""
+    """What was measured and given: the item, confirmation and service steps. Hands over to `ending` (the
+    summary, or the save after `simpan`) once nothing is left to ask."""
 
-    def __init__(self, flow: "LaporFlow") -> None:
-        self.flow = flow
+    def __init__(self, ending: Ending) -> None:
+        self.ending = ending
 
     # -- measurements ---------------------------------------------------------------------------------
     def start_items(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
@@ -167,15 +171,15 @@ class MeasurePart:
             data.pop("mode", None)
             if data.get("services") is None:
                 data["services"] = data.pop("svc_pick", [])
-            return self.flow.summary.save(ctx, data, before, show_summary=True)
+            return self.ending.save(ctx, data, before, show_summary=True)
         if data.get("mode") == "edit":
             data.pop("mode")
-            return self.flow.summary.show(ctx, data, before)
+            return self.ending.show_summary(ctx, data, before)
         if data["queue"]:
             return self.ask_item(ctx, data, data["queue"][0], before)
         if data.get("services") is None:
             return self.ask_services(ctx, data, before)
-        return self.flow.summary.show(ctx, data, before)
+        return self.ending.show_summary(ctx, data, before)
 
     def on_item(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         item = data["item"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from bot import flows as registry
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
@@ -20,7 +20,7 @@ from bot.flows.registration import UNKNOWN, read_birth, read_hpht_or_estimate, r
 from bot.flows.reporting_expert import split_name_and_line
 from bot.flows.reporting_format import age, day
 from bot.flows.reporting_render import member_label, sex_letter
-from bot.flows.reporting_measure import DONE
+from bot.flows.reporting_measure import DONE, MeasurePart
 from bot.flows import reporting_visit as visit
 from bot.flows.reporting_visit import SKIP
 from bot.flows.scope import pick_posyandu
@@ -47,16 +47,13 @@ MAX_SESSION_AGE_DAYS = 366  # older paper records belong in `measurements import
 # From 18 years (health.life_stage's dewasa band) the phone asked is the member's own, not a guardian's.
 OWN_PHONE_FROM_MONTHS = next(low for name, low, _ in AGE_BANDS_MONTHS if name == "dewasa")
 
-if TYPE_CHECKING:  # pragma: no cover
-    from bot.flows.lapor import LaporFlow
-
-
 class MemberPart:
     """Who is reported, and on which day: the posyandu, member and pregnancy steps. Hands over to the
-    measuring part (`flow.measure.start_items`) once the member is known."""
+    measuring part once the member is known; `flow_name` is its own command word's flow (not another task)."""
 
-    def __init__(self, flow: "LaporFlow") -> None:
-        self.flow = flow
+    def __init__(self, measure: MeasurePart, flow_name: str) -> None:
+        self.measure = measure
+        self.flow_name = flow_name
 
     # -- posyandu and date ---------------------------------------------------------------------
     def on_posyandu(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
@@ -120,7 +117,7 @@ class MemberPart:
             if word in DONE:
                 return self.bye(ctx, data)
             other, arg = registry.find(answer.text)
-            if other is not None and other.name != self.flow.name:  # `rekap november`, `rujukan`: not a name
+            if other is not None and other.name != self.flow_name:  # `rekap november`, `rujukan`: not a name
                 return done(then=f"{other.name} {arg}".strip())
         today = visit.today(ctx, data)
         if _dated(answer.text):  # `kemarin`, `21-11`, `17 agustus 2026`: a visit day, or a birth date?
@@ -251,7 +248,7 @@ class MemberPart:
             return ask(ctx, "pregnant", data, key,
                        choices(ctx, (("no", "report.pregnant.no"), ("yes", "report.pregnant.yes"))),
                        before=[*before, say(ctx, "report.about", member=who)])
-        return self.flow.measure.start_items(ctx, data, before)
+        return self.measure.start_items(ctx, data, before)
 
     def on_pregnant(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         said = read_pregnant(answer.value)
@@ -261,7 +258,7 @@ class MemberPart:
         if said == "no":
             data["hpht"] = None
             data.pop("pregnant", None)
-            return self.flow.measure.start_items(ctx, data)
+            return self.measure.start_items(ctx, data)
         raise Invalid("core.choose_from_list", count=2)
 
     def on_hpht(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
@@ -270,20 +267,20 @@ class MemberPart:
         the bidan is told so and dates it."""
         if answer.text.strip().lower() in SKIP:
             data["hpht"] = None
-            return self.flow.measure.start_items(ctx, data, [say(ctx, "report.pregnancy_undated")])
+            return self.measure.start_items(ctx, data, [say(ctx, "report.pregnancy_undated")])
         if UNKNOWN.match(keyword(answer.text)):  # `lupa`: an estimate is asked once, in its own words
             return ask(ctx, "hpht_estimate", data, "report.hpht_unknown")
         hpht, estimate = read_hpht_or_estimate(answer.text, visit.day_of(data), "report")
         data["hpht"] = hpht.isoformat()
         data["hpht_estimate"] = estimate
-        return self.flow.measure.start_items(ctx, data)
+        return self.measure.start_items(ctx, data)
 
     def on_hpht_estimate(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         """After `lupa`: the weeks, months or HPL; `lupa` / `tidak tahu` / `-` again goes on (never the same
         question once more) with the pregnancy recorded undated, and the bidan is asked to date it."""
         if answer.text.strip().lower() in SKIP or UNKNOWN.match(keyword(answer.text)):
             data["hpht"] = None  # pregnant all the same, the gestational age unknown: the bidan dates it
-            return self.flow.measure.start_items(ctx, data, [say(ctx, "report.pregnancy_undated")])
+            return self.measure.start_items(ctx, data, [say(ctx, "report.pregnancy_undated")])
         return self.on_hpht(ctx, data, answer)
 
 

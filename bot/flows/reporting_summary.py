@@ -7,7 +7,7 @@ transaction and the notices (bidan, family) go out with it.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Iterable
+from typing import Callable, Iterable
 
 from bot import flows as registry
 from bot.choices import keyword
@@ -16,7 +16,8 @@ from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.flows.reporting_draft import ReportDraft
 from bot.flows.reporting_expert import parse_expert
 from bot.flows.reporting_items import ITEMS, ORDER, items_for, label_key
-from bot.flows.reporting_measure import DONE, strip_save
+from bot.flows.reporting_measure import DONE, MeasurePart, strip_save
+from bot.flows.reporting_member import MemberPart
 from bot.flows.reporting_notices import notify_visit, visit_charts
 from bot.flows.reporting_render import summary_text, value_text
 from bot.flows.reporting_services import label_for
@@ -25,9 +26,6 @@ from bot.messages import Choice, Reply
 from bot.parsing import parse_yes_no
 from storage.reporting import Interpretation, NewMember, Values, Visit, assess, save_visit
 
-if TYPE_CHECKING:  # pragma: no cover
-    from bot.flows.lapor import LaporFlow
-
 NEXT_WORDS = {"lanjut", "lanjutkan", "berikutnya", "next", "continue"}  # "Lanjut ke anggota berikutnya?"
 SAVE = {"save", "simpan"}  # and every yes word of bot.parsing
 EDIT = {"edit", "ubah", "ganti", "koreksi"}
@@ -35,11 +33,15 @@ SHOWN_DUE = 3  # the summary names a few services still to record; `ubah` -> Lay
 
 
 class SummaryPart:
-    """The summary, edit, save and next steps; an edit hands back to the measuring part, `next` to the member
-    part."""
+    """The summary, edit, save and next steps: an edit hands back to the measuring part, `next` to the member
+    part, or to `restart` (the flow's `begin`) when the kader types the flow's command again with a name."""
 
-    def __init__(self, flow: "LaporFlow") -> None:
-        self.flow = flow
+    def __init__(self, member: MemberPart, measure: MeasurePart, restart: Callable[[Ctx, str], Turn],
+                 flow_name: str) -> None:
+        self.member = member
+        self.measure = measure
+        self.restart = restart
+        self.flow_name = flow_name
 
     def _interpret(self, ctx: Ctx, data: ReportDraft) -> Interpretation:
         sex, born, hpht = visit.facts(ctx, data)
@@ -56,7 +58,7 @@ class SummaryPart:
     def show(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
         text = self._summary_text(ctx, data)
         given = set(data.get("services") or [])
-        services = self.flow.measure.services(ctx, data)
+        services = self.measure.services(ctx, data)
         due = [s.label(ctx.lang) for s in services if s.code not in given]
         if len(due) > SHOWN_DUE:
             due = due[:SHOWN_DUE] + [ctx.t("report.and_more")]
@@ -78,7 +80,7 @@ class SummaryPart:
         text, finish = strip_save(answer.text)
         if text.lower() in SKIP:  # `-` (no services, nothing more): the summary stands
             return self.save(ctx, data) if finish else self.show(ctx, data)
-        line = parse_expert(text, self.flow.measure.service_words(ctx, data)) if text else None
+        line = parse_expert(text, self.measure.service_words(ctx, data)) if text else None
         if line is None or line.unknown:  # neither a choice nor services/values: the list again
             raise Invalid("report.summary_unknown")
         if finish:
@@ -86,8 +88,8 @@ class SummaryPart:
         data["services"] = list(dict.fromkeys((data.get("services") or []) + line.services))
         if line.values:  # `lk 45 lila 14` added at the summary: checked like any other value
             data["mode"] = "edit"
-            return self.flow.measure.apply_line(ctx, data, line)
-        return self.flow.measure.ask_next(ctx, data)
+            return self.measure.apply_line(ctx, data, line)
+        return self.measure.ask_next(ctx, data)
 
     def _ask_edit(self, ctx: Ctx, data: ReportDraft) -> Turn:
         stage, months, days = visit.stage(ctx, data)
@@ -108,10 +110,10 @@ class SummaryPart:
         if value == "services":
             data["svc_pick"] = list(data.get("services") or [])
             data["services"] = None
-            return self.flow.measure.ask_services(ctx, data)
+            return self.measure.ask_services(ctx, data)
         if value in ITEMS:
             data.pop("pending", None)
-            return self.flow.measure.ask_item(ctx, data, value)
+            return self.measure.ask_item(ctx, data, value)
         data.pop("mode")
         raise Invalid("report.choose_edit")
 
@@ -145,13 +147,13 @@ class SummaryPart:
     def on_next(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         word = keyword(answer.text)
         if answer.value == "next" or word in NEXT_WORDS or parse_yes_no(word) == "yes":  # "Lanjut ...?" `lanjut`
-            return self.flow.member.ask_member(ctx, data)
+            return self.member.ask_member(ctx, data)
         if answer.value == "done" or word in DONE or parse_yes_no(word) == "no":
-            return self.flow.member.bye(ctx, data)
+            return self.member.bye(ctx, data)
         other, arg = registry.find(answer.text)
-        if other is not None and other.name == self.flow.name:
-            return self.flow.begin(ctx, arg)  # `lapor joko bb 70 ...` straight away
+        if other is not None and other.name == self.flow_name:
+            return self.restart(ctx, arg)  # `lapor joko bb 70 ...` straight away
         if other is not None:  # another command word (`rujukan`, `rekap november`...): the kader is done here
             return done(then=f"{other.name} {arg}".strip())
-        return self.flow.member.search(ctx, data, answer.text)
+        return self.member.search(ctx, data, answer.text)
 
