@@ -86,7 +86,7 @@ class Engine:
         """One of the engine's keys (bot.engine_state): version, prompt, draft, leave, then."""
         return (self.state.engine or {}).get(key)
 
-    def _keep(self, **changes: Any) -> None:
+    def _set_own(self, **changes: Any) -> None:
         """Change the engine's keys (None drops one), in a new dict: the JSON column sees it."""
         own = {**(self.state.engine or {}), **changes}
         self.state.engine = {k: v for k, v in own.items() if v is not None}
@@ -328,7 +328,7 @@ class Engine:
             self._clear()
             return self.begin(then.name, arg) if then is not None else self.menu()
         restart = then is not None and then.name == self.state.flow
-        self._keep(leave=True, then=[then.name, arg] if then is not None else None)
+        self._set_own(leave=True, then=[then.name, arg] if then is not None else None)
         offered = (Choice("stay", self.ctx.t("core.leave_stay")),
                    Choice("leave", self.ctx.t("core.restart_go" if restart else "core.leave_go")))
         self.state.choices = [[c.value, c.label] for c in offered]
@@ -337,7 +337,7 @@ class Engine:
     def _leave_answer(self, inbound: Inbound, word: str) -> list[Reply]:
         picked = resolve_choice(inbound, _stored_choices(self.state))
         then = self._own("then")
-        self._keep(leave=None, then=None)
+        self._set_own(leave=None, then=None)
         if picked == "leave" or word in MENU | LEAVE_WORDS:
             self._clear()
             if then:  # the command typed inside the unsaved work, now started
@@ -359,7 +359,7 @@ class Engine:
 
     def _draft_answer(self, word: str) -> list[Reply]:
         draft = self._own("draft")
-        self._keep(draft=None)
+        self._set_own(draft=None)
         if word in DROP_DRAFT:
             return [Reply(self.ctx.t("core.draft_dropped"))] + self.menu()
         self.state.flow, self.state.step, self.state.data = draft["flow"], draft["step"], draft["data"]
