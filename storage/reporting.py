@@ -75,16 +75,6 @@ def visible_posyandu(session: Session, contact: Contact) -> list[Posyandu]:
     return found
 
 
-def posyandu_by_id(session: Session, posyandu_id: int) -> Posyandu | None:
-    """The posyandu a report is for (its name and time zone), None when it is gone."""
-    return session.get(Posyandu, posyandu_id)
-
-
-def member_by_id(session: Session, member_id: int) -> Member | None:
-    """The member a report is about (the caller checked the scope: `member_in_scope`)."""
-    return session.get(Member, member_id)
-
-
 def member_in_scope(session: Session, member_id: int, posyandu_ids: Sequence[int]) -> Member | None:
     """The member, only when they belong to one of these posyandu (a forged button gets None)."""
     member = session.get(Member, member_id)

@@ -88,7 +88,7 @@ class MeasurePart:
             if named is not None:  # `9,5 pb 75 vita`: the numbers answer the first questions the words do not name
                 free = [item for item in data["queue"] if item not in named.values]
                 named.values.update(zip(free, ordered))
-                named.unknown += ordered[len(free):]
+                named.unknown.extend(ordered[len(free):])
                 return self.apply_line(ctx, data, named, header)
             if rest:  # never dropped without a word: what was not read is named
                 header.append(say(ctx, "report.expert_unknown", parts=rest))

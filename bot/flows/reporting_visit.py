@@ -19,7 +19,9 @@ from bot.flows.reporting_items import Checked, check_item, label_key
 from bot.flows.reporting_draft import ReportDraft
 from health.ages import age_in_months
 from health.life_stage import LifeStage, primary_stage
-from storage.reporting import given_codes, last_visit, member_by_id, posyandu_by_id, pregnancy_facts
+from storage.members import member_by_id
+from storage.places import posyandu_by_id
+from storage.reporting import given_codes, last_visit, pregnancy_facts
 
 SKIP = {"-", "--", "lewat", "lewati", "skip", "tidak diukur", "tdk diukur", "tidak", "x"}
 
