@@ -47,6 +47,7 @@ MAX_SESSION_AGE_DAYS = 366  # older paper records belong in `measurements import
 # From 18 years (health.life_stage's dewasa band) the phone asked is the member's own, not a guardian's.
 OWN_PHONE_FROM_MONTHS = next(low for name, low, _ in AGE_BANDS_MONTHS if name == "dewasa")
 
+
 class MemberPart:
     """Who is reported, and on which day: the posyandu, member and pregnancy steps. Hands over to the
     measuring part once the member is known; `flow_name` is its own command word's flow (not another task)."""
