@@ -9,11 +9,12 @@ import hmac
 import logging
 import threading
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 from telegram import Update
 
 from bot.messages import Channel, Inbound, InboundKind
-from webhooks.inbound import process
+from bot.intake import process
+from webhooks.context import runtime as current_runtime
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("telegram", __name__)
@@ -57,7 +58,7 @@ def to_inbound(update: Update) -> Inbound | None:
 
 @blueprint.post("/webhooks/telegram")
 def telegram_webhook():  # type: ignore[no-untyped-def]
-    runtime = current_app.get_runtime()  # type: ignore[attr-defined]
+    runtime = current_runtime()
     secret = runtime.settings.telegram_webhook_secret
     given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
     if not secret:

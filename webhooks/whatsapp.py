@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -15,7 +15,8 @@ from bot.messages import Channel, Inbound, InboundKind
 from storage.db import transaction
 from storage.phones import normalise_phone
 from storage.delivery import record_status
-from webhooks.inbound import process
+from bot.intake import process
+from webhooks.context import ChannelRuntime, runtime as current_runtime
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("whatsapp", __name__)
@@ -28,7 +29,7 @@ def public_url(base: str) -> str:
 
 
 def verified() -> bool:
-    runtime = current_app.get_runtime()  # type: ignore[attr-defined]
+    runtime = current_runtime()
     token = runtime.settings.twilio_auth_token
     signature = request.headers.get("X-Twilio-Signature", "")
     if not token or not signature:
@@ -78,7 +79,7 @@ def twiml(texts: list[str] | None = None) -> Response:
 def whatsapp_webhook():  # type: ignore[no-untyped-def]
     if not verified():
         return {"ok": False, "error": "bad signature"}, 403
-    runtime = current_app.get_runtime()  # type: ignore[attr-defined]
+    runtime = current_runtime()
     form = request.form
     sid = form.get("MessageSid") or form.get("SmsMessageSid")
     address = whatsapp_address(form.get("From", ""))
@@ -97,7 +98,7 @@ def whatsapp_webhook():  # type: ignore[no-untyped-def]
     return twiml()
 
 
-def inline_replies(runtime, ids: list[int]) -> list[str]:  # type: ignore[no-untyped-def]
+def inline_replies(runtime: ChannelRuntime, ids: list[int]) -> list[str]:
     """Mark the replies as sent inline and return their texts (choices numbered).
 
     A reply with a picture or file stays in the outbox: TwiML carries no media of
@@ -106,7 +107,7 @@ def inline_replies(runtime, ids: list[int]) -> list[str]:  # type: ignore[no-unt
     from bot.messages import Choice
     from storage.media import attachments_for
     from storage.models import Contact, OutboxMessage
-    from webhooks.whatsapp_sender import whatsapp_bodies
+    from bot.choices import whatsapp_bodies
 
     texts = []
     now = runtime.clock.now()
@@ -126,7 +127,7 @@ def inline_replies(runtime, ids: list[int]) -> list[str]:  # type: ignore[no-unt
 def whatsapp_status():  # type: ignore[no-untyped-def]
     if not verified():
         return {"ok": False, "error": "bad signature"}, 403
-    runtime = current_app.get_runtime()  # type: ignore[attr-defined]
+    runtime = current_runtime()
     sid = request.form.get("MessageSid")
     status = request.form.get("MessageStatus") or request.form.get("SmsStatus")
     if not sid or not status:

@@ -19,7 +19,7 @@ from bot.flows.reporting_items import ITEMS, ORDER, items_for, label_key
 from bot.flows.reporting_measure import DONE, MeasurePart, strip_save
 from bot.flows.reporting_member import MemberPart
 from bot.flows.reporting_notices import notify_visit, visit_charts
-from bot.flows.reporting_render import summary_text, value_text
+from bot.visit_text import summary_text, value_text
 from bot.flows.reporting_services import label_for
 from bot.flows.reporting_visit import SKIP
 from bot.messages import Choice, Reply

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.flows.base import Ctx, Invalid
-from bot.flows.reporting_format import number
+from bot.formats import number
 from bot.flows.reporting_items import Checked, check_item, label_key
 from bot.flows.reporting_draft import ReportDraft
 from health.ages import age_in_months

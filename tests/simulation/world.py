@@ -99,8 +99,8 @@ class PosyanduSim:
 class Sim:
     def __init__(self, url: str, seed: int, posyandu: int = 1, households: int = 60, start: date = START,
                  check: bool = True, engine: Any = None, log: Callable[[str], None] | None = None) -> None:
-        from bot.runtime import build_runtime
-        from webhooks.app import create_app
+        from app.runtime import build_runtime
+        from app.wsgi import create_app
 
         self.seed, self.start, self.check = seed, start, check
         self.rng = random.Random(seed)
@@ -139,8 +139,8 @@ class Sim:
         self.runtime.dispatcher.close()
 
     def sync_satusehat(self) -> None:
-        """What the `satusehat` process does: send every queued visit (scheduler.satusehat_sync) to the fake."""
-        from scheduler.satusehat_sync import SatusehatSender
+        """What the `satusehat` process does: send every queued visit (sending.satusehat_sync) to the fake."""
+        from sending.satusehat_sync import SatusehatSender
 
         sender = SatusehatSender(self.runtime.session_factory, self.settings, self.clock, rng=lambda: 0.5)
         try:

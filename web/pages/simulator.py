@@ -15,7 +15,7 @@ from flask import abort, current_app, render_template, request, session
 
 from bot.messages import Channel, Inbound, InboundKind, Outbound, Role
 from bot.ports import SendResult, Sent
-from web.pages import blueprint, page, runtime, seen
+from web.pages.common import blueprint, build_runtime, page, runtime, seen
 
 ROLES = ("kader", "bidan", "resident")
 _lock = threading.Lock()
@@ -44,7 +44,6 @@ def simulator_runtime():  # type: ignore[no-untyped-def]
     with _lock:
         built = current_app.extensions.get("posyandu_simulator")
         if built is None:
-            from bot.runtime import build_runtime
             from storage.db import transaction
             from storage.migrate import upgrade
             from storage.seed import seed_demo
@@ -100,7 +99,7 @@ def simulator_send():  # type: ignore[no-untyped-def]
     address = _trainee(role)
     from storage.db import transaction
     from storage.seed import trainee
-    from webhooks.inbound import process
+    from bot.intake import process
 
     with transaction(sim.session_factory) as s:
         trainee(s, address, Role(role), sim.clock.now())
