@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 
 from bot import flows as registry
 from bot.choices import keyword, pick_numbered
+from bot.engine_state import migrate
 from bot.parsing import GREETING_START, GREETINGS
 from bot.flows.base import Answer, Ctx, Flow, Invalid, Turn, ask
 from bot.texts import catalogue
@@ -80,6 +81,16 @@ class Engine:
     def __init__(self, ctx: Ctx, state: ConversationState) -> None:
         self.ctx = ctx
         self.state = state
+        migrate(state)  # a state stored with the engine's keys in `data` (before 0017)
+
+    def _own(self, key: str) -> Any:
+        """One of the engine's keys (bot.engine_state): version, prompt, draft, leave, then."""
+        return (self.state.engine or {}).get(key)
+
+    def _set_own(self, **changes: Any) -> None:
+        """Change the engine's keys (None drops one), in a new dict: the JSON column sees it."""
+        own = {**(self.state.engine or {}), **changes}
+        self.state.engine = {k: v for k, v in own.items() if v is not None}
 
     # -- public -------------------------------------------------------------
     def step(self, inbound: Inbound) -> list[Reply]:
@@ -100,9 +111,9 @@ class Engine:
             kept = self._keep_draft()
             replies.append(Reply(ctx.t("core.expired_draft", what=kept) if kept else ctx.t("core.expired")))
         word = keyword(text) if inbound.kind is InboundKind.TEXT else ""
-        if self.state.data.get("_leave") and word not in CANCEL:  # `menu` was typed inside unsaved work: the answer
+        if self._own("leave") and word not in CANCEL:  # `menu` was typed inside unsaved work: the answer
             return self._leave_answer(inbound, word)  # (`batal` there cancels, as everywhere: found by the fuzzer)
-        if self.state.data.get("_draft") and word in RESUME_DRAFT | DROP_DRAFT and \
+        if self._own("draft") and word in RESUME_DRAFT | DROP_DRAFT and \
                 (not self.state.flow or not self._unsaved()):  # also where a new report has nothing typed yet
             self._clear()
             return replies + self._draft_answer(word)
@@ -111,7 +122,7 @@ class Engine:
             return replies + global_replies
 
         flow = registry.get(self.state.flow) if self.state.flow else None
-        if self.state.flow and (flow is None or self.state.data.get("_v") != flow.version):
+        if self.state.flow and (flow is None or self._own("version") != flow.version):
             self._clear()
             return replies + [Reply(ctx.t("core.restarted"))] + self.menu()
         if flow is not None:
@@ -139,7 +150,7 @@ class Engine:
         if daily and not more:
             choice_list += (Choice(MORE, ctx.t("core.menu_more")),)
         self.state.choices = [[c.value, c.label] for c in choice_list]
-        draft = self.state.data.get("_draft") if not self.state.flow else None
+        draft = self._own("draft") if not self.state.flow else None
         title = ctx.t("core.menu_more_title" if more else "core.menu_title")
         if draft:  # offered back until it is resumed or thrown away
             title = ctx.t("core.draft_waiting", what=draft["what"]) + "\n\n" + title
@@ -223,7 +234,7 @@ class Engine:
 
     # -- running a flow ---------------------------------------------------------
     def _run(self, flow: Flow, call: Any, fresh: bool = False, depth: int = 0) -> list[Reply]:
-        data = {} if fresh else copy.deepcopy({k: v for k, v in self.state.data.items() if not k.startswith("_")})
+        data = {} if fresh else copy.deepcopy(self.state.data)
         try:
             turn: Turn = call(data)
         except Invalid as problem:
@@ -242,9 +253,9 @@ class Engine:
         last = replies[-1] if replies else Reply("")
         self.state.flow = flow.name
         self.state.step = turn.step
-        draft = {"_draft": self.state.data["_draft"]} if self.state.data.get("_draft") else {}
-        self.state.data = {**turn.data, **draft, "_v": flow.version,
-                           "_prompt": [last.text, [[c.value, c.label] for c in last.choices]]}
+        self.state.data = dict(turn.data)
+        self.state.engine = {**({"draft": self._own("draft")} if self._own("draft") else {}), "version": flow.version,
+                             "prompt": [last.text, [[c.value, c.label] for c in last.choices]]}
         self.state.choices = [[c.value, c.label] for c in last.choices]
         self.state.expires_at = state_expiry(self.ctx.now, self.ctx.settings.conversation_timeout_minutes)
         return replies
@@ -258,7 +269,7 @@ class Engine:
             return [Reply(ctx.t("core.media"))] + self._reprompt()
         ctx.contact.verified_phone = phone
         flow = registry.get(self.state.flow) if self.state.flow else None
-        if flow is None or self._expired() or self.state.data.get("_v") != flow.version:
+        if flow is None or self._expired() or self._own("version") != flow.version:
             self._clear()
             return [Reply(ctx.t("core.phone_saved"))] + self.menu()
         answer = Answer(phone, PHONE_SHARED)
@@ -269,7 +280,7 @@ class Engine:
         return self.menu() if self.ctx.contact.language else []
 
     def _reprompt(self) -> list[Reply]:
-        prompt = self.state.data.get("_prompt") if self.state.flow else None
+        prompt = self._own("prompt") if self.state.flow else None
         if not prompt:
             return []
         text, offered = prompt
@@ -288,9 +299,9 @@ class Engine:
 
     def _unsaved(self) -> str | None:
         flow = registry.get(self.state.flow) if self.state.flow else None
-        if flow is None or self.state.data.get("_v") != flow.version:
+        if flow is None or self._own("version") != flow.version:
             return None
-        return flow.unsaved(self.ctx, {k: v for k, v in self.state.data.items() if not k.startswith("_")})
+        return flow.unsaved(self.ctx, dict(self.state.data))
 
     def _command_in_flow(self, flow: Flow, inbound: Inbound, text: str) -> tuple[Flow, str] | None:
         """A command typed inside a flow that means a change of task, with its words:
@@ -316,8 +327,7 @@ class Engine:
             self._clear()
             return self.begin(then.name, arg) if then is not None else self.menu()
         restart = then is not None and then.name == self.state.flow
-        leave = {"_leave": True, **({"_then": [then.name, arg]} if then is not None else {})}
-        self.state.data = {**self.state.data, **leave}  # a new dict: the JSON column sees it
+        self._set_own(leave=True, then=[then.name, arg] if then is not None else None)
         offered = (Choice("stay", self.ctx.t("core.leave_stay")),
                    Choice("leave", self.ctx.t("core.restart_go" if restart else "core.leave_go")))
         self.state.choices = [[c.value, c.label] for c in offered]
@@ -325,34 +335,35 @@ class Engine:
 
     def _leave_answer(self, inbound: Inbound, word: str) -> list[Reply]:
         picked = resolve_choice(inbound, _stored_choices(self.state))
-        then = self.state.data.get("_then")
-        self.state.data = {k: v for k, v in self.state.data.items() if k not in ("_leave", "_then")}
+        then = self._own("then")
+        self._set_own(leave=None, then=None)
         if picked == "leave" or word in MENU | LEAVE_WORDS:
             self._clear()
             if then:  # the command typed inside the unsaved work, now started
                 return [Reply(self.ctx.t("core.left"))] + self.begin(then[0], then[1])
             return [Reply(self.ctx.t("core.left"))] + self.menu()
-        prompt = self.state.data.get("_prompt") or ["", []]
+        prompt = self._own("prompt") or ["", []]
         self.state.choices = [list(c) for c in prompt[1]]
         return self._reprompt()
 
     def _keep_draft(self) -> str | None:
         """An expired conversation with unsaved typed values is kept as a draft (one per contact)."""
         what = self._unsaved()
-        draft = {"flow": self.state.flow, "step": self.state.step, "what": what,
-                 "data": {k: v for k, v in self.state.data.items() if k != "_draft"}} if what else None
+        draft = {"flow": self.state.flow, "step": self.state.step, "what": what, "data": dict(self.state.data),
+                 "version": self._own("version"), "prompt": self._own("prompt")} if what else None
         self._clear()
         if draft:
-            self.state.data = {"_draft": draft}
+            self.state.engine = {"draft": draft}
         return what
 
     def _draft_answer(self, word: str) -> list[Reply]:
-        draft = self.state.data["_draft"]
-        self.state.data = {k: v for k, v in self.state.data.items() if k != "_draft"}
+        draft = self._own("draft")
+        self._set_own(draft=None)
         if word in DROP_DRAFT:
             return [Reply(self.ctx.t("core.draft_dropped"))] + self.menu()
         self.state.flow, self.state.step, self.state.data = draft["flow"], draft["step"], draft["data"]
-        self.state.choices = [list(c) for c in (draft["data"].get("_prompt") or ["", []])[1]]
+        self.state.engine = {"version": draft.get("version"), "prompt": draft.get("prompt")}
+        self.state.choices = [list(c) for c in (draft.get("prompt") or ["", []])[1]]
         self.state.expires_at = state_expiry(self.ctx.now, self.ctx.settings.conversation_timeout_minutes)
         return [Reply(self.ctx.t("core.draft_resumed", what=draft["what"]))] + self._reprompt()
 
@@ -360,9 +371,10 @@ class Engine:
         return self.state.expires_at is not None and self.ctx.now >= self.state.expires_at
 
     def _clear(self) -> None:
-        draft = self.state.data.get("_draft")
+        draft = self._own("draft")
         self.state.flow = None
         self.state.step = None
-        self.state.data = {"_draft": draft} if draft else {}
+        self.state.data = {}
+        self.state.engine = {"draft": draft} if draft else {}
         self.state.choices = []
         self.state.expires_at = None

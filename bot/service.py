@@ -92,7 +92,7 @@ def _apologise(session: Session, inbound: Inbound, now: datetime, settings: Sett
         return Handled(duplicate=True)
     contact = repo.contact_for(session, inbound.channel, inbound.address, now, inbound.display_name)
     state = repo.lock_state(session, contact, now)
-    state.flow, state.step, state.data, state.choices, state.expires_at = None, None, {}, [], None
+    state.flow, state.step, state.data, state.engine, state.choices, state.expires_at = None, None, {}, {}, [], None
     state.updated_at = now
     contact.last_inbound_at = now
     text = render(contact.language or settings.default_language, "core.error")

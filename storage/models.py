@@ -401,7 +401,9 @@ class ConversationState(Base):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True)
     flow: Mapped[Optional[str]] = mapped_column(String(40))
     step: Mapped[Optional[str]] = mapped_column(String(60))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the flow's own (bot.flows)
+    # the engine's own: the flow's version, the last question, a kept draft (bot.engine_state); None before 0017
+    engine: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON, default=dict)
     choices: Mapped[list[Any]] = mapped_column(JSON, default=list)  # last offered [value, label]
     version: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[utc]

@@ -51,7 +51,7 @@ def lock_state(session: Session, contact: Contact, now: datetime) -> Conversatio
     state = session.scalars(stmt).one_or_none()
     if state is None:
         session.execute(_insert(session, ConversationState).values(
-            contact_id=contact.id, data={}, choices=[], version=1, updated_at=now,
+            contact_id=contact.id, data={}, engine={}, choices=[], version=1, updated_at=now,
         ).on_conflict_do_nothing(index_elements=["contact_id"]))
         state = session.scalars(stmt).one()
     return state

@@ -122,6 +122,11 @@ class Flow(abc.ABC):
     # A staff flow lets a lone command word of another flow (`rekap` typed where a name is asked) switch to
     # it, asking first when typed values would be lost; the residents' flows answer "that is a command word".
     switches_on_command_words: ClassVar[bool] = False
+    # Every step the flow may wait at, in one literal (tests/test_flow_steps.py: each has a handler, no handler
+    # is left without a step, each is reached from `begin`); a flow that never waits declares ().
+    steps: ClassVar[tuple[str, ...]] = ()
+    # Steps no question leads to any more, kept so that a conversation (or a kept draft) stored at one goes on.
+    stored_only: ClassVar[frozenset[str]] = frozenset()
 
     @abc.abstractmethod
     def begin(self, ctx: Ctx, arg: str) -> Turn:
@@ -130,6 +135,14 @@ class Flow(abc.ABC):
     @abc.abstractmethod
     def handle(self, ctx: Ctx, step: str, data: dict[str, Any], answer: Answer) -> Turn:
         """Take the answer to `step`; `data` is a private copy the flow may change."""
+
+    def handlers(self) -> dict[str, "Handler"]:
+        """Each step the flow may wait at, with the function that takes its answer; none when it never waits."""
+        return {}
+
+    def parts(self) -> tuple[object, ...]:
+        """The objects holding its `on_<step>` functions (a flow built from parts names them)."""
+        return (self,)
 
     def unsaved(self, ctx: Ctx, data: dict[str, Any]) -> str | None:
         """What typed work `data` holds that is not saved yet (a short name for it), or None.
@@ -163,10 +176,14 @@ Handler = Callable[[Ctx, dict[str, Any], Answer], Turn]
 
 
 class StepFlow(Flow):
-    """A flow whose steps are methods named `on_<step>`: one small function per question."""
+    """A flow that waits at named steps, one small function per question: by default the methods
+    `on_<step>` of the steps it declares in `steps`; a flow built from parts maps them itself (`handlers`)."""
+
+    def handlers(self) -> dict[str, Handler]:
+        return {step: getattr(self, f"on_{step}") for step in self.steps}
 
     def handle(self, ctx: Ctx, step: str, data: dict[str, Any], answer: Answer) -> Turn:
-        handler: Handler | None = getattr(self, f"on_{step}", None)
+        handler = self.handlers().get(step)
         if handler is None:
             raise LookupError(f"{self.name} has no step {step}")
         return handler(ctx, data, answer)

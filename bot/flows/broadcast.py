@@ -307,6 +307,7 @@ class SessionFlow(PosyanduFirstFlow, TimeSteps):
     """Create a posyandu day and tell the households expected at it."""
 
     name = "jadwal_baru"
+    steps = ("posyandu", "date", "time", "time_check", "place", "groups", "confirm")
     triggers = ("buat jadwal", "jadwal baru", "new session")
     roles = STAFF
     menu_key = "broadcast.menu.session"
@@ -364,6 +365,7 @@ class ChangeSessionFlow(TimeSteps):
     """Move, re-place or cancel a coming posyandu day; everyone who was told is told again."""
 
     name = "ubah_jadwal"
+    steps = ("session", "what", "date", "time", "time_check", "place", "confirm")
     triggers = ("ubah jadwal", "batalkan jadwal", "batal jadwal", "change session")
     roles = STAFF
     menu_key = "broadcast.menu.change"
@@ -482,6 +484,7 @@ class AnnounceFlow(PosyanduFirstFlow):
     """A free-text message to a posyandu's households (optionally some groups), limited per day."""
 
     name = "pengumuman"
+    steps = ("posyandu", "groups", "text", "confirm")
     triggers = ("pengumuman", "umumkan", "announce")
     roles = STAFF
     menu_key = "broadcast.menu.announce"

@@ -22,6 +22,7 @@ HOW = (("paper", "consent.how.paper"), ("chat", "consent.how.chat"), ("withdraw"
 
 class ConsentFlow(ScopedFlow):
     name = "persetujuan"
+    steps = ("posyandu", "family", "pick", "phone", "how")
     triggers = ("persetujuan", "catat persetujuan", "persetujuan keluarga", "consent", "record consent")
     roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
     menu_key = "consent.menu"

@@ -67,6 +67,7 @@ def _allowed(ctx: Ctx, member_id: int) -> MemberRecord | None:
 
 class GrafikFlow(ScopedFlow):
     name = "grafik"
+    steps = ("name", "pick")
     triggers = ("grafik", "chart", "kms")
     roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN, Role.RESIDENT})
     menu_key = "chart.menu"

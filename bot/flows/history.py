@@ -33,6 +33,7 @@ SAVE, CANCEL = "simpan", "batal"
 DONE_WORDS = frozenset({"selesai", "sudah selesai", "done", "cukup", "tidak", "tidak ada"})
 class HistoryFlow(ScopedFlow):
     name = "riwayat"
+    steps = ("name", "member", "service", "when", "confirm")
     triggers = ("riwayat", "riwayat imunisasi", "riwayat layanan", "sudah di puskesmas", "imunisasi di puskesmas",
                 "history")
     roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})

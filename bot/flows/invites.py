@@ -20,6 +20,7 @@ from storage.reporting import create_invite, visible_posyandu
 
 class InviteFlow(ScopedFlow):
     name = "undangan"
+    steps = ("posyandu", "role")
     triggers = ("undangan", "invite", "kode undangan")
     roles = frozenset({Role.BIDAN, Role.ADMIN})
     menu_key = "invite.menu"

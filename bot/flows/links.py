@@ -26,6 +26,7 @@ DONE_WORDS = frozenset({"done", "selesai"})
 
 class LinkRequestsFlow(ScopedFlow):
     name = "sambungan"
+    steps = ("pick", "decide")
     triggers = ("sambungan", "permintaan sambungan", "link requests")
     roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
     menu_key = "link.menu"

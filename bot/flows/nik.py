@@ -51,6 +51,7 @@ def masked(nik: str) -> str:
 
 class NikFlow(ScopedFlow):
     name = "nik"
+    steps = ("member", "confirm")
     triggers = ("nik", "tambah nik", "add nik")
     roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
     menu_key = "nik.menu"
@@ -199,6 +200,7 @@ class IhsFlow(ScopedFlow):
     """`ihs 10009880728`: the bidan's own SATUSEHAT Practitioner id (`ihs` alone: what is on record)."""
 
     name = "ihs"
+    steps = ()
     triggers = ("ihs", "nomor ihs", "ihs number")
     roles = frozenset({Role.BIDAN})
 

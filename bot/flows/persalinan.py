@@ -103,6 +103,7 @@ PLACES = {"faskes": ("faskes", "nakes"), "rumah_nakes": ("rumah", "nakes"), "rum
 
 class PersalinanFlow(PregnancySteps):
     name = "persalinan"
+    steps = ("posyandu", "mother", "date", "place", "confirm")
     triggers = ("persalinan", "melahirkan", "catat persalinan", "birth", "delivery")
     roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
     menu_key = "birth.menu"
@@ -159,6 +160,7 @@ class PregnancyEndedFlow(PregnancySteps):
     """
 
     name = "keguguran"
+    steps = ("posyandu", "mother", "reason", "date", "confirm")
     triggers = ("keguguran", "kehamilan berakhir", "tutup kehamilan", "miscarriage", "pregnancy ended")
     roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
     menu_key = "ended.menu"

@@ -16,6 +16,7 @@ from storage.reporting import visible_posyandu
 
 class ReachFlow(ScopedFlow):
     name = "jangkauan"
+    steps = ()
     triggers = ("jangkauan", "jangkauan pesan", "reach", "message reach")
     roles = frozenset({Role.BIDAN, Role.ADMIN})
     menu_key = "reach.menu"

@@ -105,6 +105,7 @@ class ReferralsFlow(ScopedFlow):
     """The queue, paged; a bidan or admin picks an entry to record its outcome and an optional note."""
 
     name = "rujukan"
+    steps = ("pick", "outcome", "note")
     triggers = ("rujukan", "referrals")
     roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
     menu_key = "report.menu.rujukan"

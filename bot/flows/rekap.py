@@ -75,6 +75,7 @@ def parse_month(text: str, today: date) -> tuple[tuple[int, int] | None, str]:
 
 class RekapFlow(ScopedFlow):
     name = "rekap"
+    steps = ("posyandu",)
     triggers = ("rekap", "ringkasan", "laporan bulan", "recap", "summary")
     roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
     menu_key = "recap.menu"
@@ -133,6 +134,7 @@ class SasaranFlow(ScopedFlow):
     """`sasaran 45`: the bidan sets this year's target number of balita (S of SKDN) for a posyandu."""
 
     name = "sasaran"
+    steps = ("posyandu", "count", "confirm")
     triggers = ("sasaran", "target")
     roles = frozenset({Role.BIDAN, Role.ADMIN})
 

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, Protocol
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
 from bot.flows.reporting_expert import ExpertLine, bare_values, parse_expert, read_bare, typed_in
@@ -19,7 +19,8 @@ from bot.visit_text import value_text
 from bot.flows.reporting_services import Service, fold_phrases, label_for, options, parse_selection, words
 from health.feeding import pmt_for_balita
 from health.measurements import Z_OF_ITEM
-from bot.flows.reporting_visit import SKIP, VisitBase, numeric
+from bot.flows import reporting_visit as visit
+from bot.flows.reporting_visit import SKIP, numeric
 from bot.flows.reporting_draft import ReportDraft
 from bot.messages import Choice, Reply
 from bot.parsing import parse_yes_no
@@ -58,50 +59,62 @@ _ADULT_SIZE = {"weight": "55", "height": "155", "muac": "24"}
 _EXAMPLE_WORDS = {"weight": "bb", "head": "lk", "muac": "lila", "waist": "lp", "bp": "td", "glucose": "gds", "hb": "hb"}
 
 
-class MeasureSteps(VisitBase):
-    """Measurement, confirmation and service steps."""
+class Ending(Protocol):
+    """Where the measuring part hands over once nothing is left to ask (the flow's summary part)."""
+
+    def show_summary(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn: ...
+
+    def save(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = (), show_summary: bool = False) -> Turn: ...
+
+
+class MeasurePart:
+    """What was measured and given: the item, confirmation and service steps. Hands over to `ending` (the
+    summary, or the save after `simpan`) once nothing is left to ask."""
+
+    def __init__(self, ending: Ending) -> None:
+        self.ending = ending
 
     # -- measurements ---------------------------------------------------------------------------------
-    def _start_items(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
-        stage, months, _ = self._stage(ctx, data)
+    def start_items(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
+        stage, months, _ = visit.stage(ctx, data)
         data.update(queue=items_for(stage, months), values={}, services=None)
         header = [*before, self._header(ctx, data)]
         line, finish = strip_save(data.pop("line", ""))
         if finish:
             data["finish"] = True
         ordered, rest = read_bare(line) if line and data["queue"] else ([], line)
-        if ordered and (rest or parse_expert(line, self._service_words(ctx, data)) is None):  # `lapor bima 10,9 81`
-            named = parse_expert(rest, self._service_words(ctx, data)) if rest else None
+        if ordered and (rest or parse_expert(line, self.service_words(ctx, data)) is None):  # `lapor bima 10,9 81`
+            named = parse_expert(rest, self.service_words(ctx, data)) if rest else None
             if named is not None:  # `9,5 pb 75 vita`: the numbers answer the first questions the words do not name
                 free = [item for item in data["queue"] if item not in named.values]
                 named.values.update(zip(free, ordered))
-                named.unknown += ordered[len(free):]
-                return self._apply_line(ctx, data, named, header)
+                named.unknown.extend(ordered[len(free):])
+                return self.apply_line(ctx, data, named, header)
             if rest:  # never dropped without a word: what was not read is named
                 header.append(say(ctx, "report.expert_unknown", parts=rest))
             try:
                 return self._ordered(ctx, data, data["queue"][0], ordered, header)
             except Invalid as problem:  # nothing kept: said why, and the first question asked
-                return self._ask_item(ctx, data, data["queue"][0],
+                return self.ask_item(ctx, data, data["queue"][0],
                                       header + [say(ctx, problem.key, **problem.params)])
         if line:
-            parsed = parse_expert(line, self._service_words(ctx, data))
+            parsed = parse_expert(line, self.service_words(ctx, data))
             if parsed is not None:
-                return self._apply_line(ctx, data, parsed, header)
+                return self.apply_line(ctx, data, parsed, header)
             header.append(say(ctx, "report.expert_unknown", parts=line))  # never dropped without a word
-        return self._ask_next(ctx, data, header)
+        return self.ask_next(ctx, data, header)
 
     def _header(self, ctx: Ctx, data: ReportDraft) -> Reply:
-        sex, born, hpht = self._facts(ctx, data)
-        on = self._date(data)
-        stage, _, _ = self._stage(ctx, data)
-        lines = [ctx.t("report.header", name=self._name(ctx, data), sex=ctx.t(f"report.sex.{sex}"),
+        sex, born, hpht = visit.facts(ctx, data)
+        on = visit.day_of(data)
+        stage, _, _ = visit.stage(ctx, data)
+        lines = [ctx.t("report.header", name=visit.name(ctx, data), sex=ctx.t(f"report.sex.{sex}"),
                        age=age(born, on, ctx.lang), group=stage.label(ctx.lang),
                        date=day(on, ctx.lang))]
         if hpht is not None:
             weeks, _ = gestational_age(hpht, on)
             lines.append(ctx.t("report.header_pregnancy", weeks=weeks, hpl=day(hpl(hpht), ctx.lang))
-                         + (" " + ctx.t("report.estimated") if self._hpht_estimated(ctx, data) else ""))
+                         + (" " + ctx.t("report.estimated") if visit.hpht_estimated(ctx, data) else ""))
         elif stage is LifeStage.IBU_HAMIL:
             lines.append(ctx.t("report.header_pregnancy_undated"))
         if data.get("member") and ctx.once(("reported", data["member"], on),
@@ -109,11 +122,11 @@ class MeasureSteps(VisitBase):
             lines.append(ctx.t("report.already_reported"))
         return Reply("\n".join(lines))
 
-    def _ask_item(self, ctx: Ctx, data: ReportDraft, item: str, before: Iterable[Reply] = ()) -> Turn:
+    def ask_item(self, ctx: Ctx, data: ReportDraft, item: str, before: Iterable[Reply] = ()) -> Turn:
         data["item"] = item
-        stage, _, days = self._stage(ctx, data)
+        stage, _, days = visit.stage(ctx, data)
         hint = ()
-        months = self._stage(ctx, data)[1]
+        months = visit.stage(ctx, data)[1]
         if not data["values"] and not data.get("mode") and not data.get("hinted"):
             data["hinted"] = True
             upcoming = [item] + [i for i in data["queue"] if i != item]
@@ -139,15 +152,15 @@ class MeasureSteps(VisitBase):
             return ctx.t(f"report.position_told.{told}", example=size)
         return ctx.t(f"report.position_hint.{assumed_position(days)}", example=size)
 
-    def _ask_next(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
+    def ask_next(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
         before = list(before)
         while data.get("line_queue"):
             item, raw = data["line_queue"].pop(0)
             data["item"] = item
             try:
-                checked = self._check(ctx, data, item, raw)
+                checked = visit.check(ctx, data, item, raw)
             except Invalid as problem:
-                return self._ask_item(ctx, data, item, before + [say(ctx, problem.key, **problem.params)])
+                return self.ask_item(ctx, data, item, before + [say(ctx, problem.key, **problem.params)])
             self._told_position(data, item, checked.values)
             self._assume_position(ctx, data, item, checked.values)
             turn = self._judge(ctx, data, item, checked.values, checked.confirm, checked.params, [], before)
@@ -158,15 +171,15 @@ class MeasureSteps(VisitBase):
             data.pop("mode", None)
             if data.get("services") is None:
                 data["services"] = data.pop("svc_pick", [])
-            return self._save(ctx, data, before, show_summary=True)
+            return self.ending.save(ctx, data, before, show_summary=True)
         if data.get("mode") == "edit":
             data.pop("mode")
-            return self._summary(ctx, data, before)
+            return self.ending.show_summary(ctx, data, before)
         if data["queue"]:
-            return self._ask_item(ctx, data, data["queue"][0], before)
+            return self.ask_item(ctx, data, data["queue"][0], before)
         if data.get("services") is None:
-            return self._ask_services(ctx, data, before)
-        return self._summary(ctx, data, before)
+            return self.ask_services(ctx, data, before)
+        return self.ending.show_summary(ctx, data, before)
 
     def on_item(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         item = data["item"]
@@ -178,28 +191,28 @@ class MeasureSteps(VisitBase):
             answered = ([item] + [i for i in data["queue"] if i != item])[:len(parts) if ordered else 1]
             data["queue"] = [i for i in data["queue"] if i in answered] if text else []
             if not text:
-                return self._ask_next(ctx, data)
+                return self.ask_next(ctx, data)
         if ordered:
             return self._ordered(ctx, data, item, parts)
         if text.lower() in MEASURED_ALL and not finish:  # `udah`: the rest was not measured
             data["queue"] = []
-            return self._ask_next(ctx, data)
+            return self.ask_next(ctx, data)
         if text.lower() in SKIP:
-            self._drop(data, item)
+            visit.drop(data, item)
             for name in ITEMS[item].fields:
                 data["values"].pop(name, None)
-            return self._ask_next(ctx, data)
+            return self.ask_next(ctx, data)
         # service words only when there are words at all: a plain number reads no services
-        line = parse_expert(text, self._service_words(ctx, data) if re.search(r"[^\W\d_]", text) else None)
+        line = parse_expert(text, self.service_words(ctx, data) if re.search(r"[^\W\d_]", text) else None)
         if line is not None and set(line.values) == {item} and not line.services and not line.unknown:
             text = line.values[item]  # `GDP 95` at the glucose question, `bb 9,5` at the weight: this answer
         elif line is not None:
-            return self._apply_line(ctx, data, line)
-        checked = self._check(ctx, data, item, text)
+            return self.apply_line(ctx, data, line)
+        checked = visit.check(ctx, data, item, text)
         self._told_position(data, item, checked.values)
         self._assume_position(ctx, data, item, checked.values)
         return self._judge(ctx, data, item, checked.values, checked.confirm, checked.params, []) or \
-            self._ask_next(ctx, data)
+            self.ask_next(ctx, data)
 
     def _ordered(self, ctx: Ctx, data: ReportDraft, item: str, parts: list[str],
                  before: Iterable[Reply] = ()) -> Turn:
@@ -211,13 +224,13 @@ class MeasureSteps(VisitBase):
         pairs = list(zip(upcoming, parts))
         read = []
         for name, raw in pairs:
-            checked = self._check(ctx, data, name, raw)
-            read.append(f"{ctx.t('report.item.' + label_key(name, self._stage(ctx, data)[2]))} "
+            checked = visit.check(ctx, data, name, raw)
+            read.append(f"{ctx.t('report.item.' + label_key(name, visit.stage(ctx, data)[2]))} "
                         f"{number(raw.replace(',', '.'), ctx.lang) if '/' not in raw else raw}")
             if checked.confirm == "unit_slip":  # `8 1` for 8,1: say how it was read, keep nothing
                 raise Invalid("report.ordered_unclear", read=", ".join(read))
         data["line_queue"] = [[name, raw] for name, raw in pairs]
-        return self._ask_next(ctx, data, before)
+        return self.ask_next(ctx, data, before)
 
     @staticmethod
     def _told_position(data: ReportDraft, item: str, values: dict[str, Any]) -> None:
@@ -228,8 +241,8 @@ class MeasureSteps(VisitBase):
     def _assume_position(self, ctx: Ctx, data: ReportDraft, item: str, values: dict[str, Any]) -> None:
         """A balita's length without `pb`/`tb`: measured as the age says (lying under 24 months,
         standing from then: ilp-domain 3.1); the question and the summary say which."""
-        if item == "height" and "position" not in values and self._stage(ctx, data)[0] is LifeStage.BAYI_BALITA:
-            values["position"] = assumed_position(self._stage(ctx, data)[2])
+        if item == "height" and "position" not in values and visit.stage(ctx, data)[0] is LifeStage.BAYI_BALITA:
+            values["position"] = assumed_position(visit.stage(ctx, data)[2])
 
     def on_position(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         position = POSITION_WORDS.get(answer.value.strip().lower())
@@ -239,7 +252,7 @@ class MeasureSteps(VisitBase):
         pending["values"]["position"] = position
         data["position"] = position
         return self._judge(ctx, data, pending["item"], pending["values"], pending["confirm"], pending["params"],
-                           []) or self._ask_next(ctx, data)
+                           []) or self.ask_next(ctx, data)
 
     def _judge(self, ctx: Ctx, data: ReportDraft, item: str, values: dict[str, Any], confirm: str | None,
                params: dict[str, Any], passed: list[str], before: Iterable[Reply] = ()) -> Turn | None:
@@ -248,8 +261,8 @@ class MeasureSteps(VisitBase):
         Returns the question, or None when the value is kept and the caller moves on. A baby under
         9 months measured standing is asked to be measured lying first (health.growth.too_young_to_stand).
         """
-        if item == "height" and values.get("position") == "H" and too_young_to_stand(self._stage(ctx, data)[2]):
-            return self._ask_item(ctx, data, item, [*before, say(ctx, "report.measure_lying")])
+        if item == "height" and values.get("position") == "H" and too_young_to_stand(visit.stage(ctx, data)[2]):
+            return self.ask_item(ctx, data, item, [*before, say(ctx, "report.measure_lying")])
         for check in ("value", "change", "z"):
             if check in passed:
                 continue
@@ -263,14 +276,14 @@ class MeasureSteps(VisitBase):
                 if len(blamed) > 1:  # each plausible alone, not together: both named
                     other = next(b for b in blamed if b != item)
                     reason = "confirm.z_pair"
-                    name = ctx.t(f"report.item.{label_key(other, self._stage(ctx, data)[2])}")
+                    name = ctx.t(f"report.item.{label_key(other, visit.stage(ctx, data)[2])}")
                     shown["other"] = name[:1].lower() + name[1:]  # mid-sentence
                     shown["other_value"] = value_text(ctx.lang, other, data["values"])
                 data["pending"] = {"item": item, "values": values, "confirm": confirm, "params": params,
                                    "passed": passed, "flags": flags}
                 return self._ask_confirm(ctx, data, item, reason, shown, before)
         data["values"].update(values)
-        self._drop(data, item)
+        visit.drop(data, item)
         return None
 
     def _doubt_other(self, ctx: Ctx, data: ReportDraft, item: str, values: dict[str, Any], other: str,
@@ -279,7 +292,7 @@ class MeasureSteps(VisitBase):
         (119 kg at 10 years, then a correct 119 cm): this value is kept, the question is about the other one,
         and a `no` or a new value retypes that one."""
         data["values"].update(values)
-        self._drop(data, item)
+        visit.drop(data, item)
         kept = {f: data["values"].pop(f) for f in ITEMS[other].fields if f in data["values"]}
         if other == "height" and "position" in data["values"]:
             kept["position"] = data["values"].pop("position")
@@ -291,11 +304,11 @@ class MeasureSteps(VisitBase):
     def _doubt(self, ctx: Ctx, data: ReportDraft, check: str, item: str, values: dict[str, Any],
                confirm: str | None, params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
         """One plausibility check: the question's text key and parameters, or None when it passes."""
-        stage, _, _ = self._stage(ctx, data)
+        stage, _, _ = visit.stage(ctx, data)
         if check == "value":
             return (f"confirm.{confirm}", dict(params)) if confirm else None
         if check == "change":
-            previous, days = self._previous(ctx, data)
+            previous, days = visit.previous(ctx, data)
             if previous is None or change_problem(item, values, previous, days, stage) is None:
                 return None
             field_name = ITEMS[item].fields[0]
@@ -303,8 +316,8 @@ class MeasureSteps(VisitBase):
                                       "value": values[field_name], "unit": ITEMS[item].unit}
         if stage not in (LifeStage.BAYI_BALITA, LifeStage.ANAK, LifeStage.REMAJA):
             return None
-        sex, born, _ = self._facts(ctx, data)
-        doubt = z_doubt(item, {**data["values"], **values}, sex, born, self._date(data))
+        sex, born, _ = visit.facts(ctx, data)
+        doubt = z_doubt(item, {**data["values"], **values}, sex, born, visit.day_of(data))
         flags = set(doubt.flags) - set(data.get("z_ok", []))
         if not flags:
             return None
@@ -314,7 +327,7 @@ class MeasureSteps(VisitBase):
     def _ask_confirm(self, ctx: Ctx, data: ReportDraft, item: str, reason: str, shown: dict[str, Any],
                      before: Iterable[Reply]) -> Turn:
         params = {k: number(v, ctx.lang) if numeric(v) else v for k, v in shown.items()}
-        params["item"] = ctx.t(f"report.item.{label_key(item, self._stage(ctx, data)[2])}")
+        params["item"] = ctx.t(f"report.item.{label_key(item, visit.stage(ctx, data)[2])}")
         # counted per kader on the web page ("values asked back"): which item, never the value or the person
         audit_event(ctx.session, ctx.contact.id, "report.asked_back", f"item:{item}", ctx.now)
         return ask(ctx, "confirm", data, f"report.{reason}",
@@ -324,25 +337,25 @@ class MeasureSteps(VisitBase):
     def on_confirm(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         pending = data.get("pending")
         if not pending:  # pragma: no cover - the confirm step always has a pending value
-            return self._ask_next(ctx, data)
+            return self.ask_next(ctx, data)
         said = parse_yes_no(answer.value, yes=CONFIRM_YES, no=CONFIRM_NO)
         if said == "yes":
             data.pop("pending", None)
             if pending.get("flags"):
                 data["z_ok"] = sorted(set(data.get("z_ok", [])) | set(pending["flags"]))
             return self._judge(ctx, data, pending["item"], pending["values"], pending["confirm"], pending["params"],
-                               pending["passed"]) or self._ask_next(ctx, data)
+                               pending["passed"]) or self.ask_next(ctx, data)
         position = POSITION_WORDS.get(answer.text.strip().lower())
         if pending["item"] == "height" and position is not None:  # `berdiri`: measured the other way
             data.pop("pending", None)
             data["position"] = position
             values = {**pending["values"], "position": position}
             return self._judge(ctx, data, "height", values, pending["confirm"], pending["params"], []) or \
-                self._ask_next(ctx, data)
+                self.ask_next(ctx, data)
         data.pop("pending", None)
         data["item"] = pending["item"]
         if said == "no":
-            return self._ask_item(ctx, data, pending["item"], [say(ctx, "report.retype")])
+            return self.ask_item(ctx, data, pending["item"], [say(ctx, "report.retype")])
         try:  # a new value typed instead of yes/no: judge it as the answer to the item
             line = parse_expert(answer.text) if re.search(r"[^\W\d_]", answer.text) else None
             if line is not None and line.values and pending["item"] not in line.values \
@@ -352,14 +365,14 @@ class MeasureSteps(VisitBase):
                 # value is kept and judged again with the correction (their z-scores are shared); nothing else
                 # is dropped and the questions go on
                 data["values"].update(pending["values"])
-                self._drop(data, pending["item"])
+                visit.drop(data, pending["item"])
                 data["line_queue"] = [[i, line.values[i]] for i in ORDER if i in line.values]
-                return self._ask_next(ctx, data)
+                return self.ask_next(ctx, data)
             return self.on_item(ctx, data, Answer(answer.text))
         except Invalid as problem:
-            return self._ask_item(ctx, data, pending["item"], [say(ctx, problem.key, **problem.params)])
+            return self.ask_item(ctx, data, pending["item"], [say(ctx, problem.key, **problem.params)])
 
-    def _apply_line(self, ctx: Ctx, data: ReportDraft, line: ExpertLine, before: Iterable[Reply] = ()) -> Turn:
+    def apply_line(self, ctx: Ctx, data: ReportDraft, line: ExpertLine, before: Iterable[Reply] = ()) -> Turn:
         before = list(before)
         if line.unknown:
             before.append(say(ctx, "report.expert_unknown", parts=", ".join(line.unknown[:5])))
@@ -373,31 +386,31 @@ class MeasureSteps(VisitBase):
                 data["services"] = None
                 before.append(say(ctx, "report.services_noted",
                                   services=", ".join(label_for(c, ctx.lang) for c in data["svc_pick"])))
-            return self._ask_item(ctx, data, data.get("item") or data["queue"][0], before)
+            return self.ask_item(ctx, data, data.get("item") or data["queue"][0], before)
         data["queue"] = []  # items the line does not name were not measured
         data["line_queue"] = [[item, line.values[item]] for item in mentioned]
-        return self._ask_next(ctx, data, before)
+        return self.ask_next(ctx, data, before)
 
     # -- services --------------------------------------------------------------------------------------
-    def _services(self, ctx: Ctx, data: ReportDraft) -> list[Service]:
-        stage, _, days = self._stage(ctx, data)
-        sex, _, hpht = self._facts(ctx, data)
-        weeks = gestational_age(hpht, self._date(data))[0] if hpht is not None else None
-        delivered = self._delivered(ctx, data)
+    def services(self, ctx: Ctx, data: ReportDraft) -> list[Service]:
+        stage, _, days = visit.stage(ctx, data)
+        sex, _, hpht = visit.facts(ctx, data)
+        weeks = gestational_age(hpht, visit.day_of(data))[0] if hpht is not None else None
+        delivered = visit.delivered(ctx, data)
         if stage is LifeStage.IBU_NIFAS and delivered is not None:  # this delivery's services only
-            given = self._given(ctx, data.get("member"), since=delivered)
-            return options(stage, days, sex, given, weeks, ctx.settings.je_endemic, self._date(data),
-                           days_postpartum=(self._date(data) - delivered).days)
-        return options(stage, days, sex, self._given(ctx, data.get("member")), weeks,
-                       ctx.settings.je_endemic, self._date(data))
+            given = visit.given(ctx, data.get("member"), since=delivered)
+            return options(stage, days, sex, given, weeks, ctx.settings.je_endemic, visit.day_of(data),
+                           days_postpartum=(visit.day_of(data) - delivered).days)
+        return options(stage, days, sex, visit.given(ctx, data.get("member")), weeks,
+                       ctx.settings.je_endemic, visit.day_of(data))
 
-    def _service_words(self, ctx: Ctx, data: ReportDraft) -> dict[str, str]:
-        stage, _, _ = self._stage(ctx, data)
-        return words(self._services(ctx, data), stage)
+    def service_words(self, ctx: Ctx, data: ReportDraft) -> dict[str, str]:
+        stage, _, _ = visit.stage(ctx, data)
+        return words(self.services(ctx, data), stage)
 
-    def _ask_services(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
+    def ask_services(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
         picked = set(data.setdefault("svc_pick", []))
-        services = self._services(ctx, data)
+        services = self.services(ctx, data)
         # `1` is always "Selesai", whoever is reported (last, it was 9 for a baby and 3 for an adult)
         offered = [Choice("done", ctx.t("report.services_done"))]
         offered += [Choice(s.code, ("✓ " if s.code in picked else "") + s.label(ctx.lang)) for s in services]
@@ -419,7 +432,7 @@ class MeasureSteps(VisitBase):
         if text.lower() in SKIP:
             data.pop("svc_pick", None)
             data["services"] = []
-            return self._ask_next(ctx, data)
+            return self.ask_next(ctx, data)
         picked = data.setdefault("svc_pick", [])
         if answer.choice is not None and answer.value != "done":  # a button or its number: toggle it
             if answer.choice in picked:
@@ -430,18 +443,18 @@ class MeasureSteps(VisitBase):
             # the list's numbers are the services' own plus one ("Selesai" is 1)
             typed = " ".join(str(int(w) - 1) if w.isdigit() else w for w in words_ if w not in DONE)
             if typed:
-                stage, _, _ = self._stage(ctx, data)
-                selected = parse_selection(typed, self._services(ctx, data), stage)
+                stage, _, _ = visit.stage(ctx, data)
+                selected = parse_selection(typed, self.services(ctx, data), stage)
                 if selected is None and stage is LifeStage.BAYI_BALITA and "pmt" in fold_phrases(typed).split() \
-                        and not pmt_for_balita(self._stage(ctx, data)[2]):
+                        and not pmt_for_balita(visit.stage(ctx, data)[2]):
                     raise Invalid("report.pmt_under_6_months")  # ASI eksklusif (health.feeding)
                 if selected is None:
                     raise Invalid("report.bad_services")
                 picked.extend(code for code in selected if code not in picked)
         if ending:
             data["services"] = data.pop("svc_pick", [])
-            return self._ask_next(ctx, data)
-        return self._ask_services(ctx, data)
+            return self.ask_next(ctx, data)
+        return self.ask_services(ctx, data)
 
 
 def example_value(item: str, stage: LifeStage, months: int) -> str:

@@ -20,8 +20,9 @@ from bot.flows.registration import UNKNOWN, read_birth, read_hpht_or_estimate, r
 from bot.flows.reporting_expert import split_name_and_line
 from bot.formats import age, day
 from bot.visit_text import member_label, sex_letter
-from bot.flows.reporting_measure import DONE
-from bot.flows.reporting_visit import SKIP, VisitBase
+from bot.flows.reporting_measure import DONE, MeasurePart
+from bot.flows import reporting_visit as visit
+from bot.flows.reporting_visit import SKIP
 from bot.flows.scope import pick_posyandu
 from bot.flows.reporting_draft import ReportDraft
 from bot.choices import keyword
@@ -32,7 +33,6 @@ from health.life_stage import AGE_BANDS_MONTHS, is_nifas
 from health.pregnancy import pregnancy_question
 from storage.identity import nik_holder
 from storage.members import name_key, normalise_nik
-from storage.models import Member, Posyandu
 from storage.phones import normalise_phone
 from storage.reporting import find_member, member_in_scope, members_born_on, recent_visitors, search_members, \
     visible_posyandu
@@ -48,22 +48,27 @@ MAX_SESSION_AGE_DAYS = 366  # older paper records belong in `measurements import
 OWN_PHONE_FROM_MONTHS = next(low for name, low, _ in AGE_BANDS_MONTHS if name == "dewasa")
 
 
-class MemberSteps(VisitBase):
-    """Posyandu, date and member steps."""
+class MemberPart:
+    """Who is reported, and on which day: the posyandu, member and pregnancy steps. Hands over to the
+    measuring part once the member is known; `flow_name` is its own command word's flow (not another task)."""
+
+    def __init__(self, measure: MeasurePart, flow_name: str) -> None:
+        self.measure = measure
+        self.flow_name = flow_name
 
     # -- posyandu and date ---------------------------------------------------------------------
     def on_posyandu(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         data["pid"] = pick_posyandu(visible_posyandu(ctx.session, ctx.contact), answer).id
-        return self._after_posyandu(ctx, data)
+        return self.after_posyandu(ctx, data)
 
-    def _after_posyandu(self, ctx: Ctx, data: ReportDraft) -> Turn:
+    def after_posyandu(self, ctx: Ctx, data: ReportDraft) -> Turn:
         """The posyandu day is today unless the kader types another date at the member question."""
-        data["date"] = self._today(ctx, data).isoformat()
+        data["date"] = visit.today(ctx, data).isoformat()
         return self._after_date(ctx, data)
 
     def on_date(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         """A conversation saved before the date became a default still answers here."""
-        today = self._today(ctx, data)
+        today = visit.today(ctx, data)
         value = {"today": today, "yesterday": today - timedelta(days=1)}.get(answer.value) or \
             parse_date(answer.text, today)
         data["date"] = self._valid_date(value, today).isoformat()
@@ -82,23 +87,22 @@ class MemberSteps(VisitBase):
     def _after_date(self, ctx: Ctx, data: ReportDraft) -> Turn:
         query = data.pop("search", "")
         if query:
-            return self._search(ctx, data, query)
-        return self._ask_member(ctx, data)
+            return self.search(ctx, data, query)
+        return self.ask_member(ctx, data)
 
     # -- member ------------------------------------------------------------------------------------
-    def _ask_member(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = (),
-                    found: list[Member] | None = None) -> Turn:
-        on = self._date(data)
+    def ask_member(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = (),
+                   found: list[Any] | None = None) -> Turn:
+        on = visit.day_of(data)
         people = found if found is not None else recent_visitors(ctx.session, data["pid"], on)
         # The fixed action first: `1` is always a new member, however many people the list holds below it
         # (last, it moved from 1 to 7 as the day's visitors came, and a habit opened another child's report).
         offered = [Choice("new", ctx.t("report.new_member"))]
         offered += [Choice(f"m{m.id}", member_label(ctx.lang, m, on)) for m in people]
         key = "report.ask_member" if found is None else "report.pick_member"
-        place = ctx.session.get(Posyandu, data["pid"])
-        today = self._today(ctx, data)
+        today = visit.today(ctx, data)
         when = ctx.t("report.date_is_today" if on == today else "report.date_is", date=day(on, ctx.lang))
-        return ask(ctx, "member", data, key, offered, before=before, posyandu=place.name if place else "",
+        return ask(ctx, "member", data, key, offered, before=before, posyandu=visit.place_name(ctx, data),
                    when=when)
 
     def on_member(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
@@ -112,16 +116,16 @@ class MemberSteps(VisitBase):
             if word in RESUME_WORDS:  # no draft waits (the engine resumes one): say so, never "recorded"
                 raise Invalid("report.nothing_to_resume")
             if word in DONE:
-                return self._bye(ctx, data)
+                return self.bye(ctx, data)
             other, arg = registry.find(answer.text)
-            if other is not None and other.name != self.name:  # `rekap november`, `rujukan`: not a name
+            if other is not None and other.name != self.flow_name:  # `rekap november`, `rujukan`: not a name
                 return done(then=f"{other.name} {arg}".strip())
-        today = self._today(ctx, data)
+        today = visit.today(ctx, data)
         if _dated(answer.text):  # `kemarin`, `21-11`, `17 agustus 2026`: a visit day, or a birth date?
             return self._which_date(ctx, data, answer.text, today)
-        return self._search(ctx, data, answer.text)
+        return self.search(ctx, data, answer.text)
 
-    def _bye(self, ctx: Ctx, data: ReportDraft) -> Turn:
+    def bye(self, ctx: Ctx, data: ReportDraft) -> Turn:
         """The kader is done: thanked for what was saved in this conversation, told the truth when nothing was."""
         saved = data.get("saved", 0)
         return done(say(ctx, "report.bye" if saved else "report.bye_nothing_saved"), then="menu")
@@ -137,7 +141,7 @@ class MemberSteps(VisitBase):
             raise Invalid("report.date_future")
         if VISIT_DATE_WORDS.match(keyword(text)):
             data["date"] = self._valid_date(found, today).isoformat()
-            return self._ask_member(ctx, data)
+            return self.ask_member(ctx, data)
         offered = []
         if (today - found).days <= MAX_SESSION_AGE_DAYS:
             offered.append(Choice("visit", ctx.t("report.date_means_visit", date=day(found))))
@@ -151,20 +155,20 @@ class MemberSteps(VisitBase):
             raise Invalid("report.choose_which_date")
         data.pop("typed_date")
         if answer.choice == "visit":
-            data["date"] = self._valid_date(found, self._today(ctx, data)).isoformat()
-            return self._ask_member(ctx, data)
+            data["date"] = self._valid_date(found, visit.today(ctx, data)).isoformat()
+            return self.ask_member(ctx, data)
         data["born"] = found.isoformat()  # whoever was born that day here, and a new member born that day
         people = members_born_on(ctx.session, data["pid"], found)
-        return self._ask_member(ctx, data, found=people or None,
+        return self.ask_member(ctx, data, found=people or None,
                                 before=[say(ctx, "report.born_on" if people else "report.born_on_none",
                                             date=day(found))])
 
-    def _search(self, ctx: Ctx, data: ReportDraft, text: str) -> Turn:
+    def search(self, ctx: Ctx, data: ReportDraft, text: str) -> Turn:
         query, line = split_name_and_line(text)
         if line:
             data["line"] = line
         if not query.strip() and line:  # values typed before the name: kept, and the name asked
-            return self._ask_member(ctx, data, before=[say(ctx, "report.values_kept_ask_name")])
+            return self.ask_member(ctx, data, before=[say(ctx, "report.values_kept_ask_name")])
         if not re.search(r"[^\W\d_]", query):  # no letter at all: `9,5`, `70`
             raise Invalid("report.value_not_name" if re.search(r"\d", query) else "report.search_short")
         if len(name_key(query)) < 2:
@@ -173,11 +177,10 @@ class MemberSteps(VisitBase):
         if len(found) == 1:  # one match is taken, not offered as a list of one
             return self._select(ctx, data, found[0].id)
         if not found:
-            place = ctx.session.get(Posyandu, data["pid"])
             shown = query if len(query) <= ECHO_MAX else query[:ECHO_MAX].rstrip() + "…"
-            return self._ask_member(ctx, data, before=[say(ctx, "report.not_found", query=shown,
-                                                           posyandu=place.name if place else "")])
-        return self._ask_member(ctx, data, found=found)
+            return self.ask_member(ctx, data, before=[say(ctx, "report.not_found", query=shown,
+                                                          posyandu=visit.place_name(ctx, data))])
+        return self.ask_member(ctx, data, found=found)
 
     def _select(self, ctx: Ctx, data: ReportDraft, member_id: int) -> Turn:
         member = member_in_scope(ctx.session, member_id, [data["pid"]])
@@ -203,7 +206,7 @@ class MemberSteps(VisitBase):
         return ask(ctx, "new_birth", data, "report.ask_birth")
 
     def on_new_birth(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
-        on = self._date(data)
+        on = visit.day_of(data)
         born = read_birth(answer.text, on, "report")
         existing = find_member(ctx.session, data["pid"], data["new"]["name"], born)
         if existing is not None:
@@ -233,20 +236,20 @@ class MemberSteps(VisitBase):
 
     # -- pregnancy -----------------------------------------------------------------------------------
     def _after_member(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
-        sex, born, hpht = self._facts(ctx, data)
-        question = pregnancy_question(sex, born, self._date(data))
-        nifas = is_nifas(self._delivered(ctx, data), self._date(data))  # she just gave birth: not asked
-        if hpht is None and "hpht" not in data and self._pregnant_since(ctx, data) is not None:
+        sex, born, hpht = visit.facts(ctx, data)
+        question = pregnancy_question(sex, born, visit.day_of(data))
+        nifas = is_nifas(visit.delivered(ctx, data), visit.day_of(data))  # she just gave birth: not asked
+        if hpht is None and "hpht" not in data and visit.pregnant_since(ctx, data) is not None:
             data["pregnant"] = True  # known pregnant, not yet dated: only the HPHT is asked (`-` goes on)
             return ask(ctx, "hpht", data, "report.ask_hpht", before=before)
         if hpht is None and "hpht" not in data and question is not None and not nifas:
             key = "report.ask_pregnant" if question == "adult" else "report.ask_pregnant_minor"
-            who = ctx.t("report.member_label", name=self._name(ctx, data), sex=sex_letter(ctx.lang, sex),
-                        age=age(born, self._date(data), ctx.lang))  # whom the question is about
+            who = ctx.t("report.member_label", name=visit.name(ctx, data), sex=sex_letter(ctx.lang, sex),
+                        age=age(born, visit.day_of(data), ctx.lang))  # whom the question is about
             return ask(ctx, "pregnant", data, key,
                        choices(ctx, (("no", "report.pregnant.no"), ("yes", "report.pregnant.yes"))),
                        before=[*before, say(ctx, "report.about", member=who)])
-        return self._start_items(ctx, data, before)
+        return self.measure.start_items(ctx, data, before)
 
     def on_pregnant(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         said = read_pregnant(answer.value)
@@ -256,7 +259,7 @@ class MemberSteps(VisitBase):
         if said == "no":
             data["hpht"] = None
             data.pop("pregnant", None)
-            return self._start_items(ctx, data)
+            return self.measure.start_items(ctx, data)
         raise Invalid("core.choose_from_list", count=2)
 
     def on_hpht(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
@@ -265,20 +268,20 @@ class MemberSteps(VisitBase):
         the bidan is told so and dates it."""
         if answer.text.strip().lower() in SKIP:
             data["hpht"] = None
-            return self._start_items(ctx, data, [say(ctx, "report.pregnancy_undated")])
+            return self.measure.start_items(ctx, data, [say(ctx, "report.pregnancy_undated")])
         if UNKNOWN.match(keyword(answer.text)):  # `lupa`: an estimate is asked once, in its own words
             return ask(ctx, "hpht_estimate", data, "report.hpht_unknown")
-        hpht, estimate = read_hpht_or_estimate(answer.text, self._date(data), "report")
+        hpht, estimate = read_hpht_or_estimate(answer.text, visit.day_of(data), "report")
         data["hpht"] = hpht.isoformat()
         data["hpht_estimate"] = estimate
-        return self._start_items(ctx, data)
+        return self.measure.start_items(ctx, data)
 
     def on_hpht_estimate(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         """After `lupa`: the weeks, months or HPL; `lupa` / `tidak tahu` / `-` again goes on (never the same
         question once more) with the pregnancy recorded undated, and the bidan is asked to date it."""
         if answer.text.strip().lower() in SKIP or UNKNOWN.match(keyword(answer.text)):
             data["hpht"] = None  # pregnant all the same, the gestational age unknown: the bidan dates it
-            return self._start_items(ctx, data, [say(ctx, "report.pregnancy_undated")])
+            return self.measure.start_items(ctx, data, [say(ctx, "report.pregnancy_undated")])
         return self.on_hpht(ctx, data, answer)
 
 

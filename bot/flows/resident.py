@@ -96,6 +96,7 @@ class SubscribeFlow(StepFlow):
     """Find the posyandu, ask consent, then add members one by one (linking a kader's record if it exists)."""
 
     name = "daftar"
+    steps = ("posyandu", "pick_posyandu", "consent", "member_name", "sex", "birth_date", "pregnant", "hpht", "more")
     triggers = ("daftar", "langganan", "subscribe", "tambah anggota", "tambah anak")
     roles = frozenset({Role.RESIDENT})
     menu_key = "resident.menu.daftar"
@@ -266,6 +267,7 @@ class ScheduleFlow(Flow):
     """The next session of the person's posyandu, with time, zone and place."""
 
     name = "jadwal"
+    steps = ()
     triggers = ("jadwal", "jadwal posyandu", "schedule")
     menu_key = "resident.menu.jadwal"
     menu_order = 20
@@ -313,6 +315,7 @@ class FamilyFlow(Flow):
     """The household's members: age and group, the latest posyandu results in plain words, what is due next."""
 
     name = "keluarga"
+    steps = ()
     triggers = ("keluarga", "anak", "anak saya", "family", "my family")
     roles = frozenset({Role.RESIDENT})
     menu_key = "resident.menu.keluarga"
@@ -427,6 +430,7 @@ class DeleteFlow(StepFlow):
     """Delete what the resident gave, confirmed twice (a button, then typing HAPUS)."""
 
     name = "hapus_data"
+    steps = ("first", "second")
     triggers = ("hapus data", "hapus data saya", "delete my data", "forget me")
     roles = frozenset({Role.RESIDENT})
     menu_key = "resident.menu.hapus"

@@ -64,6 +64,7 @@ def _command(answer: Answer) -> Flow | None:
 
 class StartFlow(StepFlow):
     name = "start"
+    steps = ("language", "role", "invite", "name")
     triggers = ("start", "mulai daftar")
     roles = frozenset(Role)
 
@@ -128,6 +129,7 @@ class StartFlow(StepFlow):
 
 class LanguageFlow(StepFlow):
     name = "bahasa"
+    steps = ("language",)
     triggers = ("bahasa", "language")
     menu_key = "core.menu.bahasa"
     menu_order = 90

@@ -30,6 +30,7 @@ NEXT_WORDS = frozenset({"lagi", "berikutnya", "next", "more"})
 
 class VisitsFlow(ScopedFlow):
     name = "kunjungan"
+    steps = ("posyandu", "pick", "outcome")
     triggers = ("kunjungan", "daftar kunjungan", "kunjungan rumah", "home visits", "visits")
     roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
     menu_key = "visit.menu"

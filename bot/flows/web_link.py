@@ -15,6 +15,7 @@ from storage.web_login import LINK_MINUTES, issue_link
 
 class WebLinkFlow(StepFlow):
     name = "web"
+    steps = ()
     triggers = ("web", "halaman web", "dasbor", "dashboard", "login web", "masuk web")
     roles = frozenset({Role.KADER, Role.BIDAN, Role.ADMIN})
 

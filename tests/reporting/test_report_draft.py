@@ -12,7 +12,7 @@ from tests.harness import Person
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT_FILES = ("lapor.py", "reporting_member.py", "reporting_measure.py", "reporting_visit.py",
-                "reporting_services.py", "reporting_notices.py")
+                "reporting_summary.py", "reporting_services.py", "reporting_notices.py")
 WRITE = re.compile(r'data\[\s*"([a-z_]+)"\s*\]\s*=|data\.(?:setdefault|get|pop)\(\s*"([a-z_]+)"|data\[\s*"([a-z_]+)"\s*\]')
 
 
