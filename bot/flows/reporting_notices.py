@@ -24,7 +24,8 @@ from health.urgency import MISCARRIAGE, TODAY, WEEK, level_of
 from bot.referral_alerts import dated_by_estimate, with_pregnancy
 from health.life_stage import LifeStage
 from health.measurements import VALUE_FIELDS
-from storage.models import Member, Posyandu
+from storage.places import posyandu_by_id
+from storage.records import MemberRecord
 from storage.referrals import record_followup
 from storage.outbox_keys import AlertKey, ChartKey, CorrectionKey, FollowupKey, ResultKey, visit_stamp
 from storage.reporting import SavedVisit, bidan_contacts, guardian_contacts
@@ -40,7 +41,7 @@ def notify_visit(ctx: Ctx, saved: SavedVisit) -> int:
     stamp = visit_stamp(values, result.flag_codes)  # a corrected report alerts again, a replay does not
     alerted = 0
     if saved.referral is not None or saved.corrected_flags:
-        posyandu = ctx.session.get(Posyandu, measurement.posyandu_id)
+        posyandu = posyandu_by_id(ctx.session, measurement.posyandu_id)
         reporter = ctx.contact.display_name or ctx.t(f"core.role_name.{ctx.contact.role}")
         for bidan in bidan_contacts(ctx.session, posyandu):  # type: ignore[arg-type]
             if bidan.id == ctx.contact.id:
@@ -85,11 +86,11 @@ def visit_charts(session: "Session", saved: SavedVisit, lang: str | None) -> lis
             chart_attachments(session, member, lang, measurement.measured_on, wanted)]
 
 
-def notify_miscarriage(ctx: Ctx, member: Member, posyandu_id: int, ended_on: date) -> int:
+def notify_miscarriage(ctx: Ctx, member: MemberRecord, posyandu_id: int, ended_on: date) -> int:
     """A miscarriage recorded (`keguguran`): a follow-up in the bidan's queue (postabortion care, problem
     `kehamilan`) and an alert to the bidan of the posyandu's desa, as for any referral; returns how many were
     alerted (health.urgency.MISCARRIAGE and its source)."""
-    posyandu = ctx.session.get(Posyandu, posyandu_id)
+    posyandu = posyandu_by_id(ctx.session, posyandu_id)
     if posyandu is None:
         return 0
     level = level_of(MISCARRIAGE, True, (ended_on - member.birth_date).days) or WEEK

@@ -1,7 +1,7 @@
 """web speed: a covering index of each member's weighings (PostgreSQL), read by the month's recap and the visit list
 
 Revision ID: 0018_web_speed
-Revises: 0016_snapshot
+Revises: 0017_engine
 
 Why: a posyandu's recap and its kaders' visit list read every weighing of its members; their rows lie all over
 the table (a year of visits, written month by month), so PostgreSQL fetched a thousand heap pages per view
@@ -11,7 +11,7 @@ SQLite has no INCLUDE and keeps the unique (member_id, measured_on) index it alr
 from alembic import op
 
 revision = '0018_web_speed'
-down_revision = '0016_snapshot'
+down_revision = '0017_engine'
 branch_labels = None
 depends_on = None
 
