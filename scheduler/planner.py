@@ -42,7 +42,7 @@ from bot.i18n.resident import fmt_date, fmt_when
 from bot.texts import render
 from health.schedules import RULES_BY_ID
 from scheduler.isolation import log_failure
-from storage.db import transaction
+from storage.db import rowcount, transaction
 from storage import access
 from storage.households import audience, one_line, reachable_chats, reachable_clause
 from storage.outbox import PRIORITY_BULK, IntroKey, NudgeKey, ReminderKey, enqueue, insert_outbox
@@ -434,7 +434,7 @@ def _fold(session: Session, row: dict[str, Any], household_id: int, day: date,
                                           _names(session, items), kept)
         done = session.execute(update(table).where(table.c.id == existing.id, table.c.status == "pending").values(
             text=text, template_vars=variables))
-        if done.rowcount:
+        if rowcount(done):
             return existing.id
     log.warning("reminders for household %s not folded into a message within %s days", household_id, FOLD_DAYS)
     return None

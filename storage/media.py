@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.messages import Attachment
+from storage.db import rowcount
 from storage.models import MediaFile, OutboxMessage
 
 FINISHED = ("sent", "dead", "cancelled", "failed")
@@ -56,4 +57,4 @@ def forget_old_media(session: Session, before: datetime) -> int:
         MediaFile.created_at < before, MediaFile.outbox_id.in_(finished),
         (MediaFile.content.is_not(None)) | (MediaFile.filename != "")).values(
         spec={}, content=None, filename=""))
-    return result.rowcount or 0
+    return rowcount(result)

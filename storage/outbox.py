@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.messages import Choice
 from storage.models import Contact, OutboxMessage
-from storage.db import _insert, _prepared
+from storage.db import _insert, _prepared, rowcount
 
 PRIORITY_REPLY = 0
 PRIORITY_ALERT = 1
@@ -239,7 +239,7 @@ def supersede(session: Session, session_id: int, revision: int, contact_ids: Ite
             OutboxMessage.status == "pending",
             OutboxMessage.contact_id.in_(ids[start:start + 5000])).values(status="cancelled", last_error="superseded"),
             execution_options={"synchronize_session": False})
-        cancelled += result.rowcount or 0
+        cancelled += rowcount(result)
     return cancelled
 
 
@@ -268,7 +268,7 @@ def fan_out(session: Session, contacts: Iterable[Contact], render: Render, dedup
     return len(insert_outbox(session, rows))
 
 
-def insert_outbox(session: Session, rows: list[dict]) -> dict[str, int]:
+def insert_outbox(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
     """Bulk insert outbox rows, skipping taken dedupe keys; returns {dedupe_key: id} of rows written.
 
     One executemany (SQLAlchemy batches it into multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING).
@@ -285,7 +285,7 @@ def insert_outbox(session: Session, rows: list[dict]) -> dict[str, int]:
 BULK_KINDS = ("reminder", "broadcast")  # what goes by SMS to a number not on WhatsApp (replies never do)
 
 
-def by_fallback_channel(session: Session, rows: list[dict]) -> list[dict]:
+def by_fallback_channel(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Bulk WhatsApp rows to a contact whose number is not on WhatsApp go by SMS (`contact.fallback_channel`)."""
     ids = {r.get("contact_id") for r in rows if r.get("channel") == "whatsapp" and r.get("kind") in BULK_KINDS}
     ids.discard(None)

@@ -43,6 +43,8 @@ def revise_session(session: Session, record: PosyanduSession, kind: str, starts_
     if kind == "cancel":
         record.status = "cancelled"
     else:
+        if starts_at is None:
+            raise ValueError("a changed session needs its new time")
         record.starts_at, record.place = starts_at, place
     session.flush()
 

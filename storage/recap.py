@@ -103,7 +103,7 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
                Measurement.measured_on <= last).order_by(Measurement.measured_on)).all() if members else []
     series: dict[int, list[rules.Weighing]] = defaultdict(list)
     for member_id, measured_on, weight_kg, waz, flags in weighed:
-        if "growth_flag:implausible_waz" in (flags or []):
+        if weight_kg is None or "growth_flag:implausible_waz" in (flags or []):  # (never None: the query)
             continue  # an impossible weight is measured again, never counted
         series[member_id].append(rules.Weighing(measured_on, float(weight_kg), waz))
     month_rows = list(session.scalars(select(Measurement).where(
@@ -163,7 +163,8 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
     services_by_visit: dict[tuple[int, date], list[str]] = defaultdict(list)
     for s in given:
         services_by_visit[(s.member_id, s.given_on)].append(s.code)
-    balita_rows, group_rows = [], {g: [] for g in GROUPS}
+    balita_rows: list[dict[str, Any]] = []
+    group_rows: dict[str, list[dict[str, Any]]] = {g: [] for g in GROUPS}
     for row in month_rows:
         member = everyone.get(row.member_id)
         if member is None:
@@ -241,7 +242,7 @@ def month_ratios(session: Session, posyandu: Posyandu, months: Sequence[tuple[in
                 Measurement.flags).where(Measurement.member_id.in_([m.id for m in members]),
                                          Measurement.weight_kg.is_not(None), Measurement.measured_on <= latest)
                 .order_by(Measurement.measured_on)):
-            if "growth_flag:implausible_waz" in (flags or []):
+            if weight is None or "growth_flag:implausible_waz" in (flags or []):  # (never None: the query)
                 continue
             series[member_id].append(rules.Weighing(on, float(weight), waz))
     targets = dict(session.execute(select(PosyanduTarget.year, PosyanduTarget.balita).where(

@@ -23,7 +23,9 @@ from health.kms import months_between
 from health.life_stage import LifeStage, is_pregnant, primary_stage
 from storage import access
 from storage.members import clean_name, name_key
-from storage.pregnancy_status import pregnancy_since, pregnancy_start  # noqa: F401  (re-exported)
+from storage.pregnancy_status import (  # re-exported (`X as X`)
+    pregnancy_since as pregnancy_since, pregnancy_start as pregnancy_start,
+)
 from storage.referrals import record_referrals
 from storage.satusehat_queue import queue_visit
 from storage.models import (
@@ -55,8 +57,8 @@ def visible_posyandu(session: Session, contact: Contact) -> list[Posyandu]:
     """
     role = contact.role
     if role == Role.KADER.value:
-        found = [session.get(Posyandu, contact.posyandu_id)] if contact.posyandu_id else []
-        return [p for p in found if p is not None]
+        own = [session.get(Posyandu, contact.posyandu_id)] if contact.posyandu_id else []
+        return [p for p in own if p is not None]
     stmt = select(Posyandu).order_by(Posyandu.code)
     if role == Role.BIDAN.value:
         desa_id = contact.desa_id
@@ -370,6 +372,7 @@ def save_visit(session: Session, visit: Visit, now: datetime, refer: bool = True
 
     `refer=False` (an old visit from an import) keeps the flags on the measurement but opens no referral.
     """
+    member: Member | None
     if visit.new_member is not None:
         member = create_member(session, visit.posyandu_id, visit.new_member, now, visit.recorded_by_id)
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -219,7 +220,7 @@ def _growth(session: Session, members: list[Member], today: date) -> list[tuple[
 
 
 def _unreachable(session: Session, posyandu: Posyandu, members: dict[int, Member], households: dict[int, Household],
-                 found: dict[str, VisitEntry], member_entry) -> None:  # type: ignore[no-untyped-def]
+                 found: dict[str, VisitEntry], member_entry: Callable[[Member], VisitEntry]) -> None:
     """Households no message reaches (no phone, no consent, paused, not on WhatsApp, no chat yet), and members with no
     household and no phone: on the list under their eldest member (the household itself when it has nobody)."""
     reach = household_reach(session, posyandu.id)
