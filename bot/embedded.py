@@ -54,7 +54,7 @@ def main() -> None:
         runtime.close()
 
 
-def _demo_link(runtime, port: int) -> str | None:  # type: ignore[no-untyped-def]
+def _demo_link(runtime, port: int) -> str | None:
     """A sign-in link for the demo bidan, so a laptop opens the page at once; None without the demo."""
     from sqlalchemy import select
 
@@ -68,7 +68,7 @@ def _demo_link(runtime, port: int) -> str | None:  # type: ignore[no-untyped-def
     return f"http://127.0.0.1:{port}/masuk/{token}" if token else None
 
 
-def _satusehat_sender(runtime, settings):  # type: ignore[no-untyped-def]
+def _satusehat_sender(runtime, settings):
     """The SATUSEHAT sender, or None (with the reason logged) when a code setting is unknown."""
     from bot.runtime import satusehat_sender
 

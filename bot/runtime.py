@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,6 +21,11 @@ from bot.ports import Clock, Sender, SystemClock
 from bot import privacy
 from scheduler.dispatch import Dispatcher, SendNow, channel_limits
 from storage.db import make_engine, make_session_factory
+
+if TYPE_CHECKING:
+    from scheduler.satusehat_sync import SatusehatSender
+    from webhooks.satusehat_client import SatusehatClient
+    from webhooks.telegram_client import BotRunner
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +39,13 @@ class Runtime:
     senders: dict[Channel, Sender]
     dispatcher: Dispatcher
     send_now: SendNow
-    telegram_runner: object | None = None
+    telegram_runner: BotRunner | None = None
 
     def close(self) -> None:
         self.send_now.close()
         self.dispatcher.close()
-        runner = self.telegram_runner
-        if runner is not None and hasattr(runner, "close"):
-            runner.close()  # type: ignore[attr-defined]
+        if self.telegram_runner is not None:
+            self.telegram_runner.close()
         self.engine.dispose()
 
 
@@ -54,10 +58,10 @@ def status_callback_url(public_url: str) -> str | None:
     return f"{base}/webhooks/whatsapp/status"
 
 
-def channel_senders(settings: Settings, clock: Clock | None = None) -> tuple[dict[Channel, Sender], object | None]:
+def channel_senders(settings: Settings, clock: Clock | None = None) -> tuple[dict[Channel, Sender], BotRunner | None]:
     """The senders for every configured channel; a missing token leaves that channel out."""
     senders: dict[Channel, Sender] = {}
-    runner = None
+    runner: BotRunner | None = None
     if settings.telegram_enabled:
         from webhooks.telegram_client import BotRunner, TelegramSender, telegram_api_base
 
@@ -87,7 +91,7 @@ def channel_senders(settings: Settings, clock: Clock | None = None) -> tuple[dic
     return senders, runner
 
 
-def satusehat_client(settings: Settings, clock: Clock):  # type: ignore[no-untyped-def]
+def satusehat_client(settings: Settings, clock: Clock) -> SatusehatClient:
     """The SATUSEHAT HTTP client (an edge in webhooks/) for the sync worker in scheduler/."""
     from webhooks.satusehat_client import SatusehatClient
 
@@ -95,7 +99,7 @@ def satusehat_client(settings: Settings, clock: Clock):  # type: ignore[no-untyp
                            settings.satusehat_timeout_seconds)
 
 
-def satusehat_sender(runtime: Runtime):  # type: ignore[no-untyped-def]
+def satusehat_sender(runtime: Runtime) -> SatusehatSender:
     """The SATUSEHAT sync worker on this runtime; ValueError when a code setting is unknown."""
     from scheduler.satusehat_sync import SatusehatSender
 

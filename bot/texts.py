@@ -68,7 +68,7 @@ def plural(lang: str | None, count: object, forms: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _plural_rule(locale: str):  # type: ignore[no-untyped-def]
+def _plural_rule(locale: str):
     from babel import Locale
 
     return Locale.parse(locale).plural_form

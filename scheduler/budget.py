@@ -249,7 +249,7 @@ class DatabaseBudget:
     SEED = ("INSERT INTO send_slot (account, n, busy_until) SELECT :k, g, 0 FROM generate_series(1, :slots) AS g "
             "ON CONFLICT DO NOTHING")
 
-    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, engine) -> None:
         from sqlalchemy import text
 
         self.engine = engine
@@ -406,7 +406,7 @@ class RedisBudget:
         self._pause(keys=[f"posyandu:budget:{limit.key}"], args=[seconds])
 
 
-def make_budget(kind: str, engine, redis_url: str = "") -> Budget:  # type: ignore[no-untyped-def]
+def make_budget(kind: str, engine, redis_url: str = "") -> Budget:
     """`auto`: the database's where it is PostgreSQL (shared), in memory on SQLite (one process)."""
     if kind == "auto":
         kind = "database" if engine is not None and engine.dialect.name == "postgresql" else "local"

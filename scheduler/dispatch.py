@@ -315,7 +315,7 @@ class Dispatcher:
         try:
             sender = self.senders[job.outbound.channel]
             if job.plan is not None:
-                return sender.send(job.outbound, job.plan)  # type: ignore[call-arg]
+                return sender.send(job.outbound, job.plan)
             return sender.send(job.outbound)
         except Exception as exc:  # a sender must not raise, but a bug must not lose the row
             log.exception("sender %s raised", job.outbound.channel.value)
@@ -352,7 +352,7 @@ class Dispatcher:
                 row.status, row.next_attempt_at, row.last_error = "pending", at + timedelta(seconds=delay), result.reason[:300]
                 stats.add("retried")
             else:
-                reason = result.reason if isinstance(result, (Failed, RetryLater)) else "unknown"
+                reason = result.reason  # (a Failed, or a RetryLater out of attempts: Sent returned above)
                 if isinstance(result, RetryLater):
                     reason = f"gave up after {attempts} attempts: {reason}"
                 row.status, row.last_error = "dead", reason[:300]
@@ -557,13 +557,13 @@ class SendNow:
         self.dispatcher = dispatcher
         self._pool = ProcessPool(workers, "send-now")  # claims alerts to others (a short transaction)
 
-    def submit(self, ids: Sequence[int]):  # type: ignore[no-untyped-def]
+    def submit(self, ids: Sequence[int]):
         """Rows for other people (alerts, results): claimed the usual way, then handed over."""
         if not ids:
             return None
         return self._pool.get().submit(self._safe, lambda: self.dispatcher.start_batch(ids=list(ids), limit=len(ids)))
 
-    def submit_claimed(self, messages: Sequence[Outbound], lease: timedelta | None = None):  # type: ignore[no-untyped-def]
+    def submit_claimed(self, messages: Sequence[Outbound], lease: timedelta | None = None):
         if not messages:
             return None
         try:
@@ -575,7 +575,7 @@ class SendNow:
             return None
 
     @staticmethod
-    def _safe(call) -> None:  # type: ignore[no-untyped-def]
+    def _safe(call) -> None:
         try:
             call()
         except Exception:

@@ -42,7 +42,7 @@ from bot.i18n.resident import fmt_date, fmt_when
 from bot.texts import render
 from health.schedules import RULES_BY_ID
 from scheduler.isolation import log_failure
-from storage.db import rowcount, transaction
+from storage.db import rowcount, table_of, transaction
 from storage import access
 from storage.households import audience, one_line, reachable_chats, reachable_clause
 from storage.outbox import PRIORITY_BULK, IntroKey, NudgeKey, ReminderKey, enqueue, insert_outbox
@@ -374,7 +374,7 @@ def _write_chunk(session: Session, households: Sequence[int], plans: dict[int, H
         notices += bool(plans[h].sessions)
         links += [{"pr_id": won[i.key], "pr_outbox": ids[0]} for i in plans[h].items if i.key in won]
     if links:
-        table = PlannedReminder.__table__
+        table = table_of(PlannedReminder)
         session.connection().execute(update(table).where(table.c.id == bindparam("pr_id")).values(
             outbox_id=bindparam("pr_outbox")), links)
     return len(won), len(written), reached, notices
@@ -407,7 +407,7 @@ def _fold(session: Session, row: dict[str, Any], household_id: int, day: date,
     sent (or being sent): they go into the next day's message instead (created, or folded into), so a chat
     never gets two reminder messages on one local day. Returns the outbox id that now carries them.
     """
-    table = OutboxMessage.__table__
+    table = table_of(OutboxMessage)
     contact_id = row["contact_id"]
     for offset in range(FOLD_DAYS + 1):
         on = day + timedelta(days=offset)

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, cast
 
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, MetaData, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, CursorResult, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -95,6 +95,13 @@ def rowcount(result: Result[Any]) -> int:
     """Rows an UPDATE or DELETE matched. `Session.execute` is typed as returning `Result`; for a DML statement it
     is a `CursorResult`, the one with `rowcount` (SQLAlchemy's documented cast)."""
     return cast("CursorResult[Any]", result).rowcount or 0
+
+
+def table_of(model: type[DeclarativeBase]) -> Table:
+    """A model's `Table`, for Core statements (`__table__` is typed as `FromClause`: a class may map a join)."""
+    table = model.__table__
+    assert isinstance(table, Table), f"{model.__name__} maps no single table"
+    return table
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -20,7 +20,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     configure_logging(settings)
     app = Flask(__name__, instance_relative_config=False)
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     def get_runtime() -> Runtime:
         rt = app.extensions.get("posyandu")
@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
 
     if runtime is not None:
         app.extensions["posyandu"] = runtime
-    app.get_runtime = get_runtime  # type: ignore[attr-defined]
+    app.get_runtime = get_runtime
 
     from webhooks import media, telegram, whatsapp
     from webhooks.commands import register_commands
@@ -45,11 +45,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     web.register(app, settings)
 
     @app.get("/healthz")
-    def healthz():  # type: ignore[no-untyped-def]
+    def healthz():
         return jsonify(ok=True)
 
     @app.errorhandler(413)
-    def too_large(_e):  # type: ignore[no-untyped-def]
+    def too_large(_e):
         return jsonify(ok=False, error="payload too large"), 413
 
     settings.log_channel_state()
@@ -57,4 +57,4 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
 
 
 def runtime_of(app: Flask) -> Runtime:
-    return app.get_runtime()  # type: ignore[attr-defined, no-any-return]
+    return app.get_runtime()

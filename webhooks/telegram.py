@@ -8,12 +8,16 @@ from __future__ import annotations
 import hmac
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, current_app, request
 from telegram import Update
 
 from bot.messages import Channel, Inbound, InboundKind
 from webhooks.inbound import process
+
+if TYPE_CHECKING:
+    from webhooks.telegram_client import BotRunner
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("telegram", __name__)
@@ -56,8 +60,8 @@ def to_inbound(update: Update) -> Inbound | None:
 
 
 @blueprint.post("/webhooks/telegram")
-def telegram_webhook():  # type: ignore[no-untyped-def]
-    runtime = current_app.get_runtime()  # type: ignore[attr-defined]
+def telegram_webhook():
+    runtime = current_app.get_runtime()
     secret = runtime.settings.telegram_webhook_secret
     given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
     if not secret:
@@ -82,12 +86,12 @@ def telegram_webhook():  # type: ignore[no-untyped-def]
     return {"ok": True, "duplicate": handled.duplicate}
 
 
-def answer_callback(runner: object, query_id: str) -> None:
+def answer_callback(runner: BotRunner, query_id: str) -> None:
     """Stop the button's spinner; best effort, off the request path."""
 
     def call() -> None:
         try:
-            runner.run(lambda bot: bot.answer_callback_query(query_id), timeout=10)  # type: ignore[attr-defined]
+            runner.run(lambda bot: bot.answer_callback_query(query_id), timeout=10)
         except Exception:
             log.debug("answer_callback_query failed", exc_info=True)
 

@@ -28,7 +28,7 @@ def public_url(base: str) -> str:
 
 
 def verified() -> bool:
-    runtime = current_app.get_runtime()  # type: ignore[attr-defined]
+    runtime = current_app.get_runtime()
     token = runtime.settings.twilio_auth_token
     signature = request.headers.get("X-Twilio-Signature", "")
     if not token or not signature:
@@ -41,7 +41,7 @@ def whatsapp_address(value: str) -> str | None:
     return normalise_phone(value.removeprefix("whatsapp:"), strict=False)
 
 
-def media_type(form) -> str:  # type: ignore[no-untyped-def]
+def media_type(form) -> str:
     """What a WhatsApp message carries besides text, in `bot.messages.MEDIA_TYPES`' words; "" for none.
 
     Twilio posts a shared location as `Latitude`/`Longitude` (with `Address`/`Label` for a place) and no
@@ -75,10 +75,10 @@ def twiml(texts: list[str] | None = None) -> Response:
 
 
 @blueprint.post("/webhooks/whatsapp")
-def whatsapp_webhook():  # type: ignore[no-untyped-def]
+def whatsapp_webhook():
     if not verified():
         return {"ok": False, "error": "bad signature"}, 403
-    runtime = current_app.get_runtime()  # type: ignore[attr-defined]
+    runtime = current_app.get_runtime()
     form = request.form
     sid = form.get("MessageSid") or form.get("SmsMessageSid")
     address = whatsapp_address(form.get("From", ""))
@@ -97,7 +97,7 @@ def whatsapp_webhook():  # type: ignore[no-untyped-def]
     return twiml()
 
 
-def inline_replies(runtime, ids: list[int]) -> list[str]:  # type: ignore[no-untyped-def]
+def inline_replies(runtime, ids: list[int]) -> list[str]:
     """Mark the replies as sent inline and return their texts (choices numbered).
 
     A reply with a picture or file stays in the outbox: TwiML carries no media of
@@ -123,10 +123,10 @@ def inline_replies(runtime, ids: list[int]) -> list[str]:  # type: ignore[no-unt
 
 
 @blueprint.post("/webhooks/whatsapp/status")
-def whatsapp_status():  # type: ignore[no-untyped-def]
+def whatsapp_status():
     if not verified():
         return {"ok": False, "error": "bad signature"}, 403
-    runtime = current_app.get_runtime()  # type: ignore[attr-defined]
+    runtime = current_app.get_runtime()
     sid = request.form.get("MessageSid")
     status = request.form.get("MessageStatus") or request.form.get("SmsStatus")
     if not sid or not status:

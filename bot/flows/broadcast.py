@@ -76,6 +76,7 @@ def parse_groups(answer: Answer) -> list[str]:
         token = token.strip(" .")
         if not token:
             continue
+        value: str | None
         if token.isdigit():
             index = int(token)
             if index == 1:
@@ -205,9 +206,9 @@ class TimeSteps(StepFlow):
 
     def _place_or_time(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn | None:
         """A time typed at the place question (`08.00`) corrects the start; None when it is a place."""
-        if answer.choice is not None or "day" not in data or parse_time(answer.text) is None:
-            return None
         at = parse_time(answer.text)
+        if answer.choice is not None or "day" not in data or at is None:
+            return None
         return self._take_time(ctx, data, answer.text, [say(ctx, "broadcast.time_not_place", time=hhmm(at))])
 
 
@@ -281,7 +282,7 @@ def contacts_of(ctx: Ctx, household_ids: Sequence[int]) -> list[Contact]:
     return [c for group in reachable_contacts(ctx.session, household_ids).values() for c in group]
 
 
-def session_dedupe(session_id: int, revision: int):  # type: ignore[no-untyped-def]
+def session_dedupe(session_id: int, revision: int):
     return lambda c: BroadcastKey(session_id, revision, c.household_id, c.id).format()
 
 

@@ -183,7 +183,7 @@ class NikFlow(ScopedFlow):
         return done(say(ctx, "nik.saved", name=member.name, nik=masked(data["nik"])),
                     *([say(ctx, "nik.requeued", count=waiting)] if waiting else []))
 
-    def _missing(self, ctx: Ctx, posyandu_ids: list[int], arg: str):  # type: ignore[no-untyped-def]
+    def _missing(self, ctx: Ctx, posyandu_ids: list[int], arg: str):
         """Who still has no NIK (the bidan's list), then how to add one."""
         people, total = members_missing_nik(ctx.session, posyandu_ids)
         if not people:

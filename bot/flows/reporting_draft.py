@@ -44,7 +44,7 @@ class ReportDraft(TypedDict, total=False):
     member: int  # the member reported on (None while `new` is filled)
     new: NewMember
     hpht: str | None  # ISO date; None: not pregnant or not known
-    hpht_estimate: bool  # dated from weeks, months or an HPL, not an HPHT
+    hpht_estimate: str | None  # how it was estimated: 'hpl', 'weeks', 'months'; None: a real HPHT
     pregnant: bool  # she said she is pregnant (a status: `hpht` may stay unknown)
     values: dict[str, Any]  # the checked values, by storage field (health.visit.Values)
     queue: list[str]  # items still to ask, in the form's order

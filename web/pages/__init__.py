@@ -50,8 +50,8 @@ PAGES = (
 ROLES_OF = {p.name: p.roles for p in PAGES} | {"member": STAFF, "member_chart": STAFF, "referral": SUPERVISORS}
 
 
-def runtime():  # type: ignore[no-untyped-def]
-    return current_app.get_runtime()  # type: ignore[attr-defined]
+def runtime():
+    return current_app.get_runtime()
 
 
 def now() -> datetime:
@@ -119,7 +119,7 @@ def _open() -> None:
 
 
 @blueprint.after_app_request
-def _commit(response):  # type: ignore[no-untyped-def]
+def _commit(response):
     db = g.pop("db", None)
     if db is not None:
         try:
@@ -175,14 +175,14 @@ def _globals() -> dict[str, Any]:
 
 
 @blueprint.errorhandler(CSRFError)
-def _csrf(_e: CSRFError):  # type: ignore[no-untyped-def]
+def _csrf(_e: CSRFError):
     from flask import render_template
 
     return render_template("message.html", title=t("web.csrf.title"), text=t("web.csrf.text")), 400
 
 
 @blueprint.app_errorhandler(403)
-def _forbidden(_e):  # type: ignore[no-untyped-def]
+def _forbidden(_e):
     from flask import render_template, jsonify
 
     if request.blueprint != "web":
@@ -191,7 +191,7 @@ def _forbidden(_e):  # type: ignore[no-untyped-def]
 
 
 @blueprint.app_errorhandler(404)
-def _missing(_e):  # type: ignore[no-untyped-def]
+def _missing(_e):
     from flask import render_template, jsonify
 
     if request.blueprint != "web":

@@ -52,7 +52,7 @@ def _figure(unit: dict[str, Any], figure: str) -> dict[str, Any]:
 
 @blueprint.get("/rekap/wilayah")
 @page("recap")
-def area():  # type: ignore[no-untyped-def]
+def area():
     recap, computed = _recap()
     level = recap["level"]
     below = LEVELS[LEVELS.index(level) - 1] if level != "posyandu" else None
@@ -85,7 +85,7 @@ def area():  # type: ignore[no-untyped-def]
 
 @blueprint.get("/rekap/wilayah/unduh.<fmt>")
 @page("recap")
-def area_download(fmt: str):  # type: ignore[no-untyped-def]
+def area_download(fmt: str):
     recap, _computed = _recap()
     seen("web.area_download", recap["level"])
     name = f"rekap-{recap['level']}-{recap['year']:04d}-{recap['month']:02d}"

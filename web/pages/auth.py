@@ -27,17 +27,17 @@ def _check_forms() -> None:
 
 
 @blueprint.get("/masuk")
-def signin_help():  # type: ignore[no-untyped-def]
+def signin_help():
     return render_template("signin_help.html", next=request.args.get("next", ""))
 
 
 @blueprint.get("/masuk/<token>")
-def signin_confirm(token: str):  # type: ignore[no-untyped-def]
+def signin_confirm(token: str):
     return render_template("signin_confirm.html", token=token)
 
 
 @blueprint.post("/masuk/<token>")
-def signin(token: str):  # type: ignore[no-untyped-def]
+def signin(token: str):
     contact = redeem_link(g.db, token, now())
     if contact is None:
         return render_template("message.html", title=t("web.link_bad.title"), text=t("web.link_bad.text")), 400
@@ -49,7 +49,7 @@ def signin(token: str):  # type: ignore[no-untyped-def]
 
 
 @blueprint.post("/keluar")
-def signout():  # type: ignore[no-untyped-def]
+def signout():
     if g.get("contact") is not None:
         seen("web.logout")
     end_session(g.db, request.cookies.get(COOKIE), now())
@@ -60,7 +60,7 @@ def signout():  # type: ignore[no-untyped-def]
 
 
 @blueprint.get("/bahasa/<code>")
-def language(code: str):  # type: ignore[no-untyped-def]
+def language(code: str):
     response = make_response(redirect(_safe_next(request.args.get("next"))))
     if code in ("id", "en"):
         response.set_cookie("lang", code, httponly=True, samesite="Lax", secure=secure_cookies(runtime().settings),

@@ -12,7 +12,7 @@ from web.pages import blueprint, lang, now, page, places, seen
 
 @blueprint.get("/")
 @page("home")
-def home():  # type: ignore[no-untyped-def]
+def home():
     shown = places()
     today = local_today(shown[0], now()) if shown else None
     rows, month = [], ""

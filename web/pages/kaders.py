@@ -17,7 +17,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 @blueprint.get("/kader")
 @page("kaders")
-def kaders():  # type: ignore[no-untyped-def]
+def kaders():
     shown = chosen_places()
     today = local_today(shown[0], now()) if shown else now().date()
     year, month = today.year, today.month

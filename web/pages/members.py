@@ -16,7 +16,7 @@ from web.pages import blueprint, ctx, lang, now, page, place_ids, seen, t
 from web.pages.referrals import flag_name
 
 
-def _member(member_id: int):  # type: ignore[no-untyped-def]
+def _member(member_id: int):
     member = member_in_scope(g.db, member_id, place_ids())
     if member is None:
         abort(404)  # outside the scope looks the same as absent: nothing leaks about who is recorded
@@ -25,7 +25,7 @@ def _member(member_id: int):  # type: ignore[no-untyped-def]
 
 @blueprint.get("/anak/<int:member_id>")
 @page("member")
-def member(member_id: int):  # type: ignore[no-untyped-def]
+def member(member_id: int):
     person = _member(member_id)
     today = local_today(person.posyandu, now())
     visits, services, referrals = member_history(g.db, person.id)
@@ -44,7 +44,7 @@ def member(member_id: int):  # type: ignore[no-untyped-def]
         charts=INDICATORS if is_balita(person, today) else ())
 
 
-def _values(m) -> str:  # type: ignore[no-untyped-def]
+def _values(m) -> str:
     from bot.flows.referrals import FIELD_OF_ITEM, VALUE_ITEMS
     from bot.flows.reporting_items import label_key
     from bot.flows.reporting_render import value_text
@@ -57,7 +57,7 @@ def _values(m) -> str:  # type: ignore[no-untyped-def]
 
 @blueprint.get("/anak/<int:member_id>/grafik-<indicator>.png")
 @page("member_chart")
-def member_chart(member_id: int, indicator: str):  # type: ignore[no-untyped-def]
+def member_chart(member_id: int, indicator: str):
     person = _member(member_id)
     if indicator not in INDICATORS:
         abort(404)

@@ -19,7 +19,7 @@ PLACES_PAGE = 10  # posyandu per page (a phone screen): the figures of one page 
 
 @blueprint.get("/jangkauan")
 @page("reach")
-def reach():  # type: ignore[no-untyped-def]
+def reach():
     rows = []
     month = ""
     every = chosen_places()

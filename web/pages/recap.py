@@ -43,10 +43,9 @@ def trend_svg(points: list[tuple[str, float | None, float | None]], label: str =
     for level in (0, 50, 100):
         parts.append(f'<line x1="{left}" x2="{width - 8}" y1="{y(level):.1f}" y2="{y(level):.1f}" class="grid"/>'
                      f'<text x="2" y="{y(level) + 4:.1f}" class="axis">{level}%</text>')
-    for index, css in ((1, "ds"), (2, "nd")):
+    for css, series in (("ds", [p[1] for p in points]), ("nd", [p[2] for p in points])):
         run: list[str] = []
-        for i, point in enumerate(points):
-            value = point[index]
+        for i, value in enumerate(series):
             if value is None:  # a month with nothing to count: the line breaks, as on the KMS
                 if len(run) > 1:
                     parts.append(f'<polyline class="{css}" points="{" ".join(run)}"/>')
@@ -63,7 +62,7 @@ def trend_svg(points: list[tuple[str, float | None, float | None]], label: str =
     return "".join(parts)
 
 
-def _place():  # type: ignore[no-untyped-def]
+def _place():
     shown = chosen_places()
     if not shown:
         abort(404)
@@ -72,7 +71,7 @@ def _place():  # type: ignore[no-untyped-def]
 
 @blueprint.get("/rekap")
 @page("recap")
-def recap():  # type: ignore[no-untyped-def]
+def recap():
     place = _place()
     year, month = _month()
     data = month_recap(g.db, place, year, month)
@@ -94,7 +93,7 @@ def recap():  # type: ignore[no-untyped-def]
 
 @blueprint.get("/rekap/unduh.<fmt>")
 @page("recap")
-def recap_download(fmt: str):  # type: ignore[no-untyped-def]
+def recap_download(fmt: str):
     place = _place()
     year, month = _month()
     data = month_recap(g.db, place, year, month)

@@ -11,7 +11,7 @@ from web.pages import blueprint, chosen_places, lang, page, places, seen
 
 @blueprint.get("/satusehat")
 @page("satusehat")
-def satusehat():  # type: ignore[no-untyped-def]
+def satusehat():
     shown = chosen_places()
     counts, problems = satusehat_by_posyandu(g.db, [p.id for p in shown])
     seen("web.satusehat", f"posyandu:{len(shown)}")

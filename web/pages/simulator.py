@@ -29,7 +29,7 @@ class Collector:
     said: dict[int, Outbound] = field(default_factory=dict)
     guard: threading.Lock = field(default_factory=threading.Lock)
 
-    def send(self, message: Outbound) -> SendResult:
+    def send(self, message: Outbound, plan: object = None) -> SendResult:
         with self.guard:
             self.said[message.id] = message
         return Sent(f"sim-{message.id}")
@@ -39,7 +39,7 @@ class Collector:
             return [self.said.pop(i) for i in ids if i in self.said]
 
 
-def simulator_runtime():  # type: ignore[no-untyped-def]
+def simulator_runtime():
     """The simulator's own runtime on its own database and what it said, built once per process."""
     with _lock:
         built = current_app.extensions.get("posyandu_simulator")
@@ -76,7 +76,7 @@ def _trainee(role: str) -> str:
 
 @blueprint.get("/simulator")
 @page("simulator")
-def simulator():  # type: ignore[no-untyped-def]
+def simulator():
     _enabled()
     role = request.args.get("sebagai") or (session.get("sim") or {}).get("role") or "kader"
     if role not in ROLES:
@@ -88,7 +88,7 @@ def simulator():  # type: ignore[no-untyped-def]
 
 @blueprint.post("/simulator/kirim")
 @page("simulator")
-def simulator_send():  # type: ignore[no-untyped-def]
+def simulator_send():
     _enabled()
     role = request.form.get("sebagai", "kader")
     if role not in ROLES:

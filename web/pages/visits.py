@@ -16,7 +16,7 @@ SHOWN = 200  # per posyandu on one page
 
 @blueprint.get("/kunjungan")
 @page("visits")
-def visits():  # type: ignore[no-untyped-def]
+def visits():
     shown = chosen_places()
     if len(shown) > 1:  # a desa, a puskesmas, the kabupaten: the lists are per posyandu, one is chosen first
         seen("web.visits", f"posyandu:{len(shown)}")

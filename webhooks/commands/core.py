@@ -18,8 +18,8 @@ from storage.phones import normalise_phone
 from storage.repositories import posyandu_by_code
 
 
-def runtime():  # type: ignore[no-untyped-def]
-    return current_app.get_runtime()  # type: ignore[attr-defined]
+def runtime():
+    return current_app.get_runtime()
 
 
 def parse_instant(value: str | None) -> datetime | None:
@@ -148,7 +148,7 @@ def telegram_set_webhook() -> None:
     if not settings.telegram_enabled or not settings.telegram_webhook_secret:
         raise click.ClickException("set TELEGRAM_TOKEN and TELEGRAM_WEBHOOK_SECRET first")
     url = settings.public_url.rstrip("/") + "/webhooks/telegram"
-    ok = rt.telegram_runner.run(lambda bot: bot.set_webhook(  # type: ignore[union-attr]
+    ok = rt.telegram_runner.run(lambda bot: bot.set_webhook(
         url=url, secret_token=settings.telegram_webhook_secret,
         allowed_updates=["message", "callback_query"], drop_pending_updates=False))
     click.echo(f"webhook set to {url}" if ok else "Telegram refused the webhook")

@@ -42,7 +42,7 @@ def _month(month: str | None) -> str | None:
     return month
 
 
-def _codes():  # type: ignore[no-untyped-def]
+def _codes():
     try:
         return runtime().settings.satusehat_codes()
     except ValueError as exc:
@@ -132,7 +132,7 @@ def practitioner_set(phone: str, ihs: str) -> None:
                "visits not yet sent name her as attender and performer")
 
 
-def _output(path: str):  # type: ignore[no-untyped-def]
+def _output(path: str):
     """The file to write, or a clear refusal (a missing folder, a folder, no permission): never a traceback."""
     if path == "-":
         return sys.stdout
@@ -218,7 +218,7 @@ STATUS_WORDS = (("sent", "sent"), ("to_send", "to send"), ("retrying", "waiting 
 def status() -> None:
     rt = runtime()
     with transaction(rt.session_factory) as session:
-        names = dict(session.execute(select(Puskesmas.id, Puskesmas.name)).all())
+        names: dict[int | None, str] = dict(session.execute(select(Puskesmas.id, Puskesmas.name)).all())
         creds = {c.puskesmas_id: c for c in session.scalars(select(SatusehatCredential))}
         rows = status_counts(session)
     if not rows:
