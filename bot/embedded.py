@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.config import Settings, configure_logging
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+    from scheduler.satusehat_sync import SatusehatSender
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +59,7 @@ def main() -> None:
         runtime.close()
 
 
-def _demo_link(runtime, port: int) -> str | None:
+def _demo_link(runtime: Runtime, port: int) -> str | None:
     """A sign-in link for the demo bidan, so a laptop opens the page at once; None without the demo."""
     from sqlalchemy import select
 
@@ -68,7 +73,7 @@ def _demo_link(runtime, port: int) -> str | None:
     return f"http://127.0.0.1:{port}/masuk/{token}" if token else None
 
 
-def _satusehat_sender(runtime, settings):
+def _satusehat_sender(runtime: Runtime, settings: Settings) -> SatusehatSender | None:
     """The SATUSEHAT sender, or None (with the reason logged) when a code setting is unknown."""
     from bot.runtime import satusehat_sender
 

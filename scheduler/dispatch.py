@@ -557,13 +557,13 @@ class SendNow:
         self.dispatcher = dispatcher
         self._pool = ProcessPool(workers, "send-now")  # claims alerts to others (a short transaction)
 
-    def submit(self, ids: Sequence[int]):
+    def submit(self, ids: Sequence[int]) -> Future[None] | None:
         """Rows for other people (alerts, results): claimed the usual way, then handed over."""
         if not ids:
             return None
         return self._pool.get().submit(self._safe, lambda: self.dispatcher.start_batch(ids=list(ids), limit=len(ids)))
 
-    def submit_claimed(self, messages: Sequence[Outbound], lease: timedelta | None = None):
+    def submit_claimed(self, messages: Sequence[Outbound], lease: timedelta | None = None) -> list[Future[None]] | None:
         if not messages:
             return None
         try:
@@ -575,7 +575,7 @@ class SendNow:
             return None
 
     @staticmethod
-    def _safe(call) -> None:
+    def _safe(call: Callable[[], object]) -> None:
         try:
             call()
         except Exception:

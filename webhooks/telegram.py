@@ -11,6 +11,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, current_app, request
+from flask.typing import ResponseReturnValue
 from telegram import Update
 
 from bot.messages import Channel, Inbound, InboundKind
@@ -60,7 +61,7 @@ def to_inbound(update: Update) -> Inbound | None:
 
 
 @blueprint.post("/webhooks/telegram")
-def telegram_webhook():
+def telegram_webhook() -> ResponseReturnValue:
     runtime = current_app.get_runtime()
     secret = runtime.settings.telegram_webhook_secret
     given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")

@@ -6,8 +6,10 @@ TWILIO_REPLY_INLINE is set). Status callbacks update the outbox row.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Mapping
 
 from flask import Blueprint, Response, current_app, request
+from flask.typing import ResponseReturnValue
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -16,6 +18,9 @@ from storage.db import transaction
 from storage.phones import normalise_phone
 from storage.delivery import record_status
 from webhooks.inbound import process
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("whatsapp", __name__)
@@ -41,7 +46,7 @@ def whatsapp_address(value: str) -> str | None:
     return normalise_phone(value.removeprefix("whatsapp:"), strict=False)
 
 
-def media_type(form) -> str:
+def media_type(form: Mapping[str, str]) -> str:
     """What a WhatsApp message carries besides text, in `bot.messages.MEDIA_TYPES`' words; "" for none.
 
     Twilio posts a shared location as `Latitude`/`Longitude` (with `Address`/`Label` for a place) and no
@@ -75,7 +80,7 @@ def twiml(texts: list[str] | None = None) -> Response:
 
 
 @blueprint.post("/webhooks/whatsapp")
-def whatsapp_webhook():
+def whatsapp_webhook() -> ResponseReturnValue:
     if not verified():
         return {"ok": False, "error": "bad signature"}, 403
     runtime = current_app.get_runtime()
@@ -97,7 +102,7 @@ def whatsapp_webhook():
     return twiml()
 
 
-def inline_replies(runtime, ids: list[int]) -> list[str]:
+def inline_replies(runtime: Runtime, ids: list[int]) -> list[str]:
     """Mark the replies as sent inline and return their texts (choices numbered).
 
     A reply with a picture or file stays in the outbox: TwiML carries no media of
@@ -123,7 +128,7 @@ def inline_replies(runtime, ids: list[int]) -> list[str]:
 
 
 @blueprint.post("/webhooks/whatsapp/status")
-def whatsapp_status():
+def whatsapp_status() -> ResponseReturnValue:
     if not verified():
         return {"ok": False, "error": "bad signature"}, 403
     runtime = current_app.get_runtime()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 from zoneinfo import ZoneInfo
 
 
@@ -282,7 +282,7 @@ def contacts_of(ctx: Ctx, household_ids: Sequence[int]) -> list[Contact]:
     return [c for group in reachable_contacts(ctx.session, household_ids).values() for c in group]
 
 
-def session_dedupe(session_id: int, revision: int):
+def session_dedupe(session_id: int, revision: int) -> Callable[[Contact], str]:
     return lambda c: BroadcastKey(session_id, revision, c.household_id, c.id).format()
 
 

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING
+
 from flask import Response, abort, g, render_template, request
+from flask.typing import ResponseReturnValue
 
 from bot.recap_text import RATIO_KEYS, month_label, percent
 from storage.recap import month_ratios, month_recap
 from storage.visits import local_today
 from storage.web_pages import members_named
 from web.pages import blueprint, chosen_places, lang, now, page, places, seen, t
+
+if TYPE_CHECKING:
+    from storage.models import Posyandu
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 TREND_MONTHS = 12
@@ -62,7 +68,7 @@ def trend_svg(points: list[tuple[str, float | None, float | None]], label: str =
     return "".join(parts)
 
 
-def _place():
+def _place() -> Posyandu:
     shown = chosen_places()
     if not shown:
         abort(404)
@@ -71,7 +77,7 @@ def _place():
 
 @blueprint.get("/rekap")
 @page("recap")
-def recap():
+def recap() -> ResponseReturnValue:
     place = _place()
     year, month = _month()
     data = month_recap(g.db, place, year, month)
@@ -93,7 +99,7 @@ def recap():
 
 @blueprint.get("/rekap/unduh.<fmt>")
 @page("recap")
-def recap_download(fmt: str):
+def recap_download(fmt: str) -> ResponseReturnValue:
     place = _place()
     year, month = _month()
     data = month_recap(g.db, place, year, month)

@@ -3,6 +3,7 @@ retried visit with the reason SATUSEHAT gave (`satusehat_sync.last_error`)."""
 from __future__ import annotations
 
 from flask import g, render_template
+from flask.typing import ResponseReturnValue
 
 from bot.flows.reporting_format import day
 from storage.web_pages import SYNC_STATES, satusehat_by_posyandu
@@ -11,7 +12,7 @@ from web.pages import blueprint, chosen_places, lang, page, places, seen
 
 @blueprint.get("/satusehat")
 @page("satusehat")
-def satusehat():
+def satusehat() -> ResponseReturnValue:
     shown = chosen_places()
     counts, problems = satusehat_by_posyandu(g.db, [p.id for p in shown])
     seen("web.satusehat", f"posyandu:{len(shown)}")

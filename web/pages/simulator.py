@@ -9,12 +9,16 @@ from __future__ import annotations
 import secrets
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import abort, current_app, render_template, request, session
+from flask.typing import ResponseReturnValue
 
 from bot.messages import Channel, Inbound, InboundKind, Outbound, Role
 from bot.ports import SendResult, Sent
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 from web.pages import blueprint, page, runtime, seen
 
 ROLES = ("kader", "bidan", "resident")
@@ -39,7 +43,7 @@ class Collector:
             return [self.said.pop(i) for i in ids if i in self.said]
 
 
-def simulator_runtime():
+def simulator_runtime() -> tuple[Runtime, Collector]:
     """The simulator's own runtime on its own database and what it said, built once per process."""
     with _lock:
         built = current_app.extensions.get("posyandu_simulator")
@@ -76,7 +80,7 @@ def _trainee(role: str) -> str:
 
 @blueprint.get("/simulator")
 @page("simulator")
-def simulator():
+def simulator() -> ResponseReturnValue:
     _enabled()
     role = request.args.get("sebagai") or (session.get("sim") or {}).get("role") or "kader"
     if role not in ROLES:
@@ -88,7 +92,7 @@ def simulator():
 
 @blueprint.post("/simulator/kirim")
 @page("simulator")
-def simulator_send():
+def simulator_send() -> ResponseReturnValue:
     _enabled()
     role = request.form.get("sebagai", "kader")
     if role not in ROLES:
