@@ -14,7 +14,7 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from bot.messages import Attachment, Choice, Reply, Role
@@ -107,6 +107,11 @@ class Ctx:
         self.notices.append(Notice(contact_id, text, **kwargs))
 
 
+# A flow's own draft: a plain dict, or a TypedDict (`ReportDraft`) that the stored state is read back as:
+# the one place where stored data is taken for the flow's type, hence Any (step functions and `unsaved`).
+Draft = Any
+
+
 @dataclass
 class Turn:
     """The outcome of one step: what to say, where to go next, what to remember.
@@ -117,7 +122,7 @@ class Turn:
 
     replies: list[Reply]
     step: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = field(default_factory=dict)  # the engine keeps a copy
     then: str | None = None
 
 
@@ -142,14 +147,14 @@ class Flow(abc.ABC):
     def handle(self, ctx: Ctx, step: str, data: dict[str, Any], answer: Answer) -> Turn:
         """Take the answer to `step`; `data` is a private copy the flow may change."""
 
-    def unsaved(self, ctx: Ctx, data: dict[str, Any]) -> str | None:
+    def unsaved(self, ctx: Ctx, data: Draft) -> str | None:
         """What typed work `data` holds that is not saved yet (a short name for it), or None.
 
         Why: `menu` asks before throwing it away, and a timeout keeps it as a draft (bot.engine)."""
         return None
 
 
-def ask(ctx: Ctx, step: str, data: dict[str, Any], key: str, choices: Iterable[Choice] = (),
+def ask(ctx: Ctx, step: str, data: Mapping[str, Any], key: str, choices: Iterable[Choice] = (),
         before: Iterable[Reply] = (), **params: object) -> Turn:
     """Ask the question `key` and wait at `step`."""
     return Turn([*before, Reply(ctx.t(key, **params), tuple(choices))], step, data)
@@ -170,7 +175,7 @@ def choices(ctx: Ctx, pairs: Iterable[tuple[str, str]]) -> tuple[Choice, ...]:
     return tuple(Choice(value, ctx.t(key)) for value, key in pairs)
 
 
-Handler = Callable[[Ctx, dict[str, Any], Answer], Turn]
+Handler = Callable[[Ctx, "Draft", Answer], Turn]
 
 
 class StepFlow(Flow):

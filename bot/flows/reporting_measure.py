@@ -64,7 +64,7 @@ class MeasureSteps(VisitBase):
     # -- measurements ---------------------------------------------------------------------------------
     def _start_items(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
         stage, months, _ = self._stage(ctx, data)
-        data.update(queue=items_for(stage, months), values={}, services=None)
+        data.update({"queue": items_for(stage, months), "values": {}, "services": None})
         header = [*before, self._header(ctx, data)]
         line, finish = strip_save(data.pop("line", ""))
         if finish:
@@ -83,7 +83,7 @@ class MeasureSteps(VisitBase):
                 return self._ordered(ctx, data, data["queue"][0], ordered, header)
             except Invalid as problem:  # nothing kept: said why, and the first question asked
                 return self._ask_item(ctx, data, data["queue"][0],
-                                      header + [say(ctx, problem.key, **problem.params)])
+                                      header + [say(ctx, problem.key, (), **problem.params)])
         if line:
             parsed = parse_expert(line, self._service_words(ctx, data))
             if parsed is not None:
@@ -112,7 +112,7 @@ class MeasureSteps(VisitBase):
     def _ask_item(self, ctx: Ctx, data: ReportDraft, item: str, before: Iterable[Reply] = ()) -> Turn:
         data["item"] = item
         stage, _, days = self._stage(ctx, data)
-        hint = ()
+        hint: tuple[str, ...] = ()
         months = self._stage(ctx, data)[1]
         if not data["values"] and not data.get("mode") and not data.get("hinted"):
             data["hinted"] = True
@@ -147,7 +147,7 @@ class MeasureSteps(VisitBase):
             try:
                 checked = self._check(ctx, data, item, raw)
             except Invalid as problem:
-                return self._ask_item(ctx, data, item, before + [say(ctx, problem.key, **problem.params)])
+                return self._ask_item(ctx, data, item, before + [say(ctx, problem.key, (), **problem.params)])
             self._told_position(data, item, checked.values)
             self._assume_position(ctx, data, item, checked.values)
             turn = self._judge(ctx, data, item, checked.values, checked.confirm, checked.params, [], before)
@@ -357,7 +357,7 @@ class MeasureSteps(VisitBase):
                 return self._ask_next(ctx, data)
             return self.on_item(ctx, data, Answer(answer.text))
         except Invalid as problem:
-            return self._ask_item(ctx, data, pending["item"], [say(ctx, problem.key, **problem.params)])
+            return self._ask_item(ctx, data, pending["item"], [say(ctx, problem.key, (), **problem.params)])
 
     def _apply_line(self, ctx: Ctx, data: ReportDraft, line: ExpertLine, before: Iterable[Reply] = ()) -> Turn:
         before = list(before)

@@ -81,8 +81,8 @@ class VisitBase(StepFlow):
             sex, born = member.sex, member.birth_date
             pregnancy = self._pregnancy(ctx, member.id, on)
         hpht = pregnancy.hpht if pregnancy is not None else None
-        if hpht is None and data.get("hpht"):
-            hpht = date.fromisoformat(data["hpht"])
+        if hpht is None and (typed := data.get("hpht")):
+            hpht = date.fromisoformat(typed)
         return sex, born, hpht
 
     def _pregnant_since(self, ctx: Ctx, data: ReportDraft) -> date | None:
@@ -142,8 +142,9 @@ class VisitBase(StepFlow):
         except Invalid as problem:
             params = {k: number(v, ctx.lang) if isinstance(v, (int, float, Decimal)) else v
                       for k, v in problem.params.items()}
-            if isinstance(params.get("item"), str) and params["item"].startswith("report.item."):
-                params["item"] = ctx.t("report.item." + label_key(params["item"][len("report.item."):], days))
+            named = params.get("item")
+            if isinstance(named, str) and named.startswith("report.item."):
+                params["item"] = ctx.t("report.item." + label_key(named[len("report.item."):], days))
             raise Invalid(problem.key, **params) from None
 
     @staticmethod
