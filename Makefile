@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-FLASK  := $(PY) -m flask --app webhooks.app
+FLASK  := $(PY) -m flask --app app.wsgi
 
 .PHONY: run test typecheck install migrate seed chat worker clock satusehat bench clean
 
@@ -23,7 +23,7 @@ seed: migrate
 
 ## make run: the web app, the dispatcher, the SATUSEHAT sender and the clock in one process on SQLite.
 run: seed
-	SIMULATOR_ENABLED=$${SIMULATOR_ENABLED:-true} $(PY) -m bot.embedded
+	SIMULATOR_ENABLED=$${SIMULATOR_ENABLED:-true} $(PY) -m app.embedded
 
 ## make typecheck: mypy as mypy.ini says (strict for health/ and storage/); ~20 s of CPU cold, <1 s cached.
 typecheck: install
@@ -37,13 +37,13 @@ chat: migrate
 	$(PY) -m bot chat
 
 worker: install
-	$(PY) -m scheduler.worker
+	$(PY) -m app.worker
 
 clock: install
-	$(PY) -m scheduler.clock
+	$(PY) -m app.clock
 
 satusehat: install
-	$(PY) -m scheduler.satusehat_sync
+	$(PY) -m app.satusehat
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3*

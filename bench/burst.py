@@ -7,7 +7,7 @@
 gunicorn serves the real app on PostgreSQL; the real python-telegram-bot `Bot` and the real
 twilio `Client` send to loopback fakes that enforce the providers' limits (Telegram 30 a
 second overall and 1 a second per chat, Twilio's WhatsApp sender 10 a second) and answer
-429 past them. `python -m scheduler.worker` processes run beside gunicorn, as in production.
+429 past them. `python -m app.worker` processes run beside gunicorn, as in production.
 
 * burst: 60 Telegram chats write 4 messages each and 30 WhatsApp numbers 3 each within 4 s;
   then a newcomer writes /start. Reported: each channel's drain time (first post to last
@@ -158,9 +158,9 @@ def start_processes(env: dict[str, str], port: int, web_workers: int, dispatcher
     full = {**os.environ, **env}
     cmd = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(web_workers), "--threads", "8",
            "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-           "--backlog", "2048", "webhooks.app:create_app()"]
+           "--backlog", "2048", "app.wsgi:create_app()"]
     procs = [subprocess.Popen(cmd, cwd=ROOT, env=full)]
-    procs += [subprocess.Popen([sys.executable, "-m", "scheduler.worker"], cwd=ROOT, env=full)
+    procs += [subprocess.Popen([sys.executable, "-m", "app.worker"], cwd=ROOT, env=full)
               for _ in range(dispatchers)]
     import socket
 

@@ -42,8 +42,8 @@ from storage.db import transaction  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Measurement  # noqa: E402
 from storage.seed import seed_demo  # noqa: E402
-from webhooks.inbound import process  # noqa: E402
-from bot.runtime import build_runtime  # noqa: E402
+from bot.intake import process  # noqa: E402
+from app.runtime import build_runtime  # noqa: E402
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=timezone.utc)  # Sunday 08:00 WIB, a posyandu morning

@@ -3,7 +3,7 @@
     .venv/bin/python bench/crash.py [--telegram-chats 90] [--whatsapp-numbers 30] [--kill-every 1.5]
                                     [--send-from web|dispatcher] [--web-workers 2] [--dispatchers 1]
 
-gunicorn serves the real app on PostgreSQL with `python -m scheduler.worker` beside it, as in
+gunicorn serves the real app on PostgreSQL with `python -m app.worker` beside it, as in
 production; the real PTB `Bot` and twilio `Client` send to the loopback fakes, which enforce the
 providers' limits. Each chat writes `/start`, `bantuan`, `menu` (the next only once the previous
 was answered 200, the way Telegram delivers a chat's updates); a post that fails (its worker was
@@ -124,7 +124,7 @@ class Killer:
                 i = random.randrange(1, len(self.procs))
                 self.procs[i].send_signal(signal.SIGKILL)
                 self.procs[i].wait()
-                self.procs[i] = subprocess.Popen([sys.executable, "-m", "scheduler.worker"], cwd=ROOT,
+                self.procs[i] = subprocess.Popen([sys.executable, "-m", "app.worker"], cwd=ROOT,
                                                  env={**os.environ, **self.env})
                 self.kills["dispatcher"] += 1
             elif workers:

@@ -4,7 +4,7 @@
                                       [--rate 25] [--limits | --defaults] [--known] [--send-from web|dispatcher]
 
 For each backend it starts gunicorn (gthread, one worker per core) serving the
-real app and one `scheduler.worker` beside it, as the Procfile does, with the
+real app and one `app.worker` beside it, as the Procfile does, with the
 real python-telegram-bot `Bot` pointed at a loopback fake Bot API, posts
 `/start` updates from distinct users (built with PTB's own classes), and measures: requests per second, webhook p50/p99 latency, and the
 time from sending the update to the reply reaching the fake Bot API. The same
@@ -194,9 +194,9 @@ def run(args: argparse.Namespace) -> None:
                 env["SEND_FROM"] = args.send_from
             if args.send_now is not None:
                 env["SEND_NOW"] = args.send_now
-            proc = start_gunicorn("webhooks.app:create_app()", port, env, workers)
+            proc = start_gunicorn("app.wsgi:create_app()", port, env, workers)
             # production runs a worker beside the web (Procfile): it sends what the web process gave back
-            dispatcher = subprocess.Popen([sys.executable, "-m", "scheduler.worker"], cwd=ROOT, env={**os.environ, **env})
+            dispatcher = subprocess.Popen([sys.executable, "-m", "app.worker"], cwd=ROOT, env={**os.environ, **env})
             try:
                 offset = 1_000_000 * (n + 1)
                 warm = [(20_000_000 + offset + i, update_body(offset + 900_000 + i, 20_000_000 + offset + i)) for i in range(100)]
@@ -247,7 +247,7 @@ if __name__ == "__main__":
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--rate", type=float, help="offer at most this many messages a second (latency below saturation)")
     parser.add_argument("--send-from", choices=["web", "dispatcher"], default=None,
-                        help="SEND_FROM (default: the app's): the web process sends, or it wakes a `scheduler.worker`")
+                        help="SEND_FROM (default: the app's): the web process sends, or it wakes an `app.worker`")
     parser.add_argument("--send-now", choices=["True", "False"], default=None, help="SEND_NOW (default: the app's)")
     parser.add_argument("--known", action="store_true",
                         help="every person writes once first (untimed): the timed messages come from known people")

@@ -125,9 +125,9 @@ def bench_dispatch(base: str, messages: int, rate: int) -> dict[str, float]:
 
     from bot.messages import Channel
     from bot.ports import SystemClock
-    from scheduler.dispatch import Dispatcher
+    from sending.dispatch import Dispatcher
     from tests.fakes.telegram_api import FakeTelegramAPI
-    from webhooks.telegram_client import BotRunner, TelegramSender
+    from sending.telegram_client import BotRunner, TelegramSender
 
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     url = fresh_schema(base, "bench_dispatch")
@@ -149,7 +149,7 @@ def bench_dispatch(base: str, messages: int, rate: int) -> dict[str, float]:
         dispatcher = Dispatcher(factory, {Channel.TELEGRAM: TelegramSender(runner)}, SystemClock(), settings)
         started = time.monotonic()
         last_report = started
-        while True:  # as scheduler.worker does: keep the fair queue fed, never wait for a whole batch
+        while True:  # as sending.worker does: keep the fair queue fed, never wait for a whole batch
             room = 100 - dispatcher.queued()
             claimed = dispatcher.start_batch(limit=room)[0].claimed if room > 50 else 0
             sent = len(tg.sent_messages())

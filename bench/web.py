@@ -240,9 +240,9 @@ ROLES = (("admin", "admin-kab"), ("puskesmas", "pkm-1"), ("bidan", "bidan-1"), (
 def measure(url: str, requests: int, only: set[str] | None = None) -> list[dict[str, object]]:
     from bot.config import Settings
     from bot.ports import FixedClock
-    from bot.runtime import build_runtime
+    from app.runtime import build_runtime
     from storage.db import make_engine
-    from webhooks.app import create_app
+    from app.wsgi import create_app
 
     engine = make_engine(url)
     counter = Counter(engine)

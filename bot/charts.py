@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.flows.reporting_format import gain_words, number
+from bot.formats import gain_words, number
 from bot.messages import Attachment
 from bot.recap_text import month_label
 from bot.texts import render

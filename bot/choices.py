@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 from bot.messages import Choice
 
+WHATSAPP_BODY_LENGTH = 1600  # Twilio's limit for one WhatsApp message body (error 21617 past it)
 HINT_KEY = "core.numbered_hint"  # "Balas dengan angka pilihan." / "Reply with the number of your choice."
 
 
@@ -215,6 +216,15 @@ def _even_cuts(sizes: list[int], gaps: list[str], limit: int) -> list[int]:
 def _span(sizes: list[int], gaps: list[str], begin: int, end: int) -> int:
     """The measured length of entries begin..end joined by their gaps."""
     return sum(sizes[begin:end]) + sum(len(g) for g in gaps[begin:end - 1])
+
+
+def whatsapp_bodies(text: str, choices: Sequence[Choice], language: str | None) -> list[str]:
+    """The bodies one message goes out as: the choices numbered with the hint in the reader's language,
+    cut into whole entries of at most 1,600 characters (`split_text`); none when empty."""
+    full = numbered_choices(text, choices, lang=language)
+    if not full.strip():
+        return []
+    return split_text(full, WHATSAPP_BODY_LENGTH)
 
 
 def keyword(text: str) -> str:

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 
 from bot import flows as registry
 from bot.choices import keyword, pick_numbered
+from bot.parsing import GREETING_START, GREETINGS
 from bot.flows.base import Answer, Ctx, Flow, Invalid, Turn, ask
 from bot.texts import catalogue
 from bot.messages import MEDIA_TYPES, PHONE_SHARED, Choice, Inbound, InboundKind, Reply, Role
@@ -204,8 +205,6 @@ class Engine:
             if text.startswith("/"):
                 command = text.split()[0][:32]
                 return [Reply(ctx.t("core.unknown_command", command=command))] + self.menu()
-            from bot.flows.registration import GREETING_START, GREETINGS  # late: the flows import the engine
-
             if keyword(text) in GREETINGS or GREETING_START.match(keyword(text)):
                 return [Reply(ctx.t("core.greeting_back"))] + self.menu()
             near = self._near_command(text)

@@ -1,6 +1,6 @@
-"""Value objects every layer shares: channels, roles, inbound and outbound messages.
+"""Value objects of the conversation core: inbound and outbound messages (and storage's channels, roles, choices).
 
-They are plain frozen dataclasses so flows, storage and webhooks can pass them
+They are plain frozen dataclasses so flows, storage and the edges can pass them
 around without importing each other.
 """
 from __future__ import annotations
@@ -8,25 +8,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
+from storage.values import MIME_TYPES, Attachment, Channel, Choice, Role
 
-class Channel(str, enum.Enum):
-    """Where a person talks to us. `terminal` is the local chat for trying flows."""
-
-    TELEGRAM = "telegram"
-    WHATSAPP = "whatsapp"
-    TERMINAL = "terminal"
-    SMS = "sms"  # one-way notices to a WhatsApp contact whose number is not on WhatsApp (no inbound)
-
-
-class Role(str, enum.Enum):
-    """What a contact may do. A resident subscribes; a kader reports; a bidan supervises."""
-
-    RESIDENT = "resident"
-    KADER = "kader"
-    BIDAN = "bidan"
-    ADMIN = "admin"
+__all__ = ["MIME_TYPES", "Attachment", "Channel", "Choice", "Role", "InboundKind", "Inbound", "Reply", "Outbound",
+           "SHARE_PHONE", "PHONE_SHARED", "MEDIA_TYPES"]
 
 
 class InboundKind(str, enum.Enum):
@@ -43,14 +29,6 @@ class InboundKind(str, enum.Enum):
 # the answer comes back as an InboundKind.CONTACT whose choice is PHONE_SHARED.
 SHARE_PHONE = "share_phone"
 PHONE_SHARED = "phone_shared"
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One option offered to the person: `value` comes back, `label` is shown."""
-
-    value: str
-    label: str
 
 
 @dataclass(frozen=True)
@@ -74,34 +52,6 @@ class Inbound:
 
 # What a non-text message was (the channels' own types mapped to these): `core.media.<type>` answers each.
 MEDIA_TYPES = ("location", "audio", "contact", "sticker", "image", "video", "document")
-
-
-MIME_TYPES = {
-    ".png": "image/png",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".csv": "text/csv",
-}
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A picture (`photo`) or file (`document`) a message carries.
-
-    `spec` is what to draw (a growth chart's points, a recap's figures), a
-    JSON snapshot taken when the message is written; the bytes are made from
-    it at send time (`bot.media.materialise`), so writing the message costs no
-    drawing. `media_id` is the stored row, known once the outbox has it.
-    """
-
-    kind: str  # "photo" | "document"
-    filename: str
-    spec: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-    media_id: int | None = None
-
-    @property
-    def mime(self) -> str:
-        suffix = self.filename[self.filename.rfind("."):].lower() if "." in self.filename else ""
-        return MIME_TYPES.get(suffix, "application/octet-stream")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,16 @@ from __future__ import annotations
 import re
 from datetime import date, time, timedelta
 
+# Greetings and small talk a chat opens with: greeted back by the engine, never a member's name (`halo` was
+# registered as one).
+GREETINGS = frozenset({"halo", "hallo", "helo", "hello", "hai", "hay", "hi", "hei", "hey", "pagi", "siang", "sore",
+                       "malam", "selamat pagi", "selamat siang", "selamat sore", "selamat malam", "permisi", "p",
+                       "ping", "test", "tes", "testing", "assalamualaikum", "assalamu alaikum", "assalamualaikum wr wb",
+                       "salam", "punten", "misi", "om swastiastu", "shalom", "terima kasih", "makasih", "thanks",
+                       "thank you", "good morning", "apa kabar", "siapa", "bu", "pak", "bu bidan", "bu kader", "kak",
+                       "mbak", "mas", "dik", "adik", "anak", "anak saya", "bayi", "ibu", "bapak", "nama", "nama saya"})
+GREETING_START = re.compile(r"(halo|hai|hi|hello|selamat (pagi|siang|sore|malam|datang)|assalamu ?alaikum)\b")
+
 # Month names and common abbreviations (Indonesian first, English too).
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate((

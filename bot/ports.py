@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Protocol, Union
+from typing import Any, Protocol, Sequence, Union
 
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
 from bot.messages import Channel, Outbound
 
 
@@ -77,8 +80,8 @@ class Sender(Protocol):
         ...
 
 
-# SATUSEHAT's answers to one visit's Bundle (webhooks/satusehat_client.py gives them,
-# scheduler/satusehat_sync.py acts on them): outcomes, not exceptions.
+# SATUSEHAT's answers to one visit's Bundle (sending/satusehat_client.py gives them,
+# sending/satusehat_sync.py acts on them): outcomes, not exceptions.
 @dataclass(frozen=True)
 class Accepted:
     ids: list[str | None]  # SATUSEHAT's id of each entry, in Bundle order
@@ -99,10 +102,41 @@ FhirOutcome = Union[Accepted, Refused, RetryLater, CredentialRejected]
 
 
 class FhirClient(Protocol):
-    """Sends one transaction Bundle for a puskesmas' credentials (the HTTP edge: webhooks/satusehat_client.py)."""
+    """Sends one transaction Bundle for a puskesmas' credentials (the HTTP edge: sending/satusehat_client.py)."""
 
     def send_bundle(self, access: Any, bundle: dict[str, Any]) -> FhirOutcome:
         ...
 
     def close(self) -> None:
+        ...
+
+
+class SendsNow(Protocol):
+    """The process's send-now pool (`sending.dispatch.SendNow`): replies go out right after the commit."""
+
+    def submit_claimed(self, messages: Sequence[Outbound]) -> Any:
+        ...
+
+    def submit(self, ids: Sequence[int]) -> Any:
+        ...
+
+
+class Running(Protocol):
+    """What the core and the edges use of a process's wiring. `app.runtime.Runtime` is one; the composition root
+    hands it in, so nothing below `app/` imports it."""
+
+    @property
+    def settings(self) -> Settings:
+        ...
+
+    @property
+    def clock(self) -> Clock:
+        ...
+
+    @property
+    def session_factory(self) -> sessionmaker[Session]:
+        ...
+
+    @property
+    def send_now(self) -> SendsNow:
         ...

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.flows.reporting_format import number
+from bot.formats import number
+from bot.messages import Attachment, Reply
 from bot.texts import catalogue, render
 
 RATIO_KEYS = ("K/S", "D/S", "N/D", "N/S", "D/K", "N/(D-O-B)", "BGM/D", "2T/D")
@@ -46,7 +47,7 @@ def service_label(lang: str | None, code: str) -> str:
     if own in catalogue("id"):
         return render(lang, own)
     if code in ("CACING", "TTD"):
-        from bot.flows.reporting_services import label_for
+        from bot.service_names import label_for
 
         return label_for(code, lang or "id")
     from health.schedules import RULES
@@ -105,3 +106,14 @@ def recap_text(lang: str | None, recap: dict[str, Any]) -> str:
         lines.append(render(lang, "recap.missing_nik", count=missing["count"],
                             names=", ".join(shown) + (f" (+{more})" if more > 0 else "")))
     return "\n".join(lines)
+
+
+def recap_replies(lang: str | None, recap: dict[str, Any]) -> list[Reply]:
+    """The summary, then the workbook as a document (the bidan's automatic recap says the same)."""
+    label = month_label(lang, recap["year"], recap["month"])
+    code = recap["posyandu"]["code"]
+    attachment = Attachment("document", f"rekap-{code}-{recap['year']:04d}-{recap['month']:02d}.xlsx",
+                            {"type": "recap", "lang": lang or "id", "recap": recap})
+    return [Reply(recap_text(lang, recap)),
+            Reply(render(lang, "recap.file_caption", posyandu=recap["posyandu"]["name"], month=label),
+                  attachment=attachment)]

@@ -48,7 +48,7 @@ def with_pregnancy(lang: str, text: str, result: Any, estimated: bool = False) -
 
 def alert_imported(session: Session, saved: SavedVisit, now: datetime, default_lang: str = "id") -> int:
     """Alert the bidan of an imported visit that opened or updated a referral; returns the rows written."""
-    from bot.flows.reporting_render import alert_text  # the chat's alert, word for word
+    from bot.visit_text import alert_text  # the chat's alert, word for word
 
     if saved.referral is None:
         return 0

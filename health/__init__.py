@@ -23,7 +23,8 @@ from .pregnancy import (
     estimated_hpht, pregnancy_status, trimester,
 )
 from .plausibility import child_limits, soft_limits
-from .schedules import RULES, Due, ReminderRule, doses_due, due_date, due_reminders, period_key
+from .due import doses_due, due_reminders
+from .schedules import RULES, Due, ReminderRule, due_date, period_key
 from .urgency import URGENCY, level_of
 from .screening import (
     adult_bmi_category, anaemia_group, bmi, bp_category, glucose_category, hb_category,

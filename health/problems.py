@@ -25,7 +25,7 @@ class Problem:
 
     code: str
     indices: frozenset[str]
-    items: tuple[str, ...]  # measured values shown for it (bot.flows.referrals.VALUE_ITEMS)
+    items: tuple[str, ...]  # measured values shown for it (bot.referral_text.VALUE_ITEMS)
     why: str
 
 

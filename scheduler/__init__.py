@@ -1,1 +1,1 @@
-"""Background work: the outbox dispatcher and the APScheduler clock that plans reminders."""
+"""Background jobs the clock runs: reminder planning, the month's recap, the repeat of urgent referrals."""

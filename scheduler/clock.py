@@ -1,4 +1,5 @@
-"""Procfile `clock`: one APScheduler process that plans reminders in each posyandu's time zone.
+"""The clock's jobs and its leadership (Procfile `clock`, `app/clock.py`): one APScheduler process that plans
+reminders in each posyandu's time zone.
 
 Only one clock may plan at a time: on PostgreSQL it holds an advisory lock
 (a second clock waits for it), and planning is idempotent anyway (dedupe keys).
@@ -7,15 +8,11 @@ Jobs are defined in code (memory job store) and re-added at every start.
 from __future__ import annotations
 
 import logging
-import signal
 import time
 from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import text
-
-from bot.config import Settings, configure_logging
 
 log = logging.getLogger(__name__)
 ADVISORY_LOCK_KEY = 0x504F5359  # "POSY"
@@ -51,25 +48,3 @@ def hold_leadership(runtime: Any) -> Any:
     conn.commit()
     return conn
 
-
-def main() -> None:
-    from bot.runtime import build_runtime
-
-    settings = Settings.from_env()
-    configure_logging(settings)
-    runtime = build_runtime(settings, senders={})
-    lock = hold_leadership(runtime)
-    scheduler = BlockingScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
-    register_jobs(scheduler, runtime)
-    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
-    log.info("clock started with %d jobs", len(scheduler.get_jobs()))
-    try:
-        scheduler.start()
-    finally:
-        if lock is not None:
-            lock.close()
-        runtime.close()
-
-
-if __name__ == "__main__":
-    main()

@@ -41,7 +41,7 @@ from bot.config import Settings
 from bot.i18n.resident import fmt_date, fmt_when
 from bot.texts import render
 from health.schedules import RULES_BY_ID
-from scheduler.isolation import log_failure
+from bot.isolation import log_failure
 from storage.db import rowcount, table_of, transaction
 from storage import access
 from storage.households import audience, one_line, reachable_chats, reachable_clause

@@ -22,9 +22,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.flows.rekap import recap_replies
+from bot.recap_text import recap_replies
 from health.recap import month_bounds
-from scheduler.isolation import log_failure
+from bot.isolation import log_failure
 from scheduler.planner import ZONES, zone_of
 from storage import repositories as repo
 from storage.db import transaction

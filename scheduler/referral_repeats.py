@@ -17,10 +17,10 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.flows.reporting_render import alert_text
+from bot.visit_text import alert_text
 from bot.referral_alerts import VALUE_FIELDS, dated_by_estimate, with_pregnancy
 from bot.texts import render
-from scheduler.isolation import log_failure
+from bot.isolation import log_failure
 from storage.db import transaction
 from storage.models import Contact, Measurement, Member
 from storage.referrals import mark_repeated, unhandled_urgent

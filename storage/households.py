@@ -201,7 +201,7 @@ def add_member(session: Session, contact: Contact, household: Household, name: s
     duplicate row. Linking this chat to that member (and so to their household's
     data) needs proof (docs/privacy.md): the chat's WhatsApp number is the
     household's (`proves_household`), else a pending `LinkRequest` a kader or
-    the bidan of the posyandu confirms (`storage.links`). A pending request is
+    the bidan of the posyandu confirms (`request_link`; `storage.links` decides). A pending request is
     answered exactly like a new member, so a stranger learns nothing, not even
     that the member exists; what they typed stays on the request.
     `pregnant_on`: she said she is pregnant without a known HPHT (an undated pregnancy, told that day).
@@ -225,10 +225,25 @@ def add_member(session: Session, contact: Contact, household: Household, name: s
         if hpht is not None or pregnant_on is not None:
             add_pregnancy(session, found, hpht, now, pregnant_on)
         return AddedMember(found, "linked")
-    from storage.links import request_link
-
     request, new = request_link(session, contact, found, name, sex, birth_date, hpht, now)
     return AddedMember(found, "pending" if new else "exists", request)
+
+
+def request_link(session: Session, contact: Contact, member: Member, name: str, sex: str, birth_date: date,
+                 hpht: date | None, now: datetime) -> tuple[LinkRequest, bool]:
+    """A link request (`storage.links` lists and decides them): the chat's request for this member (created when new); True when it was created now."""
+    found = session.scalars(select(LinkRequest).where(LinkRequest.contact_id == contact.id,
+                                                      LinkRequest.member_id == member.id)).one_or_none()
+    if found is not None:
+        return found, False
+    request = LinkRequest(contact_id=contact.id, member_id=member.id, posyandu_id=member.posyandu_id,
+                          name=clean_name(name), sex=sex, birth_date=birth_date, hpht=hpht, status="pending",
+                          created_at=now)
+    session.add(request)
+    session.flush()
+    session.add(AuditEvent(contact_id=contact.id, action="link.requested", subject=f"member:{member.id}", at=now))
+    session.flush()
+    return request, True
 
 
 def link_member(session: Session, contact: Contact, found: Member, now: datetime) -> None:

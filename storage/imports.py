@@ -1,7 +1,7 @@
 """The posyandu's paper register in and out: CSV import of posyandu, members and measurements,
 and the measurement export (CSV or XLSX).
 
-Why plain functions over rows: the CLI (`webhooks/commands/reporting.py`)
+Why plain functions over rows: the CLI (`app/cli/reporting.py`)
 only opens files and prints; the rules live here and are tested directly.
 Every row runs in its own savepoint, so a bad row leaves nothing behind while
 the good rows are kept; a row equal to what is stored changes nothing, so

@@ -15,28 +15,11 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.messages import Role
-from storage.members import clean_name
+from storage.values import Role
+from storage.households import add_pregnancy, link_member, request_link  # noqa: F401  (request_link: made where a member is added)
 from storage.models import AuditEvent, Contact, Household, LinkRequest, Member, Posyandu
 
 REVIEWERS = frozenset({Role.KADER.value, Role.BIDAN.value, Role.ADMIN.value})
-
-
-def request_link(session: Session, contact: Contact, member: Member, name: str, sex: str, birth_date: date,
-                 hpht: date | None, now: datetime) -> tuple[LinkRequest, bool]:
-    """The chat's request for this member (created when new); True when it was created now."""
-    found = session.scalars(select(LinkRequest).where(LinkRequest.contact_id == contact.id,
-                                                      LinkRequest.member_id == member.id)).one_or_none()
-    if found is not None:
-        return found, False
-    request = LinkRequest(contact_id=contact.id, member_id=member.id, posyandu_id=member.posyandu_id,
-                          name=clean_name(name), sex=sex, birth_date=birth_date, hpht=hpht, status="pending",
-                          created_at=now)
-    session.add(request)
-    session.flush()
-    session.add(AuditEvent(contact_id=contact.id, action="link.requested", subject=f"member:{member.id}", at=now))
-    session.flush()
-    return request, True
 
 
 def unconfirmed_of(session: Session, contact: Contact) -> list[LinkRequest]:
@@ -72,8 +55,6 @@ def pending_at(session: Session, posyandu_ids: Sequence[int]) -> list[tuple[Link
 def decide(session: Session, reviewer: Contact, request_id: int, posyandu_ids: Sequence[int], accept: bool,
            now: datetime) -> LinkRequest | None:
     """A kader or bidan of the posyandu accepts (links the chat) or refuses a pending request; else None."""
-    from storage.households import add_pregnancy, link_member  # households imports this module
-
     if reviewer.role not in REVIEWERS:
         return None
     request = session.get(LinkRequest, request_id)

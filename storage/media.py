@@ -12,8 +12,8 @@ from typing import Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.messages import Attachment
 from storage.db import rowcount
+from storage.values import Attachment
 from storage.models import MediaFile, OutboxMessage
 
 FINISHED = ("sent", "dead", "cancelled", "failed")

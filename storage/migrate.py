@@ -1,7 +1,6 @@
-"""Run Alembic migrations from code (`flask db upgrade`, `make run`, tests, Procfile release)."""
+"""Run Alembic migrations from code (`flask db upgrade`, `make run`, tests, Procfile release: `app/release.py`)."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from alembic import command
@@ -25,9 +24,3 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
 
-
-if __name__ == "__main__":  # Procfile `release`
-    from bot.config import Settings
-
-    upgrade(Settings.from_env().database_url)
-    sys.exit(0)

@@ -492,7 +492,7 @@ class SendBudget(Base):
     """One provider account's (or one chat's) next free send instant, shared by every sending process.
 
     `tat` and `paused_until` are seconds on the database's clock (epoch), so hosts with
-    different clocks agree; see scheduler/budget.py.
+    different clocks agree; see sending/budget.py.
     """
 
     __tablename__ = "send_budget"
@@ -507,7 +507,7 @@ class SendSlot(Base):
     free again one second after its answer (`busy_until`, seconds on the database's clock).
 
     So any second at the provider holds at most that many of our sends, however they are delayed on
-    the way; see scheduler/budget.py.
+    the way; see sending/budget.py.
     """
 
     __tablename__ = "send_slot"

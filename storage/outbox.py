@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Sequence
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.messages import Choice
+from storage.values import Choice
 from storage.models import Contact, OutboxMessage
 from storage.db import _insert, _prepared, rowcount
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from bot.messages import Role
+from storage.values import Role
 from health import recap as rules
 from health.life_stage import age_stage, life_stages
 from storage.identity import members_missing_nik

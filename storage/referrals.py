@@ -21,9 +21,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from bot.messages import Role
+from storage.values import Role
 from health.problems import by_problem
-from health.urgency import TODAY, WEEK, case_priority, overall
+from health.priority import case_priority
+from health.urgency import TODAY, WEEK, overall
 from storage.places import zone_info
 from storage.models import AuditEvent, Contact, Household, Measurement, Member, Posyandu, Referral
 
@@ -180,7 +181,7 @@ def first_visit_dates(session: Session, referrals: Sequence[Referral]) -> dict[i
 
 
 def queue_key(entry: QueueEntry) -> tuple[Any, ...]:
-    """The queue's order (health.urgency.case_priority, as `kunjungan`): today first, the more severe first
+    """The queue's order (health.priority.case_priority, as `kunjungan`): today first, the more severe first
     within a level, then the oldest case (by its visit's date)."""
     return (*case_priority(entry.referral.urgency, entry.referral.reasons or []),
             entry.since or date.max, entry.referral.id)

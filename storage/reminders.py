@@ -8,7 +8,7 @@ member who may be due: an index-friendly date range on the rule's anchor
 rule's sex/age bounds, a reachable chat in the member's household, and an
 anti-join on `planned_reminder` so that what is already planned is not even
 read again. The few rows that come back are then checked exactly with the
-reference `health.schedules.due_reminders` (life stage, completed months)
+reference `health.due.due_reminders` (life stage, completed months)
 and against the services the posyandu recorded (`service_given`), so the SQL
 only has to be a superset and the semantics live in one place.
 
@@ -36,7 +36,8 @@ from health.life_stage import AGE_BANDS_MONTHS, LifeStage, primary_stage
 from health.pregnancy import MAX_HPHT_AGE_DAYS
 from health.immunisation import CODES as DOSE_CODES
 from health.immunisation import DOSES_BY_CODE, MIN_INTERVAL_DAYS, SERIES, WEEK4, last_age_days
-from health.schedules import IMMUNISATION_SET, RULES, Due, ReminderRule, due_reminders, period_end, period_key, period_start
+from health.due import due_reminders
+from health.schedules import IMMUNISATION_SET, RULES, Due, ReminderRule, period_end, period_key, period_start
 from storage.households import reachable_clause
 from storage.places import zone_info
 from storage.models import Contact, Member, PlannedReminder, PosyanduSession, Pregnancy, ServiceGiven

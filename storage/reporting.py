@@ -18,10 +18,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.messages import Role
+from storage.values import Role
 from health.kms import months_between
 from health.life_stage import LifeStage, is_pregnant, primary_stage
 from storage import access
+from storage.access import visible_posyandu  # noqa: F401  (staff scope: callers read it here too)
 from storage.members import clean_name, name_key
 from storage.pregnancy_status import (  # re-exported (`X as X`)
     pregnancy_since as pregnancy_since, pregnancy_start as pregnancy_start,
@@ -47,34 +48,6 @@ SEARCH_CUTOFF = 70  # rapidfuzz WRatio: "nurhalisa" ~ "siti nurhaliza" scores 80
 RECENT_DAYS = 62  # "recent visitors": the last two monthly sessions
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
 INVITE_LENGTH = 6
-
-
-def visible_posyandu(session: Session, contact: Contact) -> list[Posyandu]:
-    """The posyandu a staff member may see and report for: a kader their own, a bidan their desa's, a
-    puskesmas's staff (an admin with a puskesmas) its posyandu, an admin of the kabupaten all.
-
-    The contact's own posyandu comes first, so a one-tap default is the usual one.
-    """
-    role = contact.role
-    if role == Role.KADER.value:
-        own = [session.get(Posyandu, contact.posyandu_id)] if contact.posyandu_id else []
-        return [p for p in own if p is not None]
-    stmt = select(Posyandu).order_by(Posyandu.code)
-    if role == Role.BIDAN.value:
-        desa_id = contact.desa_id
-        if desa_id is None and contact.posyandu is not None:
-            desa_id = contact.posyandu.desa_id
-        if desa_id is None:
-            return []
-        stmt = stmt.where(Posyandu.desa_id == desa_id)
-    elif role == Role.ADMIN.value:
-        if contact.puskesmas_id is not None:  # a puskesmas's staff: its posyandu; else the kabupaten
-            stmt = stmt.where(Posyandu.puskesmas_id == contact.puskesmas_id)
-    else:
-        return []
-    found = list(session.scalars(stmt))
-    found.sort(key=lambda p: p.id != contact.posyandu_id)
-    return found
 
 
 def member_in_scope(session: Session, member_id: int, posyandu_ids: Sequence[int]) -> Member | None:
@@ -394,7 +367,7 @@ def save_visit(session: Session, visit: Visit, now: datetime, refer: bool = True
     measurement, replaced = _write_measurement(session, member, visit, result, now)
     _write_services(session, member, measurement, visit, [*visit.services, *result.automatic_services])
     referrals = record_referrals(session, member, measurement, result, now) if refer else []
-    queue_visit(session, measurement, now)  # SATUSEHAT: sent (again) by scheduler.satusehat_sync
+    queue_visit(session, measurement, now)  # SATUSEHAT: sent (again) by sending.satusehat_sync
     session.add(AuditEvent(contact_id=visit.recorded_by_id, action="measurement.saved",
                            subject=f"measurement:{measurement.id}", at=now))
     corrected = None

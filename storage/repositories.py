@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.messages import Channel, Role
+from storage.values import Channel, Role
 from storage.db import _insert, _prepared
 from storage.models import Contact, ConversationState, InboundDelivery, Posyandu
 

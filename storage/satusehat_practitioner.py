@@ -18,7 +18,7 @@ from typing import Iterable
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot.messages import Role
+from storage.values import Role
 from storage.models import AuditEvent, Contact, Posyandu, SatusehatPractitioner
 
 

@@ -1,7 +1,7 @@
 """The SATUSEHAT sync queue: every saved visit is a row, written in the transaction that saves it.
 
 Why a queue like the outbox: a visit saved while SATUSEHAT is down, slow or
-not yet configured is never lost; the sender (`scheduler.satusehat_sync`)
+not yet configured is never lost; the sender (`sending.satusehat_sync`)
 claims due rows with a lease, and a process that dies mid-send leaves a row
 another picks up when the lease runs out. `revision` grows at every save, so a
 visit edited after it was sent is sent again, as an update (PUT) of the ids
@@ -310,8 +310,8 @@ def status_counts(session: Session) -> list[PuskesmasStatus]:
     return sorted(out.values(), key=lambda s: (s.puskesmas_id is None, s.puskesmas_id or 0))
 
 
-# Why a visit is retried, in words: the sender stores its reason short (webhooks/satusehat_client.py and
-# scheduler/satusehat_sync.py write these forms); the operator reads what happened and what to do.
+# Why a visit is retried, in words: the sender stores its reason short (sending/satusehat_client.py and
+# sending/satusehat_sync.py write these forms); the operator reads what happened and what to do.
 _RETRY_WORDS: tuple[tuple[str, str], ...] = (
     (r"^paused: (?P<d>.*)$", "the puskesmas' SATUSEHAT credentials were refused; set them again "
                              "(satusehat credentials set): {d}"),

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.messages import Channel, Role
+from storage.values import Channel, Role
 from storage.members import name_key
 from storage.models import Contact, Household, Member, Posyandu, Pregnancy
 from storage.places import desa_path, puskesmas, upsert_posyandu

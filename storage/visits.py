@@ -20,7 +20,7 @@ from health.ages import add_months
 from health.immunisation import CODES as DOSE_CODES
 from health.immunisation import next_doses
 from health.kms import is_2t, is_bgm
-from health.urgency import case_priority
+from health.priority import case_priority
 from health.schedules import BALITA_MAX, RULES, SRC_IMM, ReminderRule, due_date
 from storage.models import Contact, HomeVisit, Household, Measurement, Member, Posyandu, Referral
 from storage.reach import UNREACHABLE, household_reach
@@ -41,7 +41,7 @@ class Reason:
     code: str  # one of REASONS
     since: date  # since when it is true (a due date, a weighing, a referral's day)
     detail: str = ""  # a reminder code (MR1, ANC2...) or a referral's reasons
-    severity: int = 2  # a referral's: health.urgency.severity_rank of its reasons (the more severe first)
+    severity: int = 2  # a referral's: health.priority.severity_rank of its reasons (the more severe first)
 
 
 @dataclass
@@ -64,7 +64,7 @@ class VisitEntry:
 
 def reason_key(reason: Reason) -> tuple[int, int, date]:
     """Most urgent first; two referrals of one level by the severity of their findings (the order of the bidan's
-    `rujukan`, health.urgency.case_priority), then the oldest."""
+    `rujukan`, health.priority.case_priority), then the oldest."""
     return RANK[reason.code], reason.severity, reason.since
 
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.messages import Role
+from storage.values import Role
 from storage.models import Contact, WebLoginLink, WebSession
 from storage.posyandu_days import audit
 

@@ -122,7 +122,7 @@ def senders() -> dict[Channel, RecordingSender]:
 
 @pytest.fixture
 def runtime(settings: Settings, clock: FixedClock, senders: dict, db_engine: sa.engine.Engine):  # type: ignore[no-untyped-def]
-    from bot.runtime import build_runtime
+    from app.runtime import build_runtime
 
     rt = build_runtime(settings, clock=clock, senders=senders, engine=db_engine)
     # settings have no rate limits here: nothing waits; fairness tests inject their own clock
@@ -147,7 +147,7 @@ def session(runtime):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def app(runtime):  # type: ignore[no-untyped-def]
-    from webhooks.app import create_app
+    from app.wsgi import create_app
 
     flask_app = create_app(runtime=runtime)
     flask_app.config["TESTING"] = True

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.messages import Channel, Inbound, InboundKind, Outbound
 from bot.terminal import TerminalSender
-from webhooks.inbound import process
+from bot.intake import process
 
 
 class Person:

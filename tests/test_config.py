@@ -28,7 +28,7 @@ def test_missing_tokens_disable_channels_with_a_log_line(caplog):
 
 
 def test_app_starts_without_any_token(tmp_path):
-    from webhooks.app import create_app
+    from app.wsgi import create_app
 
     app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}"))
     assert app.test_client().get("/healthz").json == {"ok": True}

@@ -12,8 +12,8 @@ from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, N
                             TelegramError, TimedOut)
 
 from bot.ports import Failed, RetryLater
-from webhooks.telegram_client import sort_telegram_error
-from webhooks.whatsapp_sender import sort_twilio_error
+from sending.telegram_client import sort_telegram_error
+from sending.whatsapp_sender import sort_twilio_error
 
 
 @pytest.mark.parametrize("exc, kind, unreachable, reason", [

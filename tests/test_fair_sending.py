@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from bot.messages import Channel, Outbound
 from bot.ports import SendResult, Sent
-from scheduler import dispatch
-from scheduler.budget import MARGIN, DatabaseBudget, Grant, Limit, LocalBudget, RedisBudget, make_budget
-from scheduler.dispatch import Dispatcher, channel_limits
-from scheduler.fairness import FairQueue, Job
+from sending import dispatch
+from sending.budget import MARGIN, DatabaseBudget, Grant, Limit, LocalBudget, RedisBudget, make_budget
+from sending.dispatch import Dispatcher, channel_limits
+from sending.fairness import FairQueue, Job
 from storage.db import transaction
 from storage.models import OutboxMessage
 from storage.repositories import enqueue

@@ -18,7 +18,7 @@ from bot.messages import Channel, Inbound
 from storage.db import transaction
 from storage.models import Contact, ConversationState
 from tests.harness import SETUPS, TRANSCRIPTS
-from webhooks.inbound import process
+from bot.intake import process
 
 # Values that name an action rather than an entry of the list's data.
 # Lists whose entries are numbered in the message text itself, the choices matching those numbers (the

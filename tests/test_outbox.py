@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from bot.messages import Channel, Inbound
 from bot.ports import Failed, RetryLater, Sent
-from scheduler.dispatch import LEASE, backoff_seconds
+from sending.dispatch import LEASE, backoff_seconds
 from storage.models import Contact, OutboxMessage
-from webhooks.inbound import process
+from bot.intake import process
 
 
 def rows(session):
@@ -30,7 +30,7 @@ def test_reply_committed_but_never_sent_is_sent_by_the_dispatcher(runtime, sende
 
 def test_a_crash_during_send_is_recovered_when_the_lease_lapses(runtime, senders, session, clock):
     """Claimed but never recorded (killed mid-send): after the lease the row is sent again."""
-    from scheduler.dispatch import claim
+    from sending.dispatch import claim
     from storage.db import transaction
 
     process(runtime, Inbound(Channel.TELEGRAM, "1001", "/start", provider_id="8"), send=False)

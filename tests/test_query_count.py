@@ -9,7 +9,7 @@ import threading
 from sqlalchemy import event
 
 from bot.messages import Channel, Inbound
-from webhooks.inbound import process
+from bot.intake import process
 
 # the step's own transaction (what `process` does before it returns, the send not counted) and the send
 # that follows it in the web process (the claimed reply: its turn, the budget's take and release, the record)
@@ -43,7 +43,7 @@ def say(runtime, counter: Counter, channel: Channel, address: str, text: str) ->
 
 
 def test_statements_per_answer_in_the_step_and_the_send(settings, clock, senders, db_engine, demo):
-    from bot.runtime import build_runtime
+    from app.runtime import build_runtime
 
     runtime = build_runtime(settings.with_(send_now=True), clock=clock, senders=senders, engine=db_engine)
     counter = Counter(runtime.engine)
@@ -61,7 +61,7 @@ def test_statements_per_answer_in_the_step_and_the_send(settings, clock, senders
 def test_statements_of_a_paced_send(settings, clock, senders, db_engine):
     """A person on Telegram with the account's and the chat's limits (the account's at 1,000 a second so
     that no take is refused for its spacing: a refused take asks again, a count that depends on timing)."""
-    from bot.runtime import build_runtime
+    from app.runtime import build_runtime
 
     paced = settings.with_(send_now=True, telegram_messages_per_second=1000, telegram_per_chat_per_second=1)
     runtime = build_runtime(paced, clock=clock, senders=senders, engine=db_engine)

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.messages import Channel, Inbound
-from scheduler.worker import Wakeup
+from sending.worker import Wakeup
 from storage.models import OutboxMessage
-from webhooks.inbound import process
+from bot.intake import process
 
 
 def test_a_committed_reply_wakes_a_waiting_dispatcher(runtime, session, settings):

@@ -6,36 +6,25 @@ reports are dashboards by cluster and level). Server-rendered Jinja with htmx
 buttons; usable on a 360-px phone. Sign-in is by a one-time link asked for in
 chat (`web`), see storage/web_login.py and docs/web.md.
 
-`register(app)` is called by the app factory; the pages live in web/pages/.
+`register(app, ...)` is called by the app factory (app/wsgi.py); the pages live in web/pages/.
 """
 from __future__ import annotations
 
-import hashlib
-from typing import Any
+from typing import Any, Callable
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 
 from bot.config import Settings
+from bot.ports import Running
+from web.security import csrf, secure_cookies, web_secret
 
-csrf = CSRFProtect()
-
-
-def web_secret(settings: Settings) -> str:
-    """WEB_SECRET, else a key derived from the deployment's other secrets (set WEB_SECRET in production)."""
-    if settings.web_secret:
-        return settings.web_secret
-    seed = f"web:{settings.twilio_auth_token}:{settings.telegram_webhook_secret}:{settings.log_hash_salt}"
-    return hashlib.sha256(seed.encode()).hexdigest()
+__all__ = ["csrf", "register", "secure_cookies", "web_secret"]
 
 
-def secure_cookies(settings: Settings) -> bool:
-    """Cookies are Secure when the page is served on a public https address (not on a laptop's http)."""
-    base = settings.public_url.lower()
-    return base.startswith("https://") and "localhost" not in base and "127.0.0.1" not in base
-
-
-def register(app: Flask, settings: Settings) -> None:
+def register(app: Flask, settings: Settings, *, runtime: Callable[[], Running],
+             build_runtime: Callable[..., Any]) -> None:
+    """Add the pages to `app`. The app factory hands in the runtime's getter and the simulator's builder of a
+    runtime of its own (so the page imports neither `app/` nor another edge)."""
     app.config.update(
         SECRET_KEY=web_secret(settings),
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=secure_cookies(settings),
@@ -44,7 +33,9 @@ def register(app: Flask, settings: Settings) -> None:
     )
     csrf.init_app(app)
     from web.pages import blueprint
+    from web.pages.common import install
 
+    install(app, runtime, build_runtime)
     app.register_blueprint(blueprint)
 
 

@@ -12,7 +12,7 @@ import hashlib
 import logging
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app
+from flask import Blueprint, Response, abort
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 from bot.config import Settings
@@ -20,6 +20,7 @@ from bot.messages import Attachment
 from bot.ports import Clock
 from storage.db import transaction
 from storage.media import media_file
+from webhooks.context import runtime
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +65,7 @@ def read_link(settings: Settings, clock: Clock, token: str) -> int | None:
 
 @blueprint.get("/media/<token>")
 def serve(token: str) -> Response:
-    from webhooks.app import runtime_of
-
-    rt = runtime_of(current_app)
+    rt = runtime()
     media_id = read_link(rt.settings, rt.clock, token)
     if media_id is None:
         abort(403)

@@ -8,17 +8,14 @@ from __future__ import annotations
 import hmac
 import logging
 import threading
-from typing import TYPE_CHECKING
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 from telegram import Update
 
 from bot.messages import Channel, Inbound, InboundKind
-from webhooks.inbound import process
-
-if TYPE_CHECKING:
-    from webhooks.telegram_client import BotRunner
+from bot.intake import process
+from webhooks.context import BotRunning, runtime as current_runtime
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("telegram", __name__)
@@ -62,7 +59,7 @@ def to_inbound(update: Update) -> Inbound | None:
 
 @blueprint.post("/webhooks/telegram")
 def telegram_webhook() -> ResponseReturnValue:
-    runtime = current_app.get_runtime()
+    runtime = current_runtime()
     secret = runtime.settings.telegram_webhook_secret
     given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
     if not secret:
@@ -87,7 +84,7 @@ def telegram_webhook() -> ResponseReturnValue:
     return {"ok": True, "duplicate": handled.duplicate}
 
 
-def answer_callback(runner: BotRunner, query_id: str) -> None:
+def answer_callback(runner: BotRunning, query_id: str) -> None:
     """Stop the button's spinner; best effort, off the request path."""
 
     def call() -> None:

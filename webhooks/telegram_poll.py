@@ -1,6 +1,6 @@
 """Long polling for local use with a real token (no public URL needed).
 
-`flask --app webhooks.app telegram poll` removes the webhook (Telegram refuses
+`flask --app app.wsgi telegram poll` removes the webhook (Telegram refuses
 getUpdates while one is set), then feeds each update through the same path as
 the webhook: `to_inbound` -> `process` (dedupe by update_id included).
 """
@@ -11,15 +11,15 @@ import threading
 
 from telegram import Update
 
-from webhooks.inbound import process
-from bot.runtime import Runtime
+from bot.intake import process
+from webhooks.context import ChannelRuntime
 from webhooks.telegram import answer_callback, to_inbound
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 25
 
 
-def poll(runtime: Runtime, *, once: bool = False, stop: threading.Event | None = None) -> int:
+def poll(runtime: ChannelRuntime, *, once: bool = False, stop: threading.Event | None = None) -> int:
     """Serve updates until `stop` is set (or one batch with `once`); returns how many were handled."""
     runner = runtime.telegram_runner
     assert runner is not None, "Telegram is not configured"

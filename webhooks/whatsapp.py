@@ -6,9 +6,9 @@ TWILIO_REPLY_INLINE is set). Status callbacks update the outbox row.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from flask.typing import ResponseReturnValue
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
@@ -17,10 +17,8 @@ from bot.messages import Channel, Inbound, InboundKind
 from storage.db import transaction
 from storage.phones import normalise_phone
 from storage.delivery import record_status
-from webhooks.inbound import process
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
+from bot.intake import process
+from webhooks.context import ChannelRuntime, runtime as current_runtime
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("whatsapp", __name__)
@@ -33,7 +31,7 @@ def public_url(base: str) -> str:
 
 
 def verified() -> bool:
-    runtime = current_app.get_runtime()
+    runtime = current_runtime()
     token = runtime.settings.twilio_auth_token
     signature = request.headers.get("X-Twilio-Signature", "")
     if not token or not signature:
@@ -83,7 +81,7 @@ def twiml(texts: list[str] | None = None) -> Response:
 def whatsapp_webhook() -> ResponseReturnValue:
     if not verified():
         return {"ok": False, "error": "bad signature"}, 403
-    runtime = current_app.get_runtime()
+    runtime = current_runtime()
     form = request.form
     sid = form.get("MessageSid") or form.get("SmsMessageSid")
     address = whatsapp_address(form.get("From", ""))
@@ -102,7 +100,7 @@ def whatsapp_webhook() -> ResponseReturnValue:
     return twiml()
 
 
-def inline_replies(runtime: Runtime, ids: list[int]) -> list[str]:
+def inline_replies(runtime: ChannelRuntime, ids: list[int]) -> list[str]:
     """Mark the replies as sent inline and return their texts (choices numbered).
 
     A reply with a picture or file stays in the outbox: TwiML carries no media of
@@ -111,7 +109,7 @@ def inline_replies(runtime: Runtime, ids: list[int]) -> list[str]:
     from bot.messages import Choice
     from storage.media import attachments_for
     from storage.models import Contact, OutboxMessage
-    from webhooks.whatsapp_sender import whatsapp_bodies
+    from bot.choices import whatsapp_bodies
 
     texts = []
     now = runtime.clock.now()
@@ -131,7 +129,7 @@ def inline_replies(runtime: Runtime, ids: list[int]) -> list[str]:
 def whatsapp_status() -> ResponseReturnValue:
     if not verified():
         return {"ok": False, "error": "bad signature"}, 403
-    runtime = current_app.get_runtime()
+    runtime = current_runtime()
     sid = request.form.get("MessageSid")
     status = request.form.get("MessageStatus") or request.form.get("SmsStatus")
     if not sid or not status:

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.charts import chart_attachments, is_balita
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, done, say
-from bot.flows.reporting_render import member_label
+from bot.visit_text import member_label
 from bot.flows.scope import ScopedFlow
 from bot.messages import Choice, Reply, Role
 from storage.members import name_key

@@ -16,7 +16,7 @@ from typing import Any
 from babel.dates import format_date
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
-from bot.flows.reporting_render import member_label
+from bot.visit_text import member_label
 from bot.flows.scope import ScopedFlow, pick_member
 from bot.i18n.resident import fmt_date
 from bot.messages import Choice, Reply, Role

@@ -30,7 +30,7 @@ from bot.flows.reporting_expert import parse_expert
 from bot.flows.reporting_measure import DONE, MeasureSteps, strip_save
 from bot.flows.reporting_member import MemberSteps
 from bot.flows.reporting_notices import notify_visit, visit_charts
-from bot.flows.reporting_render import summary_text, value_text
+from bot.visit_text import summary_text, value_text
 from bot.flows.reporting_visit import SKIP
 from bot.flows.reporting_services import label_for
 from bot.flows.scope import ScopedFlow, choose_posyandu

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
-from bot.flows.reporting_render import member_label
+from bot.visit_text import member_label
 from bot.flows.scope import ScopedFlow
 from bot.messages import Choice, Reply, Role
 from bot.texts import render

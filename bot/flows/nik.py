@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
-from bot.flows.reporting_render import member_label
+from bot.visit_text import member_label
 from bot.flows.scope import ScopedFlow, pick_member
 from bot.messages import Choice, Reply, Role
 from bot.parsing import parse_yes_no

@@ -16,15 +16,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
-from bot.flows.reporting_format import day
-from bot.flows.reporting_items import label_key
-from bot.flows.reporting_render import flag_label, member_label, value_text
+from bot.formats import day
+from bot.visit_text import flag_label, member_label
 from bot.flows.scope import ScopedFlow
 from bot.paging import fitting
 from bot.messages import Choice, Reply, Role
-from bot.referral_alerts import VALUE_FIELDS, dated_by_estimate
+from bot.referral_alerts import dated_by_estimate
+from bot.referral_text import FIELD_OF_ITEM, VALUE_ITEMS, problem_text, values_text  # noqa: F401  (the page's too)
 from bot.texts import catalogue
-from health.measurements import ITEM_NAMES, MEASUREMENTS
 from health.problems import problem
 from health.findings import evidence_name, group
 from storage import access
@@ -37,8 +36,6 @@ from storage.reporting import reinterpret, visible_posyandu
 NEXT_WORDS = frozenset({"lagi", "next", "berikutnya", "more", "lanjut"})
 DONE_WORDS = frozenset({"selesai", "done", "sudah"})
 SKIP_WORDS = frozenset({"lewati", "skip", "-", "tidak", "tidak ada", "no"})
-VALUE_ITEMS = ITEM_NAMES  # health.measurements, in the form's order
-FIELD_OF_ITEM = {m.item: m.value_column for m in MEASUREMENTS}
 
 
 def reasons_text(ctx: Ctx, entry: QueueEntry, result: Any) -> str:
@@ -65,24 +62,6 @@ def reasons_text(ctx: Ctx, entry: QueueEntry, result: Any) -> str:
         key = f"report.flag.{code}"
         out.append(labels.get(code) or (ctx.t(key) if key in known else code.split(":")[-1].replace("_", " ")))
     return "; ".join(out) or "-"
-
-
-def values_text(ctx: Ctx, entry: QueueEntry) -> str:
-    """The latest values of the referral's problem (health.problems), e.g. only the BP for a blood-pressure case."""
-    m = entry.measurement
-    if m is None:
-        return "-"
-    values = {name: getattr(m, name) for name in VALUE_FIELDS}
-    area = problem(entry.referral.problem)
-    items = [item for item in VALUE_ITEMS if area is None or item in area.items]
-    shown = [f"{ctx.t('report.item.' + label_key(item, m.age_days or 0))} {value_text(ctx.lang, item, values)}"
-             for item in items if values.get(FIELD_OF_ITEM[item]) is not None]
-    return "; ".join(shown) or "-"
-
-
-def problem_text(ctx: Ctx, code: str) -> str:
-    key = f"referral.problem.{code}"
-    return ctx.t(key) if key in catalogue(ctx.lang) else code.replace("_", " ")
 
 
 def others_text(ctx: Ctx, entry: QueueEntry, problems: dict[int, list[Any]]) -> str:

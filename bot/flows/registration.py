@@ -17,7 +17,7 @@ from datetime import date
 from typing import Callable
 
 from bot.flows.base import Invalid
-from bot.parsing import has_short_year, parse_date, parse_yes_no
+from bot.parsing import GREETING_START, GREETINGS, has_short_year, parse_date, parse_yes_no
 from health.ages import age_in_years, birth_problem
 from health.growth import Sex
 from health.pregnancy import estimated_hpht, hpht_problem
@@ -26,14 +26,6 @@ from storage.members import name_key, name_problem, person_name
 # Words a chat reads as commands or answers: never a member's name (`simpan`, `menu`, `lapor`...).
 STEP_WORDS = frozenset({"simpan", "save", "ubah", "edit", "ganti", "koreksi", "selesai", "lanjut", "done", "ya",
                         "tidak", "ok", "oke", "lewat", "skip", "baru", "anggota baru", "hari ini", "kemarin"})
-# Greetings and small talk a chat opens with: never a member's name (`halo` was registered as one).
-GREETINGS = frozenset({"halo", "hallo", "helo", "hello", "hai", "hay", "hi", "hei", "hey", "pagi", "siang", "sore",
-                       "malam", "selamat pagi", "selamat siang", "selamat sore", "selamat malam", "permisi", "p",
-                       "ping", "test", "tes", "testing", "assalamualaikum", "assalamu alaikum", "assalamualaikum wr wb",
-                       "salam", "punten", "misi", "om swastiastu", "shalom", "terima kasih", "makasih", "thanks",
-                       "thank you", "good morning", "apa kabar", "siapa", "bu", "pak", "bu bidan", "bu kader", "kak",
-                       "mbak", "mas", "dik", "adik", "anak", "anak saya", "bayi", "ibu", "bapak", "nama", "nama saya"})
-GREETING_START = re.compile(r"(halo|hai|hi|hello|selamat (pagi|siang|sore|malam|datang)|assalamu ?alaikum)\b")
 SHORT_YEAR_MAX_AGE = 80  # ⚠ project choice: an older age read from a two-digit year is asked back
 
 PREGNANT_YES = frozenset({"hamil", "sedang hamil"})

@@ -16,8 +16,8 @@ from typing import Any
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, done, say
 from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
-from bot.messages import Attachment, Reply, Role
-from bot.recap_text import month_label, recap_text
+from bot.messages import Role
+from bot.recap_text import month_label, recap_replies
 from storage.members import name_key
 from storage.models import AuditEvent, Posyandu
 from bot.parsing import parse_yes_no
@@ -125,19 +125,6 @@ class RekapFlow(ScopedFlow):
         ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="recap.viewed", subject=f"posyandu:{place.id}",
                                    at=ctx.now))
         return done(*recap_replies(ctx.lang, recap))
-
-
-def recap_replies(lang: str | None, recap: dict[str, Any]) -> list[Reply]:
-    """The summary, then the workbook as a document (the bidan's automatic recap says the same)."""
-    from bot.texts import render
-
-    label = month_label(lang, recap["year"], recap["month"])
-    code = recap["posyandu"]["code"]
-    attachment = Attachment("document", f"rekap-{code}-{recap['year']:04d}-{recap['month']:02d}.xlsx",
-                            {"type": "recap", "lang": lang or "id", "recap": recap})
-    return [Reply(recap_text(lang, recap)),
-            Reply(render(lang, "recap.file_caption", posyandu=recap["posyandu"]["name"], month=label),
-                  attachment=attachment)]
 
 
 TARGET_UNLIKELY = 500  # balita in one posyandu's area: more is asked back (a typo for 50?)

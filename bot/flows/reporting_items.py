@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.flows.base import Invalid
+from bot.visit_text import label_key  # noqa: F401  (the item's words live with the renderer)
 from health.ages import age_in_months, age_months_decimal
 from health.child_flags import shown_flags
 from health.growth import LENGTH_TABLE_LAST_DAY, MAX_MONTHS_2006, Sex, child_zscores, reference2007_zscores
@@ -41,12 +42,6 @@ class Item:
 
 ITEMS: dict[str, Item] = {m.item: Item(m.item, m.fields, m.unit) for m in MEASUREMENTS}
 ORDER = tuple(ITEMS)
-
-
-def label_key(item: str, age_days: int) -> str:
-    """The text key of an item for this age: from 24 months (WHO's height tables, ilp-domain 3.1) the
-    height is "Tinggi badan" whatever the position; before that "Tinggi/panjang badan"."""
-    return "height_tall" if item == "height" and age_days > LENGTH_TABLE_LAST_DAY else item
 
 
 def assumed_position(age_days: int) -> str:

@@ -12,10 +12,10 @@ from typing import Any, Iterable
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, say
 from bot.flows.reporting_expert import ExpertLine, bare_values, parse_expert, read_bare, typed_in
-from bot.flows.reporting_format import age, day, number
+from bot.formats import age, day, number
 from bot.flows.reporting_items import ITEMS, ORDER, assumed_position, change_problem, items_for, label_key, \
     z_doubt
-from bot.flows.reporting_render import value_text
+from bot.visit_text import value_text
 from bot.flows.reporting_services import Service, fold_phrases, label_for, options, parse_selection, words
 from health.feeding import pmt_for_balita
 from health.measurements import Z_OF_ITEM

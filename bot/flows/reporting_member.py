@@ -18,8 +18,8 @@ from bot import flows as registry
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.flows.registration import UNKNOWN, read_birth, read_hpht_or_estimate, read_name, read_pregnant, read_sex
 from bot.flows.reporting_expert import split_name_and_line
-from bot.flows.reporting_format import age, day
-from bot.flows.reporting_render import member_label, sex_letter
+from bot.formats import age, day
+from bot.visit_text import member_label, sex_letter
 from bot.flows.reporting_measure import DONE
 from bot.flows.reporting_visit import SKIP, VisitBase
 from bot.flows.scope import pick_posyandu

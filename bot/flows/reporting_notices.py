@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from bot.charts import chart_attachments
 from bot.flows.base import Ctx
 from bot.messages import Reply
-from bot.flows.reporting_format import day
-from bot.flows.reporting_render import alert_text, correction_text, member_label, result_text
+from bot.formats import day
+from bot.visit_text import alert_text, correction_text, member_label, result_text
 from bot.texts import render
 from health.problems import problem_of
 from health.urgency import MISCARRIAGE, TODAY, WEEK, level_of

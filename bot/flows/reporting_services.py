@@ -13,11 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.texts import catalogue, render
+from bot.service_names import label_for, spoken_code  # noqa: F401  (re-exported to the report's flows)
+from bot.texts import render
 from health.feeding import pmt_for_balita
 from health.life_stage import LifeStage
 from health.pregnancy import anc_contact_due
-from health.schedules import IMMUNISATION_RULES, RULES, ReminderRule, doses_due, due_reminders, series_of
+from health.due import doses_due, due_reminders
+from health.schedules import IMMUNISATION_RULES, RULES, ReminderRule, series_of
 
 MAX_DOSES = 6  # more than this on one screen is unreadable on a phone
 CAMPAIGNS = ("VITA", "CACING")
@@ -41,23 +43,6 @@ class Service:
         if self.label_key:
             return render(lang, self.label_key, code=spoken_code(self.code))
         return (self.label_en if lang == "en" else self.label_id) or self.code
-
-
-def label_for(code: str, lang: str) -> str:
-    """The label of any service code (a typed catch-up dose has no offered choice)."""
-    for rule in _dose_rules():
-        if rule.code == code:
-            return Service(code, label_id=rule.label_id, label_en=rule.label_en).label(lang)
-    key = "report.service.ANC" if code.startswith("ANC") else "report.service.KF" if code.startswith("KF") \
-        else f"report.service.{code}"
-    if key not in catalogue("id"):  # a code no table knows (an old import, a typo): words, never the key
-        return render(lang, "recap.service_other")
-    return render(lang, key, code=spoken_code(code))
-
-
-def spoken_code(code: str) -> str:
-    """An ANC contact as the bidan counts it, K1..K6 (the recap's K1), never the code ANC1; KF1.. as they are."""
-    return "K" + code[3:] if code.startswith("ANC") and code[3:].isdigit() else code
 
 
 def _in_age(rule: ReminderRule, age_days: int) -> bool:

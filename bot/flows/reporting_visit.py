@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from bot.flows.base import Ctx, Invalid, StepFlow, Turn
-from bot.flows.reporting_format import number
+from bot.formats import number
 from bot.flows.reporting_items import Checked, check_item, label_key
 from bot.flows.reporting_draft import ReportDraft
 from bot.messages import Reply

@@ -18,7 +18,7 @@ from bot.i18n.resident import fmt_date, fmt_when
 from bot.messages import PHONE_SHARED, SHARE_PHONE, Choice, Reply, Role
 from bot.texts import render
 from bot.parsing import parse_date, parse_yes_no
-from bot.flows.reporting_format import age, gain_words, number
+from bot.formats import age, gain_words, number
 from health.life_stage import LifeStage, primary_stage
 from health.measurements import MEASUREMENTS
 from health.pregnancy import may_be_pregnant, pregnancy_status
@@ -297,7 +297,7 @@ def _result_line(ctx: Ctx, m: Measurement) -> str:
             values.append(ctx.t("resident.value.bp", s=numbers[0], d=numbers[1]))
         else:
             values.append(ctx.t(f"resident.value.{measure.item}", v=number(numbers[0], ctx.lang)))
-    if m.weight_gain in ("N", "T", "O", "B"):  # the kader's words (bot.flows.reporting_format.gain_words)
+    if m.weight_gain in ("N", "T", "O", "B"):  # the kader's words (bot.formats.gain_words)
         words = gain_words(ctx.lang, m.weight_gain, weight_change_grams(ctx.session, m))
         values.append(ctx.t("resident.value.gain", gain=words)
                       + (ctx.t("resident.value.gain_ask") if m.weight_gain == "T" else ""))

@@ -6,12 +6,10 @@ written the same way everywhere.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
-from functools import lru_cache
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-
+from bot.dates import DATE_PATTERN, SHORT_PATTERN, fmt_date  # noqa: F401  (re-exported)
 from bot.texts import register, render
 from storage.places import zone_label
 
@@ -264,17 +262,6 @@ EN = {
 }
 
 register(ID, EN)
-
-DATE_PATTERN = "EEEE, d MMMM yyyy"
-SHORT_PATTERN = "d MMM yyyy"
-
-
-@lru_cache(maxsize=4096)
-def fmt_date(lang: str | None, day: date, short: bool = False) -> str:
-    """'Kamis, 3 Desember 2026' / 'Thursday, 3 December 2026' (or '3 Des 2026' when short)."""
-    locale = "en" if lang == "en" else "id"
-    return format_date(day, SHORT_PATTERN if short else DATE_PATTERN, locale=locale)
-
 
 def fmt_when(lang: str | None, at: datetime, tz: str) -> str:
     """A session's local day and time with its zone: 'Kamis, 3 Desember 2026 pukul 08.00 WIB'."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.flows.reporting_render import feeding_advice
+from bot.visit_text import feeding_advice
 from bot.flows.reporting_services import options
 from health.feeding import SIX_MONTHS_DAYS, pmt_for_balita
 from health.life_stage import LifeStage

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.flows.reporting_render import alert_text, summary_text
+from bot.visit_text import alert_text, summary_text
 from health.category import Category
 from health.child_flags import REASONS
 from health.findings import FINDINGS, finding_of, group

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.flows.reporting_format import gain_words
+from bot.formats import gain_words
 from bot.messages import Channel
 from tests.harness import Person
 from tests.reporting.helpers import guardian, member, outbox, past_visit

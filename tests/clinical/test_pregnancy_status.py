@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from health.life_stage import LifeStage, life_stages, primary_stage
-from health.schedules import due_reminders
+from health.due import due_reminders
 from health.visit import History, Values, interpret
 from storage.models import Pregnancy
 from storage.recap import month_recap

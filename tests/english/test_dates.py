@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.dates import fmt_day, fmt_month
-from bot.flows.reporting_format import day
+from bot.formats import day
 from bot.texts import render
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ from bot.choices import numbered_choices, utf16_len
 from bot.messages import Channel
 from storage.models import Contact
 from tests.harness import Person, open_referrals
-from webhooks.whatsapp_sender import MAX_BODY_LENGTH
+from sending.whatsapp_sender import MAX_BODY_LENGTH
 
 BIDAN = "+6281299990003"
 

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from bot.choices import numbered_choices, numbered_hint, split_text, utf16_len
 from bot.messages import Channel, Choice, Outbound
-from webhooks.telegram_client import MAX_MESSAGE_LENGTH, render_telegram
-from webhooks.whatsapp_sender import MAX_BODY_LENGTH, whatsapp_bodies
+from sending.telegram_client import MAX_MESSAGE_LENGTH, render_telegram
+from sending.whatsapp_sender import MAX_BODY_LENGTH, whatsapp_bodies
 
 FOOTER = "Ketik *lagi* untuk halaman berikutnya."
 

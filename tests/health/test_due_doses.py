@@ -2,7 +2,8 @@
 06-imunisasi-rutin [S1]: DPT-HB-Hib 4 and MR 2 at 18 months, late doses are still given)."""
 from datetime import date, timedelta
 
-from health.schedules import IMMUNISATION_RULES, doses_due, due_reminders, months_days, series_of
+from health.due import doses_due, due_reminders
+from health.schedules import IMMUNISATION_RULES, months_days, series_of
 
 ON = date(2026, 11, 22)
 

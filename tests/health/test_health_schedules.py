@@ -5,8 +5,9 @@ from datetime import date, timedelta
 import pytest
 
 from health.life_stage import LifeStage
+from health.due import due_reminders
 from health.schedules import (
-    ANCHORS, EVERY, RULES, RULES_BY_ID, due_date, due_reminders, months_days, period_key,
+    ANCHORS, EVERY, RULES, RULES_BY_ID, due_date, months_days, period_key,
 )
 
 SECTION_9_CODES = {

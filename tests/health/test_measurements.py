@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Integer, Numeric, String
 
-from bot.flows import referrals, reporting_expert, reporting_items, reporting_measure, reporting_render
+from bot import visit_text
+from bot.flows import referrals, reporting_expert, reporting_items, reporting_measure
 from bot import referral_alerts
 from bot.media import recap_files
 from bot.texts import catalogue
@@ -57,7 +58,7 @@ def test_chat_places_are_derived():
     assert {name: (i.fields, i.unit) for name, i in reporting_items.ITEMS.items()} == \
         {m.item: (m.fields, m.unit) for m in MEASUREMENTS}
     assert reporting_expert.KEYWORDS == measurements.KEYWORDS
-    assert reporting_render.SLOT_OF_ITEM == {"muac": "lila", "waist": "lp", "bp": "td", "glucose": "gula", "hb": "hb"}
+    assert visit_text.SLOT_OF_ITEM == {"muac": "lila", "waist": "lp", "bp": "td", "glucose": "gula", "hb": "hb"}
     assert reporting_items.Z_OF_ITEM is measurements.Z_OF_ITEM
     assert reporting_measure.SAVE_EXAMPLES is measurements.SAVE_EXAMPLES
     assert referrals.VALUE_ITEMS == measurements.ITEM_NAMES

@@ -129,7 +129,7 @@ SMS_FROM = "+15005550006"
 def test_not_on_whatsapp_falls_back_to_sms_and_remembers_it(live, tw, demo, session, clock):
     """63003 with an SMS sender: the message again by SMS (short, GSM-7, says to reply on WhatsApp or ask the
     kader), the next bulk messages straight by SMS, through the real client; a WhatsApp message clears it."""
-    from bot.runtime import channel_senders
+    from app.runtime import channel_senders
 
     rt, client = live
     rt.settings = rt.settings.with_(twilio_sms_from=SMS_FROM)

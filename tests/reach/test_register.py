@@ -41,7 +41,7 @@ def test_imported_household_is_introduced_then_reminded_on_the_due_day(live, tw,
     rt, client = live
     path = tmp_path / "register.csv"
     path.write_text(REGISTER, encoding="utf-8")
-    from webhooks.app import create_app
+    from app.wsgi import create_app
 
     assert create_app(runtime=rt).test_cli_runner().invoke(args=["members", "import", str(path)]).exit_code == 0
     homes = {h.phone: h for h in session.scalars(select(Household).where(Household.phone.like("+62812700%")))}
@@ -92,7 +92,7 @@ def test_without_the_intro_template_the_register_is_not_messaged(live, tw, demo,
     rt.settings = rt.settings.with_(twilio_content_sid_intro="")
     path = tmp_path / "register.csv"
     path.write_text(REGISTER, encoding="utf-8")
-    from webhooks.app import create_app
+    from app.wsgi import create_app
 
     create_app(runtime=rt).test_cli_runner().invoke(args=["members", "import", str(path)])
     clock.current = local_instant(BORN + timedelta(days=61), 7, WIB)

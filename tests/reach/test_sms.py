@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.messages import Channel, Outbound
-from webhooks.sms_sender import SMS_LIMIT, TwilioSmsSender, gsm7, sms_text
+from sending.sms_sender import SMS_LIMIT, TwilioSmsSender, gsm7, sms_text
 
 
 def notice(**vars_: str) -> Outbound:

@@ -11,8 +11,8 @@ from storage.models import Contact
 from tests.harness import Person
 from tests.reach.test_visits import _home
 from tests.reminders.helpers import add_person, wit_posyandu
-from webhooks.telegram_client import MAX_MESSAGE_LENGTH
-from webhooks.whatsapp_sender import MAX_BODY_LENGTH
+from sending.telegram_client import MAX_MESSAGE_LENGTH
+from sending.whatsapp_sender import MAX_BODY_LENGTH
 
 FAMILIES = 40
 

@@ -3,7 +3,7 @@
 * A register imported on 22 November with a visit of 25 October: `rujukan` says "sejak 25 Okt 2026", the
   visiting list's reason is since 25 October, and the recap counts the referral in October, not November.
 * A BGM child and a child with a single T, both referred this week, the T child first in time: both lists put
-  the BGM child first (health.urgency.case_priority: the more severe first within a level).
+  the BGM child first (health.priority.case_priority: the more severe first within a level).
 """
 from __future__ import annotations
 

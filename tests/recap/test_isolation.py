@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import select
 
 import scheduler.recap_job as recap_job
-import webhooks.commands.recap as recap_cli
+import app.cli.recap as recap_cli
 from scheduler.planner import plan_zone
 from scheduler.recap_job import send_monthly_recaps
 from scheduler.referral_repeats import run as repeat_referrals

@@ -21,8 +21,8 @@ from storage import repositories as repo
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.twilio_api import FakeTwilioAPI
 from webhooks.media import media_link, read_link
-from webhooks.telegram_client import BotRunner, TelegramSender
-from webhooks.whatsapp_sender import TwilioWhatsAppSender
+from sending.telegram_client import BotRunner, TelegramSender
+from sending.whatsapp_sender import TwilioWhatsAppSender
 
 TOKEN = "123456:TEST-token_abc"
 CHART = {"type": "chart", "indicator": "wfa", "sex": "L", "birth": "2025-01-10", "on": "2026-11-05",
@@ -119,7 +119,7 @@ def test_telegram_start_blocked_chat_and_an_undrawable_spec_fail_without_retry(t
 
 def test_the_pump_sends_a_telegram_picture_from_the_outbox(settings, clock, db_engine, tg):
     """End to end through the dispatcher's pump and the real sender: the row's media_file goes as sendPhoto."""
-    from bot.runtime import build_runtime
+    from app.runtime import build_runtime
     from storage.models import OutboxMessage
 
     runner = BotRunner(TOKEN, tg.base_url)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from bot.messages import Channel, Outbound
 from bot.ports import SendResult, Sent
 from scheduler import planner
-from scheduler.dispatch import Dispatcher
+from sending.dispatch import Dispatcher
 from storage.models import Contact, Household, Member, OutboxMessage, PlannedReminder
 from storage.members import name_key
 from tests.reminders.helpers import mawar

@@ -15,13 +15,13 @@ from sqlalchemy import func, select
 
 from bot.messages import Channel
 from bot.ports import SystemClock
-from scheduler.dispatch import Dispatcher
+from sending.dispatch import Dispatcher
 from storage.models import OutboxMessage
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.harness import Person
 from tests.reminders.test_concurrency import many_families
 from tests.reminders.helpers import mawar
-from webhooks.telegram_client import BotRunner, TelegramSender
+from sending.telegram_client import BotRunner, TelegramSender
 
 TOKEN = "123456:TEST-token_abc"
 

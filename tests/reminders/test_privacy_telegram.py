@@ -9,7 +9,7 @@ from telegram import Message, ReplyKeyboardMarkup, Update
 from bot.messages import SHARE_PHONE
 from storage.models import Contact, LinkRequest, Member
 from tests.reporting.wire import TelegramChat, _ids
-from webhooks.telegram_client import render_telegram
+from sending.telegram_client import render_telegram
 
 
 def share(chat: TelegramChat, phone: str, user_id: int | None = None) -> str:

@@ -3,7 +3,7 @@
 Each simulated morning the clock stands at the reminder hour in a zone (07:00
 WIB is 00:00 UTC; 07:00 WIT is 22:00 UTC the day before) and that zone's
 cron job runs. We then compare what was planned, and on which LOCAL day, with
-the pure reference `health.schedules.due_reminders` evaluated day by day:
+the pure reference `health.due.due_reminders` evaluated day by day:
 every reminder on the first local day it is due, each (member, code, period)
 once, one message per household per day, and nothing after STOP.
 """
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.messages import Channel
-from health.schedules import due_reminders
+from health.due import due_reminders
 from scheduler.planner import plan_zone
 from health.immunisation import CODES as DOSE_CODES
 from storage.models import Contact, Member, OutboxMessage, PlannedReminder, PosyanduSession, Pregnancy, ServiceGiven

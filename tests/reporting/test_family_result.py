@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from bot.flows.reporting_render import alert_text, result_text, summary_text
+from bot.visit_text import alert_text, result_text, summary_text
 from bot.texts import _CATALOGUE, _load  # type: ignore[attr-defined]
 from storage.models import Member
 from storage.reporting import History, Values, interpret
@@ -55,7 +55,7 @@ def test_implausible_values_make_no_family_category_and_refer_to_remeasure():
 
 
 def test_english_texts_write_the_sex_as_m_or_f():
-    from bot.flows.reporting_render import member_label
+    from bot.visit_text import member_label
 
     born = date(2026, 1, 26)  # 9 months
     values = {"weight_kg": 8.6, "height_cm": 70, "position": "L"}

@@ -143,7 +143,7 @@ def test_counselling_findings_are_advice_not_referrals():
 
 
 def test_the_summary_shows_counselling_advice():
-    from bot.flows.reporting_render import summary_text
+    from bot.visit_text import summary_text
 
     born = date(1981, 11, 30)
     values = {"weight_kg": 75, "height_cm": 165, "waist_cm": 95}

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.flows.base import Invalid
 from bot.flows.reporting_expert import parse_expert, split_name_and_line
-from bot.flows.reporting_format import number
+from bot.formats import number
 from bot.flows.reporting_items import check_item, items_for
 from bot.flows.reporting_services import options, parse_selection, words
 from health.life_stage import LifeStage
@@ -167,7 +167,7 @@ def test_one_age_text_for_staff_and_families():
     # Buku KIA writes a newborn's age in days and a toddler's in years and months; one function for all readers.
     from datetime import date
 
-    from bot.flows.reporting_format import age
+    from bot.formats import age
 
     on = date(2026, 11, 22)
     assert age(date(2026, 11, 10), on, "id") == "12 hari" and age(date(2026, 11, 10), on, "en") == "12 days"

@@ -26,7 +26,7 @@ def ss_settings(settings, ss):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def sender(runtime, ss_settings, clock):  # type: ignore[no-untyped-def]
-    from scheduler.satusehat_sync import SatusehatSender
+    from sending.satusehat_sync import SatusehatSender
 
     s = SatusehatSender(runtime.session_factory, ss_settings, clock, rng=lambda: 0.5)
     yield s

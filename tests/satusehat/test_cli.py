@@ -14,7 +14,7 @@ from tests.satusehat.conftest import KEY, ORG, save
 
 @pytest.fixture
 def ss_app(runtime, ss_settings):  # type: ignore[no-untyped-def]
-    from webhooks.app import create_app
+    from app.wsgi import create_app
 
     runtime.settings = ss_settings
     flask_app = create_app(runtime=runtime)

@@ -13,7 +13,7 @@ from health.fhir_codes import choose_codes
 from health.fhir_visit import Person, Place, VisitRecord, build_bundle
 from storage.satusehat_credentials import Access
 from tests.satusehat.conftest import ORG
-from webhooks.satusehat_client import Accepted, CredentialRejected, Refused, SatusehatClient
+from sending.satusehat_client import Accepted, CredentialRejected, Refused, SatusehatClient
 
 WIB = timezone(timedelta(hours=7))
 ACCESS = Access(1, ORG, "client-mranggen", "rahasia-mranggen")

@@ -236,7 +236,7 @@ def test_a_missing_or_changed_secret_key_holds_sending_without_failing_the_crede
                                                                                       ss_settings, session):
     from cryptography.fernet import Fernet
 
-    from scheduler.satusehat_sync import SatusehatSender
+    from sending.satusehat_sync import SatusehatSender
 
     set_credentials(runtime, clock)
     measurement_id, _ = save(runtime, clock)

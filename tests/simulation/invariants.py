@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Measurement, Member, OutboxMessage, PlannedReminder, Referral
+from storage.models import Measurement, Member, OutboxMessage, PlannedReminder, Posyandu, Referral
 from tests.simulation.kader import Typed
 from tests.simulation.population import Person, waz_of, whz_of
 from tests.simulation.world import PosyanduSim, Sim, local
@@ -98,9 +98,9 @@ class Checker:
         self.skdn_checked: set[tuple[str, str]] = set()
         self.sent_counts: Counter[int] = Counter()
         self.stats: Counter[str] = Counter()
-        self.last_weight: dict[str, tuple[date, float]] = {}
+        self.last_weight: dict[int, tuple[date, float]] = {}
         self.reminders: dict[str, list[tuple[date, str]]] = defaultdict(list)
-        self.mr1_checked: set[str] = set()
+        self.mr1_checked: set[int] = set()
 
     def session(self) -> Session:
         return Session(bind=self.sim.runtime.engine.execution_options(isolation_level="AUTOCOMMIT"))
@@ -134,7 +134,7 @@ class Checker:
             if not t.saved:
                 continue
             row = s.scalars(select(Measurement).join(Member, Member.id == Measurement.member_id).where(
-                Member.name == t.person.name, Member.birth_date == t.person.birth,
+                Member.name == t.person.name, Member.birth_date == t.person.birth, Member.posyandu_id == _place_id(place),
                 Measurement.measured_on == t.on).order_by(Measurement.id.desc()).limit(1)).first()
             if row is None:
                 self.sim.violation("typed is stored", f"{_who(t)}: saved in chat, no measurement on {t.on}")
@@ -144,14 +144,14 @@ class Checker:
                 if stored is None or abs(float(stored) - float(value)) > 1e-6:
                     self.sim.violation("typed is stored", f"{_who(t)} ({t.habit}): {column} typed {value}, "  # type: ignore[attr-defined]
                                                           f"stored {stored}")
-            previous = self.last_weight.get(t.person.name)
+            previous = self.last_weight.get(id(t.person))  # by person: two villages may each have an "Iwan Prasetyo"
             if t.person.is_balita(t.on) and "weight_kg" in t.values:
                 if previous is not None and months_between(previous[0], t.on) == 1 and \
                         t.values["weight_kg"] < previous[1] and "turun" not in getattr(t, "transcript", "turun"):
                     self.sim.violation("a weight loss is said as a loss", f"{_who(t)}: {previous[1]} kg last month, "
                                                                          f"{t.values['weight_kg']} kg now; the "
                                                                          f"kader's summary does not say it went down")
-                self.last_weight[t.person.name] = (t.on, t.values["weight_kg"])
+                self.last_weight[id(t.person)] = (t.on, t.values["weight_kg"])
             if "height_cm" in t.values and t.person.is_balita(t.on):
                 want = "L" if t.person.age_days(t.on) < 731 else "H"
                 if row.position != want:
@@ -169,7 +169,8 @@ class Checker:
                 continue
             urgent, why = urgency(t.person, t)
             member_id = s.scalar(select(Member.id).where(Member.name == t.person.name,
-                                                         Member.birth_date == t.person.birth))
+                                                         Member.birth_date == t.person.birth,
+                                                         Member.posyandu_id == _place_id(place)))
             urgent_refs = list(s.scalars(select(Referral).where(Referral.member_id == member_id,
                                                                 Referral.urgency == "today")))
             # a problem still open from an earlier month keeps its first urgent day: open and urgent is enough
@@ -304,10 +305,10 @@ class Checker:
                     continue
                 for p in h.members:
                     due = _nine_months(p.birth)
-                    if p.name in self.mr1_checked or not p.registered or p.moved_away or due < since \
+                    if id(p) in self.mr1_checked or not p.registered or p.moved_away or due < since \
                             or day != due + timedelta(days=REMINDER_WINDOW_DAYS):
                         continue
-                    self.mr1_checked.add(p.name)
+                    self.mr1_checked.add(id(p))
                     self.stats["MR1 reminders checked"] += 1
                     mr1 = {dose_name("MR1", "id").lower(), dose_name("MR1", "en").lower()}  # as every list names it
                     if not any(p.name in text and any(name in text.lower() for name in mr1)
@@ -396,6 +397,11 @@ def _who(t: Typed) -> str:
 
 def _values(t: Typed) -> str:
     return ", ".join(f"{k} {v}" for k, v in t.values.items())
+
+
+def _place_id(place: PosyanduSim) -> Any:
+    """The posyandu's id, as a subquery: names repeat across villages, never within one."""
+    return select(Posyandu.id).where(Posyandu.code == place.code).scalar_subquery()
 
 
 def _transcript(t: Typed) -> str:

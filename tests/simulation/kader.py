@@ -83,6 +83,7 @@ class Answerer:
     def __init__(self, person: Person, m: Measured, on: date, habit: str) -> None:
         self.p, self.m, self.on, self.habit = person, m, on, habit
         self.typed: dict[str, float] = {}  # what she typed answering questions (step by step)
+        self.told_pregnant = False  # she answered "Ya, sedang hamil": the product now knows the pregnancy
 
     values_sent = 0  # measurements typed so far in this report
 
@@ -104,6 +105,7 @@ class Answerer:
             return pick(said, lambda label: label.startswith("Ya")) or "ya"
         if "sedang hamil" in q:
             want = "Ya" if p.pregnant_on(self.on) else "Tidak"
+            self.told_pregnant = want == "Ya"
             return pick(said, lambda label: label.startswith(want)) or want.lower()
         if "perkiraan usia kehamilan" in q:  # after `lupa`: the months she says, from the truth
             preg = p.pregnancy
@@ -179,6 +181,8 @@ def report(chat: SimChat, p: Person, m: Measured, on: date, habit: str, rng: ran
         if "tersimpan" in said.reply.lower():
             record.saved = True
             break
+    if record.saved and answerer.told_pregnant and p.pregnancy is not None:
+        p.pregnancy.registered = True  # known in chat: the kader will record its end (`persalinan`)
     if habit in ("steps", "half_way"):
         record.values = answerer.typed  # only what the questions asked for was typed
     record.transcript = "\n".join(f"> {x.text}\n{x.reply}" for x in chat.log[record.first_said:])  # type: ignore[attr-defined]

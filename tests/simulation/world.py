@@ -99,8 +99,8 @@ class PosyanduSim:
 class Sim:
     def __init__(self, url: str, seed: int, posyandu: int = 1, households: int = 60, start: date = START,
                  check: bool = True, engine: Any = None, log: Callable[[str], None] | None = None) -> None:
-        from bot.runtime import build_runtime
-        from webhooks.app import create_app
+        from app.runtime import build_runtime
+        from app.wsgi import create_app
 
         self.seed, self.start, self.check = seed, start, check
         self.rng = random.Random(seed)
@@ -139,8 +139,8 @@ class Sim:
         self.runtime.dispatcher.close()
 
     def sync_satusehat(self) -> None:
-        """What the `satusehat` process does: send every queued visit (scheduler.satusehat_sync) to the fake."""
-        from scheduler.satusehat_sync import SatusehatSender
+        """What the `satusehat` process does: send every queued visit (sending.satusehat_sync) to the fake."""
+        from sending.satusehat_sync import SatusehatSender
 
         sender = SatusehatSender(self.runtime.session_factory, self.settings, self.clock, rng=lambda: 0.5)
         try:
@@ -441,6 +441,9 @@ class Sim:
             said = chat.say(answer)
         preg.reported_end = True
         chat.say("menu")
+        if not self.end_recorded(place, mother):
+            self.violation("pregnancy end", f"`{word}` for a woman of {mother.age_years(on)} years: the conversation "
+                                            f"ended but her pregnancy is still open:\n{said.reply[-600:]}")
         if word == "keguguran" and place.bidan is not None:
             # the bidan follows a miscarriage up (KF after abortion, Buku KIA); the kader is told she can
             self.drain()
@@ -449,6 +452,21 @@ class Sim:
             if not told:
                 self.violation("keguguran reaches the bidan", f"a miscarriage recorded by the kader: no message to "
                                                               f"the bidan names the mother")
+
+    def end_recorded(self, place: PosyanduSim, mother: Person) -> bool:
+        """The product closed her latest pregnancy (a birth or an end): what the kader's words were for."""
+        from sqlalchemy import select
+
+        from storage.db import transaction
+        from storage.models import Member, Posyandu, Pregnancy
+
+        with transaction(self.runtime.session_factory) as s:
+            last = s.scalars(select(Pregnancy).join(Member, Member.id == Pregnancy.member_id)
+                             .join(Posyandu, Posyandu.id == Member.posyandu_id)
+                             .where(Posyandu.code == place.code, Member.name == mother.name,
+                                    Member.birth_date == mother.birth)
+                             .order_by(Pregnancy.id.desc()).limit(1)).first()
+            return last is not None and (last.delivered_on is not None or last.ended_on is not None)
 
     # -- the month's end ---------------------------------------------------------------------------------------
     def month_end(self, place: PosyanduSim, first: date, last: date, events: Any) -> None:

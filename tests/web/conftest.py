@@ -23,7 +23,7 @@ def web_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def web_runtime(web_settings, clock, senders, db_engine):  # type: ignore[no-untyped-def]
-    from bot.runtime import build_runtime
+    from app.runtime import build_runtime
 
     rt = build_runtime(web_settings, clock=clock, senders=senders, engine=db_engine)
     yield rt
@@ -33,7 +33,7 @@ def web_runtime(web_settings, clock, senders, db_engine):  # type: ignore[no-unt
 
 @pytest.fixture
 def web_app(web_runtime):  # type: ignore[no-untyped-def]
-    from webhooks.app import create_app
+    from app.wsgi import create_app
 
     app = create_app(runtime=web_runtime)
     app.config["TESTING"] = True

@@ -57,7 +57,7 @@ def test_a_link_works_once_and_a_link_preview_does_not_use_it(client, village):
     assert first.status_code == 302 and "posyandu_web" in first.headers.get("Set-Cookie", "")
     assert client.get("/rujukan").status_code == 200
     other = village  # a second browser with the same link
-    from webhooks.app import create_app
+    from app.wsgi import create_app
 
     second_browser = create_app(runtime=other).test_client()
     page = second_browser.get(f"/masuk/{token}")
@@ -292,8 +292,8 @@ def test_the_simulator_talks_through_the_engine_on_its_own_database(client, vill
 
 
 def test_the_simulator_is_off_unless_enabled(village, settings):
-    from bot.runtime import build_runtime
-    from webhooks.app import create_app
+    from app.runtime import build_runtime
+    from app.wsgi import create_app
 
     rt = build_runtime(settings.with_(simulator_enabled=False), clock=village.clock, senders={},
                        engine=village.engine)

@@ -9,6 +9,7 @@ Every page is requested by every role that may open it, its statements counted w
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -150,10 +151,22 @@ def test_the_cards_reasons_and_stage_are_the_chats(web_app, village, db_engine):
     """The queue's cards read the stored flags instead of interpreting each visit again: the same words as the
     chat's `reasons_text` (which interprets it again) for every open case of the demo (saved through the
     chat's own path, so what is stored is what the rules found)."""
+    from bot.flows.base import Ctx
     from bot.flows.referrals import reasons_text
+
+    @dataclass
+    class ChatIn(Ctx):
+        """The chat's step context in a chosen language, as the page's switch chooses it."""
+
+        chosen: str = "id"
+
+        @property
+        def lang(self) -> str:
+            return self.chosen
+
     from storage.referrals import open_problems, queue
     from storage.reporting import pregnancies_of, reinterpret
-    from web.pages import PageCtx
+    from web.pages.common import PageCtx
     from web.pages.referrals import stored_reasons_text
 
     with web_app.test_request_context("/rujukan"), transaction(village.session_factory) as s:
@@ -163,12 +176,13 @@ def test_the_cards_reasons_and_stage_are_the_chats(web_app, village, db_engine):
         ids = list(s.scalars(select(Posyandu.id)))
         for lang in ("id", "en"):
             contact = s.scalars(select(Contact).where(Contact.address == "bidan")).one()
-            c = PageCtx(session=s, contact=contact, now=village.clock.now(), settings=village.settings, page_lang=lang)
+            c = PageCtx(contact=contact, now=village.clock.now(), page_lang=lang)
+            chat = ChatIn(session=s, contact=contact, now=c.now, settings=village.settings, chosen=lang)
             entries, total = queue(s, ids, 0, 500)
             assert total == len(entries) >= 3
             for entry in entries:
                 result = reinterpret(s, entry.measurement) if entry.measurement is not None else None
-                assert stored_reasons_text(c, entry.referral.reasons or []) == reasons_text(c, entry, result)
+                assert stored_reasons_text(c, entry.referral.reasons or []) == reasons_text(chat, entry, result)
         # the stage line: the same as the chat's renderer reads it
         from web.pages import referrals as page
 

@@ -33,8 +33,8 @@ def tw():
 @pytest.fixture
 def live(settings, clock, db_engine, tg, tw):  # type: ignore[no-untyped-def]
     """A runtime whose senders are the real ones, talking to the fakes; replies sent right after commit."""
-    from webhooks.app import create_app
-    from bot.runtime import build_runtime
+    from app.wsgi import create_app
+    from app.runtime import build_runtime
 
     live_settings = settings.with_(telegram_token="123456:TEST", telegram_api_url=tg.base_url,
                                    twilio_api_url=tw.base_url, send_now=True)

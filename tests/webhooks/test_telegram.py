@@ -55,8 +55,8 @@ def test_wrong_or_missing_secret_is_refused(live, tg, session):
 
 
 def test_no_secret_configured_refuses_everything(settings, clock, db_engine):
-    from webhooks.app import create_app
-    from bot.runtime import build_runtime
+    from app.wsgi import create_app
+    from app.runtime import build_runtime
 
     rt = build_runtime(settings.with_(telegram_webhook_secret=""), clock=clock, senders={}, engine=db_engine)
     client = create_app(runtime=rt).test_client()
@@ -115,7 +115,7 @@ def test_a_failed_send_stays_in_the_outbox_and_the_dispatcher_retries(live, tg, 
 
 def test_set_webhook_command_uses_the_secret(live, tg):
     rt, client = live
-    from webhooks.app import create_app
+    from app.wsgi import create_app
 
     app = create_app(runtime=rt)
     result = app.test_cli_runner().invoke(args=["telegram", "set-webhook"])

@@ -123,8 +123,8 @@ def test_unsubscribed_number_is_given_up_and_marked(live, tw, session):
 
 
 def test_inline_twiml_replies_when_configured(settings, clock, db_engine, tw, session):
-    from webhooks.app import create_app
-    from bot.runtime import build_runtime
+    from app.wsgi import create_app
+    from app.runtime import build_runtime
 
     rt = build_runtime(settings.with_(twilio_reply_inline=True, twilio_api_url=tw.base_url), clock=clock,
                        engine=db_engine)

@@ -17,7 +17,7 @@ from bot.recap_text import RATIO_KEYS, month_label, percent
 from health.levels import KLASTER_2, KLASTER_3
 from storage.levels import LEVELS, staff_desa_id
 from storage.recap_snapshots import snapshot_recap
-from web.pages import blueprint, lang, now, page, places, runtime, seen, t
+from web.pages.common import blueprint, lang, now, page, places, runtime, seen, t
 from web.pages.recap import _month
 
 

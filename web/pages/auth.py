@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import g, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from web import csrf, secure_cookies
-from web.pages import COOKIE, blueprint, now, runtime, seen, t
+from web.security import csrf, secure_cookies
+from web.pages.common import COOKIE, blueprint, now, runtime, seen, t
 from storage.web_login import end_session, open_session, redeem_link
 
 

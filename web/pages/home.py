@@ -8,7 +8,7 @@ from bot.recap_text import month_label
 from health.recap import month_bounds
 from storage.overview import overview
 from storage.visits import local_today
-from web.pages import blueprint, lang, now, page, places, seen
+from web.pages.common import blueprint, lang, now, page, places, seen
 
 
 @blueprint.get("/")

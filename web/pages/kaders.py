@@ -11,7 +11,7 @@ from bot.recap_text import month_label
 from health.recap import month_bounds
 from storage.visits import local_today
 from storage.web_pages import kader_figures
-from web.pages import blueprint, chosen_places, lang, now, page, places, seen
+from web.pages.common import blueprint, chosen_places, lang, now, page, places, seen
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 

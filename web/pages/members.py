@@ -7,14 +7,14 @@ from flask import Response, abort, g, render_template
 from flask.typing import ResponseReturnValue
 
 from bot.charts import INDICATORS, chart_spec, is_balita
-from bot.flows.referrals import problem_text
-from bot.flows.reporting_format import age, day
-from bot.flows.reporting_services import label_for
+from bot.referral_text import problem_text
+from bot.formats import age, day
+from bot.service_names import label_for
 from storage.models import Measurement, Member
 from storage.reporting import member_in_scope
 from storage.visits import local_today
 from storage.web_pages import member_history
-from web.pages import blueprint, ctx, lang, now, page, place_ids, seen, t
+from web.pages.common import blueprint, ctx, lang, now, page, place_ids, seen, t
 from web.pages.referrals import flag_name
 
 
@@ -47,9 +47,9 @@ def member(member_id: int) -> ResponseReturnValue:
 
 
 def _values(m: Measurement) -> str:
-    from bot.flows.referrals import FIELD_OF_ITEM, VALUE_ITEMS
-    from bot.flows.reporting_items import label_key
-    from bot.flows.reporting_render import value_text
+    from bot.referral_text import FIELD_OF_ITEM, VALUE_ITEMS
+    from bot.visit_text import label_key
+    from bot.visit_text import value_text
     from bot.referral_alerts import VALUE_FIELDS
 
     values = {name: getattr(m, name) for name in VALUE_FIELDS}

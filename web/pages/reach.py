@@ -13,7 +13,7 @@ from bot.recap_text import month_label
 from storage.reach import UNREACHABLE, reach_by_posyandu
 from storage.visits import local_today
 from storage.web_pages import failure_reasons
-from web.pages import blueprint, chosen_places, lang, now, page, places, seen
+from web.pages.common import blueprint, chosen_places, lang, now, page, places, seen
 
 PLACES_PAGE = 10  # posyandu per page (a phone screen): the figures of one page are read in three queries
 

@@ -14,7 +14,7 @@ from bot.recap_text import RATIO_KEYS, month_label, percent
 from storage.recap import month_ratios, month_recap
 from storage.visits import local_today
 from storage.web_pages import members_named
-from web.pages import blueprint, chosen_places, lang, now, page, places, seen, t
+from web.pages.common import blueprint, chosen_places, lang, now, page, places, seen, t
 
 if TYPE_CHECKING:
     from storage.models import Posyandu

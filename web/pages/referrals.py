@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from flask import abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from bot.flows.referrals import problem_text, values_text
-from bot.flows.reporting_format import age, day
-from bot.flows.reporting_render import label
+from bot.referral_text import problem_text, values_text
+from bot.formats import age, day
+from bot.visit_text import label
 from bot.texts import catalogue, render
 from health.findings import evidence_name, group
 from health.labels import category_of
@@ -24,7 +24,7 @@ from storage.referral_history import referral_in_scope, referral_story
 from storage.referrals import OUTCOMES, QueueEntry, may_close, open_in_scope, open_problems, queue, record_outcome
 from storage.pregnancy_status import pregnancy_since
 from storage.reporting import facts_of, pregnancies_of
-from web.pages import blueprint, chosen_places, ctx, lang, now, page, place_ids, places, seen, t
+from web.pages.common import blueprint, chosen_places, ctx, lang, now, page, place_ids, places, seen, t
 
 PAGE = 50
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import g, render_template
 from flask.typing import ResponseReturnValue
 
-from bot.flows.reporting_format import day
+from bot.formats import day
 from storage.web_pages import SYNC_STATES, satusehat_by_posyandu
-from web.pages import blueprint, chosen_places, lang, page, places, seen
+from web.pages.common import blueprint, chosen_places, lang, page, places, seen
 
 
 @blueprint.get("/satusehat")

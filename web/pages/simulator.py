@@ -9,17 +9,14 @@ from __future__ import annotations
 import secrets
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import abort, current_app, render_template, request, session
 from flask.typing import ResponseReturnValue
 
 from bot.messages import Channel, Inbound, InboundKind, Outbound, Role
 from bot.ports import SendResult, Sent
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
-from web.pages import blueprint, page, runtime, seen
+from web.pages.common import blueprint, build_runtime, page, runtime, seen
 
 ROLES = ("kader", "bidan", "resident")
 _lock = threading.Lock()
@@ -43,12 +40,12 @@ class Collector:
             return [self.said.pop(i) for i in ids if i in self.said]
 
 
-def simulator_runtime() -> tuple[Runtime, Collector]:
-    """The simulator's own runtime on its own database and what it said, built once per process."""
+def simulator_runtime() -> tuple[Any, Collector]:
+    """The simulator's own runtime on its own database and what it said, built once per process (by the app's
+    `build_runtime`, handed in untyped: the page never imports `app/`)."""
     with _lock:
         built = current_app.extensions.get("posyandu_simulator")
         if built is None:
-            from bot.runtime import build_runtime
             from storage.db import transaction
             from storage.migrate import upgrade
             from storage.seed import seed_demo
@@ -104,7 +101,7 @@ def simulator_send() -> ResponseReturnValue:
     address = _trainee(role)
     from storage.db import transaction
     from storage.seed import trainee
-    from webhooks.inbound import process
+    from bot.intake import process
 
     with transaction(sim.session_factory) as s:
         trainee(s, address, Role(role), sim.clock.now())

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import g, render_template
 from flask.typing import ResponseReturnValue
 
-from bot.flows.reporting_format import age
-from bot.flows.visits import reason_texts
+from bot.formats import age
+from bot.visit_reasons import reason_texts
 from storage.visits import local_today, visiting_list
-from web.pages import blueprint, chosen_places, lang, now, page, places, runtime, seen
+from web.pages.common import blueprint, chosen_places, lang, now, page, places, runtime, seen
 
 SHOWN = 200  # per posyandu on one page
 # Where the scope holds several posyandu, the page lists them with a link each rather than computing every

@@ -1,5 +1,5 @@
 """send slots: each provider account's slots, taken before a send and free one second after its
-answer, so no second at the provider holds more sends than it allows (scheduler/budget.py)
+answer, so no second at the provider holds more sends than it allows (sending/budget.py)
 
 Revision ID: 0009
 Revises: 0003

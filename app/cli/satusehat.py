@@ -1,12 +1,12 @@
 """SATUSEHAT commands: credentials per puskesmas, a posyandu's Location id, export, sync, status.
 
-    flask --app webhooks.app satusehat credentials set --puskesmas NAME --organization-id ID \\
+    flask --app app.wsgi satusehat credentials set --puskesmas NAME --organization-id ID \\
         --client-id X --client-secret-from-env VAR
-    flask --app webhooks.app satusehat location set --posyandu CODE --location-id UUID
-    flask --app webhooks.app satusehat practitioner set --phone +62812... --ihs 10009880728
-    flask --app webhooks.app satusehat export --month YYYY-MM [--posyandu CODE] -o FILE.ndjson
-    flask --app webhooks.app satusehat sync [--month YYYY-MM]
-    flask --app webhooks.app satusehat status
+    flask --app app.wsgi satusehat location set --posyandu CODE --location-id UUID
+    flask --app app.wsgi satusehat practitioner set --phone +62812... --ihs 10009880728
+    flask --app app.wsgi satusehat export --month YYYY-MM [--posyandu CODE] -o FILE.ndjson
+    flask --app app.wsgi satusehat sync [--month YYYY-MM]
+    flask --app app.wsgi satusehat status
 
 The client secret is read from the environment variable named by
 `--client-secret-from-env`, so it never sits on a command line or in shell
@@ -34,7 +34,7 @@ from storage.repositories import posyandu_by_code
 from storage.satusehat_credentials import KeyProblem, set_credentials
 from storage.satusehat_practitioner import bidan_contacts_by_phone, set_practitioner
 from storage.satusehat_queue import month_visits, retry_in_words, status_counts
-from webhooks.commands.core import runtime
+from app.cli.core import runtime
 
 if TYPE_CHECKING:
     from health.fhir_codes import CodeChoice
@@ -189,7 +189,7 @@ def export(month: str, code: str | None, output: str) -> None:
 @satusehat_group.command("sync", help="Send what is queued now (the satusehat worker does this continuously).")
 @click.option("--month", default=None, help="only visits of this month, YYYY-MM")
 def sync(month: str | None) -> None:
-    from bot.runtime import satusehat_sender
+    from app.runtime import satusehat_sender
 
     _month(month)
     rt = runtime()

@@ -1,10 +1,11 @@
 """The composition root: build the running parts from Settings (database, senders, budget, dispatcher).
 
 Shared by the web app, the dispatcher worker, the clock, the SATUSEHAT sender and
-the terminal chat, so every process is wired the same way. It is the one module
-that knows both `scheduler/` (the dispatcher) and `webhooks/` (the senders, imported
-lazily where they are built), so that neither of those imports the other: both
-receive a `Runtime`.
+the terminal chat, so every process is wired the same way. It sits in `app/`, which
+nothing imports: the edges (`webhooks/`, `web/`, `sending/`, `scheduler/`) never import
+each other, and each receives a `Runtime` (or the callables it needs) from here. The
+provider clients are imported where they are built, so a process without a channel
+never loads PTB or twilio.
 """
 from __future__ import annotations
 
@@ -19,13 +20,12 @@ from bot.config import Settings
 from bot.messages import Channel
 from bot.ports import Clock, Sender, SystemClock
 from bot import privacy
-from scheduler.dispatch import Dispatcher, SendNow, channel_limits
+from sending.dispatch import Dispatcher, SendNow, channel_limits
 from storage.db import make_engine, make_session_factory
 
-if TYPE_CHECKING:
-    from scheduler.satusehat_sync import SatusehatSender
-    from webhooks.satusehat_client import SatusehatClient
-    from webhooks.telegram_client import BotRunner
+if TYPE_CHECKING:  # pragma: no cover
+    from sending.satusehat_sync import SatusehatSender
+    from sending.telegram_client import BotRunner
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +63,14 @@ def channel_senders(settings: Settings, clock: Clock | None = None) -> tuple[dic
     senders: dict[Channel, Sender] = {}
     runner: BotRunner | None = None
     if settings.telegram_enabled:
-        from webhooks.telegram_client import BotRunner, TelegramSender, telegram_api_base
+        from sending.telegram_client import BotRunner, TelegramSender, telegram_api_base
 
         runner = BotRunner(settings.telegram_token, telegram_api_base(settings.telegram_api_url))
         # the parts of a long text go to one chat: each a chat's gap after the previous one's answer
         senders[Channel.TELEGRAM] = TelegramSender(runner, part_gap=channel_limits(settings)[Channel.TELEGRAM].chat_hold)
     if settings.whatsapp_enabled:
         from webhooks.media import media_link
-        from webhooks.whatsapp_sender import TwilioWhatsAppSender
+        from sending.whatsapp_sender import TwilioWhatsAppSender
 
         link_clock = clock or SystemClock()
 
@@ -83,7 +83,7 @@ def channel_senders(settings: Settings, clock: Clock | None = None) -> tuple[dic
             status_callback=status_callback_url(settings.public_url),
             media_url=lambda attachment: media_link(settings, link_clock, attachment))
     if settings.sms_enabled:
-        from webhooks.sms_sender import TwilioSmsSender
+        from sending.sms_sender import TwilioSmsSender
 
         senders[Channel.SMS] = TwilioSmsSender(
             settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_sms_from,
@@ -91,17 +91,10 @@ def channel_senders(settings: Settings, clock: Clock | None = None) -> tuple[dic
     return senders, runner
 
 
-def satusehat_client(settings: Settings, clock: Clock) -> SatusehatClient:
-    """The SATUSEHAT HTTP client (an edge in webhooks/) for the sync worker in scheduler/."""
-    from webhooks.satusehat_client import SatusehatClient
-
-    return SatusehatClient(settings.satusehat_auth_url, settings.satusehat_fhir_url, clock,
-                           settings.satusehat_timeout_seconds)
-
-
 def satusehat_sender(runtime: Runtime) -> SatusehatSender:
-    """The SATUSEHAT sync worker on this runtime; ValueError when a code setting is unknown."""
-    from scheduler.satusehat_sync import SatusehatSender
+    """The SATUSEHAT sync worker on this runtime (its HTTP client from the settings); ValueError when a code
+    setting is unknown."""
+    from sending.satusehat_sync import SatusehatSender
 
     return SatusehatSender(runtime.session_factory, runtime.settings, runtime.clock)
 

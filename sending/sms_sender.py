@@ -13,7 +13,7 @@ import unicodedata
 from bot.messages import Channel, Outbound
 from bot.ports import Failed, SendResult, Sent
 from bot.privacy import pseudonym
-from webhooks.whatsapp_sender import TwilioWhatsAppSender
+from sending.whatsapp_sender import TwilioWhatsAppSender
 
 log = logging.getLogger(__name__)
 

@@ -1,14 +1,13 @@
 """The month's recap and the growth chart for operators.
 
-    flask --app webhooks.app recap --month 2026-11 [--posyandu MAWAR7] --format csv|xlsx|text [-o FILE]
-    flask --app webhooks.app sasaran --posyandu MAWAR7 --year 2026 --balita 45
-    flask --app webhooks.app chart --posyandu MAWAR7 --name "Aisyah Putri" [--birth-date 2025-03-10] \\
+    flask --app app.wsgi recap --month 2026-11 [--posyandu MAWAR7] --format csv|xlsx|text [-o FILE]
+    flask --app app.wsgi sasaran --posyandu MAWAR7 --year 2026 --balita 45
+    flask --app app.wsgi chart --posyandu MAWAR7 --name "Aisyah Putri" [--birth-date 2025-03-10] \\
         --indicator wfa|lhfa -o aisyah.png
 """
 from __future__ import annotations
 
 import io
-import re
 import sys
 from datetime import date
 
@@ -22,29 +21,7 @@ from storage.members import name_key
 from storage.models import Member, Posyandu
 from storage.recap import month_recap, set_target
 from storage.repositories import posyandu_by_code
-from webhooks.commands.core import output_file, runtime
-
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-def _month(value: str) -> tuple[int, int]:
-    match = _MONTH.match(value.strip())
-    if match is None:
-        raise click.BadParameter(f"use YYYY-MM, e.g. 2026-11 (got {value!r})", param_hint="--month")
-    return int(match.group(1)), int(match.group(2))
-
-
-def _write(output: str | None, data: bytes | str, default_name: str | None = None) -> None:
-    target = output or default_name
-    if target is None or target == "-":
-        if isinstance(data, bytes):
-            raise click.ClickException("this format is binary: give a file with -o")
-        sys.stdout.write(data)
-        return
-    with output_file(target, "wb" if isinstance(data, bytes) else "w") as handle:
-        handle.write(data)
-    click.echo(f"written to {target}", err=True)
-
+from app.cli.core import month_arg, runtime, write_output
 
 @click.command("recap", help="The month's recap: SKDN and the ILP figures per posyandu (csv, xlsx or text); "
                               "with --level, by posyandu, desa, puskesmas or kabupaten with targets and PWS KIA.")
@@ -60,11 +37,11 @@ def _write(output: str | None, data: bytes | str, default_name: str | None = Non
 @with_appcontext
 def recap_command(month_text: str, code: str | None, level: str | None, unit: str | None, cumulative: bool,
                   fmt: str, lang: str, output: str | None) -> None:
-    year, month = _month(month_text)
+    year, month = month_arg(month_text)
     if level is not None or unit is not None or cumulative:
-        from webhooks.commands.levels import level_recap_command
+        from app.cli.levels import level_recap_command
 
-        level_recap_command(level or "posyandu", unit or code, year, month, cumulative, fmt, lang, output, _write)
+        level_recap_command(level or "posyandu", unit or code, year, month, cumulative, fmt, lang, output, write_output)
         return
     if fmt == "xlsx" and not code:
         raise click.UsageError("--format xlsx makes one workbook per posyandu: give --posyandu CODE")
@@ -92,15 +69,15 @@ def recap_command(month_text: str, code: str | None, level: str | None, unit: st
     if fmt == "xlsx":
         from bot.media.recap_files import workbook_bytes
 
-        _write(output, workbook_bytes(recaps[0], lang), f"rekap-{places[0].code}-{month_text}.xlsx")
+        write_output(output, workbook_bytes(recaps[0], lang), f"rekap-{places[0].code}-{month_text}.xlsx")
     elif fmt == "csv":
         from bot.media.recap_files import write_csv
 
         out = io.StringIO()
         write_csv(out, recaps, lang)
-        _write(output, out.getvalue())
+        write_output(output, out.getvalue())
     else:
-        _write(output, "\n\n".join(recap_text(lang, r) for r in recaps) + "\n")
+        write_output(output, "\n\n".join(recap_text(lang, r) for r in recaps) + "\n")
     if failed:
         sys.exit(1)
 
@@ -157,7 +134,7 @@ def chart_command(code: str, name: str, birth_date: str | None, indicator: str, 
         raise click.ClickException(f"no {'weight' if indicator == 'wfa' else 'length/height'} on record")
     from bot.media.chart import chart_png
 
-    _write(output, chart_png(spec))
+    write_output(output, chart_png(spec))
 
 
 GROUPS = (recap_command, target_command, chart_command)

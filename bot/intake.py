@@ -4,15 +4,15 @@ from __future__ import annotations
 import logging
 
 from bot.messages import Inbound
+from bot.ports import Running
 from bot.service import Handled, handle_inbound
 from storage.db import transaction
 from storage.outbox import wake_dispatchers
-from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 
-def process(runtime: Runtime, inbound: Inbound, *, send: bool = True) -> Handled:
+def process(runtime: Running, inbound: Inbound, *, send: bool = True) -> Handled:
     """Handle `inbound` and commit; then hand the replies to the send-now pool.
 
     If the process dies after the commit, the replies are in the outbox and the

@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
 import click
 from flask.cli import AppGroup
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
+from app.runtime import Runtime
 from bot.messages import Channel, Role
 from storage.db import transaction
 from storage.migrate import downgrade, upgrade
@@ -18,8 +21,18 @@ from storage.phones import normalise_phone
 from storage.repositories import posyandu_by_code
 
 
-def runtime():
-    return current_app.get_runtime()
+RUNTIME = "app.cli.runtime"
+
+
+def install(app: Flask, get_runtime: Callable[[], Runtime]) -> None:
+    """Hand the commands the app's runtime getter (`register_commands`)."""
+    app.extensions[RUNTIME] = get_runtime
+
+
+def runtime() -> Runtime:
+    """The app's runtime, built on first use."""
+    get_runtime: Callable[[], Runtime] = current_app.extensions[RUNTIME]
+    return get_runtime()
 
 
 def parse_instant(value: str | None) -> datetime | None:
@@ -148,7 +161,9 @@ def telegram_set_webhook() -> None:
     if not settings.telegram_enabled or not settings.telegram_webhook_secret:
         raise click.ClickException("set TELEGRAM_TOKEN and TELEGRAM_WEBHOOK_SECRET first")
     url = settings.public_url.rstrip("/") + "/webhooks/telegram"
-    ok = rt.telegram_runner.run(lambda bot: bot.set_webhook(
+    runner = rt.telegram_runner
+    assert runner is not None  # built whenever Telegram is configured
+    ok = runner.run(lambda bot: bot.set_webhook(
         url=url, secret_token=settings.telegram_webhook_secret,
         allowed_updates=["message", "callback_query"], drop_pending_updates=False))
     click.echo(f"webhook set to {url}" if ok else "Telegram refused the webhook")
@@ -195,3 +210,27 @@ def outbox_status(as_json: bool) -> None:
 
 
 GROUPS = (db_group, contacts_group, seed_group, telegram_group, outbox_group)
+
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def month_arg(value: str) -> tuple[int, int]:
+    """--month YYYY-MM as (year, month), or a clear error naming the option."""
+    match = _MONTH.match(value.strip())
+    if match is None:
+        raise click.BadParameter(f"use YYYY-MM, e.g. 2026-11 (got {value!r})", param_hint="--month")
+    return int(match.group(1)), int(match.group(2))
+
+
+def write_output(output: str | None, data: bytes | str, default_name: str | None = None) -> None:
+    """Write a command's result to `-o FILE` (or its default name), else standard output (text only)."""
+    target = output or default_name
+    if target is None or target == "-":
+        if isinstance(data, bytes):
+            raise click.ClickException("this format is binary: give a file with -o")
+        sys.stdout.write(data)
+        return
+    with output_file(target, "wb" if isinstance(data, bytes) else "w") as handle:
+        handle.write(data)
+    click.echo(f"written to {target}", err=True)

@@ -1,4 +1,4 @@
-"""Procfile `satusehat`: send queued visits to SATUSEHAT, one transaction Bundle each.
+"""The SATUSEHAT sender (Procfile `satusehat`, `app/satusehat.py`): send queued visits to SATUSEHAT, one transaction Bundle each.
 
 Why a worker of its own: SATUSEHAT may be slow or down for hours, and a
 puskesmas' credentials may be missing or wrong; none of that may hold up the
@@ -17,7 +17,6 @@ the credentials are marked failed and the puskesmas' rows go back unsent.
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -26,13 +25,13 @@ from typing import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import Settings, configure_logging
+from bot.config import Settings
 from bot.ports import Accepted, Clock, CredentialRejected, FhirClient, Refused, RetryLater
 from bot.privacy import pseudonym
 from health.fhir_codes import CodeChoice
 from health.fhir_visit import build_bundle
-from scheduler.dispatch import backoff_seconds
-from scheduler.isolation import failure_label, log_failure
+from sending.dispatch import backoff_seconds
+from bot.isolation import failure_label, log_failure
 from storage.db import transaction
 from storage.models import SatusehatSync
 from storage.satusehat_credentials import Access, KeyProblem, access_for, active_puskesmas, mark_failed
@@ -63,10 +62,11 @@ class SatusehatSender:
         self.session_factory = session_factory
         self.settings = settings
         self.clock = clock
-        if client is None:  # the HTTP edge lives in webhooks/; the composition root builds it
-            from bot.runtime import satusehat_client
+        if client is None:  # the HTTP client beside it, from the settings (tests hand in a fake)
+            from sending.satusehat_client import SatusehatClient
 
-            client = satusehat_client(settings, clock)
+            client = SatusehatClient(settings.satusehat_auth_url, settings.satusehat_fhir_url, clock,
+                                     settings.satusehat_timeout_seconds)
         self.client = client
         self.codes: CodeChoice = settings.satusehat_codes()  # an unknown code stops here, before any send
         self.rng = rng
@@ -205,25 +205,3 @@ def run_forever(sync: SatusehatSender, stop: threading.Event) -> None:
         if not busy:
             stop.wait(interval)
 
-
-def main() -> None:
-    from bot.runtime import build_runtime
-
-    settings = Settings.from_env()
-    configure_logging(settings)
-    runtime = build_runtime(settings, senders={})
-    sync = SatusehatSender(runtime.session_factory, settings, runtime.clock)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    log.info("SATUSEHAT sync started (%s)", "credentials found" if sync.enabled() else
-             "no puskesmas has credentials: nothing is sent")
-    try:
-        run_forever(sync, stop)
-    finally:
-        sync.close()
-        runtime.close()
-
-
-if __name__ == "__main__":
-    main()

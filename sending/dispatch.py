@@ -8,9 +8,9 @@ does not come before its lease nears its end is given back unsent rather than
 raced for by another dispatcher.
 
 What goes next is decided by one pump thread per process over a fair queue
-(`scheduler.fairness`): per-chat queues, replies before bulk, each channel on
+(`sending.fairness`): per-chat queues, replies before bulk, each channel on
 its own, and one budget per provider account shared by every process
-(`scheduler.budget`). Sender threads only wait on the provider's answer; no
+(`sending.budget`). Sender threads only wait on the provider's answer; no
 thread sleeps for a chat's gap or a channel's pace. A reminder, broadcast or
 result to a contact who stopped or deleted their data is cancelled at claim
 time, whenever it was planned.
@@ -35,8 +35,8 @@ from bot.forking import forget_in_forked_child
 from bot.messages import Attachment, Channel, Choice, Outbound
 from bot.ports import Clock, Failed, RetryLater, Sender, SendResult, Sent
 from bot.privacy import pseudonym
-from scheduler.budget import Budget, Limit, LocalBudget, make_budget
-from scheduler.fairness import FairQueue, Job
+from sending.budget import Budget, Limit, LocalBudget, make_budget
+from sending.fairness import FairQueue, Job
 from storage.db import transaction
 from storage.media import attachments_for
 from storage.models import Contact, OutboxMessage
@@ -63,7 +63,7 @@ def backoff_seconds(attempts: int, rng: Callable[[], float] = random.random) -> 
 
 def channel_limits(settings: Settings) -> dict[Channel, Limit]:
     """Each channel's provider account and what it allows (the published rates: the budget's slots keep
-    every second at the provider within them, see `scheduler.budget`)."""
+    every second at the provider within them, see `sending.budget`)."""
     bot_id = settings.telegram_token.split(":", 1)[0] if settings.telegram_token else "bot"
     return {
         Channel.TELEGRAM: Limit.per_second(f"telegram:{bot_id}", settings.telegram_messages_per_second,

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from bot.messages import Channel, Outbound
-from scheduler.budget import Budget, Grant, Limit
+from sending.budget import Budget, Grant, Limit
 
 TURN_RETRY = 0.1  # seconds before asking again whether an older message to the chat has gone
 MAX_IN_FLIGHT = 16  # sends under way at once per channel and process

@@ -1,4 +1,4 @@
-"""`flask --app webhooks.app visits list --posyandu MAWAR7 [--format csv] [--at ...]`: the kader's visiting list.
+"""`flask --app app.wsgi visits list --posyandu MAWAR7 [--format csv] [--at ...]`: the kader's visiting list.
 
 The same list as `kunjungan` in chat (`storage.visits.visiting_list`), for printing or a spreadsheet.
 """
@@ -10,11 +10,11 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from bot.flows.visits import reason_texts
+from bot.visit_reasons import reason_texts
 from storage.db import transaction
 from storage.repositories import posyandu_by_code
 from storage.visits import local_today, visiting_list
-from webhooks.commands.core import parse_instant, runtime
+from app.cli.core import parse_instant, runtime
 
 COLUMNS = ("rank", "name", "birth_date", "reasons", "address", "phone")
 HEADERS = {"id": ("No.", "Nama", "Tanggal lahir", "Alasan kunjungan", "Alamat", "HP"),

@@ -1,9 +1,9 @@
 """The recap by level, a desa's sasaran, and the national exports, for operators.
 
-    flask --app webhooks.app recap --level desa|puskesmas|kabupaten|posyandu [--code X] --month 2026-11 \\
+    flask --app app.wsgi recap --level desa|puskesmas|kabupaten|posyandu [--code X] --month 2026-11 \\
         [--cumulative] --format text|csv|xlsx [--lang id|en] [-o FILE]
-    flask --app webhooks.app sasaran-desa --desa 33.21.01.2001 --year 2026 --group bumil --count 42
-    flask --app webhooks.app export eppgbm|sip1..sip6 --month 2026-11 [--posyandu CODE] [--format csv|xlsx] -o FILE
+    flask --app app.wsgi sasaran-desa --desa 33.21.01.2001 --year 2026 --group bumil --count 42
+    flask --app app.wsgi export eppgbm|sip1..sip6 --month 2026-11 [--posyandu CODE] [--format csv|xlsx] -o FILE
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from flask.cli import with_appcontext
 from health.targets import GROUPS as TARGET_GROUPS, POPULATION
 from storage.db import transaction
 from storage.levels import desa_by_code, level_recap, set_desa_target
-from webhooks.commands.core import runtime
+from app.cli.core import month_arg, runtime, write_output
 
 
 def level_recap_command(level: str, unit: str | None, year: int, month: int, cumulative: bool, fmt: str, lang: str,
@@ -74,9 +74,8 @@ def export_command(name: str, month_text: str, code: str | None, level: str | No
     from bot.media import national
     from storage.exports import BUILDERS
     from storage.levels import places
-    from webhooks.commands.recap import _month, _write
 
-    year, month = _month(month_text)
+    year, month = month_arg(month_text)
     if name == "sip" and fmt == "csv":
         raise click.UsageError("csv holds one format: name sip1 ... sip6, or --format xlsx for all six")
     formats = national.load_formats(runtime().settings.national_formats_file or None)
@@ -92,10 +91,10 @@ def export_command(name: str, month_text: str, code: str | None, level: str | No
     if fmt == "csv":
         out = io.StringIO()
         national.write_csv(out, formats, names[0], tables[0][1], lang, several)
-        _write(output, out.getvalue())
+        write_output(output, out.getvalue())
         return
     heading = scope[0].name if not several else (unit or "")
-    _write(output, national.workbook_bytes(formats, tables, lang, several, f"{heading} {month_text}".strip()),
+    write_output(output, national.workbook_bytes(formats, tables, lang, several, f"{heading} {month_text}".strip()),
            f"{name}-{(unit or code or 'semua').replace(' ', '_')}-{month_text}.xlsx")
 
 

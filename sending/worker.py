@@ -1,4 +1,5 @@
-"""Procfile `worker`: drain the outbox forever. Several may run at once on PostgreSQL.
+"""The outbox worker's loop (Procfile `worker`, `app/worker.py`): drain the outbox forever. Several may run at
+once on PostgreSQL.
 
 The poll is the safety net for replies (they are normally sent right after the
 webhook commits) and the main road for reminders and broadcasts.
@@ -6,17 +7,14 @@ webhook commits) and the main road for reminders and broadcasts.
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 from typing import TYPE_CHECKING, Any
-
-from bot.config import Settings, configure_logging
 
 if TYPE_CHECKING:
     import psycopg
     from sqlalchemy.engine import Engine
 
-    from bot.runtime import Runtime
+    from app.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -97,23 +95,3 @@ def run_forever(runtime: Runtime, stop: threading.Event) -> None:
     finally:
         wakeup.close()
 
-
-def main() -> None:
-    from bot.runtime import build_runtime
-
-    settings = Settings.from_env()
-    configure_logging(settings)
-    settings.log_channel_state()
-    runtime = build_runtime(settings)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    log.info("dispatcher started for %s", ", ".join(c.value for c in runtime.senders) or "no channel")
-    try:
-        run_forever(runtime, stop)
-    finally:
-        runtime.close()
-
-
-if __name__ == "__main__":
-    main()

@@ -1,8 +1,8 @@
-"""`flask --app webhooks.app reminders ...`: what is coming, and planning by hand.
+"""`flask --app app.wsgi reminders ...`: what is coming, and planning by hand.
 
-    flask --app webhooks.app reminders upcoming --posyandu MAWAR7 --from 2026-12-01 --days 30 --format csv
-    flask --app webhooks.app reminders plan --at 2026-12-01T07:00:00+07:00
-    flask --app webhooks.app outbox drain --at 2026-12-01T07:00:00+07:00
+    flask --app app.wsgi reminders upcoming --posyandu MAWAR7 --from 2026-12-01 --days 30 --format csv
+    flask --app app.wsgi reminders plan --at 2026-12-01T07:00:00+07:00
+    flask --app app.wsgi outbox drain --at 2026-12-01T07:00:00+07:00
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from scheduler.planner import plan_at
 from storage.db import transaction
 from storage.reminders import session_days, upcoming
 from storage.repositories import posyandu_by_code
-from webhooks.commands.core import parse_instant, runtime
+from app.cli.core import parse_instant, runtime
 
 COLUMNS = ("member", "birth_date", "due_on", "code", "group")
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Iterable
 
-from bot.flows.reporting_format import age, day, gain_words, number
-from bot.flows.reporting_items import label_key
+from bot.formats import age, day, gain_words, number
 from bot.texts import render
 from health.category import Category
 from health.feeding import SIX_MONTHS_DAYS, TWO_YEARS_DAYS
 from health.findings import group
+from health.growth import LENGTH_TABLE_LAST_DAY
 from health.measurements import BY_ITEM, ITEM_NAMES, SLOT_OF_ITEM
 from health.urgency import TODAY
 from storage.models import Member
@@ -25,6 +25,12 @@ from storage.reporting import Flag, Interpretation
 Z_OF_INDEX = {"bb_u": "waz", "pb_tb_u": "haz", "bb_pb_tb": "whz", "imt_u_0_60": "baz", "imt_u_5_18": "baz",
               "tb_u_5_18": "haz"}
 GROWTH_SLOTS = ("bb_u", "pb_tb_u", "bb_pb_tb", "imt_u_0_60", "imt_u_5_18", "tb_u_5_18")
+
+
+def label_key(item: str, age_days: int) -> str:
+    """The text key of an item for this age: from 24 months (WHO's height tables, ilp-domain 3.1) the
+    height is "Tinggi badan" whatever the position; before that "Tinggi/panjang badan"."""
+    return "height_tall" if item == "height" and age_days > LENGTH_TABLE_LAST_DAY else item
 
 
 def label(category: Category, lang: str) -> str:

@@ -1,7 +1,7 @@
 """The web page for operators: a one-time sign-in link for a staff member.
 
-    flask --app webhooks.app web link --phone +6281234567890
-    flask --app webhooks.app web link --contact 3          # any channel, by contact id (`contacts list`)
+    flask --app app.wsgi web link --phone +6281234567890
+    flask --app app.wsgi web link --contact 3          # any channel, by contact id (`contacts list`)
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from storage.db import transaction
 from storage.models import Contact
 from storage.phones import normalise_phone
 from storage.web_login import LINK_MINUTES, issue_link
-from webhooks.commands.core import runtime
+from app.cli.core import runtime
 
 
 @click.group("web", cls=AppGroup, help="The web page of the bidan and the puskesmas.")

@@ -1,10 +1,10 @@
 """Reporting commands: invite codes, and the posyandu register in and out (CSV/XLSX).
 
-    flask --app webhooks.app invites create --posyandu MAWAR7 --role kader [--days 7]
-    flask --app webhooks.app posyandu import posyandu.csv
-    flask --app webhooks.app members import anggota.csv
-    flask --app webhooks.app measurements import hasil.csv
-    flask --app webhooks.app measurements export --format csv|xlsx [--posyandu CODE] [--month YYYY-MM] [-o FILE]
+    flask --app app.wsgi invites create --posyandu MAWAR7 --role kader [--days 7]
+    flask --app app.wsgi posyandu import posyandu.csv
+    flask --app app.wsgi members import anggota.csv
+    flask --app app.wsgi measurements import hasil.csv
+    flask --app app.wsgi measurements export --format csv|xlsx [--posyandu CODE] [--month YYYY-MM] [-o FILE]
 
 Thin wrappers over `storage.imports` and `storage.reporting`. An import prints
 one line per refused row (`line 7: birth_date is not a date`), then the counts;
@@ -29,7 +29,7 @@ from storage.reporting import create_invite
 from storage.repositories import posyandu_by_code
 from storage.services import HistoryProblem, import_services
 from bot.texts import render
-from webhooks.commands.core import output_file, runtime
+from app.cli.core import output_file, runtime
 
 
 def _import(path: str, columns: tuple[str, ...], what: str, run: Callable) -> None:

@@ -6,26 +6,21 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from app.runtime import Runtime, build_runtime, satusehat_sender
+from app.wsgi import create_app
 from bot.config import Settings, configure_logging
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
-    from scheduler.satusehat_sync import SatusehatSender
+from scheduler.clock import register_jobs
+from sending.satusehat_sync import SatusehatSender, run_forever as sync_forever
+from sending.worker import run_forever
+from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
 
 
 def main() -> None:
-    from scheduler.clock import register_jobs
-    from scheduler.worker import run_forever
-    from storage.migrate import upgrade
-    from webhooks.app import create_app
-    from bot.runtime import build_runtime
-
     settings = Settings.from_env()
     configure_logging(settings)
     upgrade(settings.database_url)
@@ -33,10 +28,8 @@ def main() -> None:
     app = create_app(runtime=runtime)
     stop = threading.Event()
     threading.Thread(target=run_forever, args=(runtime, stop), name="dispatcher", daemon=True).start()
-    satusehat = _satusehat_sender(runtime, settings)
+    satusehat = _satusehat_sender(runtime)
     if satusehat is not None:  # calls out only for a puskesmas with credentials
-        from scheduler.satusehat_sync import run_forever as sync_forever
-
         threading.Thread(target=sync_forever, args=(satusehat, stop), name="satusehat", daemon=True).start()
     clock = BackgroundScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
     register_jobs(clock, runtime)
@@ -73,10 +66,8 @@ def _demo_link(runtime: Runtime, port: int) -> str | None:
     return f"http://127.0.0.1:{port}/masuk/{token}" if token else None
 
 
-def _satusehat_sender(runtime: Runtime, settings: Settings) -> SatusehatSender | None:
+def _satusehat_sender(runtime: Runtime) -> SatusehatSender | None:
     """The SATUSEHAT sender, or None (with the reason logged) when a code setting is unknown."""
-    from bot.runtime import satusehat_sender
-
     try:
         return satusehat_sender(runtime)
     except ValueError as exc:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import requests
@@ -23,17 +23,17 @@ from twilio.base.exceptions import TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from bot.choices import numbered_choices, split_text
-from bot.messages import Attachment, Channel, Choice, Outbound
+from bot.choices import WHATSAPP_BODY_LENGTH, whatsapp_bodies
+from bot.messages import Attachment, Channel, Outbound
 from bot.ports import Failed, RetryLater, SendResult, Sent
 from bot.privacy import pseudonym
 
-__all__ = ["MAX_BODY_LENGTH", "TwilioWhatsAppSender", "sort_twilio_error", "whatsapp_address"]
+__all__ = ["MAX_BODY_LENGTH", "TwilioWhatsAppSender", "sort_twilio_error", "whatsapp_address", "whatsapp_bodies"]
 
 log = logging.getLogger(__name__)
 
 MAX_CAPTION_LENGTH = 1024  # WhatsApp's caption of a picture or a document
-MAX_BODY_LENGTH = 1600  # Twilio's limit for one message body (error 21617 past it)
+MAX_BODY_LENGTH = WHATSAPP_BODY_LENGTH  # Twilio's limit for one message body (error 21617 past it)
 
 _E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
@@ -62,15 +62,6 @@ def whatsapp_address(number: str) -> str | None:
         bare = bare[len("whatsapp:"):]
     bare = bare.replace(" ", "")
     return f"whatsapp:{bare}" if _E164.match(bare) else None
-
-
-def whatsapp_bodies(text: str, choices: Sequence[Choice], language: str | None) -> list[str]:
-    """The bodies one message goes out as: the choices numbered with the hint in the reader's language,
-    cut into whole entries of at most 1,600 characters (`bot.choices.split_text`); none when empty."""
-    full = numbered_choices(text, choices, lang=language)
-    if not full.strip():
-        return []
-    return split_text(full, MAX_BODY_LENGTH)
 
 
 def sort_twilio_error(status: int | None, code: int | None) -> SendResult:
