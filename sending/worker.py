@@ -8,15 +8,29 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+from bot.ports import Running
 
 if TYPE_CHECKING:
     import psycopg
     from sqlalchemy.engine import Engine
 
-    from app.runtime import Runtime
+    from sending.dispatch import Dispatcher
 
 log = logging.getLogger(__name__)
+
+
+class Sending(Running, Protocol):
+    """What the loop uses of the process's wiring (`app.runtime.Runtime` is one, handed in by `app/worker.py`)."""
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        ...
+
+    @property
+    def engine(self) -> Engine:
+        ...
 
 
 class Wakeup:
@@ -66,7 +80,7 @@ class Wakeup:
                 pass
 
 
-def run_forever(runtime: Runtime, stop: threading.Event) -> None:
+def run_forever(runtime: Sending, stop: threading.Event) -> None:
     """Keep this process's fair queue fed: claim more when it holds less than half a batch, so a chat
     waiting for its gap never leaves the account's pace unused; replies and alerts are claimed whenever
     they come, however full the queue; wait for a NOTIFY or the interval when nothing is due."""
