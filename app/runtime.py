@@ -61,7 +61,7 @@ def status_callback_url(public_url: str) -> str | None:
 def channel_senders(settings: Settings, clock: Clock | None = None) -> tuple[dict[Channel, Sender], BotRunner | None]:
     """The senders for every configured channel; a missing token leaves that channel out."""
     senders: dict[Channel, Sender] = {}
-    runner = None
+    runner: BotRunner | None = None
     if settings.telegram_enabled:
         from sending.telegram_client import BotRunner, TelegramSender, telegram_api_base
 

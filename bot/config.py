@@ -9,7 +9,10 @@ import logging
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from health.fhir_codes import CodeChoice
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +127,7 @@ class Settings:
     def whatsapp_enabled(self) -> bool:
         return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_whatsapp_from)
 
-    def satusehat_codes(self):  # type: ignore[no-untyped-def]
+    def satusehat_codes(self) -> CodeChoice:
         """The SATUSEHAT codes in force (raises ValueError naming a setting with an unknown code)."""
         from health.fhir_codes import choose_codes, settings_keys
 
@@ -142,24 +145,24 @@ class Settings:
                 except ImportError:  # pragma: no cover - python-dotenv is a requirement
                     pass
             environ = os.environ
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}  # each field's own type, from its annotation
         for f in fields(cls):
             raw = environ.get(f.name.upper())
             if raw is None:
                 continue
             if f.type in ("bool", bool):
-                values[f.name] = _bool(raw, f.default)  # type: ignore[arg-type]
+                values[f.name] = _bool(raw, f.default is True)
             elif f.type in ("int", int):
                 values[f.name] = int(raw)
             elif f.type in ("float", float):
                 values[f.name] = float(raw)
             else:
                 values[f.name] = raw
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)
 
-    def with_(self, **changes: object) -> "Settings":
+    def with_(self, **changes: Any) -> "Settings":
         """A copy with some values changed (tests, CLI options)."""
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return replace(self, **changes)
 
     def log_channel_state(self) -> None:
         """Say once at start-up which channels are live, so an operator is never surprised."""

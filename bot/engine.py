@@ -170,6 +170,7 @@ class Engine:
     def _join_as_worker(self) -> list[Reply]:
         """A kader's work asked for by a chat with no invite yet: how to get one, and the code is read right here."""
         start = registry.get("start")
+        assert start is not None, "the start flow is always registered"
         self._clear()
         return self._run(start, lambda data: ask(self.ctx, "invite", data, "core.staff_only"), fresh=True)
 

@@ -75,7 +75,8 @@ class Sender(Protocol):
 
     channel: Channel
 
-    def send(self, message: Outbound) -> SendResult:
+    def send(self, message: Outbound, plan: Any = None) -> SendResult:
+        """`plan`: what the sender's own `plan(message)` gave, when it has one (the dispatcher keeps it)."""
         ...
 
 

@@ -25,7 +25,7 @@ class TerminalSender:
     names: dict[str, str] = field(default_factory=dict)
     media_dir: Path | None = None  # where pictures and files are written; None: only their names are printed
 
-    def send(self, message: Outbound) -> SendResult:
+    def send(self, message: Outbound, plan: object = None) -> SendResult:
         lines = []
         if message.address != self.me or message.channel is not Channel.TERMINAL:
             lines.append(f"[to {self.names.get(message.address, message.address)}]")

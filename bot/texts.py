@@ -9,7 +9,10 @@ import functools
 import logging
 import string
 from datetime import date
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
+
+if TYPE_CHECKING:
+    from babel.plural import PluralRule
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +71,7 @@ def plural(lang: str | None, count: object, forms: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _plural_rule(locale: str):  # type: ignore[no-untyped-def]
+def _plural_rule(locale: str) -> PluralRule:
     from babel import Locale
 
     return Locale.parse(locale).plural_form

@@ -46,7 +46,7 @@ def _eligible(rule: ReminderRule, stages: frozenset[LifeStage], sex: Sex, age_da
     return rule.setting is None or bool(settings.get(rule.setting, False))
 
 
-def is_done(rule: ReminderRule, key: str, done_codes: frozenset) -> bool:
+def is_done(rule: ReminderRule, key: str, done_codes: frozenset[str | tuple[str, str]]) -> bool:
     """Done when (code, key) was recorded, or the bare code for 'once' doses."""
     if (rule.code, key) in done_codes:
         return True
@@ -59,7 +59,7 @@ def due_reminders(
     on: date,
     hpht: date | None = None,
     delivered_on: date | None = None,
-    done_codes: frozenset = frozenset(),
+    done_codes: frozenset[str | tuple[str, str]] = frozenset(),
     settings: Mapping[str, object] | None = None,
     rules: Iterable[ReminderRule] = RULES,
     pregnant_since: date | None = None,
@@ -83,7 +83,10 @@ def due_reminders(
         return []
     stages = life_stages(birth_date, sx, on, hpht, delivered_on, pregnant_since)
     age_days = (on - birth_date).days
-    sessions = tuple(settings.get("session_dates", ()) or ())  # type: ignore[call-overload]
+    raw_sessions = settings.get("session_dates") or ()
+    if not isinstance(raw_sessions, Iterable):
+        raise TypeError("settings['session_dates'] is not an iterable of dates")
+    sessions: tuple[date, ...] = tuple(raw_sessions)
     out: list[Due] = []
     seen: set[tuple[str, str]] = set()
     doses = None

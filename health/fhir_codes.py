@@ -142,13 +142,13 @@ def choose_codes(picked: dict[str, object] | None = None) -> CodeChoice:
 
     def pick(setting: str | None, candidates: tuple[Code, ...]) -> Code:
         wanted = str(picked.get(setting, "") if setting else "").strip()
-        if not wanted:
+        if not wanted or setting is None:
             return candidates[0]
         for code in candidates:
             if wanted in (code.code, f"{code.system}|{code.code}"):
                 return code
         options = ", ".join(c.code for c in candidates)
-        raise ValueError(f"{setting.upper()}={wanted} is not one of: {options}")  # type: ignore[union-attr]
+        raise ValueError(f"{setting.upper()}={wanted} is not one of: {options}")
 
     measures = {m.key: pick(m.setting, m.candidates) for m in MEASURES}
     route = str(picked.get(ROUTE_SYSTEM_SETTING) or "").strip() or ROUTE_SYSTEMS[0]

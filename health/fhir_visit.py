@@ -172,11 +172,11 @@ def build_bundle(visit: VisitRecord, person: Person, place: Place, codes: CodeCh
     removed = [k for k in known if k.startswith("Immunization:") and k.split(":", 1)[1] not in given]
     for key in sorted(removed) if codes.immunizations else []:  # sending turned off withdraws nothing
         code = key.split(":", 1)[1]  # a dose removed by an edit: withdrawn, not left standing
-        coded = vaccine_dose(code)
-        if coded is None:
+        withdrawn = vaccine_dose(code)
+        if withdrawn is None:
             continue
         value = f"{enc_value}-{code}"
-        resource = _immunization(Dose(code, visit.measured_at.date()), coded, visit, person, place, codes,
+        resource = _immunization(Dose(code, visit.measured_at.date()), withdrawn, visit, person, place, codes,
                                  imm_system, value, patient_ref, enc_ref)
         resource["status"] = "entered-in-error"
         _add(entries, keys, key, resource, imm_system, value, known, base_url)

@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import SupportsFloat, TypeGuard
 
 from . import who_tables as _t
 from .ages import DAYS_PER_MONTH, age_in_days, age_in_months, age_months_decimal
@@ -146,7 +147,8 @@ def lms_value(l: float, m: float, s: float, z: float) -> float:
     """Measurement at z-score z: M * (1 + L*S*z)^(1/L)."""
     if l == 0:
         return m * math.exp(s * z)
-    return m * (1 + l * s * z) ** (1 / l)
+    value: float = m * (1 + l * s * z) ** (1 / l)  # float ** float is typed Any (a negative base gives complex)
+    return value
 
 
 def lms_zscore(y: float, l: float, m: float, s: float, restricted: bool) -> float | None:
@@ -172,17 +174,17 @@ def lms_zscore(y: float, l: float, m: float, s: float, restricted: bool) -> floa
     return z
 
 
-def _ok(x: float | None) -> bool:
+def _ok(x: float | None) -> TypeGuard[float]:
     """A usable positive finite measurement (WHO: measure <= 0 gives NA)."""
     return x is not None and x > 0 and x < math.inf
 
 
-def _num(x: object) -> float | None:
+def _num(x: SupportsFloat | str | None) -> float | None:
     """A finite float or None; bad input (text, NaN, inf) counts as missing."""
     if x is None:
         return None
     try:
-        f = float(x)  # type: ignore[arg-type]
+        f = float(x)
     except (TypeError, ValueError, OverflowError):
         return None
     return f if -math.inf < f < math.inf else None
@@ -190,18 +192,18 @@ def _num(x: object) -> float | None:
 
 def _bmi(weight: float | None, height_cm: float | None) -> float | None:
     """kg/m^2, or None when either input is unusable or the result overflows."""
-    if not (_ok(weight) and _ok(height_cm)):
+    if not _ok(weight) or not _ok(height_cm):
         return None
     try:
-        value = weight / ((height_cm / 100) ** 2)  # type: ignore[operator]
+        value = weight / ((height_cm / 100) ** 2)
     except (OverflowError, ZeroDivisionError):
         return None
     return value if 0 < value < math.inf else None
 
 
-def _sex(sex: object) -> int | None:
+def _sex(sex: Sex | int | str) -> int | None:
     if sex == 1 or sex == 2:
-        return int(sex)  # type: ignore[call-overload]
+        return int(sex)
     try:
         return int(Sex.parse(sex))
     except ValueError:
@@ -226,12 +228,15 @@ def _weight_for_lenhei(rows: list[_t.LMS | None], first_tenths: int, weight: flo
     # Same float steps as anthro: low = trunc(x*10)/10, diff = (x - low)/0.1.
     tenths = math.trunc(clen * 10)
     diff = (clen - tenths / 10) / 0.1
-    l, m, s = rows[tenths - first_tenths]  # type: ignore[misc]
+    lms = rows[tenths - first_tenths]
+    if lms is None:
+        return None
+    l, m, s = lms
     if diff > 0:
         up_idx = tenths + 1 - first_tenths
-        if up_idx >= len(rows):
+        if up_idx >= len(rows) or (up := rows[up_idx]) is None:
             return None
-        l2, m2, s2 = rows[up_idx]  # type: ignore[misc]
+        l2, m2, s2 = up
         l, m, s = l + diff * (l2 - l), m + diff * (m2 - m), s + diff * (s2 - s)
     z = lms_zscore(weight, l, m, s, True)
     return None if z is None else round(z, 2)
@@ -270,9 +275,9 @@ def _flagged(rules: dict[str, tuple[float, float]], name: str, z: float | None) 
     return z < low or z > high
 
 
-def _position(position: object) -> str | None:
+def _position(position: str | None) -> str | None:
     if position == "L" or position == "H":
-        return position  # type: ignore[return-value]
+        return position
     if isinstance(position, str):
         p = position.strip().upper()
         if p in ("L", "H"):
@@ -351,15 +356,15 @@ def _by_month(table: _t.Table, sex: int, age: float, y: float | None,
     low = math.trunc(age)
     diff = age - low
     i = low - _t.REF2007_FIRST_MONTH
-    if i < 0 or i >= len(rows) or rows[i] is None:
+    if i < 0 or i >= len(rows) or (lms := rows[i]) is None:
         return None
-    l, m, s = rows[i]  # type: ignore[misc]
+    l, m, s = lms
     if diff > 0:
-        if i + 1 >= len(rows) or rows[i + 1] is None:
+        if i + 1 >= len(rows) or (up := rows[i + 1]) is None:
             return None
-        l2, m2, s2 = rows[i + 1]  # type: ignore[misc]
+        l2, m2, s2 = up
         l, m, s = l + diff * (l2 - l), m + diff * (m2 - m), s + diff * (s2 - s)
-    z = lms_zscore(y, l, m, s, restricted)  # type: ignore[arg-type]
+    z = lms_zscore(y, l, m, s, restricted)
     return None if z is None else round(z, 2)
 
 

@@ -223,9 +223,9 @@ def check_dose(birth: date, given: Mapping[str, date | None], code: str, on: dat
                     return DoseProblem("before_previous", code, previous.code)
                 if (on - previous_day).days < MIN_INTERVAL_DAYS.get(code, WEEK4):
                     return DoseProblem("too_soon", code, previous.code)
-    following = [d for d in doses[index + 1:] if given.get(d.code) is not None]
-    if following and on > given[following[0].code]:  # type: ignore[operator]
-        return DoseProblem("after_next", code, following[0].code)
+    following = [(d.code, day) for d in doses[index + 1:] if (day := given.get(d.code)) is not None]
+    if following and on > following[0][1]:
+        return DoseProblem("after_next", code, following[0][0])
     if (on - birth).days > last_age_days(dose.series):
         return DoseProblem("too_old", code)
     if (on - birth).days < MIN_AGE_DAYS.get(code, 0):

@@ -80,7 +80,7 @@ def month_code(child: Child, index: int) -> str | None:
 def skdn_counts(children: Sequence[Child], year: int, month: int, target: int | None) -> dict[str, Any]:
     """The counts of `health.recap.skdn` (without the names) from reduced children, plus gizi kurang."""
     index = month_index(year, month)
-    c = dict.fromkeys(("K", "D", "N", "T", "O", "B", "2T", "BGM", "stunted", "wasted", "underweight",
+    c: dict[str, Any] = dict.fromkeys(("K", "D", "N", "T", "O", "B", "2T", "BGM", "stunted", "wasted", "underweight",
                        "gizi_kurang"), 0)
     for child in children:
         if not _balita(child.birth, year, month):
@@ -132,10 +132,10 @@ def _unit(level: str, ident: Any, name: str, code: str | None, members: Sequence
           figure_targets: Mapping[str, str]) -> dict[str, Any]:
     ids = [p.id for p in members]
     skdn_rows = [data["skdn"].get(i, {}) for i in ids]
-    skdn = _sum(skdn_rows, SKDN_COUNTS)
+    skdn: dict[str, Any] = _sum(skdn_rows, SKDN_COUNTS)
     skdn["s_source"] = _s_source({r["s_source"] for r in skdn_rows if r})
     month = _sum([data["month"].get(i, {}) for i in ids], figures)
-    ytd = _sum([data["ytd"].get(i, {}) for i in ids], figures)
+    ytd: dict[str, Any] = _sum([data["ytd"].get(i, {}) for i in ids], figures)
     prev = _sum([data["prev"].get(i, {}) for i in ids], figures) if data.get("prev") else None
     # The balita of the clusters in the month are SKDN's (S, D, T and nutrition at the month's last visit).
     month.update({"balita_S": skdn["S"], "balita_D": skdn["D"], "balita_T": skdn["T"],

@@ -74,12 +74,12 @@ def _month_lms(table: _t.Table, sex: int, months: float) -> tuple[float, float, 
     rows = table[sex]
     low = math.trunc(months)
     i = low - _t.REF2007_FIRST_MONTH
-    if i < 0 or i >= len(rows) or rows[i] is None:
+    if i < 0 or i >= len(rows) or (lms := rows[i]) is None:
         return None
-    l, m, s = rows[i]  # type: ignore[misc]
+    l, m, s = lms
     diff = months - low
-    if diff > 0 and i + 1 < len(rows) and rows[i + 1] is not None:
-        l2, m2, s2 = rows[i + 1]  # type: ignore[misc]
+    if diff > 0 and i + 1 < len(rows) and (up := rows[i + 1]) is not None:
+        l2, m2, s2 = up
         l, m, s = l + diff * (l2 - l), m + diff * (m2 - m), s + diff * (s2 - s)
     return l, m, s
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .ages import age_in_months
 from .kms import applies, is_2t, is_bgm, months_between, weight_gain
@@ -240,16 +240,19 @@ def fully_immunised(codes_before: Iterable[str], codes_in_month: Iterable[str],
 def ilp_figures(visits: Sequence[Visit], services: Sequence[Service], idl_completed: int,
                 referrals_opened: int, referrals_handled: int) -> IlpFigures:
     """Count people (not visits) per group; a person seen twice in the month counts once."""
-    def people(stage: str, pred=lambda v: True) -> int:  # type: ignore[no-untyped-def]
+    def people(stage: str, pred: Callable[[Visit], bool] = lambda v: True) -> int:
         return len({v.member for v in visits if stage in v.stages and pred(v)})
 
-    def status_in(index: str, codes: frozenset[str]):  # type: ignore[no-untyped-def]
+    def status_in(index: str, codes: frozenset[str]) -> Callable[[Visit], bool]:
         return lambda v: v.statuses.get(index) in codes
 
-    def given(pred) -> int:  # type: ignore[no-untyped-def]
+    def coded(code: str) -> Callable[[Service], bool]:
+        return lambda s: s.code == code
+
+    def given(pred: Callable[[Service], bool]) -> int:
         return len({(s.member, s.code) for s in services if pred(s)})
 
-    def adults(pred=lambda v: True) -> int:  # type: ignore[no-untyped-def]
+    def adults(pred: Callable[[Visit], bool] = lambda v: True) -> int:
         return len({v.member for v in visits if v.stages & {"dewasa", "lansia"} and pred(v)})
 
     def screened() -> int:
@@ -262,14 +265,14 @@ def ilp_figures(visits: Sequence[Visit], services: Sequence[Service], idl_comple
     groups: dict[str, dict[str, int]] = {
         "ibu_hamil": {
             "seen": people(hamil),
-            **{f"K{i}": given(lambda s, i=i: s.code == f"ANC{i}") for i in range(1, 7)},
+            **{f"K{i}": given(coded(f"ANC{i}")) for i in range(1, 7)},
             "kek": people(hamil, status_in("lila_bumil", frozenset({"kek"}))),
             "anaemia": people(hamil, status_in("hb", ANAEMIA)),
             "hypertension": people(hamil, status_in("td_bumil", frozenset({"hypertension_in_pregnancy"}))),
         },
         "ibu_nifas": {
             "seen": people("ibu_nifas"),
-            **{f"KF{i}": given(lambda s, i=i: s.code == f"KF{i}") for i in range(1, 5)},
+            **{f"KF{i}": given(coded(f"KF{i}")) for i in range(1, 5)},
         },
         "bayi_balita": {
             "doses": given(lambda s: s.code in IMMUNISATION_CODES),

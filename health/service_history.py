@@ -109,7 +109,7 @@ def resolve(named: Named, given: Mapping[str, date | None], on: date) -> str | N
     for code in codes:
         if code in given and given[code] is not None and given[code] == on:
             return code  # already recorded on that day (a rerun)
-    before = [c for c in codes if c in given and (given[c] is None or given[c] < on)]  # type: ignore[operator]
+    before = [c for c in codes if c in given and ((day := given[c]) is None or day < on)]
     index = max((codes.index(c) for c in before), default=-1) + 1
     return codes[index] if index < len(codes) else None
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Mapping
 
 SOURCE = ("Pedoman PWS KIA (Kemenkes 2010); Pusdatin, Data Penduduk Sasaran Program Pembangunan Kesehatan "
           "(2011), Kepmenkes HK.02.02/MENKES/117/2015")
@@ -127,7 +127,7 @@ def pws_status(cumulative: float | None, expected: float, trend_word: str) -> st
     return "cukup" if rising else "jelek"
 
 
-def rank(rows: list[dict], key: str = "cumulative_pct") -> list[dict]:
+def rank(rows: list[dict[str, Any]], key: str = "cumulative_pct") -> list[dict[str, Any]]:
     """Desa ordered as the PWS graph orders them: highest cumulative coverage first, no sasaran last; the
     rank (1 = best) is written into each row; equal coverage shares a rank."""
     ordered = sorted(rows, key=lambda r: (r[key] is None, -(r[key] or 0.0), r.get("name", "")))

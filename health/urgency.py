@@ -51,8 +51,9 @@ class Rule:
     below: tuple[str, float] | None = None  # only when this value is below the threshold
 
 
-def _rule(codes: str, level: str, source: str, **kw: object) -> Rule:
-    return Rule(frozenset(codes.split()), level, source, **kw)  # type: ignore[arg-type]
+def _rule(codes: str, level: str, source: str, max_age_days: int | None = None,
+          below: tuple[str, float] | None = None) -> Rule:
+    return Rule(frozenset(codes.split()), level, source, max_age_days, below)
 
 
 URGENCY: tuple[Rule, ...] = (
@@ -69,7 +70,7 @@ URGENCY: tuple[Rule, ...] = (
 )
 
 
-def level_of(code: str, refer: bool, age_days: int, values: Mapping[str, object] | None = None) -> str | None:
+def level_of(code: str, refer: bool, age_days: int, values: Mapping[str, float | None] | None = None) -> str | None:
     """The level of one flag for this person: `today`, `week` (any other referral) or None (no referral)."""
     if not refer:
         return None
@@ -80,7 +81,7 @@ def level_of(code: str, refer: bool, age_days: int, values: Mapping[str, object]
             continue
         if rule.below is not None:
             value = (values or {}).get(rule.below[0])
-            if value is None or float(value) >= rule.below[1]:  # type: ignore[arg-type]
+            if value is None or float(value) >= rule.below[1]:
                 continue
         return rule.level
     return WEEK

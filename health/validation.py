@@ -52,7 +52,10 @@ class Range:
 
 def _who(field: str, stage: LifeStage, floor: tuple[float, float] | None = None) -> tuple[float, float]:
     """The group's hard range from WHO's references (health.plausibility), never narrower than `floor`."""
-    low, high = group_envelope(field, stage.value)  # type: ignore[misc]
+    band = group_envelope(field, stage.value)
+    if band is None:
+        raise ValueError(f"no WHO reference for {field} in {stage.value}")
+    low, high = band
     if floor is not None:
         low, high = min(low, floor[0]), max(high, floor[1])
     return math.floor(low * 10) / 10, math.ceil(high * 10) / 10
@@ -195,10 +198,10 @@ def _in_soft(row: Range, value: Decimal) -> bool:
 
 
 def check_bp(text_or_pair: str | tuple[object, object],
-             stage: LifeStage) -> Verdict | tuple[Verdict, Verdict]:
+             stage: LifeStage) -> Reject | tuple[Verdict, Verdict]:
     """Validate a blood pressure; systolic must exceed diastolic.
 
-    Returns one Reject/Confirm for the pair, or the two per-field verdicts
+    Returns one Reject for the pair, or the two per-field verdicts
     (Accept/Confirm) when the pair is consistent.
     """
     pair = parse_bp(text_or_pair) if isinstance(text_or_pair, str) else text_or_pair

@@ -253,8 +253,8 @@ def _adult(result: Interpretation, sex: str, values: Values, pregnant: bool, wee
     if values.muac_cm is not None:
         group = ("ibu_hamil" if pregnant else "lansia" if years >= LANSIA_YEARS
                  else "wus" if sex_code == 2 and WUS_YEARS[0] <= years <= WUS_YEARS[1] else None)
-        if group is not None:
-            result.categories["lila"] = muac_category(values.muac_cm, group)  # type: ignore[assignment]
+        if group is not None and (lila := muac_category(values.muac_cm, group)) is not None:
+            result.categories["lila"] = lila
 
 
 def _common(result: Interpretation, sex: str, values: Values, pregnant: bool, weeks: int | None) -> None:

@@ -43,7 +43,7 @@ from bot.notices import INTRODUCTION, KADER_NUDGE, REMINDER, Told, tell, tell_ma
 from bot.texts import render
 from health.schedules import RULES_BY_ID
 from bot.isolation import log_failure
-from storage.db import transaction
+from storage.db import rowcount, table_of, transaction
 from storage import access
 from storage.households import audience, one_line, reachable_chats, reachable_clause
 from storage.outbox_keys import IntroKey, NudgeKey, ReminderKey
@@ -370,7 +370,7 @@ def _write_chunk(session: Session, households: Sequence[int], plans: dict[int, H
         notices += bool(plans[h].sessions)
         links += [{"pr_id": won[i.key], "pr_outbox": ids[0]} for i in plans[h].items if i.key in won]
     if links:
-        table = PlannedReminder.__table__
+        table = table_of(PlannedReminder)
         session.connection().execute(update(table).where(table.c.id == bindparam("pr_id")).values(
             outbox_id=bindparam("pr_outbox")), links)
     return len(won), len(written), reached, notices
@@ -432,7 +432,7 @@ def _fold(session: Session, told: Told, household_id: int, day: date,
                                           _names(session, items), kept)
         done = session.execute(update(table).where(table.c.id == existing.id, table.c.status == OutboxStatus.PENDING).values(
             text=text, template_vars=variables))
-        if done.rowcount:
+        if rowcount(done):
             return existing.id
     log.warning("reminders for household %s not folded into a message within %s days", household_id, FOLD_DAYS)
     return None

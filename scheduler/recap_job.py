@@ -72,7 +72,10 @@ def send_monthly_recaps(session_factory: sessionmaker[Session], settings: Settin
     for posyandu_id in ids:
         try:
             with transaction(session_factory) as session:
-                stats.sent_to += _one(session, session.get(Posyandu, posyandu_id), settings, now)
+                posyandu = session.get(Posyandu, posyandu_id)
+                if posyandu is None:  # deleted since the list was read
+                    continue
+                stats.sent_to += _one(session, posyandu, settings, now)
             stats.posyandu += 1
         except Exception as exc:
             stats.failed += 1

@@ -34,9 +34,12 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from bot.privacy import pseudonym
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 MARGIN = 0.02  # seconds a slot is held past its window (clock resolution, the provider's rounding)
 SLOT_LEASE = 30.0  # seconds a slot stays taken if its process dies mid-send (above one request's timeout: 20 s)
@@ -249,7 +252,7 @@ class DatabaseBudget:
     SEED = ("INSERT INTO send_slot (account, n, busy_until) SELECT :k, g, 0 FROM generate_series(1, :slots) AS g "
             "ON CONFLICT DO NOTHING")
 
-    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, engine: Engine) -> None:
         from sqlalchemy import text
 
         self.engine = engine
@@ -406,7 +409,7 @@ class RedisBudget:
         self._pause(keys=[f"posyandu:budget:{limit.key}"], args=[seconds])
 
 
-def make_budget(kind: str, engine, redis_url: str = "") -> Budget:  # type: ignore[no-untyped-def]
+def make_budget(kind: str, engine: Engine | None, redis_url: str = "") -> Budget:
     """`auto`: the database's where it is PostgreSQL (shared), in memory on SQLite (one process)."""
     if kind == "auto":
         kind = "database" if engine is not None and engine.dialect.name == "postgresql" else "local"

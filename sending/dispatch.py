@@ -317,7 +317,7 @@ class Dispatcher:
         try:
             sender = self.senders[job.outbound.channel]
             if job.plan is not None:
-                return sender.send(job.outbound, job.plan)  # type: ignore[call-arg]
+                return sender.send(job.outbound, job.plan)
             return sender.send(job.outbound)
         except Exception as exc:  # a sender must not raise, but a bug must not lose the row
             log.exception("sender %s raised", job.outbound.channel.value)
@@ -355,7 +355,7 @@ class Dispatcher:
                                                                    result.reason[:300])
                 stats.add("retried")
             else:
-                reason = result.reason if isinstance(result, (Failed, RetryLater)) else "unknown"
+                reason = result.reason  # (a Failed, or a RetryLater out of attempts: Sent returned above)
                 if isinstance(result, RetryLater):
                     reason = f"gave up after {attempts} attempts: {reason}"
                 row.status, row.last_error = OutboxStatus.DEAD, reason[:300]
@@ -560,13 +560,13 @@ class SendNow:
         self.dispatcher = dispatcher
         self._pool = ProcessPool(workers, "send-now")  # claims alerts to others (a short transaction)
 
-    def submit(self, ids: Sequence[int]):  # type: ignore[no-untyped-def]
+    def submit(self, ids: Sequence[int]) -> Future[None] | None:
         """Rows for other people (alerts, results): claimed the usual way, then handed over."""
         if not ids:
             return None
         return self._pool.get().submit(self._safe, lambda: self.dispatcher.start_batch(ids=list(ids), limit=len(ids)))
 
-    def submit_claimed(self, messages: Sequence[Outbound], lease: timedelta | None = None):  # type: ignore[no-untyped-def]
+    def submit_claimed(self, messages: Sequence[Outbound], lease: timedelta | None = None) -> list[Future[None]] | None:
         if not messages:
             return None
         try:
@@ -578,7 +578,7 @@ class SendNow:
             return None
 
     @staticmethod
-    def _safe(call) -> None:  # type: ignore[no-untyped-def]
+    def _safe(call: Callable[[], object]) -> None:
         try:
             call()
         except Exception:

@@ -24,7 +24,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import (
     Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton, Message, ReplyKeyboardMarkup,
@@ -114,7 +114,7 @@ class BotRunner:
             raise ValueError("a Telegram bot token is required")
         self._token = token
         self.api_url = telegram_api_base(api_url)
-        self._request_options = {
+        self._request_options: dict[str, Any] = {  # HTTPXRequest's keyword arguments
             "connection_pool_size": pool_size,
             "connect_timeout": connect_timeout,
             "read_timeout": read_timeout,
@@ -199,7 +199,7 @@ class BotRunner:
                 )
                 thread.start()
                 started.wait()
-                request = HTTPXRequest(**self._request_options)  # type: ignore[arg-type]
+                request = HTTPXRequest(**self._request_options)
                 self._bot = Bot(self._token, base_url=self.api_url, request=request)
                 self._loop, self._thread, self._pid = loop, thread, pid
                 self._init_lock, self._initialized = None, False
@@ -260,8 +260,8 @@ def render_telegram(message: Outbound) -> tuple[str, InlineKeyboardMarkup | Repl
         rows = [[KeyboardButton(c.label, request_contact=c.value == SHARE_PHONE)] for c in choices]
         return message.text, ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
     if all(1 <= len(c.value.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES for c in choices):
-        rows = [[InlineKeyboardButton(c.label, callback_data=c.value)] for c in choices]
-        return message.text, InlineKeyboardMarkup(rows)
+        buttons = [[InlineKeyboardButton(c.label, callback_data=c.value)] for c in choices]
+        return message.text, InlineKeyboardMarkup(buttons)
     return numbered_choices(message.text, choices, lang=message.language), None
 
 
@@ -415,13 +415,12 @@ class TelegramSender:
             keyboard = plan.markup if index == len(plan.parts) - 1 else None
             if index and self._part_gap:
                 time.sleep(self._part_gap)  # the CLI and tests only; the dispatcher uses `start`
+            def send_part(bot: Bot, part: str = part, keyboard: _Markup | None = keyboard) -> Awaitable[Message]:
+                return bot.send_message(chat_id=plan.chat_id, text=telegram_html(part), reply_markup=keyboard,
+                                        parse_mode="HTML")
+
             try:
-                sent = self._runner.run(
-                    lambda bot, part=part, keyboard=keyboard: bot.send_message(
-                        chat_id=plan.chat_id, text=telegram_html(part), reply_markup=keyboard, parse_mode="HTML"
-                    ),
-                    timeout=self._timeout,
-                )
+                sent = self._runner.run(send_part, timeout=self._timeout)
             except BaseException as exc:  # noqa: BLE001 - a sender sorts errors, never raises
                 if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                     raise
@@ -457,13 +456,16 @@ class TelegramSender:
         return Sent(str(sent.message_id))
 
 
+_Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
+
+
 @dataclass(frozen=True)
 class _Plan:
     """What one message takes: text parts (the keyboard on the last), or one file upload."""
 
     chat_id: int
     parts: list[str] = field(default_factory=list)
-    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
+    markup: _Markup | None = None
     attachment: Attachment | None = None
 
     @property

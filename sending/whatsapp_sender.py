@@ -211,8 +211,10 @@ class TwilioWhatsAppSender:
         return str(created.sid)
 
 
-def _int_or_none(value: object) -> int | None:
+def _int_or_none(value: str | int | None) -> int | None:
+    if value is None:
+        return None
     try:
-        return int(value)  # type: ignore[call-overload]
+        return int(value)
     except (TypeError, ValueError):
         return None

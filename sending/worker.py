@@ -8,24 +8,46 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING, Any, Protocol
+
+from bot.ports import Running
+
+if TYPE_CHECKING:
+    import psycopg
+    from sqlalchemy.engine import Engine
+
+    from sending.dispatch import Dispatcher
 
 log = logging.getLogger(__name__)
+
+
+class Sending(Running, Protocol):
+    """What the loop uses of the process's wiring (`app.runtime.Runtime` is one, handed in by `app/worker.py`)."""
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        ...
+
+    @property
+    def engine(self) -> Engine:
+        ...
 
 
 class Wakeup:
     """Waits for the poll interval, or less: on PostgreSQL a web process's NOTIFY (SEND_FROM=dispatcher)
     wakes every dispatcher at its commit, so a reply is claimed within milliseconds."""
 
-    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._conn = None
+        self._conn: psycopg.Connection[Any] | None = None
 
-    def _listen(self):  # type: ignore[no-untyped-def]
+    def _listen(self) -> psycopg.Connection[Any] | None:
         if self._conn is None and self.engine.dialect.name == "postgresql":
             from storage.outbox import WAKE_CHANNEL
 
             raw = self.engine.raw_connection()
             conn = raw.driver_connection
+            assert conn is not None, "a live pooled connection has its driver's"  # (wait() then polls)
             raw.detach()  # this connection only listens; it never goes back to the pool
             conn.autocommit = True
             conn.execute(f"LISTEN {WAKE_CHANNEL}")
@@ -58,7 +80,7 @@ class Wakeup:
                 pass
 
 
-def run_forever(runtime, stop: threading.Event) -> None:  # type: ignore[no-untyped-def]
+def run_forever(runtime: Sending, stop: threading.Event) -> None:
     """Keep this process's fair queue fed: claim more when it holds less than half a batch, so a chat
     waiting for its gap never leaves the account's pace unused; replies and alerts are claimed whenever
     they come, however full the queue; wait for a NOTIFY or the interval when nothing is due."""

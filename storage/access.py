@@ -39,8 +39,8 @@ def visible_posyandu(session: Session, contact: ContactRecord) -> list[Posyandu]
     """
     role = contact.role
     if role == Role.KADER.value:
-        found = [session.get(Posyandu, contact.posyandu_id)] if contact.posyandu_id else []
-        return [p for p in found if p is not None]
+        own = [session.get(Posyandu, contact.posyandu_id)] if contact.posyandu_id else []
+        return [p for p in own if p is not None]
     stmt = select(Posyandu).order_by(Posyandu.code)
     if role == Role.BIDAN.value:
         desa_id = contact.desa_id

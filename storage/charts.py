@@ -18,4 +18,4 @@ def growth_points(session: Session, member_id: int, indicator: str, until: date)
     rows = session.execute(select(Measurement.measured_on, column, Measurement.flags).where(
         Measurement.member_id == member_id, column.is_not(None), Measurement.measured_on <= until)
         .order_by(Measurement.measured_on))
-    return [(on, float(value)) for on, value, flags in rows if implausible not in (flags or [])]
+    return [(on, float(value)) for on, value, flags in rows if value is not None and implausible not in (flags or [])]

@@ -5,14 +5,15 @@ production (`postgresql+psycopg://...`).
 """
 from __future__ import annotations
 
+import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, cast
 
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, MetaData, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -64,7 +65,7 @@ def make_engine(url: str, **kwargs: object) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
@@ -75,11 +76,11 @@ def make_engine(url: str, **kwargs: object) -> Engine:
         # SQLite's default deferred BEGIN lets two writers read then collide; take the
         # write lock at BEGIN so read-modify-write steps serialise (PostgreSQL uses row locks).
         @event.listens_for(engine, "connect")
-        def _no_pysqlite_begin(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        def _no_pysqlite_begin(dbapi_conn: sqlite3.Connection, _record: object) -> None:
             dbapi_conn.isolation_level = None
 
         @event.listens_for(engine, "begin")
-        def _begin_immediate(conn):  # type: ignore[no-untyped-def]
+        def _begin_immediate(conn: Connection) -> None:
             if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -88,6 +89,19 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     return create_engine(url, **kwargs)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE matched. `Session.execute` is typed as returning `Result`; for a DML statement it
+    is a `CursorResult`, the one with `rowcount` (SQLAlchemy's documented cast)."""
+    return cast("CursorResult[Any]", result).rowcount or 0
+
+
+def table_of(model: type[DeclarativeBase]) -> Table:
+    """A model's `Table`, for Core statements (`__table__` is typed as `FromClause`: a class may map a join)."""
+    table = model.__table__
+    assert isinstance(table, Table), f"{model.__name__} maps no single table"
+    return table
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

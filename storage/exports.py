@@ -113,7 +113,7 @@ def _pregnancies(session: Session, ids: Sequence[int], first: date, last: date, 
         select(Pregnancy, Member, Household.address).join(Member, Member.id == Pregnancy.member_id)
         .outerjoin(Household, Household.id == Member.household_id)
         .where(Member.posyandu_id.in_(ids), ongoing, not_delivered)
-        .order_by(Member.posyandu_id, Member.name_key, Pregnancy.hpht)))  # type: ignore[arg-type]
+        .order_by(Member.posyandu_id, Member.name_key, Pregnancy.hpht)))
 
 
 def sip1_rows(session: Session, ids: Sequence[int], year: int, month: int) -> list[dict[str, Any]]:
@@ -123,10 +123,10 @@ def sip1_rows(session: Session, ids: Sequence[int], year: int, month: int) -> li
     births = {p.delivered_on for p, _m, _a in found if p.delivered_on and first <= p.delivered_on <= last}
     babies: dict[tuple[Any, date], Member] = {}
     if births:
-        for baby in session.scalars(select(Member).where(Member.posyandu_id.in_(ids), Member.birth_date.in_(births))):
-            babies.setdefault((baby.household_id, baby.birth_date), baby)
-            if baby.mother_nik:
-                babies.setdefault((baby.mother_nik, baby.birth_date), baby)
+        for child in session.scalars(select(Member).where(Member.posyandu_id.in_(ids), Member.birth_date.in_(births))):
+            babies.setdefault((child.household_id, child.birth_date), child)
+            if child.mother_nik:
+                babies.setdefault((child.mother_nik, child.birth_date), child)
     rows = []
     for p, mother, _address in found:
         born = p.delivered_on if p.delivered_on and p.delivered_on <= last else None
@@ -137,8 +137,9 @@ def sip1_rows(session: Session, ids: Sequence[int], year: int, month: int) -> li
         note = ("melahirkan" if born else "keguguran" if p.end_reason == "keguguran" and p.ended_on
                 and p.ended_on <= last else "hamil")
         rows.append({**places[mother.posyandu_id], "mother_nik": mother.nik or "", "mother": mother.name,
-                     "hpht": p.hpht, "hpl": hpl(p.hpht), "baby_nik": (baby.nik or "") if baby else "",
-                     "baby": baby.name if baby else "", "baby_sex": baby.sex if baby else "",
+                     "hpht": p.hpht, "hpl": hpl(p.hpht) if p.hpht else None,
+                     "baby_nik": (baby.nik or "") if baby else "", "baby": baby.name if baby else "",
+                     "baby_sex": baby.sex if baby else "",
                      "delivered_on": born, "note": note})
     return _numbered(rows)
 
@@ -151,7 +152,7 @@ def sip2_rows(session: Session, ids: Sequence[int], year: int, month: int) -> li
         .order_by(Member.posyandu_id, Member.name_key, Member.birth_date))
         if rules.is_balita_in_month(m.birth_date, year, month)]
     ids_ = [k.id for k in kids]
-    weights: dict[int, dict[int, float]] = defaultdict(dict)
+    weights: dict[int, dict[int, float | None]] = defaultdict(dict)
     if ids_:
         for member_id, on, weight in session.execute(
                 select(Measurement.member_id, Measurement.measured_on, Measurement.weight_kg)
@@ -200,10 +201,10 @@ def sip4_rows(session: Session, ids: Sequence[int], year: int, month: int) -> li
     member_ids = [m.id for _p, m, _a in found]
     visits: dict[int, Measurement] = {}
     if member_ids:
-        for row in session.scalars(select(Measurement).where(
+        for measured in session.scalars(select(Measurement).where(
                 Measurement.member_id.in_(member_ids), Measurement.measured_on >= first,
                 Measurement.measured_on <= last).order_by(Measurement.measured_on)):
-            visits[row.member_id] = row
+            visits[measured.member_id] = measured
     services: dict[int, list[tuple[str, date]]] = defaultdict(list)
     if member_ids:
         for member_id, code, on in session.execute(select(ServiceGiven.member_id, ServiceGiven.code,
@@ -213,6 +214,8 @@ def sip4_rows(session: Session, ids: Sequence[int], year: int, month: int) -> li
             services[member_id].append((code, on))
     rows = []
     for p, mother, address in found:
+        if p.hpht is None:  # never: the query asks for an HPHT
+            continue
         mine = [(c, on) for c, on in services[mother.id] if on >= p.hpht]
         visit = visits.get(mother.id)
         until = min(last, p.delivered_on) if p.delivered_on else last
@@ -277,7 +280,7 @@ def sip6_rows(session: Session, ids: Sequence[int], year: int, month: int) -> li
     visitors = _visitors(session, ids, first, last)
     skdn = _skdn(session, ids, year, month)
     figures = period_figures(session, ids, first, last)
-    given: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    given: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for pid, code, stage, people, doses in session.execute(
             select(ServiceGiven.posyandu_id, ServiceGiven.code, Measurement.life_stage,
                    func.count(func.distinct(ServiceGiven.member_id)), func.count())

@@ -388,7 +388,9 @@ def _cell_verdict(column: str, text: str, stage: Any, months: int, line: int, re
     if isinstance(verdict, Confirm):
         report.warnings.append((line, f"{column} {text} is unusual; stored, please check"))
     number = verdict.value if isinstance(verdict, Accept) else parse_number(text)
-    return float(number)  # type: ignore[arg-type]
+    if number is None:
+        raise RowProblem(f"{column} {text} is not a number")
+    return float(number)
 
 
 def _measured_values(row: dict[str, str], stage: Any, months: int, line: int, report: ImportReport,
@@ -412,7 +414,7 @@ def _measured_values(row: dict[str, str], stage: Any, months: int, line: int, re
         verdict = check_bp(f"{row['systolic']}/{row['diastolic']}", stage)
         if isinstance(verdict, Reject):
             raise RowProblem(f"blood pressure {row['systolic']}/{row['diastolic']} is not plausible")
-        if any(isinstance(v, Confirm) for v in verdict):  # type: ignore[union-attr]
+        if any(isinstance(v, Confirm) for v in verdict):
             report.warnings.append((line, "blood pressure is unusual; stored, please check"))
         data["systolic"], data["diastolic"] = int(row["systolic"]), int(row["diastolic"])
     values = Values.from_dict(data)
@@ -471,9 +473,9 @@ def _status_label(index: str, code: str | None) -> str:
     for band in PERMENKES_2_2020.get(index, ()):
         if band.category.code == code:
             return band.category.label_id
-    for band in BMI_BANDS.get("asia_pacific", ()) if index == "imt_ap" else ():
-        if band.category.code == code:
-            return band.category.label_id
+    for bmi_band in BMI_BANDS.get("asia_pacific", ()) if index == "imt_ap" else ():
+        if bmi_band.category.code == code:
+            return bmi_band.category.label_id
     return code
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Sequence
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from storage.models import AuditEvent, Contact, Household, OutboxMessage, Posyandu, Region
@@ -30,7 +30,7 @@ class Introduced:
     desa: str
 
 
-def _waiting(posyandu_ids: Sequence[int]):  # type: ignore[no-untyped-def]
+def _waiting(posyandu_ids: Sequence[int]) -> ColumnElement[bool]:
     """Households with a phone and consent, no chat of their own, and no chat of someone else on that number."""
     linked = exists().where(Contact.household_id == Household.id)
     taken = exists().where(Contact.channel == "whatsapp", Contact.address == Household.phone,

@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence, Unpack
 
-from sqlalchemy import String, and_, case, cast, distinct, func, literal, or_, select, text, true
+from sqlalchemy import ColumnElement, Select, String, and_, case, cast, distinct, func, literal, or_, select, text, true
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.orm import Session, aliased
 
@@ -84,6 +84,7 @@ def places(session: Session, level: str | None = None, code: str | None = None,
            unit_id: int | None = None) -> list[Place]:
     """The posyandu under one unit (`level` + its code or name, or its `unit_id`), or all; one query."""
     desa, kec, kab = aliased(Region), aliased(Region), aliased(Region)
+    stmt: Select[Unpack[tuple[Any, ...]]]  # twelve columns: past SQLAlchemy's typed overloads
     stmt = (select(Posyandu.id, Posyandu.code, Posyandu.name, desa.id, desa.name, desa.code, Puskesmas.id,
                    Puskesmas.name, Puskesmas.code, kab.id, kab.name, kab.code)
             .join(desa, desa.id == Posyandu.desa_id)
@@ -166,7 +167,7 @@ def _skdn(session: Session, ids: Sequence[int], year: int, month: int) -> dict[i
                    Measurement.measured_on <= last, plausible)
             .order_by(Measurement.measured_on, Measurement.id)):
         child = children.get(member_id)
-        if child is not None:  # the month's last weighing wins
+        if child is not None and weight is not None:  # the month's last weighing wins (weight: never None)
             child.months[month_index(on.year, on.month)] = (on, float(weight), None if waz is None else float(waz))
     # B or O needs to know of a weighing before the window only for those without one in its first months
     unsure = [m for m, c in children.items() if month_index(window.year, window.month) not in c.months]
@@ -191,8 +192,9 @@ def _skdn(session: Session, ids: Sequence[int], year: int, month: int) -> dict[i
 
 
 # -- the cluster figures of a period ---------------------------------------------------------------------------
-def _status(key: str):  # type: ignore[no-untyped-def]
-    return Measurement.statuses[key].as_string()
+def _status(key: str) -> ColumnElement[str]:
+    status: ColumnElement[str] = Measurement.statuses[key].as_string()  # a JSON column's item is typed Any
+    return status
 
 
 Periods = dict[str, tuple[date, date]]
@@ -202,7 +204,7 @@ def _in(column: Any, span: tuple[date, date]) -> Any:
     return and_(column >= span[0], column <= span[1])
 
 
-def _visit_counts(session: Session, ids: Sequence[int], periods: Periods) -> dict[str, dict[int, Counter]]:
+def _visit_counts(session: Session, ids: Sequence[int], periods: Periods) -> dict[str, dict[int, Counter[str]]]:
     """People seen per posyandu, condition and period: one scan of the widest period's visits.
 
     A visit's statuses are parsed only when their text names a value a figure looks for (`->>` on a json
@@ -252,7 +254,7 @@ def _visit_counts(session: Session, ids: Sequence[int], periods: Periods) -> dic
     }
     names = list(columns)
     keys = [(period, n) for period in periods for n in names]
-    out: dict[str, dict[int, Counter]] = {p: defaultdict(Counter) for p in periods}
+    out: dict[str, dict[int, Counter[str]]] = {p: defaultdict(Counter) for p in periods}
     if pg:  # one bit per figure: three bit_or per person instead of one max per figure and period
         mask = sum((case((columns[n], 1 << i), else_=0) for i, n in enumerate(names)), start=literal(0))
         bits = select(rows.c.pid, rows.c.mid, rows.c.day, mask.label("mask")).offset(0).subquery()
@@ -277,7 +279,7 @@ def _visit_counts(session: Session, ids: Sequence[int], periods: Periods) -> dic
     return out
 
 
-def _nutrition_at_last(session: Session, ids: Sequence[int], first: date, last: date) -> dict[int, Counter]:
+def _nutrition_at_last(session: Session, ids: Sequence[int], first: date, last: date) -> dict[int, Counter[str]]:
     """Balita by their last measurement in the period: stunting, wasting, gizi kurang, BB kurang."""
     if session.get_bind().dialect.name == "postgresql":  # one index probe per child: its last balita visit
         oldest = date(first.year - 6, 1, 1)
@@ -297,7 +299,7 @@ def _nutrition_at_last(session: Session, ids: Sequence[int], first: date, last: 
     stmt = (select(ranked.c.pid, count(ranked.c.tbu.in_(rules.STUNTED)), count(ranked.c.bbtb.in_(rules.WASTED)),
                    count(ranked.c.bbtb == "wasted"), count(ranked.c.bbu.in_(rules.UNDERWEIGHT)))
             .group_by(ranked.c.pid))
-    out: dict[int, Counter] = defaultdict(Counter)
+    out: dict[int, Counter[str]] = defaultdict(Counter)
     for pid, stunted, wasted, kurang, under in session.execute(stmt):
         out[pid].update({"stunting": stunted or 0, "wasting": wasted or 0, "gizi_kurang": kurang or 0,
                          "underweight": under or 0})
@@ -319,7 +321,7 @@ def _last_balita_visits(ids: Sequence[int], first: date, last: date) -> Any:
     return ranked
 
 
-def _service_counts(session: Session, ids: Sequence[int], periods: Periods) -> dict[str, dict[int, Counter]]:
+def _service_counts(session: Session, ids: Sequence[int], periods: Periods) -> dict[str, dict[int, Counter[str]]]:
     """K1/K4/K6 and remaja putri given TTD, per period: the few rows of those codes are read once."""
     first, last = min(p[0] for p in periods.values()), max(p[1] for p in periods.values())
     # Remaja putri given TTD: the age on the day decides (10-<18 years).
@@ -345,7 +347,7 @@ def _service_counts(session: Session, ids: Sequence[int], periods: Periods) -> d
             for p, by in seen.items()}
 
 
-def _completions(session: Session, ids: Sequence[int], periods: Periods) -> dict[str, dict[int, Counter]]:
+def _completions(session: Session, ids: Sequence[int], periods: Periods) -> dict[str, dict[int, Counter[str]]]:
     """People whose set (KF1-4, KN1-3, IDL, baduta) was completed by a dose given in each period: one query
     returns each person's date of completion per set."""
     first, last = min(p[0] for p in periods.values()), max(p[1] for p in periods.values())
@@ -363,7 +365,7 @@ def _completions(session: Session, ids: Sequence[int], periods: Periods) -> dict
                    ServiceGiven.member_id.in_(recent))
             .group_by(Member.posyandu_id, ServiceGiven.member_id, label)
             .having(func.max(ServiceGiven.given_on) >= first))
-    out: dict[str, dict[int, Counter]] = {p: defaultdict(Counter) for p in periods}
+    out: dict[str, dict[int, Counter[str]]] = {p: defaultdict(Counter) for p in periods}
     for pid, _member, name, codes, completed in session.execute(stmt):
         if codes != len(COMPLETIONS[name][0]):
             continue
@@ -374,15 +376,15 @@ def _completions(session: Session, ids: Sequence[int], periods: Periods) -> dict
     return out
 
 
-def _deliveries(session: Session, ids: Sequence[int], periods: Periods) -> dict[str, dict[int, Counter]]:
+def _deliveries(session: Session, ids: Sequence[int], periods: Periods) -> dict[str, dict[int, Counter[str]]]:
     first, last = min(p[0] for p in periods.values()), max(p[1] for p in periods.values())
-    out: dict[str, dict[int, Counter]] = {p: defaultdict(Counter) for p in periods}
+    out: dict[str, dict[int, Counter[str]]] = {p: defaultdict(Counter) for p in periods}
     for pid, on, place, attendant in session.execute(
             select(Member.posyandu_id, Pregnancy.delivered_on, Pregnancy.delivery_place, Pregnancy.delivery_attendant)
             .join(Member, Member.id == Pregnancy.member_id)
             .where(Member.posyandu_id.in_(ids), Pregnancy.delivered_on >= first, Pregnancy.delivered_on <= last)):
         for period, span in periods.items():
-            if span[0] <= on <= span[1]:
+            if on is not None and span[0] <= on <= span[1]:  # (on: never None, by the query)
                 c = out[period][pid]
                 c["persalinan"] += 1
                 c["persalinan_faskes"] += place == "faskes"
@@ -406,7 +408,7 @@ def figures_by_period(session: Session, ids: Sequence[int], periods: Periods, nu
     for period in periods:
         out[period] = {}
         for pid in ids:
-            merged: Counter = Counter()
+            merged: Counter[str] = Counter()
             for part in parts:
                 merged.update(part[period].get(pid, {}))
             if period in extra:

@@ -86,10 +86,10 @@ def decide(session: Session, reviewer: ContactRecord, request_id: int, posyandu_
         accept = False  # the chat deleted its data meanwhile: nothing to link
     request.status = "accepted" if accept else "refused"
     request.decided_at, request.decided_by_id = now, reviewer.id
-    if accept:
-        link_member(session, asker, member, now)  # type: ignore[arg-type]
+    if accept and asker is not None and member is not None:  # (accept is False when either is gone)
+        link_member(session, asker, member, now)
         if request.hpht is not None:
-            add_pregnancy(session, member, request.hpht, now)  # type: ignore[arg-type]
+            add_pregnancy(session, member, request.hpht, now)
     session.add(AuditEvent(contact_id=reviewer.id, action=f"link.{request.status}", subject=f"link:{request.id}",
                            at=now))
     session.flush()

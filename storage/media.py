@@ -12,6 +12,7 @@ from typing import Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from storage.db import rowcount
 from storage.values import Attachment
 from storage.models import MediaFile, OutboxMessage
 from storage.outbox_types import FINISHED  # an outbox row's end states
@@ -55,4 +56,4 @@ def forget_old_media(session: Session, before: datetime) -> int:
         MediaFile.created_at < before, MediaFile.outbox_id.in_(finished),
         (MediaFile.content.is_not(None)) | (MediaFile.filename != "")).values(
         spec={}, content=None, filename=""))
-    return result.rowcount or 0
+    return rowcount(result)

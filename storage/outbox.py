@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from storage.values import Choice
 from storage.models import Contact, OutboxMessage
 from storage.records import ContactRecord
-from storage.db import _insert, _prepared
+from storage.db import _insert, _prepared, rowcount
 from storage.outbox_keys import (  # noqa: F401  (re-exported: the keys' old home)
     AnnounceKey, BroadcastKey, IntroKey, NudgeKey, ReminderKey, SmsFallbackKey, part_key)
 from storage.outbox_types import (  # noqa: F401  (re-exported)
@@ -155,7 +155,7 @@ def supersede(session: Session, session_id: int, revision: int, contact_ids: Ite
             OutboxMessage.contact_id.in_(ids[start:start + 5000])).values(status=OutboxStatus.CANCELLED.value,
                                                                           last_error="superseded"),
             execution_options={"synchronize_session": False})
-        cancelled += result.rowcount or 0
+        cancelled += rowcount(result)
     return cancelled
 
 

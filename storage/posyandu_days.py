@@ -6,7 +6,7 @@ kind of fact in the caller's transaction and never commits.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Sequence
+from typing import Collection, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -52,6 +52,8 @@ def revise_session(session: Session, day: SessionRecord, kind: str, starts_at: d
     if kind == "cancel":
         record.status = "cancelled"
     else:
+        if starts_at is None:
+            raise ValueError("a changed session needs its new time")
         record.starts_at, record.place = starts_at, place
     session.flush()
 
@@ -70,7 +72,7 @@ def next_session(session: Session, posyandu_id: int, now: datetime) -> PosyanduS
         PosyanduSession.starts_at >= now - timedelta(hours=4)).order_by(PosyanduSession.starts_at).limit(1)).first()
 
 
-def contacts_by_id(session: Session, ids: Sequence[int]) -> list[Contact]:
+def contacts_by_id(session: Session, ids: Collection[int]) -> list[Contact]:
     return list(session.scalars(select(Contact).where(Contact.id.in_(list(ids))))) if ids else []
 
 

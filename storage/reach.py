@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from types import SimpleNamespace
-from typing import Iterable, Sequence
+from typing import Iterable, Protocol, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
@@ -38,11 +37,66 @@ def household_reach(session: Session, posyandu_id: int, household_ids: Iterable[
     if households:
         for contact in session.scalars(select(Contact).where(
                 Contact.household_id.in_([h.id for h in households])).order_by(Contact.id)):
-            chats[contact.household_id].append(contact)  # type: ignore[index]
+            if contact.household_id is not None:  # always, by the query
+                chats[contact.household_id].append(contact)
     return {h.id: _reach(h, chats.get(h.id, [])) for h in households}
 
 
-def _reach(household: Household, chats: list[Contact]) -> str:
+class _HomeFacts(Protocol):
+    """What `_reach` reads of a household: a `Household`, or `_Home` read as plain columns."""
+
+    @property
+    def phone(self) -> str | None: ...
+
+    @property
+    def opted_in(self) -> bool: ...
+
+
+class _ChatFacts(Protocol):
+    """What `_reach` reads of a chat: a `Contact`, or `_Chat` read as plain columns."""
+
+    @property
+    def channel(self) -> str: ...
+
+    @property
+    def fallback_channel(self) -> str | None: ...
+
+    @property
+    def opted_in(self) -> bool: ...
+
+    @property
+    def stopped_at(self) -> datetime | None: ...
+
+    @property
+    def paused_at(self) -> datetime | None: ...
+
+    @property
+    def paused_reason(self) -> str | None: ...
+
+    @property
+    def reachable(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Home:
+    id: int
+    posyandu_id: int
+    phone: str | None
+    opted_in: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Chat:
+    channel: str
+    fallback_channel: str | None
+    opted_in: bool
+    stopped_at: datetime | None
+    paused_at: datetime | None
+    paused_reason: str | None
+    reachable: bool
+
+
+def _reach(household: _HomeFacts, chats: Sequence[_ChatFacts]) -> str:
     live = [c.fallback_channel or c.channel for c in chats if c.reachable]
     for channel in CHANNELS:
         if channel in live:
@@ -106,25 +160,27 @@ def reach_by_posyandu(session: Session, places: Sequence[Posyandu], now: datetim
     ids = [p.id for p in places]
     if not ids:
         return {}
-    households: dict[int, SimpleNamespace] = {}
+    households: dict[int, _Home] = {}
     for hid, posyandu_id, phone, opted_in in session.execute(
             select(Household.id, Household.posyandu_id, Household.phone, Household.opted_in)
             .where(Household.posyandu_id.in_(ids))):
-        households[hid] = SimpleNamespace(id=hid, posyandu_id=posyandu_id, phone=phone, opted_in=opted_in)
-    chats: dict[int, list[SimpleNamespace]] = defaultdict(list)
+        households[hid] = _Home(id=hid, posyandu_id=posyandu_id, phone=phone, opted_in=opted_in)
+    chats: dict[int, list[_Chat]] = defaultdict(list)
     for row in session.execute(
             select(Contact.household_id, Contact.channel, Contact.fallback_channel, Contact.opted_in,
                    Contact.stopped_at, Contact.paused_at, Contact.paused_reason)
             .join(Household, Household.id == Contact.household_id)
             .where(Household.posyandu_id.in_(ids)).order_by(Contact.id)):
-        hid, channel, fallback, opted_in, stopped_at, paused_at, paused_reason = row
-        chats[hid].append(SimpleNamespace(
+        chat_home, channel, fallback, opted_in, stopped_at, paused_at, paused_reason = row
+        if chat_home is None:  # never: joined to its household
+            continue
+        chats[chat_home].append(_Chat(
             channel=channel, fallback_channel=fallback, opted_in=opted_in, stopped_at=stopped_at,
             paused_at=paused_at, paused_reason=paused_reason,
             reachable=bool(opted_in) and stopped_at is None and paused_at is None))
     counts: dict[int, dict[str, int]] = {i: {"whatsapp": 0, "telegram": 0, "sms": 0, "unreachable": 0} for i in ids}
     for household in households.values():
-        how = _reach(household, chats.get(household.id, []))  # type: ignore[arg-type]
+        how = _reach(household, chats.get(household.id, []))
         mine = counts[household.posyandu_id]
         if how in UNREACHABLE:
             mine["unreachable"] += 1
@@ -142,7 +198,7 @@ def reach_by_posyandu(session: Session, places: Sequence[Posyandu], now: datetim
         first = now.astimezone(tz).date().replace(day=1)  # each posyandu's own month, as `reach_figures`
         following = (first + timedelta(days=32)).replace(day=1)
         start, end = datetime.combine(first, time(0), tz), datetime.combine(following, time(0), tz)
-        for row in session.execute(select(
+        for counted in session.execute(select(
                 Household.posyandu_id, func.count(), func.count().filter(sent), func.count().filter(delivered),
                 func.count().filter(OutboxMessage.provider_status == "read"), func.count().filter(failed))
                 .join(Contact, Contact.id == OutboxMessage.contact_id)
@@ -150,8 +206,8 @@ def reach_by_posyandu(session: Session, places: Sequence[Posyandu], now: datetim
                 .where(Household.posyandu_id.in_(zone_ids), OutboxMessage.kind.in_(BULK_KINDS),
                        OutboxMessage.created_at >= start, OutboxMessage.created_at < end)
                 .group_by(Household.posyandu_id)):
-            messages[row[0]] = dict(zip(("written", "sent", "delivered", "read", "failed"),
-                                        (int(v or 0) for v in row[1:])))
+            messages[counted[0]] = dict(zip(("written", "sent", "delivered", "read", "failed"),
+                                            (int(v or 0) for v in counted[1:])))
     empty = {"written": 0, "sent": 0, "delivered": 0, "read": 0, "failed": 0}
     return {p.id: ReachFigures(p.code, p.name, counts[p.id], messages.get(p.id, dict(empty))) for p in places}
 
@@ -168,6 +224,6 @@ def reachable_since(session: Session, household_ids: Iterable[int]) -> dict[int,
         for household_id, earliest, chats, resumed in session.execute(
                 select(Contact.household_id, func.min(Contact.resumed_at), func.count(), func.count(Contact.resumed_at))
                 .where(Contact.household_id.in_(chunk), reachable_clause()).group_by(Contact.household_id)):
-            if chats == resumed and earliest is not None:
+            if chats == resumed and earliest is not None and household_id is not None:
                 out[household_id] = earliest
     return out

@@ -302,6 +302,8 @@ def unhandled_urgent(session: Session, now: datetime, morning_hour: int) -> list
     due = []
     for referral, posyandu in rows:
         zone = zone_info(posyandu.timezone)
+        if referral.urgent_since is None:  # not selected (the query asks for urgent_since), but typed Optional
+            continue
         raised: date = referral.urgent_since.astimezone(zone).date()
         repeat_at = datetime.combine(raised + timedelta(days=1), time(morning_hour), zone)
         if now >= repeat_at:

@@ -379,14 +379,15 @@ def dose_history(session: Session, member_ids: Iterable[int]) -> dict[int, dict[
 def scope_ranges(session: Session, scope: Sequence[Any]) -> tuple[Range, dict[str, Range]]:
     """Birth dates and pregnancy dates present in scope: two aggregate queries that let the planner skip
     every rule nobody in scope can be due for (a village of young families never asks about lansia)."""
-    births = tuple(session.execute(select(func.min(Member.birth_date), func.max(Member.birth_date))
-                                   .where(*scope)).one())
+    first_born, last_born = session.execute(select(func.min(Member.birth_date), func.max(Member.birth_date))
+                                            .where(*scope)).one()
+    births: Range = (first_born, last_born)
     start = pregnancy_column("start")
     anchors = session.execute(select(func.min(Pregnancy.hpht), func.max(Pregnancy.hpht),
                                      func.min(Pregnancy.delivered_on), func.max(Pregnancy.delivered_on),
                                      func.min(start), func.max(start))
                               .join(Member, Member.id == Pregnancy.member_id).where(*scope)).one()
-    return births, {"hpht": (anchors[0], anchors[1]), "delivered_on": (anchors[2], anchors[3]),  # type: ignore[return-value]
+    return births, {"hpht": (anchors[0], anchors[1]), "delivered_on": (anchors[2], anchors[3]),
                     "start": (anchors[4], anchors[5])}
 
 

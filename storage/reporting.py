@@ -344,6 +344,7 @@ def save_visit(session: Session, visit: Visit, now: datetime, refer: bool = True
 
     `refer=False` (an old visit from an import) keeps the flags on the measurement but opens no referral.
     """
+    member: Member | None
     if visit.new_member is not None:
         member = create_member(session, visit.posyandu_id, visit.new_member, now, visit.recorded_by_id)
     else:

@@ -65,7 +65,9 @@ def state_expiry(now: datetime, minutes: int) -> datetime:
     return now + timedelta(minutes=minutes)
 
 
-from storage.outbox import (  # noqa: E402,F401  (moved to storage/outbox.py; kept importable)
-    PRIORITY_ALERT, PRIORITY_BULK, PRIORITY_BY_KIND, PRIORITY_REPLY, enqueue, enqueue_parts, enqueue_parts_to_contact,
-    enqueue_to_contact, set_provider_status,
+from storage.outbox import (  # noqa: E402  (moved to storage/outbox.py; kept importable, `X as X`)
+    PRIORITY_ALERT as PRIORITY_ALERT, PRIORITY_BULK as PRIORITY_BULK, PRIORITY_BY_KIND as PRIORITY_BY_KIND,
+    PRIORITY_REPLY as PRIORITY_REPLY, enqueue as enqueue, enqueue_parts as enqueue_parts,
+    enqueue_parts_to_contact as enqueue_parts_to_contact, enqueue_to_contact as enqueue_to_contact,
+    set_provider_status as set_provider_status,
 )

@@ -53,7 +53,7 @@ def set_practitioner(session: Session, contact: ContactRecord, ihs_number: str, 
 
 
 def practitioners_for(session: Session, posyandu_ids: Iterable[int],
-                      recorder_ids: Iterable[int]) -> tuple[dict[int, str], dict[int, str]]:
+                      recorder_ids: Iterable[int | None]) -> tuple[dict[int, str], dict[int, str]]:
     """(IHS number by recording contact, IHS number of the desa's bidan by posyandu)."""
     recorders = [i for i in set(recorder_ids) if i is not None]
     places = list(set(posyandu_ids))

@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Row, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from health.fhir_visit import Dose, Person, Place, VisitRecord
@@ -26,6 +26,7 @@ from health.measurements import DECIMALS
 from storage.models import (
     ORIGIN_POSYANDU, Measurement, Member, Posyandu, SatusehatCredential, SatusehatResource, SatusehatSync, ServiceGiven,
 )
+from storage.db import rowcount
 from storage.repositories import is_postgres
 from storage.satusehat_practitioner import practitioners_for
 
@@ -60,7 +61,7 @@ def requeue_member(session: Session, member_id: int, now: datetime) -> int:
                                     SatusehatSync.status.in_(("waiting", "refused")))
                              .values(status="pending", attempts=0, next_attempt_at=now, last_error=None)
                              .execution_options(synchronize_session=False))
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 # -- reading a visit for the mapping ------------------------------------------------------------------
@@ -108,11 +109,12 @@ def posyandu_doses(session: Session, measurement_ids: Sequence[int]) -> dict[int
                                .where(ServiceGiven.measurement_id.in_(ids[start:start + 1000]), *GIVEN_AT_THE_POSYANDU)
                                .order_by(ServiceGiven.measurement_id, ServiceGiven.id)).all()
         for mid, code, given_on in rows:
-            out.setdefault(mid, []).append(Dose(code, given_on))
+            if mid is not None:  # always, by the query
+                out.setdefault(mid, []).append(Dose(code, given_on))
     return {mid: tuple(doses) for mid, doses in out.items()}
 
 
-def _queued(row, doses: tuple[Dose, ...] = (), practitioner: str | None = None) -> QueuedVisit:  # type: ignore[no-untyped-def]
+def _queued(row: Row[Any], doses: tuple[Dose, ...] = (), practitioner: str | None = None) -> QueuedVisit:
     values = {c: getattr(row, c) for c in MEASURED_COLUMNS}
     tz = ZoneInfo(row.timezone)
     record = VisitRecord(row.id, visit_time(row.created_at, row.measured_on, row.timezone), values, row.position,
@@ -124,14 +126,14 @@ def _queued(row, doses: tuple[Dose, ...] = (), practitioner: str | None = None) 
     return QueuedVisit(row.id, row.puskesmas_id, record, person, place)
 
 
-def _joined():  # type: ignore[no-untyped-def]
+def _joined() -> Select[Any]:
     return (select(*VISIT_COLUMNS)
             .join(Member, Member.id == Measurement.member_id)
             .join(Posyandu, Posyandu.id == Measurement.posyandu_id)
             .outerjoin(SatusehatCredential, SatusehatCredential.puskesmas_id == Posyandu.puskesmas_id))
 
 
-def _complete(session: Session, rows: Sequence) -> list[QueuedVisit]:  # type: ignore[type-arg]
+def _complete(session: Session, rows: Sequence[Row[Any]]) -> list[QueuedVisit]:
     """The rows as visits, with their doses and the bidan's IHS number (a few queries per chunk)."""
     doses = posyandu_doses(session, [r.id for r in rows])
     by_recorder, by_posyandu = practitioners_for(session, [r.posyandu_id for r in rows],
@@ -153,7 +155,7 @@ def month_visits(session: Session, month: str, posyandu_code: str | None = None,
             .order_by(Posyandu.code, Measurement.measured_on, Measurement.id))
     if posyandu_code:
         stmt = stmt.where(Posyandu.code == posyandu_code.strip().upper())
-    batch: list = []  # type: ignore[type-arg]
+    batch: list[Row[Any]] = []
     for row in session.execute(stmt.execution_options(yield_per=chunk)):
         batch.append(row)
         if len(batch) >= chunk:

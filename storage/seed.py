@@ -46,7 +46,7 @@ def seed_demo(session: Session, now: datetime) -> dict[str, int]:
     _contact(session, "kader2", Role.KADER, "Kader Dwi Lestari", posyandus[1].id, None, now)
     _contact(session, "admin", Role.ADMIN, "Admin Dinkes", mawar.id, desa.id, now)
 
-    families = [
+    families: list[tuple[Posyandu, str, str, list[tuple[str, str, date, date | None]]]] = [
         (mawar, "Keluarga Bapak Slamet", "+6281234500001", [
             ("Aisyah Putri", "P", today - timedelta(days=300), None),
             ("Rina Marlina", "P", date(today.year - 27, 3, 14), today - timedelta(days=150)),

@@ -28,9 +28,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from health.service_history import (  # noqa: F401 - re-exported: the chat and the CLI read them here
-    VITA, HistoryProblem, Named, check_service, name_service, parse_entry, parse_register_day, problem_of,
-    register_date, resolve,
+from health.service_history import (  # re-exported (`X as X`): the chat and the CLI read them here
+    VITA as VITA, HistoryProblem as HistoryProblem, Named as Named, check_service as check_service,
+    name_service as name_service, parse_entry as parse_entry, parse_register_day as parse_register_day,
+    problem_of as problem_of, register_date as register_date, resolve as resolve,
 )
 from storage.members import name_key
 from storage.models import ORIGIN_HISTORY, Member, Posyandu, ServiceGiven
@@ -230,7 +231,8 @@ def import_services(session: Session, stream: IO[str], now: datetime,
     return report
 
 
-def _prepare(members: _Members, row: dict[str, str], now: datetime):  # type: ignore[no-untyped-def]
+def _prepare(members: _Members, row: dict[str, str],
+             now: datetime) -> tuple[Member, History, date, str, Named, date]:
     """A line's member, their services, the day, its precision, the service named, the posyandu's today."""
     place = members.place(row.get("posyandu_code", ""))
     if place is None:

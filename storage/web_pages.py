@@ -3,7 +3,7 @@ SATUSEHAT states and the kaders' month, each in a few grouped queries (never one
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Sequence
+from typing import Any, Sequence
 
 from sqlalchemy import and_, case, distinct, func, or_, select
 from sqlalchemy.orm import Session
@@ -124,7 +124,7 @@ def kader_figures(session: Session, posyandu_ids: Sequence[int], first: date, la
         .where(Measurement.posyandu_id.in_(ids), Measurement.measured_on >= first, Measurement.measured_on <= last,
                *((Measurement.recorded_by_id == only_contact,) if only_contact is not None else ()))
         .group_by(key, imported)).all()
-    out: dict[object, dict[str, object]] = {}
+    out: dict[object, dict[str, Any]] = {}
     for by, name, role, is_import, visits, people, without, late_n in rows:
         k = "import" if is_import else by
         out[k] = {"contact_id": None if is_import else by, "name": None if is_import else name,
@@ -139,4 +139,4 @@ def kader_figures(session: Session, posyandu_ids: Sequence[int], first: date, la
                     AuditEvent.action == ASKED_BACK, AuditEvent.contact_id.in_(reporters), AuditEvent.at >= start,
                     AuditEvent.at < end).group_by(AuditEvent.contact_id)):
             out[contact_id]["asked_back"] = int(n)
-    return sorted(out.values(), key=lambda r: (bool(r["import"]), -int(r["visits"])))  # type: ignore[call-overload]
+    return sorted(out.values(), key=lambda r: (bool(r["import"]), -int(r["visits"])))

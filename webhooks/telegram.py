@@ -10,11 +10,12 @@ import logging
 import threading
 
 from flask import Blueprint, request
+from flask.typing import ResponseReturnValue
 from telegram import Update
 
 from bot.messages import Channel, Inbound, InboundKind
 from bot.intake import process
-from webhooks.context import runtime as current_runtime
+from webhooks.context import BotRunning, runtime as current_runtime
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("telegram", __name__)
@@ -57,7 +58,7 @@ def to_inbound(update: Update) -> Inbound | None:
 
 
 @blueprint.post("/webhooks/telegram")
-def telegram_webhook():  # type: ignore[no-untyped-def]
+def telegram_webhook() -> ResponseReturnValue:
     runtime = current_runtime()
     secret = runtime.settings.telegram_webhook_secret
     given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
@@ -83,12 +84,12 @@ def telegram_webhook():  # type: ignore[no-untyped-def]
     return {"ok": True, "duplicate": handled.duplicate}
 
 
-def answer_callback(runner: object, query_id: str) -> None:
+def answer_callback(runner: BotRunning, query_id: str) -> None:
     """Stop the button's spinner; best effort, off the request path."""
 
     def call() -> None:
         try:
-            runner.run(lambda bot: bot.answer_callback_query(query_id), timeout=10)  # type: ignore[attr-defined]
+            runner.run(lambda bot: bot.answer_callback_query(query_id), timeout=10)
         except Exception:
             log.debug("answer_callback_query failed", exc_info=True)
 

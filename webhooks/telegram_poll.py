@@ -23,13 +23,13 @@ def poll(runtime: ChannelRuntime, *, once: bool = False, stop: threading.Event |
     """Serve updates until `stop` is set (or one batch with `once`); returns how many were handled."""
     runner = runtime.telegram_runner
     assert runner is not None, "Telegram is not configured"
-    runner.run(lambda bot: bot.delete_webhook(drop_pending_updates=False))  # type: ignore[attr-defined]
+    runner.run(lambda bot: bot.delete_webhook(drop_pending_updates=False))
     stop = stop or threading.Event()
     offset: int | None = None
     handled = 0
     while not stop.is_set():
         try:
-            updates: tuple[Update, ...] = runner.run(  # type: ignore[attr-defined]
+            updates: tuple[Update, ...] = runner.run(
                 lambda bot: bot.get_updates(offset=offset, timeout=0 if once else POLL_SECONDS,
                                             allowed_updates=["message", "callback_query"]),
                 timeout=POLL_SECONDS + 15)

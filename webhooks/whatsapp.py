@@ -6,8 +6,10 @@ TWILIO_REPLY_INLINE is set). Status callbacks update the outbox row.
 from __future__ import annotations
 
 import logging
+from typing import Mapping
 
 from flask import Blueprint, Response, request
+from flask.typing import ResponseReturnValue
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -42,7 +44,7 @@ def whatsapp_address(value: str) -> str | None:
     return normalise_phone(value.removeprefix("whatsapp:"), strict=False)
 
 
-def media_type(form) -> str:  # type: ignore[no-untyped-def]
+def media_type(form: Mapping[str, str]) -> str:
     """What a WhatsApp message carries besides text, in `bot.messages.MEDIA_TYPES`' words; "" for none.
 
     Twilio posts a shared location as `Latitude`/`Longitude` (with `Address`/`Label` for a place) and no
@@ -76,7 +78,7 @@ def twiml(texts: list[str] | None = None) -> Response:
 
 
 @blueprint.post("/webhooks/whatsapp")
-def whatsapp_webhook():  # type: ignore[no-untyped-def]
+def whatsapp_webhook() -> ResponseReturnValue:
     if not verified():
         return {"ok": False, "error": "bad signature"}, 403
     runtime = current_runtime()
@@ -125,7 +127,7 @@ def inline_replies(runtime: ChannelRuntime, ids: list[int]) -> list[str]:
 
 
 @blueprint.post("/webhooks/whatsapp/status")
-def whatsapp_status():  # type: ignore[no-untyped-def]
+def whatsapp_status() -> ResponseReturnValue:
     if not verified():
         return {"ok": False, "error": "bad signature"}, 403
     runtime = current_runtime()

@@ -13,7 +13,7 @@ from typing import Any, Callable
 import click
 from flask.cli import with_appcontext
 
-from health.targets import GROUPS, POPULATION
+from health.targets import GROUPS as TARGET_GROUPS, POPULATION
 from storage.db import transaction
 from storage.levels import desa_by_code, level_recap, set_desa_target
 from app.cli.core import month_arg, runtime, write_output
@@ -43,7 +43,7 @@ def level_recap_command(level: str, unit: str | None, year: int, month: int, cum
                                     "groups nobody set are estimated from the population (docs/recap.md).")
 @click.option("--desa", required=True, help="the desa's Kemendagri code or name")
 @click.option("--year", type=click.IntRange(2000, 2100), required=True)
-@click.option("--group", type=click.Choice([*GROUPS, POPULATION]), required=True)
+@click.option("--group", type=click.Choice([*TARGET_GROUPS, POPULATION]), required=True)
 @click.option("--count", type=click.IntRange(0, 10_000_000), required=True)
 @with_appcontext
 def desa_target_command(desa: str, year: int, group: str, count: int) -> None:

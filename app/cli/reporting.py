@@ -32,7 +32,7 @@ from bot.texts import render
 from app.cli.core import output_file, runtime
 
 
-def _import(path: str, columns: tuple[str, ...], what: str, run: Callable) -> None:  # type: ignore[type-arg]
+def _import(path: str, columns: tuple[str, ...], what: str, run: Callable) -> None:
     rt = runtime()
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:

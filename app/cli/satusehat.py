@@ -19,6 +19,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 import click
 from flask.cli import AppGroup
@@ -35,6 +36,9 @@ from storage.satusehat_practitioner import bidan_contacts_by_phone, set_practiti
 from storage.satusehat_queue import month_visits, retry_in_words, status_counts
 from app.cli.core import runtime
 
+if TYPE_CHECKING:
+    from health.fhir_codes import CodeChoice
+
 
 def _month(month: str | None) -> str | None:
     if month and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
@@ -42,7 +46,7 @@ def _month(month: str | None) -> str | None:
     return month
 
 
-def _codes():  # type: ignore[no-untyped-def]
+def _codes() -> CodeChoice:
     try:
         return runtime().settings.satusehat_codes()
     except ValueError as exc:
@@ -132,7 +136,7 @@ def practitioner_set(phone: str, ihs: str) -> None:
                "visits not yet sent name her as attender and performer")
 
 
-def _output(path: str):  # type: ignore[no-untyped-def]
+def _output(path: str) -> TextIO:
     """The file to write, or a clear refusal (a missing folder, a folder, no permission): never a traceback."""
     if path == "-":
         return sys.stdout
@@ -218,7 +222,7 @@ STATUS_WORDS = (("sent", "sent"), ("to_send", "to send"), ("retrying", "waiting 
 def status() -> None:
     rt = runtime()
     with transaction(rt.session_factory) as session:
-        names = dict(session.execute(select(Puskesmas.id, Puskesmas.name)).all())
+        names: dict[int | None, str] = dict(session.execute(select(Puskesmas.id, Puskesmas.name)).all())
         creds = {c.puskesmas_id: c for c in session.scalars(select(SatusehatCredential))}
         rows = status_counts(session)
     if not rows:

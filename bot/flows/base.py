@@ -14,7 +14,7 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from bot.messages import Choice, Reply, Role
@@ -96,6 +96,11 @@ class Ctx:
         self.notices.append(told)
 
 
+# A flow's own draft: a plain dict, or a TypedDict (`ReportDraft`) that the stored state is read back as:
+# the one place where stored data is taken for the flow's type, hence Any (step functions and `unsaved`).
+Draft = Any
+
+
 @dataclass
 class Turn:
     """The outcome of one step: what to say, where to go next, what to remember.
@@ -106,7 +111,7 @@ class Turn:
 
     replies: list[Reply]
     step: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = field(default_factory=dict)  # the engine keeps a copy
     then: str | None = None
 
 
@@ -151,7 +156,7 @@ class Flow(abc.ABC):
         return None
 
 
-def ask(ctx: Ctx, step: str, data: dict[str, Any], key: str, choices: Iterable[Choice] = (),
+def ask(ctx: Ctx, step: str, data: Mapping[str, Any], key: str, choices: Iterable[Choice] = (),
         before: Iterable[Reply] = (), **params: object) -> Turn:
     """Ask the question `key` and wait at `step`."""
     return Turn([*before, Reply(ctx.t(key, **params), tuple(choices))], step, data)
@@ -172,7 +177,7 @@ def choices(ctx: Ctx, pairs: Iterable[tuple[str, str]]) -> tuple[Choice, ...]:
     return tuple(Choice(value, ctx.t(key)) for value, key in pairs)
 
 
-Handler = Callable[[Ctx, dict[str, Any], Answer], Turn]
+Handler = Callable[[Ctx, "Draft", Answer], Turn]
 
 
 class StepFlow(Flow):

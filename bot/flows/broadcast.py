@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 from zoneinfo import ZoneInfo
 
 
@@ -78,6 +78,7 @@ def parse_groups(answer: Answer) -> list[str]:
         token = token.strip(" .")
         if not token:
             continue
+        value: str | None
         if token.isdigit():
             index = int(token)
             if index == 1:
@@ -208,9 +209,9 @@ class TimeSteps(StepFlow):
 
     def _place_or_time(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn | None:
         """A time typed at the place question (`08.00`) corrects the start; None when it is a place."""
-        if answer.choice is not None or "day" not in data or parse_time(answer.text) is None:
-            return None
         at = parse_time(answer.text)
+        if answer.choice is not None or "day" not in data or at is None:
+            return None
         return self._take_time(ctx, data, answer.text, [say(ctx, "broadcast.time_not_place", time=hhmm(at))])
 
 

@@ -19,7 +19,7 @@ from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.visit_text import member_label
 from bot.flows.scope import ScopedFlow, pick_member
 from bot.i18n.resident import fmt_date
-from bot.messages import Choice, Role
+from bot.messages import Choice, Reply, Role
 from bot.parsing import parse_yes_no
 from health.immunisation import next_doses
 from health.service_history import VITA, check_service, name_service, resolve, service_name
@@ -149,9 +149,9 @@ class HistoryFlow(ScopedFlow):
                    member=member.name, when=when, next=following)
 
 
-def _refused(ctx: Ctx, problem: HistoryProblem):  # type: ignore[no-untyped-def]
+def _refused(ctx: Ctx, problem: HistoryProblem) -> Reply:
     """A refused record said in the person's language."""
-    return say(ctx, problem.key, **problem.params)
+    return say(ctx, problem.key, (), **problem.params)
 
 
 FLOWS = (HistoryFlow(),)

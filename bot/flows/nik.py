@@ -27,7 +27,7 @@ from typing import Any
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.visit_text import member_label
 from bot.flows.scope import ScopedFlow, pick_member
-from bot.messages import Choice, Role
+from bot.messages import Choice, Reply, Role
 from bot.parsing import parse_yes_no
 from health.fhir_codes import clean_practitioner_id, practitioner_id_problem
 from health.nik import mother_nik_doubts, mother_nik_problem, nik_mismatch, nik_problem, parse_nik
@@ -185,7 +185,7 @@ class NikFlow(ScopedFlow):
         return done(say(ctx, "nik.saved", name=member.name, nik=masked(data["nik"])),
                     *([say(ctx, "nik.requeued", count=waiting)] if waiting else []))
 
-    def _missing(self, ctx: Ctx, posyandu_ids: list[int], arg: str):  # type: ignore[no-untyped-def]
+    def _missing(self, ctx: Ctx, posyandu_ids: list[int], arg: str) -> Reply:
         """Who still has no NIK (the bidan's list), then how to add one."""
         people, total = members_missing_nik(ctx.session, posyandu_ids)
         if not people:

@@ -49,8 +49,10 @@ def parse_month(text: str, today: date) -> tuple[tuple[int, int] | None, str]:
     relative = 0
     for word in text.lower().replace(",", " ").split():
         iso, my = _ISO.match(word), _MY.match(word)
-        if iso or my:
-            year, month = (int(iso.group(1)), int(iso.group(2))) if iso else (int(my.group(2)), int(my.group(1)))
+        if iso:
+            year, month = int(iso.group(1)), int(iso.group(2))
+        elif my:
+            year, month = int(my.group(2)), int(my.group(1))
         elif word in MONTH_WORDS:
             month = MONTH_WORDS[word]
         elif word.isdigit() and len(word) == 4:

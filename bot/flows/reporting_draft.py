@@ -28,7 +28,7 @@ class PendingValue(TypedDict, total=False):
 
     item: str  # health.measurements item
     values: dict[str, Any]  # the fields it fills
-    confirm: str  # the question's text key
+    confirm: str | None  # the question's text key (None: asked about the other value, `_doubt_other`)
     params: dict[str, Any]
     passed: list[str]  # checks already confirmed
     flags: list[str]  # implausible z-score flags to accept

@@ -54,10 +54,10 @@ def parse_expert(text: str, service_words: dict[str, str] | None = None) -> Expe
             continue
         word_match = re.compile(r"[\w-]+").match(rest, position)
         word = word_match.group(0).lower() if word_match else ""
-        if word in words:
+        if word_match and word in words:
             if words[word] not in line.services:
                 line.services.append(words[word])
-            position = word_match.end()  # type: ignore[union-attr]
+            position = word_match.end()
             continue
         pair = _PAIR.match(rest, position)
         if pair:

@@ -43,7 +43,7 @@ def notify_visit(ctx: Ctx, saved: SavedVisit) -> int:
     if saved.referral is not None or saved.corrected_flags:
         posyandu = posyandu_by_id(ctx.session, measurement.posyandu_id)
         reporter = ctx.contact.display_name or ctx.t(f"core.role_name.{ctx.contact.role}")
-        for bidan in bidan_contacts(ctx.session, posyandu):  # type: ignore[arg-type]
+        for bidan in bidan_contacts(ctx.session, posyandu) if posyandu is not None else []:
             if bidan.id == ctx.contact.id:
                 continue
             lang = bidan.language or ctx.settings.default_language

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 
 from bot.flows.base import Answer, Ctx, Flow, Invalid, StepFlow, Turn, ask, choices, done, say
@@ -258,7 +258,8 @@ class SubscribeFlow(StepFlow):
         if command_word(answer.text):  # `keluarga`, `jadwal`: everything is saved, so that is a "no, and then..."
             from bot.flows import find
 
-            return done(finished, then=find(answer.text)[0].name)
+            then = find(answer.text)[0]
+            return done(finished, then=then.name if then is not None else None)
         raise Invalid("resident.choose")
 
 
@@ -370,10 +371,10 @@ class FamilyFlow(Flow):
                       doses: dict[str, date] | None = None) -> list[str]:
         """`typed_pregnancy` is False for a stored member, else what the resident typed (no record is read)."""
         typed = typed_pregnancy is not False
-        if typed:
+        if typed_pregnancy is not False:
             pregnancy = typed_pregnancy
-            hpht = pregnancy.hpht if pregnancy and pregnancy.ended_on is None else None  # type: ignore[union-attr]
-            delivered = pregnancy.delivered_on if pregnancy else None  # type: ignore[union-attr]
+            hpht = pregnancy.hpht if pregnancy and pregnancy.ended_on is None else None
+            delivered = pregnancy.delivered_on if pregnancy else None
         else:  # one rule for "pregnant now" and "delivered", the one /lapor uses (storage.reporting)
             ongoing, delivered = pregnancy_facts(ctx.session, member.id, today)
             hpht = ongoing.hpht if ongoing is not None else None

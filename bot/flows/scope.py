@@ -7,9 +7,10 @@ or the member in `data["member"]`.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 from bot.flows.base import Answer, Ctx, Invalid, StepFlow, Turn, ask, done, say
+from bot.flows.reporting_draft import ReportDraft
 from bot.messages import Choice
 from storage.members import name_key
 from storage.records import MemberRecord, PosyanduRecord
@@ -34,8 +35,10 @@ class ScopedFlow(StepFlow):
         return super().handle(ctx, step, data, answer)
 
 
-def choose_posyandu(ctx: Ctx, data: dict[str, Any], ask_key: str,
-                    then: Callable[[Ctx, dict[str, Any]], Turn]) -> Turn:
+_D = TypeVar("_D", dict[str, Any], ReportDraft)  # the two kinds of draft a flow keeps
+
+
+def choose_posyandu(ctx: Ctx, data: _D, ask_key: str, then: Callable[[Ctx, _D], Turn]) -> Turn:
     """Begin at the posyandu: none visible -> refuse; one -> `then` with `data["pid"]`; several -> ask `ask_key`."""
     places = visible_posyandu(ctx.session, ctx.contact)
     if not places:

@@ -12,6 +12,7 @@ import gzip
 import importlib
 import io
 from pathlib import Path
+from typing import Any, Iterator
 
 HERE = Path(__file__).resolve().parent
 
@@ -33,7 +34,7 @@ TABLES_2007 = [
 SEXES = (("male", 1), ("female", 2))
 
 
-def _rows(module: str, key_name: str, min_key: int | None):
+def _rows(module: str, key_name: str, min_key: int | None) -> Iterator[dict[str, Any]]:
     data = importlib.import_module(f"pygrowup.tables.{module}").DATA
     for sex_name, sex in SEXES:
         for key in sorted(data[sex_name]):
@@ -48,7 +49,7 @@ def _rows(module: str, key_name: str, min_key: int | None):
             yield row
 
 
-def _write(path: Path, rows: list[dict]) -> None:
+def _write(path: Path, rows: list[dict[str, Any]]) -> None:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()

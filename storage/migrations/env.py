@@ -1,7 +1,10 @@
 """Alembic environment: the models' metadata, batch mode for SQLite's ALTER TABLE."""
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
+from sqlalchemy.engine import Connection
 
 import storage.models  # noqa: F401  (registers the tables)
 from storage.db import Base, make_engine
@@ -17,11 +20,14 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
-def _pragma(connection, statement: str) -> list:  # type: ignore[no-untyped-def,type-arg]
+def _pragma(connection: Connection, statement: str) -> list[tuple[Any, ...]]:
     """Run a pragma on the raw SQLite connection, outside any transaction (our engine BEGINs IMMEDIATE)."""
-    cursor = connection.connection.driver_connection.cursor()
+    raw = connection.connection.driver_connection
+    assert raw is not None, "a live SQLite connection"
+    cursor = raw.cursor()
     try:
-        return cursor.execute(statement).fetchall()
+        rows: list[tuple[Any, ...]] = cursor.execute(statement).fetchall()
+        return rows
     finally:
         cursor.close()
 

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Response, abort, g, render_template
+from flask.typing import ResponseReturnValue
 
 from bot.messages import Role
 from bot.recap_text import RATIO_KEYS, month_label, percent
@@ -52,7 +53,7 @@ def _figure(unit: dict[str, Any], figure: str) -> dict[str, Any]:
 
 @blueprint.get("/rekap/wilayah")
 @page("recap")
-def area():  # type: ignore[no-untyped-def]
+def area() -> ResponseReturnValue:
     recap, computed = _recap()
     level = recap["level"]
     below = LEVELS[LEVELS.index(level) - 1] if level != "posyandu" else None
@@ -85,7 +86,7 @@ def area():  # type: ignore[no-untyped-def]
 
 @blueprint.get("/rekap/wilayah/unduh.<fmt>")
 @page("recap")
-def area_download(fmt: str):  # type: ignore[no-untyped-def]
+def area_download(fmt: str) -> ResponseReturnValue:
     recap, _computed = _recap()
     seen("web.area_download", recap["level"])
     name = f"rekap-{recap['level']}-{recap['year']:04d}-{recap['month']:02d}"

@@ -7,6 +7,7 @@ signs in.
 from __future__ import annotations
 
 from flask import g, make_response, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from web.security import csrf, secure_cookies
 from web.pages.common import COOKIE, blueprint, now, runtime, seen, t
@@ -27,17 +28,17 @@ def _check_forms() -> None:
 
 
 @blueprint.get("/masuk")
-def signin_help():  # type: ignore[no-untyped-def]
+def signin_help() -> ResponseReturnValue:
     return render_template("signin_help.html", next=request.args.get("next", ""))
 
 
 @blueprint.get("/masuk/<token>")
-def signin_confirm(token: str):  # type: ignore[no-untyped-def]
+def signin_confirm(token: str) -> ResponseReturnValue:
     return render_template("signin_confirm.html", token=token)
 
 
 @blueprint.post("/masuk/<token>")
-def signin(token: str):  # type: ignore[no-untyped-def]
+def signin(token: str) -> ResponseReturnValue:
     contact = redeem_link(g.db, token, now())
     if contact is None:
         return render_template("message.html", title=t("web.link_bad.title"), text=t("web.link_bad.text")), 400
@@ -49,7 +50,7 @@ def signin(token: str):  # type: ignore[no-untyped-def]
 
 
 @blueprint.post("/keluar")
-def signout():  # type: ignore[no-untyped-def]
+def signout() -> ResponseReturnValue:
     if g.get("contact") is not None:
         seen("web.logout")
     end_session(g.db, request.cookies.get(COOKIE), now())
@@ -60,7 +61,7 @@ def signout():  # type: ignore[no-untyped-def]
 
 
 @blueprint.get("/bahasa/<code>")
-def language(code: str):  # type: ignore[no-untyped-def]
+def language(code: str) -> ResponseReturnValue:
     response = make_response(redirect(_safe_next(request.args.get("next"))))
     if code in ("id", "en"):
         response.set_cookie("lang", code, httponly=True, samesite="Lax", secure=secure_cookies(runtime().settings),

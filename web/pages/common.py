@@ -13,8 +13,10 @@ from datetime import date, datetime, timedelta
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, abort, current_app, g, redirect, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from bot.config import Settings
 from bot.messages import Role
@@ -167,7 +169,7 @@ def _open() -> None:
 
 
 @blueprint.after_app_request
-def _commit(response):  # type: ignore[no-untyped-def]
+def _commit(response: Response) -> Response:
     db = g.pop("db", None)
     if db is not None:
         try:
@@ -223,14 +225,14 @@ def _globals() -> dict[str, Any]:
 
 
 @blueprint.errorhandler(CSRFError)
-def _csrf(_e: CSRFError):  # type: ignore[no-untyped-def]
+def _csrf(_e: CSRFError) -> ResponseReturnValue:
     from flask import render_template
 
     return render_template("message.html", title=t("web.csrf.title"), text=t("web.csrf.text")), 400
 
 
 @blueprint.app_errorhandler(403)
-def _forbidden(_e):  # type: ignore[no-untyped-def]
+def _forbidden(_e: HTTPException) -> ResponseReturnValue:
     from flask import render_template, jsonify
 
     if request.blueprint != "web":
@@ -239,7 +241,7 @@ def _forbidden(_e):  # type: ignore[no-untyped-def]
 
 
 @blueprint.app_errorhandler(404)
-def _missing(_e):  # type: ignore[no-untyped-def]
+def _missing(_e: HTTPException) -> ResponseReturnValue:
     from flask import render_template, jsonify
 
     if request.blueprint != "web":

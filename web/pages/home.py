@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import g, render_template
+from flask.typing import ResponseReturnValue
 
 from bot.recap_text import month_label
 from health.recap import month_bounds
@@ -12,7 +13,7 @@ from web.pages.common import blueprint, kept_figures, lang, now, page, places, r
 
 @blueprint.get("/")
 @page("home")
-def home():  # type: ignore[no-untyped-def]
+def home() -> ResponseReturnValue:
     shown = places()
     today = local_today(shown[0], now()) if shown else None
     rows, month, computed = [], "", None

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from flask import g, render_template, request
+from flask.typing import ResponseReturnValue
 
 from bot.messages import Role
 from bot.recap_text import month_label
@@ -17,7 +18,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 @blueprint.get("/kader")
 @page("kaders")
-def kaders():  # type: ignore[no-untyped-def]
+def kaders() -> ResponseReturnValue:
     shown = chosen_places()
     today = local_today(shown[0], now()) if shown else now().date()
     year, month = today.year, today.month

@@ -4,11 +4,13 @@ doses, referrals with their outcome."""
 from __future__ import annotations
 
 from flask import Response, abort, g, render_template
+from flask.typing import ResponseReturnValue
 
 from bot.charts import INDICATORS, chart_spec, is_balita
 from bot.referral_text import problem_text
 from bot.formats import age, day
 from bot.service_names import label_for
+from storage.models import Measurement, Member
 from storage.reporting import member_in_scope
 from storage.visits import local_today
 from storage.web_pages import member_history
@@ -16,7 +18,7 @@ from web.pages.common import blueprint, ctx, lang, now, page, place_ids, seen, t
 from web.pages.referrals import flag_name
 
 
-def _member(member_id: int):  # type: ignore[no-untyped-def]
+def _member(member_id: int) -> Member:
     member = member_in_scope(g.db, member_id, place_ids())
     if member is None:
         abort(404)  # outside the scope looks the same as absent: nothing leaks about who is recorded
@@ -25,7 +27,7 @@ def _member(member_id: int):  # type: ignore[no-untyped-def]
 
 @blueprint.get("/anak/<int:member_id>")
 @page("member")
-def member(member_id: int):  # type: ignore[no-untyped-def]
+def member(member_id: int) -> ResponseReturnValue:
     person = _member(member_id)
     today = local_today(person.posyandu, now())
     visits, services, referrals = member_history(g.db, person.id)
@@ -44,7 +46,7 @@ def member(member_id: int):  # type: ignore[no-untyped-def]
         charts=INDICATORS if is_balita(person, today) else ())
 
 
-def _values(m) -> str:  # type: ignore[no-untyped-def]
+def _values(m: Measurement) -> str:
     from bot.referral_text import FIELD_OF_ITEM, VALUE_ITEMS
     from bot.visit_text import label_key
     from bot.visit_text import value_text
@@ -57,7 +59,7 @@ def _values(m) -> str:  # type: ignore[no-untyped-def]
 
 @blueprint.get("/anak/<int:member_id>/grafik-<indicator>.png")
 @page("member_chart")
-def member_chart(member_id: int, indicator: str):  # type: ignore[no-untyped-def]
+def member_chart(member_id: int, indicator: str) -> ResponseReturnValue:
     person = _member(member_id)
     if indicator not in INDICATORS:
         abort(404)

@@ -7,6 +7,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import g, render_template, request
+from flask.typing import ResponseReturnValue
 
 from bot.recap_text import month_label
 from storage.reach import UNREACHABLE, reach_by_posyandu
@@ -19,7 +20,7 @@ PLACES_PAGE = 10  # posyandu per page (a phone screen): the figures of one page 
 
 @blueprint.get("/jangkauan")
 @page("reach")
-def reach():  # type: ignore[no-untyped-def]
+def reach() -> ResponseReturnValue:
     rows = []
     month = ""
     every = chosen_places()

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING
+
 from flask import Response, abort, g, render_template, request
+from flask.typing import ResponseReturnValue
 
 from bot.recap_text import RATIO_KEYS, month_label, percent
 from storage.recap import month_recap, recap_and_trend
 from storage.visits import local_today
 from storage.web_pages import members_named
 from web.pages.common import blueprint, chosen_places, lang, now, page, places, seen, t
+
+if TYPE_CHECKING:
+    from storage.models import Posyandu
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 TREND_MONTHS = 12
@@ -43,10 +49,9 @@ def trend_svg(points: list[tuple[str, float | None, float | None]], label: str =
     for level in (0, 50, 100):
         parts.append(f'<line x1="{left}" x2="{width - 8}" y1="{y(level):.1f}" y2="{y(level):.1f}" class="grid"/>'
                      f'<text x="2" y="{y(level) + 4:.1f}" class="axis">{level}%</text>')
-    for index, css in ((1, "ds"), (2, "nd")):
+    for css, series in (("ds", [p[1] for p in points]), ("nd", [p[2] for p in points])):
         run: list[str] = []
-        for i, point in enumerate(points):
-            value = point[index]
+        for i, value in enumerate(series):
             if value is None:  # a month with nothing to count: the line breaks, as on the KMS
                 if len(run) > 1:
                     parts.append(f'<polyline class="{css}" points="{" ".join(run)}"/>')
@@ -63,7 +68,7 @@ def trend_svg(points: list[tuple[str, float | None, float | None]], label: str =
     return "".join(parts)
 
 
-def _place():  # type: ignore[no-untyped-def]
+def _place() -> Posyandu:
     shown = chosen_places()
     if not shown:
         abort(404)
@@ -72,7 +77,7 @@ def _place():  # type: ignore[no-untyped-def]
 
 @blueprint.get("/rekap")
 @page("recap")
-def recap():  # type: ignore[no-untyped-def]
+def recap() -> ResponseReturnValue:
     place = _place()
     year, month = _month()
     shown_months = [_back(year, month, n) for n in range(TREND_MONTHS - 1, -1, -1)]
@@ -93,7 +98,7 @@ def recap():  # type: ignore[no-untyped-def]
 
 @blueprint.get("/rekap/unduh.<fmt>")
 @page("recap")
-def recap_download(fmt: str):  # type: ignore[no-untyped-def]
+def recap_download(fmt: str) -> ResponseReturnValue:
     place = _place()
     year, month = _month()
     data = month_recap(g.db, place, year, month)

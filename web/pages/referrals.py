@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import abort, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from bot.referral_text import problem_text, values_text
 from bot.formats import age, day
@@ -95,7 +96,7 @@ def flag_name(code: str, lang: str, known: Any = None) -> str:
 
 @blueprint.get("/rujukan")
 @page("referrals")
-def referrals():  # type: ignore[no-untyped-def]
+def referrals() -> ResponseReturnValue:
     shown = chosen_places()
     problem = request.args.get("problem") or None
     if problem not in {p.code for p in PROBLEMS}:
@@ -118,7 +119,7 @@ def referrals():  # type: ignore[no-untyped-def]
 
 @blueprint.post("/rujukan/<int:referral_id>/hasil")
 @page("referral")
-def referral_outcome(referral_id: int):  # type: ignore[no-untyped-def]
+def referral_outcome(referral_id: int) -> ResponseReturnValue:
     if not may_close(g.contact):
         seen("web.denied", f"referral:{referral_id}")
         abort(403)
@@ -137,7 +138,7 @@ def referral_outcome(referral_id: int):  # type: ignore[no-untyped-def]
 
 @blueprint.get("/rujukan/<int:referral_id>")
 @page("referral")
-def referral(referral_id: int):  # type: ignore[no-untyped-def]
+def referral(referral_id: int) -> ResponseReturnValue:
     found = referral_in_scope(g.db, referral_id, place_ids())
     if found is None:
         abort(404)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import abort, current_app, render_template, request, session
+from flask.typing import ResponseReturnValue
 
 from bot.messages import Channel, Inbound, InboundKind, Outbound, Role
 from bot.ports import SendResult, Sent
@@ -29,7 +30,7 @@ class Collector:
     said: dict[int, Outbound] = field(default_factory=dict)
     guard: threading.Lock = field(default_factory=threading.Lock)
 
-    def send(self, message: Outbound) -> SendResult:
+    def send(self, message: Outbound, plan: object = None) -> SendResult:
         with self.guard:
             self.said[message.id] = message
         return Sent(f"sim-{message.id}")
@@ -39,8 +40,9 @@ class Collector:
             return [self.said.pop(i) for i in ids if i in self.said]
 
 
-def simulator_runtime():  # type: ignore[no-untyped-def]
-    """The simulator's own runtime on its own database and what it said, built once per process."""
+def simulator_runtime() -> tuple[Any, Collector]:
+    """The simulator's own runtime on its own database and what it said, built once per process (by the app's
+    `build_runtime`, handed in untyped: the page never imports `app/`)."""
     with _lock:
         built = current_app.extensions.get("posyandu_simulator")
         if built is None:
@@ -75,7 +77,7 @@ def _trainee(role: str) -> str:
 
 @blueprint.get("/simulator")
 @page("simulator")
-def simulator():  # type: ignore[no-untyped-def]
+def simulator() -> ResponseReturnValue:
     _enabled()
     role = request.args.get("sebagai") or (session.get("sim") or {}).get("role") or "kader"
     if role not in ROLES:
@@ -87,7 +89,7 @@ def simulator():  # type: ignore[no-untyped-def]
 
 @blueprint.post("/simulator/kirim")
 @page("simulator")
-def simulator_send():  # type: ignore[no-untyped-def]
+def simulator_send() -> ResponseReturnValue:
     _enabled()
     role = request.form.get("sebagai", "kader")
     if role not in ROLES:

@@ -3,6 +3,7 @@ chat's `kunjungan` and the CLI's `visits list`. A kader sees her own posyandu's 
 from __future__ import annotations
 
 from flask import g, render_template
+from flask.typing import ResponseReturnValue
 
 from bot.formats import age
 from bot.visit_reasons import reason_texts
@@ -16,7 +17,7 @@ SHOWN = 200  # per posyandu on one page
 
 @blueprint.get("/kunjungan")
 @page("visits")
-def visits():  # type: ignore[no-untyped-def]
+def visits() -> ResponseReturnValue:
     shown = chosen_places()
     if len(shown) > 1:  # a desa, a puskesmas, the kabupaten: the lists are per posyandu, one is chosen first
         seen("web.visits", f"posyandu:{len(shown)}")

@@ -3,6 +3,8 @@
 Revision ID: 0002
 Revises: 0001
 """
+from typing import Any
+
 from alembic import op
 import sqlalchemy as sa
 import storage.db
@@ -23,7 +25,7 @@ def _merge_open_duplicates() -> None:
                         sa.column('outcome', sa.String))
     rows = conn.execute(sa.select(referral.c.id, referral.c.member_id, referral.c.reasons)
                         .where(referral.c.status == 'open').order_by(referral.c.member_id, referral.c.id)).all()
-    by_member: dict[int, list] = {}
+    by_member: dict[int, list[Any]] = {}
     for row in rows:
         by_member.setdefault(row.member_id, []).append(row)
     for found in by_member.values():

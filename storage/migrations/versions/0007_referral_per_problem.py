@@ -3,6 +3,8 @@
 Revision ID: 0007
 Revises: 0004
 """
+from typing import Any
+
 from alembic import op
 import sqlalchemy as sa
 import storage.db
@@ -41,7 +43,7 @@ def _split_by_problem() -> None:
             conn.execute(_referral.update().where(_referral.c.id == row['id']).values(problem=problem_of(
                 (row['reasons'] or ['lain'])[0])))
             continue
-        levels = {}
+        levels: dict[str, str] = {}
         if row['measurement_id'] is not None:
             levels = conn.execute(sa.select(_measurement.c.referral_levels)
                                   .where(_measurement.c.id == row['measurement_id'])).scalar() or {}
@@ -80,7 +82,7 @@ def downgrade() -> None:
     outcome = sa.table('referral', sa.column('id', sa.Integer), sa.column('outcome', sa.String))
     rows = conn.execute(sa.select(_referral.c.id, _referral.c.member_id, _referral.c.reasons, _referral.c.urgency)
                         .where(_referral.c.status == 'open').order_by(_referral.c.member_id, _referral.c.id)).all()
-    by_member: dict[int, list] = {}
+    by_member: dict[int, list[Any]] = {}
     for row in rows:
         by_member.setdefault(row.member_id, []).append(row)
     for found in by_member.values():
