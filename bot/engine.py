@@ -22,6 +22,7 @@ from bot.flows.base import Answer, Ctx, Flow, Invalid, Turn, ask
 from bot.texts import catalogue
 from bot.messages import MEDIA_TYPES, PHONE_SHARED, Choice, Inbound, InboundKind, Reply, Role
 from storage.models import ConversationState
+from storage.contacts import resume, set_verified_phone, stop
 from storage.phones import normalise_phone
 from storage.repositories import state_expiry
 
@@ -192,13 +193,12 @@ class Engine:
             self._clear()
             if contact.stopped_at is not None:
                 return [Reply(ctx.t("core.already_stopped"))]
-            contact.stopped_at = ctx.now
+            stop(ctx.session, contact, ctx.now)
             return [Reply(ctx.t("core.stopped"))]
         if word in RESUME or (word in START and contact.stopped_at is not None):
             self._clear()
             if contact.stopped_at is not None:
-                contact.stopped_at = None
-                contact.resumed_at = ctx.now  # what fell due while stopped is not sent in a burst (planner)
+                resume(ctx.session, contact, ctx.now)  # what fell due while stopped is not sent in a burst
                 return [Reply(ctx.t("core.resumed"))] + self.menu()
             return self.begin("start")
         return None
@@ -268,7 +268,7 @@ class Engine:
         phone = normalise_phone(inbound.text, strict=False)
         if phone is None:
             return [Reply(ctx.t("core.media"))] + self._reprompt()
-        ctx.contact.verified_phone = phone
+        set_verified_phone(ctx.session, ctx.contact, phone)
         flow = registry.get(self.state.flow) if self.state.flow else None
         if flow is None or self._expired() or self._own("version") != flow.version:
             self._clear()

@@ -35,6 +35,7 @@ from storage.outbox_keys import (
     AlertKey, AnnounceKey, BroadcastKey, ChartKey, CorrectionKey, FollowupKey, IntroKey, Key, LinkAcceptedKey,
     LinkRequestKey, NudgeKey, RecapKey, ReferralRepeatKey, ReminderKey, ResultKey)
 from storage.outbox_types import OutboxKind, OutboxStatus
+from storage.records import ContactRecord
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.orm import Session
@@ -42,6 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 K = TypeVar("K", bound=Key)
+AnyContact = TypeVar("AnyContact", bound="ContactRecord")  # a row, or the shape a flow holds of one
 
 
 @dataclass(frozen=True)
@@ -197,8 +199,8 @@ def tell_many(session: "Session", tolds: Sequence[Told], now: datetime) -> dict[
     return insert_rows(session, rows)
 
 
-def tell_each(session: "Session", notice: Notice[K], contacts: Iterable[Contact],
-              render: Callable[[str | None], tuple[str, dict[str, str]]], key_of: Callable[[Contact], K],
+def tell_each(session: "Session", notice: Notice[K], contacts: Iterable[AnyContact],
+              render: Callable[[str | None], tuple[str, dict[str, str]]], key_of: Callable[[AnyContact], K],
               now: datetime) -> int:
     """The same bulk notice to many contacts, rendered once per language; returns the rows written.
 

@@ -403,7 +403,7 @@ def _fold(session: Session, told: Told, household_id: int, day: date,
     sent (or being sent): they go into the next day's message instead (created, or folded into), so a chat
     never gets two reminder messages on one local day. Returns the outbox id that now carries them.
     """
-    table = OutboxMessage.__table__
+    table = table_of(OutboxMessage)
     contact_id = told.contact_id
     for offset in range(FOLD_DAYS + 1):
         on = day + timedelta(days=offset)

@@ -5,6 +5,8 @@ caller's transaction, never committed.
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from storage.models import Contact
@@ -26,3 +28,20 @@ def set_language(session: Session, contact: ContactRecord, language: str) -> Non
 def set_display_name(session: Session, contact: ContactRecord, name: str) -> None:
     """The staff member's name as the bidan reads it in alerts ("Dilaporkan oleh ...")."""
     contact_row(session, contact).display_name = name
+
+
+def stop(session: Session, contact: ContactRecord, now: datetime) -> None:
+    """BERHENTI: nothing more is sent to this person until they write MULAI (UU 27/2022, the family's choice)."""
+    contact_row(session, contact).stopped_at = now
+
+
+def resume(session: Session, contact: ContactRecord, now: datetime) -> None:
+    """MULAI after BERHENTI: what fell due while stopped is not sent in a burst (the planner reads `resumed_at`)."""
+    row = contact_row(session, contact)
+    row.stopped_at = None
+    row.resumed_at = now
+
+
+def set_verified_phone(session: Session, contact: ContactRecord, phone: str) -> None:
+    """The person's own number as the channel vouched for it (proof of their household, docs/privacy.md)."""
+    contact_row(session, contact).verified_phone = phone

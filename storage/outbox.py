@@ -22,10 +22,12 @@ from storage.values import Choice
 from storage.models import Contact, OutboxMessage
 from storage.records import ContactRecord
 from storage.db import _insert, _prepared, rowcount
-from storage.outbox_keys import (  # noqa: F401  (re-exported: the keys' old home)
-    AnnounceKey, BroadcastKey, IntroKey, NudgeKey, ReminderKey, SmsFallbackKey, part_key)
-from storage.outbox_types import (  # noqa: F401  (re-exported)
-    BULK_KINDS, LIVE, PRIORITY_ALERT, PRIORITY_BULK, PRIORITY_REPLY, OutboxKind, OutboxStatus)
+from storage.outbox_keys import (  # re-exported: the keys' old home (`X as X`)
+    AnnounceKey as AnnounceKey, BroadcastKey as BroadcastKey, IntroKey as IntroKey, NudgeKey as NudgeKey,
+    ReminderKey as ReminderKey, SmsFallbackKey as SmsFallbackKey, part_key as part_key)
+from storage.outbox_types import (  # re-exported (`X as X`)
+    BULK_KINDS as BULK_KINDS, LIVE as LIVE, PRIORITY_ALERT as PRIORITY_ALERT, PRIORITY_BULK as PRIORITY_BULK,
+    PRIORITY_REPLY as PRIORITY_REPLY, OutboxKind as OutboxKind, OutboxStatus as OutboxStatus)
 
 PRIORITY_BY_KIND = {kind.value: kind.priority for kind in OutboxKind}  # kept for callers of old
 
@@ -159,13 +161,13 @@ def supersede(session: Session, session_id: int, revision: int, contact_ids: Ite
     return cancelled
 
 
-def insert_outbox(session: Session, rows: list[dict]) -> dict[str, int]:
+def insert_outbox(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
     """Bulk insert outbox rows, skipping taken dedupe keys, bulk WhatsApp rows to a number not on WhatsApp
     going by SMS; returns {dedupe_key: id} of rows written."""
     return insert_rows(session, by_fallback_channel(session, rows))
 
 
-def insert_rows(session: Session, rows: list[dict]) -> dict[str, int]:
+def insert_rows(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
     """Bulk insert outbox rows as they are, skipping taken dedupe keys; returns {dedupe_key: id} of rows written.
 
     One executemany (SQLAlchemy batches it into multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING).
@@ -178,7 +180,7 @@ def insert_rows(session: Session, rows: list[dict]) -> dict[str, int]:
     return {key: row_id for row_id, key in session.connection().execute(stmt, rows)}
 
 
-def by_fallback_channel(session: Session, rows: list[dict]) -> list[dict]:
+def by_fallback_channel(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Bulk WhatsApp rows to a contact whose number is not on WhatsApp go by SMS (`contact.fallback_channel`)."""
     ids = {r.get("contact_id") for r in rows if r.get("channel") == "whatsapp" and r.get("kind") in BULK_KINDS}
     ids.discard(None)

@@ -27,6 +27,7 @@ from health.priority import case_priority
 from health.urgency import TODAY, WEEK, overall
 from storage.places import zone_info
 from storage.models import AuditEvent, Contact, Household, Measurement, Member, Posyandu, Referral
+from storage.records import ContactRecord, MemberRecord
 
 URGENCIES = ("today", "week")  # the order of the queue
 OUTCOMES = ("dikunjungi", "dirujuk", "membaik", "tidak_ditemukan")  # what the bidan records when she closes one
@@ -129,7 +130,7 @@ def _record_problem(session: Session, member: Member, measurement: Measurement, 
     return found
 
 
-def record_followup(session: Session, member: Member, posyandu_id: int, reason: str, problem: str, urgency: str,
+def record_followup(session: Session, member: MemberRecord, posyandu_id: int, reason: str, problem: str, urgency: str,
                     now: datetime) -> Referral:
     """A case the bidan must follow up that no measurement raised (a miscarriage: postabortion care): the same
     queue, one open referral per member and problem; an open one takes the reason."""
@@ -268,11 +269,11 @@ def open_in_scope(session: Session, referral_id: int, posyandu_ids: Sequence[int
     return _entry(row) if row is not None else None
 
 
-def may_close(contact: Contact) -> bool:
+def may_close(contact: ContactRecord) -> bool:
     return contact.role in CLOSERS
 
 
-def record_outcome(session: Session, contact: Contact, referral_id: int, posyandu_ids: Sequence[int],
+def record_outcome(session: Session, contact: ContactRecord, referral_id: int, posyandu_ids: Sequence[int],
                    outcome: str, note: str | None, now: datetime) -> Referral | None:
     """The bidan (or an admin) closes an open referral of her posyandu with an outcome; else None."""
     if not may_close(contact) or outcome not in OUTCOMES:

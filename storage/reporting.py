@@ -24,7 +24,9 @@ from health.life_stage import LifeStage, is_pregnant, primary_stage
 from storage import access
 from storage.access import visible_posyandu  # noqa: F401  (staff scope: callers read it here too)
 from storage.members import clean_name, name_key
-from storage.pregnancy_status import pregnancy_since, pregnancy_start  # noqa: F401  (re-exported)
+from storage.pregnancy_status import (  # re-exported (`X as X`)
+    pregnancy_since as pregnancy_since, pregnancy_start as pregnancy_start,
+)
 from storage.records import MeasurementRecord
 from storage.referrals import record_referrals
 from storage.satusehat_queue import queue_visit

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from storage.values import Role
 from storage.models import Contact, WebLoginLink, WebSession
+from storage.records import ContactRecord
 from storage.posyandu_days import audit
 
 LINK_MINUTES = 10
@@ -30,12 +31,12 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def may_use_web(contact: Contact) -> bool:
+def may_use_web(contact: ContactRecord) -> bool:
     """Staff only: a family sees its own data in chat (`keluarga`), never on the page."""
     return contact.role in STAFF_ROLES
 
 
-def issue_link(session: Session, contact: Contact, now: datetime) -> str | None:
+def issue_link(session: Session, contact: ContactRecord, now: datetime) -> str | None:
     """A fresh one-time token for this staff contact; None when not staff or past the hourly limit."""
     if not may_use_web(contact):
         return None

@@ -149,7 +149,7 @@ class Flow(abc.ABC):
         """The objects holding its `on_<step>` functions (a flow built from parts names them)."""
         return (self,)
 
-    def unsaved(self, ctx: Ctx, data: dict[str, Any]) -> str | None:
+    def unsaved(self, ctx: Ctx, data: Draft) -> str | None:
         """What typed work `data` holds that is not saved yet (a short name for it), or None.
 
         Why: `menu` asks before throwing it away, and a timeout keeps it as a draft (bot.engine)."""

@@ -52,7 +52,7 @@ def _typed(ctx: Ctx) -> list[MemberRecord]:
 
 
 def _replies_for(ctx: Ctx, member: MemberRecord) -> list[Reply]:
-    if member.id is not None and member.id < 0:  # typed, unconfirmed: no weighing of it can be shown
+    if member.id < 0:  # typed, unconfirmed: no weighing of it can be shown
         return [say(ctx, "chart.no_weight", name=member.name)]
     return chart_replies(ctx, member)
 

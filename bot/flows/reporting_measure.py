@@ -77,7 +77,7 @@ class MeasurePart:
     # -- measurements ---------------------------------------------------------------------------------
     def start_items(self, ctx: Ctx, data: ReportDraft, before: Iterable[Reply] = ()) -> Turn:
         stage, months, _ = visit.stage(ctx, data)
-        data.update(queue=items_for(stage, months), values={}, services=None)
+        data.update({"queue": items_for(stage, months), "values": {}, "services": None})
         header = [*before, self._header(ctx, data)]
         line, finish = strip_save(data.pop("line", ""))
         if finish:
@@ -96,7 +96,7 @@ class MeasurePart:
                 return self._ordered(ctx, data, data["queue"][0], ordered, header)
             except Invalid as problem:  # nothing kept: said why, and the first question asked
                 return self.ask_item(ctx, data, data["queue"][0],
-                                      header + [say(ctx, problem.key, **problem.params)])
+                                      header + [say(ctx, problem.key, (), **problem.params)])
         if line:
             parsed = parse_expert(line, self.service_words(ctx, data))
             if parsed is not None:
@@ -125,7 +125,7 @@ class MeasurePart:
     def ask_item(self, ctx: Ctx, data: ReportDraft, item: str, before: Iterable[Reply] = ()) -> Turn:
         data["item"] = item
         stage, _, days = visit.stage(ctx, data)
-        hint = ()
+        hint: tuple[str, ...] = ()
         months = visit.stage(ctx, data)[1]
         if not data["values"] and not data.get("mode") and not data.get("hinted"):
             data["hinted"] = True
@@ -160,7 +160,7 @@ class MeasurePart:
             try:
                 checked = visit.check(ctx, data, item, raw)
             except Invalid as problem:
-                return self.ask_item(ctx, data, item, before + [say(ctx, problem.key, **problem.params)])
+                return self.ask_item(ctx, data, item, before + [say(ctx, problem.key, (), **problem.params)])
             self._told_position(data, item, checked.values)
             self._assume_position(ctx, data, item, checked.values)
             turn = self._judge(ctx, data, item, checked.values, checked.confirm, checked.params, [], before)
@@ -370,7 +370,7 @@ class MeasurePart:
                 return self.ask_next(ctx, data)
             return self.on_item(ctx, data, Answer(answer.text))
         except Invalid as problem:
-            return self.ask_item(ctx, data, pending["item"], [say(ctx, problem.key, **problem.params)])
+            return self.ask_item(ctx, data, pending["item"], [say(ctx, problem.key, (), **problem.params)])
 
     def apply_line(self, ctx: Ctx, data: ReportDraft, line: ExpertLine, before: Iterable[Reply] = ()) -> Turn:
         before = list(before)

@@ -128,7 +128,7 @@ class SummaryPart:
             member_id=data.get("member"),
             new_member=NewMember(new["name"], new["sex"], date.fromisoformat(new["birth"]), new.get("phone"),
                                  new.get("nik")) if new else None,
-            hpht=date.fromisoformat(data["hpht"]) if data.get("hpht") else None,
+            hpht=date.fromisoformat(typed) if (typed := data.get("hpht")) else None,
             hpht_estimate=data.get("hpht_estimate"), pregnant=bool(data.get("pregnant")),
             services=list(data.get("services") or []), source="chat", recorded_by_id=ctx.contact.id)
         saved = save_visit(ctx.session, record, ctx.now)
@@ -138,11 +138,9 @@ class SummaryPart:
         if alerted:
             replies.append(say(ctx, "report.saved_alerted", count=alerted))
         replies.extend(visit_charts(ctx.session, saved, ctx.lang))
-        keep = {"pid": data["pid"], "date": data["date"], "saved": data.get("saved", 0) + 1}
-        data.clear()
-        data.update(keep)
+        kept: ReportDraft = {"pid": data["pid"], "date": data["date"], "saved": data.get("saved", 0) + 1}
         offered = choices(ctx, (("next", "report.next"), ("done", "report.finish")))
-        return ask(ctx, "next", data, "report.ask_next", offered, before=replies)
+        return ask(ctx, "next", kept, "report.ask_next", offered, before=replies)  # the next report starts here
 
     def on_next(self, ctx: Ctx, data: ReportDraft, answer: Answer) -> Turn:
         word = keyword(answer.text)

@@ -76,8 +76,8 @@ def facts(ctx: Ctx, data: ReportDraft) -> tuple[str, date, date | None]:
         sex, born = person.sex, person.birth_date
         pregnancy = _pregnancy(ctx, person.id, on)
     hpht = pregnancy.hpht if pregnancy is not None else None
-    if hpht is None and data.get("hpht"):
-        hpht = date.fromisoformat(data["hpht"])
+    if hpht is None and (typed := data.get("hpht")):
+        hpht = date.fromisoformat(typed)
     return sex, born, hpht
 
 
@@ -147,8 +147,9 @@ def check(ctx: Ctx, data: ReportDraft, item: str, raw: str) -> Checked:
     except Invalid as problem:
         params = {k: number(v, ctx.lang) if isinstance(v, (int, float, Decimal)) else v
                   for k, v in problem.params.items()}
-        if isinstance(params.get("item"), str) and params["item"].startswith("report.item."):
-            params["item"] = ctx.t("report.item." + label_key(params["item"][len("report.item."):], days))
+        named = params.get("item")
+        if isinstance(named, str) and named.startswith("report.item."):
+            params["item"] = ctx.t("report.item." + label_key(named[len("report.item."):], days))
         raise Invalid(problem.key, **params) from None
 
 

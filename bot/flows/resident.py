@@ -367,7 +367,7 @@ class FamilyFlow(Flow):
         return days
 
     def _member_lines(self, ctx: Ctx, n: int, member: MemberRecord, today: date, coming: list,
-                      typed_pregnancy: PregnancyRecord | None | bool = False,
+                      typed_pregnancy: PregnancyRecord | None | Literal[False] = False,
                       doses: dict[str, date] | None = None) -> list[str]:
         """`typed_pregnancy` is False for a stored member, else what the resident typed (no record is read)."""
         typed = typed_pregnancy is not False
@@ -376,9 +376,9 @@ class FamilyFlow(Flow):
             hpht = pregnancy.hpht if pregnancy and pregnancy.ended_on is None else None
             delivered = pregnancy.delivered_on if pregnancy else None
         else:  # one rule for "pregnant now" and "delivered", the one /lapor uses (storage.reporting)
-            ongoing, delivered = pregnancy_facts(ctx.session, member.id, today)
-            hpht = ongoing.hpht if ongoing is not None else None
-        since = pregnancy_since(pregnancy if typed else ongoing)  # pregnant without a known HPHT
+            pregnancy, delivered = pregnancy_facts(ctx.session, member.id, today)
+            hpht = pregnancy.hpht if pregnancy is not None else None
+        since = pregnancy_since(pregnancy)  # pregnant without a known HPHT
         stage = primary_stage(member.birth_date, member.sex, today, hpht, delivered, since)
         lines = [ctx.t("resident.member_line", n=n, name=member.name, age=age(member.birth_date, today, ctx.lang),
                        stage=stage_label(ctx, stage))]

@@ -29,9 +29,9 @@ def kaders() -> ResponseReturnValue:
     own = g.contact.id if g.contact.role == Role.KADER.value else None
     ids = [p.id for p in shown]
     if own is None:  # staff: the kabupaten's month may be kept a while
-        found, computed = kept_figures("web.kaders", year, month,
-                                       lambda: {"rows": kader_figures(g.db, ids, first, last)})
-        rows = found["rows"]
+        kept, computed = kept_figures("web.kaders", year, month,
+                                      lambda: {"rows": kader_figures(g.db, ids, first, last)})
+        rows = kept["rows"]
     else:
         rows, computed = kader_figures(g.db, ids, first, last, only_contact=own), None
     seen("web.kaders", f"posyandu:{len(shown)}")
