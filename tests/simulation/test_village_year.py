@@ -12,6 +12,7 @@ import pytest
 
 from tests.simulation.invariants import Checker
 from tests.simulation.known_open import known
+from tests.simulation.services import DoseCheck
 from tests.simulation.world import Sim
 
 SEED = int(os.environ.get("SIM_SEED", "20270101"))
@@ -30,10 +31,13 @@ def sim(database_url, shared_engine, db_engine):  # type: ignore[no-untyped-def]
 
 
 def test_a_village_year_keeps_every_invariant(sim):  # type: ignore[no-untyped-def]
-    sim.run(months=12, after_day=Checker(sim))
+    checker, doses = Checker(sim), DoseCheck(sim)
+    sim.run(months=12, after_day=lambda s, day: (checker(s, day), doses(s, day)))
     unknown = [v for v in sim.violations if known(v.invariant, v.detail) is None]
     seen = Counter(known(v.invariant, v.detail) for v in sim.violations if known(v.invariant, v.detail))
-    print(f"\nSIM_SEED={SEED}: {len(sim.violations)} violations, known open: {dict(seen)}")
+    print(f"\nSIM_SEED={SEED}: {len(sim.violations)} violations, known open: {dict(seen)}, "
+          f"{sum(len(c) for *_x, c in sim.immunisations.typed)} doses typed in chat")
     assert not unknown, sim.report(unknown)
     place = sim.places[0]
     assert sum(t.saved for t in place.typed) >= 80  # a real year was reported, not an empty run
+    assert len(sim.immunisations.typed) >= 5  # doses were typed in chat, not only imported

@@ -38,6 +38,7 @@ from bot.messages import Channel, Outbound
 from bot.ports import FixedClock, Sent, SendResult
 from tests.simulation import sources as src
 from tests.simulation.kader import HABITS, Typed, report
+from tests.simulation.services import Immunisations, attach
 from tests.simulation.population import Household, Person, Village, advance_month, make_village, measure
 from tests.simulation.wire import PUBLIC_URL, SECRET, TWILIO_TOKEN, Said, SimChat, TelegramSim, WhatsAppSim, pick
 
@@ -132,6 +133,7 @@ class Sim:
         for i, place in enumerate(self.places):
             place.habit = HABITS[(seed + i) % len(HABITS)]
         self.chat_ids = iter(range(7_000_000 + (seed % 1000) * 10_000, 8_000_000_000))
+        self.immunisations = Immunisations(self)
 
     def close(self) -> None:
         self.satusehat.stop()
@@ -215,6 +217,7 @@ class Sim:
             place.kader = self.join(WhatsAppSim(self, f"+62857{next(self.chat_ids) % 10**8:08d}",
                                                 f"kader {place.code}"), place.code, "kader")
             self.import_register(place, [p for h in place.village.households for p in h.members])
+            self.immunisations.history(place, self.today)  # tests/simulation/services.py
 
     def join(self, chat: SimChat, code: str, role: str) -> SimChat:
         invite = (self.run_cli("invites", "create", "--posyandu", code, "--role", role) or "?").strip().splitlines()[0]
@@ -386,6 +389,7 @@ class Sim:
         people = self.attendees(place, day)
         for i, p in enumerate(people):
             m = measure(p, day, place.village.rng)
+            attach(m, self.immunisations.today(place, p, day), self.immunisations.rng)  # doses given today
             habit = place.habit
             if self.rng.random() < 0.25:
                 habit = self.rng.choice(HABITS)
