@@ -22,6 +22,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,16 @@ def database(pg: str | None) -> str:
     return url
 
 
+def cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--posyandu", type=int, default=500)
@@ -55,22 +66,41 @@ def main() -> int:
     ap.add_argument("--months", type=int, default=12)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--chat-every", type=int, default=50)
+    ap.add_argument("--validate-share", type=float, default=0.02,
+                    help="share of the Bundles validated with fhir.resources, a sample seeded by --seed (1: all)")
     ap.add_argument("--pg", default=None, help="PostgreSQL URL (default: a fresh SQLite file)")
     args = ap.parse_args()
+    print(f"bench/village.py {' '.join(sys.argv[1:])}: seed {args.seed}, Bundles validated: a share of "
+          f"{args.validate_share} picked by the seed", flush=True)
     logging.disable(logging.CRITICAL)
     url = database(args.pg)
     t0 = time.perf_counter()
     sim = BulkSim(url, seed=args.seed, posyandu=args.posyandu, households=args.households,
-                  chat_every=args.chat_every)
+                  chat_every=args.chat_every, validate_share=args.validate_share, lean=True)
     checker = Checker(sim, batch=True)
-    sim.run(months=args.months, after_day=checker)
+
+    printed = [0]
+
+    def after_day(s: BulkSim, day: date) -> None:
+        checker(s, day)
+        if (day + timedelta(days=1)).day == 1:  # a month done: how long, how much CPU, how much memory now
+            print(f"{day:%Y-%m} done: {time.perf_counter() - t0:.0f} s wall, {cpu():.0f} s CPU, RSS {rss_mb():.0f} MB "
+                  f"(peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB), "
+                  f"{sum(p.saved for p in s.places)} visits, {len(s.violations)} violations", flush=True)
+            for v in s.violations[printed[0]:]:  # as they come, so a long run's failure can be replayed early
+                print(f"  - [{v.invariant}] {v.day}: {v.detail[:400]}", flush=True)
+            printed[0] = len(s.violations)
+
+    sim.run(months=args.months, after_day=after_day)
     took = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     people = sum(len(h.members) for p in sim.places for h in p.village.households)
-    reports = sum(t.saved for p in sim.places for t in p.typed)
+    reports = sum(p.saved for p in sim.places)
     print(f"{args.posyandu} posyandu, {people} people, {args.months} months: {reports} visits saved, "
-          f"{sum(len(s.sent) for s in sim.senders.values())} messages sent")
-    print(f"time {took:.0f} s, peak memory {peak:.0f} MB ({'PostgreSQL' if args.pg else 'SQLite'})")
+          f"{sum(s.total for s in sim.senders.values())} messages sent")
+    print(f"SATUSEHAT: {sim.satusehat.received} Bundles received, {sim.satusehat.validated} validated "
+          f"(share {args.validate_share}, seed {args.seed}), {sim.satusehat.count('Encounter')} Encounters")
+    print(f"time {took:.0f} s wall, {cpu():.0f} s CPU, peak memory {peak:.0f} MB ({'PostgreSQL' if args.pg else 'SQLite'})")
     print("time per part (s):", {k: round(v, 1) for k, v in sorted(sim.timings.items(), key=lambda kv: -kv[1])})
     print("checked:", dict(checker.stats))
     unknown = [v for v in sim.violations if known(v.invariant, v.detail) is None]

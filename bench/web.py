@@ -17,8 +17,11 @@ server-side with generate_series (seconds, not minutes):
   reminders in the outbox with delivery statuses, two posyandu days per posyandu.
 
 Then, signed in through the real one-time link as each role, it requests every page N times through
-Flask's test client (in process: server time, no network) and prints p50/p95 milliseconds and the SQL
-statements each request ran (counted with SQLAlchemy's `before_cursor_execute`).
+Flask's test client (in process: server time, no network) and prints p50/p95 milliseconds, the p50 of the
+request thread's own CPU time and of its wait for PostgreSQL (the wall time of a shared machine is mostly
+waiting for a core), and the SQL statements each request ran (counted with SQLAlchemy's
+`before_cursor_execute`). With --keep the schema stays; --reuse measures it again (after a migration, run
+`storage.migrate.upgrade` on it first).
 """
 from __future__ import annotations
 
@@ -110,6 +113,9 @@ def fill(engine: sa.engine.Engine, posyandu: int) -> dict[str, int]:
         f"FROM generate_series(1, {P}) p, generate_series(1, 240) j",
         f"INSERT INTO pregnancy (member_id, hpht, reported_on, created_at) SELECT id, {today} - (30 + random() * 220)::int, "
         f"{today} - 20, {now} FROM member WHERE name LIKE 'Ibu %'",
+        # the planner's statistics of the tables just filled: without them it may join members to the kaders by a
+        # nested loop (a 500-posyandu build then ran for a quarter of an hour instead of seconds)
+        "ANALYZE",
         # a year of monthly visits of every balita (the posyandu day: day 5 + p % 20 of each month)
         f"INSERT INTO measurement (member_id, posyandu_id, measured_on, recorded_by_id, source, life_stage, age_days, "
         f"weight_kg, height_cm, position, muac_cm, waz, haz, whz, weight_gain, statuses, flags, created_at) "
@@ -186,14 +192,22 @@ def fill(engine: sa.engine.Engine, posyandu: int) -> dict[str, int]:
 
 
 class Counter:
-    """SQL statements run, per request."""
+    """SQL statements run per request, and the time spent waiting for them (PostgreSQL's share, with the round
+    trips; it grows with the machine's load like everything else)."""
 
     def __init__(self, engine: sa.engine.Engine) -> None:
         self.n = 0
+        self.waited = 0.0
+        self._t0 = 0.0
         sa.event.listen(engine, "before_cursor_execute", self._one)
+        sa.event.listen(engine, "after_cursor_execute", self._done)
 
     def _one(self, *_args: object) -> None:
         self.n += 1
+        self._t0 = time.perf_counter()
+
+    def _done(self, *_args: object) -> None:
+        self.waited += time.perf_counter() - self._t0
 
 
 def signed_in(app, runtime, address: str):  # type: ignore[no-untyped-def]
@@ -250,28 +264,36 @@ def measure(url: str, requests: int, only: set[str] | None = None) -> list[dict[
                         twilio_account_sid="AC" + "0" * 32, send_now=False)
     runtime = build_runtime(settings, clock=FixedClock(NOW), senders={}, engine=engine)
     app = create_app(runtime=runtime)
+    with engine.begin() as conn:  # a --reuse run: the earlier runs' links, at the same fixed clock, would count
+        conn.execute(sa.text("DELETE FROM web_login_link"))  # against the five-an-hour limit of a contact
     rows = []
     for role, address in ROLES:
         client = signed_in(app, runtime, address)
         for name, path in targets(engine, role, address):
             if only and name not in only:
                 continue
-            times, statements = [], []
+            times, statements, cpu, sql = [], [], [], []
             for i in range(requests + 1):
-                counter.n = 0
-                t0 = time.perf_counter()
+                counter.n, counter.waited = 0, 0.0
+                t0, c0 = time.perf_counter(), time.thread_time()
                 answer = client.get(path)
                 elapsed = (time.perf_counter() - t0) * 1000
                 assert answer.status_code == 200, (path, role, answer.status_code)
                 if i:  # the first request warms the caches (templates, the interpreter's tables)
                     times.append(elapsed)
                     statements.append(counter.n)
+                    # the page's own CPU (Python, Jinja, the driver): what the load of a shared machine
+                    # changes least; and the time waiting for PostgreSQL
+                    cpu.append((time.thread_time() - c0) * 1000)
+                    sql.append(counter.waited * 1000)
             times.sort()
             p95 = times[min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))]
             row = {"page": name, "role": role, "p50": statistics.median(times), "p95": p95,
+                   "cpu": statistics.median(cpu), "sql": statistics.median(sql),
                    "statements": max(statements), "bytes": len(answer.get_data())}
             rows.append(row)
             print(f"{name:14} {role:10} p50 {row['p50']:7.1f} ms  p95 {row['p95']:7.1f} ms  "
+                  f"cpu p50 {row['cpu']:6.1f} ms  sql p50 {row['sql']:6.1f} ms  "
                   f"{row['statements']:4} statements  {row['bytes'] // 1024} KiB", flush=True)
     runtime.dispatcher.close()
     engine.dispose()

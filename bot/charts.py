@@ -21,13 +21,14 @@ from health.recap import Weighing, month_code
 from storage.charts import growth_points
 from storage.members import name_key
 from storage.models import Member
+from storage.records import MemberRecord
 
 INDICATORS = ("wfa", "lhfa")
 FILE_WORD = {"wfa": "bb-u", "lhfa": "tb-u"}
 BALITA_MONTHS = 60
 
 
-def is_balita(member: Member, on: date) -> bool:
+def is_balita(member: MemberRecord, on: date) -> bool:
     return member.birth_date <= on and age_in_months(member.birth_date, on) < BALITA_MONTHS
 
 
@@ -39,7 +40,7 @@ def _line_labels(lang: str | None, indicator: str) -> dict[str, str]:
     return labels
 
 
-def _weight_note(lang: str | None, member: Member, points: list[tuple[date, float]]) -> list[str]:
+def _weight_note(lang: str | None, member: MemberRecord, points: list[tuple[date, float]]) -> list[str]:
     """This month's weight with N/T/O/B, and the gain against the KBM when it could be judged."""
     on, weight = points[-1]
     weighings = [Weighing(d, w) for d, w in points]
@@ -58,7 +59,7 @@ def _weight_note(lang: str | None, member: Member, points: list[tuple[date, floa
     return [head, *lines]
 
 
-def chart_spec(session: Session, member: Member, indicator: str, lang: str | None, on: date) -> dict[str, Any] | None:
+def chart_spec(session: Session, member: MemberRecord, indicator: str, lang: str | None, on: date) -> dict[str, Any] | None:
     """The spec of the member's chart up to `on`, or None when there is nothing to draw."""
     points = growth_points(session, member.id, indicator, on)
     if not points:
@@ -80,7 +81,7 @@ def chart_spec(session: Session, member: Member, indicator: str, lang: str | Non
     }
 
 
-def chart_attachments(session: Session, member: Member, lang: str | None, on: date,
+def chart_attachments(session: Session, member: MemberRecord, lang: str | None, on: date,
                       indicators: tuple[str, ...] = INDICATORS) -> list[tuple[str, Attachment]]:
     """(caption, attachment) per chart that has points: weight-for-age, and length/height where measured."""
     out = []

@@ -19,6 +19,7 @@ from health.growth import LENGTH_TABLE_LAST_DAY
 from health.measurements import BY_ITEM, ITEM_NAMES, SLOT_OF_ITEM
 from health.urgency import TODAY
 from storage.models import Member
+from storage.records import MemberRecord
 from storage.reporting import Flag, Interpretation
 
 # Which z-score goes with which Permenkes index (the summary shows both).
@@ -48,7 +49,7 @@ def sex_letter(lang: str, sex: str) -> str:
     return render(lang, f"report.sex_short.{sex}") if sex in ("L", "P") else sex
 
 
-def member_label(lang: str, member: Member, on: date) -> str:
+def member_label(lang: str, member: MemberRecord, on: date) -> str:
     """`Aisyah Putri (P, 9 bulan)`: enough to tell two namesakes apart."""
     return render(lang, "report.member_label", name=member.name, sex=sex_letter(lang, member.sex),
                   age=age(member.birth_date, on, lang))

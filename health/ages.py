@@ -41,7 +41,9 @@ def age_in_months(birth: date, on: date) -> int:
     if on < birth:
         raise ValueError(f"date {on} is before birth date {birth}")
     months = (on.year - birth.year) * 12 + (on.month - birth.month)
-    if add_months(birth, months) > on:
+    # the month is incomplete only when `on` is earlier in its month than the birthday (whose day `add_months`
+    # can only clamp down): the calendar is asked only then (a recap asks this thousands of times)
+    if on.day < birth.day and add_months(birth, months) > on:
         months -= 1
     return months
 

@@ -97,7 +97,17 @@ def month_code(birth: date, weighings: Sequence[Weighing], year: int, month: int
     None as well when the weighing is not a balita's (older than the KMS, `kms.applies`): the rule is the
     balita's card, never an adult's or a school child's (ilp-domain 3.2).
     """
+    return _code(birth, _last_per_month(weighings), year, month)
+
+
+def month_codes(birth: date, weighings: Sequence[Weighing], months: Iterable[tuple[int, int]]
+                ) -> dict[tuple[int, int], str | None]:
+    """`month_code` of several months of one child, the weighings sorted once (a 12-month trend)."""
     by_month = _last_per_month(weighings)
+    return {(year, month): _code(birth, by_month, year, month) for year, month in months}
+
+
+def _code(birth: date, by_month: dict[tuple[int, int], Weighing], year: int, month: int) -> str | None:
     current = by_month.get((year, month))
     if current is None or current.on < birth or not applies(age_in_months(birth, current.on)):
         return None
@@ -163,17 +173,18 @@ def skdn(children: Sequence[Balita], year: int, month: int, target: int | None =
         if not is_balita_in_month(child.birth, year, month):
             continue
         k += 1
-        code = month_code(child.birth, child.weighings, year, month)
+        by_month = _last_per_month(child.weighings)  # sorted once for the month, the one before and BGM
+        code = _code(child.birth, by_month, year, month)
         if code is None:
             continue
         counts["D"] += 1
         counts[code] += 1
         if code == "T":
             names["T"].append(child.name)
-        if is_2t(code, month_code(child.birth, child.weighings, prev_year, prev_month)):
+        if is_2t(code, _code(child.birth, by_month, prev_year, prev_month)):
             counts["T2"] += 1
             names["2T"].append(child.name)
-        last = _last_per_month(child.weighings)[(year, month)]
+        last = by_month[(year, month)]
         if is_bgm(last.waz):
             counts["BGM"] += 1
             names["BGM"].append(child.name)

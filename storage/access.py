@@ -15,10 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.values import Role
-from storage.models import Contact, Member, Posyandu
+from storage.models import Posyandu
+from storage.records import ContactRecord, MemberRecord
 
 
-def may_see_member(session: Session, contact: Contact, member: Member) -> bool:
+def may_see_member(session: Session, contact: ContactRecord, member: MemberRecord) -> bool:
     """May this chat be shown this member's data (name, results, what is due)?"""
     if contact.role == Role.RESIDENT.value:
         return may_see_household(contact.household_id, member.household_id)
@@ -30,7 +31,7 @@ def may_see_household(contact_household_id: int | None, household_id: int | None
     return household_id is not None and contact_household_id == household_id
 
 
-def visible_posyandu(session: Session, contact: Contact) -> list[Posyandu]:
+def visible_posyandu(session: Session, contact: ContactRecord) -> list[Posyandu]:
     """The posyandu a staff member may see and report for: a kader their own, a bidan their desa's, a
     puskesmas's staff (an admin with a puskesmas) its posyandu, an admin of the kabupaten all.
 

@@ -13,7 +13,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from storage.members import name_key
-from storage.models import AuditEvent, Contact, Household, Member
+from storage.models import AuditEvent, Household, Member
+from storage.records import ContactRecord
 from storage.phones import mobile_number
 
 METHODS = ("paper", "chat", "import")
@@ -98,7 +99,7 @@ def _household(session: Session, posyandu_id: int, key: str, phone: str | None, 
     return home
 
 
-def record_consent(session: Session, by: Contact, posyandu_id: int, key: str, phone: str | None, method: str,
+def record_consent(session: Session, by: ContactRecord, posyandu_id: int, key: str, phone: str | None, method: str,
                    now: datetime) -> Household:
     """The family agreed to reminders and schedules: opted in, with how, when and who wrote it down."""
     if method not in METHODS:
@@ -110,7 +111,8 @@ def record_consent(session: Session, by: Contact, posyandu_id: int, key: str, ph
     return home
 
 
-def withdraw_consent(session: Session, by: Contact, posyandu_id: int, key: str, now: datetime) -> Household | None:
+def withdraw_consent(session: Session, by: ContactRecord, posyandu_id: int, key: str,
+                     now: datetime) -> Household | None:
     """The family does not (or no longer) agree: nothing is sent to its number; its chats keep their own consent."""
     if key[:1] == "m":
         member = session.get(Member, int(key[1:]))

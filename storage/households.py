@@ -34,6 +34,8 @@ from storage.models import (
     ServiceGiven,
 )
 from storage.phones import normalise_phone
+from storage.contacts import contact_row
+from storage.records import ContactRecord
 from storage.repositories import _insert
 
 CONSENT_KINDS = ("reminder", "broadcast", "result")
@@ -132,16 +134,22 @@ def _registered_household(session: Session, contact: Contact, posyandu: Posyandu
                            .order_by(Household.id).limit(1)).first()
 
 
-def subscribe(session: Session, contact: Contact, posyandu: Posyandu, now: datetime) -> Household:
+def contact_household(session: Session, contact: ContactRecord) -> Household | None:
+    """The household the chat belongs to, if any."""
+    return session.get(Household, contact.household_id) if contact.household_id else None
+
+
+def subscribe(session: Session, who: ContactRecord, posyandu: Posyandu, now: datetime) -> Household:
     """Record consent and link the chat to a household of this posyandu: the one registered with the chat's
     own WhatsApp number when there is one (proof enough, docs/privacy.md), else a new one."""
+    contact = contact_row(session, who)  # the step's own row: no query
     contact.opted_in = True
     contact.consent_at = now
     if contact.stopped_at is not None:
         contact.resumed_at = now  # nothing that fell due while stopped comes in a burst
     contact.stopped_at = None  # consenting again is the clearest "please message me"
     contact.posyandu_id = posyandu.id
-    household = session.get(Household, contact.household_id) if contact.household_id else None
+    household = contact_household(session, contact)
     if household is None or household.posyandu_id != posyandu.id:
         household = _registered_household(session, contact, posyandu)
     if household is None:
@@ -156,8 +164,9 @@ def subscribe(session: Session, contact: Contact, posyandu: Posyandu, now: datet
     return household
 
 
-def join_registered_household(session: Session, contact: Contact, now: datetime) -> bool:
+def join_registered_household(session: Session, who: ContactRecord, now: datetime) -> bool:
     """After the chat proved its number: join the household registered with it, if the chat's own is still empty."""
+    contact = contact_row(session, who)  # the step's own row: no query
     own = contact.household_id
     posyandu = session.get(Posyandu, contact.posyandu_id) if contact.posyandu_id else None
     if own is None or posyandu is None:
@@ -192,7 +201,7 @@ def proves_household(session: Session, contact: Contact, member: Member) -> bool
     return own is not None and own in registered
 
 
-def add_member(session: Session, contact: Contact, household: Household, name: str, sex: str,
+def add_member(session: Session, who: ContactRecord, household: Household, name: str, sex: str,
                birth_date: date, now: datetime, hpht: date | None = None,
                pregnant_on: date | None = None) -> AddedMember:
     """Add a member to the chat's household; a member the posyandu already records needs proof.
@@ -206,6 +215,7 @@ def add_member(session: Session, contact: Contact, household: Household, name: s
     that the member exists; what they typed stays on the request.
     `pregnant_on`: she said she is pregnant without a known HPHT (an undated pregnancy, told that day).
     """
+    contact = contact_row(session, who)  # the step's own row: no query
     key = name_key(name)
     found = session.scalars(select(Member).where(Member.posyandu_id == household.posyandu_id,
                                                  Member.name_key == key, Member.birth_date == birth_date)).one_or_none()
@@ -412,7 +422,7 @@ def _has_posyandu_records(session: Session, member_id: int) -> bool:
     return False
 
 
-def delete_resident_data(session: Session, contact: Contact, now: datetime) -> Deletion:
+def delete_resident_data(session: Session, who: ContactRecord, now: datetime) -> Deletion:
     """`hapus data`: unlink the chat and delete what this resident gave.
 
     Members this chat registered with nothing recorded by the posyandu are
@@ -423,6 +433,7 @@ def delete_resident_data(session: Session, contact: Contact, now: datetime) -> D
     this chat is unlinked: the household is theirs too. Pending reminders and
     broadcasts to this chat are cancelled; the dispatcher also refuses them.
     """
+    contact = contact_row(session, who)  # the step's own row: no query
     result = Deletion()
     household_id = contact.household_id
     if household_id is not None:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import AuditEvent, Measurement, Member, SatusehatSync
+from storage.records import MemberRecord
 from storage.satusehat_queue import requeue_member
 
 
@@ -25,15 +26,15 @@ def members_missing_nik(session: Session, posyandu_ids: Sequence[int],
         return [], 0
     missing = (Member.posyandu_id.in_(list(posyandu_ids)), Member.nik.is_(None), Member.mother_nik.is_(None))
     total = session.scalar(select(func.count()).select_from(Member).where(*missing)) or 0
-    waiting = (select(Measurement.member_id, func.count().label("n"))
+    # each member's waiting visits counted beside it (an index probe per member of these posyandu): a grouped
+    # subquery made PostgreSQL scan the kabupaten's members for this posyandu's (50 ms against 3-15)
+    waiting = (select(func.count()).select_from(Measurement)
                .join(SatusehatSync, SatusehatSync.measurement_id == Measurement.id)
-               .where(SatusehatSync.status != "sent",  # only these members' visits: not the kabupaten's queue
-                      Measurement.member_id.in_(select(Member.id).where(*missing)))
-               .group_by(Measurement.member_id).subquery())
-    rows = session.execute(select(Member, func.coalesce(waiting.c.n, 0))
-                           .outerjoin(waiting, waiting.c.member_id == Member.id).where(*missing)
-                           .order_by(func.coalesce(waiting.c.n, 0).desc(), Member.name_key).limit(limit)).all()
-    return [(m, n) for m, n in rows], total
+               .where(Measurement.member_id == Member.id, SatusehatSync.status != "sent")
+               .correlate(Member).scalar_subquery())
+    rows = session.execute(select(Member, waiting).where(*missing)
+                           .order_by(waiting.desc(), Member.name_key).limit(limit)).all()
+    return [(m, int(n or 0)) for m, n in rows], total
 
 
 def nik_holder(session: Session, nik: str, other_than: int) -> Member | None:
@@ -49,7 +50,7 @@ def set_nik(session: Session, member: Member, nik: str, contact_id: int | None, 
     return requeue_member(session, member.id, now)
 
 
-def mother_on_record(session: Session, child: Member, nik: str) -> tuple[Member | None, bool]:
+def mother_on_record(session: Session, child: MemberRecord, nik: str) -> tuple[Member | None, bool]:
     """The child's mother as a member, when we can tell, and whether the NIK belongs to someone else.
 
     (mother, False): a woman of the child's household holds this NIK as her own, or - none holds it - the

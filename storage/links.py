@@ -17,16 +17,32 @@ from sqlalchemy.orm import Session
 
 from storage.values import Role
 from storage.households import add_pregnancy, link_member, request_link  # noqa: F401  (request_link: made where a member is added)
-from storage.models import AuditEvent, Contact, Household, LinkRequest, Member, Posyandu
+from storage.members import name_key
+from storage.models import AuditEvent, Contact, Household, LinkRequest, Member, Posyandu, Pregnancy
+from storage.records import ContactRecord
 
 REVIEWERS = frozenset({Role.KADER.value, Role.BIDAN.value, Role.ADMIN.value})
 
 
-def unconfirmed_of(session: Session, contact: Contact) -> list[LinkRequest]:
+def unconfirmed_of(session: Session, contact: ContactRecord) -> list[LinkRequest]:
     """The chat's own requests not (yet) accepted: shown to it as it typed them, nothing more."""
     return list(session.scalars(select(LinkRequest).where(LinkRequest.contact_id == contact.id,
                                                           LinkRequest.status != "accepted")
                                 .order_by(LinkRequest.birth_date.desc(), LinkRequest.id)))
+
+
+def typed_by(session: Session, contact: ContactRecord) -> list[tuple[Member, Pregnancy | None]]:
+    """The chat's unconfirmed requests as the resident typed them (never the record they point at), as a member
+    and, when an HPHT was typed, a pregnancy: `keluarga` and `grafik` answer them exactly as a member added new,
+    so whether a record exists does not show (docs/privacy.md). Negative ids keep them apart from stored members;
+    nothing is added to the session."""
+    out: list[tuple[Member, Pregnancy | None]] = []
+    for request in unconfirmed_of(session, contact):
+        person = Member(id=-request.id, posyandu_id=request.posyandu_id, household_id=None, name=request.name,
+                        name_key=name_key(request.name), sex=request.sex, birth_date=request.birth_date)
+        pregnancy = Pregnancy(member_id=-request.id, hpht=request.hpht) if request.hpht else None
+        out.append((person, pregnancy))
+    return out
 
 
 def reviewers(session: Session, posyandu: Posyandu) -> list[Contact]:
@@ -52,7 +68,12 @@ def pending_at(session: Session, posyandu_ids: Sequence[int]) -> list[tuple[Link
     return [(r, m, c, h) for r, m, c, h in rows]
 
 
-def decide(session: Session, reviewer: Contact, request_id: int, posyandu_ids: Sequence[int], accept: bool,
+def request_parties(session: Session, request: LinkRequest) -> tuple[Contact | None, Member | None]:
+    """The chat that asked and the member it asked for (None: deleted meanwhile)."""
+    return session.get(Contact, request.contact_id), session.get(Member, request.member_id)
+
+
+def decide(session: Session, reviewer: ContactRecord, request_id: int, posyandu_ids: Sequence[int], accept: bool,
            now: datetime) -> LinkRequest | None:
     """A kader or bidan of the posyandu accepts (links the chat) or refuses a pending request; else None."""
     if reviewer.role not in REVIEWERS:
@@ -60,8 +81,7 @@ def decide(session: Session, reviewer: Contact, request_id: int, posyandu_ids: S
     request = session.get(LinkRequest, request_id)
     if request is None or request.status != "pending" or request.posyandu_id not in posyandu_ids:
         return None
-    asker = session.get(Contact, request.contact_id)
-    member = session.get(Member, request.member_id)
+    asker, member = request_parties(session, request)
     if accept and (asker is None or member is None or asker.household_id is None):
         accept = False  # the chat deleted its data meanwhile: nothing to link
     request.status = "accepted" if accept else "refused"

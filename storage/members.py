@@ -1,11 +1,14 @@
-"""Member helpers shared by flows, imports and the seed: names and NIK as people write them."""
+"""Member helpers shared by flows, imports and the seed: names and NIK as people write them, a member by id."""
 from __future__ import annotations
 
 import re
 import unicodedata
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from health.nik import clean_nik, nik_problem
+from storage.models import Member
 
 MAX_NAME_LENGTH = 120  # the width of member.name and member.name_key
 
@@ -51,3 +54,9 @@ def normalise_nik(text: str | None) -> str | None:
     (`health.nik`: 16 digits, a province, a real birth date part); None otherwise."""
     digits = clean_nik(text)
     return digits if nik_problem(digits, date.max) is None else None
+
+
+def member_by_id(session: Session, member_id: int) -> Member | None:
+    """The member with this id (None: deleted meanwhile); whether the asker may see them is the caller's check
+    (`storage.reporting.member_in_scope`)."""
+    return session.get(Member, member_id)

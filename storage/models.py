@@ -199,7 +199,12 @@ class Measurement(Base):
 
     __tablename__ = "measurement"
     __table_args__ = (UniqueConstraint("member_id", "measured_on"),
-                      Index("ix_measurement_posyandu_day", "posyandu_id", "measured_on"))
+                      Index("ix_measurement_posyandu_day", "posyandu_id", "measured_on"),
+                      # a member's weighings read from the index alone (the recap, the visit list; PostgreSQL only:
+                      # SQLite has no INCLUDE and reads them by the unique index above)
+                      Index("ix_measurement_member_weighings", "member_id", "measured_on",
+                            postgresql_include=["weight_kg", "waz", "weight_gain", "flags"]).ddl_if(
+                          dialect="postgresql"))
 
     id: Mapped[intpk]
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.values import Choice
 from storage.models import Contact, OutboxMessage
+from storage.records import ContactRecord
 from storage.db import _insert, _prepared
 
 PRIORITY_REPLY = 0
@@ -244,9 +245,10 @@ def supersede(session: Session, session_id: int, revision: int, contact_ids: Ite
 
 
 Render = Callable[[str | None], tuple[str, dict[str, str]]]
+AnyContact = TypeVar("AnyContact", bound=ContactRecord)  # a row, or the shape a flow holds of one
 
 
-def fan_out(session: Session, contacts: Iterable[Contact], render: Render, dedupe: Callable[[Contact], str],
+def fan_out(session: Session, contacts: Iterable[AnyContact], render: Render, dedupe: Callable[[AnyContact], str],
             now: datetime, kind: str = "broadcast", template_key: str = "broadcast") -> int:
     """Write one bulk message per reachable contact (rendered in their language); returns rows written.
 

@@ -1,4 +1,4 @@
-"""Regions, puskesmas and posyandu: get-or-create helpers shared by the seed and the CSV import."""
+"""Regions, puskesmas and posyandu: get-or-create helpers shared by the seed and the CSV import; a posyandu by id."""
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -74,3 +74,9 @@ def upsert_posyandu(session: Session, code: str, name: str, desa: Region, timezo
     if address and found.address != address:
         found.address, changed = address, True
     return found, changed
+
+
+def posyandu_by_id(session: Session, posyandu_id: int | None) -> Posyandu | None:
+    """The posyandu with this id (None for None or an unknown id); whether the asker may see it is the caller's
+    check (`storage.reporting.visible_posyandu`)."""
+    return session.get(Posyandu, posyandu_id) if posyandu_id is not None else None

@@ -8,15 +8,17 @@ automatic message to the bidan all read, so they can never disagree.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.values import Role
 from health import recap as rules
+from health.ages import add_months
 from health.life_stage import age_stage, life_stages
 from storage.identity import members_missing_nik
 from storage.pregnancy_status import pregnancy_since, pregnancy_start
@@ -90,22 +92,57 @@ def _stages(member: Member, on: date, pregnancies: list[Pregnancy]) -> frozenset
     return frozenset(s.value for s in found)
 
 
-def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> dict[str, Any]:
+IMPLAUSIBLE = "growth_flag:implausible_waz"  # an impossible weight is measured again, never counted
+PLAUSIBLE = ~cast(Measurement.flags, String).like(f"%{IMPLAUSIBLE}%")  # as storage.levels reads it
+
+
+@dataclass(frozen=True)
+class Register:
+    """A posyandu's members and every plausible weighing of theirs up to `last`, oldest first: what SKDN counts.
+    Read once, it serves the month's recap and the earlier months of its trend (`recap_and_trend`)."""
+
+    members: dict[int, Member]
+    series: dict[int, list[rules.Weighing]]
+    last: date
+    targets: dict[int, int]  # the sasaran set for the year of `last` and the year before (a 12-month trend's)
+
+
+def read_register(session: Session, posyandu: Posyandu, last: date) -> Register:
+    """Two queries; the weighings as plain columns (no ORM rows: a year of a posyandu's weighings is thousands
+    of rows, read for every recap and every web view of it), the implausible ones left out by the database."""
+    members = {m.id: m for m in session.scalars(select(Member).where(Member.posyandu_id == posyandu.id))}
+    series: dict[int, list[rules.Weighing]] = defaultdict(list)
+    if members:
+        for member_id, measured_on, weight_kg, waz in session.execute(select(
+                Measurement.member_id, Measurement.measured_on, Measurement.weight_kg, Measurement.waz)
+                # by the members' ids just read: PostgreSQL then probes the member index instead of scanning
+                # the kabupaten's members for this posyandu's (99 ms against 13 on the benchmark's kabupaten)
+                .where(Measurement.member_id.in_(list(members)), Measurement.weight_kg.is_not(None),
+                       Measurement.measured_on <= last, PLAUSIBLE).order_by(Measurement.measured_on)):
+            if weight_kg is not None:  # the query's condition, said again for the type checker
+                series[member_id].append(rules.Weighing(measured_on, float(weight_kg), waz))
+    targets = {year: balita for year, balita in session.execute(select(PosyanduTarget.year, PosyanduTarget.balita)
+               .where(PosyanduTarget.posyandu_id == posyandu.id, PosyanduTarget.year.in_((last.year - 1, last.year))))}
+    return Register(members, series, last, targets)
+
+
+def recap_and_trend(session: Session, posyandu: Posyandu, year: int, month: int,
+                    earlier: Sequence[tuple[int, int]]) -> tuple[dict[str, Any], dict[tuple[int, int], dict[str, Any]]]:
+    """`month_recap` of the month and `month_ratios` of `earlier` months (none after it), the register read once:
+    the web page's month with its 12-month trend."""
+    if any((y, m) > (year, month) for y, m in earlier):
+        raise ValueError("the trend's months come before the recap's")
+    register = read_register(session, posyandu, rules.month_bounds(year, month)[1])
+    return month_recap(session, posyandu, year, month, register), month_ratios(session, posyandu, earlier, register)
+
+
+def month_recap(session: Session, posyandu: Posyandu, year: int, month: int,
+                register: Register | None = None) -> dict[str, Any]:
     """Everything the month's recap shows, as plain JSON-able data."""
     first, last = rules.month_bounds(year, month)
-    members = {m.id: m for m in session.scalars(select(Member).where(Member.posyandu_id == posyandu.id))}
-    # every weighing of this posyandu's members up to the month, as plain columns (no ORM rows: a year of a
-    # posyandu's weighings is thousands of rows, read for every recap and every web view of it)
-    weighed = session.execute(select(
-        Measurement.member_id, Measurement.measured_on, Measurement.weight_kg, Measurement.waz, Measurement.flags)
-        .join(Member, Member.id == Measurement.member_id)
-        .where(Member.posyandu_id == posyandu.id, Measurement.weight_kg.is_not(None),
-               Measurement.measured_on <= last).order_by(Measurement.measured_on)).all() if members else []
-    series: dict[int, list[rules.Weighing]] = defaultdict(list)
-    for member_id, measured_on, weight_kg, waz, flags in weighed:
-        if "growth_flag:implausible_waz" in (flags or []):
-            continue  # an impossible weight is measured again, never counted
-        series[member_id].append(rules.Weighing(measured_on, float(weight_kg), waz))
+    if register is None or register.last < last:
+        register = read_register(session, posyandu, last)
+    members, series = register.members, register.series
     month_rows = list(session.scalars(select(Measurement).where(
         Measurement.posyandu_id == posyandu.id, Measurement.measured_on >= first, Measurement.measured_on <= last)
         .order_by(Measurement.measured_on, Measurement.id)))
@@ -114,10 +151,12 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
         last_of_month[row.member_id] = row
     registered = [m for m in members.values()
                   if m.id in series and series[m.id][0].on <= last or m.created_at.date() <= last]
-    children = [rules.Balita(m.id, m.name, m.birth_date, tuple(series.get(m.id, ())),
+    children = [rules.Balita(m.id, m.name, m.birth_date,
+                             tuple(w for w in series.get(m.id, ()) if w.on <= last),
                              dict(last_of_month[m.id].statuses or {}) if m.id in last_of_month else {})
                 for m in registered]
-    target = target_for(session, posyandu.id, year)
+    target = register.targets.get(year) if year in (register.last.year - 1, register.last.year) \
+        else target_for(session, posyandu.id, year)
     skdn = rules.skdn(children, year, month, target)
 
     visited = {row.member_id for row in month_rows}
@@ -148,14 +187,14 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
     # a referral belongs to the month of the visit that opened it (an import of October's register opens
     # October's referrals, whatever day it is run); the day it was written only when no visit is left
     first_visit = aliased(Measurement)
-    opened = session.scalars(select(Referral.id).outerjoin(
-        first_visit, first_visit.id == func.coalesce(Referral.first_measurement_id, Referral.measurement_id)).where(
-        Referral.posyandu_id == posyandu.id,
-        or_(and_(first_visit.measured_on >= first, first_visit.measured_on <= last),
-            and_(first_visit.id.is_(None), Referral.created_at >= start, Referral.created_at < end)))).all()
-    handled = session.scalars(select(Referral.id).where(Referral.posyandu_id == posyandu.id,
-                                                       Referral.handled_at >= start, Referral.handled_at < end)).all()
-    figures = rules.ilp_figures(visits, services, idl, len(opened), len(handled))
+    opened_in_month = or_(and_(first_visit.measured_on >= first, first_visit.measured_on <= last),
+                          and_(first_visit.id.is_(None), Referral.created_at >= start, Referral.created_at < end))
+    handled_in_month = and_(Referral.handled_at >= start, Referral.handled_at < end)
+    opened, handled = session.execute(  # both counts in one round trip
+        select(func.count().filter(opened_in_month), func.count().filter(handled_in_month)).select_from(Referral)
+        .outerjoin(first_visit, first_visit.id == func.coalesce(Referral.first_measurement_id, Referral.measurement_id))
+        .where(Referral.posyandu_id == posyandu.id)).one()
+    figures = rules.ilp_figures(visits, services, idl, int(opened or 0), int(handled or 0))
 
     # N/T/O/B is the balita's KMS code: only K children have one (an ibu hamil weighed monthly has none)
     codes = {c.key: rules.month_code(c.birth, c.weighings, year, month) for c in children
@@ -163,7 +202,8 @@ def month_recap(session: Session, posyandu: Posyandu, year: int, month: int) -> 
     services_by_visit: dict[tuple[int, date], list[str]] = defaultdict(list)
     for s in given:
         services_by_visit[(s.member_id, s.given_on)].append(s.code)
-    balita_rows, group_rows = [], {g: [] for g in GROUPS}
+    balita_rows: list[dict[str, Any]] = []
+    group_rows: dict[str, list[dict[str, Any]]] = {g: [] for g in GROUPS}
     for row in month_rows:
         member = everyone.get(row.member_id)
         if member is None:
@@ -224,28 +264,27 @@ def _idl_completed(session: Session, given: Sequence[ServiceGiven], first: date)
     return sum(rules.fully_immunised(before[m], in_month[m]) for m in children)
 
 
-def month_ratios(session: Session, posyandu: Posyandu, months: Sequence[tuple[int, int]]) -> dict[tuple[int, int], dict[str, Any]]:
+def month_ratios(session: Session, posyandu: Posyandu, months: Sequence[tuple[int, int]],
+                 register: Register | None = None) -> dict[tuple[int, int], dict[str, Any]]:
     """D/S and N/D (as `month_recap(...)["ratios"]` gives them) of several months of one posyandu, in three
-    queries whatever the number of months: the web page's 12-month trend. The same counting as `month_recap`
-    (the same registered balita, weighings, KMS codes and target), so a point of the trend equals that
-    month's recap; the other counts of the month (T, 2T, BGM...) are not computed."""
+    queries whatever the number of months (one with a `register` already read): the web page's 12-month trend.
+    The same counting as `month_recap` (the same registered balita, weighings, KMS codes and target), so a point
+    of the trend equals that month's recap; the other counts of the month (T, 2T, BGM...) are not computed."""
     if not months:
         return {}
     bounds = {ym: rules.month_bounds(*ym) for ym in months}
     latest = max(last for _first, last in bounds.values())
-    members = list(session.scalars(select(Member).where(Member.posyandu_id == posyandu.id)))
-    series: dict[int, list[rules.Weighing]] = defaultdict(list)
-    if members:
-        for member_id, on, weight, waz, flags in session.execute(select(
-                Measurement.member_id, Measurement.measured_on, Measurement.weight_kg, Measurement.waz,
-                Measurement.flags).where(Measurement.member_id.in_([m.id for m in members]),
-                                         Measurement.weight_kg.is_not(None), Measurement.measured_on <= latest)
-                .order_by(Measurement.measured_on)):
-            if "growth_flag:implausible_waz" in (flags or []):
-                continue
-            series[member_id].append(rules.Weighing(on, float(weight), waz))
-    targets = dict(session.execute(select(PosyanduTarget.year, PosyanduTarget.balita).where(
-        PosyanduTarget.posyandu_id == posyandu.id, PosyanduTarget.year.in_({y for y, _m in months}))).all())
+    if register is None or register.last < latest:
+        register = read_register(session, posyandu, latest)
+    members, series = list(register.members.values()), register.series
+    years = {y for y, _m in months}
+    targets = dict(register.targets) if years <= {register.last.year - 1, register.last.year} else \
+        dict(session.execute(select(PosyanduTarget.year, PosyanduTarget.balita).where(
+            PosyanduTarget.posyandu_id == posyandu.id, PosyanduTarget.year.in_(years))).all())
+    codes: dict[int, dict[tuple[int, int], str | None]] = {}  # a child's weighings sorted once for all months
+    # nobody born 61 months before the earliest month is a balita in any of them (skdn's rule below decides)
+    young = add_months(min(first for first, _last in bounds.values()), -(rules.BALITA_MONTHS + 1))
+    members = [m for m in members if m.birth_date > young]
     out: dict[tuple[int, int], dict[str, Any]] = {}
     for (year, month), (_first, last) in bounds.items():
         k = d = n = 0
@@ -257,7 +296,9 @@ def month_ratios(session: Session, posyandu: Posyandu, months: Sequence[tuple[in
             if not rules.is_balita_in_month(m.birth_date, year, month):
                 continue
             k += 1
-            code = rules.month_code(m.birth_date, weighings, year, month)  # reads this month and before only
+            if m.id not in codes:
+                codes[m.id] = rules.month_codes(m.birth_date, weighings, months)
+            code = codes[m.id][(year, month)]  # reads this month and before only
             if code is not None:
                 d += 1
                 n += code == "N"

@@ -42,6 +42,7 @@ from storage.households import reachable_clause
 from storage.places import zone_info
 from storage.models import Contact, Member, PlannedReminder, PosyanduSession, Pregnancy, ServiceGiven
 from storage.pregnancy_status import pregnancy_since, pregnancy_start
+from storage.records import MemberRecord, PregnancyRecord
 
 PREGNANCY_STAGES = (LifeStage.IBU_HAMIL, LifeStage.IBU_NIFAS)
 SLACK = timedelta(days=3)  # month arithmetic in the SQL prefilter is approximate; the exact check is not
@@ -502,7 +503,7 @@ def member_facts(session: Session, ids: Sequence[int], codes: Iterable[str] | No
     return pregnancies, given
 
 
-def upcoming_unrecorded(people: Sequence[tuple[Member, Pregnancy | None]], start: date, days: int, *,
+def upcoming_unrecorded(people: Sequence[tuple[MemberRecord, PregnancyRecord | None]], start: date, days: int, *,
                         je_endemic: bool = False,
                         session_days: Mapping[int, Sequence[date]] | None = None) -> list[Upcoming]:
     """Like `upcoming`, for people known only by what a resident typed (not stored members): nothing given yet."""
@@ -510,7 +511,7 @@ def upcoming_unrecorded(people: Sequence[tuple[Member, Pregnancy | None]], start
     return _upcoming_of([m for m, _ in people], pregnancies, {}, start, days, je_endemic, session_days)
 
 
-def _upcoming_of(members: Sequence[Member], pregnancies: Mapping[int, Pregnancy],
+def _upcoming_of(members: Sequence[MemberRecord], pregnancies: Mapping[int, PregnancyRecord],
                  given: Mapping[tuple[int, str], Sequence[date]], start: date, days: int, je_endemic: bool,
                  session_days: Mapping[int, Sequence[date]] | None) -> list[Upcoming]:
     window = _days_between(start, start + timedelta(days=max(days, 1) - 1))

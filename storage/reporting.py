@@ -25,6 +25,7 @@ from storage import access
 from storage.access import visible_posyandu  # noqa: F401  (staff scope: callers read it here too)
 from storage.members import clean_name, name_key
 from storage.pregnancy_status import pregnancy_since, pregnancy_start  # noqa: F401  (re-exported)
+from storage.records import MeasurementRecord
 from storage.referrals import record_referrals
 from storage.satusehat_queue import queue_visit
 from storage.models import (
@@ -157,7 +158,7 @@ def life_stage_on(session: Session, member: Member, on: date, hpht: date | None 
                          pregnancy_since(pregnancy))
 
 
-def weight_change_grams(session: Session, measurement: Measurement) -> int | None:
+def weight_change_grams(session: Session, measurement: MeasurementRecord) -> int | None:
     """Grams gained (negative: lost) since the weighing of the month before, the change its N/T was judged on
     (health.visit._kms); None when there is none (O, B, no weight)."""
     if measurement.weight_kg is None:

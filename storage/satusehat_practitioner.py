@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from storage.values import Role
 from storage.models import AuditEvent, Contact, Posyandu, SatusehatPractitioner
+from storage.records import ContactRecord
 
 
 def bidan_contacts_by_phone(session: Session, phone: str) -> list[Contact]:
@@ -34,7 +35,7 @@ def practitioner_of(session: Session, contact_id: int) -> str | None:
                           .where(SatusehatPractitioner.contact_id == contact_id))
 
 
-def set_practitioner(session: Session, contact: Contact, ihs_number: str, now: datetime,
+def set_practitioner(session: Session, contact: ContactRecord, ihs_number: str, now: datetime,
                      by_contact_id: int | None = None) -> bool:
     """Record the contact's IHS number (already checked); True when it changed."""
     row = session.scalars(select(SatusehatPractitioner)

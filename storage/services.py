@@ -34,6 +34,7 @@ from health.service_history import (  # noqa: F401 - re-exported: the chat and t
 )
 from storage.members import name_key
 from storage.models import ORIGIN_HISTORY, Member, Posyandu, ServiceGiven
+from storage.records import MemberRecord
 from storage.repositories import posyandu_by_code
 
 SERVICE_COLUMNS = ("posyandu_code", "name", "birth_date", "service", "given_on")
@@ -83,7 +84,7 @@ def member_services(session: Session, member_id: int) -> History:
     return found
 
 
-def record_history(session: Session, member: Member, named: Named, on: date, precision: str, today: date,
+def record_history(session: Session, member: MemberRecord, named: Named, on: date, precision: str, today: date,
                    services: History, *, place: str | None = None,
                    recorded_by_id: int | None = None) -> Recorded:
     """Check and write one past service (the import's and the chat's one path); `services` is updated.
@@ -104,6 +105,16 @@ def record_history(session: Session, member: Member, named: Named, on: date, pre
                              precision=precision))
     services.add(code, on, precision)
     return Recorded(code, on, True)
+
+
+def record_history_now(session: Session, member: MemberRecord, named: Named, on: date, precision: str, today: date,
+                       services: History, *, place: str | None = None,
+                       recorded_by_id: int | None = None) -> Recorded:
+    """`record_history` for one entry typed in chat, written at once (a clash shows in this step)."""
+    saved = record_history(session, member, named, on, precision, today, services, place=place,
+                           recorded_by_id=recorded_by_id)
+    session.flush()
+    return saved
 
 
 # -- the import ---------------------------------------------------------------------------------------------

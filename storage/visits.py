@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Callable, NamedTuple
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,8 +22,9 @@ from health.immunisation import next_doses
 from health.kms import is_2t, is_bgm
 from health.priority import case_priority
 from health.schedules import BALITA_MAX, RULES, SRC_IMM, ReminderRule, due_date
-from storage.models import Contact, HomeVisit, Household, Measurement, Member, Posyandu, Referral
+from storage.models import HomeVisit, Household, Measurement, Member, Posyandu, Referral
 from storage.reach import UNREACHABLE, household_reach
+from storage.records import ContactRecord, PosyanduRecord
 from storage.referrals import first_visit_dates, opened_on
 from storage.reminders import Candidate, member_facts, service_done
 
@@ -71,7 +73,7 @@ def local_today(posyandu: Posyandu, now: datetime) -> date:
     return now.astimezone(ZoneInfo(posyandu.timezone)).date()
 
 
-def visiting_list(session: Session, posyandu: Posyandu, today: date, *, je_endemic: bool = False,
+def visiting_list(session: Session, posyandu: PosyanduRecord, today: date, *, je_endemic: bool = False,
                   quiet_days: int = VISIT_QUIET_DAYS) -> list[VisitEntry]:
     """Who needs a home visit at this posyandu on `today`, most urgent first."""
     members = {m.id: m for m in session.scalars(select(Member).where(Member.posyandu_id == posyandu.id)
@@ -88,9 +90,8 @@ def visiting_list(session: Session, posyandu: Posyandu, today: date, *, je_endem
                                     (home.phone if home and home.phone else member.guardian_phone))
         return found[key]
 
-    for reason, member_id in _overdue(session, posyandu, today, je_endemic):
-        if member_id in members:
-            member_entry(members[member_id]).reasons.append(reason)
+    for reason, member_id in _overdue(session, list(members.values()), today, je_endemic):
+        member_entry(members[member_id]).reasons.append(reason)
     for reason, member_id in _growth(session, list(members.values()), today):
         member_entry(members[member_id]).reasons.append(reason)
     referrals = list(session.scalars(select(Referral).where(Referral.posyandu_id == posyandu.id,
@@ -137,18 +138,21 @@ NEONATAL_DAYS = 28  # KN3 ends on day 28 (ilp-domain 4.7)
 PREGNANCY_MAX_DAYS = 42 * 7
 
 
-def _overdue(session: Session, posyandu: Posyandu, today: date, je_endemic: bool) -> list[tuple[Reason, int]]:
+def _overdue(session: Session, members: list[Member], today: date, je_endemic: bool) -> list[tuple[Reason, int]]:
     """Doses, ANC contacts, KF and KN visits whose window has passed without the service recorded (DOFU).
 
     A dose stays on the list while it may still be given (the rule's catch-up age, else the balita age);
     a birth dose without catch-up (HB0) never; an ANC contact while the pregnancy is ongoing; KF and KN
     visits until two weeks after the nifas / neonatal period.
     """
-    members = list(session.scalars(select(Member).where(Member.posyandu_id == posyandu.id)))
     if not members:
         return []
     pregnancies, given = member_facts(session, [m.id for m in members],
                                       {rule.code for rule, _ in OVERDUE_RULES} | DOSE_CODES)
+    doses_of: dict[int, dict[str, date]] = defaultdict(dict)  # each member's first date of each dose, in one pass
+    for (member_id, code), days in given.items():
+        if code in DOSE_CODES and days:
+            doses_of[member_id][code] = min(days)
     out = []
     for m in members:
         p = pregnancies.get(m.id)
@@ -156,9 +160,7 @@ def _overdue(session: Session, posyandu: Posyandu, today: date, je_endemic: bool
                          p.delivered_on if p else None, p.ended_on if p else None)
         age_days = (today - m.birth_date).days
         if age_days <= BALITA_MAX:  # doses: the one rule (health.immunisation), late = past its window
-            doses = {code: min(days) for (member_id, code), days in given.items() if member_id == m.id
-                     and code in DOSE_CODES and days}
-            for dose in next_doses(m.birth_date, doses, today, {"je_endemic": je_endemic}):
+            for dose in next_doses(m.birth_date, doses_of.get(m.id, {}), today, {"je_endemic": je_endemic}):
                 if dose.late:
                     out.append((Reason("dose_overdue", dose.earliest, dose.code), m.id))
         for rule, kind in OVERDUE_RULES:
@@ -191,17 +193,26 @@ def _overdue(session: Session, posyandu: Posyandu, today: date, je_endemic: bool
     return out
 
 
+class Weighed(NamedTuple):
+    """What the visit list reads of a weighing."""
+
+    measured_on: date
+    waz: float | None
+    weight_gain: str | None
+
+
 def _growth(session: Session, members: list[Member], today: date) -> list[tuple[Reason, int]]:
     """Balita not weighed this month or last (O), 2T and below the red line (BGM) at the latest weighing."""
     first_of_last = add_months(today.replace(day=1), -1)
     balita = [m for m in members if add_months(m.birth_date, 60) > today and m.birth_date < first_of_last]
     if not balita:
         return []
-    weighings: dict[int, list[Measurement]] = defaultdict(list)
-    for row in session.scalars(select(Measurement).where(
+    weighings: dict[int, list[Weighed]] = defaultdict(list)
+    for member_id, on, waz, gain in session.execute(select(  # plain columns: a year of weighings is 1,000 rows
+            Measurement.member_id, Measurement.measured_on, Measurement.waz, Measurement.weight_gain).where(
             Measurement.member_id.in_([m.id for m in balita]), Measurement.weight_kg.is_not(None),
             Measurement.measured_on <= today).order_by(Measurement.measured_on)):
-        weighings[row.member_id].append(row)
+        weighings[member_id].append(Weighed(on, waz, gain))
     out = []
     for member in balita:
         rows = weighings.get(member.id, [])
@@ -218,8 +229,9 @@ def _growth(session: Session, members: list[Member], today: date) -> list[tuple[
     return out
 
 
-def _unreachable(session: Session, posyandu: Posyandu, members: dict[int, Member], households: dict[int, Household],
-                 found: dict[str, VisitEntry], member_entry) -> None:  # type: ignore[no-untyped-def]
+def _unreachable(session: Session, posyandu: PosyanduRecord, members: dict[int, Member],
+                 households: dict[int, Household], found: dict[str, VisitEntry],
+                 member_entry: Callable[[Member], VisitEntry]) -> None:
     """Households no message reaches (no phone, no consent, paused, not on WhatsApp, no chat yet), and members with no
     household and no phone: on the list under their eldest member (the household itself when it has nobody)."""
     reach = household_reach(session, posyandu.id)
@@ -262,7 +274,7 @@ def _last_visits(session: Session, posyandu_id: int, after: date) -> tuple[dict[
     return homes, people
 
 
-def record_visit(session: Session, contact: Contact, posyandu_id: int, key: str, outcome: str,
+def record_visit(session: Session, contact: ContactRecord, posyandu_id: int, key: str, outcome: str,
                  today: date, now: datetime) -> HomeVisit | None:
     """Write the kader's visit to the entry `key` ('m<id>' / 'h<id>') of this posyandu; None if it is not there."""
     member_id = household_id = None

@@ -9,7 +9,8 @@ from sqlalchemy import and_, case, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import (
-    AuditEvent, Contact, DeliveryEvent, Household, Measurement, Member, Referral, SatusehatSync, ServiceGiven,
+    AuditEvent, Contact, DeliveryEvent, Household, Measurement, Member, Puskesmas, Referral, SatusehatSync,
+    ServiceGiven,
 )
 
 
@@ -59,26 +60,41 @@ def failure_reasons(session: Session, posyandu_ids: Sequence[int], since: dateti
 SYNC_STATES = ("pending", "sending", "sent", "refused", "waiting")
 
 
-def satusehat_by_posyandu(session: Session, posyandu_ids: Sequence[int], listed: int = 50
-                          ) -> tuple[dict[int, dict[str, int]], list[tuple[SatusehatSync, Member, date]]]:
-    """Per posyandu the visits by SATUSEHAT state; and the refused or retried visits with the stored reason
-    (newest first, `listed` at most): the bidan sees what waits and why, in two queries."""
+def sync_counts(session: Session, posyandu_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Per posyandu the visits by SATUSEHAT state, every state named (one grouped query)."""
     ids = list(posyandu_ids)
-    if not ids:
-        return {}, []
     counts: dict[int, dict[str, int]] = {pid: {s: 0 for s in SYNC_STATES} for pid in ids}
+    if not ids:
+        return counts
     for pid, status, n in session.execute(select(SatusehatSync.posyandu_id, SatusehatSync.status, func.count())
                                           .where(SatusehatSync.posyandu_id.in_(ids))
                                           .group_by(SatusehatSync.posyandu_id, SatusehatSync.status)):
         counts[pid][status] = int(n)
-    problems = [(sync, member, on) for sync, member, on in session.execute(
+    return counts
+
+
+def sync_problems(session: Session, posyandu_ids: Sequence[int], listed: int = 50
+                  ) -> list[tuple[SatusehatSync, Member, date]]:
+    """The refused or retried visits of these posyandu with the reason SATUSEHAT gave, newest first (one query)."""
+    ids = list(posyandu_ids)
+    if not ids:
+        return []
+    return [(sync, member, on) for sync, member, on in session.execute(
         select(SatusehatSync, Member, Measurement.measured_on)
         .join(Measurement, Measurement.id == SatusehatSync.measurement_id)
         .join(Member, Member.id == Measurement.member_id)
         .where(SatusehatSync.posyandu_id.in_(ids), SatusehatSync.last_error.is_not(None),
                SatusehatSync.status != "sent")
         .order_by(Measurement.measured_on.desc(), SatusehatSync.id.desc()).limit(listed))]
-    return counts, problems
+
+
+def puskesmas_names(session: Session, ids: Sequence[int | None]) -> dict[int, str]:
+    """The names of these puskesmas, in one query (a kabupaten's level view names each of its puskesmas)."""
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return {}
+    return {pid: name for pid, name in session.execute(select(Puskesmas.id, Puskesmas.name)
+                                                        .where(Puskesmas.id.in_(wanted)))}
 
 
 ASKED_BACK = "report.asked_back"  # the audit action of a value the bot asked back (bot/flows/reporting_measure.py)

@@ -19,12 +19,12 @@ from zoneinfo import ZoneInfo
 
 from bot.messages import Attachment, Choice, Reply, Role
 from bot.texts import render
+from storage.records import ContactRecord
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.orm import Session
 
     from bot.config import Settings
-    from storage.models import Contact
 
 
 class Invalid(Exception):
@@ -71,7 +71,7 @@ class Ctx:
     """Everything a flow may use during one step."""
 
     session: "Session"
-    contact: "Contact"
+    contact: ContactRecord
     now: datetime
     settings: "Settings"
     notices: list[Notice] = field(default_factory=list)

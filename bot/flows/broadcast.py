@@ -30,8 +30,8 @@ from health.life_stage import LifeStage
 from storage.households import audience, household_reach, one_line, reachable_contacts
 from storage.outbox import BroadcastKey, fan_out, supersede, told_before
 from storage import posyandu_days as days
-from storage.models import Contact, Posyandu, PosyanduSession
-from storage.places import zone_label
+from storage.places import posyandu_by_id, zone_label
+from storage.records import ContactRecord, PosyanduRecord, SessionRecord
 
 STAFF = frozenset({Role.BIDAN, Role.ADMIN})
 GROUPS = ("bayi_balita", "anak", "remaja", "dewasa", "lansia", "ibu_hamil", "ibu_nifas")
@@ -45,14 +45,14 @@ POSYANDU_HOURS = (6 * 60, 18 * 60)  # ⚠ project choice: posyandu run in the da
 
 
 # -- shared helpers -----------------------------------------------------------------------------
-def staff_posyandu(ctx: Ctx) -> list[Posyandu]:
+def staff_posyandu(ctx: Ctx) -> Sequence[PosyanduRecord]:
     """The posyandu a bidan (or admin) broadcasts to (`storage.posyandu_days.staff_posyandu`), so "2" is the
     same posyandu in `undangan`, `lapor`, `buat jadwal` and `pengumuman`."""
     return days.staff_posyandu(ctx.session, ctx.contact)
 
 
-def _posyandu(ctx: Ctx, data: dict[str, Any]) -> Posyandu:
-    posyandu = ctx.session.get(Posyandu, data.get("posyandu_id"))
+def _posyandu(ctx: Ctx, data: dict[str, Any]) -> PosyanduRecord:
+    posyandu = posyandu_by_id(ctx.session, data.get("posyandu_id"))
     if posyandu is None or posyandu.id not in {p.id for p in staff_posyandu(ctx)}:
         raise Invalid("broadcast.no_posyandu")
     return posyandu
@@ -126,7 +126,7 @@ def take_posyandu(ctx: Ctx, data: dict[str, Any], answer: Answer) -> None:
     _posyandu(ctx, data)
 
 
-def read_day(ctx: Ctx, posyandu: Posyandu, text: str) -> date:
+def read_day(ctx: Ctx, posyandu: PosyanduRecord, text: str) -> date:
     today = ctx.today(posyandu.timezone)
     day = parse_date(text, today, ahead=True)
     if day is None:
@@ -138,7 +138,7 @@ def read_day(ctx: Ctx, posyandu: Posyandu, text: str) -> date:
     return day
 
 
-def read_start(ctx: Ctx, posyandu: Posyandu, day: date, text: str) -> datetime:
+def read_start(ctx: Ctx, posyandu: PosyanduRecord, day: date, text: str) -> datetime:
     """The session's start as aware UTC, from the local day and a typed time."""
     at = parse_time(text)
     if at is None:
@@ -156,7 +156,7 @@ def take_day(ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
     return ask(ctx, "time", data, "broadcast.ask_time", zone=zone_label(posyandu.timezone))
 
 
-def take_start(ctx: Ctx, data: dict[str, Any], answer: Answer) -> Posyandu:
+def take_start(ctx: Ctx, data: dict[str, Any], answer: Answer) -> PosyanduRecord:
     """The `time` step: keep the start (with the day asked before); returns the posyandu."""
     posyandu = _posyandu(ctx, data)
     data["starts_at"] = read_start(ctx, posyandu, date.fromisoformat(data["day"]), answer.text).isoformat()
@@ -172,7 +172,8 @@ class TimeSteps(StepFlow):
     in the day, so an hour outside `POSYANDU_HOURS` is asked back (`1`: 13.00, or 01.00 as typed?), and a
     time typed where the place is asked is the start corrected, never the place."""
 
-    def _after_time(self, ctx: Ctx, data: dict[str, Any], posyandu: Posyandu, before: Sequence[Reply] = ()) -> Turn:
+    def _after_time(self, ctx: Ctx, data: dict[str, Any], posyandu: PosyanduRecord,
+                    before: Sequence[Reply] = ()) -> Turn:
         raise NotImplementedError
 
     def _take_time(self, ctx: Ctx, data: dict[str, Any], text: str, before: Sequence[Reply] = ()) -> Turn:
@@ -211,7 +212,7 @@ class TimeSteps(StepFlow):
         return self._take_time(ctx, data, answer.text, [say(ctx, "broadcast.time_not_place", time=hhmm(at))])
 
 
-def read_place(answer: Answer, posyandu: Posyandu) -> str:
+def read_place(answer: Answer, posyandu: PosyanduRecord) -> str:
     if answer.choice == "default" and posyandu.address:
         return posyandu.address
     place = re.sub(r"\s+", " ", answer.text).strip()
@@ -220,7 +221,7 @@ def read_place(answer: Answer, posyandu: Posyandu) -> str:
     return place
 
 
-def ask_place(ctx: Ctx, data: dict[str, Any], posyandu: Posyandu) -> Turn:
+def ask_place(ctx: Ctx, data: dict[str, Any], posyandu: PosyanduRecord) -> Turn:
     offered = ((Choice("default", ctx.t("broadcast.place_default", place=posyandu.address)),)
                if posyandu.address else ())
     return ask(ctx, "place", data, "broadcast.ask_place", offered)
@@ -230,7 +231,7 @@ def ask_place(ctx: Ctx, data: dict[str, Any], posyandu: Posyandu) -> Turn:
 class SessionView:
     """What a session message says: where, when, for whom (and what it was before a change)."""
 
-    posyandu: Posyandu
+    posyandu: PosyanduRecord
     starts_at: datetime
     place: str
     groups: tuple[str, ...]
@@ -257,7 +258,7 @@ def session_message(lang: str | None, kind: str, view: SessionView,
     return "\n".join([title, *body]), {"1": one_line(title), "2": one_line(" ".join(body))}
 
 
-def preview(ctx: Ctx, data: dict[str, Any], message: str, count: int, posyandu: Posyandu,
+def preview(ctx: Ctx, data: dict[str, Any], message: str, count: int, posyandu: PosyanduRecord,
             groups: Sequence[str]) -> Turn:
     """The message as families will read it and how many households get it; with none, why and what to do."""
     text = ctx.t("broadcast.preview", message=message, count=count)
@@ -273,11 +274,11 @@ def preview(ctx: Ctx, data: dict[str, Any], message: str, count: int, posyandu: 
     return Turn([Reply(text, send_choices(ctx))], "confirm", data)
 
 
-def local_day(at: datetime, posyandu: Posyandu) -> date:
+def local_day(at: datetime, posyandu: PosyanduRecord) -> date:
     return at.astimezone(ZoneInfo(posyandu.timezone)).date()
 
 
-def contacts_of(ctx: Ctx, household_ids: Sequence[int]) -> list[Contact]:
+def contacts_of(ctx: Ctx, household_ids: Sequence[int]) -> list[ContactRecord]:
     return [c for group in reachable_contacts(ctx.session, household_ids).values() for c in group]
 
 
@@ -315,7 +316,8 @@ class SessionFlow(PosyanduFirstFlow, TimeSteps):
     def on_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         return take_day(ctx, data, answer)
 
-    def _after_time(self, ctx: Ctx, data: dict[str, Any], posyandu: Posyandu, before: Sequence[Reply] = ()) -> Turn:
+    def _after_time(self, ctx: Ctx, data: dict[str, Any], posyandu: PosyanduRecord,
+                    before: Sequence[Reply] = ()) -> Turn:
         turn = ask_place(ctx, data, posyandu)
         return Turn([*before, *turn.replies], turn.step, turn.data)
 
@@ -377,8 +379,8 @@ class ChangeSessionFlow(TimeSteps):
                         for s in coming)
         return ask(ctx, "session", {}, "broadcast.pick_session", offered)
 
-    def _record(self, ctx: Ctx, data: dict[str, Any]) -> PosyanduSession:
-        record = ctx.session.get(PosyanduSession, data.get("session_id"))
+    def _record(self, ctx: Ctx, data: dict[str, Any]) -> SessionRecord:
+        record = days.session_by_id(ctx.session, data.get("session_id"))
         allowed = {p.id for p in staff_posyandu(ctx)}
         if record is None or record.status != "scheduled" or record.posyandu_id not in allowed:
             raise Invalid("broadcast.session_gone")
@@ -407,7 +409,8 @@ class ChangeSessionFlow(TimeSteps):
     def on_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         return take_day(ctx, data, answer)
 
-    def _after_time(self, ctx: Ctx, data: dict[str, Any], posyandu: Posyandu, before: Sequence[Reply] = ()) -> Turn:
+    def _after_time(self, ctx: Ctx, data: dict[str, Any], posyandu: PosyanduRecord,
+                    before: Sequence[Reply] = ()) -> Turn:
         data["action"] = "change"
         turn = self._preview(ctx, data)
         return Turn([*before, *turn.replies], turn.step, turn.data)
@@ -429,10 +432,10 @@ class ChangeSessionFlow(TimeSteps):
                           data.get("place", old.place), old.groups)
         return old, new
 
-    def _recipients(self, ctx: Ctx, data: dict[str, Any], new: SessionView) -> list[Contact]:
+    def _recipients(self, ctx: Ctx, data: dict[str, Any], new: SessionView) -> list[ContactRecord]:
         record = self._record(ctx, data)
         ids = told_before(ctx.session, BroadcastKey.session_prefix(record.id))
-        told = days.contacts_by_id(ctx.session, ids)
+        told: list[ContactRecord] = list(days.contacts_by_id(ctx.session, ids))
         if data["action"] == "change":
             households = audience(ctx.session, new.posyandu.id, new.groups, local_day(new.starts_at, new.posyandu))
             told += contacts_of(ctx, households)
@@ -466,7 +469,7 @@ class ChangeSessionFlow(TimeSteps):
 
 
 # -- free-text announcement ---------------------------------------------------------------------------------
-def announcements_today(ctx: Ctx, posyandu: Posyandu) -> int:
+def announcements_today(ctx: Ctx, posyandu: PosyanduRecord) -> int:
     """Free announcements already sent to this posyandu today (its local day)."""
     tz = ZoneInfo(posyandu.timezone)
     midnight = datetime.combine(ctx.now.astimezone(tz).date(), time(0), tz).astimezone(timezone.utc)
@@ -482,7 +485,7 @@ class AnnounceFlow(PosyanduFirstFlow):
     menu_key = "broadcast.menu.announce"
     menu_order = 42
 
-    def _check_limit(self, ctx: Ctx, posyandu: Posyandu) -> int:
+    def _check_limit(self, ctx: Ctx, posyandu: PosyanduRecord) -> int:
         left = ctx.settings.announcements_per_day - announcements_today(ctx, posyandu)
         return max(0, left)
 
@@ -507,7 +510,7 @@ class AnnounceFlow(PosyanduFirstFlow):
         return preview(ctx, data, self._message(ctx.lang, posyandu, text)[0], count, posyandu, data["groups"])
 
     @staticmethod
-    def _message(lang: str | None, posyandu: Posyandu, text: str) -> tuple[str, dict[str, str]]:
+    def _message(lang: str | None, posyandu: PosyanduRecord, text: str) -> tuple[str, dict[str, str]]:
         title = render(lang, "broadcast.msg.announce_title", posyandu=posyandu.name)
         return f"{title}\n\n{text}", {"1": one_line(title), "2": one_line(text)}
 

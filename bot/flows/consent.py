@@ -13,8 +13,8 @@ from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Choice, Role
 from storage.consent import families_matching, family, phone_taken, record_consent, withdraw_consent
-from storage.models import Posyandu
 from storage.phones import mobile_number
+from storage.places import posyandu_by_id
 from storage.reporting import visible_posyandu
 
 HOW = (("paper", "consent.how.paper"), ("chat", "consent.how.chat"), ("withdraw", "consent.how.withdraw"))
@@ -39,7 +39,7 @@ class ConsentFlow(ScopedFlow):
         text = data.pop("text", None)
         if not text:
             return ask(ctx, "family", data, "consent.ask_family")
-        place = ctx.session.get(Posyandu, data["pid"])
+        place = posyandu_by_id(ctx.session, data["pid"])
         assert place is not None
         if families_matching(ctx.session, place.id, text):
             return self.on_family(ctx, data, Answer(text))
@@ -47,7 +47,7 @@ class ConsentFlow(ScopedFlow):
                    before=(say(ctx, "consent.not_found", text=text[:40], posyandu=place.name),))
 
     def on_family(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        place = ctx.session.get(Posyandu, data["pid"])
+        place = posyandu_by_id(ctx.session, data["pid"])
         assert place is not None
         found = families_matching(ctx.session, place.id, answer.text)
         if not found:

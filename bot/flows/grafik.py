@@ -16,15 +16,16 @@ from bot.visit_text import member_label
 from bot.flows.scope import ScopedFlow
 from bot.messages import Choice, Reply, Role
 from storage.members import name_key
-from storage.models import AuditEvent, Member
 from storage.households import household_members
-from storage.links import unconfirmed_of
+from storage.links import typed_by
+from storage.posyandu_days import audit
+from storage.records import MemberRecord
 from storage.reporting import member_in_scope, search_members, visible_posyandu
 
 ECHO_MAX = 40
 
 
-def chart_replies(ctx: Ctx, member: Member) -> list[Reply]:
+def chart_replies(ctx: Ctx, member: MemberRecord) -> list[Reply]:
     """The member's charts as replies, or the reason there is none."""
     today = ctx.today()
     if not is_balita(member, today):
@@ -32,34 +33,31 @@ def chart_replies(ctx: Ctx, member: Member) -> list[Reply]:
     charts = chart_attachments(ctx.session, member, ctx.lang, today)
     if not charts:
         return [say(ctx, "chart.no_weight", name=member.name)]
-    ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="chart.viewed", subject=f"member:{member.id}",
-                               at=ctx.now))
+    audit(ctx.session, ctx.contact.id, "chart.viewed", f"member:{member.id}", ctx.now)
     return [Reply(caption, attachment=attachment) for caption, attachment in charts]
 
 
-def _family(ctx: Ctx) -> list[Member]:
+def _family(ctx: Ctx) -> list[MemberRecord]:
     """A resident's own household's children: the only charts a family may see."""
     household = ctx.contact.household_id
     return [m for m in household_members(ctx.session, household) if is_balita(m, ctx.today())] if household else []
 
 
-def _typed(ctx: Ctx) -> list[Member]:
+def _typed(ctx: Ctx) -> list[MemberRecord]:
     """The balita this chat asked to be linked to and that no one confirmed yet, as the chat typed them (never
     the record they may point at): answered exactly as a child added new, so whether a record exists does not
-    show (docs/privacy.md). Transient, negative ids; nothing is added to the session."""
+    show (docs/privacy.md). Transient, negative ids (`storage.links.typed_by`)."""
     today = ctx.today()
-    typed = [Member(id=-r.id, posyandu_id=r.posyandu_id, household_id=None, name=r.name, name_key=name_key(r.name),
-                    sex=r.sex, birth_date=r.birth_date) for r in unconfirmed_of(ctx.session, ctx.contact)]
-    return [m for m in typed if is_balita(m, today)]
+    return [m for m, _ in typed_by(ctx.session, ctx.contact) if is_balita(m, today)]
 
 
-def _replies_for(ctx: Ctx, member: Member) -> list[Reply]:
+def _replies_for(ctx: Ctx, member: MemberRecord) -> list[Reply]:
     if member.id is not None and member.id < 0:  # typed, unconfirmed: no weighing of it can be shown
         return [say(ctx, "chart.no_weight", name=member.name)]
     return chart_replies(ctx, member)
 
 
-def _allowed(ctx: Ctx, member_id: int) -> Member | None:
+def _allowed(ctx: Ctx, member_id: int) -> MemberRecord | None:
     """The member, when this contact may see their chart (checked again at every step)."""
     if ctx.role is Role.RESIDENT:
         return next((m for m in _family(ctx) + _typed(ctx) if m.id == member_id), None)

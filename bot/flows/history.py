@@ -24,9 +24,10 @@ from bot.parsing import parse_yes_no
 from health.immunisation import next_doses
 from health.service_history import VITA, check_service, name_service, resolve, service_name
 from health.schedules import dose_name
-from storage.models import Member
+from storage.members import member_by_id
+from storage.records import MemberRecord
 from storage.reporting import search_members, visible_posyandu
-from storage.services import HistoryProblem, member_services, parse_entry, problem_of, record_history, register_date
+from storage.services import HistoryProblem, member_services, parse_entry, problem_of, record_history_now, register_date
 
 SAVE, CANCEL = "simpan", "batal"
 DONE_WORDS = frozenset({"selesai", "sudah selesai", "done", "cukup", "tidak", "tidak ada"})
@@ -59,12 +60,12 @@ class HistoryFlow(ScopedFlow):
     def on_member(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         return self._picked(ctx, data, pick_member(ctx, data, answer))
 
-    def _member(self, ctx: Ctx, data: dict[str, Any]) -> Member:
-        member = ctx.session.get(Member, data["member"])
+    def _member(self, ctx: Ctx, data: dict[str, Any]) -> MemberRecord:
+        member = member_by_id(ctx.session, data["member"])
         assert member is not None  # ScopedFlow checked it is in scope
         return member
 
-    def _picked(self, ctx: Ctx, data: dict[str, Any], member: Member, before: list[Any] | None = None) -> Turn:
+    def _picked(self, ctx: Ctx, data: dict[str, Any], member: MemberRecord, before: list[Any] | None = None) -> Turn:
         data["member"] = member.id
         data.pop("offered", None)
         history = member_services(ctx.session, member.id)
@@ -129,11 +130,10 @@ class HistoryFlow(ScopedFlow):
         on, precision = date.fromisoformat(data.pop("when")), data.pop("precision")
         history = member_services(ctx.session, member.id)
         try:
-            saved = record_history(ctx.session, member, named, on, precision, ctx.today(), history,
+            saved = record_history_now(ctx.session, member, named, on, precision, ctx.today(), history,
                                    place=data.pop("place", None), recorded_by_id=ctx.contact.id)
         except HistoryProblem as problem:
             return ask(ctx, "service", data, "history.retry", before=[_refused(ctx, problem)])
-        ctx.session.flush()
         when = self._when(ctx, on, precision)
         if not saved.added:
             return ask(ctx, "service", data, "history.same", service=service_name(saved.code, ctx.lang), when=when,

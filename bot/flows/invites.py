@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
 from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Role
-from storage.models import Posyandu
+from storage.places import posyandu_by_id
 from storage.reporting import create_invite, visible_posyandu
 
 
@@ -40,7 +40,7 @@ class InviteFlow(ScopedFlow):
         role = {"kader": "kader", "bidan": "bidan", "midwife": "bidan"}.get(answer.value.strip().lower())
         if role is None:
             raise Invalid("core.choose_from_list", count=2)
-        place = ctx.session.get(Posyandu, data["pid"])
+        place = posyandu_by_id(ctx.session, data["pid"])
         assert place is not None
         invite = create_invite(ctx.session, place.id, role, ctx.now, ctx.settings.invite_valid_days, ctx.contact.id)
         until = invite.expires_at.astimezone(ZoneInfo(place.timezone)).date()

@@ -16,8 +16,7 @@ from bot.visit_text import member_label
 from bot.flows.scope import ScopedFlow
 from bot.messages import Choice, Reply, Role
 from bot.texts import render
-from storage.links import decide, pending_at
-from storage.models import Contact, Member
+from storage.links import decide, pending_at, request_parties
 from storage.reporting import visible_posyandu
 
 DONE_WORDS = frozenset({"done", "selesai"})
@@ -79,8 +78,7 @@ class LinkRequestsFlow(ScopedFlow):
         if request is None:
             return self._list(ctx, (say(ctx, "link.gone"),))
         if request.status == "accepted":
-            asker = ctx.session.get(Contact, request.contact_id)
-            member = ctx.session.get(Member, request.member_id)
+            asker, member = request_parties(ctx.session, request)
             if asker is not None and member is not None:
                 lang = asker.language or ctx.settings.default_language
                 ctx.notify(asker.id, render(lang, "link.told_accepted", name=member.name), kind="result",

@@ -34,7 +34,8 @@ from health.nik import mother_nik_doubts, mother_nik_problem, nik_mismatch, nik_
 from storage.identity import members_missing_nik, mother_on_record, nik_holder, set_mother_nik, set_nik
 from storage.members import name_key
 from storage.satusehat_practitioner import practitioner_of, set_practitioner
-from storage.models import Member
+from storage.members import member_by_id
+from storage.records import MemberRecord
 from storage.reporting import search_members, visible_posyandu
 
 # The NIK at the end of the message, digits possibly grouped: "nik budi 3201 0105 0325 0002".
@@ -113,7 +114,7 @@ class NikFlow(ScopedFlow):
         data["offered"] = len(offered) + 1
         return ask(ctx, "member", data, "nik.mother.which", offered + (Choice(CANCEL, ctx.t("nik.cancel")),))
 
-    def _picked_mother(self, ctx: Ctx, data: dict[str, Any], child: Member) -> Turn:
+    def _picked_mother(self, ctx: Ctx, data: dict[str, Any], child: MemberRecord) -> Turn:
         nik = data["nik"]
         parts = parse_nik(nik, ctx.today())
         assert parts is not None
@@ -142,7 +143,7 @@ class NikFlow(ScopedFlow):
             return done(say(ctx, "core.cancelled"))
         return self._picked(ctx, data, pick_member(ctx, data, answer))
 
-    def _picked(self, ctx: Ctx, data: dict[str, Any], member: Member) -> Turn:
+    def _picked(self, ctx: Ctx, data: dict[str, Any], member: MemberRecord) -> Turn:
         if data.get("for") == "mother":
             return self._picked_mother(ctx, data, member)
         nik = data["nik"]
@@ -168,7 +169,7 @@ class NikFlow(ScopedFlow):
             return done(say(ctx, "core.cancelled"))
         if said is None:
             raise Invalid("core.choose_from_list", count=2)
-        member = ctx.session.get(Member, data["member"])
+        member = member_by_id(ctx.session, data["member"])
         if member is None:
             return done(say(ctx, "report.member_not_here"))
         if data.get("for") == "mother":

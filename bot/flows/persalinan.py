@@ -11,7 +11,7 @@ tests/transcripts/lapor_nifas.txt.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Sequence
 
 
 from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, choices, done, say
@@ -21,7 +21,8 @@ from bot.parsing import parse_date
 from health.pregnancy import MAX_HPHT_AGE_DAYS, gestational_age, hpl
 from bot.flows.reporting_notices import notify_miscarriage
 from storage import posyandu_days as days
-from storage.models import Member, Pregnancy
+from storage.members import member_by_id
+from storage.records import MemberRecord, PregnancyRecord
 from storage.reporting import visible_posyandu
 
 EARLIEST_BIRTH = timedelta(weeks=22)  # a birth, not a miscarriage, from 22 completed weeks (WHO)
@@ -29,7 +30,7 @@ EARLIEST_BIRTH = timedelta(weeks=22)  # a birth, not a miscarriage, from 22 comp
 LATEST_PREGNANCY = timedelta(days=MAX_HPHT_AGE_DAYS)
 
 
-def ongoing_pregnancies(ctx: Ctx, posyandu_id: int, today: date) -> list[tuple[Member, Pregnancy]]:
+def ongoing_pregnancies(ctx: Ctx, posyandu_id: int, today: date) -> Sequence[tuple[MemberRecord, PregnancyRecord]]:
     return days.ongoing_pregnancies(ctx.session, posyandu_id, today, LATEST_PREGNANCY)
 
 
@@ -112,12 +113,12 @@ class PersalinanFlow(PregnancySteps):
 
     def on_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         born = self._past_date(ctx, answer, "birth.date_future")
-        pregnancy = ctx.session.get(Pregnancy, data["pregnancy"])
+        pregnancy = days.pregnancy_by_id(ctx.session, data["pregnancy"])
         if pregnancy is None or pregnancy.delivered_on is not None:
             return done(say(ctx, "birth.already"), then="menu")
         if pregnancy.hpht is not None and born < pregnancy.hpht + EARLIEST_BIRTH:
             raise Invalid("birth.too_early", earliest=pregnancy.hpht + EARLIEST_BIRTH)
-        member = ctx.session.get(Member, data["member"])
+        member = member_by_id(ctx.session, data["member"])
         weeks = gestational_age(pregnancy.hpht, born)[0] if pregnancy.hpht is not None else None
         data.update(born=born.isoformat(), weeks=weeks, name=member.name if member else "")
         key = "birth.ask_place" if weeks is not None else "birth.ask_place_undated"  # undated: no week to say
@@ -140,12 +141,11 @@ class PersalinanFlow(PregnancySteps):
     def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         if not self._confirmed(answer):
             return done(say(ctx, "core.cancelled"), then="menu")
-        pregnancy = ctx.session.get(Pregnancy, data["pregnancy"])
+        pregnancy = days.pregnancy_by_id(ctx.session, data["pregnancy"])
         if pregnancy is None or pregnancy.delivered_on is not None:
             return done(say(ctx, "birth.already"), then="menu")
-        pregnancy.delivered_on = date.fromisoformat(data["born"])
-        pregnancy.delivery_place, pregnancy.delivery_attendant = PLACES.get(data.get("place", ""), (None, None))
-        days.audit(ctx.session, ctx.contact.id, "pregnancy.delivered", f"member:{pregnancy.member_id}", ctx.now)
+        days.record_delivery(ctx.session, pregnancy, date.fromisoformat(data["born"]),
+                             *PLACES.get(data.get("place", ""), (None, None)), ctx.contact.id, ctx.now)
         return done(say(ctx, "birth.saved"), then="menu")
 
 
@@ -179,14 +179,14 @@ class PregnancyEndedFlow(PregnancySteps):
 
     def on_date(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         ended = self._past_date(ctx, answer, "ended.date_future")
-        pregnancy = ctx.session.get(Pregnancy, data["pregnancy"])
+        pregnancy = days.pregnancy_by_id(ctx.session, data["pregnancy"])
         if pregnancy is None or pregnancy.delivered_on is not None or pregnancy.ended_on is not None:
             return done(say(ctx, "ended.already"), then="menu")
         if pregnancy.hpht is not None and ended < pregnancy.hpht:
             raise Invalid("ended.before_hpht", hpht=pregnancy.hpht)
         if data["reason"] == "keguguran" and pregnancy.hpht is not None and ended >= pregnancy.hpht + EARLIEST_BIRTH:
             raise Invalid("ended.is_a_birth")
-        member = ctx.session.get(Member, data["member"])
+        member = member_by_id(ctx.session, data["member"])
         data["ended"] = ended.isoformat()
         return ask(ctx, "confirm", data, "ended.confirm",
                    choices(ctx, (("simpan", "birth.save"), ("batal", "birth.cancel"))),
@@ -196,16 +196,15 @@ class PregnancyEndedFlow(PregnancySteps):
     def on_confirm(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         if not self._confirmed(answer):
             return done(say(ctx, "core.cancelled"), then="menu")
-        pregnancy = ctx.session.get(Pregnancy, data["pregnancy"])
+        pregnancy = days.pregnancy_by_id(ctx.session, data["pregnancy"])
         if pregnancy is None or pregnancy.delivered_on is not None or pregnancy.ended_on is not None:
             return done(say(ctx, "ended.already"), then="menu")
-        pregnancy.ended_on = date.fromisoformat(data["ended"])
-        pregnancy.end_reason = data["reason"]
-        days.audit(ctx.session, ctx.contact.id, "pregnancy.ended", f"member:{pregnancy.member_id}", ctx.now)
+        ended = date.fromisoformat(data["ended"])
+        days.record_end(ctx.session, pregnancy, ended, data["reason"], ctx.contact.id, ctx.now)
         if data["reason"] != "keguguran":  # moved away, recorded by mistake: nothing to follow up
             return done(say(ctx, "ended.saved_other"), then="menu")
-        member = ctx.session.get(Member, pregnancy.member_id)
-        alerted = notify_miscarriage(ctx, member, data["pid"], pregnancy.ended_on) if member is not None else 0
+        member = member_by_id(ctx.session, pregnancy.member_id)
+        alerted = notify_miscarriage(ctx, member, data["pid"], ended) if member is not None else 0
         return done(say(ctx, "ended.saved", count=alerted) if alerted else say(ctx, "ended.saved_no_bidan"),
                     then="menu")
 

@@ -9,7 +9,7 @@ from bot.flows.base import Ctx, Turn, done, say
 from bot.flows.scope import ScopedFlow
 from bot.messages import Reply, Role
 from bot.recap_text import month_label
-from storage.models import AuditEvent
+from storage.posyandu_days import audit
 from storage.reach import UNREACHABLE, reach_figures
 from storage.reporting import visible_posyandu
 
@@ -36,8 +36,7 @@ class ReachFlow(ScopedFlow):
                                 **{k: figures.households.get(k, 0) for k in ("whatsapp", "telegram", "sms",
                                                                              "unreachable")},
                                 **figures.messages))
-            ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="reach.viewed", subject=f"posyandu:{place.id}",
-                                       at=ctx.now))
+            audit(ctx.session, ctx.contact.id, "reach.viewed", f"posyandu:{place.id}", ctx.now)
         blocks.append(ctx.t("reach.footer"))
         return done(Reply("\n\n".join(blocks)))
 

@@ -19,7 +19,8 @@ from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Role
 from bot.recap_text import month_label, recap_replies
 from storage.members import name_key
-from storage.models import AuditEvent, Posyandu
+from storage.places import posyandu_by_id
+from storage.posyandu_days import audit
 from bot.parsing import parse_yes_no
 from storage.recap import month_recap, posyandu_named, set_target
 from storage.reporting import visible_posyandu
@@ -117,11 +118,10 @@ class RekapFlow(ScopedFlow):
         return self._show(ctx, data)
 
     def _show(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
-        place = ctx.session.get(Posyandu, data["pid"])
+        place = posyandu_by_id(ctx.session, data["pid"])
         assert place is not None
         recap = month_recap(ctx.session, place, data["year"], data["month"])
-        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="recap.viewed", subject=f"posyandu:{place.id}",
-                                   at=ctx.now))
+        audit(ctx.session, ctx.contact.id, "recap.viewed", f"posyandu:{place.id}", ctx.now)
         return done(*recap_replies(ctx.lang, recap))
 
 
@@ -173,11 +173,10 @@ class SasaranFlow(ScopedFlow):
         raise Invalid("recap.target_yes_no")
 
     def _save(self, ctx: Ctx, data: dict[str, Any]) -> Turn:
-        place = ctx.session.get(Posyandu, data["pid"])
+        place = posyandu_by_id(ctx.session, data["pid"])
         assert place is not None
         set_target(ctx.session, place.id, data["year"], data["count"], ctx.now)
-        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="target.set", subject=f"posyandu:{place.id}",
-                                   at=ctx.now))
+        audit(ctx.session, ctx.contact.id, "target.set", f"posyandu:{place.id}", ctx.now)
         return done(say(ctx, "recap.target_saved", posyandu=place.name, year=data["year"], count=data["count"]))
 
 

@@ -23,6 +23,7 @@ from health.life_stage import LifeStage, primary_stage
 from health.measurements import MEASUREMENTS
 from health.pregnancy import may_be_pregnant, pregnancy_status
 from storage.households import (
+    contact_household,
     add_member,
     add_pregnancy,
     delete_resident_data,
@@ -33,10 +34,11 @@ from storage.households import (
     subscribe,
 )
 from storage import access
-from storage.links import reviewers, unconfirmed_of
+from storage.links import reviewers, typed_by
 from storage.members import clean_name, name_key
 from storage import posyandu_days as days
-from storage.models import Household, Measurement, Member, Posyandu, PosyanduSession, Pregnancy
+from storage.places import posyandu_by_id
+from storage.records import MeasurementRecord, MemberRecord, PregnancyRecord, SessionRecord
 from storage.reporting import latest_measurement, pregnancy_facts, pregnancy_since, weight_change_grams
 from health.immunisation import CODES as DOSE_CODES
 from health.immunisation import next_doses
@@ -79,7 +81,7 @@ def stage_label(ctx: Ctx, stage: str | LifeStage) -> str:
     return LifeStage(stage).label(ctx.lang)
 
 
-def next_session(ctx: Ctx, posyandu_id: int) -> PosyanduSession | None:
+def next_session(ctx: Ctx, posyandu_id: int) -> SessionRecord | None:
     """The coming (or still running, started < 4 h ago) scheduled session of a posyandu."""
     return days.next_session(ctx.session, posyandu_id, ctx.now)
 
@@ -99,7 +101,7 @@ class SubscribeFlow(StepFlow):
 
     def begin(self, ctx: Ctx, arg: str) -> Turn:
         contact = ctx.contact
-        posyandu = ctx.session.get(Posyandu, contact.posyandu_id) if contact.posyandu_id else None
+        posyandu = posyandu_by_id(ctx.session, contact.posyandu_id)
         if contact.household_id and contact.opted_in and posyandu is not None:
             return ask(ctx, "member_name", {"posyandu_id": posyandu.id}, "resident.ask_member_name",
                        before=[say(ctx, "resident.already_subscribed", posyandu=posyandu.name)])
@@ -137,7 +139,7 @@ class SubscribeFlow(StepFlow):
         return self._search(ctx, data, answer.text)  # typed a new name instead of a number
 
     def _consent(self, ctx: Ctx, data: dict[str, Any], posyandu_id: int) -> Turn:
-        posyandu = ctx.session.get(Posyandu, posyandu_id)
+        posyandu = posyandu_by_id(ctx.session, posyandu_id)
         if posyandu is None:
             return ask(ctx, "posyandu", data, "resident.ask_posyandu")
         data["posyandu_id"] = posyandu.id
@@ -150,7 +152,7 @@ class SubscribeFlow(StepFlow):
             return done(say(ctx, "resident.consent_declined"))
         if said != "yes":
             raise Invalid("resident.choose")
-        posyandu = ctx.session.get(Posyandu, data["posyandu_id"])
+        posyandu = posyandu_by_id(ctx.session, data["posyandu_id"])
         if posyandu is None:
             return ask(ctx, "posyandu", {}, "resident.ask_posyandu")
         subscribe(ctx.session, ctx.contact, posyandu, ctx.now)
@@ -209,7 +211,7 @@ class SubscribeFlow(StepFlow):
         return self._save_member(ctx, data, read_hpht(answer.text, ctx.today(), "resident"))
 
     def _save_member(self, ctx: Ctx, data: dict[str, Any], hpht: date | None, pregnant: bool = False) -> Turn:
-        household = ctx.session.get(Household, ctx.contact.household_id) if ctx.contact.household_id else None
+        household = contact_household(ctx.session, ctx.contact)
         if household is None or not ctx.contact.opted_in:
             return done(say(ctx, "resident.not_subscribed"))
         name = clean_name(data.pop("name"))
@@ -232,9 +234,9 @@ class SubscribeFlow(StepFlow):
                    yes_no_choices(ctx, "resident.more_yes", "resident.more_no"), before=replies)
 
     @staticmethod
-    def _ask_staff(ctx: Ctx, member: Member) -> None:
+    def _ask_staff(ctx: Ctx, member: MemberRecord) -> None:
         """Tell the posyandu's kaders and bidan a chat asks for a member they record: they confirm or refuse."""
-        posyandu = ctx.session.get(Posyandu, member.posyandu_id)
+        posyandu = posyandu_by_id(ctx.session, member.posyandu_id)
         if posyandu is None:
             return
         for staff in reviewers(ctx.session, posyandu):
@@ -246,7 +248,7 @@ class SubscribeFlow(StepFlow):
         said = yes_no(answer)
         if said == "yes":
             return ask(ctx, "member_name", data, "resident.ask_member_name")
-        posyandu = ctx.session.get(Posyandu, ctx.contact.posyandu_id) if ctx.contact.posyandu_id else None
+        posyandu = posyandu_by_id(ctx.session, ctx.contact.posyandu_id)
         finished = say(ctx, "resident.finished", posyandu=posyandu.name if posyandu else "")
         if said == "no":
             return done(finished)
@@ -267,7 +269,7 @@ class ScheduleFlow(Flow):
     menu_order = 20
 
     def begin(self, ctx: Ctx, arg: str) -> Turn:
-        posyandu = ctx.session.get(Posyandu, ctx.contact.posyandu_id) if ctx.contact.posyandu_id else None
+        posyandu = posyandu_by_id(ctx.session, ctx.contact.posyandu_id)
         if posyandu is None:
             return done(say(ctx, "resident.not_subscribed"))
         session = next_session(ctx, posyandu.id)
@@ -286,7 +288,7 @@ class ScheduleFlow(Flow):
 
 
 # -- keluarga -----------------------------------------------------------------------------------------
-def _result_line(ctx: Ctx, m: Measurement) -> str:
+def _result_line(ctx: Ctx, m: MeasurementRecord) -> str:
     values = []
     for measure in MEASUREMENTS:  # the ones a family is shown (health.measurements), in the form's order
         numbers = [getattr(m, column) for column in measure.columns]
@@ -321,7 +323,7 @@ class FamilyFlow(Flow):
         members = [m for m in household_members(ctx.session, household_id)
                    if access.may_see_member(ctx.session, ctx.contact, m)]
         typed = self._typed(ctx)
-        posyandu = ctx.session.get(Posyandu, ctx.contact.posyandu_id) if ctx.contact.posyandu_id else None
+        posyandu = posyandu_by_id(ctx.session, ctx.contact.posyandu_id)
         if not members and not typed:
             return done(say(ctx, "resident.family_empty"))
         today = ctx.today()
@@ -341,33 +343,25 @@ class FamilyFlow(Flow):
         return done(Reply("\n".join(lines)))
 
     @staticmethod
-    def _typed(ctx: Ctx) -> list[tuple[Member, Pregnancy | None]]:
-        """The chat's unconfirmed link requests as the resident typed them (never the record they point at).
-
-        Negative ids keep them apart from stored members; nothing here is added to the session.
-        """
-        out = []
-        for request in unconfirmed_of(ctx.session, ctx.contact):
-            person = Member(id=-request.id, posyandu_id=request.posyandu_id, household_id=None, name=request.name,
-                            name_key=name_key(request.name), sex=request.sex, birth_date=request.birth_date)
-            pregnancy = Pregnancy(member_id=-request.id, hpht=request.hpht) if request.hpht else None
-            out.append((person, pregnancy))
-        return out
+    def _typed(ctx: Ctx) -> list[tuple[MemberRecord, PregnancyRecord | None]]:
+        """The chat's unconfirmed link requests as the resident typed them (never the record they point at):
+        `storage.links.typed_by`, negative ids."""
+        return list(typed_by(ctx.session, ctx.contact))
 
     def handle(self, ctx: Ctx, step: str, data: dict[str, Any], answer: Answer) -> Turn:
         return self.begin(ctx, "")
 
     @staticmethod
-    def _session_days(ctx: Ctx, members: list[Member], today: date) -> dict[int, list[date]]:
+    def _session_days(ctx: Ctx, members: list[MemberRecord], today: date) -> dict[int, list[date]]:
         days: dict[int, list[date]] = {}
         for posyandu_id in {m.posyandu_id for m in members}:
-            posyandu = ctx.session.get(Posyandu, posyandu_id)
+            posyandu = posyandu_by_id(ctx.session, posyandu_id)
             days[posyandu_id] = session_days(ctx.session, posyandu_id, posyandu.timezone if posyandu else "Asia/Jakarta",
                                              today - timedelta(days=1), today + timedelta(days=DUE_DAYS + 1))
         return days
 
-    def _member_lines(self, ctx: Ctx, n: int, member: Member, today: date, coming: list,
-                      typed_pregnancy: Pregnancy | None | bool = False,
+    def _member_lines(self, ctx: Ctx, n: int, member: MemberRecord, today: date, coming: list,
+                      typed_pregnancy: PregnancyRecord | None | bool = False,
                       doses: dict[str, date] | None = None) -> list[str]:
         """`typed_pregnancy` is False for a stored member, else what the resident typed (no record is read)."""
         typed = typed_pregnancy is not False
@@ -404,7 +398,7 @@ class FamilyFlow(Flow):
         return lines
 
     @staticmethod
-    def _dose_lines(ctx: Ctx, member: Member, today: date, stage: LifeStage, given: dict[str, date]) -> list[str]:
+    def _dose_lines(ctx: Ctx, member: MemberRecord, today: date, stage: LifeStage, given: dict[str, date]) -> list[str]:
         """Every dose still worth giving, in order (health.immunisation, the rule the kader's report and visit
         list use): those that can be given now, those past their schedule (catch-up), the next ones in
         DUE_DAYS with their first day; in words (health.schedules.dose_name)."""

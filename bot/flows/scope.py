@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 from bot.flows.base import Answer, Ctx, Invalid, StepFlow, Turn, ask, done, say
 from bot.messages import Choice
 from storage.members import name_key
-from storage.models import Member, Posyandu
+from storage.records import MemberRecord, PosyanduRecord
 from storage.reporting import member_in_scope, visible_posyandu
 
 
@@ -46,7 +46,7 @@ def choose_posyandu(ctx: Ctx, data: dict[str, Any], ask_key: str,
     return ask(ctx, "posyandu", data, ask_key, tuple(Choice(f"p{p.id}", p.name) for p in places))
 
 
-def pick_member(ctx: Ctx, data: dict[str, Any], answer: Answer) -> Member:
+def pick_member(ctx: Ctx, data: dict[str, Any], answer: Answer) -> MemberRecord:
     """The member a `m<id>` choice names, only when of a posyandu this contact may see (a forged or stale
     button is asked again with the list's size)."""
     allowed = [p.id for p in visible_posyandu(ctx.session, ctx.contact)]
@@ -58,7 +58,7 @@ def pick_member(ctx: Ctx, data: dict[str, Any], answer: Answer) -> Member:
     return member
 
 
-def pick_posyandu(places: Sequence[Posyandu], answer: Answer) -> Posyandu:
+def pick_posyandu(places: Sequence[PosyanduRecord], answer: Answer) -> PosyanduRecord:
     """The posyandu picked from `places` by its button (`p<id>`), its code or its name."""
     key = name_key(answer.value)
     picked = next((p for p in places if answer.value == f"p{p.id}" or key in (name_key(p.code), name_key(p.name))),

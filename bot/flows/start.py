@@ -13,7 +13,9 @@ from bot.flows.base import Answer, Ctx, Flow, Invalid, StepFlow, Turn, ask, choi
 from bot.messages import Role
 from storage.members import person_name
 from storage import posyandu_days as days
-from storage.models import Invite, Posyandu
+from storage.contacts import set_display_name, set_language
+from storage.places import posyandu_by_id
+from storage.records import InviteRecord
 
 LANGUAGE_CHOICES = (("id", "core.lang.id"), ("en", "core.lang.en"))
 # Command words only an English speaker types: typed at the language question, they choose English.
@@ -37,7 +39,7 @@ def normalise_invite(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
-def redeem_invite(ctx: Ctx, code: str) -> Invite:
+def redeem_invite(ctx: Ctx, code: str) -> InviteRecord:
     """Bind the contact to the invite's posyandu and role; raises Invalid with the reason."""
     invite = days.invite_by_code(ctx.session, code)
     if invite is None:
@@ -46,18 +48,7 @@ def redeem_invite(ctx: Ctx, code: str) -> Invite:
         raise Invalid("core.invite_used")
     if invite.expires_at <= ctx.now:
         raise Invalid("core.invite_expired")
-    posyandu = ctx.session.get(Posyandu, invite.posyandu_id)
-    assert posyandu is not None
-    contact = ctx.contact
-    contact.role = invite.role
-    contact.posyandu_id = posyandu.id
-    if invite.role == Role.BIDAN.value:
-        contact.desa_id = posyandu.desa_id
-    contact.opted_in = True
-    invite.used_by_id = contact.id
-    invite.used_at = ctx.now
-    days.audit(ctx.session, contact.id, "invite.redeemed", f"invite:{invite.id}", ctx.now)
-    ctx.session.flush()
+    days.redeem_invite(ctx.session, ctx.contact, invite, ctx.now)
     return invite
 
 
@@ -86,10 +77,10 @@ class StartFlow(StepFlow):
         wanted = _command(answer)
         if wanted is not None:  # `daftar` where the language is asked: the default language, and on with it
             typed = answer.text.strip().lower().lstrip("/")
-            ctx.contact.language = "en" if typed in ENGLISH_COMMANDS else \
-                (ctx.contact.language or ctx.settings.default_language)
+            set_language(ctx.session, ctx.contact, "en" if typed in ENGLISH_COMMANDS else
+                         (ctx.contact.language or ctx.settings.default_language))
             return self._go(ctx, data, wanted)
-        ctx.contact.language = parse_language(answer)
+        set_language(ctx.session, ctx.contact, parse_language(answer))
         if ctx.role is not Role.RESIDENT:
             return done(say(ctx, "core.language_set"), then="menu")
         return ask(ctx, "role", data, "core.ask_role",
@@ -116,7 +107,7 @@ class StartFlow(StepFlow):
 
     def on_invite(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
         invite = redeem_invite(ctx, normalise_invite(answer.text))
-        posyandu = ctx.session.get(Posyandu, invite.posyandu_id)
+        posyandu = posyandu_by_id(ctx.session, invite.posyandu_id)
         role_name = ctx.t(f"core.role_name.{invite.role}")
         return ask(ctx, "name", {}, "core.ask_staff_name",
                    before=[say(ctx, "core.invite_ok", role=role_name, posyandu=posyandu.name if posyandu else "")])
@@ -131,7 +122,7 @@ class StartFlow(StepFlow):
         name = person_name(answer.text)
         if name is None:
             raise Invalid("core.staff_name_invalid")
-        ctx.contact.display_name = name
+        set_display_name(ctx.session, ctx.contact, name)
         return done(say(ctx, "core.staff_name_ok", name=name), then="menu")
 
 
@@ -145,7 +136,7 @@ class LanguageFlow(StepFlow):
         return ask(ctx, "language", {}, "core.ask_language", choices(ctx, LANGUAGE_CHOICES))
 
     def on_language(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
-        ctx.contact.language = parse_language(answer)
+        set_language(ctx.session, ctx.contact, parse_language(answer))
         return done(say(ctx, "core.language_set"), then="menu")
 
 

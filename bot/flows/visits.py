@@ -16,7 +16,9 @@ from bot.formats import age
 from bot.flows.scope import ScopedFlow, choose_posyandu, pick_posyandu
 from bot.messages import Choice, Reply, Role
 from bot.paging import fitting
-from storage.models import AuditEvent, Posyandu
+from storage.places import posyandu_by_id
+from storage.posyandu_days import audit
+from storage.records import PosyanduRecord
 from storage.reporting import visible_posyandu
 from bot.visit_reasons import reason_texts  # noqa: F401  (the page and `flask visits list` say the same)
 from storage.visits import VisitEntry, record_visit, visiting_list
@@ -40,13 +42,13 @@ class VisitsFlow(ScopedFlow):
         data["pid"] = pick_posyandu(visible_posyandu(ctx.session, ctx.contact), answer).id
         return self._list(ctx, data)
 
-    def _entries(self, ctx: Ctx, place: Posyandu) -> list[VisitEntry]:
+    def _entries(self, ctx: Ctx, place: PosyanduRecord) -> list[VisitEntry]:
         return visiting_list(ctx.session, place, ctx.today(place.timezone), je_endemic=ctx.settings.je_endemic)
 
     def _list(self, ctx: Ctx, data: dict[str, Any], before: tuple[Reply, ...] = (), offset: int = 0) -> Turn:
         """A page of the list: as many whole entries as fit one message on the channel (at most SHOWN),
         numbered as its choices; `lagi`/`more` shows the next page."""
-        place = ctx.session.get(Posyandu, data["pid"])
+        place = posyandu_by_id(ctx.session, data["pid"])
         assert place is not None
         entries = self._entries(ctx, place)
         if not entries:
@@ -79,8 +81,7 @@ class VisitsFlow(ScopedFlow):
 
         count = fitting(ctx.contact.channel, ctx.lang, min(SHOWN, len(entries) - offset), page)
         text, offered = page(count)
-        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="visits.viewed", subject=f"posyandu:{place.id}",
-                                   at=ctx.now))
+        audit(ctx.session, ctx.contact.id, "visits.viewed", f"posyandu:{place.id}", ctx.now)
         return Turn([*before, Reply(text, offered)], "pick", {"pid": place.id, "offset": offset, "shown": count})
 
     def on_pick(self, ctx: Ctx, data: dict[str, Any], answer: Answer) -> Turn:
@@ -93,7 +94,7 @@ class VisitsFlow(ScopedFlow):
             return self._list(ctx, data)
         if not value.startswith("v"):
             raise Invalid("visit.choose")
-        place = ctx.session.get(Posyandu, data["pid"])
+        place = posyandu_by_id(ctx.session, data["pid"])
         assert place is not None
         entry = next((e for e in self._entries(ctx, place) if e.key == value[1:]), None)
         if entry is None:
@@ -105,14 +106,13 @@ class VisitsFlow(ScopedFlow):
         text = " ".join(answer.text.split())
         if sum(ch.isalpha() for ch in text) < 3:
             raise Invalid("visit.outcome_short")
-        place = ctx.session.get(Posyandu, data["pid"])
+        place = posyandu_by_id(ctx.session, data["pid"])
         assert place is not None
         today = ctx.today(place.timezone)
         visit = record_visit(ctx.session, ctx.contact, place.id, data["key"], text, today, ctx.now)
         if visit is None:
             return self._list(ctx, data, (say(ctx, "visit.gone"),))
-        ctx.session.add(AuditEvent(contact_id=ctx.contact.id, action="visit.recorded", subject=f"home_visit:{visit.id}",
-                                   at=ctx.now))
+        audit(ctx.session, ctx.contact.id, "visit.recorded", f"home_visit:{visit.id}", ctx.now)
         return self._list(ctx, {"pid": place.id}, (say(ctx, "visit.recorded", name=data["name"], date=today),))
 
 

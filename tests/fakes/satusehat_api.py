@@ -25,6 +25,12 @@ not record them (docs/satusehat.md). A Practitioner reference must name a known
 practitioner (`add_practitioner`), as SATUSEHAT refuses one it does not know.
 A refusal is an OperationOutcome and nothing of the Bundle is stored.
 
+At a kabupaten's size (bench/village.py) the fake can be lean: `lean=True` keeps of each resource only
+what later calls need (type, id, identifiers, birthDate) and not the Bundles received, and
+`validate=<predicate>` runs the fhir.resources validation only on the Bundles it picks (≈ 70 ms each);
+`received` and `validated` count them, `count(type)` the resources stored, and `forget()` drops all but
+the Patients (and places) a later month refers to. Conditional creates look identifiers up in an index.
+
 Conditional creates (`ifNoneExist`) find the stored resource; a PUT of an
 unknown id is a 404. Gateway errors use an Apigee-style `fault` body (⚠ the
 shape SATUSEHAT's gateway is believed to use; our client only reads its text).
@@ -37,7 +43,8 @@ import re
 import secrets
 import threading
 import time
-from typing import Any
+from collections import Counter
+from typing import Any, Callable
 
 from pydantic import ValidationError
 
@@ -74,8 +81,14 @@ class _Refusal(Exception):
 
 
 class FakeSatusehat(LoopbackServer):
-    def __init__(self, token_seconds: int = 3599, require_lot: bool = False) -> None:
+    def __init__(self, token_seconds: int = 3599, require_lot: bool = False, lean: bool = False,
+                 validate: Callable[[dict[str, Any]], bool] | None = None) -> None:
         super().__init__()
+        self.lean = lean
+        self.validate = validate  # None: every Bundle; else the predicate picks those to validate
+        self.received = self.validated = 0
+        self.counts: Counter[str] = Counter()  # stored resources by type
+        self._index: dict[tuple[str, str, str], list[str]] = {}  # (type, system, value) -> ids
         self.token_seconds = token_seconds
         self.require_lot = require_lot
         self.practitioners: set[str] = set()
@@ -113,6 +126,35 @@ class FakeSatusehat(LoopbackServer):
 
     def of_type(self, rtype: str) -> list[dict[str, Any]]:
         return [r for (t, _), r in self.resources.items() if t == rtype]
+
+    def count(self, rtype: str) -> int:
+        """Resources of this type ever stored (forgotten ones included)."""
+        return self.counts[rtype]
+
+    def forget(self, keep: tuple[str, ...] = ("Patient", "Organization", "Location", "Practitioner")) -> None:
+        """Drop the stored resources of every other type (the bench, after a month's sync: its Encounters and
+        Observations are never referenced again; a later PUT of one would be a 404, a failure, not a gap)."""
+        with self._lock:
+            for key in [k for k in self.resources if k[0] not in keep]:
+                del self.resources[key]
+                self.versions.pop(key, None)
+            self._index = {k: v for k, v in self._index.items() if k[0] in keep}
+
+    def _store(self, key: tuple[str, str], resource: dict[str, Any]) -> None:
+        old = self.resources.get(key)
+        if old is None:
+            self.counts[key[0]] += 1
+        else:
+            for ident in old.get("identifier") or []:
+                ids = self._index.get((key[0], ident.get("system"), ident.get("value")), [])
+                if key[1] in ids:
+                    ids.remove(key[1])
+        if self.lean:
+            resource = {k: resource[k] for k in ("resourceType", "id", "identifier", "birthDate", "meta")
+                        if k in resource}
+        for ident in resource.get("identifier") or []:
+            self._index.setdefault((key[0], ident.get("system"), ident.get("value")), []).append(key[1])
+        self.resources[key] = resource
 
     # -- HTTP --------------------------------------------------------------------------------
     def answer(self, verb: str, path: str, headers: dict[str, str], query: dict[str, Any], body: bytes) -> Response:
@@ -173,7 +215,9 @@ class FakeSatusehat(LoopbackServer):
             bundle = json.loads(body.decode("utf-8"))
         except ValueError:
             return _outcome(400, "body is not JSON", code="structure")
-        self.bundles.append(bundle)
+        self.received += 1
+        if not self.lean:
+            self.bundles.append(bundle)
         fault = self.faults.take("POST")
         if fault is not None:
             if fault.kind == "rate_limit":
@@ -190,12 +234,14 @@ class FakeSatusehat(LoopbackServer):
     def _apply(self, client: str, bundle: dict[str, Any]) -> Response:
         from fhir.resources.R4B.bundle import Bundle
 
-        try:
-            Bundle.model_validate(bundle)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = "Bundle." + ".".join(str(p) for p in first["loc"])
-            raise _Refusal(_outcome(400, first["msg"], where, code="structure")) from None
+        if self.validate is None or self.validate(bundle):
+            self.validated += 1
+            try:
+                Bundle.model_validate(bundle)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = "Bundle." + ".".join(str(p) for p in first["loc"])
+                raise _Refusal(_outcome(400, first["msg"], where, code="structure")) from None
         if bundle.get("type") != "transaction":
             raise _Refusal(_outcome(400, "Bundle.type must be transaction", "Bundle.type"))
         org = self.clients[client][1]
@@ -213,7 +259,7 @@ class FakeSatusehat(LoopbackServer):
                     key = (rtype, rid)
                     self.versions[key] = self.versions.get(key, 0) + 1
                     resource["meta"] = {**resource.get("meta", {}), "versionId": str(self.versions[key])}
-                    self.resources[key] = resource
+                    self._store(key, resource)
                 version = self.versions[(rtype, rid)]
                 answers.append({"response": {"status": status, "location": f"{rtype}/{rid}/_history/{version}",
                                              "etag": f'W/"{version}"'}})
@@ -235,13 +281,20 @@ class FakeSatusehat(LoopbackServer):
             raise _Refusal(_outcome(400, f"method {request.get('method')} not supported", f"Bundle.entry[{i}].request"))
         condition = request.get("ifNoneExist")
         if condition:
-            found = [rid for (t, rid), r in self.resources.items() if t == rtype and self._matches(r, condition)]
+            found = [rid for rid in self._candidates(rtype, condition) if self._matches(self.resources[(rtype, rid)],
+                                                                                          condition)]
             if len(found) > 1:
                 raise _Refusal(_outcome(412, f"{condition} matches {len(found)} resources", where,
                                         code="multiple-matches"))
             if found:
                 return rtype, found[0], "200 OK"
         return rtype, secrets.token_hex(16), "201 Created"
+
+    def _candidates(self, rtype: str, condition: str) -> list[str]:
+        """Ids that may match `condition`: those holding its identifier (every match must, see _matches)."""
+        params = dict(p.split("=", 1) for p in condition.split("&") if "=" in p)
+        system, _, value = params.get("identifier", "").partition("|")
+        return list(self._index.get((rtype, system, value), []))
 
     @staticmethod
     def _matches(resource: dict[str, Any], condition: str) -> bool:

@@ -60,3 +60,27 @@ def test_a_wrong_secret_is_a_credential_rejection_without_the_secret(client, ss)
     outcome = client.send_bundle(Access(1, ORG, "client-mranggen", "salah-rahasia"), bundle())
     assert isinstance(outcome, CredentialRejected) and "salah" not in outcome.reason
     assert ss.bundles == []
+
+
+def test_a_lean_fake_keeps_ids_not_bodies_and_validates_only_its_sample():
+    """The kabupaten bench's fake (tests/fakes/satusehat_api.py): conditional creates still find the stored
+    Patient, counts hold, a Bundle outside the sample is not validated, one inside still is refused."""
+    from tests.fakes.satusehat_api import FakeSatusehat
+
+    with FakeSatusehat(lean=True, validate=lambda b: b.get("id") == "check") as lean:
+        lean.add_client(ACCESS.client_id, ACCESS.client_secret, ORG)
+        c = SatusehatClient(lean.auth_url, lean.fhir_url, FixedClock(datetime(2026, 11, 22, tzinfo=timezone.utc)))
+        try:
+            first = c.send_bundle(ACCESS, bundle())
+            assert isinstance(first, Accepted) and c.send_bundle(ACCESS, bundle()) == first
+            assert lean.count("Patient") == 1 and lean.count("Observation") == 2 and lean.count("Encounter") == 1
+            assert lean.received == 2 and lean.validated == 0 and lean.bundles == []
+            assert set(lean.of_type("Encounter")[0]) <= {"resourceType", "id", "identifier", "meta"}
+            spoilt = copy.deepcopy(bundle())
+            spoilt["entry"][2]["resource"].pop("status")
+            spoilt["id"] = "check"
+            assert isinstance(c.send_bundle(ACCESS, spoilt), Refused) and lean.validated == 1
+            lean.forget()  # a month synced: only the Patient stays, the counts too
+            assert [k[0] for k in lean.resources] == ["Patient"] and lean.count("Observation") == 2
+        finally:
+            c.close()

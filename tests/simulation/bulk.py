@@ -160,9 +160,10 @@ class BulkSim(Sim):
                 if member_id is None:
                     place.typed.append(record)
                     continue
+                # she says she is pregnant (the chat's "Ya, sedang hamil"), with or without an HPHT
                 save_visit(s, Visit(self.ids[place.code], day, Values.from_dict(values), member_id=member_id,
-                                    hpht=hpht), self.clock.now())
-                if hpht is not None and preg is not None:
+                                    hpht=hpht, pregnant=preg is not None), self.clock.now())
+                if preg is not None:  # known to the project now, dated or not: its end is recorded
                     preg.registered = True
                 record.saved = True
                 place.typed.append(record)

@@ -57,20 +57,25 @@ def urgency(p: Person, t: Typed) -> tuple[bool | None, str]:
         w, h = v.get("weight_kg"), v.get("height_cm")
         whz = whz_of(p.sex, age, h, w) if w and h else None
         waz = waz_of(p.sex, age, w) if w else None
+        # a reason counts only off its line: on it (within MARGIN) the case is not judged either way
         if whz is not None:
-            near |= abs(whz + 3) < MARGIN or (age < 182 and abs(whz + 2) < MARGIN)
-            if whz < -3:  # severe wasting: same-day referral (Kemenkes 2019 gizi buruk [S35]; WHO 2013 SAM)
+            on_line = abs(whz + 3) < MARGIN
+            near |= on_line or (age < 182 and abs(whz + 2) < MARGIN)
+            if whz < -3 and not on_line:  # severe wasting: same-day referral (Kemenkes 2019 gizi buruk [S35]; WHO 2013 SAM)
                 reasons.append(f"BB/PB z {whz:.2f} < -3")
         muac = v.get("muac_cm")
         if muac is not None and 183 <= age < 1826:
-            near |= abs(muac - 11.5) < 0.05
-            if muac < 11.5:  # LiLA < 11,5 cm at 6-59 months: gizi buruk (ilp-domain 3.3)
+            on_line = abs(muac - 11.5) < 0.05
+            near |= on_line
+            if muac < 11.5 and not on_line:  # LiLA < 11,5 cm at 6-59 months: gizi buruk (ilp-domain 3.3)
                 reasons.append(f"LiLA {muac} < 11,5")
         if age < 182:  # infants < 6 months with wasting or underweight: at once (WHO 2023 wasting guideline)
-            near |= abs(age - 182) <= 2 or (waz is not None and abs(waz + 2) < MARGIN)
-            if (whz is not None and whz < -2) or (waz is not None and waz < -2):
+            age_line = abs(age - 182) <= 2
+            hit = [z < -2 for z in (whz, waz) if z is not None and abs(z + 2) >= MARGIN]
+            near |= age_line or any(z is not None and abs(z + 2) < MARGIN for z in (whz, waz))
+            if not age_line and any(hit):
                 reasons.append(f"bayi < 6 bulan, BB/PB z {whz} BB/U z {waz}")
-        return (None if near and not reasons else bool(reasons)), "; ".join(reasons)
+        return (True if reasons else None if near else False), "; ".join(reasons)
     s, d = v.get("systolic"), v.get("diastolic")
     if s is not None and d is not None:
         if p.pregnant_on(on) or p.nifas_on(on):  # >= 140/90 in pregnancy (and nifas): same day (ilp-domain 3.6)
@@ -85,22 +90,30 @@ def urgency(p: Person, t: Typed) -> tuple[bool | None, str]:
 
 
 class Checker:
-    """Holds what was already checked, so each day looks only at that day's new facts."""
+    """Holds what was already checked, so each day looks only at that day's new facts.
+
+    The simulator drops the day's messages and reports once this has run (Sim.month); what a later day's
+    check needs is kept here in compact form (a weight series per child, NIK counts of the month, a bitmap
+    of the outbox ids sent, the last weeks' reminder texts), so memory grows with the people, not the days."""
 
     def __init__(self, sim: Sim, batch: bool = False) -> None:
         self.sim = sim
         self.batch = batch  # one `flask recap` / `satusehat export` for every posyandu a month (the bench)
         self.cache: dict[Any, Any] = {}
         self.recap_failed = False
-        self.seen_sent = {c: 0 for c in sim.senders}
-        self.checked_typed: dict[str, int] = defaultdict(int)
         self.names_by_household: dict[tuple[str, int], set[str]] = {}
         self.skdn_checked: set[tuple[str, str]] = set()
-        self.sent_counts: Counter[int] = Counter()
+        self.sent_ids = bytearray()  # one byte per outbox id: sent already (each message once)
         self.stats: Counter[str] = Counter()
         self.last_weight: dict[int, tuple[date, float]] = {}
         self.reminders: dict[str, list[tuple[date, str]]] = defaultdict(list)
         self.mr1_checked: set[int] = set()
+        # per posyandu: each child's typed weights (the month's and the last one before), the month's visits by NIK
+        self.weighed: dict[str, dict[str, list[tuple[date, float]]]] = defaultdict(lambda: defaultdict(list))
+        self.nik_visits: dict[str, Counter[str]] = defaultdict(Counter)
+        self.saved_with_nik = 0
+        self.households: tuple[date, dict[str, tuple[PosyanduSim, Any]]] | None = None
+        self.names: dict[str, tuple[dict[str, set[int]], re.Pattern[str]]] = {}
 
     def session(self) -> Session:
         return Session(bind=self.sim.runtime.engine.execution_options(isolation_level="AUTOCOMMIT"))
@@ -108,9 +121,9 @@ class Checker:
     def __call__(self, sim: Sim, day: date) -> None:
         with self.session() as s:
             for place in sim.places:
-                fresh = place.typed[self.checked_typed[place.code]:]
-                self.checked_typed[place.code] = len(place.typed)
+                fresh = place.typed  # the day's reports (the simulator drops them after this)
                 if fresh:
+                    self.remember(place, fresh)
                     self.typed_is_stored(s, place, fresh)
                     self.urgent_reaches_bidan(s, place, fresh, day)
                 if place.days.get((day.year, day.month)) and day.day == _last_day(day):
@@ -119,23 +132,40 @@ class Checker:
             self.messages(s, day)
         if day.day == _last_day(day):
             self.satusehat_has_every_visit(day)
+            self.cache.clear()  # the month's recap and export were read by every posyandu
+
+    def remember(self, place: PosyanduSim, fresh: list[Typed]) -> None:
+        """What the month's checks need of the day's reports: weights of children, visits with a NIK."""
+        for t in fresh:
+            if not t.saved:
+                continue
+            if t.person.is_balita(t.on) and "weight_kg" in t.values:
+                self.weighed[place.code][t.person.name].append((t.on, t.values["weight_kg"]))
+            if t.person.nik:
+                self.nik_visits[place.code][t.person.nik] += 1
+                self.saved_with_nik += 1
 
     def satusehat_has_every_visit(self, day: date) -> None:
         """After the month's sync, SATUSEHAT (the fake) holds one Encounter per saved visit with a NIK."""
-        want = sum(1 for place in self.sim.places for t in place.typed if t.saved and t.person.nik)
-        got = len(self.sim.satusehat.of_type("Encounter"))
+        want = self.saved_with_nik
+        got = self.sim.satusehat.count("Encounter")
         if got != want:
             self.sim.violation("every visit with a NIK reaches SATUSEHAT", f"{want} visits with a NIK saved so far, "
                                                                           f"{got} Encounters in SATUSEHAT")
 
     # -- every value typed is stored as typed ------------------------------------------------------------
     def typed_is_stored(self, s: Session, place: PosyanduSim, fresh: list[Typed]) -> None:
+        days = {t.on for t in fresh if t.saved}
+        latest: dict[tuple[str, date, date], Measurement] = {}  # (name, birth, day) -> the latest measurement
+        for row, name, birth in s.execute(
+                select(Measurement, Member.name, Member.birth_date).join(Member, Member.id == Measurement.member_id)
+                .join(Posyandu, Posyandu.id == Member.posyandu_id)
+                .where(Posyandu.code == place.code, Measurement.measured_on.in_(days)).order_by(Measurement.id)):
+            latest[(name, birth, row.measured_on)] = row
         for t in fresh:
             if not t.saved:
                 continue
-            row = s.scalars(select(Measurement).join(Member, Member.id == Measurement.member_id).where(
-                Member.name == t.person.name, Member.birth_date == t.person.birth, Member.posyandu_id == _place_id(place),
-                Measurement.measured_on == t.on).order_by(Measurement.id.desc()).limit(1)).first()
+            row = latest.get((t.person.name, t.person.birth, t.on))
             if row is None:
                 self.sim.violation("typed is stored", f"{_who(t)}: saved in chat, no measurement on {t.on}")
                 continue
@@ -164,15 +194,17 @@ class Checker:
         start = local(day, 0)
         to_bidan = [m.text for m in self.sim.senders[bidan.channel].sent if m.address == bidan.address] \
             if bidan is not None else None
+        refs: dict[tuple[str, date], list[Referral]] = defaultdict(list)  # the posyandu's urgent referrals
+        for ref, name, birth in s.execute(
+                select(Referral, Member.name, Member.birth_date).join(Member, Member.id == Referral.member_id)
+                .join(Posyandu, Posyandu.id == Member.posyandu_id)
+                .where(Posyandu.code == place.code, Referral.urgency == "today")):
+            refs[(name, birth)].append(ref)
         for t in fresh:
             if not t.saved:
                 continue
             urgent, why = urgency(t.person, t)
-            member_id = s.scalar(select(Member.id).where(Member.name == t.person.name,
-                                                         Member.birth_date == t.person.birth,
-                                                         Member.posyandu_id == _place_id(place)))
-            urgent_refs = list(s.scalars(select(Referral).where(Referral.member_id == member_id,
-                                                                Referral.urgency == "today")))
+            urgent_refs = refs.get((t.person.name, t.person.birth), [])
             # a problem still open from an earlier month keeps its first urgent day: open and urgent is enough
             open_urgent = [r for r in urgent_refs if r.status == "open" or (r.urgent_since and r.urgent_since >= start)]
             today_refs = [r for r in urgent_refs if r.urgent_since is not None and r.urgent_since >= start]
@@ -197,10 +229,7 @@ class Checker:
         if key in self.skdn_checked:
             return
         self.skdn_checked.add(key)
-        weighed: dict[str, list[tuple[date, float]]] = defaultdict(list)
-        for t in place.typed:
-            if t.saved and t.person.is_balita(t.on) and "weight_kg" in t.values and t.on <= day:
-                weighed[t.person.name].append((t.on, t.values["weight_kg"]))
+        weighed = self.weighed[place.code]
         K = D = 0
         codes: Counter[str] = Counter()
         for p in (m for h in place.village.households for m in h.members):
@@ -223,6 +252,9 @@ class Checker:
                 continue
             gain = round((kg - prev_kg) * 1000)
             codes["N" if gain >= kbm(max(1, p.age_months(on))) else "T"] += 1
+        for name, series in weighed.items():  # next month needs only the last weight before it
+            series.sort()
+            del series[:-1]
         rows = [r for r in self.recap_rows(place, f"{first:%Y-%m}") if (r.get("posyandu_code") or r.get("Kode posyandu")) == place.code]
         if not rows and self.recap_failed:
             return  # the crash is the violation
@@ -265,7 +297,8 @@ class Checker:
         with open(path, encoding="utf-8") as f:
             for n, line in enumerate(f):
                 data = json.loads(line)
-                if not self.batch or n % 25 == 0:
+                if self.sim.picked(data):
+                    self.stats["exported Bundles validated"] += 1
                     try:
                         Bundle.model_validate(data)
                     except Exception as exc:  # pydantic's ValidationError
@@ -283,10 +316,7 @@ class Checker:
         encounters = self.exported(place, month)
         if encounters is None:
             return
-        want: Counter[str] = Counter()
-        for t in place.typed:
-            if t.saved and (t.on.year, t.on.month) == (day.year, day.month) and t.person.nik:
-                want[t.person.nik] += 1
+        want = self.nik_visits.pop(place.code, Counter())  # the month's visits with a NIK (posyandu day in it)
         missing = {nik: n for nik, n in want.items() if encounters.get(nik, 0) != n}
         self.stats["visits with a NIK exported"] += sum(want.values())
         if missing:
@@ -317,23 +347,52 @@ class Checker:
                                                                       f"of subscribed household {h.key}")
 
     # -- messages to families: consent, BERHENTI, once, no other household's names --------------------------
+    def no_leak(self, place: PosyanduSim, h: Any, text: str, kind: str) -> None:
+        """No family's chat names a member of another household (a name it shares with its own is not a leak)."""
+        names, pattern = self.names[place.code]
+        own = [p.name for p in h.members]
+        for match in pattern.finditer(text):
+            name = match.group(1)
+            if names[name] - {h.key} and not any(name in mine for mine in own):
+                self.sim.violation("no cross-household leak", f"household {h.key}'s chat was told "
+                                                             f"about another household's member ({kind})")
+
+    def households_by_phone(self, day: date) -> dict[str, tuple[PosyanduSim, Any]]:
+        """Every family's numbers (a family keeps its old chat after a new phone); phones change only at a
+        month's start (advance_month), so this is built once a month."""
+        first = day.replace(day=1)
+        if self.households is None or self.households[0] != first:
+            self.households = (first, {phone: (place, h) for place in self.sim.places
+                                       for h in place.village.households for phone in (h.phone, *h.old_phones)})
+            self.names = {}  # per posyandu: each name -> the households with a member of that name, and one regex
+            for place in self.sim.places:
+                names: dict[str, set[int]] = defaultdict(set)
+                for h in place.village.households:
+                    for p in h.members:
+                        names[p.name].add(h.key)
+                alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                self.names[place.code] = (names, re.compile(rf"\b(?=({alternatives})\b)"))
+        return self.households[1]
+
     def messages(self, s: Session, day: date) -> None:
-        households = {phone: (place, h) for place in self.sim.places for h in place.village.households
-                      for phone in (h.phone, *h.old_phones)}  # a family keeps its old chat after a new phone
+        households = self.households_by_phone(day)
+        ids = [m.id for sender in self.sim.senders.values() for m in sender.sent if m.address in households]
+        kinds: dict[int, str] = {}
+        for chunk in range(0, len(ids), 500):
+            kinds.update(s.execute(select(OutboxMessage.id, OutboxMessage.kind)
+                                   .where(OutboxMessage.id.in_(ids[chunk:chunk + 500]))).tuples().all())
         for channel, sender in self.sim.senders.items():
-            start = self.seen_sent[channel]
-            fresh = sender.sent[start:]
-            self.seen_sent[channel] = len(sender.sent)
-            for m, sent_at in zip(fresh, sender.at[start:]):
-                self.sent_counts[m.id] += 1
-                if self.sent_counts[m.id] > 1:
-                    self.sim.violation("each message once", f"outbox row {m.id} sent {self.sent_counts[m.id]} times")
+            for m, sent_at in zip(sender.sent, sender.at):  # the day's messages (dropped after this)
+                if m.id >= len(self.sent_ids):
+                    self.sent_ids.extend(bytes(max(m.id + 1 - len(self.sent_ids), 4096)))
+                self.sent_ids[m.id] = min(self.sent_ids[m.id] + 1, 255)
+                if self.sent_ids[m.id] > 1:
+                    self.sim.violation("each message once", f"outbox row {m.id} sent {self.sent_ids[m.id]} times")
                 found = households.get(m.address)
                 if found is None:
                     continue
                 place, h = found
-                row = s.get(OutboxMessage, m.id)
-                kind = row.kind if row is not None else "?"
+                kind = kinds.get(m.id, "?")
                 self.stats[f"to families: {kind}"] += 1
                 if kind in ("reminder", "broadcast", "result", "nudge") and not h.subscribed:
                     self.sim.violation("only to families who consented", f"a {kind} to household {h.key}, which "
@@ -349,16 +408,12 @@ class Checker:
                         self.sim.violation("English families read English", f"a {kind} to an English-speaking "
                                                                             f"family has Indonesian words {bahasa[:4]}: "
                                                                             f"{m.text[:100]!r}")
-                own = {p.name for p in h.members}
-                for other in place.village.households:
-                    if other is h:
-                        continue
-                    for p in other.members:
-                        if p.name in m.text and not any(p.name in mine for mine in own) and \
-                                re.search(rf"\b{re.escape(p.name)}\b", m.text):
-                            self.sim.violation("no cross-household leak", f"household {h.key}'s chat was told "
-                                                                         f"about another household's member ({kind})")
+                self.no_leak(place, h, m.text, kind)
+        for phone, texts in self.reminders.items():  # due_reminders_go looks 52 days back at most
+            texts[:] = [(on, text) for on, text in texts if on >= day - timedelta(days=REMINDER_WINDOW_DAYS + 8)]
         self.due_reminders_go(day)
+        if day.day != _last_day(day):
+            return  # planned_reminder is also unique in the schema: once a month is enough to see it hold
         dupes = s.execute(select(PlannedReminder.member_id, PlannedReminder.code, PlannedReminder.period,
                                  func.count()).group_by(PlannedReminder.member_id, PlannedReminder.code,
                                                         PlannedReminder.period).having(func.count() > 1)).all()
@@ -397,11 +452,6 @@ def _who(t: Typed) -> str:
 
 def _values(t: Typed) -> str:
     return ", ".join(f"{k} {v}" for k, v in t.values.items())
-
-
-def _place_id(place: PosyanduSim) -> Any:
-    """The posyandu's id, as a subquery: names repeat across villages, never within one."""
-    return select(Posyandu.id).where(Posyandu.code == place.code).scalar_subquery()
 
 
 def _transcript(t: Typed) -> str:

@@ -42,5 +42,5 @@ def test_a_village_year_keeps_every_invariant(sim):  # type: ignore[no-untyped-d
           f"{sum(len(c) for *_x, c in sim.immunisations.typed)} doses typed in chat, "
           f"reminders checked per zone {dict(zones.checked)}")
     assert not unknown, sim.report(unknown)
-    assert sum(t.saved for place in sim.places for t in place.typed) >= 80  # a real year, not an empty run
+    assert sum(place.saved for place in sim.places) >= 80  # a real year was reported, not an empty run
     assert len(sim.immunisations.typed) >= 5  # doses were typed in chat, not only imported

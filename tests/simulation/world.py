@@ -28,6 +28,7 @@ import re
 import tempfile
 import time
 import traceback
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
@@ -50,18 +51,31 @@ SS_KEY = "dGhlLXNpbXVsYXRvcnMtb3duLWZlcm5ldC1rZXktMzI="  # a fixed Fernet key (3
 
 
 class RecordingSender:
-    """Keeps every message instead of sending it (the providers' fakes stand where the network would)."""
+    """Keeps the day's messages instead of sending them (the providers' fakes stand where the network would).
+
+    `forget()` drops them once the day's invariants are checked, so memory does not grow with the days;
+    `total` counts every message sent."""
 
     def __init__(self, channel: Channel, clock: FixedClock) -> None:
         self.channel = channel
         self.clock = clock
         self.sent: list[Outbound] = []
         self.at: list[datetime] = []  # when each went, on the simulated clock
+        self.forgotten = 0
 
     def send(self, message: Outbound) -> SendResult:
         self.sent.append(message)
         self.at.append(self.clock.now())
         return Sent(f"{self.channel.value}-{message.id}")
+
+    @property
+    def total(self) -> int:
+        return self.forgotten + len(self.sent)
+
+    def forget(self) -> None:
+        self.forgotten += len(self.sent)
+        self.sent.clear()
+        self.at.clear()
 
 
 @dataclass
@@ -93,14 +107,25 @@ class PosyanduSim:
     bidan: SimChat | None = None
     days: dict[tuple[int, int], date] = field(default_factory=dict)  # (year, month) -> posyandu day
     families: dict[int, SimChat] = field(default_factory=dict)  # household key -> its WhatsApp chat
-    typed: list[Typed] = field(default_factory=list)
+    typed: list[Typed] = field(default_factory=list)  # the day's reports; dropped once checked (forget_typed)
+    saved_before: int = 0  # reports saved on the days already forgotten
     habit: str = "comma"
     reported_births: set[int] = field(default_factory=set)
+
+    @property
+    def saved(self) -> int:
+        """Reports saved so far in the run."""
+        return self.saved_before + sum(1 for t in self.typed if t.saved)
+
+    def forget_typed(self) -> None:
+        self.saved_before = self.saved
+        self.typed.clear()
 
 
 class Sim:
     def __init__(self, url: str, seed: int, posyandu: int = 1, households: int = 60, start: date = START,
                  check: bool = True, engine: Any = None, log: Callable[[str], None] | None = None,
+                 validate_share: float = 1.0, lean: bool = False,
                  zones: tuple[str, ...] = ("Asia/Jakarta",)) -> None:
         from app.runtime import build_runtime
         from app.wsgi import create_app
@@ -111,7 +136,10 @@ class Sim:
         self.senders = {c: RecordingSender(c, self.clock) for c in Channel}
         from tests.fakes.satusehat_api import FakeSatusehat
 
-        self.satusehat = FakeSatusehat().start()  # SATUSEHAT's token and FHIR endpoints on a loopback port
+        # every Bundle is validated (≈ 70 ms each) unless a share is asked for (the kabupaten bench): then a
+        # seeded sample, the same Bundles on every run with that seed (picked())
+        self.validate_share = validate_share
+        self.satusehat = FakeSatusehat(lean=lean, validate=None if validate_share >= 1 else self.picked).start()  # SATUSEHAT's token and FHIR endpoints on a loopback port
         self.settings = settings_for(url, satusehat_auth_url=self.satusehat.auth_url,
                                      satusehat_fhir_url=self.satusehat.fhir_url)
         self.ss_sent = 0
@@ -137,6 +165,14 @@ class Sim:
             place.zone = zones[i % len(zones)]  # type: ignore[attr-defined]
         self.chat_ids = iter(range(7_000_000 + (seed % 1000) * 10_000, 8_000_000_000))
         self.immunisations = Immunisations(self)
+
+    def picked(self, bundle: dict[str, Any]) -> bool:
+        """Whether this Bundle is in the validated sample: by its Encounter's identifier and the seed."""
+        if self.validate_share >= 1:
+            return True
+        key = next((i.get("value", "") for e in bundle.get("entry", []) for r in [e.get("resource") or {}]
+                    if r.get("resourceType") == "Encounter" for i in r.get("identifier") or []), "")
+        return zlib.crc32(f"{self.seed}:{key}".encode()) % 100_000 < self.validate_share * 100_000
 
     def close(self) -> None:
         self.satusehat.stop()
@@ -295,6 +331,13 @@ class Sim:
                 self.timed("satusehat_sync", self.sync_satusehat)
             if after_day is not None:
                 self.timed("invariants", lambda: after_day(self, day))
+                # what the day's checks needed is kept by the checker in compact form; the rest goes
+                for sender in self.senders.values():
+                    sender.forget()
+                for place in self.places:
+                    place.forget_typed()
+                if day == last and self.satusehat.lean:  # the month's visits are synced and counted
+                    self.satusehat.forget()
             day += timedelta(days=1)
 
     def morning(self) -> None:

@@ -168,17 +168,38 @@ def test_the_simulator_holds_a_conversation(browser, server, village):
     assert page.input_value("#text") == ""  # the box is emptied for the next message
 
 
-def test_every_page_fits_a_360_px_phone(browser, server, village):
+PHONE_PAGES = ("/", "/rujukan", "/rekap", "/kunjungan", "/jangkauan", "/satusehat", "/kader", "/anak/{member}",
+               "/simulator", "/rekap/wilayah")
+KADER_PAGES = ("/", "/kunjungan", "/kader", "/anak/{member}", "/simulator")  # docs/web.md's table
+
+
+@pytest.mark.parametrize("who", ["bidan", "pkm", "admin", "kader1"])
+def test_every_page_fits_a_360_px_phone(browser, server, village, who):  # type: ignore[no-untyped-def]
+    """Every page a role may open, as that role, within a 360-px phone's width (the bidan's make the phone
+    screenshots)."""
     page = _page(browser, phone=True)
-    sign_in(page, server, village, "bidan")
+    sign_in(page, server, village, who)
     with transaction(village.session_factory) as s:
         aisyah = s.scalars(select(Referral.member_id).order_by(Referral.id)).first()
-    for path, name in (("/", "beranda-hp"), ("/rujukan", "rujukan-hp"), ("/rekap", "rekap-hp"),
-                       ("/kunjungan", "kunjungan-hp"), ("/jangkauan", "jangkauan-hp"), ("/satusehat", "satusehat-hp"),
-                       ("/kader", "kader-hp"), (f"/anak/{aisyah}", "anak-hp"), ("/simulator", "simulator-hp"),
-                       ("/rekap/wilayah", "wilayah-hp")):
-        page.goto(server + path)
+    names = {"/": "beranda-hp", "/rujukan": "rujukan-hp", "/rekap": "rekap-hp", "/kunjungan": "kunjungan-hp",
+             "/jangkauan": "jangkauan-hp", "/satusehat": "satusehat-hp", "/kader": "kader-hp",
+             "/anak/{member}": "anak-hp", "/simulator": "simulator-hp", "/rekap/wilayah": "wilayah-hp"}
+    for path in KADER_PAGES if who == "kader1" else PHONE_PAGES:
+        answer = page.goto(server + path.format(member=aisyah))
+        assert answer is not None and answer.status == 200, (who, path, answer and answer.status)
         width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= PHONE["width"], (path, width)
-        if name in ("rujukan-hp", "anak-hp", "rekap-hp"):
-            shot(page, name)
+        assert width <= PHONE["width"], (who, path, width)
+        if who == "bidan" and names[path] in ("rujukan-hp", "anak-hp", "rekap-hp"):
+            shot(page, names[path])
+
+
+def test_the_kabupaten_opens_a_puskesmas_on_the_satusehat_page(browser, server, village):  # type: ignore[no-untyped-def]
+    page = _page(browser)
+    sign_in(page, server, village, "admin")
+    page.goto(f"{server}/satusehat")
+    levels = page.locator("#sync-levels")
+    assert "Puskesmas Mranggen 3" in levels.inner_text() and "Posyandu Mawar 7" not in levels.inner_text()
+    shot(page, "satusehat")
+    page.click("#sync-levels a:has-text('Puskesmas Mranggen 3')")
+    page.wait_for_url("**/satusehat?puskesmas=*")
+    assert "Posyandu Mawar 7" in page.locator("#sync-levels").inner_text()

@@ -9,7 +9,7 @@ event.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from bot.ports import Running
 from bot.texts import render
 from storage.models import Contact, Posyandu
 from storage.posyandu_days import audit
+from storage.recap_snapshots import kept
 from storage.reporting import visible_posyandu
 from storage.web_login import session_contact
 
@@ -132,6 +133,24 @@ def chosen_places() -> list[Posyandu]:
     the scope shows nothing rather than saying whether it exists."""
     code = (request.args.get("posyandu") or "").strip().upper()
     return [p for p in places() if not code or p.code.upper() == code]
+
+
+def kabupaten_wide() -> bool:
+    """The kabupaten's admin with no posyandu picked: a page counting the whole kabupaten's month."""
+    contact = g.get("contact")
+    return (contact is not None and contact.role == Role.ADMIN.value and contact.puskesmas_id is None
+            and not (request.args.get("posyandu") or "").strip())
+
+
+def kept_figures(kind: str, year: int, month: int, compute: Callable[[], dict[str, Any]]
+                 ) -> tuple[dict[str, Any], str | None]:
+    """A page's month figures: for the kabupaten-wide view, as kept at most WEB_RECAP_MINUTES
+    (`storage.recap_snapshots.kept`), with the local time they were computed; else counted now (None)."""
+    if not kabupaten_wide() or not places():
+        return compute(), None
+    data, computed = kept(g.db, kind, "all", year, month, now(),
+                          timedelta(minutes=runtime().settings.web_recap_minutes), compute)
+    return data, computed.astimezone(ZoneInfo(places()[0].timezone)).strftime("%H.%M")
 
 
 def seen(action: str, subject: str | None = None) -> None:

@@ -8,7 +8,7 @@ import re
 from flask import Response, abort, g, render_template, request
 
 from bot.recap_text import RATIO_KEYS, month_label, percent
-from storage.recap import month_ratios, month_recap
+from storage.recap import month_recap, recap_and_trend
 from storage.visits import local_today
 from storage.web_pages import members_named
 from web.pages.common import blueprint, chosen_places, lang, now, page, places, seen, t
@@ -75,14 +75,13 @@ def _place():  # type: ignore[no-untyped-def]
 def recap():  # type: ignore[no-untyped-def]
     place = _place()
     year, month = _month()
-    data = month_recap(g.db, place, year, month)
-    trend = []
     shown_months = [_back(year, month, n) for n in range(TREND_MONTHS - 1, -1, -1)]
-    past = month_ratios(g.db, place, shown_months[:-1])  # the earlier months in three queries, not 11 recaps
+    # the month and the earlier months' D/S and N/D from one read of the register, not 12 recaps
+    data, past = recap_and_trend(g.db, place, year, month, shown_months[:-1])
     past[(year, month)] = data["ratios"]
-    for y, m in shown_months:
-        trend.append((f"{m:02d}/{str(y)[2:]}", past[(y, m)]["D/S"], past[(y, m)]["N/D"]))
-    names = {code: members_named(g.db, place.id, data["names"][code]) for code in ("T", "2T", "BGM")}
+    trend = [(f"{m:02d}/{str(y)[2:]}", past[(y, m)]["D/S"], past[(y, m)]["N/D"]) for y, m in shown_months]
+    linked = dict(members_named(g.db, place.id, [n for code in ("T", "2T", "BGM") for n in data["names"][code]]))
+    names = {code: [(n, linked.get(n)) for n in data["names"][code]] for code in ("T", "2T", "BGM")}
     seen("web.recap", f"posyandu:{place.id}")
     ratios = [(key, t(f"recap.item.{key}"), percent(data["ratios"][key], lang())) for key in RATIO_KEYS]
     prev, following = _back(year, month, 1), _back(year, month, -1)
