@@ -59,6 +59,8 @@ def one_line(p: Person, m: Measured, habit: str, on: date) -> tuple[str, dict[st
     if m.glucose is not None:
         parts.append(f"gds {m.glucose}")
         typed["glucose_mgdl"] = m.glucose
+    if getattr(m, "dose_words", ""):  # doses given today, as she names them (tests/simulation/services.py)
+        parts.append(m.dose_words)  # type: ignore[attr-defined]
     return " ".join(parts), typed
 
 
@@ -84,6 +86,7 @@ class Answerer:
         self.p, self.m, self.on, self.habit = person, m, on, habit
         self.typed: dict[str, float] = {}  # what she typed answering questions (step by step)
         self.told_pregnant = False  # she answered "Ya, sedang hamil": the product now knows the pregnancy
+        self.doses_said = False  # the doses given today were typed (in the line, or at the services question)
 
     values_sent = 0  # measurements typed so far in this report
 
@@ -134,6 +137,10 @@ class Answerer:
             self.typed["glucose_mgdl"] = m.glucose
             return str(m.glucose)
         if "layanan" in q:
+            words = getattr(m, "dose_words", "")
+            if words and not self.doses_said:
+                self.doses_said = True
+                return f"{words} selesai"
             return "simpan"
         if "siapa yang diperiksa" in q:
             return p.name
@@ -152,8 +159,10 @@ def report(chat: SimChat, p: Person, m: Measured, on: date, habit: str, rng: ran
     if len(chat.log) > 200:
         del chat.log[:-20]
     record = Typed(p, on, typed, first_said=len(chat.log))
+    record.doses = list(getattr(m, "doses", ()))  # type: ignore[attr-defined]
     record.chat = chat  # type: ignore[attr-defined]
     answerer = Answerer(p, m, on, "comma" if habit not in ("dot", "units") else habit)
+    answerer.doses_said = habit not in ("steps", "half_way")  # the one line named them
     if habit == "batal_first":
         chat.say(f"lapor {p.name}")
         out = chat.say("batal")

@@ -39,6 +39,8 @@ from bot.messages import Channel, Outbound
 from bot.ports import FixedClock, Sent, SendResult
 from tests.simulation import sources as src
 from tests.simulation.kader import HABITS, Typed, report
+from tests.simulation.services import Immunisations, attach
+from tests.simulation.zones import mornings, zone_of
 from tests.simulation.population import Household, Person, Village, advance_month, make_village, measure
 from tests.simulation.wire import PUBLIC_URL, SECRET, TWILIO_TOKEN, Said, SimChat, TelegramSim, WhatsAppSim, pick
 
@@ -123,7 +125,8 @@ class PosyanduSim:
 class Sim:
     def __init__(self, url: str, seed: int, posyandu: int = 1, households: int = 60, start: date = START,
                  check: bool = True, engine: Any = None, log: Callable[[str], None] | None = None,
-                 validate_share: float = 1.0, lean: bool = False) -> None:
+                 validate_share: float = 1.0, lean: bool = False,
+                 zones: tuple[str, ...] = ("Asia/Jakarta",)) -> None:
         from app.runtime import build_runtime
         from app.wsgi import create_app
 
@@ -159,7 +162,9 @@ class Sim:
                        for i in range(posyandu)]
         for i, place in enumerate(self.places):
             place.habit = HABITS[(seed + i) % len(HABITS)]
+            place.zone = zones[i % len(zones)]  # type: ignore[attr-defined]
         self.chat_ids = iter(range(7_000_000 + (seed % 1000) * 10_000, 8_000_000_000))
+        self.immunisations = Immunisations(self)
 
     def picked(self, bundle: dict[str, Any]) -> bool:
         """Whether this Bundle is in the validated sample: by its Encounter's identifier and the seed."""
@@ -236,7 +241,7 @@ class Sim:
             for i, place in enumerate(self.places):
                 w.writerow([place.code, f"Posyandu Simulasi {i + 1}", f"Desa Sim {i // 5 + 1}",
                             f"Kecamatan Sim {i // 50 + 1}", "Kabupaten Demak", "Jawa Tengah",
-                            f"Puskesmas Sim {i // 20 + 1}", "Asia/Jakarta"])
+                            f"Puskesmas Sim {i // 20 + 1}", zone_of(place)])
         self.run_cli("posyandu", "import", path)
         for pkm in sorted({i // 20 + 1 for i in range(len(self.places))}):
             self.satusehat.add_client(f"client-{pkm}", "rahasia", SS_ORG)
@@ -251,6 +256,7 @@ class Sim:
             place.kader = self.join(WhatsAppSim(self, f"+62857{next(self.chat_ids) % 10**8:08d}",
                                                 f"kader {place.code}"), place.code, "kader")
             self.import_register(place, [p for h in place.village.households for p in h.members])
+            self.immunisations.history(place, self.today)  # tests/simulation/services.py
 
     def join(self, chat: SimChat, code: str, role: str) -> SimChat:
         invite = (self.run_cli("invites", "create", "--posyandu", code, "--role", role) or "?").strip().splitlines()[0]
@@ -336,10 +342,8 @@ class Sim:
 
     def morning(self) -> None:
         from scheduler import referral_repeats
-        from scheduler.planner import plan_zone
-
         try:
-            plan_zone(self.runtime.session_factory, self.settings, "Asia/Jakarta", self.today, self.clock.now())
+            mornings(self)  # each zone's reminders at its own 07:00 (tests/simulation/zones.py)
             referral_repeats.run(self.runtime.session_factory, self.settings, self.clock.now())
         except Exception:
             self.violation("no exception", "clock morning: " + traceback.format_exc()[-1200:])
@@ -349,7 +353,8 @@ class Sim:
         from scheduler.recap_job import send_monthly_recaps
 
         try:
-            send_monthly_recaps(self.runtime.session_factory, self.settings, self.clock.now(), "Asia/Jakarta")
+            for zone in sorted({zone_of(p) for p in self.places}):
+                send_monthly_recaps(self.runtime.session_factory, self.settings, self.clock.now(), zone)
         except Exception:
             self.violation("no exception", "automatic recap: " + traceback.format_exc()[-1500:])
         self.drain()
@@ -429,6 +434,7 @@ class Sim:
         people = self.attendees(place, day)
         for i, p in enumerate(people):
             m = measure(p, day, place.village.rng)
+            attach(m, self.immunisations.today(place, p, day), self.immunisations.rng)  # doses given today
             habit = place.habit
             if self.rng.random() < 0.25:
                 habit = self.rng.choice(HABITS)
