@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections import Counter
 import re
 from typing import Any
 
@@ -70,7 +71,8 @@ def resolve_choice(inbound: Inbound, offered: tuple[Choice, ...]) -> str | None:
             return choice.value
     typed = re.findall(r"[^\W\d_]+", key)
     if typed and re.fullmatch(r"[^\W\d_ ,]{3,}", key.replace(" ", "")):  # words of one label only: `selesai`
-        holding = [c for c in offered if set(typed) <= set(re.findall(r"[^\W\d_]+", keyword(c.label)))]
+        words = Counter(typed)  # `lestari lestari` is two words, never held by "Lestari Santoso" (issue 16)
+        holding = [c for c in offered if not words - Counter(re.findall(r"[^\W\d_]+", keyword(c.label)))]
         if len(holding) == 1:  # for "✅ Selesai" or "Sudah, selesai"; a word in two labels picks nothing
             return holding[0].value
     return None

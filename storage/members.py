@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from datetime import date
+from typing import Protocol, Sequence, TypeVar
+
+from rapidfuzz import fuzz
 
 from sqlalchemy.orm import Session
 
@@ -11,6 +15,10 @@ from health.nik import clean_nik, nik_problem
 from storage.models import Member
 
 MAX_NAME_LENGTH = 120  # the width of member.name and member.name_key
+SLIP_RATIO = 80  # rapidfuzz ratio of a typed word to a word of the name: `rahyu` ~ `rahayu` 91, `aisyh` ~ `aisyah` 91
+SLIP_MIN_LETTERS = 5  # a short word differing by a letter is another name (Ani, Rani), not a slip
+
+Named = TypeVar("Named", bound="HasNameKey")
 
 
 def name_key(name: str) -> str:
@@ -18,6 +26,35 @@ def name_key(name: str) -> str:
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     text = re.sub(r"[^a-z0-9 ]+", " ", text.lower())
     return re.sub(r"\s+", " ", text).strip()
+
+
+class HasNameKey(Protocol):
+    """Any row with a searchable name (a member, or what a flow holds of one)."""
+
+    @property
+    def name_key(self) -> str: ...
+
+
+def taken_as_typed(query: str, name: str) -> bool:
+    """Whether one name found for `query` may be taken without asking: every word typed is a word of the name,
+    as written or with a slip of the finger (`budi` for Budi Santoso, `siti rahyu`, `aisyh`). Never another name
+    that shares a word: `lestari lestari` (a woman not yet registered) is not Lestari Santoso (a girl of four),
+    and a report saved on the wrong person is worse than one more tap."""
+    typed, left = name_key(query).split(), name_key(name).split()
+    if not typed:
+        return False
+    for word in typed:  # each typed word takes a word of the name of its own, the closest first
+        best = max(left, key=lambda known: fuzz.ratio(word, known), default=None)
+        if best is None or (best != word and (len(word) < SLIP_MIN_LETTERS or fuzz.ratio(word, best) < SLIP_RATIO)):
+            return False
+        left.remove(best)
+    return True
+
+
+def sure_match(query: str, found: Sequence[Named]) -> Named | None:
+    """The one member a search found, when it may be taken without asking (`taken_as_typed`); else None, and
+    the caller offers the list (with *baru* where a new member can be added)."""
+    return found[0] if len(found) == 1 and taken_as_typed(query, found[0].name_key) else None
 
 
 def clean_name(name: str) -> str:

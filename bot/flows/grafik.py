@@ -15,7 +15,7 @@ from bot.flows.base import Answer, Ctx, Invalid, Turn, ask, done, say
 from bot.visit_text import member_label
 from bot.flows.scope import ScopedFlow
 from bot.messages import Choice, Reply, Role
-from storage.members import name_key
+from storage.members import name_key, sure_match
 from storage.households import household_members
 from storage.links import typed_by
 from storage.posyandu_days import audit
@@ -94,8 +94,9 @@ class GrafikFlow(ScopedFlow):
             shown = text if len(text) <= ECHO_MAX else text[:ECHO_MAX].rstrip() + "…"
             return ask(ctx, "name", data, "chart.ask_name", before=[say(ctx, "chart.no_member", name=shown)])
         exact = [m for m in found if m.name_key == name_key(text)]
-        if len(found) == 1 or len(exact) == 1:
-            return done(*chart_replies(ctx, (exact or found)[0]))
+        sure = exact[0] if len(exact) == 1 else sure_match(text, found)
+        if sure is not None:
+            return done(*chart_replies(ctx, sure))
         today = ctx.today()
         offered = tuple(Choice(f"m{m.id}", member_label(ctx.lang, m, today)) for m in found)
         return ask(ctx, "pick", data, "chart.pick", offered)

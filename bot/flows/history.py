@@ -24,7 +24,7 @@ from bot.parsing import parse_yes_no
 from health.immunisation import next_doses
 from health.service_history import VITA, check_service, name_service, resolve, service_name
 from health.schedules import dose_name
-from storage.members import member_by_id
+from storage.members import member_by_id, sure_match
 from storage.records import MemberRecord
 from storage.reporting import search_members, visible_posyandu
 from storage.services import HistoryProblem, member_services, parse_entry, problem_of, record_history_now, register_date
@@ -52,8 +52,9 @@ class HistoryFlow(ScopedFlow):
         found = search_members(ctx.session, [p.id for p in visible_posyandu(ctx.session, ctx.contact)], query)
         if not found:
             return ask(ctx, "name", data, "history.ask_member", before=[say(ctx, "history.not_found", name=query)])
-        if len(found) == 1:
-            return self._picked(ctx, data, found[0])
+        sure = sure_match(query, found)
+        if sure is not None:
+            return self._picked(ctx, data, sure)
         offered = tuple(Choice(f"m{m.id}", member_label(ctx.lang, m, ctx.today())) for m in found)
         data["offered"] = len(offered)
         return ask(ctx, "member", data, "history.which", offered)

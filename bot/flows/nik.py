@@ -32,7 +32,7 @@ from bot.parsing import parse_yes_no
 from health.fhir_codes import clean_practitioner_id, practitioner_id_problem
 from health.nik import mother_nik_doubts, mother_nik_problem, nik_mismatch, nik_problem, parse_nik
 from storage.identity import members_missing_nik, mother_on_record, nik_holder, set_mother_nik, set_nik
-from storage.members import name_key
+from storage.members import name_key, sure_match
 from storage.satusehat_practitioner import practitioner_of, set_practitioner
 from storage.members import member_by_id
 from storage.records import MemberRecord
@@ -81,8 +81,9 @@ class NikFlow(ScopedFlow):
         data: dict[str, Any] = {"nik": parts.nik}
         if not found:
             return done(say(ctx, "nik.not_found", name=name), say(ctx, "nik.usage"))
-        if len(found) == 1:
-            return self._picked(ctx, data, found[0])
+        sure = sure_match(name, found)
+        if sure is not None:
+            return self._picked(ctx, data, sure)
         offered = tuple(Choice(f"m{m.id}", member_label(ctx.lang, m, ctx.today())) for m in found)
         data["offered"] = len(offered) + 1
         return ask(ctx, "member", data, "nik.which", offered + (Choice(CANCEL, ctx.t("nik.cancel")),))
@@ -109,8 +110,9 @@ class NikFlow(ScopedFlow):
         parts = parse_nik(typed, ctx.today())
         assert parts is not None
         data: dict[str, Any] = {"nik": parts.nik, "for": "mother"}
-        if len(found) == 1:
-            return self._picked(ctx, data, found[0])
+        sure = sure_match(name, found)
+        if sure is not None:
+            return self._picked(ctx, data, sure)
         offered = tuple(Choice(f"m{m.id}", member_label(ctx.lang, m, ctx.today())) for m in found)
         data["offered"] = len(offered) + 1
         return ask(ctx, "member", data, "nik.mother.which", offered + (Choice(CANCEL, ctx.t("nik.cancel")),))

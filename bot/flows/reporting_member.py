@@ -32,7 +32,7 @@ from health.ages import age_in_months
 from health.life_stage import AGE_BANDS_MONTHS, is_nifas
 from health.pregnancy import pregnancy_question
 from storage.identity import nik_holder
-from storage.members import name_key, normalise_nik
+from storage.members import name_key, normalise_nik, sure_match
 from storage.phones import normalise_phone
 from storage.reporting import find_member, member_in_scope, members_born_on, recent_visitors, search_members, \
     visible_posyandu
@@ -174,8 +174,9 @@ class MemberPart:
         if len(name_key(query)) < 2:
             raise Invalid("report.search_short")
         found = search_members(ctx.session, [data["pid"]], query)
-        if len(found) == 1:  # one match is taken, not offered as a list of one
-            return self._select(ctx, data, found[0].id)
+        sure = sure_match(query, found)
+        if sure is not None:  # one match, as typed (or part of it, or with a slip): taken, not offered
+            return self._select(ctx, data, sure.id)
         if not found:
             shown = query if len(query) <= ECHO_MAX else query[:ECHO_MAX].rstrip() + "…"
             return self.ask_member(ctx, data, before=[say(ctx, "report.not_found", query=shown,

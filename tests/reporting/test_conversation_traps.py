@@ -315,3 +315,46 @@ def test_an_english_command_at_the_language_question_chooses_english(runtime, de
     r.say("/start")
     assert "Which posyandu" in r.say("subscribe")
     assert session.scalars(select(Contact.language).where(Contact.address == "newcomer")).one() == "en"
+
+
+# -- a name that only shares a word is offered, never taken ---------------------------------------------------
+def test_a_new_name_sharing_a_word_with_a_member_is_offered_not_taken(runtime, demo, session):
+    """Found by the village simulator (3 posyandu, seed 1): `Lestari Lestari`, a woman not yet registered, was
+    taken as Lestari Santoso, a girl of four, and her weight saved on the girl's record. Here the demo's
+    Aisyah Putri (a baby) and a mother typed as `Aisyah Aisyah`."""
+    baby = member(session, "Aisyah Putri")
+    k = Person(runtime, "kader1")
+    k.say("lapor")
+    reply = k.say("Aisyah Aisyah")
+    assert "Berat badan" not in reply  # no report opened on the baby
+    assert k.choices()[0] == "➕ Anggota baru" and any("Aisyah Putri" in c for c in k.choices())
+    assert "Nama lengkap anggota baru?" in k.say("1")
+    k.say("batal")
+    k.say("lapor")
+    opened = k.say("aisyah")  # part of her name, as typed: taken
+    assert "Aisyah Putri" in opened and "Berat badan" in opened
+    k.say("batal")
+    assert session.scalars(select(Measurement).where(Measurement.member_id == baby.id)).first() is None
+
+
+@pytest.mark.parametrize("typed, name, taken", [
+    ("budi", "Budi Santoso", True), ("santoso budi", "Budi Santoso", True), ("siti rahyu", "Siti Rahayu", True),
+    ("aisyh", "Aisyah Putri", True), ("lestari lestari", "Lestari Santoso", False), ("ani", "Rani Susanti", False),
+    ("budi s", "Budi Santoso", False), ("joko widodo", "Joko Susilo", False)])
+def test_which_single_match_is_taken_without_asking(typed, name, taken):
+    from storage.members import taken_as_typed
+    assert taken_as_typed(typed, name) is taken
+
+
+def test_a_name_with_a_repeated_word_picks_no_recent_visitor(runtime, demo, session):
+    """The same mistake one level up: the recent visitors are offered as choices, and `Lestari Lestari` was read
+    as the one label holding the word `lestari` (a set of words, the repetition lost)."""
+    baby = member(session, "Aisyah Putri")
+    past_visit(session, baby, date(2026, 11, 1), weight_kg=8.0)
+    k = Person(runtime, "kader1")
+    k.say("lapor")
+    assert any("Aisyah Putri" in c for c in k.choices())  # offered as a recent visitor
+    assert "Berat badan" not in k.say("Aisyah Aisyah")
+    k.say("batal")
+    k.say("lapor")
+    assert "Berat badan" in k.say("aisyah")  # her own word still picks her
