@@ -285,7 +285,7 @@ def contacts_of(ctx: Ctx, household_ids: Sequence[int]) -> list[ContactRecord]:
     return [c for group in reachable_contacts(ctx.session, household_ids).values() for c in group]
 
 
-def session_dedupe(session_id: int, revision: int):  # type: ignore[no-untyped-def]
+def session_dedupe(session_id: int, revision: int) -> Callable[[ContactRecord], BroadcastKey]:
     return lambda c: BroadcastKey(session_id, revision, c.household_id, c.id)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from bot.formats import day
 from bot.messages import Role
@@ -31,7 +32,7 @@ def _drilled() -> int | None:
 
 @blueprint.get("/satusehat")
 @page("satusehat")
-def satusehat():  # type: ignore[no-untyped-def]
+def satusehat() -> ResponseReturnValue:
     drilled = _drilled()
     shown: list[Posyandu] = chosen_places()
     if drilled is not None:  # a puskesmas outside the scope shows nothing, as a posyandu outside it does
