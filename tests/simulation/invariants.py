@@ -69,8 +69,8 @@ def urgency(p: Person, t: Typed) -> tuple[bool | None, str]:
             near |= on_line
             if muac < 11.5 and not on_line:  # LiLA < 11,5 cm at 6-59 months: gizi buruk (ilp-domain 3.3)
                 reasons.append(f"LiLA {muac} < 11,5")
-        if age < 182:  # infants < 6 months with wasting or underweight: at once (WHO 2023 wasting guideline)
-            age_line = abs(age - 182) <= 2
+        if age <= 184:  # infants < 6 months with wasting or underweight: at once (WHO 2023 wasting guideline)
+            age_line = abs(age - 182) <= 2  # six months is 182-183 days as rules count it: not judged there
             hit = [z < -2 for z in (whz, waz) if z is not None and abs(z + 2) >= MARGIN]
             near |= age_line or any(z is not None and abs(z + 2) < MARGIN for z in (whz, waz))
             if not age_line and any(hit):

@@ -240,7 +240,7 @@ class Sim:
             w.writerow(["code", "name", "desa", "kecamatan", "kabupaten", "provinsi", "puskesmas", "timezone"])
             for i, place in enumerate(self.places):
                 w.writerow([place.code, f"Posyandu Simulasi {i + 1}", f"Desa Sim {i // 5 + 1}",
-                            f"Kecamatan Sim {i // 50 + 1}", "Kabupaten Demak", "Jawa Tengah",
+                            f"Kecamatan Sim {i // 40 + 1}", "Kabupaten Demak", "Jawa Tengah",  # 2 puskesmas each
                             f"Puskesmas Sim {i // 20 + 1}", zone_of(place)])
         self.run_cli("posyandu", "import", path)
         for pkm in sorted({i // 20 + 1 for i in range(len(self.places))}):
@@ -248,6 +248,16 @@ class Sim:
             self.run_cli("satusehat", "credentials", "set", "--puskesmas", f"Puskesmas Sim {pkm}", "--organization-id",
                          SS_ORG, "--client-id", f"client-{pkm}", "--client-secret-from-env", "SIM_SS_SECRET",
                          env={"SIM_SS_SECRET": "rahasia"})
+        from sqlalchemy import func, select
+
+        from storage.db import transaction
+        from storage.models import Puskesmas, SatusehatCredential
+
+        with transaction(self.runtime.session_factory) as s:  # the operator's commands all took
+            bare = s.scalar(select(func.count()).select_from(Puskesmas).where(
+                Puskesmas.id.not_in(select(SatusehatCredential.puskesmas_id))))
+        if bare:
+            self.violation("set-up", f"{bare} puskesmas without SATUSEHAT credentials after `credentials set`")
 
     def setup(self) -> None:
         self.setup_places()
