@@ -81,12 +81,16 @@ class NikFlow(ScopedFlow):
         data: dict[str, Any] = {"nik": parts.nik}
         if not found:
             return done(say(ctx, "nik.not_found", name=name), say(ctx, "nik.usage"))
+        return self._choose(ctx, data, name, found, "nik.which")
+
+    def _choose(self, ctx: Ctx, data: dict[str, Any], name: str, found: list[Any], question: str) -> Turn:
+        """Whose NIK: the one match when it is the name as typed (`sure_match`), else the matches offered."""
         sure = sure_match(name, found)
         if sure is not None:
             return self._picked(ctx, data, sure)
         offered = tuple(Choice(f"m{m.id}", member_label(ctx.lang, m, ctx.today())) for m in found)
         data["offered"] = len(offered) + 1
-        return ask(ctx, "member", data, "nik.which", offered + (Choice(CANCEL, ctx.t("nik.cancel")),))
+        return ask(ctx, "member", data, question, offered + (Choice(CANCEL, ctx.t("nik.cancel")),))
 
     def _begin_mother(self, ctx: Ctx, posyandu_ids: list[int], rest: str, arg: str) -> Turn | None:
         """`nik ibu ANAK 3201...`; None: not a mother's NIK after all (a member named "Ibu ..." exists)."""
@@ -110,12 +114,7 @@ class NikFlow(ScopedFlow):
         parts = parse_nik(typed, ctx.today())
         assert parts is not None
         data: dict[str, Any] = {"nik": parts.nik, "for": "mother"}
-        sure = sure_match(name, found)
-        if sure is not None:
-            return self._picked(ctx, data, sure)
-        offered = tuple(Choice(f"m{m.id}", member_label(ctx.lang, m, ctx.today())) for m in found)
-        data["offered"] = len(offered) + 1
-        return ask(ctx, "member", data, "nik.mother.which", offered + (Choice(CANCEL, ctx.t("nik.cancel")),))
+        return self._choose(ctx, data, name, found, "nik.mother.which")
 
     def _picked_mother(self, ctx: Ctx, data: dict[str, Any], child: MemberRecord) -> Turn:
         nik = data["nik"]
